@@ -1,0 +1,44 @@
+import fs from 'node:fs';
+import { layout, orgAdmin } from './layout';
+import { Settings } from './settings';
+import { address, Topology } from './topology';
+
+/**
+ * The connection description `up` writes for the gateway and the tests: every endpoint, TLS root, MSP ID and CA URL.
+ * TLS roots are inlined (PEM) so a client needs only this file; the bureau admins' keys stay files in the run dir.
+ */
+export interface ConnectionDescription {
+  channel: string;
+  chaincode: string;
+  orgs: Array<{
+    name: string;
+    mspId: string;
+    displayName: string;
+    tlsRootCert: string;
+    peers: Array<{ id: string; endpoint: string; hostnameOverride: string }>;
+    ca: { url: string; caName: string; tlsRootCert: string };
+    admin: { enrollmentId: string; certFile: string; keyFile: string };
+  }>;
+  orderers: Array<{ id: string; endpoint: string; tlsRootCert: string }>;
+}
+
+export function writeConnectionDescription(s: Settings, t: Topology): ConnectionDescription {
+  const l = layout(s);
+  const pem = (org: string) => fs.readFileSync(l.caCert(org), 'utf8');
+  const description: ConnectionDescription = {
+    channel: t.channel,
+    chaincode: t.chaincode.name,
+    orgs: t.peerOrgs.map((o) => ({
+      name: o.name,
+      mspId: o.mspId,
+      displayName: o.displayName,
+      tlsRootCert: pem(o.name),
+      peers: o.peers.map((p) => ({ id: p.id, endpoint: address(p.listen), hostnameOverride: 'localhost' })),
+      ca: { url: `https://${address(o.ca.listen)}`, caName: o.ca.caName, tlsRootCert: pem(o.name) },
+      admin: { enrollmentId: 'admin', certFile: orgAdmin(l, o).cert, keyFile: orgAdmin(l, o).key },
+    })),
+    orderers: t.ordererOrg.orderers.map((o) => ({ id: o.id, endpoint: address(o.listen), tlsRootCert: pem(t.ordererOrg.name) })),
+  };
+  fs.writeFileSync(l.connectionFile, JSON.stringify(description, null, 2));
+  return description;
+}

@@ -1,0 +1,116 @@
+import fs from 'node:fs';
+import { builtVersions, ensureBinaries } from './binaries';
+import { issueIdentity, Registration, writeOrgMsp } from './ca';
+import { currentDeployment, deployChaincode } from './chaincode';
+import { ensureGenesisBlock, joinOrderers, joinPeers } from './channel';
+import { writeConfigs } from './configs';
+import { writeConnectionDescription } from './connection';
+import { gossipPeersKnown, operationsHealthy, ordererChannel, peerHeight, raftLeader } from './health';
+import { layout } from './layout';
+import { processFor } from './nodes';
+import { assertPortsFree, portAccepts, runningPid, start, stop, waitFor } from './processes';
+import { note, timed } from './progress';
+import { Settings } from './settings';
+import { address, endpointsOf, NetworkNode, Org, Topology } from './topology';
+
+/** Bureau admins may register any user type with any attribute, revoke, and issue CRLs. */
+const ADMIN_ATTRS = '"hf.Registrar.Roles=client,user,peer,admin",hf.Registrar.Attributes=*,hf.Revoker=true,hf.GenCRL=true,role=admin:ecert';
+const localHosts = (host: string) => [...new Set([host, 'localhost', '127.0.0.1'])];
+
+function registrations(org: Org): Registration[] {
+  return [
+    { name: 'admin', type: 'admin', attrs: ADMIN_ATTRS, tlsHosts: ['localhost'] },
+    ...org.orderers.map((o): Registration => ({ name: o.name, type: 'orderer', tlsHosts: localHosts(o.listen.host) })),
+    ...org.peers.map((p): Registration => ({ name: p.name, type: 'peer', tlsHosts: localHosts(p.listen.host) })),
+    ...(org.chaincode ? [{ name: 'chaincode', type: 'client', tlsHosts: localHosts(org.chaincode.listen.host) } as Registration] : []),
+  ];
+}
+
+async function nodeHealthy(n: NetworkNode): Promise<boolean> {
+  switch (n.kind) {
+    case 'ca': return operationsHealthy(n.operations);
+    // /healthz answers before the gRPC port listens: both must be up.
+    case 'orderer':
+    case 'peer': return (await operationsHealthy(n.operations)) && (await portAccepts(n.listen));
+    case 'chaincode': return portAccepts(n.listen);
+  }
+}
+
+async function startNodes(s: Settings, nodes: Exclude<NetworkNode, { kind: 'chaincode' }>[]): Promise<void> {
+  const toStart = nodes.filter((n) => runningPid(s, n.id) === undefined);
+  if (toStart.length === 0) return;
+  await timed(`Starting ${toStart.map((n) => n.id).join(', ')}`, async () => {
+    for (const n of toStart) start(s, processFor(s, n));
+    await Promise.all(toStart.map((n) => waitFor(`${n.id} to be healthy`, () => nodeHealthy(n), 60_000, `see its log: npm run network -- logs ${n.id}`)));
+  });
+}
+
+/** Brings the network up, resuming existing data; returns once every node is healthy and the channel has a Raft leader. */
+export async function up(s: Settings, t: Topology): Promise<void> {
+  // Fail fast, before touching anything, if another program holds a port one of our stopped nodes needs.
+  for (const n of t.nodes) if (runningPid(s, n.id) === undefined) await assertPortsFree(n.id, endpointsOf(n));
+  await ensureBinaries(s);
+  fs.mkdirSync(s.runDir, { recursive: true });
+
+  await startNodes(s, t.orgs.map((o) => o.ca));
+  await timed('Issuing identities from the bureaus\' CAs', () => Promise.all(t.orgs.map(async (org) => {
+    writeOrgMsp(s, org);
+    for (const r of registrations(org)) await issueIdentity(s, org, r);
+  })));
+  writeConfigs(s, t);
+  await ensureGenesisBlock(s, t);
+
+  await startNodes(s, t.ordererOrg.orderers);
+  const orderersJoined = await joinOrderers(s, t);
+  if (orderersJoined.length) note(`joined ${orderersJoined.join(', ')} to channel ${t.channel}`);
+  await timed(`Waiting for a Raft leader on ${t.channel}`, () => waitFor('a Raft leader', async () => (await raftLeader(t)) !== undefined, 60_000));
+
+  await startNodes(s, t.peerOrgs.flatMap((o) => o.peers));
+  const peersJoined = await joinPeers(s, t);
+  if (peersJoined.length) note(`joined ${peersJoined.join(', ')} to channel ${t.channel}`);
+
+  const deployment = await deployChaincode(s, t);
+  await waitFor('chaincode servers', async () => (await Promise.all(t.peerOrgs.map((o) => portAccepts(o.chaincode!.listen)))).every(Boolean), 30_000);
+  // Until gossip has met every peer, discovery cannot plan a cross-bureau endorsement and submits fail.
+  const peers = t.peerOrgs.flatMap((o) => o.peers);
+  await timed('Waiting for the peers to find each other through gossip', () => waitFor('gossip membership',
+    async () => (await Promise.all(peers.map((p) => gossipPeersKnown(p.operations, t.channel)))).every((known) => known === peers.length - 1), 60_000));
+  writeConnectionDescription(s, t);
+  await waitFor('a Raft leader', async () => (await raftLeader(t)) !== undefined, 60_000);
+  note(`network up: channel ${t.channel}, chaincode ${deployment.label} (sequence ${deployment.sequence}); connection description at ${layout(s).connectionFile}`);
+}
+
+/** Stops every process, chaincode servers first and CAs last; data stays. */
+export async function down(s: Settings, t: Topology): Promise<void> {
+  const order: NetworkNode['kind'][] = ['chaincode', 'peer', 'orderer', 'ca'];
+  for (const kind of order) await Promise.all(t.nodes.filter((n) => n.kind === kind).map((n) => stop(s, n.id)));
+}
+
+export async function clean(s: Settings, t: Topology): Promise<void> {
+  await down(s, t);
+  fs.rmSync(s.runDir, { recursive: true, force: true });
+}
+
+export interface NodeStatus { id: string; kind: string; org: string; mspId: string; endpoint: string; pid: number | null; healthy: boolean; height: number | null }
+
+export async function status(s: Settings, t: Topology) {
+  const nodes: NodeStatus[] = await Promise.all(t.nodes.map(async (n) => {
+    const pid = runningPid(s, n.id) ?? null;
+    const healthy = pid !== null && (await nodeHealthy(n).catch(() => false));
+    let height: number | null = null;
+    if (healthy && n.kind === 'peer') height = (await peerHeight(n.operations, t.channel)) ?? null;
+    if (healthy && n.kind === 'orderer') height = (await ordererChannel(s, t, n).catch(() => undefined))?.height ?? null;
+    return { id: n.id, kind: n.kind, org: n.org, mspId: n.mspId, endpoint: address(n.listen), pid, healthy, height };
+  }));
+  const leader = await raftLeader(t).catch(() => undefined);
+  const versions = builtVersions(s);
+  return {
+    fabricVersion: versions?.fabric ?? null,
+    fabricCaVersion: versions?.fabricCa ?? null,
+    basePort: s.basePort,
+    runDir: s.runDir,
+    channel: { name: t.channel, orgs: t.orgs.map((o) => ({ name: o.name, mspId: o.mspId, displayName: o.displayName })), raftLeader: leader?.id ?? null },
+    chaincode: currentDeployment(s) ?? null,
+    nodes,
+  };
+}

@@ -1,0 +1,71 @@
+import path from 'node:path';
+import { binary } from './binaries';
+import { caProcess } from './ca';
+import { layout, nodeIdentity } from './layout';
+import { ProcessSpec } from './processes';
+import { Settings } from './settings';
+import { address, ChaincodeNode, NetworkNode, OrdererNode, PeerNode, Topology } from './topology';
+
+const baseEnv = () => ({ PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR });
+
+function ordererProcess(s: Settings, o: OrdererNode): ProcessSpec {
+  const l = layout(s);
+  return { id: o.id, program: binary(s, 'orderer'), args: [], env: { ...baseEnv(), FABRIC_CFG_PATH: l.configDir(o), FABRIC_LOGGING_SPEC: 'info' }, cwd: l.configDir(o) };
+}
+
+function peerProcess(s: Settings, p: PeerNode): ProcessSpec {
+  const l = layout(s);
+  return {
+    id: p.id,
+    program: binary(s, 'peer'),
+    args: ['node', 'start'],
+    env: {
+      ...baseEnv(),
+      FABRIC_CFG_PATH: l.configDir(p),
+      FABRIC_LOGGING_SPEC: 'info',
+      // Read by our external builder's release step (network/builder): where this org's chaincode server listens.
+      LUOHU_CHAINCODE_ADDRESS: address(p.chaincodeServer),
+      LUOHU_CHAINCODE_TLS_ROOT: l.caCert(p.org),
+    },
+    cwd: l.configDir(p),
+  };
+}
+
+/** The org's chaincode server: the contract run as a service (ccaas) over TLS, under the deployed package ID. */
+export function chaincodeProcess(s: Settings, t: Topology, c: ChaincodeNode, packageId: string): ProcessSpec {
+  const id = nodeIdentity(layout(s), c);
+  const moduleDir = path.join(s.repoRoot, t.chaincode.path);
+  // Start node on fabric-shim's CLI directly (not through npx) so the recorded PID is the server itself.
+  const cli = require.resolve('fabric-shim/cli.js', { paths: [moduleDir] });
+  return {
+    id: c.id,
+    program: process.execPath,
+    args: [cli, 'server', '--chaincode-address', address(c.listen), '--chaincode-id', packageId, '--module-path', moduleDir, '--chaincode-tls-cert-file', id.tlsCert, '--chaincode-tls-key-file', id.tlsKey],
+    env: { ...baseEnv(), CORE_CHAINCODE_LOGGING_LEVEL: 'info', LUOHU_PACKAGE_ID: packageId },
+    cwd: moduleDir,
+  };
+}
+
+/** How to start each long-running node except chaincode servers, which need the deployed package ID. */
+export function processFor(s: Settings, n: Exclude<NetworkNode, ChaincodeNode>): ProcessSpec {
+  switch (n.kind) {
+    case 'ca': return caProcess(s, n);
+    case 'orderer': return ordererProcess(s, n);
+    case 'peer': return peerProcess(s, n);
+  }
+}
+
+/** Environment for running the `peer` CLI as an org's admin against one of its peers. */
+export function peerAdminEnv(s: Settings, p: PeerNode): NodeJS.ProcessEnv {
+  const l = layout(s);
+  return {
+    ...baseEnv(),
+    FABRIC_CFG_PATH: l.configDir(p),
+    FABRIC_LOGGING_SPEC: 'warning',
+    CORE_PEER_ADDRESS: address(p.listen),
+    CORE_PEER_LOCALMSPID: p.mspId,
+    CORE_PEER_MSPCONFIGPATH: path.join(l.identityDir(p.org, 'admin'), 'msp'),
+    CORE_PEER_TLS_ENABLED: 'true',
+    CORE_PEER_TLS_ROOTCERT_FILE: l.caCert(p.org),
+  };
+}

@@ -1,0 +1,102 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { Settings, UsageError } from './settings';
+import { address, Endpoint } from './topology';
+
+/** One supervised native process: a PID file and a log file under the instance's run dir. */
+export interface ProcessSpec {
+  id: string;
+  program: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+const pidFile = (s: Settings, id: string) => path.join(s.runDir, 'pids', `${id}.pid`);
+export const logFile = (s: Settings, id: string) => path.join(s.runDir, 'logs', `${id}.log`);
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The PID of a running process we started, or undefined (a stale PID file reused by another program counts as not running). */
+export function runningPid(s: Settings, id: string): number | undefined {
+  let recorded: { pid: number; program: string };
+  try {
+    recorded = JSON.parse(fs.readFileSync(pidFile(s, id), 'utf8'));
+  } catch {
+    return undefined;
+  }
+  if (!alive(recorded.pid)) return undefined;
+  try {
+    const cmdline = fs.readFileSync(`/proc/${recorded.pid}/cmdline`, 'utf8');
+    if (!cmdline.includes(recorded.program)) return undefined;
+  } catch {
+    return undefined;
+  }
+  return recorded.pid;
+}
+
+export function start(s: Settings, spec: ProcessSpec): number {
+  fs.mkdirSync(path.dirname(pidFile(s, spec.id)), { recursive: true });
+  fs.mkdirSync(path.dirname(logFile(s, spec.id)), { recursive: true });
+  const log = fs.openSync(logFile(s, spec.id), 'a');
+  fs.writeSync(log, `\n==== ${new Date().toISOString()} starting ${spec.program} ${spec.args.join(' ')}\n`);
+  const child = spawn(spec.program, spec.args, { cwd: spec.cwd, env: spec.env, detached: true, stdio: ['ignore', log, log] });
+  fs.closeSync(log);
+  if (child.pid === undefined) throw new Error(`${spec.id}: ${spec.program} could not be started`);
+  child.unref();
+  fs.writeFileSync(pidFile(s, spec.id), JSON.stringify({ pid: child.pid, program: spec.program }));
+  return child.pid;
+}
+
+/** SIGTERM, then SIGKILL if the process has not exited within the grace period. */
+export async function stop(s: Settings, id: string, graceMs = 5000): Promise<void> {
+  const pid = runningPid(s, id);
+  if (pid !== undefined) {
+    process.kill(pid, 'SIGTERM');
+    const deadline = Date.now() + graceMs;
+    while (alive(pid) && Date.now() < deadline) await sleep(50);
+    if (alive(pid)) process.kill(pid, 'SIGKILL');
+    while (alive(pid)) await sleep(20);
+  }
+  fs.rmSync(pidFile(s, id), { force: true });
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Fails fast, naming the node and the port, when something else already listens where a node must. */
+export async function assertPortsFree(owner: string, endpoints: Endpoint[]): Promise<void> {
+  for (const e of endpoints) {
+    const free = await new Promise<boolean>((resolve) => {
+      const server = net.createServer();
+      server.once('error', () => resolve(false));
+      server.listen(e.port, e.host, () => server.close(() => resolve(true)));
+    });
+    if (!free) throw new UsageError(`port ${address(e)} needed by ${owner} is already in use by another program; stop it or choose another LUOHU_BASE_PORT`);
+  }
+}
+
+export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, hint = ''): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check().catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${hint ? `: ${hint}` : ''}`);
+    await sleep(100);
+  }
+}
+
+export function portAccepts(e: Endpoint): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(e.port, e.host);
+    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('error', () => resolve(false));
+  });
+}

@@ -1,0 +1,118 @@
+import fs from 'node:fs';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { Settings, UsageError } from './settings';
+
+const offset = z.number().int().min(0).max(499);
+const host = z.string().min(1);
+const name = z.string().regex(/^[a-z][a-z0-9-]*$/, 'lower-case letters, digits and dashes');
+const duration = z.string().regex(/^\d+(ms|s)$/, 'a duration such as 200ms or 2s');
+const size = z.string().regex(/^\d+ (KB|MB)$/, 'a size such as 2 MB');
+
+const topologySchema = z.strictObject({
+  channel: z.string().regex(/^[a-z][a-z0-9.-]*$/),
+  chaincode: z.strictObject({ name, path: z.string().min(1) }),
+  ordering: z.strictObject({
+    batchTimeout: duration,
+    maxMessageCount: z.number().int().positive(),
+    absoluteMaxBytes: size,
+    preferredMaxBytes: size,
+    raft: z.strictObject({
+      tickInterval: duration,
+      electionTick: z.number().int().positive(),
+      heartbeatTick: z.number().int().positive(),
+      maxInflightBlocks: z.number().int().positive(),
+      snapshotIntervalSize: size,
+    }),
+  }),
+  orgs: z
+    .array(
+      z.strictObject({
+        name,
+        mspId: z.string().regex(/^[A-Za-z][A-Za-z0-9]*MSP$/, 'an MSP ID ending in MSP'),
+        displayName: z.string().min(1),
+        ca: z.strictObject({ host, port: offset, operationsPort: offset }),
+        orderers: z.array(z.strictObject({ name, host, port: offset, adminPort: offset, operationsPort: offset })).optional(),
+        peers: z.array(z.strictObject({ name, host, port: offset, chaincodePort: offset, operationsPort: offset })).optional(),
+        chaincodeServer: z.strictObject({ host, port: offset }).optional(),
+      }),
+    )
+    .min(2),
+});
+
+type RawTopology = z.infer<typeof topologySchema>;
+
+export interface Endpoint { host: string; port: number }
+export const address = (e: Endpoint) => `${e.host}:${e.port}`;
+
+export interface CaNode { kind: 'ca'; id: string; org: string; mspId: string; caName: string; listen: Endpoint; operations: Endpoint }
+export interface OrdererNode { kind: 'orderer'; id: string; org: string; mspId: string; name: string; listen: Endpoint; admin: Endpoint; operations: Endpoint }
+export interface PeerNode { kind: 'peer'; id: string; org: string; mspId: string; name: string; listen: Endpoint; chaincode: Endpoint; operations: Endpoint; chaincodeServer: Endpoint }
+export interface ChaincodeNode { kind: 'chaincode'; id: string; org: string; mspId: string; listen: Endpoint }
+export type NetworkNode = CaNode | OrdererNode | PeerNode | ChaincodeNode;
+
+export interface Org { name: string; mspId: string; displayName: string; ca: CaNode; orderers: OrdererNode[]; peers: PeerNode[]; chaincode?: ChaincodeNode }
+
+/** The topology with every port made absolute for this instance. */
+export interface Topology {
+  channel: string;
+  chaincode: RawTopology['chaincode'];
+  ordering: RawTopology['ordering'];
+  orgs: Org[];
+  ordererOrg: Org;
+  peerOrgs: Org[];
+  nodes: NetworkNode[];
+}
+
+export function loadTopology(settings: Settings): Topology {
+  let raw: unknown;
+  try {
+    raw = parse(fs.readFileSync(settings.topologyFile, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`topology file ${settings.topologyFile} cannot be read: ${(err as Error).message}`);
+  }
+  const parsed = topologySchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new UsageError(`topology file ${settings.topologyFile} is invalid: ${problems}`);
+  }
+  return resolve(parsed.data, settings.basePort, settings.topologyFile);
+}
+
+function resolve(raw: RawTopology, base: number, file: string): Topology {
+  const at = (h: string, offsetPort: number): Endpoint => ({ host: h, port: base + offsetPort });
+  const orgs: Org[] = raw.orgs.map((o) => {
+    const ca: CaNode = { kind: 'ca', id: `ca.${o.name}`, org: o.name, mspId: o.mspId, caName: `ca-${o.name}`, listen: at(o.ca.host, o.ca.port), operations: at(o.ca.host, o.ca.operationsPort) };
+    const chaincode: ChaincodeNode | undefined = o.chaincodeServer && { kind: 'chaincode', id: `chaincode.${o.name}`, org: o.name, mspId: o.mspId, listen: at(o.chaincodeServer.host, o.chaincodeServer.port) };
+    const orderers: OrdererNode[] = (o.orderers ?? []).map((n) => ({ kind: 'orderer', id: `${n.name}.${o.name}`, org: o.name, mspId: o.mspId, name: n.name, listen: at(n.host, n.port), admin: at(n.host, n.adminPort), operations: at(n.host, n.operationsPort) }));
+    const peers: PeerNode[] = (o.peers ?? []).map((n) => {
+      if (!chaincode) throw new UsageError(`topology file ${file} is invalid: org ${o.name} has peers but no chaincodeServer`);
+      return { kind: 'peer', id: `${n.name}.${o.name}`, org: o.name, mspId: o.mspId, name: n.name, listen: at(n.host, n.port), chaincode: at(n.host, n.chaincodePort), operations: at(n.host, n.operationsPort), chaincodeServer: chaincode.listen };
+    });
+    return { name: o.name, mspId: o.mspId, displayName: o.displayName, ca, orderers, peers, chaincode };
+  });
+  const ordererOrgs = orgs.filter((o) => o.orderers.length > 0);
+  if (ordererOrgs.length !== 1) throw new UsageError(`topology file ${file} is invalid: exactly one org must run orderers, found ${ordererOrgs.length}`);
+  const peerOrgs = orgs.filter((o) => o.peers.length > 0);
+  const nodes: NetworkNode[] = orgs.flatMap((o) => [o.ca, ...o.orderers, ...o.peers, ...(o.chaincode ? [o.chaincode] : [])]);
+  const seen = new Map<string, string>();
+  for (const n of nodes) {
+    for (const e of endpointsOf(n)) {
+      const key = address(e);
+      const other = seen.get(key);
+      if (other) throw new UsageError(`topology file ${file} is invalid: ${n.id} and ${other} both use ${key}`);
+      seen.set(key, n.id);
+    }
+  }
+  return { channel: raw.channel, chaincode: raw.chaincode, ordering: raw.ordering, orgs, ordererOrg: ordererOrgs[0], peerOrgs, nodes };
+}
+
+/** Every listener a node opens, for port checks. */
+export function endpointsOf(n: NetworkNode): Endpoint[] {
+  switch (n.kind) {
+    case 'ca': return [n.listen, n.operations];
+    case 'orderer': return [n.listen, n.admin, n.operations];
+    case 'peer': return [n.listen, n.chaincode, n.operations];
+    case 'chaincode': return [n.listen];
+  }
+}
