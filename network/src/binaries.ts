@@ -9,12 +9,20 @@ import { Settings, UsageError } from './settings';
 export const FABRIC_VERSION = '2.5.0';
 export const FABRIC_COMMIT = 'bd8e2485';
 export const FABRIC_CA_VERSION = '1.5.15';
+export const FERRETDB_VERSION = '1.24.2';
 
 interface Product {
   /** Folder under network/build holding the product's go.mod/go.sum that pin every dependency. */
   module: string;
   commands: string[];
   ldflags: string;
+  version: string;
+  /**
+   * FerretDB embeds build/version/version.txt, which its module zip lacks (it is generated from git), and files in
+   * the module cache cannot be changed or overlaid: such a product is built from a vendor copy (made from the same
+   * go.sum) with that one file written in.
+   */
+  versionFile?: string;
 }
 
 const products: Product[] = [
@@ -22,11 +30,20 @@ const products: Product[] = [
     module: 'fabric',
     commands: ['peer', 'orderer', 'configtxgen', 'osnadmin'].map((c) => `github.com/hyperledger/fabric/cmd/${c}`),
     ldflags: `-X github.com/hyperledger/fabric/common/metadata.Version=${FABRIC_VERSION} -X github.com/hyperledger/fabric/common/metadata.CommitSHA=${FABRIC_COMMIT}`,
+    version: FABRIC_VERSION,
   },
   {
     module: 'fabric-ca',
     commands: ['fabric-ca-server', 'fabric-ca-client'].map((c) => `github.com/hyperledger/fabric-ca/cmd/${c}`),
     ldflags: `-X github.com/hyperledger/fabric-ca/lib/metadata.Version=${FABRIC_CA_VERSION}`,
+    version: FABRIC_CA_VERSION,
+  },
+  {
+    module: 'ferretdb',
+    commands: ['github.com/FerretDB/FerretDB/cmd/ferretdb'],
+    ldflags: '',
+    version: FERRETDB_VERSION,
+    versionFile: 'github.com/FerretDB/FerretDB/build/version/version.txt',
   },
 ];
 
@@ -36,7 +53,7 @@ const stampFile = (settings: Settings) => path.join(settings.binDir, 'VERSIONS.j
 
 /** What the binaries were built from: the pins (go.sum) and the build flags. Any change rebuilds. */
 function buildStamp(settings: Settings): Record<string, string> {
-  const stamp: Record<string, string> = { fabric: FABRIC_VERSION, fabricCa: FABRIC_CA_VERSION };
+  const stamp: Record<string, string> = { fabric: FABRIC_VERSION, fabricCa: FABRIC_CA_VERSION, ferretdb: FERRETDB_VERSION };
   for (const p of products) {
     const dir = path.join(settings.repoRoot, 'network', 'build', p.module);
     const hash = crypto.createHash('sha256');
@@ -72,14 +89,10 @@ export async function ensureBinaries(settings: Settings): Promise<void> {
   const go = await goVersion();
   fs.mkdirSync(settings.binDir, { recursive: true });
   for (const p of products) {
-    const done = step(`Building ${p.module} ${p.module === 'fabric' ? FABRIC_VERSION : FABRIC_CA_VERSION} with ${go.replace('go version ', '')} (first time: downloads modules, a few minutes)`);
+    const done = step(`Building ${p.module} ${p.version} with ${go.replace('go version ', '')} (first time: downloads modules, a few minutes)`);
     const ticker = setInterval(() => note(`still building ${p.module}…`), 20_000);
     try {
-      // -mod=readonly: go.sum must already pin every dependency; a build never rewrites it.
-      await run('go', ['build', '-mod=readonly', '-trimpath', '-buildvcs=false', '-ldflags', p.ldflags, '-o', settings.binDir + path.sep, ...p.commands], {
-        cwd: path.join(settings.repoRoot, 'network', 'build', p.module),
-        env: { ...process.env, CGO_ENABLED: '1' },
-      });
+      await build(settings, p);
     } catch (err) {
       throw new UsageError(`Building ${p.module} failed: ${(err as Error).message}`);
     } finally {
@@ -91,6 +104,25 @@ export async function ensureBinaries(settings: Settings): Promise<void> {
   const moduleDir = (await run('go', ['list', '-mod=readonly', '-m', '-f', '{{.Dir}}', 'github.com/hyperledger/fabric'], { cwd: path.join(settings.repoRoot, 'network', 'build', 'fabric') })).trim();
   fs.cpSync(path.join(moduleDir, 'sampleconfig'), sampleConfigDir(settings), { recursive: true });
   fs.writeFileSync(stampFile(settings), JSON.stringify(wanted, null, 2) + '\n');
+}
+
+async function build(settings: Settings, p: Product): Promise<void> {
+  const pins = path.join(settings.repoRoot, 'network', 'build', p.module);
+  const env = { ...process.env, CGO_ENABLED: '1' };
+  const args = ['build', '-trimpath', '-buildvcs=false', ...(p.ldflags ? ['-ldflags', p.ldflags] : []), '-o', settings.binDir + path.sep, ...p.commands];
+  if (!p.versionFile) {
+    // -mod=readonly: go.sum must already pin every dependency; a build never rewrites it.
+    await run('go', [args[0], '-mod=readonly', ...args.slice(1)], { cwd: pins, env });
+    return;
+  }
+  const work = path.join(settings.binDir, 'work', p.module);
+  fs.rmSync(work, { recursive: true, force: true });
+  fs.mkdirSync(work, { recursive: true });
+  for (const f of ['go.mod', 'go.sum', 'tools.go']) fs.copyFileSync(path.join(pins, f), path.join(work, f));
+  await run('go', ['mod', 'vendor'], { cwd: work, env });
+  fs.writeFileSync(path.join(work, 'vendor', p.versionFile), `v${p.version}\n`);
+  await run('go', [args[0], '-mod=vendor', ...args.slice(1)], { cwd: work, env });
+  fs.rmSync(path.dirname(work), { recursive: true, force: true });
 }
 
 export const sampleConfigDir = (settings: Settings) => path.join(settings.binDir, 'sampleconfig');
