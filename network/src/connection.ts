@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { currentDatabase, mongoUrl } from './database';
 import { layout, orgAdmin } from './layout';
 import { Settings } from './settings';
 import { address, Topology } from './topology';
@@ -20,6 +21,7 @@ export interface ConnectionDescription {
     admin: { enrollmentId: string; certFile: string; keyFile: string };
   }>;
   orderers: Array<{ id: string; endpoint: string; tlsRootCert: string }>;
+  database: { url: string; backend: string };
 }
 
 export function writeConnectionDescription(s: Settings, t: Topology): ConnectionDescription {
@@ -38,6 +40,7 @@ export function writeConnectionDescription(s: Settings, t: Topology): Connection
       admin: { enrollmentId: 'admin', certFile: orgAdmin(l, o).cert, keyFile: orgAdmin(l, o).key },
     })),
     orderers: t.ordererOrg.orderers.map((o) => ({ id: o.id, endpoint: address(o.listen), tlsRootCert: pem(t.ordererOrg.name) })),
+    database: { url: mongoUrl(t.database), backend: currentDatabase(s)?.backend ?? 'unknown' },
   };
   fs.writeFileSync(l.connectionFile, JSON.stringify(description, null, 2));
   return description;

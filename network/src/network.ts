@@ -5,6 +5,7 @@ import { currentDeployment, deployChaincode } from './chaincode';
 import { ensureGenesisBlock, joinOrderers, joinPeers } from './channel';
 import { writeConfigs } from './configs';
 import { writeConnectionDescription } from './connection';
+import { chooseDatabase, currentDatabase, databaseProcess, dropDatabase } from './database';
 import { gossipPeersKnown, operationsHealthy, ordererChannel, peerHeight, raftLeader } from './health';
 import { layout } from './layout';
 import { processFor } from './nodes';
@@ -32,11 +33,12 @@ async function nodeHealthy(n: NetworkNode): Promise<boolean> {
     // /healthz answers before the gRPC port listens: both must be up.
     case 'orderer':
     case 'peer': return (await operationsHealthy(n.operations)) && (await portAccepts(n.listen));
-    case 'chaincode': return portAccepts(n.listen);
+    case 'chaincode':
+    case 'database': return portAccepts(n.listen);
   }
 }
 
-async function startNodes(s: Settings, nodes: Exclude<NetworkNode, { kind: 'chaincode' }>[]): Promise<void> {
+async function startNodes(s: Settings, nodes: Exclude<NetworkNode, { kind: 'chaincode' | 'database' }>[]): Promise<void> {
   const toStart = nodes.filter((n) => runningPid(s, n.id) === undefined);
   if (toStart.length === 0) return;
   await timed(`Starting ${toStart.map((n) => n.id).join(', ')}`, async () => {
@@ -53,6 +55,7 @@ export async function up(s: Settings, t: Topology): Promise<void> {
   fs.mkdirSync(s.runDir, { recursive: true });
 
   await startNodes(s, t.orgs.map((o) => o.ca));
+  await startDatabase(s, t);
   await timed('Issuing identities from the bureaus\' CAs', () => Promise.all(t.orgs.map(async (org) => {
     writeOrgMsp(s, org);
     for (const r of registrations(org)) await issueIdentity(s, org, r);
@@ -80,14 +83,25 @@ export async function up(s: Settings, t: Topology): Promise<void> {
   note(`network up: channel ${t.channel}, chaincode ${deployment.label} (sequence ${deployment.sequence}); connection description at ${layout(s).connectionFile}`);
 }
 
+async function startDatabase(s: Settings, t: Topology): Promise<void> {
+  const db = t.database;
+  if (runningPid(s, db.id) !== undefined) return;
+  const choice = await chooseDatabase(s, db);
+  await timed(`Starting FerretDB on ${choice.backend} (${choice.database})`, async () => {
+    start(s, databaseProcess(s, db, choice));
+    await waitFor('FerretDB to accept connections', () => portAccepts(db.listen), 30_000, 'see its log: npm run network -- logs database');
+  });
+}
+
 /** Stops every process, chaincode servers first and CAs last; data stays. */
 export async function down(s: Settings, t: Topology): Promise<void> {
-  const order: NetworkNode['kind'][] = ['chaincode', 'peer', 'orderer', 'ca'];
+  const order: NetworkNode['kind'][] = ['chaincode', 'peer', 'orderer', 'ca', 'database'];
   for (const kind of order) await Promise.all(t.nodes.filter((n) => n.kind === kind).map((n) => stop(s, n.id)));
 }
 
 export async function clean(s: Settings, t: Topology): Promise<void> {
   await down(s, t);
+  await dropDatabase(s, t.database);
   fs.rmSync(s.runDir, { recursive: true, force: true });
 }
 
@@ -111,6 +125,7 @@ export async function status(s: Settings, t: Topology) {
     runDir: s.runDir,
     channel: { name: t.channel, orgs: t.orgs.map((o) => ({ name: o.name, mspId: o.mspId, displayName: o.displayName })), raftLeader: leader?.id ?? null },
     chaincode: currentDeployment(s) ?? null,
+    database: currentDatabase(s) ?? null,
     nodes,
   };
 }

@@ -4,7 +4,7 @@ import { caProcess } from './ca';
 import { layout, nodeIdentity } from './layout';
 import { ProcessSpec } from './processes';
 import { Settings } from './settings';
-import { address, ChaincodeNode, NetworkNode, OrdererNode, PeerNode, Topology } from './topology';
+import { address, ChaincodeNode, DatabaseNode, NetworkNode, OrdererNode, PeerNode, Topology } from './topology';
 
 const baseEnv = () => ({ PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR });
 
@@ -46,8 +46,8 @@ export function chaincodeProcess(s: Settings, t: Topology, c: ChaincodeNode, pac
   };
 }
 
-/** How to start each long-running node except chaincode servers, which need the deployed package ID. */
-export function processFor(s: Settings, n: Exclude<NetworkNode, ChaincodeNode>): ProcessSpec {
+/** How to start CAs, orderers and peers (chaincode servers need the deployed package ID, the database its backend). */
+export function processFor(s: Settings, n: Exclude<NetworkNode, ChaincodeNode | DatabaseNode>): ProcessSpec {
   switch (n.kind) {
     case 'ca': return caProcess(s, n);
     case 'orderer': return ordererProcess(s, n);

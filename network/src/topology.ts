@@ -38,6 +38,13 @@ const topologySchema = z.strictObject({
       }),
     )
     .min(2),
+  database: z.strictObject({
+    host,
+    port: offset,
+    debugPort: offset,
+    backend: z.enum(['auto', 'postgresql', 'sqlite']),
+    postgresql: z.string().regex(/^postgres(ql)?:\/\/[^/]+\/?$/, 'a PostgreSQL server URL without a database, e.g. postgres://postgres@127.0.0.1:5432'),
+  }),
 });
 
 type RawTopology = z.infer<typeof topologySchema>;
@@ -49,7 +56,8 @@ export interface CaNode { kind: 'ca'; id: string; org: string; mspId: string; ca
 export interface OrdererNode { kind: 'orderer'; id: string; org: string; mspId: string; name: string; listen: Endpoint; admin: Endpoint; operations: Endpoint }
 export interface PeerNode { kind: 'peer'; id: string; org: string; mspId: string; name: string; listen: Endpoint; chaincode: Endpoint; operations: Endpoint; chaincodeServer: Endpoint }
 export interface ChaincodeNode { kind: 'chaincode'; id: string; org: string; mspId: string; listen: Endpoint }
-export type NetworkNode = CaNode | OrdererNode | PeerNode | ChaincodeNode;
+export interface DatabaseNode { kind: 'database'; id: string; org: string; mspId: string; listen: Endpoint; debug: Endpoint; backend: 'auto' | 'postgresql' | 'sqlite'; postgresql: string }
+export type NetworkNode = CaNode | OrdererNode | PeerNode | ChaincodeNode | DatabaseNode;
 
 export interface Org { name: string; mspId: string; displayName: string; ca: CaNode; orderers: OrdererNode[]; peers: PeerNode[]; chaincode?: ChaincodeNode }
 
@@ -61,6 +69,7 @@ export interface Topology {
   orgs: Org[];
   ordererOrg: Org;
   peerOrgs: Org[];
+  database: DatabaseNode;
   nodes: NetworkNode[];
 }
 
@@ -94,7 +103,9 @@ function resolve(raw: RawTopology, base: number, file: string): Topology {
   const ordererOrgs = orgs.filter((o) => o.orderers.length > 0);
   if (ordererOrgs.length !== 1) throw new UsageError(`topology file ${file} is invalid: exactly one org must run orderers, found ${ordererOrgs.length}`);
   const peerOrgs = orgs.filter((o) => o.peers.length > 0);
-  const nodes: NetworkNode[] = orgs.flatMap((o) => [o.ca, ...o.orderers, ...o.peers, ...(o.chaincode ? [o.chaincode] : [])]);
+  const db = raw.database;
+  const database: DatabaseNode = { kind: 'database', id: 'database', org: '-', mspId: '-', listen: at(db.host, db.port), debug: at(db.host, db.debugPort), backend: db.backend, postgresql: db.postgresql.replace(/\/$/, '') };
+  const nodes: NetworkNode[] = [...orgs.flatMap((o) => [o.ca, ...o.orderers, ...o.peers, ...(o.chaincode ? [o.chaincode] : [])]), database];
   const seen = new Map<string, string>();
   for (const n of nodes) {
     for (const e of endpointsOf(n)) {
@@ -104,7 +115,7 @@ function resolve(raw: RawTopology, base: number, file: string): Topology {
       seen.set(key, n.id);
     }
   }
-  return { channel: raw.channel, chaincode: raw.chaincode, ordering: raw.ordering, orgs, ordererOrg: ordererOrgs[0], peerOrgs, nodes };
+  return { channel: raw.channel, chaincode: raw.chaincode, ordering: raw.ordering, orgs, ordererOrg: ordererOrgs[0], peerOrgs, database, nodes };
 }
 
 /** Every listener a node opens, for port checks. */
@@ -114,5 +125,6 @@ export function endpointsOf(n: NetworkNode): Endpoint[] {
     case 'orderer': return [n.listen, n.admin, n.operations];
     case 'peer': return [n.listen, n.chaincode, n.operations];
     case 'chaincode': return [n.listen];
+    case 'database': return [n.listen, n.debug];
   }
 }
