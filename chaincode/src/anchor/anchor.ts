@@ -1,0 +1,30 @@
+/** Batch anchors: one Merkle root standing for many evidence items (photos, sensor logs) in one transaction. */
+import { Actor } from '../registry/registry';
+import { requireId, requireInt } from '../shared/validate';
+
+export const BATCH = 'batchAnchor';
+export const BATCH_BY_KIND = 'batchAnchor~kind';
+export const MAX_BATCH_ITEMS = 10_000_000;
+
+export interface BatchAnchor {
+    docType: 'batchAnchor';
+    batchId: string;
+    merkleRoot: string;
+    itemCount: number;
+    kind: string;
+    anchoredBy: Actor;
+    txId: string;
+    timestamp: string;
+}
+
+export function parseBatch(batchId: string, merkleRoot: string, itemCount: string, kind: string) {
+    if (typeof merkleRoot !== 'string' || !/^[0-9a-fA-F]{64}$/.test(merkleRoot)) {
+        throw new Error(`batch ${batchId}: merkleRoot must be 64 hex characters (a SHA-256 Merkle root), got ${JSON.stringify(merkleRoot)}`);
+    }
+    return {
+        batchId: requireId('batchId', batchId),
+        merkleRoot: merkleRoot.toLowerCase(),
+        itemCount: requireInt('itemCount', itemCount, 1, MAX_BATCH_ITEMS),
+        kind: requireId('kind', kind),
+    };
+}

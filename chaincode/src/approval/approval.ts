@@ -1,0 +1,158 @@
+/** Project approval (立项审批) model: the project record, its state machine, and the rules that pick reviewers. */
+import { Context } from 'fabric-contract-api';
+import { getRecord } from '../shared/ledger';
+import { Input, requireDay } from '../shared/validate';
+import { Actor, Finding, PROJECT_TYPES, ProjectType } from '../registry/registry';
+
+export const PROJECT = 'project';
+export const PROJECT_BY_STATUS = 'project~status';
+export const PROJECT_BY_CONTRACTOR = 'project~contractor';
+
+export const PROJECT_STATUSES = ['pre_review', 'correction', 'department_review', 'awaiting_decision', 'approved', 'rejected'] as const;
+export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
+
+/** The explicit state machine: for each step, the statuses it may start from and where it leads. */
+export const PROJECT_TRANSITIONS = {
+    passPreReview: { from: ['pre_review'], to: 'department_review' },
+    returnForCorrection: { from: ['pre_review', 'department_review'], to: 'correction' },
+    resubmit: { from: ['correction'], to: 'pre_review' },
+    review: { from: ['department_review'], to: 'department_review' }, // → awaiting_decision once every department has spoken
+    approve: { from: ['awaiting_decision'], to: 'approved' },
+    reject: { from: ['pre_review', 'correction', 'department_review', 'awaiting_decision'], to: 'rejected' },
+} as const satisfies Record<string, { from: readonly ProjectStatus[]; to: ProjectStatus }>;
+export type ProjectStep = keyof typeof PROJECT_TRANSITIONS | 'apply';
+
+/** Budget (fen) from which the finance bureau must also review: 5000万元. */
+export const FINANCE_REVIEW_THRESHOLD = 5_000_000_000;
+
+const BASE_FILES = ['application_form', 'feasibility_study', 'budget_estimate', 'land_use_permit'];
+const FILES_BY_TYPE: Record<ProjectType, string[]> = {
+    building: ['construction_drawings'],
+    road: ['traffic_impact_assessment'],
+    bridge: ['traffic_impact_assessment', 'construction_drawings'],
+    water: ['environmental_impact_assessment'],
+    drainage: ['environmental_impact_assessment'],
+    landscape: [],
+    renovation: ['construction_drawings'],
+};
+const DEPTS_BY_TYPE: Record<ProjectType, string[]> = {
+    building: [], road: ['transport'], bridge: ['transport'], water: ['water'], drainage: ['water'],
+    landscape: ['urban_management'], renovation: [],
+};
+
+export function requiredFiles(type: ProjectType): string[] {
+    return [...BASE_FILES, ...FILES_BY_TYPE[type]].sort();
+}
+
+/** Departments that must review in parallel, chosen by project type and budget. */
+export function requiredDepartments(type: ProjectType, budget: number): string[] {
+    const depts = new Set(['housing', ...DEPTS_BY_TYPE[type]]);
+    if (budget >= FINANCE_REVIEW_THRESHOLD) {
+        depts.add('finance');
+    }
+    return [...depts].sort();
+}
+
+export interface ProjectFile { kind: string; sha256: string }
+export interface Review { dept: string; round: number; opinion: 'approve' | 'reject'; reason: string; by: Actor; at: string }
+export interface Step {
+    step: ProjectStep; from: ProjectStatus | null; to: ProjectStatus; by: Actor; at: string;
+    reason?: string; deadline?: string; onTime?: boolean;
+}
+export interface ClockStop { stoppedAt: string; resumedAt?: string }
+
+export interface Project {
+    docType: 'project';
+    id: string;
+    name: string;
+    type: ProjectType;
+    budget: number;
+    location: string;
+    contractorId: string;
+    applicant: Actor;
+    files: ProjectFile[];
+    status: ProjectStatus;
+    round: number;
+    autoCheck: { at: string; round: number; passed: boolean; findings: Finding[] };
+    requiredDepartments: string[];
+    reviews: Review[];
+    deadline: string | null; // the running working-day deadline given by the caller's calendar; null while the clock is stopped
+    clock: { running: boolean; stops: ClockStop[] };
+    steps: Step[];
+    decisionReason?: string;
+    createdAt: string;
+    updatedAt: string;
+}
+
+export function parseFiles(input: Input, field: string): ProjectFile[] {
+    const files = input.objects(field, (f) => ({ kind: f.id('kind'), sha256: f.hex64('sha256') }), 1, 50);
+    const kinds = new Set<string>();
+    for (const f of files) {
+        if (kinds.has(f.kind)) {
+            throw new Error(`${input.name(field)} lists kind ${f.kind} twice`);
+        }
+        kinds.add(f.kind);
+    }
+    return files.sort((a, b) => (a.kind < b.kind ? -1 : 1));
+}
+
+export function parseApplication(json: string) {
+    const input = Input.parse('project', json);
+    const value = {
+        id: input.id('id'),
+        name: input.text('name', 200),
+        type: input.oneOf('type', PROJECT_TYPES),
+        budget: input.int('budget', 1),
+        location: input.text('location', 100),
+        contractorId: input.id('contractorId'),
+        files: parseFiles(input, 'files'),
+    };
+    input.done();
+    return value;
+}
+
+export function parseFileList(json: string): ProjectFile[] {
+    let parsed: unknown;
+    try {
+        parsed = JSON.parse(json);
+    } catch {
+        throw new Error('files is not valid JSON');
+    }
+    const input = new Input('resubmission', { files: parsed });
+    return parseFiles(input, 'files');
+}
+
+export function documentFindings(type: ProjectType, files: ProjectFile[]): Finding[] {
+    const present = new Set(files.map((f) => f.kind));
+    const missing = requiredFiles(type).filter((kind) => !present.has(kind));
+    return [missing.length === 0
+        ? { check: 'documents.required', ok: true, detail: requiredFiles(type).join(',') }
+        : { check: 'documents.required', ok: false, detail: `missing ${missing.join(',')}` }];
+}
+
+/** Applies a step of the state machine, or refuses it naming the project, its status and the allowed ones. */
+export function advance(project: Project, step: keyof typeof PROJECT_TRANSITIONS, to?: ProjectStatus): ProjectStatus {
+    const rule = PROJECT_TRANSITIONS[step];
+    if (!(rule.from as readonly ProjectStatus[]).includes(project.status)) {
+        throw new Error(`project ${project.id} cannot ${step} while ${project.status} (allowed from: ${rule.from.join(', ')})`);
+    }
+    const from = project.status;
+    project.status = to ?? rule.to;
+    return from;
+}
+
+export function requireDeadline(what: string, deadline: string, today: string): string {
+    requireDay(what, deadline);
+    if (deadline < today) {
+        throw new Error(`${what} ${deadline} is already in the past (today is ${today})`);
+    }
+    return deadline;
+}
+
+export async function loadProject(ctx: Context, id: string): Promise<Project> {
+    const project = await getRecord<Project>(ctx, PROJECT, [id]);
+    if (!project) {
+        throw new Error(`project ${id} does not exist`);
+    }
+    return project;
+}

@@ -1,0 +1,85 @@
+/** Contract `audit`: the audit bureau's attestations — the only thing an auditor writes — and key history for any record. */
+import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { actorOf, authorize } from '../shared/access';
+import { emit, getRecord, keyHistory, pageByIndex, putIndex, putRecord, recordExists, recordKey, txTime } from '../shared/ledger';
+import { canonicalJson } from '../shared/serialise';
+import { Input, parseJsonArg, requireId } from '../shared/validate';
+
+export const ATTESTATION = 'attestation';
+export const ATTESTATION_BY_SUBJECT = 'attestation~subject';
+export const SUBJECT_KINDS = ['project', 'document', 'contract', 'milestone', 'payout', 'paymentAlert', 'safetyAlert', 'complaint', 'batchAnchor', 'contractor'] as const;
+export const OPINIONS = ['no_finding', 'finding', 'qualified'] as const;
+
+function parseAttestation(json: string) {
+    const input = Input.parse('attestation', json);
+    const value = {
+        id: input.id('id'),
+        subjectKind: input.oneOf('subjectKind', SUBJECT_KINDS),
+        subjectKey: input.list('subjectKey', 1, 3).map((part, i) => requireId(`attestation.subjectKey[${i}]`, part)),
+        opinion: input.oneOf('opinion', OPINIONS),
+        reportSha256: input.optional('reportSha256', (f) => input.hex64(f)) ?? null,
+        note: input.text('note', 2000),
+    };
+    input.done();
+    if (value.opinion !== 'no_finding' && !value.reportSha256) {
+        throw new Error(`attestation ${value.id}: an opinion of ${value.opinion} needs reportSha256 (the audit report's hash)`);
+    }
+    return value;
+}
+
+@Info({ title: 'audit', description: 'Audit attestations and record history' })
+export class AuditContract extends Contract {
+    constructor() {
+        super('audit');
+    }
+
+    @Transaction()
+    @Returns('string')
+    async attest(ctx: Context, attestationJson: string): Promise<string> {
+        const caller = authorize(ctx, 'audit.attest');
+        const input = parseAttestation(attestationJson);
+        if (!(await recordExists(ctx, input.subjectKind, input.subjectKey))) {
+            throw new Error(`attestation ${input.id}: ${input.subjectKind} ${input.subjectKey.join('/')} does not exist`);
+        }
+        if (await recordExists(ctx, ATTESTATION, [input.id])) {
+            throw new Error(`attestation ${input.id} already exists`);
+        }
+        const attestation = { docType: 'attestation', ...input, by: actorOf(caller), at: txTime(ctx) };
+        const state = await putRecord(ctx, ATTESTATION, [input.id], attestation);
+        await putIndex(ctx, ATTESTATION_BY_SUBJECT, [input.subjectKind, input.subjectKey.join('/'), input.id], recordKey(ctx, ATTESTATION, [input.id]));
+        emit(ctx, { type: 'audit.attested', ids: { attestationId: input.id, subjectKind: input.subjectKind, subjectKey: input.subjectKey.join('/') }, state });
+        return state.json;
+    }
+
+    @Transaction(false)
+    @Returns('string')
+    async readAttestation(ctx: Context, attestationId: string): Promise<string> {
+        authorize(ctx, 'audit.read');
+        const attestation = await getRecord<object>(ctx, ATTESTATION, [requireId('attestationId', attestationId)]);
+        if (!attestation) {
+            throw new Error(`attestation ${attestationId} does not exist`);
+        }
+        return canonicalJson(attestation);
+    }
+
+    @Transaction(false)
+    @Returns('string')
+    async listAttestationsBySubject(ctx: Context, subjectKind: string, subjectKeyJson: string, pageSize: string, bookmark: string): Promise<string> {
+        authorize(ctx, 'audit.read');
+        const key = new Input('query', { subjectKind, subjectKey: parseJsonArg('subjectKeyJson', subjectKeyJson) });
+        const kind = key.oneOf('subjectKind', SUBJECT_KINDS);
+        const parts = key.list('subjectKey', 1, 3).map((p, i) => requireId(`subjectKey[${i}]`, p));
+        return canonicalJson(await pageByIndex<object>(ctx, ATTESTATION_BY_SUBJECT, [kind, parts.join('/')], pageSize, bookmark));
+    }
+
+    /** Every committed version of any record, e.g. ("payout", '["PAY1"]') or ("milestone", '["HT001","M1"]'), newest first. */
+    @Transaction(false)
+    @Returns('string')
+    async recordHistory(ctx: Context, kind: string, keyJson: string): Promise<string> {
+        authorize(ctx, 'audit.read');
+        const key = new Input('query', { kind, key: parseJsonArg('keyJson', keyJson) });
+        const k = key.oneOf('kind', [...SUBJECT_KINDS, ATTESTATION, 'sealCertificate', 'changeOrder', 'progressReport', 'incident', 'riskScore', 'progressDeviation']);
+        const parts = key.list('key', 1, 3).map((p, i) => requireId(`key[${i}]`, p));
+        return canonicalJson(await keyHistory(ctx, recordKey(ctx, k, parts)));
+    }
+}

@@ -1,0 +1,69 @@
+/**
+ * Public complaints (公众投诉) model. The complaint text stays off-chain; the ledger keeps its salted hash,
+ * category, a coarse location, the assigned unit, the deadline and the status history — no personal data.
+ */
+import { Input } from '../shared/validate';
+import { Actor } from '../registry/registry';
+
+export const COMPLAINT = 'complaint';
+export const COMPLAINT_BY_STATUS = 'complaint~status';
+export const COMPLAINT_BY_UNIT = 'complaint~unit';
+
+export const CATEGORIES = ['quality', 'safety', 'noise', 'dust', 'traffic', 'wage_arrears', 'environment', 'other'] as const;
+export const COMPLAINT_STATUSES = ['received', 'dispatched', 'in_progress', 'answered', 'closed', 'reopened', 'escalated'] as const;
+export type ComplaintStatus = (typeof COMPLAINT_STATUSES)[number];
+
+export const COMPLAINT_TRANSITIONS = {
+    dispatch: { from: ['received', 'reopened', 'escalated'], to: 'dispatched' },
+    start: { from: ['dispatched'], to: 'in_progress' },
+    answer: { from: ['in_progress'], to: 'answered' },
+    close: { from: ['answered'], to: 'closed' },
+    reopen: { from: ['answered', 'closed'], to: 'reopened' },
+    escalate: { from: ['received', 'dispatched', 'in_progress', 'reopened'], to: 'escalated' },
+} as const satisfies Record<string, { from: readonly ComplaintStatus[]; to: ComplaintStatus }>;
+export type ComplaintStep = keyof typeof COMPLAINT_TRANSITIONS;
+
+export interface Complaint {
+    docType: 'complaint';
+    id: string;
+    contentHash: string;
+    category: (typeof CATEGORIES)[number];
+    location: string;
+    projectId: string | null;
+    assignedUnit: string | null;
+    deadline: string;
+    status: ComplaintStatus;
+    answerHash: string | null;
+    rating: { score: number; at: string } | null;
+    history: Array<{ step: ComplaintStep | 'receive'; status: ComplaintStatus; at: string; by: Actor; note?: string }>;
+}
+
+/** Coarse location: district / street / community names only — no digits, so no house numbers or phone numbers. */
+const COARSE_LOCATION = /^[\p{Script=Han}A-Za-z ·/-]{2,50}$/u;
+
+export function parseComplaint(json: string) {
+    const input = Input.parse('complaint', json);
+    const value = {
+        id: input.id('id'),
+        contentHash: input.hex64('contentHash'),
+        category: input.oneOf('category', CATEGORIES),
+        location: input.text('location', 50),
+        projectId: input.optional('projectId', (f) => input.id(f)) ?? null,
+        deadline: input.day('deadline'),
+    };
+    input.done();
+    if (!COARSE_LOCATION.test(value.location)) {
+        throw new Error('complaint.location must be a coarse place name (district/street/community, no digits)');
+    }
+    return value;
+}
+
+export function advanceComplaint(complaint: Complaint, step: ComplaintStep): ComplaintStatus {
+    const rule = COMPLAINT_TRANSITIONS[step];
+    if (!(rule.from as readonly ComplaintStatus[]).includes(complaint.status)) {
+        throw new Error(`complaint ${complaint.id} cannot ${step} while ${complaint.status} (allowed from: ${rule.from.join(', ')})`);
+    }
+    const from = complaint.status;
+    complaint.status = rule.to;
+    return from;
+}

@@ -1,0 +1,171 @@
+/** Contract performance (合同履约) model: works contracts, milestones, change orders, progress, delays and breaches. */
+import { Context } from 'fabric-contract-api';
+import { getRecord } from '../shared/ledger';
+import { Input } from '../shared/validate';
+import { Actor } from '../registry/registry';
+
+export const CONTRACT = 'contract';
+export const CONTRACT_BY_PROJECT = 'contract~project';
+export const MILESTONE = 'milestone';
+export const CHANGE_ORDER = 'changeOrder';
+export const PROGRESS = 'progressReport';
+export const INCIDENT = 'incident';
+
+export const MAX_RETENTION_PERCENT = 3;
+
+export interface WorksContract {
+    docType: 'contract';
+    id: string;
+    projectId: string;
+    title: string;
+    employer: string;
+    contractorId: string;
+    originalSum: number;
+    sum: number;
+    retentionPercent: number;
+    retentionAmount: number;
+    milestoneIds: string[];
+    approvedChangeOrders: string[];
+    createdBy: Actor;
+    createdAt: string;
+    updatedAt: string;
+}
+
+export interface Milestone {
+    docType: 'milestone';
+    contractId: string;
+    id: string;
+    name: string;
+    plannedDate: string;
+    amount: number;
+    status: 'planned' | 'accepted';
+    latestProgress: { plannedPercent: number; actualPercent: number; reportDate: string } | null;
+    acceptedBy?: Actor;
+    acceptedAt?: string;
+    acceptanceReport?: string | null;
+}
+
+export interface MilestoneChange { milestoneId: string; amount: number; name?: string; plannedDate?: string }
+
+export interface ChangeOrder {
+    docType: 'changeOrder';
+    contractId: string;
+    id: string;
+    reason: string;
+    changes: MilestoneChange[];
+    delta: number;
+    status: 'proposed' | 'approved' | 'rejected';
+    proposedBy: Actor;
+    proposedAt: string;
+    decidedBy?: Actor;
+    decidedAt?: string;
+    decisionReason?: string;
+}
+
+export function retentionBasisPoints(percent: number): number {
+    const bp = Math.round(percent * 100);
+    if (Math.abs(percent * 100 - bp) > 1e-9) {
+        throw new Error(`contract.retentionPercent ${percent} may have at most two decimals`);
+    }
+    return bp;
+}
+
+/** Retention withheld from payouts: floor(sum × percent / 100), in integer fen. */
+export function retentionOf(sum: number, percent: number): number {
+    return Number((BigInt(sum) * BigInt(retentionBasisPoints(percent))) / 10000n);
+}
+
+/** The most that may ever be paid out on this contract. */
+export function payableCap(contract: WorksContract): number {
+    return contract.sum - contract.retentionAmount;
+}
+
+export function parseContract(json: string) {
+    const input = Input.parse('contract', json);
+    const value = {
+        id: input.id('id'),
+        projectId: input.id('projectId'),
+        title: input.text('title', 300),
+        employer: input.text('employer', 200),
+        contractorId: input.id('contractorId'),
+        sum: input.int('sum', 1),
+        retentionPercent: input.num('retentionPercent', 0, Number.MAX_SAFE_INTEGER),
+        milestones: input.objects('milestones', (m) => ({ id: m.id('id'), name: m.text('name', 200), plannedDate: m.day('plannedDate'), amount: m.int('amount', 1) }), 1, 100),
+    };
+    input.done();
+    if (value.retentionPercent > MAX_RETENTION_PERCENT) {
+        throw new Error(`contract ${value.id}: retention ${value.retentionPercent}% exceeds the ${MAX_RETENTION_PERCENT}% limit`);
+    }
+    retentionBasisPoints(value.retentionPercent);
+    const ids = value.milestones.map((m) => m.id);
+    if (new Set(ids).size !== ids.length) {
+        throw new Error(`contract ${value.id}: milestone ids must be unique`);
+    }
+    const total = value.milestones.reduce((acc, m) => acc + m.amount, 0);
+    if (total !== value.sum) {
+        throw new Error(`contract ${value.id}: milestone amounts sum to ${total} but the contract sum is ${value.sum}`);
+    }
+    return value;
+}
+
+export function parseChangeOrder(json: string) {
+    const input = Input.parse('changeOrder', json);
+    const value = {
+        id: input.id('id'),
+        reason: input.text('reason', 2000),
+        changes: input.objects('changes', (c): MilestoneChange => ({
+            milestoneId: c.id('milestoneId'),
+            amount: c.int('amount', 1),
+            name: c.optional('name', (f) => c.text(f, 200)),
+            plannedDate: c.optional('plannedDate', (f) => c.day(f)),
+        }), 1, 100),
+    };
+    input.done();
+    return value;
+}
+
+export function parseProgress(json: string) {
+    const input = Input.parse('progressReport', json);
+    const value = {
+        id: input.id('id'),
+        milestoneId: input.optional('milestoneId', (f) => input.id(f)) ?? null,
+        plannedPercent: input.num('plannedPercent', 0, 100),
+        actualPercent: input.num('actualPercent', 0, 100),
+        reportDate: input.day('reportDate'),
+    };
+    input.done();
+    return value;
+}
+
+export function parseDelay(json: string) {
+    const input = Input.parse('delay', json);
+    const value = { id: input.id('id'), milestoneId: input.id('milestoneId'), days: input.int('days', 1, 3650), cause: input.text('cause', 1000) };
+    input.done();
+    return value;
+}
+
+export function parseBreach(json: string) {
+    const input = Input.parse('breach', json);
+    const value = {
+        id: input.id('id'), party: input.oneOf('party', ['employer', 'contractor'] as const), clause: input.text('clause', 100),
+        description: input.text('description', 2000), penalty: input.int('penalty', 0),
+    };
+    input.done();
+    return value;
+}
+
+export async function loadContract(ctx: Context, id: string): Promise<WorksContract> {
+    const contract = await getRecord<WorksContract>(ctx, CONTRACT, [id]);
+    if (!contract) {
+        throw new Error(`contract ${id} does not exist`);
+    }
+    return contract;
+}
+
+export async function loadMilestone(ctx: Context, contractId: string, milestoneId: string): Promise<Milestone> {
+    const milestone = await getRecord<Milestone>(ctx, MILESTONE, [contractId, milestoneId]);
+    if (!milestone) {
+        throw new Error(`milestone ${milestoneId} of contract ${contractId} does not exist`);
+    }
+    return milestone;
+}

@@ -1,0 +1,93 @@
+/** Payments (资金拨付) model: payouts for accepted milestones, their caps, and overpayment alerts. */
+import { Context } from 'fabric-contract-api';
+import { KeyEndorsementPolicy } from 'fabric-shim';
+import { FINANCE, HOUSING } from '../shared/access';
+import { getRecord } from '../shared/ledger';
+import { Input } from '../shared/validate';
+import { Actor } from '../registry/registry';
+
+export const PAYOUT = 'payout';
+export const PAYOUT_BY_CONTRACT = 'payout~contract';
+export const PAYOUT_BY_PROJECT = 'payout~project';
+export const PAYOUT_BY_STATUS = 'payout~status';
+export const PAYMENT_ALERT = 'paymentAlert';
+export const ALERT_BY_CONTRACT = 'paymentAlert~contract';
+export const BANK_REFERENCE = 'bankReference';
+
+/** Orgs whose peers must all endorse any later change of a payout record (state-based endorsement). */
+export const PAYOUT_ENDORSERS = [FINANCE, HOUSING] as const;
+
+export type PayoutStatus = 'requested' | 'approved' | 'paid' | 'rejected';
+export const PAYOUT_STATUSES: readonly PayoutStatus[] = ['requested', 'approved', 'paid', 'rejected'];
+
+export interface Payout {
+    docType: 'payout';
+    id: string;
+    contractId: string;
+    milestoneId: string;
+    projectId: string;
+    amount: number;
+    status: PayoutStatus;
+    endorsement: { role: 'PEER'; orgs: string[] };
+    requestedBy: Actor;
+    requestedAt: string;
+    approvedBy?: Actor;
+    approvedAt?: string;
+    rejectedBy?: Actor;
+    rejectedAt?: string;
+    rejectReason?: string;
+    bankConfirmation?: { reference: string; amount: number; confirmedBy: Actor; confirmedAt: string };
+}
+
+export type CapRule = 'milestone_amount' | 'contract_sum_less_retention' | 'project_budget';
+
+export interface PaymentAlert {
+    docType: 'paymentAlert';
+    id: string;
+    kind: 'overpayment';
+    rule: CapRule;
+    payoutId: string;
+    contractId: string;
+    milestoneId: string;
+    projectId: string;
+    requestedAmount: number;
+    alreadyCommitted: number;
+    limit: number;
+    detail: string;
+    raisedBy: Actor;
+    raisedAt: string;
+    txId: string;
+}
+
+export function parsePayoutRequest(json: string) {
+    const input = Input.parse('payout', json);
+    const value = { id: input.id('id'), contractId: input.id('contractId'), milestoneId: input.id('milestoneId'), amount: input.int('amount', 1) };
+    input.done();
+    return value;
+}
+
+/** Serialised key-level policy: one PEER of each of Housing and Finance must endorse. */
+export function payoutEndorsementPolicy(): Uint8Array {
+    const policy = new KeyEndorsementPolicy();
+    policy.addOrgs('PEER', ...PAYOUT_ENDORSERS);
+    return policy.getPolicy();
+}
+
+export function orgsOfPolicy(bytes: Uint8Array): string[] {
+    return bytes && bytes.length > 0 ? new KeyEndorsementPolicy(bytes).listOrgs().sort() : [];
+}
+
+export interface Cap { rule: CapRule; limit: number; committed: number }
+
+/** The first cap the request would break, or undefined when every cap holds. */
+export function brokenCap(amount: number, caps: Cap[]): Cap | undefined {
+    return caps.find((cap) => cap.committed + amount > cap.limit);
+}
+
+export async function loadPayout(ctx: Context, id: string): Promise<Payout> {
+    const payout = await getRecord<Payout>(ctx, PAYOUT, [id]);
+    if (!payout) {
+        throw new Error(`payout ${id} does not exist`);
+    }
+    return payout;
+}

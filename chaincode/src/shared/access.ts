@@ -1,0 +1,154 @@
+/**
+ * Who may call what: the single place where MSP and CA-attribute checks live.
+ *
+ * Every transaction starts with `authorize(ctx, '<contract>.<transaction>')`. The RULES table below is the
+ * whole access policy; the README table is written from it, and the tests check its invariants (a contractor
+ * never approves, finance never signs, only inspectors accept milestones, auditors write only attestations).
+ */
+import { Context } from 'fabric-contract-api';
+
+export const HOUSING = 'HousingMSP';
+export const FINANCE = 'FinanceMSP';
+export const AUDIT = 'AuditMSP';
+export const BUREAUS = [HOUSING, FINANCE, AUDIT] as const;
+export type Msp = (typeof BUREAUS)[number];
+
+export const ROLES = [
+    'admin', 'director', 'clerk', 'reviewer', 'inspector', 'finance',
+    'auditor', 'contractor', 'owner', 'device', 'analyst',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+/** One way to be allowed: an MSP from `msps` and a role from `roles` (`'*'`: any role, even none) not in `except`. */
+export interface Grant {
+    msps: readonly Msp[];
+    roles: readonly Role[] | '*';
+    except?: readonly Role[];
+}
+export interface Rule {
+    write: boolean;
+    grants: readonly Grant[];
+}
+
+export interface Caller {
+    mspId: string;
+    id: string;
+    role: string | null;
+    dept: string | null;
+}
+
+const ANYONE: Grant = { msps: BUREAUS, roles: '*' };
+const read: Rule = { write: false, grants: [ANYONE] };
+const only = (msps: readonly Msp[], ...roles: Role[]): Rule => ({ write: true, grants: [{ msps, roles }] });
+
+export const RULES = {
+    'registry.whoAmI': read,
+    'registry.registerContractor': only([HOUSING], 'admin'),
+    'registry.addQualification': only([HOUSING], 'admin'),
+    'registry.revokeQualification': only([HOUSING], 'admin'),
+    'registry.registerSealCertificate': only(BUREAUS, 'admin'),
+    'registry.revokeSealCertificate': only(BUREAUS, 'admin'),
+    'registry.read': read,
+
+    'approval.applyForProject': only(BUREAUS, 'contractor', 'owner'),
+    'approval.resubmitProject': only(BUREAUS, 'contractor', 'owner'),
+    'approval.passPreReview': only([HOUSING], 'clerk'),
+    'approval.returnForCorrection': only(BUREAUS, 'clerk', 'reviewer', 'director'),
+    'approval.reviewProject': only(BUREAUS, 'reviewer'),
+    'approval.approveProject': only([HOUSING], 'director'),
+    'approval.rejectProject': only([HOUSING], 'director'),
+    'approval.read': read,
+
+    'document.anchorDocument': only(BUREAUS, 'clerk', 'reviewer', 'inspector', 'director'),
+    'document.revokeDocument': only(BUREAUS, 'clerk', 'reviewer', 'inspector', 'director', 'admin'),
+    'document.read': read,
+
+    'contract.createContract': only([HOUSING], 'clerk', 'director'),
+    'contract.proposeChangeOrder': only(BUREAUS, 'clerk', 'contractor'),
+    'contract.approveChangeOrder': only([HOUSING], 'director'),
+    'contract.rejectChangeOrder': only([HOUSING], 'director'),
+    'contract.reportProgress': only(BUREAUS, 'contractor', 'clerk', 'inspector'),
+    'contract.acceptMilestone': only([HOUSING], 'inspector'),
+    'contract.recordDelay': only([HOUSING], 'clerk', 'inspector'),
+    'contract.recordBreach': only([HOUSING], 'clerk', 'director'),
+    'contract.read': read,
+
+    'payment.requestPayout': only([FINANCE], 'finance'),
+    'payment.approvePayout': only([HOUSING], 'director'),
+    'payment.rejectPayout': { write: true, grants: [{ msps: [HOUSING], roles: ['director'] }, { msps: [FINANCE], roles: ['finance'] }] },
+    'payment.confirmBankPayment': only([FINANCE], 'finance'),
+    'payment.read': read,
+
+    'monitoring.raiseSafetyAlert': only(BUREAUS, 'device'),
+    'monitoring.acknowledgeSafetyAlert': only([HOUSING], 'clerk'),
+    'monitoring.resolveSafetyAlert': only([HOUSING], 'clerk'),
+    'monitoring.recordProgressDeviation': only([HOUSING], 'clerk', 'inspector'),
+    'monitoring.recordRiskScore': { write: true, grants: [{ msps: BUREAUS, roles: ['analyst'] }, { msps: [HOUSING], roles: ['clerk'] }] },
+    'monitoring.read': read,
+
+    'complaint.receiveComplaint': only(BUREAUS, 'clerk'),
+    'complaint.dispatchComplaint': only(BUREAUS, 'clerk', 'director'),
+    'complaint.startComplaint': only(BUREAUS, 'clerk'),
+    'complaint.answerComplaint': only(BUREAUS, 'clerk'),
+    'complaint.closeComplaint': only(BUREAUS, 'clerk'),
+    'complaint.reopenComplaint': only(BUREAUS, 'clerk'),
+    'complaint.escalateComplaint': only(BUREAUS, 'clerk', 'director'),
+    'complaint.rateComplaint': only(BUREAUS, 'clerk'),
+    'complaint.read': read,
+
+    'anchor.anchorBatch': { write: true, grants: [{ msps: BUREAUS, roles: '*', except: ['auditor', 'contractor'] }] },
+    'anchor.read': read,
+
+    'audit.attest': only([AUDIT], 'auditor'),
+    'audit.read': read,
+} as const satisfies Record<string, Rule>;
+
+export type Action = keyof typeof RULES;
+
+export function callerOf(ctx: Context): Caller {
+    const identity = ctx.clientIdentity;
+    return {
+        mspId: identity.getMSPID(),
+        id: identity.getID(),
+        role: identity.getAttributeValue('role') ?? null,
+        dept: identity.getAttributeValue('dept') ?? null,
+    };
+}
+
+export function isAllowed(rule: Rule, caller: Caller): boolean {
+    return rule.grants.some((grant) => {
+        if (!(grant.msps as readonly string[]).includes(caller.mspId)) {
+            return false;
+        }
+        if (caller.role !== null && (grant.except as readonly string[] | undefined)?.includes(caller.role)) {
+            return false;
+        }
+        return grant.roles === '*' || (caller.role !== null && (grant.roles as readonly string[]).includes(caller.role));
+    });
+}
+
+/** Throws unless the calling identity may perform `action`; returns the caller for the audit trail. */
+export function authorize(ctx: Context, action: Action): Caller {
+    const caller = callerOf(ctx);
+    const rule: Rule = RULES[action];
+    if (!isAllowed(rule, caller)) {
+        throw new Error(
+            `access denied: ${action} is not allowed for role ${caller.role ?? '(none)'} in ${caller.mspId}; ` +
+            `allowed: ${describeRule(rule)}`,
+        );
+    }
+    return caller;
+}
+
+export function describeRule(rule: Rule): string {
+    return rule.grants.map((g) => {
+        const roles = g.roles === '*' ? 'any role' : g.roles.join('|');
+        const except = g.except?.length ? ` except ${g.except.join('|')}` : '';
+        return `${roles}${except} in ${g.msps.join('|')}`;
+    }).join('; or ');
+}
+
+/** Short, non-personal actor record stored with every step. */
+export function actorOf(caller: Caller): { mspId: string; id: string; role: string | null } {
+    return { mspId: caller.mspId, id: caller.id, role: caller.role };
+}
