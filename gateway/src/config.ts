@@ -1,0 +1,91 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import { z } from 'zod';
+
+const repoRoot = path.resolve(__dirname, '..', '..');
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** The network instance whose connection description (connection.json) the gateway reads. */
+  LUOHU_NETWORK_DIR: z.string().default(path.join(repoRoot, 'network', '.run', 'dev')),
+  /** MongoDB-wire URL; defaults to the network's FerretDB from the connection description. */
+  MONGO_URL: z.string().optional(),
+  /** 32 bytes, base64: encrypts users' private keys at rest. Required in production; in development kept in the network dir. */
+  KEY_ENCRYPTION_KEY: z.string().optional(),
+  /** Initial password of each bureau's admin user (admin@housing, admin@finance, admin@audit). */
+  LUOHU_ADMIN_PASSWORD: z.string().min(12).optional(),
+  SESSION_TTL_MINUTES: z.coerce.number().int().positive().default(480),
+  /** Transactions in flight to the ledger at once, and waiting beyond that, before new writes get 503 + Retry-After. */
+  SUBMIT_CONCURRENCY: z.coerce.number().int().positive().default(200),
+  SUBMIT_QUEUE: z.coerce.number().int().min(0).default(400),
+  /** Whether this replica projects ledger events into the read model (one replica at a time holds the lease). */
+  PROJECTOR: z.enum(['on', 'off']).default('on'),
+  MQTT_URL: z.string().optional(),
+});
+
+export type Config = ReturnType<typeof loadConfig>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parsed once at start; any problem stops the process with a message naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(`invalid configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  const e = parsed.data;
+  const networkDir = path.resolve(e.LUOHU_NETWORK_DIR);
+  const connectionFile = path.join(networkDir, 'connection.json');
+  if (!fs.existsSync(connectionFile)) throw new ConfigError(`no connection description at ${connectionFile}: start the network first (npm start)`);
+  const connection = JSON.parse(fs.readFileSync(connectionFile, 'utf8')) as ConnectionDescription;
+  return {
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL,
+    connection,
+    mongoUrl: e.MONGO_URL ?? connection.database.url,
+    keyEncryptionKey: keyEncryptionKey(e.KEY_ENCRYPTION_KEY, e.NODE_ENV, networkDir),
+    adminPassword: e.LUOHU_ADMIN_PASSWORD ?? (e.NODE_ENV === 'production' ? undefined : 'luohu-admin-dev-only'),
+    sessionTtlMs: e.SESSION_TTL_MINUTES * 60_000,
+    submitConcurrency: e.SUBMIT_CONCURRENCY,
+    submitQueue: e.SUBMIT_QUEUE,
+    projector: e.PROJECTOR === 'on',
+    mqttUrl: e.MQTT_URL,
+  };
+}
+
+function keyEncryptionKey(value: string | undefined, env: string, networkDir: string): Buffer {
+  if (value) {
+    const key = Buffer.from(value, 'base64');
+    if (key.length !== 32) throw new ConfigError('KEY_ENCRYPTION_KEY must be 32 bytes, base64-encoded');
+    return key;
+  }
+  if (env === 'production') throw new ConfigError('KEY_ENCRYPTION_KEY is required in production');
+  // Development and tests: one key per network instance, beside its other secrets.
+  const file = path.join(networkDir, 'gateway-key-encryption-key');
+  if (!fs.existsSync(file)) fs.writeFileSync(file, crypto.randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
+  return Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64');
+}
+
+/** The part of network/src/connection.ts's description the gateway uses. */
+export interface ConnectionDescription {
+  channel: string;
+  chaincode: string;
+  orgs: Array<{
+    name: string;
+    mspId: string;
+    displayName: string;
+    tlsRootCert: string;
+    peers: Array<{ id: string; endpoint: string; hostnameOverride: string }>;
+    ca: { url: string; caName: string; tlsRootCert: string };
+    admin: { enrollmentId: string; certFile: string; keyFile: string };
+  }>;
+  database: { url: string; backend: string };
+}

@@ -1,0 +1,60 @@
+import FabricCAServices from 'fabric-ca-client';
+import { User } from 'fabric-common';
+import type { ConnectionDescription } from '../config';
+import { ConflictError } from '../platform/errors';
+
+type Org = ConnectionDescription['orgs'][number];
+
+/** A bureau admin's own Fabric identity, used as the registrar: CA operations are signed by the person doing them. */
+export interface Registrar { username: string; mspId: string; certificate: string; privateKeyPem: string }
+
+/** Register, enroll and revoke with a bureau's fabric-ca-server. */
+export class CertificateAuthority {
+  private readonly services = new Map<string, FabricCAServices>();
+
+  constructor(private readonly description: ConnectionDescription) {}
+
+  org(mspId: string): Org {
+    const org = this.description.orgs.find((o) => o.mspId === mspId);
+    if (!org) throw new Error(`no bureau with MSP ID ${mspId}`);
+    return org;
+  }
+
+  private ca(mspId: string): FabricCAServices {
+    let ca = this.services.get(mspId);
+    if (!ca) {
+      const org = this.org(mspId);
+      // Without tlsOptions fabric-ca-client silently skips TLS verification: always pass the CA's root.
+      ca = new FabricCAServices(org.ca.url, { trustedRoots: [org.ca.tlsRootCert], verify: true }, org.ca.caName);
+      this.services.set(mspId, ca);
+    }
+    return ca;
+  }
+
+  private registrarUser(r: Registrar): User {
+    return User.createUser(r.username, '', r.mspId, r.certificate, r.privateKeyPem);
+  }
+
+  /** Registers an identity whose certificate carries the given attributes, and enrolls it: returns its certificate and key. */
+  async registerAndEnroll(registrar: Registrar, enrollmentId: string, attributes: Record<string, string>): Promise<{ certificate: string; privateKeyPem: string }> {
+    const ca = this.ca(registrar.mspId);
+    const attrs = Object.entries(attributes).map(([name, value]) => ({ name, value, ecert: true }));
+    let secret: string;
+    try {
+      secret = await ca.register({ enrollmentID: enrollmentId, role: 'client', affiliation: '', maxEnrollments: 1, attrs }, this.registrarUser(registrar));
+    } catch (err) {
+      if (/already registered/i.test((err as Error).message)) throw new ConflictError(`identity ${enrollmentId} is already registered with ${registrar.mspId}'s CA`);
+      throw err;
+    }
+    const enrollment = await ca.enroll({ enrollmentID: enrollmentId, enrollmentSecret: secret });
+    return { certificate: enrollment.certificate, privateKeyPem: enrollment.key.toBytes() };
+  }
+
+  /** Revokes every certificate of the identity and publishes a new CRL; a revoked identity cannot enroll again. */
+  async revoke(registrar: Registrar, enrollmentId: string, reason: string): Promise<void> {
+    const ca = this.ca(registrar.mspId);
+    const user = this.registrarUser(registrar);
+    await ca.revoke({ enrollmentID: enrollmentId, reason }, user);
+    await ca.generateCRL({}, user);
+  }
+}

@@ -1,0 +1,154 @@
+import fs from 'node:fs';
+import type mongoose from 'mongoose';
+import type { ConnectionDescription } from '../config';
+import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError } from '../platform/errors';
+import type { Logger } from '../platform/logger';
+import type { SigningUser } from '../ledger/ledger';
+import { CertificateAuthority, Registrar } from './certificate-authority';
+import { identityModels, Role, UserRecord } from './models';
+import { hashPassword, KeyVault, newToken, tokenId, verifyPassword } from './secrets';
+
+export type AuthenticatedUser = Pick<UserRecord, '_id' | 'org' | 'mspId' | 'role' | 'dept' | 'displayName' | 'status'>;
+
+export interface NewUser { username: string; password: string; role: Role; dept?: string | null; displayName: string }
+
+/** The events reader: a read-only identity of the Audit Bureau, registered once, used only to read blocks and events. */
+export const EVENTS_READER = 'system.events-reader';
+
+const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
+
+/** People and devices: registration with their bureau's CA, login, sessions, revocation, and their signing keys. */
+export class IdentityService {
+  private readonly models;
+  private readonly vault: KeyVault;
+
+  constructor(
+    connection: mongoose.Connection,
+    private readonly ca: CertificateAuthority,
+    kek: Buffer,
+    private readonly sessionTtlMs: number,
+    private readonly logger: Logger,
+  ) {
+    this.models = identityModels(connection);
+    this.vault = new KeyVault(kek);
+  }
+
+  /** Each bureau's admin becomes a gateway user (admin.<org>) signing with the bureau admin identity the CA issued. */
+  async bootstrap(description: ConnectionDescription, adminPassword: string | undefined): Promise<void> {
+    if (!adminPassword) {
+      this.logger.warn('LUOHU_ADMIN_PASSWORD is not set: no bureau admin users are created');
+      return;
+    }
+    for (const org of description.orgs) {
+      const username = `admin.${org.name}`;
+      if (await this.models.User.exists({ _id: username })) continue;
+      const privateKeyPem = fs.readFileSync(org.admin.keyFile, 'utf8');
+      try {
+        await this.models.User.create({
+          _id: username, org: org.name, mspId: org.mspId, role: 'admin', dept: null, displayName: `${org.displayName} admin`,
+          passwordHash: await hashPassword(adminPassword), certificate: fs.readFileSync(org.admin.certFile, 'utf8'),
+          sealedKey: this.vault.seal(username, privateKeyPem), status: 'active', createdBy: 'bootstrap', createdAt: new Date(),
+        });
+      } catch (err) {
+        if (!isDuplicate(err)) throw err; // another replica bootstrapped it first
+      }
+    }
+    if (!(await this.models.User.exists({ _id: EVENTS_READER }))) {
+      const audit = description.orgs.find((o) => o.mspId === 'AuditMSP') ?? description.orgs[0];
+      const admin = await this.findActive(`admin.${audit.name}`);
+      await this.register(admin, { username: EVENTS_READER, password: newToken(), role: 'auditor', dept: null, displayName: 'Gateway events reader' })
+        .catch((err) => { if (!(err instanceof ConflictError)) throw err; });
+    }
+  }
+
+  private async findActive(username: string): Promise<UserRecord> {
+    const user = await this.models.User.findById(username).lean();
+    if (!user) throw new NotFoundError(`user ${username} does not exist`);
+    if (user.status !== 'active') throw new ForbiddenError(`user ${username} is revoked`);
+    return user;
+  }
+
+  private registrar(admin: UserRecord): Registrar {
+    return { username: admin._id, mspId: admin.mspId, certificate: admin.certificate, privateKeyPem: this.vault.open(admin._id, admin.sealedKey).export({ type: 'pkcs8', format: 'pem' }).toString() };
+  }
+
+  /** A bureau admin registers a user of their own bureau: the CA issues a certificate carrying role and dept. */
+  async register(actor: Pick<UserRecord, '_id'>, input: NewUser): Promise<AuthenticatedUser> {
+    const admin = await this.findActive(actor._id);
+    if (admin.role !== 'admin') throw new ForbiddenError('only a bureau admin registers users');
+    if (await this.models.User.exists({ _id: input.username })) throw new ConflictError(`user ${input.username} already exists`);
+    const attributes: Record<string, string> = { role: input.role, ...(input.dept ? { dept: input.dept } : {}) };
+    const { certificate, privateKeyPem } = await this.ca.registerAndEnroll(this.registrar(admin), input.username, attributes);
+    const record: UserRecord = {
+      _id: input.username, org: admin.org, mspId: admin.mspId, role: input.role, dept: input.dept ?? null, displayName: input.displayName,
+      passwordHash: await hashPassword(input.password), certificate, sealedKey: this.vault.seal(input.username, privateKeyPem),
+      status: 'active', createdBy: admin._id, createdAt: new Date(),
+    };
+    try {
+      await this.models.User.create(record);
+    } catch (err) {
+      if (isDuplicate(err)) throw new ConflictError(`user ${input.username} already exists`);
+      throw err;
+    }
+    this.logger.info({ user: input.username, role: input.role, by: admin._id }, 'user registered');
+    return publicUser(record);
+  }
+
+  async login(username: string, password: string): Promise<{ token: string; expiresAt: Date; user: AuthenticatedUser }> {
+    const user = await this.models.User.findById(username).lean();
+    // Same answer for an unknown user and a wrong password; the hash is checked either way to keep timing alike.
+    const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
+    if (!user || !ok) throw new UnauthorizedError('unknown user or wrong password');
+    if (user.status !== 'active') throw new ForbiddenError(`user ${username} is revoked`);
+    const token = newToken();
+    const expiresAt = new Date(Date.now() + this.sessionTtlMs);
+    await this.models.Session.create({ _id: tokenId(token), userId: user._id, expiresAt, createdAt: new Date() });
+    return { token, expiresAt, user: publicUser(user) };
+  }
+
+  async logout(token: string): Promise<void> {
+    await this.models.Session.deleteOne({ _id: tokenId(token) });
+  }
+
+  /** The user behind a session token (sessions live in the database, so any replica can serve any client). */
+  async authenticate(token: string): Promise<AuthenticatedUser> {
+    const session = await this.models.Session.findById(tokenId(token)).lean();
+    if (!session || session.expiresAt.getTime() < Date.now()) throw new UnauthorizedError('session expired or unknown');
+    const user = await this.models.User.findById(session.userId).lean();
+    if (!user || user.status !== 'active') throw new UnauthorizedError('session expired or unknown');
+    return publicUser(user);
+  }
+
+  async revoke(actor: Pick<UserRecord, '_id'>, username: string, reason: string): Promise<AuthenticatedUser> {
+    const admin = await this.findActive(actor._id);
+    const user = await this.models.User.findById(username).lean();
+    if (!user) throw new NotFoundError(`user ${username} does not exist`);
+    if (admin.role !== 'admin' || admin.mspId !== user.mspId) throw new ForbiddenError(`only an admin of ${user.mspId} revokes its users`);
+    if (user.status === 'revoked') throw new ConflictError(`user ${username} is already revoked`);
+    await this.ca.revoke(this.registrar(admin), username, reason);
+    const revokedAt = new Date();
+    await this.models.User.updateOne({ _id: username }, { $set: { status: 'revoked', revokedAt } });
+    await this.models.Session.deleteMany({ userId: username });
+    this.logger.info({ user: username, by: admin._id, reason }, 'user revoked');
+    return publicUser({ ...user, status: 'revoked' });
+  }
+
+  async get(username: string): Promise<AuthenticatedUser> {
+    const user = await this.models.User.findById(username).lean();
+    if (!user) throw new NotFoundError(`user ${username} does not exist`);
+    return publicUser(user);
+  }
+
+  /** The user's own Fabric identity for signing: their key is decrypted only for the transaction. */
+  async signer(username: string): Promise<SigningUser> {
+    const user = await this.findActive(username);
+    return { id: user._id, mspId: user.mspId, certificate: user.certificate, privateKey: this.vault.open(user._id, user.sealedKey) };
+  }
+}
+
+// A valid hash of a random password, so that an unknown username costs as much as a wrong password.
+const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=';
+
+function publicUser(u: UserRecord): AuthenticatedUser {
+  return { _id: u._id, org: u.org, mspId: u.mspId, role: u.role, dept: u.dept, displayName: u.displayName, status: u.status };
+}

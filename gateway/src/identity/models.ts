@@ -1,0 +1,53 @@
+import mongoose, { Schema } from 'mongoose';
+
+/** Roles people and devices hold; the chaincode decides what each may do, the gateway mirrors it for routes. */
+export const ROLES = ['admin', 'director', 'clerk', 'reviewer', 'inspector', 'finance', 'auditor', 'contractor', 'owner', 'device', 'analyst'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface UserRecord {
+  _id: string; // username, unique across bureaus
+  org: string;
+  mspId: string;
+  role: Role;
+  dept: string | null;
+  displayName: string;
+  passwordHash: string;
+  certificate: string;
+  sealedKey: string;
+  status: 'active' | 'revoked';
+  createdBy: string;
+  createdAt: Date;
+  revokedAt?: Date;
+}
+
+export interface SessionRecord {
+  _id: string; // sha256 of the token: a leaked database does not leak usable tokens
+  userId: string;
+  expiresAt: Date;
+  createdAt: Date;
+}
+
+export function identityModels(connection: mongoose.Connection) {
+  const User = connection.models.User ?? connection.model<UserRecord>('User', new Schema<UserRecord>({
+    _id: String,
+    org: { type: String, required: true },
+    mspId: { type: String, required: true },
+    role: { type: String, required: true },
+    dept: { type: String, default: null },
+    displayName: { type: String, required: true },
+    passwordHash: { type: String, required: true },
+    certificate: { type: String, required: true },
+    sealedKey: { type: String, required: true },
+    status: { type: String, required: true },
+    createdBy: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+    revokedAt: Date,
+  }, { collection: 'users', versionKey: false }));
+  const Session = connection.models.Session ?? connection.model<SessionRecord>('Session', new Schema<SessionRecord>({
+    _id: String,
+    userId: { type: String, required: true },
+    expiresAt: { type: Date, required: true },
+    createdAt: { type: Date, required: true },
+  }, { collection: 'sessions', versionKey: false }));
+  return { User: User as mongoose.Model<UserRecord>, Session: Session as mongoose.Model<SessionRecord> };
+}

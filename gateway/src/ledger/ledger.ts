@@ -1,0 +1,160 @@
+import crypto from 'node:crypto';
+import * as grpc from '@grpc/grpc-js';
+import { connect, Gateway, hash, signers, StatusCode, SubmittedTransaction, Transaction, GatewayError, CommitError } from '@hyperledger/fabric-gateway';
+import { common } from '@hyperledger/fabric-protos';
+import type { ConnectionDescription } from '../config';
+import type { Logger } from '../platform/logger';
+import { fromGatewayError, isRetryable, TransactionInvalid } from './errors';
+
+/** The Fabric identity a transaction is signed with: always the calling user's own. */
+export interface SigningUser { id: string; mspId: string; certificate: string; privateKey: crypto.KeyObject }
+
+/** What every response to a change carries. */
+export interface Receipt { transactionId: string; blockNumber: string; validationCode: 'VALID' }
+
+export interface SubmitOptions {
+  endorsingOrganizations?: string[];
+  /** Called with each attempt's transaction ID and signed bytes before it is sent, so that it can be resumed. */
+  onSigned?: (transactionId: string, bytes: Uint8Array) => Promise<void>;
+}
+
+const MAX_ATTEMPTS = 4;
+const validationCodeName = new Map<number, string>(Object.entries(StatusCode).map(([name, code]) => [code as number, name]));
+const codeName = (code: number) => validationCodeName.get(code) ?? String(code);
+const utf8 = new TextDecoder();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The gateway's only door to the ledger: one shared gRPC client per bureau peer, a fabric-gateway connection per
+ * user over it, and the retry rules — MVCC conflicts get a new transaction, timeouts resend the same one,
+ * chaincode refusals are never retried.
+ */
+export class Ledger {
+  private readonly clients = new Map<string, grpc.Client>();
+  private readonly gateways = new Map<string, Gateway>();
+
+  constructor(private readonly description: ConnectionDescription, private readonly logger: Logger) {}
+
+  get channel(): string { return this.description.channel; }
+  get chaincode(): string { return this.description.chaincode; }
+
+  private client(mspId: string): grpc.Client {
+    let client = this.clients.get(mspId);
+    if (!client) {
+      const org = this.description.orgs.find((o) => o.mspId === mspId);
+      if (!org) throw new Error(`no peer for ${mspId} in the connection description`);
+      const peer = org.peers[0];
+      client = new grpc.Client(peer.endpoint, grpc.credentials.createSsl(Buffer.from(org.tlsRootCert)), {
+        'grpc.ssl_target_name_override': peer.hostnameOverride,
+        'grpc.keepalive_time_ms': 60_000,
+      });
+      this.clients.set(mspId, client);
+    }
+    return client;
+  }
+
+  gateway(user: SigningUser): Gateway {
+    const key = `${user.id}\0${user.certificate}`;
+    let gateway = this.gateways.get(key);
+    if (!gateway) {
+      gateway = connect({
+        client: this.client(user.mspId),
+        identity: { mspId: user.mspId, credentials: Buffer.from(user.certificate) },
+        signer: signers.newPrivateKeySigner(user.privateKey),
+        hash: hash.sha256,
+        evaluateOptions: () => ({ deadline: Date.now() + 5_000 }),
+        endorseOptions: () => ({ deadline: Date.now() + 15_000 }),
+        submitOptions: () => ({ deadline: Date.now() + 5_000 }),
+        commitStatusOptions: () => ({ deadline: Date.now() + 30_000 }),
+      });
+      if (this.gateways.size > 1000) this.dropOldestGateway();
+      this.gateways.set(key, gateway);
+    }
+    return gateway;
+  }
+
+  private dropOldestGateway(): void {
+    const [key, gateway] = this.gateways.entries().next().value as [string, Gateway];
+    gateway.close();
+    this.gateways.delete(key);
+  }
+
+  private contract(user: SigningUser, namespace: string) {
+    return this.gateway(user).getNetwork(this.channel).getContract(this.chaincode, namespace);
+  }
+
+  async evaluate(user: SigningUser, namespace: string, fn: string, args: string[]): Promise<string> {
+    try {
+      return utf8.decode(await this.contract(user, namespace).evaluateTransaction(fn, ...args));
+    } catch (err) {
+      throw err instanceof GatewayError ? fromGatewayError(err) : err;
+    }
+  }
+
+  /** The channel's ledger height as one bureau's peer reports it (qscc GetChainInfo, evaluated on that org's peers). */
+  async channelHeight(user: SigningUser, mspId: string): Promise<number> {
+    const qscc = this.gateway(user).getNetwork(this.channel).getContract('qscc');
+    const bytes = await qscc.evaluate('GetChainInfo', { arguments: [this.channel], endorsingOrganizations: [mspId] });
+    return Number(common.BlockchainInfo.deserializeBinary(bytes).getHeight());
+  }
+
+  /** Endorse, submit and wait for the commit; returns the chaincode's result with the receipt. */
+  async submit(user: SigningUser, namespace: string, fn: string, args: string[], options: SubmitOptions = {}): Promise<{ result: string; receipt: Receipt }> {
+    const contract = this.contract(user, namespace);
+    for (let attempt = 1; ; attempt++) {
+      const proposal = contract.newProposal(fn, { arguments: args, endorsingOrganizations: options.endorsingOrganizations });
+      let transaction: Transaction;
+      try {
+        transaction = await proposal.endorse();
+      } catch (err) {
+        if (isRetryable(err) && attempt < MAX_ATTEMPTS) { await sleep(200 * attempt); continue; }
+        throw err instanceof GatewayError ? fromGatewayError(err) : err;
+      }
+      await options.onSigned?.(transaction.getTransactionId(), transaction.getBytes());
+      try {
+        return { result: utf8.decode(transaction.getResult()), receipt: await this.commit(transaction) };
+      } catch (err) {
+        const conflict = err instanceof TransactionInvalid && (err.validationCode === 'MVCC_READ_CONFLICT' || err.validationCode === 'PHANTOM_READ_CONFLICT');
+        if (conflict && attempt < MAX_ATTEMPTS) {
+          this.logger.debug({ transactionId: transaction.getTransactionId(), attempt }, 'MVCC conflict: retrying with a new transaction');
+          continue;
+        }
+        throw err;
+      }
+    }
+  }
+
+  /** Sends a signed transaction (again, after a timeout or a restart) and waits for its commit status. */
+  async resume(user: SigningUser, bytes: Uint8Array): Promise<{ result: string; receipt: Receipt }> {
+    const transaction = this.gateway(user).newTransaction(bytes);
+    return { result: utf8.decode(transaction.getResult()), receipt: await this.commit(transaction) };
+  }
+
+  /** Timeouts resend the same transaction (same ID: it can commit at most once), a few times, then give up as unavailable. */
+  private async commit(transaction: Transaction): Promise<Receipt> {
+    const transactionId = transaction.getTransactionId();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const submitted: SubmittedTransaction = await transaction.submit();
+        const status = await submitted.getStatus();
+        if (!status.successful) throw new TransactionInvalid(codeName(status.code), transactionId);
+        return { transactionId, blockNumber: status.blockNumber.toString(), validationCode: 'VALID' };
+      } catch (err) {
+        if (err instanceof CommitError) throw new TransactionInvalid(codeName(err.code), transactionId);
+        if (isRetryable(err) && attempt < MAX_ATTEMPTS) {
+          this.logger.warn({ transactionId, attempt, err: (err as Error).message }, 'submit or commit status timed out: resending the same transaction');
+          await sleep(500 * attempt);
+          continue;
+        }
+        throw err instanceof GatewayError ? fromGatewayError(err) : err;
+      }
+    }
+  }
+
+  close(): void {
+    for (const g of this.gateways.values()) g.close();
+    for (const c of this.clients.values()) c.close();
+    this.gateways.clear();
+    this.clients.clear();
+  }
+}

@@ -1,0 +1,18 @@
+import type { Role } from '../identity/models';
+
+/** Which roles see which events live, by event family; auditors see everything. */
+const FAMILIES: Record<string, Role[]> = {
+  approval: ['clerk', 'reviewer', 'director', 'contractor', 'owner'],
+  document: ['clerk', 'reviewer', 'director', 'inspector'],
+  contract: ['clerk', 'director', 'inspector', 'finance', 'contractor'],
+  payment: ['finance', 'director'],
+  monitoring: ['clerk', 'inspector', 'director'],
+  complaint: ['clerk', 'director'],
+  registry: ['admin', 'clerk'],
+  anchor: ['clerk', 'inspector'],
+  audit: ['director'],
+};
+
+export function interestedRoles(type: string): Role[] {
+  return [...(FAMILIES[type.split('.')[0]] ?? []), 'auditor'];
+}

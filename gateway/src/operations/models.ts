@@ -1,0 +1,40 @@
+import mongoose, { Schema } from 'mongoose';
+import type { Receipt } from '../ledger/ledger';
+
+/** Every anchored write, persisted before it is sent: its attempts, and its final receipt or error. */
+export interface OperationRecord {
+  _id: string;
+  userId: string;
+  idempotencyKey: string | null;
+  requestHash: string;
+  action: string;
+  status: 'pending' | 'succeeded' | 'failed';
+  attempts: { transactionId: string; at: Date }[];
+  /** The last signed transaction (base64) while pending, so that a restarted gateway can resend it. */
+  signedTransaction: string | null;
+  httpStatus: number | null;
+  receipt: Receipt | null;
+  result: unknown;
+  error: { status: number; code: string; message: string; transactionId?: string } | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export function operationModel(connection: mongoose.Connection): mongoose.Model<OperationRecord> {
+  return (connection.models.Operation as mongoose.Model<OperationRecord>) ?? connection.model<OperationRecord>('Operation', new Schema<OperationRecord>({
+    _id: String,
+    userId: { type: String, required: true },
+    idempotencyKey: { type: String, default: null },
+    requestHash: { type: String, required: true },
+    action: { type: String, required: true },
+    status: { type: String, required: true },
+    attempts: [{ _id: false, transactionId: String, at: Date }],
+    signedTransaction: { type: String, default: null },
+    httpStatus: { type: Number, default: null },
+    receipt: { type: Schema.Types.Mixed, default: null },
+    result: { type: Schema.Types.Mixed, default: null },
+    error: { type: Schema.Types.Mixed, default: null },
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+  }, { collection: 'operations', versionKey: false, minimize: false }));
+}

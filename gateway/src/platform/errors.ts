@@ -1,0 +1,39 @@
+/**
+ * Typed errors a use case or the ledger layer throws; the error handler turns each into an HTTP status and the
+ * stable body { error: { code, message, details?, transactionId? } }. Nothing else decides a status.
+ */
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class ValidationError extends AppError {
+  constructor(message: string, details?: unknown) { super(400, 'invalid_request', message, details); }
+}
+export class UnauthorizedError extends AppError {
+  constructor(message = 'authentication required') { super(401, 'unauthorized', message, undefined, { 'WWW-Authenticate': 'Bearer' }); }
+}
+export class ForbiddenError extends AppError {
+  constructor(message: string) { super(403, 'forbidden', message); }
+}
+export class NotFoundError extends AppError {
+  constructor(message: string) { super(404, 'not_found', message); }
+}
+export class ConflictError extends AppError {
+  constructor(message: string, details?: unknown) { super(409, 'conflict', message, details); }
+}
+export class UnprocessableError extends AppError {
+  constructor(code: string, message: string, details?: unknown) { super(422, code, message, details); }
+}
+/** The ledger cannot take more work now: the client should come back after `retryAfterSeconds`. */
+export class OverloadedError extends AppError {
+  constructor(message: string, retryAfterSeconds: number) { super(503, 'overloaded', message, undefined, { 'Retry-After': String(retryAfterSeconds) }); }
+}

@@ -1,0 +1,77 @@
+import type mongoose from 'mongoose';
+import type { Ledger, SigningUser } from '../ledger/ledger';
+import type { Logger } from '../platform/logger';
+import { DatabaseCheckpointer } from './checkpoint';
+import { LedgerEvent, toLedgerEvent } from './events';
+import { Lease } from './lease';
+
+/** A domain's projection: applies the events it knows to its read-model collections, idempotently by position. */
+export interface Projection {
+  handles(type: string): boolean;
+  apply(event: LedgerEvent): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Projects chaincode events into the read model: one replica at a time (lease), resuming exactly after the durable
+ * checkpoint. An event is applied, then checkpointed; a crash in between re-applies that one event, which the
+ * projections' position guards make a no-op — so each event takes effect exactly once.
+ */
+export class Projector {
+  readonly checkpoint: DatabaseCheckpointer;
+  private readonly lease: Lease;
+  private stopped = false;
+  private closeStream: (() => void) | undefined;
+  private loop: Promise<void> | undefined;
+
+  constructor(connection: mongoose.Connection, private readonly ledger: Ledger, private readonly reader: () => Promise<SigningUser>, private readonly projections: Projection[], private readonly logger: Logger) {
+    this.checkpoint = new DatabaseCheckpointer(connection, 'read-model');
+    this.lease = new Lease(connection, 'projector', 15_000);
+  }
+
+  start(): void {
+    this.loop = this.run();
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        if (!(await this.lease.acquire())) { await sleep(2_000); continue; }
+        await this.stream();
+      } catch (err) {
+        if (!this.stopped) this.logger.warn({ err: (err as Error).message }, 'projection stream interrupted; resuming from the checkpoint');
+        await sleep(1_000);
+      }
+    }
+  }
+
+  private async stream(): Promise<void> {
+    await this.checkpoint.load();
+    const network = this.ledger.gateway(await this.reader()).getNetwork(this.ledger.channel);
+    const events = await network.getChaincodeEvents(this.ledger.chaincode, { checkpoint: this.checkpoint, startBlock: 0n });
+    this.closeStream = () => events.close();
+    const renew = setInterval(() => {
+      this.lease.acquire().then((held) => { if (!held) events.close(); }).catch(() => events.close());
+    }, 5_000);
+    try {
+      for await (const raw of events) {
+        const blockNumber = Number(raw.blockNumber);
+        const index = this.checkpoint.nextIndex(blockNumber);
+        const event = toLedgerEvent(raw, index);
+        if (event.type === 'unknown') this.logger.warn({ transactionId: raw.transactionId, eventName: raw.eventName }, 'skipping an event that is not in the works-ledger envelope');
+        else for (const p of this.projections) if (p.handles(event.type)) await p.apply(event);
+        await this.checkpoint.save(blockNumber, raw.transactionId, index, event.position);
+      }
+    } finally {
+      clearInterval(renew);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.closeStream?.();
+    await this.loop?.catch(() => undefined);
+    await this.lease.release().catch(() => undefined);
+  }
+}

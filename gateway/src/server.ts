@@ -1,0 +1,87 @@
+import http from 'node:http';
+import express from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import swaggerUi from 'swagger-ui-express';
+import type { Config } from './config';
+import { healthRoutes } from './health/routes';
+import { CertificateAuthority } from './identity/certificate-authority';
+import { EVENTS_READER, IdentityService } from './identity/identity-service';
+import { bearer, identityRoutes } from './identity/routes';
+import { Ledger } from './ledger/ledger';
+import { LiveUpdates } from './live/live-updates';
+import { Admission } from './operations/admission';
+import { AnchoredWrites } from './operations/anchored-writes';
+import { operationRoutes } from './operations/routes';
+import { connectDatabase } from './platform/database';
+import { errorHandler } from './platform/error-handler';
+import { NotFoundError } from './platform/errors';
+import type { Logger } from './platform/logger';
+import { createMetrics } from './platform/metrics';
+import { openApiDocument } from './platform/openapi';
+import { RouteTable } from './platform/routes';
+import { Projector } from './projection/projector';
+import { ReadModel } from './projection/read-model';
+import { domainRoutes, readModelEnrichers } from './domains';
+
+export const API_PREFIX = '/v1';
+
+/** Wires the gateway: database, ledger, identities, writes, read model, routes, live updates. */
+export async function createServer(config: Config, logger: Logger) {
+  const connection = await connectDatabase(config.mongoUrl, logger);
+  const ledger = new Ledger(config.connection, logger);
+  const identities = new IdentityService(connection, new CertificateAuthority(config.connection), config.keyEncryptionKey, config.sessionTtlMs, logger);
+  await identities.bootstrap(config.connection, config.adminPassword);
+  const writes = new AnchoredWrites(connection, ledger, identities, new Admission(config.submitConcurrency, config.submitQueue), logger);
+  const readModel = new ReadModel(connection, readModelEnrichers);
+  const reader = () => identities.signer(EVENTS_READER);
+  const projector = new Projector(connection, ledger, reader, [readModel], logger);
+  const metrics = createMetrics();
+
+  const routes = new RouteTable(async (req) => {
+    const token = bearer(req.headers.authorization);
+    return token ? identities.authenticate(token) : undefined;
+  });
+  identityRoutes(routes, identities);
+  operationRoutes(routes, writes);
+  domainRoutes({ routes, writes, readModel, ledger, identities, config, logger });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' } }));
+  app.use(metrics.middleware);
+  const openApi = openApiDocument(routes.specs, API_PREFIX);
+  app.get('/openapi.json', (_req, res) => { res.json(openApi); });
+  app.use('/docs', swaggerUi.serve, swaggerUi.setup(openApi));
+  app.use(helmet());
+  app.use(express.json({ limit: '1mb' }));
+  app.use(healthRoutes({ ledger, connection, identities, metrics: metrics.registry, mspIds: config.connection.orgs.map((o) => o.mspId) }));
+  app.use(API_PREFIX, routes.router);
+  app.use((req, _res, next) => next(new NotFoundError(`no route ${req.method} ${req.path}`)));
+  app.use(errorHandler(logger));
+
+  const server = http.createServer(app);
+  const live = new LiveUpdates(server, identities, ledger, reader, projector.checkpoint, logger);
+
+  return {
+    app,
+    server,
+    async start() {
+      if (config.projector) projector.start();
+      live.start();
+      await writes.recover().catch((err) => logger.warn({ err }, 'recovering pending operations failed'));
+      await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+      return server.address();
+    },
+    /** Graceful: stop taking requests, let accepted writes finish, stop streams, close connections. */
+    async stop() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await live.stop();
+      await writes.drain();
+      await projector.stop();
+      ledger.close();
+      await connection.close();
+    },
+  };
+}
