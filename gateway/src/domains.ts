@@ -6,10 +6,10 @@ import type { Logger } from './platform/logger';
 import type { RouteTable } from './platform/routes';
 import type { Enricher, ReadModel, RecordType } from './projection/read-model';
 import { approvalRoutes, projectEnricher } from './approval/routes';
-import { complaintRoutes } from './complaints/routes';
-import { documentRoutes } from './documents/routes';
-import { fundsRoutes } from './funds/routes';
-import { monitoringRoutes } from './monitoring/routes';
+import { complaintRoutes, complaintsEnrichers } from './complaints/routes';
+import { documentRoutes, documentsEnrichers } from './documents/routes';
+import { fundsEnrichers, fundsRoutes } from './funds/routes';
+import { monitoringEnrichers, monitoringRoutes } from './monitoring/routes';
 
 /** What each API family gets: routes to add to, the anchored-write path, the read model, the ledger (for reads). */
 export interface DomainDeps {
@@ -22,16 +22,22 @@ export interface DomainDeps {
   logger: Logger;
 }
 
+/** What a family may run besides its routes (schedulers, subscribers, adapters), started and stopped with the server. */
+export interface DomainModule {
+  start?(): Promise<void> | void;
+  stop?(): Promise<void> | void;
+}
+
 /** The API families, one folder each. */
-export function domainRoutes(deps: DomainDeps): void {
-  approvalRoutes(deps);
-  fundsRoutes(deps);
-  monitoringRoutes(deps);
-  complaintRoutes(deps);
-  documentRoutes(deps);
+export function domainRoutes(deps: DomainDeps): DomainModule[] {
+  return [approvalRoutes(deps), fundsRoutes(deps), monitoringRoutes(deps), complaintRoutes(deps), documentRoutes(deps)];
 }
 
 /** Query fields each record type keeps in the read model beyond the ledger record. */
 export const readModelEnrichers: Partial<Record<RecordType, Enricher>> = {
   project: projectEnricher,
+  ...fundsEnrichers,
+  ...monitoringEnrichers,
+  ...complaintsEnrichers,
+  ...documentsEnrichers,
 };

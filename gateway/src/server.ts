@@ -44,7 +44,7 @@ export async function createServer(config: Config, logger: Logger) {
   });
   identityRoutes(routes, identities);
   operationRoutes(routes, writes);
-  domainRoutes({ routes, writes, readModel, ledger, identities, config, logger });
+  const modules = domainRoutes({ routes, writes, readModel, ledger, identities, config, logger });
 
   const app = express();
   app.disable('x-powered-by');
@@ -70,13 +70,15 @@ export async function createServer(config: Config, logger: Logger) {
     async start() {
       if (config.projector) projector.start();
       live.start();
+      for (const m of modules) await m.start?.();
       await writes.recover().catch((err) => logger.warn({ err }, 'recovering pending operations failed'));
       await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
       return server.address();
     },
     /** Graceful: stop taking requests, let accepted writes finish, stop streams, close connections. */
     async stop() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeIdleConnections(); });
+      for (const m of modules) await m.stop?.();
       await live.stop();
       await writes.drain();
       await projector.stop();

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { DomainDeps } from '../domains';
+import type { DomainDeps, DomainModule } from '../domains';
 import { anchoredRoute } from '../operations/anchored-route';
 import { byId, pageBy } from '../shared/read-queries';
 import { ledgerId, page, reason, sha256, writeResponse } from '../shared/schemas';
@@ -29,7 +29,7 @@ export const projectEnricher = (p: Record<string, unknown>) => ({
 });
 
 /** 立项审批: application, automatic check, pre-review, department reviews, correction, decision. */
-export function approvalRoutes({ routes, writes, readModel, ledger, identities }: DomainDeps): void {
+export function approvalRoutes({ routes, writes, readModel, ledger, identities }: DomainDeps): DomainModule {
   anchoredRoute(routes, writes, {
     method: 'post', path: '/projects', tag: 'approval', access: ['contractor', 'owner'], response: writeResponse,
     summary: 'Apply for a project with its files (hashes of uploaded files); the chaincode runs the automatic check',
@@ -105,6 +105,7 @@ export function approvalRoutes({ routes, writes, readModel, ledger, identities }
         .slice(0, 100),
     };
   });
+  return {};
 }
 
 function distanceKm(lat1: number, lng1: number, lat2: number, lng2: number): number {
