@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# `npm start`: install what is missing, then bring the system up (the Fabric network with the chaincode deployed).
+# `npm start`: install what is missing, bring the system up (network, chaincode, database, gateway), load demo users.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh
 npm run --silent network -- up
+npx tsx fixtures/demo.ts
 npm run --silent network -- status

@@ -9,4 +9,4 @@ npx tsc -p network/tsconfig.json
 echo "• Chaincode unit tests" >&2
 npm test --silent -w chaincode
 echo "• Network tests (real Fabric network)" >&2
-npx mocha --config network/.mocharc.json
+npx mocha --config network/.mocharc.json 'network/test/**/*.test.ts' 'chaincode/integration/**/*.test.ts' 'gateway/test/**/*.test.ts'

@@ -35,8 +35,8 @@ export async function createServer(config: Config, logger: Logger) {
   const writes = new AnchoredWrites(connection, ledger, identities, new Admission(config.submitConcurrency, config.submitQueue), logger);
   const readModel = new ReadModel(connection, readModelEnrichers);
   const reader = () => identities.signer(EVENTS_READER);
-  const projector = new Projector(connection, ledger, reader, [readModel], logger);
   const metrics = createMetrics();
+  const projector = new Projector(connection, ledger, reader, [readModel], logger, () => metrics.projectedEvents.inc());
 
   const routes = new RouteTable(async (req) => {
     const token = bearer(req.headers.authorization);
@@ -67,6 +67,8 @@ export async function createServer(config: Config, logger: Logger) {
   return {
     app,
     server,
+    connection,
+    projector,
     async start() {
       if (config.projector) projector.start();
       live.start();

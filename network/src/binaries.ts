@@ -23,6 +23,11 @@ interface Product {
    * go.sum) with that one file written in.
    */
   versionFile?: string;
+  /**
+   * Fixes to the pinned source, applied to the vendor copy (network/build/<module>/patches/*.patch, -p1 from the
+   * patched module's root). Each patch's header says what it fixes and why it cannot wait for an upstream release.
+   */
+  patchedModule?: string;
 }
 
 const products: Product[] = [
@@ -31,6 +36,7 @@ const products: Product[] = [
     commands: ['peer', 'orderer', 'configtxgen', 'osnadmin'].map((c) => `github.com/hyperledger/fabric/cmd/${c}`),
     ldflags: `-X github.com/hyperledger/fabric/common/metadata.Version=${FABRIC_VERSION} -X github.com/hyperledger/fabric/common/metadata.CommitSHA=${FABRIC_COMMIT}`,
     version: FABRIC_VERSION,
+    patchedModule: 'github.com/hyperledger/fabric',
   },
   {
     module: 'fabric-ca',
@@ -57,7 +63,7 @@ function buildStamp(settings: Settings): Record<string, string> {
   for (const p of products) {
     const dir = path.join(settings.repoRoot, 'network', 'build', p.module);
     const hash = crypto.createHash('sha256');
-    for (const f of ['go.mod', 'go.sum']) hash.update(fs.readFileSync(path.join(dir, f)));
+    for (const f of ['go.mod', 'go.sum', ...patchFiles(dir).map((x) => path.join('patches', x))]) hash.update(fs.readFileSync(path.join(dir, f)));
     hash.update(p.ldflags);
     stamp[`${p.module}Pins`] = hash.digest('hex').slice(0, 16);
   }
@@ -109,20 +115,36 @@ export async function ensureBinaries(settings: Settings): Promise<void> {
 async function build(settings: Settings, p: Product): Promise<void> {
   const pins = path.join(settings.repoRoot, 'network', 'build', p.module);
   const env = { ...process.env, CGO_ENABLED: '1' };
-  const args = ['build', '-trimpath', '-buildvcs=false', ...(p.ldflags ? ['-ldflags', p.ldflags] : []), '-o', settings.binDir + path.sep, ...p.commands];
-  if (!p.versionFile) {
-    // -mod=readonly: go.sum must already pin every dependency; a build never rewrites it.
-    await run('go', [args[0], '-mod=readonly', ...args.slice(1)], { cwd: pins, env });
-    return;
-  }
-  const work = path.join(settings.binDir, 'work', p.module);
+  // Private work and output dirs, then a rename into place: a network starting meanwhile never runs half a binary.
+  const work = path.join(settings.binDir, `.build-${p.module}-${process.pid}`);
+  const out = path.join(work, 'out');
   fs.rmSync(work, { recursive: true, force: true });
-  fs.mkdirSync(work, { recursive: true });
-  for (const f of ['go.mod', 'go.sum', 'tools.go']) fs.copyFileSync(path.join(pins, f), path.join(work, f));
-  await run('go', ['mod', 'vendor'], { cwd: work, env });
-  fs.writeFileSync(path.join(work, 'vendor', p.versionFile), `v${p.version}\n`);
-  await run('go', [args[0], '-mod=vendor', ...args.slice(1)], { cwd: work, env });
-  fs.rmSync(path.dirname(work), { recursive: true, force: true });
+  fs.mkdirSync(out, { recursive: true });
+  try {
+    const args = ['build', '-trimpath', '-buildvcs=false', ...(p.ldflags ? ['-ldflags', p.ldflags] : []), '-o', out + path.sep, ...p.commands];
+    if (!p.versionFile && !p.patchedModule) {
+      // -mod=readonly: go.sum must already pin every dependency; a build never rewrites it.
+      await run('go', [args[0], '-mod=readonly', ...args.slice(1)], { cwd: pins, env });
+    } else {
+      const src = path.join(work, 'src');
+      fs.mkdirSync(src);
+      for (const f of ['go.mod', 'go.sum', 'tools.go']) fs.copyFileSync(path.join(pins, f), path.join(src, f));
+      await run('go', ['mod', 'vendor'], { cwd: src, env });
+      if (p.versionFile) fs.writeFileSync(path.join(src, 'vendor', p.versionFile), `v${p.version}\n`);
+      for (const patch of p.patchedModule ? patchFiles(pins) : []) {
+        await run('patch', ['-p1', '--forward', '--batch', '-d', path.join(src, 'vendor', p.patchedModule!), '-i', path.join(pins, 'patches', patch)]);
+      }
+      await run('go', [args[0], '-mod=vendor', ...args.slice(1)], { cwd: src, env });
+    }
+    for (const f of fs.readdirSync(out)) fs.renameSync(path.join(out, f), path.join(settings.binDir, f));
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function patchFiles(dir: string): string[] {
+  const patches = path.join(dir, 'patches');
+  return fs.existsSync(patches) ? fs.readdirSync(patches).filter((f) => f.endsWith('.patch')).sort() : [];
 }
 
 export const sampleConfigDir = (settings: Settings) => path.join(settings.binDir, 'sampleconfig');

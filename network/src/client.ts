@@ -57,7 +57,7 @@ export function connectAs(user: EnrolledUser, client: grpc.Client): Gateway {
     hash: hash.sha256,
     evaluateOptions: () => ({ deadline: Date.now() + 5_000 }),
     endorseOptions: () => ({ deadline: Date.now() + 15_000 }),
-    submitOptions: () => ({ deadline: Date.now() + 5_000 }),
+    submitOptions: () => ({ deadline: Date.now() + 15_000 }),
     commitStatusOptions: () => ({ deadline: Date.now() + 60_000 }),
   });
 }

@@ -8,11 +8,14 @@ import { writeConnectionDescription } from './connection';
 import { chooseDatabase, currentDatabase, databaseProcess, dropDatabase } from './database';
 import { gossipPeersKnown, operationsHealthy, ordererChannel, peerHeight, raftLeader } from './health';
 import { layout } from './layout';
-import { processFor } from './nodes';
+import { gatewayProcess, processFor } from './nodes';
 import { assertPortsFree, portAccepts, runningPid, start, stop, waitFor } from './processes';
 import { note, timed } from './progress';
 import { Settings } from './settings';
 import { address, endpointsOf, NetworkNode, Org, Topology } from './topology';
+
+/** The test suite runs gateways of its own: LUOHU_GATEWAY=off leaves the topology's gateway out. */
+const gatewayWanted = () => process.env.LUOHU_GATEWAY !== 'off';
 
 /** Bureau admins may register any user type with any attribute, revoke, and issue CRLs. */
 const ADMIN_ATTRS = '"hf.Registrar.Roles=client,user,peer,admin",hf.Registrar.Attributes=*,hf.Revoker=true,hf.GenCRL=true,role=admin:ecert';
@@ -31,14 +34,15 @@ async function nodeHealthy(n: NetworkNode): Promise<boolean> {
   switch (n.kind) {
     case 'ca': return operationsHealthy(n.operations);
     // /healthz answers before the gRPC port listens: both must be up.
-    case 'orderer':
+    case 'orderer': return (await operationsHealthy(n.operations)) && (await portAccepts(n.listen)) && (await portAccepts(n.admin));
     case 'peer': return (await operationsHealthy(n.operations)) && (await portAccepts(n.listen));
     case 'chaincode':
     case 'database': return portAccepts(n.listen);
+    case 'gateway': return operationsHealthy(n.listen);
   }
 }
 
-async function startNodes(s: Settings, nodes: Exclude<NetworkNode, { kind: 'chaincode' | 'database' }>[]): Promise<void> {
+async function startNodes(s: Settings, nodes: Exclude<NetworkNode, { kind: 'chaincode' | 'database' | 'gateway' }>[]): Promise<void> {
   const toStart = nodes.filter((n) => runningPid(s, n.id) === undefined);
   if (toStart.length === 0) return;
   await timed(`Starting ${toStart.map((n) => n.id).join(', ')}`, async () => {
@@ -50,7 +54,10 @@ async function startNodes(s: Settings, nodes: Exclude<NetworkNode, { kind: 'chai
 /** Brings the network up, resuming existing data; returns once every node is healthy and the channel has a Raft leader. */
 export async function up(s: Settings, t: Topology): Promise<void> {
   // Fail fast, before touching anything, if another program holds a port one of our stopped nodes needs.
-  for (const n of t.nodes) if (runningPid(s, n.id) === undefined) await assertPortsFree(n.id, endpointsOf(n));
+  for (const n of t.nodes) {
+    if (n.kind === 'gateway' && !gatewayWanted()) continue;
+    if (runningPid(s, n.id) === undefined) await assertPortsFree(n.id, endpointsOf(n));
+  }
   await ensureBinaries(s);
   fs.mkdirSync(s.runDir, { recursive: true });
 
@@ -80,6 +87,12 @@ export async function up(s: Settings, t: Topology): Promise<void> {
     async () => (await Promise.all(peers.map((p) => gossipPeersKnown(p.operations, t.channel)))).every((known) => known === peers.length - 1), 60_000));
   writeConnectionDescription(s, t);
   await waitFor('a Raft leader', async () => (await raftLeader(t)) !== undefined, 60_000);
+  if (gatewayWanted() && runningPid(s, t.gateway.id) === undefined) {
+    await timed(`Starting the gateway on http://${address(t.gateway.listen)}`, async () => {
+      start(s, gatewayProcess(s, t.gateway));
+      await waitFor('the gateway to answer /healthz', () => nodeHealthy(t.gateway), 90_000, 'see its log: npm run network -- logs gateway');
+    });
+  }
   note(`network up: channel ${t.channel}, chaincode ${deployment.label} (sequence ${deployment.sequence}); connection description at ${layout(s).connectionFile}`);
 }
 
@@ -95,7 +108,7 @@ async function startDatabase(s: Settings, t: Topology): Promise<void> {
 
 /** Stops every process, chaincode servers first and CAs last; data stays. */
 export async function down(s: Settings, t: Topology): Promise<void> {
-  const order: NetworkNode['kind'][] = ['chaincode', 'peer', 'orderer', 'ca', 'database'];
+  const order: NetworkNode['kind'][] = ['gateway', 'chaincode', 'peer', 'orderer', 'ca', 'database'];
   for (const kind of order) await Promise.all(t.nodes.filter((n) => n.kind === kind).map((n) => stop(s, n.id)));
 }
 
@@ -108,7 +121,7 @@ export async function clean(s: Settings, t: Topology): Promise<void> {
 export interface NodeStatus { id: string; kind: string; org: string; mspId: string; endpoint: string; pid: number | null; healthy: boolean; height: number | null }
 
 export async function status(s: Settings, t: Topology) {
-  const nodes: NodeStatus[] = await Promise.all(t.nodes.map(async (n) => {
+  const nodes: NodeStatus[] = await Promise.all(t.nodes.filter((n) => n.kind !== 'gateway' || gatewayWanted()).map(async (n) => {
     const pid = runningPid(s, n.id) ?? null;
     const healthy = pid !== null && (await nodeHealthy(n).catch(() => false));
     let height: number | null = null;

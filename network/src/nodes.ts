@@ -4,7 +4,7 @@ import { caProcess } from './ca';
 import { layout, nodeIdentity } from './layout';
 import { ProcessSpec } from './processes';
 import { Settings } from './settings';
-import { address, ChaincodeNode, DatabaseNode, NetworkNode, OrdererNode, PeerNode, Topology } from './topology';
+import { address, ChaincodeNode, DatabaseNode, GatewayNode, NetworkNode, OrdererNode, PeerNode, Topology } from './topology';
 
 const baseEnv = () => ({ PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR });
 
@@ -46,8 +46,27 @@ export function chaincodeProcess(s: Settings, t: Topology, c: ChaincodeNode, pac
   };
 }
 
+/** The gateway as a process of this instance: its API on the topology's port, reading this instance's connection description. */
+export function gatewayProcess(s: Settings, g: GatewayNode): ProcessSpec {
+  const dir = path.join(s.repoRoot, 'gateway');
+  return {
+    id: g.id,
+    program: process.execPath,
+    args: [require.resolve('tsx/cli', { paths: [dir] }), path.join(dir, 'src', 'main.ts')],
+    env: {
+      ...baseEnv(),
+      NODE_ENV: process.env.NODE_ENV ?? 'development',
+      HOST: g.listen.host,
+      PORT: String(g.listen.port),
+      LUOHU_NETWORK_DIR: s.runDir,
+      ...Object.fromEntries(['LUOHU_ADMIN_PASSWORD', 'KEY_ENCRYPTION_KEY', 'LOG_LEVEL', 'MQTT_URL'].flatMap((k) => (process.env[k] ? [[k, process.env[k]]] : []))),
+    },
+    cwd: dir,
+  };
+}
+
 /** How to start CAs, orderers and peers (chaincode servers need the deployed package ID, the database its backend). */
-export function processFor(s: Settings, n: Exclude<NetworkNode, ChaincodeNode | DatabaseNode>): ProcessSpec {
+export function processFor(s: Settings, n: Exclude<NetworkNode, ChaincodeNode | DatabaseNode | GatewayNode>): ProcessSpec {
   switch (n.kind) {
     case 'ca': return caProcess(s, n);
     case 'orderer': return ordererProcess(s, n);

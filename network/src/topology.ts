@@ -45,6 +45,7 @@ const topologySchema = z.strictObject({
     backend: z.enum(['auto', 'postgresql', 'sqlite']),
     postgresql: z.string().regex(/^postgres(ql)?:\/\/[^/]+\/?$/, 'a PostgreSQL server URL without a database, e.g. postgres://postgres@127.0.0.1:5432'),
   }),
+  gateway: z.strictObject({ host, port: offset }),
 });
 
 type RawTopology = z.infer<typeof topologySchema>;
@@ -57,7 +58,8 @@ export interface OrdererNode { kind: 'orderer'; id: string; org: string; mspId: 
 export interface PeerNode { kind: 'peer'; id: string; org: string; mspId: string; name: string; listen: Endpoint; chaincode: Endpoint; operations: Endpoint; chaincodeServer: Endpoint }
 export interface ChaincodeNode { kind: 'chaincode'; id: string; org: string; mspId: string; listen: Endpoint }
 export interface DatabaseNode { kind: 'database'; id: string; org: string; mspId: string; listen: Endpoint; debug: Endpoint; backend: 'auto' | 'postgresql' | 'sqlite'; postgresql: string }
-export type NetworkNode = CaNode | OrdererNode | PeerNode | ChaincodeNode | DatabaseNode;
+export interface GatewayNode { kind: 'gateway'; id: string; org: string; mspId: string; listen: Endpoint }
+export type NetworkNode = CaNode | OrdererNode | PeerNode | ChaincodeNode | DatabaseNode | GatewayNode;
 
 export interface Org { name: string; mspId: string; displayName: string; ca: CaNode; orderers: OrdererNode[]; peers: PeerNode[]; chaincode?: ChaincodeNode }
 
@@ -70,6 +72,7 @@ export interface Topology {
   ordererOrg: Org;
   peerOrgs: Org[];
   database: DatabaseNode;
+  gateway: GatewayNode;
   nodes: NetworkNode[];
 }
 
@@ -105,7 +108,8 @@ function resolve(raw: RawTopology, base: number, file: string): Topology {
   const peerOrgs = orgs.filter((o) => o.peers.length > 0);
   const db = raw.database;
   const database: DatabaseNode = { kind: 'database', id: 'database', org: '-', mspId: '-', listen: at(db.host, db.port), debug: at(db.host, db.debugPort), backend: db.backend, postgresql: db.postgresql.replace(/\/$/, '') };
-  const nodes: NetworkNode[] = [...orgs.flatMap((o) => [o.ca, ...o.orderers, ...o.peers, ...(o.chaincode ? [o.chaincode] : [])]), database];
+  const gateway: GatewayNode = { kind: 'gateway', id: 'gateway', org: '-', mspId: '-', listen: at(raw.gateway.host, raw.gateway.port) };
+  const nodes: NetworkNode[] = [...orgs.flatMap((o) => [o.ca, ...o.orderers, ...o.peers, ...(o.chaincode ? [o.chaincode] : [])]), database, gateway];
   const seen = new Map<string, string>();
   for (const n of nodes) {
     for (const e of endpointsOf(n)) {
@@ -115,7 +119,7 @@ function resolve(raw: RawTopology, base: number, file: string): Topology {
       seen.set(key, n.id);
     }
   }
-  return { channel: raw.channel, chaincode: raw.chaincode, ordering: raw.ordering, orgs, ordererOrg: ordererOrgs[0], peerOrgs, database, nodes };
+  return { channel: raw.channel, chaincode: raw.chaincode, ordering: raw.ordering, orgs, ordererOrg: ordererOrgs[0], peerOrgs, database, gateway, nodes };
 }
 
 /** Every listener a node opens, for port checks. */
@@ -124,7 +128,8 @@ export function endpointsOf(n: NetworkNode): Endpoint[] {
     case 'ca': return [n.listen, n.operations];
     case 'orderer': return [n.listen, n.admin, n.operations];
     case 'peer': return [n.listen, n.chaincode, n.operations];
-    case 'chaincode': return [n.listen];
+    case 'chaincode':
+    case 'gateway': return [n.listen];
     case 'database': return [n.listen, n.debug];
   }
 }

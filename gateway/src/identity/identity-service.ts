@@ -53,12 +53,21 @@ export class IdentityService {
         if (!isDuplicate(err)) throw err; // another replica bootstrapped it first
       }
     }
-    if (!(await this.models.User.exists({ _id: EVENTS_READER }))) {
-      const audit = description.orgs.find((o) => o.mspId === 'AuditMSP') ?? description.orgs[0];
-      const admin = await this.findActive(`admin.${audit.name}`);
-      await this.register(admin, { username: EVENTS_READER, password: newToken(), role: 'auditor', dept: null, displayName: 'Gateway events reader' })
-        .catch((err) => { if (!(err instanceof ConflictError)) throw err; });
-    }
+    const audit = description.orgs.find((o) => o.mspId === 'AuditMSP') ?? description.orgs[0];
+    await this.ensureSystemUser(`admin.${audit.name}`, { username: EVENTS_READER, role: 'auditor', displayName: 'Gateway events reader' });
+  }
+
+  /**
+   * A gateway-operated identity (events reader, intake desks…): registered once per database with a CA enrollment ID
+   * of its own (the CA never forgets an ID, a database can be new), with a password nobody knows.
+   */
+  async ensureSystemUser(adminUsername: string, user: { username: string; role: Role; dept?: string | null; displayName: string }): Promise<void> {
+    if (await this.models.User.exists({ _id: user.username })) return;
+    const admin = await this.findActive(adminUsername);
+    const enrollmentId = `${user.username}.${newToken().slice(0, 8).toLowerCase()}`;
+    await this.register(admin, { ...user, password: newToken() }, enrollmentId).catch((err) => {
+      if (!(err instanceof ConflictError)) throw err; // another replica registered it first
+    });
   }
 
   private async findActive(username: string): Promise<UserRecord> {
@@ -73,14 +82,14 @@ export class IdentityService {
   }
 
   /** A bureau admin registers a user of their own bureau: the CA issues a certificate carrying role and dept. */
-  async register(actor: Pick<UserRecord, '_id'>, input: NewUser): Promise<AuthenticatedUser> {
+  async register(actor: Pick<UserRecord, '_id'>, input: NewUser, enrollmentId = input.username): Promise<AuthenticatedUser> {
     const admin = await this.findActive(actor._id);
     if (admin.role !== 'admin') throw new ForbiddenError('only a bureau admin registers users');
     if (await this.models.User.exists({ _id: input.username })) throw new ConflictError(`user ${input.username} already exists`);
     const attributes: Record<string, string> = { role: input.role, ...(input.dept ? { dept: input.dept } : {}) };
-    const { certificate, privateKeyPem } = await this.ca.registerAndEnroll(this.registrar(admin), input.username, attributes);
+    const { certificate, privateKeyPem } = await this.ca.registerAndEnroll(this.registrar(admin), enrollmentId, attributes);
     const record: UserRecord = {
-      _id: input.username, org: admin.org, mspId: admin.mspId, role: input.role, dept: input.dept ?? null, displayName: input.displayName,
+      _id: input.username, enrollmentId, org: admin.org, mspId: admin.mspId, role: input.role, dept: input.dept ?? null, displayName: input.displayName,
       passwordHash: await hashPassword(input.password), certificate, sealedKey: this.vault.seal(input.username, privateKeyPem),
       status: 'active', createdBy: admin._id, createdAt: new Date(),
     };
@@ -125,7 +134,7 @@ export class IdentityService {
     if (!user) throw new NotFoundError(`user ${username} does not exist`);
     if (admin.role !== 'admin' || admin.mspId !== user.mspId) throw new ForbiddenError(`only an admin of ${user.mspId} revokes its users`);
     if (user.status === 'revoked') throw new ConflictError(`user ${username} is already revoked`);
-    await this.ca.revoke(this.registrar(admin), username, reason);
+    await this.ca.revoke(this.registrar(admin), user.enrollmentId ?? username, reason);
     const revokedAt = new Date();
     await this.models.User.updateOne({ _id: username }, { $set: { status: 'revoked', revokedAt } });
     await this.models.Session.deleteMany({ userId: username });

@@ -6,6 +6,8 @@ export type Role = (typeof ROLES)[number];
 
 export interface UserRecord {
   _id: string; // username, unique across bureaus
+  /** The identity's ID at its bureau's CA (the username, except for gateway-operated identities). */
+  enrollmentId?: string;
   org: string;
   mspId: string;
   role: Role;
@@ -30,6 +32,7 @@ export interface SessionRecord {
 export function identityModels(connection: mongoose.Connection) {
   const User = connection.models.User ?? connection.model<UserRecord>('User', new Schema<UserRecord>({
     _id: String,
+    enrollmentId: String,
     org: { type: String, required: true },
     mspId: { type: String, required: true },
     role: { type: String, required: true },

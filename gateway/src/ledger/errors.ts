@@ -24,7 +24,7 @@ export function classifyRefusal(message: string): [number, string] {
   if (/^access denied|may be revoked only by|is not bound to|is assigned to/i.test(message)) return [403, 'forbidden'];
   if (/does not exist/.test(message)) return [404, 'not_found'];
   if (/must be|must have|is not valid JSON|unknown field|may have at most|needs a|contains a reserved/.test(message)) return [400, 'invalid_request'];
-  if (/already|cannot .* while|is (requested|approved|paid|rejected|revoked|superseded|answered|closed)\b/.test(message)) return [409, 'conflict'];
+  if (/already|cannot .* while|can become \S+ only from|is (requested|approved|paid|rejected|revoked|superseded|answered|closed)\b/.test(message)) return [409, 'conflict'];
   return [422, 'rule_broken'];
 }
 

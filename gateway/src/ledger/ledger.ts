@@ -64,7 +64,7 @@ export class Ledger {
         hash: hash.sha256,
         evaluateOptions: () => ({ deadline: Date.now() + 5_000 }),
         endorseOptions: () => ({ deadline: Date.now() + 15_000 }),
-        submitOptions: () => ({ deadline: Date.now() + 5_000 }),
+        submitOptions: () => ({ deadline: Date.now() + 15_000 }),
         commitStatusOptions: () => ({ deadline: Date.now() + 30_000 }),
       });
       if (this.gateways.size > 1000) this.dropOldestGateway();

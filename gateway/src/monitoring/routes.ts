@@ -1,11 +1,105 @@
+import { z } from 'zod';
 import type { DomainDeps, DomainModule } from '../domains';
+import { anchoredRoute } from '../operations/anchored-route';
 import type { Enricher, RecordType } from '../projection/read-model';
+import { byId, pageBy } from '../shared/read-queries';
+import { day, ledgerId, page, writeResponse } from '../shared/schemas';
+import { ALERT_STATUSES, raiseAlertCall, safetyAlert } from './alert-schema';
+import { DeviceAuthenticator } from './device-authentication';
+import { MqttAlertSubscriber, mqttSettings } from './mqtt-alerts';
+import { assessRisk, riskInputs } from './risk-model';
+
+/** Headers a device sends with a signed alert over HTTP. */
+export const DEVICE_HEADERS = { id: 'X-Device-Id', certificate: 'X-Device-Certificate', signature: 'X-Device-Signature' } as const;
+
+const alertPath = z.strictObject({ id: ledgerId });
+const projectPath = z.strictObject({ id: ledgerId });
+const sourceQuery = z.strictObject({ source: z.enum(['read-model', 'ledger']).default('read-model') });
 
 /** 进度与质量: device alerts (HTTP and MQTT), acknowledgement, resolution, progress deviation, risk scores. */
-export function monitoringRoutes(_deps: DomainDeps): DomainModule {
-  // filled in by the monitoring family
-  return {};
+export function monitoringRoutes({ routes, writes, readModel, ledger, identities, config, logger }: DomainDeps): DomainModule {
+  const devices = new DeviceAuthenticator(readModel.model('safetyAlert').db);
+
+  anchoredRoute(routes, writes, {
+    method: 'post', path: '/alerts', tag: 'monitoring', access: 'public', response: writeResponse,
+    summary: `A safety alert from an edge device, signed by the device (no session): ${DEVICE_HEADERS.signature} = base64 ECDSA P-256/SHA-256 `
+      + `signature (DER or r‖s) over the body as canonical JSON (keys sorted, no whitespace); ${DEVICE_HEADERS.id} = the device's username and/or `
+      + `${DEVICE_HEADERS.certificate} = its current certificate (base64 of PEM or DER). The transaction is signed with the device's own identity. 401 when the `
+      + 'signature, device or certificate does not check out; 403 for a revoked or non-device user.',
+    body: safetyAlert,
+  }, async (input) => {
+    // The caller is the device the signature proves, whatever session header came along.
+    input.user = await devices.verify({
+      deviceId: input.req.header(DEVICE_HEADERS.id),
+      certificate: input.req.header(DEVICE_HEADERS.certificate),
+      signature: input.req.header(DEVICE_HEADERS.signature),
+    }, input.body);
+    return raiseAlertCall(input.body);
+  });
+
+  anchoredRoute(routes, writes, {
+    method: 'post', path: '/alerts/:id/acknowledgement', tag: 'monitoring', access: ['clerk'], response: writeResponse,
+    summary: 'Acknowledge an open alert (open → acknowledged)', params: alertPath,
+  }, ({ params }) => ({ namespace: 'monitoring', fn: 'acknowledgeSafetyAlert', args: [params.id] }));
+
+  anchoredRoute(routes, writes, {
+    method: 'post', path: '/alerts/:id/resolution', tag: 'monitoring', access: ['clerk'], response: writeResponse,
+    summary: 'Resolve an acknowledged alert with what was done on site (acknowledged → resolved)', params: alertPath,
+    body: z.strictObject({ resolution: z.string().trim().min(2).max(2000) }),
+  }, ({ params, body }) => ({ namespace: 'monitoring', fn: 'resolveSafetyAlert', args: [params.id, body.resolution] }));
+
+  routes.add({
+    method: 'get', path: '/alerts', tag: 'monitoring', access: 'user', summary: 'Safety alerts from the read model, by project and/or status',
+    query: page.extend({ projectId: ledgerId.optional(), status: z.enum(ALERT_STATUSES).optional() }),
+  }, async ({ query }) => {
+    const filter: Record<string, unknown> = {};
+    if (query.projectId) filter.projectId = query.projectId;
+    if (query.status) filter.status = query.status;
+    return pageBy(readModel.model('safetyAlert'), filter, query.limit, query.after);
+  });
+
+  routes.add({
+    method: 'get', path: '/alerts/:id', tag: 'monitoring', access: 'user', params: alertPath, query: sourceQuery,
+    summary: 'A safety alert from the read model; ?source=ledger reads it from the ledger instead (as the caller)',
+  }, async ({ params, query, user }) => query.source === 'ledger'
+    ? JSON.parse(await ledger.evaluate(await identities.signer(user!._id), 'monitoring', 'readSafetyAlert', [params.id]))
+    : byId(readModel.model('safetyAlert'), params.id, 'safety alert'));
+
+  anchoredRoute(routes, writes, {
+    method: 'post', path: '/projects/:id/deviations', tag: 'monitoring', access: ['clerk', 'inspector'], response: writeResponse,
+    summary: 'Record planned vs actual progress (%) as of a day; the ledger computes the deviation (actual − planned) and its severity',
+    params: projectPath,
+    body: z.strictObject({ id: ledgerId, asOf: day, plannedPercent: z.number().min(0).max(100), actualPercent: z.number().min(0).max(100), contractId: ledgerId.optional() }),
+  }, ({ params, body }) => ({ namespace: 'monitoring', fn: 'recordProgressDeviation', args: [JSON.stringify({ ...body, projectId: params.id })] }));
+
+  routes.add({
+    method: 'get', path: '/projects/:id/deviations', tag: 'monitoring', access: 'user', params: projectPath, query: page,
+    summary: 'Progress deviations of a project, from the read model',
+  }, async ({ params, query }) => pageBy(readModel.model('progressDeviation'), { projectId: params.id }, query.limit, query.after));
+
+  routes.add({
+    method: 'post', path: '/risk-model/assessment', tag: 'monitoring', access: 'user', status: 200,
+    summary: 'Compute a risk score with the current model without recording it (what-if)', body: riskInputs,
+  }, async ({ body }) => assessRisk(body));
+
+  anchoredRoute(routes, writes, {
+    method: 'post', path: '/projects/:id/risk-scores', tag: 'monitoring', access: ['analyst', 'clerk'], response: writeResponse,
+    summary: 'Score a project\'s risk from weather, schedule slip and staffing with the gateway\'s risk model; the score goes to the ledger with its inputs and model version',
+    params: projectPath, body: riskInputs.extend({ id: ledgerId }),
+  }, ({ params, body }) => {
+    const { id, ...inputs } = body;
+    const risk = assessRisk(inputs);
+    return { namespace: 'monitoring', fn: 'recordRiskScore', args: [JSON.stringify({ id, projectId: params.id, score: risk.score, modelVersion: risk.modelVersion, inputs: risk.inputs })] };
+  });
+
+  routes.add({
+    method: 'get', path: '/projects/:id/risk-scores', tag: 'monitoring', access: 'user', params: projectPath, query: page,
+    summary: 'Risk scores of a project (score, inputs, model version), from the read model',
+  }, async ({ params, query }) => pageBy(readModel.model('riskScore'), { projectId: params.id }, query.limit, query.after));
+
+  const mqtt = new MqttAlertSubscriber(mqttSettings(config), devices, writes, logger);
+  return { start: () => mqtt.start(), stop: () => mqtt.stop() };
 }
 
-/** Query fields this family's record types keep in the read model. */
+/** Query fields this family's record types keep in the read model: none beyond the ledger records' own fields. */
 export const monitoringEnrichers: Partial<Record<RecordType, Enricher>> = {};

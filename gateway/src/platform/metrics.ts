@@ -17,5 +17,6 @@ export function createMetrics() {
     res.on('finish', () => end({ method: req.method, route: req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched', status: String(res.statusCode) }));
     next();
   };
-  return { registry, middleware };
+  const projectedEvents = new client.Counter({ name: 'luohu_projected_events_total', help: 'Ledger events this process applied to the read model', registers: [registry] });
+  return { registry, middleware, projectedEvents };
 }

@@ -25,7 +25,14 @@ export class Projector {
   private closeStream: (() => void) | undefined;
   private loop: Promise<void> | undefined;
 
-  constructor(connection: mongoose.Connection, private readonly ledger: Ledger, private readonly reader: () => Promise<SigningUser>, private readonly projections: Projection[], private readonly logger: Logger) {
+  constructor(
+    connection: mongoose.Connection,
+    private readonly ledger: Ledger,
+    private readonly reader: () => Promise<SigningUser>,
+    private readonly projections: Projection[],
+    private readonly logger: Logger,
+    private readonly onProjected: () => void = () => undefined,
+  ) {
     this.checkpoint = new DatabaseCheckpointer(connection, 'read-model');
     this.lease = new Lease(connection, 'projector', 15_000);
   }
@@ -62,6 +69,7 @@ export class Projector {
         if (event.type === 'unknown') this.logger.warn({ transactionId: raw.transactionId, eventName: raw.eventName }, 'skipping an event that is not in the works-ledger envelope');
         else for (const p of this.projections) if (p.handles(event.type)) await p.apply(event);
         await this.checkpoint.save(blockNumber, raw.transactionId, index, event.position);
+        this.onProjected();
       }
     } finally {
       clearInterval(renew);

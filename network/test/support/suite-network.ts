@@ -11,6 +11,8 @@ import { repoRoot } from '../../src/settings';
 export const suiteEnv = {
   LUOHU_BASE_PORT: process.env.LUOHU_TEST_BASE_PORT ?? '17000',
   LUOHU_NETWORK_DIR: process.env.LUOHU_TEST_NETWORK_DIR ?? path.join(repoRoot, 'network', '.run', 'test'),
+  // Gateway tests start their own gateways in-process.
+  LUOHU_GATEWAY: 'off',
 };
 
 export interface CliResult { code: number | null; stdout: string; stderr: string }

@@ -1,0 +1,77 @@
+import crypto from 'node:crypto';
+import type mongoose from 'mongoose';
+import type { AuthenticatedUser } from '../identity/identity-service';
+import { identityModels, UserRecord } from '../identity/models';
+import { ForbiddenError, UnauthorizedError } from '../platform/errors';
+import { canonicalJson, SafetyAlert } from './alert-schema';
+
+/** What a device presents beside its alert: who it is (username and/or certificate) and its signature. */
+export interface DeviceClaim {
+  deviceId?: string;
+  /** The device's certificate: PEM, or base64 of the PEM or of the DER (HTTP headers cannot carry PEM's newlines). */
+  certificate?: string;
+  /** ECDSA P-256 / SHA-256 over canonicalJson(alert): base64 of the DER signature (as Fabric signs) or of raw r‖s (64 bytes). */
+  signature?: string;
+}
+
+/**
+ * Authenticates an edge device by its signature, not by a session: the signature must verify against the certificate
+ * the bureau CA issued to that device user and the gateway keeps on file (the current one), the user must be active
+ * and hold the role `device`, and the alert must name that device. Only then does the gateway sign the transaction
+ * with the device's own Fabric identity.
+ */
+export class DeviceAuthenticator {
+  private readonly users: mongoose.Model<UserRecord>;
+
+  constructor(connection: mongoose.Connection) {
+    this.users = identityModels(connection).User;
+  }
+
+  async verify(claim: DeviceClaim, alert: SafetyAlert): Promise<AuthenticatedUser> {
+    if (!claim.signature) throw new UnauthorizedError('a device signature is required');
+    const presented = claim.certificate ? parseCertificate(claim.certificate) : undefined;
+    const username = claim.deviceId ?? (presented ? commonName(presented) : undefined);
+    if (!username) throw new UnauthorizedError('the device must name itself (device id) or present its certificate');
+    if (presented && commonName(presented) !== username) throw new UnauthorizedError('the certificate does not belong to the named device');
+
+    const user = await this.users.findById(username).lean();
+    if (!user) throw new UnauthorizedError('unknown device');
+    const onFile = new crypto.X509Certificate(user.certificate);
+    // A certificate the CA issued earlier (re-enrolled or revoked since) is not the device's current one.
+    if (presented && presented.fingerprint256 !== onFile.fingerprint256) throw new UnauthorizedError('the certificate is not the device\'s current certificate');
+    if (!verifySignature(onFile, canonicalJson(alert), claim.signature)) throw new UnauthorizedError('the device signature does not verify');
+    if (user.role !== 'device') throw new ForbiddenError(`only device identities raise alerts; ${username} is ${user.role}`);
+    if (user.status !== 'active') throw new ForbiddenError(`device ${username} is revoked`);
+    const now = Date.now();
+    if (Date.parse(onFile.validTo) < now || Date.parse(onFile.validFrom) > now) throw new UnauthorizedError('the device certificate is not valid now');
+    if (alert.deviceId !== username) throw new ForbiddenError(`device ${username} cannot report for device ${alert.deviceId}`);
+    return { _id: user._id, org: user.org, mspId: user.mspId, role: user.role, dept: user.dept, displayName: user.displayName, status: user.status };
+  }
+}
+
+function parseCertificate(text: string): crypto.X509Certificate {
+  const trimmed = text.trim();
+  try {
+    if (trimmed.startsWith('-----BEGIN')) return new crypto.X509Certificate(trimmed);
+    return new crypto.X509Certificate(Buffer.from(trimmed, 'base64'));
+  } catch {
+    throw new UnauthorizedError('the device certificate cannot be read');
+  }
+}
+
+/** Fabric CA puts the enrollment ID (the gateway username) in the subject CN. */
+function commonName(cert: crypto.X509Certificate): string | undefined {
+  return /(?:^|\n)CN=([^\n]+)/.exec(cert.subject)?.[1];
+}
+
+function verifySignature(cert: crypto.X509Certificate, message: string, signatureBase64: string): boolean {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(signatureBase64)) return false;
+  const signature = Buffer.from(signatureBase64, 'base64');
+  const key = cert.publicKey;
+  if (key.asymmetricKeyType !== 'ec') return false;
+  try {
+    return crypto.verify('sha256', Buffer.from(message, 'utf8'), { key, dsaEncoding: signature.length === 64 ? 'ieee-p1363' : 'der' }, signature);
+  } catch {
+    return false;
+  }
+}

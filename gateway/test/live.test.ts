@@ -1,0 +1,75 @@
+import { expect } from 'chai';
+import { io, Socket } from 'socket.io-client';
+import { api, bearer, gatewayUnderTest, newUser, TestGateway, TestUser, uniqueId } from './support/gateway';
+import { roadApplication } from './anchored-writes.test';
+
+interface LiveEvent { position: number; type: string; ids: Record<string, string>; transactionId: string }
+
+function connectLive(g: TestGateway, token: string | undefined): Socket {
+  return io(g.url, { path: '/live', auth: token ? { token } : {}, transports: ['websocket'], reconnection: false });
+}
+
+const waitFor = <T>(socket: Socket, event: string, timeoutMs = 20_000) => new Promise<T>((resolve, reject) => {
+  const timer = setTimeout(() => reject(new Error(`no ${event} within ${timeoutMs} ms`)), timeoutMs);
+  socket.once(event, (payload: T) => { clearTimeout(timer); resolve(payload); });
+});
+
+describe('live updates (socket.io)', function () {
+  this.timeout(90_000);
+  let g: TestGateway;
+  let contractor: TestUser;
+  let clerk: TestUser;
+  before(async () => {
+    g = await gatewayUnderTest();
+    contractor = await newUser(g, 'contractor');
+    clerk = await newUser(g, 'clerk');
+  });
+
+  it('when a client connects without a valid session, then the connection is refused', async () => {
+    const socket = connectLive(g, 'not-a-real-token-at-all-0123456789');
+    const err = await waitFor<Error>(socket, 'connect_error');
+    expect(err.message).to.match(/unauthorized/);
+    socket.close();
+  });
+
+  it('when a project changes, then a clerk receives the event once the read model has it', async () => {
+    const socket = connectLive(g, clerk.token);
+    await waitFor(socket, 'ready');
+    const id = uniqueId('P');
+    const received = new Promise<LiveEvent>((resolve) => socket.on('ledger-event', (e: LiveEvent) => { if (e.ids.projectId === id) resolve(e); }));
+    const res = await api(g).post('/v1/projects').set(bearer(contractor)).send(roadApplication(id)).expect(201);
+    const event = await received;
+    expect(event).to.include({ type: 'approval.applied', transactionId: res.body.receipt.transactionId });
+    const inModel = await api(g).get(`/v1/projects/${id}`).set(bearer(clerk)).expect(200);
+    expect(inModel.body.transactionId).to.equal(event.transactionId);
+    socket.close();
+  });
+
+  it('when a client reconnects with the last position it saw, then it gets every event it missed, in order, and none twice', async () => {
+    const first = connectLive(g, clerk.token);
+    await waitFor(first, 'ready');
+    const seen: LiveEvent[] = [];
+    first.on('ledger-event', (e: LiveEvent) => seen.push(e));
+    const id1 = uniqueId('P');
+    await api(g).post('/v1/projects').set(bearer(contractor)).send(roadApplication(id1)).expect(201);
+    while (!seen.some((e) => e.ids.projectId === id1)) await new Promise((r) => setTimeout(r, 100));
+    const last = seen[seen.length - 1].position;
+    first.close();
+
+    const missed = [uniqueId('P'), uniqueId('P')];
+    for (const id of missed) await api(g).post('/v1/projects').set(bearer(contractor)).send(roadApplication(id)).expect(201);
+
+    const second = connectLive(g, clerk.token);
+    await waitFor(second, 'ready');
+    const replayed: LiveEvent[] = [];
+    second.on('ledger-event', (e: LiveEvent) => replayed.push(e));
+    await new Promise((resolve) => second.emit('resume', { since: last }, resolve));
+    const mine = replayed.filter((e) => missed.includes(e.ids.projectId));
+    expect(mine.map((e) => e.ids.projectId)).to.deep.equal(missed);
+    expect(replayed.every((e) => e.position > last)).to.equal(true);
+    const positions = replayed.map((e) => e.position);
+    expect(positions).to.deep.equal([...positions].sort((a, b) => a - b));
+    expect(new Set(positions).size).to.equal(positions.length);
+    second.close();
+  });
+});

@@ -1,0 +1,96 @@
+import { expect } from 'chai';
+import { connectAsync, MqttClient } from 'mqtt';
+import { ackTopic, AlertAck, alertTopic, mqttSettings } from '../src/monitoring/mqtt-alerts';
+import { alertOf, closeFixtures, Device, newDevice, newProject, sign } from './monitoring-fixtures';
+import { api, bearer, eventually, gatewayUnderTest, newUser, testConfig, TestGateway, TestUser } from './support/gateway';
+
+/** The machine's Mosquitto, with this network instance's topic prefix (the gateway under test subscribes to it). */
+const settings = mqttSettings(testConfig());
+
+describe('monitoring: device alerts over MQTT', function () {
+  this.timeout(90_000);
+  let g: TestGateway;
+  let device: Device;
+  let clerk: TestUser;
+  let projectId: string;
+  let broker: MqttClient;
+  const acks: Array<{ topic: string; ack: AlertAck }> = [];
+
+  before(async () => {
+    g = await gatewayUnderTest();
+    const contractor = await newUser(g, 'contractor');
+    [device, clerk, projectId] = await Promise.all([newDevice(g), newUser(g, 'clerk'), newProject(g, contractor)]);
+    broker = await connectAsync(settings.url!, { protocolVersion: 5 });
+    broker.on('message', (topic, payload) => acks.push({ topic, ack: JSON.parse(payload.toString()) }));
+    await broker.subscribeAsync(ackTopic(settings.prefix, '+'), { qos: 1 });
+  });
+  after(async () => {
+    await broker?.endAsync();
+    await closeFixtures();
+  });
+
+  /** Publishes as a camera would and waits for the gateway's answer on the device's ack topic. */
+  async function publish(deviceId: string, payload: string | object, match: (a: AlertAck) => boolean): Promise<AlertAck> {
+    const seen = acks.length;
+    await broker.publishAsync(alertTopic(settings.prefix, deviceId), typeof payload === 'string' ? payload : JSON.stringify(payload), { qos: 1 });
+    const found = await eventually('an ack on the device topic', async () => acks.slice(seen).find((a) => a.topic === ackTopic(settings.prefix, deviceId) && match(a.ack)), (a) => a !== undefined);
+    return found!.ack;
+  }
+  const onLedger = (id: string) => api(g).get(`/v1/alerts/${id}?source=ledger`).set(bearer(clerk));
+
+  it('when a camera publishes a signed alert, then it is anchored as the device, acked with the receipt, and appears in the read model', async () => {
+    const alert = alertOf(device.username, projectId, { alertType: 'fire_smoke' });
+    const ack = await publish(device.username, { alert, signature: sign(alert, device.privateKey) }, (a) => a.alertId === alert.id);
+    expect(ack.ok, JSON.stringify(ack)).to.equal(true);
+    if (!ack.ok) return;
+    const receipt = ack.receipt as { transactionId: string; validationCode: string };
+    expect(receipt.validationCode).to.equal('VALID');
+    const inModel = await eventually('the alert in the read model', async () => (await api(g).get(`/v1/alerts/${alert.id}`).set(bearer(clerk))).body, (b) => b.status === 'open');
+    expect(inModel).to.include({ deviceId: device.username, alertType: 'fire_smoke', transactionId: receipt.transactionId });
+    expect(inModel.device.id).to.include(`CN=${device.username}`);
+    const byProject = await api(g).get(`/v1/alerts?projectId=${projectId}`).set(bearer(clerk)).expect(200);
+    expect(byProject.body.items.map((a: { id: string }) => a.id)).to.include(alert.id);
+  });
+
+  it('when the broker delivers the same signed alert twice, then the second ack carries the first receipt and no second transaction is made', async () => {
+    const alert = alertOf(device.username, projectId);
+    const message = { alert, signature: sign(alert, device.privateKey), certificate: device.certificate };
+    const first = await publish(device.username, message, (a) => a.alertId === alert.id);
+    const second = await publish(device.username, message, (a) => a.alertId === alert.id && a.ok && a.replayed);
+    expect(first.ok && second.ok).to.equal(true);
+    if (first.ok && second.ok) expect((second.receipt as { transactionId: string }).transactionId).to.equal((first.receipt as { transactionId: string }).transactionId);
+  });
+
+  it('when a message is not JSON or its alert is malformed, then it is nacked as invalid and nothing is written', async () => {
+    const garbage = await publish(device.username, 'not json {', (a) => !a.ok && a.alertId === null);
+    expect(garbage.ok).to.equal(false);
+    if (!garbage.ok) expect(garbage.error.code).to.equal('invalid_request');
+    const alert = { ...alertOf(device.username, projectId), alertType: 'smile' };
+    const bad = await publish(device.username, { alert, signature: sign(alert, device.privateKey) }, (a) => !a.ok && a.alertId === null && /alertType/.test(a.error.message));
+    if (!bad.ok) expect(bad.error.status).to.equal(400);
+    await onLedger(alert.id).expect(404);
+  });
+
+  it('when an alert is unsigned or signed with another key, then it is nacked as unauthorized and nothing is written', async () => {
+    const unsigned = alertOf(device.username, projectId);
+    const nack = await publish(device.username, { alert: unsigned }, (a) => a.alertId === unsigned.id);
+    expect(nack).to.deep.include({ ok: false });
+    if (!nack.ok) expect(nack.error).to.include({ status: 401, code: 'unauthorized' });
+    const other = await newDevice(g);
+    const forged = alertOf(device.username, projectId);
+    const nack2 = await publish(device.username, { alert: forged, signature: sign(forged, other.privateKey) }, (a) => a.alertId === forged.id);
+    if (!nack2.ok) expect(nack2.error.status).to.equal(401);
+    expect(nack2.ok).to.equal(false);
+    await onLedger(unsigned.id).expect(404);
+    await onLedger(forged.id).expect(404);
+  });
+
+  it("when the topic's device is not the alert's device, then it is nacked as forbidden and nothing is written", async () => {
+    const other = await newDevice(g);
+    const alert = alertOf(device.username, projectId);
+    const nack = await publish(other.username, { alert, signature: sign(alert, device.privateKey) }, (a) => a.alertId === alert.id);
+    expect(nack.ok).to.equal(false);
+    if (!nack.ok) expect(nack.error.status).to.equal(403);
+    await onLedger(alert.id).expect(404);
+  });
+});

@@ -1,0 +1,49 @@
+import { spawn, ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { expect } from 'chai';
+import request from 'supertest';
+import { ADMIN_PASSWORD, eventually, gatewayUnderTest, newUser, stopSharedGateway, suiteNetworkDir, uniqueId } from './support/gateway';
+import { roadApplication } from './anchored-writes.test';
+
+const repo = path.resolve(__dirname, '..', '..');
+
+/** A real gateway process (tsx gateway/src/main.ts) on the suite's network and database. */
+function gatewayProcess(port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [require.resolve('tsx/cli'), path.join(repo, 'gateway', 'src', 'main.ts')], {
+    env: { ...process.env, NODE_ENV: 'test', PORT: String(port), LUOHU_NETWORK_DIR: suiteNetworkDir, LUOHU_ADMIN_PASSWORD: ADMIN_PASSWORD, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return eventually(`gateway on port ${port}`, async () => (await request(`http://127.0.0.1:${port}`).get('/healthz').catch(() => ({ status: 0 }))).status, (s) => s === 200, 30_000).then(() => child);
+}
+
+async function projected(port: number): Promise<number> {
+  const text = (await request(`http://127.0.0.1:${port}`).get('/metrics')).text;
+  return Number(/^luohu_projected_events_total (\d+)/m.exec(text)?.[1] ?? 0);
+}
+
+describe('two gateway replicas on one database and one network', function () {
+  this.timeout(120_000);
+  const ports = [18931, 18932];
+  let children: ChildProcess[] = [];
+
+  after(() => children.forEach((c) => c.kill('SIGTERM')));
+
+  it('when a write goes through one replica, then the other reads it, and each event is projected exactly once', async () => {
+    const contractor = await newUser(await gatewayUnderTest(), 'contractor');
+    await stopSharedGateway(); // only the two replicas below may project
+    children = await Promise.all(ports.map(gatewayProcess));
+    const [a, b] = ports.map((p) => request(`http://127.0.0.1:${p}`));
+    const ids = [uniqueId('P'), uniqueId('P'), uniqueId('P'), uniqueId('P')];
+    // Let the replicas finish catching up on older events before counting.
+    const total = async () => (await projected(ports[0])) + (await projected(ports[1]));
+    let before = -1;
+    for (let now = await total(); now !== before; now = await total()) { before = now; await new Promise((r) => setTimeout(r, 1500)); }
+    for (const id of ids) await a.post('/v1/projects').set('authorization', `Bearer ${contractor.token}`).send(roadApplication(id)).expect(201);
+    // The session token was issued by another gateway: sessions live in the database, so B knows it too.
+    for (const id of ids) {
+      await eventually(`${id} through replica B`, async () => (await b.get(`/v1/projects/${id}`).set('authorization', `Bearer ${contractor.token}`)).status, (s) => s === 200, 30_000);
+    }
+    const after = (await projected(ports[0])) + (await projected(ports[1]));
+    expect(after - before).to.equal(ids.length);
+  });
+});
