@@ -59,6 +59,14 @@ export interface Page<T> {
     bookmark: string;
 }
 
+/**
+ * The page's metadata as fabric-shim reports it. The shim leaves `metadata` out when the peer's QueryResponseMetadata
+ * is all defaults (no record fetched, no bookmark), which is what an empty page looks like on a real peer.
+ */
+function pageInfo(metadata: { fetchedRecordsCount: number; bookmark: string } | undefined, count: number): { fetched: number; bookmark: string } {
+    return { fetched: metadata?.fetchedRecordsCount ?? count, bookmark: metadata?.bookmark ?? '' };
+}
+
 export function parsePageSize(pageSize: string): number {
     const n = Number(pageSize);
     if (!Number.isInteger(n) || n < 1 || n > MAX_PAGE) {
@@ -83,7 +91,7 @@ export async function pageByIndex<T>(ctx: Context, index: string, attrs: readonl
     } finally {
         await iterator.close();
     }
-    return { records, fetched: metadata.fetchedRecordsCount, bookmark: metadata.bookmark };
+    return { records, ...pageInfo(metadata, records.length) };
 }
 
 /** One page of records stored directly under (<kind>, [attrs..., id]) — no index needed. */
@@ -98,7 +106,7 @@ export async function pageRecords<T>(ctx: Context, kind: string, attrs: readonly
     } finally {
         await iterator.close();
     }
-    return { records, fetched: metadata.fetchedRecordsCount, bookmark: metadata.bookmark };
+    return { records, ...pageInfo(metadata, records.length) };
 }
 
 /** Every record behind an index prefix, for rules inside write transactions (e.g. cumulative payouts). */

@@ -203,7 +203,12 @@ class FakeStub {
                 const all = this.#range(compositeKey(objectType, attributes)).filter((kv) => !bookmark || compareKeys(kv.key, bookmark) >= 0);
                 const page = all.slice(0, pageSize);
                 const next = all[pageSize];
-                return { iterator: iteratorOf(page), metadata: { fetchedRecordsCount: page.length, bookmark: next ? next.key : '' } };
+                const bookmarkOut = next ? next.key : '';
+                // Like fabric-shim: an all-default QueryResponseMetadata (no record, no bookmark) serialises to no bytes,
+                // and the shim then returns no `metadata` at all.
+                return page.length === 0 && !bookmarkOut
+                    ? { iterator: iteratorOf(page) }
+                    : { iterator: iteratorOf(page), metadata: { fetchedRecordsCount: page.length, bookmark: bookmarkOut } };
             },
             getHistoryForKey: async (key: string) => iteratorOf([...(world.history.get(key) ?? [])].reverse()),
             setEvent: (name: string, payload: Uint8Array) => { this.event = { name, payload: Buffer.from(payload) }; },
