@@ -1,11 +1,56 @@
 import type { DomainDeps, DomainModule } from '../domains';
+import type { IdentityService } from '../identity/identity-service';
+import type { Logger } from '../platform/logger';
 import type { Enricher, RecordType } from '../projection/read-model';
+import { BANK_CALLBACK_USER, BankConfirmations } from './bank-confirmations';
+import { bankRoutes } from './bank-routes';
+import { bankSettings } from './bank-settings';
+import { BankSimulator } from './bank-simulator';
+import { transferModel } from './bank-transfer-model';
+import { BankTransfers } from './bank-transfers';
+import { contractEnricher, contractRoutes } from './contract-routes';
+import { payoutRoutes } from './payout-routes';
 
-/** 合同履约 / 资金拨付: contracts, milestones, change orders, acceptance, payouts, bank confirmation. */
-export function fundsRoutes(_deps: DomainDeps): DomainModule {
-  // filled in by the funds family
-  return {};
+/**
+ * 合同履约 / 资金拨付: contracts, milestones, change orders, acceptance, payouts, bank confirmation.
+ * The bank is reached through the BankAdapter interface; this build wires the simulator (there is no bank contract yet).
+ */
+export function fundsRoutes(deps: DomainDeps): DomainModule {
+  const { routes, writes, readModel, ledger, identities, config, logger } = deps;
+  const settings = bankSettings(process.env, config.env);
+  // The family's own collection lives on the gateway's database connection (reached through a read-model model).
+  const Transfer = transferModel(readModel.model('payout').db);
+  const adapter = new BankSimulator({ secret: settings.secret, settleAfterMs: settings.settleAfterMs, logger: logger.child({ component: 'bank-simulator' }) });
+  const confirmations = new BankConfirmations(Transfer, writes, ledger, identities, settings, logger);
+  const transfers = new BankTransfers(Transfer, adapter, confirmations, settings, logger);
+
+  contractRoutes(deps);
+  payoutRoutes(deps);
+  bankRoutes(routes, transfers, confirmations, settings);
+
+  return {
+    async start() {
+      await ensureBankCallbackUser(identities, logger);
+      transfers.start();
+    },
+    async stop() {
+      await transfers.stop();
+    },
+  };
+}
+
+/**
+ * The Finance Bureau's system user that signs bank confirmations (finance @ FinanceMSP, its own CA-issued key,
+ * a password nobody knows), registered once by admin.finance through the IdentityService's system-user API.
+ */
+async function ensureBankCallbackUser(identities: IdentityService, logger: Logger): Promise<void> {
+  try {
+    await identities.ensureSystemUser('admin.finance', { username: BANK_CALLBACK_USER, role: 'finance', dept: 'finance', displayName: 'Bank notifications (system)' });
+  } catch (err) {
+    // Without it bank notifications cannot be confirmed: they stay 'confirm_retry', then 'needs_attention' — reported, never lost.
+    logger.error({ err }, `could not register ${BANK_CALLBACK_USER}: bank confirmations will not be recorded`);
+  }
 }
 
 /** Query fields this family's record types keep in the read model. */
-export const fundsEnrichers: Partial<Record<RecordType, Enricher>> = {};
+export const fundsEnrichers: Partial<Record<RecordType, Enricher>> = { contract: contractEnricher };

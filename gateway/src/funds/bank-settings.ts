@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { ConfigError } from '../config';
+
+/**
+ * The funds family's bank settings, read from the environment and validated at start like the gateway's config
+ * (kept here so that the family owns them; see the report for moving them into config.ts).
+ */
+const envSchema = z.object({
+  /** Shared secret the bank signs its notifications with (HMAC-SHA256). Required in production. */
+  BANK_CALLBACK_SECRET: z.string().min(32).optional(),
+  /** Absolute URL the bank posts notifications to; by default derived from the request that sent the transfer. */
+  BANK_NOTIFY_URL: z.url().optional(),
+  /** Deadline of one submission to the bank. */
+  BANK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(1_500),
+  /** Submissions of one instruction before it is reported as needing attention. */
+  BANK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(4),
+  /** First retry delay; doubled after each failed attempt. */
+  BANK_RETRY_BASE_MS: z.coerce.number().int().min(50).max(3_600_000).default(500),
+  /** How often this replica looks for transfers to retry or reconcile. */
+  BANK_SWEEP_MS: z.coerce.number().int().min(50).max(600_000).default(500),
+  /** A transfer acknowledged but not notified within this time is reconciled by asking the bank. */
+  BANK_RECONCILE_AFTER_MS: z.coerce.number().int().min(1_000).default(60_000),
+  /** Simulator: delay from acceptance to the settlement notification. */
+  BANK_SIM_SETTLE_MS: z.coerce.number().int().min(0).max(600_000).default(200),
+});
+
+export type BankSettings = ReturnType<typeof bankSettings>;
+
+export function bankSettings(env: NodeJS.ProcessEnv, nodeEnv: string) {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(`invalid bank configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const e = parsed.data;
+  if (!e.BANK_CALLBACK_SECRET && nodeEnv === 'production') throw new ConfigError('BANK_CALLBACK_SECRET is required in production');
+  return {
+    secret: e.BANK_CALLBACK_SECRET ?? 'luohu-bank-callback-secret-dev-only',
+    notifyUrl: e.BANK_NOTIFY_URL,
+    timeoutMs: e.BANK_TIMEOUT_MS,
+    maxAttempts: e.BANK_MAX_ATTEMPTS,
+    retryBaseMs: e.BANK_RETRY_BASE_MS,
+    sweepMs: e.BANK_SWEEP_MS,
+    reconcileAfterMs: e.BANK_RECONCILE_AFTER_MS,
+    settleAfterMs: e.BANK_SIM_SETTLE_MS,
+  };
+}

@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import type { DomainDeps } from '../domains';
+import { anchoredRoute } from '../operations/anchored-route';
+import { byId } from '../shared/read-queries';
+import { ledgerId, page, writeResponse } from '../shared/schemas';
+import { tokens } from '../shared/text-search';
+import { childById, pageChildren, pageWhere } from './queries';
+import { acceptance, breach, changeOrder, decision, delay, newContract, progressReport } from './schemas';
+
+const contractPath = z.strictObject({ id: ledgerId });
+const milestonePath = z.strictObject({ id: ledgerId, milestoneId: ledgerId });
+const changeOrderPath = z.strictObject({ id: ledgerId, changeOrderId: ledgerId });
+const source = z.strictObject({ source: z.enum(['read-model', 'ledger']).default('read-model') });
+const tag = 'funds';
+
+/** Contract titles are searchable by their words (jieba tokens; FerretDB has no $text). */
+export const contractEnricher = (c: Record<string, unknown>) => ({ tokens: tokens(String(c.title ?? '')) });
+
+/** 合同履约: contracts, change orders, progress, acceptance, delays, breaches — and their lists from the read model. */
+export function contractRoutes({ routes, writes, readModel, ledger, identities }: DomainDeps): void {
+  anchoredRoute(routes, writes, {
+    method: 'post', path: '/contracts', tag, access: ['clerk', 'director'], response: writeResponse,
+    summary: 'Sign a works contract for an approved project: retention ≤ 3 %, milestone amounts sum to the contract sum', body: newContract,
+  }, ({ body }) => ({ namespace: 'contract', fn: 'createContract', args: [JSON.stringify(body)] }));
+
+  anchoredRoute(routes, writes, {
+    method: 'post', path: '/contracts/:id/change-orders', tag, access: ['clerk', 'contractor'], response: writeResponse,
+    summary: 'Propose a change order (变更): new amounts for planned milestones, or new milestones', params: contractPath, body: changeOrder,
+  }, ({ params, body }) => ({ namespace: 'contract', fn: 'proposeChangeOrder', args: [params.id, JSON.stringify(body)] }));
+
+  anchoredRoute(routes, writes, {
+    method: 'post', path: '/contracts/:id/change-orders/:changeOrderId/decision', tag, access: ['director'], response: writeResponse,
+    summary: 'Approve (applies the change: milestones and contract sum move) or reject a proposed change order', params: changeOrderPath, body: decision,
+  }, ({ params, body }) => ({ namespace: 'contract', fn: body.decision === 'approve' ? 'approveChangeOrder' : 'rejectChangeOrder', args: [params.id, params.changeOrderId, body.reason] }));
+
+  anchoredRoute(routes, writes, {
+    method: 'post', path: '/contracts/:id/progress-reports', tag, access: ['contractor', 'clerk', 'inspector'], response: writeResponse,
+    summary: 'Report progress, planned vs actual percent (the ledger keeps the deviation; a milestone keeps its latest)', params: contractPath, body: progressReport,
+  }, ({ params, body }) => ({ namespace: 'contract', fn: 'reportProgress', args: [params.id, JSON.stringify(body)] }));
+
+  anchoredRoute(routes, writes, {
+    method: 'post', path: '/contracts/:id/milestones/:milestoneId/acceptance', tag, access: ['inspector'], response: writeResponse,
+    summary: "An inspector accepts a milestone (验收), optionally naming the anchored acceptance report: it becomes payable", params: milestonePath, body: acceptance,
+  }, ({ params, body }) => ({ namespace: 'contract', fn: 'acceptMilestone', args: [params.id, params.milestoneId, body.acceptanceReportSha256 ?? ''] }));
+
+  anchoredRoute(routes, writes, {
+    method: 'post', path: '/contracts/:id/delays', tag, access: ['clerk', 'inspector'], response: writeResponse,
+    summary: 'Record a delay of a milestone (工期延误)', params: contractPath, body: delay,
+  }, ({ params, body }) => ({ namespace: 'contract', fn: 'recordDelay', args: [params.id, JSON.stringify(body)] }));
+
+  anchoredRoute(routes, writes, {
+    method: 'post', path: '/contracts/:id/breaches', tag, access: ['clerk', 'director'], response: writeResponse,
+    summary: 'Record a breach of contract (违约) by the employer or the contractor, with its penalty in fen', params: contractPath, body: breach,
+  }, ({ params, body }) => ({ namespace: 'contract', fn: 'recordBreach', args: [params.id, JSON.stringify(body)] }));
+
+  routes.add({
+    method: 'get', path: '/contracts', tag, access: 'user', summary: 'Contracts from the read model, by project, contractor or words of the title',
+    query: page.extend({ projectId: ledgerId.optional(), contractorId: ledgerId.optional(), q: z.string().trim().min(1).max(50).optional() }),
+  }, async ({ query }) => {
+    const filter: Record<string, unknown> = {};
+    if (query.projectId) filter.projectId = query.projectId;
+    if (query.contractorId) filter.contractorId = query.contractorId;
+    if (query.q) filter.tokens = { $all: tokens(query.q) };
+    return pageWhere(readModel.model('contract'), filter, query.limit, query.after);
+  });
+
+  routes.add({
+    method: 'get', path: '/contracts/:id', tag, access: 'user', params: contractPath, query: source,
+    summary: 'A contract from the read model; ?source=ledger reads it from the ledger instead (as the caller)',
+  }, async ({ params, query, user }) => query.source === 'ledger'
+    ? JSON.parse(await ledger.evaluate(await identities.signer(user!._id), 'contract', 'readContract', [params.id]))
+    : byId(readModel.model('contract'), params.id, 'contract'));
+
+  routes.add({
+    method: 'get', path: '/contracts/:id/milestones', tag, access: 'user', params: contractPath,
+    summary: 'Milestones of a contract (amount, status, latest progress), optionally by status',
+    query: page.extend({ status: z.enum(['planned', 'accepted']).optional() }),
+  }, async ({ params, query }) => pageChildren(readModel.model('milestone'), params.id, query.status ? { status: query.status } : {}, query.limit, query.after));
+
+  routes.add({
+    method: 'get', path: '/contracts/:id/milestones/:milestoneId', tag, access: 'user', params: milestonePath, query: source,
+    summary: 'A milestone; ?source=ledger reads it from the ledger',
+  }, async ({ params, query, user }) => query.source === 'ledger'
+    ? JSON.parse(await ledger.evaluate(await identities.signer(user!._id), 'contract', 'readMilestone', [params.id, params.milestoneId]))
+    : childById(readModel.model('milestone'), params.id, params.milestoneId, `milestone ${params.milestoneId} of contract`));
+
+  routes.add({
+    method: 'get', path: '/contracts/:id/change-orders', tag, access: 'user', params: contractPath, summary: 'Change orders of a contract, optionally by status',
+    query: page.extend({ status: z.enum(['proposed', 'approved', 'rejected']).optional() }),
+  }, async ({ params, query }) => pageChildren(readModel.model('changeOrder'), params.id, query.status ? { status: query.status } : {}, query.limit, query.after));
+
+  routes.add({
+    method: 'get', path: '/contracts/:id/progress-reports', tag, access: 'user', params: contractPath, summary: 'Progress reports of a contract (planned, actual, deviation)',
+    query: page.extend({ milestoneId: ledgerId.optional() }),
+  }, async ({ params, query }) => pageChildren(readModel.model('progressReport'), params.id, query.milestoneId ? { milestoneId: query.milestoneId } : {}, query.limit, query.after));
+
+  routes.add({
+    method: 'get', path: '/contracts/:id/incidents', tag, access: 'user', params: contractPath, summary: 'Delays and breaches recorded on a contract',
+    query: page.extend({ kind: z.enum(['delay', 'breach']).optional() }),
+  }, async ({ params, query }) => pageChildren(readModel.model('incident'), params.id, query.kind ? { kind: query.kind } : {}, query.limit, query.after));
+}
+

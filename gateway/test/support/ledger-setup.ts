@@ -1,0 +1,50 @@
+import crypto from 'node:crypto';
+import type mongoose from 'mongoose';
+import { CertificateAuthority } from '../../src/identity/certificate-authority';
+import { IdentityService } from '../../src/identity/identity-service';
+import { Ledger } from '../../src/ledger/ledger';
+import { connectDatabase } from '../../src/platform/database';
+import { createLogger } from '../../src/platform/logger';
+import { testConfig } from './gateway';
+
+/**
+ * Test-only ledger access for set-up the API does not offer yet (registry transactions): a Ledger and an
+ * IdentityService on the suite's network and database, signing as an existing gateway user (e.g. admin.housing).
+ */
+export interface LedgerSetup {
+  submitAs(username: string, namespace: string, fn: string, args: string[]): Promise<unknown>;
+  /** A contractor holding a valid qualification for the given project types (registry, as admin.housing). */
+  qualifiedContractor(scope: string[], grade?: 'special' | 'grade1' | 'grade2' | 'grade3'): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function ledgerSetup(): Promise<LedgerSetup> {
+  const config = testConfig();
+  const logger = createLogger('silent');
+  const connection: mongoose.Connection = await connectDatabase(config.mongoUrl, logger);
+  const ledger = new Ledger(config.connection, logger);
+  const identities = new IdentityService(connection, new CertificateAuthority(config.connection), config.keyEncryptionKey, config.sessionTtlMs, logger);
+  const submitAs = async (username: string, namespace: string, fn: string, args: string[]) => {
+    const { result } = await ledger.submit(await identities.signer(username), namespace, fn, args);
+    return result ? JSON.parse(result) : null;
+  };
+  return {
+    submitAs,
+    async qualifiedContractor(scope, grade = 'grade1') {
+      const id = `C-${crypto.randomUUID().slice(0, 13)}`;
+      await submitAs('admin.housing', 'registry', 'registerContractor', [JSON.stringify({ id, name: `测试建设工程有限公司 ${id}`, creditCode: creditCode() })]);
+      await submitAs('admin.housing', 'registry', 'addQualification', [id, JSON.stringify({ licenceNo: `L-${id}`, grade, scope, expiry: '2099-12-31' })]);
+      return id;
+    },
+    async close() {
+      ledger.close();
+      await connection.close();
+    },
+  };
+}
+
+/** A random 18-character unified social credit code (统一社会信用代码) alphabet; the ledger checks the shape only. */
+function creditCode(): string {
+  const alphabet = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+  return `9144030${Array.from(crypto.randomBytes(11), (b) => alphabet[b % alphabet.length]).join('')}`;
+}
