@@ -1,0 +1,28 @@
+import crypto from 'node:crypto';
+
+/** Canonical JSON (sorted keys), so that a hash does not depend on key order. */
+export function canonical(value: unknown): string {
+  return JSON.stringify(value, (_k, x) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x));
+}
+
+export const sha256Hex = (text: string) => crypto.createHash('sha256').update(text).digest('hex');
+export const newSalt = () => crypto.randomBytes(16).toString('hex');
+
+/** The salted hash the ledger keeps: without the salt (off-chain) nobody can confirm a guessed text against it. */
+export const saltedHash = (salt: string, content: unknown) => sha256Hex(`${salt}\n${typeof content === 'string' ? content : canonical(content)}`);
+
+/** Purpose-bound keys derived from the gateway's key-encryption key (which never enters the database). */
+export const derivedKey = (kek: Buffer, purpose: string) => Buffer.from(crypto.hkdfSync('sha256', kek, Buffer.alloc(0), `luohu-complaints:${purpose}`, 32));
+
+/**
+ * The citizen's receipt token: an HMAC of the complaint id under a server key. The database keeps only its SHA-256,
+ * so a copy of the database cannot act for a citizen, while a retried submission (same Idempotency-Key) can be
+ * answered with the same token again.
+ */
+export const receiptToken = (key: Buffer, complaintId: string) => crypto.createHmac('sha256', key).update(complaintId).digest('base64url');
+
+export function sameHash(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'hex');
+  const y = Buffer.from(b, 'hex');
+  return x.length === y.length && x.length > 0 && crypto.timingSafeEqual(x, y);
+}
