@@ -1,11 +1,34 @@
 import type { DomainDeps, DomainModule } from '../domains';
+import { operationModel } from '../operations/models';
 import type { Enricher, RecordType } from '../projection/read-model';
+import { attestationEnricher, auditRoutes } from './audit-routes';
+import { documentArchiveRoutes } from './document-routes';
+import { FileStore } from './file-store';
+import { RecordAudit } from './record-audit';
+import { contractorEnricher, registryRoutes } from './registry-routes';
+import { uploadRoutes } from './upload-routes';
+
+/** Largest file accepted (PDF scans of acceptance reports, site photos). */
+export const UPLOAD_MAX_BYTES = 20 * 1024 * 1024;
 
 /** 电子档案 and audit: uploads, anchored documents, registry, history of any record. */
-export function documentRoutes(_deps: DomainDeps): DomainModule {
-  // filled in by the documents family
+export function documentRoutes(deps: DomainDeps): DomainModule {
+  // DomainDeps carries no connection: the read model's models live on the process's one connection.
+  const connection = deps.readModel.model('document').db;
+  const files = new FileStore(connection, UPLOAD_MAX_BYTES);
+  // Every family's enrichers, to re-derive a record's query fields when verifying it. Required when first used, not
+  // at load time: domains.ts imports this module, so a static import would be a cycle.
+  const enrichers = () => (require('../domains') as typeof import('../domains')).readModelEnrichers;
+  const audit = new RecordAudit(deps.ledger, deps.identities, deps.readModel, operationModel(connection), enrichers);
+  uploadRoutes(deps.routes, files);
+  registryRoutes(deps);
+  documentArchiveRoutes(deps, files, audit);
+  auditRoutes(deps, audit);
   return {};
 }
 
 /** Query fields this family's record types keep in the read model. */
-export const documentsEnrichers: Partial<Record<RecordType, Enricher>> = {};
+export const documentsEnrichers: Partial<Record<RecordType, Enricher>> = {
+  contractor: contractorEnricher,
+  attestation: attestationEnricher,
+};

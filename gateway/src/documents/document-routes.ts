@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import type { DomainDeps } from '../domains';
+import { anchoredRoute } from '../operations/anchored-route';
+import { UnprocessableError } from '../platform/errors';
+import { byId } from '../shared/read-queries';
+import { pageWhere } from './read-model-queries';
+import { ledgerId, page, reason, sha256, writeResponse } from '../shared/schemas';
+import type { FileStore } from './file-store';
+import type { RecordAudit } from './record-audit';
+import { publicKeyOf, sealKeyModel, verifyDetached } from './seal-keys';
+
+/** 验收报告 acceptance_report, 变更记录 change_record, 批复 approval, 合同 contract, 检查记录 inspection_record, 图纸 drawing. */
+export const DOCUMENT_TYPES = ['acceptance_report', 'change_record', 'approval', 'contract', 'inspection_record', 'drawing', 'other'] as const;
+const SIGNATURE_ALGORITHMS = ['SM2-SM3', 'ECDSA-SHA256', 'RSA-SHA256'] as const;
+const documentPath = z.strictObject({ sha256 });
+const fromSource = z.strictObject({ source: z.enum(['read-model', 'ledger']).default('read-model') });
+
+/** 电子档案: signed documents anchored by hash, superseded by new versions or revoked, never deleted. */
+export function documentArchiveRoutes({ routes, writes, readModel, ledger, identities }: DomainDeps, files: FileStore, audit: RecordAudit): void {
+  const sealKeys = sealKeyModel(readModel.model('sealCertificate').db);
+
+  anchoredRoute(routes, writes, {
+    // Any signed-in user: who may sign (role @ bureau) and with which seal is the chaincode's rule, and its refusal
+    // comes back as 403 with the transaction ID.
+    method: 'post', path: '/documents', tag: 'documents', access: 'user', response: writeResponse,
+    summary: 'Anchor a signed document: the SHA-256 of an uploaded file, its type and project, the signer\'s seal fingerprint and ' +
+      'detached signature over the file (checked here for RSA/ECDSA seals registered through the gateway). ' +
+      '`supersedes` makes it the next version of an active document. Signers: clerk, reviewer, inspector, director holding the active seal',
+    body: z.strictObject({
+      sha256, documentType: z.enum(DOCUMENT_TYPES), projectId: ledgerId, title: z.string().trim().min(1).max(300),
+      supersedes: sha256.optional(), sealFingerprint: sha256,
+      signature: z.string().min(4).max(16_384).regex(/^[A-Za-z0-9+/]+={0,2}$/, 'base64').refine((s) => s.length % 4 === 0, 'base64'),
+      signatureAlgorithm: z.enum(SIGNATURE_ALGORITHMS),
+    }).refine((b) => b.supersedes !== b.sha256, { message: 'a document cannot supersede itself', path: ['supersedes'] }),
+  }, async ({ body }) => {
+    const file = await files.find(body.sha256);
+    if (!file) throw new UnprocessableError('file_not_uploaded', `upload the file first: no uploaded file has SHA-256 ${body.sha256}`);
+    const seal = await sealKeys.findById(body.sealFingerprint).lean();
+    if (seal) {
+      const valid = await verifyDetached(publicKeyOf(seal), body.signatureAlgorithm, body.signature, files.open(file));
+      if (valid === false) throw new UnprocessableError('signature_invalid', `the ${body.signatureAlgorithm} signature does not verify over file ${body.sha256} with seal ${body.sealFingerprint}`);
+    }
+    return { namespace: 'document', fn: 'anchorDocument', args: [JSON.stringify(body)] };
+  });
+
+  anchoredRoute(routes, writes, {
+    method: 'post', path: '/documents/:sha256/revocation', tag: 'documents', access: ['clerk', 'reviewer', 'inspector', 'director', 'admin'], response: writeResponse,
+    summary: "Revoke a document, with the reason: its signer, or a director/admin of the signer's bureau (the record stays)",
+    params: documentPath, body: z.strictObject({ reason }),
+  }, ({ params, body }) => ({ namespace: 'document', fn: 'revokeDocument', args: [params.sha256, body.reason] }));
+
+  routes.add({
+    method: 'get', path: '/documents', tag: 'documents', access: 'user', summary: 'Documents from the read model: of a project, by type and status',
+    query: page.extend({ projectId: ledgerId.optional(), documentType: z.enum(DOCUMENT_TYPES).optional(), status: z.enum(['active', 'superseded', 'revoked']).optional() }),
+  }, async ({ query }) => {
+    const filter: Record<string, unknown> = {};
+    if (query.projectId) filter.projectId = query.projectId;
+    if (query.documentType) filter.documentType = query.documentType;
+    if (query.status) filter.status = query.status;
+    return pageWhere(readModel.model('document'), filter, query.limit, query.after);
+  });
+
+  routes.add({
+    method: 'get', path: '/documents/:sha256', tag: 'documents', access: 'user', params: documentPath, query: fromSource,
+    summary: 'A document by its hash (the archived record; the file itself is GET /uploads/{sha256}); ?source=ledger reads the ledger',
+  }, async ({ params, query, user }) => query.source === 'ledger'
+    ? JSON.parse(await ledger.evaluate(await identities.signer(user!._id), 'document', 'readDocument', [params.sha256]))
+    : byId(readModel.model('document'), params.sha256, 'document'));
+
+  routes.add({
+    method: 'get', path: '/documents/:sha256/versions', tag: 'documents', access: 'user', params: documentPath,
+    summary: 'The version chain the document belongs to, oldest first (from the ledger)',
+  }, async ({ params, user }) => ({ items: JSON.parse(await ledger.evaluate(await identities.signer(user!._id), 'document', 'documentVersions', [params.sha256])) }));
+
+  routes.add({
+    method: 'get', path: '/documents/:sha256/history', tag: 'documents', access: 'user', params: documentPath,
+    summary: "The document record's ledger history with receipts and attestations (as /records/document/{sha256}/history)",
+  }, async ({ params, user }) => audit.history(user!._id, 'document', [params.sha256]));
+}

@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import type { DomainDeps } from '../domains';
+import { anchoredRoute } from '../operations/anchored-route';
+import { ForbiddenError, ValidationError } from '../platform/errors';
+import { byId } from '../shared/read-queries';
+import { pageWhere } from './read-model-queries';
+import { day, ledgerId, page, reason, writeResponse } from '../shared/schemas';
+import { tokens } from '../shared/text-search';
+import { sealKeyModel, sealMaterial } from './seal-keys';
+
+const PROJECT_TYPES = ['building', 'road', 'bridge', 'water', 'drainage', 'landscape', 'renovation'] as const;
+const GRADES = ['special', 'grade1', 'grade2', 'grade3'] as const;
+const fingerprint = z.string().regex(/^[0-9a-f]{64}$/, '64 lower-case hex characters (SHA-256 fingerprint)');
+const username = z.string().regex(/^[A-Za-z0-9._@-]{1,128}$/, 'a username');
+const pem = (label: string) => z.string().max(16_384).regex(new RegExp(`-----BEGIN ${label}-----`), `a PEM ${label}`);
+
+export const contractorEnricher = (c: Record<string, unknown>) => ({
+  tokens: tokens(String(c.name ?? '')),
+  licenceNos: ((c.qualifications ?? []) as { licenceNo: string }[]).map((q) => q.licenceNo),
+});
+
+/** 名录: contractors and their qualifications (住建局 admin), and clerks' seal certificates (their bureau's admin). */
+export function registryRoutes({ routes, writes, readModel, ledger, identities }: DomainDeps): void {
+  const sealKeys = sealKeyModel(readModel.model('sealCertificate').db);
+  const contractorPath = z.strictObject({ id: ledgerId });
+
+  anchoredRoute(routes, writes, {
+    method: 'post', path: '/contractors', tag: 'registry', access: ['admin'], response: writeResponse,
+    summary: 'Register a contractor (admin @ Housing)',
+    body: z.strictObject({ id: ledgerId, name: z.string().trim().min(2).max(200), creditCode: z.string().regex(/^[0-9A-HJ-NPQRTUWXY]{18}$/, 'an 18-character unified social credit code') }),
+  }, ({ body }) => ({ namespace: 'registry', fn: 'registerContractor', args: [JSON.stringify(body)] }));
+
+  anchoredRoute(routes, writes, {
+    method: 'post', path: '/contractors/:id/qualifications', tag: 'registry', access: ['admin'], response: writeResponse,
+    summary: "Add a qualification (资质) to a contractor: grade bounds the budgets it may take, scope the project types",
+    params: contractorPath,
+    body: z.strictObject({ licenceNo: ledgerId, grade: z.enum(GRADES), scope: z.array(z.enum(PROJECT_TYPES)).min(1).max(PROJECT_TYPES.length), expiry: day }),
+  }, ({ params, body }) => ({ namespace: 'registry', fn: 'addQualification', args: [params.id, JSON.stringify(body)] }));
+
+  anchoredRoute(routes, writes, {
+    method: 'post', path: '/contractors/:id/qualifications/:licenceNo/revocation', tag: 'registry', access: ['admin'], response: writeResponse,
+    summary: 'Revoke a qualification, with the reason', params: z.strictObject({ id: ledgerId, licenceNo: ledgerId }), body: z.strictObject({ reason }),
+  }, ({ params, body }) => ({ namespace: 'registry', fn: 'revokeQualification', args: [params.id, params.licenceNo, body.reason] }));
+
+  routes.add({
+    method: 'get', path: '/contractors', tag: 'registry', access: 'user', summary: 'Contractors from the read model, by words of the name, credit code or licence number',
+    query: page.extend({ q: z.string().trim().min(1).max(50).optional(), creditCode: z.string().regex(/^[0-9A-Z]{18}$/).optional(), licenceNo: ledgerId.optional() }),
+  }, async ({ query }) => {
+    const filter: Record<string, unknown> = {};
+    if (query.q) filter.tokens = { $all: tokens(query.q) };
+    if (query.creditCode) filter.creditCode = query.creditCode;
+    if (query.licenceNo) filter.licenceNos = { $all: [query.licenceNo] };
+    return pageWhere(readModel.model('contractor'), filter, query.limit, query.after);
+  });
+
+  routes.add({
+    method: 'get', path: '/contractors/:id', tag: 'registry', access: 'user', params: contractorPath,
+    summary: 'A contractor with its qualifications; ?source=ledger reads the ledger instead',
+    query: z.strictObject({ source: z.enum(['read-model', 'ledger']).default('read-model') }),
+  }, async ({ params, query, user }) => query.source === 'ledger'
+    ? JSON.parse(await ledger.evaluate(await identities.signer(user!._id), 'registry', 'readContractor', [params.id]))
+    : byId(readModel.model('contractor'), params.id, 'contractor'));
+
+  anchoredRoute(routes, writes, {
+    method: 'post', path: '/seal-certificates', tag: 'registry', access: ['admin'], response: writeResponse,
+    summary: "Bind a seal (PDF-signing) certificate or public key to a user's Fabric identity, by an admin of the user's bureau. " +
+      'The fingerprint is SHA-256 of the certificate DER (or of the key\'s SubjectPublicKeyInfo DER)',
+    body: z.strictObject({
+      holder: username, label: z.string().trim().min(1).max(200), validUntil: day.optional(),
+      certificate: pem('CERTIFICATE').optional(), publicKey: pem('PUBLIC KEY').optional(),
+    }).refine((b) => (b.certificate === undefined) !== (b.publicKey === undefined), { message: 'give exactly one of certificate or publicKey' }),
+  }, async ({ body, user }) => {
+    const material = sealMaterial(body);
+    const validUntil = body.validUntil ?? material.notAfter;
+    if (!validUntil) throw new ValidationError('validUntil is required for a bare public key');
+    if (material.notAfter && validUntil > material.notAfter) throw new ValidationError(`validUntil ${validUntil} is after the certificate expires (${material.notAfter})`);
+    const holder = await identities.get(body.holder);
+    if (holder.mspId !== user!.mspId) throw new ForbiddenError(`${body.holder} belongs to ${holder.mspId}: only its own bureau's admin binds their seal`);
+    // The holder's identity exactly as the chaincode derives it from their certificate: ask it, signed as the holder
+    // (a query: nothing is written, and the key never leaves the gateway).
+    const me = JSON.parse(await ledger.evaluate(await identities.signer(holder._id), 'registry', 'whoAmI', [])) as { mspId: string; id: string };
+    await sealKeys.updateOne({ _id: material.fingerprint }, { $set: {
+      holder: holder._id, holderMsp: me.mspId, holderId: me.id, format: material.format, pem: material.pem, registeredBy: user!._id, registeredAt: new Date(),
+    } }, { upsert: true });
+    return {
+      namespace: 'registry', fn: 'registerSealCertificate',
+      args: [JSON.stringify({ fingerprint: material.fingerprint, holderMsp: me.mspId, holderId: me.id, label: body.label, validUntil })],
+    };
+  });
+
+  anchoredRoute(routes, writes, {
+    method: 'post', path: '/seal-certificates/:fingerprint/revocation', tag: 'registry', access: ['admin'], response: writeResponse,
+    summary: "Revoke a seal certificate, with the reason (admin of the holder's bureau)",
+    params: z.strictObject({ fingerprint }), body: z.strictObject({ reason }),
+  }, ({ params, body }) => ({ namespace: 'registry', fn: 'revokeSealCertificate', args: [params.fingerprint, body.reason] }));
+
+  routes.add({
+    method: 'get', path: '/seal-certificates', tag: 'registry', access: 'user', summary: 'Seal certificates from the read model, by holder (username) and status',
+    query: page.extend({ holder: username.optional(), status: z.enum(['active', 'revoked']).optional() }),
+  }, async ({ query }) => {
+    const filter: Record<string, unknown> = {};
+    if (query.holder) {
+      const known = await sealKeys.findOne({ holder: query.holder }).lean();
+      if (!known) return { items: [], next: null };
+      filter.holderMsp = known.holderMsp;
+      filter.holderId = known.holderId;
+    }
+    if (query.status) filter.status = query.status;
+    return pageWhere(readModel.model('sealCertificate'), filter, query.limit, query.after);
+  });
+
+  routes.add({
+    method: 'get', path: '/seal-certificates/:fingerprint', tag: 'registry', access: 'user', params: z.strictObject({ fingerprint }),
+    summary: 'A seal certificate, with its public PEM when it was registered through this gateway; ?source=ledger reads the ledger',
+    query: z.strictObject({ source: z.enum(['read-model', 'ledger']).default('read-model') }),
+  }, async ({ params, query, user }) => {
+    const record = query.source === 'ledger'
+      ? JSON.parse(await ledger.evaluate(await identities.signer(user!._id), 'registry', 'readSealCertificate', [params.fingerprint]))
+      : await byId(readModel.model('sealCertificate'), params.fingerprint, 'seal certificate');
+    const key = await sealKeys.findById(params.fingerprint).lean();
+    // The key is the fingerprint's preimage, so always right; the username only if this attempt is the one the ledger took.
+    return { ...record, holder: key && key.holderId === record.holderId ? key.holder : null, key: key ? { format: key.format, pem: key.pem } : null };
+  });
+}
