@@ -1,3 +1,4 @@
+import type mongoose from 'mongoose';
 import type { Config } from './config';
 import type { IdentityService } from './identity/identity-service';
 import type { Ledger } from './ledger/ledger';
@@ -14,6 +15,8 @@ import { monitoringEnrichers, monitoringRoutes } from './monitoring/routes';
 /** What each API family gets: routes to add to, the anchored-write path, the read model, the ledger (for reads). */
 export interface DomainDeps {
   routes: RouteTable;
+  /** The database, for a family's own collections (files, off-chain data); the read model is `readModel`. */
+  connection: mongoose.Connection;
   writes: AnchoredWrites;
   readModel: ReadModel;
   ledger: Ledger;

@@ -15,6 +15,7 @@ import { AnchoredWrites } from './operations/anchored-writes';
 import { operationRoutes } from './operations/routes';
 import { connectDatabase } from './platform/database';
 import { errorHandler } from './platform/error-handler';
+import { keepRawBody } from './platform/raw-body';
 import { NotFoundError } from './platform/errors';
 import type { Logger } from './platform/logger';
 import { createMetrics } from './platform/metrics';
@@ -44,7 +45,7 @@ export async function createServer(config: Config, logger: Logger) {
   });
   identityRoutes(routes, identities);
   operationRoutes(routes, writes);
-  const modules = domainRoutes({ routes, writes, readModel, ledger, identities, config, logger });
+  const modules = domainRoutes({ routes, writes, readModel, ledger, identities, config, logger, connection });
 
   const app = express();
   app.disable('x-powered-by');
@@ -55,7 +56,7 @@ export async function createServer(config: Config, logger: Logger) {
   app.get('/openapi.json', (_req, res) => { res.json(openApi); });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openApi));
   app.use(helmet());
-  app.use(express.json({ limit: '1mb' }));
+  app.use(express.json({ limit: '1mb', verify: keepRawBody }));
   app.use(healthRoutes({ ledger, connection, identities, metrics: metrics.registry, mspIds: config.connection.orgs.map((o) => o.mspId) }));
   app.use(API_PREFIX, routes.router);
   app.use((req, _res, next) => next(new NotFoundError(`no route ${req.method} ${req.path}`)));
@@ -79,11 +80,14 @@ export async function createServer(config: Config, logger: Logger) {
     },
     /** Graceful: stop taking requests, let accepted writes finish, stop streams, close connections. */
     async stop() {
-      await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeIdleConnections(); });
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
       for (const m of modules) await m.stop?.();
-      await live.stop();
+      await live.stop(); // ends the websocket connections server.close() would otherwise wait for
       await writes.drain();
       await projector.stop();
+      // In-flight requests get a few seconds to finish, then their connections are cut.
+      await Promise.race([closed, new Promise<void>((resolve) => setTimeout(() => { server.closeAllConnections(); resolve(); }, 5_000).unref())]);
       ledger.close();
       await connection.close();
     },

@@ -34,7 +34,7 @@ export async function complaintsReplica(overrides: Partial<ComplaintOptions> = {
     const token = bearerToken(req.headers.authorization);
     return token ? identities.authenticate(token) : undefined;
   });
-  const parts = complaintParts({ routes, writes, readModel, ledger, identities, config, logger }, { ...overrides, escalation: { ...DEFAULT_COMPLAINT_OPTIONS.escalation, enabled: false, ...overrides.escalation } });
+  const parts = complaintParts({ routes, writes, readModel, ledger, identities, config, logger, connection }, { ...overrides, escalation: { ...DEFAULT_COMPLAINT_OPTIONS.escalation, enabled: false, ...overrides.escalation } });
   open311Routes(routes, { intake: parts.intake, readModel, ledger, identities });
   staffRoutes(routes, writes, parts.handling);
   const app = express();

@@ -1,12 +1,15 @@
 import { expect } from 'chai';
 import { io, Socket } from 'socket.io-client';
 import { api, bearer, gatewayUnderTest, newUser, TestGateway, TestUser, uniqueId } from './support/gateway';
-import { roadApplication } from './anchored-writes.test';
+import { roadApplication } from './support/fixtures';
 
 interface LiveEvent { position: number; type: string; ids: Record<string, string>; transactionId: string }
 
-function connectLive(g: TestGateway, token: string | undefined): Socket {
-  return io(g.url, { path: '/live', auth: token ? { token } : {}, transports: ['websocket'], reconnection: false });
+/** Handlers are attached before connecting (autoConnect off), so nothing the server sends at once is missed. */
+function connectLive(g: TestGateway, token: string | undefined, since?: number, onEvent?: (e: LiveEvent) => void): Socket {
+  const socket = io(g.url, { path: '/live', auth: { ...(token ? { token } : {}), ...(since !== undefined ? { since } : {}) }, transports: ['websocket'], reconnection: false, autoConnect: false });
+  if (onEvent) socket.on('ledger-event', onEvent);
+  return socket.connect();
 }
 
 const waitFor = <T>(socket: Socket, event: string, timeoutMs = 20_000) => new Promise<T>((resolve, reject) => {
@@ -33,10 +36,11 @@ describe('live updates (socket.io)', function () {
   });
 
   it('when a project changes, then a clerk receives the event once the read model has it', async () => {
-    const socket = connectLive(g, clerk.token);
-    await waitFor(socket, 'ready');
     const id = uniqueId('P');
-    const received = new Promise<LiveEvent>((resolve) => socket.on('ledger-event', (e: LiveEvent) => { if (e.ids.projectId === id) resolve(e); }));
+    let resolveEvent: (e: LiveEvent) => void;
+    const received = new Promise<LiveEvent>((resolve) => { resolveEvent = resolve; });
+    const socket = connectLive(g, clerk.token, undefined, (e) => { if (e.ids.projectId === id) resolveEvent(e); });
+    await waitFor(socket, 'ready');
     const res = await api(g).post('/v1/projects').set(bearer(contractor)).send(roadApplication(id)).expect(201);
     const event = await received;
     expect(event).to.include({ type: 'approval.applied', transactionId: res.body.receipt.transactionId });
@@ -46,10 +50,9 @@ describe('live updates (socket.io)', function () {
   });
 
   it('when a client reconnects with the last position it saw, then it gets every event it missed, in order, and none twice', async () => {
-    const first = connectLive(g, clerk.token);
-    await waitFor(first, 'ready');
     const seen: LiveEvent[] = [];
-    first.on('ledger-event', (e: LiveEvent) => seen.push(e));
+    const first = connectLive(g, clerk.token, undefined, (e) => seen.push(e));
+    await waitFor(first, 'ready');
     const id1 = uniqueId('P');
     await api(g).post('/v1/projects').set(bearer(contractor)).send(roadApplication(id1)).expect(201);
     while (!seen.some((e) => e.ids.projectId === id1)) await new Promise((r) => setTimeout(r, 100));
@@ -59,11 +62,11 @@ describe('live updates (socket.io)', function () {
     const missed = [uniqueId('P'), uniqueId('P')];
     for (const id of missed) await api(g).post('/v1/projects').set(bearer(contractor)).send(roadApplication(id)).expect(201);
 
-    const second = connectLive(g, clerk.token);
-    await waitFor(second, 'ready');
     const replayed: LiveEvent[] = [];
-    second.on('ledger-event', (e: LiveEvent) => replayed.push(e));
-    await new Promise((resolve) => second.emit('resume', { since: last }, resolve));
+    const second = connectLive(g, clerk.token, last, (e) => replayed.push(e));
+    await waitFor(second, 'ready');
+    // Live events after the replay keep coming; wait until both missed ones are in.
+    for (let i = 0; i < 100 && replayed.filter((e) => missed.includes(e.ids.projectId)).length < missed.length; i++) await new Promise((r) => setTimeout(r, 100));
     const mine = replayed.filter((e) => missed.includes(e.ids.projectId));
     expect(mine.map((e) => e.ids.projectId)).to.deep.equal(missed);
     expect(replayed.every((e) => e.position > last)).to.equal(true);

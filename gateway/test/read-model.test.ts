@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { api, bearer, gatewayUnderTest, newUser, startGateway, stopSharedGateway, TestGateway, TestUser, uniqueId, eventually } from './support/gateway';
-import { roadApplication } from './anchored-writes.test';
+import { roadApplication } from './support/fixtures';
 
 /** Applies for a project through a gateway and returns its receipt's transaction ID. */
 async function apply(g: TestGateway, contractor: TestUser, id: string): Promise<string> {

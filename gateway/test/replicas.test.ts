@@ -3,7 +3,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import request from 'supertest';
 import { ADMIN_PASSWORD, eventually, gatewayUnderTest, newUser, stopSharedGateway, suiteNetworkDir, uniqueId } from './support/gateway';
-import { roadApplication } from './anchored-writes.test';
+import { roadApplication } from './support/fixtures';
 
 const repo = path.resolve(__dirname, '..', '..');
 

@@ -84,7 +84,7 @@ export async function up(s: Settings, t: Topology): Promise<void> {
   // Until gossip has met every peer, discovery cannot plan a cross-bureau endorsement and submits fail.
   const peers = t.peerOrgs.flatMap((o) => o.peers);
   await timed('Waiting for the peers to find each other through gossip', () => waitFor('gossip membership',
-    async () => (await Promise.all(peers.map((p) => gossipPeersKnown(p.operations, t.channel)))).every((known) => known === peers.length - 1), 60_000));
+    async () => (await Promise.all(peers.map((p) => gossipPeersKnown(p.operations, t.channel)))).every((known) => known === peers.length - 1), 180_000));
   writeConnectionDescription(s, t);
   await waitFor('a Raft leader', async () => (await raftLeader(t)) !== undefined, 60_000);
   if (gatewayWanted() && runningPid(s, t.gateway.id) === undefined) {

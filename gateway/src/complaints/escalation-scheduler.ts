@@ -50,7 +50,7 @@ export class EscalationScheduler {
     const now = this.options.now();
     const today = todayInShenzhen(now);
     const due = await this.deps.readModel.model('complaint')
-      .find({ status: { $in: [...ESCALATABLE] }, deadline: { $lt: today } }).setOptions({ strictQuery: false }) // the schema declares only _id
+      .find({ status: { $in: [...ESCALATABLE] }, deadline: { $lt: today } })
       .sort({ deadline: 1, _id: 1 }).limit(this.options.batch).lean<ReadModelDocument[]>();
     const report: TickReport = { escalated: [], alreadyDone: [], refused: [] };
     if (due.length > 0) await this.deps.system.ensure();

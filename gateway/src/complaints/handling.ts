@@ -3,23 +3,13 @@ import type { Ledger } from '../ledger/ledger';
 import type { IdentityService } from '../identity/identity-service';
 import { ForbiddenError, NotFoundError } from '../platform/errors';
 import type { ReadModel, ReadModelDocument } from '../projection/read-model';
-import { view } from '../shared/read-queries';
+import { pageBy, view } from '../shared/read-queries';
 import { tokens } from '../shared/text-search';
 import { addWorkingDays, todayInShenzhen } from '../shared/working-days';
 import { Category, serviceOf } from './catalogue';
 import type { ComplaintStore, PrivateComplaint } from './private-store';
 import { newSalt, saltedHash } from './secrets';
 import { LedgerComplaint, staffView } from './views';
-
-/**
- * Keyset paging by _id like shared pageBy, but with strictQuery off: the read-model schemas declare only _id and the
- * connection sets strictQuery, so mongoose would silently drop every other filter field (a platform issue, reported).
- */
-export async function loosePage(model: ReturnType<ReadModel['model']>, filter: Record<string, unknown>, limit: number, after?: string) {
-  const docs = await model.find(after ? { ...filter, _id: { $gt: after } } : filter).setOptions({ strictQuery: false }).sort({ _id: 1 }).limit(limit + 1).lean<ReadModelDocument[]>();
-  const items = docs.slice(0, limit);
-  return { items: items.map((d) => view(d)), next: docs.length > limit ? items[items.length - 1]._id : null };
-}
 
 export interface StaffListQuery { status?: string; unit?: string; category?: string; q?: string; limit: number; after?: string }
 
@@ -79,7 +69,7 @@ export class ComplaintHandling {
       filter._id = { $in: matches.map((m) => m._id) };
       after = undefined; // already applied to the id list (pageBy's own _id bound would replace the $in)
     }
-    const page = await loosePage(this.complaints, filter, query.limit, after);
+    const page = await pageBy(this.complaints, filter, query.limit, after);
     const texts = await this.deps.store.Private.find({ _id: { $in: page.items.map((i) => String(i.id)) } }, { 'content.description': 1 }).lean<Array<Pick<PrivateComplaint, '_id' | 'content'>>>();
     const description = new Map(texts.map((t) => [t._id, t.content.description]));
     return { items: page.items.map((i) => ({ ...i, description: description.get(String(i.id)) ?? null })), next: page.next };

@@ -82,7 +82,7 @@ export function open311Routes(routes: RouteTable, d: { intake: ComplaintIntake; 
     if (query.end_date) received.$lte = new Date(query.end_date).toISOString();
     if (Object.keys(received).length) filter.receivedAt = received;
     if (query.after) filter._id = { ...(filter._id as object), $gt: query.after };
-    const docs = await complaints().find(filter).setOptions({ strictQuery: false }).sort({ _id: 1 }).limit(query.limit).lean<ReadModelDocument[]>();
+    const docs = await complaints().find(filter).sort({ _id: 1 }).limit(query.limit).lean<ReadModelDocument[]>();
     return docs.map((doc) => publicView(asLedgerComplaint(doc)));
   });
 

@@ -27,7 +27,7 @@ export const DEFAULT_COMPLAINT_OPTIONS: ComplaintOptions = {
 /** The family's parts, for the routes and for tests that drive them with their own clock. */
 export function complaintParts(deps: DomainDeps, overrides: Partial<ComplaintOptions> = {}) {
   const options = { ...DEFAULT_COMPLAINT_OPTIONS, ...overrides };
-  const connection = deps.readModel.model('complaint').db;
+  const connection = deps.connection;
   const store = complaintStore(connection);
   const system = new SystemIdentities(deps.identities, deps.config, deps.logger);
   const rateLimit = new SubmissionRateLimit(store, derivedKey(deps.config.keyEncryptionKey, 'ip'), options.rateLimit, options.now);

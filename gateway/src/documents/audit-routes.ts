@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { DomainDeps } from '../domains';
 import { anchoredRoute } from '../operations/anchored-route';
 import { byId } from '../shared/read-queries';
-import { pageWhere } from './read-model-queries';
+import { pageBy } from '../shared/read-queries';
 import { ledgerId, page, sha256, writeResponse } from '../shared/schemas';
 import { RECORD_KINDS, RecordAudit, SUBJECT_KINDS, subjectOf } from './record-audit';
 
@@ -50,7 +50,7 @@ export function auditRoutes({ routes, writes, readModel }: DomainDeps, audit: Re
     if (query.subjectKind && query.subjectKey) filter.subject = subjectOf(query.subjectKind, query.subjectKey);
     else if (query.subjectKind) filter.subjectKind = query.subjectKind;
     if (query.opinion) filter.opinion = query.opinion;
-    return pageWhere(readModel.model('attestation'), filter, query.limit, query.after);
+    return pageBy(readModel.model('attestation'), filter, query.limit, query.after);
   });
 
   routes.add({

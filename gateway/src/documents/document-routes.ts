@@ -3,7 +3,7 @@ import type { DomainDeps } from '../domains';
 import { anchoredRoute } from '../operations/anchored-route';
 import { UnprocessableError } from '../platform/errors';
 import { byId } from '../shared/read-queries';
-import { pageWhere } from './read-model-queries';
+import { pageBy } from '../shared/read-queries';
 import { ledgerId, page, reason, sha256, writeResponse } from '../shared/schemas';
 import type { FileStore } from './file-store';
 import type { RecordAudit } from './record-audit';
@@ -16,8 +16,8 @@ const documentPath = z.strictObject({ sha256 });
 const fromSource = z.strictObject({ source: z.enum(['read-model', 'ledger']).default('read-model') });
 
 /** 电子档案: signed documents anchored by hash, superseded by new versions or revoked, never deleted. */
-export function documentArchiveRoutes({ routes, writes, readModel, ledger, identities }: DomainDeps, files: FileStore, audit: RecordAudit): void {
-  const sealKeys = sealKeyModel(readModel.model('sealCertificate').db);
+export function documentArchiveRoutes({ routes, writes, readModel, ledger, identities, connection }: DomainDeps, files: FileStore, audit: RecordAudit): void {
+  const sealKeys = sealKeyModel(connection);
 
   anchoredRoute(routes, writes, {
     // Any signed-in user: who may sign (role @ bureau) and with which seal is the chaincode's rule, and its refusal
@@ -57,7 +57,7 @@ export function documentArchiveRoutes({ routes, writes, readModel, ledger, ident
     if (query.projectId) filter.projectId = query.projectId;
     if (query.documentType) filter.documentType = query.documentType;
     if (query.status) filter.status = query.status;
-    return pageWhere(readModel.model('document'), filter, query.limit, query.after);
+    return pageBy(readModel.model('document'), filter, query.limit, query.after);
   });
 
   routes.add({

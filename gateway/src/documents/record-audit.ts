@@ -5,7 +5,7 @@ import type { Ledger, SigningUser } from '../ledger/ledger';
 import type { OperationRecord } from '../operations/models';
 import { NotFoundError } from '../platform/errors';
 import type { Enricher, ReadModel, ReadModelDocument, RecordType } from '../projection/read-model';
-import { findWhere } from './read-model-queries';
+import { findWhere } from '../shared/read-queries';
 
 /** Every record kind whose ledger history the audit contract reads (`audit:recordHistory`). */
 export const RECORD_KINDS = [

@@ -3,7 +3,7 @@ import type { DomainDeps } from '../domains';
 import { anchoredRoute } from '../operations/anchored-route';
 import { ForbiddenError, ValidationError } from '../platform/errors';
 import { byId } from '../shared/read-queries';
-import { pageWhere } from './read-model-queries';
+import { pageBy } from '../shared/read-queries';
 import { day, ledgerId, page, reason, writeResponse } from '../shared/schemas';
 import { tokens } from '../shared/text-search';
 import { sealKeyModel, sealMaterial } from './seal-keys';
@@ -20,8 +20,8 @@ export const contractorEnricher = (c: Record<string, unknown>) => ({
 });
 
 /** 名录: contractors and their qualifications (住建局 admin), and clerks' seal certificates (their bureau's admin). */
-export function registryRoutes({ routes, writes, readModel, ledger, identities }: DomainDeps): void {
-  const sealKeys = sealKeyModel(readModel.model('sealCertificate').db);
+export function registryRoutes({ routes, writes, readModel, ledger, identities, connection }: DomainDeps): void {
+  const sealKeys = sealKeyModel(connection);
   const contractorPath = z.strictObject({ id: ledgerId });
 
   anchoredRoute(routes, writes, {
@@ -50,7 +50,7 @@ export function registryRoutes({ routes, writes, readModel, ledger, identities }
     if (query.q) filter.tokens = { $all: tokens(query.q) };
     if (query.creditCode) filter.creditCode = query.creditCode;
     if (query.licenceNo) filter.licenceNos = { $all: [query.licenceNo] };
-    return pageWhere(readModel.model('contractor'), filter, query.limit, query.after);
+    return pageBy(readModel.model('contractor'), filter, query.limit, query.after);
   });
 
   routes.add({
@@ -106,7 +106,7 @@ export function registryRoutes({ routes, writes, readModel, ledger, identities }
       filter.holderId = known.holderId;
     }
     if (query.status) filter.status = query.status;
-    return pageWhere(readModel.model('sealCertificate'), filter, query.limit, query.after);
+    return pageBy(readModel.model('sealCertificate'), filter, query.limit, query.after);
   });
 
   routes.add({

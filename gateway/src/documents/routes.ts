@@ -14,7 +14,7 @@ export const UPLOAD_MAX_BYTES = 20 * 1024 * 1024;
 /** 电子档案 and audit: uploads, anchored documents, registry, history of any record. */
 export function documentRoutes(deps: DomainDeps): DomainModule {
   // DomainDeps carries no connection: the read model's models live on the process's one connection.
-  const connection = deps.readModel.model('document').db;
+  const connection = deps.connection;
   const files = new FileStore(connection, UPLOAD_MAX_BYTES);
   // Every family's enrichers, to re-derive a record's query fields when verifying it. Required when first used, not
   // at load time: domains.ts imports this module, so a static import would be a cycle.

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { RouteTable } from '../platform/routes';
 import { AppError } from '../platform/errors';
 import { ledgerId, page } from '../shared/schemas';
-import { canonicalJson, SIGNATURE_HEADER, signatureValid, TIMESTAMP_HEADER, type BankNotification } from './bank-adapter';
+import { SIGNATURE_HEADER, signatureValid, TIMESTAMP_HEADER, type BankNotification } from './bank-adapter';
 import type { BankConfirmations } from './bank-confirmations';
 import type { BankSettings } from './bank-settings';
 import { TRANSFER_STATUSES } from './bank-transfer-model';
@@ -42,7 +42,7 @@ export function bankRoutes(routes: RouteTable, transfers: BankTransfers, confirm
     summary: `The bank's notification of a transfer's outcome, signed: ${TIMESTAMP_HEADER} (ms) and ${SIGNATURE_HEADER} = hex HMAC-SHA256 `
       + 'of "<timestamp>.<body as JSON with sorted keys, no whitespace>" under the shared secret. Duplicates are answered 200 and change nothing',
   }, async ({ body, req }) => {
-    if (!signatureValid(settings.secret, req.header(TIMESTAMP_HEADER), canonicalJson(req.body), req.header(SIGNATURE_HEADER))) {
+    if (!signatureValid(settings.secret, req.header(TIMESTAMP_HEADER), req.rawBody?.toString('utf8') ?? '', req.header(SIGNATURE_HEADER))) {
       throw new AppError(401, 'bad_signature', 'the notification is not signed with the bank\'s shared secret, or its timestamp is stale');
     }
     return confirmations.onNotification(body as BankNotification, 'callback');

@@ -4,7 +4,8 @@ import { anchoredRoute } from '../operations/anchored-route';
 import { byId } from '../shared/read-queries';
 import { ledgerId, page, writeResponse } from '../shared/schemas';
 import { tokens } from '../shared/text-search';
-import { childById, pageChildren, pageWhere } from './queries';
+import { pageBy } from '../shared/read-queries';
+import { childById, pageChildren } from './queries';
 import { acceptance, breach, changeOrder, decision, delay, newContract, progressReport } from './schemas';
 
 const contractPath = z.strictObject({ id: ledgerId });
@@ -61,7 +62,7 @@ export function contractRoutes({ routes, writes, readModel, ledger, identities }
     if (query.projectId) filter.projectId = query.projectId;
     if (query.contractorId) filter.contractorId = query.contractorId;
     if (query.q) filter.tokens = { $all: tokens(query.q) };
-    return pageWhere(readModel.model('contract'), filter, query.limit, query.after);
+    return pageBy(readModel.model('contract'), filter, query.limit, query.after);
   });
 
   routes.add({

@@ -5,8 +5,8 @@ import { UnprocessableError } from '../platform/errors';
 import { byId } from '../shared/read-queries';
 import { ledgerId, page, reason, writeResponse } from '../shared/schemas';
 import { PAYOUT_ENDORSERS } from './bank-confirmations';
-import { given, pageWhere } from './queries';
-import { refusableAnchoredRoute } from './refusable-write';
+import { pageBy } from '../shared/read-queries';
+import { given } from './queries';
 import { PAYOUT_STATUSES, payoutRequest } from './schemas';
 
 const payoutPath = z.strictObject({ id: ledgerId });
@@ -21,11 +21,11 @@ export function overpaymentRefusal(result: unknown) {
 
 /** 资金拨付: payout requests (with overpayment refusals), two-bureau approval, rejection; lists and alerts. */
 export function payoutRoutes({ routes, writes, readModel, ledger, identities }: DomainDeps): void {
-  refusableAnchoredRoute(routes, writes, {
+  anchoredRoute(routes, writes, {
     method: 'post', path: '/payouts', tag, access: ['finance'], response: writeResponse, body: payoutRequest,
     summary: 'Request a payout for an accepted milestone. An overpayment (milestone amount, contract sum less retention, '
       + 'project budget) is answered 422 overpayment_refused with the alert the ledger committed (listed under /payment-alerts)',
-  }, ({ body }) => ({ namespace: 'payment', fn: 'requestPayout', args: [JSON.stringify(body)] }), overpaymentRefusal);
+  }, ({ body }) => ({ namespace: 'payment', fn: 'requestPayout', args: [JSON.stringify(body)] }), { refusal: overpaymentRefusal });
 
   // Any change of a payout record is valid only if peers of both bureaus endorsed it (its key-level policy).
   anchoredRoute(routes, writes, {
@@ -43,7 +43,7 @@ export function payoutRoutes({ routes, writes, readModel, ledger, identities }: 
     query: page.extend({ contractId: ledgerId.optional(), projectId: ledgerId.optional(), milestoneId: ledgerId.optional(), status: z.enum(PAYOUT_STATUSES).optional() }),
   }, async ({ query }) => {
     const { limit, after, ...filters } = query;
-    return pageWhere(readModel.model('payout'), given(filters), limit, after);
+    return pageBy(readModel.model('payout'), given(filters), limit, after);
   });
 
   routes.add({
@@ -64,6 +64,6 @@ export function payoutRoutes({ routes, writes, readModel, ledger, identities }: 
     query: page.extend({ contractId: ledgerId.optional(), projectId: ledgerId.optional(), payoutId: ledgerId.optional() }),
   }, async ({ query }) => {
     const { limit, after, ...filters } = query;
-    return pageWhere(readModel.model('paymentAlert'), given(filters), limit, after);
+    return pageBy(readModel.model('paymentAlert'), given(filters), limit, after);
   });
 }

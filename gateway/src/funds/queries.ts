@@ -2,26 +2,13 @@ import type mongoose from 'mongoose';
 import type { ReadModelDocument } from '../projection/read-model';
 import { byId, Page, view } from '../shared/read-queries';
 
-/*
- * The read-model schemas declare only _id and the connection sets strictQuery, so mongoose would silently drop
- * every other filter field (shared pageBy is affected: see the report). These queries turn strictQuery off.
- */
-const loose = { strictQuery: false } as const;
-
-/** Keyset paging by _id over a narrow equality filter. */
-export async function pageWhere(model: mongoose.Model<ReadModelDocument>, filter: Record<string, unknown>, limit: number, after?: string): Promise<Page<Record<string, unknown>>> {
-  const docs = await model.find(after ? { ...filter, _id: { $gt: after } } : filter, null, loose).sort({ _id: 1 }).limit(limit + 1).lean<ReadModelDocument[]>();
-  const items = docs.slice(0, limit);
-  return { items: items.map((d) => view(d)), next: docs.length > limit ? items[items.length - 1]._id : null };
-}
-
 /**
  * Child records of a contract (milestones, change orders, progress reports, incidents) are keyed "<contractId>/<id>"
  * in the read model; clients page with the child's own id.
  */
 export async function pageChildren(model: mongoose.Model<ReadModelDocument>, contractId: string, filter: Record<string, unknown>, limit: number, after?: string): Promise<Page<Record<string, unknown>>> {
   const prefix = `${contractId}/`;
-  const docs = await model.find({ ...filter, contractId, ...(after ? { _id: { $gt: prefix + after } } : {}) }, null, loose).sort({ _id: 1 }).limit(limit + 1).lean<ReadModelDocument[]>();
+  const docs = await model.find({ ...filter, contractId, ...(after ? { _id: { $gt: prefix + after } } : {}) }).sort({ _id: 1 }).limit(limit + 1).lean<ReadModelDocument[]>();
   const items = docs.slice(0, limit);
   return { items: items.map((d) => view(d)), next: docs.length > limit ? items[items.length - 1]._id.slice(prefix.length) : null };
 }

@@ -16,10 +16,9 @@ import { payoutRoutes } from './payout-routes';
  * The bank is reached through the BankAdapter interface; this build wires the simulator (there is no bank contract yet).
  */
 export function fundsRoutes(deps: DomainDeps): DomainModule {
-  const { routes, writes, readModel, ledger, identities, config, logger } = deps;
+  const { routes, writes, ledger, identities, config, logger } = deps;
   const settings = bankSettings(process.env, config.env);
-  // The family's own collection lives on the gateway's database connection (reached through a read-model model).
-  const Transfer = transferModel(readModel.model('payout').db);
+  const Transfer = transferModel(deps.connection);
   const adapter = new BankSimulator({ secret: settings.secret, settleAfterMs: settings.settleAfterMs, logger: logger.child({ component: 'bank-simulator' }) });
   const confirmations = new BankConfirmations(Transfer, writes, ledger, identities, settings, logger);
   const transfers = new BankTransfers(Transfer, adapter, confirmations, settings, logger);

@@ -39,18 +39,26 @@ export class LiveUpdates {
     this.io.on('connection', (socket) => this.onConnection(socket));
   }
 
+  /**
+   * A client that saw events before sends the last position in its handshake (`auth.since`); it first gets every
+   * event after that, replayed from the ledger, then live ones. 'ready' tells it the position it is caught up to.
+   */
   private onConnection(socket: Socket): void {
     const data = socket.data as LiveSocketData;
     socket.on('subscribe', (msg: { projectId?: unknown }, ack?: (r: unknown) => void) => {
       if (typeof msg?.projectId === 'string' && msg.projectId.length <= 128) data.projects.add(msg.projectId);
       ack?.({ projects: [...data.projects] });
     });
-    socket.on('resume', (msg: { since?: unknown }, ack?: (r: unknown) => void) => {
-      const since = typeof msg?.since === 'number' && Number.isSafeInteger(msg.since) ? msg.since : this.position;
-      this.replay(socket, since).then(() => ack?.({ position: data.cursor }), (err) => ack?.({ error: (err as Error).message }));
-    });
-    data.cursor = this.position;
-    socket.emit('ready', { position: this.position });
+    const since = socket.handshake.auth?.since;
+    if (typeof since === 'number' && Number.isSafeInteger(since) && since < this.position) {
+      this.replay(socket, since).then(
+        () => socket.emit('ready', { position: data.cursor }),
+        (err) => { this.logger.warn({ err: (err as Error).message }, 'live replay failed'); socket.disconnect(true); },
+      );
+    } else {
+      data.cursor = this.position;
+      socket.emit('ready', { position: this.position });
+    }
   }
 
   private interested(data: LiveSocketData, event: LedgerEvent): boolean {

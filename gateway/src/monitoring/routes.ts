@@ -17,8 +17,8 @@ const projectPath = z.strictObject({ id: ledgerId });
 const sourceQuery = z.strictObject({ source: z.enum(['read-model', 'ledger']).default('read-model') });
 
 /** 进度与质量: device alerts (HTTP and MQTT), acknowledgement, resolution, progress deviation, risk scores. */
-export function monitoringRoutes({ routes, writes, readModel, ledger, identities, config, logger }: DomainDeps): DomainModule {
-  const devices = new DeviceAuthenticator(readModel.model('safetyAlert').db);
+export function monitoringRoutes({ routes, writes, readModel, ledger, identities, config, logger, connection }: DomainDeps): DomainModule {
+  const devices = new DeviceAuthenticator(connection);
 
   anchoredRoute(routes, writes, {
     method: 'post', path: '/alerts', tag: 'monitoring', access: 'public', response: writeResponse,
@@ -27,14 +27,13 @@ export function monitoringRoutes({ routes, writes, readModel, ledger, identities
       + `${DEVICE_HEADERS.certificate} = its current certificate (base64 of PEM or DER). The transaction is signed with the device's own identity. 401 when the `
       + 'signature, device or certificate does not check out; 403 for a revoked or non-device user.',
     body: safetyAlert,
-  }, async (input) => {
+  }, (input) => raiseAlertCall(input.body), {
     // The caller is the device the signature proves, whatever session header came along.
-    input.user = await devices.verify({
+    caller: (input) => devices.verify({
       deviceId: input.req.header(DEVICE_HEADERS.id),
       certificate: input.req.header(DEVICE_HEADERS.certificate),
       signature: input.req.header(DEVICE_HEADERS.signature),
-    }, input.body);
-    return raiseAlertCall(input.body);
+    }, input.body),
   });
 
   anchoredRoute(routes, writes, {

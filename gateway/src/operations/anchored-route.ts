@@ -1,9 +1,23 @@
 import type { z } from 'zod';
-import { ValidationError } from '../platform/errors';
+import type { AuthenticatedUser } from '../identity/identity-service';
+import { AppError, ValidationError } from '../platform/errors';
 import type { Input, RouteSpec, RouteTable } from '../platform/routes';
 import type { AnchoredWrites } from './anchored-writes';
 
 export interface LedgerCall { namespace: string; fn: string; args: string[]; endorsingOrganizations?: string[] }
+
+export interface AnchoredRouteOptions<I> {
+  /**
+   * Who signs, when it is not the session's user: e.g. a device proven by its signature over the body. Runs before
+   * the ledger call is built; throwing refuses the request.
+   */
+  caller?: (input: I) => Promise<AuthenticatedUser>;
+  /**
+   * A committed result that is a refusal (e.g. requestPayout commits an overpayment alert instead of a payout):
+   * answered with that error's status and stable body, carrying the operation and receipt of what was committed.
+   */
+  refusal?: (result: unknown) => AppError | undefined;
+}
 
 /**
  * A route whose effect is one ledger transaction signed by the caller: Idempotency-Key and Prefer: respond-async
@@ -14,21 +28,30 @@ export function anchoredRoute<B extends z.ZodType = z.ZodUndefined, Q extends z.
   writes: AnchoredWrites,
   spec: Omit<RouteSpec<B, Q, P>, 'anchored'>,
   call: (input: Input<z.infer<B>, z.infer<Q>, z.infer<P>>) => LedgerCall | Promise<LedgerCall>,
+  options: AnchoredRouteOptions<Input<z.infer<B>, z.infer<Q>, z.infer<P>>> = {},
 ): void {
   routes.add({ ...spec, anchored: true, status: spec.status ?? 201 }, async (input) => {
     const key = input.req.header('Idempotency-Key');
     if (key !== undefined && !/^[\x21-\x7e]{1,200}$/.test(key)) throw new ValidationError('Idempotency-Key must be 1-200 visible ASCII characters');
-    const ledgerCall = await call(input);
+    const user = options.caller ? await options.caller(input) : input.user!;
+    const ledgerCall = await call({ ...input, user });
     const outcome = await writes.write({
-      userId: input.user!._id,
+      userId: user._id,
       idempotencyKey: key,
       fingerprint: { method: input.req.method, path: input.req.originalUrl, body: input.body ?? null },
       ...ledgerCall,
       async: /respond-async/.test(input.req.header('Prefer') ?? ''),
     });
-    if (outcome.replayed) input.res.setHeader('Idempotent-Replayed', 'true');
-    if (outcome.httpStatus === 202) input.res.setHeader('Location', `${input.req.baseUrl}/operations/${outcome.body.operationId}`);
-    input.res.status(outcome.httpStatus).json(outcome.body);
+    const { res } = input;
+    if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
+    if (outcome.httpStatus === 202) res.setHeader('Location', `${input.req.baseUrl}/operations/${outcome.body.operationId}`);
+    const refused = outcome.body.status === 'succeeded' ? options.refusal?.(outcome.body.result) : undefined;
+    if (refused) {
+      const { operationId, receipt } = outcome.body;
+      res.status(refused.status).json({ error: { code: refused.code, message: refused.message, details: { ...(refused.details as object), operationId, receipt } } });
+    } else {
+      res.status(outcome.httpStatus).json(outcome.body);
+    }
     return undefined;
   });
 }

@@ -44,7 +44,7 @@ export class ReadModel implements Projection {
     let model = this.models.get(collection);
     if (!model) {
       const name = `rm_${collection}`;
-      model = (this.connection.models[name] as mongoose.Model<ReadModelDocument>) ?? this.connection.model<ReadModelDocument>(name, new Schema({ _id: String }, { collection, strict: false, versionKey: false }));
+      model = (this.connection.models[name] as mongoose.Model<ReadModelDocument>) ?? this.connection.model<ReadModelDocument>(name, new Schema({ _id: String }, { collection, strict: false, strictQuery: false, versionKey: false }));
       this.models.set(collection, model);
     }
     return model;

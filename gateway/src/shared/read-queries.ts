@@ -18,6 +18,12 @@ export async function pageBy(model: mongoose.Model<ReadModelDocument>, filter: R
   return { items: items.map((d) => view(d)), next: docs.length > limit ? items[items.length - 1]._id : null };
 }
 
+/** All matches (bounded), for small per-record lists such as a record's attestations. */
+export async function findWhere(model: mongoose.Model<ReadModelDocument>, filter: Record<string, unknown>, max: number): Promise<Record<string, unknown>[]> {
+  const docs = await model.find(filter).sort({ _id: 1 }).limit(max).lean<ReadModelDocument[]>();
+  return docs.map((d) => view(d));
+}
+
 export async function byId(model: mongoose.Model<ReadModelDocument>, id: string, what: string): Promise<Record<string, unknown>> {
   const doc = await model.findById(id).lean<ReadModelDocument>();
   if (!doc) throw new NotFoundError(`${what} ${id} does not exist`);
