@@ -4,9 +4,6 @@ import { ackTopic, AlertAck, alertTopic, mqttSettings } from '../src/monitoring/
 import { alertOf, closeFixtures, Device, newDevice, newProject, sign } from './monitoring-fixtures';
 import { api, bearer, eventually, gatewayUnderTest, newUser, testConfig, TestGateway, TestUser } from './support/gateway';
 
-/** The machine's Mosquitto, with this network instance's topic prefix (the gateway under test subscribes to it). */
-const settings = mqttSettings(testConfig());
-
 describe('monitoring: device alerts over MQTT', function () {
   this.timeout(90_000);
   let g: TestGateway;
@@ -15,9 +12,12 @@ describe('monitoring: device alerts over MQTT', function () {
   let projectId: string;
   let broker: MqttClient;
   const acks: Array<{ topic: string; ack: AlertAck }> = [];
+  /** The machine's Mosquitto, with this network instance's topic prefix (the gateway under test subscribes to it). */
+  let settings: ReturnType<typeof mqttSettings>;
 
   before(async () => {
-    g = await gatewayUnderTest();
+    g = await gatewayUnderTest(); // the network is up from here on: its connection description can be read
+    settings = mqttSettings(testConfig());
     const contractor = await newUser(g, 'contractor');
     [device, clerk, projectId] = await Promise.all([newDevice(g), newUser(g, 'clerk'), newProject(g, contractor)]);
     broker = await connectAsync(settings.url!, { protocolVersion: 5 });

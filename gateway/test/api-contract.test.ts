@@ -1,0 +1,259 @@
+import { expect } from 'chai';
+import fc from 'fast-check';
+import type { Response } from 'supertest';
+import { ROLES, type Role } from '../src/identity/models';
+import { api, gatewayUnderTest, newUser, TestGateway, TestUser } from './support/gateway';
+import {
+  allows, HttpRequest, isRole, label, malformedRequests, Operation, operationsOf, table, urlOf, wellFormed, wellFormedRequest,
+} from './support/route-catalogue';
+
+/**
+ * Cross-cutting contract of the whole API, driven by the gateway's own OpenAPI document: every mounted route is
+ * documented, every route refuses malformed input with a 4xx and changes nothing, and every role is let in or
+ * refused as documented. A route added later is covered here without editing this file.
+ */
+
+const RUNS_PER_ROUTE = 20;
+const GATEWAY_ROLE_REFUSAL = /^this action needs role /;
+type Caller = Role | null;
+
+interface LedgerState { heights: string; operations: number }
+
+async function ledgerState(g: TestGateway): Promise<LedgerState> {
+  const ready = await api(g).get('/readyz');
+  const peers = (ready.body.peers ?? []) as { mspId: string; height?: number }[];
+  return { heights: peers.map((p) => `${p.mspId}:${p.height ?? '?'}`).join(' '), operations: await g.connection.collection('operations').countDocuments() };
+}
+
+/** Other suites may leave writes committing in the background: wait until the ledger and the operations are still. */
+async function settledState(g: TestGateway): Promise<LedgerState> {
+  let last = await ledgerState(g);
+  for (let i = 0; i < 40; i++) {
+    await new Promise((r) => setTimeout(r, 750));
+    const now = await ledgerState(g);
+    if (now.heights === last.heights && now.operations === last.operations) return now;
+    last = now;
+  }
+  return last;
+}
+
+function send(g: TestGateway, op: Operation, req: HttpRequest, user: TestUser | undefined) {
+  let call = api(g)[op.method](req.url);
+  if (user) call = call.set('authorization', `Bearer ${user.token}`);
+  if (req.body) call = call.set('content-type', req.body.contentType).send(req.body.raw);
+  return call;
+}
+
+/** The platform's error body: { error: { code, message, details?, transactionId? } }, as JSON. */
+function stableErrorBody(res: Response): string | undefined {
+  if (!/application\/json/.test(String(res.headers['content-type']))) return `content-type ${res.headers['content-type']}`;
+  const e = res.body?.error;
+  if (!e || typeof e.code !== 'string' || !e.code || typeof e.message !== 'string' || !e.message) return `body ${JSON.stringify(res.body).slice(0, 200)}`;
+  return undefined;
+}
+
+const brief = (res: Response) => `${res.status} ${JSON.stringify(res.body).slice(0, 240)}`;
+
+describe('API contract (every route, from the OpenAPI document)', function () {
+  this.timeout(20 * 60_000);
+  let g: TestGateway;
+  let doc: { paths: Record<string, Record<string, Record<string, unknown>>> };
+  let ops: Operation[];
+  const users = new Map<Role, TestUser>();
+
+  before(async () => {
+    g = await gatewayUnderTest();
+    doc = (await api(g).get('/openapi.json').expect(200)).body;
+    ops = operationsOf(doc).sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method));
+    for (const role of ROLES) users.set(role, await newUser(g, role));
+  });
+
+  const userOf = (caller: Caller) => (caller ? users.get(caller)! : undefined);
+
+  describe('OpenAPI coverage', () => {
+    it('when the server mounts its routes, then every mounted method and path is in /openapi.json and nothing documented is missing', () => {
+      const mounted = new Set<string>();
+      type Layer = { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: Layer[] }; matchers?: ((p: string) => { path: string } | false)[] };
+      const walk = (stack: Layer[], prefix: string) => {
+        for (const layer of stack) {
+          if (layer.route) {
+            for (const m of Object.keys(layer.route.methods)) if (m !== '_all') mounted.add(`${m.toUpperCase()} ${prefix}${layer.route.path}`);
+          } else if (layer.handle?.stack) {
+            const probe = layer.matchers?.[0]?.('/v1/probe');
+            walk(layer.handle.stack, probe ? prefix + probe.path.replace(/\/$/, '') : prefix);
+          }
+        }
+      };
+      walk((g.app as unknown as { router: { stack: Layer[] } }).router.stack, '');
+      const infrastructure = new Set(['GET /openapi.json', 'GET /healthz', 'GET /readyz', 'GET /metrics']);
+      const documented = new Set(ops.map((o) => `${o.method.toUpperCase()} ${o.path.replace(/\{([^}]+)\}/g, ':$1')}`));
+      const undocumented = [...mounted].filter((r) => !documented.has(r) && !infrastructure.has(r));
+      const unmounted = [...documented].filter((r) => !mounted.has(r));
+      console.log(`      ${mounted.size} mounted routes (${infrastructure.size} infrastructure), ${documented.size} documented operations`);
+      expect(undocumented, 'mounted but not in /openapi.json').to.deep.equal([]);
+      expect(unmounted, 'documented but not mounted').to.deep.equal([]);
+      expect(documented.size).to.be.greaterThan(50);
+    });
+
+    it('when each documented operation is called, then it answers from its route (never 404 "no route") without writing anything', async () => {
+      const before = await settledState(g);
+      const noRoute: string[] = [];
+      for (const op of ops) {
+        const w = wellFormed(op);
+        // No session, and an empty body for writes: enough to reach the route, never enough to change anything.
+        const req: HttpRequest = { url: urlOf(op, w.params, w.query), what: 'probe', ...(op.method === 'get' ? {} : { body: { raw: '{}', contentType: 'application/json' } }) };
+        const res = await send(g, op, req, undefined);
+        if (res.status === 404 && /^no route /.test(res.body?.error?.message ?? '')) noRoute.push(`${label(op)} → ${brief(res)}`);
+        if (res.status >= 500) noRoute.push(`${label(op)} → ${brief(res)} (5xx)`);
+      }
+      expect(noRoute).to.deep.equal([]);
+      expect(await ledgerState(g)).to.deep.equal(before);
+    });
+
+    it('when a route is an anchored write, then it documents Idempotency-Key, Prefer: respond-async, 202 and 409; every write that is not anchored says why', () => {
+      // Writes that are not one ledger transaction signed by the caller (so no Idempotency-Key) — each for a reason.
+      const notAnchored: Record<string, string> = {
+        'POST /v1/sessions': 'sign-in: database only',
+        'DELETE /v1/sessions/current': 'sign-out: database only',
+        'POST /v1/users': 'registration with the CA, not the ledger',
+        'POST /v1/users/{username}/revocation': 'revocation with the CA, not the ledger',
+        'POST /v1/uploads': 'files go to GridFS; the ledger gets their hash through POST /documents',
+        'POST /v1/risk-model/assessment': 'a computation: nothing is written',
+        'POST /v1/bank/notifications': "the bank's callback: confirmed on the ledger by the gateway's own identity, idempotent by instruction",
+        'POST /v1/open311/requests': 'anonymous: submitted by the intake identity, Idempotency-Key honoured by the intake',
+        'POST /v1/open311/requests/{id}/rating': 'anonymous: submitted by the intake identity with the receipt token',
+      };
+      const problems: string[] = [];
+      for (const op of ops.filter((o) => o.method !== 'get')) {
+        const names = ((op.raw.parameters ?? []) as { name: string; in: string }[]).filter((p) => p.in === 'header').map((p) => p.name);
+        if (op.anchored) {
+          if (!names.includes('Prefer')) problems.push(`${label(op)}: anchored without the Prefer header`);
+          for (const status of ['202', '409', '503']) if (!(status in op.responses)) problems.push(`${label(op)}: anchored without a documented ${status}`);
+        } else if (!notAnchored[label(op)]) {
+          problems.push(`${label(op)}: a write without Idempotency-Key, and not a known non-ledger write`);
+        }
+      }
+      for (const known of Object.keys(notAnchored)) {
+        const op = ops.find((o) => label(o) === known);
+        if (op?.anchored) problems.push(`${known}: listed as not anchored but documents Idempotency-Key (update this list)`);
+      }
+      expect(problems).to.deep.equal([]);
+    });
+
+    it('when an operation is documented, then it has a summary, a tag, the error body for 400 and, unless public, 401 and 403 and known roles', () => {
+      const problems: string[] = [];
+      for (const op of ops) {
+        if (!op.raw.summary) problems.push(`${label(op)}: no summary`);
+        if (!(op.raw.tags as string[] | undefined)?.length) problems.push(`${label(op)}: no tag`);
+        if (!('400' in op.responses)) problems.push(`${label(op)}: no 400`);
+        if (op.access !== 'public' && !('401' in op.responses && '403' in op.responses)) problems.push(`${label(op)}: no 401/403`);
+        if (Array.isArray(op.access)) for (const r of op.access) if (!isRole(r)) problems.push(`${label(op)}: unknown role ${r}`);
+      }
+      expect(problems).to.deep.equal([]);
+    });
+
+    it('when a browser opens /docs, then Swagger UI is served with the generated document', async () => {
+      const page = await api(g).get('/docs/').expect(200);
+      expect(page.headers['content-type']).to.match(/text\/html/);
+      expect(page.text).to.match(/swagger-ui/i);
+      const init = await api(g).get('/docs/swagger-ui-init.js').expect(200);
+      for (const op of ops.slice(0, 10)) expect(init.text).to.include(`"${op.path}"`);
+      const redirect = await api(g).get('/docs');
+      expect([200, 301, 302]).to.include(redirect.status);
+    });
+  });
+
+  describe('malformed input (fast-check, every route that takes input)', () => {
+    it('when any route gets a malformed body, path or query from a user allowed to call it, then it answers 4xx with the error body and nothing changes', async () => {
+      const start = await settledState(g);
+      const failures: string[] = [];
+      const rows: string[][] = [];
+      for (const op of ops) {
+        const requests = malformedRequests(op);
+        if (!requests) continue;
+        const caller: Caller = op.access === 'public' ? null : op.access === 'user' ? 'clerk' : op.access[0];
+        const statuses = new Map<number, number>();
+        const before = await ledgerState(g);
+        const details = await fc.check(fc.asyncProperty(requests, async (req) => {
+          const res = await send(g, op, req, userOf(caller));
+          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+          if (res.status < 400 || res.status >= 500) throw new Error(`${req.what}: ${op.method.toUpperCase()} ${req.url.slice(0, 160)} → ${brief(res)}`);
+          const bad = stableErrorBody(res);
+          if (bad) throw new Error(`${req.what}: ${res.status} without the error body: ${bad}`);
+          if (res.body.error.code === 'internal') throw new Error(`${req.what}: code internal`);
+        }), { numRuns: RUNS_PER_ROUTE, endOnFailure: true, seed: Number(process.env.CONTRACT_SEED ?? Date.now() % 2 ** 31) });
+        if (details.failed) failures.push(`${label(op)} as ${caller ?? 'anonymous'}: ${(details.errorInstance as Error | undefined)?.message ?? fc.defaultReportMessage(details)} (seed ${details.seed}, path ${details.counterexamplePath})`);
+        const after = await ledgerState(g);
+        if (JSON.stringify(after) !== JSON.stringify(before)) failures.push(`${label(op)}: state changed ${JSON.stringify(before)} → ${JSON.stringify(after)}`);
+        rows.push([label(op), caller ?? 'anonymous', String(details.numRuns), [...statuses].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(' '), details.failed ? 'FAIL' : 'ok']);
+      }
+      console.log(`\n${table(['route', 'as', 'runs', 'answers', ''], rows)}\n`);
+      expect(await ledgerState(g), 'ledger height or operations after the whole run').to.deep.equal(start);
+      expect(rows.length).to.be.greaterThan(50);
+      expect(failures, failures.join('\n')).to.deep.equal([]);
+    });
+  });
+
+  describe('role × route matrix', () => {
+    const callers: Caller[] = [null, ...ROLES];
+    const cells = new Map<string, string>();
+    const cellKey = (op: Operation, c: Caller) => `${label(op)}|${c ?? 'none'}`;
+
+    /** Public writes are probed with an empty body: anonymous complaints, alerts and bank callbacks are not made up here. */
+    const requestFor = (op: Operation): HttpRequest => (op.access === 'public' && op.method !== 'get'
+      ? { url: wellFormedRequest(op).url, body: { raw: '{}', contentType: 'application/json' }, what: 'empty' }
+      : wellFormedRequest(op));
+
+    it('when a caller has no session or a role the route does not list, then it answers 401/403 with the error body and writes nothing', async () => {
+      const before = await settledState(g);
+      const problems: string[] = [];
+      for (const op of ops) {
+        if (op.access === 'public') continue;
+        for (const c of callers.filter((x) => !allows(op, x))) {
+          const res = await send(g, op, requestFor(op), userOf(c));
+          const expected = c === null ? 401 : 403;
+          cells.set(cellKey(op, c), res.status === expected ? `✗${res.status}` : `!${res.status}`);
+          if (res.status !== expected) problems.push(`${label(op)} as ${c ?? 'no session'}: expected ${expected}, got ${brief(res)}`);
+          else if (stableErrorBody(res)) problems.push(`${label(op)} as ${c ?? 'no session'}: ${stableErrorBody(res)}`);
+          else if (c === null && res.headers['www-authenticate'] !== 'Bearer') problems.push(`${label(op)}: 401 without WWW-Authenticate: Bearer`);
+          else if (c !== null && (res.body.error.code !== 'forbidden' || !GATEWAY_ROLE_REFUSAL.test(res.body.error.message))) problems.push(`${label(op)} as ${c}: 403 not from the role check: ${brief(res)}`);
+        }
+      }
+      expect(problems, problems.join('\n')).to.deep.equal([]);
+      expect(await ledgerState(g), 'nothing written by refused callers').to.deep.equal(before);
+    });
+
+    it('when a caller has a role the route lists (or the route is public), then the gateway lets it through and any refusal is the ledger\'s 4xx, never 5xx', async () => {
+      const problems: string[] = [];
+      const unanchoredReceipts: string[] = [];
+      // Signing out ends the session the other calls use: last.
+      const ordered = [...ops.filter((o) => !(o.method === 'delete' && o.path.endsWith('/sessions/current'))), ...ops.filter((o) => o.method === 'delete' && o.path.endsWith('/sessions/current'))];
+      for (const op of ordered) {
+        const allowed = callers.filter((c) => allows(op, c) && !(op.access === 'public' && op.method !== 'get' && c !== null));
+        for (const c of allowed) {
+          const res = await send(g, op, requestFor(op), userOf(c));
+          const gatewayRefusal = res.status === 403 && GATEWAY_ROLE_REFUSAL.test(res.body?.error?.message ?? '');
+          const mark = res.status >= 500 || gatewayRefusal || (res.status === 401 && c !== null) ? '!' : '✓';
+          cells.set(cellKey(op, c), `${mark}${res.status}${res.status === 403 ? 'c' : ''}`);
+          if (mark === '!') problems.push(`${label(op)} as ${c ?? 'no session'}: ${brief(res)}`);
+          else if (res.status >= 400 && stableErrorBody(res)) problems.push(`${label(op)} as ${c ?? 'no session'}: ${stableErrorBody(res)}`);
+          if (res.status < 300 && res.body?.operationId && res.body?.receipt !== undefined && !op.anchored) unanchoredReceipts.push(`${label(op)}: answered with an operation and receipt but documents no Idempotency-Key`);
+        }
+      }
+      expect(problems, problems.join('\n')).to.deep.equal([]);
+      expect(unanchoredReceipts).to.deep.equal([]);
+    });
+
+    after(function () {
+      if (!ops) return;
+      const rows = ops.map((op) => [
+        label(op),
+        op.access === 'public' ? 'public' : op.access === 'user' ? 'any user' : op.access.join(','),
+        ...callers.map((c) => cells.get(cellKey(op, c)) ?? (allows(op, c) ? '·' : '')),
+      ]);
+      console.log('\n      Role × route matrix: ✓ = past the gateway\'s access check (then the route/ledger answered that status; 403c = refused by the chaincode),');
+      console.log('      ✗ = refused by the gateway (401 no session, 403 role), · = allowed but not called (public writes are probed anonymously only), ! = wrong\n');
+      console.log(table(['route', 'roles', 'none', ...ROLES], rows));
+    });
+  });
+});
