@@ -2,6 +2,7 @@ import type { DomainDeps, DomainModule } from '../domains';
 import { operationModel } from '../operations/models';
 import type { Enricher, RecordType } from '../projection/read-model';
 import { attestationEnricher, auditRoutes } from './audit-routes';
+import { batchAnchorRoutes } from './batch-anchor-routes';
 import { documentArchiveRoutes } from './document-routes';
 import { FileStore } from './file-store';
 import { RecordAudit } from './record-audit';
@@ -13,7 +14,6 @@ export const UPLOAD_MAX_BYTES = 20 * 1024 * 1024;
 
 /** 电子档案 and audit: uploads, anchored documents, registry, history of any record. */
 export function documentRoutes(deps: DomainDeps): DomainModule {
-  // DomainDeps carries no connection: the read model's models live on the process's one connection.
   const connection = deps.connection;
   const files = new FileStore(connection, UPLOAD_MAX_BYTES);
   // Every family's enrichers, to re-derive a record's query fields when verifying it. Required when first used, not
@@ -24,6 +24,7 @@ export function documentRoutes(deps: DomainDeps): DomainModule {
   registryRoutes(deps);
   documentArchiveRoutes(deps, files, audit);
   auditRoutes(deps, audit);
+  batchAnchorRoutes(deps);
   return {};
 }
 
