@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { z } from 'zod';
+import type { ConnectionDescription } from '../../network/src/connection';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 
@@ -74,18 +75,5 @@ function keyEncryptionKey(value: string | undefined, env: string, networkDir: st
   return Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64');
 }
 
-/** The part of network/src/connection.ts's description the gateway uses. */
-export interface ConnectionDescription {
-  channel: string;
-  chaincode: string;
-  orgs: Array<{
-    name: string;
-    mspId: string;
-    displayName: string;
-    tlsRootCert: string;
-    peers: Array<{ id: string; endpoint: string; hostnameOverride: string }>;
-    ca: { url: string; caName: string; tlsRootCert: string };
-    admin: { enrollmentId: string; certFile: string; keyFile: string };
-  }>;
-  database: { url: string; backend: string };
-}
+/** The network's connection description (written by `npm run network -- up`): one definition, shared. */
+export type { ConnectionDescription } from '../../network/src/connection';
