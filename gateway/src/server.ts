@@ -14,6 +14,7 @@ import { Admission } from './operations/admission';
 import { AnchoredWrites } from './operations/anchored-writes';
 import { operationRoutes } from './operations/routes';
 import { connectDatabase } from './platform/database';
+import { ensureJsonIndexes } from './platform/postgres-indexes';
 import { errorHandler } from './platform/error-handler';
 import { keepRawBody } from './platform/raw-body';
 import { NotFoundError } from './platform/errors';
@@ -22,14 +23,20 @@ import { createMetrics } from './platform/metrics';
 import { openApiDocument } from './platform/openapi';
 import { RouteTable } from './platform/routes';
 import { Projector } from './projection/projector';
-import { ReadModel } from './projection/read-model';
+import { ReadModel, readModelCollections } from './projection/read-model';
 import { domainRoutes, readModelEnrichers } from './domains';
 
 export const API_PREFIX = '/v1';
 
+/** The gateway's own collections (the read model's are listed by the read model). */
+const GATEWAY_COLLECTIONS = ['users', 'sessions', 'operations', 'checkpoints', 'leases'];
+
 /** Wires the gateway: database, ledger, identities, writes, read model, routes, live updates. */
 export async function createServer(config: Config, logger: Logger) {
   const connection = await connectDatabase(config.mongoUrl, logger);
+  if (config.connection.database.postgresql) {
+    await ensureJsonIndexes(connection, [...GATEWAY_COLLECTIONS, ...readModelCollections()], config.connection.database.postgresql, logger);
+  }
   const ledger = new Ledger(config.connection, logger);
   const identities = new IdentityService(connection, new CertificateAuthority(config.connection), config.keyEncryptionKey, config.sessionTtlMs, logger);
   await identities.bootstrap(config.connection, config.adminPassword);

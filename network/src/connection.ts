@@ -21,7 +21,13 @@ export interface ConnectionDescription {
     admin: { enrollmentId: string; certFile: string; keyFile: string };
   }>;
   orderers: Array<{ id: string; endpoint: string; tlsRootCert: string }>;
-  database: { url: string; backend: string };
+  /** postgresql: the FerretDB backend's own database, for index tuning FerretDB cannot express (GIN on JSON fields). */
+  database: { url: string; backend: string; postgresql?: string };
+}
+
+function databaseEntry(s: Settings, t: Topology): ConnectionDescription['database'] {
+  const choice = currentDatabase(s);
+  return { url: mongoUrl(t.database), backend: choice?.backend ?? 'unknown', ...(choice?.backend === 'postgresql' ? { postgresql: choice.url } : {}) };
 }
 
 export function writeConnectionDescription(s: Settings, t: Topology): ConnectionDescription {
@@ -40,7 +46,7 @@ export function writeConnectionDescription(s: Settings, t: Topology): Connection
       admin: { enrollmentId: 'admin', certFile: orgAdmin(l, o).cert, keyFile: orgAdmin(l, o).key },
     })),
     orderers: t.ordererOrg.orderers.map((o) => ({ id: o.id, endpoint: address(o.listen), tlsRootCert: pem(t.ordererOrg.name) })),
-    database: { url: mongoUrl(t.database), backend: currentDatabase(s)?.backend ?? 'unknown' },
+    database: databaseEntry(s, t),
   };
   fs.writeFileSync(l.connectionFile, JSON.stringify(description, null, 2));
   return description;

@@ -52,7 +52,8 @@ export function gatewayProcess(s: Settings, g: GatewayNode): ProcessSpec {
   return {
     id: g.id,
     program: process.execPath,
-    args: [require.resolve('tsx/cli', { paths: [dir] }), path.join(dir, 'src', 'main.ts')],
+    // tsx as a loader inside this node process (its CLI would fork a child): the recorded PID is the gateway itself.
+    args: ['--require', require.resolve('tsx/cjs', { paths: [dir] }), path.join(dir, 'src', 'main.ts')],
     env: {
       ...baseEnv(),
       NODE_ENV: process.env.NODE_ENV ?? 'development',

@@ -21,6 +21,7 @@ const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
 export class IdentityService {
   private readonly models;
   private readonly vault: KeyVault;
+  private readonly signers = new Map<string, { signer: SigningUser; until: number }>();
 
   constructor(
     connection: mongoose.Connection,
@@ -138,6 +139,7 @@ export class IdentityService {
     const revokedAt = new Date();
     await this.models.User.updateOne({ _id: username }, { $set: { status: 'revoked', revokedAt } });
     await this.models.Session.deleteMany({ userId: username });
+    this.signers.delete(username);
     this.logger.info({ user: username, by: admin._id, reason }, 'user revoked');
     return publicUser({ ...user, status: 'revoked' });
   }
@@ -148,10 +150,18 @@ export class IdentityService {
     return publicUser(user);
   }
 
-  /** The user's own Fabric identity for signing: their key is decrypted only for the transaction. */
+  /**
+   * The user's own Fabric identity for signing. Opened keys are cached briefly in this process (a cache, not state:
+   * another replica opens its own); a revoked user cannot sign anyway, because they can no longer authenticate.
+   */
   async signer(username: string): Promise<SigningUser> {
+    const cached = this.signers.get(username);
+    if (cached && cached.until > Date.now()) return cached.signer;
     const user = await this.findActive(username);
-    return { id: user._id, mspId: user.mspId, certificate: user.certificate, privateKey: this.vault.open(user._id, user.sealedKey) };
+    const signer = { id: user._id, mspId: user.mspId, certificate: user.certificate, privateKey: this.vault.open(user._id, user.sealedKey) };
+    if (this.signers.size >= 1000) this.signers.delete(this.signers.keys().next().value as string);
+    this.signers.set(username, { signer, until: Date.now() + 60_000 });
+    return signer;
   }
 }
 

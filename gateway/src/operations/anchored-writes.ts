@@ -3,6 +3,7 @@ import type mongoose from 'mongoose';
 import type { IdentityService } from '../identity/identity-service';
 import { LedgerError } from '../ledger/errors';
 import type { Ledger, Receipt } from '../ledger/ledger';
+import { toAppError } from '../platform/error-handler';
 import { AppError, ConflictError, NotFoundError, UnprocessableError } from '../platform/errors';
 import type { Logger } from '../platform/logger';
 import { Admission } from './admission';
@@ -43,11 +44,15 @@ export class AnchoredWrites {
     const operationId = req.idempotencyKey
       ? crypto.createHash('sha256').update(`${req.userId}\0${req.idempotencyKey}`).digest('hex').slice(0, 32)
       : crypto.randomUUID();
+    // Admission first: a refused (503) write leaves no trace and costs the database nothing.
+    const release = await this.admission.enter();
     if (req.idempotencyKey) {
-      const existing = await this.Operation.findById(operationId).lean();
-      if (existing) return this.replay(existing, requestHash);
+      const existing = await this.Operation.findById(operationId).lean().catch((err) => { release(); throw err; });
+      if (existing) {
+        release();
+        return this.replay(existing, requestHash);
+      }
     }
-    const release = await this.admission.enter(); // 503 here leaves no trace: nothing was accepted
     const now = new Date();
     try {
       await this.Operation.create({ _id: operationId, userId: req.userId, idempotencyKey: req.idempotencyKey ?? null, requestHash, action: `${req.namespace}.${req.fn}`, status: 'pending', attempts: [], signedTransaction: null, httpStatus: null, receipt: null, result: null, error: null, createdAt: now, updatedAt: now });
@@ -78,8 +83,8 @@ export class AnchoredWrites {
       });
       update = { status: 'succeeded', httpStatus: 201, receipt, result: parseResult(result) };
     } catch (err) {
-      const e = err instanceof AppError ? err : new AppError(500, 'internal', 'internal error');
-      if (!(err instanceof AppError)) this.logger.error({ err, operationId }, 'anchored write failed');
+      const e = toAppError(err);
+      if (e.status >= 500) this.logger.error({ err, operationId }, 'anchored write failed');
       update = { status: 'failed', httpStatus: e.status, error: { status: e.status, code: e.code, message: e.message, ...(err instanceof LedgerError && err.transactionId ? { transactionId: err.transactionId } : {}) } };
     }
     const finished = await this.Operation.findOneAndUpdate({ _id: operationId }, { $set: { ...update, signedTransaction: null, updatedAt: new Date() } }, { returnDocument: 'after' }).lean();

@@ -7,7 +7,9 @@ import type { Logger } from './logger';
  */
 export async function connectDatabase(url: string, logger: Logger): Promise<mongoose.Connection> {
   mongoose.set('strictQuery', true);
-  const connection = mongoose.createConnection(url, { serverSelectionTimeoutMS: 10_000, maxPoolSize: 20, autoIndex: false });
+  // A request waits at most 2 s for a database connection: past that the database is the bottleneck, and the
+  // error handler answers 503 + Retry-After rather than letting work pile up unbounded in the pool's queue.
+  const connection = mongoose.createConnection(url, { serverSelectionTimeoutMS: 10_000, maxPoolSize: 20, waitQueueTimeoutMS: 2_000, autoIndex: false });
   await connection.asPromise();
   logger.info({ url: url.replace(/\/\/[^@]*@/, '//***@') }, 'database connected');
   return connection;

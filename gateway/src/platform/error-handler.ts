@@ -2,7 +2,7 @@ import type { ErrorRequestHandler } from 'express';
 import { z } from 'zod';
 import { GatewayError } from '@hyperledger/fabric-gateway';
 import { LedgerError, fromGatewayError } from '../ledger/errors';
-import { AppError } from './errors';
+import { AppError, OverloadedError } from './errors';
 import type { Logger } from './logger';
 
 /** The one place where errors become HTTP responses. */
@@ -16,9 +16,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   };
 }
 
-function toAppError(err: unknown): AppError {
+/** Any thrown value as the typed error it stands for (500 "internal" when unknown). */
+export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   if (err instanceof GatewayError) return fromGatewayError(err);
+  if ((err as Error)?.name === 'MongoWaitQueueTimeoutError') return new OverloadedError('the database is at capacity; retry shortly', 1);
   if (err instanceof z.ZodError) return new AppError(400, 'invalid_request', 'the request is not valid', err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
   // Express's body parser: malformed JSON, too large, wrong charset.
   const status = (err as { status?: number; statusCode?: number })?.status ?? (err as { statusCode?: number })?.statusCode;

@@ -29,6 +29,8 @@ const COLLECTIONS: Record<string, { collection: string; key: (r: Record<string, 
 
 export type RecordType = keyof typeof COLLECTIONS;
 
+export const readModelCollections = () => Object.values(COLLECTIONS).map((c) => c.collection);
+
 /** Extra fields a collection keeps for its queries (search tokens, map boxes), derived from the ledger record. */
 export type Enricher = (record: Record<string, unknown>) => Record<string, unknown>;
 

@@ -84,6 +84,7 @@ const PATTERN_EXAMPLES: Record<string, () => string> = {
   '^[0-9A-Z]{18}$': () => '914403007084123456',
   '^[A-Za-z0-9._@-]{1,128}$': () => fresh('holder'),
   '^[A-Za-z0-9+/]+={0,2}$': () => Buffer.from('not really a signature').toString('base64'),
+  '-----BEGIN PUBLIC KEY-----': () => String(crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' })),
 };
 
 function stringExample(s: JsonSchema): string {
@@ -97,6 +98,10 @@ function stringExample(s: JsonSchema): string {
   } else {
     v = '合同测试文本 contract test text';
   }
+  return fit(v, s);
+}
+
+function fit(v: string, s: JsonSchema): string {
   const min = s.minLength ?? 0;
   if (v.length < min) v = v.padEnd(min, 'x');
   if (s.maxLength !== undefined && v.length > s.maxLength) v = v.slice(0, s.maxLength);
@@ -141,16 +146,31 @@ export function urlOf(op: Operation, params: Record<string, string>, query: [str
 
 export interface WellFormed { params: Record<string, string>; query: [string, string][]; body?: unknown }
 
+/** In a path or query, a free-form string is most often a record key (checked by code, not by a pattern): an id. */
+const parameterExample = (s: JsonSchema) => (typeOf(s) === 'string' && !s.pattern && !s.enum && !s.format ? fit(fresh('ct'), s) : String(example(s)));
+
 /** A well-formed request that names no existing record: the route's checks run, and the ledger finds no target. */
 export function wellFormed(op: Operation): WellFormed {
-  const params = Object.fromEntries(op.pathParams.map((p) => [p.name, String(example(p.schema))]));
-  const query = op.queryParams.filter((p) => p.required).map((p): [string, string] => [p.name, String(example(p.schema))]);
+  const params = Object.fromEntries(op.pathParams.map((p) => [p.name, parameterExample(p.schema)]));
+  const query = op.queryParams.filter((p) => p.required).map((p): [string, string] => [p.name, parameterExample(p.schema)]);
   return { params, query, ...(op.body ? { body: example(op.body) } : {}) };
 }
 
-export function wellFormedRequest(op: Operation): HttpRequest {
-  const w = wellFormed(op);
-  return { url: urlOf(op, w.params, w.query), what: 'well-formed', ...(op.body ? { body: { raw: JSON.stringify(w.body), contentType: 'application/json' } } : {}) };
+/**
+ * Well-formed candidates, most likely first: required properties only, then each optional one added (rules across
+ * fields, e.g. "a certificate or a public key", are invisible to JSON Schema), then all of them.
+ */
+export function wellFormedCandidates(op: Operation): WellFormed[] {
+  const first = wellFormed(op);
+  const body = op.body;
+  if (!body || typeOf(body) !== 'object' || !body.properties) return [first];
+  const optional = Object.keys(body.properties).filter((k) => !(body.required ?? []).includes(k));
+  const withProps = (keys: string[]) => ({ ...first, body: { ...(first.body as object), ...Object.fromEntries(keys.map((k) => [k, example(body.properties![k])])) } });
+  return [first, ...optional.map((k) => withProps([k])), ...(optional.length > 1 ? [withProps(optional)] : [])];
+}
+
+export function requestOf(op: Operation, w: WellFormed, what = 'well-formed'): HttpRequest {
+  return { url: urlOf(op, w.params, w.query), what, ...(op.body ? { body: { raw: JSON.stringify(w.body), contentType: 'application/json' } } : {}) };
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -244,16 +264,28 @@ function malformedBodies(schema: JsonSchema, good: unknown): fc.Arbitrary<{ raw:
       fc.constantFrom('{', '{"a":', '{"a":}', "{'a':1}", '[1,2', 'nul', `${goodText}}`, '{"a":1,}', '\u0000', 'undefined'),
       fc.integer({ min: 1, max: Math.max(1, goodText.length - 1) }).map((n) => goodText.slice(0, n)),
     ).filter((t) => { try { JSON.parse(t); return false; } catch { return true; } }).map((raw) => ({ raw, contentType: 'application/json', what: `not JSON: ${raw.slice(0, 40)}` })),
+    // JSON the parser refuses before any route sees it: a wrong charset, more than the 1 MB limit.
+    fc.constantFrom(
+      { raw: goodText, contentType: 'application/json; charset=latin1', what: 'JSON in an unsupported charset' },
+      { raw: `{"padding":"${'x'.repeat(1_100_000)}"}`, contentType: 'application/json', what: 'a body over the 1 MB limit' },
+    ),
+    // Keys that are Object.prototype's own names must not slip past strictObject (or pollute anything).
+    fc.constantFrom('__proto__', 'constructor', 'prototype').map((key) => ({
+      raw: `{"${key}":{"polluted":true}${goodText.length > 2 ? `,${goodText.slice(1)}` : '}'}`, contentType: 'application/json', what: `unknown field ${key}`,
+    })),
     // Unknown fields, at the top and in nested objects (strictObject everywhere).
-    fc.tuple(fc.constantFrom(...objects), fc.string({ minLength: 1, maxLength: 20 }), fc.constantFrom<unknown>(1, 'x', null, true, {}, []))
+    fc.tuple(fc.constantFrom(...objects), fc.oneof(fc.string({ minLength: 1, maxLength: 20 }), fc.constantFrom('constructor', 'toString', 'hasOwnProperty', 'valueOf')), fc.constantFrom<unknown>(1, 'x', null, true, {}, []))
       .filter(([o, key]) => !(key in (o.schema.properties ?? {})) && key !== '__proto__')
       .map(([o, key, v]) => json(`unknown field ${show([...o.path, key])}`, setAt(good, [...o.path, key], v))),
   ];
   const required = props.filter((p) => p.required && typeof p.path[p.path.length - 1] === 'string');
   if (required.length) {
     arbs.push(fc.constantFrom(...required).map((p) => json(`missing ${show(p.path)}`, deleteAt(good, p.path))));
-    // JSON sent as text/plain: the parser leaves it alone, so the required fields are missing.
-    arbs.push(fc.constant({ raw: goodText, contentType: 'text/plain', what: 'JSON sent as text/plain' }));
+    // JSON sent as text/plain, or no body at all: the parser leaves nothing, so the required fields are missing.
+    arbs.push(fc.constantFrom(
+      { raw: goodText, contentType: 'text/plain', what: 'JSON sent as text/plain' },
+      { raw: '', contentType: 'application/json', what: 'an empty body' },
+    ));
   }
   const typed = props.flatMap((p) => SAMPLE_VALUES.filter((v) => !typeAccepts(p.schema, v)).map((v) => ({ p, v })));
   if (typed.length) arbs.push(fc.constantFrom(...typed).map(({ p, v }) => json(`wrong type at ${show(p.path)}: ${JSON.stringify(v)}`, setAt(good, p.path, v))));
@@ -272,13 +304,9 @@ function malformedBodies(schema: JsonSchema, good: unknown): fc.Arbitrary<{ raw:
   return fc.oneof(...arbs);
 }
 
-/** Path parameter values the schema refuses (sent URL-encoded, so they reach the route). */
+/** Path parameter values the schema refuses (sent URL-encoded, so they reach the route); none when the schema cannot tell. */
 function badPathValue(p: Parameter): fc.Arbitrary<string> | undefined {
-  const s = p.schema;
-  const refuses = (v: string) => v !== '' && v !== '.' && v !== '..' && !(s.enum ?? []).includes(v) && !(s.pattern && new RegExp(s.pattern, 'u').test(v))
-    && !(typeOf(s) === 'string' && !s.pattern && !s.enum && (s.maxLength === undefined || v.length <= s.maxLength) && v.length >= (s.minLength ?? 0));
-  return fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom('ä', 'a b', '<script>', '%', '💥', '"', '{}', 'x'.repeat(200), 'X'.repeat(129), '-1', 'NaN'))
-    .filter(refuses);
+  return badStrings(p.schema)?.filter((v) => v !== '' && v !== '.' && v !== '..');
 }
 
 /** Query values (strings, as on the wire) the schema refuses, after z.coerce where the schema is numeric. */
@@ -300,8 +328,7 @@ function badQueryValue(p: Parameter): fc.Arbitrary<string> | undefined {
 }
 
 /** Malformed requests for one operation; undefined when the route takes no input to get wrong. */
-export function malformedRequests(op: Operation): fc.Arbitrary<HttpRequest> | undefined {
-  const w = wellFormed(op);
+export function malformedRequests(op: Operation, w: WellFormed = wellFormed(op)): fc.Arbitrary<HttpRequest> | undefined {
   const body = op.body ? { raw: JSON.stringify(w.body), contentType: 'application/json' } : undefined;
   const arbs: fc.Arbitrary<HttpRequest>[] = [];
   for (const p of op.pathParams) {
@@ -310,14 +337,14 @@ export function malformedRequests(op: Operation): fc.Arbitrary<HttpRequest> | un
   }
   if (op.queryParams.length) {
     const names = new Set(op.queryParams.map((p) => p.name));
-    arbs.push(fc.tuple(fc.string({ minLength: 1, maxLength: 12 }), fc.string({ maxLength: 12 })).filter(([k]) => !names.has(k) && !k.includes('[') && k !== '__proto__')
+    arbs.push(fc.tuple(fc.oneof(fc.string({ minLength: 1, maxLength: 12 }), fc.constantFrom('__proto__', 'constructor', 'toString', 'a[b]', 'limit[]')), fc.string({ maxLength: 12 })).filter(([k]) => !names.has(k))
       .map(([k, v]) => ({ url: urlOf(op, w.params, [...w.query, [k, v]]), body, what: `unknown query ${k}=${v}` })));
     for (const p of op.queryParams) {
       const bad = badQueryValue(p);
       const others = w.query.filter(([k]) => k !== p.name);
       if (bad) arbs.push(bad.map((v) => ({ url: urlOf(op, w.params, [...others, [p.name, v]]), body, what: `query ${p.name}=${JSON.stringify(v.slice(0, 40))}` })));
       // The same parameter twice arrives as an array.
-      const good = String(example(p.schema));
+      const good = parameterExample(p.schema);
       arbs.push(fc.constant({ url: urlOf(op, w.params, [...others, [p.name, good], [p.name, good]]), body, what: `query ${p.name} given twice` }));
       if (p.required) arbs.push(fc.constant({ url: urlOf(op, w.params, others), body, what: `query ${p.name} missing` }));
     }
