@@ -35,8 +35,10 @@ export async function chooseDatabase(s: Settings, db: DatabaseNode): Promise<Dat
   let choice: DatabaseChoice | undefined;
   if (db.backend !== 'sqlite') {
     try {
-      const exists = (await psql(db.postgresql, `SELECT 1 FROM pg_database WHERE datname = '${name}'`)).trim() === '1';
-      if (!exists) await psql(db.postgresql, `CREATE DATABASE ${name}`);
+      // A new instance (no choice recorded in its run dir) starts from an empty database: one left behind by an
+      // earlier instance on the same base port holds another network's read model and keys sealed under another key.
+      await psql(db.postgresql, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await psql(db.postgresql, `CREATE DATABASE ${name}`);
       choice = { backend: 'postgresql', url: `${db.postgresql}/${name}`, database: name };
     } catch (err) {
       if (db.backend === 'postgresql') throw new Error(`PostgreSQL at ${db.postgresql} is not usable: ${(err as Error).message}`);
