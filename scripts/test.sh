@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 bash scripts/install.sh
 echo "• Type-checking" >&2
 npx tsc -p network/tsconfig.json
+npx tsc -p gateway/tsconfig.json
 echo "• Chaincode unit tests" >&2
 npm test --silent -w chaincode
 echo "• Network tests (real Fabric network)" >&2
