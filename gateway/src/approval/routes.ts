@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import type { DomainDeps, DomainModule } from '../domains';
 import { anchoredRoute } from '../operations/anchored-route';
-import { byId, pageBy } from '../shared/read-queries';
+import { pageBy } from '../shared/read-queries';
 import { ledgerId, page, reason, sha256, writeResponse } from '../shared/schemas';
 import { tokens } from '../shared/text-search';
 import { deadlineIn } from '../shared/working-days';
+import { recordFrom, sourceQuery } from '../shared/record-source';
 
 /** Working days each stage may take (the paper process took 15 in all). */
 export const STAGE_DEADLINES = { preReview: 2, departmentReview: 5, resubmittedPreReview: 2 } as const;
@@ -84,10 +85,8 @@ export function approvalRoutes({ routes, writes, readModel, ledger, identities }
   routes.add({
     method: 'get', path: '/projects/:id', tag: 'approval', access: 'user', params: projectPath,
     summary: 'A project from the read model; ?source=ledger reads it from the ledger instead (as the caller)',
-    query: z.strictObject({ source: z.enum(['read-model', 'ledger']).default('read-model') }),
-  }, async ({ params, query, user }) => query.source === 'ledger'
-    ? JSON.parse(await ledger.evaluate(await identities.signer(user!._id), 'approval', 'readProject', [params.id]))
-    : byId(readModel.model('project'), params.id, 'project'));
+    query: sourceQuery,
+  }, async ({ params, query, user }) => recordFrom({ ledger, identities, readModel }, query.source, user!, { namespace: 'approval', fn: 'readProject', args: [params.id] }, { type: 'project', id: params.id, what: 'project' }));
 
   routes.add({
     method: 'get', path: '/public/projects/nearby', tag: 'public', access: 'public', summary: 'Approved projects near a point, for citizens',

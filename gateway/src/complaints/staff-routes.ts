@@ -5,6 +5,7 @@ import type { RouteTable } from '../platform/routes';
 import { ledgerId, page, reason, writeResponse } from '../shared/schemas';
 import { CATEGORIES } from './catalogue';
 import type { ComplaintHandling } from './handling';
+import { sourceQuery } from '../shared/record-source';
 
 const STATUSES = ['received', 'dispatched', 'in_progress', 'answered', 'closed', 'reopened', 'escalated'] as const;
 const unit = z.string().regex(/^[a-z_]{2,40}$/, "a unit's department code (lower-case letters and '_')");
@@ -57,7 +58,7 @@ export function staffRoutes(routes: RouteTable, writes: AnchoredWrites, handling
   routes.add({
     method: 'get', path: '/complaints/:id', tag: 'complaints', access: READERS, params: complaintPath,
     summary: 'A complaint with its off-chain content (contact details for clerks and directors only); ?source=ledger reads the record from the ledger as the caller',
-    query: z.strictObject({ source: z.enum(['read-model', 'ledger']).default('read-model') }),
+    query: sourceQuery,
   }, async ({ params, query, user }) => handling.detail(params.id, query.source, user!));
 
   routes.add({

@@ -2,18 +2,17 @@ import { z } from 'zod';
 import type { DomainDeps } from '../domains';
 import { anchoredRoute } from '../operations/anchored-route';
 import { UnprocessableError } from '../platform/errors';
-import { byId } from '../shared/read-queries';
 import { pageBy } from '../shared/read-queries';
 import { ledgerId, page, reason, sha256, writeResponse } from '../shared/schemas';
 import type { FileStore } from './file-store';
 import type { RecordAudit } from './record-audit';
 import { publicKeyOf, sealKeyModel, verifyDetached } from './seal-keys';
+import { recordFrom, sourceQuery } from '../shared/record-source';
 
 /** 验收报告 acceptance_report, 变更记录 change_record, 批复 approval, 合同 contract, 检查记录 inspection_record, 图纸 drawing. */
 export const DOCUMENT_TYPES = ['acceptance_report', 'change_record', 'approval', 'contract', 'inspection_record', 'drawing', 'other'] as const;
 const SIGNATURE_ALGORITHMS = ['SM2-SM3', 'ECDSA-SHA256', 'RSA-SHA256'] as const;
 const documentPath = z.strictObject({ sha256 });
-const fromSource = z.strictObject({ source: z.enum(['read-model', 'ledger']).default('read-model') });
 
 /** 电子档案: signed documents anchored by hash, superseded by new versions or revoked, never deleted. */
 export function documentArchiveRoutes({ routes, writes, readModel, ledger, identities, connection }: DomainDeps, files: FileStore, audit: RecordAudit): void {
@@ -61,11 +60,9 @@ export function documentArchiveRoutes({ routes, writes, readModel, ledger, ident
   });
 
   routes.add({
-    method: 'get', path: '/documents/:sha256', tag: 'documents', access: 'user', params: documentPath, query: fromSource,
+    method: 'get', path: '/documents/:sha256', tag: 'documents', access: 'user', params: documentPath, query: sourceQuery,
     summary: 'A document by its hash (the archived record; the file itself is GET /uploads/{sha256}); ?source=ledger reads the ledger',
-  }, async ({ params, query, user }) => query.source === 'ledger'
-    ? JSON.parse(await ledger.evaluate(await identities.signer(user!._id), 'document', 'readDocument', [params.sha256]))
-    : byId(readModel.model('document'), params.sha256, 'document'));
+  }, async ({ params, query, user }) => recordFrom({ ledger, identities, readModel }, query.source, user!, { namespace: 'document', fn: 'readDocument', args: [params.sha256] }, { type: 'document', id: params.sha256, what: 'document' }));
 
   routes.add({
     method: 'get', path: '/documents/:sha256/versions', tag: 'documents', access: 'user', params: documentPath,

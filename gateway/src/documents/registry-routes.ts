@@ -7,6 +7,7 @@ import { pageBy } from '../shared/read-queries';
 import { day, ledgerId, page, reason, writeResponse } from '../shared/schemas';
 import { tokens } from '../shared/text-search';
 import { sealKeyModel, sealMaterial } from './seal-keys';
+import { recordFrom, sourceQuery } from '../shared/record-source';
 
 const PROJECT_TYPES = ['building', 'road', 'bridge', 'water', 'drainage', 'landscape', 'renovation'] as const;
 const GRADES = ['special', 'grade1', 'grade2', 'grade3'] as const;
@@ -56,10 +57,8 @@ export function registryRoutes({ routes, writes, readModel, ledger, identities, 
   routes.add({
     method: 'get', path: '/contractors/:id', tag: 'registry', access: 'user', params: contractorPath,
     summary: 'A contractor with its qualifications; ?source=ledger reads the ledger instead',
-    query: z.strictObject({ source: z.enum(['read-model', 'ledger']).default('read-model') }),
-  }, async ({ params, query, user }) => query.source === 'ledger'
-    ? JSON.parse(await ledger.evaluate(await identities.signer(user!._id), 'registry', 'readContractor', [params.id]))
-    : byId(readModel.model('contractor'), params.id, 'contractor'));
+    query: sourceQuery,
+  }, async ({ params, query, user }) => recordFrom({ ledger, identities, readModel }, query.source, user!, { namespace: 'registry', fn: 'readContractor', args: [params.id] }, { type: 'contractor', id: params.id, what: 'contractor' }));
 
   anchoredRoute(routes, writes, {
     method: 'post', path: '/seal-certificates', tag: 'registry', access: ['admin'], response: writeResponse,
@@ -112,7 +111,7 @@ export function registryRoutes({ routes, writes, readModel, ledger, identities, 
   routes.add({
     method: 'get', path: '/seal-certificates/:fingerprint', tag: 'registry', access: 'user', params: z.strictObject({ fingerprint }),
     summary: 'A seal certificate, with its public PEM when it was registered through this gateway; ?source=ledger reads the ledger',
-    query: z.strictObject({ source: z.enum(['read-model', 'ledger']).default('read-model') }),
+    query: sourceQuery,
   }, async ({ params, query, user }) => {
     const record = query.source === 'ledger'
       ? JSON.parse(await ledger.evaluate(await identities.signer(user!._id), 'registry', 'readSealCertificate', [params.fingerprint]))

@@ -1,17 +1,16 @@
 import { z } from 'zod';
 import type { DomainDeps } from '../domains';
 import { anchoredRoute } from '../operations/anchored-route';
-import { byId } from '../shared/read-queries';
 import { ledgerId, page, writeResponse } from '../shared/schemas';
 import { tokens } from '../shared/text-search';
 import { pageBy } from '../shared/read-queries';
 import { childById, pageChildren } from './queries';
 import { acceptance, breach, changeOrder, decision, delay, newContract, progressReport } from './schemas';
+import { recordFrom, sourceQuery } from '../shared/record-source';
 
 const contractPath = z.strictObject({ id: ledgerId });
 const milestonePath = z.strictObject({ id: ledgerId, milestoneId: ledgerId });
 const changeOrderPath = z.strictObject({ id: ledgerId, changeOrderId: ledgerId });
-const source = z.strictObject({ source: z.enum(['read-model', 'ledger']).default('read-model') });
 const tag = 'funds';
 
 /** Contract titles are searchable by their words (jieba tokens; FerretDB has no $text). */
@@ -66,11 +65,9 @@ export function contractRoutes({ routes, writes, readModel, ledger, identities }
   });
 
   routes.add({
-    method: 'get', path: '/contracts/:id', tag, access: 'user', params: contractPath, query: source,
+    method: 'get', path: '/contracts/:id', tag, access: 'user', params: contractPath, query: sourceQuery,
     summary: 'A contract from the read model; ?source=ledger reads it from the ledger instead (as the caller)',
-  }, async ({ params, query, user }) => query.source === 'ledger'
-    ? JSON.parse(await ledger.evaluate(await identities.signer(user!._id), 'contract', 'readContract', [params.id]))
-    : byId(readModel.model('contract'), params.id, 'contract'));
+  }, async ({ params, query, user }) => recordFrom({ ledger, identities, readModel }, query.source, user!, { namespace: 'contract', fn: 'readContract', args: [params.id] }, { type: 'contract', id: params.id, what: 'contract' }));
 
   routes.add({
     method: 'get', path: '/contracts/:id/milestones', tag, access: 'user', params: contractPath,
@@ -79,7 +76,7 @@ export function contractRoutes({ routes, writes, readModel, ledger, identities }
   }, async ({ params, query }) => pageChildren(readModel.model('milestone'), params.id, query.status ? { status: query.status } : {}, query.limit, query.after));
 
   routes.add({
-    method: 'get', path: '/contracts/:id/milestones/:milestoneId', tag, access: 'user', params: milestonePath, query: source,
+    method: 'get', path: '/contracts/:id/milestones/:milestoneId', tag, access: 'user', params: milestonePath, query: sourceQuery,
     summary: 'A milestone; ?source=ledger reads it from the ledger',
   }, async ({ params, query, user }) => query.source === 'ledger'
     ? JSON.parse(await ledger.evaluate(await identities.signer(user!._id), 'contract', 'readMilestone', [params.id, params.milestoneId]))

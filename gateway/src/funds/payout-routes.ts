@@ -2,12 +2,12 @@ import { z } from 'zod';
 import type { DomainDeps } from '../domains';
 import { anchoredRoute } from '../operations/anchored-route';
 import { UnprocessableError } from '../platform/errors';
-import { byId } from '../shared/read-queries';
 import { ledgerId, page, reason, writeResponse } from '../shared/schemas';
 import { PAYOUT_ENDORSERS } from './bank-confirmations';
 import { pageBy } from '../shared/read-queries';
 import { given } from './queries';
 import { PAYOUT_STATUSES, payoutRequest } from './schemas';
+import { recordFrom, sourceQuery } from '../shared/record-source';
 
 const payoutPath = z.strictObject({ id: ledgerId });
 const tag = 'funds';
@@ -48,11 +48,9 @@ export function payoutRoutes({ routes, writes, readModel, ledger, identities }: 
 
   routes.add({
     method: 'get', path: '/payouts/:id', tag, access: 'user', params: payoutPath,
-    query: z.strictObject({ source: z.enum(['read-model', 'ledger']).default('read-model') }),
+    query: sourceQuery,
     summary: 'A payout from the read model; ?source=ledger reads it from the ledger instead (as the caller)',
-  }, async ({ params, query, user }) => query.source === 'ledger'
-    ? JSON.parse(await ledger.evaluate(await identities.signer(user!._id), 'payment', 'readPayout', [params.id]))
-    : byId(readModel.model('payout'), params.id, 'payout'));
+  }, async ({ params, query, user }) => recordFrom({ ledger, identities, readModel }, query.source, user!, { namespace: 'payment', fn: 'readPayout', args: [params.id] }, { type: 'payout', id: params.id, what: 'payout' }));
 
   routes.add({
     method: 'get', path: '/payouts/:id/endorsement', tag, access: 'user', params: payoutPath,

@@ -2,19 +2,19 @@ import { z } from 'zod';
 import type { DomainDeps, DomainModule } from '../domains';
 import { anchoredRoute } from '../operations/anchored-route';
 import type { Enricher, RecordType } from '../projection/read-model';
-import { byId, pageBy } from '../shared/read-queries';
+import { pageBy } from '../shared/read-queries';
 import { day, ledgerId, page, writeResponse } from '../shared/schemas';
 import { ALERT_STATUSES, raiseAlertCall, safetyAlert } from './alert-schema';
 import { DeviceAuthenticator } from './device-authentication';
 import { MqttAlertSubscriber, mqttSettings } from './mqtt-alerts';
 import { assessRisk, riskInputs } from './risk-model';
+import { recordFrom, sourceQuery } from '../shared/record-source';
 
 /** Headers a device sends with a signed alert over HTTP. */
 export const DEVICE_HEADERS = { id: 'X-Device-Id', certificate: 'X-Device-Certificate', signature: 'X-Device-Signature' } as const;
 
 const alertPath = z.strictObject({ id: ledgerId });
 const projectPath = z.strictObject({ id: ledgerId });
-const sourceQuery = z.strictObject({ source: z.enum(['read-model', 'ledger']).default('read-model') });
 
 /** 进度与质量: device alerts (HTTP and MQTT), acknowledgement, resolution, progress deviation, risk scores. */
 export function monitoringRoutes({ routes, writes, readModel, ledger, identities, config, logger, connection }: DomainDeps): DomainModule {
@@ -60,9 +60,7 @@ export function monitoringRoutes({ routes, writes, readModel, ledger, identities
   routes.add({
     method: 'get', path: '/alerts/:id', tag: 'monitoring', access: 'user', params: alertPath, query: sourceQuery,
     summary: 'A safety alert from the read model; ?source=ledger reads it from the ledger instead (as the caller)',
-  }, async ({ params, query, user }) => query.source === 'ledger'
-    ? JSON.parse(await ledger.evaluate(await identities.signer(user!._id), 'monitoring', 'readSafetyAlert', [params.id]))
-    : byId(readModel.model('safetyAlert'), params.id, 'safety alert'));
+  }, async ({ params, query, user }) => recordFrom({ ledger, identities, readModel }, query.source, user!, { namespace: 'monitoring', fn: 'readSafetyAlert', args: [params.id] }, { type: 'safetyAlert', id: params.id, what: 'safety alert' }));
 
   anchoredRoute(routes, writes, {
     method: 'post', path: '/projects/:id/deviations', tag: 'monitoring', access: ['clerk', 'inspector'], response: writeResponse,

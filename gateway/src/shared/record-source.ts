@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import type { AuthenticatedUser, IdentityService } from '../identity/identity-service';
+import type { Ledger } from '../ledger/ledger';
+import type { ReadModel, RecordType } from '../projection/read-model';
+import { byId } from './read-queries';
+
+/** `?source=ledger` on a detail route: read the record from the ledger (as the caller) instead of the read model. */
+export const sourceQuery = z.strictObject({ source: z.enum(['read-model', 'ledger']).default('read-model') });
+
+export interface LedgerRead { namespace: string; fn: string; args: string[] }
+
+/** A record as the read model holds it, or as the ledger holds it now — the way to check one against the other. */
+export async function recordFrom(
+  deps: { ledger: Ledger; identities: IdentityService; readModel: ReadModel },
+  source: 'read-model' | 'ledger',
+  user: AuthenticatedUser,
+  ledgerRead: LedgerRead,
+  readModel: { type: RecordType; id: string; what: string },
+): Promise<Record<string, unknown>> {
+  if (source === 'ledger') {
+    return JSON.parse(await deps.ledger.evaluate(await deps.identities.signer(user._id), ledgerRead.namespace, ledgerRead.fn, ledgerRead.args));
+  }
+  return byId(deps.readModel.model(readModel.type), readModel.id, readModel.what);
+}
