@@ -18,7 +18,7 @@ export const suiteEnv = {
 export interface CliResult { code: number | null; stdout: string; stderr: string }
 
 /** Runs `npm run network -- ARGS` (the CLI itself, without npm) with the given environment overrides. */
-export function networkCli(args: string[], env: Record<string, string> = suiteEnv): Promise<CliResult> {
+export function networkCli(args: string[], env: Record<string, string> = suiteEnv, echo = false): Promise<CliResult> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [require.resolve('tsx/cli'), path.join(repoRoot, 'network', 'src', 'cli.ts'), ...args], {
       env: { ...process.env, ...env },
@@ -27,13 +27,14 @@ export function networkCli(args: string[], env: Record<string, string> = suiteEn
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
+    child.stderr.on('data', (c) => { stderr += c; if (echo) process.stderr.write(c); });
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
 
-export async function networkCliOk(args: string[]): Promise<string> {
-  const result = await networkCli(args);
+/** Runs the CLI and fails with its output unless it succeeds; `echo` streams its progress (the first build takes minutes). */
+export async function networkCliOk(args: string[], echo = false): Promise<string> {
+  const result = await networkCli(args, suiteEnv, echo);
   if (result.code !== 0) throw new Error(`network ${args.join(' ')} failed (${result.code}):\n${result.stderr}`);
   return result.stdout;
 }
