@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { DomainDeps, DomainModule } from '../domains';
 import { anchoredRoute } from '../operations/anchored-route';
-import { pageBy } from '../shared/read-queries';
+import { given, pageBy } from '../shared/read-queries';
 import { ledgerId, page, reason, sha256, writeResponse } from '../shared/schemas';
 import { tokens } from '../shared/text-search';
 import { deadlineIn } from '../shared/working-days';
@@ -74,13 +74,9 @@ export function approvalRoutes({ routes, writes, readModel, ledger, identities }
   routes.add({
     method: 'get', path: '/projects', tag: 'approval', access: 'user', summary: 'Projects from the read model, by status, contractor or words of the name',
     query: page.extend({ status: z.enum(STATUSES).optional(), contractorId: ledgerId.optional(), q: z.string().trim().min(1).max(50).optional() }),
-  }, async ({ query }) => {
-    const filter: Record<string, unknown> = {};
-    if (query.status) filter.status = query.status;
-    if (query.contractorId) filter.contractorId = query.contractorId;
-    if (query.q) filter.tokens = { $all: tokens(query.q) };
-    return pageBy(readModel.model('project'), filter, query.limit, query.after);
-  });
+  }, async ({ query }) => pageBy(readModel.model('project'), given({
+    status: query.status, contractorId: query.contractorId, tokens: query.q ? { $all: tokens(query.q) } : undefined,
+  }), query.limit, query.after));
 
   routes.add({
     method: 'get', path: '/projects/:id', tag: 'approval', access: 'user', params: projectPath,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { DomainDeps } from '../domains';
 import { anchoredRoute } from '../operations/anchored-route';
 import { UnprocessableError } from '../platform/errors';
-import { pageBy } from '../shared/read-queries';
+import { given, pageBy } from '../shared/read-queries';
 import { ledgerId, page, reason, sha256, writeResponse } from '../shared/schemas';
 import type { FileStore } from './file-store';
 import type { RecordAudit } from './record-audit';
@@ -51,13 +51,7 @@ export function documentArchiveRoutes({ routes, writes, readModel, ledger, ident
   routes.add({
     method: 'get', path: '/documents', tag: 'documents', access: 'user', summary: 'Documents from the read model: of a project, by type and status',
     query: page.extend({ projectId: ledgerId.optional(), documentType: z.enum(DOCUMENT_TYPES).optional(), status: z.enum(['active', 'superseded', 'revoked']).optional() }),
-  }, async ({ query }) => {
-    const filter: Record<string, unknown> = {};
-    if (query.projectId) filter.projectId = query.projectId;
-    if (query.documentType) filter.documentType = query.documentType;
-    if (query.status) filter.status = query.status;
-    return pageBy(readModel.model('document'), filter, query.limit, query.after);
-  });
+  }, async ({ query }) => pageBy(readModel.model('document'), given({ projectId: query.projectId, documentType: query.documentType, status: query.status }), query.limit, query.after));
 
   routes.add({
     method: 'get', path: '/documents/:sha256', tag: 'documents', access: 'user', params: documentPath, query: sourceQuery,

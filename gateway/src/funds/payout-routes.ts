@@ -4,8 +4,7 @@ import { anchoredRoute } from '../operations/anchored-route';
 import { UnprocessableError } from '../platform/errors';
 import { ledgerId, page, reason, writeResponse } from '../shared/schemas';
 import { PAYOUT_ENDORSERS } from './bank-confirmations';
-import { pageBy } from '../shared/read-queries';
-import { given } from './queries';
+import { given, pageBy } from '../shared/read-queries';
 import { PAYOUT_STATUSES, payoutRequest } from './schemas';
 import { recordFrom, sourceQuery } from '../shared/record-source';
 

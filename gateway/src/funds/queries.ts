@@ -14,6 +14,3 @@ export async function pageChildren(model: mongoose.Model<ReadModelDocument>, con
 }
 
 export const childById = (model: mongoose.Model<ReadModelDocument>, contractId: string, id: string, what: string) => byId(model, `${contractId}/${id}`, what);
-
-/** Only the filters the client gave. */
-export const given = (filters: Record<string, unknown>) => Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined));

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { DomainDeps, DomainModule } from '../domains';
 import { anchoredRoute } from '../operations/anchored-route';
 import type { Enricher, RecordType } from '../projection/read-model';
-import { pageBy } from '../shared/read-queries';
+import { given, pageBy } from '../shared/read-queries';
 import { day, ledgerId, page, writeResponse } from '../shared/schemas';
 import { ALERT_STATUSES, raiseAlertCall, safetyAlert } from './alert-schema';
 import { DeviceAuthenticator } from './device-authentication';
@@ -50,12 +50,7 @@ export function monitoringRoutes({ routes, writes, readModel, ledger, identities
   routes.add({
     method: 'get', path: '/alerts', tag: 'monitoring', access: 'user', summary: 'Safety alerts from the read model, by project and/or status',
     query: page.extend({ projectId: ledgerId.optional(), status: z.enum(ALERT_STATUSES).optional() }),
-  }, async ({ query }) => {
-    const filter: Record<string, unknown> = {};
-    if (query.projectId) filter.projectId = query.projectId;
-    if (query.status) filter.status = query.status;
-    return pageBy(readModel.model('safetyAlert'), filter, query.limit, query.after);
-  });
+  }, async ({ query }) => pageBy(readModel.model('safetyAlert'), given({ projectId: query.projectId, status: query.status }), query.limit, query.after));
 
   routes.add({
     method: 'get', path: '/alerts/:id', tag: 'monitoring', access: 'user', params: alertPath, query: sourceQuery,

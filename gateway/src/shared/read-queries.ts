@@ -4,6 +4,9 @@ import type { ReadModelDocument } from '../projection/read-model';
 
 export interface Page<T> { items: T[]; next: string | null }
 
+/** Only the filters the client gave (query parameters left out are undefined). */
+export const given = (filters: Record<string, unknown>) => Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined));
+
 /** Read-model documents without projection bookkeeping. */
 export function view<T = Record<string, unknown>>(doc: ReadModelDocument): T {
   const { _id, _position, _transactionId, tokens, ...rest } = doc;
