@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what a fresh clone lacks: npm packages (from the lockfile). Fabric itself is built by `network up`.
+# Installs what a fresh clone lacks: Debian packages for sealed PDFs (a CJK font to embed, pdfsig to check
+# signatures independently) and npm packages (from the lockfile). Fabric itself is built by `network up`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v node >/dev/null || { echo "Node.js >= 20.19 is required (https://nodejs.org)" >&2; exit 1; }
@@ -7,4 +8,13 @@ command -v go >/dev/null || { echo "Go >= 1.20 is required to build Fabric (http
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "• Installing npm packages (npm ci)…" >&2
   npm ci --no-audit --no-fund --loglevel=error
+fi
+missing=()
+[ -f /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf ] || missing+=(fonts-droid-fallback)
+command -v pdfsig >/dev/null || missing+=(poppler-utils)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "• Installing Debian packages: ${missing[*]}…" >&2
+  if [ "$(id -u)" = 0 ]; then SUDO=(); else SUDO=(sudo); fi
+  "${SUDO[@]}" apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null \
+    || { echo "apt-get install ${missing[*]} failed; install them and rerun" >&2; exit 1; }
 fi
