@@ -33,6 +33,13 @@ export class DocumentContract extends Contract {
         if (seal.validUntil < txDay(ctx)) {
             throw new Error(`document ${input.sha256}: seal certificate ${seal.fingerprint} expired on ${seal.validUntil}`);
         }
+        // The earlier signers of a PAdES file (the seal it counter-signs) hold registered seals valid today too.
+        for (const fingerprint of (input.signers ?? []).slice(0, -1)) {
+            const earlier = await loadSealCertificate(ctx, fingerprint);
+            if (earlier.status !== 'active' || earlier.validUntil < txDay(ctx)) {
+                throw new Error(`document ${input.sha256}: the earlier signer's seal certificate ${fingerprint} is ${earlier.status === 'active' ? `expired since ${earlier.validUntil}` : 'revoked'}`);
+            }
+        }
         await loadProject(ctx, input.projectId);
         if (await recordExists(ctx, DOCUMENT, [input.sha256])) {
             throw new Error(`document ${input.sha256} is already anchored`);
@@ -45,6 +52,9 @@ export class DocumentContract extends Contract {
             }
             if (previous.projectId !== input.projectId || previous.documentType !== input.documentType) {
                 throw new Error(`document ${input.sha256} must have the project and type of the document it supersedes (${previous.projectId}, ${previous.documentType})`);
+            }
+            if ((previous.record ?? null) !== (input.record ?? null)) {
+                throw new Error(`document ${input.sha256} must record what the document it supersedes records (${previous.record ?? 'no record'})`);
             }
         }
         const doc: ArchivedDocument = {

@@ -90,4 +90,47 @@ describe('document contract (电子档案)', () => {
     it('when reading an unknown hash, then the error says the document does not exist', async () => {
         await expectRejected(world.evaluate(people.auditor, (ctx) => documents.readDocument(ctx, HEX('9'))), /document 9+ does not exist/);
     });
+
+    describe('PAdES: sealed PDFs whose signatures are in the file', () => {
+        const REVIEWER_SEAL = HEX('7');
+        const DIRECTOR_SEAL = HEX('8');
+        const RECORD = 'project/P001';
+        const pades = (sha256: string, signers: string[], extra: object = {}) => JSON.stringify({
+            sha256, documentType: 'approval_decision', projectId: 'P001', title: '审批决定书', sealFingerprint: signers[signers.length - 1],
+            signatureAlgorithm: 'PAdES', signers, record: RECORD, ...extra,
+        });
+        beforeEach(async () => {
+            await sealFor(world, people.housingReviewer, REVIEWER_SEAL);
+            await sealFor(world, people.director, DIRECTOR_SEAL);
+        });
+
+        it('when a clerk seals, a reviewer then a director counter-sign, then each revision supersedes the last and lists every signer', async () => {
+            await anchor(pades(V1, [SEAL]));
+            await anchor(pades(V2, [SEAL, REVIEWER_SEAL], { supersedes: V1 }), people.housingReviewer);
+            await anchor(pades(HEX('3'), [SEAL, REVIEWER_SEAL, DIRECTOR_SEAL], { supersedes: V2 }), people.director);
+            const final = world.read('document', HEX('3'));
+            expect(final).to.deep.include({ version: 3, status: 'active', signatureAlgorithm: 'PAdES', signature: '', record: RECORD, signers: [SEAL, REVIEWER_SEAL, DIRECTOR_SEAL] });
+            expect(final.signer.id).to.match(/CN=director-chen/);
+            expect(world.read('document', V2)).to.include({ status: 'superseded', supersededBy: HEX('3') });
+        });
+        it('when the caller is not the last signer listed, then it is refused', async () => {
+            await expectRejected(anchor(pades(V1, [SEAL, REVIEWER_SEAL]).replace(`"sealFingerprint":"${REVIEWER_SEAL}"`, `"sealFingerprint":"${SEAL}"`)), /signers must end with the sealFingerprint/);
+        });
+        it('when a PAdES document carries a detached signature, or lists no signer, then it is refused naming the field', async () => {
+            await expectRejected(anchor(pades(V1, [SEAL], { signature: 'c2ln' })), /unknown field\(s\): signature/);
+            await expectRejected(anchor(pades(V1, [SEAL], { signers: [] })), /document.signers must be an array of 1 to 10/);
+            await expectRejected(anchor(pades(V1, [SEAL], { signers: ['not-hex', SEAL] })), /document.signers\[0\]/);
+        });
+        it("when an earlier signer's seal is revoked or unknown, then the counter-signed revision is refused", async () => {
+            await anchor(pades(V1, [SEAL]));
+            await world.submit(people.housingAdmin, (ctx) => registry.revokeSealCertificate(ctx, SEAL, '离职'));
+            await expectRejected(anchor(pades(V2, [SEAL, REVIEWER_SEAL], { supersedes: V1 }), people.housingReviewer), /earlier signer's seal certificate 5+ is revoked/);
+            await expectRejected(anchor(pades(V2, [HEX('a'), REVIEWER_SEAL]), people.housingReviewer), /seal certificate a+ does not exist/);
+        });
+        it('when a revision records another record than the one it supersedes, or names no ledger record, then it is refused', async () => {
+            await anchor(pades(V1, [SEAL]));
+            await expectRejected(anchor(pades(V2, [SEAL, REVIEWER_SEAL], { supersedes: V1, record: 'project/P002' }), people.housingReviewer), /must record what the document it supersedes records \(project\/P001\)/);
+            await expectRejected(anchor(pades(V2, [SEAL], { record: '../etc' })), /document.record must name a ledger record/);
+        });
+    });
 });

@@ -1,15 +1,23 @@
 /** Electronic archive (电子档案) model: anchored, signed documents that are superseded or revoked, never deleted. */
 import { Context } from 'fabric-contract-api';
 import { getRecord } from '../shared/ledger';
-import { Input } from '../shared/validate';
+import { Input, requireHex64 } from '../shared/validate';
 import { Actor } from '../registry/registry';
 
 export const DOCUMENT = 'document';
 export const DOCUMENT_BY_PROJECT = 'document~project';
 
-export const DOCUMENT_TYPES = ['acceptance_report', 'change_record', 'approval', 'contract', 'inspection_record', 'drawing', 'other'] as const;
+export const DOCUMENT_TYPES = [
+    'acceptance_report', 'change_record', 'approval', 'approval_decision', 'payout_voucher', 'contract', 'inspection_record', 'drawing', 'other',
+] as const;
 export type DocumentType = (typeof DOCUMENT_TYPES)[number];
-export const SIGNATURE_ALGORITHMS = ['SM2-SM3', 'ECDSA-SHA256', 'RSA-SHA256'] as const;
+/** Detached signatures over the file's bytes, or PAdES: the signatures live in the PDF itself (one per signer). */
+export const SIGNATURE_ALGORITHMS = ['SM2-SM3', 'ECDSA-SHA256', 'RSA-SHA256', 'PAdES'] as const;
+export const PADES = 'PAdES';
+/** Most signatures one PDF carries (seal and counter-signatures). */
+export const MAX_SIGNERS = 10;
+/** The ledger record a generated document records, as `<kind>/<key parts>` (e.g. project/P001, milestone/C1/M1). */
+const RECORD_REF = /^[a-zA-Z]{2,40}(\/[A-Za-z0-9._:-]{1,128}){1,3}$/;
 
 export interface ArchivedDocument {
     docType: 'document';
@@ -22,8 +30,13 @@ export interface ArchivedDocument {
     supersededBy: string | null;
     signer: Actor;
     sealFingerprint: string;
+    /** The detached signature (base64); empty for PAdES, whose signatures are in the file. */
     signature: string;
     signatureAlgorithm: (typeof SIGNATURE_ALGORITHMS)[number];
+    /** PAdES: the seal fingerprints of the file's signatures in signing order, the caller's last (counter-signers before). */
+    signers?: string[];
+    /** The ledger record this document records, when it was generated from one. */
+    record?: string;
     status: 'active' | 'superseded' | 'revoked';
     anchoredAt: string;
     anchorTxId: string;
@@ -32,7 +45,9 @@ export interface ArchivedDocument {
     revokedReason?: string;
 }
 
-export function parseDocument(json: string) {
+export type DocumentInput = Omit<ArchivedDocument, 'docType' | 'version' | 'supersededBy' | 'signer' | 'status' | 'anchoredAt' | 'anchorTxId'>;
+
+export function parseDocument(json: string): DocumentInput {
     const input = Input.parse('document', json);
     const value = {
         sha256: input.hex64('sha256'),
@@ -41,17 +56,29 @@ export function parseDocument(json: string) {
         title: input.text('title', 300),
         supersedes: input.optional('supersedes', (f) => input.hex64(f)) ?? null,
         sealFingerprint: input.hex64('sealFingerprint'),
-        signature: input.text('signature', 16384),
         signatureAlgorithm: input.oneOf('signatureAlgorithm', SIGNATURE_ALGORITHMS),
     };
-    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value.signature) || value.signature.length % 4 !== 0) {
-        throw new Error('document.signature must be the detached signature in base64');
+    const record = input.optional('record', (f) => input.text(f, 400));
+    if (record !== undefined && !RECORD_REF.test(record)) {
+        throw new Error('document.record must name a ledger record as <kind>/<key>');
     }
     if (value.supersedes === value.sha256) {
         throw new Error(`document ${value.sha256} cannot supersede itself`);
     }
+    if (value.signatureAlgorithm === PADES) {
+        const signers = input.list('signers', 1, MAX_SIGNERS).map((s, i) => requireHex64(`document.signers[${i}]`, s));
+        if (signers[signers.length - 1] !== value.sealFingerprint) {
+            throw new Error('document.signers must end with the sealFingerprint of the caller, the last to sign');
+        }
+        input.done();
+        return { ...value, signature: '', signers, ...(record ? { record } : {}) };
+    }
+    const signature = input.text('signature', 16384);
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(signature) || signature.length % 4 !== 0) {
+        throw new Error('document.signature must be the detached signature in base64');
+    }
     input.done();
-    return value;
+    return { ...value, signature, ...(record ? { record } : {}) };
 }
 
 export async function loadDocument(ctx: Context, sha256: string): Promise<ArchivedDocument> {
