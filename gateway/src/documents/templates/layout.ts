@@ -1,0 +1,242 @@
+import fs from 'node:fs';
+import fontkit from '@pdf-lib/fontkit';
+import { PDFDocument, PDFFont, PDFPage, rgb } from 'pdf-lib';
+import QRCode from 'qrcode';
+
+/** A TrueType font with the CJK glyphs these documents need (Debian fonts-droid-fallback); embedded as a subset. */
+export const FONT_PATH = '/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf';
+/** It has no Latin letters or digits: those come from DejaVu Sans (Debian fonts-dejavu-core). */
+export const LATIN_FONT_PATH = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
+
+interface FontFile { bytes: Buffer; has(codePoint: number): boolean }
+let fonts: { cjk: FontFile; latin: FontFile } | undefined;
+/** Read once per process: megabytes of which every document embeds a few kilobytes. */
+function fontFiles() {
+  if (!fonts) {
+    const load = (path: string): FontFile => {
+      const bytes = evenGlyphSubsets(fs.readFileSync(path));
+      const parsed = fontkit.create(bytes);
+      return { bytes, has: (cp) => parsed.hasGlyphForCodePoint(cp) };
+    };
+    fonts = { cjk: load(FONT_PATH), latin: load(LATIN_FONT_PATH) };
+  }
+  return fonts;
+}
+
+/** Text in two embedded fonts: each character from the CJK font when it has the glyph, else from the Latin one. */
+class Typeface {
+  constructor(private readonly cjk: PDFFont, private readonly latin: PDFFont, private readonly cjkHas: (cp: number) => boolean) {}
+
+  private runs(text: string): [PDFFont, string][] {
+    const runs: [PDFFont, string][] = [];
+    for (const ch of text) {
+      const f = ch !== ' ' && this.cjkHas(ch.codePointAt(0)!) ? this.cjk : this.latin;
+      if (runs.length && runs[runs.length - 1][0] === f) runs[runs.length - 1][1] += ch;
+      else runs.push([f, ch]);
+    }
+    return runs;
+  }
+
+  width(text: string, size: number): number {
+    return this.runs(text).reduce((w, [f, t]) => w + f.widthOfTextAtSize(t, size), 0);
+  }
+
+  draw(page: PDFPage, text: string, at: { x: number; y: number; size: number; color: ReturnType<typeof rgb> }): void {
+    let x = at.x;
+    for (const [f, t] of this.runs(text)) {
+      page.drawText(t, { ...at, x, font: f });
+      x += f.widthOfTextAtSize(t, at.size);
+    }
+  }
+}
+
+/**
+ * fontkit's TrueType subsetter copies each glyph's bytes as they are, then writes a short `loca` (offsets / 2) when the
+ * subset is small: a glyph of odd length (DroidSansFallback has many) shifts every later glyph by a byte, and they
+ * render blank. Padding each copied glyph to an even length (TrueType allows padding between glyphs) keeps the
+ * offsets exact. Patched once, on the subsetter class the font's subsets are made of.
+ */
+function evenGlyphSubsets(bytes: Buffer): Buffer {
+  type Subset = { glyf: Buffer[]; offset: number; _addGlyph(gid: number): number; __even?: boolean };
+  const proto = Object.getPrototypeOf(fontkit.create(bytes).createSubset()) as Subset;
+  if (proto.__even) return bytes;
+  const addGlyph = proto._addGlyph;
+  proto._addGlyph = function (this: Subset, gid: number) {
+    const index = addGlyph.call(this, gid);
+    const data = this.glyf[index];
+    if (data.length % 2 === 1) {
+      const FontkitBuffer = data.constructor as typeof Buffer; // fontkit's bundled Buffer, which its encoder expects
+      this.glyf[index] = FontkitBuffer.concat([data, FontkitBuffer.alloc(1)]);
+      this.offset += 1;
+    }
+    return index;
+  };
+  proto.__even = true;
+  return bytes;
+}
+
+/** Where the ledger recorded the decision a document records. */
+export interface LedgerReference { transactionId: string; blockNumber: string | null; timestamp: string }
+
+/** What every generated document carries besides its own body. */
+export interface DocumentHeader {
+  /** 文号: stable across the signed revisions. */
+  documentNo: string;
+  issuer: string;
+  ledger: LedgerReference;
+  verificationUrl: string;
+}
+
+/** Where the signatures' visible appearances go: the clerk's seal, the reviewer's and the director's counter-signatures. */
+export type SignatureSlot = 'seal' | 'review' | 'approval';
+export const SIGNATURE_SLOTS: Record<SignatureSlot, { rect: [number, number, number, number]; caption: string }> = {
+  seal: { rect: [400, 90, 540, 230], caption: '经办盖章' },
+  review: { rect: [230, 130, 380, 175], caption: '审核' },
+  approval: { rect: [230, 80, 380, 125], caption: '签发' },
+};
+
+export type Row = [label: string, value: string];
+
+const PAGE: [number, number] = [595.28, 841.89]; // A4
+const MARGIN = 56;
+const INK = rgb(0.1, 0.1, 0.1);
+const RED = rgb(0.75, 0.05, 0.05);
+const GREY = rgb(0.45, 0.45, 0.45);
+
+/** 1234567 fen → "12,345.67 元". */
+export const yuan = (fen: number) => `${(fen / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} 元`;
+
+const DIGITS = '零壹贰叁肆伍陆柒捌玖';
+const PLACES = ['', '拾', '佰', '仟'];
+const GROUPS = ['', '万', '亿', '万亿'];
+
+/** The amount in capitals, as vouchers write it (人民币大写): 1234567 fen → 壹万贰仟叁佰肆拾伍元陆角柒分. */
+export function amountInWords(fen: number): string {
+  if (!Number.isSafeInteger(fen) || fen < 0) throw new RangeError(`amount ${fen} is not a whole number of fen`);
+  const whole = Math.floor(fen / 100);
+  const jiao = Math.floor(fen / 10) % 10;
+  const cents = fen % 10;
+  const groups: number[] = [];
+  for (let n = whole; n > 0; n = Math.floor(n / 10_000)) groups.unshift(n % 10_000);
+  let words = '';
+  let zero = false; // a zero is owed before the next non-zero digit
+  groups.forEach((group, gi) => {
+    for (let place = 3; place >= 0; place--) {
+      const d = Math.floor(group / 10 ** place) % 10;
+      if (d === 0) { zero ||= words !== ''; continue; }
+      if (zero) words += '零';
+      words += DIGITS[d] + PLACES[place];
+      zero = false;
+    }
+    if (group > 0) words += GROUPS[groups.length - 1 - gi];
+  });
+  if (whole > 0) words += '元';
+  if (jiao === 0 && cents === 0) return whole > 0 ? `${words}整` : '零元整';
+  if (jiao > 0) words += `${DIGITS[jiao]}角`;
+  else if (whole > 0) words += '零';
+  return cents > 0 ? `${words}${DIGITS[cents]}分` : `${words}整`;
+}
+
+/** 2026-11-24T05:02:24.123Z → 2026年11月24日 (Beijing time, as the bureaus date their documents). */
+export function chineseDate(iso: string): string {
+  const t = new Date(new Date(iso).getTime() + 8 * 3600_000);
+  return `${t.getUTCFullYear()}年${t.getUTCMonth() + 1}月${t.getUTCDate()}日`;
+}
+
+/** Breaks text into lines that fit the width (character by character: Chinese has no spaces to break at). */
+function wrap(text: string, f: Typeface, size: number, width: number): string[] {
+  const lines: string[] = [];
+  for (const paragraph of text.split('\n')) {
+    let line = '';
+    for (const ch of paragraph) {
+      if (line && f.width(line + ch, size) > width) { lines.push(line); line = ''; }
+      line += ch;
+    }
+    lines.push(line);
+  }
+  return lines;
+}
+
+/** Draws one document: title, 文号, the facts as a table, the body text, the ledger reference, QR code and signature boxes. */
+export class DocumentPage {
+  private y = PAGE[1] - MARGIN;
+
+  private constructor(private readonly pdf: PDFDocument, private readonly page: PDFPage, private readonly f: Typeface) {}
+
+  static async start(title: string, header: DocumentHeader): Promise<DocumentPage> {
+    // No producer stamp or "now" dates: the same inputs give the same bytes (the dates are the ledger's).
+    const pdf = await PDFDocument.create({ updateMetadata: false });
+    pdf.registerFontkit(fontkit);
+    const files = fontFiles();
+    const f = new Typeface(await pdf.embedFont(files.cjk.bytes, { subset: true }), await pdf.embedFont(files.latin.bytes, { subset: true }), files.cjk.has);
+    const at = new Date(header.ledger.timestamp);
+    pdf.setTitle(`${title} ${header.documentNo}`);
+    pdf.setAuthor(header.issuer);
+    pdf.setSubject(`ledger transaction ${header.ledger.transactionId}`);
+    pdf.setCreator('Luohu works ledger');
+    pdf.setProducer('pdf-lib');
+    pdf.setCreationDate(at);
+    pdf.setModificationDate(at);
+    const doc = new DocumentPage(pdf, pdf.addPage(PAGE), f);
+    doc.centered(header.issuer, 16, RED);
+    doc.y -= 10;
+    doc.centered(title, 24, INK);
+    doc.y -= 4;
+    doc.centered(header.documentNo, 11, GREY);
+    doc.y -= 6;
+    doc.page.drawLine({ start: { x: MARGIN, y: doc.y }, end: { x: PAGE[0] - MARGIN, y: doc.y }, thickness: 1.2, color: RED });
+    doc.y -= 22;
+    await doc.footer(header);
+    return doc;
+  }
+
+  private centered(text: string, size: number, color = INK): void {
+    this.y -= size;
+    this.f.draw(this.page, text, { x: (PAGE[0] - this.f.width(text, size)) / 2, y: this.y, size, color });
+  }
+
+  /** Label/value rows; long values wrap under their own column. */
+  table(rows: Row[], size = 11): void {
+    const labelWidth = 110;
+    const valueWidth = PAGE[0] - 2 * MARGIN - labelWidth;
+    for (const [label, value] of rows) {
+      const lines = wrap(value, this.f, size, valueWidth - 8);
+      const height = lines.length * (size + 5) + 6;
+      this.page.drawRectangle({ x: MARGIN, y: this.y - height, width: PAGE[0] - 2 * MARGIN, height, borderColor: GREY, borderWidth: 0.5 });
+      this.page.drawLine({ start: { x: MARGIN + labelWidth, y: this.y }, end: { x: MARGIN + labelWidth, y: this.y - height }, thickness: 0.5, color: GREY });
+      this.f.draw(this.page, label, { x: MARGIN + 6, y: this.y - size - 4, size, color: GREY });
+      lines.forEach((line, i) => this.f.draw(this.page, line, { x: MARGIN + labelWidth + 6, y: this.y - size - 4 - i * (size + 5), size, color: INK }));
+      this.y -= height;
+    }
+    this.y -= 14;
+  }
+
+  paragraph(text: string, size = 12): void {
+    for (const line of wrap(text, this.f, size, PAGE[0] - 2 * MARGIN)) {
+      this.y -= size + 6;
+      this.f.draw(this.page, line, { x: MARGIN, y: this.y, size, color: INK });
+    }
+    this.y -= 10;
+  }
+
+  /** The QR code (the verification link), the ledger reference, and the boxes the signatures' appearances fill. */
+  private async footer(header: DocumentHeader): Promise<void> {
+    const png = await QRCode.toBuffer(header.verificationUrl, { type: 'png', errorCorrectionLevel: 'M', margin: 1, width: 240 });
+    const qr = await this.pdf.embedPng(png);
+    this.page.drawImage(qr, { x: MARGIN, y: 90, width: 110, height: 110 });
+    const small = (text: string, y: number) => this.f.draw(this.page, text, { x: MARGIN, y, size: 7, color: GREY });
+    small(`扫码或访问以下地址核验 Verify: ${header.verificationUrl}`, 70);
+    small(`区块链存证 Ledger: 区块 Block ${header.ledger.blockNumber ?? '—'} · ${header.ledger.timestamp}`, 58);
+    small(`交易 Transaction ${header.ledger.transactionId}`, 48);
+    for (const slot of Object.values(SIGNATURE_SLOTS)) {
+      const [x1, y1, x2, y2] = slot.rect;
+      this.page.drawRectangle({ x: x1, y: y1, width: x2 - x1, height: y2 - y1, borderColor: GREY, borderWidth: 0.4, borderDashArray: [2, 2] });
+      this.f.draw(this.page, slot.caption, { x: x1 + 3, y: y2 - 10, size: 7.5, color: GREY });
+    }
+  }
+
+  /** Classic cross-reference table (no object streams): what incremental signature updates and pdfsig read most simply. */
+  save(): Promise<Uint8Array> {
+    return this.pdf.save({ useObjectStreams: false });
+  }
+}
