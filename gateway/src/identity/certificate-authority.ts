@@ -12,7 +12,7 @@ export interface Registrar { username: string; mspId: string; certificate: strin
 export class CertificateAuthority {
   private readonly services = new Map<string, FabricCAServices>();
 
-  constructor(private readonly description: ConnectionDescription) {}
+  constructor(readonly description: ConnectionDescription) {}
 
   org(mspId: string): Org {
     const org = this.description.orgs.find((o) => o.mspId === mspId);
@@ -50,11 +50,14 @@ export class CertificateAuthority {
     return { certificate: enrollment.certificate, privateKeyPem: enrollment.key.toBytes() };
   }
 
-  /** Revokes every certificate of the identity and publishes a new CRL; a revoked identity cannot enroll again. */
+  /** Revokes every certificate of the identity; a revoked identity cannot enroll again. */
   async revoke(registrar: Registrar, enrollmentId: string, reason: string): Promise<void> {
-    const ca = this.ca(registrar.mspId);
-    const user = this.registrarUser(registrar);
-    await ca.revoke({ enrollmentID: enrollmentId, reason }, user);
-    await ca.generateCRL({}, user);
+    await this.ca(registrar.mspId).revoke({ enrollmentID: enrollmentId, reason }, this.registrarUser(registrar));
+  }
+
+  /** A freshly generated CRL (PEM) listing every certificate the CA has revoked. */
+  async crl(registrar: Registrar): Promise<Buffer> {
+    const base64Pem: string = await this.ca(registrar.mspId).generateCRL({}, this.registrarUser(registrar));
+    return Buffer.from(base64Pem, 'base64');
   }
 }

@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import type mongoose from 'mongoose';
 import type { ConnectionDescription } from '../config';
-import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError } from '../platform/errors';
+import { AppError, ConflictError, ForbiddenError, NotFoundError, UnauthorizedError } from '../platform/errors';
 import type { Logger } from '../platform/logger';
 import type { SigningUser } from '../ledger/ledger';
 import { CertificateAuthority, Registrar } from './certificate-authority';
+import { ChannelRevocation } from './channel-revocation';
 import { identityModels, Role, UserRecord } from './models';
 import { hashPassword, KeyVault, newToken, tokenId, verifyPassword } from './secrets';
 
@@ -16,6 +17,11 @@ export interface NewUser { username: string; password: string; role: Role; dept?
 export const EVENTS_READER = 'system.events-reader';
 
 const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
+
+/** The CA revoked the user, but the channel configuration does not carry the CRL yet: peers still accept the certificate. */
+export class RevocationNotPublishedError extends AppError {
+  constructor(message: string) { super(502, 'revocation_not_published', message, { caRevoked: true, channelUpdated: false, retry: 'POST the revocation again: it republishes the CRL' }); }
+}
 
 /** People and devices: registration with their bureau's CA, login, sessions, revocation, and their signing keys. */
 export class IdentityService {
@@ -29,6 +35,7 @@ export class IdentityService {
     kek: Buffer,
     private readonly sessionTtlMs: number,
     private readonly logger: Logger,
+    private readonly channel = new ChannelRevocation(ca.description),
   ) {
     this.models = identityModels(connection);
     this.vault = new KeyVault(kek);
@@ -129,18 +136,35 @@ export class IdentityService {
     return publicUser(user);
   }
 
+  /**
+   * Revokes the user at their bureau's CA, ends their sessions, then publishes the CA's CRL into the channel
+   * configuration so that every peer refuses the certificate, even when presented without our gateway. If publishing
+   * fails the revocation stands and the error says so; revoking again republishes (only then does it answer 409).
+   */
   async revoke(actor: Pick<UserRecord, '_id'>, username: string, reason: string): Promise<AuthenticatedUser> {
     const admin = await this.findActive(actor._id);
     const user = await this.models.User.findById(username).lean();
     if (!user) throw new NotFoundError(`user ${username} does not exist`);
     if (admin.role !== 'admin' || admin.mspId !== user.mspId) throw new ForbiddenError(`only an admin of ${user.mspId} revokes its users`);
-    if (user.status === 'revoked') throw new ConflictError(`user ${username} is already revoked`);
-    await this.ca.revoke(this.registrar(admin), user.enrollmentId ?? username, reason);
-    const revokedAt = new Date();
-    await this.models.User.updateOne({ _id: username }, { $set: { status: 'revoked', revokedAt } });
-    await this.models.Session.deleteMany({ userId: username });
-    this.signers.delete(username);
-    this.logger.info({ user: username, by: admin._id, reason }, 'user revoked');
+    if (user.status === 'revoked' && user.crlPublishedAt) throw new ConflictError(`user ${username} is already revoked`);
+    const registrar = this.registrar(admin);
+    if (user.status !== 'revoked') {
+      await this.ca.revoke(registrar, user.enrollmentId ?? username, reason);
+      await this.models.User.updateOne({ _id: username }, { $set: { status: 'revoked', revokedAt: new Date() } });
+      await this.models.Session.deleteMany({ userId: username });
+      this.signers.delete(username);
+      this.logger.info({ user: username, by: admin._id, reason }, 'user revoked at the CA');
+    }
+    let published: { block: number; updated: boolean };
+    try {
+      published = await this.channel.publish(registrar, () => this.ca.crl(registrar));
+    } catch (err) {
+      this.logger.error({ err, user: username, by: admin._id }, 'publishing the CRL to the channel failed');
+      throw new RevocationNotPublishedError(`${username} is revoked at ${user.mspId}'s CA and can no longer sign in, but the channel configuration `
+        + `does not carry the new CRL yet, so peers still accept the certificate: ${(err as Error).message}`);
+    }
+    await this.models.User.updateOne({ _id: username }, { $set: { crlPublishedAt: new Date(), crlBlock: published.block } });
+    this.logger.info({ user: username, block: published.block, updated: published.updated }, 'CRL published in the channel configuration');
     return publicUser({ ...user, status: 'revoked' });
   }
 

@@ -20,6 +20,9 @@ export interface UserRecord {
   createdBy: string;
   createdAt: Date;
   revokedAt?: Date;
+  /** When the CA's CRL listing this user reached the channel configuration, and in which configuration block. */
+  crlPublishedAt?: Date;
+  crlBlock?: number;
 }
 
 export interface SessionRecord {
@@ -45,6 +48,8 @@ export function identityModels(connection: mongoose.Connection) {
     createdBy: { type: String, required: true },
     createdAt: { type: Date, required: true },
     revokedAt: Date,
+    crlPublishedAt: Date,
+    crlBlock: Number,
   }, { collection: 'users', versionKey: false }));
   const Session = connection.models.Session ?? connection.model<SessionRecord>('Session', new Schema<SessionRecord>({
     _id: String,

@@ -1,0 +1,127 @@
+import crypto from 'node:crypto';
+import { common, msp } from '@hyperledger/fabric-protos';
+import forge from 'node-forge';
+import type { ConnectionDescription } from '../config';
+import { ChannelAdmin, ChannelConfigClient, ConfigUpdateRefused } from './channel-config';
+
+/**
+ * An org's certificate revocation list in the channel configuration (its MSP value's revocation_list): what makes
+ * every peer and orderer refuse a revoked certificate, whoever presents it. A CA revocation alone only stops our
+ * gateway from signing.
+ */
+export class ChannelRevocation {
+  constructor(private readonly description: ConnectionDescription, private readonly peerTimeoutMs = 30_000) {}
+
+  /**
+   * Puts the org's current CRL into the channel configuration with an update signed by the org's admin, and
+   * resolves once every peer has committed it. Idempotent: if the channel already lists every serial the CRL
+   * lists, nothing is updated (it still waits for the peers). Returns the configuration block's number.
+   */
+  async publish(admin: ChannelAdmin, currentCrl: () => Promise<Uint8Array>): Promise<{ block: number; updated: boolean }> {
+    const channel = new ChannelConfigClient(this.description, admin);
+    try {
+      for (let attempt = 1; ; attempt++) {
+        const latest = await channel.latest();
+        // Read the CRL after the configuration: every revocation already on the channel was made before this CRL,
+        // so it lists them too, and a concurrent publisher that wins the race makes our update stale, not lossy.
+        const crl = await currentCrl();
+        const wanted = readCrl(crl);
+        const covered = (config: common.Config) => isSubset(wanted.serials, orgMsp(config, admin.mspId).revokedSerials);
+        if (covered(latest.config)) {
+          return { block: await channel.awaitOnPeers(latest.configBlock, covered, this.peerTimeoutMs), updated: false };
+        }
+        try {
+          await channel.update(revocationUpdate(this.description.channel, latest.config, admin.mspId, crl, wanted.issuer));
+        } catch (err) {
+          // Another update of the same org's MSP went first: read the configuration again.
+          if (attempt < 3 && err instanceof ConfigUpdateRefused && /version/i.test(err.info)) continue;
+          throw err;
+        }
+        return { block: await channel.awaitOnPeers(latest.height, covered, this.peerTimeoutMs), updated: true };
+      }
+    } finally {
+      channel.close();
+    }
+  }
+
+  /** The certificate serials (lower-case hex) the org's CRLs in the current channel configuration list. */
+  async revokedOnChannel(admin: ChannelAdmin): Promise<Set<string>> {
+    const channel = new ChannelConfigClient(this.description, admin);
+    try {
+      return orgMsp((await channel.latest()).config, admin.mspId).revokedSerials;
+    } finally {
+      channel.close();
+    }
+  }
+}
+
+interface OrgMsp { path: string[]; group: common.ConfigGroup; value: common.ConfigValue; fabric: msp.FabricMSPConfig; revokedSerials: Set<string> }
+
+/** The org's MSP value in the Application group (found by MSP ID, not by the group's name). */
+function orgMsp(config: common.Config, mspId: string): OrgMsp {
+  const application = config.getChannelGroup()!.getGroupsMap().get('Application')!;
+  for (const [name, group] of application.getGroupsMap().entries()) {
+    const value = group.getValuesMap().get('MSP');
+    if (!value) continue;
+    const fabric = msp.FabricMSPConfig.deserializeBinary(msp.MSPConfig.deserializeBinary(value.getValue_asU8()).getConfig_asU8());
+    if (fabric.getName() !== mspId) continue;
+    const revokedSerials = new Set(fabric.getRevocationListList_asU8().flatMap((c) => [...readCrl(c).serials]));
+    return { path: ['Application', name], group, value, fabric, revokedSerials };
+  }
+  throw new Error(`the channel configuration has no application org with MSP ID ${mspId}`);
+}
+
+/**
+ * The minimal update, as configtxlator would compute it: the read set pins the versions of the groups on the path,
+ * the write set carries the org's MSP value at version + 1 with the new CRL in place of the same issuer's old one.
+ */
+function revocationUpdate(channelId: string, config: common.Config, mspId: string, crl: Uint8Array, issuer: string): common.ConfigUpdate {
+  const org = orgMsp(config, mspId);
+  const fabric = msp.FabricMSPConfig.deserializeBinary(org.fabric.serializeBinary());
+  fabric.setRevocationListList([...fabric.getRevocationListList_asU8().filter((c) => readCrl(c).issuer !== issuer), crl]);
+  const mspConfig = msp.MSPConfig.deserializeBinary(org.value.getValue_asU8());
+  mspConfig.setConfig(fabric.serializeBinary());
+  const value = new common.ConfigValue();
+  value.setVersion(org.value.getVersion() + 1);
+  value.setModPolicy(org.value.getModPolicy());
+  value.setValue(mspConfig.serializeBinary());
+
+  const channel = config.getChannelGroup()!;
+  const application = channel.getGroupsMap().get('Application')!;
+  const pinned = (versionOf: common.ConfigGroup, child?: [string, common.ConfigGroup], msp?: common.ConfigValue) => {
+    const g = new common.ConfigGroup();
+    g.setVersion(versionOf.getVersion());
+    if (child) g.getGroupsMap().set(child[0], child[1]);
+    if (msp) g.getValuesMap().set('MSP', msp);
+    return g;
+  };
+  const [, orgName] = org.path;
+  const readSet = pinned(channel, ['Application', pinned(application, [orgName, pinned(org.group)])]);
+  const writeSet = pinned(channel, ['Application', pinned(application, [orgName, pinned(org.group, undefined, value)])]);
+  const update = new common.ConfigUpdate();
+  update.setChannelId(channelId);
+  update.setReadSet(readSet);
+  update.setWriteSet(writeSet);
+  return update;
+}
+
+/** Issuer (hex of its DER name) and revoked serials of a CRL, PEM or DER. */
+export function readCrl(crl: Uint8Array | string): { issuer: string; serials: Set<string> } {
+  const text = Buffer.from(crl).toString('latin1');
+  const der = text.includes('-----BEGIN') ? forge.pem.decode(text).find((m) => m.type === 'X509 CRL')?.body : text;
+  if (!der) throw new Error('not an X.509 CRL');
+  const { asn1 } = forge;
+  const tbs = (asn1.fromDer(der).value as forge.asn1.Asn1[])[0].value as forge.asn1.Asn1[];
+  const at = tbs[0].type === asn1.Type.INTEGER ? 1 : 0; // version is optional
+  const issuer = forge.util.bytesToHex(asn1.toDer(tbs[at + 1]).getBytes());
+  // After thisUpdate come an optional nextUpdate (a time) and the optional revokedCertificates (a sequence).
+  const revoked = tbs.slice(at + 3).find((f) => f.tagClass === asn1.Class.UNIVERSAL && f.type === asn1.Type.SEQUENCE);
+  const entries = (revoked?.value ?? []) as forge.asn1.Asn1[];
+  return { issuer, serials: new Set(entries.map((e) => normaliseSerial(forge.util.bytesToHex((e.value as forge.asn1.Asn1[])[0].value as string)))) };
+}
+
+/** A certificate's serial in the form readCrl returns. */
+export const certificateSerial = (certificatePem: string) => normaliseSerial(new crypto.X509Certificate(certificatePem).serialNumber);
+
+const normaliseSerial = (hex: string) => hex.toLowerCase().replace(/^0+(?=.)/, '');
+const isSubset = (a: Set<string>, b: Set<string>) => [...a].every((x) => b.has(x));
