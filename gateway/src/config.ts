@@ -26,6 +26,8 @@ const envSchema = z.object({
   /** Whether this replica projects ledger events into the read model (one replica at a time holds the lease). */
   PROJECTOR: z.enum(['on', 'off']).default('on'),
   MQTT_URL: z.string().optional(),
+  /** How often one replica reconciles the read model and stored files with the ledger; 0 = only on request. */
+  LUOHU_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).optional(),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -59,6 +61,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     submitQueue: e.SUBMIT_QUEUE,
     projector: e.PROJECTOR === 'on',
     mqttUrl: e.MQTT_URL,
+    // Hourly by default; off in tests unless a test asks for it.
+    reconcileIntervalMs: e.LUOHU_RECONCILE_INTERVAL_MS ?? (e.NODE_ENV === 'test' ? 0 : 3_600_000),
   };
 }
 

@@ -2,6 +2,7 @@ import type mongoose from 'mongoose';
 import type { Config } from './config';
 import type { IdentityService } from './identity/identity-service';
 import type { Ledger } from './ledger/ledger';
+import type { LiveUpdates } from './live/live-updates';
 import type { AnchoredWrites } from './operations/anchored-writes';
 import type { Logger } from './platform/logger';
 import type { RouteTable } from './platform/routes';
@@ -11,6 +12,7 @@ import { complaintRoutes, complaintsEnrichers } from './complaints/routes';
 import { documentRoutes, documentsEnrichers } from './documents/routes';
 import { fundsEnrichers, fundsRoutes } from './funds/routes';
 import { monitoringEnrichers, monitoringRoutes } from './monitoring/routes';
+import { reconciliationRoutes } from './reconciliation/routes';
 
 /** What each API family gets: routes to add to, the anchored-write path, the read model, the ledger (for reads). */
 export interface DomainDeps {
@@ -23,6 +25,8 @@ export interface DomainDeps {
   identities: IdentityService;
   config: Config;
   logger: Logger;
+  /** Pushes gateway notices to signed-in clients by role (ledger events reach them on their own); absent in harnesses without sockets. */
+  live?: Pick<LiveUpdates, 'notifyRoles'>;
 }
 
 /** What a family may run besides its routes (schedulers, subscribers, adapters), started and stopped with the server. */
@@ -33,7 +37,7 @@ export interface DomainModule {
 
 /** The API families, one folder each. */
 export function domainRoutes(deps: DomainDeps): DomainModule[] {
-  return [approvalRoutes(deps), fundsRoutes(deps), monitoringRoutes(deps), complaintRoutes(deps), documentRoutes(deps)];
+  return [approvalRoutes(deps), fundsRoutes(deps), monitoringRoutes(deps), complaintRoutes(deps), documentRoutes(deps), reconciliationRoutes(deps)];
 }
 
 /** Query fields each record type keeps in the read model beyond the ledger record. */

@@ -52,9 +52,11 @@ export async function createServer(config: Config, logger: Logger) {
   });
   identityRoutes(routes, identities);
   operationRoutes(routes, writes);
-  const modules = domainRoutes({ routes, writes, readModel, ledger, identities, config, logger, connection });
-
   const app = express();
+  const server = http.createServer(app);
+  const live = new LiveUpdates(server, identities, ledger, reader, projector.checkpoint, logger);
+  const modules = domainRoutes({ routes, writes, readModel, ledger, identities, config, logger, connection, live });
+
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' } }));
@@ -68,9 +70,6 @@ export async function createServer(config: Config, logger: Logger) {
   app.use(API_PREFIX, routes.router);
   app.use((req, _res, next) => next(new NotFoundError(`no route ${req.method} ${req.path}`)));
   app.use(errorHandler(logger));
-
-  const server = http.createServer(app);
-  const live = new LiveUpdates(server, identities, ledger, reader, projector.checkpoint, logger);
 
   return {
     app,

@@ -104,6 +104,11 @@ export class FileStore {
     return this.digests.findById(sha256).lean<StoredFile>();
   }
 
+  /** Every stored file, streamed in storage order (for reconciliation: one pass, nothing sorted in memory). */
+  all(batchSize = 200): AsyncIterable<StoredFile> {
+    return this.digests.find({}).lean<StoredFile[]>().cursor({ batchSize });
+  }
+
   open(file: StoredFile): Readable {
     return this.bucket().openDownloadStream(new mongoose.mongo.ObjectId(file.fileId));
   }

@@ -36,7 +36,7 @@ export interface Change {
 export interface FieldDifference { field: string; readModel: unknown; ledger: unknown }
 
 /** Sorted keys, so that equal values compare equal whatever order the database returned them in. */
-function canonical(value: unknown): string {
+export function canonical(value: unknown): string {
   return JSON.stringify(value, (_k, v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v)) ?? 'undefined';
 }
 

@@ -5,7 +5,8 @@ import type { Ledger, SigningUser } from '../ledger/ledger';
 import type { Logger } from '../platform/logger';
 import type { DatabaseCheckpointer } from '../projection/checkpoint';
 import { LedgerEvent, toLedgerEvent } from '../projection/events';
-import { interestedRoles } from './rooms';
+import type { Role } from '../identity/models';
+import { interestedRoles, roleRoom } from './rooms';
 
 interface LiveSocketData { user?: AuthenticatedUser; cursor: number; replaying: boolean; buffer: LedgerEvent[]; projects: Set<string> }
 
@@ -45,6 +46,7 @@ export class LiveUpdates {
    */
   private onConnection(socket: Socket): void {
     const data = socket.data as LiveSocketData;
+    void socket.join(roleRoom(data.user!.role));
     socket.on('subscribe', (msg: { projectId?: unknown }, ack?: (r: unknown) => void) => {
       if (typeof msg?.projectId === 'string' && msg.projectId.length <= 128) data.projects.add(msg.projectId);
       ack?.({ projects: [...data.projects] });
@@ -109,6 +111,11 @@ export class LiveUpdates {
       for (const e of data.buffer.splice(0)) this.deliver(socket, e);
       data.cursor = Math.max(data.cursor, until);
     }
+  }
+
+  /** Pushes a gateway notice (not a ledger event: e.g. a reconciliation finding) to the signed-in clients of these roles. */
+  notifyRoles(roles: readonly Role[], event: string, payload: unknown): void {
+    this.io.to(roles.map(roleRoom)).emit(event, payload);
   }
 
   start(): void {

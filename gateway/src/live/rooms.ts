@@ -16,3 +16,6 @@ const FAMILIES: Record<string, Role[]> = {
 export function interestedRoles(type: string): Role[] {
   return [...(FAMILIES[type.split('.')[0]] ?? []), 'auditor'];
 }
+
+/** Every signed-in client is in its role's room, for gateway notices that are not ledger events (reconciliation findings). */
+export const roleRoom = (role: Role) => `role:${role}`;

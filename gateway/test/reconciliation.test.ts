@@ -1,0 +1,148 @@
+import crypto from 'node:crypto';
+import { expect } from 'chai';
+import mongoose from 'mongoose';
+import { io, Socket } from 'socket.io-client';
+import { api, bearer, eventually, gatewayUnderTest, newUser, randomHash, TestGateway, TestUser, uniqueId } from './support/gateway';
+
+const CREDIT_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+const creditCode = () => Array.from(crypto.randomBytes(18), (b) => CREDIT_ALPHABET[b % CREDIT_ALPHABET.length]).join('');
+
+interface FindingBody { id: string; kind: string; ref: string; status: string; details: Record<string, any>; firstSeenRun: string; lastSeenRun: string; resolvedRun: string | null }
+
+describe('reconciliation: read model and stored files against the ledger', function () {
+  this.timeout(120_000);
+  let g: TestGateway;
+  let admin: TestUser; let auditor: TestUser; let clerk: TestUser;
+  const contractorId = uniqueId('CT');
+  const name = '深圳罗湖对账测试工程有限公司';
+  const bytes = Buffer.concat([Buffer.from('%PDF-1.7\n'), crypto.randomBytes(4096), Buffer.from('\n%%EOF\n')]);
+  const fileSha = crypto.createHash('sha256').update(bytes).digest('hex');
+  let fileId: string;
+  const unanchored = randomHash();
+  const sockets: Socket[] = [];
+
+  const db = () => g.connection.db!;
+  const chunk = () => db().collection('uploads.chunks').findOne({ files_id: new mongoose.mongo.ObjectId(fileId), n: 0 });
+
+  /** Starts a run as `user` and waits for it to end. */
+  async function reconcile(user: TestUser) {
+    const started = await api(g).post('/v1/reconciliation/runs').set(bearer(user)).send({});
+    expect(started.status, JSON.stringify(started.body)).to.equal(202);
+    expect(started.headers.location).to.equal(`/v1/reconciliation/runs/${started.body.id}`);
+    const run = await eventually('the run to end', () => api(g).get(started.headers.location).set(bearer(user)), (r) => r.body.status !== 'running', 100_000);
+    expect(run.body.status, JSON.stringify(run.body)).to.equal('completed');
+    return run.body as { id: string; progress: { recordsChecked: number; filesChecked: number; differences: number; newFindings: number; resolvedFindings: number } };
+  }
+
+  async function findings(user: TestUser, status: 'open' | 'resolved'): Promise<FindingBody[]> {
+    const all: FindingBody[] = [];
+    for (let after: string | null | undefined; after !== null;) {
+      const res = await api(g).get('/v1/reconciliation/findings').query({ status, limit: 100, ...(after ? { after } : {}) }).set(bearer(user));
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      all.push(...res.body.items);
+      after = res.body.next;
+    }
+    return all;
+  }
+
+  function connect(user: TestUser): Promise<{ socket: Socket; received: FindingBody[] }> {
+    const socket = io(g.url, { path: '/live', auth: { token: user.token }, transports: ['websocket'], reconnection: false });
+    sockets.push(socket);
+    const received: FindingBody[] = [];
+    socket.on('reconciliation-finding', (f: FindingBody) => received.push(f));
+    return new Promise((resolve, reject) => {
+      socket.once('ready', () => resolve({ socket, received }));
+      socket.once('connect_error', reject);
+    });
+  }
+
+  before(async function () {
+    g = await gatewayUnderTest();
+    [admin, auditor, clerk] = await Promise.all([newUser(g, 'admin'), newUser(g, 'auditor'), newUser(g, 'clerk')]);
+    const reg = await api(g).post('/v1/contractors').set(bearer(admin)).send({ id: contractorId, name, creditCode: creditCode() });
+    expect(reg.status, JSON.stringify(reg.body)).to.equal(201);
+    await eventually('contractor in the read model', () => db().collection('contractors').findOne({ _id: contractorId as never }), (d) => d !== null, 45_000);
+    const up = await api(g).post('/v1/uploads').set(bearer(clerk)).attach('file', bytes, { filename: '对账.pdf', contentType: 'application/pdf' });
+    expect(up.status, JSON.stringify(up.body)).to.be.oneOf([200, 201]);
+    fileId = up.body.fileId;
+  });
+
+  after(() => { for (const s of sockets) s.disconnect(); });
+
+  it('when nothing was touched, then a run checks every record and file and finds nothing about them', async function () {
+    const run = await reconcile(auditor);
+    expect(run.progress.recordsChecked).to.be.greaterThan(0);
+    expect(run.progress.filesChecked).to.be.greaterThan(0);
+    const open = await findings(auditor, 'open');
+    expect(open.filter((f) => f.ref === `contractor/${contractorId}` || f.ref === `file/${fileSha}`)).to.deep.equal([]);
+  });
+
+  it('when a record, a file chunk and a document are edited in the database behind the gateway, then a run flags each difference and auditors get them live', async function () {
+    const auditorLive = await connect(auditor);
+    const clerkLive = await connect(clerk);
+    await db().collection('contractors').updateOne({ _id: contractorId as never }, { $set: { name: '篡改后的公司名' } });
+    const original = (await chunk())!.data.buffer as Uint8Array;
+    const tampered = Buffer.from(original);
+    tampered[100] ^= 0xff;
+    await db().collection('uploads.chunks').updateOne({ files_id: new mongoose.mongo.ObjectId(fileId), n: 0 }, { $set: { data: new mongoose.mongo.Binary(tampered) } });
+    await db().collection('documents').insertOne({ _id: unanchored as never, docType: 'document', sha256: unanchored, projectId: 'P-none', status: 'active', _position: 0, _transactionId: 'none' });
+
+    const run = await reconcile(admin);
+    expect(run.progress.newFindings).to.be.at.least(3);
+    const open = await findings(auditor, 'open');
+    const field = open.find((f) => f.ref === `contractor/${contractorId}`);
+    expect(field, 'changed-field finding').to.include({ kind: 'changed-field', status: 'open', firstSeenRun: run.id });
+    expect(field!.details.fields).to.deep.equal([{ path: 'name', readModel: '篡改后的公司名', ledger: name }]);
+    const file = open.find((f) => f.ref === `file/${fileSha}`);
+    expect(file, 'changed-file finding').to.include({ kind: 'changed-file', status: 'open' });
+    expect(file!.details).to.include({ storedSha256: fileSha, actualSha256: crypto.createHash('sha256').update(Buffer.concat([tampered, bytes.subarray(tampered.length)])).digest('hex'), anchored: false });
+    const missing = open.find((f) => f.ref === `document/${unanchored}`);
+    expect(missing, 'missing-anchor finding').to.include({ kind: 'missing-anchor', status: 'open' });
+
+    await eventually('the findings pushed to the auditor', async () => auditorLive.received.map((f) => f.ref), (refs) => [`contractor/${contractorId}`, `file/${fileSha}`, `document/${unanchored}`].every((r) => refs.includes(r)), 5_000);
+    expect(auditorLive.received.find((f) => f.ref === `contractor/${contractorId}`)!.details.fields[0].path).to.equal('name');
+    expect(clerkLive.received, 'a clerk is not sent findings').to.deep.equal([]);
+
+    // Seen again by the next run: still the same open finding, not a new one, and not pushed twice.
+    const again = await reconcile(auditor);
+    const still = (await findings(auditor, 'open')).find((f) => f.ref === `contractor/${contractorId}`);
+    expect(still).to.include({ id: field!.id, firstSeenRun: run.id, lastSeenRun: again.id });
+    expect(auditorLive.received.filter((f) => f.ref === `contractor/${contractorId}`)).to.have.length(1);
+
+    // Repaired: the next run resolves all three.
+    await db().collection('contractors').updateOne({ _id: contractorId as never }, { $set: { name } });
+    await db().collection('uploads.chunks').updateOne({ files_id: new mongoose.mongo.ObjectId(fileId), n: 0 }, { $set: { data: new mongoose.mongo.Binary(original) } });
+    await db().collection('documents').deleteOne({ _id: unanchored as never });
+    const repaired = await reconcile(auditor);
+    expect(repaired.progress.resolvedFindings).to.be.at.least(3);
+    const resolved = await findings(auditor, 'resolved');
+    for (const ref of [`contractor/${contractorId}`, `file/${fileSha}`, `document/${unanchored}`]) {
+      expect(resolved.find((f) => f.ref === ref), ref).to.include({ status: 'resolved', resolvedRun: repaired.id });
+    }
+    expect((await findings(auditor, 'open')).filter((f) => f.ref.endsWith(contractorId) || f.ref.endsWith(fileSha) || f.ref.endsWith(unanchored))).to.deep.equal([]);
+  });
+
+  it('when a run is in progress, then a second request is refused with 409 naming it', async function () {
+    const first = await api(g).post('/v1/reconciliation/runs').set(bearer(auditor)).send({});
+    expect(first.status).to.equal(202);
+    const second = await api(g).post('/v1/reconciliation/runs').set(bearer(admin)).send({});
+    expect(second.status, JSON.stringify(second.body)).to.equal(409);
+    expect(second.body.error.details).to.deep.equal({ runId: first.body.id });
+    await eventually('the run to end', () => api(g).get(`/v1/reconciliation/runs/${first.body.id}`).set(bearer(auditor)), (r) => r.body.status !== 'running', 100_000);
+  });
+
+  it('when a clerk or an anonymous caller asks, or the input is malformed, then it is refused and no run starts', async function () {
+    const runsBefore = await db().collection('reconciliation_runs').countDocuments();
+    expect((await api(g).post('/v1/reconciliation/runs').set(bearer(clerk)).send({})).status).to.equal(403);
+    expect((await api(g).post('/v1/reconciliation/runs').send({})).status).to.equal(401);
+    const extra = await api(g).post('/v1/reconciliation/runs').set(bearer(auditor)).send({ scope: 'everything' });
+    expect(extra.status).to.equal(400);
+    expect(extra.body.error.code).to.equal('invalid_request');
+    expect((await api(g).get('/v1/reconciliation/findings').set(bearer(clerk))).status).to.equal(403);
+    expect((await api(g).get('/v1/reconciliation/findings').query({ status: 'closed' }).set(bearer(auditor))).status).to.equal(400);
+    expect((await api(g).get('/v1/reconciliation/findings').query({ limit: 0 }).set(bearer(auditor))).status).to.equal(400);
+    expect((await api(g).get('/v1/reconciliation/runs/not%20a%20run').set(bearer(auditor))).status).to.equal(400);
+    expect((await api(g).get(`/v1/reconciliation/runs/${crypto.randomUUID()}`).set(bearer(auditor))).status).to.equal(404);
+    expect(await db().collection('reconciliation_runs').countDocuments()).to.equal(runsBefore);
+  });
+});
