@@ -1,0 +1,8 @@
+/**
+ * PDF signing and verification for sealed documents: PAdES baseline B-B signatures in incremental updates, a
+ * visible red seal, and a verifier for every signature in every revision. The signing key never enters this
+ * library: `PdfSigner.sign` is the key vault's.
+ */
+export type { PdfSigner, SealAppearance, SignOptions, PdfSignatureCheck, PdfVerification, SignatureAlgorithm } from './types';
+export { signPdf } from './sign';
+export { verifyPdfSignatures } from './verify';
