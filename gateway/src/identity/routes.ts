@@ -42,7 +42,8 @@ export function identityRoutes(routes: RouteTable, identities: IdentityService):
 
   routes.add({
     method: 'post', path: '/users/:username/revocation', tag: 'identity', status: 200, access: ['admin'],
-    summary: "Revoke a user: the CA revokes the certificate (and issues a CRL), sessions end, the gateway stops signing for them",
+    summary: "Revoke a user: the CA revokes the certificate, sessions end, and the CA's CRL is published in the channel configuration so every peer "
+      + 'refuses the certificate (answers once the peers have it; 502 revocation_not_published if that failed: revoke again to republish)',
     params: z.strictObject({ username }), body: z.strictObject({ reason: z.string().min(3).max(500) }), response: userView,
   }, async ({ params, body, user }) => identities.revoke(user!, params.username, body.reason));
 }
