@@ -26,6 +26,8 @@ const envSchema = z.object({
   /** Whether this replica projects ledger events into the read model (one replica at a time holds the lease). */
   PROJECTOR: z.enum(['on', 'off']).default('on'),
   MQTT_URL: z.string().optional(),
+  /** Where citizens and auditors reach this system: the base of the verification links printed on sealed documents. */
+  PUBLIC_URL: z.string().url().regex(/^https?:\/\//, 'an http(s) URL').optional(),
   /** How often one replica reconciles the read model and stored files with the ledger; 0 = only on request. */
   LUOHU_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).optional(),
 });
@@ -61,9 +63,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     submitQueue: e.SUBMIT_QUEUE,
     projector: e.PROJECTOR === 'on',
     mqttUrl: e.MQTT_URL,
+    publicUrl: publicUrl(e.PUBLIC_URL, e.NODE_ENV, e.HOST, e.PORT),
     // Hourly by default; off in tests unless a test asks for it.
     reconcileIntervalMs: e.LUOHU_RECONCILE_INTERVAL_MS ?? (e.NODE_ENV === 'test' ? 0 : 3_600_000),
   };
+}
+
+function publicUrl(value: string | undefined, env: string, host: string, port: number): string {
+  if (value) return value.replace(/\/+$/, '');
+  // Printed on documents that outlive the process: production must say where it is reachable.
+  if (env === 'production') throw new ConfigError('PUBLIC_URL is required in production (the base of the verification links on sealed documents)');
+  return `http://${host}:${port}`;
 }
 
 function keyEncryptionKey(value: string | undefined, env: string, networkDir: string): Buffer {

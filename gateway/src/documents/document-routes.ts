@@ -9,8 +9,8 @@ import type { RecordAudit } from './record-audit';
 import { publicKeyOf, sealKeyModel, verifyDetached } from './seal-keys';
 import { recordFrom, sourceQuery } from '../shared/record-source';
 
-/** 验收报告 acceptance_report, 变更记录 change_record, 批复 approval, 合同 contract, 检查记录 inspection_record, 图纸 drawing. */
-export const DOCUMENT_TYPES = ['acceptance_report', 'change_record', 'approval', 'contract', 'inspection_record', 'drawing', 'other'] as const;
+/** 验收报告 acceptance_report, 变更记录 change_record, 批复 approval, 审批决定书 approval_decision, 拨付凭证 payout_voucher, 合同 contract, 检查记录 inspection_record, 图纸 drawing. */
+export const DOCUMENT_TYPES = ['acceptance_report', 'change_record', 'approval', 'approval_decision', 'payout_voucher', 'contract', 'inspection_record', 'drawing', 'other'] as const;
 const SIGNATURE_ALGORITHMS = ['SM2-SM3', 'ECDSA-SHA256', 'RSA-SHA256'] as const;
 const documentPath = z.strictObject({ sha256 });
 

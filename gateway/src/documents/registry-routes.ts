@@ -63,13 +63,15 @@ export function registryRoutes({ routes, writes, readModel, ledger, identities, 
   anchoredRoute(routes, writes, {
     method: 'post', path: '/seal-certificates', tag: 'registry', access: ['admin'], response: writeResponse,
     summary: "Bind a seal (PDF-signing) certificate or public key to a user's Fabric identity, by an admin of the user's bureau. " +
-      'The fingerprint is SHA-256 of the certificate DER (or of the key\'s SubjectPublicKeyInfo DER)',
+      'The fingerprint is SHA-256 of the certificate DER (or of the key\'s SubjectPublicKeyInfo DER). With neither, the seal is the ' +
+      "certificate the bureau's CA issued the holder, whose key the gateway keeps sealed (what POST /sealed-documents/{id}/signatures signs with)",
     body: z.strictObject({
       holder: username, label: z.string().trim().min(1).max(200), validUntil: day.optional(),
       certificate: pem('CERTIFICATE').optional(), publicKey: pem('PUBLIC KEY').optional(),
-    }).refine((b) => (b.certificate === undefined) !== (b.publicKey === undefined), { message: 'give exactly one of certificate or publicKey' }),
+    }).refine((b) => b.certificate === undefined || b.publicKey === undefined, { message: 'give at most one of certificate or publicKey' }),
   }, async ({ body, user }) => {
-    const material = sealMaterial(body);
+    const enrolled = body.certificate === undefined && body.publicKey === undefined;
+    const material = sealMaterial(enrolled ? { certificate: (await identities.signer(body.holder)).certificate } : body);
     const validUntil = body.validUntil ?? material.notAfter;
     if (!validUntil) throw new ValidationError('validUntil is required for a bare public key');
     if (material.notAfter && validUntil > material.notAfter) throw new ValidationError(`validUntil ${validUntil} is after the certificate expires (${material.notAfter})`);

@@ -8,6 +8,11 @@ import { FileStore } from './file-store';
 import { RecordAudit } from './record-audit';
 import { contractorEnricher, registryRoutes } from './registry-routes';
 import { uploadRoutes } from './upload-routes';
+import { DocumentFacts } from './document-facts';
+import { sealedDocumentRoutes } from './sealed-document-routes';
+import { Sealing } from './sealing';
+import { Verification } from './verification';
+import { verificationRoutes } from './verification-routes';
 
 /** Largest file accepted (PDF scans of acceptance reports, site photos). */
 export const UPLOAD_MAX_BYTES = 20 * 1024 * 1024;
@@ -23,6 +28,9 @@ export function documentRoutes(deps: DomainDeps): DomainModule {
   uploadRoutes(deps.routes, files);
   registryRoutes(deps);
   documentArchiveRoutes(deps, files, audit);
+  const sealing = new Sealing(connection, deps.ledger, deps.identities, files, new DocumentFacts(deps.ledger, audit), deps.config.connection, deps.config.publicUrl);
+  sealedDocumentRoutes(deps, sealing);
+  verificationRoutes(deps.routes, new Verification(deps.ledger, deps.identities, audit, files), sealing, UPLOAD_MAX_BYTES);
   auditRoutes(deps, audit);
   batchAnchorRoutes(deps);
   return {};

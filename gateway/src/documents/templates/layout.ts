@@ -89,10 +89,10 @@ export interface DocumentHeader {
 
 /** Where the signatures' visible appearances go: the clerk's seal, the reviewer's and the director's counter-signatures. */
 export type SignatureSlot = 'seal' | 'review' | 'approval';
-export const SIGNATURE_SLOTS: Record<SignatureSlot, { rect: [number, number, number, number]; caption: string }> = {
-  seal: { rect: [400, 90, 540, 230], caption: '经办盖章' },
-  review: { rect: [230, 130, 380, 175], caption: '审核' },
-  approval: { rect: [230, 80, 380, 125], caption: '签发' },
+export const SIGNATURE_SLOTS: Record<SignatureSlot, { rect: [x: number, y: number, width: number, height: number]; caption: string }> = {
+  review: { rect: [190, 90, 100, 100], caption: '审核' },
+  approval: { rect: [300, 90, 100, 100], caption: '签发' },
+  seal: { rect: [410, 80, 130, 130], caption: '经办盖章' },
 };
 
 export type Row = [label: string, value: string];
@@ -223,15 +223,15 @@ export class DocumentPage {
   private async footer(header: DocumentHeader): Promise<void> {
     const png = await QRCode.toBuffer(header.verificationUrl, { type: 'png', errorCorrectionLevel: 'M', margin: 1, width: 240 });
     const qr = await this.pdf.embedPng(png);
-    this.page.drawImage(qr, { x: MARGIN, y: 90, width: 110, height: 110 });
+    this.page.drawImage(qr, { x: MARGIN, y: 85, width: 110, height: 110 });
     const small = (text: string, y: number) => this.f.draw(this.page, text, { x: MARGIN, y, size: 7, color: GREY });
     small(`扫码或访问以下地址核验 Verify: ${header.verificationUrl}`, 70);
     small(`区块链存证 Ledger: 区块 Block ${header.ledger.blockNumber ?? '—'} · ${header.ledger.timestamp}`, 58);
     small(`交易 Transaction ${header.ledger.transactionId}`, 48);
     for (const slot of Object.values(SIGNATURE_SLOTS)) {
-      const [x1, y1, x2, y2] = slot.rect;
-      this.page.drawRectangle({ x: x1, y: y1, width: x2 - x1, height: y2 - y1, borderColor: GREY, borderWidth: 0.4, borderDashArray: [2, 2] });
-      this.f.draw(this.page, slot.caption, { x: x1 + 3, y: y2 - 10, size: 7.5, color: GREY });
+      const [x, y, width, height] = slot.rect;
+      this.page.drawRectangle({ x, y, width, height, borderColor: GREY, borderWidth: 0.4, borderDashArray: [2, 2] });
+      this.f.draw(this.page, slot.caption, { x: x + 3, y: y + height - 10, size: 7.5, color: GREY });
     }
   }
 

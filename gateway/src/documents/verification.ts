@@ -1,0 +1,136 @@
+import crypto from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { EVENTS_READER, type IdentityService } from '../identity/identity-service';
+import { LedgerError } from '../ledger/errors';
+import type { Ledger } from '../ledger/ledger';
+import { NotFoundError } from '../platform/errors';
+import { personOf } from './document-facts';
+import type { FileStore } from './file-store';
+import { verifyPdfSignatures } from './pades';
+import type { RecordAudit } from './record-audit';
+
+interface ArchivedDocument {
+  sha256: string; documentType: string; projectId: string; title: string; version: number; supersedes: string | null; supersededBy: string | null;
+  signer: { mspId: string; id: string; role: string | null }; sealFingerprint: string; signatureAlgorithm: string; signers?: string[]; record?: string;
+  status: 'active' | 'superseded' | 'revoked'; anchoredAt: string; anchorTxId: string; revokedAt?: string; revokedReason?: string;
+}
+interface SealCertificate { fingerprint: string; holderMsp: string; label: string; validUntil: string; status: 'active' | 'revoked'; revokedAt?: string }
+
+/** What a file's SHA-256 and, for a PDF, its embedded signatures say, checked against the ledger. */
+export interface VerificationReport {
+  sha256: string;
+  anchored: boolean;
+  /** Present when anchored: by whom, when, where on the ledger, and whether a newer version or a revocation followed. */
+  ledger: null | {
+    documentType: string; title: string; projectId: string; record: string | null; version: number;
+    status: ArchivedDocument['status']; supersedes: string | null; supersededBy: string | null; revokedAt: string | null; revokedReason: string | null;
+    signer: { mspId: string; name: string; role: string | null; sealFingerprint: string };
+    anchoredAt: string; transactionId: string; blockNumber: string | null;
+  };
+  /** Null when the bytes were not given (a hash only, of a file this gateway does not hold) or are not a PDF. */
+  pdf: null | {
+    signatures: {
+      field: string; signer: string; certificateFingerprint: string; signingTime: string | null; reason: string | null; valid: boolean;
+      checks: { byteRange: boolean; digest: boolean; signature: boolean; signingCertificate: boolean }; coversBytes: number;
+      seal: { registered: false } | { registered: true; status: SealCertificate['status']; holderMsp: string; label: string; validUntil: string };
+    }[];
+    allValid: boolean;
+    unmodifiedSinceLastSignature: boolean;
+    problems: string[];
+  };
+  /** One line a person can act on. */
+  verdict: 'valid' | 'superseded' | 'revoked' | 'not_anchored' | 'invalid_signature' | 'modified_after_signing';
+}
+
+async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+const isPdf = (bytes: Buffer) => bytes.subarray(0, 1024).includes('%PDF-');
+
+/**
+ * Verify-by-upload: anyone (citizens, auditors, other agencies) learns whether a file is the anchored one, and whether
+ * each signature in it holds. The ledger is read as the gateway's read-only events identity, so no login is needed.
+ */
+export class Verification {
+  constructor(private readonly ledger: Ledger, private readonly identities: IdentityService, private readonly audit: RecordAudit, private readonly files: FileStore) {}
+
+  async ofBytes(bytes: Buffer): Promise<VerificationReport> {
+    return this.report(crypto.createHash('sha256').update(bytes).digest('hex'), bytes);
+  }
+
+  /** By hash: the ledger's answer, plus the signatures when this gateway holds the file. */
+  async ofHash(sha256: string): Promise<VerificationReport> {
+    const file = await this.files.find(sha256);
+    return this.report(sha256, file ? await readAll(this.files.open(file)) : null);
+  }
+
+  private async report(sha256: string, bytes: Buffer | null): Promise<VerificationReport> {
+    const reader = await this.identities.signer(EVENTS_READER);
+    const ledger = await this.anchoring(sha256);
+    let pdf: VerificationReport['pdf'] = null;
+    if (bytes && isPdf(bytes)) {
+      let check: ReturnType<typeof verifyPdfSignatures> | null = null;
+      try {
+        check = verifyPdfSignatures(bytes);
+      } catch (err) {
+        pdf = { signatures: [], allValid: false, unmodifiedSinceLastSignature: false, problems: [`the PDF cannot be read: ${(err as Error).message}`] };
+      }
+      if (check) {
+        const seals = new Map<string, SealCertificate | null>();
+        for (const fp of new Set(check.signatures.map((s) => s.certificateFingerprint))) seals.set(fp, await this.seal(reader, fp));
+        pdf = {
+          signatures: check.signatures.map((s) => {
+            const seal = seals.get(s.certificateFingerprint);
+            const checks = { byteRange: s.byteRangeValid, digest: s.digestValid, signature: s.signatureValid, signingCertificate: s.signingCertificateV2Valid };
+            return {
+              field: s.field, signer: s.signerSubject, certificateFingerprint: s.certificateFingerprint, signingTime: s.signingTime, reason: s.reason,
+              valid: Object.values(checks).every(Boolean), checks, coversBytes: s.coversDocumentUpTo,
+              seal: seal ? { registered: true as const, status: seal.status, holderMsp: seal.holderMsp, label: seal.label, validUntil: seal.validUntil } : { registered: false as const },
+            };
+          }),
+          allValid: check.allValid, unmodifiedSinceLastSignature: check.unmodifiedSinceLastSignature, problems: check.problems,
+        };
+      }
+    }
+    return { sha256, anchored: ledger !== null, ledger, pdf, verdict: verdictOf(ledger, pdf) };
+  }
+
+  private async anchoring(sha256: string): Promise<VerificationReport['ledger']> {
+    let changes;
+    try {
+      ({ changes } = await this.audit.history(EVENTS_READER, 'document', [sha256]));
+    } catch (err) {
+      if (err instanceof NotFoundError) return null;
+      throw err;
+    }
+    const current = changes[0].value as unknown as ArchivedDocument | null;
+    if (!current) return null;
+    const anchoring = changes.find((c) => c.transactionId === current.anchorTxId);
+    return {
+      documentType: current.documentType, title: current.title, projectId: current.projectId, record: current.record ?? null, version: current.version,
+      status: current.status, supersedes: current.supersedes, supersededBy: current.supersededBy, revokedAt: current.revokedAt ?? null, revokedReason: current.revokedReason ?? null,
+      signer: { mspId: current.signer.mspId, name: personOf(current.signer), role: current.signer.role, sealFingerprint: current.sealFingerprint },
+      anchoredAt: current.anchoredAt, transactionId: current.anchorTxId, blockNumber: anchoring?.blockNumber ?? null,
+    };
+  }
+
+  private async seal(reader: Awaited<ReturnType<IdentityService['signer']>>, fingerprint: string): Promise<SealCertificate | null> {
+    try {
+      return JSON.parse(await this.ledger.evaluate(reader, 'registry', 'readSealCertificate', [fingerprint])) as SealCertificate;
+    } catch (err) {
+      if (err instanceof LedgerError && err.status === 404) return null;
+      throw err;
+    }
+  }
+}
+
+function verdictOf(ledger: VerificationReport['ledger'], pdf: VerificationReport['pdf']): VerificationReport['verdict'] {
+  if (pdf && pdf.signatures.some((s) => !s.valid)) return 'invalid_signature';
+  if (pdf && pdf.signatures.length > 0 && !pdf.unmodifiedSinceLastSignature) return 'modified_after_signing';
+  if (!ledger) return 'not_anchored';
+  if (ledger.status !== 'active') return ledger.status;
+  return 'valid';
+}

@@ -1,0 +1,210 @@
+import { execFile } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { expect } from 'chai';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { signPdf, verifyPdfSignatures } from '../src/documents/pades';
+import { approvedProject, fundsCast, peersInStep, type FundsCast } from './funds-fixtures';
+import { api, bearer, gatewayUnderTest, newUser, TestGateway, TestUser } from './support/gateway';
+import { ledgerSetup, type LedgerSetup } from './support/ledger-setup';
+
+const run = promisify(execFile);
+const sha = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sealed-documents-'));
+
+/** pdfsig (poppler) on the bytes: each signature's validation line, and whether the last covers the whole file. */
+async function pdfsig(bytes: Buffer): Promise<{ signatures: string[]; totalDocumentSigned: boolean[]; output: string }> {
+  const file = path.join(dir, `${sha(bytes)}.pdf`);
+  fs.writeFileSync(file, bytes);
+  // -nocert: the bureaus' CA roots are not in this machine's trust store; the signatures themselves are checked.
+  const { stdout } = await run('pdfsig', ['-nocert', file]).catch((err: { stdout?: string }) => ({ stdout: err.stdout ?? '' }));
+  return {
+    signatures: [...stdout.matchAll(/Signature Validation: (.*)/g)].map((m) => m[1].trim()),
+    totalDocumentSigned: [...stdout.matchAll(/- (Total document signed|Not total document signed)/g)].map((m) => m[1] === 'Total document signed'),
+    output: stdout,
+  };
+}
+
+async function pdftotext(bytes: Buffer): Promise<string> {
+  const file = path.join(dir, `${sha(bytes)}-text.pdf`);
+  fs.writeFileSync(file, bytes);
+  return (await run('pdftotext', ['-layout', file, '-'])).stdout;
+}
+
+describe('sealed documents (电子签章) and verify-by-upload', function () {
+  this.timeout(180_000);
+  let g: TestGateway;
+  let setup: LedgerSetup;
+  let cast: FundsCast;
+  let admin: TestUser; let financeClerk: TestUser; let unsealedClerk: TestUser;
+  let projectId: string;
+  let decision: { transactionId: string; blockNumber: string };
+  let id: string;
+  const revisions: Buffer[] = [];
+  const receipts: { transactionId: string; blockNumber: string }[] = [];
+
+  const download = async (user: TestUser, sha256: string) => {
+    const res = await api(g).get(`/v1/uploads/${sha256}`).set(bearer(user)).buffer(true).parse((r, cb) => { const c: Buffer[] = []; r.on('data', (d: Buffer) => c.push(d)); r.on('end', () => cb(null, Buffer.concat(c))); });
+    expect(res.status).to.equal(200);
+    return res.body as Buffer;
+  };
+  const sign = (user: TestUser, docId = id) => api(g).post(`/v1/sealed-documents/${docId}/signatures`).set(bearer(user)).send({});
+  const state = async (docId = id) => (await api(g).get(`/v1/sealed-documents/${docId}`).set(bearer(cast.clerk))).body;
+  const verifyUpload = (bytes: Buffer) => api(g).post('/v1/verifications').attach('file', bytes, { filename: '审批决定书.pdf', contentType: 'application/pdf' });
+
+  before(async function () {
+    g = await gatewayUnderTest();
+    setup = await ledgerSetup();
+    cast = await fundsCast(g);
+    [admin, financeClerk, unsealedClerk] = await Promise.all([newUser(g, 'admin'), newUser(g, 'clerk', { org: 'finance' }), newUser(g, 'clerk', { dept: 'housing' })]);
+    ({ projectId } = await approvedProject(g, cast, setup));
+    const history = await api(g).get(`/v1/records/project/${projectId}/history`).set(bearer(cast.clerk));
+    decision = history.body.changes[0];
+    // Each signer's seal is the certificate their bureau's CA issued them, registered by their bureau's admin.
+    for (const user of [cast.clerk, cast.reviewer, cast.director]) {
+      const res = await api(g).post('/v1/seal-certificates').set(bearer(admin)).send({ holder: user.username, label: `罗湖区住建局 ${user.role} 签章` });
+      expect(res.status, JSON.stringify(res.body)).to.equal(201);
+    }
+    await peersInStep(g);
+  });
+
+  after(async () => {
+    await setup?.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('when a clerk generates the approval decision of an approved project, then the draft shows the ledger\'s project, parties, amount, transaction and block', async function () {
+    const res = await api(g).post('/v1/sealed-documents').set(bearer(cast.clerk)).send({ type: 'approval_decision', projectId });
+    expect(res.status, JSON.stringify(res.body)).to.equal(201);
+    expect(res.body).to.include({ type: 'approval_decision', record: `project/${projectId}`, projectId, status: 'draft', decisionTransactionId: decision.transactionId, signatures: 0 });
+    id = res.body.id;
+    expect(res.body.verificationUrl).to.match(new RegExp(`/v1/v/${id}$`));
+    const draft = await download(cast.clerk, res.body.draft.sha256);
+    const text = (await pdftotext(draft)).replace(/\s+/g, ' ');
+    for (const expected of ['审批决定书', '翠竹街道老旧小区改造', projectId, '1,000,000.00 元', '准予许可', decision.transactionId, `Block ${decision.blockNumber}`, res.body.verificationUrl]) {
+      expect(text, expected).to.include(expected);
+    }
+    const again = await api(g).post('/v1/sealed-documents').set(bearer(cast.clerk)).send({ type: 'approval_decision', projectId });
+    expect(again.status).to.equal(200);
+    expect(again.body.draft.sha256).to.equal(res.body.draft.sha256);
+    revisions.push(draft);
+  });
+
+  it('when the clerk seals, then a reviewer and a director counter-sign, then each revision is anchored superseding the last and pdfsig finds every signature valid', async function () {
+    for (const [user, status] of [[cast.clerk, 'sealed'], [cast.reviewer, 'reviewed'], [cast.director, 'final']] as const) {
+      const res = await sign(user);
+      expect(res.status, JSON.stringify(res.body)).to.equal(201);
+      expect(res.body.receipt).to.include({ validationCode: 'VALID' });
+      expect(res.body.result).to.include({ signatureAlgorithm: 'PAdES', status: 'active', version: receipts.length + 1, record: `project/${projectId}` });
+      receipts.push(res.body.receipt);
+      const now = await state();
+      expect(now.status).to.equal(status);
+      expect(now.current.sha256).to.equal(res.body.result.sha256);
+      revisions.push(await download(user, now.current.sha256));
+    }
+    const final = revisions[3];
+    const poppler = await pdfsig(final);
+    expect(poppler.signatures, poppler.output).to.deep.equal(['Signature is Valid.', 'Signature is Valid.', 'Signature is Valid.']);
+    expect(poppler.totalDocumentSigned, poppler.output).to.deep.equal([false, false, true]);
+    const ours = verifyPdfSignatures(final);
+    expect(ours.allValid, ours.problems.join('; ')).to.equal(true);
+    expect(ours.unmodifiedSinceLastSignature).to.equal(true);
+    expect(ours.signatures.map((s) => s.signerSubject).join(' | ')).to.include(cast.clerk.username).and.include(cast.reviewer.username).and.include(cast.director.username);
+  });
+
+  it('when anyone uploads the final PDF, then it is anchored by the director in the transaction and block of the receipt, every signature valid and a registered seal', async function () {
+    const res = await verifyUpload(revisions[3]);
+    expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    expect(res.body).to.include({ sha256: sha(revisions[3]), anchored: true, verdict: 'valid' });
+    expect(res.body.ledger).to.include({ status: 'active', version: 3, transactionId: receipts[2].transactionId, blockNumber: receipts[2].blockNumber, record: `project/${projectId}` });
+    expect(res.body.ledger.signer).to.include({ mspId: 'HousingMSP', name: cast.director.username, role: 'director' });
+    expect(res.body.pdf.signatures).to.have.length(3);
+    for (const s of res.body.pdf.signatures) {
+      expect(s.valid).to.equal(true);
+      expect(s.seal).to.include({ registered: true, status: 'active', holderMsp: 'HousingMSP' });
+    }
+    const byHash = await api(g).post('/v1/verifications').send({ sha256: sha(revisions[3]) });
+    expect(byHash.body).to.deep.include({ anchored: true, verdict: 'valid' });
+    const link = await api(g).get(`/v1/v/${id}`);
+    expect(link.status).to.equal(200);
+    expect(link.body).to.deep.include({ sha256: sha(revisions[3]), verdict: 'valid' });
+    expect(link.body.document).to.include({ id, status: 'final' });
+  });
+
+  it('when an earlier revision is uploaded, then it is reported as anchored but superseded by the next', async function () {
+    const res = await verifyUpload(revisions[1]);
+    expect(res.body).to.include({ anchored: true, verdict: 'superseded' });
+    expect(res.body.ledger).to.include({ status: 'superseded', supersededBy: sha(revisions[2]), transactionId: receipts[0].transactionId });
+    const draft = await verifyUpload(revisions[0]);
+    expect(draft.body).to.include({ anchored: false, verdict: 'not_anchored' });
+    expect(draft.body.pdf.signatures).to.deep.equal([]);
+  });
+
+  it('when one byte of the final PDF is flipped, then pdfsig and our verifier report it and verify-by-upload says not anchored', async function () {
+    const tampered = Buffer.from(revisions[3]);
+    const at = tampered.indexOf('/Producer');
+    expect(at).to.be.greaterThan(0);
+    tampered[at + 12] ^= 0x01; // inside the document information, which every signature covers
+    const poppler = await pdfsig(tampered);
+    expect(poppler.signatures, poppler.output).to.have.length(3);
+    expect(poppler.signatures.every((s) => s !== 'Signature is Valid.'), poppler.output).to.equal(true);
+    const ours = verifyPdfSignatures(tampered);
+    expect(ours.allValid).to.equal(false);
+    expect(ours.signatures.every((s) => !s.digestValid)).to.equal(true);
+    const res = await verifyUpload(tampered);
+    expect(res.body).to.include({ anchored: false, verdict: 'invalid_signature' });
+    expect(res.body.ledger).to.equal(null);
+  });
+
+  it('when a PDF signed elsewhere is uploaded, then its signature is checked the same way and its certificate is not a registered seal', async function () {
+    const key = path.join(dir, 'elsewhere.key');
+    const cert = path.join(dir, 'elsewhere.crt');
+    await run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', cert, '-days', '30', '-subj', '/CN=Other Agency Signer/O=Elsewhere']);
+    const privateKey = crypto.createPrivateKey(fs.readFileSync(key));
+    const doc = await PDFDocument.create();
+    doc.addPage([300, 200]).drawText('Signed elsewhere', { x: 20, y: 100, font: await doc.embedFont(StandardFonts.Helvetica) });
+    const signed = Buffer.from(await signPdf(await doc.save({ useObjectStreams: false }), {
+      certificateChain: [fs.readFileSync(cert, 'utf8')], algorithm: 'ECDSA-SHA256', sign: async (bytes) => crypto.sign('sha256', bytes, privateKey),
+    }, { reason: 'external' }));
+    const res = await verifyUpload(signed);
+    expect(res.status).to.equal(200);
+    expect(res.body).to.include({ anchored: false, verdict: 'not_anchored' });
+    expect(res.body.pdf.signatures).to.have.length(1);
+    expect(res.body.pdf.signatures[0]).to.deep.include({ valid: true, seal: { registered: false } });
+    expect(res.body.pdf.signatures[0].signer).to.include('Other Agency Signer');
+  });
+
+  it('when the wrong role or bureau asks, the record is unknown or undecided, or the input is malformed, then it is refused with a 4xx and nothing changes', async function () {
+    const before = await state();
+    expect((await api(g).post('/v1/sealed-documents').set(bearer(cast.reviewer)).send({ type: 'approval_decision', projectId })).status).to.equal(403);
+    expect((await api(g).post('/v1/sealed-documents').set(bearer(financeClerk)).send({ type: 'approval_decision', projectId })).status).to.equal(403);
+    expect((await api(g).post('/v1/sealed-documents').set(bearer(cast.clerk)).send({ type: 'approval_decision', projectId: 'P-unknown-404' })).status).to.equal(404);
+    expect((await api(g).post('/v1/sealed-documents').set(bearer(cast.clerk)).send({ type: 'approval_decision', projectId, extra: 1 })).status).to.equal(400);
+    expect((await api(g).post('/v1/sealed-documents').set(bearer(cast.clerk)).send({ type: 'invoice', projectId })).status).to.equal(400);
+    expect((await api(g).post('/v1/sealed-documents').set(bearer(cast.clerk)).send({ type: 'payout_voucher', projectId })).status).to.equal(400);
+    expect((await sign(cast.finance)).status).to.equal(403);
+    expect((await sign(cast.clerk, '0123456789abcdef0123')).status).to.equal(404);
+    expect((await sign(cast.director)).status, 'a final document takes no more signatures').to.equal(409);
+    expect((await api(g).post('/v1/verifications').send({ sha256: 'not-a-hash' })).status).to.equal(400);
+    expect((await api(g).post('/v1/verifications').set('content-type', 'text/plain').send('hello')).status).to.equal(415);
+    expect(await state()).to.deep.equal(before);
+  });
+
+  it('when a clerk without a registered seal seals, or a reviewer signs before the clerk, then it is refused and the document stays a draft', async function () {
+    const other = await approvedProject(g, cast, setup);
+    const draft = await api(g).post('/v1/sealed-documents').set(bearer(unsealedClerk)).send({ type: 'approval_decision', projectId: other.projectId });
+    expect(draft.status, JSON.stringify(draft.body)).to.equal(201);
+    const early = await sign(cast.reviewer, draft.body.id);
+    expect(early.status).to.equal(409);
+    expect(early.body.error.message).to.match(/next signature is a clerk's/);
+    const unsealed = await sign(unsealedClerk, draft.body.id);
+    expect(unsealed.status).to.equal(422);
+    expect(unsealed.body.error.code).to.equal('seal_not_registered');
+    expect((await state(draft.body.id)).status).to.equal('draft');
+    const undecided = await api(g).post('/v1/sealed-documents').set(bearer(cast.clerk)).send({ type: 'acceptance_report', contractId: 'HT-none', milestoneId: 'M1' });
+    expect(undecided.status).to.equal(404);
+  });
+});
