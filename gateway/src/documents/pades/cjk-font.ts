@@ -27,6 +27,20 @@ export function cjkFont(path = CJK_FONT_PATH): LoadedFont {
   return cached;
 }
 
+/**
+ * A TrueType font holding just the glyphs for `text`, with a cmap, for pdf-lib's `embedFont(bytes, { subset: false })`
+ * (pdf-lib's own `subset: true` goes through fontkit's broken subsetter and loses most CJK glyphs).
+ */
+export function cjkSubsetFont(text: string, path?: string): Uint8Array {
+  const { cmap, glyphs } = cjkFont(path);
+  const characters = new Map<number, number>();
+  for (const char of new Set(text)) {
+    const id = cmap.glyphForCodePoint(char.codePointAt(0)!).id;
+    if (id !== 0) characters.set(char.codePointAt(0)!, id);
+  }
+  return glyphs.subset([...new Set(characters.values())], characters).font;
+}
+
 type Run = { cjk: boolean; text: string };
 
 export class SealFonts {

@@ -6,3 +6,4 @@
 export type { PdfSigner, SealAppearance, SignOptions, PdfSignatureCheck, PdfVerification, SignatureAlgorithm } from './types';
 export { signPdf } from './sign';
 export { verifyPdfSignatures } from './verify';
+export { cjkSubsetFont } from './cjk-font';

@@ -5,7 +5,7 @@
  * shows one character in ten); this one always writes a long 'loca' over 4-byte-aligned glyphs.
  */
 
-const COPIED_TABLES = ['OS/2', 'cvt ', 'fpgm', 'prep'];
+const COPIED_TABLES = ['OS/2', 'cvt ', 'fpgm', 'prep', 'name'];
 
 // Composite glyph component flags (OpenType 'glyf').
 const ARG_1_AND_2_ARE_WORDS = 0x0001;
@@ -67,8 +67,11 @@ export class TrueTypeFont {
     return offsets;
   }
 
-  /** A font with glyph 0 (.notdef), then `glyphIds` in order, then any components they need. */
-  subset(glyphIds: number[]): { font: Buffer; newIds: Map<number, number> } {
+  /**
+   * A font with glyph 0 (.notdef), then `glyphIds` in order, then any components they need; with `characters`
+   * (code point → original glyph id) also a 'cmap', so that the subset can be used as a font of its own.
+   */
+  subset(glyphIds: number[], characters?: Map<number, number>): { font: Buffer; newIds: Map<number, number> } {
     const order = [0];
     const newIds = new Map([[0, 0]]);
     const include = (id: number) => { if (!newIds.has(id)) { newIds.set(id, order.length); order.push(id); } };
@@ -101,10 +104,33 @@ export class TrueTypeFont {
 
     const tables = new Map<string, Buffer>([['head', head], ['hhea', hhea], ['maxp', maxp], ['hmtx', hmtx], ['loca', loca], ['glyf', Buffer.concat(glyphs)], ['post', post]]);
     for (const tag of COPIED_TABLES) if (this.#tables.has(tag)) tables.set(tag, this.#table(tag));
+    if (characters) tables.set('cmap', cmapFormat4([...characters].map(([codePoint, id]) => [codePoint, newIds.get(id)!])));
     const { font, offsets } = sfnt(tables);
     font.writeUInt32BE((0xb1b0afba - checksum(font)) >>> 0, offsets.get('head')! + 8);
     return { font, newIds };
   }
+}
+
+/** A Windows Unicode BMP 'cmap' (format 4), one segment per character. */
+function cmapFormat4(mapping: Array<[codePoint: number, glyphId: number]>): Buffer {
+  const segments = mapping.filter(([cp]) => cp < 0xffff).sort(([a], [b]) => a - b);
+  segments.push([0xffff, 0]);
+  const count = segments.length;
+  const power = 2 ** Math.floor(Math.log2(count));
+  const subtable = Buffer.alloc(16 + count * 8);
+  subtable.writeUInt16BE(4, 0); // format
+  subtable.writeUInt16BE(subtable.length, 2);
+  subtable.writeUInt16BE(count * 2, 6);
+  subtable.writeUInt16BE(power * 2, 8);
+  subtable.writeUInt16BE(Math.log2(power), 10);
+  subtable.writeUInt16BE(count * 2 - power * 2, 12);
+  segments.forEach(([codePoint, glyphId], i) => {
+    subtable.writeUInt16BE(codePoint, 14 + i * 2); // endCode
+    subtable.writeUInt16BE(codePoint, 16 + count * 2 + i * 2); // startCode
+    subtable.writeUInt16BE(codePoint === 0xffff ? 1 : (glyphId - codePoint) & 0xffff, 16 + count * 4 + i * 2); // idDelta
+  });
+  const header = Buffer.from([0, 0, 0, 1, 0, 3, 0, 1, 0, 0, 0, 12]); // version 0, one table: platform 3 encoding 1 at 12
+  return Buffer.concat([header, subtable]);
 }
 
 function checksum(data: Buffer): number {
