@@ -56,9 +56,15 @@ export class ReconciliationJob {
     this.starting = true;
     try {
       if (!(await this.lease.acquire())) throw await this.inProgress();
-      // We hold the lease, so a run still marked running was left by a gateway that stopped mid-run.
-      await this.store.runs.updateMany({ status: 'running' }, { $set: { status: 'failed', finishedAt: new Date(), error: 'abandoned: its gateway stopped during the run' } });
-      const run = await this.store.startRun(trigger, requestedBy);
+      let run: Run;
+      try {
+        // We hold the lease, so a run still marked running was left by a gateway that stopped mid-run.
+        await this.store.runs.updateMany({ status: 'running' }, { $set: { status: 'failed', finishedAt: new Date(), error: 'abandoned: its gateway stopped during the run' } });
+        run = await this.store.startRun(trigger, requestedBy);
+      } catch (err) {
+        await this.lease.release().catch(() => undefined);
+        throw err;
+      }
       this.current = this.execute(run).finally(() => { this.current = undefined; });
       return run;
     } finally {
