@@ -24,6 +24,8 @@ export class ConfigUpdateRefused extends Error {
 }
 
 const MAX_BLOCK = Number.MAX_SAFE_INTEGER;
+const ORDERER_TIMEOUT_MS = 30_000;
+const within = (ms: number) => ({ deadline: Date.now() + ms });
 type DeliverCall = grpc.ClientDuplexStream<common.Envelope, orderer.DeliverResponse | peer.DeliverResponse>;
 
 /**
@@ -33,7 +35,7 @@ type DeliverCall = grpc.ClientDuplexStream<common.Envelope, orderer.DeliverRespo
 export class ChannelConfigClient {
   private readonly sign;
   private readonly creator: Uint8Array;
-  private readonly clients: grpc.Client[] = [];
+  private readonly clients = new Map<string, grpc.Client>();
 
   constructor(private readonly description: ConnectionDescription, admin: ChannelAdmin) {
     this.sign = signers.newPrivateKeySigner(crypto.createPrivateKey(admin.privateKeyPem)); // low-S ECDSA, as Fabric requires
@@ -46,10 +48,10 @@ export class ChannelConfigClient {
   /** The current configuration, as the orderers have it (the newest block names the last configuration block). */
   async latest(): Promise<LatestConfig> {
     return this.fromAnOrderer(async (client) => {
-      const newest = (await this.blocks(client.deliver(), seek(undefined)))[0];
+      const newest = (await this.blocks(client.deliver(within(ORDERER_TIMEOUT_MS)), seek(undefined)))[0];
       const height = newest.getHeader()!.getNumber() + 1;
       const configBlock = lastConfigIndex(newest);
-      const block = configBlock === newest.getHeader()!.getNumber() ? newest : (await this.blocks(client.deliver(), seek(configBlock, configBlock)))[0];
+      const block = configBlock === newest.getHeader()!.getNumber() ? newest : (await this.blocks(client.deliver(within(ORDERER_TIMEOUT_MS)), seek(configBlock, configBlock)))[0];
       return { config: configOf(block)!, configBlock, height };
     });
   }
@@ -66,7 +68,7 @@ export class ChannelConfigClient {
     updateEnvelope.setSignaturesList([signature]);
     const envelope = await this.envelope(common.HeaderType.CONFIG_UPDATE, updateEnvelope.serializeBinary());
     await this.fromAnOrderer((client) => new Promise<void>((resolve, reject) => {
-      const call = client.broadcast({ deadline: Date.now() + 30_000 });
+      const call = client.broadcast(within(ORDERER_TIMEOUT_MS));
       call.on('data', (res: orderer.BroadcastResponse) => {
         call.end();
         if (res.getStatus() === common.Status.SUCCESS) resolve();
@@ -86,7 +88,7 @@ export class ChannelConfigClient {
     const found = await Promise.all(peers.map(async (p) => {
       const client = this.connect(peer.DeliverClient, p.endpoint, p.tlsRootCert, p.hostnameOverride);
       let number: number | undefined;
-      const call = client.deliver({ deadline: Date.now() + timeoutMs });
+      const call = client.deliver(within(timeoutMs));
       await this.blocks(call, seek(fromBlock, MAX_BLOCK), (block) => {
         const config = configOf(block);
         if (config && accepts(config)) number = block.getHeader()!.getNumber();
@@ -102,14 +104,16 @@ export class ChannelConfigClient {
   }
 
   close(): void {
-    for (const c of this.clients) c.close();
+    for (const c of this.clients.values()) c.close();
   }
 
   private connect<C extends grpc.Client>(Client: new (address: string, credentials: grpc.ChannelCredentials, options?: object) => C, endpoint: string, tlsRoot: string, hostname = 'localhost'): C {
-    // Certificates name localhost; the override avoids grpc-js's deprecated TLS server name for IP addresses.
-    const client = new Client(endpoint, grpc.credentials.createSsl(Buffer.from(tlsRoot)), { 'grpc.ssl_target_name_override': hostname });
-    this.clients.push(client);
-    return client;
+    const key = `${Client.name} ${endpoint}`;
+    if (!this.clients.has(key)) {
+      // Certificates name localhost; the override avoids grpc-js's deprecated TLS server name for IP addresses.
+      this.clients.set(key, new Client(endpoint, grpc.credentials.createSsl(Buffer.from(tlsRoot)), { 'grpc.ssl_target_name_override': hostname }));
+    }
+    return this.clients.get(key) as C;
   }
 
   /** Any orderer can answer (Raft forwards to its leader): try them in turn unless an error is an answer. */
