@@ -70,7 +70,7 @@ export function writeSealAppearance(update: IncrementalUpdate, seal: SealAppeara
 
   const organisation = seal.organisation.trim();
   const chars = [...organisation].length || 1;
-  let size = radius * 0.2;
+  let size = radius * 0.21;
   let step = (size * 1.05) / (innerRing - size * 0.6);
   const maxSpan = (250 * Math.PI) / 180;
   if (step * chars > maxSpan) { // long names: smaller characters, closer together
@@ -85,10 +85,11 @@ export function writeSealAppearance(update: IncrementalUpdate, seal: SealAppeara
     `${SEAL_RED} RG ${SEAL_RED} rg`,
     `${n(outerLine)} w`, circle(cx, cy, radius - outerLine / 2), 'S',
     `${n(radius * 0.015)} w`, circle(cx, cy, innerRing), 'S',
-    star(cx, cy + radius * 0.02, radius * 0.27),
+    star(cx, cy + radius * 0.02, radius * 0.3),
+    `2 Tr ${n(radius * 0.005)} w`, // fill and stroke: the heavier strokes of a stamped character
     arcText(font, organisation, cx, cy, textRadius, size, step),
     centredText(font, seal.caption, cx, cy - radius * 0.55, captionSize),
-    'Q',
+    '0 Tr Q',
   ];
   if (seal.signerName) {
     const nameSize = Math.min(band * 0.75, (width * 0.95) / Math.max(1, font.width(seal.signerName)));

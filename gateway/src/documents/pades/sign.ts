@@ -61,7 +61,7 @@ export async function signPdf(pdf: Uint8Array, signer: PdfSigner, options: SignO
     update.put(structure.root, withEntries(context, catalog, { AcroForm: acroFormRef }));
   }
 
-  const hexLength = 2 * (chain.reduce((sum, c) => sum + c.der.length, 0) + 6144); // certs, signature, attributes, slack
+  const hexLength = 2 * (chain.reduce((sum, c) => sum + c.der.length, 0) + 3072); // certs; signature, attributes and structure take < 1 KB
   update.put(signatureRef, signatureDictionary(options, hexLength));
   const { bytes, offsets } = update.finish();
 
