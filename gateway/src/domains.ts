@@ -10,6 +10,7 @@ import type { Enricher, ReadModel, RecordType } from './projection/read-model';
 import { approvalRoutes, projectEnricher } from './approval/routes';
 import { complaintRoutes, complaintsEnrichers } from './complaints/routes';
 import { documentRoutes, documentsEnrichers } from './documents/routes';
+import { evidenceRoutes } from './evidence/routes';
 import { fundsEnrichers, fundsRoutes } from './funds/routes';
 import { monitoringEnrichers, monitoringRoutes } from './monitoring/routes';
 import { reconciliationRoutes } from './reconciliation/routes';
@@ -37,7 +38,7 @@ export interface DomainModule {
 
 /** The API families, one folder each. */
 export function domainRoutes(deps: DomainDeps): DomainModule[] {
-  return [approvalRoutes(deps), fundsRoutes(deps), monitoringRoutes(deps), complaintRoutes(deps), documentRoutes(deps), reconciliationRoutes(deps)];
+  return [approvalRoutes(deps), fundsRoutes(deps), monitoringRoutes(deps), complaintRoutes(deps), documentRoutes(deps), reconciliationRoutes(deps), evidenceRoutes(deps)];
 }
 
 /** Query fields each record type keeps in the read model beyond the ledger record. */

@@ -2,18 +2,40 @@ import { z } from 'zod';
 import type { DomainDeps } from '../domains';
 import { anchoredRoute } from '../operations/anchored-route';
 import { byId, pageBy } from '../shared/read-queries';
+import { batchItemsOf } from '../evidence/batches';
 import { ledgerId, page, sha256, writeResponse } from '../shared/schemas';
 
 const KINDS = ['photos', 'sensor-log', 'inspection', 'video', 'bench'] as const;
+/** Items per request: 10,000 hex hashes are ~0.7 MB of JSON, under the API's 1 MB body limit. */
+export const MAX_ITEMS_PER_BATCH = 10_000;
+const itemHash = z.string().regex(/^[0-9a-fA-F]{64}$/, "an item's SHA-256, 64 hex characters").transform((h) => h.toLowerCase());
 
 /** Bulk evidence: one Merkle root over many items (site photos, sensor logs) anchored in one transaction. */
-export function batchAnchorRoutes({ routes, writes, readModel }: DomainDeps): void {
+export function batchAnchorRoutes({ routes, writes, readModel, connection }: DomainDeps): void {
+  const items = batchItemsOf(connection);
   anchoredRoute(routes, writes, {
     method: 'post', path: '/batch-anchors', tag: 'documents', response: writeResponse,
     access: ['clerk', 'reviewer', 'inspector', 'director', 'device', 'analyst', 'finance', 'admin'],
     summary: 'Anchor the Merkle root of a batch of evidence items (the items stay off-chain; each keeps its inclusion proof)',
     body: z.strictObject({ batchId: ledgerId, merkleRoot: sha256, itemCount: z.number().int().min(1).max(1_000_000), kind: z.enum(KINDS) }),
   }, ({ body }) => ({ namespace: 'anchor', fn: 'anchorBatch', args: [body.batchId, body.merkleRoot, String(body.itemCount), body.kind] }));
+
+  anchoredRoute(routes, writes, {
+    method: 'post', path: '/batch-anchors/items', tag: 'documents', response: writeResponse,
+    access: ['clerk', 'reviewer', 'inspector', 'director', 'device', 'analyst', 'finance', 'admin'],
+    summary: "Anchor a batch of evidence items (their SHA-256s): the gateway builds the RFC 6962 Merkle tree, keeps the items, anchors the root " +
+      'in one transaction, and serves each item\'s inclusion proof (GET /batch-anchors/{batchId}/items/{index}, GET /evidence/batch-items/…)',
+    body: z.strictObject({ batchId: ledgerId, kind: z.enum(KINDS), items: z.array(itemHash).min(1).max(MAX_ITEMS_PER_BATCH) }),
+  }, async ({ body, user }) => {
+    const tree = await items.prepare(body.batchId, body.kind, body.items, user!._id);
+    return { namespace: 'anchor', fn: 'anchorBatch', args: [body.batchId, tree.merkleRoot, String(tree.itemCount), body.kind] };
+  });
+
+  routes.add({
+    method: 'get', path: '/batch-anchors/:batchId/items/:index', tag: 'documents', access: 'user',
+    summary: "An item's RFC 9162 inclusion proof (audit path) against its batch's Merkle root",
+    params: z.strictObject({ batchId: ledgerId, index: z.coerce.number().int().min(0).max(10_000_000) }),
+  }, async ({ params }) => items.proof(params.batchId, { index: params.index }));
 
   routes.add({
     method: 'get', path: '/batch-anchors', tag: 'documents', access: 'user', summary: 'Batch anchors by kind',

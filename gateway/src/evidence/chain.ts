@@ -1,0 +1,118 @@
+/**
+ * Block header chains and checkpoints: a checkpoint is a block header signed by the ordering service (its
+ * BlockValidation policy, under the config block hash-linked to it); a chain proves by previous_hash links that
+ * blocks lead to a checkpoint unaltered. Verified links are cached per checkpoint header (keyed by hash).
+ */
+import { BLOCK_VALIDATION_POLICY, CHECKPOINT_FORMAT, Checkpoint, HeaderChain } from './format';
+import { ChannelConfig } from './channel-config';
+import { blockSignatures, HEADER_TYPE, ParsedBlock, parseBlock, parseEnvelope, sha256, splitHeaders } from './fabric';
+
+export class VerificationError extends Error {}
+const fail = (message: string): never => { throw new VerificationError(message); };
+const hex = (b: Buffer) => b.toString('hex');
+
+export interface VerifiedCheckpoint { blockNumber: bigint; headerDer: Buffer; headerHash: string; config: ChannelConfig; detail: string }
+
+/** Shared across verifications: parsed configs, verified checkpoints, chain links and block signatures, by hash. */
+export class VerificationCache {
+  readonly configs = new Map<string, ChannelConfig>();
+  readonly checkpoints = new Map<string, VerifiedCheckpoint>();
+  /** Verified chains (by hash of their bytes and anchor): block number → header hash. */
+  readonly links = new Map<string, Map<bigint, string>>();
+  /** Header hash (+ config) of blocks whose orderer signatures satisfied BlockValidation. */
+  readonly signedBlocks = new Set<string>();
+
+  config(configBlockBase64: string): ChannelConfig {
+    const key = hex(sha256(Buffer.from(configBlockBase64)));
+    let config = this.configs.get(key);
+    if (!config) {
+      const block = parseBlock(Buffer.from(configBlockBase64, 'base64'));
+      if (block.data.length !== 1 || parseEnvelope(block.data[0]).type !== HEADER_TYPE.CONFIG) fail(`block ${block.number} given as the config block is not a config block`);
+      if (!sha256(...block.data).equals(block.header.dataHash)) fail(`config block ${block.number}: data hash does not match its contents`);
+      config = ChannelConfig.fromBlock(Buffer.from(configBlockBase64, 'base64'));
+      this.configs.set(key, config);
+    }
+    return config;
+  }
+}
+
+/**
+ * A chain that must be contiguous, link by previous_hash and end at `anchorDer`, holding the `needed` headers. A
+ * chain already verified (same bytes, same anchor) is not walked again.
+ */
+export function verifyChain(cache: VerificationCache, chain: HeaderChain, anchorDer: Buffer, needed: Map<bigint, Buffer>): string {
+  const key = hex(sha256(Buffer.from(`${chain.from}:`), Buffer.from(chain.headers), anchorDer));
+  let known = cache.links.get(key);
+  let detail: string;
+  if (known) {
+    detail = `${known.size} headers linked by previous_hash (verified earlier)`;
+  } else {
+    const headers = splitHeaders(Buffer.from(chain.headers, 'base64'));
+    if (headers.length === 0) fail('the header chain is empty');
+    const from = BigInt(chain.from);
+    known = new Map();
+    headers.forEach((h, i) => {
+      if (h.fields.number !== from + BigInt(i)) fail(`header chain gap: expected block ${from + BigInt(i)}, found block ${h.fields.number}`);
+      if (i > 0 && !h.fields.previousHash.equals(sha256(headers[i - 1].der))) fail(`block ${h.fields.number}: previous_hash does not match the hash of block ${h.fields.number - 1n}'s header`);
+      known!.set(h.fields.number, hex(sha256(h.der)));
+    });
+    if (!headers[headers.length - 1].der.equals(anchorDer)) fail(`the header chain ends at block ${headers[headers.length - 1].fields.number}, not at the checkpoint's header`);
+    cache.links.set(key, known);
+    detail = `${headers.length} headers ${from}..${from + BigInt(headers.length - 1)} linked by previous_hash`;
+  }
+  for (const [n, der] of needed) {
+    const inChain = known.get(n);
+    if (!inChain) fail(`block ${n} is not covered by the header chain`);
+    if (inChain !== hex(sha256(der))) fail(`block ${n}'s header differs from the chain's header for block ${n}`);
+  }
+  return detail;
+}
+
+/** Orderer signatures over a block (header + SIGNATURES metadata) against the config's BlockValidation policy. */
+export function verifyBlockSignatures(cache: VerificationCache, config: ChannelConfig, block: Pick<ParsedBlock, 'number' | 'headerDer' | 'metadata'>): string {
+  const key = `${hex(sha256(block.headerDer, block.metadata[0] ?? Buffer.alloc(0)))}:${config.blockNumber}:${config.channel}`;
+  if (cache.signedBlocks.has(key)) return `block ${block.number}: orderer signatures (cached)`;
+  const { signatures } = blockSignatures(block as ParsedBlock);
+  if (signatures.length === 0) fail(`block ${block.number} carries no orderer signature`);
+  const result = config.evaluate(BLOCK_VALIDATION_POLICY, signatures.map((s) => ({ identity: s.creator, data: s.signedBytes, signature: s.signature })));
+  if (!result.ok) fail(`block ${block.number}: orderer signatures do not satisfy ${BLOCK_VALIDATION_POLICY}${result.rejected.length ? ` (${result.rejected.join('; ')})` : ''}`);
+  cache.signedBlocks.add(key);
+  return `block ${block.number}: signed by ${result.signers.filter((s) => config.orgsOf(['Orderer']).includes(s.mspId)).map((s) => `${s.mspId} "${s.cert.subject.split('\n').find((l) => l.startsWith('CN='))?.slice(3)}"`).join(', ')}`;
+}
+
+/** A checkpoint: its config block links to its header, and the header is signed per BlockValidation of that config. */
+export function verifyCheckpoint(cache: VerificationCache, cp: Checkpoint): VerifiedCheckpoint {
+  if (cp?.format !== CHECKPOINT_FORMAT) fail(`not a checkpoint (format ${JSON.stringify(cp?.format)}, expected ${CHECKPOINT_FORMAT})`);
+  const headers = splitHeaders(Buffer.from(cp.chain.headers, 'base64'));
+  const last = headers[headers.length - 1];
+  if (!last || String(last.fields.number) !== cp.blockNumber) fail(`checkpoint chain does not end at block ${cp.blockNumber}`);
+  const key = hex(sha256(last.der, Buffer.from(cp.signatures), Buffer.from(cp.configBlock)));
+  const cached = cache.checkpoints.get(key);
+  if (cached) return cached;
+  const config = cache.config(cp.configBlock);
+  if (config.channel !== cp.channel) fail(`checkpoint config is for channel ${config.channel}, not ${cp.channel}`);
+  const configHeader = parseBlock(Buffer.from(cp.configBlock, 'base64')).headerDer;
+  verifyChain(cache, cp.chain, last.der, new Map([[config.blockNumber, configHeader]]));
+  const signatures = Buffer.from(cp.signatures, 'base64');
+  const signed = verifyBlockSignatures(cache, config, { number: last.fields.number, headerDer: last.der, metadata: [signatures] });
+  const verified: VerifiedCheckpoint = { blockNumber: last.fields.number, headerDer: last.der, headerHash: hex(sha256(last.der)), config, detail: signed };
+  cache.checkpoints.set(key, verified);
+  return verified;
+}
+
+/**
+ * Consistency of two checkpoints: both verify, and the newer one's chain holds the older header unchanged — so
+ * no block up to the older checkpoint was rewritten between the two exports.
+ */
+export function verifyConsistency(cache: VerificationCache, older: Checkpoint, newer: Checkpoint): string[] {
+  const a = verifyCheckpoint(cache, older);
+  const b = verifyCheckpoint(cache, newer);
+  if (older.channel !== newer.channel) fail(`checkpoints are of different channels (${older.channel}, ${newer.channel})`);
+  if (a.blockNumber > b.blockNumber) fail(`the "new" checkpoint (block ${b.blockNumber}) is older than the "old" one (block ${a.blockNumber})`);
+  const chainDetail = verifyChain(cache, newer.chain, b.headerDer, new Map([[a.blockNumber, a.headerDer]]));
+  return [
+    `old checkpoint block ${a.blockNumber} (header ${a.headerHash.slice(0, 16)}…): ${a.detail}`,
+    `new checkpoint block ${b.blockNumber} (header ${b.headerHash.slice(0, 16)}…): ${b.detail}`,
+    `block ${a.blockNumber}'s header is unchanged in the new checkpoint's chain: ${chainDetail}`,
+  ];
+}

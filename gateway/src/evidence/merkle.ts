@@ -1,0 +1,67 @@
+/**
+ * RFC 6962 / RFC 9162 Merkle trees over evidence items (the SHA-256 of each photo or sensor log): leaf hash
+ * SHA-256(0x00 ‖ item), node hash SHA-256(0x01 ‖ left ‖ right), so that a leaf can never pass for a node. A tree of
+ * n leaves splits at the largest power of two below n, as Certificate Transparency's does.
+ */
+import crypto from 'node:crypto';
+
+const LEAF = Buffer.from([0]);
+const NODE = Buffer.from([1]);
+
+export const leafHash = (item: Buffer): Buffer => crypto.createHash('sha256').update(LEAF).update(item).digest();
+export const nodeHash = (left: Buffer, right: Buffer): Buffer => crypto.createHash('sha256').update(NODE).update(left).update(right).digest();
+
+/**
+ * The tree's levels, leaves first. Level k holds the hashes of complete subtrees of 2^k leaves, and a last, partial
+ * node carried up unchanged (RFC 9162's split rule gives the same root and paths as this bottom-up form).
+ */
+export class MerkleTree {
+  readonly levels: Buffer[][];
+
+  constructor(items: Buffer[]) {
+    if (items.length === 0) throw new Error('a Merkle tree needs at least one item');
+    this.levels = [items.map(leafHash)];
+    while (this.levels[this.levels.length - 1].length > 1) {
+      const below = this.levels[this.levels.length - 1];
+      const level: Buffer[] = [];
+      for (let i = 0; i < below.length; i += 2) level.push(i + 1 < below.length ? nodeHash(below[i], below[i + 1]) : below[i]);
+      this.levels.push(level);
+    }
+  }
+
+  get size(): number { return this.levels[0].length; }
+  get root(): Buffer { return this.levels[this.levels.length - 1][0]; }
+
+  /** The audit path of leaf `index`, bottom-up (RFC 9162 §2.1.3.1). */
+  inclusionProof(index: number): Buffer[] {
+    if (!Number.isInteger(index) || index < 0 || index >= this.size) throw new RangeError(`leaf ${index} is outside a tree of ${this.size}`);
+    const path: Buffer[] = [];
+    let i = index;
+    for (const level of this.levels.slice(0, -1)) {
+      const sibling = i ^ 1;
+      if (sibling < level.length) path.push(level[sibling]);
+      i >>= 1;
+    }
+    return path;
+  }
+}
+
+/** RFC 9162 §2.1.3.2: recomputes the root from a leaf, its index, the tree size and the audit path. */
+export function rootFromInclusionProof(item: Buffer, index: number, treeSize: number, path: Buffer[]): Buffer | null {
+  if (!Number.isInteger(index) || !Number.isInteger(treeSize) || index < 0 || index >= treeSize) return null;
+  let fn = index;
+  let sn = treeSize - 1;
+  let r = leafHash(item);
+  for (const p of path) {
+    if (sn === 0) return null;
+    if (fn % 2 === 1 || fn === sn) {
+      r = nodeHash(p, r);
+      if (fn % 2 === 0) while (fn % 2 === 0 && fn !== 0) { fn = Math.floor(fn / 2); sn = Math.floor(sn / 2); }
+    } else {
+      r = nodeHash(r, p);
+    }
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  return sn === 0 ? r : null;
+}
