@@ -73,6 +73,16 @@ describe('revocation reaches the peers', function () {
     expect(onChannel.has(certificateSerial(colleagueKeys.certificate))).to.equal(false);
   });
 
+  it('when two users of a bureau are revoked at the same moment, then both answers are 200 and the channel lists both certificates', async () => {
+    const leavers = [await newUser(g, 'clerk'), await newUser(g, 'reviewer')];
+    const certificates = await Promise.all(leavers.map(async (u) => (await ownKeys(u)).certificate));
+    const admin = await login(g, 'admin.housing', ADMIN_PASSWORD);
+    const answers = await Promise.all(leavers.map((u) => revoke(admin, u.username)));
+    expect(answers.map((r) => r.status), JSON.stringify(answers.map((r) => r.body))).to.deep.equal([200, 200]);
+    const onChannel = await new ChannelRevocation(description).revokedOnChannel(housingAdmin);
+    expect(certificates.map((c) => onChannel.has(certificateSerial(c)))).to.deep.equal([true, true]);
+  });
+
   it('when publishing the CRL fails, then the revocation stands, the answer says so, and revoking again publishes it', async () => {
     const leaver = await newUser(g, 'clerk');
     const leaverKeys = await ownKeys(leaver);

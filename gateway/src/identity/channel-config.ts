@@ -80,27 +80,35 @@ export class ChannelConfigClient {
   }
 
   /**
-   * Resolves once every peer of every org has committed a configuration block, at or after `fromBlock`, that
-   * `accepts`; a peer that has not within `timeoutMs` fails it, naming the peer. Returns that block's number.
+   * The first configuration block from `fromBlock` on, as the orderers cut it. An update the orderer accepted can
+   * still be dropped at ordering time (Raft revalidates it when another configuration went first), so callers look
+   * at what was actually ordered.
    */
-  async awaitOnPeers(fromBlock: number, accepts: (config: common.Config) => boolean, timeoutMs: number): Promise<number> {
-    const peers = this.description.orgs.flatMap((org) => org.peers.map((p) => ({ ...p, tlsRootCert: org.tlsRootCert })));
-    const found = await Promise.all(peers.map(async (p) => {
-      const client = this.connect(peer.DeliverClient, p.endpoint, p.tlsRootCert, p.hostnameOverride);
-      let number: number | undefined;
-      const call = client.deliver(within(timeoutMs));
-      await this.blocks(call, seek(fromBlock, MAX_BLOCK), (block) => {
+  async nextConfig(fromBlock: number): Promise<{ config: common.Config; block: number }> {
+    return this.fromAnOrderer(async (client) => {
+      let found: { config: common.Config; block: number } | undefined;
+      await this.blocks(client.deliver(within(ORDERER_TIMEOUT_MS)), seek(fromBlock, MAX_BLOCK), (block) => {
         const config = configOf(block);
-        if (config && accepts(config)) number = block.getHeader()!.getNumber();
-        return number !== undefined;
-      }).catch((err: grpc.ServiceError) => {
-        const why = err.code === grpc.status.DEADLINE_EXCEEDED ? `it has not committed it within ${timeoutMs / 1000} s` : err.message;
+        if (config) found = { config, block: block.getHeader()!.getNumber() };
+        return found !== undefined;
+      });
+      if (!found) throw new Error('the block stream ended before the configuration block');
+      return found;
+    });
+  }
+
+  /** Resolves once every peer of every org has committed block `number`; a peer that has not within `timeoutMs` fails it, by name. */
+  async awaitOnPeers(number: number, timeoutMs: number): Promise<void> {
+    const peers = this.description.orgs.flatMap((org) => org.peers.map((p) => ({ ...p, tlsRootCert: org.tlsRootCert })));
+    await Promise.all(peers.map(async (p) => {
+      const client = this.connect(peer.DeliverClient, p.endpoint, p.tlsRootCert, p.hostnameOverride);
+      // A peer delivers a block only once it has committed it (and so applied the configuration it carries).
+      const blocks = await this.blocks(client.deliver(within(timeoutMs)), seek(number, number)).catch((err: grpc.ServiceError) => {
+        const why = err.code === grpc.status.DEADLINE_EXCEEDED ? `it has not committed block ${number} within ${timeoutMs / 1000} s` : err.message;
         throw new Error(`peer ${p.id} does not have the new channel configuration: ${why}`);
       });
-      if (number === undefined) throw new Error(`peer ${p.id} ended the block stream before the new channel configuration`);
-      return number;
+      if (blocks.length !== 1) throw new Error(`peer ${p.id} did not deliver block ${number}`);
     }));
-    return found[0];
   }
 
   close(): void {

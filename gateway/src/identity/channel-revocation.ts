@@ -9,6 +9,8 @@ import { ChannelAdmin, ChannelConfigClient, ConfigUpdateRefused } from './channe
  * every peer and orderer refuse a revoked certificate, whoever presents it. A CA revocation alone only stops our
  * gateway from signing.
  */
+const ATTEMPTS = 5;
+
 export class ChannelRevocation {
   constructor(private readonly description: ConnectionDescription, private readonly peerTimeoutMs = 30_000) {}
 
@@ -26,18 +28,27 @@ export class ChannelRevocation {
         // so it lists them too, and a concurrent publisher that wins the race makes our update stale, not lossy.
         const crl = await currentCrl();
         const wanted = readCrl(crl);
+        const org = orgMsp(latest.config, admin.mspId);
         const covered = (config: common.Config) => isSubset(wanted.serials, orgMsp(config, admin.mspId).revokedSerials);
         if (covered(latest.config)) {
-          return { block: await channel.awaitOnPeers(latest.configBlock, covered, this.peerTimeoutMs), updated: false };
+          await channel.awaitOnPeers(latest.configBlock, this.peerTimeoutMs);
+          return { block: latest.configBlock, updated: false };
         }
         try {
-          await channel.update(revocationUpdate(this.description.channel, latest.config, admin.mspId, crl, wanted.issuer));
+          await channel.update(revocationUpdate(this.description.channel, latest.config, org, crl, wanted.issuer));
         } catch (err) {
           // Another update of the same org's MSP went first: read the configuration again.
-          if (attempt < 3 && err instanceof ConfigUpdateRefused && /version/i.test(err.info)) continue;
+          if (attempt < ATTEMPTS && err instanceof ConfigUpdateRefused && /version/i.test(err.info)) continue;
           throw err;
         }
-        return { block: await channel.awaitOnPeers(latest.height, covered, this.peerTimeoutMs), updated: true };
+        const next = await channel.nextConfig(latest.height);
+        if (!covered(next.config)) {
+          // Another configuration update was ordered first: ours may have been dropped, or come next. Look again.
+          if (attempt < ATTEMPTS) continue;
+          throw new Error(`other configuration updates kept going first (${ATTEMPTS} attempts)`);
+        }
+        await channel.awaitOnPeers(next.block, this.peerTimeoutMs);
+        return { block: next.block, updated: true };
       }
     } finally {
       channel.close();
@@ -75,8 +86,7 @@ function orgMsp(config: common.Config, mspId: string): OrgMsp {
  * The minimal update, as configtxlator would compute it: the read set pins the versions of the groups on the path,
  * the write set carries the org's MSP value at version + 1 with the new CRL in place of the same issuer's old one.
  */
-function revocationUpdate(channelId: string, config: common.Config, mspId: string, crl: Uint8Array, issuer: string): common.ConfigUpdate {
-  const org = orgMsp(config, mspId);
+function revocationUpdate(channelId: string, config: common.Config, org: OrgMsp, crl: Uint8Array, issuer: string): common.ConfigUpdate {
   const fabric = msp.FabricMSPConfig.deserializeBinary(org.fabric.serializeBinary());
   fabric.setRevocationListList([...fabric.getRevocationListList_asU8().filter((c) => readCrl(c).issuer !== issuer), crl]);
   const mspConfig = msp.MSPConfig.deserializeBinary(org.value.getValue_asU8());
