@@ -100,16 +100,18 @@ export async function chineseDocument(): Promise<Uint8Array> {
  * A one-page PDF written by hand (classic xref table, catalog with a direct AcroForm), signed by openssl as
  * adbe.pkcs7.detached with an RSA key: a signature made by a signer other than ours.
  */
-export function pdfSignedElsewhere(pki: TestPki, signer: { keyFile: string; certificateFile: string }): Buffer {
+export function pdfSignedElsewhere(pki: TestPki, signer: { keyFile: string; certificateFile: string }, options: { certifiedNoChanges?: boolean } = {}): Buffer {
+  const perms = options.certifiedNoChanges ? ' /Perms <</DocMDP 6 0 R>>' : '';
+  const reference = options.certifiedNoChanges ? ' /Reference [<</Type /SigRef /TransformMethod /DocMDP /TransformParams <</Type /TransformParams /P 1 /V /1.2>>>>]' : '';
   const placeholder = '0'.repeat(16384);
   const page = 'BT /F1 18 Tf 72 760 Td (Luohu works contract 2026-117: acknowledged) Tj ET';
   const objects = [
-    '<</Type /Catalog /Pages 2 0 R /AcroForm <</Fields [5 0 R] /SigFlags 3>>>>',
+    `<</Type /Catalog /Pages 2 0 R /AcroForm <</Fields [5 0 R] /SigFlags 3>>${perms}>>`,
     '<</Type /Pages /Kids [3 0 R] /Count 1>>',
     '<</Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Annots [5 0 R] /Resources <</Font <</F1 <</Type /Font /Subtype /Type1 /BaseFont /Helvetica>>>>>>>>',
     `<</Length ${page.length}>>\nstream\n${page}\nendstream`,
     '<</Type /Annot /Subtype /Widget /FT /Sig /T (Contractor) /Rect [0 0 0 0] /F 132 /P 3 0 R /V 6 0 R>>',
-    `<</Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached /ByteRange [0 0000000000 0000000000 0000000000] /Contents <${placeholder}> /M (D:20261124100000+08'00') /Reason (Contractor acknowledges)>>`,
+    `<</Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached /ByteRange [0 0000000000 0000000000 0000000000] /Contents <${placeholder}> /M (D:20261124100000+08'00') /Reason (Contractor acknowledges)${reference}>>`,
   ];
   let text = '%PDF-1.7\n%\xe2\xe3\xcf\xd3\n';
   const offsets = objects.map((body, i) => { const at = text.length; text += `${i + 1} 0 obj\n${body}\nendobj\n`; return at; });

@@ -136,6 +136,13 @@ describe('PAdES signing and verification of sealed documents', function () {
     expect(verification.signatures.map((s) => s.field)).to.deep.equal(['Contractor', 'Signature1']);
   });
 
+  it('when the PDF is certified with no changes permitted (DocMDP P=1), then signing it again is refused', async () => {
+    const rsa = pki.issue('certifier', '/C=CN/O=Shenzhen Contractor Ltd/CN=Certifier', 'rsa');
+    const certified = pdfSignedElsewhere(pki, rsa, { certifiedNoChanges: true });
+    expect(verifyPdfSignatures(certified).allValid).to.equal(true);
+    await signPdf(certified, clerk).then(() => expect.fail('signed'), (err: Error) => expect(err.message).to.contain('no changes permitted'));
+  });
+
   it('when the seal is drawn, then the widget shows it with a small embedded CJK subset, and without an appearance the signature is invisible', async () => {
     const doc = await PDFDocument.load(signedByAll);
     const fields = doc.catalog.lookup(PDFName.of('AcroForm'), PDFDict).lookup(PDFName.of('Fields'), PDFArray).asArray().map((ref) => doc.context.lookup(ref, PDFDict));

@@ -31,10 +31,12 @@ export async function signPdf(pdf: Uint8Array, signer: PdfSigner, options: SignO
   const page = pages[pageIndex];
   if (!page) throw new Error(`the PDF has no page ${pageIndex} (it has ${pages.length})`);
 
+  const catalog = context.lookup(structure.root, PDFDict);
+  if (certifiedWithoutChanges(context, catalog)) throw new Error('the document is certified with no changes permitted (DocMDP P=1): it cannot be signed again');
+
   const update = new IncrementalUpdate(structure);
   const signatureRef = update.allocate();
   const fieldRef = update.allocate();
-  const catalog = context.lookup(structure.root, PDFDict);
   const acroFormEntry = catalog.get(PDFName.of('AcroForm'));
   const acroForm = acroFormEntry instanceof PDFRef ? context.lookupMaybe(acroFormEntry, PDFDict) : acroFormEntry instanceof PDFDict ? acroFormEntry : undefined;
   const fields = acroForm?.lookupMaybe(PDFName.of('Fields'), PDFArray);
@@ -97,6 +99,16 @@ function signatureDictionary(options: SignOptions, hexLength: number): string {
 export function pdfDate(date: Date): string {
   const iso = date.toISOString();
   return `D:${iso.slice(0, 19).replace(/[-T:]/g, '')}+00'00'`;
+}
+
+/** A certification signature (catalog /Perms /DocMDP) that permits no changes at all: another signature would break it. */
+function certifiedWithoutChanges(context: PDFContext, catalog: PDFDict): boolean {
+  const certification = catalog.lookupMaybe(PDFName.of('Perms'), PDFDict)?.lookupMaybe(PDFName.of('DocMDP'), PDFDict);
+  const references = certification?.lookupMaybe(PDFName.of('Reference'), PDFArray)?.asArray() ?? [];
+  return references.some((reference) => {
+    const params = context.lookupMaybe(reference, PDFDict)?.lookupMaybe(PDFName.of('TransformParams'), PDFDict);
+    return params?.lookupMaybe(PDFName.of('P'), PDFNumber)?.asNumber() === 1;
+  });
 }
 
 /** A copy of `dict` with some entries replaced (the original objects are never changed in place). */

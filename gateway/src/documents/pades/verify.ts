@@ -30,12 +30,14 @@ export function verifyPdfSignatures(pdf: Uint8Array): PdfVerification {
       if (!(value instanceof PDFRef)) candidates.push(resolved); // a signature dictionary held directly in its field
     }
   }
+  const problems: string[] = [];
+  const isTimestamp = (dict: PDFDict) => dict.get(PDFName.of('Type')) === PDFName.of('DocTimeStamp');
+  if (candidates.some(isTimestamp)) problems.push('the PDF has document timestamps (ETSI.RFC3161), which this verifier does not check');
   const signatures = candidates
-    .filter((dict) => dict.get(PDFName.of('Type')) !== PDFName.of('DocTimeStamp'))
+    .filter((dict) => !isTimestamp(dict))
     .map((dict) => checkSignature(bytes, dict, fieldNames.get(dict) ?? ''))
     .sort((a, b) => a.coversDocumentUpTo - b.coversDocumentUpTo);
 
-  const problems: string[] = [];
   if (signatures.length === 0) problems.push('the PDF has no signatures');
   const lastEnd = signatures[signatures.length - 1]?.coversDocumentUpTo ?? 0;
   const unmodifiedSinceLastSignature = signatures.length > 0 && /^[\s\0]*$/.test(bytes.toString('latin1', lastEnd));
