@@ -1,7 +1,10 @@
 import crypto from 'node:crypto';
+import zlib from 'node:zlib';
+import fontkit from '@pdf-lib/fontkit';
 import { expect } from 'chai';
 import { PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream } from 'pdf-lib';
-import { PdfSigner, SignOptions, signPdf, verifyPdfSignatures } from '../src/documents/pades';
+import { PdfSigner, SignOptions, cjkSubsetFont, signPdf, verifyPdfSignatures } from '../src/documents/pades';
+import { cjkFont } from '../src/documents/pades/cjk-font';
 import { IncrementalUpdate } from '../src/documents/pades/incremental-writer';
 import { readStructure } from '../src/documents/pades/pdf-structure';
 import { TestPki, chineseDocument, pdfSignedElsewhere, pdfsig } from './pades-fixtures';
@@ -159,6 +162,24 @@ describe('PAdES signing and verification of sealed documents', function () {
       .filter((o): o is PDFRawStream => o instanceof PDFRawStream && o.dict.has(PDFName.of('Length1')));
     expect(fontPrograms).to.have.length(2);
     for (const font of fontPrograms) expect(font.contents.length).to.be.below(16_000);
+
+    // Every glyph of the embedded subset keeps its outline (fontkit's own subsetter loses most of this font's).
+    const subset = fontkit.create(zlib.inflateSync(fontPrograms[0].contents));
+    const outlines = Array.from({ length: subset.numGlyphs - 1 }, (_, i) => subset.getGlyph(i + 1).path.toSVG());
+    expect(outlines).to.have.length.above(15);
+    expect(outlines.filter((svg) => svg === '')).to.have.length(1); // the space in 经办人 张三
+  });
+
+  it('when a CJK subset font is made for pdf-lib, then each character maps to a glyph with the original outline', () => {
+    const text = '罗湖区建设工程审批单：同意施工';
+    const subset = fontkit.create(Buffer.from(cjkSubsetFont(text)));
+    const original = cjkFont().cmap;
+    for (const char of text) {
+      const glyph = subset.glyphForCodePoint(char.codePointAt(0)!);
+      expect(glyph.id, char).to.not.equal(0);
+      expect(glyph.path.toSVG(), char).to.equal(original.glyphForCodePoint(char.codePointAt(0)!).path.toSVG());
+    }
+    expect(subset.numGlyphs).to.be.within(new Set(text).size + 1, 60); // .notdef, the characters, their composites' parts
   });
 
   it('when the key vault signs with a key that is not the certificate\'s, then signing fails', async () => {
