@@ -136,6 +136,8 @@ describe('API contract (every route, from the OpenAPI document)', function () {
         'POST /v1/users': 'registration with the CA, not the ledger',
         'POST /v1/users/{username}/revocation': 'revocation with the CA, not the ledger',
         'POST /v1/uploads': 'files go to GridFS; the ledger gets their hash through POST /documents',
+        'POST /v1/sealed-documents': 'a draft PDF into GridFS; each signature is anchored through POST /sealed-documents/{id}/signatures',
+        'POST /v1/verifications': 'a check of an uploaded file against the ledger: nothing is written',
         'POST /v1/risk-model/assessment': 'a computation: nothing is written',
         'POST /v1/bank/notifications': "the bank's callback: confirmed on the ledger by the gateway's own identity, idempotent by instruction",
         'POST /v1/open311/requests': 'anonymous: submitted by the intake identity, Idempotency-Key honoured by the intake',
