@@ -112,6 +112,12 @@ describe('PAdES signing and verification of sealed documents', function () {
     expect(verification).to.include({ unmodifiedSinceLastSignature: false, allValid: true });
     expect(verification.problems.join('\n')).to.contain('appended after the last signature');
     expect(pdfsig(appended, pki.dir).map((s) => s.totalDocument)).to.deep.equal([false, false, false]);
+
+    // Signing after that small revision chains the new xref section to it, not to the one before.
+    const resigned = Buffer.from(await signPdf(appended, clerk));
+    const appendedXref = /startxref\s+(\d+)\s+%%EOF\s*$/.exec(appended.toString('latin1'))![1];
+    expect(resigned.toString('latin1', appended.length)).to.match(new RegExp(`/Prev ${appendedXref}\\b`));
+    expect(verifyPdfSignatures(resigned)).to.include({ allValid: true, unmodifiedSinceLastSignature: true });
   });
 
   it('when a PDF made elsewhere carries an RSA signature made by openssl (adbe.pkcs7.detached), then our verifier and pdfsig find it valid', () => {

@@ -38,9 +38,9 @@ export async function readStructure(bytes: Uint8Array): Promise<PdfStructure> {
 
 export function lastStartXref(bytes: Uint8Array): number {
   const tail = latin1(bytes, Math.max(0, bytes.length - 2048), bytes.length);
-  const match = /startxref\s+(\d+)\s+%%EOF[^]*$/.exec(tail) ?? /startxref\s+(\d+)/.exec(tail);
-  if (!match) throw new Error('the PDF has no startxref: not a complete PDF file');
-  const offset = Number(match[1]);
+  const last = [...tail.matchAll(/startxref\s+(\d+)/g)].pop(); // a small last revision leaves earlier ones in the tail
+  if (!last) throw new Error('the PDF has no startxref: not a complete PDF file');
+  const offset = Number(last[1]);
   if (offset <= 0 || offset >= bytes.length) throw new Error('the PDF\'s startxref points outside the file');
   return offset;
 }
