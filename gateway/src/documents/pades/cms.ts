@@ -84,6 +84,7 @@ export function signedData(input: {
   const signedAttrs = asn1.fromDer(bin(input.signedAttributesDer));
   signedAttrs.tagClass = Class.CONTEXT_SPECIFIC;
   signedAttrs.type = 0;
+  if (!der(signedAttrs).subarray(1).equals(input.signedAttributesDer.subarray(1))) throw new Error('the signed attributes did not re-encode to the signed bytes');
   const signerInfo = seq(
     integer(1),
     seq(signer.issuer, signer.serial),
