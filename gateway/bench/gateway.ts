@@ -21,7 +21,7 @@ const levels = (process.env.BENCH_CONCURRENCY ?? '10,50,100').split(',').map(Num
 const overload = Number(process.env.BENCH_OVERLOAD ?? 1000);
 const tsx = require.resolve('tsx/cli');
 
-type Result = WindowResult & { shed?: number };
+type Result = WindowResult & { shed?: number; shedLatenciesMs?: number[]; phases?: Record<string, number[]> };
 
 function worker(script: string, args: string[]): Promise<Result> {
   return new Promise((resolve, reject) => {
@@ -37,6 +37,13 @@ const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '-');
 function line(label: string, c: number, r: Result, cpu?: number): string {
   const lat = [...r.latenciesMs].sort((a, b) => a - b);
   return `${label.padEnd(5)} ${String(c).padStart(5)} ${fmt(r.committed / r.seconds, 1).padStart(7)} ${fmt(percentile(lat, 50)).padStart(7)} ${fmt(percentile(lat, 95)).padStart(7)} ${fmt(percentile(lat, 99)).padStart(7)} ${String(r.failed - (r.shed ?? 0)).padStart(7)} ${String(r.shed ?? 0).padStart(6)} ${cpu === undefined ? '' : fmt(cpu).padStart(8)}`;
+}
+
+/** Where an accepted write's time went: the median of each Server-Timing phase, and of what lies outside them. */
+function phaseLine(r: Result): string {
+  const order = ['outside', 'auth', 'admission', 'lookup', 'endorse', 'record', 'commit', 'receipt'];
+  const names = Object.keys(r.phases ?? {}).sort((a, b) => order.indexOf(a) - order.indexOf(b));
+  return `      p50 ms by phase: ${names.map((n) => `${n} ${fmt(percentile([...r.phases![n]].sort((a, b) => a - b), 50), 1)}`).join(', ')}`;
 }
 
 async function main(): Promise<void> {
@@ -73,9 +80,14 @@ async function main(): Promise<void> {
     const cpu = before !== undefined && after !== undefined ? (100 * (after - before)) / 1000 / (seconds + 2) : undefined;
     console.log(line('raw', c, raw));
     console.log(`${line('http', c, http, cpu)}   ${fmt(http.committed / http.seconds / (raw.committed / raw.seconds), 2)}×`);
+    console.log(phaseLine(http));
   }
   const burst = await worker('http-worker.ts', [url, token, String(overload), String(Math.min(seconds, 15))]);
   console.log(line('burst', overload, burst));
+  const shedLat = [...(burst.shedLatenciesMs ?? [])].sort((a, b) => a - b);
+  console.log(`      accepted and committed ${burst.committed} (p50 ${fmt(percentile([...burst.latenciesMs].sort((a, b) => a - b), 50))} ms), shed ${burst.shed ?? 0} (answered in p50 ${fmt(percentile(shedLat, 50))} ms / p99 ${fmt(percentile(shedLat, 99))} ms), other failures ${burst.failed - (burst.shed ?? 0)}`);
+  console.log(phaseLine(burst));
+  for (const [message, count] of Object.entries(burst.errors)) if (!message.startsWith('shed')) console.log(`      ${count} × ${message}`);
   console.log(`(burst: ${overload} clients against SUBMIT_CONCURRENCY+SUBMIT_QUEUE of the gateway; "shed" = answered 503/429 with Retry-After at once)`);
   fs.rmSync(dir, { recursive: true, force: true });
 }

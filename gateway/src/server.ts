@@ -10,7 +10,7 @@ import { EVENTS_READER, IdentityService } from './identity/identity-service';
 import { bearer, identityRoutes } from './identity/routes';
 import { Ledger } from './ledger/ledger';
 import { LiveUpdates } from './live/live-updates';
-import { Admission } from './operations/admission';
+import { Admission, admissionGate } from './operations/admission';
 import { AnchoredWrites } from './operations/anchored-writes';
 import { operationRoutes } from './operations/routes';
 import { connectDatabase } from './platform/database';
@@ -40,10 +40,11 @@ export async function createServer(config: Config, logger: Logger) {
   const ledger = new Ledger(config.connection, logger);
   const identities = new IdentityService(connection, new CertificateAuthority(config.connection), config.keyEncryptionKey, config.sessionTtlMs, logger);
   await identities.bootstrap(config.connection, config.adminPassword);
-  const writes = new AnchoredWrites(connection, ledger, identities, new Admission(config.submitConcurrency, config.submitQueue), logger);
-  const readModel = new ReadModel(connection, readModelEnrichers);
-  const reader = () => identities.signer(EVENTS_READER);
   const metrics = createMetrics();
+  const admission = new Admission(config.submitConcurrency, config.submitQueue);
+  const writes = new AnchoredWrites(connection, ledger, identities, admission, logger, metrics.writePhases);
+  const readModel = new ReadModel(connection, readModelEnrichers, logger);
+  const reader = () => identities.signer(EVENTS_READER);
   const projector = new Projector(connection, ledger, reader, [readModel], logger, () => metrics.projectedEvents.inc());
 
   const routes = new RouteTable(async (req) => {
@@ -66,6 +67,8 @@ export async function createServer(config: Config, logger: Logger) {
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openApi));
   app.use(helmet());
   app.use(express.json({ limit: '1mb', verify: keepRawBody }));
+  // After the body (a slow body must not hold a slot), before the session lookup and anything else that costs the database.
+  app.use(API_PREFIX, admissionGate(routes.specs, admission));
   app.use(healthRoutes({ ledger, connection, identities, metrics: metrics.registry, mspIds: config.connection.orgs.map((o) => o.mspId) }));
   app.use(API_PREFIX, routes.router);
   app.use((req, _res, next) => next(new NotFoundError(`no route ${req.method} ${req.path}`)));

@@ -19,6 +19,13 @@ export interface AnchoredRouteOptions<I> {
   refusal?: (result: unknown) => AppError | undefined;
 }
 
+/** The admission slot the gate took for this request: from here on the write owns (and releases) it. */
+function takeAdmission(locals: Record<string, unknown>): (() => void) | undefined {
+  const admitted = locals.admitted as (() => void) | undefined;
+  locals.admitted = undefined;
+  return admitted;
+}
+
 /**
  * A route whose effect is one ledger transaction signed by the caller: Idempotency-Key and Prefer: respond-async
  * are honoured, and the answer carries the receipt (transaction ID, block, validation code) or the operation to poll.
@@ -31,6 +38,10 @@ export function anchoredRoute<B extends z.ZodType = z.ZodUndefined, Q extends z.
   options: AnchoredRouteOptions<Input<z.infer<B>, z.infer<Q>, z.infer<P>>> = {},
 ): void {
   routes.add({ ...spec, anchored: true, status: spec.status ?? 201 }, async (input) => {
+    const { locals } = input.res;
+    const timing = writes.timing(locals.receivedAt as number | undefined);
+    if (locals.admittedAt !== undefined) timing.mark('admission', locals.admittedAt as number); // admissionGate
+    timing.mark('auth'); // body parsing, session lookup, validation
     const key = input.req.header('Idempotency-Key');
     if (key !== undefined && !/^[\x21-\x7e]{1,200}$/.test(key)) throw new ValidationError('Idempotency-Key must be 1-200 visible ASCII characters');
     const user = options.caller ? await options.caller(input) : input.user!;
@@ -41,8 +52,9 @@ export function anchoredRoute<B extends z.ZodType = z.ZodUndefined, Q extends z.
       fingerprint: { method: input.req.method, path: input.req.originalUrl, body: input.body ?? null },
       ...ledgerCall,
       async: /respond-async/.test(input.req.header('Prefer') ?? ''),
-    });
+    }, timing, takeAdmission(locals));
     const { res } = input;
+    res.setHeader('Server-Timing', timing.header);
     if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
     if (outcome.httpStatus === 202) res.setHeader('Location', `${input.req.baseUrl}/operations/${outcome.body.operationId}`);
     const refused = outcome.body.status === 'succeeded' ? options.refusal?.(outcome.body.result) : undefined;

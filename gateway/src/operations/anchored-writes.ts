@@ -6,7 +6,9 @@ import type { Ledger, Receipt } from '../ledger/ledger';
 import { toAppError } from '../platform/error-handler';
 import { AppError, ConflictError, NotFoundError, UnprocessableError } from '../platform/errors';
 import type { Logger } from '../platform/logger';
-import { Admission } from './admission';
+import type { Histogram } from 'prom-client';
+import { ServerTiming } from '../platform/metrics';
+import type { Admission } from './admission';
 import { operationModel, OperationRecord } from './models';
 
 export interface WriteRequest {
@@ -35,60 +37,115 @@ export class AnchoredWrites {
   private readonly Operation;
   private readonly running = new Set<Promise<unknown>>();
 
-  constructor(connection: mongoose.Connection, private readonly ledger: Ledger, private readonly identities: IdentityService, private readonly admission: Admission, private readonly logger: Logger) {
+  constructor(connection: mongoose.Connection, private readonly ledger: Ledger, private readonly identities: IdentityService, private readonly admission: Admission, private readonly logger: Logger, private readonly phases?: Histogram<'phase'>) {
     this.Operation = operationModel(connection);
   }
 
-  async write(req: WriteRequest): Promise<WriteOutcome> {
+  /** A timing for one write's phases, starting when the gateway received the request. */
+  timing(receivedAt?: number): ServerTiming {
+    return new ServerTiming(receivedAt, this.phases);
+  }
+
+  /**
+   * A synchronous write costs the database two round trips: the operation record is inserted once the transaction is
+   * signed (with it, so that a restarted gateway can resend it) and updated with the receipt. Nothing before the
+   * signature needs recording: until it is sent, nothing can reach the ledger, and no answer has been given.
+   */
+  async write(req: WriteRequest, timing = this.timing(), admitted?: () => void): Promise<WriteOutcome> {
     const requestHash = crypto.createHash('sha256').update(canonical(req.fingerprint)).digest('hex');
     const operationId = req.idempotencyKey
       ? crypto.createHash('sha256').update(`${req.userId}\0${req.idempotencyKey}`).digest('hex').slice(0, 32)
       : crypto.randomUUID();
-    // Admission first: a refused (503) write leaves no trace and costs the database nothing.
-    const release = await this.admission.enter();
-    if (req.idempotencyKey) {
-      const existing = await this.Operation.findById(operationId).lean().catch((err) => { release(); throw err; });
-      if (existing) {
-        release();
-        return this.replay(existing, requestHash);
-      }
+    // Admission first (at the door for routes, see admissionGate): a refused (503) write leaves no trace and costs the
+    // database nothing.
+    let release = admitted;
+    if (!release) {
+      release = await this.admission.enter();
+      timing.mark('admission');
     }
-    const now = new Date();
+    let handedOff = false;
     try {
-      await this.Operation.create({ _id: operationId, userId: req.userId, idempotencyKey: req.idempotencyKey ?? null, requestHash, action: `${req.namespace}.${req.fn}`, status: 'pending', attempts: [], signedTransaction: null, httpStatus: null, receipt: null, result: null, error: null, createdAt: now, updatedAt: now });
-    } catch (err) {
-      release();
-      if ((err as { code?: number }).code !== 11000) throw err;
-      // A concurrent retry with the same key won the race: answer as a replay.
-      return this.replay((await this.Operation.findById(operationId).lean())!, requestHash);
+      if (req.idempotencyKey) {
+        const existing = await this.Operation.findById(operationId).lean();
+        timing.mark('lookup');
+        if (existing) return this.replay(existing, requestHash);
+      }
+      const now = new Date();
+      const record: OperationRecord = { _id: operationId, userId: req.userId, idempotencyKey: req.idempotencyKey ?? null, requestHash, action: `${req.namespace}.${req.fn}`, status: 'pending', attempts: [], signedTransaction: null, httpStatus: null, receipt: null, result: null, error: null, createdAt: now, updatedAt: now };
+      if (req.async) {
+        // The 202 promises an operation to poll: it is recorded before the answer, and signed afterwards.
+        if (!(await this.insert(record))) return this.replay(await this.read(operationId), requestHash);
+        const done = release;
+        const tracked = this.execute(record, true, req, requestHash, timing).catch(() => undefined).finally(() => { done(); this.running.delete(tracked); });
+        this.running.add(tracked);
+        handedOff = true;
+        return { httpStatus: 202, body: { operationId, status: 'pending' }, replayed: false };
+      }
+      return await this.execute(record, false, req, requestHash, timing);
+    } finally {
+      if (!handedOff) release();
     }
-    const work = this.execute(operationId, req).finally(release);
-    if (req.async) {
-      const tracked = work.catch(() => undefined).finally(() => this.running.delete(tracked));
-      this.running.add(tracked);
-      return { httpStatus: 202, body: { operationId, status: 'pending' }, replayed: false };
-    }
-    return this.outcome(await work, false);
   }
 
-  private async execute(operationId: string, req: WriteRequest): Promise<OperationRecord> {
+  private async execute(record: OperationRecord, recorded: boolean, req: WriteRequest, requestHash: string, timing: ServerTiming): Promise<WriteOutcome> {
+    const signed: string[] = [];
     let update: Partial<OperationRecord>;
     try {
       const signer = await this.identities.signer(req.userId);
       const { result, receipt } = await this.ledger.submit(signer, req.namespace, req.fn, req.args, {
         endorsingOrganizations: req.endorsingOrganizations,
+        // Persisted before it is sent: an acknowledged write survives a crash (recover() resends it, same ID).
         onSigned: async (transactionId, bytes) => {
-          await this.Operation.updateOne({ _id: operationId }, { $push: { attempts: { transactionId, at: new Date() } }, $set: { signedTransaction: Buffer.from(bytes).toString('base64'), updatedAt: new Date() } });
+          timing.mark('endorse');
+          const attempt = { transactionId, at: new Date() };
+          const signedTransaction = Buffer.from(bytes).toString('base64');
+          signed.push(transactionId);
+          if (recorded) {
+            await this.Operation.updateOne({ _id: record._id }, { $push: { attempts: attempt }, $set: { signedTransaction, updatedAt: attempt.at } });
+          } else {
+            if (!(await this.insert({ ...record, attempts: [attempt], signedTransaction, updatedAt: attempt.at }))) throw new LostRace();
+            recorded = true;
+          }
+          timing.mark('record');
         },
       });
+      timing.mark('commit');
       update = { status: 'succeeded', httpStatus: 201, receipt, result: parseResult(result) };
     } catch (err) {
+      // A concurrent request with the same Idempotency-Key recorded first: its transaction is the one, ours is not sent.
+      if (err instanceof LostRace) return this.replay(await this.read(record._id), requestHash);
       const e = toAppError(err);
-      if (e.status >= 500) this.logger.error({ err, operationId }, 'anchored write failed');
+      if (e.status >= 500) this.logger.error({ err, operationId: record._id }, 'anchored write failed');
       update = { status: 'failed', httpStatus: e.status, error: { status: e.status, code: e.code, message: e.message, ...(err instanceof LedgerError && err.transactionId ? { transactionId: err.transactionId } : {}) } };
     }
-    const finished = await this.Operation.findOneAndUpdate({ _id: operationId }, { $set: { ...update, signedTransaction: null, updatedAt: new Date() } }, { returnDocument: 'after' }).lean();
-    return finished!;
+    const finished = { ...update, signedTransaction: null, updatedAt: new Date() };
+    if (recorded) {
+      await this.Operation.updateOne({ _id: record._id }, { $set: finished });
+    } else if (!(await this.insert({ ...record, ...finished }))) {
+      // Refused before any record: unless our own insert's answer was lost (it holds one of our transaction IDs), the
+      // record is a concurrent retry's.
+      const ours = signed.length > 0 && (await this.Operation.updateOne({ _id: record._id, attempts: { $elemMatch: { transactionId: { $in: signed } } } }, { $set: finished })).matchedCount > 0;
+      if (!ours) return this.replay(await this.read(record._id), requestHash);
+    }
+    timing.mark('receipt');
+    return this.outcome({ ...record, ...finished }, false);
+  }
+
+  /** Inserts a new operation record; false when one with its ID exists (the same Idempotency-Key, concurrently). */
+  private async insert(record: OperationRecord): Promise<boolean> {
+    try {
+      await this.Operation.collection.insertOne(record as never);
+      return true;
+    } catch (err) {
+      if ((err as { code?: number }).code === 11000) return false;
+      throw err;
+    }
+  }
+
+  private async read(operationId: string): Promise<OperationRecord> {
+    const op = await this.Operation.findById(operationId).lean();
+    if (!op) throw new ConflictError(`operation ${operationId} with this Idempotency-Key is still in progress`, { operationId });
+    return op;
   }
 
   private replay(existing: OperationRecord, requestHash: string): WriteOutcome {
@@ -140,6 +197,9 @@ export class AnchoredWrites {
     await Promise.allSettled([...this.running]);
   }
 }
+
+/** Thrown from onSigned when another request with the same Idempotency-Key recorded its operation first. */
+class LostRace extends Error {}
 
 function parseResult(result: string): unknown {
   if (result === '') return null;

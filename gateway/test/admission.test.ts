@@ -1,0 +1,129 @@
+import crypto from 'node:crypto';
+import { expect } from 'chai';
+import type mongoose from 'mongoose';
+import type { IdentityService } from '../src/identity/identity-service';
+import type { Ledger, Receipt, SigningUser, SubmitOptions } from '../src/ledger/ledger';
+import { Admission } from '../src/operations/admission';
+import { AnchoredWrites, WriteRequest } from '../src/operations/anchored-writes';
+import { operationModel } from '../src/operations/models';
+import { connectDatabase } from '../src/platform/database';
+import { OverloadedError } from '../src/platform/errors';
+import { createLogger } from '../src/platform/logger';
+import { testConfig } from './support/gateway';
+
+/**
+ * A ledger the test steers: each submit signs (calls onSigned, as the real one does before sending) and then waits
+ * until the test commits or fails it. resume() answers the receipt of a transaction sent again after a restart.
+ */
+class SteeredLedger {
+  readonly pending: { transactionId: string; commit: () => void; fail: (err: Error) => void }[] = [];
+  readonly resumed: string[] = [];
+
+  async submit(_user: SigningUser, _ns: string, _fn: string, args: string[], options: SubmitOptions = {}): Promise<{ result: string; receipt: Receipt }> {
+    const transactionId = crypto.randomBytes(32).toString('hex');
+    await options.onSigned?.(transactionId, Buffer.from(`signed:${args.join(',')}`));
+    await new Promise<void>((commit, fail) => this.pending.push({ transactionId, commit, fail }));
+    return { result: '{}', receipt: { transactionId, blockNumber: '7', validationCode: 'VALID' } };
+  }
+
+  async resume(_user: SigningUser, bytes: Uint8Array): Promise<{ result: string; receipt: Receipt }> {
+    this.resumed.push(Buffer.from(bytes).toString());
+    return { result: '{}', receipt: { transactionId: 'resumed', blockNumber: '8', validationCode: 'VALID' } };
+  }
+}
+
+const signerOf = { signer: async (id: string) => ({ id, mspId: 'HousingMSP', certificate: 'cert', privateKey: crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey }) } as unknown as IdentityService;
+const until = async (ok: () => boolean) => { while (!ok()) await new Promise((r) => setTimeout(r, 5)); };
+
+/** Anchored writes on a database of their own (recover() looks at every pending operation), with a steered ledger. */
+describe('admission and crash recovery of anchored writes', function () {
+  this.timeout(30_000);
+  const logger = createLogger('silent');
+  let connection: mongoose.Connection;
+  const request = (batchId: string, idempotencyKey?: string): WriteRequest => ({ userId: 'inspector-1', idempotencyKey, fingerprint: { batchId }, namespace: 'anchor', fn: 'anchorBatch', args: [batchId], async: false });
+
+  before(async () => {
+    const url = new URL(testConfig().mongoUrl);
+    url.pathname = `/admission_test_${crypto.randomUUID().slice(0, 8)}`;
+    connection = await connectDatabase(url.toString(), logger);
+  });
+  after(async () => {
+    await connection.dropDatabase();
+    await connection.close();
+  });
+
+  it('when every slot is taken and none may wait, then a further write is refused at once with 503 and Retry-After, and records nothing', async () => {
+    const ledger = new SteeredLedger();
+    const writes = new AnchoredWrites(connection, ledger as unknown as Ledger, signerOf, new Admission(1, 0), logger);
+    const first = writes.write(request('first', crypto.randomUUID()));
+    await until(() => ledger.pending.length === 1);
+    const key = crypto.randomUUID();
+    const refused = await writes.write(request('second', key)).then(() => undefined, (err: unknown) => err);
+    expect(refused).to.be.instanceOf(OverloadedError);
+    expect((refused as OverloadedError).status).to.equal(503);
+    expect((refused as OverloadedError).headers['Retry-After']).to.equal('1');
+    const operationId = crypto.createHash('sha256').update(`inspector-1\0${key}`).digest('hex').slice(0, 32);
+    expect(await operationModel(connection).findById(operationId).lean()).to.equal(null);
+    expect(ledger.pending).to.have.length(1); // the refused write never reached the ledger
+    ledger.pending[0].commit();
+    expect((await first).body.status).to.equal('succeeded');
+    // The slot is free again.
+    const third = writes.write(request('third'));
+    await until(() => ledger.pending.length === 2);
+    ledger.pending[1].commit();
+    expect((await third).httpStatus).to.equal(201);
+  });
+
+  it('when a write waits longer than the bound, then it is refused with 503 and the one in flight is unaffected', async () => {
+    const ledger = new SteeredLedger();
+    const writes = new AnchoredWrites(connection, ledger as unknown as Ledger, signerOf, new Admission(1, 1, 50), logger);
+    const first = writes.write(request('slow'));
+    await until(() => ledger.pending.length === 1);
+    const waited = await writes.write(request('waits')).then(() => undefined, (err: unknown) => err);
+    expect(waited).to.be.instanceOf(OverloadedError);
+    ledger.pending[0].commit();
+    expect((await first).httpStatus).to.equal(201);
+    expect(ledger.pending).to.have.length(1);
+  });
+
+  it('when the gateway stops after a transaction was signed, then the operation is on record with it, and recovery sends it and stores the receipt', async () => {
+    const crashed = new SteeredLedger();
+    const before = new AnchoredWrites(connection, crashed as unknown as Ledger, signerOf, new Admission(4, 4), logger);
+    const key = crypto.randomUUID();
+    void before.write(request('survives', key)).catch(() => undefined); // never answered: the process "dies" here
+    await until(() => crashed.pending.length === 1);
+    const Operation = operationModel(connection);
+    const operationId = crypto.createHash('sha256').update(`inspector-1\0${key}`).digest('hex').slice(0, 32);
+    const recorded = await Operation.findById(operationId).lean();
+    expect(recorded?.status).to.equal('pending');
+    expect(recorded?.attempts.map((a) => a.transactionId)).to.deep.equal([crashed.pending[0].transactionId]);
+    expect(Buffer.from(recorded!.signedTransaction!, 'base64').toString()).to.equal('signed:survives');
+
+    const restarted = new SteeredLedger();
+    const after = new AnchoredWrites(connection, restarted as unknown as Ledger, signerOf, new Admission(4, 4), logger);
+    expect(await after.recover(0)).to.equal(1);
+    expect(restarted.resumed).to.deep.equal(['signed:survives']); // the same signed transaction, not a new one
+    const recovered = await Operation.findById(operationId).lean();
+    expect(recovered?.status).to.equal('succeeded');
+    expect(recovered?.receipt?.blockNumber).to.equal('8');
+    expect(recovered?.signedTransaction).to.equal(null);
+    // A retry of the same request now replays the recovered outcome instead of writing again.
+    const replay = await after.write(request('survives', key));
+    expect(replay.replayed).to.equal(true);
+    expect(restarted.pending).to.have.length(0);
+  });
+
+  it('when the ledger refuses before anything is signed, then the failure is recorded and a retry with the key replays it', async () => {
+    const ledger = { submit: async () => { throw new OverloadedError('peers unavailable', 2); } } as unknown as Ledger;
+    const writes = new AnchoredWrites(connection, ledger, signerOf, new Admission(4, 4), logger);
+    const key = crypto.randomUUID();
+    const first = await writes.write(request('refused', key)).then(() => undefined, (err: unknown) => err);
+    expect((first as OverloadedError).status).to.equal(503);
+    const again = await writes.write(request('refused', key)).then(() => undefined, (err: unknown) => err);
+    expect((again as { status: number }).status).to.equal(503);
+    const operationId = crypto.createHash('sha256').update(`inspector-1\0${key}`).digest('hex').slice(0, 32);
+    const op = await operationModel(connection).findById(operationId).lean();
+    expect(op?.status).to.equal('failed');
+    expect(op?.attempts).to.deep.equal([]);
+  });
+});
