@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import zlib from 'node:zlib';
 import fontkit from '@pdf-lib/fontkit';
 import { expect } from 'chai';
-import { PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, PDFRef } from 'pdf-lib';
 import { PdfSigner, SignOptions, cjkSubsetFont, signPdf, verifyPdfSignatures } from '../src/documents/pades';
 import { cjkFont } from '../src/documents/pades/cjk-font';
 import { IncrementalUpdate } from '../src/documents/pades/incremental-writer';
@@ -118,6 +118,18 @@ describe('PAdES signing and verification of sealed documents', function () {
     const appendedXref = /startxref\s+(\d+)\s+%%EOF\s*$/.exec(appended.toString('latin1'))![1];
     expect(resigned.toString('latin1', appended.length)).to.match(new RegExp(`/Prev ${appendedXref}\\b`));
     expect(verifyPdfSignatures(resigned)).to.include({ allValid: true, unmodifiedSinceLastSignature: true });
+  });
+
+  it('when a later revision overwrites the clerk\'s signature dictionary, then the clerk\'s signature is still listed and checked', async () => {
+    const clerkSignature = Number(/(\d+) 0 obj\n<<\/Type \/Sig /.exec(Buffer.from(signedByClerk).toString('latin1'))![1]);
+    const update = new IncrementalUpdate(await readStructure(signedByAll));
+    update.put(PDFRef.of(clerkSignature), '<</Type /Sig>>');
+    const overwritten = update.finish().bytes;
+
+    const verification = verifyPdfSignatures(overwritten);
+    expect(verification.signatures.map((s) => s.signatureValid)).to.deep.equal([true, true, true]);
+    expect(verification.signatures[0].coversDocumentUpTo).to.equal(signedByClerk.length);
+    expect(verification.unmodifiedSinceLastSignature).to.equal(false);
   });
 
   it('when a PDF made elsewhere carries an RSA signature made by openssl (adbe.pkcs7.detached), then our verifier and pdfsig find it valid', () => {

@@ -1,17 +1,24 @@
-import { PDFContext, PDFName, PDFNumber, PDFObject, PDFObjectParser, PDFRawStream, PDFRef, decodePDFRawStream } from 'pdf-lib';
+import { PDFContext, PDFDict, PDFName, PDFNumber, PDFObject, PDFObjectParser, PDFRawStream, PDFRef, decodePDFRawStream } from 'pdf-lib';
 
 /**
  * Every indirect object in a PDF, read synchronously and without trusting its cross-reference sections (a file
  * under verification may be damaged or tampered with): objects are read in file order, so a later revision's
- * definition replaces an earlier one, and object streams are unpacked where they stand.
+ * definition replaces an earlier one, and object streams are unpacked where they stand. Signature dictionaries are
+ * also kept from every revision, even one a later revision redefined, so that none escapes verification.
  */
 
 interface ParserInternals { parseObject(): PDFObject; bytes: { offset(): number } }
 
 const OBJECT_HEADER = /(?<!\d)(\d{1,10})\s+(\d{1,5})\s+obj\b/g;
 
-export function readObjects(bytes: Uint8Array): PDFContext {
+export interface PdfObjects { context: PDFContext; signatureDictionaries: Array<{ ref: PDFRef; dict: PDFDict }> }
+
+const isSignatureDictionary = (object: PDFObject): object is PDFDict =>
+  object instanceof PDFDict && object.has(PDFName.of('ByteRange')) && object.has(PDFName.of('Contents'));
+
+export function readObjects(bytes: Uint8Array): PdfObjects {
   const context = PDFContext.create();
+  const signatureDictionaries: PdfObjects['signatureDictionaries'] = [];
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
   OBJECT_HEADER.lastIndex = 0;
   for (let match = OBJECT_HEADER.exec(text); match; match = OBJECT_HEADER.exec(text)) {
@@ -19,14 +26,16 @@ export function readObjects(bytes: Uint8Array): PDFContext {
     try {
       const parser = PDFObjectParser.forBytes(bytes.subarray(start), context) as unknown as ParserInternals;
       const object = parser.parseObject();
-      context.assign(PDFRef.of(Number(match[1]), Number(match[2])), object);
+      const ref = PDFRef.of(Number(match[1]), Number(match[2]));
+      context.assign(ref, object);
+      if (isSignatureDictionary(object)) signatureDictionaries.push({ ref, dict: object });
       OBJECT_HEADER.lastIndex = start + parser.bytes.offset(); // never look for objects inside stream data
       if (object instanceof PDFRawStream && object.dict.get(PDFName.of('Type')) === PDFName.of('ObjStm')) unpackObjectStream(context, object);
     } catch {
       // a damaged object: the ones that matter to a signature are checked byte by byte anyway
     }
   }
-  return context;
+  return { context, signatureDictionaries };
 }
 
 function unpackObjectStream(context: PDFContext, stream: PDFRawStream): void {

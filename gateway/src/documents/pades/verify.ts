@@ -17,25 +17,25 @@ export function verifyPdfSignatures(pdf: Uint8Array): PdfVerification {
   if (!bytes.subarray(0, 1024).toString('latin1').includes('%PDF-')) {
     return { signatures: [], allValid: false, unmodifiedSinceLastSignature: false, problems: ['the file is not a PDF'] };
   }
-  const context = readObjects(bytes);
-  const fieldNames = new Map<PDFObject, string>();
-  const candidates: PDFDict[] = [];
+  const { context, signatureDictionaries } = readObjects(bytes);
+  const fieldNames = new Map<PDFObject, string>(); // a signature dictionary's reference (or the direct dictionary) → field
+  const candidates: Array<{ ref?: PDFRef; dict: PDFDict }> = [...signatureDictionaries];
   for (const [, object] of context.enumerateIndirectObjects()) {
     if (!(object instanceof PDFDict)) continue;
-    if (object.has(PDFName.of('ByteRange')) && object.has(PDFName.of('Contents'))) candidates.push(object);
     const value = object.get(PDFName.of('V'));
     const resolved = value instanceof PDFRef ? context.lookup(value) : value;
-    if (resolved instanceof PDFDict && resolved.has(PDFName.of('ByteRange'))) {
-      fieldNames.set(resolved, fieldName(object));
-      if (!(value instanceof PDFRef)) candidates.push(resolved); // a signature dictionary held directly in its field
-    }
+    if (!(resolved instanceof PDFDict && resolved.has(PDFName.of('ByteRange')))) continue;
+    fieldNames.set(value instanceof PDFRef ? value : resolved, fieldName(object));
+    if (!(value instanceof PDFRef)) candidates.push({ dict: resolved }); // held directly in its field
   }
   const problems: string[] = [];
   const isTimestamp = (dict: PDFDict) => dict.get(PDFName.of('Type')) === PDFName.of('DocTimeStamp');
-  if (candidates.some(isTimestamp)) problems.push('the PDF has document timestamps (ETSI.RFC3161), which this verifier does not check');
+  if (candidates.some(({ dict }) => isTimestamp(dict))) problems.push('the PDF has document timestamps (ETSI.RFC3161), which this verifier does not check');
+  const seen = new Set<string>();
   const signatures = candidates
-    .filter((dict) => !isTimestamp(dict))
-    .map((dict) => checkSignature(bytes, dict, fieldNames.get(dict) ?? ''))
+    .filter(({ dict }) => !isTimestamp(dict))
+    .map(({ ref, dict }) => checkSignature(bytes, dict, fieldNames.get(ref ?? dict) ?? ''))
+    .filter((check) => !seen.has(String(check.byteRange)) && !!seen.add(String(check.byteRange))) // a dictionary written again
     .sort((a, b) => a.coversDocumentUpTo - b.coversDocumentUpTo);
 
   if (signatures.length === 0) problems.push('the PDF has no signatures');
