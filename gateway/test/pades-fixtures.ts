@@ -65,6 +65,13 @@ export class TestPki {
       '-CAfile', 'ca.pem', '-purpose', 'any', '-out', '/dev/null'], { cwd: this.dir }).status === 0;
   }
 
+  /** The same document rewritten by poppler's cairo backend: a PDF made by another writer. */
+  rewriteWithCairo(pdf: Uint8Array): Buffer {
+    fs.writeFileSync(this.#file('cairo-in.pdf'), pdf);
+    execFileSync('pdftocairo', ['-pdf', 'cairo-in.pdf', 'cairo-out.pdf'], { cwd: this.dir, stdio: 'pipe' });
+    return fs.readFileSync(this.#file('cairo-out.pdf'));
+  }
+
   remove(): void {
     fs.rmSync(this.dir, { recursive: true, force: true });
   }

@@ -157,6 +157,14 @@ describe('PAdES signing and verification of sealed documents', function () {
     expect(verification.signatures.map((s) => s.field)).to.deep.equal(['Contractor', 'Signature1']);
   });
 
+  it('when a PDF written by cairo (pdftocairo: classic xref, no /ID) is sealed twice, then both signatures are valid in pdfsig and our verifier', async () => {
+    const cairo = pki.rewriteWithCairo(document);
+    const sealed = await signPdf(await signPdf(cairo, clerk, { appearance: seal('审批专用章', 400) }), reviewer, { reason: '复核' });
+
+    expect(pdfsig(sealed, pki.dir).map((s) => s.valid)).to.deep.equal([true, true]);
+    expect(verifyPdfSignatures(sealed)).to.include({ allValid: true, unmodifiedSinceLastSignature: true });
+  });
+
   it('when the PDF is certified with no changes permitted (DocMDP P=1), then signing it again is refused', async () => {
     const rsa = pki.issue('certifier', '/C=CN/O=Shenzhen Contractor Ltd/CN=Certifier', 'rsa');
     const certified = pdfSignedElsewhere(pki, rsa, { certifiedNoChanges: true });
