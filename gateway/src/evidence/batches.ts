@@ -14,7 +14,7 @@ const TREES_KEPT = 8;
 
 export class BatchItems {
   private readonly batches: mongoose.Model<StoredBatch>;
-  private readonly trees = new Map<string, MerkleTree>();
+  private readonly trees = new Map<string, { tree: MerkleTree; items: Buffer }>();
 
   constructor(connection: mongoose.Connection) {
     this.batches = (connection.models.EvidenceBatch as mongoose.Model<StoredBatch>) ?? connection.model<StoredBatch>('EvidenceBatch', new Schema<StoredBatch>({
@@ -36,29 +36,28 @@ export class BatchItems {
       // The same items again (a retried request) is the same batch; different items under a used ID are refused.
       if (existing?.merkleRoot !== merkleRoot) throw new ConflictError(`batch ${batchId} already holds other items`);
     }
-    this.keep(batchId, tree);
+    this.keep(batchId, { tree, items: Buffer.concat(items) });
     return { merkleRoot, itemCount: items.length };
   }
 
-  private keep(batchId: string, tree: MerkleTree): void {
+  private keep(batchId: string, entry: { tree: MerkleTree; items: Buffer }): void {
     this.trees.delete(batchId);
-    this.trees.set(batchId, tree);
+    this.trees.set(batchId, entry);
     if (this.trees.size > TREES_KEPT) this.trees.delete(this.trees.keys().next().value as string);
   }
 
   private async tree(batchId: string): Promise<{ tree: MerkleTree; items: Buffer }> {
+    const kept = this.trees.get(batchId);
+    if (kept) return kept;
     const stored = await this.batches.findById(batchId).lean<StoredBatch>();
     if (!stored) throw new NotFoundError(`batch ${batchId} has no stored items (it was not anchored through the items API)`);
     const raw = stored.items as unknown;
     const items = Buffer.isBuffer(raw) ? raw : Buffer.from((raw as mongoose.mongo.Binary).read(0, (raw as mongoose.mongo.Binary).length()));
-    let tree = this.trees.get(batchId);
-    if (!tree) {
-      const hashes: Buffer[] = [];
-      for (let i = 0; i < items.length; i += 32) hashes.push(items.subarray(i, i + 32));
-      tree = new MerkleTree(hashes);
-      this.keep(batchId, tree);
-    }
-    return { tree, items };
+    const hashes: Buffer[] = [];
+    for (let i = 0; i < items.length; i += 32) hashes.push(items.subarray(i, i + 32));
+    const entry = { tree: new MerkleTree(hashes), items };
+    this.keep(batchId, entry);
+    return entry;
   }
 
   /** Leaf `index`'s proof, or the first leaf holding `itemSha256`. */

@@ -4,8 +4,8 @@
  * blocks lead to a checkpoint unaltered. Verified links are cached per checkpoint header (keyed by hash).
  */
 import { BLOCK_VALIDATION_POLICY, CHECKPOINT_FORMAT, Checkpoint, HeaderChain } from './format';
-import { ChannelConfig } from './channel-config';
-import { blockSignatures, HEADER_TYPE, ParsedBlock, parseBlock, parseEnvelope, sha256, splitHeaders } from './fabric';
+import { ChannelConfig, ValidIdentity } from './channel-config';
+import { blockSignatures, HEADER_TYPE, ParsedBlock, parseBlock, parseEnvelope, ParsedTransaction, sha256, splitHeaders } from './fabric';
 
 export class VerificationError extends Error {}
 const fail = (message: string): never => { throw new VerificationError(message); };
@@ -13,55 +13,94 @@ const hex = (b: Buffer) => b.toString('hex');
 
 export interface VerifiedCheckpoint { blockNumber: bigint; headerDer: Buffer; headerHash: string; config: ChannelConfig; detail: string }
 
-/** Shared across verifications: parsed configs, verified checkpoints, chain links and block signatures, by hash. */
+export interface CachedBlock extends ParsedBlock { txs: Map<number, ParsedTransaction>; dataHashMatches?: boolean }
+
+const BLOCKS_KEPT = 512;
+
+/**
+ * Shared across verifications, so that what many bundles share is checked once: parsed configs and blocks, verified
+ * checkpoints, header chains, block signatures and transaction signatures. Keys are the evidence's own bytes (or
+ * their SHA-256), so a cached answer is only ever reused for the very same input.
+ */
 export class VerificationCache {
-  readonly configs = new Map<string, ChannelConfig>();
+  private readonly configs = new Map<string, ChannelConfig>();
+  private readonly blocks = new Map<string, CachedBlock>();
   readonly checkpoints = new Map<string, VerifiedCheckpoint>();
-  /** Verified chains (by hash of their bytes and anchor): block number → header hash. */
-  readonly links = new Map<string, Map<bigint, string>>();
+  /** Verified chains by their bytes: block number → header hash, and the last header's hash. */
+  readonly links = new Map<string, { byNumber: Map<bigint, string>; lastHash: string }>();
   /** Header hash (+ config) of blocks whose orderer signatures satisfied BlockValidation. */
   readonly signedBlocks = new Set<string>();
+  private readonly transactionChecks = new WeakMap<ParsedTransaction, Map<ChannelConfig, TransactionChecks>>();
 
   config(configBlockBase64: string): ChannelConfig {
-    const key = hex(sha256(Buffer.from(configBlockBase64)));
-    let config = this.configs.get(key);
+    let config = this.configs.get(configBlockBase64);
     if (!config) {
-      const block = parseBlock(Buffer.from(configBlockBase64, 'base64'));
+      const block = this.block(configBlockBase64);
       if (block.data.length !== 1 || parseEnvelope(block.data[0]).type !== HEADER_TYPE.CONFIG) fail(`block ${block.number} given as the config block is not a config block`);
       if (!sha256(...block.data).equals(block.header.dataHash)) fail(`config block ${block.number}: data hash does not match its contents`);
       config = ChannelConfig.fromBlock(Buffer.from(configBlockBase64, 'base64'));
-      this.configs.set(key, config);
+      this.configs.set(configBlockBase64, config);
     }
     return config;
   }
+
+  /** A block parsed once (its transactions on first use). */
+  block(base64: string): CachedBlock {
+    let block = this.blocks.get(base64);
+    if (!block) {
+      block = { ...parseBlock(Buffer.from(base64, 'base64')), txs: new Map() };
+      if (this.blocks.size >= BLOCKS_KEPT) this.blocks.delete(this.blocks.keys().next().value as string);
+      this.blocks.set(base64, block);
+    }
+    return block;
+  }
+
+  transaction(block: CachedBlock, index: number): ParsedTransaction | undefined {
+    let tx = block.txs.get(index);
+    if (!tx && block.data[index]) { tx = parseEnvelope(block.data[index]); block.txs.set(index, tx); }
+    return tx;
+  }
+
+  /** What was verified about a transaction under a config (endorsers, creator): the transaction object is the cached block's. */
+  checked(tx: ParsedTransaction, config: ChannelConfig): TransactionChecks {
+    let byConfig = this.transactionChecks.get(tx);
+    if (!byConfig) { byConfig = new Map(); this.transactionChecks.set(tx, byConfig); }
+    let checks = byConfig.get(config);
+    if (!checks) { checks = {}; byConfig.set(config, checks); }
+    return checks;
+  }
 }
+
+/** Facts proven about one transaction: its endorsers (signatures verified, identities valid) and its creator. */
+export interface TransactionChecks { endorsers?: ValidIdentity[]; creator?: ValidIdentity }
 
 /**
  * A chain that must be contiguous, link by previous_hash and end at `anchorDer`, holding the `needed` headers. A
  * chain already verified (same bytes, same anchor) is not walked again.
  */
 export function verifyChain(cache: VerificationCache, chain: HeaderChain, anchorDer: Buffer, needed: Map<bigint, Buffer>): string {
-  const key = hex(sha256(Buffer.from(`${chain.from}:`), Buffer.from(chain.headers), anchorDer));
+  const key = `${chain.from}:${chain.headers}`;
   let known = cache.links.get(key);
   let detail: string;
   if (known) {
-    detail = `${known.size} headers linked by previous_hash (verified earlier)`;
+    detail = `${known.byNumber.size} headers linked by previous_hash (verified earlier)`;
   } else {
     const headers = splitHeaders(Buffer.from(chain.headers, 'base64'));
     if (headers.length === 0) fail('the header chain is empty');
     const from = BigInt(chain.from);
-    known = new Map();
+    const byNumber = new Map<bigint, string>();
     headers.forEach((h, i) => {
       if (h.fields.number !== from + BigInt(i)) fail(`header chain gap: expected block ${from + BigInt(i)}, found block ${h.fields.number}`);
       if (i > 0 && !h.fields.previousHash.equals(sha256(headers[i - 1].der))) fail(`block ${h.fields.number}: previous_hash does not match the hash of block ${h.fields.number - 1n}'s header`);
-      known!.set(h.fields.number, hex(sha256(h.der)));
+      byNumber.set(h.fields.number, hex(sha256(h.der)));
     });
-    if (!headers[headers.length - 1].der.equals(anchorDer)) fail(`the header chain ends at block ${headers[headers.length - 1].fields.number}, not at the checkpoint's header`);
+    known = { byNumber, lastHash: hex(sha256(headers[headers.length - 1].der)) };
     cache.links.set(key, known);
     detail = `${headers.length} headers ${from}..${from + BigInt(headers.length - 1)} linked by previous_hash`;
   }
+  if (known.lastHash !== hex(sha256(anchorDer))) fail("the header chain does not end at the checkpoint's header");
   for (const [n, der] of needed) {
-    const inChain = known.get(n);
+    const inChain = known.byNumber.get(n);
     if (!inChain) fail(`block ${n} is not covered by the header chain`);
     if (inChain !== hex(sha256(der))) fail(`block ${n}'s header differs from the chain's header for block ${n}`);
   }
@@ -83,18 +122,16 @@ export function verifyBlockSignatures(cache: VerificationCache, config: ChannelC
 /** A checkpoint: its config block links to its header, and the header is signed per BlockValidation of that config. */
 export function verifyCheckpoint(cache: VerificationCache, cp: Checkpoint): VerifiedCheckpoint {
   if (cp?.format !== CHECKPOINT_FORMAT) fail(`not a checkpoint (format ${JSON.stringify(cp?.format)}, expected ${CHECKPOINT_FORMAT})`);
+  const key = `${cp.channel}\n${cp.blockNumber}\n${cp.signatures}\n${cp.chain.from}:${cp.chain.headers}\n${cp.configBlock}`;
+  const cached = cache.checkpoints.get(key);
+  if (cached) return cached;
   const headers = splitHeaders(Buffer.from(cp.chain.headers, 'base64'));
   const last = headers[headers.length - 1];
   if (!last || String(last.fields.number) !== cp.blockNumber) fail(`checkpoint chain does not end at block ${cp.blockNumber}`);
-  const key = hex(sha256(last.der, Buffer.from(cp.signatures), Buffer.from(cp.configBlock)));
-  const cached = cache.checkpoints.get(key);
-  if (cached) return cached;
   const config = cache.config(cp.configBlock);
   if (config.channel !== cp.channel) fail(`checkpoint config is for channel ${config.channel}, not ${cp.channel}`);
-  const configHeader = parseBlock(Buffer.from(cp.configBlock, 'base64')).headerDer;
-  verifyChain(cache, cp.chain, last.der, new Map([[config.blockNumber, configHeader]]));
-  const signatures = Buffer.from(cp.signatures, 'base64');
-  const signed = verifyBlockSignatures(cache, config, { number: last.fields.number, headerDer: last.der, metadata: [signatures] });
+  verifyChain(cache, cp.chain, last.der, new Map([[config.blockNumber, cache.block(cp.configBlock).headerDer]]));
+  const signed = verifyBlockSignatures(cache, config, { number: last.fields.number, headerDer: last.der, metadata: [Buffer.from(cp.signatures, 'base64')] });
   const verified: VerifiedCheckpoint = { blockNumber: last.fields.number, headerDer: last.der, headerHash: hex(sha256(last.der)), config, detail: signed };
   cache.checkpoints.set(key, verified);
   return verified;

@@ -9,7 +9,7 @@ import { ConfigEnvelope, ConfigGroup, ConfigPolicy } from '@hyperledger/fabric-p
 import { ImplicitMetaPolicy, Policy, SignaturePolicy, SignaturePolicyEnvelope } from '@hyperledger/fabric-protos/lib/common/policies_pb';
 import { FabricMSPConfig, MSPConfig } from '@hyperledger/fabric-protos/lib/msp/msp_config_pb';
 import { MSPPrincipal, MSPRole } from '@hyperledger/fabric-protos/lib/msp/msp_principal_pb';
-import { parseBlock, parseIdentity, sha256 } from './fabric';
+import { parseBlock, parseIdentity } from './fabric';
 
 export type NodeRole = 'client' | 'peer' | 'admin' | 'orderer';
 
@@ -146,7 +146,7 @@ export class ChannelConfig {
 
   /** Validates an identity against the channel's MSPs: a certificate chaining to the MSP's root, with its NodeOU roles. */
   identity(bytes: Buffer): ValidIdentity | string {
-    const key = sha256(bytes).toString('base64');
+    const key = bytes.toString('base64');
     let result = this.identities.get(key);
     if (result === undefined) {
       result = this.validate(bytes);

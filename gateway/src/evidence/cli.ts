@@ -9,14 +9,16 @@
  * Exit status: 0 when every step holds, 1 when a step fails, 2 on a usage or file error.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { VerificationCache, VerificationError, verifyConsistency } from './chain';
 import type { Checkpoint, EvidenceBundle } from './format';
 import { EvidenceVerifier, Report } from './verify';
 
 const USAGE = 'usage: verify-evidence BUNDLE [--checkpoint CHECKPOINT] [--json]\n       verify-evidence --consistency OLD_CHECKPOINT NEW_CHECKPOINT';
 
+/** Paths are the caller's: `npm run verify-evidence` runs in the repository root, and says where it was called from in INIT_CWD. */
 function readJson<T>(file: string): T {
-  return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+  return JSON.parse(fs.readFileSync(path.resolve(process.env.INIT_CWD ?? process.cwd(), file), 'utf8')) as T;
 }
 
 export function formatReport(report: Report, file: string): string {

@@ -190,7 +190,7 @@ export class EvidenceExporter {
       records,
       transactions: [...transactions.values()],
       blocks: blockNumbers.map((n) => blockBytes.get(n)!.toString('base64')),
-      configBlock: (await this.block(signer, configNumber)).toString('base64'),
+      ...(configNumber === Number(checkpoint.chain.from) ? {} : { configBlock: (await this.block(signer, configNumber)).toString('base64') }),
       ...(from < checkpointFrom ? { chain: await this.chain(signer, from, Number(checkpoint.blockNumber)) } : {}),
       checkpoint,
     };

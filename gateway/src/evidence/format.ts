@@ -70,8 +70,11 @@ export interface EvidenceBundle {
   transactions: BundleTransaction[];
   /** base64 common.Block of every block holding a transaction above (with all its envelopes and metadata). */
   blocks: string[];
-  /** base64 common.Block: the config block the transactions' blocks point at (last config). */
-  configBlock: string;
+  /**
+   * base64 common.Block: the config block the transactions' blocks point at (last config) — absent when it is the
+   * checkpoint's config block (the usual case: no config update in between).
+   */
+  configBlock?: string;
   /**
    * Headers from the lowest block above (config or transaction) to the checkpoint block, inclusive — only when the
    * checkpoint's own chain (which starts at its config block) does not reach back that far.

@@ -4,9 +4,9 @@
  * against the roots in the channel's config block, which is itself hash-linked to an orderer-signed checkpoint.
  */
 import crypto from 'node:crypto';
-import { describeSignaturePolicy, satisfies, SignaturePolicyEnvelope, ValidIdentity, verifySignature as verifyWithKey } from './channel-config';
-import { VerificationCache, VerificationError, verifyBlockSignatures, verifyChain, verifyCheckpoint } from './chain';
-import { blockDataHash, compositeKey, expectedTxId, HEADER_TYPE, ParsedBlock, parseBlock, parseEnvelope, ParsedTransaction, sha256, transactionsFilter, VALID } from './fabric';
+import { describeSignaturePolicy, satisfies, SignaturePolicyEnvelope, ValidIdentity, verifySignature } from './channel-config';
+import { CachedBlock, VerificationCache, VerificationError, verifyBlockSignatures, verifyChain, verifyCheckpoint } from './chain';
+import { blockDataHash, blockSignatures, compositeKey, expectedTxId, HEADER_TYPE, ParsedBlock, ParsedTransaction, sha256, transactionsFilter, VALID } from './fabric';
 import { BUNDLE_FORMAT, CHAINCODE_ENDORSEMENT_POLICY, Checkpoint, EvidenceBundle, RecordEvidence } from './format';
 import { rootFromInclusionProof } from './merkle';
 
@@ -29,7 +29,7 @@ const shortId = (txId: string) => `${txId.slice(0, 12)}…`;
 const cn = (id: ValidIdentity) => id.cert.subject.split('\n').find((l) => l.startsWith('CN='))?.slice(3) ?? '?';
 
 interface Located { tx: ParsedTransaction; block: ParsedBlock; index: number; envelope: Buffer }
-interface Context { bundle: EvidenceBundle; blocks: Map<string, ParsedBlock>; txs: Map<string, Located>; subject: RecordEvidence; subjectValue: Record<string, unknown>; endorsers: Map<string, ValidIdentity[]> }
+interface Context { bundle: EvidenceBundle; blocks: Map<string, CachedBlock>; txs: Map<string, Located>; subject: RecordEvidence; subjectValue: Record<string, unknown>; endorsers: Map<string, ValidIdentity[]> }
 
 /** Orders transactions as the ledger does: by block, then index in the block. */
 const before = (a: Located, b: Located) => a.block.number < b.block.number || (a.block.number === b.block.number && a.index < b.index);
@@ -64,15 +64,15 @@ export class EvidenceVerifier {
 
   private prepare(bundle: EvidenceBundle): Context {
     if (bundle?.format !== BUNDLE_FORMAT) fail(`not an evidence bundle (format ${JSON.stringify(bundle?.format)}, expected ${BUNDLE_FORMAT})`);
-    const config = this.cache.config(bundle.configBlock);
+    const config = this.cache.config(configOf(bundle));
     if (config.channel !== bundle.channel) fail(`the config block is of channel ${config.channel}, the bundle claims ${bundle.channel}`);
-    const blocks = new Map<string, ParsedBlock>();
-    for (const b of bundle.blocks) { const block = parseBlock(Buffer.from(b, 'base64')); blocks.set(String(block.number), block); }
+    const blocks = new Map<string, CachedBlock>();
+    for (const b of bundle.blocks) { const block = this.cache.block(b); blocks.set(String(block.number), block); }
     const txs = new Map<string, Located>();
     for (const t of bundle.transactions) {
       const block = blocks.get(t.blockNumber) ?? fail(`block ${t.blockNumber} of transaction ${shortId(t.txId)} is not in the bundle`);
       const envelope = block.data[t.txIndex] ?? fail(`block ${t.blockNumber} has no transaction at index ${t.txIndex}`);
-      const tx = parseEnvelope(envelope);
+      const tx = this.cache.transaction(block, t.txIndex)!;
       if (tx.txId !== t.txId) fail(`block ${t.blockNumber} index ${t.txIndex} holds transaction ${shortId(tx.txId)}, not ${shortId(t.txId)}`);
       if (tx.type !== HEADER_TYPE.ENDORSER_TRANSACTION) fail(`transaction ${shortId(t.txId)} is not an endorser transaction`);
       txs.set(t.txId, { tx, block, index: t.txIndex, envelope });
@@ -132,10 +132,16 @@ export class EvidenceVerifier {
 
   /** (b) Every endorsement: a valid peer identity of a channel application organisation, signing prp ‖ endorser. */
   private endorsements(ctx: Context): string[] {
-    const config = this.cache.config(ctx.bundle.configBlock);
+    const config = this.cache.config(configOf(ctx.bundle));
     const bureaus = config.orgsOf(['Application']);
     const out: string[] = [];
     for (const [txId, { tx }] of ctx.txs) {
+      const checks = this.cache.checked(tx, config);
+      if (checks.endorsers) {
+        ctx.endorsers.set(txId, checks.endorsers);
+        out.push(`transaction ${shortId(txId)}: ${checks.endorsers.map((s) => `${s.mspId} peer "${cn(s)}"`).join(', ')} (verified earlier)`);
+        continue;
+      }
       const signers: ValidIdentity[] = [];
       for (const e of tx.endorsements ?? []) {
         const id = config.identity(e.endorser);
@@ -143,11 +149,12 @@ export class EvidenceVerifier {
         const v = id as ValidIdentity;
         if (!bureaus.includes(v.mspId)) fail(`transaction ${shortId(txId)}: endorser of ${v.mspId} is not an application organisation of the channel`);
         if (!v.roles.has('peer') && v.roles.size > 0) fail(`transaction ${shortId(txId)}: ${v.mspId} endorser "${cn(v)}" is not a peer (NodeOU ${[...v.roles].join(',')})`);
-        if (!verifySignature(v, Buffer.concat([tx.proposalResponsePayload!, e.endorser]), e.signature)) fail(`transaction ${shortId(txId)}: ${v.mspId} endorsement signature does not verify over the proposal response`);
+        if (!verifySignature(v.publicKey, Buffer.concat([tx.proposalResponsePayload!, e.endorser]), e.signature)) fail(`transaction ${shortId(txId)}: ${v.mspId} endorsement signature does not verify over the proposal response`);
         if (tx.timestamp < new Date(v.cert.validFrom) || tx.timestamp > new Date(v.cert.validTo)) fail(`transaction ${shortId(txId)}: ${v.mspId} endorser certificate was not valid at ${tx.timestamp.toISOString()}`);
         signers.push(v);
       }
       if (signers.length === 0) fail(`transaction ${shortId(txId)} has no endorsement`);
+      checks.endorsers = signers;
       ctx.endorsers.set(txId, signers);
       out.push(`transaction ${shortId(txId)}: ${signers.map((s) => `${s.mspId} peer "${cn(s)}"`).join(', ')}`);
     }
@@ -167,7 +174,7 @@ export class EvidenceVerifier {
 
   /** (c) For each record's transaction: its key's state-based policy if one was set, else the chaincode's (channel default). */
   private policies(ctx: Context): string[] {
-    const config = this.cache.config(ctx.bundle.configBlock);
+    const config = this.cache.config(configOf(ctx.bundle));
     const out: string[] = [];
     for (const r of ctx.bundle.records) {
       const at = ctx.txs.get(r.txId)!;
@@ -190,16 +197,21 @@ export class EvidenceVerifier {
 
   /** (d) Data hash over the block's envelopes; the envelope signed by its creator (a channel member); txId rule; VALID flag. */
   private inBlock(ctx: Context): string[] {
-    const config = this.cache.config(ctx.bundle.configBlock);
+    const config = this.cache.config(configOf(ctx.bundle));
     const out: string[] = [];
     for (const block of ctx.blocks.values()) {
-      if (!blockDataHash(block.data).equals(block.header.dataHash)) fail(`block ${block.number}: data hash ${block.header.dataHash.toString('hex').slice(0, 16)}… does not match the SHA-256 of its ${block.data.length} transactions`);
+      block.dataHashMatches ??= blockDataHash(block.data).equals(block.header.dataHash);
+      if (!block.dataHashMatches) fail(`block ${block.number}: data hash ${block.header.dataHash.toString('hex').slice(0, 16)}… does not match the SHA-256 of its ${block.data.length} transactions`);
     }
     for (const [txId, { tx, block, index }] of ctx.txs) {
-      if (expectedTxId(tx) !== txId) fail(`transaction ${shortId(txId)}: ID is not SHA-256(nonce ‖ creator)`);
-      const creator = config.identity(tx.creator);
-      if (typeof creator === 'string') fail(`transaction ${shortId(txId)}: creator is not a channel member: ${creator}`);
-      if (!verifySignature(creator as ValidIdentity, tx.payload, tx.signature)) fail(`transaction ${shortId(txId)}: the creator's signature over the envelope does not verify`);
+      const checks = this.cache.checked(tx, config);
+      const creator = checks.creator ?? config.identity(tx.creator);
+      if (!checks.creator) {
+        if (expectedTxId(tx) !== txId) fail(`transaction ${shortId(txId)}: ID is not SHA-256(nonce ‖ creator)`);
+        if (typeof creator === 'string') fail(`transaction ${shortId(txId)}: creator is not a channel member: ${creator}`);
+        if (!verifySignature((creator as ValidIdentity).publicKey, tx.payload, tx.signature)) fail(`transaction ${shortId(txId)}: the creator's signature over the envelope does not verify`);
+        checks.creator = creator as ValidIdentity;
+      }
       const code = transactionsFilter(block)[index];
       if (code !== VALID) fail(`transaction ${shortId(txId)} is marked ${code === undefined ? 'with no validation code' : `invalid (code ${code})`} in block ${block.number}`);
       out.push(`transaction ${shortId(txId)}: index ${index} of block ${block.number} (data hash matches), created by ${(creator as ValidIdentity).mspId} "${cn(creator as ValidIdentity)}", VALID`);
@@ -209,16 +221,22 @@ export class EvidenceVerifier {
 
   /** (e) Each block holding a transaction, signed per /Channel/Orderer/BlockValidation; its last-config is the bundle's config block. */
   private blockSignatures(ctx: Context): string[] {
-    const config = this.cache.config(ctx.bundle.configBlock);
-    return [...ctx.blocks.values()].map((block) => verifyBlockSignatures(this.cache, config, block));
+    const config = this.cache.config(configOf(ctx.bundle));
+    return [...ctx.blocks.values()].map((block) => {
+      const signed = verifyBlockSignatures(this.cache, config, block);
+      // The last-config index sits in the signed metadata value: the orderers vouch for which config applied.
+      const { lastConfig } = blockSignatures(block);
+      if (lastConfig !== config.blockNumber) fail(`block ${block.number} names config block ${lastConfig}, the bundle carries config block ${config.blockNumber}`);
+      return `${signed}; its config is block ${lastConfig}`;
+    });
   }
 
   /** (f) The config block and every transaction's block link by hash to the bundle's checkpoint, and that to the auditor's. */
   private chain(ctx: Context, trusted?: Checkpoint): { anchor: string; details: string[] } {
     const { bundle } = ctx;
     const cp = verifyCheckpoint(this.cache, bundle.checkpoint);
-    const config = this.cache.config(bundle.configBlock);
-    const needed = new Map<bigint, Buffer>([[config.blockNumber, parseBlock(Buffer.from(bundle.configBlock, 'base64')).headerDer]]);
+    const config = this.cache.config(configOf(bundle));
+    const needed = new Map<bigint, Buffer>([[config.blockNumber, this.cache.block(configOf(bundle)).headerDer]]);
     for (const block of ctx.blocks.values()) needed.set(block.number, block.headerDer);
     const chain = bundle.chain ?? bundle.checkpoint.chain;
     const details = [verifyChain(this.cache, chain, cp.headerDer, needed), `bundle checkpoint block ${cp.blockNumber}: ${cp.detail}`];
@@ -231,4 +249,5 @@ export class EvidenceVerifier {
   }
 }
 
-const verifySignature = (id: ValidIdentity, data: Buffer, signature: Buffer): boolean => verifyWithKey(id.publicKey, data, signature);
+/** The bundle's config block: its own, or (when absent) the checkpoint's. */
+const configOf = (bundle: EvidenceBundle): string => bundle.configBlock ?? bundle.checkpoint?.configBlock;
