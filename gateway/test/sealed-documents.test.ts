@@ -7,8 +7,8 @@ import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { signPdf, verifyPdfSignatures } from '../src/documents/pades';
-import { approvedProject, fundsCast, peersInStep, type FundsCast } from './funds-fixtures';
-import { api, bearer, gatewayUnderTest, newUser, TestGateway, TestUser } from './support/gateway';
+import { approvedProject, committed, contractBody, fundsCast, peersInStep, type FundsCast } from './funds-fixtures';
+import { api, bearer, gatewayUnderTest, newUser, TestGateway, TestUser, uniqueId } from './support/gateway';
 import { ledgerSetup, type LedgerSetup } from './support/ledger-setup';
 
 const run = promisify(execFile);
@@ -206,5 +206,33 @@ describe('sealed documents (电子签章) and verify-by-upload', function () {
     expect((await state(draft.body.id)).status).to.equal('draft');
     const undecided = await api(g).post('/v1/sealed-documents').set(bearer(cast.clerk)).send({ type: 'acceptance_report', contractId: 'HT-none', milestoneId: 'M1' });
     expect(undecided.status).to.equal(404);
+  });
+
+  it("when a contract's decisions are on the ledger, then the acceptance report, change record and (Finance's) payout voucher carry their figures", async function () {
+    const { projectId: works, contractorId } = await approvedProject(g, cast, setup);
+    const contract = contractBody(works, contractorId, [{ id: 'M1', amount: 20_000_000 }, { id: 'M2', amount: 40_000_000 }]);
+    const post = (user: TestUser, url: string, body: object = {}) => api(g).post(`/v1${url}`).set(bearer(user)).send(body);
+    await committed(g, post(cast.clerk, '/contracts', contract));
+    const order = { id: uniqueId('CO'), reason: '增加外墙保温工程量', changes: [{ milestoneId: 'M2', amount: 45_000_000 }] };
+    await committed(g, post(cast.clerk, `/contracts/${contract.id}/change-orders`, order));
+    await committed(g, post(cast.director, `/contracts/${contract.id}/change-orders/${order.id}/decision`, { decision: 'approve', reason: '同意变更' }));
+    await committed(g, post(cast.inspector, `/contracts/${contract.id}/milestones/M1/acceptance`));
+    const payoutId = uniqueId('PAY');
+    await committed(g, post(cast.finance, '/payouts', { id: payoutId, contractId: contract.id, milestoneId: 'M1', amount: 15_000_000 }));
+    await committed(g, post(cast.director, `/payouts/${payoutId}/approval`));
+
+    const generated = async (user: TestUser, body: object) => {
+      const res = await post(user, '/sealed-documents', body);
+      expect(res.status, JSON.stringify(res.body)).to.equal(201);
+      expect(res.body.projectId).to.equal(works);
+      return (await pdftotext(await download(user, res.body.draft.sha256))).replace(/\s+/g, ' ');
+    };
+    const acceptance = await generated(cast.clerk, { type: 'acceptance_report', contractId: contract.id, milestoneId: 'M1' });
+    for (const expected of ['验收报告', contract.id, '第1阶段', '200,000.00 元', '合格']) expect(acceptance, expected).to.include(expected);
+    const change = await generated(cast.clerk, { type: 'change_record', contractId: contract.id, changeOrderId: order.id });
+    for (const expected of ['变更记录', order.id, '增加外墙保温工程量', '+50,000.00 元', '650,000.00 元', '同意变更']) expect(change, expected).to.include(expected);
+    expect((await post(cast.clerk, '/sealed-documents', { type: 'payout_voucher', payoutId })).status, 'vouchers are Finance\'s').to.equal(403);
+    const voucher = await generated(financeClerk, { type: 'payout_voucher', payoutId });
+    for (const expected of ['拨付凭证', payoutId, '150,000.00 元', '人民币壹拾伍万元整', '已批准']) expect(voucher, expected).to.include(expected);
   });
 });

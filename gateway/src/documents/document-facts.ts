@@ -24,6 +24,10 @@ export const TITLES: Record<SealedDocumentType, string> = {
 };
 const NUMBER_PREFIX: Record<SealedDocumentType, string> = { approval_decision: '罗住建审', acceptance_report: '罗住建验', change_record: '罗住建变', payout_voucher: '罗财拨' };
 
+/** A ledger record as the chaincode serialised it: its shape is the chaincode's (chaincode/src/*), read field by field here. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type LedgerJson = Record<string, any>;
+
 /** A record's decision as the ledger holds it: the record at that version, and where it was committed. */
 export interface Decision { kind: RecordKind; key: string[]; value: Record<string, unknown>; ledger: LedgerReference }
 
@@ -58,8 +62,8 @@ export class DocumentFacts {
 
   /** The PDF of the document, and the project it belongs to. */
   async render(signer: SigningUser, req: GenerationRequest, d: Decision, header: DocumentHeader): Promise<{ pdf: Uint8Array; projectId: string }> {
-    const read = async (ns: string, fn: string, ...args: string[]) => JSON.parse(await this.ledger.evaluate(signer, ns, fn, args)) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-    const v = d.value as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const read = async (ns: string, fn: string, ...args: string[]) => JSON.parse(await this.ledger.evaluate(signer, ns, fn, args)) as LedgerJson;
+    const v = d.value as LedgerJson;
     const contractorName = async (id: string) => `${(await read('registry', 'readContractor', id)).name}（${id}）`;
     const works = async (contractId: string) => {
       const contract = await read('contract', 'readContract', contractId);

@@ -165,7 +165,9 @@ export class Sealing {
     if (head?.signers.includes(fingerprint)) throw new ConflictError(`sealed document ${id} already carries your signature`);
     await this.requireRegisteredSeal(user, fingerprint);
 
-    const bytes = await readAll(this.files.open((await this.files.find(head?.sha256 ?? document.draft.sha256))!));
+    const current = await this.files.find(head?.sha256 ?? document.draft.sha256);
+    if (!current) throw new ConflictError(`the file of sealed document ${id}'s current revision is missing from the file store`);
+    const bytes = await readAll(this.files.open(current));
     const org = this.description.orgs.find((o) => o.mspId === user.mspId)!;
     const { rect } = SIGNATURE_SLOTS[step.slot];
     const signed = await signPdf(bytes, this.pdfSigner(signer, org.ca.tlsRootCert), {
