@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { expect } from 'chai';
 import mongoose from 'mongoose';
 import { io, Socket } from 'socket.io-client';
-import { api, bearer, eventually, gatewayUnderTest, newUser, randomHash, TestGateway, TestUser, uniqueId } from './support/gateway';
+import { api, bearer, eventually, gatewayUnderTest, newUser, randomHash, startGateway, TestGateway, TestUser, uniqueId } from './support/gateway';
 
 const CREDIT_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 const creditCode = () => Array.from(crypto.randomBytes(18), (b) => CREDIT_ALPHABET[b % CREDIT_ALPHABET.length]).join('');
@@ -129,6 +129,24 @@ describe('reconciliation: read model and stored files against the ledger', funct
     expect(second.status, JSON.stringify(second.body)).to.equal(409);
     expect(second.body.error.details).to.deep.equal({ runId: first.body.id });
     await eventually('the run to end', () => api(g).get(`/v1/reconciliation/runs/${first.body.id}`).set(bearer(auditor)), (r) => r.body.status !== 'running', 100_000);
+  });
+
+  it('when two replicas reconcile on a schedule, then runs follow the interval, one at a time, not once per replica', async function () {
+    const intervalMs = 1_500;
+    const since = new Date();
+    const replicas = await Promise.all([0, 1].map(() => startGateway({ LUOHU_RECONCILE_INTERVAL_MS: String(intervalMs), PROJECTOR: 'off' })));
+    let windowMs: number;
+    try {
+      await eventually('three scheduled runs to end', () => db().collection('reconciliation_runs').countDocuments({ trigger: 'schedule', startedAt: { $gte: since }, status: 'completed' }), (n) => n >= 3, 90_000);
+    } finally {
+      await Promise.all(replicas.map((r) => r.stop()));
+      windowMs = Date.now() - since.getTime();
+    }
+    const runs = await db().collection('reconciliation_runs').find({ trigger: 'schedule', startedAt: { $gte: since } }).sort({ startedAt: 1 }).toArray();
+    expect(runs.every((r) => r.status === 'completed'), JSON.stringify(runs.map((r) => [r.status, r.error]))).to.equal(true);
+    for (let i = 1; i < runs.length; i++) expect(runs[i].startedAt.getTime(), 'a run started while another was running').to.be.at.least(runs[i - 1].finishedAt.getTime());
+    // Each replica ticks every interval; a tick is skipped when any replica started a run within 0.9 of it.
+    expect(runs.length).to.be.at.most(Math.floor(windowMs / (intervalMs * 0.9)) + 1);
   });
 
   it('when a clerk or an anonymous caller asks, or the input is malformed, then it is refused and no run starts', async function () {

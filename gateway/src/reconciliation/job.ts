@@ -60,7 +60,7 @@ export class ReconciliationJob {
       try {
         // We hold the lease, so a run still marked running was left by a gateway that stopped mid-run.
         await this.store.runs.updateMany({ status: 'running' }, { $set: { status: 'failed', finishedAt: new Date(), error: 'abandoned: its gateway stopped during the run' } });
-        run = await this.store.startRun(trigger, requestedBy);
+        run = await this.store.startRun(trigger, requestedBy, this.lease.holder);
       } catch (err) {
         await this.lease.release().catch(() => undefined);
         throw err;

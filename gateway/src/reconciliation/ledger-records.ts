@@ -10,8 +10,14 @@ export interface LedgerVersion { txId: string; timestamp: string; isDelete: bool
  */
 export const ledgerKeyOf = (readModelId: string): string[] => readModelId.split('/');
 
+/** Where a run reads records' ledger histories (the ledger; a stand-in in the benchmark). */
+export interface RecordHistories {
+  /** Every committed version, newest first; empty when the key was never written. */
+  history(kind: RecordKind, key: string[]): Promise<LedgerVersion[]>;
+}
+
 /** Reads records' ledger histories as the gateway's own auditor identity (the events reader). */
-export class LedgerRecords {
+export class LedgerRecords implements RecordHistories {
   constructor(private readonly ledger: Ledger, private readonly reader: () => Promise<SigningUser>) {}
 
   /** Every committed version, newest first; empty when the key was never written. */

@@ -6,7 +6,7 @@ import { LedgerRefusal } from '../ledger/errors';
 import type { Logger } from '../platform/logger';
 import type { Enricher, ReadModel, ReadModelDocument, RecordType } from '../projection/read-model';
 import { changedFields, MAX_CHANGES_LISTED, sameRecord } from './compare';
-import { ledgerKeyOf, type LedgerRecords, type LedgerVersion } from './ledger-records';
+import { ledgerKeyOf, type LedgerVersion, type RecordHistories } from './ledger-records';
 import type { Finding, FindingKind, Progress, ReconciliationStore, Subject } from './store';
 
 export interface ReconcilerOptions {
@@ -65,7 +65,7 @@ async function sha256Of(stream: Readable): Promise<{ sha256: string; size: numbe
 export class Reconciler {
   constructor(
     private readonly deps: {
-      readModel: ReadModel; files: FileStore; ledger: LedgerRecords; store: ReconciliationStore;
+      readModel: ReadModel; files: FileStore; ledger: RecordHistories; store: ReconciliationStore;
       enrichers: () => Partial<Record<RecordType, Enricher>>; onFinding: (finding: Finding) => void; logger: Logger;
     },
     private readonly options: ReconcilerOptions = DEFAULT_OPTIONS,

@@ -17,7 +17,7 @@ export const RECONCILIATION_ROLES: readonly Role[] = ['auditor', 'admin'];
 /** The socket.io event that carries a new finding. */
 export const FINDING_EVENT = 'reconciliation-finding';
 
-const runView = (r: Run) => ({ id: r._id, trigger: r.trigger, requestedBy: r.requestedBy, status: r.status, startedAt: r.startedAt, finishedAt: r.finishedAt, progress: r.progress, error: r.error });
+const runView = (r: Run) => ({ id: r._id, trigger: r.trigger, requestedBy: r.requestedBy, replica: r.replica, status: r.status, startedAt: r.startedAt, finishedAt: r.finishedAt, progress: r.progress, error: r.error });
 export const findingView = (f: Finding) => ({
   id: f._id, kind: f.kind, subject: f.subject, ref: f.ref, details: f.details, status: f.status,
   firstSeenAt: f.firstSeenAt, firstSeenRun: f.firstSeenRun, lastSeenAt: f.lastSeenAt, lastSeenRun: f.lastSeenRun, resolvedAt: f.resolvedAt, resolvedRun: f.resolvedRun,
@@ -28,7 +28,7 @@ const progress = z.object({
   collection: z.string().nullable(),
 });
 const runResponse = z.object({
-  id: z.string(), trigger: z.enum(['schedule', 'request']), requestedBy: z.string().nullable(), status: z.enum(['running', 'completed', 'failed']),
+  id: z.string(), trigger: z.enum(['schedule', 'request']), requestedBy: z.string().nullable(), replica: z.string(), status: z.enum(['running', 'completed', 'failed']),
   startedAt: z.date(), finishedAt: z.date().nullable(), progress, error: z.string().nullable(),
 });
 const runPath = z.strictObject({ id: z.string().regex(/^[A-Za-z0-9-]{8,64}$/) });

@@ -29,6 +29,8 @@ export interface Run {
   _id: string;
   trigger: 'schedule' | 'request';
   requestedBy: string | null;
+  /** The gateway process that ran it (its lease holder). */
+  replica: string;
   status: 'running' | 'completed' | 'failed';
   startedAt: Date;
   finishedAt: Date | null;
@@ -47,7 +49,7 @@ export class ReconciliationStore {
 
   constructor(connection: mongoose.Connection) {
     this.runs = (connection.models.ReconciliationRun as mongoose.Model<Run>) ?? connection.model<Run>('ReconciliationRun', new Schema<Run>({
-      _id: String, trigger: String, requestedBy: String, status: String, startedAt: Date, finishedAt: Date, progress: Schema.Types.Mixed, error: String,
+      _id: String, trigger: String, requestedBy: String, replica: String, status: String, startedAt: Date, finishedAt: Date, progress: Schema.Types.Mixed, error: String,
     }, { collection: 'reconciliation_runs', versionKey: false }));
     this.findings = (connection.models.ReconciliationFinding as mongoose.Model<Finding>) ?? connection.model<Finding>('ReconciliationFinding', new Schema<Finding>({
       _id: String, kind: String, subject: Schema.Types.Mixed, ref: String, details: Schema.Types.Mixed, status: String,
@@ -55,8 +57,8 @@ export class ReconciliationStore {
     }, { collection: 'reconciliation_findings', versionKey: false, minimize: false }));
   }
 
-  async startRun(trigger: Run['trigger'], requestedBy: string | null): Promise<Run> {
-    const run: Run = { _id: crypto.randomUUID(), trigger, requestedBy, status: 'running', startedAt: new Date(), finishedAt: null, progress: emptyProgress(), error: null };
+  async startRun(trigger: Run['trigger'], requestedBy: string | null, replica: string): Promise<Run> {
+    const run: Run = { _id: crypto.randomUUID(), trigger, requestedBy, replica, status: 'running', startedAt: new Date(), finishedAt: null, progress: emptyProgress(), error: null };
     await this.runs.create(run);
     return run;
   }
