@@ -18,7 +18,7 @@ import { percentile } from '../../network/bench/stats';
 import { loadSettings } from '../../network/src/settings';
 
 /**
- * `npx tsx gateway/bench/reconcile.ts` (LUOHU_BASE_PORT / LUOHU_NETWORK_DIR name the network): what a reconciliation
+ * `npm run bench:reconcile` (LUOHU_BASE_PORT / LUOHU_NETWORK_DIR name the network): what a reconciliation
  * pass costs, in two parts that a real pass adds up.
  *  1. The database side at BENCH_RECORDS (default 100,000) projects, in a database of its own (luohu_bench_reconcile):
  *     streaming the collection, re-deriving the enriched fields, the canonical comparison, findings for the
