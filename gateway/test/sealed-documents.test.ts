@@ -5,8 +5,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
-import { PDFDocument, StandardFonts } from 'pdf-lib';
+import fontkit from '@pdf-lib/fontkit';
+import { decodePDFRawStream, PDFDict, PDFDocument, PDFName, PDFRawStream, StandardFonts } from 'pdf-lib';
 import { signPdf, verifyPdfSignatures } from '../src/documents/pades';
+import { amountInWords, approvalDecision } from '../src/documents/templates';
 import { approvedProject, committed, contractBody, fundsCast, peersInStep, type FundsCast } from './funds-fixtures';
 import { api, bearer, gatewayUnderTest, newUser, TestGateway, TestUser, uniqueId } from './support/gateway';
 import { ledgerSetup, type LedgerSetup } from './support/ledger-setup';
@@ -33,6 +35,50 @@ async function pdftotext(bytes: Buffer): Promise<string> {
   fs.writeFileSync(file, bytes);
   return (await run('pdftotext', ['-layout', file, '-'])).stdout;
 }
+
+describe('document templates', function () {
+  this.timeout(30_000);
+  const facts = {
+    project: { id: 'PRJ-1', name: '罗湖区东门步行街改造', type: 'building', budget: 5_000_000_000, location: '深圳市罗湖区东门' }, applicant: '某建设工程有限公司（CT-1）',
+    decision: 'approved' as const, reason: '材料齐全', reviews: [{ dept: 'housing', opinion: 'approve', reason: '同意' }], decidedBy: 'director-chen',
+  };
+  const header = { documentNo: '罗住建审〔2026〕0A1B2C3D 号', issuer: '深圳市罗湖区住房和建设局', ledger: { transactionId: 'ab'.repeat(32), blockNumber: '42', timestamp: '2026-11-24T05:00:00.000Z' }, verificationUrl: 'https://ledger.example/v1/v/0123456789abcdef0123' };
+
+  it('when the same decision is rendered twice, then the bytes are the same, dated by the ledger, with every character in an embedded font subset (a few KB of each font)', async () => {
+    const [a, b] = [Buffer.from(await approvalDecision(facts, header)), Buffer.from(await approvalDecision(facts, header))];
+    expect(a.equals(b)).to.equal(true);
+    const text = await pdftotext(a);
+    for (const expected of ['审批决定书', 'PRJ-1', '50,000,000.00 元', '2026年11月24日', header.verificationUrl]) expect(text).to.include(expected);
+    const file = path.join(dir, 'fonts.pdf');
+    fs.writeFileSync(file, a);
+    const fonts = (await run('pdffonts', [file])).stdout.split('\n').slice(2).filter(Boolean);
+    expect(fonts).to.have.length(2);
+    for (const line of fonts) expect(line, line).to.match(/CID TrueType\s+Identity-H\s+yes\s+(yes|no)\s+yes/); // embedded, with a ToUnicode map
+    expect(a.length, 'subsets of a 4 MB and a 0.7 MB font').to.be.below(100_000);
+  });
+
+  it('when a document embeds its font subsets, then every glyph in them keeps its outline (fontkit pads odd-length glyphs)', async () => {
+    const doc = await PDFDocument.load(await approvalDecision(facts, header));
+    const subsets = doc.context.enumerateIndirectObjects().map(([, o]) => o).filter((o): o is PDFDict => o instanceof PDFDict && o.has(PDFName.of('FontFile2')))
+      .map((descriptor) => fontkit.create(Buffer.from(decodePDFRawStream(doc.context.lookup(descriptor.get(PDFName.of('FontFile2'))) as PDFRawStream).decode())));
+    expect(subsets).to.have.length(2);
+    for (const font of subsets) {
+      const blank = Array.from({ length: font.numGlyphs - 1 }, (_, i) => font.getGlyph(i + 1)).filter((g) => (g.path as unknown as { commands: unknown[] }).commands.length === 0);
+      expect(blank.length, `${font.numGlyphs} glyphs`).to.be.at.most(1); // the space
+    }
+  });
+
+  it('when amounts are written in capitals, then zeros, units and 角/分 follow the voucher convention', () => {
+    expect(amountInWords(0)).to.equal('零元整');
+    expect(amountInWords(35)).to.equal('叁角伍分');
+    expect(amountInWords(105)).to.equal('壹元零伍分');
+    expect(amountInWords(105_000)).to.equal('壹仟零伍拾元整');
+    expect(amountInWords(10_000_500)).to.equal('壹拾万零伍元整');
+    expect(amountInWords(10_001_000_000)).to.equal('壹亿零壹万元整');
+    expect(amountInWords(123_456_789)).to.equal('壹佰贰拾叁万肆仟伍佰陆拾柒元捌角玖分');
+    expect(() => amountInWords(1.5)).to.throw(RangeError);
+  });
+});
 
 describe('sealed documents (电子签章) and verify-by-upload', function () {
   this.timeout(180_000);

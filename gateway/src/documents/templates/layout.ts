@@ -243,7 +243,8 @@ export class DocumentPage {
 
   /** The QR code (the verification link), the ledger reference, and the boxes the signatures' appearances fill. */
   private async footer(header: DocumentHeader): Promise<void> {
-    const png = await QRCode.toBuffer(header.verificationUrl, { type: 'png', errorCorrectionLevel: 'M', margin: 1, width: 240 });
+    // Whole pixels per module, so that scaling keeps it sharp.
+    const png = await QRCode.toBuffer(header.verificationUrl, { type: 'png', errorCorrectionLevel: 'M', margin: 1, scale: 4 });
     const qr = await this.pdf.embedPng(png);
     this.page.drawImage(qr, { x: MARGIN, y: 85, width: 110, height: 110 });
     const small = (text: string, y: number) => this.f.draw(this.page, text, { x: MARGIN, y, size: 7, color: GREY });
