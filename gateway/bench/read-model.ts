@@ -3,6 +3,9 @@ import type { AddressInfo } from 'node:net';
 import mongoose from 'mongoose';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/platform/logger';
+import { ensureJsonIndexes } from '../src/platform/postgres-indexes';
+import { builtId, LABELS, LISTS_COLLECTION, planLists, shapesSignature, stored, versionDoc } from '../src/projection/list-shapes';
+import { readModelCollections } from '../src/projection/read-model';
 import { createServer } from '../src/server';
 import { loadCalendar } from '../src/shared/working-days';
 import { percentile } from '../../network/bench/stats';
@@ -11,32 +14,56 @@ import { loadSettings } from '../../network/src/settings';
 /**
  * `npm run bench:read`: list and detail latency of the read API with BENCH_RECORDS (default 100,000) projects in the
  * read model. Runs a gateway in-process on a database of its own (luohu_bench in the network's FerretDB, never the
- * live read model), loads synthetic projects with insertMany, then times BENCH_REQUESTS (default 400) calls of each kind
- * from BENCH_CLIENTS (default 4) concurrent clients. Goal: p99 ≤ 50 ms.
+ * live read model), loads synthetic projects with insertMany together with their list buckets (as the projector's
+ * build makes them), then times BENCH_REQUESTS (default 400) calls of each kind from BENCH_CLIENTS (default 4)
+ * concurrent clients: the detail, and every list shape of /projects, first pages and pages after a random cursor.
+ * Goal: p99 ≤ 50 ms. BENCH_LISTS=off leaves the lists unbuilt, so lists take the plain query (the former read path).
  */
 const records = Number(process.env.BENCH_RECORDS ?? 100_000);
 const requests = Number(process.env.BENCH_REQUESTS ?? 400);
 const clients = Number(process.env.BENCH_CLIENTS ?? 4);
+const withLists = process.env.BENCH_LISTS !== 'off';
 const STATUSES = ['pre_review', 'correction', 'department_review', 'awaiting_decision', 'approved', 'rejected'];
+const CONTRACTORS = 997;
+
+const projectId = (n: number) => `BENCH-${String(n).padStart(7, '0')}`;
+const project = (n: number) => ({
+  _id: projectId(n), id: projectId(n), docType: 'project', name: `罗湖区第${n}号工程`, status: STATUSES[n % STATUSES.length], contractorId: `C-${n % CONTRACTORS}`,
+  budget: 1_000_000 + n, _position: n, _transactionId: crypto.createHash('sha256').update(String(n)).digest('hex'),
+});
+
+/** Loads the projects (once per database) and marks their lists built, or not (BENCH_LISTS=off). */
+async function load(mongoUrl: string, postgresUrl: string | undefined): Promise<void> {
+  const seed = await mongoose.createConnection(mongoUrl).asPromise();
+  const projects = seed.collection('projects');
+  const lists = seed.collection(LISTS_COLLECTION);
+  const mark = await lists.findOne({ _id: builtId('projects') as never });
+  const have = await projects.estimatedDocumentCount();
+  const labelled = (await projects.findOne({}))?.[LABELS] !== undefined && (await lists.findOne({ collection: 'projects', changing: false })) !== null;
+  if (have !== records || !labelled || (mark && mark.shapes !== shapesSignature('projects'))) {
+    process.stderr.write(`loading ${records} projects and their lists into luohu_bench…\n`);
+    await projects.drop().catch(() => undefined);
+    await lists.deleteMany({ collection: 'projects' });
+    await lists.deleteOne({ _id: builtId('projects') as never });
+    // Indexes first, so that FerretDB's connections plan with them from the start.
+    if (postgresUrl) await ensureJsonIndexes(seed, readModelCollections(), postgresUrl, createLogger('silent'));
+    const all = Array.from({ length: records }, (_, n) => project(n));
+    const { labels, directories } = planLists('projects', all, 2 * Date.now());
+    for (let i = 0; i < records; i += 5000) {
+      await projects.insertMany(all.slice(i, i + 5000).map((p) => ({ ...p, [LABELS]: labels.get(p._id) })) as never[], { ordered: false });
+    }
+    await lists.insertMany([...directories.map(stored), ...directories.map((d) => versionDoc(d))] as never[]);
+  }
+  if (withLists) await lists.updateOne({ _id: builtId('projects') as never }, { $set: { collection: '@built', shapes: shapesSignature('projects') } }, { upsert: true });
+  else await lists.deleteOne({ _id: builtId('projects') as never });
+  await seed.close();
+}
 
 async function main(): Promise<void> {
   const settings = loadSettings();
   const base = loadConfig({ ...process.env, LUOHU_NETWORK_DIR: settings.runDir });
   const mongoUrl = base.connection.database.url.replace(/\/[^/]*$/, '/luohu_bench');
-  const seed = await mongoose.createConnection(mongoUrl).asPromise();
-  const projects = seed.collection('projects');
-  const have = await projects.estimatedDocumentCount();
-  if (have < records) {
-    process.stderr.write(`loading ${records - have} projects into luohu_bench…\n`);
-    for (let i = have; i < records; i += 5000) {
-      const batch = Array.from({ length: Math.min(5000, records - i) }, (_, j) => {
-        const n = i + j;
-        return { _id: `BENCH-${String(n).padStart(7, '0')}`, id: `BENCH-${String(n).padStart(7, '0')}`, docType: 'project', name: `罗湖区第${n}号工程`, status: STATUSES[n % STATUSES.length], contractorId: `C-${n % 997}`, budget: 1_000_000 + n, _position: n, _transactionId: crypto.createHash('sha256').update(String(n)).digest('hex') };
-      });
-      await projects.insertMany(batch as never[], { ordered: false });
-    }
-  }
-  await seed.close();
+  await load(mongoUrl, base.connection.database.postgresql);
 
   await loadCalendar();
   const config = loadConfig({ ...process.env, LUOHU_NETWORK_DIR: settings.runDir, MONGO_URL: mongoUrl, PORT: '0', LOG_LEVEL: 'silent', PROJECTOR: 'off', MQTT_URL: 'off' });
@@ -46,26 +73,36 @@ async function main(): Promise<void> {
   const login = await fetch(`${url}/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin.housing', password: process.env.LUOHU_ADMIN_PASSWORD ?? 'luohu-admin-dev-only' }) });
   const { token } = (await login.json()) as { token: string };
 
-  const time = async (label: string, path: () => string) => {
+  const time = async (label: string, path: () => string, check?: (body: { items?: unknown[]; id?: string }) => boolean) => {
     const latencies: number[] = [];
     let next = 0;
     await Promise.all(Array.from({ length: clients }, async () => {
       while (next++ < requests) {
         const t0 = process.hrtime.bigint();
         const res = await fetch(`${url}${path()}`, { headers: { authorization: `Bearer ${token}` } });
-        await res.arrayBuffer();
-        if (res.status !== 200) throw new Error(`${label}: HTTP ${res.status}`);
+        const body = (await res.json()) as { items?: unknown[]; id?: string };
         latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+        if (res.status !== 200) throw new Error(`${label}: HTTP ${res.status} ${JSON.stringify(body)}`);
+        if (check && !check(body)) throw new Error(`${label}: unexpected answer ${JSON.stringify(body).slice(0, 300)}`);
       }
     }));
     latencies.sort((a, b) => a - b);
-    console.log(`${label.padEnd(40)} p50 ${percentile(latencies, 50).toFixed(1).padStart(7)} ms   p99 ${percentile(latencies, 99).toFixed(1).padStart(7)} ms`);
+    const f = (p: number) => percentile(latencies, p).toFixed(1).padStart(7);
+    console.log(`${label.padEnd(58)} p50 ${f(50)}   p95 ${f(95)}   p99 ${f(99)} ms`);
   };
-  console.log(`Read API with ${records} projects in the read model (FerretDB on ${config.connection.database.backend}), ${clients} clients, ${requests} requests each kind`);
+  const full = (b: { items?: unknown[] }) => b.items?.length === 20;
+  console.log(`Read API with ${records} projects in the read model (FerretDB on ${config.connection.database.backend}), lists ${withLists ? 'from buckets' : 'by plain query'}, ${clients} clients, ${requests} requests each kind`);
   const rnd = () => Math.floor(Math.random() * records);
-  await time('detail GET /projects/{id}', () => `/projects/BENCH-${String(rnd()).padStart(7, '0')}`);
-  await time('list GET /projects?contractorId (~100 match)', () => `/projects?contractorId=C-${rnd() % 997}&limit=20`);
-  await time('list GET /projects?status (1/6 match)', () => `/projects?status=${STATUSES[rnd() % STATUSES.length]}&limit=20`);
+  const status = () => STATUSES[rnd() % STATUSES.length];
+  const cursor = () => projectId(rnd() % (records - 200));
+  await time('detail GET /projects/{id}', () => `/projects/${projectId(rnd())}`, (b) => typeof b.id === 'string');
+  await time('list GET /projects (all, first page)', () => '/projects?limit=20', full);
+  await time('list GET /projects?after (all, random page)', () => `/projects?limit=20&after=${cursor()}`, full);
+  await time('list GET /projects?status (1/6 match, first page)', () => `/projects?status=${status()}&limit=20`, full);
+  await time('list GET /projects?status&after (random page)', () => `/projects?status=${status()}&limit=20&after=${cursor()}`, full);
+  await time('list GET /projects?contractorId (~100 match)', () => `/projects?contractorId=C-${rnd() % CONTRACTORS}&limit=20`, full);
+  await time('list GET /projects?contractorId&after (page 3)', () => { const n = rnd() % CONTRACTORS; return `/projects?contractorId=C-${n}&limit=20&after=${projectId(n + 39 * CONTRACTORS)}`; }, full);
+  await time('list GET /projects?status&contractorId (~17 match)', () => { const n = rnd(); return `/projects?status=${STATUSES[n % 6]}&contractorId=C-${n % CONTRACTORS}&limit=20`; });
   await gateway.stop();
 }
 

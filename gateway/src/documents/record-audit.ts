@@ -106,8 +106,8 @@ export class RecordAudit {
     const expected: Record<string, unknown> = { ...current.value, ...(this.enrichers()[type]?.(current.value) ?? {}) };
     const differences: FieldDifference[] = [];
     if (stored) {
-      const { _id, _position, _transactionId, ...fields } = stored;
-      void _id; void _position; void _transactionId;
+      const { _id, _position, _transactionId, _lists, ...fields } = stored;
+      void _id; void _position; void _transactionId; void _lists;
       for (const field of [...new Set([...Object.keys(expected), ...Object.keys(fields)])].sort()) {
         if (canonical(fields[field]) !== canonical(expected[field])) differences.push({ field, readModel: fields[field] ?? null, ledger: expected[field] ?? null });
       }

@@ -9,6 +9,8 @@ import { Lease } from './lease';
 export interface Projection {
   handles(type: string): boolean;
   apply(event: LedgerEvent): Promise<void>;
+  /** Before events flow (at every (re)start of the stream): drop caches, finish interrupted work. */
+  resume?(): Promise<void>;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -55,6 +57,7 @@ export class Projector {
 
   private async stream(): Promise<void> {
     await this.checkpoint.load();
+    for (const p of this.projections) await p.resume?.();
     const network = this.ledger.gateway(await this.reader()).getNetwork(this.ledger.channel);
     const events = await network.getChaincodeEvents(this.ledger.chaincode, { checkpoint: this.checkpoint, startBlock: 0n });
     this.closeStream = () => events.close();

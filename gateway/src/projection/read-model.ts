@@ -1,7 +1,10 @@
 import type mongoose from 'mongoose';
 import { Schema } from 'mongoose';
 import type { LedgerEvent } from './events';
+import { ListIndex } from './list-index';
+import { LABELS, LISTS_COLLECTION } from './list-shapes';
 import type { Projection } from './projector';
+import type { Logger } from '../platform/logger';
 
 /**
  * Where each ledger record lives in the read model: one collection per record type, keyed like the ledger key.
@@ -29,7 +32,8 @@ const COLLECTIONS: Record<string, { collection: string; key: (r: Record<string, 
 
 export type RecordType = keyof typeof COLLECTIONS;
 
-export const readModelCollections = () => Object.values(COLLECTIONS).map((c) => c.collection);
+/** The read model's collections, and the one holding their lists' bucket directories. */
+export const readModelCollections = () => [...Object.values(COLLECTIONS).map((c) => c.collection), LISTS_COLLECTION];
 
 /** Extra fields a collection keeps for its queries (search tokens, map boxes), derived from the ledger record. */
 export type Enricher = (record: Record<string, unknown>) => Record<string, unknown>;
@@ -38,8 +42,11 @@ export interface ReadModelDocument { _id: string; _position: number; _transactio
 
 export class ReadModel implements Projection {
   private readonly models = new Map<string, mongoose.Model<ReadModelDocument>>();
+  private readonly lists: ListIndex;
 
-  constructor(private readonly connection: mongoose.Connection, private readonly enrichers: Partial<Record<RecordType, Enricher>> = {}) {}
+  constructor(private readonly connection: mongoose.Connection, private readonly enrichers: Partial<Record<RecordType, Enricher>> = {}, logger?: Logger) {
+    this.lists = new ListIndex(connection, logger);
+  }
 
   model(type: RecordType): mongoose.Model<ReadModelDocument> {
     const { collection } = COLLECTIONS[type];
@@ -56,6 +63,11 @@ export class ReadModel implements Projection {
     return true;
   }
 
+  /** Before projecting (again): the lists of every collection are built and no cached directory survives. */
+  async resume(): Promise<void> {
+    await this.lists.resume((Object.keys(COLLECTIONS) as RecordType[]).map((type) => ({ collection: COLLECTIONS[type].collection, model: this.model(type) as never })));
+  }
+
   async apply(event: LedgerEvent): Promise<void> {
     const records = [event.state, ...Object.values(event.related ?? {})] as Record<string, unknown>[];
     for (const record of records) {
@@ -65,17 +77,27 @@ export class ReadModel implements Projection {
     }
   }
 
-  /** Writes a record unless the read model already holds it at this or a later position (a replayed event). */
+  /**
+   * Writes a record unless the read model already holds it at this or a later position (a replayed event), with the
+   * labels of the list buckets it belongs to; then the lists' directories follow.
+   */
   private async upsertAt(type: RecordType, id: string, event: LedgerEvent, fields: Record<string, unknown>): Promise<void> {
+    const model = this.model(type);
+    const before = await model.findById(id, { _position: 1, [LABELS]: 1 }).lean<ReadModelDocument>();
+    if (before && typeof before._position === 'number' && before._position >= event.position) return;
+    const { collection } = COLLECTIONS[type];
+    const placed = await this.lists.place(collection, id, before, fields);
     try {
-      await this.model(type).updateOne(
+      await model.updateOne(
         { _id: id, $or: [{ _position: { $lt: event.position } }, { _position: { $exists: false } }] },
-        { $set: { ...fields, _position: event.position, _transactionId: event.transactionId } },
+        { $set: { ...fields, [LABELS]: placed.labels, _position: event.position, _transactionId: event.transactionId } },
         { upsert: true },
       );
     } catch (err) {
       // The filter did not match because a newer (or this same) event was applied: the upsert's insert collides.
       if ((err as { code?: number }).code !== 11000) throw err;
+      return;
     }
+    await this.lists.settle(model as never, placed.touched);
   }
 }

@@ -1,0 +1,168 @@
+import type mongoose from 'mongoose';
+import type { Logger } from '../platform/logger';
+import {
+  Bucket, bucketIndex, builtId, directoryId, LABELS, labelOf, LIST_SHAPES, ListDirectory, listOfLabel, listsOf,
+  LISTS_COLLECTION, MAX_BUCKET, MIN_BUCKET, planLists, shapesSignature, TARGET_BUCKET, versionDoc, versionId, stored, fromStored, StoredDirectory,
+} from './list-shapes';
+
+type Model = mongoose.Model<Record<string, unknown> & { _id: string }>;
+
+/**
+ * Keeps each collection's lists (list-shapes.ts) as buckets of records in _id order, so that a page is read by the
+ * bucket's label (an equality FerretDB pushes down to a GIN index) instead of every matching record. Only the
+ * projector writes (one replica, under its lease), so directories are cached here between events; the cache is
+ * dropped whenever the projector (re)starts.
+ */
+export class ListIndex {
+  private readonly directories = new Map<string, ListDirectory | null>();
+  /** Directories created here and not saved yet (their version document is written with them). */
+  private readonly created = new Set<string>();
+  private readonly store: mongoose.Collection;
+
+  constructor(connection: mongoose.Connection, private readonly logger?: Logger) {
+    this.store = connection.collection(LISTS_COLLECTION);
+  }
+
+  /** Called before projecting: forget cached directories, build the lists of collections that have none (or old shapes). */
+  async resume(models: Array<{ collection: string; model: Model }>): Promise<void> {
+    this.directories.clear();
+    this.created.clear();
+    for (const { collection, model } of models) {
+      const built = await this.store.findOne({ _id: builtId(collection) as never });
+      const interrupted = await this.store.findOne({ collection, changing: true });
+      if (built?.shapes === shapesSignature(collection) && !interrupted) continue;
+      await this.build(collection, model);
+    }
+  }
+
+  /** Rebuilds a collection's lists from its records (idempotent: a crash midway leaves no build mark, so it runs again). */
+  async build(collection: string, model: Model): Promise<void> {
+    const started = Date.now();
+    await this.store.deleteOne({ _id: builtId(collection) as never });
+    const fields = Object.fromEntries([...new Set((LIST_SHAPES[collection] ?? []).flat())].map((f) => [f, 1]));
+    const records = await model.find({}, { ...fields, [LABELS]: 1 }).lean<Array<Record<string, unknown> & { _id: string }>>();
+    const version = 2 * Date.now(); // even, and unlike any version before (readers cache directories by version)
+    const { labels, directories } = planLists(collection, records, version);
+    // Readers holding directories of before see their versions change (odd: changing) while labels are rewritten.
+    await this.store.updateMany({ collection, changing: { $exists: true } }, { $inc: { version: 1 }, $set: { changing: true } });
+    const ops = records
+      .filter((r) => JSON.stringify(r[LABELS] ?? []) !== JSON.stringify(labels.get(r._id)))
+      .map((r) => ({ updateOne: { filter: { _id: r._id }, update: { $set: { [LABELS]: labels.get(r._id) } } } }));
+    for (let i = 0; i < ops.length; i += 1000) await model.bulkWrite(ops.slice(i, i + 1000) as never, { ordered: false });
+    await this.store.deleteMany({ collection });
+    if (directories.length) {
+      await this.store.insertMany(directories.map(stored) as never[]);
+      await this.store.insertMany(directories.map((d) => versionDoc(d)) as never[]);
+    }
+    await this.store.insertOne({ _id: builtId(collection), collection: '@built', shapes: shapesSignature(collection) } as never);
+    for (const dir of directories) this.directories.set(dir._id, dir);
+    this.logger?.info({ collection, records: records.length, lists: directories.length, ms: Date.now() - started }, 'read-model lists built');
+  }
+
+  /**
+   * The labels a record carries once written: it keeps its bucket in every list it stays in, joins a bucket of each
+   * list it enters, and leaves the lists it no longer matches. Call `settle` with the result after writing the record.
+   */
+  async place(collection: string, id: string, before: Record<string, unknown> | null, after: Record<string, unknown>): Promise<{ labels: string[]; touched: Array<{ dir: ListDirectory; index: number }> }> {
+    const kept = new Map(((before?.[LABELS] ?? []) as string[]).map((label) => [listOfLabel(label), label]));
+    const lists = listsOf(collection, after);
+    const labels: string[] = [];
+    const touched: Array<{ dir: ListDirectory; index: number }> = [];
+    for (const list of lists) {
+      const label = kept.get(list);
+      if (label) { labels.push(label); kept.delete(list); continue; }
+      const dir = (await this.directory(collection, list)) ?? this.create(collection, list);
+      const index = bucketIndex(dir.buckets, id);
+      dir.buckets[index][2] += 1;
+      labels.push(labelOf(list, dir.buckets[index][0]));
+      touched.push({ dir, index });
+    }
+    for (const [list, label] of kept) {
+      const dir = await this.directory(collection, list);
+      const seq = Number(label.slice(label.lastIndexOf('#') + 1));
+      const index = dir?.buckets.findIndex((b) => b[0] === seq) ?? -1;
+      if (!dir || index < 0) continue;
+      dir.buckets[index][2] = Math.max(0, dir.buckets[index][2] - 1);
+      touched.push({ dir, index });
+    }
+    return { labels, touched };
+  }
+
+  /** Saves the touched directories, splitting buckets that grew too big and merging ones that shrank too small. */
+  async settle(model: Model, touched: Array<{ dir: ListDirectory; index: number }>): Promise<void> {
+    for (const { dir, index } of touched) {
+      const bucket = dir.buckets[index];
+      if (bucket[2] > MAX_BUCKET) await this.split(model, dir, bucket);
+      else if (bucket[2] < MIN_BUCKET && dir.buckets.length > 1) await this.mergeIfSmall(model, dir, bucket);
+    }
+    const dirs = [...new Set(touched.map((t) => t.dir))];
+    await Promise.all(dirs.map((dir) => this.store.replaceOne({ _id: dir._id as never }, stored(dir), { upsert: true })));
+    for (const dir of dirs.filter((d) => this.created.has(d._id))) {
+      await this.store.replaceOne({ _id: versionId(dir.collection, dir.list) as never }, versionDoc(dir), { upsert: true });
+      this.created.delete(dir._id);
+    }
+  }
+
+  private async directory(collection: string, list: string): Promise<ListDirectory | null> {
+    const id = directoryId(collection, list);
+    if (!this.directories.has(id)) {
+      const doc = (await this.store.findOne({ _id: id as never })) as StoredDirectory | null;
+      this.directories.set(id, doc && fromStored(doc));
+    }
+    return this.directories.get(id)!;
+  }
+
+  /** A new list's directory: one bucket, and a version no directory of that id had before (readers cache by version). */
+  private create(collection: string, list: string): ListDirectory {
+    const dir: ListDirectory = { _id: directoryId(collection, list), collection, list, version: 2 * Date.now(), seq: 0, buckets: [[0, '', 0]] };
+    this.directories.set(dir._id, dir);
+    this.created.add(dir._id);
+    return dir;
+  }
+
+  /** Splits a bucket at its median _id: the upper half gets a new label. */
+  private async split(model: Model, dir: ListDirectory, bucket: Bucket): Promise<void> {
+    const label = labelOf(dir.list, bucket[0]);
+    const ids = (await model.find({ [LABELS]: label }, { _id: 1 }).lean<Array<{ _id: string }>>()).map((r) => r._id).sort();
+    if (ids.length <= MAX_BUCKET) { bucket[2] = ids.length; return; } // the count had drifted
+    const from = ids[ids.length >> 1];
+    const upper: Bucket = [dir.seq + 1, from, ids.length - (ids.length >> 1)];
+    await this.restructure(dir, async () => {
+      await this.relabel(model, label, labelOf(dir.list, upper[0]), { $gte: from });
+      dir.seq = upper[0];
+      bucket[2] = ids.length - upper[2];
+      dir.buckets.splice(dir.buckets.indexOf(bucket) + 1, 0, upper);
+    });
+  }
+
+  /** Merges a small bucket into its smaller neighbour when both fit in TARGET_BUCKET (an empty one just goes). */
+  private async mergeIfSmall(model: Model, dir: ListDirectory, bucket: Bucket): Promise<void> {
+    const i = dir.buckets.indexOf(bucket);
+    const neighbours = [dir.buckets[i - 1], dir.buckets[i + 1]].filter((b): b is Bucket => b !== undefined);
+    const into = neighbours.sort((a, b) => a[2] - b[2])[0];
+    if (bucket[2] + into[2] > TARGET_BUCKET) return;
+    const [lower, upper] = dir.buckets.indexOf(into) < i ? [into, bucket] : [bucket, into];
+    await this.restructure(dir, async () => {
+      // The upper bucket's records join the lower one, which then covers both ranges.
+      await this.relabel(model, labelOf(dir.list, upper[0]), labelOf(dir.list, lower[0]));
+      lower[2] += upper[2];
+      dir.buckets.splice(dir.buckets.indexOf(upper), 1);
+    });
+  }
+
+  /** A split or merge under the directory's version: odd while records are relabelled, the next even number after. */
+  private async restructure(dir: ListDirectory, change: () => Promise<void>): Promise<void> {
+    const id = versionId(dir.collection, dir.list) as never;
+    await this.store.replaceOne({ _id: id }, versionDoc(dir, true, dir.version + 1), { upsert: true });
+    await change();
+    dir.version += 2;
+    await this.store.replaceOne({ _id: dir._id as never }, stored(dir), { upsert: true });
+    await this.store.replaceOne({ _id: id }, versionDoc(dir), { upsert: true });
+  }
+
+  /** Moves records from one bucket label to another: both labels first, then the old one dropped. */
+  private async relabel(model: Model, from: string, to: string, idRange?: Record<string, string>): Promise<void> {
+    await model.updateMany({ [LABELS]: from, ...(idRange ? { _id: idRange } : {}) }, { $addToSet: { [LABELS]: to } });
+    await model.updateMany({ [LABELS]: to }, { $pull: { [LABELS]: from } });
+  }
+}

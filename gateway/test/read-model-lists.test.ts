@@ -1,0 +1,136 @@
+import crypto from 'node:crypto';
+import { expect } from 'chai';
+import mongoose from 'mongoose';
+import type { LedgerEvent } from '../src/projection/events';
+import { builtId, directoryId, fromStored, LABELS, LISTS_COLLECTION, MAX_BUCKET, StoredDirectory, versionId } from '../src/projection/list-shapes';
+import { ReadModel, ReadModelDocument } from '../src/projection/read-model';
+import { pageBy } from '../src/shared/read-queries';
+import { testConfig } from './support/gateway';
+
+/** Read-model lists on the suite's FerretDB, in a database of their own: what pages return, through splits and merges. */
+const STATUSES = ['pre_review', 'approved', 'rejected'];
+const CONTRACTORS = ['C-1', 'C-2'];
+
+let position = 1_000;
+const event = (state: Record<string, unknown>, at = ++position): LedgerEvent => ({
+  position: at, blockNumber: Math.floor(at / 100_000), transactionId: crypto.randomBytes(32).toString('hex'), type: 'project', ids: { projectId: String(state.id) }, state,
+});
+const project = (id: string, status: string, contractorId: string) => ({ docType: 'project', id, name: `工程${id}`, status, contractorId });
+
+/** Every page of a list, following `next`. */
+async function allPages(model: mongoose.Model<ReadModelDocument>, filter: Record<string, unknown>, limit: number): Promise<string[]> {
+  const ids: string[] = [];
+  let after: string | undefined;
+  for (let pages = 0; pages < 1000; pages++) {
+    const page = await pageBy(model, filter, limit, after);
+    expect(page.items.length).to.be.at.most(limit);
+    ids.push(...page.items.map((i) => String(i.id)));
+    if (page.next === null) return ids;
+    expect(page.items.length, 'a page with a next cursor is full').to.equal(limit);
+    after = page.next;
+  }
+  throw new Error('too many pages');
+}
+
+describe('read-model lists (buckets the projection keeps, read by label)', function () {
+  this.timeout(300_000);
+  let connection: mongoose.Connection;
+  let readModel: ReadModel;
+  let projects: mongoose.Model<ReadModelDocument>;
+  const current = new Map<string, { status: string; contractorId: string }>();
+
+  /** What each list must hold: the plain query over the records as the test wrote them. */
+  const expected = (filter: { status?: string; contractorId?: string }) => [...current.entries()]
+    .filter(([, p]) => (!filter.status || p.status === filter.status) && (!filter.contractorId || p.contractorId === filter.contractorId))
+    .map(([id]) => id).sort();
+
+  const directory = async (list: string) => fromStored((await connection.collection(LISTS_COLLECTION).findOne({ _id: directoryId('projects', list) as never })) as unknown as StoredDirectory);
+
+  async function expectEveryListRight(limit: number): Promise<void> {
+    for (const filter of [{}, ...STATUSES.map((status) => ({ status })), ...CONTRACTORS.map((contractorId) => ({ contractorId })), { status: 'approved', contractorId: 'C-2' }]) {
+      expect(await allPages(projects, filter, limit), JSON.stringify(filter)).to.deep.equal(expected(filter));
+    }
+  }
+
+  before(async () => {
+    const url = testConfig().mongoUrl.replace(/\/[^/?]*(\?|$)/, `/luohu_lists_${crypto.randomBytes(3).toString('hex')}$1`);
+    connection = await mongoose.createConnection(url).asPromise();
+    readModel = new ReadModel(connection);
+    projects = readModel.model('project');
+    await projects.createCollection();
+    await readModel.resume(); // builds the (empty) lists
+  });
+
+  after(async () => {
+    await connection?.dropDatabase().catch(() => undefined);
+    await connection?.close();
+  });
+
+  it('when records enter lists in any order, then every list pages exactly like the plain query, and a full bucket splits', async () => {
+    const ids = Array.from({ length: MAX_BUCKET + 60 }, (_, n) => `P-${String(n).padStart(4, '0')}`).sort(() => Math.random() - 0.5);
+    for (const [n, id] of ids.entries()) {
+      const p = { status: STATUSES[n % 3], contractorId: CONTRACTORS[n % 2] };
+      await readModel.apply(event(project(id, p.status, p.contractorId)));
+      current.set(id, p);
+    }
+    const all = await directory('*');
+    expect(all.buckets.length, 'the unfiltered list split').to.be.greaterThan(1);
+    expect(all.buckets.reduce((n, b) => n + b[2], 0)).to.equal(ids.length);
+    expect(all.version % 2).to.equal(0);
+    await expectEveryListRight(7);
+    await expectEveryListRight(100);
+  });
+
+  it('when records move between lists, then they leave the old list and join the new one, and buckets that shrink merge', async () => {
+    const moveAll = async (status: string) => {
+      for (const id of [...current.keys()].filter((i) => current.get(i)!.status !== status)) {
+        const p = { ...current.get(id)!, status };
+        await readModel.apply(event(project(id, p.status, p.contractorId)));
+        current.set(id, p);
+      }
+    };
+    await moveAll('approved');
+    expect(await allPages(projects, { status: 'pre_review' }, 20)).to.deep.equal([]);
+    expect((await directory('status=approved')).buckets.length, 'the approved list split as it grew').to.be.greaterThan(1);
+    await expectEveryListRight(13);
+
+    await moveAll('rejected');
+    const emptied = await directory('status=approved');
+    expect(emptied.buckets.length, 'its buckets merged as it emptied').to.equal(1);
+    expect(emptied.buckets[0][2]).to.equal(0);
+    expect(emptied.version, 'splits and merges each moved the version on').to.be.at.least(4);
+    await expectEveryListRight(11);
+  });
+
+  it('when an event is replayed (an older position), then the record, its labels and the lists stay as they are', async () => {
+    const id = [...current.keys()][0];
+    const stored = await projects.findById(id).lean<ReadModelDocument>();
+    await readModel.apply(event(project(id, 'rejected', 'C-1'), (stored!._position as number) - 1));
+    const again = await projects.findById(id).lean<ReadModelDocument>();
+    expect(again!.status).to.equal(stored!.status);
+    expect(again![LABELS]).to.deep.equal(stored![LABELS]);
+    await expectEveryListRight(50);
+  });
+
+  it('when a split or merge is under way (version changing), then a page is read by the plain query and is still right', async () => {
+    const versions = connection.collection(LISTS_COLLECTION);
+    const dir = await directory('status=approved');
+    await versions.replaceOne({ _id: versionId('projects', 'status=approved') as never }, { collection: 'projects', changing: true, version: dir.version + 1 }, { upsert: true });
+    try {
+      expect(await allPages(projects, { status: 'approved' }, 30)).to.deep.equal(expected({ status: 'approved' }));
+    } finally {
+      await versions.replaceOne({ _id: versionId('projects', 'status=approved') as never }, { collection: 'projects', changing: false, version: dir.version }, { upsert: true });
+    }
+  });
+
+  it('when a read model has records but no lists (built before them, or an interrupted split), then the projector builds them when it resumes', async () => {
+    // Records as an older gateway wrote them: no labels, no directories.
+    await projects.updateMany({}, { $unset: { [LABELS]: '' } });
+    await connection.collection(LISTS_COLLECTION).deleteMany({});
+    await expectEveryListRight(40); // the plain query, meanwhile
+    await readModel.resume();
+    expect(await connection.collection(LISTS_COLLECTION).findOne({ _id: builtId('projects') as never })).to.not.equal(null);
+    expect((await directory('*')).buckets.reduce((n, b) => n + b[2], 0)).to.equal(current.size);
+    await expectEveryListRight(9);
+  });
+});
