@@ -82,7 +82,8 @@ async function main(): Promise<void> {
       const bundle = await getJson<EvidenceBundle>(`/evidence/batch-items/${ids[i % batches]}/${crypto.randomInt(batchItems)}`);
       files.push(JSON.stringify(bundle));
     }
-    if (process.env.BENCH_SAVE_BUNDLE) require('node:fs').writeFileSync(process.env.BENCH_SAVE_BUNDLE, files[0]);
+    // BENCH_SAVE_BUNDLES=FILE keeps the exported bundles (a JSON array of bundle texts) for offline profiling.
+    if (process.env.BENCH_SAVE_BUNDLES) require('node:fs').writeFileSync(process.env.BENCH_SAVE_BUNDLES, JSON.stringify(files));
     const blocks = new Set(files.map((f) => (JSON.parse(f) as EvidenceBundle).transactions[0].blockNumber)).size;
     const avgKb = files.reduce((a, f) => a + f.length, 0) / files.length / 1024;
     console.log(`Verification: ${bundleCount} item bundles (${blocks} distinct blocks, ${fmt(avgKb, 1)} KiB each on average), one process`);

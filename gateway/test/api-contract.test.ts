@@ -144,6 +144,7 @@ describe('API contract (every route, from the OpenAPI document)', function () {
         'POST /v1/open311/requests/{id}/rating': 'anonymous: submitted by the intake identity with the receipt token',
         'POST /v1/payouts/{id}/bank-transfer': "an instruction to the bank, idempotent per payout; the ledger learns the outcome from the bank's notification",
         'POST /v1/reconciliation/runs': 'reads the ledger and compares; writes only its run and findings to the database (409 while one runs)',
+        'POST /v1/evidence/checkpoints': 'reads the newest block from the ledger and keeps it as a checkpoint in the database',
       };
       const problems: string[] = [];
       for (const op of ops.filter((o) => o.method !== 'get')) {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import type { EvidenceBundle, Checkpoint } from '../src/evidence/format';
 import { EvidenceVerifier, Report, StepId } from '../src/evidence/verify';
-import { api, bearer, gatewayUnderTest, randomHash, TestGateway, uniqueId } from './support/gateway';
+import { api, bearer, gatewayUnderTest, newUser, randomHash, TestGateway, uniqueId } from './support/gateway';
 import { ledgerSetup, LedgerSetup } from './support/ledger-setup';
 import { approvedProject, committed, contractBody, FundsCast, fundsCast } from './funds-fixtures';
 import { clone, dropHeader, editBlock, editEndorsements, flipByte, mspOf, swapEndorsement } from './evidence-forgery';
@@ -33,6 +33,7 @@ describe('evidence bundles: the auditor trusts no server', function () {
   let payoutId: string;
   let payout: EvidenceBundle;
   let firstCheckpoint: Checkpoint;
+  let projectId: string;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'evidence-'));
   const write = (name: string, value: unknown) => { const f = path.join(dir, name); fs.writeFileSync(f, JSON.stringify(value)); return f; };
   // A fresh verifier per check: its caches hold facts proven by earlier bundles, which would let a forged chain pass on them.
@@ -50,7 +51,9 @@ describe('evidence bundles: the auditor trusts no server', function () {
     setup = await ledgerSetup();
     cast = await fundsCast(g);
     firstCheckpoint = (await api(g).post('/v1/evidence/checkpoints').set(bearer(cast.auditor)).expect(201)).body;
-    const { projectId, contractorId } = await approvedProject(g, cast, setup);
+    const approved = await approvedProject(g, cast, setup);
+    projectId = approved.projectId;
+    const contractorId = approved.contractorId;
     const contract = contractBody(projectId, contractorId, [{ id: 'M1', amount: 20_000_000 }]);
     const post = (p: string, who: FundsCast[keyof FundsCast], body?: object) => api(g).post(`/v1${p}`).set(bearer(who)).send(body ?? {});
     await committed(g, post('/contracts', cast.clerk, contract));
@@ -158,6 +161,38 @@ describe('evidence bundles: the auditor trusts no server', function () {
       expect(r.status, r.out).to.equal(1);
       expect(r.out).to.match(/\[FAIL\] \(c\)/);
       expect(r.out).to.contain('REJECTED at step (c)');
+    });
+  });
+
+  describe('a signed document with its file', () => {
+    const file = Buffer.concat([Buffer.from('%PDF-1.7\n% 竣工验收报告\n'), crypto.randomBytes(2048), Buffer.from('\n%%EOF\n')]);
+    const sha = crypto.createHash('sha256').update(file).digest('hex');
+    let bundle: EvidenceBundle;
+
+    before(async () => {
+      const admin = await newUser(g, 'admin');
+      const { publicKey, privateKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+      const fingerprint = crypto.createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex');
+      await committed(g, api(g).post('/v1/seal-certificates').set(bearer(admin)).send({ holder: cast.clerk.username, publicKey: publicKey.export({ type: 'spki', format: 'pem' }), label: '经办人电子签章', validUntil: '2030-12-31' }));
+      await api(g).post('/v1/uploads').set(bearer(cast.clerk)).attach('file', file, { filename: '验收报告.pdf', contentType: 'application/pdf' }).expect(201);
+      await committed(g, api(g).post('/v1/documents').set(bearer(cast.clerk)).send({
+        sha256: sha, documentType: 'acceptance_report', projectId, title: '竣工验收报告', sealFingerprint: fingerprint,
+        signature: crypto.sign('sha256', file, privateKey).toString('base64'), signatureAlgorithm: 'ECDSA-SHA256',
+      }));
+      bundle = (await get(`/evidence/document/${sha}`).expect(200)).body;
+    });
+
+    it('when a document is exported, then the bundle carries the file and its hash is the anchored one', () => {
+      expect(Buffer.from(bundle.file!.content, 'base64').equals(file)).to.equal(true);
+      const report = verifier.verify(bundle);
+      expect(report.ok, JSON.stringify(report.steps, null, 1)).to.equal(true);
+      expect(report.steps[0].details.join('\n')).to.contain(`SHA-256 ${sha} = the document record's sha256`);
+    });
+
+    it('when a byte of the file is changed, then (a) fails', () => {
+      const forged = clone(bundle);
+      forged.file!.content = Buffer.from(flipByte(file, 100)).toString('base64');
+      failsAt(verifier.verify(forged), 'a', /differs from the anchored/);
     });
   });
 

@@ -10,11 +10,13 @@ import type { BatchItemEvidence } from './format';
 
 interface StoredBatch { _id: string; kind: string; merkleRoot: string; itemCount: number; items: Buffer; createdBy: string; createdAt: Date }
 
-const TREES_KEPT = 8;
+/** Trees kept in memory, by bytes (a 10,000-item tree holds ~640 KB). */
+const TREE_BYTES_KEPT = 64 * 1024 * 1024;
 
 export class BatchItems {
   private readonly batches: mongoose.Model<StoredBatch>;
   private readonly trees = new Map<string, { tree: MerkleTree; items: Buffer }>();
+  private keptBytes = 0;
 
   constructor(connection: mongoose.Connection) {
     this.batches = (connection.models.EvidenceBatch as mongoose.Model<StoredBatch>) ?? connection.model<StoredBatch>('EvidenceBatch', new Schema<StoredBatch>({
@@ -41,9 +43,15 @@ export class BatchItems {
   }
 
   private keep(batchId: string, entry: { tree: MerkleTree; items: Buffer }): void {
-    this.trees.delete(batchId);
+    const previous = this.trees.get(batchId);
+    if (previous) { this.trees.delete(batchId); this.keptBytes -= previous.tree.bytes + previous.items.length; }
     this.trees.set(batchId, entry);
-    if (this.trees.size > TREES_KEPT) this.trees.delete(this.trees.keys().next().value as string);
+    this.keptBytes += entry.tree.bytes + entry.items.length;
+    while (this.keptBytes > TREE_BYTES_KEPT && this.trees.size > 1) {
+      const [oldest, dropped] = this.trees.entries().next().value as [string, { tree: MerkleTree; items: Buffer }];
+      this.trees.delete(oldest);
+      this.keptBytes -= dropped.tree.bytes + dropped.items.length;
+    }
   }
 
   private async tree(batchId: string): Promise<{ tree: MerkleTree; items: Buffer }> {

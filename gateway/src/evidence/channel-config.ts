@@ -9,6 +9,7 @@ import { ConfigEnvelope, ConfigGroup, ConfigPolicy } from '@hyperledger/fabric-p
 import { ImplicitMetaPolicy, Policy, SignaturePolicy, SignaturePolicyEnvelope } from '@hyperledger/fabric-protos/lib/common/policies_pb';
 import { FabricMSPConfig, MSPConfig } from '@hyperledger/fabric-protos/lib/msp/msp_config_pb';
 import { MSPPrincipal, MSPRole } from '@hyperledger/fabric-protos/lib/msp/msp_principal_pb';
+import { isRevoked, readRevocationList, RevocationList } from './crl';
 import { parseBlock, parseIdentity } from './fabric';
 
 export type NodeRole = 'client' | 'peer' | 'admin' | 'orderer';
@@ -19,7 +20,8 @@ export interface Msp {
   intermediates: crypto.X509Certificate[];
   /** NodeOU name of each role, when NodeOUs are enabled. */
   nodeOus: Partial<Record<NodeRole, string>> | null;
-  crlCount: number;
+  /** The MSP's CRLs, each checked against the CA that signed it. */
+  revocations: RevocationList[];
 }
 
 /** A policy node: Signature (an envelope) or ImplicitMeta (rule over the same-named policy of each sub-group). */
@@ -60,15 +62,17 @@ function readMsps(g: ConfigGroup, into: Map<string, Msp>): void {
     if (conf.getType() === 0) {
       const f = FabricMSPConfig.deserializeBinary(conf.getConfig_asU8());
       const ous = f.getFabricNodeOus();
+      const roots = f.getRootCertsList_asU8().map((c) => new crypto.X509Certificate(Buffer.from(c)));
+      const intermediates = f.getIntermediateCertsList_asU8().map((c) => new crypto.X509Certificate(Buffer.from(c)));
       into.set(f.getName(), {
         id: f.getName(),
-        roots: f.getRootCertsList_asU8().map((c) => new crypto.X509Certificate(Buffer.from(c))),
-        intermediates: f.getIntermediateCertsList_asU8().map((c) => new crypto.X509Certificate(Buffer.from(c))),
+        roots,
+        intermediates,
         nodeOus: ous?.getEnable() ? {
           client: ous.getClientOuIdentifier()?.getOrganizationalUnitIdentifier(), peer: ous.getPeerOuIdentifier()?.getOrganizationalUnitIdentifier(),
           admin: ous.getAdminOuIdentifier()?.getOrganizationalUnitIdentifier(), orderer: ous.getOrdererOuIdentifier()?.getOrganizationalUnitIdentifier(),
         } : null,
-        crlCount: f.getRevocationListList().length,
+        revocations: f.getRevocationListList_asU8().map((crl) => readRevocationList(Buffer.from(crl), [...roots, ...intermediates])),
       });
     }
   }
@@ -165,6 +169,7 @@ export class ChannelConfig {
     if (cert.ca) return `${id.mspId} identity is a CA certificate`;
     const chained = this.chainsTo(cert, msp);
     if (!chained) return `certificate "${cert.subject.replace(/\n/g, ', ')}" does not chain to a root CA of ${id.mspId}`;
+    if (isRevoked(cert, msp.revocations)) return `certificate "${cert.subject.replace(/\n/g, ', ')}" (serial ${cert.serialNumber}) is revoked by a CRL of ${id.mspId}`;
     const roles = new Set<NodeRole>();
     if (msp.nodeOus) {
       const ous = organisationalUnits(cert);

@@ -12,25 +12,35 @@ export const leafHash = (item: Buffer): Buffer => crypto.createHash('sha256').up
 export const nodeHash = (left: Buffer, right: Buffer): Buffer => crypto.createHash('sha256').update(NODE).update(left).update(right).digest();
 
 /**
- * The tree's levels, leaves first. Level k holds the hashes of complete subtrees of 2^k leaves, and a last, partial
- * node carried up unchanged (RFC 9162's split rule gives the same root and paths as this bottom-up form).
+ * The tree's levels, leaves first, each one contiguous buffer of 32-byte hashes (compact enough to keep many trees).
+ * Level k holds the hashes of complete subtrees of 2^k leaves, and a last, partial node carried up unchanged
+ * (RFC 9162's split rule gives the same root and paths as this bottom-up form).
  */
 export class MerkleTree {
-  readonly levels: Buffer[][];
+  private readonly levels: Buffer[];
+  readonly size: number;
 
   constructor(items: Buffer[]) {
     if (items.length === 0) throw new Error('a Merkle tree needs at least one item');
-    this.levels = [items.map(leafHash)];
-    while (this.levels[this.levels.length - 1].length > 1) {
-      const below = this.levels[this.levels.length - 1];
-      const level: Buffer[] = [];
-      for (let i = 0; i < below.length; i += 2) level.push(i + 1 < below.length ? nodeHash(below[i], below[i + 1]) : below[i]);
+    this.size = items.length;
+    const leaves = Buffer.allocUnsafe(items.length * 32);
+    items.forEach((item, i) => leafHash(item).copy(leaves, i * 32));
+    this.levels = [leaves];
+    for (let below = leaves; below.length > 32;) {
+      const count = below.length / 32;
+      const level = Buffer.allocUnsafe(Math.ceil(count / 2) * 32);
+      for (let i = 0; i < count; i += 2) {
+        const node = i + 1 < count ? nodeHash(below.subarray(i * 32, i * 32 + 32), below.subarray(i * 32 + 32, i * 32 + 64)) : below.subarray(i * 32, i * 32 + 32);
+        node.copy(level, (i / 2) * 32);
+      }
       this.levels.push(level);
+      below = level;
     }
   }
 
-  get size(): number { return this.levels[0].length; }
-  get root(): Buffer { return this.levels[this.levels.length - 1][0]; }
+  get root(): Buffer { return Buffer.from(this.levels[this.levels.length - 1]); }
+  /** Bytes held (to bound how many trees are kept). */
+  get bytes(): number { return this.levels.reduce((a, l) => a + l.length, 0); }
 
   /** The audit path of leaf `index`, bottom-up (RFC 9162 §2.1.3.1). */
   inclusionProof(index: number): Buffer[] {
@@ -39,7 +49,7 @@ export class MerkleTree {
     let i = index;
     for (const level of this.levels.slice(0, -1)) {
       const sibling = i ^ 1;
-      if (sibling < level.length) path.push(level[sibling]);
+      if (sibling * 32 < level.length) path.push(Buffer.from(level.subarray(sibling * 32, sibling * 32 + 32)));
       i >>= 1;
     }
     return path;
