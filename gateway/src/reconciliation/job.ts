@@ -25,6 +25,7 @@ export class ReconciliationJob {
     private readonly store: ReconciliationStore,
     private readonly intervalMs: number,
     private readonly logger: Logger,
+    private readonly onEnded: (run: Run) => void = () => undefined,
   ) {
     this.lease = new Lease(connection, 'reconciliation', LEASE_TTL_MS);
   }
@@ -93,6 +94,8 @@ export class ReconciliationJob {
     }
     await this.store.finishRun(run._id, progress, error).catch((err) => this.logger.warn({ err }, 'could not record the end of a reconciliation run'));
     await this.lease.release().catch(() => undefined);
+    const ended = await this.store.getRun(run._id).catch(() => null);
+    if (ended) this.onEnded(ended);
     this.logger.info({ runId: run._id, ms: Date.now() - started, ...progress }, 'reconciliation run ended');
   }
 }

@@ -14,8 +14,9 @@ import { FINDING_KINDS, type Finding, ReconciliationStore, type Run } from './st
 
 /** Who starts runs, reads findings and gets them pushed live. */
 export const RECONCILIATION_ROLES: readonly Role[] = ['auditor', 'admin'];
-/** The socket.io event that carries a new finding. */
+/** The socket.io events that carry a new finding, and a run that ended (completed or failed). */
 export const FINDING_EVENT = 'reconciliation-finding';
+export const RUN_ENDED_EVENT = 'reconciliation-run-ended';
 
 const runView = (r: Run) => ({ id: r._id, trigger: r.trigger, requestedBy: r.requestedBy, replica: r.replica, status: r.status, startedAt: r.startedAt, finishedAt: r.finishedAt, progress: r.progress, error: r.error });
 export const findingView = (f: Finding) => ({
@@ -47,7 +48,7 @@ export function reconciliationRoutes({ routes, connection, readModel, ledger, id
     ledger: new LedgerRecords(ledger, () => identities.signer(EVENTS_READER)),
     onFinding: (finding) => live?.notifyRoles(RECONCILIATION_ROLES, FINDING_EVENT, findingView(finding)),
   });
-  const job = new ReconciliationJob(connection, reconciler, store, config.reconcileIntervalMs, logger);
+  const job = new ReconciliationJob(connection, reconciler, store, config.reconcileIntervalMs, logger, (run) => live?.notifyRoles(RECONCILIATION_ROLES, RUN_ENDED_EVENT, runView(run)));
 
   routes.add({
     method: 'post', path: '/reconciliation/runs', tag: 'reconciliation', access: RECONCILIATION_ROLES, status: 202, response: runResponse,
@@ -59,6 +60,11 @@ export function reconciliationRoutes({ routes, connection, readModel, ledger, id
     res.setHeader('Location', `${req.baseUrl}/reconciliation/runs/${run._id}`);
     return runView(run);
   });
+
+  routes.add({
+    method: 'get', path: '/reconciliation/runs', tag: 'reconciliation', access: RECONCILIATION_ROLES,
+    summary: 'The latest reconciliation runs, newest first', query: z.strictObject({ limit: z.coerce.number().int().min(1).max(100).default(20) }),
+  }, async ({ query }) => ({ items: (await store.latestRuns(query.limit)).map(runView) }));
 
   routes.add({
     method: 'get', path: '/reconciliation/runs/:id', tag: 'reconciliation', access: RECONCILIATION_ROLES, params: runPath, response: runResponse,

@@ -75,6 +75,11 @@ export class ReconciliationStore {
     return this.runs.findById(runId).lean<Run>();
   }
 
+  /** The latest runs, newest first (one an hour by default: a small collection). */
+  latestRuns(limit: number): Promise<Run[]> {
+    return this.runs.find({}).sort({ startedAt: -1 }).limit(limit).lean<Run[]>();
+  }
+
   latestRun(): Promise<Run | null> {
     return this.runs.findOne({}).sort({ startedAt: -1 }).lean<Run>();
   }
