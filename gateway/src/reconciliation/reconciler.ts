@@ -15,9 +15,14 @@ export interface ReconcilerOptions {
   /** Ledger reads in flight at once within a page (records), and files hashed at once. */
   ledgerConcurrency: number;
   fileConcurrency: number;
+  /**
+   * New findings pushed live per run; beyond it (a restored backup, an enricher changed by an upgrade) clients get
+   * the counts with the end of the run and read the findings from the API, rather than a flood of messages.
+   */
+  maxPushesPerRun: number;
 }
 
-export const DEFAULT_OPTIONS: ReconcilerOptions = { pageSize: 200, ledgerConcurrency: 16, fileConcurrency: 4 };
+export const DEFAULT_OPTIONS: ReconcilerOptions = { pageSize: 200, ledgerConcurrency: 16, fileConcurrency: 4, maxPushesPerRun: 100 };
 
 interface Difference { kind: FindingKind; subject: Subject; details: Record<string, unknown> }
 
@@ -80,7 +85,7 @@ export class Reconciler {
     const record = async (d: Difference) => {
       progress.differences++;
       const fresh = await this.deps.store.sighted(runId, d.kind, d.subject, d.details);
-      if (fresh) { progress.newFindings++; this.deps.onFinding(fresh); }
+      if (fresh && ++progress.newFindings <= this.options.maxPushesPerRun) this.deps.onFinding(fresh);
     };
     for (const kind of RECORD_KINDS) {
       progress.collection = kind;
