@@ -97,7 +97,8 @@ describe('sealed documents (电子签章) and verify-by-upload', function () {
     expect(res.status).to.equal(200);
     return res.body as Buffer;
   };
-  const sign = (user: TestUser, docId = id) => api(g).post(`/v1/sealed-documents/${docId}/signatures`).set(bearer(user)).send({});
+  const sign = (user: TestUser, docId = id, headers: Record<string, string> = {}) => api(g).post(`/v1/sealed-documents/${docId}/signatures`).set(bearer(user)).set(headers).send({});
+  const directorsKey = { 'Idempotency-Key': uniqueId('sign') };
   const state = async (docId = id) => (await api(g).get(`/v1/sealed-documents/${docId}`).set(bearer(cast.clerk))).body;
   const verifyUpload = (bytes: Buffer) => api(g).post('/v1/verifications').attach('file', bytes, { filename: '审批决定书.pdf', contentType: 'application/pdf' });
 
@@ -141,7 +142,7 @@ describe('sealed documents (电子签章) and verify-by-upload', function () {
 
   it('when the clerk seals, then a reviewer and a director counter-sign, then each revision is anchored superseding the last and pdfsig finds every signature valid', async function () {
     for (const [user, status] of [[cast.clerk, 'sealed'], [cast.reviewer, 'reviewed'], [cast.director, 'final']] as const) {
-      const res = await sign(user);
+      const res = await sign(user, id, user === cast.director ? directorsKey : {});
       expect(res.status, JSON.stringify(res.body)).to.equal(201);
       expect(res.body.receipt).to.include({ validationCode: 'VALID' });
       expect(res.body.result).to.include({ signatureAlgorithm: 'PAdES', status: 'active', version: receipts.length + 1, record: `project/${projectId}` });
@@ -159,6 +160,14 @@ describe('sealed documents (电子签章) and verify-by-upload', function () {
     expect(ours.allValid, ours.problems.join('; ')).to.equal(true);
     expect(ours.unmodifiedSinceLastSignature).to.equal(true);
     expect(ours.signatures.map((s) => s.signerSubject).join(' | ')).to.include(cast.clerk.username).and.include(cast.reviewer.username).and.include(cast.director.username);
+  });
+
+  it("when the director's signing is retried with its Idempotency-Key, then the first answer is replayed and no fourth signature is made", async function () {
+    const replay = await sign(cast.director, id, directorsKey);
+    expect(replay.status, JSON.stringify(replay.body)).to.equal(201);
+    expect(replay.headers['idempotent-replayed']).to.equal('true');
+    expect(replay.body.receipt).to.deep.equal(receipts[2]);
+    expect((await state()).current.sha256).to.equal(sha(revisions[3]));
   });
 
   it('when anyone uploads the final PDF, then it is anchored by the director in the transaction and block of the receipt, every signature valid and a registered seal', async function () {
