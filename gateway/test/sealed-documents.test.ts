@@ -248,6 +248,16 @@ describe('sealed documents (电子签章) and verify-by-upload', function () {
     expect(await state()).to.deep.equal(before);
   });
 
+  it('when the director revokes the final revision with a reason, then verify-by-upload and the QR link say revoked and nobody signs it again', async function () {
+    const res = await api(g).post(`/v1/documents/${sha(revisions[3])}/revocation`).set(bearer(cast.director)).send({ reason: '决定书内容有误，重新出具' });
+    expect(res.status, JSON.stringify(res.body)).to.equal(201);
+    const upload = await verifyUpload(revisions[3]);
+    expect(upload.body).to.include({ anchored: true, verdict: 'revoked' });
+    expect(upload.body.ledger).to.include({ status: 'revoked', revokedReason: '决定书内容有误，重新出具' });
+    expect((await api(g).get(`/v1/v/${id}`)).body.document.status).to.equal('revoked');
+    expect((await sign(cast.reviewer)).status).to.equal(409);
+  });
+
   it('when a clerk without a registered seal seals, or a reviewer signs before the clerk, then it is refused and the document stays a draft', async function () {
     const other = await approvedProject(g, cast, setup);
     const draft = await api(g).post('/v1/sealed-documents').set(bearer(unsealedClerk)).send({ type: 'approval_decision', projectId: other.projectId });
