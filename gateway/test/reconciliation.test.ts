@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { expect } from 'chai';
 import mongoose from 'mongoose';
 import { io, Socket } from 'socket.io-client';
+import { changedFields, sameRecord } from '../src/reconciliation/compare';
 import { api, bearer, eventually, gatewayUnderTest, newUser, randomHash, startGateway, TestGateway, TestUser, uniqueId } from './support/gateway';
 
 const CREDIT_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
@@ -176,5 +177,24 @@ describe('reconciliation: read model and stored files against the ledger', funct
     expect((await api(g).get('/v1/reconciliation/runs/not%20a%20run').set(bearer(auditor))).status).to.equal(400);
     expect((await api(g).get(`/v1/reconciliation/runs/${crypto.randomUUID()}`).set(bearer(auditor))).status).to.equal(404);
     expect(await db().collection('reconciliation_runs').countDocuments()).to.equal(runsBefore);
+  });
+});
+
+describe('reconciliation: comparing a record with the ledger', function () {
+  const ledger = { id: 'HT1', amount: 500, milestones: [{ id: 'M1', status: 'accepted' }, { id: 'M2', status: 'open' }], party: { name: '甲方', tags: ['a'] } };
+
+  it('when the read model holds the same values in another key order, then the records are the same', function () {
+    expect(sameRecord({ party: { tags: ['a'], name: '甲方' }, milestones: ledger.milestones, amount: 500, id: 'HT1' }, ledger)).to.equal(true);
+  });
+
+  it('when nested values, array items or fields differ, then each is named by its dotted path with both values', function () {
+    const stored = { id: 'HT1', amount: 900, milestones: [{ id: 'M1', status: 'accepted' }, { id: 'M2', status: 'paid' }], party: { name: '甲方', tags: ['a', 'b'] }, extra: true };
+    expect(sameRecord(stored, ledger)).to.equal(false);
+    expect(changedFields(stored, ledger)).to.deep.equal([
+      { path: 'amount', readModel: 900, ledger: 500 },
+      { path: 'extra', readModel: true, ledger: null },
+      { path: 'milestones.1.status', readModel: 'paid', ledger: 'open' },
+      { path: 'party.tags', readModel: ['a', 'b'], ledger: ['a'] },
+    ]);
   });
 });

@@ -88,7 +88,7 @@ export class Reconciler {
       if (fresh && ++progress.newFindings <= this.options.maxPushesPerRun) this.deps.onFinding(fresh);
     };
     for (const kind of RECORD_KINDS) {
-      progress.collection = kind;
+      progress.checking = kind;
       const cursor = this.deps.readModel.model(kind as RecordType).find({}).lean<ReadModelDocument[]>().cursor({ batchSize: this.options.pageSize });
       for await (const page of pages(cursor, this.options.pageSize)) {
         await inBatches(page, this.options.ledgerConcurrency, async (doc) => {
@@ -100,7 +100,7 @@ export class Reconciler {
         await checkpoint();
       }
     }
-    progress.collection = 'files';
+    progress.checking = 'files';
     for await (const page of pages(this.deps.files.all(), this.options.pageSize)) {
       await inBatches(page, this.options.fileConcurrency, async (file) => {
         const difference = await this.checkFile(file);
@@ -109,7 +109,7 @@ export class Reconciler {
       });
       await checkpoint();
     }
-    progress.collection = null;
+    progress.checking = null;
     progress.resolvedFindings = await this.deps.store.resolveUnseen(runId);
     return progress;
   }

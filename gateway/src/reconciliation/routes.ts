@@ -26,7 +26,7 @@ export const findingView = (f: Finding) => ({
 
 const progress = z.object({
   recordsChecked: z.number(), filesChecked: z.number(), differences: z.number(), lagging: z.number(), newFindings: z.number(), resolvedFindings: z.number(),
-  collection: z.string().nullable(),
+  checking: z.string().nullable().describe('the record kind (or "files") being checked; null once the run ended'),
 });
 const runResponse = z.object({
   id: z.string(), trigger: z.enum(['schedule', 'request']), requestedBy: z.string().nullable(), replica: z.string(), status: z.enum(['running', 'completed', 'failed']),

@@ -23,7 +23,18 @@ export interface Finding {
   resolvedRun: string | null;
 }
 
-export interface Progress { recordsChecked: number; filesChecked: number; differences: number; lagging: number; newFindings: number; resolvedFindings: number; collection: string | null }
+export interface Progress {
+  recordsChecked: number;
+  filesChecked: number;
+  /** Differences seen by this run, new or still open from an earlier one. */
+  differences: number;
+  /** Records the projector had not caught up with (compared with the version they hold, not counted as differences). */
+  lagging: number;
+  newFindings: number;
+  resolvedFindings: number;
+  /** The record kind, or "files", being checked now; null once the run ended. */
+  checking: string | null;
+}
 
 export interface Run {
   _id: string;
@@ -38,7 +49,7 @@ export interface Run {
   error: string | null;
 }
 
-export const emptyProgress = (): Progress => ({ recordsChecked: 0, filesChecked: 0, differences: 0, lagging: 0, newFindings: 0, resolvedFindings: 0, collection: null });
+export const emptyProgress = (): Progress => ({ recordsChecked: 0, filesChecked: 0, differences: 0, lagging: 0, newFindings: 0, resolvedFindings: 0, checking: null });
 
 const findingId = (kind: FindingKind, ref: string) => crypto.createHash('sha256').update(`${kind}\n${ref}`).digest('hex').slice(0, 40);
 
