@@ -13,7 +13,7 @@ const hex = (b: Buffer) => b.toString('hex');
 
 export interface VerifiedCheckpoint { blockNumber: bigint; headerDer: Buffer; headerHash: string; config: ChannelConfig; detail: string }
 
-export interface CachedBlock extends ParsedBlock { txs: Map<number, ParsedTransaction>; dataHashMatches?: boolean }
+export interface CachedBlock extends ParsedBlock { txs: Map<number, ParsedTransaction>; dataHashMatches?: boolean; signed?: ReturnType<typeof blockSignatures> }
 
 const BLOCKS_KEPT = 512;
 
@@ -25,7 +25,7 @@ const BLOCKS_KEPT = 512;
 export class VerificationCache {
   private readonly configs = new Map<string, ChannelConfig>();
   private readonly blocks = new Map<string, CachedBlock>();
-  readonly checkpoints = new Map<string, VerifiedCheckpoint>();
+  readonly checkpoints = new Map<string, { checkpoint: Checkpoint; verified: VerifiedCheckpoint }>();
   /** Verified chains by their bytes: block number → header hash, and the last header's hash. */
   readonly links = new Map<string, { byNumber: Map<bigint, string>; lastHash: string }>();
   /** Header hash (+ config) of blocks whose orderer signatures satisfied BlockValidation. */
@@ -122,9 +122,10 @@ export function verifyBlockSignatures(cache: VerificationCache, config: ChannelC
 /** A checkpoint: its config block links to its header, and the header is signed per BlockValidation of that config. */
 export function verifyCheckpoint(cache: VerificationCache, cp: Checkpoint): VerifiedCheckpoint {
   if (cp?.format !== CHECKPOINT_FORMAT) fail(`not a checkpoint (format ${JSON.stringify(cp?.format)}, expected ${CHECKPOINT_FORMAT})`);
-  const key = `${cp.channel}\n${cp.blockNumber}\n${cp.signatures}\n${cp.chain.from}:${cp.chain.headers}\n${cp.configBlock}`;
-  const cached = cache.checkpoints.get(key);
-  if (cached) return cached;
+  // Keyed by the signatures (unique to the block); the rest must be the very same text (compared, not copied).
+  const cached = cache.checkpoints.get(cp.signatures);
+  if (cached && cached.checkpoint.channel === cp.channel && cached.checkpoint.blockNumber === cp.blockNumber && cached.checkpoint.configBlock === cp.configBlock
+    && cached.checkpoint.chain.from === cp.chain.from && cached.checkpoint.chain.headers === cp.chain.headers) return cached.verified;
   const headers = splitHeaders(Buffer.from(cp.chain.headers, 'base64'));
   const last = headers[headers.length - 1];
   if (!last || String(last.fields.number) !== cp.blockNumber) fail(`checkpoint chain does not end at block ${cp.blockNumber}`);
@@ -133,7 +134,7 @@ export function verifyCheckpoint(cache: VerificationCache, cp: Checkpoint): Veri
   verifyChain(cache, cp.chain, last.der, new Map([[config.blockNumber, cache.block(cp.configBlock).headerDer]]));
   const signed = verifyBlockSignatures(cache, config, { number: last.fields.number, headerDer: last.der, metadata: [Buffer.from(cp.signatures, 'base64')] });
   const verified: VerifiedCheckpoint = { blockNumber: last.fields.number, headerDer: last.der, headerHash: hex(sha256(last.der)), config, detail: signed };
-  cache.checkpoints.set(key, verified);
+  cache.checkpoints.set(cp.signatures, { checkpoint: cp, verified });
   return verified;
 }
 

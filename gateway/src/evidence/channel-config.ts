@@ -224,15 +224,24 @@ export class ChannelConfig {
   }
 }
 
+const principalRoles = new WeakMap<MSPPrincipal, { mspId: string; wanted: NodeRole | 'member' } | null>();
+/** An MSP principal's (MSP, role), decoded once per principal object; null for kinds other than ROLE. */
+function roleOf(p: MSPPrincipal): { mspId: string; wanted: NodeRole | 'member' } | null {
+  let role = principalRoles.get(p);
+  if (role === undefined) {
+    if (p.getPrincipalClassification() !== MSPPrincipal.Classification.ROLE) role = null;
+    else { const r = MSPRole.deserializeBinary(p.getPrincipal_asU8()); role = { mspId: r.getMspIdentifier(), wanted: ROLE_OF_PRINCIPAL[r.getRole()] }; }
+    principalRoles.set(p, role);
+  }
+  return role;
+}
+
 /** A SignaturePolicyEnvelope (e.g. a key-level validation parameter) against validated signers. */
 export function satisfies(envelope: SignaturePolicyEnvelope, signers: ValidIdentity[]): boolean {
   const principals = envelope.getIdentitiesList();
   const matches = (p: MSPPrincipal, id: ValidIdentity): boolean => {
-    if (p.getPrincipalClassification() !== MSPPrincipal.Classification.ROLE) return false;
-    const role = MSPRole.deserializeBinary(p.getPrincipal_asU8());
-    if (role.getMspIdentifier() !== id.mspId) return false;
-    const wanted = ROLE_OF_PRINCIPAL[role.getRole()];
-    return wanted === 'member' || id.roles.has(wanted as NodeRole);
+    const role = roleOf(p);
+    return !!role && role.mspId === id.mspId && (role.wanted === 'member' || id.roles.has(role.wanted));
   };
   const used = signers.map(() => false);
   const walk = (rule: SignaturePolicy, usedNow: boolean[]): boolean => {

@@ -8,8 +8,10 @@ import crypto from 'node:crypto';
 const LEAF = Buffer.from([0]);
 const NODE = Buffer.from([1]);
 
-export const leafHash = (item: Buffer): Buffer => crypto.createHash('sha256').update(LEAF).update(item).digest();
-export const nodeHash = (left: Buffer, right: Buffer): Buffer => crypto.createHash('sha256').update(NODE).update(left).update(right).digest();
+// One-shot crypto.hash (Node ≥ 20.12) is several times cheaper than a Hash object for 33–65 bytes.
+const digest = (bytes: Buffer): Buffer => crypto.hash('sha256', bytes, 'buffer');
+export const leafHash = (item: Buffer): Buffer => digest(Buffer.concat([LEAF, item]));
+export const nodeHash = (left: Buffer, right: Buffer): Buffer => digest(Buffer.concat([NODE, left, right]));
 
 /**
  * The tree's levels, leaves first, each one contiguous buffer of 32-byte hashes (compact enough to keep many trees).

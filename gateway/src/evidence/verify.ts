@@ -4,7 +4,7 @@
  * against the roots in the channel's config block, which is itself hash-linked to an orderer-signed checkpoint.
  */
 import crypto from 'node:crypto';
-import { describeSignaturePolicy, satisfies, SignaturePolicyEnvelope, ValidIdentity, verifySignature } from './channel-config';
+import { ChannelConfig, describeSignaturePolicy, satisfies, SignaturePolicyEnvelope, ValidIdentity, verifySignature } from './channel-config';
 import { CachedBlock, VerificationCache, VerificationError, verifyBlockSignatures, verifyChain, verifyCheckpoint } from './chain';
 import { blockDataHash, blockSignatures, compositeKey, expectedTxId, HEADER_TYPE, ParsedBlock, ParsedTransaction, sha256, transactionsFilter, VALID } from './fabric';
 import { BUNDLE_FORMAT, CHAINCODE_ENDORSEMENT_POLICY, Checkpoint, EvidenceBundle, RecordEvidence } from './format';
@@ -29,7 +29,7 @@ const shortId = (txId: string) => `${txId.slice(0, 12)}…`;
 const cn = (id: ValidIdentity) => id.cert.subject.split('\n').find((l) => l.startsWith('CN='))?.slice(3) ?? '?';
 
 interface Located { tx: ParsedTransaction; block: ParsedBlock; index: number; envelope: Buffer }
-interface Context { bundle: EvidenceBundle; blocks: Map<string, CachedBlock>; txs: Map<string, Located>; subject: RecordEvidence; subjectValue: Record<string, unknown>; endorsers: Map<string, ValidIdentity[]> }
+interface Context { bundle: EvidenceBundle; config: ChannelConfig; configHeader: Buffer; blocks: Map<string, CachedBlock>; txs: Map<string, Located>; subject: RecordEvidence; subjectValue: Record<string, unknown>; endorsers: Map<string, ValidIdentity[]> }
 
 /** Orders transactions as the ledger does: by block, then index in the block. */
 const before = (a: Located, b: Located) => a.block.number < b.block.number || (a.block.number === b.block.number && a.index < b.index);
@@ -65,6 +65,7 @@ export class EvidenceVerifier {
   private prepare(bundle: EvidenceBundle): Context {
     if (bundle?.format !== BUNDLE_FORMAT) fail(`not an evidence bundle (format ${JSON.stringify(bundle?.format)}, expected ${BUNDLE_FORMAT})`);
     const config = this.cache.config(configOf(bundle));
+    const configHeader = this.cache.block(configOf(bundle)).headerDer;
     if (config.channel !== bundle.channel) fail(`the config block is of channel ${config.channel}, the bundle claims ${bundle.channel}`);
     const blocks = new Map<string, CachedBlock>();
     for (const b of bundle.blocks) { const block = this.cache.block(b); blocks.set(String(block.number), block); }
@@ -80,7 +81,7 @@ export class EvidenceVerifier {
     const subjects = bundle.records.filter((r) => r.role === 'subject');
     if (subjects.length !== 1) fail(`a bundle has exactly one subject record, this one has ${subjects.length}`);
     const subject = subjects[0];
-    return { bundle, blocks, txs, subject, subjectValue: {}, endorsers: new Map() };
+    return { bundle, config, configHeader, blocks, txs, subject, subjectValue: {}, endorsers: new Map() };
   }
 
   /** (a) Each record's bytes are the value its transaction wrote under its key; the file and batch item hash to the anchored values. */
@@ -132,7 +133,7 @@ export class EvidenceVerifier {
 
   /** (b) Every endorsement: a valid peer identity of a channel application organisation, signing prp ‖ endorser. */
   private endorsements(ctx: Context): string[] {
-    const config = this.cache.config(configOf(ctx.bundle));
+    const config = ctx.config;
     const bureaus = config.orgsOf(['Application']);
     const out: string[] = [];
     for (const [txId, { tx }] of ctx.txs) {
@@ -174,7 +175,7 @@ export class EvidenceVerifier {
 
   /** (c) For each record's transaction: its key's state-based policy if one was set, else the chaincode's (channel default). */
   private policies(ctx: Context): string[] {
-    const config = this.cache.config(configOf(ctx.bundle));
+    const config = ctx.config;
     const out: string[] = [];
     for (const r of ctx.bundle.records) {
       const at = ctx.txs.get(r.txId)!;
@@ -197,7 +198,7 @@ export class EvidenceVerifier {
 
   /** (d) Data hash over the block's envelopes; the envelope signed by its creator (a channel member); txId rule; VALID flag. */
   private inBlock(ctx: Context): string[] {
-    const config = this.cache.config(configOf(ctx.bundle));
+    const config = ctx.config;
     const out: string[] = [];
     for (const block of ctx.blocks.values()) {
       block.dataHashMatches ??= blockDataHash(block.data).equals(block.header.dataHash);
@@ -221,11 +222,12 @@ export class EvidenceVerifier {
 
   /** (e) Each block holding a transaction, signed per /Channel/Orderer/BlockValidation; its last-config is the bundle's config block. */
   private blockSignatures(ctx: Context): string[] {
-    const config = this.cache.config(configOf(ctx.bundle));
+    const config = ctx.config;
     return [...ctx.blocks.values()].map((block) => {
       const signed = verifyBlockSignatures(this.cache, config, block);
       // The last-config index sits in the signed metadata value: the orderers vouch for which config applied.
-      const { lastConfig } = blockSignatures(block);
+      block.signed ??= blockSignatures(block);
+      const { lastConfig } = block.signed;
       if (lastConfig !== config.blockNumber) fail(`block ${block.number} names config block ${lastConfig}, the bundle carries config block ${config.blockNumber}`);
       return `${signed}; its config is block ${lastConfig}`;
     });
@@ -235,8 +237,8 @@ export class EvidenceVerifier {
   private chain(ctx: Context, trusted?: Checkpoint): { anchor: string; details: string[] } {
     const { bundle } = ctx;
     const cp = verifyCheckpoint(this.cache, bundle.checkpoint);
-    const config = this.cache.config(configOf(bundle));
-    const needed = new Map<bigint, Buffer>([[config.blockNumber, this.cache.block(configOf(bundle)).headerDer]]);
+    const config = ctx.config;
+    const needed = new Map<bigint, Buffer>([[config.blockNumber, ctx.configHeader]]);
     for (const block of ctx.blocks.values()) needed.set(block.number, block.headerDer);
     const chain = bundle.chain ?? bundle.checkpoint.chain;
     const details = [verifyChain(this.cache, chain, cp.headerDer, needed), `bundle checkpoint block ${cp.blockNumber}: ${cp.detail}`];
