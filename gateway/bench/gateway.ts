@@ -14,7 +14,8 @@ import { percentile, processCpuMs, WindowResult } from '../../network/bench/stat
  * `npm run bench:gateway`: anchored writes through the gateway's HTTP API side by side with the raw fabric-gateway
  * ceiling, at each concurrency in BENCH_CONCURRENCY (default 10,50,100), BENCH_SECONDS (default 20) per window;
  * prints tx/s, latency percentiles, the HTTP/raw ratio and the gateway's CPU; then an overload window
- * (BENCH_OVERLOAD, default 1000 clients) showing back-pressure (503 + Retry-After) instead of an unbounded queue.
+ * (BENCH_OVERLOAD, default 1000 clients) showing back-pressure (503 + Retry-After) instead of an unbounded queue: how
+ * many writes were accepted and committed (and how fast), how many were refused and how fast the refusal came.
  */
 const seconds = Number(process.env.BENCH_SECONDS ?? 20);
 const levels = (process.env.BENCH_CONCURRENCY ?? '10,50,100').split(',').map(Number);
@@ -39,19 +40,21 @@ function line(label: string, c: number, r: Result, cpu?: number): string {
   return `${label.padEnd(5)} ${String(c).padStart(5)} ${fmt(r.committed / r.seconds, 1).padStart(7)} ${fmt(percentile(lat, 50)).padStart(7)} ${fmt(percentile(lat, 95)).padStart(7)} ${fmt(percentile(lat, 99)).padStart(7)} ${String(r.failed - (r.shed ?? 0)).padStart(7)} ${String(r.shed ?? 0).padStart(6)} ${cpu === undefined ? '' : fmt(cpu).padStart(8)}`;
 }
 
-/** Where an accepted write's time went: the median of each Server-Timing phase, and of what lies outside them. */
+/** Where an accepted write's time went: each Server-Timing phase, and what lies outside them (p50 and p95 apart). */
 function phaseLine(r: Result): string {
   const order = ['outside', 'auth', 'admission', 'lookup', 'endorse', 'record', 'commit', 'receipt'];
   const names = Object.keys(r.phases ?? {}).sort((a, b) => order.indexOf(a) - order.indexOf(b));
-  return `      p50 ms by phase: ${names.map((n) => `${n} ${fmt(percentile([...r.phases![n]].sort((a, b) => a - b), 50), 1)}`).join(', ')}`;
+  const at = (n: string, p: number) => fmt(percentile([...r.phases![n]].sort((a, b) => a - b), p));
+  return `      ms by phase (p50/p95): ${names.map((n) => `${n} ${at(n, 50)}/${at(n, 95)}`).join(', ')}`;
 }
 
 async function main(): Promise<void> {
   const settings = loadSettings();
   const topology = loadTopology(settings);
   await up(settings, topology); // starts the gateway too (LUOHU_GATEWAY must not be off)
-  const url = `http://${address(topology.gateway.listen)}`;
-  const gatewayPid = runningPid(settings, topology.gateway.id);
+  // BENCH_GATEWAY_URL (+ BENCH_GATEWAY_PID for its CPU): another build of the gateway on the same network, for A/B runs.
+  const url = process.env.BENCH_GATEWAY_URL ?? `http://${address(topology.gateway.listen)}`;
+  const gatewayPid = process.env.BENCH_GATEWAY_URL ? Number(process.env.BENCH_GATEWAY_PID) || undefined : runningPid(settings, topology.gateway.id);
   const description = readConnectionDescription(settings.runDir);
 
   // A raw fabric-gateway user and an HTTP user of the same bureau and role.

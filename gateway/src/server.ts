@@ -10,7 +10,7 @@ import { EVENTS_READER, IdentityService } from './identity/identity-service';
 import { bearer, identityRoutes } from './identity/routes';
 import { Ledger } from './ledger/ledger';
 import { LiveUpdates } from './live/live-updates';
-import { Admission, admissionGate } from './operations/admission';
+import { Admission, admissionGate, overloadShedder } from './operations/admission';
 import { AnchoredWrites } from './operations/anchored-writes';
 import { operationRoutes } from './operations/routes';
 import { connectDatabase } from './platform/database';
@@ -27,6 +27,14 @@ import { ReadModel, readModelCollections } from './projection/read-model';
 import { domainRoutes, readModelEnrichers } from './domains';
 
 export const API_PREFIX = '/v1';
+
+/**
+ * Connections the kernel completes before the gateway accepts them. Node's default (511) overflows under a burst: the
+ * SYNs beyond it are dropped and retried by clients after 1, 3, 7… s, so they wait outside, unseen by admission, and
+ * are neither served nor refused. Deeper (the kernel caps it at net.core.somaxconn), every request is read and, when
+ * admission is full, refused at once.
+ */
+const LISTEN_BACKLOG = 4096;
 
 /** The gateway's own collections (the read model's are listed by the read model). */
 const GATEWAY_COLLECTIONS = ['users', 'sessions', 'operations', 'checkpoints', 'leases'];
@@ -60,8 +68,9 @@ export async function createServer(config: Config, logger: Logger) {
 
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' } }));
   app.use(metrics.middleware);
+  app.use(API_PREFIX, overloadShedder(routes.specs, admission)); // a burst is refused before it costs anything
+  app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' } }));
   const openApi = openApiDocument(routes.specs, API_PREFIX);
   app.get('/openapi.json', (_req, res) => { res.json(openApi); });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openApi));
@@ -84,7 +93,7 @@ export async function createServer(config: Config, logger: Logger) {
       live.start();
       for (const m of modules) await m.start?.();
       await writes.recover().catch((err) => logger.warn({ err }, 'recovering pending operations failed'));
-      await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+      await new Promise<void>((resolve) => server.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG }, resolve));
       return server.address();
     },
     /** Graceful: stop taking requests, let accepted writes finish, stop streams, close connections. */

@@ -54,9 +54,12 @@ describe('admission and crash recovery of anchored writes', function () {
 
   it('when every slot is taken and none may wait, then a further write is refused at once with 503 and Retry-After, and records nothing', async () => {
     const ledger = new SteeredLedger();
-    const writes = new AnchoredWrites(connection, ledger as unknown as Ledger, signerOf, new Admission(1, 0), logger);
+    const admission = new Admission(1, 0);
+    const writes = new AnchoredWrites(connection, ledger as unknown as Ledger, signerOf, admission, logger);
+    expect(admission.full).to.equal(false);
     const first = writes.write(request('first', crypto.randomUUID()));
     await until(() => ledger.pending.length === 1);
+    expect(admission.full).to.equal(true); // what the HTTP door (overloadShedder) refuses on, before parsing anything
     const key = crypto.randomUUID();
     const refused = await writes.write(request('second', key)).then(() => undefined, (err: unknown) => err);
     expect(refused).to.be.instanceOf(OverloadedError);
@@ -67,7 +70,7 @@ describe('admission and crash recovery of anchored writes', function () {
     expect(ledger.pending).to.have.length(1); // the refused write never reached the ledger
     ledger.pending[0].commit();
     expect((await first).body.status).to.equal('succeeded');
-    // The slot is free again.
+    expect(admission.full).to.equal(false); // the slot is free again
     const third = writes.write(request('third'));
     await until(() => ledger.pending.length === 2);
     ledger.pending[1].commit();

@@ -1,10 +1,11 @@
 import crypto from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
-import { connect, Gateway, hash, signers, StatusCode, SubmittedTransaction, Transaction, GatewayError, CommitError } from '@hyperledger/fabric-gateway';
+import { connect, Gateway, StatusCode, SubmittedTransaction, Transaction, GatewayError, CommitError } from '@hyperledger/fabric-gateway';
 import { common } from '@hyperledger/fabric-protos';
 import type { ConnectionDescription } from '../config';
 import type { Logger } from '../platform/logger';
 import { fromGatewayError, isRetryable, TransactionInvalid } from './errors';
+import { signerFor } from './signer';
 
 /** The Fabric identity a transaction is signed with: always the calling user's own. */
 export interface SigningUser { id: string; mspId: string; certificate: string; privateKey: crypto.KeyObject }
@@ -60,8 +61,7 @@ export class Ledger {
       gateway = connect({
         client: this.client(user.mspId),
         identity: { mspId: user.mspId, credentials: Buffer.from(user.certificate) },
-        signer: signers.newPrivateKeySigner(user.privateKey),
-        hash: hash.sha256,
+        ...signerFor(user.privateKey),
         evaluateOptions: () => ({ deadline: Date.now() + 5_000 }),
         endorseOptions: () => ({ deadline: Date.now() + 15_000 }),
         submitOptions: () => ({ deadline: Date.now() + 15_000 }),

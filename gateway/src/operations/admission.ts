@@ -46,8 +46,15 @@ export class Admission {
 
   get load() { return { inFlight: this.inFlight, waiting: this.waiting.length, ...this.bounds }; }
 
+  /** Whether a write arriving now would be refused (no slot and no room to wait). */
+  get full(): boolean {
+    const bounds = this.bounds;
+    return (this.inFlight >= bounds.concurrency || this.waiting.length > 0) && this.waiting.length >= bounds.queue;
+  }
+
   /** Resolves with a release function once there is room; throws OverloadedError when full or waited too long. */
   async enter(): Promise<() => void> {
+    this.admitWaiting(); // the bound may have grown since the last release
     const bounds = this.bounds;
     if (this.inFlight < bounds.concurrency && this.waiting.length === 0) {
       this.inFlight++;
@@ -84,12 +91,31 @@ export class Admission {
   }
 }
 
+type AnchoredSpec = Pick<RouteSpec<never, never, never>, 'method' | 'path' | 'anchored'>;
+
+/**
+ * The first thing a request meets: while admission is full, anchored writes are refused here (503 + Retry-After),
+ * before they are logged, parsed or authenticated, so that a burst costs the gateway's one thread next to nothing and
+ * the connections behind it are read and refused quickly instead of queueing unread in the kernel.
+ */
+export function overloadShedder(specs: readonly AnchoredSpec[], admission: Admission): express.Router {
+  const shed = express.Router();
+  const refusal = new OverloadedError('the ledger is at capacity; retry shortly', 1);
+  for (const spec of specs.filter((s) => s.anchored)) {
+    shed[spec.method](spec.path, (_req: Request, res: Response, next: NextFunction) => {
+      if (!admission.full) { next(); return; }
+      res.status(refusal.status).set(refusal.headers).json({ error: { code: refusal.code, message: refusal.message } });
+    });
+  }
+  return shed;
+}
+
 /**
  * Admission at the door: anchored routes take their slot before the session is looked up, so that a burst is refused
  * without costing the database anything and the writes already admitted keep the database to themselves. The slot is
  * handed to the write (res.locals.admitted), or given back when the answer ends without one (refused, invalid).
  */
-export function admissionGate(specs: readonly Pick<RouteSpec<never, never, never>, 'method' | 'path' | 'anchored'>[], admission: Admission): express.Router {
+export function admissionGate(specs: readonly AnchoredSpec[], admission: Admission): express.Router {
   const gate = express.Router();
   for (const spec of specs.filter((s) => s.anchored)) {
     gate[spec.method](spec.path, async (_req: Request, res: Response, next: NextFunction) => {
