@@ -29,7 +29,7 @@ export class VerificationCache {
   /** Verified chains by their bytes: block number → header hash, and the last header's hash. */
   readonly links = new Map<string, { byNumber: Map<bigint, string>; lastHash: string }>();
   /** Header hash (+ config) of blocks whose orderer signatures satisfied BlockValidation. */
-  readonly signedBlocks = new Set<string>();
+  readonly signedBlocks = new Map<string, string>();
   private readonly transactionChecks = new WeakMap<ParsedTransaction, Map<ChannelConfig, TransactionChecks>>();
 
   config(configBlockBase64: string): ChannelConfig {
@@ -83,7 +83,7 @@ export function verifyChain(cache: VerificationCache, chain: HeaderChain, anchor
   let known = cache.links.get(key);
   let detail: string;
   if (known) {
-    detail = `${known.byNumber.size} headers linked by previous_hash (verified earlier)`;
+    detail = `${known.byNumber.size} headers linked by previous_hash`;
   } else {
     const headers = splitHeaders(Buffer.from(chain.headers, 'base64'));
     if (headers.length === 0) fail('the header chain is empty');
@@ -110,13 +110,15 @@ export function verifyChain(cache: VerificationCache, chain: HeaderChain, anchor
 /** Orderer signatures over a block (header + SIGNATURES metadata) against the config's BlockValidation policy. */
 export function verifyBlockSignatures(cache: VerificationCache, config: ChannelConfig, block: Pick<ParsedBlock, 'number' | 'headerDer' | 'metadata'>): string {
   const key = `${hex(sha256(block.headerDer, block.metadata[0] ?? Buffer.alloc(0)))}:${config.blockNumber}:${config.channel}`;
-  if (cache.signedBlocks.has(key)) return `block ${block.number}: orderer signatures (cached)`;
+  const known = cache.signedBlocks.get(key);
+  if (known) return known;
   const { signatures } = blockSignatures(block as ParsedBlock);
   if (signatures.length === 0) fail(`block ${block.number} carries no orderer signature`);
   const result = config.evaluate(BLOCK_VALIDATION_POLICY, signatures.map((s) => ({ identity: s.creator, data: s.signedBytes, signature: s.signature })));
   if (!result.ok) fail(`block ${block.number}: orderer signatures do not satisfy ${BLOCK_VALIDATION_POLICY}${result.rejected.length ? ` (${result.rejected.join('; ')})` : ''}`);
-  cache.signedBlocks.add(key);
-  return `block ${block.number}: signed by ${result.signers.filter((s) => config.orgsOf(['Orderer']).includes(s.mspId)).map((s) => `${s.mspId} "${s.cert.subject.split('\n').find((l) => l.startsWith('CN='))?.slice(3)}"`).join(', ')}`;
+  const detail = `block ${block.number}: signed by ${result.signers.filter((s) => config.orgsOf(['Orderer']).includes(s.mspId)).map((s) => `${s.mspId} "${s.cert.subject.split('\n').find((l) => l.startsWith('CN='))?.slice(3)}"`).join(', ')}`;
+  cache.signedBlocks.set(key, detail);
+  return detail;
 }
 
 /** A checkpoint: its config block links to its header, and the header is signed per BlockValidation of that config. */

@@ -39,7 +39,7 @@ export class EvidenceExporter {
     let bytes = this.blocks.get(n);
     if (!bytes) {
       bytes = Buffer.from(await this.qscc(signer).evaluate('GetBlockByNumber', { arguments: [this.ledger.channel, String(n)] }));
-      if (this.blocks.size > 256) this.blocks.delete(this.blocks.keys().next().value as number);
+      if (this.blocks.size > 64) this.blocks.delete(this.blocks.keys().next().value as number);
       this.blocks.set(n, bytes);
       this.headers.set(n, parseBlock(bytes).headerDer);
     }

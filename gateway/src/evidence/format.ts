@@ -43,7 +43,7 @@ export interface RecordEvidence {
   value: string;
   txId: string;
   /** Why this record is in the bundle: the subject, or what the subject's validity rests on. */
-  role: 'subject' | 'key-endorsement-policy' | 'milestone-acceptance' | 'batch-anchor';
+  role: 'subject' | 'key-endorsement-policy' | 'milestone-acceptance';
 }
 
 export interface BundleTransaction { txId: string; blockNumber: string; txIndex: number }

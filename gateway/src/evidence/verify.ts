@@ -241,7 +241,7 @@ export class EvidenceVerifier {
     const needed = new Map<bigint, Buffer>([[config.blockNumber, ctx.configHeader]]);
     for (const block of ctx.blocks.values()) needed.set(block.number, block.headerDer);
     const chain = bundle.chain ?? bundle.checkpoint.chain;
-    const details = [verifyChain(this.cache, chain, cp.headerDer, needed), `bundle checkpoint block ${cp.blockNumber}: ${cp.detail}`];
+    const details = [verifyChain(this.cache, chain, cp.headerDer, needed), `the bundle's checkpoint (header ${cp.headerHash.slice(0, 16)}…): ${cp.detail}`];
     if (!trusted) return { anchor: `the bundle's own checkpoint, block ${cp.blockNumber}, header SHA-256 ${cp.headerHash}`, details: [...details, 'no --checkpoint given: anchored only to the checkpoint inside the bundle'] };
     const held = verifyCheckpoint(this.cache, trusted);
     if (held.blockNumber <= cp.blockNumber) verifyChain(this.cache, chain, cp.headerDer, new Map([[held.blockNumber, held.headerDer]]));
