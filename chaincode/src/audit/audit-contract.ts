@@ -1,14 +1,47 @@
 /** Contract `audit`: the audit bureau's attestations — the only thing an auditor writes — and key history for any record. */
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { actorOf, authorize } from '../shared/access';
-import { emit, getRecord, keyHistory, pageByIndex, putIndex, putRecord, recordExists, recordKey, txTime } from '../shared/ledger';
-import { canonicalJson } from '../shared/serialise';
+import { emit, getRecord, type HistoryEntry, isoFromTimestamp, keyHistory, pageByIndex, putIndex, putRecord, recordExists, recordKey, txTime } from '../shared/ledger';
+import { canonicalJson, fromBytes } from '../shared/serialise';
 import { Input, parseJsonArg, requireId } from '../shared/validate';
 
 export const ATTESTATION = 'attestation';
 export const ATTESTATION_BY_SUBJECT = 'attestation~subject';
 export const SUBJECT_KINDS = ['project', 'document', 'contract', 'milestone', 'payout', 'paymentAlert', 'safetyAlert', 'complaint', 'batchAnchor', 'contractor'] as const;
 export const OPINIONS = ['no_finding', 'finding', 'qualified'] as const;
+/** Every kind of record whose history or current version an auditor may read. */
+export const RECORD_KINDS = [...SUBJECT_KINDS, ATTESTATION, 'sealCertificate', 'changeOrder', 'progressReport', 'incident', 'riskScore', 'progressDeviation'] as const;
+/** Records per `readCurrentVersions` call: one history lookup each, so one query stays well inside the peer's timeout. */
+export const MAX_VERSIONS_PER_READ = 200;
+
+type RecordRef = { kind: (typeof RECORD_KINDS)[number]; key: string[] };
+
+function parseRecordRef(input: Input): RecordRef {
+    return {
+        kind: input.oneOf('kind', RECORD_KINDS),
+        key: input.list('key', 1, 3).map((part, i) => requireId(`${input.name('key')}[${i}]`, part)),
+    };
+}
+
+/** The version that last wrote `key` (the newest history entry, which Fabric returns first), or null if never written. */
+async function newestVersion(ctx: Context, key: string): Promise<HistoryEntry | null> {
+    const iterator = await ctx.stub.getHistoryForKey(key);
+    try {
+        const r = await iterator.next();
+        if (r.done || !r.value) {
+            return null;
+        }
+        const m = r.value;
+        return {
+            txId: m.txId,
+            timestamp: isoFromTimestamp(m.timestamp),
+            isDelete: m.isDelete,
+            value: m.isDelete || !m.value || m.value.length === 0 ? null : fromBytes<unknown>(m.value, key),
+        };
+    } finally {
+        await iterator.close();
+    }
+}
 
 function parseAttestation(json: string) {
     const input = Input.parse('attestation', json);
@@ -78,8 +111,32 @@ export class AuditContract extends Contract {
     async recordHistory(ctx: Context, kind: string, keyJson: string): Promise<string> {
         authorize(ctx, 'audit.read');
         const key = new Input('query', { kind, key: parseJsonArg('keyJson', keyJson) });
-        const k = key.oneOf('kind', [...SUBJECT_KINDS, ATTESTATION, 'sealCertificate', 'changeOrder', 'progressReport', 'incident', 'riskScore', 'progressDeviation']);
+        const k = key.oneOf('kind', RECORD_KINDS);
         const parts = key.list('key', 1, 3).map((p, i) => requireId(`key[${i}]`, p));
         return canonicalJson(await keyHistory(ctx, recordKey(ctx, k, parts)));
+    }
+
+    /**
+     * The current version of many records at once — its value and the transaction that last wrote it — for
+     * reconciliation, which compares a whole read model with the ledger: '[{"kind":"project","key":["P001"]}, …]'
+     * (1 to 200, no key twice) gives, in the same order, `{kind, key, current}` where `current` is the newest history
+     * entry `{txId, timestamp, isDelete, value}`, or null for a key never written. Older versions: `recordHistory`.
+     */
+    @Transaction(false)
+    @Returns('string')
+    async readCurrentVersions(ctx: Context, recordsJson: string): Promise<string> {
+        authorize(ctx, 'audit.readCurrentVersions');
+        const refs = new Input('query', { records: parseJsonArg('recordsJson', recordsJson) })
+            .objects('records', parseRecordRef, 1, MAX_VERSIONS_PER_READ);
+        const keys = refs.map((ref) => recordKey(ctx, ref.kind, ref.key));
+        const twice = keys.findIndex((key, i) => keys.indexOf(key) !== i);
+        if (twice >= 0) {
+            throw new Error(`query.records[${twice}]: ${refs[twice].kind} ${refs[twice].key.join('/')} is asked for twice`);
+        }
+        const versions: Array<RecordRef & { current: HistoryEntry | null }> = [];
+        for (const [i, ref] of refs.entries()) {
+            versions.push({ ...ref, current: await newestVersion(ctx, keys[i]) });
+        }
+        return canonicalJson(versions);
     }
 }

@@ -101,6 +101,8 @@ export const RULES = {
 
     'audit.attest': only([AUDIT], 'auditor'),
     'audit.read': read,
+    // The bulk read behind reconciliation (200 records' current versions per call) is the auditors'.
+    'audit.readCurrentVersions': { write: false, grants: [{ msps: [AUDIT], roles: ['auditor'] }] },
 } as const satisfies Record<string, Rule>;
 
 export type Action = keyof typeof RULES;
