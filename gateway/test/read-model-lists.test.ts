@@ -46,6 +46,19 @@ describe('read-model lists (buckets the projection keeps, read by label)', funct
 
   const directory = async (list: string) => fromStored((await connection.collection(LISTS_COLLECTION).findOne({ _id: directoryId('projects', list) as never })) as unknown as StoredDirectory);
 
+  /** The records each bucket of a list holds (by its label), checked to lie in the bucket's range. */
+  async function bucketSizes(list: string): Promise<number[]> {
+    const dir = await directory(list);
+    const sizes: number[] = [];
+    for (const [i, [seq, from]] of dir.buckets.entries()) {
+      const ids = (await projects.find({ [LABELS]: `${list}#${seq}` }, { _id: 1 }).lean()).map((d) => String(d._id));
+      const to = dir.buckets[i + 1]?.[1];
+      expect(ids.every((id) => id >= from && (to === undefined || id < to)), `bucket ${seq} of ${list} holds only its range`).to.equal(true);
+      sizes.push(ids.length);
+    }
+    return sizes;
+  }
+
   async function expectEveryListRight(limit: number): Promise<void> {
     for (const filter of [{}, ...STATUSES.map((status) => ({ status })), ...CONTRACTORS.map((contractorId) => ({ contractorId })), { status: 'approved', contractorId: 'C-2' }]) {
       expect(await allPages(projects, filter, limit), JSON.stringify(filter)).to.deep.equal(expected(filter));
@@ -75,7 +88,9 @@ describe('read-model lists (buckets the projection keeps, read by label)', funct
     }
     const all = await directory('*');
     expect(all.buckets.length, 'the unfiltered list split').to.be.greaterThan(1);
-    expect(all.buckets.reduce((n, b) => n + b[2], 0)).to.equal(ids.length);
+    const sizes = await bucketSizes('*');
+    expect(sizes.reduce((a, b) => a + b, 0)).to.equal(ids.length);
+    expect(Math.max(...sizes)).to.be.at.most(MAX_BUCKET);
     expect(all.version % 2).to.equal(0);
     await expectEveryListRight(7);
     await expectEveryListRight(100);
@@ -97,7 +112,8 @@ describe('read-model lists (buckets the projection keeps, read by label)', funct
     await moveAll('rejected');
     const emptied = await directory('status=approved');
     expect(emptied.buckets.length, 'its buckets merged as it emptied').to.equal(1);
-    expect(emptied.buckets[0][2]).to.equal(0);
+    expect(await bucketSizes('status=approved')).to.deep.equal([0]);
+    expect((await bucketSizes('status=rejected')).reduce((a, b) => a + b, 0)).to.equal(current.size);
     expect(emptied.version, 'splits and merges each moved the version on').to.be.at.least(4);
     await expectEveryListRight(11);
   });
@@ -130,7 +146,8 @@ describe('read-model lists (buckets the projection keeps, read by label)', funct
     await expectEveryListRight(40); // the plain query, meanwhile
     await readModel.resume();
     expect(await connection.collection(LISTS_COLLECTION).findOne({ _id: builtId('projects') as never })).to.not.equal(null);
-    expect((await directory('*')).buckets.reduce((n, b) => n + b[2], 0)).to.equal(current.size);
+    expect((await directory('*')).buckets.reduce((n, b) => n + b[2], 0), 'a build counts exactly').to.equal(current.size);
+    expect((await bucketSizes('*')).reduce((a, b) => a + b, 0)).to.equal(current.size);
     await expectEveryListRight(9);
   });
 });

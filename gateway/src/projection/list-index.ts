@@ -7,6 +7,8 @@ import {
 
 type Model = mongoose.Model<Record<string, unknown> & { _id: string }>;
 
+const UNSAVED_COUNTS = 32;
+
 /**
  * Keeps each collection's lists (list-shapes.ts) as buckets of records in _id order, so that a page is read by the
  * bucket's label (an equality FerretDB pushes down to a GIN index) instead of every matching record. Only the
@@ -17,6 +19,8 @@ export class ListIndex {
   private readonly directories = new Map<string, ListDirectory | null>();
   /** Directories created here and not saved yet (their version document is written with them). */
   private readonly created = new Set<string>();
+  /** Count changes not saved yet, by directory. */
+  private readonly unsaved = new Map<string, number>();
   private readonly store: mongoose.Collection;
 
   constructor(connection: mongoose.Connection, private readonly logger?: Logger) {
@@ -27,6 +31,7 @@ export class ListIndex {
   async resume(models: Array<{ collection: string; model: Model }>): Promise<void> {
     this.directories.clear();
     this.created.clear();
+    this.unsaved.clear();
     for (const { collection, model } of models) {
       const built = await this.store.findOne({ _id: builtId(collection) as never });
       const interrupted = await this.store.findOne({ collection, changing: true });
@@ -48,7 +53,8 @@ export class ListIndex {
     const ops = records
       .filter((r) => JSON.stringify(r[LABELS] ?? []) !== JSON.stringify(labels.get(r._id)))
       .map((r) => ({ updateOne: { filter: { _id: r._id }, update: { $set: { [LABELS]: labels.get(r._id) } } } }));
-    for (let i = 0; i < ops.length; i += 1000) await model.bulkWrite(ops.slice(i, i + 1000) as never, { ordered: false });
+    // Small batches: FerretDB holds a PostgreSQL connection per statement of a command until the command ends.
+    for (let i = 0; i < ops.length; i += 16) await model.bulkWrite(ops.slice(i, i + 16) as never, { ordered: false });
     await this.store.deleteMany({ collection });
     if (directories.length) {
       await this.store.insertMany(directories.map(stored) as never[]);
@@ -88,18 +94,28 @@ export class ListIndex {
     return { labels, touched };
   }
 
-  /** Saves the touched directories, splitting buckets that grew too big and merging ones that shrank too small. */
+  /**
+   * Splits buckets that grew too big and merges ones that shrank too small (saving their directories at once), and
+   * saves other touched directories once every UNSAVED_COUNTS changes: their counts only steer splits and merges,
+   * which recount first, so a directory saved a little behind (a restart loses at most those changes) stays right.
+   */
   async settle(model: Model, touched: Array<{ dir: ListDirectory; index: number }>): Promise<void> {
+    const save = new Set<ListDirectory>();
     for (const { dir, index } of touched) {
       const bucket = dir.buckets[index];
+      const version = dir.version;
       if (bucket[2] > MAX_BUCKET) await this.split(model, dir, bucket);
       else if (bucket[2] < MIN_BUCKET && dir.buckets.length > 1) await this.mergeIfSmall(model, dir, bucket);
+      const unsaved = (this.unsaved.get(dir._id) ?? 0) + 1;
+      if (dir.version !== version) this.unsaved.delete(dir._id); // saved by the split or merge
+      else if (this.created.has(dir._id) || unsaved >= UNSAVED_COUNTS) save.add(dir);
+      else this.unsaved.set(dir._id, unsaved);
     }
-    const dirs = [...new Set(touched.map((t) => t.dir))];
-    await Promise.all(dirs.map((dir) => this.store.replaceOne({ _id: dir._id as never }, stored(dir), { upsert: true })));
-    for (const dir of dirs.filter((d) => this.created.has(d._id))) {
+    await Promise.all([...save].map((dir) => this.store.replaceOne({ _id: dir._id as never }, stored(dir), { upsert: true })));
+    for (const dir of save) {
+      this.unsaved.delete(dir._id);
+      if (!this.created.delete(dir._id)) continue;
       await this.store.replaceOne({ _id: versionId(dir.collection, dir.list) as never }, versionDoc(dir), { upsert: true });
-      this.created.delete(dir._id);
     }
   }
 
@@ -135,12 +151,13 @@ export class ListIndex {
     });
   }
 
-  /** Merges a small bucket into its smaller neighbour when both fit in TARGET_BUCKET (an empty one just goes). */
+  /** Merges a small bucket into its smaller neighbour when both fit in TARGET_BUCKET (an empty one just goes); counts are checked first. */
   private async mergeIfSmall(model: Model, dir: ListDirectory, bucket: Bucket): Promise<void> {
     const i = dir.buckets.indexOf(bucket);
     const neighbours = [dir.buckets[i - 1], dir.buckets[i + 1]].filter((b): b is Bucket => b !== undefined);
+    for (const b of [bucket, ...neighbours]) b[2] = await model.countDocuments({ [LABELS]: labelOf(dir.list, b[0]) });
     const into = neighbours.sort((a, b) => a[2] - b[2])[0];
-    if (bucket[2] + into[2] > TARGET_BUCKET) return;
+    if (bucket[2] >= MIN_BUCKET || bucket[2] + into[2] > TARGET_BUCKET) return;
     const [lower, upper] = dir.buckets.indexOf(into) < i ? [into, bucket] : [bucket, into];
     await this.restructure(dir, async () => {
       // The upper bucket's records join the lower one, which then covers both ranges.
