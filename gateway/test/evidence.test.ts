@@ -6,7 +6,7 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import type { EvidenceBundle, Checkpoint } from '../src/evidence/format';
 import { EvidenceVerifier, Report, StepId } from '../src/evidence/verify';
-import { api, bearer, gatewayUnderTest, newUser, randomHash, TestGateway, uniqueId } from './support/gateway';
+import { ADMIN_PASSWORD, api, bearer, gatewayUnderTest, login, newUser, randomHash, TestGateway, uniqueId } from './support/gateway';
 import { ledgerSetup, LedgerSetup } from './support/ledger-setup';
 import { approvedProject, committed, contractBody, FundsCast, fundsCast } from './funds-fixtures';
 import { clone, dropHeader, editBlock, editEndorsements, flipByte, mspOf, swapEndorsement } from './evidence-forgery';
@@ -231,9 +231,52 @@ describe('evidence bundles: the auditor trusts no server', function () {
     });
   });
 
+  describe('after a configuration update (a revocation publishes a CRL into the channel config)', () => {
+    let leaverBatch: string;
+    let afterUpdate: Checkpoint;
+    const anchorItems = async (who: { token: string }) => {
+      const batchId = uniqueId('B');
+      await committed(g, api(g).post('/v1/batch-anchors/items').set(bearer(who as never)).send({ batchId, kind: 'inspection', items: [randomHash(), randomHash(), randomHash()] }));
+      return batchId;
+    };
+
+    before(async () => {
+      const leaver = await newUser(g, 'inspector');
+      leaverBatch = await anchorItems(leaver);
+      const admin = await login(g, 'admin.housing', ADMIN_PASSWORD);
+      const res = await api(g).post(`/v1/users/${leaver.username}/revocation`).set('authorization', `Bearer ${admin}`).send({ reason: 'left the bureau' });
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      afterUpdate = (await api(g).post('/v1/evidence/checkpoints').set(bearer(cast.auditor)).expect(201)).body;
+      expect(Number(afterUpdate.chain.from), 'the checkpoint is under a newer config block').to.be.greaterThan(0);
+    });
+
+    it('when a transaction from before the update is linked to a checkpoint after it, then the bundle carries its own config block and chain, and verifies', async () => {
+      const bundle: EvidenceBundle = (await get(`/evidence/batch-items/${leaverBatch}/1?checkpoint=${afterUpdate.blockNumber}`).expect(200)).body;
+      expect(bundle.configBlock, 'the config in force at the transaction').to.be.a('string');
+      expect(bundle.chain, 'headers from that config block').to.be.an('object');
+      const report = verifier.verify(bundle, afterUpdate);
+      expect(report.ok, JSON.stringify(report.steps, null, 1)).to.equal(true);
+    });
+
+    it('when a transaction after the update is exported, then it verifies under the config that carries the CRL', async () => {
+      const bundle: EvidenceBundle = (await get(`/evidence/batch-items/${await anchorItems(cast.inspector)}/0`).expect(200)).body;
+      const report = verifier.verify(bundle);
+      expect(report.ok, JSON.stringify(report.steps, null, 1)).to.equal(true);
+      expect(report.steps[4].details.join('\n')).to.match(/its config is block [1-9]/);
+    });
+
+    it("when the revoked user's transaction is checked against the config that revokes them, then (d) fails on the CRL", async () => {
+      const bundle: EvidenceBundle = (await get(`/evidence/batch-items/${leaverBatch}/1?checkpoint=${afterUpdate.blockNumber}`).expect(200)).body;
+      const forged = clone(bundle);
+      forged.configBlock = afterUpdate.configBlock;
+      failsAt(verifier.verify(forged), 'd', /is revoked by a CRL of HousingMSP/);
+    });
+  });
+
   describe('checkpoints', () => {
     it('when a second checkpoint is taken, then the CLI proves by hash links that no block up to the first was rewritten', async () => {
-      const second: Checkpoint = (await api(g).post('/v1/evidence/checkpoints').set(bearer(cast.auditor)).expect(201)).body;
+      // The config changed since the first checkpoint (a revocation above): the chain is asked to reach back to it.
+      const second: Checkpoint = (await api(g).post('/v1/evidence/checkpoints').set(bearer(cast.auditor)).send({ since: Number(firstCheckpoint.blockNumber) }).expect(201)).body;
       expect(Number(second.blockNumber)).to.be.greaterThan(Number(firstCheckpoint.blockNumber));
       expect((await get('/evidence/checkpoints/latest').expect(200)).body.blockNumber).to.equal(second.blockNumber);
       const ok = runCli(['--consistency', write('old.json', firstCheckpoint), write('new.json', second)]);

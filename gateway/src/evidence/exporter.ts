@@ -79,26 +79,33 @@ export class EvidenceExporter {
     return Number(lastConfig);
   }
 
-  /** A checkpoint at the newest block: its header, orderer signatures, config block and the chain between them. */
-  async createCheckpoint(userId: string): Promise<Checkpoint> {
+  /**
+   * A checkpoint at the newest block: its header, orderer signatures, config block and the chain between them. The
+   * chain also reaches back to the previous checkpoint (or to `since`), so that `verify-evidence --consistency` can
+   * link the two even when the config changed in between.
+   */
+  async createCheckpoint(userId: string, since?: number): Promise<Checkpoint> {
     const signer = await this.identities.signer(userId);
     const info = common.BlockchainInfo.deserializeBinary(await this.qscc(signer).evaluate('GetChainInfo', { arguments: [this.ledger.channel] }));
     const n = Number(info.getHeight()) - 1;
+    if (since !== undefined && since > n) throw new UnprocessableError('since_in_future', `block ${since} is not committed yet (height ${n + 1})`);
+    const [previous] = await this.checkpoints.find({ _id: { $lt: n } }, { _id: 1 }).sort({ _id: -1 }).limit(1).lean<{ _id: number }[]>();
+    const reachBack = since ?? previous?._id;
     const stored = await this.checkpoints.findById(n).lean<StoredCheckpoint>();
-    if (stored) return stored.checkpoint;
-    const checkpoint = await this.checkpointAt(signer, n);
+    if (stored && (reachBack === undefined || Number(stored.checkpoint.chain.from) <= reachBack)) return stored.checkpoint;
+    const checkpoint = await this.checkpointAt(signer, n, reachBack);
     await this.checkpoints.updateOne({ _id: n }, { $setOnInsert: { checkpoint, createdBy: userId, createdAt: new Date() } }, { upsert: true });
     return checkpoint;
   }
 
-  private async checkpointAt(signer: SigningUser, n: number): Promise<Checkpoint> {
+  private async checkpointAt(signer: SigningUser, n: number, reachBack?: number): Promise<Checkpoint> {
     const block = parseBlock(await this.block(signer, n));
     const configNumber = this.lastConfigOf(block);
     return {
       format: CHECKPOINT_FORMAT, channel: this.ledger.channel, blockNumber: String(n), createdAt: new Date().toISOString(),
       signatures: block.metadata[0].toString('base64'),
       configBlock: (await this.block(signer, configNumber)).toString('base64'),
-      chain: await this.chain(signer, configNumber, n),
+      chain: await this.chain(signer, Math.min(configNumber, reachBack ?? configNumber), n),
     };
   }
 

@@ -30,7 +30,7 @@ export interface Checkpoint {
   signatures: string;
   /** The config block in force at the checkpoint (common.Block, base64): the orderer roots that check the signatures. */
   configBlock: string;
-  /** Headers from the config block up to and including the checkpoint block. */
+  /** Headers from the config block (or an earlier checkpoint's block) up to and including the checkpoint block. */
   chain: HeaderChain;
 }
 

@@ -22,8 +22,10 @@ export function evidenceRoutes({ routes, ledger, identities, connection }: Domai
 
   routes.add({
     method: 'post', path: '/evidence/checkpoints', tag: 'evidence', access: ['auditor', 'admin'], status: 201,
-    summary: 'Take a checkpoint: the newest block header with its orderer signatures, the config block that checks them and the header chain between',
-  }, async ({ user }) => exporter.createCheckpoint(user!._id));
+    summary: 'Take a checkpoint: the newest block header with its orderer signatures, the config block that checks them and the header chain ' +
+      'from that config block — and from the previous checkpoint, or from block `since`, for a consistency proof against an older checkpoint',
+    body: z.strictObject({ since: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional() }),
+  }, async ({ user, body }) => exporter.createCheckpoint(user!._id, body.since));
 
   routes.add({
     method: 'get', path: '/evidence/checkpoints/latest', tag: 'evidence', access: 'user', summary: 'The newest checkpoint taken',
