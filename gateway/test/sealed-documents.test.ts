@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import fontkit from '@pdf-lib/fontkit';
 import { decodePDFRawStream, PDFDict, PDFDocument, PDFName, PDFRawStream, StandardFonts } from 'pdf-lib';
 import { signPdf, verifyPdfSignatures } from '../src/documents/pades';
+import { CJK_FONT_PATH, LATIN_FONT_PATH, loadFont } from '../src/documents/fonts';
 import { amountInWords, approvalDecision } from '../src/documents/templates';
 import { approvedProject, committed, contractBody, fundsCast, peersInStep, type FundsCast } from './funds-fixtures';
 import { api, bearer, gatewayUnderTest, newUser, TestGateway, TestUser, uniqueId } from './support/gateway';
@@ -53,16 +54,24 @@ describe('document templates', function () {
     fs.writeFileSync(file, a);
     const fonts = (await run('pdffonts', [file])).stdout.split('\n').slice(2).filter(Boolean);
     expect(fonts).to.have.length(2);
-    for (const line of fonts) expect(line, line).to.match(/CID TrueType\s+Identity-H\s+yes\s+(yes|no)\s+yes/); // embedded, with a ToUnicode map
+    for (const line of fonts) expect(line, line).to.match(/^[A-Z]{6}\+\S+\s+CID TrueType\s+Identity-H\s+yes\s+yes\s+yes/); // an embedded subset, with a ToUnicode map
     expect(a.length, 'subsets of a 4 MB and a 0.7 MB font').to.be.below(100_000);
   });
 
-  it('when a document embeds its font subsets, then every glyph in them keeps its outline (fontkit pads odd-length glyphs)', async () => {
+  it('when a document embeds its font subsets, then every character in them keeps the outline it has in the system font (no blank glyphs)', async () => {
     const doc = await PDFDocument.load(await approvalDecision(facts, header));
     const subsets = doc.context.enumerateIndirectObjects().map(([, o]) => o).filter((o): o is PDFDict => o instanceof PDFDict && o.has(PDFName.of('FontFile2')))
       .map((descriptor) => fontkit.create(Buffer.from(decodePDFRawStream(doc.context.lookup(descriptor.get(PDFName.of('FontFile2'))) as PDFRawStream).decode())));
     expect(subsets).to.have.length(2);
+    const originals = [loadFont(CJK_FONT_PATH).cmap, loadFont(LATIN_FONT_PATH).cmap];
     for (const font of subsets) {
+      const original = originals.find((o) => o.postscriptName === font.postscriptName)!;
+      expect(original, font.postscriptName).to.not.equal(undefined);
+      expect(font.characterSet.length, font.postscriptName).to.be.above(10);
+      for (const codePoint of font.characterSet) {
+        const char = String.fromCodePoint(codePoint);
+        expect(font.glyphForCodePoint(codePoint).path.toSVG(), char).to.equal(original.glyphForCodePoint(codePoint).path.toSVG());
+      }
       const blank = Array.from({ length: font.numGlyphs - 1 }, (_, i) => font.getGlyph(i + 1)).filter((g) => (g.path as unknown as { commands: unknown[] }).commands.length === 0);
       expect(blank.length, `${font.numGlyphs} glyphs`).to.be.at.most(1); // the space
     }

@@ -1,10 +1,6 @@
-import crypto from 'node:crypto';
-import fs from 'node:fs';
-import fontkit from '@pdf-lib/fontkit';
-import type { Font } from '@pdf-lib/fontkit';
 import { StandardFontEmbedder, StandardFonts } from 'pdf-lib';
+import { CJK_FONT_PATH, loadFont, subsetFontName, type LoadedFont } from '../fonts';
 import type { IncrementalUpdate } from './incremental-writer';
-import { TrueTypeFont } from './truetype-subset';
 
 /**
  * Text for the seal: Chinese from a subset of the CJK font, embedded as a Type0/CIDFontType2 font with Identity-H
@@ -12,34 +8,7 @@ import { TrueTypeFont } from './truetype-subset';
  * CJK font lacks (Droid Sans Fallback has no Latin letters or digits) from the standard Helvetica.
  */
 
-export const CJK_FONT_PATH = process.env.LUOHU_CJK_FONT ?? '/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf';
-
-interface LoadedFont { path: string; cmap: Font; glyphs: TrueTypeFont }
-let cached: LoadedFont | undefined;
 const helvetica = StandardFontEmbedder.for(StandardFonts.Helvetica as unknown as Parameters<typeof StandardFontEmbedder.for>[0]);
-
-/** The parsed font, read once per process (~30 ms); fontkit reads its cmap and metrics, we subset its glyphs. */
-export function cjkFont(path = CJK_FONT_PATH): LoadedFont {
-  if (cached?.path !== path) {
-    const data = fs.readFileSync(path);
-    cached = { path, cmap: fontkit.create(data), glyphs: new TrueTypeFont(data) };
-  }
-  return cached;
-}
-
-/**
- * A TrueType font holding just the glyphs for `text`, with a cmap, for pdf-lib's `embedFont(bytes, { subset: false })`
- * (pdf-lib's own `subset: true` goes through fontkit's broken subsetter and loses most CJK glyphs).
- */
-export function cjkSubsetFont(text: string, path?: string): Uint8Array {
-  const { cmap, glyphs } = cjkFont(path);
-  const characters = new Map<number, number>();
-  for (const char of new Set(text)) {
-    const id = cmap.glyphForCodePoint(char.codePointAt(0)!).id;
-    if (id !== 0) characters.set(char.codePointAt(0)!, id);
-  }
-  return glyphs.subset([...new Set(characters.values())], characters).font;
-}
 
 type Run = { cjk: boolean; text: string };
 
@@ -49,7 +18,7 @@ export class SealFonts {
   #usesHelvetica = false;
 
   constructor(path?: string) {
-    this.#font = cjkFont(path);
+    this.#font = loadFont(path ?? CJK_FONT_PATH);
   }
 
   #glyphId(char: string): number {
@@ -100,8 +69,7 @@ export class SealFonts {
     const resolved = content.replace(/\u0000G(\d+)\u0000/g, (_, id: string) => newIds.get(Number(id))!.toString(16).padStart(4, '0'));
     const units = this.#font.cmap.unitsPerEm;
     const scale = 1000 / units;
-    const tag = [...crypto.createHash('sha256').update(fontFile).digest().subarray(0, 6)].map((b) => String.fromCharCode(65 + (b % 26))).join('');
-    const name = `/${tag}+${(this.#font.cmap.postscriptName ?? 'CJK').replace(/[^A-Za-z0-9-]/g, '')}`;
+    const name = `/${subsetFontName(fontFile, this.#font.cmap)}`;
     const widths = ids.map((id) => `${newIds.get(id)} [${Math.round(this.#font.cmap.getGlyph(id).advanceWidth * scale)}]`).join(' ');
     const { bbox, ascent, descent, capHeight } = this.#font.cmap;
     const [type0, cidFont, descriptor, file, toUnicode] = [0, 0, 0, 0, 0].map(() => update.allocate());

@@ -1,100 +1,61 @@
-import fs from 'node:fs';
 import fontkit from '@pdf-lib/fontkit';
-import { PDFDocument, PDFFont, PDFPage, rgb } from 'pdf-lib';
-import type { Fontkit } from 'pdf-lib/cjs/types/fontkit';
+import { type Color, PDFDocument, PDFFont, PDFPage, rgb } from 'pdf-lib';
 import QRCode from 'qrcode';
+import { CJK_FONT_PATH, LATIN_FONT_PATH, loadFont, subsetFont, subsetFontName, type LoadedFont } from '../fonts';
 
-/** A TrueType font with the CJK glyphs these documents need (Debian fonts-droid-fallback); embedded as a subset. */
-export const FONT_PATH = '/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf';
-/** It has no Latin letters or digits: those come from DejaVu Sans (Debian fonts-dejavu-core). */
-export const LATIN_FONT_PATH = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
-
-interface FontFile { bytes: Buffer; has(codePoint: number): boolean }
-let fonts: { cjk: FontFile; latin: FontFile } | undefined;
-const parsedFonts = new Map<Uint8Array, ReturnType<typeof fontkit.create>>();
-/** Read and parsed once per process: megabytes of which every document embeds a few kilobytes. */
-function fontFiles() {
-  if (!fonts) {
-    const load = (path: string): FontFile => {
-      const bytes = evenGlyphSubsets(fs.readFileSync(path));
-      const parsed = fontkit.create(bytes);
-      parsedFonts.set(bytes, parsed);
-      return { bytes, has: (cp) => parsed.hasGlyphForCodePoint(cp) };
-    };
-    fonts = { cjk: load(FONT_PATH), latin: load(LATIN_FONT_PATH) };
-  }
-  return fonts;
-}
+/** Text placed on the page; drawn once the whole page is laid out and every character it shows is known. */
+interface PlacedText { text: string; x: number; y: number; size: number; color: Color }
 
 /**
- * fontkit for pdf-lib, handing back the fonts parsed above: fontkit.create copies its input byte by byte (0.3 s for
- * the 4 MB CJK font) and pdf-lib calls it for every document. Each embedding still takes a subset of its own.
+ * Text in two fonts: each character from the CJK font when it has the glyph, else from the Latin one (the CJK font
+ * has no Latin letters or digits). Measured on the whole fonts while laying out; embedded at the end as subsets of
+ * exactly the characters the page shows, made by our subsetter (see ../fonts).
  */
-const parsedFontkit: Fontkit = { create: (bytes: Uint8Array) => parsedFonts.get(bytes) ?? fontkit.create(bytes) } as Fontkit;
-
-/** Text in two embedded fonts: each character from the CJK font when it has the glyph, else from the Latin one. */
 class Typeface {
-  constructor(private readonly cjk: PDFFont, private readonly latin: PDFFont, private readonly cjkHas: (cp: number) => boolean) {}
+  private readonly cjk = loadFont(CJK_FONT_PATH);
+  private readonly latin = loadFont(LATIN_FONT_PATH);
+  private readonly advances = new Map<string, number>();
 
-  private runs(text: string): [PDFFont, string][] {
-    const runs: [PDFFont, string][] = [];
+  private fontOf(ch: string): LoadedFont {
+    return ch !== ' ' && this.cjk.cmap.hasGlyphForCodePoint(ch.codePointAt(0)!) ? this.cjk : this.latin;
+  }
+
+  runs(text: string): [LoadedFont, string][] {
+    const runs: [LoadedFont, string][] = [];
     for (const ch of text) {
-      const f = ch !== ' ' && this.cjkHas(ch.codePointAt(0)!) ? this.cjk : this.latin;
+      const f = this.fontOf(ch);
       if (runs.length && runs[runs.length - 1][0] === f) runs[runs.length - 1][1] += ch;
       else runs.push([f, ch]);
     }
     return runs;
   }
 
-  private readonly advances = new Map<string, number>();
-
-  /** Sum of each character's advance (cached: every width asks the font to lay the text out, and wrapping asks often). */
+  /** Sum of each character's advance (cached: wrapping asks often). */
   width(text: string, size: number): number {
-    let units = 0;
+    let em = 0;
     for (const ch of text) {
       let advance = this.advances.get(ch);
       if (advance === undefined) {
-        const [[f]] = this.runs(ch);
-        advance = f.widthOfTextAtSize(ch, 1000);
+        const { cmap } = this.fontOf(ch);
+        advance = cmap.glyphForCodePoint(ch.codePointAt(0)!).advanceWidth / cmap.unitsPerEm;
         this.advances.set(ch, advance);
       }
-      units += advance;
+      em += advance;
     }
-    return (units * size) / 1000;
+    return em * size;
   }
 
-  draw(page: PDFPage, text: string, at: { x: number; y: number; size: number; color: ReturnType<typeof rgb> }): void {
-    let x = at.x;
-    for (const [f, t] of this.runs(text)) {
-      page.drawText(t, { ...at, x, font: f });
-      x += this.width(t, at.size);
+  /** Embeds, for each font the texts use, the subset of the characters they show from it. */
+  async embed(pdf: PDFDocument, texts: string[]): Promise<Map<LoadedFont, PDFFont>> {
+    const shown = new Map<LoadedFont, string>();
+    for (const [font, run] of texts.flatMap((t) => this.runs(t))) shown.set(font, (shown.get(font) ?? '') + run);
+    const embedded = new Map<LoadedFont, PDFFont>();
+    for (const font of [this.cjk, this.latin].filter((f) => shown.has(f))) {
+      const bytes = subsetFont(shown.get(font)!, font.path);
+      embedded.set(font, await pdf.embedFont(bytes, { subset: false, customName: subsetFontName(bytes, font.cmap) }));
     }
+    return embedded;
   }
-}
-
-/**
- * fontkit's TrueType subsetter copies each glyph's bytes as they are, then writes a short `loca` (offsets / 2) when the
- * subset is small: a glyph of odd length (DroidSansFallback has many) shifts every later glyph by a byte, and they
- * render blank. Padding each copied glyph to an even length (TrueType allows padding between glyphs) keeps the
- * offsets exact. Patched once, on the subsetter class the font's subsets are made of.
- */
-function evenGlyphSubsets(bytes: Buffer): Buffer {
-  type Subset = { glyf: Buffer[]; offset: number; _addGlyph(gid: number): number; __even?: boolean };
-  const proto = Object.getPrototypeOf(fontkit.create(bytes).createSubset()) as Subset;
-  if (proto.__even) return bytes;
-  const addGlyph = proto._addGlyph;
-  proto._addGlyph = function (this: Subset, gid: number) {
-    const index = addGlyph.call(this, gid);
-    const data = this.glyf[index];
-    if (data.length % 2 === 1) {
-      const FontkitBuffer = data.constructor as typeof Buffer; // fontkit's bundled Buffer, which its encoder expects
-      this.glyf[index] = FontkitBuffer.concat([data, FontkitBuffer.alloc(1)]);
-      this.offset += 1;
-    }
-    return index;
-  };
-  proto.__even = true;
-  return bytes;
 }
 
 /** Where the ledger recorded the decision a document records. */
@@ -182,15 +143,15 @@ function wrap(text: string, f: Typeface, size: number, width: number): string[] 
 /** Draws one document: title, 文号, the facts as a table, the body text, the ledger reference, QR code and signature boxes. */
 export class DocumentPage {
   private y = PAGE[1] - MARGIN;
+  private readonly f = new Typeface();
+  private readonly texts: PlacedText[] = [];
 
-  private constructor(private readonly pdf: PDFDocument, private readonly page: PDFPage, private readonly f: Typeface) {}
+  private constructor(private readonly pdf: PDFDocument, private readonly page: PDFPage) {}
 
   static async start(title: string, header: DocumentHeader): Promise<DocumentPage> {
     // No producer stamp or "now" dates: the same inputs give the same bytes (the dates are the ledger's).
     const pdf = await PDFDocument.create({ updateMetadata: false });
-    pdf.registerFontkit(parsedFontkit);
-    const files = fontFiles();
-    const f = new Typeface(await pdf.embedFont(files.cjk.bytes, { subset: true }), await pdf.embedFont(files.latin.bytes, { subset: true }), files.cjk.has);
+    pdf.registerFontkit(fontkit);
     const at = new Date(header.ledger.timestamp);
     pdf.setTitle(`${title} ${header.documentNo}`);
     pdf.setAuthor(header.issuer);
@@ -199,7 +160,7 @@ export class DocumentPage {
     pdf.setProducer('pdf-lib');
     pdf.setCreationDate(at);
     pdf.setModificationDate(at);
-    const doc = new DocumentPage(pdf, pdf.addPage(PAGE), f);
+    const doc = new DocumentPage(pdf, pdf.addPage(PAGE));
     doc.centered(header.issuer, 16, RED);
     doc.y -= 10;
     doc.centered(title, 24, INK);
@@ -212,9 +173,13 @@ export class DocumentPage {
     return doc;
   }
 
+  private place(text: string, at: Omit<PlacedText, 'text'>): void {
+    this.texts.push({ text, ...at });
+  }
+
   private centered(text: string, size: number, color = INK): void {
     this.y -= size;
-    this.f.draw(this.page, text, { x: (PAGE[0] - this.f.width(text, size)) / 2, y: this.y, size, color });
+    this.place(text, { x: (PAGE[0] - this.f.width(text, size)) / 2, y: this.y, size, color });
   }
 
   /** Label/value rows; long values wrap under their own column. */
@@ -226,8 +191,8 @@ export class DocumentPage {
       const height = lines.length * (size + 5) + 6;
       this.page.drawRectangle({ x: MARGIN, y: this.y - height, width: PAGE[0] - 2 * MARGIN, height, borderColor: GREY, borderWidth: 0.5 });
       this.page.drawLine({ start: { x: MARGIN + labelWidth, y: this.y }, end: { x: MARGIN + labelWidth, y: this.y - height }, thickness: 0.5, color: GREY });
-      this.f.draw(this.page, label, { x: MARGIN + 6, y: this.y - size - 4, size, color: GREY });
-      lines.forEach((line, i) => this.f.draw(this.page, line, { x: MARGIN + labelWidth + 6, y: this.y - size - 4 - i * (size + 5), size, color: INK }));
+      this.place(label, { x: MARGIN + 6, y: this.y - size - 4, size, color: GREY });
+      lines.forEach((line, i) => this.place(line, { x: MARGIN + labelWidth + 6, y: this.y - size - 4 - i * (size + 5), size, color: INK }));
       this.y -= height;
     }
     this.y -= 14;
@@ -236,7 +201,7 @@ export class DocumentPage {
   paragraph(text: string, size = 12): void {
     for (const line of wrap(text, this.f, size, PAGE[0] - 2 * MARGIN)) {
       this.y -= size + 6;
-      this.f.draw(this.page, line, { x: MARGIN, y: this.y, size, color: INK });
+      this.place(line, { x: MARGIN, y: this.y, size, color: INK });
     }
     this.y -= 10;
   }
@@ -247,19 +212,30 @@ export class DocumentPage {
     const png = await QRCode.toBuffer(header.verificationUrl, { type: 'png', errorCorrectionLevel: 'M', margin: 1, scale: 4 });
     const qr = await this.pdf.embedPng(png);
     this.page.drawImage(qr, { x: MARGIN, y: 85, width: 110, height: 110 });
-    const small = (text: string, y: number) => this.f.draw(this.page, text, { x: MARGIN, y, size: 7, color: GREY });
+    const small = (text: string, y: number) => this.place(text, { x: MARGIN, y, size: 7, color: GREY });
     small(`扫码或访问以下地址核验 Verify: ${header.verificationUrl}`, 70);
     small(`区块链存证 Ledger: 区块 Block ${header.ledger.blockNumber ?? '—'} · ${header.ledger.timestamp}`, 58);
     small(`交易 Transaction ${header.ledger.transactionId}`, 48);
     for (const slot of Object.values(SIGNATURE_SLOTS)) {
       const [x, y, width, height] = slot.rect;
       this.page.drawRectangle({ x, y, width, height, borderColor: GREY, borderWidth: 0.4, borderDashArray: [2, 2] });
-      this.f.draw(this.page, slot.caption, { x, y: y + height + 3, size: 7.5, color: GREY }); // above: the seal fills the box
+      this.place(slot.caption, { x, y: y + height + 3, size: 7.5, color: GREY }); // above: the seal fills the box
     }
   }
 
-  /** Classic cross-reference table (no object streams): what incremental signature updates and pdfsig read most simply. */
-  save(): Promise<Uint8Array> {
+  /**
+   * Embeds the font subsets of every character placed, draws the text, and writes a classic cross-reference table
+   * (no object streams): what incremental signature updates and pdfsig read most simply.
+   */
+  async save(): Promise<Uint8Array> {
+    const fonts = await this.f.embed(this.pdf, this.texts.map((t) => t.text));
+    for (const { text, ...at } of this.texts) {
+      let x = at.x;
+      for (const [font, run] of this.f.runs(text)) {
+        this.page.drawText(run, { ...at, x, font: fonts.get(font)! });
+        x += this.f.width(run, at.size);
+      }
+    }
     return this.pdf.save({ useObjectStreams: false });
   }
 }
