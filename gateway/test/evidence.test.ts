@@ -88,6 +88,20 @@ describe('evidence bundles: the auditor trusts no server', function () {
     if (isolated) expect(r.out).not.to.match(/ECONNREFUSED|ENETUNREACH/);
   });
 
+  it("when a project's approval decision is exported, then it verifies under the chaincode's MAJORITY policy; an older version by its txId", async () => {
+    const bundle: EvidenceBundle = (await get(`/evidence/project/${projectId}`).expect(200)).body;
+    const decided = JSON.parse(Buffer.from(bundle.records[0].value, 'base64').toString('utf8'));
+    expect(decided.status).to.equal('approved');
+    const report = verifier.verify(bundle);
+    expect(report.ok, JSON.stringify(report.steps, null, 1)).to.equal(true);
+    expect(report.steps[2].details.join('\n')).to.match(/chaincode policy \/Channel\/Application\/Endorsement satisfied/);
+    const history = (await get(`/records/project/${projectId}/history`).expect(200)).body as { changes: { transactionId: string }[] };
+    const first = history.changes[history.changes.length - 1].transactionId;
+    const older: EvidenceBundle = (await get(`/evidence/project/${projectId}?txId=${first}`).expect(200)).body;
+    expect(older.records[0].txId).to.equal(first);
+    expect(verifier.verify(older).ok).to.equal(true);
+  });
+
   it('when the verifier is loaded, then no module that can connect anywhere comes with it', () => {
     const probe = `require(${JSON.stringify(CLI)}); const loaded = Object.keys(require.cache).filter((f) => /node_modules/.test(f) && !/node_modules\\/(tsx|get-tsconfig|resolve-pkg-maps|esbuild)\\//.test(f)).map((f) => f.split('node_modules/').pop().split('/').slice(0, 2).join('/')); console.log(JSON.stringify([...new Set(loaded.map((p) => p.startsWith('@') ? p : p.split('/')[0]))]));`;
     const r = spawnSync(process.execPath, ['--require', require.resolve('tsx/cjs'), '-e', probe], { encoding: 'utf8', env: { PATH: process.env.PATH! } });
