@@ -10,6 +10,7 @@ import { decodePDFRawStream, PDFDict, PDFDocument, PDFName, PDFRawStream, Standa
 import { signPdf, verifyPdfSignatures } from '../src/documents/pades';
 import { CJK_FONT_PATH, LATIN_FONT_PATH, loadFont } from '../src/documents/fonts';
 import { amountInWords, approvalDecision } from '../src/documents/templates';
+import { VERIFICATION_RATE_LIMITS } from '../src/documents/verification-routes';
 import { approvedProject, committed, contractBody, fundsCast, peersInStep, type FundsCast } from './funds-fixtures';
 import { api, bearer, gatewayUnderTest, newUser, TestGateway, TestUser, uniqueId } from './support/gateway';
 import { ledgerSetup, type LedgerSetup } from './support/ledger-setup';
@@ -66,8 +67,8 @@ describe('document templates', function () {
     const originals = [loadFont(CJK_FONT_PATH).cmap, loadFont(LATIN_FONT_PATH).cmap];
     for (const font of subsets) {
       const original = originals.find((o) => o.postscriptName === font.postscriptName)!;
-      expect(original, font.postscriptName).to.not.equal(undefined);
-      expect(font.characterSet.length, font.postscriptName).to.be.above(10);
+      expect(original, String(font.postscriptName)).to.not.equal(undefined);
+      expect(font.characterSet.length, String(font.postscriptName)).to.be.above(10);
       for (const codePoint of font.characterSet) {
         const char = String.fromCodePoint(codePoint);
         expect(font.glyphForCodePoint(codePoint).path.toSVG(), char).to.equal(original.glyphForCodePoint(codePoint).path.toSVG());
@@ -239,6 +240,29 @@ describe('sealed documents (电子签章) and verify-by-upload', function () {
     expect(res.body.pdf.signatures).to.have.length(1);
     expect(res.body.pdf.signatures[0]).to.deep.include({ valid: true, seal: { registered: false } });
     expect(res.body.pdf.signatures[0].signer).to.include('Other Agency Signer');
+  });
+
+  it('when one address sends a burst of uploads over the limit, then the rest get 429 with Retry-After and the connection closed, unchecked, while its lookups and other addresses still get answers', async function () {
+    const { uploads } = VERIFICATION_RATE_LIMITS;
+    // The windows are fixed minutes: start the burst early in one, so that it cannot straddle two.
+    if (Date.now() % uploads.windowMs > uploads.windowMs - 20_000) await new Promise((r) => setTimeout(r, uploads.windowMs - (Date.now() % uploads.windowMs) + 100));
+    const ip = `10.${crypto.randomInt(256)}.${crypto.randomInt(256)}.${crypto.randomInt(1, 255)}`;
+    const file = Buffer.from(`not a PDF ${uniqueId('burst')}`);
+    const upload = (from: string) => api(g).post('/v1/verifications').set('X-Forwarded-For', from).attach('file', file, { filename: 'x.txt', contentType: 'text/plain' });
+    const answers = [];
+    for (let i = 0; i <= uploads.max; i++) answers.push(await upload(ip));
+    expect(answers.slice(0, uploads.max).map((r) => r.status)).to.deep.equal(Array(uploads.max).fill(200));
+    const refused = answers[uploads.max];
+    expect(refused.status).to.equal(429);
+    expect(refused.body.error.code).to.equal('rate_limited');
+    expect(refused.body).to.not.have.property('sha256'); // refused before the file was read or checked
+    expect(Number(refused.headers['retry-after'])).to.be.within(1, uploads.windowMs / 1000);
+    expect(refused.headers.connection).to.equal('close');
+    expect((await upload(ip)).status, 'still refused within the window').to.equal(429);
+    expect((await api(g).get(`/v1/verifications/${sha(file)}`).set('X-Forwarded-For', ip)).status, 'lookups count apart').to.equal(200);
+    const other = await upload(`10.${crypto.randomInt(256)}.${crypto.randomInt(256)}.${crypto.randomInt(1, 255)}`);
+    expect(other.status).to.equal(200);
+    expect(other.body.sha256).to.equal(sha(file));
   });
 
   it('when the wrong role or bureau asks, the record is unknown or undecided, or the input is malformed, then it is refused with a 4xx and nothing changes', async function () {

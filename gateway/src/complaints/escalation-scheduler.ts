@@ -25,7 +25,7 @@ export class EscalationScheduler {
   private running: Promise<TickReport> | undefined;
 
   constructor(
-    private readonly deps: { readModel: ReadModel; writes: AnchoredWrites; system: SystemIdentities; logger: Logger; afterTick?: () => Promise<void> },
+    private readonly deps: { readModel: ReadModel; writes: AnchoredWrites; system: SystemIdentities; logger: Logger },
     private readonly options: EscalationOptions,
   ) {}
 
@@ -72,7 +72,6 @@ export class EscalationScheduler {
         this.deps.logger.debug({ complaintId: id, err: err.message }, 'complaint not escalated');
       }
     }
-    await this.deps.afterTick?.();
     return report;
   }
 }

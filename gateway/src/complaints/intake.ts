@@ -8,7 +8,7 @@ import { Category, DISPATCH_WORKING_DAYS } from './catalogue';
 import { classify } from './classifier';
 import { coarseLocation } from './location';
 import type { ComplaintContact, ComplaintContent, ComplaintStore, PrivateComplaint } from './private-store';
-import type { SubmissionRateLimit } from './rate-limit';
+import type { RateLimit } from '../platform/rate-limit';
 import { canonical, newSalt, receiptToken, saltedHash, sameHash, sha256Hex } from './secrets';
 import { INTAKE_USER, SystemIdentities } from './system-identities';
 
@@ -26,7 +26,7 @@ export interface Submitted {
   replayed: boolean;
 }
 
-export interface IntakeDeps { store: ComplaintStore; writes: AnchoredWrites; system: SystemIdentities; rateLimit: SubmissionRateLimit; tokenKey: Buffer; now: () => Date }
+export interface IntakeDeps { store: ComplaintStore; writes: AnchoredWrites; system: SystemIdentities; rateLimit: RateLimit; tokenKey: Buffer; now: () => Date }
 
 /**
  * The public side of a complaint: anonymous submission (content and contact kept off-chain, a salted hash and the

@@ -32,8 +32,6 @@ export interface PrivateComplaint {
   createdAt: Date;
 }
 
-export interface RateWindow { _id: string; count: number; expiresAt: Date }
-
 export function complaintStore(connection: mongoose.Connection) {
   const Private = (connection.models.ComplaintPrivate as mongoose.Model<PrivateComplaint>) ?? connection.model<PrivateComplaint>('ComplaintPrivate', new Schema<PrivateComplaint>({
     _id: String,
@@ -52,10 +50,7 @@ export function complaintStore(connection: mongoose.Connection) {
     ratingComment: { type: String, default: null },
     createdAt: { type: Date, required: true },
   }, { collection: 'complaint_private', versionKey: false, minimize: false }));
-  const RateLimit = (connection.models.ComplaintRateWindow as mongoose.Model<RateWindow>) ?? connection.model<RateWindow>('ComplaintRateWindow', new Schema<RateWindow>({
-    _id: String, count: { type: Number, required: true }, expiresAt: { type: Date, required: true },
-  }, { collection: 'complaint_rate_windows', versionKey: false }));
-  return { Private, RateLimit };
+  return { Private };
 }
 
 export type ComplaintStore = ReturnType<typeof complaintStore>;

@@ -1,11 +1,11 @@
 import type { DomainDeps, DomainModule } from '../domains';
+import { RateLimit, RateLimitOptions } from '../platform/rate-limit';
 import type { Enricher, RecordType } from '../projection/read-model';
 import { ComplaintHandling } from './handling';
 import { ComplaintIntake } from './intake';
 import { EscalationOptions, EscalationScheduler } from './escalation-scheduler';
 import { open311Routes } from './open311-routes';
 import { complaintStore } from './private-store';
-import { RateLimitOptions, SubmissionRateLimit } from './rate-limit';
 import { derivedKey } from './secrets';
 import { staffRoutes } from './staff-routes';
 import { SystemIdentities } from './system-identities';
@@ -30,10 +30,10 @@ export function complaintParts(deps: DomainDeps, overrides: Partial<ComplaintOpt
   const connection = deps.connection;
   const store = complaintStore(connection);
   const system = new SystemIdentities(deps.identities, deps.config, deps.logger);
-  const rateLimit = new SubmissionRateLimit(store, derivedKey(deps.config.keyEncryptionKey, 'ip'), options.rateLimit, options.now);
+  const rateLimit = new RateLimit(connection, 'complaints', deps.config.keyEncryptionKey, options.rateLimit, 'complaints', options.now);
   const intake = new ComplaintIntake({ store, writes: deps.writes, system, rateLimit, tokenKey: derivedKey(deps.config.keyEncryptionKey, 'receipt-token'), now: options.now });
   const handling = new ComplaintHandling({ store, readModel: deps.readModel, ledger: deps.ledger, identities: deps.identities, now: options.now });
-  const scheduler = new EscalationScheduler({ readModel: deps.readModel, writes: deps.writes, system, logger: deps.logger, afterTick: () => rateLimit.sweep() }, { ...options.escalation, now: options.now });
+  const scheduler = new EscalationScheduler({ readModel: deps.readModel, writes: deps.writes, system, logger: deps.logger }, { ...options.escalation, now: options.now });
   return { options, store, system, rateLimit, intake, handling, scheduler };
 }
 

@@ -1,5 +1,6 @@
 import type { DomainDeps, DomainModule } from '../domains';
 import { operationModel } from '../operations/models';
+import { RateLimit } from '../platform/rate-limit';
 import type { Enricher, RecordType } from '../projection/read-model';
 import { attestationEnricher, auditRoutes } from './audit-routes';
 import { batchAnchorRoutes } from './batch-anchor-routes';
@@ -12,7 +13,7 @@ import { DocumentFacts } from './document-facts';
 import { sealedDocumentRoutes } from './sealed-document-routes';
 import { Sealing } from './sealing';
 import { Verification } from './verification';
-import { verificationRoutes } from './verification-routes';
+import { VERIFICATION_RATE_LIMITS, verificationRoutes } from './verification-routes';
 
 /** Largest file accepted (PDF scans of acceptance reports, site photos). */
 export const UPLOAD_MAX_BYTES = 20 * 1024 * 1024;
@@ -30,7 +31,8 @@ export function documentRoutes(deps: DomainDeps): DomainModule {
   documentArchiveRoutes(deps, files, audit);
   const sealing = new Sealing(connection, deps.ledger, deps.identities, files, new DocumentFacts(deps.ledger, audit), deps.config.connection, deps.config.publicUrl);
   sealedDocumentRoutes(deps, sealing);
-  verificationRoutes(deps.routes, new Verification(deps.ledger, deps.identities, audit, files), sealing, UPLOAD_MAX_BYTES);
+  const limit = (scope: 'uploads' | 'lookups') => new RateLimit(connection, `verification-${scope}`, deps.config.keyEncryptionKey, VERIFICATION_RATE_LIMITS[scope], 'verifications');
+  verificationRoutes(deps.routes, new Verification(deps.ledger, deps.identities, audit, files), sealing, UPLOAD_MAX_BYTES, { uploads: limit('uploads'), lookups: limit('lookups') });
   auditRoutes(deps, audit);
   batchAnchorRoutes(deps);
   return {};

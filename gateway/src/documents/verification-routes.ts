@@ -2,6 +2,7 @@ import type { Request } from 'express';
 import multer from 'multer';
 import { z } from 'zod';
 import { AppError, ValidationError } from '../platform/errors';
+import type { RateLimit, RateLimitOptions } from '../platform/rate-limit';
 import type { RouteTable } from '../platform/routes';
 import { sha256 } from '../shared/schemas';
 import { PayloadTooLargeError } from './file-store';
@@ -11,24 +12,39 @@ import type { Verification } from './verification';
 
 const byHash = z.strictObject({ sha256 });
 
-/** Verify-by-upload and the verification links printed on sealed documents: public, nothing stored. */
-export function verificationRoutes(routes: RouteTable, verification: Verification, sealing: Sealing, maxBytes: number): void {
+/**
+ * Per client address, a minute at a time. Checking a file costs a 20 MB upload and a signature check: a clerk or a
+ * bank checks a handful at a time, not dozens a minute. Looking a hash up (or following a QR link) costs a ledger query.
+ */
+export const VERIFICATION_RATE_LIMITS: Record<'uploads' | 'lookups', RateLimitOptions> = {
+  uploads: { windowMs: 60_000, max: 30 },
+  lookups: { windowMs: 60_000, max: 120 },
+};
+
+export interface VerificationLimits { uploads: RateLimit; lookups: RateLimit }
+
+/** Verify-by-upload and the verification links printed on sealed documents: public, rate-limited, nothing stored. */
+export function verificationRoutes(routes: RouteTable, verification: Verification, sealing: Sealing, maxBytes: number, limits: VerificationLimits): void {
   const multipart = multer({ storage: multer.memoryStorage(), limits: { fileSize: maxBytes, files: 1, fields: 0, parts: 1 } }).single('file');
 
   routes.add({
     method: 'post', path: '/verifications', tag: 'verification', access: 'public',
     summary: 'Verify a document: a file (multipart field "file", or the raw bytes as application/pdf) or {"sha256": …}. Answers whether ' +
       'it is anchored (by whom, when, transaction and block; superseded or revoked) and, for a PDF, whether each embedded signature is ' +
-      `valid and its certificate a registered seal. PDFs signed elsewhere are checked the same way. At most ${maxBytes} bytes; nothing is stored`,
+      `valid and its certificate a registered seal. PDFs signed elsewhere are checked the same way. At most ${maxBytes} bytes; nothing is stored. ` +
+      `Per client address at most ${VERIFICATION_RATE_LIMITS.uploads.max} files and ${VERIFICATION_RATE_LIMITS.lookups.max} hashes a minute, then 429 with Retry-After`,
   }, async ({ req, res }) => {
     const contentType = (req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
     if (contentType === 'application/json') {
+      await limits.lookups.take(clientAddress(req));
       const parsed = byHash.safeParse(req.body ?? {});
       if (!parsed.success) throw new ValidationError('the request body is not valid', parsed.error.issues.map((i) => ({ path: ['body', ...i.path].join('.'), message: i.message })));
       return verification.ofHash(parsed.data.sha256);
     }
     const declared = Number(req.header('content-length') ?? NaN);
     if (declared > maxBytes + 64 * 1024) { res.setHeader('Connection', 'close'); throw new PayloadTooLargeError(maxBytes); }
+    // Counted before the body is read; a refused upload closes the connection rather than reading megabytes to discard.
+    await limits.uploads.take(clientAddress(req)).catch((err) => { res.setHeader('Connection', 'close'); throw err; });
     const bytes = contentType === 'multipart/form-data' ? await fileOf(multipart, req, res, maxBytes)
       : contentType === 'application/pdf' || contentType === 'application/octet-stream' ? await rawBody(req, maxBytes)
         : undefined;
@@ -39,19 +55,26 @@ export function verificationRoutes(routes: RouteTable, verification: Verificatio
 
   routes.add({
     method: 'get', path: '/verifications/:sha256', tag: 'verification', access: 'public', params: byHash,
-    summary: "A file's verification by its SHA-256: the ledger's record of it, and its signatures when this system holds the file",
-  }, async ({ params }) => verification.ofHash(params.sha256));
+    summary: "A file's verification by its SHA-256: the ledger's record of it, and its signatures when this system holds the file (rate-limited per client address)",
+  }, async ({ params, req }) => {
+    await limits.lookups.take(clientAddress(req));
+    return verification.ofHash(params.sha256);
+  });
 
   routes.add({
     method: 'get', path: '/v/:id', tag: 'verification', access: 'public', params: z.strictObject({ id: z.string().regex(/^[0-9a-f]{20}$/, 'a sealed document ID') }),
-    summary: "The QR code's link on a sealed document: the verification of its current signed revision (of the draft while unsigned)",
-  }, async ({ params }) => {
+    summary: "The QR code's link on a sealed document: the verification of its current signed revision (of the draft while unsigned; rate-limited per client address)",
+  }, async ({ params, req }) => {
+    await limits.lookups.take(clientAddress(req));
     const document = await sealing.get(params.id);
     const head = await sealing.head(EVENTS_READER, document);
     const report = await verification.ofHash(head?.sha256 ?? document.draft.sha256);
     return { document: { id: document._id, title: document.title, documentNo: document.documentNo, record: document.record, status: Sealing.status(head) }, ...report };
   });
 }
+
+/** Behind the loopback proxy the gateway trusts, the address X-Forwarded-For names. */
+const clientAddress = (req: Request) => req.ip ?? 'unknown';
 
 function fileOf(handler: ReturnType<multer.Multer['single']>, req: Request, res: Parameters<ReturnType<multer.Multer['single']>>[1], maxBytes: number): Promise<Buffer> {
   return new Promise<void>((resolve, reject) => handler(req, res, (err?: unknown) => (err ? reject(err) : resolve()))).then(() => {
