@@ -10,7 +10,7 @@ import { EVENTS_READER, IdentityService } from '../src/identity/identity-service
 import { Ledger } from '../src/ledger/ledger';
 import { createLogger } from '../src/platform/logger';
 import { ReadModel, readModelCollections, type RecordType } from '../src/projection/read-model';
-import { LedgerRecords, type LedgerVersion, type RecordHistories } from '../src/reconciliation/ledger-records';
+import { LedgerRecords, type LedgerVersion, type RecordHistories, type RecordRef } from '../src/reconciliation/ledger-records';
 import { DEFAULT_OPTIONS, Reconciler } from '../src/reconciliation/reconciler';
 import { emptyProgress, ReconciliationStore } from '../src/reconciliation/store';
 import { loadCalendar } from '../src/shared/working-days';
@@ -24,7 +24,9 @@ import { loadSettings } from '../../network/src/settings';
  *     streaming the collection, re-deriving the enriched fields, the canonical comparison, findings for the
  *     BENCH_TAMPERED records edited behind the projection, progress saves; plus BENCH_FILES stored files re-hashed.
  *     The ledger is a stand-in that answers each history from memory, so this part is the gateway and FerretDB alone.
- *  2. The ledger side: `audit:recordHistory` reads of the network's real records, BENCH_LEDGER_READS per concurrency.
+ *  2. The ledger side over the network's real records, BENCH_LEDGER_READS records per row, back to back: one
+ *     `audit:recordHistory` per record (how runs read before), then `audit:readCurrentVersions` per batch of records
+ *     (how runs read now, a record's history being read only when it claims another version than the current one).
  */
 const records = Number(process.env.BENCH_RECORDS ?? 100_000);
 const tampered = Number(process.env.BENCH_TAMPERED ?? 100);
@@ -65,11 +67,13 @@ async function databaseSide(mongoUrl: string) {
   const connection = await mongoose.createConnection(mongoUrl).asPromise();
   const readModel = new ReadModel(connection, readModelEnrichers);
   await seed(connection, readModel);
+  const versionOf = (key: string[]): LedgerVersion => {
+    const n = Number(key[0].slice(4));
+    return { txId: txId(n), timestamp: '2026-03-01T02:00:00.000Z', isDelete: false, value: ledgerValue(n) };
+  };
   const standIn: RecordHistories = {
-    async history(_kind: RecordKind, key: string[]): Promise<LedgerVersion[]> {
-      const n = Number(key[0].slice(4));
-      return [{ txId: txId(n), timestamp: '2026-03-01T02:00:00.000Z', isDelete: false, value: ledgerValue(n) }];
-    },
+    async history(_kind: RecordKind, key: string[]) { return [versionOf(key)]; },
+    async currentVersions(refs: RecordRef[]) { return refs.map(({ key }) => versionOf(key)); },
   };
   const store = new ReconciliationStore(connection);
   await store.findings.deleteMany({});
@@ -107,24 +111,34 @@ async function ledgerSide(config: ReturnType<typeof loadConfig>) {
     for (const doc of await readModel.model(kind as RecordType).find({}, { _id: 1 }).limit(500).lean()) keys.push({ kind, key: String(doc._id).split('/') });
   }
   if (keys.length === 0) throw new Error(`the read model of ${config.mongoUrl} is empty: run the gateway tests on this network first`);
-  console.log(`ledger side: audit:recordHistory over ${keys.length} real records of the network (${readModelCollections().length} collections), ${ledgerReads} reads per row:`);
-  let best = 0;
-  for (const concurrency of [1, 8, 16, 32]) {
+  console.log(`ledger side over ${keys.length} real records of the network (${readModelCollections().length} collections), ${ledgerReads} records per row:`);
+  /** Reads `ledgerReads` records, `perCall` per call, `concurrency` calls in flight; prints records/s and call latencies. */
+  const measure = async (label: string, perCall: number, concurrency: number, read: (refs: RecordRef[]) => Promise<unknown>) => {
     const latencies: number[] = [];
     let next = 0;
     const started = Date.now();
     await Promise.all(Array.from({ length: concurrency }, async () => {
       while (next < ledgerReads) {
-        const { kind, key } = keys[next++ % keys.length];
+        const refs = Array.from({ length: Math.min(perCall, keys.length, ledgerReads - next) }, (_, i) => keys[(next + i) % keys.length]);
+        next += refs.length;
         const t0 = process.hrtime.bigint();
-        await reader.history(kind, key);
+        await read(refs);
         latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
       }
     }));
     const rate = ledgerReads / ((Date.now() - started) / 1000);
-    best = Math.max(best, rate);
     latencies.sort((a, b) => a - b);
-    console.log(`  concurrency ${String(concurrency).padStart(2)}: ${rate.toFixed(0).padStart(5)} reads/s   p50 ${percentile(latencies, 50).toFixed(1)} ms   p99 ${percentile(latencies, 99).toFixed(1)} ms   (RSS ${rss()})`);
+    console.log(`  ${label.padEnd(44)} ${rate.toFixed(0).padStart(6)} records/s   per call p50 ${percentile(latencies, 50).toFixed(1)} ms   p99 ${percentile(latencies, 99).toFixed(1)} ms   (RSS ${rss()})`);
+    return rate;
+  };
+  const rows = (process.env.BENCH_LEDGER_ROWS ?? 'h1,h16,h32,b50x1,b50x4,b50x8,b200x1,b200x2,b200x4').split(',');
+  let best = 0;
+  for (const row of rows) {
+    const history = /^h(\d+)$/.exec(row);
+    const batched = /^b(\d+)x(\d+)$/.exec(row);
+    if (history) await measure(`recordHistory, concurrency ${history[1]}`, 1, Number(history[1]), ([r]) => reader.history(r.kind, r.key));
+    else if (batched) best = Math.max(best, await measure(`readCurrentVersions, ${batched[1]} per call, ${batched[2]} in flight`, Number(batched[1]), Number(batched[2]), (refs) => reader.currentVersions(refs)));
+    else throw new Error(`BENCH_LEDGER_ROWS: ${row} is neither h<concurrency> nor b<batch>x<concurrency>`);
   }
   ledger.close();
   await connection.close();
@@ -139,7 +153,7 @@ async function main(): Promise<void> {
   if (ledgerReads === 0) return;
   const ledgerRate = await ledgerSide(config);
   const estimate = records / dbRate + records / ledgerRate;
-  console.log(`a pass over ${records} records ≈ ${(estimate / 60).toFixed(1)} min (database side + ledger reads at the best concurrency measured, one after the other per page)`);
+  console.log(`a pass over ${records} records ≈ ${(estimate / 60).toFixed(1)} min (database side + batched ledger reads at the best setting measured, one after the other per page)`);
 }
 
 main().then(() => process.exit(0), (err) => {

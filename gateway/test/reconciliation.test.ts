@@ -135,6 +135,31 @@ describe('reconciliation: read model and stored files against the ledger', funct
     expect((await findings(auditor, 'open')).filter((f) => f.ref.endsWith(contractorId) || f.ref.endsWith(fileSha) || f.ref.endsWith(unanchored))).to.deep.equal([]);
   });
 
+  it('when a read-model record has a key the ledger refuses, or claims a version the ledger never wrote, then each is flagged alone and the records read with it in one batch are not', async function () {
+    const refused = `${uniqueId('CT')} bad`; // a space: no ledger id, so the batched read that carries it is refused
+    const contractors = db().collection('contractors');
+    const real = (await contractors.findOne({ _id: contractorId as never }))!;
+    await contractors.insertOne({ ...real, _id: refused as never, id: refused });
+    await contractors.updateOne({ _id: contractorId as never }, { $set: { _transactionId: 'f'.repeat(64) } });
+    let run;
+    try {
+      run = await reconcile(auditor);
+    } finally {
+      await contractors.deleteOne({ _id: refused as never });
+      await contractors.updateOne({ _id: contractorId as never }, { $set: { _transactionId: real._transactionId } });
+    }
+    const open = await findings(auditor, 'open');
+    const bad = open.find((f) => f.ref === `contractor/${refused}`);
+    expect(bad, 'missing-anchor finding for the refused key').to.include({ kind: 'missing-anchor', firstSeenRun: run.id });
+    expect(bad!.details.reason).to.equal('the ledger refuses this key');
+    const claim = open.find((f) => f.ref === `contractor/${contractorId}`);
+    expect(claim, 'changed-field finding for the unknown version').to.include({ kind: 'changed-field', firstSeenRun: run.id });
+    expect(claim!.details.fields).to.deep.equal([{ path: '_transactionId', readModel: 'f'.repeat(64), ledger: real._transactionId }]);
+    expect(open.filter((f) => f.ref.startsWith('contractor/') && f.firstSeenRun === run.id).map((f) => f.ref).sort()).to.deep.equal([`contractor/${contractorId}`, `contractor/${refused}`].sort());
+    const repaired = await reconcile(auditor);
+    expect((await findings(auditor, 'resolved')).filter((f) => f.resolvedRun === repaired.id).map((f) => f.ref)).to.include.members([`contractor/${contractorId}`, `contractor/${refused}`]);
+  });
+
   it('when a run is in progress, then a second request is refused with 409 naming it', async function () {
     const first = await api(g).post('/v1/reconciliation/runs').set(bearer(auditor)).send({});
     expect(first.status).to.equal(202);

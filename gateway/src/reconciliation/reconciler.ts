@@ -6,13 +6,15 @@ import { LedgerRefusal } from '../ledger/errors';
 import type { Logger } from '../platform/logger';
 import type { Enricher, ReadModel, ReadModelDocument, RecordType } from '../projection/read-model';
 import { changedFields, MAX_CHANGES_LISTED, sameRecord } from './compare';
-import { ledgerKeyOf, type LedgerVersion, type RecordHistories } from './ledger-records';
+import { ledgerKeyOf, type LedgerVersion, MAX_VERSIONS_PER_READ, type RecordHistories } from './ledger-records';
 import type { Finding, FindingKind, Progress, ReconciliationStore, Subject } from './store';
 
 export interface ReconcilerOptions {
   /** Read-model records (or files) taken from the database per page; progress is saved after each page. */
   pageSize: number;
-  /** Ledger reads in flight at once within a page (records), and files hashed at once. */
+  /** Records per batched ledger read (`audit:readCurrentVersions`, at most MAX_VERSIONS_PER_READ). */
+  ledgerBatchSize: number;
+  /** Batched ledger reads in flight at once within a page, and files hashed at once. */
   ledgerConcurrency: number;
   fileConcurrency: number;
   /**
@@ -22,7 +24,7 @@ export interface ReconcilerOptions {
   maxPushesPerRun: number;
 }
 
-export const DEFAULT_OPTIONS: ReconcilerOptions = { pageSize: 200, ledgerConcurrency: 16, fileConcurrency: 4, maxPushesPerRun: 100 };
+export const DEFAULT_OPTIONS: ReconcilerOptions = { pageSize: 200, ledgerBatchSize: 50, ledgerConcurrency: 4, fileConcurrency: 4, maxPushesPerRun: 100 };
 
 interface Difference { kind: FindingKind; subject: Subject; details: Record<string, unknown> }
 
@@ -33,6 +35,9 @@ async function inBatches<T>(items: T[], limit: number, work: (item: T) => Promis
     while (next < items.length) await work(items[next++]);
   }));
 }
+
+/** `items` cut into runs of at most `size`. */
+const chunks = <T>(items: T[], size: number): T[][] => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
 /** Pages of a streaming cursor. */
 async function* pages<T>(cursor: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
@@ -90,12 +95,16 @@ export class Reconciler {
     for (const kind of RECORD_KINDS) {
       progress.checking = kind;
       const cursor = this.deps.readModel.model(kind as RecordType).find({}).lean<ReadModelDocument[]>().cursor({ batchSize: this.options.pageSize });
+      const batchSize = Math.min(this.options.ledgerBatchSize, MAX_VERSIONS_PER_READ);
       for await (const page of pages(cursor, this.options.pageSize)) {
-        await inBatches(page, this.options.ledgerConcurrency, async (doc) => {
-          const outcome = await this.checkRecord(kind, doc);
-          if (outcome === 'lagging') progress.lagging++;
-          else for (const d of outcome) await record(d);
-          progress.recordsChecked++;
+        await inBatches(chunks(page, batchSize), this.options.ledgerConcurrency, async (batch) => {
+          const currents = await this.currentVersions(kind, batch);
+          for (const [i, doc] of batch.entries()) {
+            const outcome = await this.checkRecord(kind, doc, currents?.[i]);
+            if (outcome === 'lagging') progress.lagging++;
+            else for (const d of outcome) await record(d);
+            progress.recordsChecked++;
+          }
         });
         await checkpoint();
       }
@@ -115,20 +124,41 @@ export class Reconciler {
   }
 
   /**
+   * The current ledger version of each record of a batch, in one read; undefined when the ledger refuses the batch's
+   * input (a read-model _id that is no valid ledger key refuses all of it), so that each record is then read on its
+   * own and the refusal lands on the record it concerns. Any other failure (unreachable ledger, access denied, a
+   * chaincode without the batched read) fails the run rather than guess or silently read record by record.
+   */
+  private async currentVersions(kind: RecordKind, batch: ReadModelDocument[]): Promise<Array<LedgerVersion | null> | undefined> {
+    try {
+      return await this.deps.ledger.currentVersions(batch.map((doc) => ({ kind, key: ledgerKeyOf(doc._id) })));
+    } catch (err) {
+      if (!(err instanceof LedgerRefusal) || err.code !== 'invalid_request') throw err;
+      return undefined;
+    }
+  }
+
+  /**
    * A record is compared with the ledger version it says it holds (its `_transactionId`): a read model that has
    * not yet projected a newer version is lagging, not wrong. A version the ledger never had is itself a difference.
+   * `known` is the current version from the batched read: when it is the one the record claims (the common case),
+   * the record's history is not read; otherwise (lagging, or a claim the ledger never wrote) it is.
    */
-  private async checkRecord(kind: RecordKind, doc: ReadModelDocument): Promise<Difference[] | 'lagging'> {
+  private async checkRecord(kind: RecordKind, doc: ReadModelDocument, known?: LedgerVersion | null): Promise<Difference[] | 'lagging'> {
     const { _id, _transactionId } = doc;
     const fields = ledgerFields(doc);
     const key = ledgerKeyOf(_id);
     const subject: Subject = { type: 'record', recordType: kind, key };
     let versions: LedgerVersion[];
-    try {
-      versions = await this.deps.ledger.history(kind, key);
-    } catch (err) {
-      if (!(err instanceof LedgerRefusal)) throw err; // the ledger is unreachable: the run fails rather than guess
-      return [{ kind: 'missing-anchor', subject, details: { reason: 'the ledger refuses this key', ledgerError: err.message } }];
+    if (known === null) versions = [];
+    else if (known && (known.txId === _transactionId || known.isDelete)) versions = [known];
+    else {
+      try {
+        versions = await this.deps.ledger.history(kind, key);
+      } catch (err) {
+        if (!(err instanceof LedgerRefusal)) throw err; // the ledger is unreachable: the run fails rather than guess
+        return [{ kind: 'missing-anchor', subject, details: { reason: 'the ledger refuses this key', ledgerError: err.message } }];
+      }
     }
     const current = versions[0];
     if (!current || current.isDelete || !current.value) {
