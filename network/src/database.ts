@@ -52,6 +52,13 @@ export async function chooseDatabase(s: Settings, db: DatabaseNode): Promise<Dat
   return choice;
 }
 
+/**
+ * PostgreSQL connections FerretDB may hold. Its default (50, kept idle for half an hour) lets two networks on one
+ * server (a developer's and the test suite's, max_connections 100 by default) refuse each other's clients; the
+ * gateway's own pool is 20 connections, so FerretDB never needs more than a few above that.
+ */
+const FERRETDB_POSTGRES_CONNECTIONS = 24;
+
 export function databaseProcess(s: Settings, db: DatabaseNode, choice: DatabaseChoice): ProcessSpec {
   const dir = layout(s).dataDir(db);
   return {
@@ -59,7 +66,7 @@ export function databaseProcess(s: Settings, db: DatabaseNode, choice: DatabaseC
     program: binary(s, 'ferretdb'),
     args: [
       `--handler=${choice.backend}`,
-      choice.backend === 'postgresql' ? `--postgresql-url=${choice.url}` : `--sqlite-url=${choice.url}`,
+      choice.backend === 'postgresql' ? `--postgresql-url=${choice.url}?pool_max_conns=${FERRETDB_POSTGRES_CONNECTIONS}` : `--sqlite-url=${choice.url}`,
       `--listen-addr=${address(db.listen)}`,
       `--debug-addr=${address(db.debug)}`,
       `--state-dir=${dir}`,
