@@ -134,7 +134,7 @@ describe('API contract (every route, from the OpenAPI document)', function () {
         'POST /v1/sessions': 'sign-in: database only',
         'DELETE /v1/sessions/current': 'sign-out: database only',
         'POST /v1/users': 'registration with the CA, not the ledger',
-        'POST /v1/users/{username}/revocation': 'revocation with the CA, not the ledger',
+        'POST /v1/users/{username}/revocation': 'revocation with the CA, then its CRL into the channel configuration (a config update signed by the bureau admin)',
         'POST /v1/uploads': 'files go to GridFS; the ledger gets their hash through POST /documents',
         'POST /v1/sealed-documents': 'a draft PDF into GridFS; each signature is anchored through POST /sealed-documents/{id}/signatures',
         'POST /v1/verifications': 'a check of an uploaded file against the ledger: nothing is written',
