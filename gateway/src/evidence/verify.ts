@@ -87,7 +87,8 @@ export class EvidenceVerifier {
   /** (a) Each record's bytes are the value its transaction wrote under its key; the file and batch item hash to the anchored values. */
   private records(ctx: Context): string[] {
     const { bundle, subject } = ctx;
-    const out: string[] = [];
+    // The namespace the records are read from: shown, as an auditor expects a given chaincode on a given channel.
+    const out: string[] = [`channel ${bundle.channel} (config block ${ctx.config.blockNumber}), chaincode ${bundle.chaincode}`];
     for (const r of bundle.records) {
       const at = ctx.txs.get(r.txId) ?? fail(`transaction ${shortId(r.txId)} of ${r.recordType} ${r.key.join('/')} is not in the bundle`);
       if (at.tx.channel !== bundle.channel || at.tx.chaincode !== bundle.chaincode) fail(`transaction ${shortId(r.txId)} is of ${at.tx.channel}/${at.tx.chaincode}, not ${bundle.channel}/${bundle.chaincode}`);
