@@ -43,12 +43,13 @@ export function verificationRoutes(routes: RouteTable, verification: Verificatio
     }
     const declared = Number(req.header('content-length') ?? NaN);
     if (declared > maxBytes + 64 * 1024) { res.setHeader('Connection', 'close'); throw new PayloadTooLargeError(maxBytes); }
+    const read = contentType === 'multipart/form-data' ? () => fileOf(multipart, req, res, maxBytes)
+      : contentType === 'application/pdf' || contentType === 'application/octet-stream' ? () => rawBody(req, maxBytes)
+        : undefined;
+    if (!read) throw new AppError(415, 'unsupported_media_type', 'send multipart/form-data with a "file" field, the raw bytes as application/pdf, or JSON {"sha256": …}');
     // Counted before the body is read; a refused upload closes the connection rather than reading megabytes to discard.
     await limits.uploads.take(clientAddress(req)).catch((err) => { res.setHeader('Connection', 'close'); throw err; });
-    const bytes = contentType === 'multipart/form-data' ? await fileOf(multipart, req, res, maxBytes)
-      : contentType === 'application/pdf' || contentType === 'application/octet-stream' ? await rawBody(req, maxBytes)
-        : undefined;
-    if (!bytes) throw new AppError(415, 'unsupported_media_type', 'send multipart/form-data with a "file" field, the raw bytes as application/pdf, or JSON {"sha256": …}');
+    const bytes = await read();
     if (bytes.length === 0) throw new ValidationError('the file is empty');
     return verification.ofBytes(bytes);
   });
