@@ -3,4 +3,3 @@
  * characters a PDF shows, made by our own subsetter (fontkit's corrupts Droid Sans Fallback).
  */
 export { CJK_FONT_PATH, LATIN_FONT_PATH, cjkSubsetFont, loadFont, subsetFont, subsetFontName, type LoadedFont } from './font-files';
-export { TrueTypeFont } from './truetype-subset';
