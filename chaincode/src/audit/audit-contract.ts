@@ -1,8 +1,8 @@
 /** Contract `audit`: the audit bureau's attestations — the only thing an auditor writes — and key history for any record. */
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { actorOf, authorize } from '../shared/access';
-import { emit, getRecord, type HistoryEntry, isoFromTimestamp, keyHistory, pageByIndex, putIndex, putRecord, recordExists, recordKey, txTime } from '../shared/ledger';
-import { canonicalJson, fromBytes } from '../shared/serialise';
+import { emit, getRecord, type HistoryEntry, keyHistory, pageByIndex, putIndex, putRecord, recordExists, recordKey, txTime } from '../shared/ledger';
+import { canonicalJson } from '../shared/serialise';
 import { Input, parseJsonArg, requireId } from '../shared/validate';
 
 export const ATTESTATION = 'attestation';
@@ -25,22 +25,7 @@ function parseRecordRef(input: Input): RecordRef {
 
 /** The version that last wrote `key` (the newest history entry, which Fabric returns first), or null if never written. */
 async function newestVersion(ctx: Context, key: string): Promise<HistoryEntry | null> {
-    const iterator = await ctx.stub.getHistoryForKey(key);
-    try {
-        const r = await iterator.next();
-        if (r.done || !r.value) {
-            return null;
-        }
-        const m = r.value;
-        return {
-            txId: m.txId,
-            timestamp: isoFromTimestamp(m.timestamp),
-            isDelete: m.isDelete,
-            value: m.isDelete || !m.value || m.value.length === 0 ? null : fromBytes<unknown>(m.value, key),
-        };
-    } finally {
-        await iterator.close();
-    }
+    return (await keyHistory(ctx, key, 1))[0] ?? null;
 }
 
 function parseAttestation(json: string) {

@@ -133,11 +133,12 @@ export interface HistoryEntry {
     value: unknown;
 }
 
-export async function keyHistory(ctx: Context, key: string): Promise<HistoryEntry[]> {
+/** A key's history, newest first (Fabric's order); `limit` stops reading early (1: the version that last wrote it). */
+export async function keyHistory(ctx: Context, key: string, limit = Infinity): Promise<HistoryEntry[]> {
     const iterator = await ctx.stub.getHistoryForKey(key);
     const entries: HistoryEntry[] = [];
     try {
-        for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
+        for (let r = await iterator.next(); !r.done && entries.length < limit; r = await iterator.next()) {
             const m = r.value;
             entries.push({
                 txId: m.txId,
