@@ -119,7 +119,14 @@ export class IdentityService {
     if (user.status !== 'active') throw new ForbiddenError(`user ${username} is revoked`);
     const token = newToken();
     const expiresAt = new Date(Date.now() + this.sessionTtlMs);
-    await this.models.Session.create({ _id: tokenId(token), userId: user._id, expiresAt, createdAt: new Date() });
+    await this.models.Session.create({ _id: tokenId(token), userId: user._id, user: publicUser(user), expiresAt, createdAt: new Date() });
+    // A revocation that ended the user's sessions between the check above and this session's creation would miss it:
+    // revocation marks the user before deleting sessions, so reading the status again closes that window.
+    const now = await this.models.User.findById(username, { status: 1 }).lean();
+    if (now?.status !== 'active') {
+      await this.models.Session.deleteOne({ _id: tokenId(token) });
+      throw new ForbiddenError(`user ${username} is revoked`);
+    }
     return { token, expiresAt, user: publicUser(user) };
   }
 
@@ -127,10 +134,14 @@ export class IdentityService {
     await this.models.Session.deleteOne({ _id: tokenId(token) });
   }
 
-  /** The user behind a session token (sessions live in the database, so any replica can serve any client). */
+  /**
+   * The user behind a session token (sessions live in the database, so any replica can serve any client): one read,
+   * the session carries who the user was at sign-in (sessions made before it did fall back to the user record).
+   */
   async authenticate(token: string): Promise<AuthenticatedUser> {
     const session = await this.models.Session.findById(tokenId(token)).lean();
     if (!session || session.expiresAt.getTime() < Date.now()) throw new UnauthorizedError('session expired or unknown');
+    if (session.user?.status === 'active') return session.user;
     const user = await this.models.User.findById(session.userId).lean();
     if (!user || user.status !== 'active') throw new UnauthorizedError('session expired or unknown');
     return publicUser(user);

@@ -28,6 +28,11 @@ export interface UserRecord {
 export interface SessionRecord {
   _id: string; // sha256 of the token: a leaked database does not leak usable tokens
   userId: string;
+  /**
+   * Who the user was at sign-in (role, bureau, status), so that authenticating a request is one read. Users never
+   * change role or bureau, and revocation deletes their sessions, so the copy cannot go stale while the session lives.
+   */
+  user?: { _id: string; org: string; mspId: string; role: Role; dept: string | null; displayName: string; status: 'active' | 'revoked' };
   expiresAt: Date;
   createdAt: Date;
 }
@@ -54,6 +59,7 @@ export function identityModels(connection: mongoose.Connection) {
   const Session = connection.models.Session ?? connection.model<SessionRecord>('Session', new Schema<SessionRecord>({
     _id: String,
     userId: { type: String, required: true },
+    user: { type: Schema.Types.Mixed },
     expiresAt: { type: Date, required: true },
     createdAt: { type: Date, required: true },
   }, { collection: 'sessions', versionKey: false }));
