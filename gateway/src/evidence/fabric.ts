@@ -11,6 +11,7 @@ import { ChaincodeAction } from '@hyperledger/fabric-protos/lib/peer/proposal_pb
 import { TxReadWriteSet } from '@hyperledger/fabric-protos/lib/ledger/rwset/rwset_pb';
 import { KVRWSet } from '@hyperledger/fabric-protos/lib/ledger/rwset/kvrwset/kv_rwset_pb';
 import { SerializedIdentity } from '@hyperledger/fabric-protos/lib/msp/identities_pb';
+import { is, readDer, TAG, UNIVERSAL } from '../shared/der';
 
 /** common.BlockMetadataIndex */
 export const METADATA = { SIGNATURES: 0, LAST_CONFIG: 1, TRANSACTIONS_FILTER: 2 } as const;
@@ -51,35 +52,20 @@ export function headerDer(h: HeaderFields): Buffer {
   return tlv(0x30, Buffer.concat([derInteger(h.number), tlv(0x04, h.previousHash), tlv(0x04, h.dataHash)]));
 }
 
-function readTlv(buf: Buffer, at: number): { tag: number; start: number; end: number } {
-  const tag = buf[at];
-  let len = buf[at + 1];
-  let start = at + 2;
-  if (len & 0x80) {
-    const count = len & 0x7f;
-    if (count < 1 || count > 4) throw new Error('bad DER length');
-    len = 0;
-    for (let i = 0; i < count; i++) len = len * 256 + buf[start + i];
-    start += count;
-  }
-  if (start + len > buf.length) throw new Error('DER value runs past the end');
-  return { tag, start, end: start + len };
-}
-
 /** Splits concatenated DER block headers (the bundle's chain) and decodes each. */
 export function splitHeaders(concatenated: Buffer): { der: Buffer; fields: HeaderFields }[] {
   const out: { der: Buffer; fields: HeaderFields }[] = [];
   for (let at = 0; at < concatenated.length;) {
-    const seq = readTlv(concatenated, at);
-    if (seq.tag !== 0x30) throw new Error('a chain header is not a DER SEQUENCE');
-    const n = readTlv(concatenated, seq.start);
-    const prev = readTlv(concatenated, n.end);
-    const data = readTlv(concatenated, prev.end);
-    if (n.tag !== 0x02 || prev.tag !== 0x04 || data.tag !== 0x04 || data.end !== seq.end) throw new Error('a chain header is not (INTEGER, OCTET STRING, OCTET STRING)');
-    const numberHex = concatenated.subarray(n.start, n.end).toString('hex');
+    const seq = readDer(concatenated, at);
+    // Definite lengths only: a header is hashed as it is written, and Fabric writes DER.
+    if (!is(seq, UNIVERSAL, TAG.sequence) || !seq.constructed || seq.end !== seq.contentEnd) throw new Error('a chain header is not a DER SEQUENCE');
+    const [n, prev, data] = seq.children;
+    if (seq.children.length !== 3 || !is(n, UNIVERSAL, TAG.integer) || !is(prev, UNIVERSAL, TAG.octetString) || !is(data, UNIVERSAL, TAG.octetString)
+      || [n, prev, data].some((f) => f.constructed)) throw new Error('a chain header is not (INTEGER, OCTET STRING, OCTET STRING)');
+    const numberHex = concatenated.subarray(n.contentStart, n.contentEnd).toString('hex');
     out.push({
       der: concatenated.subarray(at, seq.end),
-      fields: { number: BigInt(`0x${numberHex || '0'}`), previousHash: concatenated.subarray(prev.start, prev.end), dataHash: concatenated.subarray(data.start, data.end) },
+      fields: { number: BigInt(`0x${numberHex || '0'}`), previousHash: concatenated.subarray(prev.contentStart, prev.contentEnd), dataHash: concatenated.subarray(data.contentStart, data.contentEnd) },
     });
     at = seq.end;
   }

@@ -3,6 +3,7 @@ import { common, msp } from '@hyperledger/fabric-protos';
 import forge from 'node-forge';
 import type { ConnectionDescription } from '../config';
 import { ChannelAdmin, ChannelConfigClient, ConfigUpdateRefused } from './channel-config';
+import { normaliseSerial } from '../evidence/crl';
 
 /**
  * An org's certificate revocation list in the channel configuration (its MSP value's revocation_list): what makes
@@ -133,5 +134,4 @@ export function readCrl(crl: Uint8Array | string): { issuer: string; serials: Se
 /** A certificate's serial in the form readCrl returns. */
 export const certificateSerial = (certificatePem: string) => normaliseSerial(new crypto.X509Certificate(certificatePem).serialNumber);
 
-const normaliseSerial = (hex: string) => hex.toLowerCase().replace(/^0+(?=.)/, '');
 const isSubset = (a: Set<string>, b: Set<string>) => [...a].every((x) => b.has(x));

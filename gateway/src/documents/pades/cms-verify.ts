@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { OID } from './cms';
-import { CONTEXT, TAG, Tlv, UNIVERSAL, is, octets, oid, raw, readDer } from './der';
+import { CONTEXT, TAG, Tlv, UNIVERSAL, is, octets, oid, raw, readDer } from '../../shared/der';
 
 /**
  * Checks a detached CMS SignedData against the bytes it signs: the message-digest attribute, the signature over

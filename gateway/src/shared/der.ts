@@ -1,6 +1,7 @@
 /**
  * A minimal DER/BER reader that keeps every element's byte offsets: verifying a CMS signature needs the exact bytes
- * of the signed attributes and certificates as they were signed, not a re-encoding. Reads indefinite lengths too
+ * of the signed attributes and certificates as they were signed, not a re-encoding; evidence reads CRLs and block
+ * headers with it. No dependencies, so the offline evidence verifier may load it. Reads indefinite lengths too
  * (some signers emit BER outside the signed attributes).
  */
 
@@ -17,7 +18,7 @@ export interface Tlv {
 
 export const UNIVERSAL = 0;
 export const CONTEXT = 2;
-export const TAG = { integer: 2, octetString: 4, oid: 6, sequence: 16, set: 17 } as const;
+export const TAG = { integer: 2, bitString: 3, octetString: 4, oid: 6, sequence: 16, set: 17, utcTime: 23, generalizedTime: 24 } as const;
 
 export function readDer(data: Buffer, start = 0, limit = data.length, depth = 0): Tlv {
   if (depth > 64) throw new Error('ASN.1 nested too deeply');
