@@ -51,8 +51,9 @@ async function fromBuckets(model: Model, filter: Record<string, unknown>, limit:
     let dir = directories.get(cacheKey);
     if (!dir || attempt > 0) {
       const doc = (await store.findOne({ _id: directoryId(collection, list) as never })) as StoredDirectory | null;
-      // A list nothing ever entered, or lists gone (then the plain query).
-      if (!doc) return (await built(store, model.db.name, collection, true)) ? [] : undefined;
+      // No directory: a list nothing entered yet, or one whose first record the projector has written but whose
+      // directory it has not saved yet (it saves it right after) — the plain query answers both rightly.
+      if (!doc) return undefined;
       dir = fromStored(doc);
       if (directories.size >= MAX_CACHED_DIRECTORIES) directories.clear();
       directories.set(cacheKey, dir);
@@ -93,10 +94,10 @@ function listsFor(collection: string, filter: Record<string, unknown>): string[]
 
 const builtUntil = new Map<string, number>();
 
-/** Whether the projector has built the collection's lists (checked again every 30 s, or now if `fresh`). */
-async function built(store: mongoose.Collection, database: string, collection: string, fresh = false): Promise<boolean> {
+/** Whether the projector has built the collection's lists (checked again every 30 s). */
+async function built(store: mongoose.Collection, database: string, collection: string): Promise<boolean> {
   const key = `${database}/${collection}`;
-  if (!fresh && (builtUntil.get(key) ?? 0) > Date.now()) return true;
+  if ((builtUntil.get(key) ?? 0) > Date.now()) return true;
   const mark = await store.findOne({ _id: builtId(collection) as never });
   if (mark?.shapes !== shapesSignature(collection)) { builtUntil.delete(key); return false; }
   builtUntil.set(key, Date.now() + 30_000);
