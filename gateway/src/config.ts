@@ -55,6 +55,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
     connection,
+    /** The network instance's data dir: installation secrets are kept there (platform/installation-secrets). */
+    networkDir,
     mongoUrl: e.MONGO_URL ?? connection.database.url,
     keyEncryptionKey: keyEncryptionKey(e.KEY_ENCRYPTION_KEY, e.NODE_ENV, networkDir),
     adminPassword: e.LUOHU_ADMIN_PASSWORD ?? (e.NODE_ENV === 'production' ? undefined : 'luohu-admin-dev-only'),
