@@ -9,7 +9,7 @@ import { ChannelRevocation } from './channel-revocation';
 import { identityModels, Role, UserRecord } from './models';
 import { hashPassword, KeyVault, newToken, tokenId, verifyPassword } from './secrets';
 
-export type AuthenticatedUser = Pick<UserRecord, '_id' | 'org' | 'mspId' | 'role' | 'dept' | 'displayName' | 'status'>;
+export type AuthenticatedUser = Pick<UserRecord, '_id' | 'org' | 'mspId' | 'role' | 'dept' | 'company' | 'displayName' | 'status'>;
 
 export interface NewUser { username: string; password: string; role: Role; dept?: string | null; displayName: string }
 
@@ -223,5 +223,5 @@ const SESSION_CACHE_MS = 2_000;
 const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=';
 
 function publicUser(u: UserRecord): AuthenticatedUser {
-  return { _id: u._id, org: u.org, mspId: u.mspId, role: u.role, dept: u.dept, displayName: u.displayName, status: u.status };
+  return { _id: u._id, org: u.org, mspId: u.mspId, role: u.role, dept: u.dept, company: u.company ?? null, displayName: u.displayName, status: u.status };
 }

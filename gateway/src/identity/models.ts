@@ -12,6 +12,8 @@ export interface UserRecord {
   mspId: string;
   role: Role;
   dept: string | null;
+  /** A contractor's or owner's company (its registry id), fixed at registration as the certificate's `company` attribute. */
+  company?: string | null;
   displayName: string;
   passwordHash: string;
   certificate: string;
@@ -32,7 +34,7 @@ export interface SessionRecord {
    * Who the user was at sign-in (role, bureau, status), so that authenticating a request is one read. Users never
    * change role or bureau, and revocation deletes their sessions, so the copy cannot go stale while the session lives.
    */
-  user?: { _id: string; org: string; mspId: string; role: Role; dept: string | null; displayName: string; status: 'active' | 'revoked' };
+  user?: { _id: string; org: string; mspId: string; role: Role; dept: string | null; company?: string | null; displayName: string; status: 'active' | 'revoked' };
   expiresAt: Date;
   createdAt: Date;
 }
@@ -45,6 +47,7 @@ export function identityModels(connection: mongoose.Connection) {
     mspId: { type: String, required: true },
     role: { type: String, required: true },
     dept: { type: String, default: null },
+    company: { type: String, default: null },
     displayName: { type: String, required: true },
     passwordHash: { type: String, required: true },
     certificate: { type: String, required: true },
