@@ -4,11 +4,13 @@ import { Caller, actorOf, authorize } from '../shared/access';
 import { emit, getRecord, keyHistory, moveIndex, pageByIndex, putIndex, putRecord, recordExists, recordKey, txDay, txTime } from '../shared/ledger';
 import { canonicalJson } from '../shared/serialise';
 import { requireId, requireOneOf, requireText } from '../shared/validate';
+import { requireDepartment } from '../shared/departments';
 import { CONTRACTOR, Contractor, Finding, qualificationFindings } from '../registry/registry';
 import {
     PROJECT, PROJECT_BY_CONTRACTOR, PROJECT_BY_STATUS, PROJECT_STATUSES, Project, ProjectStatus, ProjectStep,
     advance, documentFindings, loadProject, parseApplication, parseFileList, requireDeadline, requiredDepartments,
 } from './approval';
+import { APPLICATION_FILE, ApplicationFile, companyOf, parseApplicationFile, requireAnchoredFiles, requireOwnCompany } from './applicant';
 
 @Info({ title: 'approval', description: 'Project approval (立项审批)' })
 export class ApprovalContract extends Contract {
@@ -21,15 +23,18 @@ export class ApprovalContract extends Contract {
     @Returns('string')
     async applyForProject(ctx: Context, projectJson: string, deadline: string): Promise<string> {
         const caller = authorize(ctx, 'approval.applyForProject');
-        const input = parseApplication(projectJson);
+        const company = companyOf(ctx, caller);
+        const { contractorId: named, ...input } = parseApplication(projectJson);
+        const contractorId = requireOwnCompany(company, named);
         const now = txTime(ctx);
         requireDeadline('deadline', deadline, txDay(ctx));
         if (await recordExists(ctx, PROJECT, [input.id])) {
             throw new Error(`project ${input.id} already exists`);
         }
+        await requireAnchoredFiles(ctx, company, input.files);
         const project: Project = {
-            docType: 'project', ...input, applicant: actorOf(caller), status: 'pre_review', round: 1,
-            autoCheck: await this.#autoCheck(ctx, input.contractorId, input.type, input.budget, input.files, 1),
+            docType: 'project', ...input, contractorId, applicant: actorOf(caller), status: 'pre_review', round: 1,
+            autoCheck: await this.#autoCheck(ctx, contractorId, input.type, input.budget, input.files, 1),
             requiredDepartments: requiredDepartments(input.type, input.budget),
             reviews: [], deadline, clock: { running: true, stops: [] }, steps: [], createdAt: now, updatedAt: now,
         };
@@ -38,10 +43,27 @@ export class ApprovalContract extends Contract {
         return this.#save(ctx, project, null, 'approval.applied');
     }
 
+    /** A contractor's or owner's upload: the gateway anchors it with the uploader's own key, for the uploader's company. */
+    @Transaction()
+    @Returns('string')
+    async anchorApplicationFile(ctx: Context, fileJson: string): Promise<string> {
+        const caller = authorize(ctx, 'approval.anchorApplicationFile');
+        const company = companyOf(ctx, caller);
+        const input = parseApplicationFile(fileJson);
+        if (await recordExists(ctx, APPLICATION_FILE, [company, input.sha256])) {
+            throw new Error(`application file ${input.sha256} is already anchored for company ${company}`);
+        }
+        const file: ApplicationFile = { docType: 'applicationFile', company, ...input, uploadedBy: actorOf(caller), anchoredAt: txTime(ctx) };
+        const state = await putRecord(ctx, APPLICATION_FILE, [company, input.sha256], file);
+        emit(ctx, { type: 'approval.file_anchored', ids: { company, sha256: input.sha256 }, state });
+        return state.json;
+    }
+
     @Transaction()
     @Returns('string')
     async passPreReview(ctx: Context, projectId: string, deadline: string): Promise<string> {
         const caller = authorize(ctx, 'approval.passPreReview');
+        requireDepartment(caller, 'review');
         const project = await this.#readProject(ctx, projectId);
         requireDeadline('deadline', deadline, txDay(ctx));
         if (project.status === 'pre_review' && !project.autoCheck.passed) {
@@ -60,8 +82,9 @@ export class ApprovalContract extends Contract {
     async returnForCorrection(ctx: Context, projectId: string, reason: string): Promise<string> {
         const caller = authorize(ctx, 'approval.returnForCorrection');
         requireText('reason', reason, 2000);
+        const dept = requireDepartment(caller, 'review');
         const project = await this.#readProject(ctx, projectId);
-        if (caller.role === 'reviewer' && !project.requiredDepartments.includes(caller.dept ?? '')) {
+        if (caller.role === 'reviewer' && !project.requiredDepartments.includes(dept)) {
             throw new Error(`project ${projectId}: a reviewer of department ${caller.dept ?? '(none)'} is not one of its reviewing departments (${project.requiredDepartments.join(', ')})`);
         }
         const from = advance(project, 'returnForCorrection');
@@ -80,7 +103,9 @@ export class ApprovalContract extends Contract {
         if (caller.mspId !== project.applicant.mspId || caller.id !== project.applicant.id) {
             throw new Error(`project ${projectId} may only be resubmitted by its applicant`);
         }
+        const company = requireOwnCompany(companyOf(ctx, caller), project.contractorId);
         const files = parseFileList(filesJson);
+        await requireAnchoredFiles(ctx, company, files);
         requireDeadline('deadline', deadline, txDay(ctx));
         const from = advance(project, 'resubmit');
         const byKind = new Map(project.files.map((f) => [f.kind, f]));
@@ -103,8 +128,9 @@ export class ApprovalContract extends Contract {
         const caller = authorize(ctx, 'approval.reviewProject');
         const verdict = requireOneOf('opinion', opinion, ['approve', 'reject'] as const);
         requireText('reason', reason, 2000);
+        // Only a department of the reviewer's own bureau counts: an Audit "transport" reviewer is refused here.
+        const dept = requireDepartment(caller, 'review');
         const project = await this.#readProject(ctx, projectId);
-        const dept = caller.dept ?? '';
         if (!project.requiredDepartments.includes(dept)) {
             throw new Error(`project ${projectId} does not need a review from department ${dept || '(none)'} (needs ${project.requiredDepartments.join(', ')})`);
         }
@@ -122,6 +148,7 @@ export class ApprovalContract extends Contract {
     @Returns('string')
     async approveProject(ctx: Context, projectId: string, reason: string): Promise<string> {
         const caller = authorize(ctx, 'approval.approveProject');
+        requireDepartment(caller, 'review');
         requireText('reason', reason, 2000);
         const project = await this.#readProject(ctx, projectId);
         const against = project.reviews.filter((r) => r.round === project.round && r.opinion === 'reject').map((r) => r.dept);
@@ -139,6 +166,7 @@ export class ApprovalContract extends Contract {
     @Returns('string')
     async rejectProject(ctx: Context, projectId: string, reason: string): Promise<string> {
         const caller = authorize(ctx, 'approval.rejectProject');
+        requireDepartment(caller, 'review');
         requireText('reason', reason, 2000);
         const project = await this.#readProject(ctx, projectId);
         const from = advance(project, 'reject');

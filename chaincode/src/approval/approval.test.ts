@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { World } from '../testing/fake-ledger';
+import { World, identity } from '../testing/fake-ledger';
 import { HEX, people } from '../testing/people';
-import { DEADLINE, application, approval, approvedProject, qualifiedContractor } from '../testing/scenario';
+import { DEADLINE, application, approval, approvedProject, qualifiedContractor, uploadedFiles } from '../testing/scenario';
 import { expectRejected } from '../testing/assert';
 import { requiredDepartments } from './approval';
 
@@ -10,9 +10,16 @@ describe('approval contract (立项审批)', () => {
     beforeEach(async () => {
         world = new World();
         await qualifiedContractor(world);
+        await uploadedFiles(world);
     });
     const apply = (json = application(), who = people.contractor) => world.submit(who, (ctx) => approval.applyForProject(ctx, json, DEADLINE));
     const project = () => world.read('project', 'P001');
+    /** A contractor user of company `id`, with the application's files uploaded. */
+    const userOf = async (id: string) => {
+        const user = identity('HousingMSP', `contractor-${id}`, { role: 'contractor', company: id });
+        await uploadedFiles(world, user);
+        return user;
+    };
 
     describe('application and automatic check', () => {
         it('when a qualified contractor applies with every required file, then the project is in pre-review with a passed check', async () => {
@@ -23,19 +30,19 @@ describe('approval contract (立项审批)', () => {
             expect(world.lastEventJson()).to.include({ type: 'approval.applied' });
         });
         it('when the contractor is not registered, then the check records a failed qualification finding', async () => {
-            await apply(application({ contractorId: 'C404' }));
+            await apply(application({ contractorId: 'C404' }), await userOf('C404'));
             expect(project().autoCheck.passed).to.equal(false);
             expect(project().autoCheck.findings[0]).to.include({ check: 'qualification.exists', ok: false });
         });
         it('when the only qualification has expired, then the check records it as expired', async () => {
             await qualifiedContractor(world, 'C002', { expiry: '2024-12-31' });
-            await apply(application({ contractorId: 'C002' }));
+            await apply(application({ contractorId: 'C002' }), await userOf('C002'));
             const failed = project().autoCheck.findings.filter((f: { ok: boolean }) => !f.ok).map((f: { check: string }) => f.check);
             expect(failed).to.deep.equal(['qualification.unexpired']);
         });
         it('when the grade is too low for the budget, then the check records a grade/scope failure', async () => {
             await qualifiedContractor(world, 'C003', { grade: 'grade3' });
-            await apply(application({ contractorId: 'C003', budget: 2_000_000_000 }));
+            await apply(application({ contractorId: 'C003', budget: 2_000_000_000 }), await userOf('C003'));
             expect(project().autoCheck.findings.find((f: { check: string }) => f.check === 'qualification.gradeAndScope')).to.include({ ok: false });
         });
         it('when a required file is missing, then the check names it', async () => {
@@ -74,6 +81,7 @@ describe('approval contract (立项审批)', () => {
             expect(project()).to.include({ status: 'correction', deadline: null });
             expect(project().clock.running).to.equal(false);
             expect(project().clock.stops[0]).to.have.keys(['stoppedAt']);
+            await uploadedFiles(world, people.contractor, [{ kind: 'budget_estimate', sha256: HEX('e') }]);
             await expectRejected(world.submit(people.owner, (ctx) => approval.resubmitProject(ctx, 'P001', JSON.stringify([{ kind: 'budget_estimate', sha256: HEX('e') }]), '2025-05-20')), /only be resubmitted by its applicant/);
             await world.submit(people.contractor, (ctx) => approval.resubmitProject(ctx, 'P001', JSON.stringify([{ kind: 'budget_estimate', sha256: HEX('e') }]), '2025-05-20'));
             expect(project()).to.include({ status: 'pre_review', round: 2, deadline: '2025-05-20' });
@@ -84,6 +92,7 @@ describe('approval contract (立项审批)', () => {
         it('when a project in correction is resubmitted twice, then the second is an illegal transition', async () => {
             await apply();
             await world.submit(people.housingClerk, (ctx) => approval.returnForCorrection(ctx, 'P001', '图纸不清'));
+            await uploadedFiles(world, people.contractor, [{ kind: 'construction_drawings', sha256: HEX('d') }]);
             await world.submit(people.contractor, (ctx) => approval.resubmitProject(ctx, 'P001', JSON.stringify([{ kind: 'construction_drawings', sha256: HEX('d') }]), DEADLINE));
             await expectRejected(world.submit(people.contractor, (ctx) => approval.resubmitProject(ctx, 'P001', JSON.stringify([{ kind: 'construction_drawings', sha256: HEX('d') }]), DEADLINE)), /project P001 cannot resubmit while pre_review \(allowed from: correction\)/);
         });

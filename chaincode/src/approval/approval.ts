@@ -104,7 +104,8 @@ export function parseApplication(json: string) {
         type: input.oneOf('type', PROJECT_TYPES),
         budget: input.int('budget', 1),
         location: input.text('location', 100),
-        contractorId: input.id('contractorId'),
+        // Optional: the contractor is the applicant's company from its certificate; a body may only repeat it.
+        contractorId: input.optional('contractorId', (f) => input.id(f)),
         files: parseFiles(input, 'files'),
     };
     input.done();

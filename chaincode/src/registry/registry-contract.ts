@@ -1,11 +1,11 @@
 /** Contract `registry`: contractors, qualifications, seal certificates, and the caller's own identity. */
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { actorOf, authorize, callerOf } from '../shared/access';
-import { emit, pageByIndex, pageRecords, putIndex, putRecord, recordExists, txTime } from '../shared/ledger';
+import { emit, pageByIndex, pageRecords, putIndex, putRecord, recordExists, recordKey, txTime } from '../shared/ledger';
 import { canonicalJson } from '../shared/serialise';
 import { requireHex64, requireId, requireText } from '../shared/validate';
 import {
-    CONTRACTOR, Contractor, SEAL, SEAL_BY_HOLDER, SealCertificate, loadContractor, loadSealCertificate,
+    CONTRACTOR, CONTRACTOR_BY_CREDIT_CODE, Contractor, SEAL, SEAL_BY_HOLDER, SealCertificate, loadContractor, loadSealCertificate,
     parseContractor, parseQualification, parseSealCertificate,
 } from './registry';
 
@@ -32,9 +32,14 @@ export class RegistryContract extends Contract {
         if (await recordExists(ctx, CONTRACTOR, [input.id])) {
             throw new Error(`contractor ${input.id} already exists`);
         }
+        const holder = await ctx.stub.getState(ctx.stub.createCompositeKey(CONTRACTOR_BY_CREDIT_CODE, [input.creditCode]));
+        if (holder && holder.length > 0) {
+            throw new Error(`unified social credit code ${input.creditCode} is already registered (${Buffer.from(holder).toString('utf8').split('\u0000').filter(Boolean).join('/')})`);
+        }
         const now = txTime(ctx);
         const contractor: Contractor = { docType: 'contractor', ...input, qualifications: [], registeredBy: actorOf(caller), registeredAt: now, updatedAt: now };
         const state = await putRecord(ctx, CONTRACTOR, [contractor.id], contractor);
+        await putIndex(ctx, CONTRACTOR_BY_CREDIT_CODE, [contractor.creditCode], recordKey(ctx, CONTRACTOR, [contractor.id]));
         emit(ctx, { type: 'registry.contractor_registered', ids: { contractorId: contractor.id }, state });
         return state.json;
     }

@@ -3,9 +3,11 @@ import { World } from '../testing/fake-ledger';
 import { HEX, people } from '../testing/people';
 import { RegistryContract } from './registry-contract';
 import { expectRejected } from '../testing/assert';
+import { validCreditCode } from '../testing/scenario';
+import { CREDIT_CODE_ALPHABET, creditCodeCheckCharacter, isValidCreditCode } from './credit-code';
 
 const registry = new RegistryContract();
-const contractorJson = JSON.stringify({ id: 'C001', name: '深圳某建设集团', creditCode: '91440300MA5F000001' });
+const contractorJson = JSON.stringify({ id: 'C001', name: '深圳某建设集团', creditCode: '91350100M000100Y43' });
 const qualificationJson = JSON.stringify({ licenceNo: 'D144000001', grade: 'grade2', scope: ['building', 'road'], expiry: '2027-12-31' });
 
 describe('registry contract', () => {
@@ -46,7 +48,7 @@ describe('registry contract', () => {
             await expectRejected(world.submit(people.housingAdmin, (ctx) => registry.registerContractor(ctx, contractorJson)), /contractor C001 already exists/);
         });
         it('when the contractor JSON carries an unknown field, then it is refused naming the field', async () => {
-            const bad = JSON.stringify({ id: 'C002', name: 'x', creditCode: '91440300MA5F000001', legalPersonPhone: '13800000000' });
+            const bad = JSON.stringify({ id: 'C002', name: 'x', creditCode: validCreditCode('C002'), legalPersonPhone: '13800000000' });
             await expectRejected(world.submit(people.housingAdmin, (ctx) => registry.registerContractor(ctx, bad)), /unknown field\(s\): legalPersonPhone/);
         });
         it('when a qualification is added and then revoked, then the contractor record shows both steps', async () => {
@@ -68,12 +70,37 @@ describe('registry contract', () => {
         });
         it('when listing contractors with page size 1, then the bookmark leads to the next page', async () => {
             await world.submit(people.housingAdmin, (ctx) => registry.registerContractor(ctx, contractorJson));
-            await world.submit(people.housingAdmin, (ctx) => registry.registerContractor(ctx, contractorJson.replace('C001', 'C002')));
+            await world.submit(people.housingAdmin, (ctx) => registry.registerContractor(ctx, JSON.stringify({ id: 'C002', name: '深圳某市政公司', creditCode: validCreditCode('C002') })));
             const first = JSON.parse(await world.evaluate(people.auditor, (ctx) => registry.listContractors(ctx, '1', '')));
             expect(first.records.map((c: { id: string }) => c.id)).to.deep.equal(['C001']);
             const second = JSON.parse(await world.evaluate(people.auditor, (ctx) => registry.listContractors(ctx, '1', first.bookmark)));
             expect(second.records.map((c: { id: string }) => c.id)).to.deep.equal(['C002']);
             expect(second.bookmark).to.equal('');
+        });
+    });
+
+    describe('统一社会信用代码 (finding 15)', () => {
+        const register = (id: string, creditCode: string) => world.submit(people.housingAdmin, (ctx) => registry.registerContractor(ctx, JSON.stringify({ id, name: `公司 ${id}`, creditCode })));
+        it('when codes are published ones or made valid by the GB 32100-2015 check, then they pass the check', () => {
+            for (const code of ['91350100M000100Y43', '91440300708461136T', validCreditCode('a'), validCreditCode('b')]) {
+                expect(isValidCreditCode(code), code).to.equal(true);
+            }
+            expect(creditCodeCheckCharacter('91350100M000100Y4')).to.equal('3');
+        });
+        it('when the check character is wrong, a letter is outside the alphabet or the length is not 18, then the code fails', () => {
+            const wrong = `91350100M000100Y4${CREDIT_CODE_ALPHABET[(CREDIT_CODE_ALPHABET.indexOf('3') + 1) % 31]}`;
+            for (const code of [wrong, '91350100M000100I43', '91350100M000100Y4', '91350100M000100Y433', '91350100m000100y43']) {
+                expect(isValidCreditCode(code), code).to.equal(false);
+            }
+        });
+        it('when a contractor is registered with a bad check character, then it is refused as invalid and nothing is written', async () => {
+            await expectRejected(register('C003', '91350100M000100Y44'), /^contractor.creditCode must be an 18-character unified social credit code with a valid check character/);
+            expect(world.read('contractor', 'C003')).to.equal(undefined);
+        });
+        it('when a second contractor is registered with the same credit code, then it is refused as a duplicate', async () => {
+            await register('C001', '91350100M000100Y43');
+            await expectRejected(register('C002', '91350100M000100Y43'), /^unified social credit code 91350100M000100Y43 is already registered/);
+            expect(world.read('contractor', 'C002')).to.equal(undefined);
         });
     });
 

@@ -2,6 +2,7 @@
 import { Context } from 'fabric-contract-api';
 import { getRecord } from '../shared/ledger';
 import { Input } from '../shared/validate';
+import { isValidCreditCode } from './credit-code';
 
 export const PROJECT_TYPES = ['building', 'road', 'bridge', 'water', 'drainage', 'landscape', 'renovation'] as const;
 export type ProjectType = (typeof PROJECT_TYPES)[number];
@@ -56,6 +57,8 @@ export interface SealCertificate {
 }
 
 export const CONTRACTOR = 'contractor';
+/** One contractor per 统一社会信用代码: the code's key names the contractor that holds it. */
+export const CONTRACTOR_BY_CREDIT_CODE = 'contractor~creditCode';
 export const SEAL = 'sealCertificate';
 export const SEAL_BY_HOLDER = 'sealCertificate~holder';
 
@@ -66,8 +69,8 @@ export function parseContractor(json: string): Pick<Contractor, 'id' | 'name' | 
         name: input.text('name', 200),
         creditCode: input.raw('creditCode') as string,
     };
-    if (typeof value.creditCode !== 'string' || !/^[0-9A-HJ-NPQRTUWXY]{18}$/.test(value.creditCode)) {
-        throw new Error('contractor.creditCode must be an 18-character unified social credit code');
+    if (typeof value.creditCode !== 'string' || !isValidCreditCode(value.creditCode)) {
+        throw new Error('contractor.creditCode must be an 18-character unified social credit code with a valid check character (GB 32100-2015)');
     }
     input.done();
     return value;

@@ -52,8 +52,9 @@ export const RULES = {
 
     'approval.applyForProject': only(BUREAUS, 'contractor', 'owner'),
     'approval.resubmitProject': only(BUREAUS, 'contractor', 'owner'),
+    'approval.anchorApplicationFile': only(BUREAUS, 'contractor', 'owner'),
     'approval.passPreReview': only([HOUSING], 'clerk'),
-    'approval.returnForCorrection': only(BUREAUS, 'clerk', 'reviewer', 'director'),
+    'approval.returnForCorrection': { write: true, grants: [{ msps: [HOUSING], roles: ['clerk', 'director'] }, { msps: BUREAUS, roles: ['reviewer'] }] },
     'approval.reviewProject': only(BUREAUS, 'reviewer'),
     'approval.approveProject': only([HOUSING], 'director'),
     'approval.rejectProject': only([HOUSING], 'director'),

@@ -4,6 +4,8 @@ import { requiredFiles } from '../approval/approval';
 import { RegistryContract } from '../registry/registry-contract';
 import { WorksContractContract } from '../contract/contract-contract';
 import { ProjectType } from '../registry/registry';
+import { createHash } from 'node:crypto';
+import { CREDIT_CODE_ALPHABET, creditCodeCheckCharacter } from '../registry/credit-code';
 import { Identity, World, identity, idOf } from './fake-ledger';
 import { HEX, people } from './people';
 
@@ -12,23 +14,44 @@ export const approval = new ApprovalContract();
 
 export const DEADLINE = '2025-04-30';
 
+/** A valid 统一社会信用代码 (GB 32100-2015) of Shenzhen, the same for the same seed and distinct for different ones. */
+export function validCreditCode(seed: string): string {
+    const digest = createHash('sha256').update(seed).digest();
+    const first17 = `91440300MA5F${Array.from(digest.subarray(0, 5), (b) => CREDIT_CODE_ALPHABET[b % 31]).join('')}`;
+    return first17 + creditCodeCheckCharacter(first17);
+}
+
 export async function qualifiedContractor(world: World, id = 'C001', qualification: object = {}): Promise<void> {
-    await world.submit(people.housingAdmin, (ctx) => registry.registerContractor(ctx, JSON.stringify({ id, name: `承包商 ${id}`, creditCode: '91440300MA5F000001' })));
+    await world.submit(people.housingAdmin, (ctx) => registry.registerContractor(ctx, JSON.stringify({ id, name: `承包商 ${id}`, creditCode: validCreditCode(id) })));
     const q = { licenceNo: `L-${id}`, grade: 'grade1', scope: ['building', 'road', 'water'], expiry: '2027-12-31', ...qualification };
     await world.submit(people.housingAdmin, (ctx) => registry.addQualification(ctx, id, JSON.stringify(q)));
 }
 
+/** The files of an application: the n-th required kind of a type always has the same made-up hash. */
+export function applicationFiles(type: ProjectType = 'building', omit?: string): { kind: string; sha256: string }[] {
+    return requiredFiles(type).filter((k) => k !== omit).map((kind, i) => ({ kind, sha256: HEX('0123456789abcdef'[i % 16]) }));
+}
+
+/** Anchors files for `who`'s company, as the gateway does when its user uploads them (already anchored ones skipped). */
+export async function uploadedFiles(world: World, who: Identity = people.contractor, files = applicationFiles('bridge')): Promise<void> {
+    for (const f of files) {
+        if (!world.read('applicationFile', who.attrs.company, f.sha256)) {
+            await world.submit(who, (ctx) => approval.anchorApplicationFile(ctx, JSON.stringify({ sha256: f.sha256, size: 1024, contentType: 'application/pdf' })));
+        }
+    }
+}
+
 export function application(overrides: { id?: string; type?: ProjectType; budget?: number; contractorId?: string; omit?: string } = {}): string {
     const type = overrides.type ?? 'building';
-    const files = requiredFiles(type).filter((k) => k !== overrides.omit).map((kind, i) => ({ kind, sha256: HEX('0123456789abcdef'[i % 16]) }));
     return JSON.stringify({
         id: overrides.id ?? 'P001', name: '罗湖区某小学改扩建工程', type, budget: overrides.budget ?? 2_000_000_000,
-        location: '罗湖区东门街道', contractorId: overrides.contractorId ?? 'C001', files,
+        location: '罗湖区东门街道', contractorId: overrides.contractorId ?? 'C001', files: applicationFiles(type, overrides.omit),
     });
 }
 
 /** A building project of 2000万元 that only the housing department reviews, approved by the director. */
 export async function approvedProject(world: World, id = 'P001', budget = 2_000_000_000): Promise<void> {
+    await uploadedFiles(world);
     await world.submit(people.contractor, (ctx) => approval.applyForProject(ctx, application({ id, budget }), DEADLINE));
     await world.submit(people.housingClerk, (ctx) => approval.passPreReview(ctx, id, DEADLINE));
     await world.submit(people.housingReviewer, (ctx) => approval.reviewProject(ctx, id, 'approve', '符合规划'));
