@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { application, CAST, expectRefused, FUTURE, openCast, People, Person, qualifiedContractor, Submitted, sha256, uid } from './support';
+import { anchorFile, application, CAST, expectRefused, FUTURE, openCast, People, Person, qualifiedContractor, Submitted, sha256, uid } from './support';
 
 interface Step { step: string; from: string | null; to: string; by: { mspId: string; id: string; role: string }; at: string; reason?: string }
 interface HistoryEntry { txId: string; timestamp: string; isDelete: boolean; value: { status: string; round: number; steps: Step[] } }
@@ -53,6 +53,7 @@ describe('project approval journey on the network (立项审批)', function () {
 
   it('when the contractor resubmits the corrected file, then the check reruns in round 2 and the clock restarts where it stopped', async () => {
     const corrected = [{ kind: 'traffic_impact_assessment', sha256: sha256(`traffic-v2-${projectId}`) }];
+    await anchorFile(people, corrected[0].sha256);
     const resubmitted = await write(people.contractor, 'resubmit', 'resubmitProject', [projectId, JSON.stringify(corrected), FUTURE]);
     expect(resubmitted).to.include({ status: 'pre_review', round: 2, deadline: FUTURE });
     expect(resubmitted.autoCheck).to.include({ round: 2, passed: true });

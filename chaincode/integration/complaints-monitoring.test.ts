@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { application, eventsOf, expectRefused, FUTURE, HOUSING, openCast, People, Person, sha256, Submitted, uid } from './support';
+import { application, eventsOf, expectRefused, FUTURE, HOUSING, openCast, People, Person, qualifiedContractor, sha256, Submitted, uid } from './support';
 
 /** Safety alerts from devices, progress monitoring and public complaints on the network, and the event of every write. */
 describe('monitoring and complaints on the network (进度与质量 / 公众投诉)', function () {
@@ -19,7 +19,7 @@ describe('monitoring and complaints on the network (进度与质量 / 公众投�
 
   before(async () => {
     people = await openCast();
-    await write(people.contractor, 'approval.applied', 'approval', 'applyForProject', [application(projectId, uid('C')), FUTURE]);
+    await write(people.contractor, 'approval.applied', 'approval', 'applyForProject', [application(projectId, await qualifiedContractor(people)), FUTURE]);
   });
   after(() => people?.close());
 

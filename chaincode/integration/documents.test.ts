@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { expect } from 'chai';
-import { application, eventsOf, expectQueryFails, expectRefused, FINANCE, FUTURE, HOUSING, openCast, People, Submitted, sha256, uid } from './support';
+import { application, eventsOf, expectQueryFails, expectRefused, FINANCE, FUTURE, HOUSING, openCast, People, qualifiedContractor, Submitted, sha256, uid } from './support';
 
 /** The electronic archive (电子档案) on the network: seal certificates, anchoring, superseding, revocation, queries. */
 describe('signed documents on the network (电子档案)', function () {
@@ -26,7 +26,7 @@ describe('signed documents on the network (电子档案)', function () {
   before(async () => {
     people = await openCast();
     clerkId = await people.clerk.fabricId();
-    await people.contractor.submit('approval', 'applyForProject', [application(projectId, uid('C')), FUTURE]);
+    await people.contractor.submit('approval', 'applyForProject', [application(projectId, await qualifiedContractor(people)), FUTURE]);
   });
   after(() => people?.close());
 

@@ -10,6 +10,7 @@ import * as grpc from '@grpc/grpc-js';
 import { ChaincodeEvent, Gateway, GatewayError, Network, Transaction } from '@hyperledger/fabric-gateway';
 import { connectAs, EnrolledUser, orgByMsp, peerClient, registerAndEnroll } from '../../network/src/client';
 import { connection } from '../../network/test/support/suite-network';
+import { CREDIT_CODE_ALPHABET, creditCodeCheckCharacter } from '../src/registry/credit-code';
 
 export const HOUSING = 'HousingMSP';
 export const FINANCE = 'FinanceMSP';
@@ -36,6 +37,8 @@ const utf8 = new TextDecoder();
 /** A short per-run suffix: the suite's ledger persists between runs. */
 export const RUN = crypto.randomUUID().slice(0, 8);
 export const uid = (prefix: string): string => `${prefix}-${RUN}-${crypto.randomUUID().slice(0, 6)}`;
+/** The company of the cast's contractor (its certificate says so); it applies only for this contractor. */
+export const CONTRACTOR_ID = `C-${RUN}`;
 export const sha256 = (text: string): string => crypto.createHash('sha256').update(text).digest('hex');
 /** A date far enough ahead for every working-day deadline and expiry the tests give. */
 export const FUTURE = '2099-12-31';
@@ -47,7 +50,9 @@ async function enrollOne(role: Role): Promise<EnrolledUser> {
   const { msp, attrs } = CAST[role];
   for (let attempt = 1; ; attempt++) {
     try {
-      return await registerAndEnroll(orgByMsp(connection(), msp), attempt === 1 ? `${role}-${RUN}` : `${role}-${RUN}-${attempt}`, { ...attrs });
+      // The contractor acts for this run's company (CA attribute `company`), registered by qualifiedContractor.
+      const company: Record<string, string> = role === 'contractor' ? { company: CONTRACTOR_ID } : {};
+      return await registerAndEnroll(orgByMsp(connection(), msp), attempt === 1 ? `${role}-${RUN}` : `${role}-${RUN}-${attempt}`, { ...attrs, ...company });
     } catch (err) {
       if (attempt >= 3 || !/timeout|ECONNRESET|ECONNREFUSED/i.test(String(err))) throw err;
     }
@@ -237,12 +242,33 @@ export function filesFor(type: 'building' | 'road', omit?: string): Array<{ kind
   return kinds.filter((k) => k !== omit).map((kind) => ({ kind, sha256: sha256(`${kind}-${RUN}`) }));
 }
 
-/** The Housing admin registers a contractor with a grade-1 qualification for building and road works. */
-export async function qualifiedContractor(people: People): Promise<string> {
-  const id = uid('C');
-  await people.admin.submit('registry', 'registerContractor', [JSON.stringify({ id, name: `深圳某建设集团 ${id}`, creditCode: '91440300MA5F000001' })]);
-  await people.admin.submit('registry', 'addQualification', [id, JSON.stringify({ licenceNo: `L-${id}`, grade: 'grade1', scope: ['building', 'road'], expiry: FUTURE })]);
-  return id;
+/** A valid, random 统一社会信用代码 (GB 32100-2015 check character): the ledger refuses duplicates and bad check digits. */
+export function creditCode(): string {
+  const first17 = `9144030${Array.from(crypto.randomBytes(10), (b) => CREDIT_CODE_ALPHABET[b % 31]).join('')}`;
+  return first17 + creditCodeCheckCharacter(first17);
+}
+
+/** An uploaded file, anchored for the contractor's company as the gateway's upload route does. */
+export async function anchorFile(people: People, sha: string): Promise<void> {
+  await people.contractor.submit('approval', 'anchorApplicationFile', [JSON.stringify({ sha256: sha, size: 2048, contentType: 'application/pdf' })]);
+}
+
+let contractorReady: Promise<string> | undefined;
+
+/**
+ * The Housing admin registers the cast contractor's company (CONTRACTOR_ID) with a grade-1 qualification for building
+ * and road works, and the contractor uploads the files of both (once per mocha process).
+ */
+export function qualifiedContractor(people: People): Promise<string> {
+  contractorReady ??= (async () => {
+    const id = CONTRACTOR_ID;
+    await people.admin.submit('registry', 'registerContractor', [JSON.stringify({ id, name: `深圳某建设集团 ${id}`, creditCode: creditCode() })]);
+    await people.admin.submit('registry', 'addQualification', [id, JSON.stringify({ licenceNo: `L-${id}`, grade: 'grade1', scope: ['building', 'road'], expiry: FUTURE })]);
+    const shas = new Set([...filesFor('road'), ...filesFor('building')].map((f) => f.sha256));
+    await Promise.all([...shas].map((sha) => anchorFile(people, sha)));
+    return id;
+  })();
+  return contractorReady;
 }
 
 export function application(id: string, contractorId: string, type: 'building' | 'road' = 'building', budget = 2_000_000_000, omit?: string): string {

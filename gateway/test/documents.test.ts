@@ -1,12 +1,10 @@
 import crypto from 'node:crypto';
 import { expect } from 'chai';
 import mongoose from 'mongoose';
-import { api, bearer, eventually, gatewayUnderTest, newUser, randomHash, testConfig, TestGateway, TestUser, uniqueId } from './support/gateway';
+import { api, bearer, creditCode, eventually, gatewayUnderTest, newUser, randomHash, testConfig, TestGateway, TestUser, uniqueId } from './support/gateway';
 
 const sha = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');
 const pdf = (label: string) => Buffer.concat([Buffer.from(`%PDF-1.7\n% ${label}\n`), crypto.randomBytes(4096), Buffer.from('\n%%EOF\n')]);
-const CREDIT_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-const creditCode = () => Array.from(crypto.randomBytes(18), (b) => CREDIT_ALPHABET[b % CREDIT_ALPHABET.length]).join('');
 
 /** A seal (PDF-signing) key pair; the ledger binds the SHA-256 of its SubjectPublicKeyInfo. */
 function sealKeys() {
@@ -70,7 +68,7 @@ describe('documents: registry, anchoring, audit', function () {
   it('when the contractor applies for a project, then documents can be archived under it', async function () {
     const res = await api(g).post('/v1/projects').set(bearer(contractor)).send({
       id: projectId, name: '罗湖区东门步行街改造', type: 'building', budget: 50_000_000_00, location: { address: '深圳市罗湖区东门', lat: 22.548, lng: 114.122 },
-      contractorId, files: [{ kind: 'site_plan', sha256: randomHash() }],
+      contractorId: contractor.company, files: [{ kind: 'site_plan', sha256: (await upload(g, contractor, pdf('site plan'))).sha256 }],
     });
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
   });

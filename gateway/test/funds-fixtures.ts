@@ -1,13 +1,14 @@
 import { expect } from 'chai';
-import { api, bearer, eventually, newUser, randomHash, TestGateway, TestUser, uniqueId } from './support/gateway';
+import { api, bearer, eventually, newUser, TestGateway, TestUser, uniqueId } from './support/gateway';
 import type { LedgerSetup } from './support/ledger-setup';
+import { filesOf } from './support/fixtures';
 
 export interface FundsCast { contractor: TestUser; clerk: TestUser; reviewer: TestUser; director: TestUser; inspector: TestUser; finance: TestUser; auditor: TestUser }
 
 export async function fundsCast(g: TestGateway): Promise<FundsCast> {
   const [contractor, clerk, reviewer, director, inspector, finance, auditor] = await Promise.all([
     newUser(g, 'contractor'), newUser(g, 'clerk', { dept: 'housing' }), newUser(g, 'reviewer', { dept: 'housing' }), newUser(g, 'director', { dept: 'housing' }),
-    newUser(g, 'inspector', { dept: 'quality' }), newUser(g, 'finance', { dept: 'finance' }), newUser(g, 'auditor', { dept: 'audit' }),
+    newUser(g, 'inspector', { dept: 'quality_station' }), newUser(g, 'finance', { dept: 'finance' }), newUser(g, 'auditor', { dept: 'audit' }),
   ]);
   return { contractor, clerk, reviewer, director, inspector, finance, auditor };
 }
@@ -30,14 +31,15 @@ export async function committed(g: TestGateway, req: ReturnType<ReturnType<typeo
 }
 
 /** A renovation project (Housing reviews alone) taken through application, pre-review, review and approval. */
-export async function approvedProject(g: TestGateway, cast: FundsCast, setup: LedgerSetup, budget = 100_000_000): Promise<{ projectId: string; contractorId: string }> {
-  const contractorId = await setup.qualifiedContractor(['renovation']);
+export async function approvedProject(g: TestGateway, cast: FundsCast, _setup: LedgerSetup, budget = 100_000_000): Promise<{ projectId: string; contractorId: string }> {
+  // The contractor applies for its own company (qualified for every type), with files it uploaded (see newUser).
+  const contractorId = cast.contractor.company!;
   await peersInStep(g);
   const projectId = uniqueId('P');
   const kinds = ['application_form', 'budget_estimate', 'feasibility_study', 'land_use_permit', 'construction_drawings'];
   await committed(g, api(g).post('/v1/projects').set(bearer(cast.contractor)).send({
     id: projectId, name: '翠竹街道老旧小区改造', type: 'renovation', budget, location: { address: '翠竹路', lat: 22.5601, lng: 114.1302 },
-    contractorId, files: kinds.map((kind) => ({ kind, sha256: randomHash() })),
+    contractorId, files: filesOf(cast.contractor, kinds),
   }));
   await committed(g, api(g).post(`/v1/projects/${projectId}/pre-review`).set(bearer(cast.clerk)));
   await committed(g, api(g).post(`/v1/projects/${projectId}/reviews`).set(bearer(cast.reviewer)).send({ opinion: 'approve', reason: '住建部门审查通过' }));

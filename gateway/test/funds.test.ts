@@ -1,6 +1,7 @@
 import { expect } from 'chai';
-import { api, bearer, eventually, gatewayUnderTest, randomHash, TestGateway, uniqueId } from './support/gateway';
+import { api, bearer, eventually, gatewayUnderTest, TestGateway, uniqueId } from './support/gateway';
 import { ledgerSetup, LedgerSetup } from './support/ledger-setup';
+import { filesOf } from './support/fixtures';
 import { approvedProject, committed, contractBody, FundsCast, fundsCast, peersInStep } from './funds-fixtures';
 
 describe('gateway funds: contracts, change orders, acceptance, payouts', function () {
@@ -56,7 +57,7 @@ describe('gateway funds: contracts, change orders, acceptance, payouts', functio
       const pending = uniqueId('P');
       await committed(g, post('/projects', cast.contractor, {
         id: pending, name: '未批项目', type: 'renovation', budget: 1_000_000, location: { address: '翠竹路', lat: 22.56, lng: 114.13 }, contractorId,
-        files: ['application_form', 'budget_estimate', 'feasibility_study', 'land_use_permit', 'construction_drawings'].map((kind) => ({ kind, sha256: randomHash() })),
+        files: filesOf(cast.contractor, ['application_form', 'budget_estimate', 'feasibility_study', 'land_use_permit', 'construction_drawings']),
       }));
       const res = await post('/contracts', cast.clerk, contractBody(pending, contractorId, [{ id: 'M1', amount: 100 }]));
       expect(res.status).to.be.oneOf([409, 422]);

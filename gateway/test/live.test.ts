@@ -41,7 +41,7 @@ describe('live updates (socket.io)', function () {
     const received = new Promise<LiveEvent>((resolve) => { resolveEvent = resolve; });
     const socket = connectLive(g, clerk.token, undefined, (e) => { if (e.ids.projectId === id) resolveEvent(e); });
     await waitFor(socket, 'ready');
-    const res = await api(g).post('/v1/projects').set(bearer(contractor)).send(roadApplication(id)).expect(201);
+    const res = await api(g).post('/v1/projects').set(bearer(contractor)).send(roadApplication(id, contractor)).expect(201);
     const event = await received;
     expect(event).to.include({ type: 'approval.applied', transactionId: res.body.receipt.transactionId });
     const inModel = await api(g).get(`/v1/projects/${id}`).set(bearer(clerk)).expect(200);
@@ -54,13 +54,13 @@ describe('live updates (socket.io)', function () {
     const first = connectLive(g, clerk.token, undefined, (e) => seen.push(e));
     await waitFor(first, 'ready');
     const id1 = uniqueId('P');
-    await api(g).post('/v1/projects').set(bearer(contractor)).send(roadApplication(id1)).expect(201);
+    await api(g).post('/v1/projects').set(bearer(contractor)).send(roadApplication(id1, contractor)).expect(201);
     while (!seen.some((e) => e.ids.projectId === id1)) await new Promise((r) => setTimeout(r, 100));
     const last = seen[seen.length - 1].position;
     first.close();
 
     const missed = [uniqueId('P'), uniqueId('P')];
-    for (const id of missed) await api(g).post('/v1/projects').set(bearer(contractor)).send(roadApplication(id)).expect(201);
+    for (const id of missed) await api(g).post('/v1/projects').set(bearer(contractor)).send(roadApplication(id, contractor)).expect(201);
 
     const replayed: LiveEvent[] = [];
     const second = connectLive(g, clerk.token, last, (e) => replayed.push(e));

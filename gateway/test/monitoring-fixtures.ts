@@ -3,6 +3,7 @@ import mongoose from 'mongoose';
 import { KeyVault } from '../src/identity/secrets';
 import { canonicalJson, SafetyAlert } from '../src/monitoring/alert-schema';
 import { api, bearer, newUser, randomHash, testConfig, TestGateway, TestUser, uniqueId } from './support/gateway';
+import { filesOf } from './support/fixtures';
 
 /** What an edge device holds after enrolment: its username, certificate and private key. */
 export interface Device { username: string; certificate: string; privateKey: crypto.KeyObject; user: TestUser }
@@ -37,7 +38,7 @@ export async function newProject(g: TestGateway, contractor: TestUser): Promise<
   const kinds = ['application_form', 'budget_estimate', 'feasibility_study', 'land_use_permit', 'traffic_impact_assessment'];
   await api(g).post('/v1/projects').set(bearer(contractor)).send({
     id, name: '东门小学改扩建', type: 'road', budget: 80_000_000, location: { address: '东门', lat: 22.5461, lng: 114.1175 },
-    contractorId: 'C-none', files: kinds.map((kind) => ({ kind, sha256: randomHash() })),
+    contractorId: contractor.company, files: filesOf(contractor, kinds),
   }).expect(201);
   return id;
 }

@@ -4,7 +4,7 @@ import { roadApplication } from './support/fixtures';
 
 /** Applies for a project through a gateway and returns its receipt's transaction ID. */
 async function apply(g: TestGateway, contractor: TestUser, id: string): Promise<string> {
-  const res = await api(g).post('/v1/projects').set(bearer(contractor)).send(roadApplication(id)).expect(201);
+  const res = await api(g).post('/v1/projects').set(bearer(contractor)).send(roadApplication(id, contractor)).expect(201);
   return res.body.receipt.transactionId;
 }
 

@@ -38,7 +38,7 @@ describe('two gateway replicas on one database and one network', function () {
     const total = async () => (await projected(ports[0])) + (await projected(ports[1]));
     let before = -1;
     for (let now = await total(); now !== before; now = await total()) { before = now; await new Promise((r) => setTimeout(r, 1500)); }
-    for (const id of ids) await a.post('/v1/projects').set('authorization', `Bearer ${contractor.token}`).send(roadApplication(id)).expect(201);
+    for (const id of ids) await a.post('/v1/projects').set('authorization', `Bearer ${contractor.token}`).send(roadApplication(id, contractor)).expect(201);
     // The session token was issued by another gateway: sessions live in the database, so B knows it too.
     for (const id of ids) {
       await eventually(`${id} through replica B`, async () => (await b.get(`/v1/projects/${id}`).set('authorization', `Bearer ${contractor.token}`)).status, (s) => s === 200, 30_000);

@@ -33,12 +33,12 @@ export const projectEnricher = (p: Record<string, unknown>) => ({
 export function approvalRoutes({ routes, writes, readModel, ledger, identities }: DomainDeps): DomainModule {
   anchoredRoute(routes, writes, {
     method: 'post', path: '/projects', tag: 'approval', access: ['contractor', 'owner'], response: writeResponse,
-    summary: 'Apply for a project with its files (hashes of uploaded files); the chaincode runs the automatic check',
+    summary: "Apply for a project with its files (hashes of files the applicant's company uploaded); the chaincode runs the automatic check",
     body: z.strictObject({
       id: ledgerId, name: z.string().trim().min(2).max(200), type: z.enum(PROJECT_TYPES),
       budget: z.number().int().positive().max(1e15).describe('fen'),
       location: z.strictObject({ address: z.string().trim().min(2).max(60), lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) }),
-      contractorId: ledgerId, files,
+      contractorId: ledgerId.optional().describe("the applicant's company (from its certificate); naming another is refused with 403"), files,
     }),
   }, ({ body }) => ({
     namespace: 'approval', fn: 'applyForProject',

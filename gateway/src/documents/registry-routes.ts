@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { DomainDeps } from '../domains';
 import { anchoredRoute } from '../operations/anchored-route';
-import { ForbiddenError, ValidationError } from '../platform/errors';
+import { AppError, ForbiddenError, ValidationError } from '../platform/errors';
 import { byId } from '../shared/read-queries';
 import { pageBy } from '../shared/read-queries';
 import { day, ledgerId, page, reason, writeResponse } from '../shared/schemas';
@@ -23,6 +23,16 @@ export const contractorEnricher = (c: Record<string, unknown>) => ({
 /** 名录: contractors and their qualifications (住建局 admin), and clerks' seal certificates (their bureau's admin). */
 export function registryRoutes({ routes, writes, readModel, ledger, identities, connection }: DomainDeps): void {
   const sealKeys = sealKeyModel(connection);
+  // A contractor or owner user is registered for a company only if the ledger's registry holds it.
+  identities.useCompanyRegistry(async (admin, company) => {
+    try {
+      await ledger.evaluate(await identities.signer(admin), 'registry', 'readContractor', [company]);
+      return true;
+    } catch (err) {
+      if (err instanceof AppError && err.status === 404) return false;
+      throw err;
+    }
+  });
   const contractorPath = z.strictObject({ id: ledgerId });
 
   anchoredRoute(routes, writes, {

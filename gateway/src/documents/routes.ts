@@ -26,7 +26,7 @@ export function documentRoutes(deps: DomainDeps): DomainModule {
   // at load time: domains.ts imports this module, so a static import would be a cycle.
   const enrichers = () => (require('../domains') as typeof import('../domains')).readModelEnrichers;
   const audit = new RecordAudit(deps.ledger, deps.identities, deps.readModel, operationModel(connection), enrichers);
-  uploadRoutes(deps.routes, files);
+  uploadRoutes(deps.routes, files, deps);
   registryRoutes(deps);
   documentArchiveRoutes(deps, files, audit);
   const sealing = new Sealing(connection, deps.ledger, deps.identities, files, new DocumentFacts(deps.ledger, audit), deps.config.connection, deps.config.publicUrl);

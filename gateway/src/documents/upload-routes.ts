@@ -1,6 +1,8 @@
 import type { Request, Response } from 'express';
 import multer from 'multer';
 import { z } from 'zod';
+import type { DomainDeps } from '../domains';
+import type { AuthenticatedUser } from '../identity/identity-service';
 import { AppError, NotFoundError, ValidationError } from '../platform/errors';
 import type { RouteTable } from '../platform/routes';
 import { sha256 } from '../shared/schemas';
@@ -10,10 +12,31 @@ const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]
 /** Multipart framing around one file: a body this much larger than the limit cannot hold an acceptable file. */
 const MULTIPART_OVERHEAD = 64 * 1024;
 
-const uploadResponse = z.object({ fileId: z.string(), sha256: z.string(), size: z.number(), contentType: z.string(), filename: z.string().nullable(), created: z.boolean() });
+const uploadResponse = z.object({
+  fileId: z.string(), sha256: z.string(), size: z.number(), contentType: z.string(), filename: z.string().nullable(), created: z.boolean(),
+  anchoredFor: z.string().optional().describe("contractor and owner uploads: the company the file is anchored for on the ledger (only then may that company's applications name it)"),
+});
+
+/** Roles whose uploads are application files: anchored on the ledger for the uploader's company, with the uploader's key. */
+const APPLICANT_ROLES = new Set(['contractor', 'owner']);
 
 /** Files (PDFs, photos) into GridFS with their SHA-256; downloads by digest. */
-export function uploadRoutes(routes: RouteTable, store: FileStore): void {
+export function uploadRoutes(routes: RouteTable, store: FileStore, { ledger, identities }: Pick<DomainDeps, 'ledger' | 'identities'>): void {
+  /**
+   * The chaincode accepts in an application only files anchored for the applicant's company, so a hash nobody uploaded
+   * cannot pass the automatic check. Anchoring again (the same bytes uploaded twice) is a no-op.
+   */
+  const anchorForApplicant = async (user: AuthenticatedUser, file: StoredFile): Promise<string | undefined> => {
+    if (!APPLICANT_ROLES.has(user.role)) return undefined;
+    const args = [JSON.stringify({ sha256: file._id, size: file.size, contentType: file.contentType })];
+    try {
+      await ledger.submit(await identities.signer(user._id), 'approval', 'anchorApplicationFile', args);
+    } catch (err) {
+      if (!(err instanceof AppError && err.status === 409 && /already anchored/.test(err.message))) throw err;
+    }
+    return user.company ?? undefined;
+  };
+
   const multipart = multer({
     storage: gridFsEngine(store),
     defParamCharset: 'utf8', // browsers send 验收报告.pdf as raw UTF-8 in filename="…"
@@ -23,7 +46,8 @@ export function uploadRoutes(routes: RouteTable, store: FileStore): void {
   routes.add({
     method: 'post', path: '/uploads', tag: 'documents', access: 'user', status: 201, response: uploadResponse,
     summary: `Upload a file (multipart field "file", or the raw bytes with their Content-Type), at most ${store.maxBytes} bytes: ` +
-      '201 with its SHA-256 when new, 200 when the same bytes were already stored (stored once)',
+      '201 with its SHA-256 when new, 200 when the same bytes were already stored (stored once); a contractor\'s or owner\'s upload ' +
+      "is anchored on the ledger for its company (answered once committed), so that the company's applications may name it",
   }, async ({ req, res, user }) => {
     const declared = Number(req.header('content-length') ?? NaN);
     if (declared > store.maxBytes + MULTIPART_OVERHEAD) {
@@ -40,7 +64,8 @@ export function uploadRoutes(routes: RouteTable, store: FileStore): void {
       if (contentType === 'application/json' || req.readableEnded) throw new AppError(415, 'unsupported_media_type', 'upload JSON files as multipart/form-data or application/octet-stream');
       saved = await store.save(req, { contentType, filename: null, uploadedBy: user!._id }).catch(async (err) => { await drain(req); throw err; });
     }
-    res.status(saved.created ? 201 : 200).json({ ...describeFile(saved.file), created: saved.created });
+    const anchoredFor = await anchorForApplicant(user!, saved.file);
+    res.status(saved.created ? 201 : 200).json({ ...describeFile(saved.file), created: saved.created, ...(anchoredFor ? { anchoredFor } : {}) });
     return undefined;
   });
 

@@ -1,17 +1,21 @@
 import fs from 'node:fs';
 import type mongoose from 'mongoose';
 import type { ConnectionDescription } from '../config';
-import { AppError, ConflictError, ForbiddenError, NotFoundError, UnauthorizedError } from '../platform/errors';
+import { AppError, ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../platform/errors';
 import type { Logger } from '../platform/logger';
 import type { SigningUser } from '../ledger/ledger';
 import { CertificateAuthority, Registrar } from './certificate-authority';
 import { ChannelRevocation } from './channel-revocation';
 import { identityModels, Role, UserRecord } from './models';
+import { checkRegistration } from './registration-rules';
 import { hashPassword, KeyVault, newToken, tokenId, verifyPassword } from './secrets';
 
 export type AuthenticatedUser = Pick<UserRecord, '_id' | 'org' | 'mspId' | 'role' | 'dept' | 'company' | 'displayName' | 'status'>;
 
-export interface NewUser { username: string; password: string; role: Role; dept?: string | null; displayName: string }
+export interface NewUser { username: string; password: string; role: Role; dept?: string | null; company?: string | null; displayName: string }
+
+/** Whether a company (its registry id) is registered on the ledger, read as the registering admin. */
+export type CompanyRegistry = (adminUsername: string, company: string) => Promise<boolean>;
 
 /** The events reader: a read-only identity of the Audit Bureau, registered once, used only to read blocks and events. */
 export const EVENTS_READER = 'system.events-reader';
@@ -28,6 +32,8 @@ export class IdentityService {
   private readonly models;
   private readonly vault: KeyVault;
   private readonly signers = new Map<string, { signer: SigningUser; until: number }>();
+  /** Set by the registry routes, which read the ledger; registering a company-bound user needs it. */
+  private companies?: CompanyRegistry;
   /**
    * Sessions this process authenticated in the last SESSION_CACHE_MS, by token hash: under load the session read was
    * the largest part of a write's time before the ledger. Sign-out and revocation through this replica drop entries
@@ -96,15 +102,27 @@ export class IdentityService {
     return { username: admin._id, mspId: admin.mspId, certificate: admin.certificate, privateKeyPem: this.vault.open(admin._id, admin.sealedKey).export({ type: 'pkcs8', format: 'pem' }).toString() };
   }
 
-  /** A bureau admin registers a user of their own bureau: the CA issues a certificate carrying role and dept. */
+  useCompanyRegistry(companies: CompanyRegistry): void {
+    this.companies = companies;
+  }
+
+  /**
+   * A bureau admin registers a user of their own bureau: the CA issues a certificate carrying role, dept (one of the
+   * bureau's own departments) and, for contractors and owner units, company (a company registered on the ledger).
+   */
   async register(actor: Pick<UserRecord, '_id'>, input: NewUser, enrollmentId = input.username): Promise<AuthenticatedUser> {
     const admin = await this.findActive(actor._id);
     if (admin.role !== 'admin') throw new ForbiddenError('only a bureau admin registers users');
+    checkRegistration(admin.mspId, input);
     if (await this.models.User.exists({ _id: input.username })) throw new ConflictError(`user ${input.username} already exists`);
-    const attributes: Record<string, string> = { role: input.role, ...(input.dept ? { dept: input.dept } : {}) };
+    if (input.company) {
+      if (!this.companies) throw new Error('no company registry: registering a company-bound user needs the ledger');
+      if (!(await this.companies(admin._id, input.company))) throw new ValidationError(`company ${input.company} is not registered on the ledger`);
+    }
+    const attributes: Record<string, string> = { role: input.role, ...(input.dept ? { dept: input.dept } : {}), ...(input.company ? { company: input.company } : {}) };
     const { certificate, privateKeyPem } = await this.ca.registerAndEnroll(this.registrar(admin), enrollmentId, attributes);
     const record: UserRecord = {
-      _id: input.username, enrollmentId, org: admin.org, mspId: admin.mspId, role: input.role, dept: input.dept ?? null, displayName: input.displayName,
+      _id: input.username, enrollmentId, org: admin.org, mspId: admin.mspId, role: input.role, dept: input.dept ?? null, company: input.company ?? null, displayName: input.displayName,
       passwordHash: await hashPassword(input.password), certificate, sealedKey: this.vault.seal(input.username, privateKeyPem),
       status: 'active', createdBy: admin._id, createdAt: new Date(),
     };

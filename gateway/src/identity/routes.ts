@@ -24,12 +24,13 @@ export function identityRoutes(routes: RouteTable, identities: IdentityService):
 
   routes.add({
     method: 'post', path: '/users', tag: 'identity', status: 201, access: ['admin'],
-    summary: "Register a user of the admin's bureau: the bureau's CA issues a certificate carrying the role (and department)",
+    summary: "Register a user of the admin's bureau: the bureau's CA issues a certificate carrying the role (and department, or company)",
     body: z.strictObject({
       username,
       password: z.string().min(12, 'at least 12 characters').max(256),
       role: z.enum(ROLES).exclude(['admin']),
-      dept: z.string().regex(/^[a-z_]{2,40}$/).optional(),
+      dept: z.string().regex(/^[a-z_]{2,40}$/).optional().describe("required for clerk, reviewer, director, inspector: a department of the admin's own bureau; refused for contractor, owner, device, analyst"),
+      company: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/).optional().describe('contractor and owner only (required): the registry id of its company, registered on the ledger; carried in the certificate'),
       displayName: z.string().min(1).max(100),
     }),
     response: userView,

@@ -7,6 +7,7 @@ import { createLogger } from '../../src/platform/logger';
 import { createServer } from '../../src/server';
 import { loadCalendar } from '../../src/shared/working-days';
 import type { Role } from '../../src/identity/models';
+import { CREDIT_CODE_ALPHABET, creditCodeCheckCharacter } from '../../../chaincode/src/registry/credit-code';
 
 /** The suite's network (see network/test/support/suite-network.ts): the gateway under test reads its connection description. */
 export const suiteNetworkDir = process.env.LUOHU_TEST_NETWORK_DIR ?? path.resolve(__dirname, '..', '..', '..', 'network', '.run', 'test');
@@ -47,20 +48,60 @@ export async function login(g: TestGateway, username: string, password: string):
   return res.body.token;
 }
 
-export interface TestUser { username: string; token: string; role: Role; org: string }
+/** A contractor's or owner's company (its registry id) and the application files it has uploaded, by kind. */
+export interface TestUser { username: string; token: string; role: Role; org: string; company?: string; files?: Record<string, string> }
 
 const BUREAU_OF: Partial<Record<Role, string>> = { finance: 'finance', auditor: 'audit' };
+/** Roles registered with a department, and the one they get by default: their bureau's own. */
+const NEEDS_DEPT: readonly Role[] = ['clerk', 'reviewer', 'director', 'inspector'];
+const BUREAU_DEPT: Record<string, string> = { housing: 'housing', finance: 'finance', audit: 'audit' };
+/** Every kind of file some project type requires: a test applicant has uploaded one of each. */
+export const APPLICATION_FILE_KINDS = ['application_form', 'budget_estimate', 'feasibility_study', 'land_use_permit', 'traffic_impact_assessment', 'construction_drawings', 'environmental_impact_assessment'];
 
-/** A fresh user of a role, registered by their bureau's admin through the API (so with a CA-issued certificate). */
-export async function newUser(g: TestGateway, role: Role, options: { dept?: string; org?: string } = {}): Promise<TestUser> {
+/**
+ * A fresh user of a role, registered by their bureau's admin through the API (so with a CA-issued certificate).
+ * A contractor or owner gets a company of its own (registered and qualified for every project type by the Housing
+ * admin) unless one is given, and uploads one file of each application kind.
+ */
+export async function newUser(g: TestGateway, role: Role, options: { dept?: string; org?: string; company?: string } = {}): Promise<TestUser> {
   const org = options.org ?? BUREAU_OF[role] ?? 'housing';
   const admin = await login(g, `admin.${org}`, ADMIN_PASSWORD);
   if (role === 'admin') return { username: `admin.${org}`, token: admin, role, org };
   const username = `${role}-${crypto.randomUUID().slice(0, 12)}`;
   const password = `pw-${crypto.randomUUID()}`;
-  const res = await api(g).post('/v1/users').set('authorization', `Bearer ${admin}`).send({ username, password, role, displayName: `${role} under test`, ...(options.dept ? { dept: options.dept } : {}) });
+  const dept = options.dept ?? (NEEDS_DEPT.includes(role) ? BUREAU_DEPT[org] : undefined);
+  const applicant = role === 'contractor' || role === 'owner';
+  const company = applicant ? options.company ?? await newCompany(g) : undefined;
+  const res = await api(g).post('/v1/users').set('authorization', `Bearer ${admin}`).send({ username, password, role, displayName: `${role} under test`, ...(dept ? { dept } : {}), ...(company ? { company } : {}) });
   if (res.status !== 201) throw new Error(`register ${role}: ${res.status} ${JSON.stringify(res.body)}`);
-  return { username, token: await login(g, username, password), role, org };
+  const user: TestUser = { username, token: await login(g, username, password), role, org, ...(company ? { company } : {}) };
+  if (applicant) user.files = Object.fromEntries(await Promise.all(APPLICATION_FILE_KINDS.map(async (kind) => [kind, await uploadAs(g, user, `${company}/${username}/${kind}`)])));
+  return user;
+}
+
+/** A valid, random 统一社会信用代码 (the ledger checks the GB 32100-2015 check character and refuses duplicates). */
+export function creditCode(): string {
+  const first17 = `9144030${Array.from(crypto.randomBytes(10), (b) => CREDIT_CODE_ALPHABET[b % 31]).join('')}`;
+  return first17 + creditCodeCheckCharacter(first17);
+}
+
+/** A company on the ledger's registry with a grade-1 qualification for every project type (Housing admin). */
+export async function newCompany(g: TestGateway): Promise<string> {
+  const admin = { authorization: `Bearer ${await login(g, 'admin.housing', ADMIN_PASSWORD)}` };
+  const id = uniqueId('C');
+  const reg = await api(g).post('/v1/contractors').set(admin).send({ id, name: `测试建设工程有限公司 ${id}`, creditCode: creditCode() });
+  if (reg.status !== 201) throw new Error(`register company ${id}: ${reg.status} ${JSON.stringify(reg.body)}`);
+  const scope = ['building', 'road', 'bridge', 'water', 'drainage', 'landscape', 'renovation'];
+  const q = await api(g).post(`/v1/contractors/${id}/qualifications`).set(admin).send({ licenceNo: `L-${id}`, grade: 'grade1', scope, expiry: '2099-12-31' });
+  if (q.status !== 201) throw new Error(`qualify company ${id}: ${q.status} ${JSON.stringify(q.body)}`);
+  return id;
+}
+
+/** Uploads `text` as a PDF-named file as `user`; returns its SHA-256 (a contractor's upload is anchored for its company). */
+export async function uploadAs(g: TestGateway, user: TestUser, text: string): Promise<string> {
+  const res = await api(g).post('/v1/uploads').set(bearer(user)).attach('file', Buffer.from(text), { filename: 'file.pdf', contentType: 'application/pdf' });
+  if (res.status !== 201 && res.status !== 200) throw new Error(`upload as ${user.username}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.sha256;
 }
 
 export const bearer = (u: TestUser) => ({ authorization: `Bearer ${u.token}` });

@@ -5,7 +5,7 @@ import { IdentityService } from '../../src/identity/identity-service';
 import { Ledger } from '../../src/ledger/ledger';
 import { connectDatabase } from '../../src/platform/database';
 import { createLogger } from '../../src/platform/logger';
-import { testConfig } from './gateway';
+import { creditCode, testConfig } from './gateway';
 
 /**
  * Test-only ledger access for set-up the API does not offer yet (registry transactions): a Ledger and an
@@ -43,8 +43,4 @@ export async function ledgerSetup(): Promise<LedgerSetup> {
   };
 }
 
-/** A random 18-character unified social credit code (统一社会信用代码) alphabet; the ledger checks the shape only. */
-function creditCode(): string {
-  const alphabet = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-  return `9144030${Array.from(crypto.randomBytes(11), (b) => alphabet[b % alphabet.length]).join('')}`;
-}
+
