@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   const admin = (await post('/sessions', { username: 'admin.housing', password: adminPassword })).token;
   const username = `bench-http-${crypto.randomUUID().slice(0, 8)}`;
   const password = crypto.randomUUID();
-  await post('/users', { username, password, role: 'inspector', displayName: 'HTTP benchmark' }, admin);
+  await post('/users', { username, password, role: 'inspector', dept: 'housing', displayName: 'HTTP benchmark' }, admin);
   const token = (await post('/sessions', { username, password })).token;
 
   console.log(`Anchored writes: HTTP API vs raw fabric-gateway — ${os.cpus().length} cores, ${seconds} s windows, BatchTimeout ${topology.ordering.batchTimeout}`);
