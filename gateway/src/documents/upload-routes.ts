@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { AppError, NotFoundError, ValidationError } from '../platform/errors';
 import type { RouteTable } from '../platform/routes';
 import { sha256 } from '../shared/schemas';
+import type { Reader } from '../access/read-policy';
 import { describeFile, FileStore, PayloadTooLargeError, StoredFile } from './file-store';
 
 const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/;
@@ -13,7 +14,7 @@ const MULTIPART_OVERHEAD = 64 * 1024;
 const uploadResponse = z.object({ fileId: z.string(), sha256: z.string(), size: z.number(), contentType: z.string(), filename: z.string().nullable(), created: z.boolean() });
 
 /** Files (PDFs, photos) into GridFS with their SHA-256; downloads by digest. */
-export function uploadRoutes(routes: RouteTable, store: FileStore): void {
+export function uploadRoutes(routes: RouteTable, store: FileStore, mayRead: (user: Reader, file: StoredFile) => Promise<boolean> = async () => true): void {
   const multipart = multer({
     storage: gridFsEngine(store),
     defParamCharset: 'utf8', // browsers send 验收报告.pdf as raw UTF-8 in filename="…"
@@ -47,8 +48,10 @@ export function uploadRoutes(routes: RouteTable, store: FileStore): void {
   routes.add({
     method: 'get', path: '/uploads/:sha256', tag: 'documents', access: 'user', params: z.strictObject({ sha256 }),
     summary: 'Download an uploaded file by its SHA-256 (ETag is the digest)',
-  }, async ({ params, req, res }) => {
-    const file = await store.find(params.sha256);
+  }, async ({ params, req, res, user }) => {
+    const found = await store.find(params.sha256);
+    // A file the caller may not read answers like a missing one (access/read-policy.ts).
+    const file = found && (await mayRead(user!, found)) ? found : null;
     if (!file) throw new NotFoundError(`no uploaded file has SHA-256 ${params.sha256}`);
     const etag = `"${file._id}"`;
     res.setHeader('ETag', etag);

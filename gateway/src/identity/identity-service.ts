@@ -11,7 +11,7 @@ import { hashPassword, KeyVault, newToken, tokenId, verifyPassword } from './sec
 
 export type AuthenticatedUser = Pick<UserRecord, '_id' | 'org' | 'mspId' | 'role' | 'dept' | 'company' | 'displayName' | 'status'>;
 
-export interface NewUser { username: string; password: string; role: Role; dept?: string | null; displayName: string }
+export interface NewUser { username: string; password: string; role: Role; dept?: string | null; company?: string | null; displayName: string }
 
 /** The events reader: a read-only identity of the Audit Bureau, registered once, used only to read blocks and events. */
 export const EVENTS_READER = 'system.events-reader';
@@ -101,10 +101,10 @@ export class IdentityService {
     const admin = await this.findActive(actor._id);
     if (admin.role !== 'admin') throw new ForbiddenError('only a bureau admin registers users');
     if (await this.models.User.exists({ _id: input.username })) throw new ConflictError(`user ${input.username} already exists`);
-    const attributes: Record<string, string> = { role: input.role, ...(input.dept ? { dept: input.dept } : {}) };
+    const attributes: Record<string, string> = { role: input.role, ...(input.dept ? { dept: input.dept } : {}), ...(input.company ? { company: input.company } : {}) };
     const { certificate, privateKeyPem } = await this.ca.registerAndEnroll(this.registrar(admin), enrollmentId, attributes);
     const record: UserRecord = {
-      _id: input.username, enrollmentId, org: admin.org, mspId: admin.mspId, role: input.role, dept: input.dept ?? null, displayName: input.displayName,
+      _id: input.username, enrollmentId, org: admin.org, mspId: admin.mspId, role: input.role, dept: input.dept ?? null, company: input.company ?? null, displayName: input.displayName,
       passwordHash: await hashPassword(input.password), certificate, sealedKey: this.vault.seal(input.username, privateKeyPem),
       status: 'active', createdBy: admin._id, createdAt: new Date(),
     };

@@ -30,6 +30,7 @@ export function identityRoutes(routes: RouteTable, identities: IdentityService):
       password: z.string().min(12, 'at least 12 characters').max(256),
       role: z.enum(ROLES).exclude(['admin']),
       dept: z.string().regex(/^[a-z_]{2,40}$/).optional(),
+      company: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/).optional().describe("a contractor's or owner's company (registry id): the certificate's company attribute"),
       displayName: z.string().min(1).max(100),
     }),
     response: userView,

@@ -5,6 +5,7 @@ import { ListIndex } from './list-index';
 import { LABELS, LISTS_COLLECTION } from './list-shapes';
 import type { Projection } from './projector';
 import type { Logger } from '../platform/logger';
+import { COMPANY, companyOf, readModelLookup } from './record-company';
 
 /**
  * Where each ledger record lives in the read model: one collection per record type, keyed like the ledger key.
@@ -31,6 +32,10 @@ const COLLECTIONS: Record<string, { collection: string; key: (r: Record<string, 
 };
 
 export type RecordType = keyof typeof COLLECTIONS;
+
+/** The record type a read-model collection holds. */
+export const typeOfCollection = (collection: string): RecordType | undefined =>
+  (Object.keys(COLLECTIONS) as RecordType[]).find((t) => COLLECTIONS[t].collection === collection);
 
 /** The read model's collections, and the one holding their lists' bucket directories. */
 export const readModelCollections = () => [...Object.values(COLLECTIONS).map((c) => c.collection), LISTS_COLLECTION];
@@ -70,10 +75,13 @@ export class ReadModel implements Projection {
 
   async apply(event: LedgerEvent): Promise<void> {
     const records = [event.state, ...Object.values(event.related ?? {})] as Record<string, unknown>[];
+    const lookup = readModelLookup((t) => this.model(t) as never);
     for (const record of records) {
       const type = record.docType as RecordType | undefined;
       if (!type || !COLLECTIONS[type]) continue;
-      await this.upsertAt(type, COLLECTIONS[type].key(record), event, { ...record, ...(this.enrichers[type]?.(record) ?? {}) });
+      // The company the record belongs to, so that the read policy filters lists in the query (access/read-policy.ts).
+      const company = await companyOf(record, records, lookup);
+      await this.upsertAt(type, COLLECTIONS[type].key(record), event, { ...record, ...(this.enrichers[type]?.(record) ?? {}), [COMPANY]: company });
     }
   }
 

@@ -52,13 +52,13 @@ export interface TestUser { username: string; token: string; role: Role; org: st
 const BUREAU_OF: Partial<Record<Role, string>> = { finance: 'finance', auditor: 'audit' };
 
 /** A fresh user of a role, registered by their bureau's admin through the API (so with a CA-issued certificate). */
-export async function newUser(g: TestGateway, role: Role, options: { dept?: string; org?: string } = {}): Promise<TestUser> {
+export async function newUser(g: TestGateway, role: Role, options: { dept?: string; org?: string; company?: string } = {}): Promise<TestUser> {
   const org = options.org ?? BUREAU_OF[role] ?? 'housing';
   const admin = await login(g, `admin.${org}`, ADMIN_PASSWORD);
   if (role === 'admin') return { username: `admin.${org}`, token: admin, role, org };
   const username = `${role}-${crypto.randomUUID().slice(0, 12)}`;
   const password = `pw-${crypto.randomUUID()}`;
-  const res = await api(g).post('/v1/users').set('authorization', `Bearer ${admin}`).send({ username, password, role, displayName: `${role} under test`, ...(options.dept ? { dept: options.dept } : {}) });
+  const res = await api(g).post('/v1/users').set('authorization', `Bearer ${admin}`).send({ username, password, role, displayName: `${role} under test`, ...(options.dept ? { dept: options.dept } : {}), ...(options.company ? { company: options.company } : {}) });
   if (res.status !== 201) throw new Error(`register ${role}: ${res.status} ${JSON.stringify(res.body)}`);
   return { username, token: await login(g, username, password), role, org };
 }
