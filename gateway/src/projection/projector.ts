@@ -38,12 +38,14 @@ export class Projector {
   private stopped = false;
   private closeStream: (() => void) | undefined;
   private loop: Promise<void> | undefined;
+  /** Test hook: awaited before an event is applied (tests hold the projector at a chosen event). */
+  beforeApply?: (event: LedgerEvent) => Promise<void>;
 
   constructor(
     connection: mongoose.Connection,
     private readonly ledger: Ledger,
     private readonly reader: () => Promise<SigningUser>,
-    private readonly projections: Projection[],
+    readonly projections: Projection[],
     private readonly logger: Logger,
     private readonly onProjected: () => void = () => undefined,
   ) {
@@ -87,7 +89,10 @@ export class Projector {
         const index = this.checkpoint.nextIndex(blockNumber);
         const event = toLedgerEvent(raw, index);
         if (event.type === 'unknown') this.logger.warn({ transactionId: raw.transactionId, eventName: raw.eventName }, 'skipping an event that is not in the works-ledger envelope');
-        else for (const p of this.projections) if (p.handles(event.type)) await p.apply(event);
+        else {
+          await this.beforeApply?.(event);
+          for (const p of this.projections) if (p.handles(event.type)) await p.apply(event);
+        }
         next = iterator.next();
         await this.checkpoint.save(blockNumber, raw.transactionId, index, event.position, await lastOfBlock(next, blockNumber));
         this.onProjected();

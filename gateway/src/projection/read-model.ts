@@ -48,6 +48,8 @@ export interface ReadModelDocument { _id: string; _position: number; _transactio
 export class ReadModel implements Projection {
   private readonly models = new Map<string, mongoose.Model<ReadModelDocument>>();
   private readonly lists: ListIndex;
+  /** Test hook: awaited after each record of an event is written (tests hold the projector mid-transaction). */
+  afterRecord?: (type: RecordType, event: LedgerEvent) => Promise<void>;
 
   constructor(private readonly connection: mongoose.Connection, private readonly enrichers: Partial<Record<RecordType, Enricher>> = {}, logger?: Logger) {
     this.lists = new ListIndex(connection, logger);
@@ -82,6 +84,7 @@ export class ReadModel implements Projection {
       // The company the record belongs to, so that the read policy filters lists in the query (access/read-policy.ts).
       const company = await companyOf(record, records, lookup);
       await this.upsertAt(type, COLLECTIONS[type].key(record), event, { ...record, ...(this.enrichers[type]?.(record) ?? {}), [COMPANY]: company });
+      await this.afterRecord?.(type, event);
     }
   }
 
