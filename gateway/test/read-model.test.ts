@@ -141,13 +141,39 @@ describe('read-your-writes', function () {
       const read = await reading;
       expect(read.status, JSON.stringify(read.body)).to.equal(200);
       expect(read.body.transactionId).to.equal(res.body.receipt.transactionId);
+      // The operation ID from the receipt is a token too.
+      const byOperation = await api(g).get(`/v1/projects/${id}`).set(bearer(contractor)).set('X-Consistent-After', res.body.operationId).expect(200);
+      expect(byOperation.body.transactionId).to.equal(res.body.receipt.transactionId);
     } finally {
       g.projector.beforeApply = undefined;
       h.release();
     }
   });
 
-  it('when X-Consistent-After names a block far beyond the ledger, then 503 with Retry-After; when it is not a block number, then 400', async () => {
+  it('when a citizen reads their complaint back with the consistency token of the submission, then it is found, never "does not exist"', async () => {
+    const g = await gatewayUnderTest();
+    const h = hold();
+    g.projector.beforeApply = async (event) => { if (event.state.docType === 'complaint') await h.wait(); };
+    try {
+      const ip = `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+      const res = await api(g).post('/v1/open311/requests').set('X-Forwarded-For', ip).send({ description: '工地夜间施工噪音扰民', address_string: '罗湖区东门街道' });
+      expect(res.status, JSON.stringify(res.body)).to.equal(201);
+      const [{ service_request_id: id, receipt }] = res.body;
+      expect(res.headers['x-consistency-token']).to.equal(String(receipt.blockNumber));
+      await h.held;
+      const reading = api(g).get(`/v1/open311/requests/${id}`).set('X-Consistent-After', res.headers['x-consistency-token']).then((r) => r);
+      expect(await pendingAfter(reading, 1_000), 'the read waits for the block').to.equal(true);
+      h.release();
+      const read = await reading;
+      expect(read.status, JSON.stringify(read.body)).to.equal(200);
+      expect(read.body[0].service_request_id).to.equal(id);
+    } finally {
+      g.projector.beforeApply = undefined;
+      h.release();
+    }
+  });
+
+  it('when X-Consistent-After names a block far beyond the ledger, then 503 with Retry-After; when it is neither a block nor an operation, then 400', async () => {
     const g = await gatewayUnderTest();
     const clerk = await newUser(g, 'clerk');
     const started = Date.now();
@@ -157,5 +183,6 @@ describe('read-your-writes', function () {
     expect(res.body.error.code).to.equal('not_yet_projected');
     expect(Date.now() - started).to.be.within(4_000, 20_000);
     await api(g).get('/v1/projects?limit=1').set(bearer(clerk)).set('X-Consistent-After', 'soon').expect(400);
+    await api(g).get('/v1/projects?limit=1').set(bearer(clerk)).set('X-Consistent-After', 'no-such-operation').expect(400);
   });
 });

@@ -49,12 +49,34 @@ export function untilBlockApplied(connection: mongoose.Connection, block: number
   return waitFor(connection, (s) => s.blockNumber > block || (s.blockNumber === block && s.blockComplete), `block ${block}`, timeoutMs);
 }
 
-/** `X-Consistent-After: <block>` on any GET: answered once the read model has applied that block, or 503 + Retry-After. */
+/**
+ * The block of an anchored write by its operation ID, once it has committed (an accepted 202 write may still be
+ * pending: it is waited for within the same bound). Operation IDs are random: knowing one tells only a block number.
+ */
+async function blockOfOperation(connection: mongoose.Connection, operationId: string, deadline: number): Promise<number> {
+  for (;;) {
+    const op = await connection.collection('operations').findOne({ _id: operationId as never }, { projection: { status: 1, receipt: 1 } });
+    if (!op) throw new ValidationError(`${CONSISTENCY_HEADER}: no operation ${operationId}`);
+    if (op.receipt?.blockNumber !== undefined) return Number(op.receipt.blockNumber);
+    if (op.status === 'failed') throw new ValidationError(`${CONSISTENCY_HEADER}: operation ${operationId} failed; it wrote nothing to wait for`);
+    if (Date.now() >= deadline) throw new AppError(503, 'not_yet_projected', `operation ${operationId} has not committed yet; retry shortly`, undefined, { 'Retry-After': '1' });
+    await sleep(POLL_MS * 4);
+  }
+}
+
+/**
+ * `X-Consistent-After` on any GET — a receipt's blockNumber, or the write's operationId: answered once the read model
+ * has applied that block, or 503 + Retry-After after CONSISTENCY_WAIT_MS.
+ */
 export function consistentAfter(connection: mongoose.Connection) {
   return (req: Request, _res: Response, next: NextFunction) => {
-    const token = req.header(CONSISTENCY_HEADER);
+    const token = req.header(CONSISTENCY_HEADER)?.trim();
     if (req.method !== 'GET' || token === undefined) return next();
-    if (!/^\d{1,15}$/.test(token.trim())) return next(new ValidationError(`${CONSISTENCY_HEADER} must be a block number (a receipt's blockNumber)`));
-    untilBlockApplied(connection, Number(token.trim())).then(() => next(), next);
+    const deadline = Date.now() + CONSISTENCY_WAIT_MS;
+    let block: Promise<number>;
+    if (/^\d{1,15}$/.test(token)) block = Promise.resolve(Number(token));
+    else if (/^[A-Za-z0-9-]{8,64}$/.test(token)) block = blockOfOperation(connection, token, deadline);
+    else return next(new ValidationError(`${CONSISTENCY_HEADER} must be a block number (a receipt's blockNumber) or an operation ID`));
+    block.then((b) => untilBlockApplied(connection, b, Math.max(0, deadline - Date.now()))).then(() => next(), next);
   };
 }
