@@ -5,7 +5,7 @@ import { ListIndex } from './list-index';
 import { LABELS, LISTS_COLLECTION } from './list-shapes';
 import type { Projection } from './projector';
 import type { Logger } from '../platform/logger';
-import { COMPANY, companyOf, readModelLookup } from './record-company';
+import { backfillCompanies, COMPANY, companyOf, readModelLookup } from './record-company';
 
 /**
  * Where each ledger record lives in the read model: one collection per record type, keyed like the ledger key.
@@ -72,6 +72,7 @@ export class ReadModel implements Projection {
 
   /** Before projecting (again): the lists of every collection are built and no cached directory survives. */
   async resume(): Promise<void> {
+    await backfillCompanies(this.connection, (t) => this.model(t) as never);
     await this.lists.resume((Object.keys(COLLECTIONS) as RecordType[]).map((type) => ({ collection: COLLECTIONS[type].collection, model: this.model(type) as never })));
   }
 
