@@ -201,6 +201,7 @@ export class LiveUpdates {
         readModelAt = await this.checkpoint.readPosition();
       }
       this.position = event.position;
+      if (this.io.sockets.sockets.size === 0) continue; // nobody to push to: no policy lookups
       const push = { event, record: await this.readable(event) };
       await this.revalidate(LIVE_SESSION_CHECK_MS); // no push to a session that has ended
       for (const socket of this.io.sockets.sockets.values()) {
