@@ -23,6 +23,7 @@ import { createMetrics } from './platform/metrics';
 import { openApiDocument } from './platform/openapi';
 import { RouteTable } from './platform/routes';
 import { Projector } from './projection/projector';
+import { consistentAfter } from './projection/consistency';
 import { ReadModel, readModelCollections } from './projection/read-model';
 import { domainRoutes, readModelEnrichers } from './domains';
 
@@ -63,7 +64,7 @@ export async function createServer(config: Config, logger: Logger) {
   operationRoutes(routes, writes);
   const app = express();
   const server = http.createServer(app);
-  const live = new LiveUpdates(server, identities, ledger, reader, projector.checkpoint, logger);
+  const live = new LiveUpdates(server, identities, ledger, reader, projector.checkpoint, logger, readModel);
   const modules = domainRoutes({ routes, writes, readModel, ledger, identities, config, logger, connection, live });
 
   app.disable('x-powered-by');
@@ -79,6 +80,7 @@ export async function createServer(config: Config, logger: Logger) {
   // After the body (a slow body must not hold a slot), before the session lookup and anything else that costs the database.
   app.use(API_PREFIX, admissionGate(routes.specs, admission));
   app.use(healthRoutes({ ledger, connection, identities, metrics: metrics.registry, mspIds: config.connection.orgs.map((o) => o.mspId) }));
+  app.use(API_PREFIX, consistentAfter(connection)); // X-Consistent-After: a GET waits for the read model (projection/consistency.ts)
   app.use(API_PREFIX, routes.router);
   app.use((req, _res, next) => next(new NotFoundError(`no route ${req.method} ${req.path}`)));
   app.use(errorHandler(logger));

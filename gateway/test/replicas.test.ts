@@ -29,7 +29,7 @@ describe('two gateway replicas on one database and one network', function () {
   after(() => children.forEach((c) => c.kill('SIGTERM')));
 
   it('when a write goes through one replica, then the other reads it, and each event is projected exactly once', async () => {
-    const contractor = await newUser(await gatewayUnderTest(), 'contractor');
+    const contractor = await newUser(await gatewayUnderTest(), 'contractor'); // reads its own company's projects
     await stopSharedGateway(); // only the two replicas below may project
     children = await Promise.all(ports.map(gatewayProcess));
     const [a, b] = ports.map((p) => request(`http://127.0.0.1:${p}`));

@@ -74,9 +74,9 @@ export function approvalRoutes({ routes, writes, readModel, ledger, identities }
   routes.add({
     method: 'get', path: '/projects', tag: 'approval', access: 'user', summary: 'Projects from the read model, by status, contractor or words of the name',
     query: page.extend({ status: z.enum(STATUSES).optional(), contractorId: ledgerId.optional(), q: z.string().trim().min(1).max(50).optional() }),
-  }, async ({ query }) => pageBy(readModel.model('project'), given({
+  }, async ({ query, user }) => pageBy(readModel.model('project'), given({
     status: query.status, contractorId: query.contractorId, tokens: query.q ? { $all: tokens(query.q) } : undefined,
-  }), query.limit, query.after));
+  }), query.limit, query.after, user));
 
   routes.add({
     method: 'get', path: '/projects/:id', tag: 'approval', access: 'user', params: projectPath,

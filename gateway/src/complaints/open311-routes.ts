@@ -52,8 +52,9 @@ export function open311Routes(routes: RouteTable, d: { intake: ComplaintIntake; 
   routes.add({
     method: 'post', path: '/open311/requests', tag: 'complaints', access: 'public', status: 201, body: submission,
     summary: 'Open311: submit a complaint, anonymously allowed (rate-limited per IP). Contact details stay off-chain. Answers once with receipt_token: keep it to follow and rate the request',
-  }, async ({ body, req }) => {
+  }, async ({ body, req, res }) => {
     const r = await d.intake.submit(body, { ip: req.ip ?? 'unknown', idempotencyKey: req.header('Idempotency-Key') ?? undefined });
+    if (r.receipt?.blockNumber) res.setHeader('X-Consistency-Token', r.receipt.blockNumber); // send as X-Consistent-After to read it back
     return [{
       service_request_id: r.id, service_code: r.category, receipt_token: r.receiptToken, account_id: null,
       service_notice: `已受理，将于 ${r.deadline} 前分派至责任单位。请保存 receipt_token，用于查询进度和评价。`,

@@ -4,7 +4,8 @@ import { anchoredRoute } from '../operations/anchored-route';
 import { byId } from '../shared/read-queries';
 import { pageBy } from '../shared/read-queries';
 import { ledgerId, page, sha256, writeResponse } from '../shared/schemas';
-import { RECORD_KINDS, RecordAudit, SUBJECT_KINDS, subjectOf } from './record-audit';
+import { RECORD_KINDS, RecordAudit, readModelId, SUBJECT_KINDS, subjectOf } from './record-audit';
+import { assertMayRead } from '../access/read-access';
 
 /** A record's key in a path: one id, or a composite key joined by "/" (sent as %2F), as the read model keys it. */
 export const recordKey = z.string().min(1).max(400).transform((s, ctx) => {
@@ -25,12 +26,12 @@ export function auditRoutes({ routes, writes, readModel }: DomainDeps, audit: Re
     method: 'get', path: '/records/:kind/:id/history', tag: 'audit', access: 'user', params: recordPath,
     summary: 'Every committed version of a record, newest first, each with its transaction ID, block and the gateway operation ' +
       'that anchored it; and the auditors\' attestations of it. Composite keys: "HT001%2FM1"',
-  }, async ({ params, user }) => audit.history(user!._id, params.kind, params.id));
+  }, async ({ params, user }) => (await assertMayRead(readModel, user!, params.kind, readModelId(params.kind, params.id), params.kind), audit.history(user!._id, params.kind, params.id)));
 
   routes.add({
     method: 'get', path: '/records/:kind/:id/verify', tag: 'audit', access: 'user', params: recordPath,
     summary: "Compare the read model's copy of a record with the ledger's current value, field by field",
-  }, async ({ params, user }) => audit.verify(user!._id, params.kind, params.id));
+  }, async ({ params, user }) => (await assertMayRead(readModel, user!, params.kind, readModelId(params.kind, params.id), params.kind), audit.verify(user!._id, params.kind, params.id)));
 
   anchoredRoute(routes, writes, {
     method: 'post', path: '/attestations', tag: 'audit', access: ['auditor'], response: writeResponse,
@@ -45,15 +46,15 @@ export function auditRoutes({ routes, writes, readModel }: DomainDeps, audit: Re
     method: 'get', path: '/attestations', tag: 'audit', access: 'user', summary: 'Attestations from the read model, by subject and opinion',
     query: page.extend({ subjectKind: z.enum(SUBJECT_KINDS).optional(), subjectKey: recordKey.optional(), opinion: z.enum(['no_finding', 'finding', 'qualified']).optional() })
       .refine((q) => !q.subjectKey || q.subjectKind, { message: 'subjectKey needs subjectKind', path: ['subjectKey'] }),
-  }, async ({ query }) => {
+  }, async ({ query, user }) => {
     const filter: Record<string, unknown> = {};
     if (query.subjectKind && query.subjectKey) filter.subject = subjectOf(query.subjectKind, query.subjectKey);
     else if (query.subjectKind) filter.subjectKind = query.subjectKind;
     if (query.opinion) filter.opinion = query.opinion;
-    return pageBy(readModel.model('attestation'), filter, query.limit, query.after);
+    return pageBy(readModel.model('attestation'), filter, query.limit, query.after, user);
   });
 
   routes.add({
     method: 'get', path: '/attestations/:id', tag: 'audit', access: 'user', params: z.strictObject({ id: ledgerId }), summary: 'An attestation',
-  }, async ({ params }) => byId(readModel.model('attestation'), params.id, 'attestation'));
+  }, async ({ params, user }) => byId(readModel.model('attestation'), params.id, 'attestation', user));
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { assertMayRead } from '../access/read-access';
 import type { DomainDeps } from '../domains';
 import { anchoredRoute } from '../operations/anchored-route';
 import { byId, pageBy } from '../shared/read-queries';
@@ -35,15 +36,15 @@ export function batchAnchorRoutes({ routes, writes, readModel, connection }: Dom
     method: 'get', path: '/batch-anchors/:batchId/items/:index', tag: 'documents', access: 'user',
     summary: "An item's RFC 9162 inclusion proof (audit path) against its batch's Merkle root",
     params: z.strictObject({ batchId: ledgerId, index: z.coerce.number().int().min(0).max(10_000_000) }),
-  }, async ({ params }) => items.proof(params.batchId, { index: params.index }));
+  }, async ({ params, user }) => (await assertMayRead(readModel, user!, 'batchAnchor', params.batchId, 'batch'), items.proof(params.batchId, { index: params.index })));
 
   routes.add({
     method: 'get', path: '/batch-anchors', tag: 'documents', access: 'user', summary: 'Batch anchors by kind',
     query: page.extend({ kind: z.enum(KINDS) }),
-  }, async ({ query }) => pageBy(readModel.model('batchAnchor'), { kind: query.kind }, query.limit, query.after));
+  }, async ({ query, user }) => pageBy(readModel.model('batchAnchor'), { kind: query.kind }, query.limit, query.after, user));
 
   routes.add({
     method: 'get', path: '/batch-anchors/:batchId', tag: 'documents', access: 'user', summary: 'A batch anchor',
     params: z.strictObject({ batchId: ledgerId }),
-  }, async ({ params }) => byId(readModel.model('batchAnchor'), params.batchId, 'batch'));
+  }, async ({ params, user }) => byId(readModel.model('batchAnchor'), params.batchId, 'batch', user));
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { assertMayRead } from '../access/read-access';
 import type { DomainDeps } from '../domains';
 import { anchoredRoute } from '../operations/anchored-route';
 import { UnprocessableError } from '../platform/errors';
@@ -51,7 +52,7 @@ export function documentArchiveRoutes({ routes, writes, readModel, ledger, ident
   routes.add({
     method: 'get', path: '/documents', tag: 'documents', access: 'user', summary: 'Documents from the read model: of a project, by type and status',
     query: page.extend({ projectId: ledgerId.optional(), documentType: z.enum(DOCUMENT_TYPES).optional(), status: z.enum(['active', 'superseded', 'revoked']).optional() }),
-  }, async ({ query }) => pageBy(readModel.model('document'), given({ projectId: query.projectId, documentType: query.documentType, status: query.status }), query.limit, query.after));
+  }, async ({ query, user }) => pageBy(readModel.model('document'), given({ projectId: query.projectId, documentType: query.documentType, status: query.status }), query.limit, query.after, user));
 
   routes.add({
     method: 'get', path: '/documents/:sha256', tag: 'documents', access: 'user', params: documentPath, query: sourceQuery,
@@ -61,10 +62,10 @@ export function documentArchiveRoutes({ routes, writes, readModel, ledger, ident
   routes.add({
     method: 'get', path: '/documents/:sha256/versions', tag: 'documents', access: 'user', params: documentPath,
     summary: 'The version chain the document belongs to, oldest first (from the ledger)',
-  }, async ({ params, user }) => ({ items: JSON.parse(await ledger.evaluate(await identities.signer(user!._id), 'document', 'documentVersions', [params.sha256])) }));
+  }, async ({ params, user }) => (await assertMayRead(readModel, user!, 'document', params.sha256, 'document'), { items: JSON.parse(await ledger.evaluate(await identities.signer(user!._id), 'document', 'documentVersions', [params.sha256])) }));
 
   routes.add({
     method: 'get', path: '/documents/:sha256/history', tag: 'documents', access: 'user', params: documentPath,
     summary: "The document record's ledger history with receipts and attestations (as /records/document/{sha256}/history)",
-  }, async ({ params, user }) => audit.history(user!._id, 'document', [params.sha256]));
+  }, async ({ params, user }) => (await assertMayRead(readModel, user!, 'document', params.sha256, 'document'), audit.history(user!._id, 'document', [params.sha256])));
 }

@@ -18,7 +18,7 @@ export const SUBJECT_KINDS = RECORD_KINDS.slice(0, 10) as unknown as readonly ['
 
 /** Ledger keyed (projectId, id), read model keyed by id alone. */
 const KEYED_BY_LAST_PART = new Set<RecordKind>(['riskScore', 'progressDeviation']);
-const readModelId = (kind: RecordKind, key: string[]) => (KEYED_BY_LAST_PART.has(kind) ? key[key.length - 1] : key.join('/'));
+export const readModelId = (kind: RecordKind, key: string[]) => (KEYED_BY_LAST_PART.has(kind) ? key[key.length - 1] : key.join('/'));
 export const subjectOf = (kind: string, key: string[]) => `${kind}/${key.join('/')}`;
 
 interface LedgerVersion { txId: string; timestamp: string; isDelete: boolean; value: Record<string, unknown> | null }
@@ -106,8 +106,8 @@ export class RecordAudit {
     const expected: Record<string, unknown> = { ...current.value, ...(this.enrichers()[type]?.(current.value) ?? {}) };
     const differences: FieldDifference[] = [];
     if (stored) {
-      const { _id, _position, _transactionId, _lists, ...fields } = stored;
-      void _id; void _position; void _transactionId; void _lists;
+      const { _id, _position, _transactionId, _lists, _company, ...fields } = stored;
+      void _id; void _position; void _transactionId; void _lists; void _company;
       for (const field of [...new Set([...Object.keys(expected), ...Object.keys(fields)])].sort()) {
         if (canonical(fields[field]) !== canonical(expected[field])) differences.push({ field, readModel: fields[field] ?? null, ledger: expected[field] ?? null });
       }

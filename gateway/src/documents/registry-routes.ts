@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { assertMayRead } from '../access/read-access';
 import type { DomainDeps } from '../domains';
 import { anchoredRoute } from '../operations/anchored-route';
 import { AppError, ForbiddenError, ValidationError } from '../platform/errors';
@@ -56,12 +57,12 @@ export function registryRoutes({ routes, writes, readModel, ledger, identities, 
   routes.add({
     method: 'get', path: '/contractors', tag: 'registry', access: 'user', summary: 'Contractors from the read model, by words of the name, credit code or licence number',
     query: page.extend({ q: z.string().trim().min(1).max(50).optional(), creditCode: z.string().regex(/^[0-9A-Z]{18}$/).optional(), licenceNo: ledgerId.optional() }),
-  }, async ({ query }) => {
+  }, async ({ query, user }) => {
     const filter: Record<string, unknown> = {};
     if (query.q) filter.tokens = { $all: tokens(query.q) };
     if (query.creditCode) filter.creditCode = query.creditCode;
     if (query.licenceNo) filter.licenceNos = { $all: [query.licenceNo] };
-    return pageBy(readModel.model('contractor'), filter, query.limit, query.after);
+    return pageBy(readModel.model('contractor'), filter, query.limit, query.after, user);
   });
 
   routes.add({
@@ -108,7 +109,7 @@ export function registryRoutes({ routes, writes, readModel, ledger, identities, 
   routes.add({
     method: 'get', path: '/seal-certificates', tag: 'registry', access: 'user', summary: 'Seal certificates from the read model, by holder (username) and status',
     query: page.extend({ holder: username.optional(), status: z.enum(['active', 'revoked']).optional() }),
-  }, async ({ query }) => {
+  }, async ({ query, user }) => {
     const filter: Record<string, unknown> = {};
     if (query.holder) {
       const known = await sealKeys.findOne({ holder: query.holder }).lean();
@@ -117,7 +118,7 @@ export function registryRoutes({ routes, writes, readModel, ledger, identities, 
       filter.holderId = known.holderId;
     }
     if (query.status) filter.status = query.status;
-    return pageBy(readModel.model('sealCertificate'), filter, query.limit, query.after);
+    return pageBy(readModel.model('sealCertificate'), filter, query.limit, query.after, user);
   });
 
   routes.add({
@@ -125,6 +126,7 @@ export function registryRoutes({ routes, writes, readModel, ledger, identities, 
     summary: 'A seal certificate, with its public PEM when it was registered through this gateway; ?source=ledger reads the ledger',
     query: sourceQuery,
   }, async ({ params, query, user }) => {
+    await assertMayRead(readModel, user!, 'sealCertificate', params.fingerprint, 'seal certificate');
     const record = query.source === 'ledger'
       ? JSON.parse(await ledger.evaluate(await identities.signer(user!._id), 'registry', 'readSealCertificate', [params.fingerprint]))
       : await byId(readModel.model('sealCertificate'), params.fingerprint, 'seal certificate');

@@ -1,4 +1,5 @@
 import type { DomainDeps, DomainModule } from '../domains';
+import { mayReadUpload } from '../access/read-access';
 import { operationModel } from '../operations/models';
 import { RateLimit } from '../platform/rate-limit';
 import type { Enricher, RecordType } from '../projection/read-model';
@@ -26,7 +27,7 @@ export function documentRoutes(deps: DomainDeps): DomainModule {
   // at load time: domains.ts imports this module, so a static import would be a cycle.
   const enrichers = () => (require('../domains') as typeof import('../domains')).readModelEnrichers;
   const audit = new RecordAudit(deps.ledger, deps.identities, deps.readModel, operationModel(connection), enrichers);
-  uploadRoutes(deps.routes, files, deps);
+  uploadRoutes(deps.routes, files, deps, (user, file) => mayReadUpload(deps.readModel, user, file));
   registryRoutes(deps);
   documentArchiveRoutes(deps, files, audit);
   const sealing = new Sealing(connection, deps.ledger, deps.identities, files, new DocumentFacts(deps.ledger, audit), deps.config.connection, deps.config.publicUrl);

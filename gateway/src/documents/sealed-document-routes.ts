@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { DomainDeps } from '../domains';
 import { anchoredRoute } from '../operations/anchored-route';
 import { writeResponse } from '../shared/schemas';
+import { readScope } from '../access/read-policy';
+import { NotFoundError } from '../platform/errors';
 import { generationRequest } from './document-facts';
 import { Sealing, type SealedDocumentRecord } from './sealing';
 
@@ -35,7 +37,11 @@ export function sealedDocumentRoutes({ routes, writes }: DomainDeps, sealing: Se
   routes.add({
     method: 'get', path: '/sealed-documents/:id', tag: 'sealed documents', access: 'user', params: sealedDocumentPath,
     summary: 'A sealed document: its status from the ledger (draft, sealed, reviewed, final, superseded, revoked) and its current file',
-  }, async ({ params, user }) => describe(user!._id, await sealing.get(params.id)));
+  }, async ({ params, user }) => {
+    // Drafts and their signing state are the bureaus' work; a company reads the anchored result under /documents.
+    if (readScope(user, 'document') !== 'all') throw new NotFoundError(`sealed document ${params.id} does not exist`);
+    return describe(user!._id, await sealing.get(params.id));
+  });
 
   anchoredRoute(routes, writes, {
     method: 'post', path: '/sealed-documents/:id/signatures', tag: 'sealed documents', access: ['clerk', 'reviewer', 'director'], response: writeResponse,

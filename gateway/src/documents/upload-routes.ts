@@ -6,6 +6,7 @@ import type { AuthenticatedUser } from '../identity/identity-service';
 import { AppError, NotFoundError, ValidationError } from '../platform/errors';
 import type { RouteTable } from '../platform/routes';
 import { sha256 } from '../shared/schemas';
+import type { Reader } from '../access/read-policy';
 import { describeFile, FileStore, PayloadTooLargeError, StoredFile } from './file-store';
 
 const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/;
@@ -21,7 +22,10 @@ const uploadResponse = z.object({
 const APPLICANT_ROLES = new Set(['contractor', 'owner']);
 
 /** Files (PDFs, photos) into GridFS with their SHA-256; downloads by digest. */
-export function uploadRoutes(routes: RouteTable, store: FileStore, { ledger, identities }: Pick<DomainDeps, 'ledger' | 'identities'>): void {
+export function uploadRoutes(
+  routes: RouteTable, store: FileStore, { ledger, identities }: Pick<DomainDeps, 'ledger' | 'identities'>,
+  mayRead: (user: Reader, file: StoredFile) => Promise<boolean> = async () => true,
+): void {
   /**
    * The chaincode accepts in an application only files anchored for the applicant's company, so a hash nobody uploaded
    * cannot pass the automatic check. Anchoring again (the same bytes uploaded twice) is a no-op.
@@ -72,8 +76,10 @@ export function uploadRoutes(routes: RouteTable, store: FileStore, { ledger, ide
   routes.add({
     method: 'get', path: '/uploads/:sha256', tag: 'documents', access: 'user', params: z.strictObject({ sha256 }),
     summary: 'Download an uploaded file by its SHA-256 (ETag is the digest)',
-  }, async ({ params, req, res }) => {
-    const file = await store.find(params.sha256);
+  }, async ({ params, req, res, user }) => {
+    const found = await store.find(params.sha256);
+    // A file the caller may not read answers like a missing one (access/read-policy.ts).
+    const file = found && (await mayRead(user!, found)) ? found : null;
     if (!file) throw new NotFoundError(`no uploaded file has SHA-256 ${params.sha256}`);
     const etag = `"${file._id}"`;
     res.setHeader('ETag', etag);

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { DomainDeps, DomainModule } from '../domains';
 import { recordKey } from '../documents/audit-routes';
 import { FileStore } from '../documents/file-store';
-import { RECORD_KINDS } from '../documents/record-audit';
+import { RECORD_KINDS, readModelId } from '../documents/record-audit';
+import { assertMayRead } from '../access/read-access';
 import type { Role } from '../identity/models';
 import { ledgerId } from '../shared/schemas';
 import { batchItemsOf } from './batches';
@@ -15,7 +16,7 @@ const blockNumber = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const txId = z.string().regex(/^[0-9a-f]{64}$/, 'a Fabric transaction ID (64 lower-case hex characters)');
 
 /** 存证: evidence bundles an auditor verifies offline (`npm run verify-evidence`), and the checkpoints they link to. */
-export function evidenceRoutes({ routes, ledger, identities, connection }: DomainDeps): DomainModule {
+export function evidenceRoutes({ routes, ledger, identities, connection, readModel }: DomainDeps): DomainModule {
   const exporter = new EvidenceExporter(ledger, identities, connection, new FileStore(connection, MAX_FILE_IN_BUNDLE));
   const batches = batchItemsOf(connection);
   const attachment = (res: { setHeader(n: string, v: string): void }, name: string) => res.setHeader('Content-Disposition', `attachment; filename="${name.replace(/[^A-Za-z0-9._-]/g, '_')}"`);
@@ -42,6 +43,7 @@ export function evidenceRoutes({ routes, ledger, identities, connection }: Domai
     params: z.strictObject({ batchId: ledgerId, index: z.coerce.number().int().min(0).max(10_000_000) }),
     query: z.strictObject({ checkpoint: blockNumber.optional() }),
   }, async ({ params, query, user, res }) => {
+    await assertMayRead(readModel, user!, 'batchAnchor', params.batchId, 'batch'); // the read policy, as for the record's own routes
     const batchItem = await batches.proof(params.batchId, { index: params.index });
     const bundle = await exporter.recordBundle(user!._id, 'batchAnchor', [params.batchId], { checkpoint: query.checkpoint });
     attachment(res, `evidence-batch-${params.batchId}-${params.index}.json`);
@@ -55,6 +57,7 @@ export function evidenceRoutes({ routes, ledger, identities, connection }: Domai
     params: z.strictObject({ recordType: z.enum(RECORD_KINDS), id: recordKey }),
     query: z.strictObject({ txId: txId.optional(), checkpoint: blockNumber.optional() }),
   }, async ({ params, query, user, res }) => {
+    await assertMayRead(readModel, user!, params.recordType, readModelId(params.recordType, params.id), params.recordType);
     const bundle = await exporter.recordBundle(user!._id, params.recordType, params.id, query);
     attachment(res, `evidence-${params.recordType}-${params.id.join('-')}.json`);
     return bundle;

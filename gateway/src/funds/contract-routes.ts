@@ -7,6 +7,7 @@ import { pageBy } from '../shared/read-queries';
 import { childById, pageChildren } from './queries';
 import { acceptance, breach, changeOrder, decision, delay, newContract, progressReport } from './schemas';
 import { recordFrom, sourceQuery } from '../shared/record-source';
+import { assertMayRead } from '../access/read-access';
 
 const contractPath = z.strictObject({ id: ledgerId });
 const milestonePath = z.strictObject({ id: ledgerId, milestoneId: ledgerId });
@@ -56,12 +57,12 @@ export function contractRoutes({ routes, writes, readModel, ledger, identities }
   routes.add({
     method: 'get', path: '/contracts', tag, access: 'user', summary: 'Contracts from the read model, by project, contractor or words of the title',
     query: page.extend({ projectId: ledgerId.optional(), contractorId: ledgerId.optional(), q: z.string().trim().min(1).max(50).optional() }),
-  }, async ({ query }) => {
+  }, async ({ query, user }) => {
     const filter: Record<string, unknown> = {};
     if (query.projectId) filter.projectId = query.projectId;
     if (query.contractorId) filter.contractorId = query.contractorId;
     if (query.q) filter.tokens = { $all: tokens(query.q) };
-    return pageBy(readModel.model('contract'), filter, query.limit, query.after);
+    return pageBy(readModel.model('contract'), filter, query.limit, query.after, user);
   });
 
   routes.add({
@@ -73,28 +74,29 @@ export function contractRoutes({ routes, writes, readModel, ledger, identities }
     method: 'get', path: '/contracts/:id/milestones', tag, access: 'user', params: contractPath,
     summary: 'Milestones of a contract (amount, status, latest progress), optionally by status',
     query: page.extend({ status: z.enum(['planned', 'accepted']).optional() }),
-  }, async ({ params, query }) => pageChildren(readModel.model('milestone'), params.id, query.status ? { status: query.status } : {}, query.limit, query.after));
+  }, async ({ params, query, user }) => pageChildren(readModel.model('milestone'), params.id, query.status ? { status: query.status } : {}, query.limit, query.after, user));
 
   routes.add({
     method: 'get', path: '/contracts/:id/milestones/:milestoneId', tag, access: 'user', params: milestonePath, query: sourceQuery,
     summary: 'A milestone; ?source=ledger reads it from the ledger',
   }, async ({ params, query, user }) => query.source === 'ledger'
-    ? JSON.parse(await ledger.evaluate(await identities.signer(user!._id), 'contract', 'readMilestone', [params.id, params.milestoneId]))
-    : childById(readModel.model('milestone'), params.id, params.milestoneId, `milestone ${params.milestoneId} of contract`));
+    ? (await assertMayRead(readModel, user!, 'milestone', `${params.id}/${params.milestoneId}`, 'milestone'),
+      JSON.parse(await ledger.evaluate(await identities.signer(user!._id), 'contract', 'readMilestone', [params.id, params.milestoneId])))
+    : childById(readModel.model('milestone'), params.id, params.milestoneId, `milestone ${params.milestoneId} of contract`, user));
 
   routes.add({
     method: 'get', path: '/contracts/:id/change-orders', tag, access: 'user', params: contractPath, summary: 'Change orders of a contract, optionally by status',
     query: page.extend({ status: z.enum(['proposed', 'approved', 'rejected']).optional() }),
-  }, async ({ params, query }) => pageChildren(readModel.model('changeOrder'), params.id, query.status ? { status: query.status } : {}, query.limit, query.after));
+  }, async ({ params, query, user }) => pageChildren(readModel.model('changeOrder'), params.id, query.status ? { status: query.status } : {}, query.limit, query.after, user));
 
   routes.add({
     method: 'get', path: '/contracts/:id/progress-reports', tag, access: 'user', params: contractPath, summary: 'Progress reports of a contract (planned, actual, deviation)',
     query: page.extend({ milestoneId: ledgerId.optional() }),
-  }, async ({ params, query }) => pageChildren(readModel.model('progressReport'), params.id, query.milestoneId ? { milestoneId: query.milestoneId } : {}, query.limit, query.after));
+  }, async ({ params, query, user }) => pageChildren(readModel.model('progressReport'), params.id, query.milestoneId ? { milestoneId: query.milestoneId } : {}, query.limit, query.after, user));
 
   routes.add({
     method: 'get', path: '/contracts/:id/incidents', tag, access: 'user', params: contractPath, summary: 'Delays and breaches recorded on a contract',
     query: page.extend({ kind: z.enum(['delay', 'breach']).optional() }),
-  }, async ({ params, query }) => pageChildren(readModel.model('incident'), params.id, query.kind ? { kind: query.kind } : {}, query.limit, query.after));
+  }, async ({ params, query, user }) => pageChildren(readModel.model('incident'), params.id, query.kind ? { kind: query.kind } : {}, query.limit, query.after, user));
 }
 

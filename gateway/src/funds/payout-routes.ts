@@ -7,6 +7,7 @@ import { PAYOUT_ENDORSERS } from './bank-confirmations';
 import { given, pageBy } from '../shared/read-queries';
 import { PAYOUT_STATUSES, payoutRequest } from './schemas';
 import { recordFrom, sourceQuery } from '../shared/record-source';
+import { assertMayRead } from '../access/read-access';
 
 const payoutPath = z.strictObject({ id: ledgerId });
 const tag = 'funds';
@@ -40,9 +41,9 @@ export function payoutRoutes({ routes, writes, readModel, ledger, identities }: 
   routes.add({
     method: 'get', path: '/payouts', tag, access: 'user', summary: 'Payouts from the read model, by contract, project, milestone and/or status',
     query: page.extend({ contractId: ledgerId.optional(), projectId: ledgerId.optional(), milestoneId: ledgerId.optional(), status: z.enum(PAYOUT_STATUSES).optional() }),
-  }, async ({ query }) => {
+  }, async ({ query, user }) => {
     const { limit, after, ...filters } = query;
-    return pageBy(readModel.model('payout'), given(filters), limit, after);
+    return pageBy(readModel.model('payout'), given(filters), limit, after, user);
   });
 
   routes.add({
@@ -54,13 +55,13 @@ export function payoutRoutes({ routes, writes, readModel, ledger, identities }: 
   routes.add({
     method: 'get', path: '/payouts/:id/endorsement', tag, access: 'user', params: payoutPath,
     summary: 'The key-level endorsement policy in force on a payout record (read from the ledger)',
-  }, async ({ params, user }) => JSON.parse(await ledger.evaluate(await identities.signer(user!._id), 'payment', 'readPayoutEndorsement', [params.id])));
+  }, async ({ params, user }) => (await assertMayRead(readModel, user!, 'payout', params.id, 'payout'), JSON.parse(await ledger.evaluate(await identities.signer(user!._id), 'payment', 'readPayoutEndorsement', [params.id]))));
 
   routes.add({
     method: 'get', path: '/payment-alerts', tag, access: 'user', summary: 'Payment alerts (refused overpayments) from the read model, by contract or project',
     query: page.extend({ contractId: ledgerId.optional(), projectId: ledgerId.optional(), payoutId: ledgerId.optional() }),
-  }, async ({ query }) => {
+  }, async ({ query, user }) => {
     const { limit, after, ...filters } = query;
-    return pageBy(readModel.model('paymentAlert'), given(filters), limit, after);
+    return pageBy(readModel.model('paymentAlert'), given(filters), limit, after, user);
   });
 }

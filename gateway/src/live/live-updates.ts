@@ -7,8 +7,20 @@ import type { DatabaseCheckpointer } from '../projection/checkpoint';
 import { LedgerEvent, toLedgerEvent } from '../projection/events';
 import type { Role } from '../identity/models';
 import { interestedRoles, roleRoom } from './rooms';
+import { mayRead, type ReadableRecord } from '../access/read-policy';
+import type { ReadModel, RecordType } from '../projection/read-model';
+import { companyOf, readModelLookup } from '../projection/record-company';
 
-interface LiveSocketData { user?: AuthenticatedUser; cursor: number; replaying: boolean; buffer: LedgerEvent[]; projects: Set<string> }
+/** An event with what the read policy needs to know of its record (its kind and company). */
+interface Push { event: LedgerEvent; record: ReadableRecord }
+
+interface LiveSocketData { user?: AuthenticatedUser; token?: string; checkedAt: number; cursor: number; replaying: boolean; buffer: Push[]; projects: Set<string> }
+
+/**
+ * A socket's session is checked again at least this often (and before a push when older): sign-out, revocation
+ * or expiry through any replica closes the socket within this plus the identity service's session cache.
+ */
+export const LIVE_SESSION_CHECK_MS = 2_000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -23,15 +35,17 @@ export class LiveUpdates {
   private stopped = false;
   private closeStream?: () => void;
   private loop?: Promise<void>;
+  private sessionCheck?: NodeJS.Timeout;
 
-  constructor(server: http.Server, private readonly identities: IdentityService, private readonly ledger: Ledger, private readonly reader: () => Promise<SigningUser>, private readonly checkpoint: DatabaseCheckpointer, private readonly logger: Logger) {
+  constructor(server: http.Server, private readonly identities: IdentityService, private readonly ledger: Ledger, private readonly reader: () => Promise<SigningUser>, private readonly checkpoint: DatabaseCheckpointer, private readonly logger: Logger, private readonly readModel?: ReadModel) {
     this.io = new Server(server, { path: '/live', serveClient: false, cors: { origin: false } });
     this.io.use(async (socket, next) => {
       try {
         const token = socket.handshake.auth?.token;
-        socket.data = { cursor: -1, replaying: false, buffer: [], projects: new Set<string>() } satisfies LiveSocketData;
+        socket.data = { cursor: -1, checkedAt: Date.now(), replaying: false, buffer: [], projects: new Set<string>() } satisfies LiveSocketData;
         if (typeof token !== 'string') return next(new Error('unauthorized: a session token is required'));
         (socket.data as LiveSocketData).user = await this.identities.authenticate(token);
+        (socket.data as LiveSocketData).token = token;
         next();
       } catch {
         next(new Error('unauthorized: session expired or unknown'));
@@ -63,15 +77,43 @@ export class LiveUpdates {
     }
   }
 
-  private interested(data: LiveSocketData, event: LedgerEvent): boolean {
+  /** Only what the user may read over REST (access/read-policy.ts); of that, their role's families and their projects. */
+  private interested(data: LiveSocketData, { event, record }: Push): boolean {
     const user = data.user!;
+    if (!mayRead(user, record)) return false;
     if (event.ids.projectId && data.projects.has(event.ids.projectId)) return true;
     return interestedRoles(event.type).includes(user.role);
   }
 
-  private deliver(socket: Socket, event: LedgerEvent): void {
+  /** The event's record as the read policy sees it: its kind and the company it belongs to. */
+  private async readable(event: LedgerEvent): Promise<ReadableRecord> {
+    const kind = event.state.docType as RecordType;
+    if (!this.readModel) return { kind, company: null };
+    const records = [event.state, ...Object.values(event.related ?? {})] as Record<string, unknown>[];
+    return { kind, company: await companyOf(event.state, records, readModelLookup((t) => this.readModel!.model(t) as never)) };
+  }
+
+  /** Re-checks the sessions of sockets not checked for maxAgeMs; a socket whose session ended is closed. */
+  private async revalidate(maxAgeMs: number): Promise<void> {
+    const now = Date.now();
+    await Promise.all([...this.io.sockets.sockets.values()].map(async (socket) => {
+      const data = socket.data as LiveSocketData;
+      if (!data.token || now - data.checkedAt < maxAgeMs) return;
+      data.checkedAt = now;
+      try {
+        data.user = await this.identities.authenticate(data.token);
+      } catch {
+        socket.emit('session-ended', { reason: 'signed out, revoked or expired' });
+        socket.disconnect(true);
+      }
+    }));
+  }
+
+  private deliver(socket: Socket, push: Push): void {
+    const { event } = push;
     const data = socket.data as LiveSocketData;
-    if (event.position <= data.cursor || !this.interested(data, event)) {
+    if (!socket.connected) return;
+    if (event.position <= data.cursor || !this.interested(data, push)) {
       data.cursor = Math.max(data.cursor, event.position);
       return;
     }
@@ -99,7 +141,7 @@ export class LiveUpdates {
             block = blockNumber;
             const event = toLedgerEvent(raw, index);
             if (event.position > until) break;
-            this.deliver(socket, event);
+            this.deliver(socket, { event, record: await this.readable(event) });
             if (event.position >= until) break; // caught up with the live stream
           }
         } finally {
@@ -120,6 +162,9 @@ export class LiveUpdates {
 
   start(): void {
     this.loop = this.run();
+    this.sessionCheck = setInterval(() => {
+      this.revalidate(LIVE_SESSION_CHECK_MS).catch((err) => this.logger.warn({ err: (err as Error).message }, 'live session check failed'));
+    }, LIVE_SESSION_CHECK_MS / 2);
   }
 
   private async run(): Promise<void> {
@@ -156,16 +201,20 @@ export class LiveUpdates {
         readModelAt = await this.checkpoint.readPosition();
       }
       this.position = event.position;
+      if (this.io.sockets.sockets.size === 0) continue; // nobody to push to: no policy lookups
+      const push = { event, record: await this.readable(event) };
+      await this.revalidate(LIVE_SESSION_CHECK_MS); // no push to a session that has ended
       for (const socket of this.io.sockets.sockets.values()) {
         const data = socket.data as LiveSocketData;
-        if (data.replaying) data.buffer.push(event);
-        else this.deliver(socket, event);
+        if (data.replaying) data.buffer.push(push);
+        else this.deliver(socket, push);
       }
     }
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    clearInterval(this.sessionCheck);
     this.closeStream?.();
     await this.loop?.catch(() => undefined);
     await new Promise<void>((resolve) => this.io.close(() => resolve()));

@@ -50,7 +50,7 @@ export function monitoringRoutes({ routes, writes, readModel, ledger, identities
   routes.add({
     method: 'get', path: '/alerts', tag: 'monitoring', access: 'user', summary: 'Safety alerts from the read model, by project and/or status',
     query: page.extend({ projectId: ledgerId.optional(), status: z.enum(ALERT_STATUSES).optional() }),
-  }, async ({ query }) => pageBy(readModel.model('safetyAlert'), given({ projectId: query.projectId, status: query.status }), query.limit, query.after));
+  }, async ({ query, user }) => pageBy(readModel.model('safetyAlert'), given({ projectId: query.projectId, status: query.status }), query.limit, query.after, user));
 
   routes.add({
     method: 'get', path: '/alerts/:id', tag: 'monitoring', access: 'user', params: alertPath, query: sourceQuery,
@@ -67,7 +67,7 @@ export function monitoringRoutes({ routes, writes, readModel, ledger, identities
   routes.add({
     method: 'get', path: '/projects/:id/deviations', tag: 'monitoring', access: 'user', params: projectPath, query: page,
     summary: 'Progress deviations of a project, from the read model',
-  }, async ({ params, query }) => pageBy(readModel.model('progressDeviation'), { projectId: params.id }, query.limit, query.after));
+  }, async ({ params, query, user }) => pageBy(readModel.model('progressDeviation'), { projectId: params.id }, query.limit, query.after, user));
 
   routes.add({
     method: 'post', path: '/risk-model/assessment', tag: 'monitoring', access: 'user', status: 200,
@@ -87,7 +87,7 @@ export function monitoringRoutes({ routes, writes, readModel, ledger, identities
   routes.add({
     method: 'get', path: '/projects/:id/risk-scores', tag: 'monitoring', access: 'user', params: projectPath, query: page,
     summary: 'Risk scores of a project (score, inputs, model version), from the read model',
-  }, async ({ params, query }) => pageBy(readModel.model('riskScore'), { projectId: params.id }, query.limit, query.after));
+  }, async ({ params, query, user }) => pageBy(readModel.model('riskScore'), { projectId: params.id }, query.limit, query.after, user));
 
   const mqtt = new MqttAlertSubscriber(mqttSettings(config), devices, writes, logger);
   return { start: () => mqtt.start(), stop: () => mqtt.stop() };

@@ -57,6 +57,9 @@ export function anchoredRoute<B extends z.ZodType = z.ZodUndefined, Q extends z.
     res.setHeader('Server-Timing', timing.header);
     if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
     if (outcome.httpStatus === 202) res.setHeader('Location', `${input.req.baseUrl}/operations/${outcome.body.operationId}`);
+    // The consistency token: send it back as X-Consistent-After on a read to see this write (projection/consistency.ts).
+    const committedBlock = (outcome.body.receipt as { blockNumber?: unknown } | undefined)?.blockNumber;
+    if (committedBlock !== undefined && committedBlock !== null) res.setHeader('X-Consistency-Token', String(committedBlock));
     const refused = outcome.body.status === 'succeeded' ? options.refusal?.(outcome.body.result) : undefined;
     if (refused) {
       const { operationId, receipt } = outcome.body;

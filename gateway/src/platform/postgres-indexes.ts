@@ -14,7 +14,9 @@ const run = promisify(execFile);
  * buckets a read-model record is in (projection/list-index.ts): every list page is read through it. `tokens` serves
  * one word of a text search.
  */
-const FIELDS = ['_id', '_lists', 'status', 'projectId', 'contractId', 'contractorId', 'userId', 'kind', 'tokens'];
+const FIELDS = ['_id', '_lists', 'status', 'projectId', 'contractId', 'contractorId', 'userId', 'kind', 'tokens',
+  '_company', // a contractor's lists are filtered by the company records belong to (access/read-policy.ts)
+];
 
 export async function ensureJsonIndexes(connection: mongoose.Connection, collections: string[], postgresUrl: string, logger: Logger): Promise<void> {
   const existing = new Set((await connection.db!.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));

@@ -2,7 +2,8 @@ import type mongoose from 'mongoose';
 import { Schema } from 'mongoose';
 import type { Checkpoint } from '@hyperledger/fabric-gateway';
 
-interface CheckpointRecord { _id: string; blockNumber: number; transactionId: string | null; index: number; position: number; updatedAt: Date }
+/** blockComplete: every event of blockNumber is applied (what X-Consistent-After waits for, projection/consistency.ts). */
+interface CheckpointRecord { _id: string; blockNumber: number; transactionId: string | null; index: number; position: number; blockComplete?: boolean; updatedAt: Date }
 
 /**
  * The projection's durable checkpoint (fabric-gateway's Checkpointer idea, stored in the database): the last event
@@ -14,7 +15,7 @@ export class DatabaseCheckpointer implements Checkpoint {
 
   constructor(connection: mongoose.Connection, private readonly name: string) {
     this.Model = (connection.models.Checkpoint as mongoose.Model<CheckpointRecord>) ?? connection.model<CheckpointRecord>('Checkpoint', new Schema<CheckpointRecord>({
-      _id: String, blockNumber: Number, transactionId: { type: String, default: null }, index: Number, position: Number, updatedAt: Date,
+      _id: String, blockNumber: Number, transactionId: { type: String, default: null }, index: Number, position: Number, blockComplete: Boolean, updatedAt: Date,
     }, { collection: 'checkpoints', versionKey: false }));
   }
 
@@ -37,8 +38,8 @@ export class DatabaseCheckpointer implements Checkpoint {
 
   get position(): number { return this.state?.position ?? -1; }
 
-  async save(blockNumber: number, transactionId: string, index: number, position: number): Promise<void> {
-    this.state = { _id: this.name, blockNumber, transactionId, index, position, updatedAt: new Date() };
+  async save(blockNumber: number, transactionId: string, index: number, position: number, blockComplete = false): Promise<void> {
+    this.state = { _id: this.name, blockNumber, transactionId, index, position, blockComplete, updatedAt: new Date() };
     await this.Model.updateOne({ _id: this.name }, { $set: this.state }, { upsert: true });
   }
 

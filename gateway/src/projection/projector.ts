@@ -16,6 +16,18 @@ export interface Projection {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
+ * Whether the event just applied was its block's last. The peer sends all of a block's chaincode events in one
+ * message, which the client library yields one by one: if the next event is not at hand before the event loop turns
+ * (it would come from a later message), or it is of a later block, the block is complete. X-Consistent-After needs this.
+ */
+async function lastOfBlock(next: Promise<IteratorResult<{ blockNumber: bigint }>>, blockNumber: number): Promise<boolean> {
+  const pending = Symbol('pending');
+  const first = await Promise.race([next.then((r) => r, () => undefined), new Promise<typeof pending>((r) => setImmediate(() => r(pending)))]);
+  if (first === pending || first === undefined || first.done) return true;
+  return Number(first.value.blockNumber) !== blockNumber;
+}
+
+/**
  * Projects chaincode events into the read model: one replica at a time (lease), resuming exactly after the durable
  * checkpoint. An event is applied, then checkpointed; a crash in between re-applies that one event, which the
  * projections' position guards make a no-op — so each event takes effect exactly once.
@@ -26,12 +38,14 @@ export class Projector {
   private stopped = false;
   private closeStream: (() => void) | undefined;
   private loop: Promise<void> | undefined;
+  /** Test hook: awaited before an event is applied (tests hold the projector at a chosen event). */
+  beforeApply?: (event: LedgerEvent) => Promise<void>;
 
   constructor(
     connection: mongoose.Connection,
     private readonly ledger: Ledger,
     private readonly reader: () => Promise<SigningUser>,
-    private readonly projections: Projection[],
+    readonly projections: Projection[],
     private readonly logger: Logger,
     private readonly onProjected: () => void = () => undefined,
   ) {
@@ -64,14 +78,23 @@ export class Projector {
     const renew = setInterval(() => {
       this.lease.acquire().then((held) => { if (!held) events.close(); }).catch(() => events.close());
     }, 5_000);
+    const iterator = events[Symbol.asyncIterator]();
     try {
-      for await (const raw of events) {
+      let next = iterator.next();
+      for (;;) {
+        const item = await next;
+        if (item.done) break;
+        const raw = item.value;
         const blockNumber = Number(raw.blockNumber);
         const index = this.checkpoint.nextIndex(blockNumber);
         const event = toLedgerEvent(raw, index);
         if (event.type === 'unknown') this.logger.warn({ transactionId: raw.transactionId, eventName: raw.eventName }, 'skipping an event that is not in the works-ledger envelope');
-        else for (const p of this.projections) if (p.handles(event.type)) await p.apply(event);
-        await this.checkpoint.save(blockNumber, raw.transactionId, index, event.position);
+        else {
+          await this.beforeApply?.(event);
+          for (const p of this.projections) if (p.handles(event.type)) await p.apply(event);
+        }
+        next = iterator.next();
+        await this.checkpoint.save(blockNumber, raw.transactionId, index, event.position, await lastOfBlock(next, blockNumber));
         this.onProjected();
       }
     } finally {

@@ -5,6 +5,7 @@ import { ListIndex } from './list-index';
 import { LABELS, LISTS_COLLECTION } from './list-shapes';
 import type { Projection } from './projector';
 import type { Logger } from '../platform/logger';
+import { backfillCompanies, COMPANY, companyOf, readModelLookup } from './record-company';
 
 /**
  * Where each ledger record lives in the read model: one collection per record type, keyed like the ledger key.
@@ -32,6 +33,10 @@ const COLLECTIONS: Record<string, { collection: string; key: (r: Record<string, 
 
 export type RecordType = keyof typeof COLLECTIONS;
 
+/** The record type a read-model collection holds. */
+export const typeOfCollection = (collection: string): RecordType | undefined =>
+  (Object.keys(COLLECTIONS) as RecordType[]).find((t) => COLLECTIONS[t].collection === collection);
+
 /** The read model's collections, and the one holding their lists' bucket directories. */
 export const readModelCollections = () => [...Object.values(COLLECTIONS).map((c) => c.collection), LISTS_COLLECTION];
 
@@ -43,6 +48,8 @@ export interface ReadModelDocument { _id: string; _position: number; _transactio
 export class ReadModel implements Projection {
   private readonly models = new Map<string, mongoose.Model<ReadModelDocument>>();
   private readonly lists: ListIndex;
+  /** Test hook: awaited after each record of an event is written (tests hold the projector mid-transaction). */
+  afterRecord?: (type: RecordType, event: LedgerEvent) => Promise<void>;
 
   constructor(private readonly connection: mongoose.Connection, private readonly enrichers: Partial<Record<RecordType, Enricher>> = {}, logger?: Logger) {
     this.lists = new ListIndex(connection, logger);
@@ -65,15 +72,20 @@ export class ReadModel implements Projection {
 
   /** Before projecting (again): the lists of every collection are built and no cached directory survives. */
   async resume(): Promise<void> {
+    await backfillCompanies(this.connection, (t) => this.model(t) as never);
     await this.lists.resume((Object.keys(COLLECTIONS) as RecordType[]).map((type) => ({ collection: COLLECTIONS[type].collection, model: this.model(type) as never })));
   }
 
   async apply(event: LedgerEvent): Promise<void> {
     const records = [event.state, ...Object.values(event.related ?? {})] as Record<string, unknown>[];
+    const lookup = readModelLookup((t) => this.model(t) as never);
     for (const record of records) {
       const type = record.docType as RecordType | undefined;
       if (!type || !COLLECTIONS[type]) continue;
-      await this.upsertAt(type, COLLECTIONS[type].key(record), event, { ...record, ...(this.enrichers[type]?.(record) ?? {}) });
+      // The company the record belongs to, so that the read policy filters lists in the query (access/read-policy.ts).
+      const company = await companyOf(record, records, lookup);
+      await this.upsertAt(type, COLLECTIONS[type].key(record), event, { ...record, ...(this.enrichers[type]?.(record) ?? {}), [COMPANY]: company });
+      await this.afterRecord?.(type, event);
     }
   }
 

@@ -3,7 +3,10 @@ import { NotFoundError } from '../platform/errors';
 import {
   bucketIndex, builtId, directoryId, fromStored, LABELS, labelOf, LIST_SHAPES, ListDirectory, listName, LISTS_COLLECTION, shapesSignature, StoredDirectory, versionId,
 } from '../projection/list-shapes';
-import type { ReadModelDocument } from '../projection/read-model';
+import { typeOfCollection, type ReadModelDocument } from '../projection/read-model';
+import { mayRead, readFilter, type Reader } from '../access/read-policy';
+import { untilApplied } from '../projection/consistency';
+import { COMPANY } from '../projection/record-company';
 
 export interface Page<T> { items: T[]; next: string | null }
 
@@ -12,8 +15,8 @@ export const given = (filters: Record<string, unknown>) => Object.fromEntries(Ob
 
 /** Read-model documents without projection bookkeeping. */
 export function view<T = Record<string, unknown>>(doc: ReadModelDocument): T {
-  const { _id, _position, _transactionId, _lists, tokens, ...rest } = doc;
-  void _position; void tokens; void _lists;
+  const { _id, _position, _transactionId, _lists, _company, tokens, ...rest } = doc;
+  void _position; void tokens; void _lists; void _company;
   return { ...rest, transactionId: _transactionId } as T;
 }
 
@@ -25,9 +28,14 @@ type Model = mongoose.Model<ReadModelDocument>;
  * the list's buckets (list-index.ts): each bucket by its label, an index-served equality over at most a few hundred
  * records. Filters that no list covers (text search, an _id set, a rare combination) take a plain query.
  */
-export async function pageBy(model: Model, filter: Record<string, unknown>, limit: number, after?: string): Promise<Page<Record<string, unknown>>> {
-  const docs = (await fromBuckets(model, filter, limit, after)) ?? (await plainQuery(model, filter, limit, after));
+export async function pageBy(model: Model, filter: Record<string, unknown>, limit: number, after?: string, reader?: Reader): Promise<Page<Record<string, unknown>>> {
+  // The read policy is part of the query, so a reader's page holds limit records of theirs (access/read-policy.ts).
+  const policy = reader ? readFilter(reader, kindOf(model)) : {};
+  if (policy === undefined) return { items: [], next: null };
+  const scoped = { ...filter, ...policy };
+  const docs = (await fromBuckets(model, scoped, limit, after)) ?? (await plainQuery(model, scoped, limit, after));
   const items = docs.slice(0, limit);
+  await settled(model, items);
   return { items: items.map((d) => view(d)), next: docs.length > limit ? items[items.length - 1]._id : null };
 }
 
@@ -124,8 +132,20 @@ export async function findWhere(model: Model, filter: Record<string, unknown>, m
   return docs.map((d) => view(d));
 }
 
-export async function byId(model: Model, id: string, what: string): Promise<Record<string, unknown>> {
+/**
+ * One record; with a reader, one they may read — else the same 404 as a missing record (existence does not leak).
+ */
+export async function byId(model: Model, id: string, what: string, reader?: Reader): Promise<Record<string, unknown>> {
   const doc = await model.findById(id).lean<ReadModelDocument>();
-  if (!doc) throw new NotFoundError(`${what} ${id} does not exist`);
+  if (!doc || (reader && !mayRead(reader, { kind: kindOf(model), company: doc[COMPANY] as string | null }))) throw new NotFoundError(`${what} ${id} does not exist`);
+  await settled(model, [doc]);
   return view(doc);
+}
+
+const kindOf = (model: Model) => typeOfCollection(model.collection.collectionName)!;
+
+/** A record whose newest write is beyond the projector's checkpoint waits until its whole transaction is applied. */
+async function settled(model: Model, docs: ReadModelDocument[]): Promise<void> {
+  const newest = Math.max(-1, ...docs.map((d) => (typeof d._position === 'number' ? d._position : -1)));
+  if (newest >= 0) await untilApplied(model.db, newest);
 }

@@ -3,6 +3,7 @@ import type { AuthenticatedUser, IdentityService } from '../identity/identity-se
 import type { Ledger } from '../ledger/ledger';
 import type { ReadModel, RecordType } from '../projection/read-model';
 import { byId } from './read-queries';
+import { assertMayRead } from '../access/read-access';
 
 /** `?source=ledger` on a detail route: read the record from the ledger (as the caller) instead of the read model. */
 export const sourceQuery = z.strictObject({ source: z.enum(['read-model', 'ledger']).default('read-model') });
@@ -18,7 +19,8 @@ export async function recordFrom(
   readModel: { type: RecordType; id: string; what: string },
 ): Promise<Record<string, unknown>> {
   if (source === 'ledger') {
+    await assertMayRead(deps.readModel, user, readModel.type, readModel.id, readModel.what);
     return JSON.parse(await deps.ledger.evaluate(await deps.identities.signer(user._id), ledgerRead.namespace, ledgerRead.fn, ledgerRead.args));
   }
-  return byId(deps.readModel.model(readModel.type), readModel.id, readModel.what);
+  return byId(deps.readModel.model(readModel.type), readModel.id, readModel.what, user);
 }
