@@ -88,10 +88,10 @@ describe('gateway sign-in and sessions', function () {
   });
 
   describe('client addresses (finding 7)', () => {
-    /** The gateway's trust-proxy setting in front of a real limiter (2 requests a window), answering the bucket's verdict. */
-    function limitedApp(proxies: string[]) {
+    /** A trust-proxy setting in front of a real limiter (2 requests a window), answering the bucket's verdict. */
+    function limitedApp(trustProxy: unknown) {
       const app = express();
-      app.set('trust proxy', trustedProxies(proxies));
+      app.set('trust proxy', trustProxy);
       const limit = new RateLimit(g.connection, `trust-proxy-test-${crypto.randomUUID()}`, crypto.randomBytes(32), { windowMs: 60_000, max: 2 }, 'requests');
       app.get('/limited', async (req, res, next) => { try { await limit.take(req.ip ?? 'unknown'); res.json({ ip: req.ip }); } catch (err) { next(err); } });
       app.use(errorHandler(createLogger('silent')));
@@ -99,7 +99,7 @@ describe('gateway sign-in and sessions', function () {
     }
 
     it('when a direct client sends X-Forwarded-For, then its rate-limit bucket does not change (429 on the 3rd request)', async () => {
-      const app = limitedApp([]);
+      const app = limitedApp(g.app.get('trust proxy')); // the running gateway's own setting (no TRUSTED_PROXIES)
       for (const forwarded of ['203.0.113.1', '203.0.113.2']) {
         const res = await request(app).get('/limited').set('X-Forwarded-For', forwarded).expect(200);
         expect(res.body.ip).to.not.equal(forwarded);
@@ -108,7 +108,7 @@ describe('gateway sign-in and sessions', function () {
     });
 
     it('when a configured proxy forwards for different clients, then each client has its own bucket', async () => {
-      const app = limitedApp(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+      const app = limitedApp(trustedProxies(testConfig({ TRUSTED_PROXIES: '127.0.0.1, ::1, ::ffff:127.0.0.1' }).trustedProxies));
       for (const forwarded of ['203.0.113.1', '203.0.113.2', '203.0.113.3']) {
         const res = await request(app).get('/limited').set('X-Forwarded-For', forwarded).expect(200);
         expect(res.body.ip).to.equal(forwarded);
