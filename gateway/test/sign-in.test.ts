@@ -172,7 +172,7 @@ describe('gateway sign-in and sessions', function () {
       const elsewhere = (await signIn(clerk.username, clerk.password).expect(201)).body.token as string;
       const change = (token: string, body: object) => api(g).post('/v1/users/me/password').set('authorization', `Bearer ${token}`).send(body);
       await change(here, { currentPassword: clerk.password, newPassword: 'aaaaaaaaaaaa' }).expect(400);
-      await change(here, { currentPassword: `wrong-${password()}`, newPassword: password() }).expect(401);
+      await change(here, { currentPassword: `wrong-${password()}`, newPassword: password() }).expect(403);
       const fresh = password();
       await change(here, { currentPassword: clerk.password, newPassword: fresh }).expect(204);
       await me(here).expect(200);

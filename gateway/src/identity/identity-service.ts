@@ -155,7 +155,10 @@ export class IdentityService {
   async changePassword(token: string, currentPassword: string, newPassword: string, clientAddress = 'unknown'): Promise<void> {
     const me = await this.authenticate(token);
     assertStrongPassword(me._id, newPassword);
-    await this.checkPassword(me._id, currentPassword, clientAddress);
+    // 403, not 401: the session is good (a 401 would tell the client to sign in again).
+    await this.checkPassword(me._id, currentPassword, clientAddress).catch((err) => {
+      throw err instanceof UnauthorizedError ? new ForbiddenError('access denied: the current password is wrong') : err;
+    });
     await this.models.User.updateOne({ _id: me._id }, { $set: { passwordHash: await hashPassword(newPassword) } });
     const keep = this.tokens.sessionId(token);
     await this.models.Session.deleteMany({ userId: me._id, _id: { $ne: keep } });

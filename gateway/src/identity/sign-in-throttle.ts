@@ -14,7 +14,7 @@ export interface ThrottleOptions {
   addressWindowMs: number;
 }
 
-export const SIGN_IN_THROTTLE: ThrottleOptions = { freeAttempts: 5, baseDelayMs: 30_000, maxDelayMs: 15 * 60_000, addressFailures: 100, addressWindowMs: 15 * 60_000 };
+export const SIGN_IN_THROTTLE: ThrottleOptions = { freeAttempts: 5, baseDelayMs: 30_000, maxDelayMs: 15 * 60_000, addressFailures: 200, addressWindowMs: 15 * 60_000 };
 
 /** How long an account waits before its next password check, after `attempts` checks without a success. */
 export function backoffMs(attempts: number, o: Pick<ThrottleOptions, 'freeAttempts' | 'baseDelayMs' | 'maxDelayMs'> = SIGN_IN_THROTTLE): number {
@@ -22,11 +22,13 @@ export function backoffMs(attempts: number, o: Pick<ThrottleOptions, 'freeAttemp
   return Math.min(o.maxDelayMs, o.baseDelayMs * 2 ** Math.min(30, attempts - o.freeAttempts));
 }
 
-interface ThrottleRecord { _id: string; attempts: number; nextAllowedAt: Date; expiresAt: Date }
+interface ThrottleRecord { _id: string; attempts: number; nextAllowedAt: Date; expiresAt: Date; generation?: string }
+
+const DAY_MS = 24 * 3_600_000;
 
 function throttles(connection: mongoose.Connection): mongoose.Model<ThrottleRecord> {
   return (connection.models.SignInThrottle as mongoose.Model<ThrottleRecord>) ?? connection.model<ThrottleRecord>('SignInThrottle', new Schema<ThrottleRecord>({
-    _id: String, attempts: { type: Number, required: true }, nextAllowedAt: { type: Date, required: true }, expiresAt: { type: Date, required: true },
+    _id: String, attempts: { type: Number, required: true }, nextAllowedAt: { type: Date, required: true }, expiresAt: { type: Date, required: true }, generation: String,
   }, { collection: 'sign_in_throttles', versionKey: false }));
 }
 
@@ -37,8 +39,8 @@ const tooMany = (ms: number) => {
 
 /**
  * Password guessing, refused before the expensive password check, in the database so that every replica shares it.
- * Per account: every check is claimed (counted as failed until it succeeds) by a compare-and-set, so parallel guesses
- * cannot all slip through; after `freeAttempts`, each next check waits a doubling delay. Per client address: a wider
+ * Per account: every check is claimed (counted as failed until it succeeds) by taking a numbered ticket, so parallel
+ * guesses cannot all slip through; after `freeAttempts`, each next check waits a doubling delay. Per client address: a wider
  * budget of wrong passwords per window, across accounts. Names and addresses are stored only as keyed hashes.
  */
 export class SignInThrottle {
@@ -57,25 +59,35 @@ export class SignInThrottle {
     const byAddress = await this.#records.findById(this.#addressId(address, at)).lean();
     if (byAddress && byAddress.attempts >= this.options.addressFailures) throw tooMany(byAddress.expiresAt.getTime() - at);
     const id = this.#accountId(username);
-    const record = await this.#records.findById(id).lean();
-    if (record && record.nextAllowedAt.getTime() > at) throw tooMany(record.nextAllowedAt.getTime() - at);
-    const update = { $inc: { attempts: 1 }, $setOnInsert: { nextAllowedAt: new Date(at), expiresAt: new Date(at + 24 * 3_600_000) } };
-    const bump = () => this.#records.findOneAndUpdate({ _id: id }, update, { upsert: true, returnDocument: 'after' }).lean();
-    const claimed = await bump().catch((err) => ((err as { code?: number }).code === 11000 ? bump() : Promise.reject(err)));
-    const attempts = claimed!.attempts;
-    if (attempts < this.options.freeAttempts) return;
-    // From here each check sets the next wait; of parallel guesses only the one that moves the wait forward proceeds.
-    const wait = new Date(at + backoffMs(attempts, this.options));
-    const moved = await this.#records.updateOne({ _id: id, nextAllowedAt: { $lte: new Date(at) } }, { $set: { nextAllowedAt: wait } });
-    if (moved.modifiedCount !== 1) {
-      const now = await this.#records.findById(id).lean();
-      throw tooMany((now?.nextAllowedAt.getTime() ?? at + 1_000) - at);
+    const record = await this.#account(id, at);
+    if (record.nextAllowedAt.getTime() > at) throw tooMany(record.nextAllowedAt.getTime() - at);
+    // Each check takes a numbered ticket by inserting it (a unique _id: the one write FerretDB makes atomic). Within the
+    // free attempts a taken number just means "try the next"; beyond them, of parallel guesses only one gets through.
+    for (let n = record.attempts + 1; ; n++) {
+      const ticket = { _id: `${id}#${record.generation}#${n}`, attempts: n, nextAllowedAt: new Date(at), expiresAt: new Date(at + DAY_MS), generation: '' };
+      if (await this.#records.create(ticket).then(() => true, (err) => ((err as { code?: number }).code === 11000 ? false : Promise.reject(err)))) {
+        await this.#records.updateOne({ _id: id }, { $max: { attempts: n, nextAllowedAt: new Date(at + backoffMs(n, this.options)) } });
+        return;
+      }
+      if (n >= this.options.freeAttempts) throw tooMany(backoffMs(n, this.options));
     }
   }
 
-  /** The claimed check succeeded: the account starts afresh. */
+  /** The claimed check succeeded: the account starts afresh (a new generation of tickets). */
   async succeeded(username: string): Promise<void> {
-    await this.#records.deleteOne({ _id: this.#accountId(username) });
+    const id = this.#accountId(username);
+    await this.#records.deleteOne({ _id: id });
+    await this.#records.deleteMany({ _id: { $regex: `^${id}#` } });
+  }
+
+  async #account(id: string, at: number): Promise<ThrottleRecord> {
+    for (;;) {
+      const found = await this.#records.findById(id).lean();
+      if (found) return found;
+      const fresh = { _id: id, attempts: 0, nextAllowedAt: new Date(at), expiresAt: new Date(at + DAY_MS), generation: crypto.randomUUID() };
+      const created = await this.#records.create(fresh).then(() => true, (err) => ((err as { code?: number }).code === 11000 ? false : Promise.reject(err)));
+      if (created) return fresh;
+    }
   }
 
   /** The claimed check failed: it counts against the client address (the account counted it at the claim). */
