@@ -20,6 +20,7 @@ import { keepRawBody } from './platform/raw-body';
 import { NotFoundError } from './platform/errors';
 import type { Logger } from './platform/logger';
 import { createMetrics } from './platform/metrics';
+import { trustedProxies } from './platform/client-address';
 import { openApiDocument } from './platform/openapi';
 import { RouteTable } from './platform/routes';
 import { Projector } from './projection/projector';
@@ -68,7 +69,7 @@ export async function createServer(config: Config, logger: Logger) {
   const modules = domainRoutes({ routes, writes, readModel, ledger, identities, config, logger, connection, live });
 
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', trustedProxies(config.trustedProxies)); // only configured proxies may name the client's address
   app.use(metrics.middleware);
   app.use(API_PREFIX, overloadShedder(routes.specs, admission)); // a burst is refused before it costs anything
   app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' } }));

@@ -133,6 +133,7 @@ describe('API contract (every route, from the OpenAPI document)', function () {
       const notAnchored: Record<string, string> = {
         'POST /v1/sessions': 'sign-in: database only',
         'DELETE /v1/sessions/current': 'sign-out: database only',
+        'POST /v1/users/me/password': 'a password change: database only',
         'POST /v1/users': 'registration with the CA, not the ledger',
         'POST /v1/users/{username}/revocation': 'revocation with the CA, then its CRL into the channel configuration (a config update signed by the bureau admin)',
         'POST /v1/uploads': 'files go to GridFS; the ledger gets their hash through POST /documents',

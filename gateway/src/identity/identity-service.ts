@@ -8,7 +8,11 @@ import { CertificateAuthority, Registrar } from './certificate-authority';
 import { ChannelRevocation } from './channel-revocation';
 import { identityModels, Role, UserRecord } from './models';
 import { checkRegistration } from './registration-rules';
-import { hashPassword, KeyVault, newToken, tokenId, verifyPassword } from './secrets';
+import crypto from 'node:crypto';
+import { CertificateIdentities } from './certificate-identity';
+import { assertStrongPassword } from './password-policy';
+import { hashPassword, KeyVault, newToken, SessionTokens, verifyPassword } from './secrets';
+import { SignInThrottle } from './sign-in-throttle';
 
 export type AuthenticatedUser = Pick<UserRecord, '_id' | 'org' | 'mspId' | 'role' | 'dept' | 'company' | 'displayName' | 'status'>;
 
@@ -41,6 +45,11 @@ export class IdentityService {
    * by the peers anyway once the CRL is in the channel).
    */
   private readonly sessions = new Map<string, { user: AuthenticatedUser; userId: string; until: number }>();
+  /** Users as their certificates say (parsed and chain-checked), for SESSION_CACHE_MS, by username. */
+  private readonly certified = new Map<string, { user: AuthenticatedUser; until: number }>();
+  private readonly tokens: SessionTokens;
+  private readonly throttle: SignInThrottle;
+  private readonly certificates: CertificateIdentities;
 
   constructor(
     connection: mongoose.Connection,
@@ -49,9 +58,13 @@ export class IdentityService {
     private readonly sessionTtlMs: number,
     private readonly logger: Logger,
     private readonly channel = new ChannelRevocation(ca.description),
+    sessionKey = Buffer.from(crypto.hkdfSync('sha256', kek, Buffer.alloc(0), 'luohu-session-mac', 32)),
   ) {
     this.models = identityModels(connection);
     this.vault = new KeyVault(kek);
+    this.tokens = new SessionTokens(sessionKey);
+    this.throttle = new SignInThrottle(connection, kek);
+    this.certificates = new CertificateIdentities(ca.description);
   }
 
   /** Each bureau's admin becomes a gateway user (admin.<org>) signing with the bureau admin identity the CA issued. */
@@ -136,48 +149,105 @@ export class IdentityService {
     return publicUser(record);
   }
 
-  async login(username: string, password: string): Promise<{ token: string; expiresAt: Date; user: AuthenticatedUser }> {
-    const user = await this.models.User.findById(username).lean();
-    // Same answer for an unknown user and a wrong password; the hash is checked either way to keep timing alike.
-    const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
-    if (!user || !ok) throw new UnauthorizedError('unknown user or wrong password');
-    if (user.status !== 'active') throw new ForbiddenError(`user ${username} is revoked`);
-    const token = newToken();
+  /**
+   * Throttled before the password check (see SignInThrottle). An unknown user, a wrong password and a revoked user get
+   * the same answer after the same work, so the answer tells a guesser nothing beyond "not signed in".
+   */
+  async login(username: string, password: string, clientAddress = 'unknown'): Promise<{ token: string; expiresAt: Date; user: AuthenticatedUser }> {
+    const user = await this.checkPassword(username, password, clientAddress);
     const expiresAt = new Date(Date.now() + this.sessionTtlMs);
-    await this.models.Session.create({ _id: tokenId(token), userId: user._id, user: publicUser(user), expiresAt, createdAt: new Date() });
+    const { token, sessionId } = this.tokens.issue(username, expiresAt);
+    const current = await this.certifiedUser(user);
+    await this.models.Session.create({ _id: sessionId, userId: user._id, expiresAt, createdAt: new Date() });
     // A revocation that ended the user's sessions between the check above and this session's creation would miss it:
     // revocation marks the user before deleting sessions, so reading the status again closes that window.
     const now = await this.models.User.findById(username, { status: 1 }).lean();
     if (now?.status !== 'active') {
-      await this.models.Session.deleteOne({ _id: tokenId(token) });
-      throw new ForbiddenError(`user ${username} is revoked`);
+      await this.models.Session.deleteOne({ _id: sessionId });
+      throw new UnauthorizedError(WRONG_PASSWORD);
     }
-    return { token, expiresAt, user: publicUser(user) };
+    return { token, expiresAt, user: current };
+  }
+
+  /** The signed-in user changes their password (the current one is checked, throttled like a sign-in); their other sessions end. */
+  async changePassword(token: string, currentPassword: string, newPassword: string, clientAddress = 'unknown'): Promise<void> {
+    const me = await this.authenticate(token);
+    assertStrongPassword(me._id, newPassword);
+    // 403, not 401: the session is good (a 401 would tell the client to sign in again).
+    await this.checkPassword(me._id, currentPassword, clientAddress).catch((err) => {
+      throw err instanceof UnauthorizedError ? new ForbiddenError('access denied: the current password is wrong') : err;
+    });
+    await this.models.User.updateOne({ _id: me._id }, { $set: { passwordHash: await hashPassword(newPassword) } });
+    const keep = this.tokens.sessionId(token);
+    await this.models.Session.deleteMany({ userId: me._id, _id: { $ne: keep } });
+    for (const [id, entry] of this.sessions) if (entry.userId === me._id && id !== keep) this.sessions.delete(id);
+    this.logger.info({ user: me._id }, 'password changed; other sessions ended');
+  }
+
+  private async checkPassword(username: string, password: string, clientAddress: string): Promise<UserRecord> {
+    await this.throttle.claim(username, clientAddress);
+    const user = await this.models.User.findById(username).lean();
+    // The hash is checked either way to keep timing alike.
+    const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
+    if (!user || !ok || user.status !== 'active') {
+      await this.throttle.failed(clientAddress);
+      throw new UnauthorizedError(WRONG_PASSWORD);
+    }
+    await this.throttle.succeeded(username);
+    return user;
   }
 
   async logout(token: string): Promise<void> {
-    this.sessions.delete(tokenId(token));
-    await this.models.Session.deleteOne({ _id: tokenId(token) });
+    const id = this.tokens.sessionId(token);
+    if (!id) return;
+    this.sessions.delete(id);
+    await this.models.Session.deleteOne({ _id: id });
   }
 
   /**
-   * The user behind a session token (sessions live in the database, so any replica can serve any client): one read,
-   * the session carries who the user was at sign-in (sessions made before it did fall back to the user record).
+   * The user behind a session token (sessions live in the database, so any replica can serve any client). The token's
+   * MAC must cover the session row's user and expiry, so a row written straight into the database authenticates
+   * nobody; who the user is (bureau, role, department, company) is read from their CA-signed certificate, not from
+   * fields a database writer could edit.
    */
   async authenticate(token: string): Promise<AuthenticatedUser> {
-    const id = tokenId(token);
+    const id = this.tokens.sessionId(token);
+    if (!id) throw new UnauthorizedError('session expired or unknown');
     const cached = this.sessions.get(id);
     if (cached && cached.until > Date.now()) return cached.user;
     const session = await this.models.Session.findById(id).lean();
     if (!session || session.expiresAt.getTime() < Date.now()) throw new UnauthorizedError('session expired or unknown');
-    if (session.user?.status === 'active') {
-      if (this.sessions.size >= 10_000) this.sessions.clear();
-      this.sessions.set(id, { user: session.user, userId: session.userId, until: Math.min(Date.now() + SESSION_CACHE_MS, session.expiresAt.getTime()) });
-      return session.user;
-    }
-    const user = await this.models.User.findById(session.userId).lean();
+    if (!this.tokens.verify(token, session.userId, session.expiresAt)) throw new UnauthorizedError('session expired or unknown');
+    const user = await this.currentUser(session.userId);
+    if (this.sessions.size >= 10_000) this.sessions.clear();
+    this.sessions.set(id, { user, userId: session.userId, until: Math.min(Date.now() + SESSION_CACHE_MS, session.expiresAt.getTime()) });
+    return user;
+  }
+
+  /** An active user as their certificate says, cached per user for SESSION_CACHE_MS. */
+  private async currentUser(username: string): Promise<AuthenticatedUser> {
+    const cached = this.certified.get(username);
+    if (cached && cached.until > Date.now()) return cached.user;
+    const user = await this.models.User.findById(username).lean();
     if (!user || user.status !== 'active') throw new UnauthorizedError('session expired or unknown');
-    return publicUser(user);
+    return this.certifiedUser(user);
+  }
+
+  private async certifiedUser(record: UserRecord): Promise<AuthenticatedUser> {
+    let certified;
+    try {
+      certified = this.certificates.read(record.certificate, record._id);
+    } catch (err) {
+      this.logger.error({ err, user: record._id }, 'a user record carries a certificate that is not theirs or not a bureau CA\'s');
+      throw new UnauthorizedError('session expired or unknown');
+    }
+    const user: AuthenticatedUser = {
+      _id: record._id, org: certified.org, mspId: certified.mspId, role: certified.role, dept: certified.dept, company: certified.company,
+      displayName: record.displayName, status: record.status,
+    };
+    if (this.certified.size >= 10_000) this.certified.clear();
+    this.certified.set(record._id, { user, until: Date.now() + SESSION_CACHE_MS });
+    return user;
   }
 
   /**
@@ -198,6 +268,7 @@ export class IdentityService {
       await this.models.Session.deleteMany({ userId: username });
       this.signers.delete(username);
       for (const [id, entry] of this.sessions) if (entry.userId === username) this.sessions.delete(id);
+      this.certified.delete(username);
       this.logger.info({ user: username, by: admin._id, reason }, 'user revoked at the CA');
     }
     let published: { block: number; updated: boolean };
@@ -236,6 +307,8 @@ export class IdentityService {
 
 /** How long a replica trusts a session it has read (see `sessions`). */
 const SESSION_CACHE_MS = 2_000;
+
+const WRONG_PASSWORD = 'unknown user or wrong password';
 
 // A valid hash of a random password, so that an unknown username costs as much as a wrong password.
 const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=';

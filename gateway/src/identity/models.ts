@@ -31,8 +31,8 @@ export interface SessionRecord {
   _id: string; // sha256 of the token: a leaked database does not leak usable tokens
   userId: string;
   /**
-   * Who the user was at sign-in (role, bureau, status), so that authenticating a request is one read. Users never
-   * change role or bureau, and revocation deletes their sessions, so the copy cannot go stale while the session lives.
+   * Who the user was at sign-in, written by sessions made before issue 10. No longer written nor trusted: a database
+   * writer could edit it; authentication reads the user's certificate instead.
    */
   user?: { _id: string; org: string; mspId: string; role: Role; dept: string | null; company?: string | null; displayName: string; status: 'active' | 'revoked' };
   expiresAt: Date;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { RouteTable } from '../platform/routes';
 import type { IdentityService } from './identity-service';
 import { ROLES } from './models';
+import { assertStrongPassword } from './password-policy';
 
 const username = z.string().regex(/^[a-z][a-z0-9._-]{2,63}$/, 'lower-case letters, digits, ".", "_" or "-", 3-64 characters');
 const userView = z.object({ _id: z.string(), org: z.string(), mspId: z.string(), role: z.enum(ROLES), dept: z.string().nullable(), displayName: z.string(), status: z.enum(['active', 'revoked']) });
@@ -12,7 +13,16 @@ export function identityRoutes(routes: RouteTable, identities: IdentityService):
     method: 'post', path: '/sessions', tag: 'identity', summary: 'Sign in: returns a session token', access: 'public', status: 201,
     body: z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }),
     response: z.object({ token: z.string(), expiresAt: z.string(), user: userView }),
-  }, async ({ body }) => identities.login(body.username, body.password));
+  }, async ({ body, req }) => identities.login(body.username, body.password, req.ip ?? 'unknown'));
+
+  routes.add({
+    method: 'post', path: '/users/me/password', tag: 'identity', access: 'user', status: 204,
+    summary: 'Change your own password (the current one is checked and throttled like a sign-in); your other sessions end',
+    body: z.strictObject({ currentPassword: z.string().min(1).max(256), newPassword: z.string().min(1).max(256) }),
+  }, async ({ body, req, res }) => {
+    await identities.changePassword(bearer(req.headers.authorization)!, body.currentPassword, body.newPassword, req.ip ?? 'unknown');
+    res.status(204).end();
+  });
 
   routes.add({
     method: 'delete', path: '/sessions/current', tag: 'identity', summary: 'Sign out', access: 'user', status: 204,
@@ -34,7 +44,7 @@ export function identityRoutes(routes: RouteTable, identities: IdentityService):
       displayName: z.string().min(1).max(100),
     }),
     response: userView,
-  }, async ({ body, user }) => identities.register(user!, body));
+  }, async ({ body, user }) => { assertStrongPassword(body.username, body.password); return identities.register(user!, body); });
 
   routes.add({
     method: 'get', path: '/users/:username', tag: 'identity', summary: 'A user', access: ['admin', 'auditor'],

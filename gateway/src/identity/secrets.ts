@@ -16,9 +16,64 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const [scheme, N, r, p, salt, hash] = stored.split('$');
   if (scheme !== 'scrypt') return false;
   const expected = Buffer.from(hash, 'base64');
-  const actual = await scrypt(password, Buffer.from(salt, 'base64'), expected.length, { N: Number(N), r: Number(r), p: Number(p), maxmem: COST.maxmem });
+  const actual = await scryptSlots.run(() => scrypt(password, Buffer.from(salt, 'base64'), expected.length, { N: Number(N), r: Number(r), p: Number(p), maxmem: COST.maxmem }));
   return crypto.timingSafeEqual(actual, expected);
 }
+
+/** At most this many password checks at once per process (each ~32 MiB and a core for ~80 ms); the rest wait their turn. */
+class Slots {
+  #free: number;
+  readonly #waiting: Array<() => void> = [];
+  constructor(count: number) { this.#free = count; }
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.#free > 0) this.#free--;
+    else await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    try {
+      return await work();
+    } finally {
+      const next = this.#waiting.shift();
+      if (next) next(); else this.#free++;
+    }
+  }
+}
+const scryptSlots = new Slots(2);
+
+/**
+ * Session tokens that a database writer cannot mint: the token is a random session id followed by a MAC, under the
+ * gateway's session key, of the id, the user and the expiry that the session row must repeat. Inserting or editing a
+ * `sessions` row without the key gains nothing.
+ */
+export class SessionTokens {
+  static readonly ID_LENGTH = 43; // 32 random bytes, base64url
+
+  constructor(private readonly key: Buffer) {
+    if (key.length < 32) throw new Error('the session MAC key must have at least 32 bytes');
+  }
+
+  issue(username: string, expiresAt: Date): { token: string; sessionId: string } {
+    const id = newToken();
+    return { token: id + this.#mac(id, username, expiresAt), sessionId: sessionIdOf(id) };
+  }
+
+  /** The session row id the token names (undefined for a token of the wrong shape). */
+  sessionId(token: string): string | undefined {
+    return token.length === SessionTokens.ID_LENGTH * 2 ? sessionIdOf(token.slice(0, SessionTokens.ID_LENGTH)) : undefined;
+  }
+
+  /** Whether the token's MAC covers exactly this user and expiry (constant time). */
+  verify(token: string, username: string, expiresAt: Date): boolean {
+    const expected = Buffer.from(this.#mac(token.slice(0, SessionTokens.ID_LENGTH), username, expiresAt));
+    const given = Buffer.from(token.slice(SessionTokens.ID_LENGTH));
+    return given.length === expected.length && crypto.timingSafeEqual(given, expected);
+  }
+
+  #mac(id: string, username: string, expiresAt: Date): string {
+    return crypto.createHmac('sha256', this.key).update(`luohu-session-v1\0${id}\0${username}\0${expiresAt.getTime()}`).digest('base64url');
+  }
+}
+
+// The row is keyed by a hash of the id: a leaked database does not leak usable session ids.
+const sessionIdOf = (id: string) => crypto.createHash('sha256').update(id).digest('hex');
 
 /** Users' private keys at rest: AES-256-GCM under the gateway's key-encryption key, bound to the user by AAD. */
 export class KeyVault {
@@ -44,4 +99,3 @@ export class KeyVault {
 }
 
 export const newToken = () => crypto.randomBytes(32).toString('base64url');
-export const tokenId = (token: string) => crypto.createHash('sha256').update(token).digest('hex');
