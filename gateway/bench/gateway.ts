@@ -7,6 +7,7 @@ import { orgByMsp, readConnectionDescription, registerAndEnroll } from '../../ne
 import { up } from '../../network/src/network';
 import { runningPid } from '../../network/src/processes';
 import { loadSettings } from '../../network/src/settings';
+import { ADMIN_PASSWORD_SECRET, InstallationSecrets } from '../src/platform/installation-secrets';
 import { address, loadTopology } from '../../network/src/topology';
 import { percentile, processCpuMs, WindowResult } from '../../network/bench/stats';
 
@@ -61,7 +62,7 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'luohu-bench-'));
   const rawUserFile = path.join(dir, 'raw.json');
   fs.writeFileSync(rawUserFile, JSON.stringify(await registerAndEnroll(orgByMsp(description, 'HousingMSP'), `bench-raw-${crypto.randomUUID().slice(0, 8)}`, { role: 'inspector' })), { mode: 0o600 });
-  const adminPassword = process.env.LUOHU_ADMIN_PASSWORD ?? 'luohu-admin-dev-only';
+  const adminPassword = new InstallationSecrets(settings.runDir).get(ADMIN_PASSWORD_SECRET, process.env.LUOHU_ADMIN_PASSWORD, 18);
   const post = async (route: string, body: unknown, token?: string) => {
     const res = await fetch(`${url}/v1${route}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
     if (!res.ok) throw new Error(`${route}: ${res.status} ${await res.text()}`);

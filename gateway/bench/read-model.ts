@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   const gateway = await createServer(config, createLogger('silent'));
   const { port } = (await gateway.start()) as AddressInfo;
   const url = `http://127.0.0.1:${port}/v1`;
-  const login = await fetch(`${url}/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin.housing', password: process.env.LUOHU_ADMIN_PASSWORD ?? 'luohu-admin-dev-only' }) });
+  const login = await fetch(`${url}/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin.housing', password: config.adminPassword }) });
   const { token } = (await login.json()) as { token: string };
 
   const time = async (label: string, path: () => string, check?: (body: { items?: unknown[]; id?: string }) => boolean) => {

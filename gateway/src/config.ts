@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { z } from 'zod';
+import { ADMIN_PASSWORD_SECRET, InstallationSecrets, RETIRED_DEFAULT_PASSWORDS } from './platform/installation-secrets';
 import type { ConnectionDescription } from '../../network/src/connection';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
@@ -17,7 +18,7 @@ const envSchema = z.object({
   MONGO_URL: z.string().optional(),
   /** 32 bytes, base64: encrypts users' private keys at rest. Required in production; in development kept in the network dir. */
   KEY_ENCRYPTION_KEY: z.string().optional(),
-  /** Initial password of each bureau's admin user (admin@housing, admin@finance, admin@audit). */
+  /** Initial password of each bureau's admin user (admin.housing, admin.finance, admin.audit); generated per installation when unset. */
   LUOHU_ADMIN_PASSWORD: z.string().min(12).optional(),
   SESSION_TTL_MINUTES: z.coerce.number().int().positive().default(480),
   /** Transactions in flight to the ledger at once, and waiting beyond that, before new writes get 503 + Retry-After. */
@@ -61,7 +62,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     networkDir,
     mongoUrl: e.MONGO_URL ?? connection.database.url,
     keyEncryptionKey: keyEncryptionKey(e.KEY_ENCRYPTION_KEY, e.NODE_ENV, networkDir),
-    adminPassword: e.LUOHU_ADMIN_PASSWORD ?? (e.NODE_ENV === 'production' ? undefined : 'luohu-admin-dev-only'),
+    adminPassword: adminPassword(e.LUOHU_ADMIN_PASSWORD, e.NODE_ENV, networkDir),
     sessionTtlMs: e.SESSION_TTL_MINUTES * 60_000,
     submitConcurrency: e.SUBMIT_CONCURRENCY,
     submitQueue: e.SUBMIT_QUEUE,
@@ -79,6 +80,19 @@ function publicUrl(value: string | undefined, env: string, host: string, port: n
   // Printed on documents that outlive the process: production must say where it is reachable.
   if (env === 'production') throw new ConfigError('PUBLIC_URL is required in production (the base of the verification links on sealed documents)');
   return `http://${host}:${port}`;
+}
+
+/**
+ * The bureau admins' initial password: the operator's, or one generated at install and kept 0600 with the network's data
+ * (`<networkDir>/secrets/admin-password`, printed by `npm start`). Passwords this project once shipped in its source are
+ * known to everyone: outside tests they are refused.
+ */
+function adminPassword(value: string | undefined, env: string, networkDir: string): string {
+  const password = new InstallationSecrets(networkDir).get(ADMIN_PASSWORD_SECRET, value, 18);
+  if (env !== 'test' && RETIRED_DEFAULT_PASSWORDS.includes(password)) {
+    throw new ConfigError('LUOHU_ADMIN_PASSWORD is a password once published in this project\'s source: choose another (or unset it to have one generated)');
+  }
+  return password;
 }
 
 function keyEncryptionKey(value: string | undefined, env: string, networkDir: string): Buffer {

@@ -16,6 +16,7 @@ import { operationRoutes } from './operations/routes';
 import { connectDatabase } from './platform/database';
 import { ensureJsonIndexes } from './platform/postgres-indexes';
 import { errorHandler } from './platform/error-handler';
+import { RETIRED_DEFAULT_PASSWORDS } from './platform/installation-secrets';
 import { keepRawBody } from './platform/raw-body';
 import { NotFoundError } from './platform/errors';
 import type { Logger } from './platform/logger';
@@ -38,6 +39,9 @@ export const API_PREFIX = '/v1';
  */
 const LISTEN_BACKLOG = 4096;
 
+/** Admin passwords older versions shipped in their source (checked at start: each costs one password hash per admin). */
+const RETIRED_ADMIN_PASSWORDS = RETIRED_DEFAULT_PASSWORDS.filter((p) => p.startsWith('luohu-admin'));
+
 /** The gateway's own collections (the read model's are listed by the read model). */
 const GATEWAY_COLLECTIONS = ['users', 'sessions', 'operations', 'checkpoints', 'leases'];
 
@@ -49,7 +53,7 @@ export async function createServer(config: Config, logger: Logger) {
   }
   const ledger = new Ledger(config.connection, logger);
   const identities = new IdentityService(connection, new CertificateAuthority(config.connection), config.keyEncryptionKey, config.sessionTtlMs, logger);
-  await identities.bootstrap(config.connection, config.adminPassword);
+  await identities.bootstrap(config.connection, config.adminPassword, RETIRED_ADMIN_PASSWORDS);
   const metrics = createMetrics();
   const admission = new Admission(config.submitConcurrency, config.submitQueue);
   const writes = new AnchoredWrites(connection, ledger, identities, admission, logger, metrics.writePhases);

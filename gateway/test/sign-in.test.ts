@@ -6,7 +6,8 @@ import { RateLimit } from '../src/platform/rate-limit';
 import { errorHandler } from '../src/platform/error-handler';
 import { createLogger } from '../src/platform/logger';
 import { trustedProxies } from '../src/platform/client-address';
-import { api, ADMIN_PASSWORD, gatewayUnderTest, login, testConfig, TestGateway } from './support/gateway';
+import { loadConfig } from '../src/config';
+import { api, ADMIN_PASSWORD, gatewayUnderTest, login, suiteNetworkDir, TEST_PROXIES, testConfig, TestGateway } from './support/gateway';
 
 /** Sign-in, sessions and client addresses (issue 10: findings 1, 7, 8 and 11's revoked-user answer). */
 describe('gateway sign-in and sessions', function () {
@@ -99,7 +100,8 @@ describe('gateway sign-in and sessions', function () {
     }
 
     it('when a direct client sends X-Forwarded-For, then its rate-limit bucket does not change (429 on the 3rd request)', async () => {
-      const app = limitedApp(g.app.get('trust proxy')); // the running gateway's own setting (no TRUSTED_PROXIES)
+      // A gateway configured as shipped: TRUSTED_PROXIES unset.
+      const app = limitedApp(trustedProxies(loadConfig({ NODE_ENV: 'test', LUOHU_NETWORK_DIR: suiteNetworkDir, LUOHU_ADMIN_PASSWORD: ADMIN_PASSWORD }).trustedProxies));
       for (const forwarded of ['203.0.113.1', '203.0.113.2']) {
         const res = await request(app).get('/limited').set('X-Forwarded-For', forwarded).expect(200);
         expect(res.body.ip).to.not.equal(forwarded);
@@ -108,7 +110,7 @@ describe('gateway sign-in and sessions', function () {
     });
 
     it('when a configured proxy forwards for different clients, then each client has its own bucket', async () => {
-      const app = limitedApp(trustedProxies(testConfig({ TRUSTED_PROXIES: '127.0.0.1, ::1, ::ffff:127.0.0.1' }).trustedProxies));
+      const app = limitedApp(trustedProxies(testConfig({ TRUSTED_PROXIES: TEST_PROXIES }).trustedProxies));
       for (const forwarded of ['203.0.113.1', '203.0.113.2', '203.0.113.3']) {
         const res = await request(app).get('/limited').set('X-Forwarded-For', forwarded).expect(200);
         expect(res.body.ip).to.equal(forwarded);

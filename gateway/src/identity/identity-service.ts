@@ -68,14 +68,14 @@ export class IdentityService {
   }
 
   /** Each bureau's admin becomes a gateway user (admin.<org>) signing with the bureau admin identity the CA issued. */
-  async bootstrap(description: ConnectionDescription, adminPassword: string | undefined): Promise<void> {
-    if (!adminPassword) {
-      this.logger.warn('LUOHU_ADMIN_PASSWORD is not set: no bureau admin users are created');
-      return;
-    }
+  async bootstrap(description: ConnectionDescription, adminPassword: string, retired: readonly string[] = []): Promise<void> {
     for (const org of description.orgs) {
       const username = `admin.${org.name}`;
-      if (await this.models.User.exists({ _id: username })) continue;
+      const existing = await this.models.User.findById(username, { passwordHash: 1 }).lean();
+      if (existing) {
+        await this.retireKnownPassword(username, existing.passwordHash, adminPassword, retired);
+        continue;
+      }
       const privateKeyPem = fs.readFileSync(org.admin.keyFile, 'utf8');
       try {
         await this.models.User.create({
@@ -89,6 +89,16 @@ export class IdentityService {
     }
     const audit = description.orgs.find((o) => o.mspId === 'AuditMSP') ?? description.orgs[0];
     await this.ensureSystemUser(`admin.${audit.name}`, { username: EVENTS_READER, role: 'auditor', displayName: 'Gateway events reader' });
+  }
+
+  /** An admin created by an older version with a password from its source gets this installation's generated one. */
+  private async retireKnownPassword(username: string, hash: string, adminPassword: string, retired: readonly string[]): Promise<void> {
+    for (const known of retired) {
+      if (!(await verifyPassword(known, hash))) continue;
+      await this.models.User.updateOne({ _id: username, passwordHash: hash }, { $set: { passwordHash: await hashPassword(adminPassword) } });
+      this.logger.warn({ user: username }, 'the admin password was one published in the source: replaced by the installation\'s');
+      return;
+    }
   }
 
   /**

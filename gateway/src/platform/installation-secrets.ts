@@ -36,3 +36,10 @@ export class InstallationSecrets {
     return Buffer.from(crypto.hkdfSync('sha256', Buffer.from(this.get(name, provided)), Buffer.alloc(0), Buffer.from(purpose), bytes));
   }
 }
+
+/** Where the bureau admins' generated initial password is kept (the gateway's config and `npm start`'s demo data read it). */
+export const ADMIN_PASSWORD_SECRET = 'admin-password';
+/** Where the demo users' generated password is kept. */
+export const DEMO_PASSWORD_SECRET = 'demo-password';
+/** Passwords earlier versions of this project had in their source: public knowledge, refused outside tests. */
+export const RETIRED_DEFAULT_PASSWORDS: readonly string[] = ['luohu-admin-dev-only', 'luohu-demo-2026', 'luohu-bank-callback-secret-dev-only'];

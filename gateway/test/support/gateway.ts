@@ -13,8 +13,17 @@ import { CREDIT_CODE_ALPHABET, creditCodeCheckCharacter } from '../../../chainco
 export const suiteNetworkDir = process.env.LUOHU_TEST_NETWORK_DIR ?? path.resolve(__dirname, '..', '..', '..', 'network', '.run', 'test');
 export const ADMIN_PASSWORD = 'luohu-admin-test-only';
 
+/**
+ * The suite's gateways sit behind the tests as behind a proxy on loopback: tests of per-address limits speak for many
+ * clients with X-Forwarded-For. The default (no trusted proxy) is tested on its own in sign-in.test.ts.
+ */
+export const TEST_PROXIES = '127.0.0.1, ::1, ::ffff:127.0.0.1';
+
 export function testConfig(overrides: Record<string, string> = {}) {
-  return loadConfig({ NODE_ENV: 'test', LUOHU_NETWORK_DIR: suiteNetworkDir, PORT: '0', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', LUOHU_ADMIN_PASSWORD: ADMIN_PASSWORD, ...overrides });
+  return loadConfig({
+    NODE_ENV: 'test', LUOHU_NETWORK_DIR: suiteNetworkDir, PORT: '0', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', LUOHU_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    TRUSTED_PROXIES: TEST_PROXIES, ...overrides,
+  });
 }
 
 export type TestGateway = Awaited<ReturnType<typeof createServer>> & { url: string };
@@ -48,6 +57,23 @@ export async function login(g: TestGateway, username: string, password: string):
   return res.body.token;
 }
 
+/**
+ * One session per bureau admin and gateway: tests register users in parallel, and sign-in throttling rightly counts
+ * a burst of parallel sign-ins of one account as guesses.
+ */
+const adminSessions = new WeakMap<TestGateway, Map<string, Promise<string>>>();
+export function adminToken(g: TestGateway, org: string): Promise<string> {
+  let sessions = adminSessions.get(g);
+  if (!sessions) adminSessions.set(g, (sessions = new Map()));
+  let token = sessions.get(org);
+  if (!token) {
+    token = login(g, `admin.${org}`, ADMIN_PASSWORD);
+    token.catch(() => sessions!.delete(org));
+    sessions.set(org, token);
+  }
+  return token;
+}
+
 /** A contractor's or owner's company (its registry id) and the application files it has uploaded, by kind. */
 export interface TestUser { username: string; token: string; role: Role; org: string; company?: string; files?: Record<string, string> }
 
@@ -65,7 +91,7 @@ export const APPLICATION_FILE_KINDS = ['application_form', 'budget_estimate', 'f
  */
 export async function newUser(g: TestGateway, role: Role, options: { dept?: string; org?: string; company?: string } = {}): Promise<TestUser> {
   const org = options.org ?? BUREAU_OF[role] ?? 'housing';
-  const admin = await login(g, `admin.${org}`, ADMIN_PASSWORD);
+  const admin = await adminToken(g, org);
   if (role === 'admin') return { username: `admin.${org}`, token: admin, role, org };
   const username = `${role}-${crypto.randomUUID().slice(0, 12)}`;
   const password = `pw-${crypto.randomUUID()}`;
@@ -87,7 +113,7 @@ export function creditCode(): string {
 
 /** A company on the ledger's registry with a grade-1 qualification for every project type (Housing admin). */
 export async function newCompany(g: TestGateway): Promise<string> {
-  const admin = { authorization: `Bearer ${await login(g, 'admin.housing', ADMIN_PASSWORD)}` };
+  const admin = { authorization: `Bearer ${await adminToken(g, 'housing')}` };
   const id = uniqueId('C');
   const reg = await api(g).post('/v1/contractors').set(admin).send({ id, name: `测试建设工程有限公司 ${id}`, creditCode: creditCode() });
   if (reg.status !== 201) throw new Error(`register company ${id}: ${reg.status} ${JSON.stringify(reg.body)}`);
