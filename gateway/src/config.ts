@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { z } from 'zod';
-import { ADMIN_PASSWORD_SECRET, InstallationSecrets, RETIRED_DEFAULT_PASSWORDS } from './platform/installation-secrets';
+import { ADMIN_PASSWORD_SECRET, InstallationSecrets, OPERATOR_TOKEN_SECRET, RETIRED_DEFAULT_PASSWORDS } from './platform/installation-secrets';
 import type { ConnectionDescription } from '../../network/src/connection';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
@@ -32,6 +32,8 @@ const envSchema = z.object({
   /** How often one replica reconciles the read model and stored files with the ledger; 0 = only on request. */
   LUOHU_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).optional(),
   /** Comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed; empty: clients connect directly. */
+  /** Bearer token for /readyz and /metrics; generated per installation when unset. */
+  OPERATOR_TOKEN: z.string().min(24).optional(),
   TRUSTED_PROXIES: z.string().default(''),
 });
 
@@ -62,6 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     networkDir,
     mongoUrl: e.MONGO_URL ?? connection.database.url,
     keyEncryptionKey: keyEncryptionKey(e.KEY_ENCRYPTION_KEY, e.NODE_ENV, networkDir),
+    operatorToken: new InstallationSecrets(networkDir).get(OPERATOR_TOKEN_SECRET, e.OPERATOR_TOKEN),
     adminPassword: adminPassword(e.LUOHU_ADMIN_PASSWORD, e.NODE_ENV, networkDir),
     sessionTtlMs: e.SESSION_TTL_MINUTES * 60_000,
     submitConcurrency: e.SUBMIT_CONCURRENCY,

@@ -84,7 +84,7 @@ export async function createServer(config: Config, logger: Logger) {
   app.use(express.json({ limit: '1mb', verify: keepRawBody }));
   // After the body (a slow body must not hold a slot), before the session lookup and anything else that costs the database.
   app.use(API_PREFIX, admissionGate(routes.specs, admission));
-  app.use(healthRoutes({ ledger, connection, identities, metrics: metrics.registry, mspIds: config.connection.orgs.map((o) => o.mspId) }));
+  app.use(healthRoutes({ ledger, connection, identities, metrics: metrics.registry, mspIds: config.connection.orgs.map((o) => o.mspId), operatorToken: config.operatorToken }));
   app.use(API_PREFIX, consistentAfter(connection)); // X-Consistent-After: a GET waits for the read model (projection/consistency.ts)
   app.use(API_PREFIX, routes.router);
   app.use((req, _res, next) => next(new NotFoundError(`no route ${req.method} ${req.path}`)));

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import type { Response } from 'supertest';
 import { ROLES, type Role } from '../src/identity/models';
-import { api, gatewayUnderTest, newUser, TestGateway, TestUser } from './support/gateway';
+import { api, gatewayUnderTest, newUser, operatorAuth, TestGateway, TestUser } from './support/gateway';
 import {
   allows, HttpRequest, isRole, label, malformedRequests, Operation, operationsOf, requestOf, table, urlOf, WellFormed, wellFormed, wellFormedCandidates,
 } from './support/route-catalogue';
@@ -23,7 +23,7 @@ type Caller = Role | null;
 interface LedgerState { heights: string; operations: number }
 
 async function ledgerState(g: TestGateway): Promise<LedgerState> {
-  const ready = await api(g).get('/readyz');
+  const ready = await api(g).get('/readyz').set(operatorAuth());
   const peers = (ready.body.peers ?? []) as { mspId: string; height?: number }[];
   return { heights: peers.map((p) => `${p.mspId}:${p.height ?? '?'}`).join(' '), operations: await g.connection.collection('operations').countDocuments() };
 }

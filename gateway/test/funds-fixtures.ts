@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { api, bearer, eventually, newUser, TestGateway, TestUser, uniqueId } from './support/gateway';
+import { api, bearer, eventually, newUser, operatorAuth, TestGateway, TestUser, uniqueId } from './support/gateway';
 import type { LedgerSetup } from './support/ledger-setup';
 import { filesOf } from './support/fixtures';
 
@@ -18,7 +18,7 @@ export async function fundsCast(g: TestGateway): Promise<FundsCast> {
  * Housing and Finance), then reads what the previous one wrote.
  */
 export async function peersInStep(g: TestGateway): Promise<void> {
-  await eventually('every peer at the same height', async () => (await api(g).get('/readyz')).body as { peers: { height?: number }[] },
+  await eventually('every peer at the same height', async () => (await api(g).get('/readyz').set(operatorAuth())).body as { peers: { height?: number }[] },
     (r) => r.peers.length > 0 && r.peers.every((p) => p.height !== undefined && p.height === r.peers[0].height));
 }
 

@@ -2,7 +2,7 @@ import { spawn, ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { expect } from 'chai';
 import request from 'supertest';
-import { ADMIN_PASSWORD, eventually, gatewayUnderTest, newUser, stopSharedGateway, suiteNetworkDir, uniqueId } from './support/gateway';
+import { ADMIN_PASSWORD, eventually, operatorAuth, gatewayUnderTest, newUser, stopSharedGateway, suiteNetworkDir, uniqueId } from './support/gateway';
 import { roadApplication } from './support/fixtures';
 
 const repo = path.resolve(__dirname, '..', '..');
@@ -17,7 +17,7 @@ function gatewayProcess(port: number): Promise<ChildProcess> {
 }
 
 async function projected(port: number): Promise<number> {
-  const text = (await request(`http://127.0.0.1:${port}`).get('/metrics')).text;
+  const text = (await request(`http://127.0.0.1:${port}`).get('/metrics').set(operatorAuth())).text;
   return Number(/^luohu_projected_events_total (\d+)/m.exec(text)?.[1] ?? 0);
 }
 

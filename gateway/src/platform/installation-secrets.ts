@@ -39,6 +39,8 @@ export class InstallationSecrets {
 
 /** Where the bureau admins' generated initial password is kept (the gateway's config and `npm start`'s demo data read it). */
 export const ADMIN_PASSWORD_SECRET = 'admin-password';
+/** Where the operators' bearer token for /readyz and /metrics is kept. */
+export const OPERATOR_TOKEN_SECRET = 'operator-token';
 /** Where the demo users' generated password is kept. */
 export const DEMO_PASSWORD_SECRET = 'demo-password';
 /** Passwords earlier versions of this project had in their source: public knowledge, refused outside tests. */

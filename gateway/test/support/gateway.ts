@@ -26,6 +26,9 @@ export function testConfig(overrides: Record<string, string> = {}) {
   });
 }
 
+/** The operator's credential for /readyz and /metrics (the installation's generated token). */
+export const operatorAuth = () => ({ authorization: `Bearer ${testConfig().operatorToken}` });
+
 export type TestGateway = Awaited<ReturnType<typeof createServer>> & { url: string };
 
 let shared: Promise<TestGateway> | undefined;
@@ -91,8 +94,9 @@ export const APPLICATION_FILE_KINDS = ['application_form', 'budget_estimate', 'f
  */
 export async function newUser(g: TestGateway, role: Role, options: { dept?: string; org?: string; company?: string } = {}): Promise<TestUser> {
   const org = options.org ?? BUREAU_OF[role] ?? 'housing';
+  // An admin under test gets a session of its own (a test may sign it out); registrations share one per bureau.
+  if (role === 'admin') return { username: `admin.${org}`, token: await login(g, `admin.${org}`, ADMIN_PASSWORD), role, org };
   const admin = await adminToken(g, org);
-  if (role === 'admin') return { username: `admin.${org}`, token: admin, role, org };
   const username = `${role}-${crypto.randomUUID().slice(0, 12)}`;
   const password = `pw-${crypto.randomUUID()}`;
   const dept = options.dept ?? (NEEDS_DEPT.includes(role) ? BUREAU_DEPT[org] : undefined);
