@@ -26,10 +26,10 @@ describe('monitoring and complaints on the network (进度与质量 / 公众投�
   describe('a safety alert from an edge device', () => {
     it('when a device raises a no-helmet alert, then it is open with the device\'s Fabric identity beside the device id', async () => {
       const alert = await write(people.device, 'monitoring.safety_alert_raised', 'monitoring', 'raiseSafetyAlert', [JSON.stringify({
-        id: alertId, projectId, deviceId: 'camera-07', alertType: 'no_helmet', observedAt: '2026-03-03T09:15:00+08:00',
+        id: alertId, projectId, deviceId: people.device.user.enrollmentId, alertType: 'no_helmet', observedAt: '2026-03-03T09:15:00+08:00',
         location: { site: '东门片区', zone: 'B2 塔吊区' }, evidenceSha256: sha256(`frame-${alertId}`),
       })]);
-      expect(alert).to.include({ status: 'open', deviceId: 'camera-07', alertType: 'no_helmet' });
+      expect(alert).to.include({ status: 'open', deviceId: people.device.user.enrollmentId, alertType: 'no_helmet' });
       expect(alert.device).to.deep.equal({ mspId: HOUSING, id: await people.device.fabricId(), role: 'device' });
     });
 

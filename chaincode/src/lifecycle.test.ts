@@ -31,7 +31,7 @@ async function lifecycle(world: World): Promise<void> {
     await world.submit(people.director, (ctx) => payment.approvePayout(ctx, 'PAY1'));
     await world.submit(people.finance, (ctx) => payment.confirmBankPayment(ctx, 'PAY1', 'BOC1', '300000000'));
     await world.submit(people.device, (ctx) => new MonitoringContract().raiseSafetyAlert(ctx, JSON.stringify({
-        id: 'SA1', projectId: 'P001', deviceId: 'CAM-07', alertType: 'no_helmet', observedAt: '2025-03-03T09:15:00+08:00',
+        id: 'SA1', projectId: 'P001', deviceId: 'camera-07', alertType: 'no_helmet', observedAt: '2025-03-03T09:15:00+08:00',
         location: { site: '工地', zone: '北区' }, evidenceSha256: HEX('c'),
     })));
     await world.submit(people.housingClerk, (ctx) => new ComplaintContract().receiveComplaint(ctx, JSON.stringify({ id: 'TS1', contentHash: HEX('f'), category: 'dust', location: '东门街道', deadline: '2025-03-20' })));

@@ -1,6 +1,6 @@
 /** Contract `monitoring`: device safety alerts (acknowledged and resolved by clerks), progress deviations, risk scores. */
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
-import { Caller, actorOf, authorize } from '../shared/access';
+import { Caller, actorOf, authorize, enrollmentIdOf } from '../shared/access';
 import { emit, getRecord, moveIndex, pageByIndex, pageRecords, putIndex, putRecord, recordExists, recordKey, txTime } from '../shared/ledger';
 import { canonicalJson } from '../shared/serialise';
 import { requireId, requireOneOf, requireText } from '../shared/validate';
@@ -16,12 +16,19 @@ export class MonitoringContract extends Contract {
         super('monitoring');
     }
 
-    /** Raised by an edge device identity; the device's Fabric identity is recorded beside the device id it reports. */
+    /**
+     * Raised by an edge device identity, for itself only: the device id is the enrollment ID its certificate was issued
+     * to, so one device (or whoever holds its key) cannot report in another's name.
+     */
     @Transaction()
     @Returns('string')
     async raiseSafetyAlert(ctx: Context, alertJson: string): Promise<string> {
         const caller = authorize(ctx, 'monitoring.raiseSafetyAlert');
         const input = parseSafetyAlert(alertJson);
+        const self = enrollmentIdOf(caller);
+        if (input.deviceId !== self) {
+            throw new Error(`access denied: device ${self ?? '(unnamed)'} cannot report for device ${input.deviceId}`);
+        }
         await loadProject(ctx, input.projectId);
         if (await recordExists(ctx, SAFETY_ALERT, [input.id])) {
             throw new Error(`safety alert ${input.id} already exists`);

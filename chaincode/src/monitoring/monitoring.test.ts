@@ -7,7 +7,7 @@ import { MonitoringContract } from './monitoring-contract';
 
 const monitoring = new MonitoringContract();
 const alertJson = (extra: object = {}) => JSON.stringify({
-    id: 'SA1', projectId: 'P001', deviceId: 'CAM-07', alertType: 'no_helmet', observedAt: '2025-03-03T09:15:00+08:00',
+    id: 'SA1', projectId: 'P001', deviceId: 'camera-07', alertType: 'no_helmet', observedAt: '2025-03-03T09:15:00+08:00',
     location: { site: '东门小学工地', zone: '3号塔吊下' }, evidenceSha256: HEX('c'), ...extra,
 });
 
@@ -22,7 +22,7 @@ describe('monitoring contract (进度与质量)', () => {
     describe('safety alerts', () => {
         it('when a device raises an alert and clerks acknowledge and resolve it, then each step is recorded and the status index follows', async () => {
             await world.submit(people.device, (ctx) => monitoring.raiseSafetyAlert(ctx, alertJson()));
-            expect(world.read('safetyAlert', 'SA1')).to.include({ status: 'open', deviceId: 'CAM-07', alertType: 'no_helmet' });
+            expect(world.read('safetyAlert', 'SA1')).to.include({ status: 'open', deviceId: 'camera-07', alertType: 'no_helmet' });
             expect(world.read('safetyAlert', 'SA1').device.id).to.match(/CN=camera-07/);
             await world.submit(people.safetyClerk, (ctx) => monitoring.acknowledgeSafetyAlert(ctx, 'SA1'));
             await world.submit(people.safetyClerk, (ctx) => monitoring.resolveSafetyAlert(ctx, 'SA1', '已现场整改并教育'));
@@ -39,6 +39,11 @@ describe('monitoring contract (进度与质量)', () => {
         it('when an open alert is resolved without acknowledgement, then it is an illegal transition', async () => {
             await world.submit(people.device, (ctx) => monitoring.raiseSafetyAlert(ctx, alertJson()));
             await expectRejected(world.submit(people.safetyClerk, (ctx) => monitoring.resolveSafetyAlert(ctx, 'SA1', 'x')), /safety alert SA1 is open; it can become resolved only from acknowledged/);
+        });
+        it('when a device reports in another device\'s name, then it is refused and nothing is written (finding 12)', async () => {
+            await expectRejected(world.submit(people.device, (ctx) => monitoring.raiseSafetyAlert(ctx, alertJson({ deviceId: 'camera-08' }))),
+                /access denied: device camera-07 cannot report for device camera-08/);
+            expect(world.read('safetyAlert', 'SA1')).to.equal(undefined);
         });
         it('when the device acknowledges its own alert, then it is refused', async () => {
             await world.submit(people.device, (ctx) => monitoring.raiseSafetyAlert(ctx, alertJson()));

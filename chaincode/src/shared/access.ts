@@ -130,6 +130,16 @@ export function isAllowed(rule: Rule, caller: Caller): boolean {
     });
 }
 
+/**
+ * The enrollment ID the caller's CA issued its certificate to: the subject's CN (`x509::/…/CN=<id>::<issuer>`), signed
+ * by the bureau CA, so an identity cannot claim another's name.
+ */
+export function enrollmentIdOf(caller: Pick<Caller, 'id'>): string | null {
+    const subject = caller.id.split('::')[1] ?? '';
+    const match = /(?:^|\/)CN=((?:\\\/|[^/])+)/.exec(subject);
+    return match ? match[1].replace(/\\\//g, '/') : null;
+}
+
 /** Throws unless the calling identity may perform `action`; returns the caller for the audit trail. */
 export function authorize(ctx: Context, action: Action): Caller {
     const caller = callerOf(ctx);
