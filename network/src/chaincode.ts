@@ -23,9 +23,13 @@ export function currentDeployment(s: Settings): Deployment | undefined {
   }
 }
 
+/** Bumped whenever pack() changes what a package holds, so that every network redeploys. */
+const PACKAGING = 'ccaas-mtls-1';
+
 /** A hash of everything the chaincode's build reads: a changed contract is a new version, an unchanged one is not redeployed. */
 function sourceHash(dir: string): string {
-  const hash = crypto.createHash('sha256');
+  // The packaging is part of the version: mutual TLS between peer and chaincode server changed the package's connection.json.
+  const hash = crypto.createHash('sha256').update(PACKAGING);
   const walk = (d: string): string[] => fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))
     .flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)]));
   for (const file of [...walk(path.join(dir, 'src')), path.join(dir, 'package.json'), path.join(dir, 'tsconfig.json')]) {
@@ -36,14 +40,15 @@ function sourceHash(dir: string): string {
 
 /**
  * A ccaas package: metadata.json + code.tar.gz holding only connection.json. The address is a placeholder that
- * our external builder fills from each peer's environment, so one package (one package ID) serves all orgs.
+ * our external builder fills from each peer's environment, so one package (one package ID) serves all orgs; so are
+ * the TLS root and the peer's client certificate (the chaincode servers accept only clients of their org's CA).
  * Tar and gzip are made deterministic (sorted, zero mtimes, no gzip name/time): the same version packs to the same ID.
  */
 async function pack(s: Settings, label: string): Promise<{ file: string; packageId: string }> {
   const dir = path.join(layout(s).chaincodeDir, label);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(path.join(dir, 'code'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'code', 'connection.json'), JSON.stringify({ address: '{{LUOHU_CHAINCODE_ADDRESS}}', dial_timeout: '10s', tls_required: true, client_auth_required: false }));
+  fs.writeFileSync(path.join(dir, 'code', 'connection.json'), JSON.stringify({ address: '{{LUOHU_CHAINCODE_ADDRESS}}', dial_timeout: '10s', tls_required: true, client_auth_required: true }));
   fs.writeFileSync(path.join(dir, 'metadata.json'), JSON.stringify({ type: 'ccaas', label }));
   const tar = ['--sort=name', '--mtime=@0', '--owner=0', '--group=0', '--numeric-owner', '--format=ustar'];
   await run('sh', ['-c', `tar ${tar.join(' ')} -cf - -C code connection.json | gzip -n > code.tar.gz && tar ${tar.join(' ')} -cf - metadata.json code.tar.gz | gzip -n > package.tar.gz`], { cwd: dir });
@@ -102,7 +107,7 @@ async function install(s: Settings, peer: PeerNode, file: string, packageId: str
 }
 
 async function ordererEndpoint(s: Settings, t: Topology): Promise<{ address: string; tlsCa: string }> {
-  const o = (await raftLeader(t)) ?? t.ordererOrg.orderers[0];
+  const o = (await raftLeader(s, t)) ?? t.ordererOrg.orderers[0];
   return { address: address(o.listen), tlsCa: layout(s).caCert(t.ordererOrg.name) };
 }
 

@@ -55,9 +55,15 @@ export function coreYaml(s: Settings, t: Topology, peer: PeerNode): string {
     'peer.gateway.enabled': true,
     // No Docker here: an empty endpoint (set in the file; an empty env value is ignored) plus an external builder.
     'vm.endpoint': '',
-    'chaincode.externalBuilders': [{ name: BUILDER_NAME, path: path.join(s.repoRoot, 'network', 'builder'), propagateEnvironment: ['LUOHU_CHAINCODE_ADDRESS', 'LUOHU_CHAINCODE_TLS_ROOT'] }],
+    'chaincode.externalBuilders': [{ name: BUILDER_NAME, path: path.join(s.repoRoot, 'network', 'builder'), propagateEnvironment: ['LUOHU_CHAINCODE_ADDRESS', 'LUOHU_CHAINCODE_TLS_ROOT', 'LUOHU_CHAINCODE_CLIENT_CERT', 'LUOHU_CHAINCODE_CLIENT_KEY'] }],
     'ledger.state.stateDatabase': 'goleveldb',
     'operations.listenAddress': address(peer.operations),
+    // /logspec and /metrics only for a client certificate of this org (the network's checks use the org admin's).
+    'operations.tls.enabled': true,
+    'operations.tls.cert.file': id.tlsCert,
+    'operations.tls.key.file': id.tlsKey,
+    'operations.tls.clientAuthRequired': true,
+    'operations.tls.clientRootCAs.files': [id.tlsCa],
     'metrics.provider': 'prometheus',
   });
 }
@@ -84,6 +90,11 @@ export function ordererYaml(s: Settings, orderer: OrdererNode): string {
     'Consensus.WALDir': path.join(data, 'etcdraft', 'wal'),
     'Consensus.SnapDir': path.join(data, 'etcdraft', 'snapshot'),
     'Operations.ListenAddress': address(orderer.operations),
+    'Operations.TLS.Enabled': true,
+    'Operations.TLS.PrivateKey': id.tlsKey,
+    'Operations.TLS.Certificate': id.tlsCert,
+    'Operations.TLS.ClientAuthRequired': true,
+    'Operations.TLS.ClientRootCAs': [id.tlsCa],
     'Metrics.Provider': 'prometheus',
     'Admin.ListenAddress': address(orderer.admin),
     'Admin.TLS.Enabled': true,

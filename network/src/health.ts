@@ -3,7 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { layout, orgAdmin } from './layout';
 import { Settings } from './settings';
-import { address, Endpoint, OrdererNode, Topology } from './topology';
+import { address, Endpoint, OrdererNode, PeerNode, Topology } from './topology';
 
 function get(url: string, options: https.RequestOptions = {}): Promise<{ status: number; body: string }> {
   const client = url.startsWith('https:') ? https : http;
@@ -18,14 +18,32 @@ function get(url: string, options: https.RequestOptions = {}): Promise<{ status:
   });
 }
 
-/** A node's operations endpoint answers /healthz with 200 once all its checkers pass. */
-export async function operationsHealthy(ops: Endpoint): Promise<boolean> {
+/**
+ * A peer's or orderer's operations endpoint: HTTPS for clients with a certificate of the node's own org only
+ * (operations.tls.clientAuthRequired; Fabric then asks for it even on /healthz). The network's checks present the org
+ * admin's TLS identity.
+ */
+export interface OperationsTarget { endpoint: Endpoint; tls: https.RequestOptions }
+
+export function operationsTarget(s: Settings, t: Topology, node: PeerNode | OrdererNode): OperationsTarget {
+  const org = [...t.orgs, t.ordererOrg].find((o) => o.name === node.org);
+  if (!org) throw new Error(`no org ${node.org} in the topology`);
+  const admin = orgAdmin(layout(s), org);
+  return {
+    endpoint: node.operations,
+    tls: { ca: fs.readFileSync(admin.tlsCa), cert: fs.readFileSync(admin.tlsCert), key: fs.readFileSync(admin.tlsKey), servername: 'localhost' },
+  };
+}
+
+/** A node's operations endpoint answers /healthz with 200 once all its checkers pass (Fabric asks every client for its certificate). */
+export async function operationsHealthy(ops: Endpoint | OperationsTarget): Promise<boolean> {
+  if ('endpoint' in ops) return (await get(`https://${address(ops.endpoint)}/healthz`, ops.tls)).status === 200;
   return (await get(`http://${address(ops)}/healthz`)).status === 200;
 }
 
 /** Reads one gauge with a channel label from a node's Prometheus /metrics. */
-export async function channelMetric(ops: Endpoint, metric: string, channel: string): Promise<number | undefined> {
-  const { status, body } = await get(`http://${address(ops)}/metrics`);
+export async function channelMetric(ops: OperationsTarget, metric: string, channel: string): Promise<number | undefined> {
+  const { status, body } = await get(`https://${address(ops.endpoint)}/metrics`, ops.tls);
   if (status !== 200) return undefined;
   const line = body.split('\n').find((l) => l.startsWith(`${metric}{`) && l.includes(`channel="${channel}"`));
   return line === undefined ? undefined : Number(line.trim().split(/\s+/).pop());
@@ -48,15 +66,15 @@ export async function ordererChannel(s: Settings, t: Topology, orderer: OrdererN
 }
 
 /** The orderer that currently leads the channel's Raft cluster, if any. */
-export async function raftLeader(t: Topology): Promise<OrdererNode | undefined> {
+export async function raftLeader(s: Settings, t: Topology): Promise<OrdererNode | undefined> {
   for (const o of t.ordererOrg.orderers) {
-    const isLeader = await channelMetric(o.operations, 'consensus_etcdraft_is_leader', t.channel).catch(() => undefined);
+    const isLeader = await channelMetric(operationsTarget(s, t, o), 'consensus_etcdraft_is_leader', t.channel).catch(() => undefined);
     if (isLeader === 1) return o;
   }
   return undefined;
 }
 
-export const peerHeight = (ops: Endpoint, channel: string) => channelMetric(ops, 'ledger_blockchain_height', channel).catch(() => undefined);
+export const peerHeight = (ops: OperationsTarget, channel: string) => channelMetric(ops, 'ledger_blockchain_height', channel).catch(() => undefined);
 
 /** How many other peers of the channel a peer knows through gossip (discovery, and so the gateway, sees only these). */
-export const gossipPeersKnown = (ops: Endpoint, channel: string) => channelMetric(ops, 'gossip_membership_total_peers_known', channel).catch(() => undefined);
+export const gossipPeersKnown = (ops: OperationsTarget, channel: string) => channelMetric(ops, 'gossip_membership_total_peers_known', channel).catch(() => undefined);

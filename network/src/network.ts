@@ -6,7 +6,7 @@ import { ensureGenesisBlock, joinOrderers, joinPeers } from './channel';
 import { writeConfigs } from './configs';
 import { writeConnectionDescription } from './connection';
 import { chooseDatabase, currentDatabase, databaseProcess, dropDatabase } from './database';
-import { gossipPeersKnown, operationsHealthy, ordererChannel, peerHeight, raftLeader } from './health';
+import { gossipPeersKnown, operationsHealthy, operationsTarget, ordererChannel, peerHeight, raftLeader } from './health';
 import { layout } from './layout';
 import { gatewayProcess, processFor } from './nodes';
 import { assertPortsFree, portAccepts, runningPid, start, stop, waitFor } from './processes';
@@ -30,24 +30,24 @@ function registrations(org: Org): Registration[] {
   ];
 }
 
-async function nodeHealthy(n: NetworkNode): Promise<boolean> {
+async function nodeHealthy(s: Settings, t: Topology, n: NetworkNode): Promise<boolean> {
   switch (n.kind) {
     case 'ca': return operationsHealthy(n.operations);
     // /healthz answers before the gRPC port listens: both must be up.
-    case 'orderer': return (await operationsHealthy(n.operations)) && (await portAccepts(n.listen)) && (await portAccepts(n.admin));
-    case 'peer': return (await operationsHealthy(n.operations)) && (await portAccepts(n.listen));
+    case 'orderer': return (await operationsHealthy(operationsTarget(s, t, n))) && (await portAccepts(n.listen)) && (await portAccepts(n.admin));
+    case 'peer': return (await operationsHealthy(operationsTarget(s, t, n))) && (await portAccepts(n.listen));
     case 'chaincode':
     case 'database': return portAccepts(n.listen);
     case 'gateway': return operationsHealthy(n.listen);
   }
 }
 
-async function startNodes(s: Settings, nodes: Exclude<NetworkNode, { kind: 'chaincode' | 'database' | 'gateway' }>[]): Promise<void> {
+async function startNodes(s: Settings, t: Topology, nodes: Exclude<NetworkNode, { kind: 'chaincode' | 'database' | 'gateway' }>[]): Promise<void> {
   const toStart = nodes.filter((n) => runningPid(s, n.id) === undefined);
   if (toStart.length === 0) return;
   await timed(`Starting ${toStart.map((n) => n.id).join(', ')}`, async () => {
     for (const n of toStart) start(s, processFor(s, n));
-    await Promise.all(toStart.map((n) => waitFor(`${n.id} to be healthy`, () => nodeHealthy(n), 60_000, `see its log: npm run network -- logs ${n.id}`)));
+    await Promise.all(toStart.map((n) => waitFor(`${n.id} to be healthy`, () => nodeHealthy(s, t, n), 60_000, `see its log: npm run network -- logs ${n.id}`)));
   });
 }
 
@@ -61,7 +61,7 @@ export async function up(s: Settings, t: Topology): Promise<void> {
   await ensureBinaries(s);
   fs.mkdirSync(s.runDir, { recursive: true });
 
-  await startNodes(s, t.orgs.map((o) => o.ca));
+  await startNodes(s, t, t.orgs.map((o) => o.ca));
   await startDatabase(s, t);
   await timed('Issuing identities from the bureaus\' CAs', () => Promise.all(t.orgs.map(async (org) => {
     writeOrgMsp(s, org);
@@ -70,12 +70,12 @@ export async function up(s: Settings, t: Topology): Promise<void> {
   writeConfigs(s, t);
   await ensureGenesisBlock(s, t);
 
-  await startNodes(s, t.ordererOrg.orderers);
+  await startNodes(s, t, t.ordererOrg.orderers);
   const orderersJoined = await joinOrderers(s, t);
   if (orderersJoined.length) note(`joined ${orderersJoined.join(', ')} to channel ${t.channel}`);
-  await timed(`Waiting for a Raft leader on ${t.channel}`, () => waitFor('a Raft leader', async () => (await raftLeader(t)) !== undefined, 60_000));
+  await timed(`Waiting for a Raft leader on ${t.channel}`, () => waitFor('a Raft leader', async () => (await raftLeader(s, t)) !== undefined, 60_000));
 
-  await startNodes(s, t.peerOrgs.flatMap((o) => o.peers));
+  await startNodes(s, t, t.peerOrgs.flatMap((o) => o.peers));
   const peersJoined = await joinPeers(s, t);
   if (peersJoined.length) note(`joined ${peersJoined.join(', ')} to channel ${t.channel}`);
 
@@ -84,13 +84,13 @@ export async function up(s: Settings, t: Topology): Promise<void> {
   // Until gossip has met every peer, discovery cannot plan a cross-bureau endorsement and submits fail.
   const peers = t.peerOrgs.flatMap((o) => o.peers);
   await timed('Waiting for the peers to find each other through gossip', () => waitFor('gossip membership',
-    async () => (await Promise.all(peers.map((p) => gossipPeersKnown(p.operations, t.channel)))).every((known) => known === peers.length - 1), 180_000));
+    async () => (await Promise.all(peers.map((p) => gossipPeersKnown(operationsTarget(s, t, p), t.channel)))).every((known) => known === peers.length - 1), 180_000));
   writeConnectionDescription(s, t);
-  await waitFor('a Raft leader', async () => (await raftLeader(t)) !== undefined, 60_000);
+  await waitFor('a Raft leader', async () => (await raftLeader(s, t)) !== undefined, 60_000);
   if (gatewayWanted() && runningPid(s, t.gateway.id) === undefined) {
     await timed(`Starting the gateway on http://${address(t.gateway.listen)}`, async () => {
       start(s, gatewayProcess(s, t.gateway));
-      await waitFor('the gateway to answer /healthz', () => nodeHealthy(t.gateway), 90_000, 'see its log: npm run network -- logs gateway');
+      await waitFor('the gateway to answer /healthz', () => nodeHealthy(s, t, t.gateway), 90_000, 'see its log: npm run network -- logs gateway');
     });
   }
   note(`network up: channel ${t.channel}, chaincode ${deployment.label} (sequence ${deployment.sequence}); connection description at ${layout(s).connectionFile}`);
@@ -123,13 +123,13 @@ export interface NodeStatus { id: string; kind: string; org: string; mspId: stri
 export async function status(s: Settings, t: Topology) {
   const nodes: NodeStatus[] = await Promise.all(t.nodes.filter((n) => n.kind !== 'gateway' || gatewayWanted()).map(async (n) => {
     const pid = runningPid(s, n.id) ?? null;
-    const healthy = pid !== null && (await nodeHealthy(n).catch(() => false));
+    const healthy = pid !== null && (await nodeHealthy(s, t, n).catch(() => false));
     let height: number | null = null;
-    if (healthy && n.kind === 'peer') height = (await peerHeight(n.operations, t.channel)) ?? null;
+    if (healthy && n.kind === 'peer') height = (await peerHeight(operationsTarget(s, t, n), t.channel)) ?? null;
     if (healthy && n.kind === 'orderer') height = (await ordererChannel(s, t, n).catch(() => undefined))?.height ?? null;
     return { id: n.id, kind: n.kind, org: n.org, mspId: n.mspId, endpoint: address(n.listen), pid, healthy, height };
   }));
-  const leader = await raftLeader(t).catch(() => undefined);
+  const leader = await raftLeader(s, t).catch(() => undefined);
   const versions = builtVersions(s);
   return {
     fabricVersion: versions?.fabric ?? null,

@@ -26,6 +26,9 @@ function peerProcess(s: Settings, p: PeerNode): ProcessSpec {
       // Read by our external builder's release step (network/builder): where this org's chaincode server listens.
       LUOHU_CHAINCODE_ADDRESS: address(p.chaincodeServer),
       LUOHU_CHAINCODE_TLS_ROOT: l.caCert(p.org),
+      // The peer's own TLS identity, presented to its chaincode server (mutual TLS).
+      LUOHU_CHAINCODE_CLIENT_CERT: nodeIdentity(l, p).tlsCert,
+      LUOHU_CHAINCODE_CLIENT_KEY: nodeIdentity(l, p).tlsKey,
     },
     cwd: l.configDir(p),
   };
@@ -40,7 +43,9 @@ export function chaincodeProcess(s: Settings, t: Topology, c: ChaincodeNode, pac
   return {
     id: c.id,
     program: process.execPath,
-    args: [cli, 'server', '--chaincode-address', address(c.listen), '--chaincode-id', packageId, '--module-path', moduleDir, '--chaincode-tls-cert-file', id.tlsCert, '--chaincode-tls-key-file', id.tlsKey],
+    args: [cli, 'server', '--chaincode-address', address(c.listen), '--chaincode-id', packageId, '--module-path', moduleDir, '--chaincode-tls-cert-file', id.tlsCert, '--chaincode-tls-key-file', id.tlsKey,
+      // Mutual TLS: only a client with a certificate from this org's CA (its peer) may talk to the contract.
+      '--chaincode-tls-client-cacert-file', layout(s).caCert(c.org)],
     env: { ...baseEnv(), CORE_CHAINCODE_LOGGING_LEVEL: 'info', LUOHU_PACKAGE_ID: packageId },
     cwd: moduleDir,
   };
