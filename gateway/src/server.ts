@@ -78,6 +78,9 @@ export async function createServer(config: Config, logger: Logger) {
   app.use(API_PREFIX, overloadShedder(routes.specs, admission)); // a burst is refused before it costs anything
   app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' } }));
   const openApi = openApiDocument(routes.specs, API_PREFIX);
+  // The API document and swagger-ui under helmet too: swagger-ui loads only its own scripts (script-src 'self'); its
+  // inline <style> and data: icons are within helmet's defaults. No upgrade-insecure-requests: the gateway may be plain HTTP.
+  app.use(['/docs', '/openapi.json'], helmet({ contentSecurityPolicy: { directives: { 'upgrade-insecure-requests': null } } }));
   app.get('/openapi.json', (_req, res) => { res.json(openApi); });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openApi));
   app.use(helmet());

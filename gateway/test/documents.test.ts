@@ -103,6 +103,63 @@ describe('documents: registry, anchoring, audit', function () {
     receipts.v1 = res.body.receipt;
   });
 
+  it('when the anchored file is verified by its hash, then the detached signature is checked with the seal and only then called valid', async function () {
+    const res = await api(g).get(`/v1/verifications/${sha(v1)}`);
+    expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    expect(res.body.signatureCheck).to.include({ algorithm: 'RSA-SHA256', checked: true, valid: true });
+    expect(res.body.verdict).to.equal('valid');
+  });
+
+  it('when a document claims SM2-SM3 with a bogus signature, then anchoring is refused (400) and verification never calls it valid', async function () {
+    const bytes = pdf('sm2');
+    await upload(g, clerk, bytes);
+    const res = await anchor(clerk, bytes, { signatureAlgorithm: 'SM2-SM3', signature: 'AAAA' });
+    expect(res.status, JSON.stringify(res.body)).to.equal(400);
+    const check = await api(g).get(`/v1/verifications/${sha(bytes)}`);
+    expect(check.status).to.equal(200);
+    expect(check.body).to.include({ anchored: false, verdict: 'not_anchored' });
+  });
+
+  it('when a refused seal registration names an already registered seal for another holder, then seal_keys is left as it was', async function () {
+    const connection = await mongoose.createConnection(testConfig().mongoUrl).asPromise();
+    try {
+      const keys = connection.db!.collection('seal_keys');
+      const before = await keys.findOne({ _id: seal.fingerprint as unknown as mongoose.mongo.ObjectId });
+      expect(before, 'the accepted registration is in seal_keys').to.include({ holder: clerk.username });
+      const res = await api(g).post('/v1/seal-certificates').set(bearer(admin)).send({ holder: otherClerk.username, publicKey: seal.publicKeyPem, label: '冒领', validUntil: '2030-12-31' });
+      expect(res.status, JSON.stringify(res.body)).to.equal(409);
+      expect(await keys.findOne({ _id: seal.fingerprint as unknown as mongoose.mongo.ObjectId })).to.deep.equal(before);
+      const detail = await api(g).get(`/v1/seal-certificates/${seal.fingerprint}`).set(bearer(clerk));
+      expect(detail.body).to.include({ holder: clerk.username });
+      const refusedNew = sealKeys(); // a seal the ledger never accepted (Housing admin, Finance holder) is not written at all
+      expect((await api(g).post('/v1/seal-certificates').set(bearer(admin)).send({ holder: finance.username, publicKey: refusedNew.publicKeyPem, label: 'x', validUntil: '2030-12-31' })).status).to.equal(403);
+      expect(await keys.findOne({ _id: refusedNew.fingerprint as unknown as mongoose.mongo.ObjectId })).to.equal(null);
+    } finally {
+      await connection.close();
+    }
+  });
+
+  it("when the seal's public key is not held by the gateway, then verification reports the signature unchecked and the verdict unverified, never valid", async function () {
+    const connection = await mongoose.createConnection(testConfig().mongoUrl).asPromise();
+    const keys = connection.db!.collection('seal_keys');
+    const claims = connection.db!.collection('seal_key_claims');
+    const id = seal.fingerprint as unknown as mongoose.mongo.ObjectId;
+    const saved = await keys.findOne({ _id: id });
+    const savedClaims = await claims.find({ fingerprint: seal.fingerprint }).toArray();
+    try {
+      await keys.deleteOne({ _id: id });
+      await claims.deleteMany({ fingerprint: seal.fingerprint });
+      const res = await api(g).get(`/v1/verifications/${sha(v1)}`);
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      expect(res.body.signatureCheck).to.include({ checked: false, valid: null });
+      expect(res.body.verdict).to.equal('unverified');
+    } finally {
+      await keys.insertOne(saved!);
+      if (savedClaims.length > 0) await claims.insertMany(savedClaims);
+      await connection.close();
+    }
+  });
+
   it('when the file was not uploaded, or the signature does not match the file, then nothing is anchored (422)', async function () {
     const missing = await anchor(clerk, pdf('never uploaded'));
     expect(missing.status).to.equal(422);
@@ -190,6 +247,23 @@ describe('documents: registry, anchoring, audit', function () {
     const doc = await api(g).get('/openapi.json');
     expect(doc.body.paths).to.include.keys('/v1/uploads', '/v1/uploads/{sha256}', '/v1/documents', '/v1/documents/{sha256}/versions', '/v1/seal-certificates',
       '/v1/contractors/{id}/qualifications', '/v1/records/{kind}/{id}/history', '/v1/records/{kind}/{id}/verify', '/v1/attestations');
+  });
+
+  it('when /docs is requested, then it carries helmet\'s headers with a CSP that swagger-ui\'s page satisfies (no inline script)', async function () {
+    const page = await api(g).get('/docs/');
+    expect(page.status).to.equal(200);
+    expect(page.headers).to.include({ 'x-content-type-options': 'nosniff', 'x-frame-options': 'SAMEORIGIN', 'cross-origin-opener-policy': 'same-origin' });
+    const csp = String(page.headers['content-security-policy']);
+    expect(csp).to.match(/script-src 'self'(;|$)/);
+    expect(csp).to.match(/style-src 'self' https: 'unsafe-inline'/);
+    expect(csp).not.to.match(/upgrade-insecure-requests/);
+    const scripts = [...page.text.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)];
+    expect(scripts.length).to.be.greaterThan(0);
+    for (const [, attrs, body] of scripts) { expect(attrs).to.match(/src=/); expect(body.trim()).to.equal(''); }
+    const init = await api(g).get('/docs/swagger-ui-init.js');
+    expect(init.status).to.equal(200);
+    expect(init.headers['content-security-policy']).to.equal(csp);
+    expect((await api(g).get('/openapi.json')).headers['x-content-type-options']).to.equal('nosniff');
   });
 
   it('when a history is asked for an unknown record, a bad kind or a bad key, then 404 or 400', async function () {

@@ -47,6 +47,11 @@ describe('document contract (电子档案)', () => {
         await anchor(documentJson(V1, SEAL));
         await expectRejected(anchor(documentJson(V2, SEAL, { supersedes: V1, documentType: 'change_record' })), /must have the project and type/);
     });
+    it('when a document names a signature algorithm outside the supported list (SM2-SM3), then it is refused and nothing is stored', async () => {
+        await expectRejected(anchor(documentJson(V1, SEAL, { signatureAlgorithm: 'SM2-SM3' })), /signatureAlgorithm must be one of ECDSA-SHA256, RSA-SHA256, PAdES/);
+        await expectRejected(anchor(documentJson(V1, SEAL, { signatureAlgorithm: 'none' })), /signatureAlgorithm must be one of/);
+        expect(world.read('document', V1)).to.equal(undefined);
+    });
     it('when the same hash is anchored twice, then the second is refused', async () => {
         await anchor(documentJson(V1, SEAL));
         await expectRejected(anchor(documentJson(V1, SEAL)), /already anchored/);

@@ -11,8 +11,11 @@ export const DOCUMENT_TYPES = [
     'acceptance_report', 'change_record', 'approval', 'approval_decision', 'payout_voucher', 'contract', 'inspection_record', 'drawing', 'other',
 ] as const;
 export type DocumentType = (typeof DOCUMENT_TYPES)[number];
-/** Detached signatures over the file's bytes, or PAdES: the signatures live in the PDF itself (one per signer). */
-export const SIGNATURE_ALGORITHMS = ['SM2-SM3', 'ECDSA-SHA256', 'RSA-SHA256', 'PAdES'] as const;
+/**
+ * Detached signatures over the file's bytes, or PAdES: the signatures live in the PDF itself (one per signer). Only
+ * algorithms the gateway's verifier checks: SM2-SM3 is refused (nothing here verifies it, so it could never be shown valid).
+ */
+export const SIGNATURE_ALGORITHMS = ['ECDSA-SHA256', 'RSA-SHA256', 'PAdES'] as const;
 export const PADES = 'PAdES';
 /** Most signatures one PDF carries (seal and counter-signatures). */
 export const MAX_SIGNERS = 10;

@@ -71,7 +71,7 @@ const auditAdmin = identity('AuditMSP', 'audit-admin', { role: 'admin' });
 export function documentJson(sha256: string, sealFingerprint: string, extra: object = {}): string {
     return JSON.stringify({
         sha256, documentType: 'acceptance_report', projectId: 'P001', title: '主体结构验收报告', sealFingerprint,
-        signature: Buffer.from(`sig-${sha256.slice(0, 8)}`).toString('base64'), signatureAlgorithm: 'SM2-SM3', ...extra,
+        signature: Buffer.from(`sig-${sha256.slice(0, 8)}`).toString('base64'), signatureAlgorithm: 'ECDSA-SHA256', ...extra,
     });
 }
 

@@ -7,17 +7,18 @@ import { given, pageBy } from '../shared/read-queries';
 import { ledgerId, page, reason, sha256, writeResponse } from '../shared/schemas';
 import type { FileStore } from './file-store';
 import type { RecordAudit } from './record-audit';
-import { publicKeyOf, sealKeyModel, verifyDetached } from './seal-keys';
+import { publicKeyOf, sealKeyFinder, verifyDetached } from './seal-keys';
 import { recordFrom, sourceQuery } from '../shared/record-source';
 
 /** 验收报告 acceptance_report, 变更记录 change_record, 批复 approval, 审批决定书 approval_decision, 拨付凭证 payout_voucher, 合同 contract, 检查记录 inspection_record, 图纸 drawing. */
 export const DOCUMENT_TYPES = ['acceptance_report', 'change_record', 'approval', 'approval_decision', 'payout_voucher', 'contract', 'inspection_record', 'drawing', 'other'] as const;
-const SIGNATURE_ALGORITHMS = ['SM2-SM3', 'ECDSA-SHA256', 'RSA-SHA256'] as const;
+/** What the gateway verifies (SM2-SM3 is not: refused with 400, as the chaincode refuses it). */
+const SIGNATURE_ALGORITHMS = ['ECDSA-SHA256', 'RSA-SHA256'] as const;
 const documentPath = z.strictObject({ sha256 });
 
 /** 电子档案: signed documents anchored by hash, superseded by new versions or revoked, never deleted. */
 export function documentArchiveRoutes({ routes, writes, readModel, ledger, identities, connection }: DomainDeps, files: FileStore, audit: RecordAudit): void {
-  const sealKeys = sealKeyModel(connection);
+  const sealKey = sealKeyFinder(connection, ledger, identities);
 
   anchoredRoute(routes, writes, {
     // Any signed-in user: who may sign (role @ bureau) and with which seal is the chaincode's rule, and its refusal
@@ -35,7 +36,7 @@ export function documentArchiveRoutes({ routes, writes, readModel, ledger, ident
   }, async ({ body }) => {
     const file = await files.find(body.sha256);
     if (!file) throw new UnprocessableError('file_not_uploaded', `upload the file first: no uploaded file has SHA-256 ${body.sha256}`);
-    const seal = await sealKeys.findById(body.sealFingerprint).lean();
+    const seal = await sealKey(body.sealFingerprint);
     if (seal) {
       const valid = await verifyDetached(publicKeyOf(seal), body.signatureAlgorithm, body.signature, files.open(file));
       if (valid === false) throw new UnprocessableError('signature_invalid', `the ${body.signatureAlgorithm} signature does not verify over file ${body.sha256} with seal ${body.sealFingerprint}`);

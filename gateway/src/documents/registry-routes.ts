@@ -7,7 +7,7 @@ import { byId } from '../shared/read-queries';
 import { pageBy } from '../shared/read-queries';
 import { day, ledgerId, page, reason, writeResponse } from '../shared/schemas';
 import { tokens } from '../shared/text-search';
-import { sealKeyModel, sealMaterial } from './seal-keys';
+import { claimSealKey, promoteSealKey, sealKeyClaimModel, sealKeyModel, sealMaterial } from './seal-keys';
 import { recordFrom, sourceQuery } from '../shared/record-source';
 
 const PROJECT_TYPES = ['building', 'road', 'bridge', 'water', 'drainage', 'landscape', 'renovation'] as const;
@@ -91,9 +91,10 @@ export function registryRoutes({ routes, writes, readModel, ledger, identities, 
     // The holder's identity exactly as the chaincode derives it from their certificate: ask it, signed as the holder
     // (a query: nothing is written, and the key never leaves the gateway).
     const me = JSON.parse(await ledger.evaluate(await identities.signer(holder._id), 'registry', 'whoAmI', [])) as { mspId: string; id: string };
-    await sealKeys.updateOne({ _id: material.fingerprint }, { $set: {
+    // A claim, not seal_keys: the key is promoted there only once the ledger's seal certificate names this holder.
+    await claimSealKey(connection, material.fingerprint, {
       holder: holder._id, holderMsp: me.mspId, holderId: me.id, format: material.format, pem: material.pem, registeredBy: user!._id, registeredAt: new Date(),
-    } }, { upsert: true });
+    });
     return {
       namespace: 'registry', fn: 'registerSealCertificate',
       args: [JSON.stringify({ fingerprint: material.fingerprint, holderMsp: me.mspId, holderId: me.id, label: body.label, validUntil })],
@@ -112,7 +113,8 @@ export function registryRoutes({ routes, writes, readModel, ledger, identities, 
   }, async ({ query, user }) => {
     const filter: Record<string, unknown> = {};
     if (query.holder) {
-      const known = await sealKeys.findOne({ holder: query.holder }).lean();
+      // The holder's identity as any claim recorded it from the ledger's whoAmI; the read model gives only seals the ledger accepted.
+      const known = await sealKeyClaimModel(connection).findOne({ holder: query.holder }).lean() ?? await sealKeys.findOne({ holder: query.holder }).lean();
       if (!known) return { items: [], next: null };
       filter.holderMsp = known.holderMsp;
       filter.holderId = known.holderId;
@@ -130,7 +132,7 @@ export function registryRoutes({ routes, writes, readModel, ledger, identities, 
     const record = query.source === 'ledger'
       ? JSON.parse(await ledger.evaluate(await identities.signer(user!._id), 'registry', 'readSealCertificate', [params.fingerprint]))
       : await byId(readModel.model('sealCertificate'), params.fingerprint, 'seal certificate');
-    const key = await sealKeys.findById(params.fingerprint).lean();
+    const key = await sealKeys.findById(params.fingerprint).lean() ?? await promoteSealKey(connection, params.fingerprint, record);
     // The key is the fingerprint's preimage, so always right; the username only if this attempt is the one the ledger took.
     return { ...record, holder: key && key.holderId === record.holderId ? key.holder : null, key: key ? { format: key.format, pem: key.pem } : null };
   });

@@ -11,6 +11,7 @@ import { RecordAudit } from './record-audit';
 import { contractorEnricher, registryRoutes } from './registry-routes';
 import { uploadRoutes } from './upload-routes';
 import { DocumentFacts } from './document-facts';
+import { sealKeyFinder } from './seal-keys';
 import { sealedDocumentRoutes } from './sealed-document-routes';
 import { Sealing } from './sealing';
 import { Verification } from './verification';
@@ -33,7 +34,7 @@ export function documentRoutes(deps: DomainDeps): DomainModule {
   const sealing = new Sealing(connection, deps.ledger, deps.identities, files, new DocumentFacts(deps.ledger, audit), deps.config.connection, deps.config.publicUrl);
   sealedDocumentRoutes(deps, sealing);
   const limit = (scope: 'uploads' | 'lookups') => new RateLimit(connection, `verification-${scope}`, deps.config.keyEncryptionKey, VERIFICATION_RATE_LIMITS[scope], 'verifications');
-  verificationRoutes(deps.routes, new Verification(deps.ledger, deps.identities, audit, files), sealing, UPLOAD_MAX_BYTES, { uploads: limit('uploads'), lookups: limit('lookups') });
+  verificationRoutes(deps.routes, new Verification(deps.ledger, deps.identities, audit, files, sealKeyFinder(connection, deps.ledger, deps.identities)), sealing, UPLOAD_MAX_BYTES, { uploads: limit('uploads'), lookups: limit('lookups') });
   auditRoutes(deps, audit);
   batchAnchorRoutes(deps);
   return {};
