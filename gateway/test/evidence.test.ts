@@ -200,13 +200,38 @@ describe('evidence bundles: the auditor trusts no server', function () {
       expect(Buffer.from(bundle.file!.content, 'base64').equals(file)).to.equal(true);
       const report = verifier.verify(bundle);
       expect(report.ok, JSON.stringify(report.steps, null, 1)).to.equal(true);
-      expect(report.steps[0].details.join('\n')).to.contain(`SHA-256 ${sha} = the document record's sha256`);
+      expect(report.steps[0].details.join('\n')).to.contain(`SHA-256 ${sha} = file.sha256 = the document record's sha256`);
     });
 
     it('when a byte of the file is changed, then (a) fails', () => {
       const forged = clone(bundle);
       forged.file!.content = Buffer.from(flipByte(file, 100)).toString('base64');
       failsAt(verifier.verify(forged), 'a', /differs from the anchored/);
+    });
+
+    it("when the bundle's file.sha256 is edited, then (a) fails and the CLI exits 1", () => {
+      const forged = clone(bundle);
+      forged.file!.sha256 = 'f'.repeat(64);
+      failsAt(verifier.verify(forged), 'a', /file\.sha256 f{64} is not the SHA-256 of its content/);
+      const r = runCli([write('forged-sha.json', forged)]);
+      expect(r.status, r.out).to.equal(1);
+      expect(r.out).to.contain('REJECTED at step (a)');
+    });
+
+    it("when the bundle's file.filename or file.contentType is edited, then the verifier labels each unverified (not on the ledger), never verified", () => {
+      const forged = clone(bundle);
+      forged.file!.filename = '伪造的批复.pdf';
+      forged.file!.contentType = 'text/html';
+      const report = verifier.verify(forged);
+      expect(report.ok).to.equal(true); // the file's bytes are still the anchored ones
+      expect(report.unverified).to.deep.equal([
+        'file.filename "伪造的批复.pdf": unverified (not on the ledger)',
+        'file.contentType "text/html": unverified (not on the ledger)',
+      ]);
+      expect(report.steps.flatMap((s) => s.details).join('\n')).not.to.match(/伪造的批复|text\/html/);
+      const r = runCli([write('forged-name.json', forged)]);
+      const mentions = r.out.split('\n').filter((l) => /伪造的批复|text\/html/.test(l));
+      expect(mentions).to.deep.equal(['[????] file.filename "伪造的批复.pdf": unverified (not on the ledger)', '[????] file.contentType "text/html": unverified (not on the ledger)']);
     });
   });
 

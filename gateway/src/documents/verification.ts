@@ -3,10 +3,10 @@ import { Readable } from 'node:stream';
 import { EVENTS_READER, type IdentityService } from '../identity/identity-service';
 import { LedgerError } from '../ledger/errors';
 import type { Ledger } from '../ledger/ledger';
-import { NotFoundError } from '../platform/errors';
+import { NotFoundError, UnprocessableError } from '../platform/errors';
 import { personOf } from './document-facts';
 import type { FileStore } from './file-store';
-import { verifyPdfSignatures } from './pades';
+import { PdfLimitError, verifyPdfOffThread, type PdfVerification } from './pades';
 import type { RecordAudit } from './record-audit';
 import { publicKeyOf, type SealKeyRecord, verifyDetached } from './seal-keys';
 
@@ -82,10 +82,12 @@ export class Verification {
     const { ledger, anchored } = await this.anchoring(sha256);
     let pdf: VerificationReport['pdf'] = null;
     if (bytes && isPdf(bytes)) {
-      let check: ReturnType<typeof verifyPdfSignatures> | null = null;
+      let check: PdfVerification | null = null;
       try {
-        check = verifyPdfSignatures(bytes);
+        check = await verifyPdfOffThread(bytes); // off the event loop, within inflation, time and memory budgets
       } catch (err) {
+        // A decompression bomb (or a file too costly to check) is refused the same way on upload and by hash.
+        if (err instanceof PdfLimitError) throw new UnprocessableError('pdf_too_complex', `the PDF cannot be verified: ${err.message}`);
         pdf = { signatures: [], allValid: false, unmodifiedSinceLastSignature: false, problems: [`the PDF cannot be read: ${(err as Error).message}`] };
       }
       if (check) {

@@ -28,7 +28,9 @@ export function formatReport(report: Report, file: string): string {
     lines.push(`[${mark}] (${s.step}) ${s.title}`);
     for (const d of s.details) lines.push(`         ${d}`);
   }
+  for (const u of report.unverified) lines.push(`[????] ${u}`);
   lines.push(report.ok ? `VERIFIED — anchored to ${report.anchor}` : `REJECTED at step (${report.failedStep})`);
+  if (report.ok && report.unverified.length > 0) lines.push('(the lines marked ???? were not checked: they are the exporter\'s word only)');
   return lines.join('\n');
 }
 

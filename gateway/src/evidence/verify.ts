@@ -21,7 +21,8 @@ export const STEPS = {
 export type StepId = keyof typeof STEPS;
 
 export interface StepResult { step: StepId; title: string; status: 'passed' | 'failed' | 'not reached'; details: string[] }
-export interface Report { ok: boolean; failedStep: StepId | null; steps: StepResult[]; anchor: string | null }
+/** `unverified`: what the bundle says that no step could check (not on the ledger): shown as such, never as verified. */
+export interface Report { ok: boolean; failedStep: StepId | null; steps: StepResult[]; anchor: string | null; unverified: string[] }
 
 const VALIDATION_PARAMETER = 'VALIDATION_PARAMETER';
 const fail = (message: string): never => { throw new VerificationError(message); };
@@ -33,6 +34,15 @@ interface Context { bundle: EvidenceBundle; config: ChannelConfig; configHeader:
 
 /** Orders transactions as the ledger does: by block, then index in the block. */
 const before = (a: Located, b: Located) => a.block.number < b.block.number || (a.block.number === b.block.number && a.index < b.index);
+
+/** The file's name and content type are not on the ledger (the document record carries its hash only). */
+function unverifiedClaims(bundle: EvidenceBundle): string[] {
+  if (!bundle?.file) return [];
+  return [
+    `file.filename ${JSON.stringify(bundle.file.filename)}: unverified (not on the ledger)`,
+    `file.contentType ${JSON.stringify(bundle.file.contentType)}: unverified (not on the ledger)`,
+  ];
+}
 
 export class EvidenceVerifier {
   constructor(readonly cache = new VerificationCache()) {}
@@ -56,10 +66,10 @@ export class EvidenceVerifier {
       } catch (err) {
         s.status = 'failed';
         s.details.push(err instanceof VerificationError ? err.message : `malformed evidence: ${(err as Error).message}`);
-        return { ok: false, failedStep: s.step, steps, anchor };
+        return { ok: false, failedStep: s.step, steps, anchor, unverified: unverifiedClaims(bundle) };
       }
     }
-    return { ok: true, failedStep: null, steps, anchor };
+    return { ok: true, failedStep: null, steps, anchor, unverified: unverifiedClaims(bundle) };
   }
 
   private prepare(bundle: EvidenceBundle): Context {
@@ -106,8 +116,10 @@ export class EvidenceVerifier {
       const content = Buffer.from(bundle.file.content, 'base64');
       const digest = crypto.createHash('sha256').update(content).digest('hex');
       const anchored = String(subjectValue.sha256 ?? '');
-      if (digest !== anchored) fail(`file "${bundle.file.filename ?? ''}": SHA-256 ${digest} differs from the anchored ${anchored || '(none)'}`);
-      out.push(`file "${bundle.file.filename ?? ''}" (${content.length} bytes): SHA-256 ${digest} = the document record's sha256`);
+      if (digest !== anchored) fail(`the file: SHA-256 ${digest} differs from the anchored ${anchored || '(none)'}`);
+      if (bundle.file.sha256 !== digest) fail(`the file: file.sha256 ${String(bundle.file.sha256)} is not the SHA-256 of its content (${digest})`);
+      // The name and content type are the exporter's word, not the ledger's: they are reported as unverified, not here.
+      out.push(`the file (${content.length} bytes): SHA-256 ${digest} = file.sha256 = the document record's sha256`);
     } else if (subject.recordType === 'document') {
       out.push(`no file in the bundle: the record anchors SHA-256 ${String(subjectValue.sha256)}`);
     }

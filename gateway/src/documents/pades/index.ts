@@ -6,4 +6,5 @@
 export type { PdfSigner, SealAppearance, SignOptions, PdfSignatureCheck, PdfVerification, SignatureAlgorithm } from './types';
 export { signPdf } from './sign';
 export { verifyPdfSignatures } from './verify';
+export { PdfLimitError, verifyPdfOffThread } from './verify-off-thread';
 export { cjkSubsetFont } from '../fonts'; // the fonts' own module; re-exported for this library's callers

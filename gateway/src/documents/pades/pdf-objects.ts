@@ -1,4 +1,5 @@
-import { PDFContext, PDFDict, PDFName, PDFNumber, PDFObject, PDFObjectParser, PDFRawStream, PDFRef, decodePDFRawStream } from 'pdf-lib';
+import { PDFContext, PDFDict, PDFName, PDFNumber, PDFObject, PDFObjectParser, PDFRawStream, PDFRef } from 'pdf-lib';
+import { InflateBudget, InflationLimitError } from './inflate-budget';
 
 /**
  * Every indirect object in a PDF, read synchronously and without trusting its cross-reference sections (a file
@@ -16,7 +17,7 @@ export interface PdfObjects { context: PDFContext; signatureDictionaries: Array<
 const isSignatureDictionary = (object: PDFObject): object is PDFDict =>
   object instanceof PDFDict && object.has(PDFName.of('ByteRange')) && object.has(PDFName.of('Contents'));
 
-export function readObjects(bytes: Uint8Array): PdfObjects {
+export function readObjects(bytes: Uint8Array, budget = new InflateBudget()): PdfObjects {
   const context = PDFContext.create();
   const signatureDictionaries: PdfObjects['signatureDictionaries'] = [];
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
@@ -30,18 +31,19 @@ export function readObjects(bytes: Uint8Array): PdfObjects {
       context.assign(ref, object);
       if (isSignatureDictionary(object)) signatureDictionaries.push({ ref, dict: object });
       OBJECT_HEADER.lastIndex = start + parser.bytes.offset(); // never look for objects inside stream data
-      if (object instanceof PDFRawStream && object.dict.get(PDFName.of('Type')) === PDFName.of('ObjStm')) unpackObjectStream(context, object);
-    } catch {
+      if (object instanceof PDFRawStream && object.dict.get(PDFName.of('Type')) === PDFName.of('ObjStm')) unpackObjectStream(context, object, budget);
+    } catch (err) {
+      if (err instanceof InflationLimitError) throw err; // a bomb refuses the whole file
       // a damaged object: the ones that matter to a signature are checked byte by byte anyway
     }
   }
   return { context, signatureDictionaries };
 }
 
-function unpackObjectStream(context: PDFContext, stream: PDFRawStream): void {
+function unpackObjectStream(context: PDFContext, stream: PDFRawStream, budget: InflateBudget): void {
   const first = stream.dict.get(PDFName.of('First'));
   if (!(first instanceof PDFNumber)) return;
-  const data = decodePDFRawStream(stream).decode();
+  const data = budget.decode(stream);
   const header = Buffer.from(data.buffer, data.byteOffset, first.asNumber()).toString('latin1').trim().split(/\s+/).map(Number);
   for (let i = 0; i + 1 < header.length; i += 2) {
     try {
