@@ -26,6 +26,7 @@ describe('chaincode access on the network: roles from the CAs and refusals', fun
       director: { mspId: HOUSING, role: 'director', dept: 'housing' },
       inspector: { mspId: HOUSING, role: 'inspector', dept: 'quality' },
       finance: { mspId: FINANCE, role: 'finance', dept: 'finance' },
+      settlement: { mspId: FINANCE, role: 'finance', dept: 'settlement' },
       auditor: { mspId: AUDIT, role: 'auditor', dept: 'audit' },
       contractor: { mspId: HOUSING, role: 'contractor', dept: null },
       device: { mspId: HOUSING, role: 'device', dept: null },
@@ -60,7 +61,7 @@ describe('chaincode access on the network: roles from the CAs and refusals', fun
     it('when finance tries to anchor (sign) a document, then it is refused for role finance, while a clerk reaches the seal check', async () => {
       const doc = JSON.stringify({
         sha256: sha256(`finance-doc-${RUN}`), documentType: 'approval', projectId, title: '资金批复',
-        sealFingerprint: sha256(`no-seal-${RUN}`), signature: Buffer.from('sig').toString('base64'), signatureAlgorithm: 'SM2-SM3',
+        sealFingerprint: sha256(`no-seal-${RUN}`), signature: Buffer.from('sig').toString('base64'), signatureAlgorithm: 'ECDSA-SHA256',
       });
       await expectRefused(people.finance.submitRaw('document', 'anchorDocument', [doc]), /access denied: document\.anchorDocument is not allowed for role finance in FinanceMSP/);
       // The same call by a clerk passes the role check and fails only on the (unregistered) seal.

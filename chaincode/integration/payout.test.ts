@@ -26,7 +26,8 @@ describe('contract, milestone acceptance and payout on the network (合同履约
   it('when a Housing clerk creates a contract of 1万元 with 3 % retention and two milestones, then both milestones are planned and it has no payment alert', async () => {
     const contractorId = (await people.auditor.evaluate('approval', 'readProject', projectId)).contractorId;
     const created = await people.clerk.submit('contract', 'createContract', [JSON.stringify({
-      id: contractId, projectId, title: '施工总承包合同', employer: '罗湖区建筑工务署', contractorId, sum: 1_000_000, retentionPercent: 3,
+      id: contractId, projectId, title: '施工总承包合同', employer: '罗湖区建筑工务署', contractorId,
+      payee: { name: '罗湖建设工程有限公司', account: '6222020200012345678' }, sum: 1_000_000, retentionPercent: 3,
       milestones: [{ id: 'M1', name: '基础工程', plannedDate: '2026-06-30', amount: 400_000 }, { id: 'M2', name: '主体结构', plannedDate: '2026-12-31', amount: 600_000 }],
     })]);
     expect(created.result).to.include({ sum: 1_000_000, retentionAmount: 30_000 });
@@ -83,20 +84,28 @@ describe('contract, milestone acceptance and payout on the network (合同履约
     expect(event.payload).to.deep.include({ type: 'payment.approved', txId: approved.txId, ids: { payoutId, contractId, milestoneId: 'M1', projectId, status: 'approved' } });
   });
 
+  it('when a Finance officer instructs the transfer, then the ledger records the contract\'s payee; the settlement desk cannot instruct', async () => {
+    await expectRefused(people.settlement.submitRaw('payment', 'instructTransfer', [payoutId, `${payoutId}.r1`], [FINANCE, HOUSING]), /access denied/);
+    const instructed = await people.finance.submit('payment', 'instructTransfer', [payoutId, `${payoutId}.r1`], [FINANCE, HOUSING]);
+    expect(instructed.result.transfer).to.deep.include({ instructionId: `${payoutId}.r1`, amount: 400_000, payee: { name: '罗湖建设工程有限公司', account: '6222020200012345678' } });
+  });
+
   it('when the bank confirmation is endorsed without Housing, then it is not committed either', async () => {
-    const tx = await people.finance.submitRaw('payment', 'confirmBankPayment', [payoutId, uid('BANK'), '400000'], [FINANCE, AUDIT]);
+    const tx = await people.settlement.submitRaw('payment', 'confirmBankPayment', [payoutId, `${payoutId}.r1`, uid('BANK'), '400000'], [FINANCE, AUDIT]);
     expect(tx.code).to.equal(ENDORSEMENT_POLICY_FAILURE);
     expect(await payout()).to.include({ status: 'approved' });
   });
 
   it('when the bank confirms the payout, then it is paid once; a second confirmation and a wrong amount are refused', async () => {
     const reference = uid('BANK');
-    await expectRefused(people.finance.submitRaw('payment', 'confirmBankPayment', [payoutId, reference, '399999'], [FINANCE, HOUSING]),
+    await expectRefused(people.finance.submitRaw('payment', 'confirmBankPayment', [payoutId, `${payoutId}.r1`, reference, '400000'], [FINANCE, HOUSING]),
+      /access denied: department finance has no settlement duty/);
+    await expectRefused(people.settlement.submitRaw('payment', 'confirmBankPayment', [payoutId, `${payoutId}.r1`, reference, '399999'], [FINANCE, HOUSING]),
       new RegExp(`payout ${payoutId}: bank confirmation amount 399999 differs from the payout amount 400000`));
-    const paid = await people.finance.submit('payment', 'confirmBankPayment', [payoutId, reference, '400000'], [FINANCE, HOUSING]);
+    const paid = await people.settlement.submit('payment', 'confirmBankPayment', [payoutId, `${payoutId}.r1`, reference, '400000'], [FINANCE, HOUSING]);
     expect(paid.result).to.include({ status: 'paid' });
     expect(paid.result.bankConfirmation).to.include({ reference, amount: 400_000 });
-    await expectRefused(people.finance.submitRaw('payment', 'confirmBankPayment', [payoutId, uid('BANK'), '400000'], [FINANCE, HOUSING]),
+    await expectRefused(people.settlement.submitRaw('payment', 'confirmBankPayment', [payoutId, `${payoutId}.r1`, uid('BANK'), '400000'], [FINANCE, HOUSING]),
       new RegExp(`payout ${payoutId} already has bank confirmation ${reference}; a second confirmation is refused`));
     expect((await payout()).bankConfirmation.reference).to.equal(reference);
   });
@@ -132,7 +141,9 @@ describe('contract, milestone acceptance and payout on the network (合同履约
   it('when the director approves and finance confirms without naming endorsers, then discovery picks Housing and Finance peers and both commit VALID', async () => {
     const approved = await people.director.submitRaw('payment', 'approvePayout', [secondPayoutId]);
     expect(approved.code, 'approval endorsed by the orgs discovery chose').to.equal(VALID);
-    const paid = await people.finance.submitRaw('payment', 'confirmBankPayment', [secondPayoutId, uid('BANK'), '570000']);
+    const instructed = await people.finance.submitRaw('payment', 'instructTransfer', [secondPayoutId, `${secondPayoutId}.r1`]);
+    expect(instructed.code, 'instruction endorsed by the orgs discovery chose').to.equal(VALID);
+    const paid = await people.settlement.submitRaw('payment', 'confirmBankPayment', [secondPayoutId, `${secondPayoutId}.r1`, uid('BANK'), '570000']);
     expect(paid.code, 'bank confirmation endorsed by the orgs discovery chose').to.equal(VALID);
     expect(await people.auditor.evaluate('payment', 'readPayout', secondPayoutId)).to.include({ status: 'paid' });
   });

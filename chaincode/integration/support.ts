@@ -27,6 +27,7 @@ export const CAST = {
   director: { msp: HOUSING, attrs: { role: 'director', dept: 'housing' } },
   inspector: { msp: HOUSING, attrs: { role: 'inspector', dept: 'quality' } },
   finance: { msp: FINANCE, attrs: { role: 'finance', dept: 'finance' } },
+  settlement: { msp: FINANCE, attrs: { role: 'finance', dept: 'settlement' } },
   auditor: { msp: AUDIT, attrs: { role: 'auditor', dept: 'audit' } },
   contractor: { msp: HOUSING, attrs: { role: 'contractor' } },
   device: { msp: HOUSING, attrs: { role: 'device' } },

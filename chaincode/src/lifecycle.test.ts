@@ -29,7 +29,8 @@ async function lifecycle(world: World): Promise<void> {
     await world.submit(people.finance, (ctx) => payment.requestPayout(ctx, JSON.stringify({ id: 'PAY1', contractId: 'HT001', milestoneId: 'M1', amount: 300_000_000 })));
     await world.submit(people.finance, (ctx) => payment.requestPayout(ctx, JSON.stringify({ id: 'PAY2', contractId: 'HT001', milestoneId: 'M1', amount: 1 })));
     await world.submit(people.director, (ctx) => payment.approvePayout(ctx, 'PAY1'));
-    await world.submit(people.finance, (ctx) => payment.confirmBankPayment(ctx, 'PAY1', 'BOC1', '300000000'));
+    await world.submit(people.finance, (ctx) => payment.instructTransfer(ctx, 'PAY1', 'PAY1.r1'));
+    await world.submit(people.settlement, (ctx) => payment.confirmBankPayment(ctx, 'PAY1', 'PAY1.r1', 'BOC1', '300000000'));
     await world.submit(people.device, (ctx) => new MonitoringContract().raiseSafetyAlert(ctx, JSON.stringify({
         id: 'SA1', projectId: 'P001', deviceId: 'camera-07', alertType: 'no_helmet', observedAt: '2025-03-03T09:15:00+08:00',
         location: { site: '工地', zone: '北区' }, evidenceSha256: HEX('c'),

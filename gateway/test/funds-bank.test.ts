@@ -1,13 +1,14 @@
 import { expect } from 'chai';
 import { canonicalJson, signNotification } from '../src/funds/bank-adapter';
 import { bankSettings } from '../src/funds/bank-settings';
-import { api, bearer, eventually, gatewayUnderTest, TestGateway, uniqueId } from './support/gateway';
+import { api, bearer, eventually, gatewayUnderTest, newUser, suiteNetworkDir, TestGateway, uniqueId } from './support/gateway';
 import { ledgerSetup, LedgerSetup } from './support/ledger-setup';
 import { approvedProject, committed, contractBody, FundsCast, fundsCast } from './funds-fixtures';
 
 /** Sandbox accounts of the bank simulator (last four digits pick the behaviour). */
 const ACCOUNT = { normal: '6222020000001234', twice: '6222020000002222', closed: '6222020000004040', frozen: '6222020000005050', lost: '6222020000006060', down: '6222020000009999' };
-const secret = bankSettings(process.env, 'test').secret;
+const settings = () => bankSettings(process.env, 'test', suiteNetworkDir);
+const secret = settings().secret;
 
 interface Transfer { status: string; bankReference: string | null; attempts: number; notifications: number; round: number; instructionId: string; history: { event: string }[]; confirmation: { receipt: { transactionId: string } | null } | null; lastError: string | null }
 
@@ -17,12 +18,22 @@ describe('gateway funds: bank transfers through the bank adapter (simulator)', f
   let setup: LedgerSetup;
   let cast: FundsCast;
   let contractId: string;
-  const milestones = ['M1', 'M2', 'M3', 'M4', 'M5', 'M6', 'M7', 'M8'];
+  const milestones = ['M1', 'M2', 'M3', 'M4', 'M5', 'M6', 'M7', 'M8', 'M9', 'M10'];
 
   const post = (path: string, who: FundsCast[keyof FundsCast], body?: object) => api(g).post(`/v1${path}`).set(bearer(who)).send(body ?? {});
   const transfer = async (payoutId: string) => (await api(g).get(`/v1/payouts/${payoutId}/bank-transfer`).set(bearer(cast.finance))).body as Transfer;
   const transferReaches = (payoutId: string, status: string, timeoutMs = 20_000) => eventually(`transfer ${status}`, () => transfer(payoutId), (t) => t.status === status, timeoutMs);
   const ledgerPayout = async (payoutId: string) => (await api(g).get(`/v1/payouts/${payoutId}?source=ledger`).set(bearer(cast.auditor)).expect(200)).body;
+
+  /**
+   * The contract's payee account from now on: a change order proposed by the clerk and approved by the director, the
+   * only way the account the bank is sent changes (the simulator picks its behaviour by the account's last digits).
+   */
+  async function payTo(account: string): Promise<void> {
+    const order = uniqueId('CO');
+    await committed(g, post(`/contracts/${contractId}/change-orders`, cast.clerk, { id: order, reason: '变更收款账户', changes: [], payee: { name: '深圳市测试建设工程有限公司', account } }));
+    await committed(g, post(`/contracts/${contractId}/change-orders/${order}/decision`, cast.director, { decision: 'approve', reason: '同意变更收款账户' }));
+  }
 
   /** A payout of 1 000 000 fen on its own accepted milestone, approved by the director. */
   async function approvedPayout(milestoneId: string): Promise<string> {
@@ -50,26 +61,28 @@ describe('gateway funds: bank transfers through the bank adapter (simulator)', f
   });
   after(async () => { await setup?.close(); });
 
-  it('when finance sends an approved payout, then the bank\'s signed notification marks it paid on the ledger, signed by the bank-callback identity', async () => {
+  it('when finance sends an approved payout, then the bank\'s signed notification marks it paid on the ledger, signed by the settlement desk\'s identity', async () => {
+    await payTo(ACCOUNT.normal);
     const id = await approvedPayout('M1');
-    const sent = await post(`/payouts/${id}/bank-transfer`, cast.finance, { name: '深圳市测试建设工程有限公司', account: ACCOUNT.normal }).expect(202);
+    const sent = await post(`/payouts/${id}/bank-transfer`, cast.finance).expect(202);
     expect(sent.body.payee.account).to.equal('************1234');
     const t = await transferReaches(id, 'confirmed');
     const payout = await ledgerPayout(id);
     expect(payout.status).to.equal('paid');
     expect(payout.bankConfirmation).to.include({ reference: t.bankReference, amount: 1_000_000 });
     expect(payout.bankConfirmation.confirmedBy).to.include({ mspId: 'FinanceMSP', role: 'finance' });
-    expect(payout.bankConfirmation.confirmedBy.id).to.contain('system.bank-callback');
+    expect(payout.bankConfirmation.confirmedBy.id).to.contain('system.bank-settlement');
     await eventually('paid in the read model', async () => (await api(g).get(`/v1/payouts?contractId=${contractId}&status=paid`).set(bearer(cast.auditor))).body.items, (items) => items.length === 1);
-    // The same request again answers with the same transfer; another account is refused.
-    const again = await post(`/payouts/${id}/bank-transfer`, cast.finance, { name: '深圳市测试建设工程有限公司', account: ACCOUNT.normal }).expect(202);
-    expect(again.body.status).to.equal('confirmed');
-    await post(`/payouts/${id}/bank-transfer`, cast.finance, { name: '深圳市测试建设工程有限公司', account: ACCOUNT.twice }).expect(409);
+    // Sending a paid payout again sends nothing and says so (finding 18).
+    const again = await post(`/payouts/${id}/bank-transfer`, cast.finance).expect(409);
+    expect(again.body.error.message).to.match(/already paid/);
+    expect((await transfer(id)).round).to.equal(1);
   });
 
   it('when the bank delivers the notification twice, or it is replayed, then it is answered OK and the payout is confirmed once', async () => {
+    await payTo(ACCOUNT.twice);
     const id = await approvedPayout('M2');
-    await post(`/payouts/${id}/bank-transfer`, cast.finance, { name: '测试公司', account: ACCOUNT.twice }).expect(202);
+    await post(`/payouts/${id}/bank-transfer`, cast.finance).expect(202);
     const t = await eventually('two notifications', () => transfer(id), (x) => x.status === 'confirmed' && x.notifications === 2);
     const replay = await signed({ instructionId: t.instructionId, payoutId: id, bankReference: t.bankReference, amount: 1_000_000, status: 'settled', at: new Date().toISOString() }).expect(200);
     expect(replay.body).to.deep.equal({ outcome: 'duplicate', status: 'confirmed' });
@@ -94,31 +107,35 @@ describe('gateway funds: bank transfers through the bank adapter (simulator)', f
   });
 
   it('when the bank refuses the instruction, then the transfer is reported, the payout stays approved, and a resend to a good account pays it once', async () => {
+    await payTo(ACCOUNT.closed);
     const id = await approvedPayout('M4');
-    const refused = await post(`/payouts/${id}/bank-transfer`, cast.finance, { name: '测试公司', account: ACCOUNT.closed }).expect(202);
+    const refused = await post(`/payouts/${id}/bank-transfer`, cast.finance).expect(202);
     expect(refused.body.status).to.equal('bank_rejected');
     expect(refused.body.lastError).to.match(/account_closed/);
     expect((await ledgerPayout(id)).status).to.equal('approved');
     const report = await api(g).get(`/v1/bank-transfers?status=bank_rejected&contractId=${contractId}`).set(bearer(cast.director)).expect(200);
     expect(report.body.items.map((x: { payoutId: string }) => x.payoutId)).to.deep.equal([id]);
     await api(g).get('/v1/bank-transfers').set(bearer(cast.contractor)).expect(403);
-    await post(`/payouts/${id}/bank-transfer`, cast.finance, { name: '测试公司', account: ACCOUNT.normal }).expect(202);
+    await payTo(ACCOUNT.normal); // the contractor's new account, by an approved change order
+    await post(`/payouts/${id}/bank-transfer`, cast.finance).expect(202);
     const t = await transferReaches(id, 'confirmed');
     expect(t.round).to.equal(2);
     expect((await ledgerPayout(id)).status).to.equal('paid');
   });
 
   it('when settlement fails at the bank, then the transfer is reported settlement_failed and the payout stays approved', async () => {
+    await payTo(ACCOUNT.frozen);
     const id = await approvedPayout('M5');
-    await post(`/payouts/${id}/bank-transfer`, cast.finance, { name: '测试公司', account: ACCOUNT.frozen }).expect(202);
+    await post(`/payouts/${id}/bank-transfer`, cast.finance).expect(202);
     const t = await transferReaches(id, 'settlement_failed');
     expect(t.lastError).to.match(/frozen/);
     expect((await ledgerPayout(id)).status).to.equal('approved');
   });
 
   it('when the bank\'s first answer is lost, then the same instruction is resent, the bank answers it as a duplicate, and the payout is paid once', async () => {
+    await payTo(ACCOUNT.lost);
     const id = await approvedPayout('M6');
-    const first = await post(`/payouts/${id}/bank-transfer`, cast.finance, { name: '测试公司', account: ACCOUNT.lost }).expect(202);
+    const first = await post(`/payouts/${id}/bank-transfer`, cast.finance).expect(202);
     expect(first.body.status).to.equal('retrying');
     const t = await transferReaches(id, 'confirmed');
     expect(t.attempts).to.equal(2);
@@ -128,22 +145,47 @@ describe('gateway funds: bank transfers through the bank adapter (simulator)', f
   });
 
   it('when the bank stays unreachable, then after the last attempt the transfer needs attention and the payout stays approved', async () => {
+    await payTo(ACCOUNT.down);
     const id = await approvedPayout('M7');
-    await post(`/payouts/${id}/bank-transfer`, cast.finance, { name: '测试公司', account: ACCOUNT.down }).expect(202);
+    await post(`/payouts/${id}/bank-transfer`, cast.finance).expect(202);
     const t = await transferReaches(id, 'needs_attention', 40_000);
-    expect(t.attempts).to.equal(bankSettings(process.env, 'test').maxAttempts);
+    expect(t.attempts).to.equal(settings().maxAttempts);
     expect((await ledgerPayout(id)).status).to.equal('approved');
     const report = await api(g).get('/v1/bank-transfers?status=needs_attention').set(bearer(cast.auditor)).expect(200);
     expect(report.body.items.map((x: { payoutId: string }) => x.payoutId)).to.include(id);
   });
 
-  it('when a payout is not approved, or the caller is not finance, or the account is malformed, then it is not sent', async () => {
+  it('when a payout is not approved, or the caller is not finance, or the request names an account, then it is not sent', async () => {
     const id = uniqueId('PAY');
     await committed(g, post('/payouts', cast.finance, { id, contractId, milestoneId: 'M8', amount: 1_000_000 }));
-    const res = await post(`/payouts/${id}/bank-transfer`, cast.finance, { name: '测试公司', account: ACCOUNT.normal }).expect(409);
+    const res = await post(`/payouts/${id}/bank-transfer`, cast.finance).expect(409);
     expect(res.body.error.message).to.match(/requested/);
-    await post(`/payouts/${id}/bank-transfer`, cast.director, { name: '测试公司', account: ACCOUNT.normal }).expect(403);
-    await post(`/payouts/${id}/bank-transfer`, cast.finance, { name: '测试公司', account: '12AB' }).expect(400);
+    await post(`/payouts/${id}/bank-transfer`, cast.director).expect(403);
+    // The account is the contract's on the ledger: a request naming one is refused (finding 3).
+    const named = await post(`/payouts/${id}/bank-transfer`, cast.finance, { name: '测试公司', account: ACCOUNT.normal }).expect(400);
+    expect(named.body.error.code).to.equal('invalid_request');
     await api(g).get(`/v1/payouts/${id}/bank-transfer`).set(bearer(cast.finance)).expect(404);
+  });
+
+  it('when a "finance" user of the Housing bureau sends an approved payout, then the chaincode refuses it (403) and nothing reaches the bank (finding 3)', async () => {
+    await payTo(ACCOUNT.normal);
+    const id = await approvedPayout('M9');
+    const impostor = await newUser(g, 'finance', { org: 'housing', dept: undefined });
+    const refused = await post(`/payouts/${id}/bank-transfer`, impostor).expect(403);
+    expect(refused.body.error.message).to.match(/access denied: payment.instructTransfer/);
+    await api(g).get(`/v1/payouts/${id}/bank-transfer`).set(bearer(cast.finance)).expect(404);
+    expect((await ledgerPayout(id)).transfer).to.equal(undefined);
+  });
+
+  it('when a correctly signed notification names an amount or instruction the gateway never sent, then the payout stays unpaid (finding 2)', async () => {
+    const id = uniqueId('PAY');
+    await committed(g, post('/payouts', cast.finance, { id, contractId, milestoneId: 'M10', amount: 1 }));
+    await committed(g, post(`/payouts/${id}/approval`, cast.director));
+    await payTo(ACCOUNT.down); // the bank never answers: no genuine notification comes
+    await post(`/payouts/${id}/bank-transfer`, cast.finance).expect(202);
+    const wrongAmount = await signed({ instructionId: `${id}.r1`, payoutId: id, bankReference: 'FORGED0002', amount: 999, status: 'settled', at: new Date().toISOString() }).expect(200);
+    expect(wrongAmount.body.outcome).to.equal('needs_attention');
+    await signed({ instructionId: `${id}.r9`, payoutId: id, bankReference: 'FORGED0003', amount: 1, status: 'settled', at: new Date().toISOString() }).expect(404);
+    expect((await ledgerPayout(id)).status).to.equal('approved');
   });
 });

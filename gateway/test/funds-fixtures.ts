@@ -47,9 +47,13 @@ export async function approvedProject(g: TestGateway, cast: FundsCast, _setup: L
   return { projectId, contractorId };
 }
 
+/** The contractor's account on every test contract: the only account the bank is ever sent for its payouts. */
+export const CONTRACT_PAYEE = { name: '深圳市罗湖建设工程有限公司', account: '6222020200012345678' };
+
 export function contractBody(projectId: string, contractorId: string, milestones: { id: string; amount: number }[], retentionPercent = 3) {
   return {
     id: uniqueId('HT'), projectId, contractorId, title: '翠竹街道老旧小区改造施工合同', employer: '罗湖区住房和建设局',
+    payee: CONTRACT_PAYEE,
     sum: milestones.reduce((a, m) => a + m.amount, 0), retentionPercent,
     milestones: milestones.map((m, i) => ({ ...m, name: `第${i + 1}阶段`, plannedDate: `2026-0${(i % 9) + 1}-15` })),
   };

@@ -117,6 +117,7 @@ export class WorksContractContract extends Contract {
             throw new Error(`change order ${changeOrderId} would bring contract ${contractId} to a sum of ${newSum}`);
         }
         Object.assign(contract, { sum: newSum, retentionAmount: retentionOf(newSum, contract.retentionPercent), updatedAt: now });
+        if (order.payee) contract.payee = order.payee; // the only way the payee account changes
         contract.approvedChangeOrders.push(changeOrderId);
         Object.assign(order, { status: 'approved', decidedBy: actorOf(caller), decidedAt: now, decisionReason: reason });
         related.contract = await putRecord(ctx, CONTRACT, [contractId], contract);

@@ -54,6 +54,17 @@ describe('contract contract (合同履约)', () => {
         beforeEach(async () => { await activeContract(world); });
         const change = { id: 'CO1', reason: '增加地下室防水', changes: [{ milestoneId: 'M2', amount: 350_000_000 }, { milestoneId: 'M4', name: '附属工程', plannedDate: '2026-05-31', amount: 100_000_000 }] };
 
+        it('when a change order names a new payee account, then the contract keeps its account until the director approves it (finding 3)', async () => {
+            const payee = { name: '深圳市罗湖建设工程有限公司', account: '6222020200099999999' };
+            await world.submit(people.contractor, (ctx) => works.proposeChangeOrder(ctx, 'HT001', JSON.stringify({ id: 'CO9', reason: '开户行变更', changes: [], payee })));
+            expect(world.read('contract', 'HT001').payee.account).to.equal('6222020200012345678');
+            await world.submit(people.director, (ctx) => works.approveChangeOrder(ctx, 'HT001', 'CO9', '同意变更收款账户'));
+            expect(world.read('contract', 'HT001').payee).to.deep.equal(payee);
+        });
+        it('when a contract has no payee or a malformed account, or a change order changes nothing, then it is refused', async () => {
+            await expectRejected(world.submit(people.contractor, (ctx) => works.proposeChangeOrder(ctx, 'HT001', JSON.stringify({ id: 'CO8', reason: 'x', changes: [] }))), /must change a milestone or the payee/);
+            await expectRejected(world.submit(people.contractor, (ctx) => works.proposeChangeOrder(ctx, 'HT001', JSON.stringify({ id: 'CO8', reason: 'x', changes: [], payee: { name: 'x', account: '12-34' } }))), /payee.account must be 8 to 34 digits/);
+        });
         it('when a change order is approved, then milestones and the contract sum move together', async () => {
             await world.submit(people.contractor, (ctx) => works.proposeChangeOrder(ctx, 'HT001', JSON.stringify(change)));
             expect(world.read('changeOrder', 'HT001', 'CO1')).to.include({ status: 'proposed', delta: 150_000_000 });

@@ -13,6 +13,9 @@ export const INCIDENT = 'incident';
 
 export const MAX_RETENTION_PERCENT = 3;
 
+/** Where the contractor is paid: fixed when the contract is signed, changed only by an approved change order. */
+export interface Payee { name: string; account: string }
+
 export interface WorksContract {
     docType: 'contract';
     id: string;
@@ -20,6 +23,7 @@ export interface WorksContract {
     title: string;
     employer: string;
     contractorId: string;
+    payee: Payee;
     originalSum: number;
     sum: number;
     retentionPercent: number;
@@ -53,6 +57,8 @@ export interface ChangeOrder {
     id: string;
     reason: string;
     changes: MilestoneChange[];
+    /** A new payee account, if the order changes it. */
+    payee?: Payee;
     delta: number;
     status: 'proposed' | 'approved' | 'rejected';
     proposedBy: Actor;
@@ -80,6 +86,19 @@ export function payableCap(contract: WorksContract): number {
     return contract.sum - contract.retentionAmount;
 }
 
+const ACCOUNT = /^[0-9A-Z]{8,34}$/;
+
+/** A payee: the account holder's name and an account number (bank card or IBAN-like: 8–34 digits or capitals). */
+function payeeOf(input: Input, field: string): Payee {
+    const p = new Input(input.name(field), input.raw(field));
+    const value = { name: p.text('name', 200), account: p.text('account', 34) };
+    p.done();
+    if (!ACCOUNT.test(value.account)) {
+        throw new Error(`${p.name('account')} must be 8 to 34 digits or capital letters`);
+    }
+    return value;
+}
+
 export function parseContract(json: string) {
     const input = Input.parse('contract', json);
     const value = {
@@ -88,6 +107,7 @@ export function parseContract(json: string) {
         title: input.text('title', 300),
         employer: input.text('employer', 200),
         contractorId: input.id('contractorId'),
+        payee: payeeOf(input, 'payee'),
         sum: input.int('sum', 1),
         retentionPercent: input.num('retentionPercent', 0, Number.MAX_SAFE_INTEGER),
         milestones: input.objects('milestones', (m) => ({ id: m.id('id'), name: m.text('name', 200), plannedDate: m.day('plannedDate'), amount: m.int('amount', 1) }), 1, 100),
@@ -118,9 +138,13 @@ export function parseChangeOrder(json: string) {
             amount: c.int('amount', 1),
             name: c.optional('name', (f) => c.text(f, 200)),
             plannedDate: c.optional('plannedDate', (f) => c.day(f)),
-        }), 1, 100),
+        }), 0, 100),
+        payee: input.optional('payee', (f) => payeeOf(input, f)),
     };
     input.done();
+    if (value.changes.length === 0 && !value.payee) {
+        throw new Error(`changeOrder ${value.id} must change a milestone or the payee`);
+    }
     return value;
 }
 

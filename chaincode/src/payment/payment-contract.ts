@@ -1,6 +1,7 @@
 /** Contract `payment`: payouts (资金拨付) under a two-bureau, state-based endorsement policy. */
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { Caller, actorOf, authorize } from '../shared/access';
+import { requireDepartment } from '../shared/departments';
 import { emit, getRecord, moveIndex, pageByIndex, putIndex, putRecord, recordExists, recordKey, scanIndex, txTime } from '../shared/ledger';
 import { RawJson, canonicalJson } from '../shared/serialise';
 import { requireId, requireInt, requireOneOf, requireText } from '../shared/validate';
@@ -83,11 +84,40 @@ export class PaymentContract extends Contract {
         return this.#save(ctx, payout, { status: 'rejected', rejectedBy: actorOf(caller), rejectedAt: txTime(ctx), rejectReason: reason }, 'payment.rejected');
     }
 
-    /** The bank's confirmation, recorded once; the amount must match and a bank reference is never reused. */
+    /**
+     * A Finance Bureau finance officer instructs the bank transfer of an approved payout: the instruction records the
+     * amount and the payee account of the contract as the ledger has it (never one from the request), and the bank
+     * is sent exactly that. A new instruction (after the bank refused or failed one) replaces the previous one;
+     * repeating the current one changes nothing.
+     */
     @Transaction()
     @Returns('string')
-    async confirmBankPayment(ctx: Context, payoutId: string, bankReference: string, amount: string): Promise<string> {
+    async instructTransfer(ctx: Context, payoutId: string, instructionId: string): Promise<string> {
+        const caller = authorize(ctx, 'payment.instructTransfer');
+        if (caller.dept === 'settlement') {
+            throw new Error('access denied: the settlement desk records the bank\'s confirmations and never instructs a transfer');
+        }
+        const instruction = requireId('instructionId', instructionId);
+        const payout = await this.#readPayout(ctx, payoutId);
+        this.#expect(payout, ['approved'], 'be sent to the bank');
+        if (payout.transfer?.instructionId === instruction) {
+            return canonicalJson(payout);
+        }
+        const contract = await loadContract(ctx, payout.contractId);
+        const transfer = { instructionId: instruction, amount: payout.amount, payee: contract.payee, instructedBy: actorOf(caller), instructedAt: txTime(ctx) };
+        return this.#save(ctx, payout, { transfer }, 'payment.transfer_instructed');
+    }
+
+    /**
+     * The bank's confirmation, recorded once, by the Finance Bureau's settlement desk: it must name the payout's
+     * current instruction and its amount; a bank reference is never reused.
+     */
+    @Transaction()
+    @Returns('string')
+    async confirmBankPayment(ctx: Context, payoutId: string, instructionId: string, bankReference: string, amount: string): Promise<string> {
         const caller = authorize(ctx, 'payment.confirmBankPayment');
+        requireDepartment(caller, 'settlement');
+        const instruction = requireId('instructionId', instructionId);
         const reference = requireId('bankReference', bankReference);
         const paid = requireInt('amount', amount, 1);
         const payout = await this.#readPayout(ctx, payoutId);
@@ -95,7 +125,13 @@ export class PaymentContract extends Contract {
             throw new Error(`payout ${payoutId} already has bank confirmation ${payout.bankConfirmation.reference}; a second confirmation is refused`);
         }
         this.#expect(payout, ['approved'], 'be confirmed as paid');
-        if (paid !== payout.amount) {
+        if (!payout.transfer) {
+            throw new Error(`payout ${payoutId}: no transfer was instructed; a bank confirmation without an instruction is refused`);
+        }
+        if (payout.transfer.instructionId !== instruction) {
+            throw new Error(`payout ${payoutId}: the bank confirms instruction ${instruction}, but the current instruction is ${payout.transfer.instructionId}`);
+        }
+        if (paid !== payout.amount || paid !== payout.transfer.amount) {
             throw new Error(`payout ${payoutId}: bank confirmation amount ${paid} differs from the payout amount ${payout.amount}`);
         }
         const used = await getRecord<{ payoutId: string }>(ctx, BANK_REFERENCE, [reference]);
@@ -103,7 +139,7 @@ export class PaymentContract extends Contract {
             throw new Error(`payout ${payoutId}: bank reference ${reference} already confirms payout ${used.payoutId}`);
         }
         await putRecord(ctx, BANK_REFERENCE, [reference], { payoutId });
-        const bankConfirmation = { reference, amount: paid, confirmedBy: actorOf(caller), confirmedAt: txTime(ctx) };
+        const bankConfirmation = { reference, amount: paid, instructionId: instruction, confirmedBy: actorOf(caller), confirmedAt: txTime(ctx) };
         return this.#save(ctx, payout, { status: 'paid', bankConfirmation }, 'payment.bank_confirmed');
     }
 

@@ -19,6 +19,11 @@ describe('payment contract (资金拨付)', () => {
     });
     const requestPayout = (json: string, who = people.finance) => world.submit(who, (ctx) => payment.requestPayout(ctx, json));
     const approve = (id: string, endorsers?: string[]) => world.submit(people.director, (ctx) => payment.approvePayout(ctx, id), endorsers);
+    /** Approved, then instructed to the bank by a Finance officer (instruction `<id>.r1`). */
+    const approveAndInstruct = async (id: string) => {
+        await approve(id);
+        await world.submit(people.finance, (ctx) => payment.instructTransfer(ctx, id, `${id}.r1`));
+    };
 
     describe('requesting', () => {
         it('when finance requests a payout for an accepted milestone, then it is stored under a Housing+Finance key policy', async () => {
@@ -77,7 +82,7 @@ describe('payment contract (资金拨付)', () => {
         });
         it('when payouts across contracts would pass the project budget, then the request is refused and alerted', async () => {
             await world.submit(people.housingClerk, (ctx) => works.createContract(ctx, JSON.stringify({
-                id: 'HT002', projectId: 'P001', title: '二标段', employer: '罗湖区建筑工务署', contractorId: 'C001', sum: 1_800_000_000, retentionPercent: 0,
+                id: 'HT002', projectId: 'P001', title: '二标段', employer: '罗湖区建筑工务署', contractorId: 'C001', payee: { name: '深圳市罗湖建设工程有限公司', account: '6222020200012345678' }, sum: 1_800_000_000, retentionPercent: 0,
                 milestones: [{ id: 'M1', name: '全部', plannedDate: '2025-12-31', amount: 1_800_000_000 }],
             })));
             await acceptedMilestone(world, 'M1', 'HT002');
@@ -106,45 +111,75 @@ describe('payment contract (资金拨付)', () => {
         });
         it('when approved with both bureaus endorsing and the bank confirms, then it is paid; a second confirmation is refused', async () => {
             await approve('PAY1', ['HousingMSP', 'FinanceMSP']);
+            await world.submit(people.finance, (ctx) => payment.instructTransfer(ctx, 'PAY1', 'PAY1.r1'));
             expect(world.read('payout', 'PAY1').status).to.equal('approved');
-            await world.submit(people.finance, (ctx) => payment.confirmBankPayment(ctx, 'PAY1', 'BOC20250601001', '300000000'), ['HousingMSP', 'FinanceMSP']);
+            await world.submit(people.settlement, (ctx) => payment.confirmBankPayment(ctx, 'PAY1', 'PAY1.r1', 'BOC20250601001', '300000000'), ['HousingMSP', 'FinanceMSP']);
             expect(world.read('payout', 'PAY1')).to.deep.include({ status: 'paid' });
             expect(world.read('payout', 'PAY1').bankConfirmation).to.include({ reference: 'BOC20250601001', amount: 300_000_000 });
             expect(world.lastEvent.name).to.equal('payment.bank_confirmed');
-            await expectRejected(world.submit(people.finance, (ctx) => payment.confirmBankPayment(ctx, 'PAY1', 'BOC20250601002', '300000000')), /payout PAY1 already has bank confirmation BOC20250601001; a second confirmation is refused/);
+            await expectRejected(world.submit(people.settlement, (ctx) => payment.confirmBankPayment(ctx, 'PAY1', 'PAY1.r1', 'BOC20250601002', '300000000')), /payout PAY1 already has bank confirmation BOC20250601001; a second confirmation is refused/);
         });
         it('when the bank confirmation is endorsed by Finance alone, then it is not committed', async () => {
-            await approve('PAY1');
-            await expectRejected(world.submit(people.finance, (ctx) => payment.confirmBankPayment(ctx, 'PAY1', 'BOC1', '300000000'), ['FinanceMSP']), /ENDORSEMENT_POLICY_FAILURE/);
+            await approveAndInstruct('PAY1');
+            await expectRejected(world.submit(people.settlement, (ctx) => payment.confirmBankPayment(ctx, 'PAY1', 'PAY1.r1', 'BOC1', '300000000'), ['FinanceMSP']), /ENDORSEMENT_POLICY_FAILURE/);
             expect(world.read('payout', 'PAY1').status).to.equal('approved');
             expect(world.read('bankReference', 'BOC1')).to.equal(undefined);
         });
         it('when the confirmed amount differs, then the confirmation is refused', async () => {
-            await approve('PAY1');
-            await expectRejected(world.submit(people.finance, (ctx) => payment.confirmBankPayment(ctx, 'PAY1', 'BOC1', '299999999')), /differs from the payout amount 300000000/);
+            await approveAndInstruct('PAY1');
+            await expectRejected(world.submit(people.settlement, (ctx) => payment.confirmBankPayment(ctx, 'PAY1', 'PAY1.r1', 'BOC1', '299999999')), /differs from the payout amount 300000000/);
         });
         it('when the bank confirms a payout not yet approved, then it is refused', async () => {
-            await expectRejected(world.submit(people.finance, (ctx) => payment.confirmBankPayment(ctx, 'PAY1', 'BOC1', '300000000')), /payout PAY1 is requested and cannot be confirmed as paid/);
+            await expectRejected(world.submit(people.settlement, (ctx) => payment.confirmBankPayment(ctx, 'PAY1', 'PAY1.r1', 'BOC1', '300000000')), /payout PAY1 is requested and cannot be confirmed as paid/);
         });
         it('when a bank reference is reused for another payout, then it is refused', async () => {
             await acceptedMilestone(world, 'M2');
             await requestPayout(request('PAY2', 'M2', 100));
+            await approveAndInstruct('PAY1');
+            await approveAndInstruct('PAY2');
+            await world.submit(people.settlement, (ctx) => payment.confirmBankPayment(ctx, 'PAY1', 'PAY1.r1', 'BOC1', '300000000'));
+            await expectRejected(world.submit(people.settlement, (ctx) => payment.confirmBankPayment(ctx, 'PAY2', 'PAY2.r1', 'BOC1', '100')), /bank reference BOC1 already confirms payout PAY1/);
+        });
+        it('when a Finance officer instructs the transfer, then the instruction carries the amount and the contract\'s payee from the ledger', async () => {
             await approve('PAY1');
-            await approve('PAY2');
-            await world.submit(people.finance, (ctx) => payment.confirmBankPayment(ctx, 'PAY1', 'BOC1', '300000000'));
-            await expectRejected(world.submit(people.finance, (ctx) => payment.confirmBankPayment(ctx, 'PAY2', 'BOC1', '100')), /bank reference BOC1 already confirms payout PAY1/);
+            const payout = JSON.parse(await world.submit(people.finance, (ctx) => payment.instructTransfer(ctx, 'PAY1', 'PAY1.r1')));
+            expect(payout.transfer).to.deep.include({ instructionId: 'PAY1.r1', amount: 300_000_000, payee: { name: '深圳市罗湖建设工程有限公司', account: '6222020200012345678' } });
+            expect(world.lastEvent.name).to.equal('payment.transfer_instructed');
+        });
+        it('when a "finance" user of another bureau, the settlement desk or a director instructs a transfer, then it is refused (finding 3)', async () => {
+            await approve('PAY1');
+            for (const who of [people.housingFinance, people.settlement, people.director]) {
+                await expectRejected(world.submit(who, (ctx) => payment.instructTransfer(ctx, 'PAY1', 'PAY1.r1')), /access denied/);
+            }
+            expect(world.read('payout', 'PAY1').transfer).to.equal(undefined);
+        });
+        it('when a payout not yet approved is instructed, then it is refused', async () => {
+            await expectRejected(world.submit(people.finance, (ctx) => payment.instructTransfer(ctx, 'PAY1', 'PAY1.r1')), /payout PAY1 is requested and cannot be sent to the bank/);
+        });
+        it('when a finance officer other than the settlement desk confirms a payment, then it is refused (finding 12)', async () => {
+            await approveAndInstruct('PAY1');
+            await expectRejected(world.submit(people.finance, (ctx) => payment.confirmBankPayment(ctx, 'PAY1', 'PAY1.r1', 'BOC1', '300000000')), /access denied: department finance has no settlement duty/);
+            expect(world.read('payout', 'PAY1').status).to.equal('approved');
+        });
+        it('when the bank confirms without an instruction or names another instruction, then it is refused and the payout stays unpaid (finding 2)', async () => {
+            await approve('PAY1');
+            await expectRejected(world.submit(people.settlement, (ctx) => payment.confirmBankPayment(ctx, 'PAY1', 'PAY1.r1', 'BOC1', '300000000')), /no transfer was instructed/);
+            await world.submit(people.finance, (ctx) => payment.instructTransfer(ctx, 'PAY1', 'PAY1.r2'));
+            await expectRejected(world.submit(people.settlement, (ctx) => payment.confirmBankPayment(ctx, 'PAY1', 'PAY1.r1', 'BOC1', '300000000')), /current instruction is PAY1.r2/);
+            expect(world.read('payout', 'PAY1').status).to.equal('approved');
+            expect(world.read('bankReference', 'BOC1')).to.equal(undefined);
         });
         it('when a contractor or finance tries to approve, then it is refused', async () => {
             await expectRejected(world.submit(people.contractor, (ctx) => payment.approvePayout(ctx, 'PAY1')), /access denied: payment.approvePayout/);
             await expectRejected(world.submit(people.finance, (ctx) => payment.approvePayout(ctx, 'PAY1')), /access denied: payment.approvePayout/);
         });
         it('when a paid payout is rejected, then it is an illegal transition', async () => {
-            await approve('PAY1');
-            await world.submit(people.finance, (ctx) => payment.confirmBankPayment(ctx, 'PAY1', 'BOC1', '300000000'));
+            await approveAndInstruct('PAY1');
+            await world.submit(people.settlement, (ctx) => payment.confirmBankPayment(ctx, 'PAY1', 'PAY1.r1', 'BOC1', '300000000'));
             await expectRejected(world.submit(people.director, (ctx) => payment.rejectPayout(ctx, 'PAY1', 'late')), /payout PAY1 is paid and cannot be rejected/);
         });
         it('when payouts are listed by status, then the index follows each transition', async () => {
-            await approve('PAY1');
+            await approveAndInstruct('PAY1');
             const approved = JSON.parse(await world.evaluate(people.auditor, (ctx) => payment.listPayoutsByStatus(ctx, 'approved', '10', '')));
             const requested = JSON.parse(await world.evaluate(people.auditor, (ctx) => payment.listPayoutsByStatus(ctx, 'requested', '10', '')));
             expect(approved.records.map((p: { id: string }) => p.id)).to.deep.equal(['PAY1']);

@@ -36,7 +36,17 @@ export interface Payout {
     rejectedBy?: Actor;
     rejectedAt?: string;
     rejectReason?: string;
-    bankConfirmation?: { reference: string; amount: number; confirmedBy: Actor; confirmedAt: string };
+    /** The current transfer instruction: what the bank was told to pay, to the contract's payee, by a Finance officer. */
+    transfer?: TransferInstruction;
+    bankConfirmation?: { reference: string; amount: number; instructionId?: string; confirmedBy: Actor; confirmedAt: string };
+}
+
+export interface TransferInstruction {
+    instructionId: string;
+    amount: number;
+    payee: { name: string; account: string };
+    instructedBy: Actor;
+    instructedAt: string;
 }
 
 export type CapRule = 'milestone_amount' | 'contract_sum_less_retention' | 'project_budget';

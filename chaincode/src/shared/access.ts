@@ -77,6 +77,8 @@ export const RULES = {
     'payment.requestPayout': only([FINANCE], 'finance'),
     'payment.approvePayout': only([HOUSING], 'director'),
     'payment.rejectPayout': { write: true, grants: [{ msps: [HOUSING], roles: ['director'] }, { msps: [FINANCE], roles: ['finance'] }] },
+    'payment.instructTransfer': only([FINANCE], 'finance'),
+    // Only the Finance Bureau's settlement desk (department `settlement`): checked in the transaction.
     'payment.confirmBankPayment': only([FINANCE], 'finance'),
     'payment.read': read,
 

@@ -6,7 +6,7 @@
 import { AUDIT, Caller, FINANCE, HOUSING, Msp } from './access';
 
 /** What a department does in the system. */
-export type Duty = 'review' | 'complaints' | 'intake' | 'supervision' | 'audit' | 'finance';
+export type Duty = 'review' | 'complaints' | 'intake' | 'supervision' | 'audit' | 'finance' | 'settlement';
 
 export interface Department {
     msp: Msp;
@@ -25,6 +25,8 @@ export const DEPARTMENTS = {
     complaint_intake: { msp: HOUSING, name: '公众投诉受理', duties: ['intake'] },
     complaint_supervision: { msp: HOUSING, name: '超期投诉督办', duties: ['supervision'] },
     finance: { msp: FINANCE, name: '财政局', duties: ['review', 'finance'] },
+    // The desk that records the bank's settlements (the gateway's bank-callback identity): it confirms, never instructs.
+    settlement: { msp: FINANCE, name: '国库支付结算', duties: ['settlement'] },
     audit: { msp: AUDIT, name: '审计局', duties: ['audit'] },
 } as const satisfies Record<string, Department>;
 

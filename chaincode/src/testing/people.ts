@@ -14,6 +14,7 @@ export const people = {
     financeReviewer: identity('FinanceMSP', 'reviewer-qian', { role: 'reviewer', dept: 'finance' }),
     inspector: identity('HousingMSP', 'inspector-he', { role: 'inspector', dept: 'quality' }),
     finance: identity('FinanceMSP', 'finance-lin', { role: 'finance', dept: 'finance' }),
+    settlement: identity('FinanceMSP', 'bank-callback', { role: 'finance', dept: 'settlement' }),
     housingFinance: identity('HousingMSP', 'finance-imposter', { role: 'finance', dept: 'finance' }),
     auditor: identity('AuditMSP', 'auditor-guo', { role: 'auditor', dept: 'audit' }),
     contractor: identity('HousingMSP', 'contractor-acme', { role: 'contractor', company: 'C001' }),

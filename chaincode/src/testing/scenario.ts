@@ -81,7 +81,7 @@ export const works = new WorksContractContract();
 export function contractJson(overrides: object = {}): string {
     return JSON.stringify({
         id: 'HT001', projectId: 'P001', title: '施工总承包合同', employer: '罗湖区建筑工务署', contractorId: 'C001',
-        sum: 1_000_000_000, retentionPercent: 3,
+        payee: { name: '深圳市罗湖建设工程有限公司', account: '6222020200012345678' }, sum: 1_000_000_000, retentionPercent: 3,
         milestones: [
             { id: 'M1', name: '基础工程', plannedDate: '2025-06-30', amount: 300_000_000 },
             { id: 'M2', name: '主体结构', plannedDate: '2025-10-31', amount: 300_000_000 },

@@ -12,11 +12,16 @@ import { CONFIRMABLE, historyEntry, TransferRecord, TransferStatus } from './ban
  * Who signs bank confirmations on the ledger: a system user of the Finance Bureau with role finance, registered by
  * admin.finance at start. A notification has no signed-in user behind it, and confirmBankPayment is finance @ Finance.
  */
-export const BANK_CALLBACK_USER = 'system.bank-callback';
+export const BANK_CALLBACK_USER = 'system.bank-settlement';
 /** Orgs whose peers must endorse any change of a payout record (its key-level policy). */
 export const PAYOUT_ENDORSERS = ['HousingMSP', 'FinanceMSP'];
 
-export interface LedgerPayout { id: string; status: string; amount: number; contractId: string; projectId: string; bankConfirmation?: { reference: string; amount: number } }
+export interface LedgerPayout {
+  id: string; status: string; amount: number; contractId: string; projectId: string;
+  /** The instruction a Finance officer put on the ledger: the bank is sent exactly this amount, to exactly this payee. */
+  transfer?: { instructionId: string; amount: number; payee: { name: string; account: string } };
+  bankConfirmation?: { reference: string; amount: number };
+}
 
 export interface NotificationOutcome { outcome: 'confirmed' | 'duplicate' | 'recorded' | 'needs_attention' | 'ignored' | 'confirm_retry'; status: TransferStatus }
 
@@ -33,6 +38,18 @@ export class BankConfirmations {
 
   async readPayout(userId: string, payoutId: string): Promise<LedgerPayout> {
     return JSON.parse(await this.ledger.evaluate(await this.identities.signer(userId), 'payment', 'readPayout', [payoutId])) as LedgerPayout;
+  }
+
+  /**
+   * The transfer instruction as a ledger transaction by the finance officer sending it: the chaincode refuses anyone
+   * but a Finance Bureau finance officer and takes the payee from the contract on the ledger.
+   */
+  async instruct(userId: string, payoutId: string, instructionId: string): Promise<LedgerPayout> {
+    const out = await this.writes.write({
+      userId, idempotencyKey: `bank-instruct:${instructionId}`, fingerprint: { payoutId, instructionId },
+      namespace: 'payment', fn: 'instructTransfer', args: [payoutId, instructionId], endorsingOrganizations: PAYOUT_ENDORSERS, async: false,
+    });
+    return out.body.result as LedgerPayout;
   }
 
   lease(): Date {
@@ -82,8 +99,8 @@ export class BankConfirmations {
         userId: BANK_CALLBACK_USER,
         // One key per claim: a retried claim after a transient failure must not replay that failure.
         idempotencyKey: `bank-confirm:${t.instructionId}:${t.confirmAttempts}`,
-        fingerprint: { payoutId: t.payoutId, bankReference: t.bankReference, amount: t.amount },
-        namespace: 'payment', fn: 'confirmBankPayment', args: [t.payoutId, String(t.bankReference), String(t.amount)],
+        fingerprint: { payoutId: t.payoutId, instructionId: t.instructionId, bankReference: t.bankReference, amount: t.amount },
+        namespace: 'payment', fn: 'confirmBankPayment', args: [t.payoutId, t.instructionId, String(t.bankReference), String(t.amount)],
         endorsingOrganizations: PAYOUT_ENDORSERS, async: false,
       });
       set = { status: 'confirmed', confirmation: { operationId: out.body.operationId, receipt: out.body.receipt ?? null }, lastError: null };

@@ -7,7 +7,7 @@ import type { BankConfirmations } from './bank-confirmations';
 import type { BankSettings } from './bank-settings';
 import { TRANSFER_STATUSES } from './bank-transfer-model';
 import type { BankTransfers } from './bank-transfers';
-import { bankNotification, payee } from './schemas';
+import { bankNotification } from './schemas';
 
 export const NOTIFY_PATH = '/bank/notifications';
 const tag = 'funds';
@@ -17,12 +17,14 @@ const readers = ['finance', 'director', 'auditor'] as const;
 export function bankRoutes(routes: RouteTable, transfers: BankTransfers, confirmations: BankConfirmations, settings: BankSettings): void {
   routes.add({
     method: 'post', path: '/payouts/:id/bank-transfer', tag, access: ['finance'], status: 202,
-    summary: 'Send an approved payout to the bank (202: the bank confirms later by a signed notification, which marks the payout paid). '
-      + 'Repeating the request returns the same transfer; after a bank refusal or failure it sends a new instruction',
-    params: z.strictObject({ id: ledgerId }), body: payee,
-  }, async ({ params, body, user, req }) => {
+    summary: 'Send an approved payout to the bank: the instruction is a ledger transaction by a Finance Bureau finance officer and pays '
+      + "the contract's payee account as the ledger has it (no account is taken from the request). 202: the bank confirms later by a "
+      + 'signed notification, which marks the payout paid. Repeating the request returns the same transfer; after a bank refusal or '
+      + 'failure it sends a new instruction; a paid payout answers 409',
+    params: z.strictObject({ id: ledgerId }), body: z.strictObject({}).optional(),
+  }, async ({ params, user, req }) => {
     const notifyUrl = settings.notifyUrl ?? `${req.protocol}://${req.get('host')}${req.baseUrl}${NOTIFY_PATH}`;
-    return transfers.send(user!, params.id, body, notifyUrl);
+    return transfers.send(user!, params.id, notifyUrl);
   });
 
   routes.add({

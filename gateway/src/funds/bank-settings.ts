@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { ConfigError } from '../config';
+import { InstallationSecrets, RETIRED_DEFAULT_PASSWORDS } from '../platform/installation-secrets';
 
 /**
  * The funds family's bank settings, read from the environment and validated at start like the gateway's config
  * (kept here so that the family owns them; see the report for moving them into config.ts).
  */
 const envSchema = z.object({
-  /** Shared secret the bank signs its notifications with (HMAC-SHA256). Required in production. */
+  /** Shared secret the bank signs its notifications with (HMAC-SHA256); generated per installation when unset. */
   BANK_CALLBACK_SECRET: z.string().min(32).optional(),
   /** Absolute URL the bank posts notifications to; by default derived from the request that sent the transfer. */
   BANK_NOTIFY_URL: z.url().optional(),
@@ -26,13 +27,18 @@ const envSchema = z.object({
 
 export type BankSettings = ReturnType<typeof bankSettings>;
 
-export function bankSettings(env: NodeJS.ProcessEnv, nodeEnv: string) {
+/** Where the generated bank callback secret is kept (the bank, or its simulator, is given the same). */
+export const BANK_SECRET = 'bank-callback-secret';
+
+export function bankSettings(env: NodeJS.ProcessEnv, nodeEnv: string, networkDir: string) {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) throw new ConfigError(`invalid bank configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const e = parsed.data;
-  if (!e.BANK_CALLBACK_SECRET && nodeEnv === 'production') throw new ConfigError('BANK_CALLBACK_SECRET is required in production');
+  const secret = new InstallationSecrets(networkDir).get(BANK_SECRET, e.BANK_CALLBACK_SECRET);
+  // A secret once written in this project's source is everyone's: a notification signed with it proves nothing.
+  if (nodeEnv !== 'test' && RETIRED_DEFAULT_PASSWORDS.includes(secret)) throw new ConfigError('BANK_CALLBACK_SECRET is a secret once published in this project\'s source: choose another');
   return {
-    secret: e.BANK_CALLBACK_SECRET ?? 'luohu-bank-callback-secret-dev-only',
+    secret,
     notifyUrl: e.BANK_NOTIFY_URL,
     timeoutMs: e.BANK_TIMEOUT_MS,
     maxAttempts: e.BANK_MAX_ATTEMPTS,

@@ -26,20 +26,31 @@ export class BankTransfers {
     private readonly logger: Logger,
   ) {}
 
-  /** Finance sends an approved payout to the bank; the answer is the transfer, the confirmation comes later. */
-  async send(user: AuthenticatedUser, payoutId: string, payee: Payee, notifyUrl: string) {
+  /**
+   * Finance sends an approved payout to the bank; the answer is the transfer, the confirmation comes later. The
+   * instruction is first a ledger transaction by the sending officer (only a Finance Bureau finance officer may), which
+   * fixes the amount and the payee account from the contract on the ledger; the bank is sent exactly that.
+   */
+  async send(user: AuthenticatedUser, payoutId: string, notifyUrl: string) {
     const payout = await this.confirmations.readPayout(user._id, payoutId);
+    if (payout.status === 'paid') throw new ConflictError(`payout ${payoutId} is already paid (bank reference ${payout.bankConfirmation?.reference ?? 'unknown'}); nothing is sent`);
     const existing = await this.Transfer.findById(payoutId).lean();
+    // A retried request gets the same transfer back.
     if (existing && !RESENDABLE.includes(existing.status)) {
-      // A retried request gets the same answer; a different payee for a payout already at the bank is refused.
-      if (existing.payee.account === payee.account && existing.payee.name === payee.name) return transferView(existing);
-      throw new ConflictError(`payout ${payoutId} is already with the bank (transfer ${existing.status})`);
+      if (existing.status === 'confirmed' || existing.status === 'confirming') throw new ConflictError(`payout ${payoutId} is already paid or being confirmed (transfer ${existing.status}); nothing is sent`);
+      return transferView(existing);
     }
     if (payout.status !== 'approved') throw new ConflictError(`payout ${payoutId} is ${payout.status}; only an approved payout is sent to the bank`);
+    const round = existing ? existing.round + 1 : 1;
+    const instructed = await this.confirmations.instruct(user._id, payoutId, instructionId(payoutId, round));
+    const transfer = instructed.transfer;
+    if (!transfer || transfer.instructionId !== instructionId(payoutId, round) || transfer.amount !== payout.amount) {
+      throw new ConflictError(`the ledger did not record instruction ${instructionId(payoutId, round)} for payout ${payoutId}`);
+    }
+    const payee: Payee = transfer.payee;
     const now = new Date();
     let claimed: TransferRecord | null;
     if (!existing) {
-      const round = 1;
       const record: TransferRecord = {
         _id: payoutId, payoutId, contractId: payout.contractId, projectId: payout.projectId, amount: payout.amount, payee, notifyUrl,
         round, instructionId: instructionId(payoutId, round), instructionIds: [instructionId(payoutId, round)], status: 'sending', attempts: 0,
@@ -54,8 +65,7 @@ export class BankTransfers {
         throw new ConflictError(`payout ${payoutId} was sent to the bank by a concurrent request`);
       }
     } else {
-      // Finance resends after a refusal or a failure: a new round, a new instruction id.
-      const round = existing.round + 1;
+      // Finance resends after a refusal or a failure: a new round, a new instruction id (instructed on the ledger above).
       claimed = await this.Transfer.findOneAndUpdate(
         { _id: payoutId, status: existing.status, round: existing.round },
         {

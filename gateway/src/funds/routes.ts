@@ -17,7 +17,7 @@ import { payoutRoutes } from './payout-routes';
  */
 export function fundsRoutes(deps: DomainDeps): DomainModule {
   const { routes, writes, ledger, identities, config, logger } = deps;
-  const settings = bankSettings(process.env, config.env);
+  const settings = bankSettings(process.env, config.env, config.networkDir);
   const Transfer = transferModel(deps.connection);
   const adapter = new BankSimulator({ secret: settings.secret, settleAfterMs: settings.settleAfterMs, logger: logger.child({ component: 'bank-simulator' }) });
   const confirmations = new BankConfirmations(Transfer, writes, ledger, identities, settings, logger);
@@ -39,12 +39,13 @@ export function fundsRoutes(deps: DomainDeps): DomainModule {
 }
 
 /**
- * The Finance Bureau's system user that signs bank confirmations (finance @ FinanceMSP, its own CA-issued key,
+ * The Finance Bureau's system user that signs bank confirmations (finance @ FinanceMSP, department settlement, its own CA-issued key,
  * a password nobody knows), registered once by admin.finance through the IdentityService's system-user API.
  */
 async function ensureBankCallbackUser(identities: IdentityService, logger: Logger): Promise<void> {
   try {
-    await identities.ensureSystemUser('admin.finance', { username: BANK_CALLBACK_USER, role: 'finance', dept: 'finance', displayName: 'Bank notifications (system)' });
+    // Department `settlement`: the chaincode lets only it confirm payments, and never lets it instruct one.
+    await identities.ensureSystemUser('admin.finance', { username: BANK_CALLBACK_USER, role: 'finance', dept: 'settlement', displayName: 'Bank settlement desk (system)' });
   } catch (err) {
     // Without it bank notifications cannot be confirmed: they stay 'confirm_retry', then 'needs_attention' — reported, never lost.
     logger.error({ err }, `could not register ${BANK_CALLBACK_USER}: bank confirmations will not be recorded`);

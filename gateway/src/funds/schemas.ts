@@ -10,8 +10,15 @@ const twoDecimals = (n: number) => Math.abs(n * 100 - Math.round(n * 100)) < 1e-
 
 export const milestone = z.strictObject({ id: ledgerId, name: text(200), plannedDate: day, amount: fen });
 
+/** Where the contractor is paid: on the ledger with the contract, changed only by an approved change order. */
+export const payee = z.strictObject({
+  name: text(200).describe('account holder'),
+  account: z.string().regex(/^[0-9A-Z]{8,34}$/, '8-34 digits or capital letters').describe('bank account number'),
+});
+
 export const newContract = z.strictObject({
   id: ledgerId, projectId: ledgerId, title: text(300), employer: text(200).describe('the employer (建设单位)'), contractorId: ledgerId,
+  payee: payee.describe("the contractor's account every payout of this contract is sent to"),
   sum: fen.describe('contract sum, fen'),
   retentionPercent: z.number().min(0).max(MAX_RETENTION_PERCENT).refine(twoDecimals, 'at most two decimals').describe('质保金 ≤ 3 %'),
   milestones: z.array(milestone).min(1).max(100),
@@ -27,8 +34,10 @@ export const changeOrder = z.strictObject({
   changes: z.array(z.strictObject({
     milestoneId: ledgerId, amount: fen.describe('the milestone\'s new amount, fen'),
     name: text(200).optional().describe('required for a new milestone'), plannedDate: day.optional().describe('required for a new milestone'),
-  })).min(1).max(100),
-}).refine((c) => new Set(c.changes.map((x) => x.milestoneId)).size === c.changes.length, { path: ['changes'], message: 'each milestone may change once per order' });
+  })).max(100),
+  payee: payee.optional().describe('a new payee account, taking effect when the director approves the order'),
+}).refine((c) => new Set(c.changes.map((x) => x.milestoneId)).size === c.changes.length, { path: ['changes'], message: 'each milestone may change once per order' })
+  .refine((c) => c.changes.length > 0 || c.payee !== undefined, { path: ['changes'], message: 'a change order changes a milestone or the payee' });
 
 export const decision = z.strictObject({ decision: z.enum(['approve', 'reject']), reason });
 
@@ -47,11 +56,6 @@ export const breach = z.strictObject({
 export const payoutRequest = z.strictObject({ id: ledgerId, contractId: ledgerId, milestoneId: ledgerId, amount: fen });
 
 export const PAYOUT_STATUSES = ['requested', 'approved', 'paid', 'rejected'] as const;
-
-export const payee = z.strictObject({
-  name: text(100).describe('account holder'),
-  account: z.string().regex(/^\d{10,30}$/, '10-30 digits').describe('bank account number (kept off the ledger)'),
-});
 
 export const bankNotification = z.strictObject({
   instructionId: ledgerId, payoutId: ledgerId, bankReference: ledgerId, amount: fen,
