@@ -6,7 +6,6 @@ import { complaintsReplica } from './complaints-harness';
 
 /** Each test comes from its own client address (the gateway trusts X-Forwarded-For from loopback), so rate limits never carry over between runs. */
 const fromNewIp = () => `10.${crypto.randomInt(256)}.${crypto.randomInt(256)}.${crypto.randomInt(1, 255)}`;
-const unitCode = () => `unit_${crypto.randomBytes(6).toString('hex').replace(/[0-9]/g, (d) => 'abcdefghij'[Number(d)])}`;
 
 const PHONE = '13800138000';
 const EMAIL = 'zhang.san@example.com';
@@ -24,10 +23,10 @@ describe('complaints: Open311 requests, dispatch, answers, rating', function () 
 
   before(async () => {
     g = await gatewayUnderTest();
-    unit = unitCode();
+    unit = 'labour'; // units are the Housing departments that handle complaints (chaincode/src/shared/departments.ts)
     [dispatcher, director, auditor, unitClerk, otherUnitClerk] = await Promise.all([
-      newUser(g, 'clerk', { dept: 'housing' }), newUser(g, 'director'), newUser(g, 'auditor'),
-      newUser(g, 'clerk', { dept: unit }), newUser(g, 'clerk', { dept: unitCode() }),
+      newUser(g, 'clerk', { dept: 'housing' }), newUser(g, 'director', { dept: 'housing' }), newUser(g, 'auditor'),
+      newUser(g, 'clerk', { dept: unit }), newUser(g, 'clerk', { dept: 'quality_station' }),
     ]);
   });
 
@@ -96,13 +95,13 @@ describe('complaints: Open311 requests, dispatch, answers, rating', function () 
     expect(seen.status_notes).to.equal(answerText);
     expect((await api(g).get(`/v1/complaints/${id}/verification`).set(bearer(dispatcher)).expect(200)).body.answer.matches).to.equal(true);
 
-    await api(g).post(`/v1/complaints/${id}/close`).set(bearer(dispatcher)).expect(201);
+    await api(g).post(`/v1/complaints/${id}/close`).set(bearer(unitClerk)).expect(201);
     const rated = (await api(g).post(`/v1/open311/requests/${id}/rating`).set('X-Forwarded-For', fromNewIp()).set('X-Receipt-Token', token).send({ score: 4, comment: '处理及时' }).expect(201)).body;
     expect(rated.result.rating.score).to.equal(4);
     expect(rated.receipt.validationCode).to.equal('VALID');
     await api(g).post(`/v1/open311/requests/${id}/rating`).set('X-Receipt-Token', token).send({ score: 5 }).expect(409);
 
-    const reopened = (await api(g).post(`/v1/complaints/${id}/reopen`).set(bearer(dispatcher)).send({ reason: '市民反映防护网仍未补装' }).expect(201)).body;
+    const reopened = (await api(g).post(`/v1/complaints/${id}/reopen`).set(bearer(unitClerk)).send({ reason: '市民反映防护网仍未补装' }).expect(201)).body;
     expect(reopened.result.status).to.equal('reopened');
     expect(reopened.result.history.map((h: { step: string }) => h.step)).to.deep.equal(['receive', 'dispatch', 'start', 'answer', 'close', 'reopen']);
   });
