@@ -8,6 +8,8 @@ describe('monitoring and complaints on the network (进度与质量 / 公众投�
   const projectId = uid('P');
   const alertId = uid('SA');
   const complaintId = uid('TS');
+  const proof = sha256(`receipt-${complaintId}`); // the rating proof the citizen's receipt gives
+  const commitment = sha256(`luohu-complaint-receipt\0${complaintId}\0${proof}`);
   /** Every write of this file with the event type it must emit. */
   const writes: Array<{ type: string; tx: Submitted }> = [];
 
@@ -63,14 +65,14 @@ describe('monitoring and complaints on the network (进度与质量 / 公众投�
   });
 
   describe('a public complaint', () => {
-    it('when a clerk receives a complaint, then only its salted hash, category, coarse location and deadline are on the ledger', async () => {
-      const complaint = await write(people.clerk, 'complaint.received', 'complaint', 'receiveComplaint', [JSON.stringify({
-        id: complaintId, contentHash: sha256(`salt-${complaintId}|夜间施工噪音扰民`), category: 'noise', location: '罗湖区东门街道', projectId, deadline: FUTURE,
+    it('when the intake desk receives a complaint, then only its salted hash, receipt commitment, category, coarse location and deadline are on the ledger', async () => {
+      const complaint = await write(people.intake, 'complaint.received', 'complaint', 'receiveComplaint', [JSON.stringify({
+        id: complaintId, contentHash: sha256(`salt-${complaintId}|夜间施工噪音扰民`), receiptCommitment: commitment, category: 'noise', location: '罗湖区东门街道', projectId, deadline: FUTURE,
       })]);
-      expect(complaint).to.have.keys(['docType', 'id', 'contentHash', 'category', 'location', 'projectId', 'assignedUnit', 'deadline', 'status', 'answerHash', 'rating', 'history']);
+      expect(complaint).to.have.keys(['docType', 'id', 'contentHash', 'receiptCommitment', 'category', 'location', 'projectId', 'assignedUnit', 'deadline', 'status', 'answerHash', 'rating', 'history']);
       expect(complaint.status).to.equal('received');
-      await expectRefused(people.clerk.submitRaw('complaint', 'receiveComplaint', [JSON.stringify({
-        id: uid('TS'), contentHash: sha256('x'), category: 'noise', location: '东门街道 12号', deadline: FUTURE,
+      await expectRefused(people.intake.submitRaw('complaint', 'receiveComplaint', [JSON.stringify({
+        id: uid('TS'), contentHash: sha256('x'), receiptCommitment: commitment, category: 'noise', location: '东门街道 12号', deadline: FUTURE,
       })]), /complaint\.location must be a coarse place name/);
     });
 
@@ -90,9 +92,9 @@ describe('monitoring and complaints on the network (进度与质量 / 公众投�
     });
 
     it('when the citizen rates it, then the rating is kept once and a second rating is refused', async () => {
-      const rated = await write(people.clerk, 'complaint.rated', 'complaint', 'rateComplaint', [complaintId, '5']);
+      const rated = await write(people.intake, 'complaint.rated', 'complaint', 'rateComplaint', [complaintId, '5', proof]);
       expect(rated.rating.score).to.equal(5);
-      await expectRefused(people.clerk.submitRaw('complaint', 'rateComplaint', [complaintId, '1']), new RegExp(`complaint ${complaintId} is already rated`));
+      await expectRefused(people.intake.submitRaw('complaint', 'rateComplaint', [complaintId, '1', proof]), new RegExp(`complaint ${complaintId} is already rated`));
     });
   });
 

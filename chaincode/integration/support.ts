@@ -31,6 +31,7 @@ export const CAST = {
   auditor: { msp: AUDIT, attrs: { role: 'auditor', dept: 'audit' } },
   contractor: { msp: HOUSING, attrs: { role: 'contractor' } },
   device: { msp: HOUSING, attrs: { role: 'device' } },
+  intake: { msp: HOUSING, attrs: { role: 'clerk', dept: 'complaint_intake' } },
 } as const;
 export type Role = keyof typeof CAST;
 

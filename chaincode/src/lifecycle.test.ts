@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import { JSONSerializer } from 'fabric-contract-api';
 import * as chaincode from './index';
-import { World } from './testing/fake-ledger';
+import { World, identity } from './testing/fake-ledger';
 import { HEX, people } from './testing/people';
 import { acceptedMilestone, activeContract, approvedProject, documentJson, qualifiedContractor, sealFor } from './testing/scenario';
 import { AnchorContract } from './anchor/anchor-contract';
@@ -17,6 +17,8 @@ import { PaymentContract } from './payment/payment-contract';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const ChaincodeFromContract = require('fabric-shim/lib/contract-spi/chaincodefromcontract');
+
+const complaintIntake = identity('HousingMSP', 'system.complaint-intake', { role: 'clerk', dept: 'complaint_intake' });
 
 async function lifecycle(world: World): Promise<void> {
     await qualifiedContractor(world);
@@ -35,7 +37,7 @@ async function lifecycle(world: World): Promise<void> {
         id: 'SA1', projectId: 'P001', deviceId: 'camera-07', alertType: 'no_helmet', observedAt: '2025-03-03T09:15:00+08:00',
         location: { site: '工地', zone: '北区' }, evidenceSha256: HEX('c'),
     })));
-    await world.submit(people.housingClerk, (ctx) => new ComplaintContract().receiveComplaint(ctx, JSON.stringify({ id: 'TS1', contentHash: HEX('f'), category: 'dust', location: '东门街道', deadline: '2025-03-20' })));
+    await world.submit(complaintIntake, (ctx) => new ComplaintContract().receiveComplaint(ctx, JSON.stringify({ id: 'TS1', contentHash: HEX('f'), receiptCommitment: HEX('9'), category: 'dust', location: '东门街道', deadline: '2025-03-20' })));
     await world.submit(people.housingClerk, (ctx) => new AnchorContract().anchorBatch(ctx, 'B1', HEX('e'), '10', 'site_photos'));
 }
 

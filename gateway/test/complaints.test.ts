@@ -28,7 +28,7 @@ describe('complaints: Open311 requests, dispatch, answers, rating', function () 
     g = await gatewayUnderTest();
     unit = UNIT;
     [dispatcher, director, auditor, unitClerk, otherUnitClerk] = await Promise.all([
-      newUser(g, 'clerk', { dept: 'housing' }), newUser(g, 'director'), newUser(g, 'auditor'),
+      newUser(g, 'clerk', { dept: 'housing' }), newUser(g, 'director', { dept: 'housing' }), newUser(g, 'auditor'),
       newUser(g, 'clerk', { dept: unit }), newUser(g, 'clerk', { dept: OTHER_UNIT }),
     ]);
   });
@@ -98,13 +98,13 @@ describe('complaints: Open311 requests, dispatch, answers, rating', function () 
     expect(seen.status_notes).to.equal(answerText);
     expect((await api(g).get(`/v1/complaints/${id}/verification`).set(bearer(dispatcher)).expect(200)).body.answer.matches).to.equal(true);
 
-    await api(g).post(`/v1/complaints/${id}/close`).set(bearer(dispatcher)).expect(201);
+    await api(g).post(`/v1/complaints/${id}/close`).set(bearer(unitClerk)).expect(201);
     const rated = (await api(g).post(`/v1/open311/requests/${id}/rating`).set('X-Forwarded-For', fromNewIp()).set('X-Receipt-Token', token).send({ score: 4, comment: '处理及时' }).expect(201)).body;
     expect(rated.result.rating.score).to.equal(4);
     expect(rated.receipt.validationCode).to.equal('VALID');
     await api(g).post(`/v1/open311/requests/${id}/rating`).set('X-Receipt-Token', token).send({ score: 5 }).expect(409);
 
-    const reopened = (await api(g).post(`/v1/complaints/${id}/reopen`).set(bearer(dispatcher)).send({ reason: '市民反映防护网仍未补装' }).expect(201)).body;
+    const reopened = (await api(g).post(`/v1/complaints/${id}/reopen`).set(bearer(unitClerk)).send({ reason: '市民反映防护网仍未补装' }).expect(201)).body;
     expect(reopened.result.status).to.equal('reopened');
     expect(reopened.result.history.map((h: { step: string }) => h.step)).to.deep.equal(['receive', 'dispatch', 'start', 'answer', 'close', 'reopen']);
   });

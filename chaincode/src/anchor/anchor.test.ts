@@ -22,9 +22,21 @@ describe('anchor contract (batch anchors)', () => {
         expect(world.rawBytes('batchAnchor', 'B1')?.toString()).to.equal(returned);
         expect(JSON.parse(await world.evaluate(people.auditor, (ctx) => anchor.readBatch(ctx, 'B1')))).to.deep.equal(batch);
     });
-    it('when an identity without a role attribute anchors, then it is allowed (benchmark users)', async () => {
-        await anchorBatch(people.noRole);
-        expect(world.read('batchAnchor', 'B1').anchoredBy.role).to.equal(null);
+    it('when an identity without a role attribute or an owner anchors, then it is refused and nothing is stored', async () => {
+        await expectRejected(anchorBatch(people.noRole), /^access denied: anchor\.anchorBatch is not allowed for role \(none\) in HousingMSP/);
+        await expectRejected(anchorBatch(people.owner), /^access denied: anchor\.anchorBatch is not allowed for role owner in HousingMSP/);
+        expect(world.read('batchAnchor', 'B1')).to.equal(undefined);
+    });
+    it('when an inspector, a device or an analyst of the Housing bureau anchors, then it is allowed', async () => {
+        await anchorBatch(people.inspector, 'B1');
+        await anchorBatch(people.device, 'B2');
+        await anchorBatch(people.analyst, 'B3');
+        expect(world.read('batchAnchor', 'B2').anchoredBy.role).to.equal('device');
+    });
+    it('when another bureau\'s staff (a Finance officer or clerk, an admin) anchors, then it is refused', async () => {
+        await expectRejected(anchorBatch(people.finance), /^access denied: anchor\.anchorBatch is not allowed for role finance in FinanceMSP/);
+        await expectRejected(anchorBatch(people.financeClerk), /^access denied: anchor\.anchorBatch is not allowed for role clerk in FinanceMSP/);
+        await expectRejected(anchorBatch(people.housingAdmin), /^access denied: anchor\.anchorBatch is not allowed for role admin in HousingMSP/);
     });
     it('when an upper-case root is given, then it is stored in lower case', async () => {
         await anchorBatch(people.device, 'B2', ROOT.toUpperCase());
@@ -32,7 +44,7 @@ describe('anchor contract (batch anchors)', () => {
     });
     it('when the batch id is reused, then the second anchor is refused', async () => {
         await anchorBatch();
-        await expectRejected(anchorBatch(people.finance), /batch B1 is already anchored/);
+        await expectRejected(anchorBatch(people.inspector), /batch B1 is already anchored/);
     });
     it('when the Merkle root is not 64 hex characters, then it is refused', async () => {
         await expectRejected(anchorBatch(people.housingClerk, 'B1', 'xyz'), /merkleRoot must be 64 hex characters/);

@@ -1,13 +1,14 @@
 /** Contract `complaint`: public complaints from receipt to closing, with reopening, escalation and rating. */
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
-import { Caller, actorOf, authorize } from '../shared/access';
+import { Caller, HOUSING, actorOf, authorize } from '../shared/access';
+import { COMPLAINT_DISPATCH_OFFICE, departmentOf, departmentsWith, requireDepartment } from '../shared/departments';
 import { emit, getRecord, moveIndex, pageByIndex, putIndex, putRecord, recordExists, recordKey, txDay, txTime } from '../shared/ledger';
 import { canonicalJson } from '../shared/serialise';
 import { requireDay, requireHex64, requireId, requireInt, requireOneOf, requireText } from '../shared/validate';
 import { loadProject } from '../approval/approval';
 import {
     COMPLAINT, COMPLAINT_BY_STATUS, COMPLAINT_BY_UNIT, COMPLAINT_STATUSES, Complaint, ComplaintStatus, ComplaintStep,
-    advanceComplaint, parseComplaint,
+    advanceComplaint, parseComplaint, receiptCommitment,
 } from './complaint';
 
 @Info({ title: 'complaint', description: 'Public complaints (公众投诉)' })
@@ -20,6 +21,7 @@ export class ComplaintContract extends Contract {
     @Returns('string')
     async receiveComplaint(ctx: Context, complaintJson: string): Promise<string> {
         const caller = authorize(ctx, 'complaint.receiveComplaint');
+        requireDepartment(caller, 'intake'); // only the intake desk (the gateway's system user), never a handling clerk
         const input = parseComplaint(complaintJson);
         if (input.projectId) {
             await loadProject(ctx, input.projectId);
@@ -40,8 +42,13 @@ export class ComplaintContract extends Contract {
     @Returns('string')
     async dispatchComplaint(ctx: Context, complaintId: string, unit: string, deadline: string): Promise<string> {
         const caller = authorize(ctx, 'complaint.dispatchComplaint');
+        this.#requireOffice(caller, 'dispatch');
         const complaint = await this.#readComplaint(ctx, complaintId);
         requireId('unit', unit);
+        const units = departmentsWith('complaints', HOUSING);
+        if (!(units as string[]).includes(unit)) {
+            throw new Error(`unit must be a Housing department that handles complaints (${units.join(', ')}), got ${unit}`);
+        }
         requireDay('deadline', deadline);
         const from = this.#step(ctx, complaint, 'dispatch', caller, `to ${unit} by ${deadline}`);
         const key = recordKey(ctx, COMPLAINT, [complaint.id]);
@@ -78,7 +85,9 @@ export class ComplaintContract extends Contract {
     @Returns('string')
     async closeComplaint(ctx: Context, complaintId: string): Promise<string> {
         const caller = authorize(ctx, 'complaint.closeComplaint');
-        return this.#transition(ctx, await this.#readComplaint(ctx, complaintId), 'close', caller, undefined, 'complaint.closed');
+        const complaint = await this.#readComplaint(ctx, complaintId);
+        this.#requireAssignedUnit(complaint, caller); // like answering: only the unit that answered closes
+        return this.#transition(ctx, complaint, 'close', caller, undefined, 'complaint.closed');
     }
 
     @Transaction()
@@ -86,7 +95,9 @@ export class ComplaintContract extends Contract {
     async reopenComplaint(ctx: Context, complaintId: string, reason: string): Promise<string> {
         const caller = authorize(ctx, 'complaint.reopenComplaint');
         requireText('reason', reason, 1000);
-        return this.#transition(ctx, await this.#readComplaint(ctx, complaintId), 'reopen', caller, reason, 'complaint.reopened');
+        const complaint = await this.#readComplaint(ctx, complaintId);
+        this.#requireAssignedUnit(complaint, caller);
+        return this.#transition(ctx, complaint, 'reopen', caller, reason, 'complaint.reopened');
     }
 
     /** Escalation is allowed only once the deadline has passed (by the transaction's date) without an answer. */
@@ -94,6 +105,7 @@ export class ComplaintContract extends Contract {
     @Returns('string')
     async escalateComplaint(ctx: Context, complaintId: string): Promise<string> {
         const caller = authorize(ctx, 'complaint.escalateComplaint');
+        this.#requireOffice(caller, 'escalate');
         const complaint = await this.#readComplaint(ctx, complaintId);
         const today = txDay(ctx);
         if (today <= complaint.deadline) {
@@ -102,13 +114,20 @@ export class ComplaintContract extends Contract {
         return this.#transition(ctx, complaint, 'escalate', caller, `overdue since ${complaint.deadline}`, 'complaint.escalated');
     }
 
-    /** The citizen's 1–5 satisfaction rating, recorded once by the clerk after an answer. */
+    /**
+     * The citizen's 1–5 satisfaction rating, recorded once after an answer by the intake desk, which must present the
+     * rating proof derived from the citizen's receipt token: a key alone cannot rate in a citizen's name.
+     */
     @Transaction()
     @Returns('string')
-    async rateComplaint(ctx: Context, complaintId: string, score: string): Promise<string> {
-        authorize(ctx, 'complaint.rateComplaint');
+    async rateComplaint(ctx: Context, complaintId: string, score: string, ratingProof: string): Promise<string> {
+        const caller = authorize(ctx, 'complaint.rateComplaint');
+        requireDepartment(caller, 'intake');
         const complaint = await this.#readComplaint(ctx, complaintId);
         const value = requireInt('score', score, 1, 5);
+        if (receiptCommitment(complaint.id, requireHex64('ratingProof', ratingProof)) !== complaint.receiptCommitment) {
+            throw new Error(`access denied: the rating proof does not match the receipt of complaint ${complaint.id}`);
+        }
         if (complaint.status !== 'answered' && complaint.status !== 'closed') {
             throw new Error(`complaint ${complaintId} is ${complaint.status}; it can be rated only once answered or closed`);
         }
@@ -148,9 +167,20 @@ export class ComplaintContract extends Contract {
         return complaint;
     }
 
+    /** A Housing clerk of a unit that handles complaints, and of the unit the complaint is assigned to. */
     #requireAssignedUnit(complaint: Complaint, caller: Caller): void {
+        requireDepartment(caller, 'complaints');
         if (!complaint.assignedUnit || caller.dept !== complaint.assignedUnit) {
             throw new Error(`complaint ${complaint.id} is assigned to ${complaint.assignedUnit ?? '(no unit)'}; a clerk of department ${caller.dept ?? '(none)'} cannot handle it`);
+        }
+    }
+
+    /** Dispatching is the dispatch office's; escalating also the supervision desk's (the gateway's scheduler). */
+    #requireOffice(caller: Caller, what: 'dispatch' | 'escalate'): void {
+        const supervision = what === 'escalate' && (departmentOf(caller.dept)?.duties ?? []).includes('supervision');
+        requireDepartment(caller, supervision ? 'supervision' : 'complaints'); // a department of the caller's own bureau
+        if (!supervision && caller.dept !== COMPLAINT_DISPATCH_OFFICE) {
+            throw new Error(`access denied: complaints are ${what === 'dispatch' ? 'dispatched' : 'escalated'} by the ${COMPLAINT_DISPATCH_OFFICE} office, not by department ${caller.dept}`);
         }
     }
 

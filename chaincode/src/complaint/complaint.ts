@@ -2,6 +2,7 @@
  * Public complaints (公众投诉) model. The complaint text stays off-chain; the ledger keeps its salted hash,
  * category, a coarse location, the assigned unit, the deadline and the status history — no personal data.
  */
+import { createHash } from 'crypto';
 import { Input } from '../shared/validate';
 import { Actor } from '../registry/registry';
 
@@ -27,6 +28,8 @@ export interface Complaint {
     docType: 'complaint';
     id: string;
     contentHash: string;
+    /** Commits to the citizen's receipt: only whoever holds the receipt token can rate (see `receiptCommitment`). */
+    receiptCommitment: string;
     category: (typeof CATEGORIES)[number];
     location: string;
     projectId: string | null;
@@ -46,6 +49,7 @@ export function parseComplaint(json: string) {
     const value = {
         id: input.id('id'),
         contentHash: input.hex64('contentHash'),
+        receiptCommitment: input.hex64('receiptCommitment'),
         category: input.oneOf('category', CATEGORIES),
         location: input.text('location', 50),
         projectId: input.optional('projectId', (f) => input.id(f)) ?? null,
@@ -66,4 +70,14 @@ export function advanceComplaint(complaint: Complaint, step: ComplaintStep): Com
     const from = complaint.status;
     complaint.status = rule.to;
     return from;
+}
+
+/**
+ * The commitment to a citizen's receipt that `receiveComplaint` records. The rating proof is an HMAC of the complaint
+ * id under the receipt token (computed by whoever holds the token); the ledger keeps only this hash of it, so neither
+ * the token nor the proof is on the ledger before the one rating that presents the proof — and the proof, once
+ * presented, reveals nothing of the token (which still opens the citizen's view of the complaint).
+ */
+export function receiptCommitment(complaintId: string, ratingProof: string): string {
+    return createHash('sha256').update(`luohu-complaint-receipt\0${complaintId}\0${ratingProof.toLowerCase()}`).digest('hex');
 }

@@ -89,17 +89,19 @@ export const RULES = {
     'monitoring.recordRiskScore': { write: true, grants: [{ msps: BUREAUS, roles: ['analyst'] }, { msps: [HOUSING], roles: ['clerk'] }] },
     'monitoring.read': read,
 
-    'complaint.receiveComplaint': only(BUREAUS, 'clerk'),
-    'complaint.dispatchComplaint': only(BUREAUS, 'clerk', 'director'),
-    'complaint.startComplaint': only(BUREAUS, 'clerk'),
-    'complaint.answerComplaint': only(BUREAUS, 'clerk'),
-    'complaint.closeComplaint': only(BUREAUS, 'clerk'),
-    'complaint.reopenComplaint': only(BUREAUS, 'clerk'),
-    'complaint.escalateComplaint': only(BUREAUS, 'clerk', 'director'),
-    'complaint.rateComplaint': only(BUREAUS, 'clerk'),
+    // Complaints are the Housing bureau's: the contract also checks the caller's department (intake, unit, office).
+    'complaint.receiveComplaint': only([HOUSING], 'clerk'),
+    'complaint.dispatchComplaint': only([HOUSING], 'clerk', 'director'),
+    'complaint.startComplaint': only([HOUSING], 'clerk'),
+    'complaint.answerComplaint': only([HOUSING], 'clerk'),
+    'complaint.closeComplaint': only([HOUSING], 'clerk'),
+    'complaint.reopenComplaint': only([HOUSING], 'clerk'),
+    'complaint.escalateComplaint': only([HOUSING], 'clerk', 'director'),
+    'complaint.rateComplaint': only([HOUSING], 'clerk'),
     'complaint.read': read,
 
-    'anchor.anchorBatch': { write: true, grants: [{ msps: BUREAUS, roles: '*', except: ['auditor', 'contractor'] }] },
+    // Batches of site evidence (photos, sensor logs, inspections, video) are gathered by the Housing bureau's staff and devices.
+    'anchor.anchorBatch': only([HOUSING], 'clerk', 'reviewer', 'inspector', 'director', 'device', 'analyst'),
     'anchor.read': read,
 
     'audit.attest': only([AUDIT], 'auditor'),

@@ -65,3 +65,6 @@ export function requireDepartment(caller: Caller, duty: Duty): DepartmentCode {
     }
     return caller.dept as DepartmentCode;
 }
+
+/** The Housing bureau's office that dispatches complaints to the handling units (派单) and escalates them by hand. */
+export const COMPLAINT_DISPATCH_OFFICE: DepartmentCode = 'housing';

@@ -10,6 +10,17 @@ import { Category, serviceOf } from './catalogue';
 import type { ComplaintStore, PrivateComplaint } from './private-store';
 import { newSalt, saltedHash } from './secrets';
 import { LedgerComplaint, staffView } from './views';
+import { COMPLAINT_DISPATCH_OFFICE, belongsTo } from '../../../chaincode/src/shared/departments';
+
+/**
+ * Who may see the citizen's phone and email: clerks and directors of the Housing bureau in the unit the complaint is
+ * assigned to, or in the dispatch office (which must call back to dispatch). Never another bureau's staff, never another unit.
+ */
+export function mayReadContact(user: Pick<AuthenticatedUser, 'mspId' | 'role' | 'dept'>, complaint: { assignedUnit?: unknown }): boolean {
+  if (user.role !== 'clerk' && user.role !== 'director') return false;
+  if (user.mspId !== 'HousingMSP' || !belongsTo(user.dept, user.mspId)) return false;
+  return user.dept === COMPLAINT_DISPATCH_OFFICE || (typeof complaint.assignedUnit === 'string' && user.dept === complaint.assignedUnit);
+}
 
 export interface StaffListQuery { status?: string; unit?: string; category?: string; q?: string; limit: number; after?: string }
 
@@ -46,7 +57,7 @@ export class ComplaintHandling {
    */
   async draftAnswer(user: AuthenticatedUser, id: string, text: string): Promise<string> {
     const complaint = await this.ledgerRecord(user, id);
-    if (!complaint.assignedUnit || complaint.assignedUnit !== user.dept) {
+    if (!complaint.assignedUnit || complaint.assignedUnit !== user.dept || !belongsTo(user.dept, user.mspId)) {
       throw new ForbiddenError(`complaint ${id} is assigned to ${complaint.assignedUnit ?? '(no unit)'}; a clerk of department ${user.dept ?? '(none)'} cannot answer it`);
     }
     const salt = newSalt();
@@ -79,7 +90,7 @@ export class ComplaintHandling {
     const record = source === 'ledger' ? await this.ledgerRecord(user, id) : await this.complaints.findById(id).lean<ReadModelDocument>();
     if (!record) throw new NotFoundError(`complaint ${id} does not exist`);
     const ledgerFields = source === 'ledger' ? (record as unknown as Record<string, unknown>) : view(record as ReadModelDocument);
-    return staffView(ledgerFields, await this.privateRecord(id), user.role === 'clerk' || user.role === 'director');
+    return staffView(ledgerFields, await this.privateRecord(id), mayReadContact(user, ledgerFields));
   }
 
   /** Recomputes the salted hashes from the off-chain text and compares them with what the ledger holds now. */

@@ -9,7 +9,7 @@ import { classify } from './classifier';
 import { coarseLocation } from './location';
 import type { ComplaintContact, ComplaintContent, ComplaintStore, PrivateComplaint } from './private-store';
 import type { RateLimit } from '../platform/rate-limit';
-import { canonical, newSalt, receiptToken, saltedHash, sameHash, sha256Hex } from './secrets';
+import { canonical, newSalt, ratingProof, receiptCommitment, receiptToken, saltedHash, sameHash, sha256Hex } from './secrets';
 import { INTAKE_USER, SystemIdentities } from './system-identities';
 
 /** An Open311 POST /requests body after validation. */
@@ -75,9 +75,11 @@ export class ComplaintIntake {
     const salt = newSalt();
     const contentHash = saltedHash(salt, content);
     const deadline = addWorkingDays(todayInShenzhen(this.deps.now()), DISPATCH_WORKING_DAYS);
-    const ledgerArgument = JSON.stringify({ id, contentHash, category, location: coarseLocation(s.address_string ?? undefined), deadline });
+    const token = receiptToken(this.deps.tokenKey, id);
+    const commitment = receiptCommitment(id, ratingProof(token, id));
+    const ledgerArgument = JSON.stringify({ id, contentHash, receiptCommitment: commitment, category, location: coarseLocation(s.address_string ?? undefined), deadline });
     return {
-      _id: id, content, contact, salt, contentHash, tokenHash: sha256Hex(receiptToken(this.deps.tokenKey, id)), requestedCode: s.service_code,
+      _id: id, content, contact, salt, contentHash, tokenHash: sha256Hex(token), requestedCode: s.service_code,
       classification: { category: classification.category, scores: classification.scores as Record<string, number>, matched: classification.matched },
       category, tokens: tokens(`${s.description} ${s.address_string ?? ''}`), ledgerArgument, requestHash, answers: [], ratingComment: null, createdAt: this.deps.now(),
     };
@@ -92,13 +94,14 @@ export class ComplaintIntake {
     return record;
   }
 
-  /** The citizen's 1–5 rating, signed on the ledger by the intake system user once the token is checked. */
+  /** The citizen's 1–5 rating, signed on the ledger by the intake system user with the proof only the token gives (the chaincode checks it). */
   async rate(id: string, token: string | undefined, score: number, comment: string | null, idempotencyKey?: string) {
     await this.authorise(id, token);
+    const proof = ratingProof(token!, id);
     await this.deps.system.ensure();
     const outcome = await this.deps.writes.write({
       userId: INTAKE_USER, ...(idempotencyKey ? { idempotencyKey: `open311-rating:${id}:${idempotencyKey}` } : {}),
-      fingerprint: { rate: id, score, comment }, namespace: 'complaint', fn: 'rateComplaint', args: [id, String(score)], async: false,
+      fingerprint: { rate: id, score, comment }, namespace: 'complaint', fn: 'rateComplaint', args: [id, String(score), proof], async: false,
     });
     if (comment) await this.deps.store.Private.updateOne({ _id: id }, { $set: { ratingComment: comment } });
     return outcome;

@@ -21,6 +21,14 @@ export const derivedKey = (kek: Buffer, purpose: string) => Buffer.from(crypto.h
  */
 export const receiptToken = (key: Buffer, complaintId: string) => crypto.createHmac('sha256', key).update(complaintId).digest('base64url');
 
+/**
+ * What the citizen's receipt proves to the chaincode: the rating proof is an HMAC of the complaint id under the token
+ * (the token never leaves the gateway), and the ledger records at receipt only a hash of that proof. The formula is the
+ * chaincode's `receiptCommitment` (chaincode/src/complaint/complaint.ts): rateComplaint refuses a proof that does not match.
+ */
+export const ratingProof = (token: string, complaintId: string) => crypto.createHmac('sha256', token).update(`luohu-complaint-rating\0${complaintId}`).digest('hex');
+export const receiptCommitment = (complaintId: string, proof: string) => sha256Hex(`luohu-complaint-receipt\0${complaintId}\0${proof}`);
+
 export function sameHash(a: string, b: string): boolean {
   const x = Buffer.from(a, 'hex');
   const y = Buffer.from(b, 'hex');

@@ -16,7 +16,7 @@ const READERS = ['clerk', 'director', 'auditor'] as const;
 export function staffRoutes(routes: RouteTable, writes: AnchoredWrites, handling: ComplaintHandling): void {
   anchoredRoute(routes, writes, {
     method: 'post', path: '/complaints/:id/dispatch', tag: 'complaints', access: ['clerk', 'director'], response: writeResponse, params: complaintPath,
-    summary: "Dispatch to the responsible unit (default: the service's usual unit) with a deadline in Chinese working days (default: the service's)",
+    summary: "The Housing bureau's dispatch office (dept housing) dispatches to the responsible unit (a Housing unit that handles complaints; default: the service's usual unit) with a deadline in Chinese working days (default: the service's)",
     body: z.strictObject({ unit: unit.optional(), workingDays: z.number().int().min(1).max(60).optional() }),
   }, async ({ params, body }) => {
     const plan = await handling.dispatchPlan(params.id, body.unit, body.workingDays);
@@ -36,12 +36,12 @@ export function staffRoutes(routes: RouteTable, writes: AnchoredWrites, handling
 
   anchoredRoute(routes, writes, {
     method: 'post', path: '/complaints/:id/close', tag: 'complaints', access: ['clerk'], response: writeResponse, params: complaintPath,
-    summary: 'Close an answered complaint',
+    summary: 'Close an answered complaint: only a clerk of the assigned unit (as for answering)',
   }, ({ params }) => ({ namespace: 'complaint', fn: 'closeComplaint', args: [params.id] }));
 
   anchoredRoute(routes, writes, {
     method: 'post', path: '/complaints/:id/reopen', tag: 'complaints', access: ['clerk'], response: writeResponse, params: complaintPath,
-    summary: 'Reopen an answered or closed complaint (e.g. the citizen is not satisfied); it is then dispatched again', body: z.strictObject({ reason }),
+    summary: 'Reopen an answered or closed complaint (e.g. the citizen is not satisfied): only a clerk of the assigned unit; it is then dispatched again', body: z.strictObject({ reason }),
   }, ({ params, body }) => ({ namespace: 'complaint', fn: 'reopenComplaint', args: [params.id, body.reason] }));
 
   anchoredRoute(routes, writes, {
@@ -57,7 +57,7 @@ export function staffRoutes(routes: RouteTable, writes: AnchoredWrites, handling
 
   routes.add({
     method: 'get', path: '/complaints/:id', tag: 'complaints', access: READERS, params: complaintPath,
-    summary: 'A complaint with its off-chain content (contact details for clerks and directors only); ?source=ledger reads the record from the ledger as the caller',
+    summary: "A complaint with its off-chain content (contact details only for the Housing bureau's dispatch office and the assigned unit's clerks and directors); ?source=ledger reads the record from the ledger as the caller",
     query: sourceQuery,
   }, async ({ params, query, user }) => handling.detail(params.id, query.source, user!));
 

@@ -11,19 +11,22 @@ const KINDS = ['photos', 'sensor-log', 'inspection', 'video', 'bench'] as const;
 export const MAX_ITEMS_PER_BATCH = 10_000;
 const itemHash = z.string().regex(/^[0-9a-fA-F]{64}$/, "an item's SHA-256, 64 hex characters").transform((h) => h.toLowerCase());
 
+/** Who anchors batches of site evidence: the Housing bureau's staff and devices (the chaincode's anchor.anchorBatch rule). */
+const ANCHORERS = ['clerk', 'reviewer', 'inspector', 'director', 'device', 'analyst'] as const;
+
 /** Bulk evidence: one Merkle root over many items (site photos, sensor logs) anchored in one transaction. */
 export function batchAnchorRoutes({ routes, writes, readModel, connection }: DomainDeps): void {
   const items = batchItemsOf(connection);
   anchoredRoute(routes, writes, {
     method: 'post', path: '/batch-anchors', tag: 'documents', response: writeResponse,
-    access: ['clerk', 'reviewer', 'inspector', 'director', 'device', 'analyst', 'finance', 'admin'],
+    access: [...ANCHORERS],
     summary: 'Anchor the Merkle root of a batch of evidence items (the items stay off-chain; each keeps its inclusion proof)',
     body: z.strictObject({ batchId: ledgerId, merkleRoot: sha256, itemCount: z.number().int().min(1).max(1_000_000), kind: z.enum(KINDS) }),
   }, ({ body }) => ({ namespace: 'anchor', fn: 'anchorBatch', args: [body.batchId, body.merkleRoot, String(body.itemCount), body.kind] }));
 
   anchoredRoute(routes, writes, {
     method: 'post', path: '/batch-anchors/items', tag: 'documents', response: writeResponse,
-    access: ['clerk', 'reviewer', 'inspector', 'director', 'device', 'analyst', 'finance', 'admin'],
+    access: [...ANCHORERS],
     summary: "Anchor a batch of evidence items (their SHA-256s): the gateway builds the RFC 6962 Merkle tree, keeps the items, anchors the root " +
       'in one transaction, and serves each item\'s inclusion proof (GET /batch-anchors/{batchId}/items/{index}, GET /evidence/batch-items/…)',
     body: z.strictObject({ batchId: ledgerId, kind: z.enum(KINDS), items: z.array(itemHash).min(1).max(MAX_ITEMS_PER_BATCH) }),
