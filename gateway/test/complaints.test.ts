@@ -223,4 +223,21 @@ describe('complaints: Open311 requests, dispatch, answers, rating', function () 
       .send({ service_code: 'traffic', description: '泥头车占用车道，早高峰堵车', lat: '22.5412', long: '114.1187' }).expect(201);
     expect(res.body[0]).to.include({ service_code: 'traffic', address: '罗湖区' });
   });
+
+  it('when a Finance-bureau clerk dispatches, starts, answers or closes a complaint, then each is refused (403), nothing changes, and it never sees the citizen\'s contact (finding 4)', async () => {
+    const financeClerk = await newUser(g, 'clerk', { org: 'finance', dept: 'finance' });
+    const [request] = (await submit({ description: '工地夜间施工噪音扰民，凌晨还在打桩', address_string: '罗湖区东门街道', phone: PHONE, email: EMAIL }).expect(201)).body;
+    const id = request.service_request_id;
+    await projected(id);
+    await api(g).post(`/v1/complaints/${id}/dispatch`).set(bearer(financeClerk)).send({ unit }).expect(403);
+    await api(g).post(`/v1/complaints/${id}/dispatch`).set(bearer(director)).send({ unit }).expect(201);
+    await api(g).post(`/v1/complaints/${id}/start`).set(bearer(financeClerk)).expect(403);
+    await api(g).post(`/v1/complaints/${id}/answer`).set(bearer(financeClerk)).send({ answer: '已处理，请放心，不会再有噪音。' }).expect(403);
+    await api(g).post(`/v1/complaints/${id}/close`).set(bearer(financeClerk)).expect(403);
+    const seen = await api(g).get(`/v1/complaints/${id}`).set(bearer(financeClerk));
+    expect(seen.body.contact, 'contact details').to.equal(undefined);
+    expect(JSON.stringify(seen.body)).to.not.include(PHONE);
+    const fromLedger = (await api(g).get(`/v1/complaints/${id}?source=ledger`).set(bearer(auditor)).expect(200)).body;
+    expect(fromLedger).to.include({ status: 'dispatched', assignedUnit: unit });
+  });
 });
