@@ -12,6 +12,8 @@ fi
 missing=()
 [ -f /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf ] || missing+=(fonts-droid-fallback)
 command -v pdfsig >/dev/null || missing+=(poppler-utils)
+# The network runs its own PostgreSQL cluster (password-protected) for the gateway's database.
+[ -x /usr/lib/postgresql/15/bin/postgres ] || missing+=(postgresql-15)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "• Installing Debian packages: ${missing[*]}…" >&2
   if [ "$(id -u)" = 0 ]; then SUDO=(); else SUDO=(sudo); fi

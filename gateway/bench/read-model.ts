@@ -62,7 +62,7 @@ async function load(mongoUrl: string, postgresUrl: string | undefined): Promise<
 async function main(): Promise<void> {
   const settings = loadSettings();
   const base = loadConfig({ ...process.env, LUOHU_NETWORK_DIR: settings.runDir });
-  const mongoUrl = base.connection.database.url.replace(/\/[^/]*$/, '/luohu_bench');
+  const mongoUrl = base.connection.database.url.replace(/\/luohu(\?|$)/, '/luohu_bench$1');
   await load(mongoUrl, base.connection.database.postgresql);
 
   await loadCalendar();

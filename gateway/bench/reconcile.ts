@@ -149,7 +149,7 @@ async function main(): Promise<void> {
   await loadCalendar();
   const settings = loadSettings();
   const config = loadConfig({ ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'test', LUOHU_NETWORK_DIR: settings.runDir, LOG_LEVEL: 'silent' });
-  const dbRate = await databaseSide(config.mongoUrl.replace(/\/[^/]*$/, '/luohu_bench_reconcile'));
+  const dbRate = await databaseSide(config.mongoUrl.replace(/\/[^/?]*(\?|$)/, '/luohu_bench_reconcile$1'));
   if (ledgerReads === 0) return;
   const ledgerRate = await ledgerSide(config);
   const estimate = records / dbRate + records / ledgerRate;

@@ -43,6 +43,25 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/**
+ * The network's database authenticates every client (FerretDB passes SASL PLAIN credentials through to its
+ * PostgreSQL): the password is read from the network's 0600 file into the URLs, in memory only.
+ */
+function withDatabaseCredentials(connection: ConnectionDescription): ConnectionDescription {
+  const db = connection.database;
+  if (!db.passwordFile || !db.user) return connection;
+  let password: string;
+  try {
+    password = fs.readFileSync(db.passwordFile, 'utf8').trim();
+  } catch (err) {
+    throw new ConfigError(`cannot read the database password at ${db.passwordFile}: ${(err as Error).message}`);
+  }
+  const credentials = `${encodeURIComponent(db.user)}:${encodeURIComponent(password)}@`;
+  const url = `${db.url.replace('://', `://${credentials}`)}?authMechanism=PLAIN`;
+  const postgresql = db.postgresql?.replace(/:\/\/[^@/]*@/, `://${credentials}`);
+  return { ...connection, database: { ...db, url, ...(postgresql ? { postgresql } : {}) } };
+}
+
 /** Parsed once at start; any problem stops the process with a message naming the variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   const parsed = envSchema.safeParse(env);
@@ -53,7 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   const networkDir = path.resolve(e.LUOHU_NETWORK_DIR);
   const connectionFile = path.join(networkDir, 'connection.json');
   if (!fs.existsSync(connectionFile)) throw new ConfigError(`no connection description at ${connectionFile}: start the network first (npm start)`);
-  const connection = JSON.parse(fs.readFileSync(connectionFile, 'utf8')) as ConnectionDescription;
+  const connection = withDatabaseCredentials(JSON.parse(fs.readFileSync(connectionFile, 'utf8')) as ConnectionDescription);
   return {
     env: e.NODE_ENV,
     host: e.HOST,

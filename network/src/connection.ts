@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { currentDatabase, mongoUrl } from './database';
+import { currentDatabase, mongoUrl, postgresUrl } from './database';
 import { layout, orgAdmin } from './layout';
 import { Settings } from './settings';
 import { address, Topology } from './topology';
@@ -21,13 +21,17 @@ export interface ConnectionDescription {
     admin: { enrollmentId: string; certFile: string; keyFile: string };
   }>;
   orderers: Array<{ id: string; endpoint: string; tlsRootCert: string }>;
-  /** postgresql: the FerretDB backend's own database, for index tuning FerretDB cannot express (GIN on JSON fields). */
-  database: { url: string; backend: string; postgresql?: string };
+  /**
+   * postgresql: the FerretDB backend's own database, for index tuning FerretDB cannot express (GIN on JSON fields).
+   * Both URLs carry no password: clients read it from passwordFile (0600) and authenticate as user.
+   */
+  database: { url: string; backend: string; postgresql?: string; user?: string; passwordFile?: string };
 }
 
 function databaseEntry(s: Settings, t: Topology): ConnectionDescription['database'] {
   const choice = currentDatabase(s);
-  return { url: mongoUrl(t.database), backend: choice?.backend ?? 'unknown', ...(choice?.backend === 'postgresql' ? { postgresql: choice.url } : {}) };
+  if (!choice) return { url: mongoUrl(t.database), backend: 'unknown' };
+  return { url: mongoUrl(t.database), backend: choice.backend, postgresql: postgresUrl(t.database), user: choice.user, passwordFile: choice.passwordFile };
 }
 
 export function writeConnectionDescription(s: Settings, t: Topology): ConnectionDescription {

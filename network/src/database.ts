@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { binary } from './binaries';
@@ -5,70 +7,167 @@ import { run } from './exec';
 import { layout } from './layout';
 import { ProcessSpec } from './processes';
 import { note } from './progress';
-import { Settings } from './settings';
+import { Settings, UsageError } from './settings';
 import { address, DatabaseNode } from './topology';
 
-/** Which backend an instance's FerretDB runs on; chosen once, then kept (switching would strand the data). */
-export interface DatabaseChoice { backend: 'postgresql' | 'sqlite'; url: string; database: string }
+/**
+ * The gateway's database: FerretDB on a PostgreSQL cluster of the network's own (data in the run dir), which
+ * authenticates every connection, socket ones included, with scram-sha-256 and a password generated at install.
+ * FerretDB v1 holds no credentials: it passes each client's (SASL PLAIN) user and password through to PostgreSQL,
+ * so a client without the password gets nothing from either.
+ */
+export const PG_BIN = process.env.LUOHU_PG_BIN ?? '/usr/lib/postgresql/15/bin';
+export const DB_USER = 'luohu';
+export const DB_NAME = 'luohu';
 
-const choiceFile = (s: Settings) => path.join(layout(s).dataDir({ id: 'database' } as DatabaseNode), 'backend.json');
+/** What `up` made; kept in the run dir (status, connection description). */
+export interface DatabaseChoice { backend: 'postgresql'; cluster: string; database: string; user: string; passwordFile: string }
 
-export const mongoUrl = (db: DatabaseNode) => `mongodb://${address(db.listen)}/luohu`;
+const clusterDir = (s: Settings) => path.join(s.runDir, 'data', 'database-postgres');
+const passwordFile = (s: Settings) => path.join(layout(s).dataDir({ id: 'database' } as DatabaseNode), 'postgres-password');
+/** The old layout's record of a database on the machine's shared PostgreSQL (or FerretDB's SQLite). */
+const oldChoiceFile = (s: Settings) => path.join(layout(s).dataDir({ id: 'database' } as DatabaseNode), 'backend.json');
+
+export const mongoUrl = (db: DatabaseNode) => `mongodb://${address(db.listen)}/${DB_NAME}`;
+export const postgresUrl = (db: DatabaseNode) => `postgres://${DB_USER}@${address(db.postgres)}/${DB_NAME}`;
 
 export function currentDatabase(s: Settings): DatabaseChoice | undefined {
+  if (!fs.existsSync(path.join(clusterDir(s), 'PG_VERSION'))) return undefined;
+  return { backend: 'postgresql', cluster: clusterDir(s), database: DB_NAME, user: DB_USER, passwordFile: passwordFile(s) };
+}
+
+/** PostgreSQL refuses to run as root: as root the cluster belongs to the system's `postgres` user. */
+function clusterOwner(): { uid: number; gid: number } | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
+  return { uid: id('-u'), gid: id('-g') };
+}
+
+function asOwner(program: string, args: string[], env: NodeJS.ProcessEnv = {}): string {
+  const owner = clusterOwner();
+  return execFileSync(program, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH, ...env }, ...(owner ?? {}) });
+}
+
+function readPassword(s: Settings): string {
+  return fs.readFileSync(passwordFile(s), 'utf8').trim();
+}
+
+/** Runs SQL as the cluster's owner over TCP, the password in the environment (never on a command line). */
+export function psql(s: Settings, db: DatabaseNode, database: string, sql: string): Promise<string> {
+  return run(path.join(PG_BIN, 'psql'), ['-h', db.postgres.host, '-p', String(db.postgres.port), '-U', DB_USER, '-d', database, '-v', 'ON_ERROR_STOP=1', '-tAc', sql],
+    { env: { PATH: process.env.PATH, PGPASSWORD: readPassword(s), PGCONNECT_TIMEOUT: '3' } });
+}
+
+/** Creates the cluster once (initdb with a generated password), then rewrites its settings on every `up`. */
+export function ensureCluster(s: Settings, db: DatabaseNode): void {
+  if (!fs.existsSync(path.join(PG_BIN, 'postgres'))) {
+    throw new UsageError(`PostgreSQL 15 is not installed (${PG_BIN}): run scripts/install.sh (Debian package postgresql-15)`);
+  }
+  const dir = clusterDir(s);
+  const owner = clusterOwner();
+  if (!fs.existsSync(path.join(dir, 'PG_VERSION'))) {
+    fs.mkdirSync(path.dirname(passwordFile(s)), { recursive: true });
+    if (!fs.existsSync(passwordFile(s))) fs.writeFileSync(passwordFile(s), `${crypto.randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    // initdb reads the password from a file its (non-root) user can read: a copy that lives only for this call.
+    const pwfile = path.join(dir, '..', `.initdb-pw-${process.pid}`);
+    fs.writeFileSync(pwfile, readPassword(s), { mode: 0o600 });
+    try {
+      if (owner) { fs.chownSync(dir, owner.uid, owner.gid); fs.chownSync(pwfile, owner.uid, owner.gid); }
+      asOwner(path.join(PG_BIN, 'initdb'), ['-D', dir, '-U', DB_USER, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '-E', 'UTF8', '--locale=C']);
+    } finally {
+      fs.rmSync(pwfile, { force: true });
+    }
+    fs.appendFileSync(path.join(dir, 'postgresql.conf'), "\ninclude 'luohu.conf'\n");
+  }
+  // Every connection, the unix socket included, proves the password; nothing else is accepted.
+  const hba = 'local all all scram-sha-256\nhost all all 127.0.0.1/32 scram-sha-256\nhost all all ::1/128 scram-sha-256\n';
+  const conf = [
+    `listen_addresses = '${db.postgres.host}'`,
+    `port = ${db.postgres.port}`,
+    `unix_socket_directories = '${dir}'`,
+    'unix_socket_permissions = 0700',
+    "password_encryption = 'scram-sha-256'",
+    'autovacuum = on',
+    // FerretDB prepares its statements: a generic plan cannot use the GIN expression indexes (see the facts file).
+    'plan_cache_mode = force_custom_plan',
+    'max_connections = 60',
+    "log_destination = 'stderr'",
+    'logging_collector = off',
+    '',
+  ].join('\n');
+  for (const [name, text] of [['pg_hba.conf', hba], ['luohu.conf', conf]]) {
+    fs.writeFileSync(path.join(dir, name), text, { mode: 0o600 });
+    if (owner) fs.chownSync(path.join(dir, name), owner.uid, owner.gid);
+  }
+}
+
+export function postgresProcess(s: Settings, db: DatabaseNode): ProcessSpec {
+  return {
+    id: 'database-postgres',
+    program: path.join(PG_BIN, 'postgres'),
+    args: ['-D', clusterDir(s)],
+    env: { PATH: process.env.PATH, LANG: 'C' },
+    cwd: clusterDir(s),
+    ...(clusterOwner() ?? {}),
+  };
+}
+
+/** Creates FerretDB's database once; moves an old-layout database from the machine's shared PostgreSQL into it. */
+export async function ensureDatabase(s: Settings, db: DatabaseNode): Promise<void> {
+  const exists = (await psql(s, db, 'postgres', `SELECT 1 FROM pg_database WHERE datname = '${DB_NAME}'`)).trim() === '1';
+  if (!exists) await psql(s, db, 'postgres', `CREATE DATABASE ${DB_NAME}`);
+  const old = oldLayoutDatabase(s);
+  if (!old) return;
+  note(`moving the read model from ${old.url.replace(/\/\/[^@]*@/, '//')} into the network's own PostgreSQL`);
+  // FerretDB's schema is named after the MongoDB database (luohu); dump it and load it into the new cluster as is.
+  const dump = await run(path.join(PG_BIN, 'pg_dump'), ['--no-owner', '--no-acl', '--schema=luohu', old.url], { env: { ...process.env, PGCONNECT_TIMEOUT: '5' } });
+  const tmp = path.join(s.runDir, 'data', 'database', 'migration.sql');
+  fs.writeFileSync(tmp, dump, { mode: 0o600 });
   try {
-    return JSON.parse(fs.readFileSync(choiceFile(s), 'utf8'));
+    await run(path.join(PG_BIN, 'psql'), ['-h', db.postgres.host, '-p', String(db.postgres.port), '-U', DB_USER, '-d', DB_NAME, '-v', 'ON_ERROR_STOP=1', '-q', '-f', tmp],
+      { env: { PATH: process.env.PATH, PGPASSWORD: readPassword(s) } });
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+  fs.renameSync(oldChoiceFile(s), `${oldChoiceFile(s)}.migrated`);
+}
+
+/** The old layout's database, or a refusal for one that cannot be moved (never dropped silently). */
+function oldLayoutDatabase(s: Settings): { url: string } | undefined {
+  let old: { backend: string; url: string };
+  try {
+    old = JSON.parse(fs.readFileSync(oldChoiceFile(s), 'utf8'));
   } catch {
     return undefined;
   }
-}
-
-async function psql(serverUrl: string, sql: string): Promise<string> {
-  return run('psql', [`${serverUrl}/postgres`, '-v', 'ON_ERROR_STOP=1', '-tAc', sql], { env: { ...process.env, PGCONNECT_TIMEOUT: '3' } });
-}
-
-/** PostgreSQL when reachable (FerretDB's faster backend here), else embedded SQLite; the instance's own database either way. */
-export async function chooseDatabase(s: Settings, db: DatabaseNode): Promise<DatabaseChoice> {
-  const existing = currentDatabase(s);
-  if (existing) return existing;
-  const name = `luohu_${s.basePort}`;
-  let choice: DatabaseChoice | undefined;
-  if (db.backend !== 'sqlite') {
-    try {
-      // A new instance (no choice recorded in its run dir) starts from an empty database: one left behind by an
-      // earlier instance on the same base port holds another network's read model and keys sealed under another key.
-      await psql(db.postgresql, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await psql(db.postgresql, `CREATE DATABASE ${name}`);
-      choice = { backend: 'postgresql', url: `${db.postgresql}/${name}`, database: name };
-    } catch (err) {
-      if (db.backend === 'postgresql') throw new Error(`PostgreSQL at ${db.postgresql} is not usable: ${(err as Error).message}`);
-      note(`no PostgreSQL reachable at ${db.postgresql}; FerretDB falls back to its embedded SQLite backend`);
-    }
+  if (old.backend !== 'postgresql') {
+    throw new UsageError(`this network's read model is in FerretDB's SQLite backend (${old.url}), which has no authentication and cannot be moved automatically; ` +
+      `back up ${path.dirname(oldChoiceFile(s))} and run \`network clean\` to start over (the ledger rebuilds the read model)`);
   }
-  choice ??= { backend: 'sqlite', url: `file:${path.join(layout(s).dataDir(db), 'sqlite')}/`, database: name };
-  fs.mkdirSync(path.dirname(choiceFile(s)), { recursive: true });
-  if (choice.backend === 'sqlite') fs.mkdirSync(path.join(layout(s).dataDir(db), 'sqlite'), { recursive: true });
-  fs.writeFileSync(choiceFile(s), JSON.stringify(choice, null, 2));
-  return choice;
+  return old;
 }
 
 /**
- * PostgreSQL connections FerretDB may hold. Its default (50, kept idle for half an hour) lets two networks on one
- * server (a developer's and the test suite's, max_connections 100 by default) refuse each other's clients; the
- * gateway's own pool is 20 connections, so FerretDB never needs more than a few above that.
+ * PostgreSQL connections FerretDB may hold. Its default (50, kept idle for half an hour) would crowd the cluster
+ * (max_connections 60); the gateway's own pool is 20 connections, so FerretDB never needs more than a few above that.
  */
 const FERRETDB_POSTGRES_CONNECTIONS = 24;
 
-export function databaseProcess(s: Settings, db: DatabaseNode, choice: DatabaseChoice): ProcessSpec {
+export function databaseProcess(s: Settings, db: DatabaseNode): ProcessSpec {
   const dir = layout(s).dataDir(db);
+  fs.mkdirSync(dir, { recursive: true });
   return {
     id: db.id,
     program: binary(s, 'ferretdb'),
     args: [
-      `--handler=${choice.backend}`,
-      choice.backend === 'postgresql' ? `--postgresql-url=${choice.url}?pool_max_conns=${FERRETDB_POSTGRES_CONNECTIONS}` : `--sqlite-url=${choice.url}`,
+      '--handler=postgresql',
+      // No user in the URL: FerretDB then uses each client's own credentials, and an anonymous client has none.
+      `--postgresql-url=postgres://${address(db.postgres)}/${DB_NAME}?pool_max_conns=${FERRETDB_POSTGRES_CONNECTIONS}`,
       `--listen-addr=${address(db.listen)}`,
-      `--debug-addr=${address(db.debug)}`,
+      // Its debug listener (metrics, pprof) would answer anyone on the machine: off.
+      '--debug-addr=-',
       `--state-dir=${dir}`,
       '--telemetry=disable',
       '--log-level=WARN',
@@ -78,8 +177,14 @@ export function databaseProcess(s: Settings, db: DatabaseNode, choice: DatabaseC
   };
 }
 
-/** Drops an instance's PostgreSQL database (clean); SQLite data goes with the run dir. */
-export async function dropDatabase(s: Settings, db: DatabaseNode): Promise<void> {
-  const choice = currentDatabase(s);
-  if (choice?.backend === 'postgresql') await psql(db.postgresql, `DROP DATABASE IF EXISTS ${choice.database} WITH (FORCE)`).catch((err) => note(`could not drop ${choice.database}: ${(err as Error).message}`));
+/** The old layout's database on the shared server goes with `clean`; the cluster goes with the run dir. */
+export async function dropDatabase(s: Settings): Promise<void> {
+  try {
+    const old = JSON.parse(fs.readFileSync(oldChoiceFile(s), 'utf8')) as { backend: string; url: string; database: string };
+    if (old.backend === 'postgresql') {
+      await run('psql', [old.url.replace(/\/[^/]*$/, '/postgres'), '-tAc', `DROP DATABASE IF EXISTS ${old.database} WITH (FORCE)`]).catch((err) => note(`could not drop ${old.database}: ${(err as Error).message}`));
+    }
+  } catch {
+    // no old-layout database
+  }
 }

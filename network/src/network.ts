@@ -5,7 +5,7 @@ import { currentDeployment, deployChaincode } from './chaincode';
 import { ensureGenesisBlock, joinOrderers, joinPeers } from './channel';
 import { writeConfigs } from './configs';
 import { writeConnectionDescription } from './connection';
-import { chooseDatabase, currentDatabase, databaseProcess, dropDatabase } from './database';
+import { currentDatabase, databaseProcess, dropDatabase, ensureCluster, ensureDatabase, postgresProcess, psql } from './database';
 import { gossipPeersKnown, operationsHealthy, operationsTarget, ordererChannel, peerHeight, raftLeader } from './health';
 import { layout } from './layout';
 import { gatewayProcess, processFor } from './nodes';
@@ -98,10 +98,17 @@ export async function up(s: Settings, t: Topology): Promise<void> {
 
 async function startDatabase(s: Settings, t: Topology): Promise<void> {
   const db = t.database;
+  if (runningPid(s, 'database-postgres') === undefined) {
+    ensureCluster(s, db);
+    await timed(`Starting PostgreSQL on ${address(db.postgres)} (the network's own cluster)`, async () => {
+      start(s, postgresProcess(s, db));
+      await waitFor('PostgreSQL to accept connections', async () => (await psql(s, db, 'postgres', 'SELECT 1')).trim() === '1', 60_000, 'see its log: npm run network -- logs database');
+    });
+  }
+  await ensureDatabase(s, db);
   if (runningPid(s, db.id) !== undefined) return;
-  const choice = await chooseDatabase(s, db);
-  await timed(`Starting FerretDB on ${choice.backend} (${choice.database})`, async () => {
-    start(s, databaseProcess(s, db, choice));
+  await timed(`Starting FerretDB on ${address(db.listen)}`, async () => {
+    start(s, databaseProcess(s, db));
     await waitFor('FerretDB to accept connections', () => portAccepts(db.listen), 30_000, 'see its log: npm run network -- logs database');
   });
 }
@@ -110,11 +117,12 @@ async function startDatabase(s: Settings, t: Topology): Promise<void> {
 export async function down(s: Settings, t: Topology): Promise<void> {
   const order: NetworkNode['kind'][] = ['gateway', 'chaincode', 'peer', 'orderer', 'ca', 'database'];
   for (const kind of order) await Promise.all(t.nodes.filter((n) => n.kind === kind).map((n) => stop(s, n.id)));
+  await stop(s, 'database-postgres', 30_000);
 }
 
 export async function clean(s: Settings, t: Topology): Promise<void> {
   await down(s, t);
-  await dropDatabase(s, t.database);
+  await dropDatabase(s);
   fs.rmSync(s.runDir, { recursive: true, force: true });
 }
 

@@ -12,6 +12,9 @@ export interface ProcessSpec {
   args: string[];
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** Run as another user (PostgreSQL refuses root). */
+  uid?: number;
+  gid?: number;
 }
 
 const pidFile = (s: Settings, id: string) => path.join(s.runDir, 'pids', `${id}.pid`);
@@ -49,7 +52,7 @@ export function start(s: Settings, spec: ProcessSpec): number {
   fs.mkdirSync(path.dirname(logFile(s, spec.id)), { recursive: true });
   const log = fs.openSync(logFile(s, spec.id), 'a');
   fs.writeSync(log, `\n==== ${new Date().toISOString()} starting ${spec.program} ${spec.args.join(' ')}\n`);
-  const child = spawn(spec.program, spec.args, { cwd: spec.cwd, env: spec.env, detached: true, stdio: ['ignore', log, log] });
+  const child = spawn(spec.program, spec.args, { cwd: spec.cwd, env: spec.env, detached: true, stdio: ['ignore', log, log], uid: spec.uid, gid: spec.gid });
   fs.closeSync(log);
   if (child.pid === undefined) throw new Error(`${spec.id}: ${spec.program} could not be started`);
   child.unref();

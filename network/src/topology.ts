@@ -42,8 +42,7 @@ const topologySchema = z.strictObject({
     host,
     port: offset,
     debugPort: offset,
-    backend: z.enum(['auto', 'postgresql', 'sqlite']),
-    postgresql: z.string().regex(/^postgres(ql)?:\/\/[^/]+\/?$/, 'a PostgreSQL server URL without a database, e.g. postgres://postgres@127.0.0.1:5432'),
+    postgresPort: offset,
   }),
   gateway: z.strictObject({ host, port: offset }),
 });
@@ -57,7 +56,7 @@ export interface CaNode { kind: 'ca'; id: string; org: string; mspId: string; ca
 export interface OrdererNode { kind: 'orderer'; id: string; org: string; mspId: string; name: string; listen: Endpoint; admin: Endpoint; operations: Endpoint }
 export interface PeerNode { kind: 'peer'; id: string; org: string; mspId: string; name: string; listen: Endpoint; chaincode: Endpoint; operations: Endpoint; chaincodeServer: Endpoint }
 export interface ChaincodeNode { kind: 'chaincode'; id: string; org: string; mspId: string; listen: Endpoint }
-export interface DatabaseNode { kind: 'database'; id: string; org: string; mspId: string; listen: Endpoint; debug: Endpoint; backend: 'auto' | 'postgresql' | 'sqlite'; postgresql: string }
+export interface DatabaseNode { kind: 'database'; id: string; org: string; mspId: string; listen: Endpoint; debug: Endpoint; postgres: Endpoint }
 export interface GatewayNode { kind: 'gateway'; id: string; org: string; mspId: string; listen: Endpoint }
 export type NetworkNode = CaNode | OrdererNode | PeerNode | ChaincodeNode | DatabaseNode | GatewayNode;
 
@@ -107,7 +106,7 @@ function resolve(raw: RawTopology, base: number, file: string): Topology {
   if (ordererOrgs.length !== 1) throw new UsageError(`topology file ${file} is invalid: exactly one org must run orderers, found ${ordererOrgs.length}`);
   const peerOrgs = orgs.filter((o) => o.peers.length > 0);
   const db = raw.database;
-  const database: DatabaseNode = { kind: 'database', id: 'database', org: '-', mspId: '-', listen: at(db.host, db.port), debug: at(db.host, db.debugPort), backend: db.backend, postgresql: db.postgresql.replace(/\/$/, '') };
+  const database: DatabaseNode = { kind: 'database', id: 'database', org: '-', mspId: '-', listen: at(db.host, db.port), debug: at(db.host, db.debugPort), postgres: at(db.host, db.postgresPort) };
   const gateway: GatewayNode = { kind: 'gateway', id: 'gateway', org: '-', mspId: '-', listen: at(raw.gateway.host, raw.gateway.port) };
   const nodes: NetworkNode[] = [...orgs.flatMap((o) => [o.ca, ...o.orderers, ...o.peers, ...(o.chaincode ? [o.chaincode] : [])]), database, gateway];
   const seen = new Map<string, string>();
@@ -130,6 +129,6 @@ export function endpointsOf(n: NetworkNode): Endpoint[] {
     case 'peer': return [n.listen, n.chaincode, n.operations];
     case 'chaincode':
     case 'gateway': return [n.listen];
-    case 'database': return [n.listen, n.debug];
+    case 'database': return [n.listen, n.debug, n.postgres];
   }
 }

@@ -39,7 +39,11 @@ export async function ensureJsonIndexes(connection: mongoose.Connection, collect
       END LOOP;
     END LOOP; END $$;`;
   try {
-    await run('psql', [postgresUrl, '-v', 'ON_ERROR_STOP=1', '-qc', sql], { env: { ...process.env, PGCONNECT_TIMEOUT: '5' } });
+    // The password travels in the environment, not on the command line (which every user on the machine can read).
+    const url = new URL(postgresUrl);
+    const password = decodeURIComponent(url.password);
+    url.password = '';
+    await run('psql', [url.toString(), '-v', 'ON_ERROR_STOP=1', '-qc', sql], { env: { ...process.env, PGCONNECT_TIMEOUT: '5', ...(password ? { PGPASSWORD: password } : {}) } });
     logger.info({ collections: collections.length }, 'GIN indexes for FerretDB filters are in place');
   } catch (err) {
     // Reads stay correct without them, only slower: warn, do not stop the gateway.
