@@ -22,16 +22,21 @@ export interface SealKeyRecord {
   registeredAt: Date;
 }
 
+/** A seal key's fields, as kept in seal_keys and, before the ledger has answered, in seal_key_claims. */
+const SEAL_KEY_FIELDS = {
+  holderMsp: { type: String, required: true },
+  holderId: { type: String, required: true },
+  format: { type: String, required: true },
+  pem: { type: String, required: true },
+  registeredBy: { type: String, required: true },
+  registeredAt: { type: Date, required: true },
+} as const;
+
 export function sealKeyModel(connection: mongoose.Connection): mongoose.Model<SealKeyRecord> {
   return (connection.models.SealKey as mongoose.Model<SealKeyRecord>) ?? connection.model<SealKeyRecord>('SealKey', new Schema<SealKeyRecord>({
     _id: String,
     holder: { type: String, required: true },
-    holderMsp: { type: String, required: true },
-    holderId: { type: String, required: true },
-    format: { type: String, required: true },
-    pem: { type: String, required: true },
-    registeredBy: { type: String, required: true },
-    registeredAt: { type: Date, required: true },
+    ...SEAL_KEY_FIELDS,
   }, { collection: 'seal_keys', versionKey: false }));
 }
 
@@ -45,12 +50,7 @@ export function sealKeyClaimModel(connection: mongoose.Connection): mongoose.Mod
     _id: String, // fingerprint/holder
     fingerprint: { type: String, required: true, index: true },
     holder: { type: String, required: true, index: true },
-    holderMsp: { type: String, required: true },
-    holderId: { type: String, required: true },
-    format: { type: String, required: true },
-    pem: { type: String, required: true },
-    registeredBy: { type: String, required: true },
-    registeredAt: { type: Date, required: true },
+    ...SEAL_KEY_FIELDS,
   }, { collection: 'seal_key_claims', versionKey: false }));
 }
 
