@@ -38,7 +38,9 @@ async function tryReadAndInsertSessions(url: string): Promise<{ read: string; in
 
 describe('the database requires authentication', function () {
   this.timeout(60_000);
-  const db = connection().database;
+  // Read when the tests run: the connection description exists only once the suite's hook has brought the network up.
+  let db: ReturnType<typeof connection>['database'];
+  before(() => { db = connection().database; });
   const topology = loadTopology(loadSettings({ ...process.env, ...suiteEnv }));
   const pg = topology.database.postgres;
   const password = () => fs.readFileSync(db.passwordFile!, 'utf8').trim();
