@@ -8,7 +8,6 @@ import { approvedProject, committed, contractBody, FundsCast, fundsCast } from '
 /** Sandbox accounts of the bank simulator (last four digits pick the behaviour). */
 const ACCOUNT = { normal: '6222020000001234', twice: '6222020000002222', closed: '6222020000004040', frozen: '6222020000005050', lost: '6222020000006060', down: '6222020000009999' };
 const settings = () => bankSettings(process.env, 'test', suiteNetworkDir);
-const secret = settings().secret;
 
 interface Transfer { status: string; bankReference: string | null; attempts: number; notifications: number; round: number; instructionId: string; history: { event: string }[]; confirmation: { receipt: { transactionId: string } | null } | null; lastError: string | null }
 
@@ -43,7 +42,7 @@ describe('gateway funds: bank transfers through the bank adapter (simulator)', f
     return id;
   }
 
-  function signed(body: object, key = secret) {
+  function signed(body: object, key = settings().secret) {
     const timestamp = String(Date.now());
     return api(g).post('/v1/bank/notifications').set('content-type', 'application/json').set('x-bank-timestamp', timestamp)
       .set('x-bank-signature', signNotification(key, timestamp, canonicalJson(body))).send(canonicalJson(body));
@@ -100,7 +99,7 @@ describe('gateway funds: bank transfers through the bank adapter (simulator)', f
     expect(forged.body.error.code).to.equal('bad_signature');
     const stale = String(Date.now() - 10 * 60_000);
     await api(g).post('/v1/bank/notifications').set('content-type', 'application/json').set('x-bank-timestamp', stale)
-      .set('x-bank-signature', signNotification(secret, stale, canonicalJson(body))).send(canonicalJson(body)).expect(401);
+      .set('x-bank-signature', signNotification(settings().secret, stale, canonicalJson(body))).send(canonicalJson(body)).expect(401);
     await signed(body).expect(404); // never sent to the bank
     await signed({ ...body, extra: 1 }).expect(400);
     expect((await ledgerPayout(id)).status).to.equal('approved');

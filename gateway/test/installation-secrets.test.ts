@@ -41,6 +41,15 @@ describe('installation secrets: no password or key has a default in the source',
     expect(() => secrets.get('session-key')).to.throw(/readable by others/);
   });
 
+  it('when a secret is kept in a network dir that does not exist yet, then only the secrets folder is private (the database runs as another user)', () => {
+    const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'luohu-secrets-'));
+    const dir = path.join(parent, 'run', 'test');
+    new InstallationSecrets(dir).get('session-key');
+    expect(fs.statSync(path.join(parent, 'run')).mode & 0o777, 'the run dir').to.not.equal(0o700);
+    expect(fs.statSync(dir).mode & 0o777, 'the network dir').to.not.equal(0o700);
+    expect(fs.statSync(path.join(dir, 'secrets')).mode & 0o777).to.equal(0o700);
+  });
+
   it('when the demo data is read, then it carries no password (npm start generates the demo users\' password)', () => {
     const demo = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'fixtures', 'demo-users.json'), 'utf8'));
     expect(demo).to.not.have.property('password');

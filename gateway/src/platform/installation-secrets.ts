@@ -16,7 +16,13 @@ export class InstallationSecrets {
     if (provided) return provided;
     if (!/^[a-z0-9-]+$/.test(name)) throw new Error(`invalid secret name ${name}`);
     const dir = path.join(this.networkDir, 'secrets');
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    // Only the secrets folder is private: the network dir keeps its own mode (its database runs as another user).
+    fs.mkdirSync(this.networkDir, { recursive: true });
+    try {
+      fs.mkdirSync(dir, { mode: 0o700 });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
     const file = path.join(dir, name);
     try {
       // 'wx': two replicas starting at once cannot both write; the loser reads the winner's value below.
