@@ -3,10 +3,8 @@ import { expect } from 'chai';
 import mongoose from 'mongoose';
 import { io, Socket } from 'socket.io-client';
 import { changedFields, sameRecord } from '../src/reconciliation/compare';
-import { api, bearer, eventually, gatewayUnderTest, newUser, randomHash, startGateway, TestGateway, TestUser, uniqueId } from './support/gateway';
+import { api, bearer, creditCode, eventually, gatewayUnderTest, newUser, randomHash, startGateway, TestGateway, TestUser, uniqueId } from './support/gateway';
 
-const CREDIT_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-const creditCode = () => Array.from(crypto.randomBytes(18), (b) => CREDIT_ALPHABET[b % CREDIT_ALPHABET.length]).join('');
 
 interface FindingBody { id: string; kind: string; ref: string; status: string; details: Record<string, any>; firstSeenRun: string; lastSeenRun: string; resolvedRun: string | null }
 
