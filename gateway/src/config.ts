@@ -21,6 +21,8 @@ const envSchema = z.object({
   /** Initial password of each bureau's admin user (admin.housing, admin.finance, admin.audit); generated per installation when unset. */
   LUOHU_ADMIN_PASSWORD: z.string().min(12).optional(),
   SESSION_TTL_MINUTES: z.coerce.number().int().positive().default(480),
+  /** How long a device's one-time enrollment code stays usable after its admin issued it. */
+  ENROLLMENT_CODE_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(72),
   /** Transactions in flight to the ledger at once, and waiting beyond that, before new writes get 503 + Retry-After. */
   SUBMIT_CONCURRENCY: z.coerce.number().int().positive().default(200),
   SUBMIT_QUEUE: z.coerce.number().int().min(0).default(400),
@@ -86,6 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     operatorToken: new InstallationSecrets(networkDir).get(OPERATOR_TOKEN_SECRET, e.OPERATOR_TOKEN),
     adminPassword: adminPassword(e.LUOHU_ADMIN_PASSWORD, e.NODE_ENV, networkDir),
     sessionTtlMs: e.SESSION_TTL_MINUTES * 60_000,
+    enrollmentCodeTtlMs: e.ENROLLMENT_CODE_TTL_HOURS * 3_600_000,
     submitConcurrency: e.SUBMIT_CONCURRENCY,
     submitQueue: e.SUBMIT_QUEUE,
     projector: e.PROJECTOR === 'on',

@@ -4,6 +4,7 @@ import type { IdentityService } from './identity/identity-service';
 import type { Ledger } from './ledger/ledger';
 import type { LiveUpdates } from './live/live-updates';
 import type { AnchoredWrites } from './operations/anchored-writes';
+import type { AuthorSignedWrites } from './operations/author-signed-writes';
 import type { Logger } from './platform/logger';
 import type { RouteTable } from './platform/routes';
 import type { Enricher, ReadModel, RecordType } from './projection/read-model';
@@ -21,6 +22,8 @@ export interface DomainDeps {
   /** The database, for a family's own collections (files, off-chain data); the read model is `readModel`. */
   connection: mongoose.Connection;
   writes: AnchoredWrites;
+  /** Writes whose author holds their own key and signs each step (devices). */
+  signed: AuthorSignedWrites;
   readModel: ReadModel;
   ledger: Ledger;
   identities: IdentityService;

@@ -12,11 +12,13 @@ import { Ledger } from './ledger/ledger';
 import { LiveUpdates } from './live/live-updates';
 import { Admission, admissionGate, overloadShedder } from './operations/admission';
 import { AnchoredWrites } from './operations/anchored-writes';
+import { AuthorSignedWrites } from './operations/author-signed-writes';
 import { operationRoutes } from './operations/routes';
 import { connectDatabase } from './platform/database';
 import { ensureJsonIndexes } from './platform/postgres-indexes';
 import { errorHandler } from './platform/error-handler';
 import { RETIRED_DEFAULT_PASSWORDS } from './platform/installation-secrets';
+import { RateLimit } from './platform/rate-limit';
 import { keepRawBody } from './platform/raw-body';
 import { NotFoundError } from './platform/errors';
 import type { Logger } from './platform/logger';
@@ -43,7 +45,7 @@ const LISTEN_BACKLOG = 4096;
 const RETIRED_ADMIN_PASSWORDS = RETIRED_DEFAULT_PASSWORDS.filter((p) => p.startsWith('luohu-admin'));
 
 /** The gateway's own collections (the read model's are listed by the read model). */
-const GATEWAY_COLLECTIONS = ['users', 'sessions', 'operations', 'checkpoints', 'leases'];
+const GATEWAY_COLLECTIONS = ['users', 'sessions', 'operations', 'checkpoints', 'leases', 'signing_sessions', 'enrollment_codes'];
 
 /** Wires the gateway: database, ledger, identities, writes, read model, routes, live updates. */
 export async function createServer(config: Config, logger: Logger) {
@@ -52,25 +54,28 @@ export async function createServer(config: Config, logger: Logger) {
     await ensureJsonIndexes(connection, [...GATEWAY_COLLECTIONS, ...readModelCollections()], config.connection.database.postgresql, logger);
   }
   const ledger = new Ledger(config.connection, logger);
-  const identities = new IdentityService(connection, new CertificateAuthority(config.connection), config.keyEncryptionKey, config.sessionTtlMs, logger);
+  const ca = new CertificateAuthority(config.connection);
+  const identities = new IdentityService(connection, ca, config.keyEncryptionKey, config.sessionTtlMs, logger, undefined, undefined, config.enrollmentCodeTtlMs);
   await identities.bootstrap(config.connection, config.adminPassword, RETIRED_ADMIN_PASSWORDS);
   const metrics = createMetrics();
   const admission = new Admission(config.submitConcurrency, config.submitQueue);
   const writes = new AnchoredWrites(connection, ledger, identities, admission, logger, metrics.writePhases);
+  const signed = new AuthorSignedWrites(connection, ledger, writes);
   const readModel = new ReadModel(connection, readModelEnrichers, logger);
   const reader = () => identities.signer(EVENTS_READER);
+  ledger.useStatusReader(reader); // follows transactions signed by their authors (devices) to their commit
   const projector = new Projector(connection, ledger, reader, [readModel], logger, () => metrics.projectedEvents.inc());
 
   const routes = new RouteTable(async (req) => {
     const token = bearer(req.headers.authorization);
     return token ? identities.authenticate(token) : undefined;
   });
-  identityRoutes(routes, identities);
-  operationRoutes(routes, writes);
+  identityRoutes(routes, identities, new RateLimit(connection, 'enrollments', config.keyEncryptionKey, { windowMs: 60 * 60_000, max: 1000 }, 'enrollment requests'));
+  operationRoutes(routes, writes, signed);
   const app = express();
   const server = http.createServer(app);
   const live = new LiveUpdates(server, identities, ledger, reader, projector.checkpoint, logger, readModel);
-  const modules = domainRoutes({ routes, writes, readModel, ledger, identities, config, logger, connection, live });
+  const modules = domainRoutes({ routes, writes, signed, readModel, ledger, identities, config, logger, connection, live });
 
   app.disable('x-powered-by');
   app.set('trust proxy', trustedProxies(config.trustedProxies)); // only configured proxies may name the client's address

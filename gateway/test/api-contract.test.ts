@@ -19,6 +19,8 @@ const REQUEST_TIMEOUT_MS = 30_000;
 const progress = (text: string) => { if (process.env.CONTRACT_PROGRESS) process.stderr.write(`        … ${text}\n`); };
 const GATEWAY_ROLE_REFUSAL = /^this action needs role /;
 type Caller = Role | null;
+/** Roles that sign in; a device has no password and no session (it signs each request itself), so it calls as no one. */
+const SESSION_ROLES = ROLES.filter((r) => r !== 'device');
 
 interface LedgerState { heights: string; operations: number }
 
@@ -83,7 +85,7 @@ describe('API contract (every route, from the OpenAPI document)', function () {
     g = await gatewayUnderTest();
     doc = (await api(g).get('/openapi.json').expect(200)).body;
     ops = operationsOf(doc).sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method));
-    for (const role of ROLES) users.set(role, await newUser(g, role));
+    for (const role of SESSION_ROLES) users.set(role, await newUser(g, role));
   });
 
   const userOf = (caller: Caller) => (caller ? users.get(caller)! : undefined);
@@ -146,6 +148,10 @@ describe('API contract (every route, from the OpenAPI document)', function () {
         'POST /v1/payouts/{id}/bank-transfer': "an instruction to the bank, idempotent per payout; the ledger learns the outcome from the bank's notification",
         'POST /v1/reconciliation/runs': 'reads the ledger and compares; writes only its run and findings to the database (409 while one runs)',
         'POST /v1/evidence/checkpoints': 'reads the newest block from the ledger and keeps it as a checkpoint in the database',
+        'POST /v1/enrollments': 'a device\'s certificate request, signed by its bureau\'s CA: nothing reaches the ledger',
+        'POST /v1/alerts': 'the device signs its own transaction: this prepares the proposal for it to sign (the alert ID is the idempotency key)',
+        'POST /v1/transactions/{transactionId}/proposal-signature': 'endorses a proposal its author signed: nothing is committed yet',
+        'POST /v1/transactions/{transactionId}/transaction-signature': 'submits a transaction its author signed, under the idempotency key its first step recorded',
       };
       const problems: string[] = [];
       for (const op of ops.filter((o) => o.method !== 'get')) {
@@ -222,7 +228,7 @@ describe('API contract (every route, from the OpenAPI document)', function () {
   });
 
   describe('role × route matrix', () => {
-    const callers: Caller[] = [null, ...ROLES];
+    const callers: Caller[] = [null, ...SESSION_ROLES];
     const cells = new Map<string, string>();
     const cellKey = (op: Operation, c: Caller) => `${label(op)}|${c ?? 'none'}`;
 
@@ -287,7 +293,7 @@ describe('API contract (every route, from the OpenAPI document)', function () {
       ]);
       console.log('\n      Role × route matrix: ✓ = past the gateway\'s access check (then the route/ledger answered that status; 403c = refused by the chaincode),');
       console.log('      ✗ = refused by the gateway (401 no session, 403 role), · = allowed but not called (public writes are probed anonymously only), ! = wrong\n');
-      console.log(table(['route', 'roles', 'none', ...ROLES], rows));
+      console.log(table(['route', 'roles', 'none', ...SESSION_ROLES], rows));
     });
   });
 });

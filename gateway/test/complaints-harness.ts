@@ -5,6 +5,7 @@ import { IdentityService } from '../src/identity/identity-service';
 import { bearer as bearerToken } from '../src/identity/routes';
 import { Ledger } from '../src/ledger/ledger';
 import { Admission } from '../src/operations/admission';
+import { AuthorSignedWrites } from '../src/operations/author-signed-writes';
 import { AnchoredWrites } from '../src/operations/anchored-writes';
 import { connectDatabase } from '../src/platform/database';
 import { errorHandler } from '../src/platform/error-handler';
@@ -34,7 +35,8 @@ export async function complaintsReplica(overrides: Partial<ComplaintOptions> = {
     const token = bearerToken(req.headers.authorization);
     return token ? identities.authenticate(token) : undefined;
   });
-  const parts = complaintParts({ routes, writes, readModel, ledger, identities, config, logger, connection }, { ...overrides, escalation: { ...DEFAULT_COMPLAINT_OPTIONS.escalation, enabled: false, ...overrides.escalation } });
+  const signed = new AuthorSignedWrites(connection, ledger, writes);
+  const parts = complaintParts({ routes, writes, signed, readModel, ledger, identities, config, logger, connection }, { ...overrides, escalation: { ...DEFAULT_COMPLAINT_OPTIONS.escalation, enabled: false, ...overrides.escalation } });
   open311Routes(routes, { intake: parts.intake, readModel, ledger, identities });
   staffRoutes(routes, writes, parts.handling);
   const app = express();

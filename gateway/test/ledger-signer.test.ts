@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { expect } from 'chai';
+import { fabricSignature } from '../src/ledger/ecdsa-signature';
 import { signerFor } from '../src/ledger/signer';
 
 const P256_HALF_ORDER = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n / 2n;
@@ -31,5 +32,26 @@ describe('the gateway signs users\' transactions with node:crypto', () => {
       const message = crypto.randomBytes(64);
       expect(crypto.verify('sha256', message, { key: publicKey, dsaEncoding: 'der' }, await signer(hash(message)))).to.equal(true);
     }
+  });
+});
+
+describe('signatures made elsewhere, in the form Fabric accepts', () => {
+  it('when a signature arrives as WebCrypto\'s r‖s or as DER with a high S, then it becomes low-S DER that still verifies; garbage is refused', () => {
+    const { privateKey, publicKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const order = P256_HALF_ORDER * 2n + 1n;
+    for (let i = 0; i < 50; i++) {
+      const message = crypto.randomBytes(40);
+      const rs = crypto.sign('sha256', message, { key: privateKey, dsaEncoding: 'ieee-p1363' });
+      // The same signature with S flipped to the other half: both are valid ECDSA, Fabric takes only the low one.
+      const s = BigInt(`0x${rs.subarray(32).toString('hex')}`);
+      const high = Buffer.concat([rs.subarray(0, 32), Buffer.from((s > P256_HALF_ORDER ? s : order - s).toString(16).padStart(64, '0'), 'hex')]);
+      for (const given of [rs, high, crypto.sign('sha256', message, { key: privateKey, dsaEncoding: 'der' })]) {
+        const der = fabricSignature(given)!;
+        expect(crypto.verify('sha256', message, { key: publicKey, dsaEncoding: 'der' }, der)).to.equal(true);
+        expect(sOf(der) <= P256_HALF_ORDER).to.equal(true);
+      }
+    }
+    expect(fabricSignature(Buffer.from('not a signature at all'))).to.equal(undefined);
+    expect(fabricSignature(Buffer.alloc(64))).to.equal(undefined); // r = s = 0
   });
 });

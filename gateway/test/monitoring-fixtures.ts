@@ -1,25 +1,34 @@
 import crypto from 'node:crypto';
 import mongoose from 'mongoose';
+import { enroll, DeviceIdentity } from '../src/device-client/device-client';
+import { newKeyPair } from '../src/device-client/keys';
 import { KeyVault } from '../src/identity/secrets';
 import { canonicalJson, SafetyAlert } from '../src/monitoring/alert-schema';
-import { api, bearer, newUser, randomHash, testConfig, TestGateway, TestUser, uniqueId } from './support/gateway';
+import { adminToken, api, bearer, randomHash, testConfig, TestGateway, TestUser, uniqueId } from './support/gateway';
 import { filesOf } from './support/fixtures';
 
-/** What an edge device holds after enrolment: its username, certificate and private key. */
-export interface Device { username: string; certificate: string; privateKey: crypto.KeyObject; user: TestUser }
+/**
+ * What an edge device holds after enrolment: its username, the certificate its bureau's CA issued, and the private
+ * key it made itself (as WebCrypto's CryptoKey for the device client, and as a KeyObject for raw signatures).
+ */
+export interface Device extends DeviceIdentity { privateKeyObject: crypto.KeyObject }
 
 let connection: mongoose.Connection | undefined;
 
+/** The test network's database, as an attacker with database access (or a test reading a custodial key) sees it. */
+export async function database(): Promise<mongoose.Connection> {
+  connection ??= await mongoose.createConnection(testConfig().mongoUrl).asPromise();
+  return connection;
+}
+
 /**
- * The key of a user as the device itself would hold it. The gateway enrolled it and keeps it sealed; the test
- * opens it with the test network's key-encryption key, standing in for provisioning the camera.
+ * The key of a user whose key the gateway holds (people, until they hold their own): opened with the test network's
+ * key-encryption key, as a stolen database plus key file would give it.
  */
 export async function enrolledKey(username: string): Promise<{ certificate: string; privateKey: crypto.KeyObject }> {
-  const config = testConfig();
-  connection ??= await mongoose.createConnection(config.mongoUrl).asPromise();
-  const user = await connection.collection<{ _id: string; certificate: string; sealedKey: string }>('users').findOne({ _id: username });
+  const user = await (await database()).collection<{ _id: string; certificate: string; sealedKey: string }>('users').findOne({ _id: username });
   if (!user) throw new Error(`no user ${username}`);
-  return { certificate: user.certificate, privateKey: new KeyVault(config.keyEncryptionKey).open(username, user.sealedKey) };
+  return { certificate: user.certificate, privateKey: new KeyVault(testConfig().keyEncryptionKey).open(username, user.sealedKey) };
 }
 
 export async function closeFixtures(): Promise<void> {
@@ -27,9 +36,21 @@ export async function closeFixtures(): Promise<void> {
   connection = undefined;
 }
 
+/** A Housing admin registers a device: the answer carries its one-time enrollment code. */
+export async function registerDevice(g: TestGateway, org = 'housing'): Promise<{ username: string; code: string; expiresAt: string }> {
+  const username = `device-${crypto.randomUUID().slice(0, 12)}`;
+  const res = await api(g).post('/v1/users').set('authorization', `Bearer ${await adminToken(g, org)}`)
+    .send({ username, role: 'device', displayName: '东门小学工地 3号塔吊 AI 摄像头' });
+  if (res.status !== 201) throw new Error(`register device: ${res.status} ${JSON.stringify(res.body)}`);
+  return { username, code: res.body.enrollment.code, expiresAt: res.body.enrollment.expiresAt };
+}
+
+/** A device as it would be provisioned: registered by its admin, its key made on the device, enrolled with the code. */
 export async function newDevice(g: TestGateway): Promise<Device> {
-  const user = await newUser(g, 'device');
-  return { username: user.username, user, ...(await enrolledKey(user.username)) };
+  const { username, code } = await registerDevice(g);
+  const keys = await newKeyPair();
+  const certificate = await enroll(g.url, username, code, keys);
+  return { username, certificate, privateKey: keys.privateKey, privateKeyObject: crypto.KeyObject.from(keys.privateKey) };
 }
 
 /** A project on the ledger for alerts to name (any status will do). */

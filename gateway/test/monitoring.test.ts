@@ -1,10 +1,13 @@
+import crypto from 'node:crypto';
 import { expect } from 'chai';
 import { assessRisk, RISK_MODEL_VERSION } from '../src/monitoring/risk-model';
+import { HttpDevice } from '../src/device-client/device-client';
+import { signBytes } from '../src/device-client/keys';
 import { alertOf, closeFixtures, Device, enrolledKey, newDevice, newProject, sign } from './monitoring-fixtures';
 import { ADMIN_PASSWORD, api, bearer, eventually, gatewayUnderTest, login, newUser, TestGateway, TestUser, uniqueId } from './support/gateway';
 
 const signedBy = (d: Device, alert: unknown, how: 'id' | 'certificate' = 'id') => ({
-  'X-Device-Signature': sign(alert, d.privateKey),
+  'X-Device-Signature': sign(alert, d.privateKeyObject),
   ...(how === 'id' ? { 'X-Device-Id': d.username } : { 'X-Device-Certificate': Buffer.from(d.certificate).toString('base64') }),
 });
 
@@ -22,23 +25,57 @@ describe('monitoring: device alerts over HTTP, acknowledgement and resolution', 
   after(closeFixtures);
 
   const onLedger = (id: string) => api(g).get(`/v1/alerts/${id}?source=ledger`).set(bearer(clerk));
+  /** The device raises the alert as its firmware would: signed alert, signed proposal, signed transaction. */
+  const raise = (alert: ReturnType<typeof alertOf>, by = device) => new HttpDevice(g.url, by).raise(alert);
 
-  it('when a device posts an alert signed with its key, then it is anchored as the device with a receipt and reaches the read model', async () => {
+  it('when a device posts an alert and signs the proposal and the transaction, then it is committed as the device and reaches the read model', async () => {
     const alert = alertOf(device.username, projectId);
-    const res = await api(g).post('/v1/alerts').set(signedBy(device, alert)).send(alert).expect(201);
-    expect(res.body.receipt.validationCode).to.equal('VALID');
-    expect(res.body.receipt.transactionId).to.match(/^[0-9a-f]{64}$/);
-    expect(res.body.result).to.include({ id: alert.id, status: 'open', deviceId: device.username, alertType: 'no_helmet' });
-    expect(res.body.result.device.id).to.include(`CN=${device.username}`); // signed with the device's own Fabric identity
+    const first = await api(g).post('/v1/alerts').set(signedBy(device, alert)).send(alert).expect(202);
+    expect(first.body).to.include({ stage: 'proposal', reference: alert.id });
+    expect(first.body.transactionId).to.match(/^[0-9a-f]{64}$/);
+    const second = await api(g).post(`/v1/transactions/${first.body.transactionId}/proposal-signature`)
+      .send({ signature: await signBytes(device.privateKey, Buffer.from(first.body.message, 'base64')) }).expect(200);
+    expect(second.body).to.include({ stage: 'transaction', transactionId: first.body.transactionId });
+    const done = await api(g).post(`/v1/transactions/${first.body.transactionId}/transaction-signature`)
+      .send({ signature: await signBytes(device.privateKey, Buffer.from(second.body.message, 'base64')) }).expect(201);
+    expect(done.body.receipt).to.include({ validationCode: 'VALID', transactionId: first.body.transactionId });
+    expect(done.headers['x-consistency-token']).to.equal(done.body.receipt.blockNumber);
+    expect(done.body.result).to.include({ id: alert.id, status: 'open', deviceId: device.username, alertType: 'no_helmet' });
+    expect(done.body.result.device.id).to.include(`CN=${device.username}`); // the device's own Fabric identity created it
     const listed = await eventually('the alert in the read model', async () => (await api(g).get(`/v1/alerts?projectId=${projectId}&status=open`).set(bearer(clerk)).expect(200)).body,
       (b) => b.items.some((a: { id: string }) => a.id === alert.id));
-    expect(listed.items.find((a: { id: string }) => a.id === alert.id)).to.include({ evidenceSha256: alert.evidenceSha256, transactionId: res.body.receipt.transactionId });
+    expect(listed.items.find((a: { id: string }) => a.id === alert.id)).to.include({ evidenceSha256: alert.evidenceSha256, transactionId: done.body.receipt.transactionId });
+  });
+
+  it('when a committed alert is sent again, then the first receipt is answered (201, replayed) and no second transaction is made', async () => {
+    const alert = alertOf(device.username, projectId, { alertType: 'dust' });
+    const first = await raise(alert);
+    expect(first.replayed).to.equal(false);
+    const again = await api(g).post('/v1/alerts').set(signedBy(device, alert)).send(alert).expect(201);
+    expect(again.headers['idempotent-replayed']).to.equal('true');
+    expect(again.body.receipt).to.deep.equal(first.receipt);
+  });
+
+  it('when the proposal or the transaction is signed with a key that is not the device\'s, then 401 signature_invalid, nothing is sent, and the device can still sign', async () => {
+    const alert = alertOf(device.username, projectId, { alertType: 'fall_risk' });
+    const clerkKey = await enrolledKey(clerk.username); // every key the gateway holds is no use: it holds no device key
+    const first = await api(g).post('/v1/alerts').set(signedBy(device, alert)).send(alert).expect(202);
+    const forge = (message: string) => crypto.sign('sha256', Buffer.from(message, 'base64'), clerkKey.privateKey).toString('base64');
+    const proposalPath = `/v1/transactions/${first.body.transactionId}/proposal-signature`;
+    const forged = await api(g).post(proposalPath).send({ signature: forge(first.body.message) }).expect(401);
+    expect(forged.body.error.code).to.equal('signature_invalid');
+    await api(g).post(proposalPath).send({ signature: 'bm90IGEgc2lnbmF0dXJlIGF0IGFsbCwganVzdCB0ZXh0IGZvciB0ZXN0aW5n' }).expect(401);
+    const second = await api(g).post(proposalPath).send({ signature: await signBytes(device.privateKey, Buffer.from(first.body.message, 'base64')) }).expect(200);
+    const transactionPath = `/v1/transactions/${first.body.transactionId}/transaction-signature`;
+    expect((await api(g).post(transactionPath).send({ signature: forge(second.body.message) }).expect(401)).body.error.code).to.equal('signature_invalid');
+    await onLedger(alert.id).expect(404);
+    await api(g).post(transactionPath).send({ signature: await signBytes(device.privateKey, Buffer.from(second.body.message, 'base64')) }).expect(201);
+    expect((await onLedger(alert.id).expect(200)).body).to.include({ id: alert.id, alertType: 'fall_risk' });
   });
 
   it('when the device presents its certificate instead of its id, then the alert is accepted too', async () => {
     const alert = alertOf(device.username, projectId, { alertType: 'intrusion' });
-    const res = await api(g).post('/v1/alerts').set(signedBy(device, alert, 'certificate')).send(alert).expect(201);
-    expect(res.body.result).to.include({ id: alert.id, alertType: 'intrusion' });
+    await api(g).post('/v1/alerts').set(signedBy(device, alert, 'certificate')).send(alert).expect(202);
   });
 
   it('when the signature does not match the body, then it is refused with 401 and nothing is written', async () => {
@@ -60,7 +97,7 @@ describe('monitoring: device alerts over HTTP, acknowledgement and resolution', 
   it("when the certificate is another device's, then it is refused with 401", async () => {
     const other = await newDevice(g);
     const alert = alertOf(device.username, projectId);
-    await api(g).post('/v1/alerts').set({ 'X-Device-Id': device.username, 'X-Device-Certificate': Buffer.from(other.certificate).toString('base64'), 'X-Device-Signature': sign(alert, other.privateKey) }).send(alert).expect(401);
+    await api(g).post('/v1/alerts').set({ 'X-Device-Id': device.username, 'X-Device-Certificate': Buffer.from(other.certificate).toString('base64'), 'X-Device-Signature': sign(alert, other.privateKeyObject) }).send(alert).expect(401);
     await onLedger(alert.id).expect(404);
   });
 
@@ -96,7 +133,7 @@ describe('monitoring: device alerts over HTTP, acknowledgement and resolution', 
 
   it('when a clerk acknowledges and then resolves an alert, then each step is anchored and the read model follows', async () => {
     const alert = alertOf(device.username, projectId);
-    await api(g).post('/v1/alerts').set(signedBy(device, alert)).send(alert).expect(201);
+    await raise(alert);
     const ack = await api(g).post(`/v1/alerts/${alert.id}/acknowledgement`).set(bearer(clerk)).send().expect(201);
     expect(ack.body.result).to.include({ status: 'acknowledged' });
     expect(ack.body.receipt.validationCode).to.equal('VALID');
@@ -110,7 +147,7 @@ describe('monitoring: device alerts over HTTP, acknowledgement and resolution', 
 
   it('when an open alert is resolved, or an acknowledged one acknowledged again, then the illegal transition is refused and the status stays', async () => {
     const alert = alertOf(device.username, projectId);
-    await api(g).post('/v1/alerts').set(signedBy(device, alert)).send(alert).expect(201);
+    await raise(alert);
     const early = await api(g).post(`/v1/alerts/${alert.id}/resolution`).set(bearer(clerk)).send({ resolution: '已整改' });
     expect(early.status).to.equal(409);
     expect(early.body.error.message).to.match(/can become resolved only from acknowledged/);
@@ -120,12 +157,11 @@ describe('monitoring: device alerts over HTTP, acknowledgement and resolution', 
     expect((await onLedger(alert.id).expect(200)).body.status).to.equal('acknowledged');
   });
 
-  it('when an inspector or the device itself acknowledges, or a clerk resolves without a resolution, then it is refused and nothing changes', async () => {
+  it('when an inspector or no one acknowledges, or a clerk resolves without a resolution, then it is refused and nothing changes', async () => {
     const alert = alertOf(device.username, projectId);
-    await api(g).post('/v1/alerts').set(signedBy(device, alert)).send(alert).expect(201);
+    await raise(alert);
     const inspector = await newUser(g, 'inspector');
     await api(g).post(`/v1/alerts/${alert.id}/acknowledgement`).set(bearer(inspector)).send().expect(403);
-    await api(g).post(`/v1/alerts/${alert.id}/acknowledgement`).set(bearer(device.user)).send().expect(403);
     await api(g).post(`/v1/alerts/${alert.id}/acknowledgement`).send().expect(401);
     await api(g).post(`/v1/alerts/${alert.id}/resolution`).set(bearer(clerk)).send({}).expect(400);
     expect((await onLedger(alert.id).expect(200)).body.status).to.equal('open');

@@ -1,11 +1,12 @@
 import { api, bearer, newUser, randomHash, TestGateway, TestUser, uniqueId } from './support/gateway';
 import type { LedgerSetup } from './support/ledger-setup';
 import { committed, contractBody, peersInStep } from './funds-fixtures';
+import { registerDevice } from './monitoring-fixtures';
 
 /** Two companies' worth of records: B's go all the way to a payout and a payment alert, A has one project. */
 export interface TwoCompanies {
   companyA: string; companyB: string;
-  contractorA: TestUser; contractorB: TestUser; device: TestUser; auditor: TestUser; finance: TestUser;
+  contractorA: TestUser; contractorB: TestUser; device: { username: string }; auditor: TestUser; finance: TestUser;
   projectA: string; projectB: string; contractB: string; payoutB: string; alertB: string; fileB: string; fileNamedByB: string;
 }
 
@@ -16,7 +17,7 @@ export async function twoCompanies(g: TestGateway, setup: LedgerSetup, projectB 
   await peersInStep(g);
   const [contractorA, contractorB, colleagueB, device, clerk, reviewer, director, inspector, finance, auditor] = await Promise.all([
     newUser(g, 'contractor', { company: companyA }), newUser(g, 'contractor', { company: companyB }), newUser(g, 'contractor', { company: companyB }),
-    newUser(g, 'device'), newUser(g, 'clerk', { dept: 'housing' }), newUser(g, 'reviewer', { dept: 'housing' }), newUser(g, 'director', { dept: 'housing' }),
+    registerDevice(g), newUser(g, 'clerk', { dept: 'housing' }), newUser(g, 'reviewer', { dept: 'housing' }), newUser(g, 'director', { dept: 'housing' }),
     newUser(g, 'inspector', { dept: 'quality_station' }), newUser(g, 'finance', { dept: 'finance' }), newUser(g, 'auditor', { dept: 'audit' }),
   ]);
   const post = (path: string, who: TestUser, body?: object) => api(g).post(`/v1${path}`).set(bearer(who)).send(body ?? {});

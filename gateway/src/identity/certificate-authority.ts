@@ -35,19 +35,31 @@ export class CertificateAuthority {
     return User.createUser(r.username, '', r.mspId, r.certificate, r.privateKeyPem);
   }
 
-  /** Registers an identity whose certificate carries the given attributes, and enrolls it: returns its certificate and key. */
-  async registerAndEnroll(registrar: Registrar, enrollmentId: string, attributes: Record<string, string>): Promise<{ certificate: string; privateKeyPem: string }> {
-    const ca = this.ca(registrar.mspId);
+  /**
+   * Registers an identity whose certificate carries the given attributes, enrollable once (the CA enforces it), with
+   * the given secret or one the CA makes; returns the secret.
+   */
+  async register(registrar: Registrar, enrollmentId: string, attributes: Record<string, string>, secret?: string): Promise<string> {
     const attrs = Object.entries(attributes).map(([name, value]) => ({ name, value, ecert: true }));
-    let secret: string;
     try {
-      secret = await ca.register({ enrollmentID: enrollmentId, role: 'client', affiliation: '', maxEnrollments: 1, attrs }, this.registrarUser(registrar));
+      return await this.ca(registrar.mspId).register({ enrollmentID: enrollmentId, enrollmentSecret: secret, role: 'client', affiliation: '', maxEnrollments: 1, attrs }, this.registrarUser(registrar));
     } catch (err) {
       if (/already registered/i.test((err as Error).message)) throw new ConflictError(`identity ${enrollmentId} is already registered with ${registrar.mspId}'s CA`);
       throw err;
     }
-    const enrollment = await ca.enroll({ enrollmentID: enrollmentId, enrollmentSecret: secret });
+  }
+
+  /** Registers an identity and enrolls it with a key the CA client makes here: returns its certificate and key. */
+  async registerAndEnroll(registrar: Registrar, enrollmentId: string, attributes: Record<string, string>): Promise<{ certificate: string; privateKeyPem: string }> {
+    const secret = await this.register(registrar, enrollmentId, attributes);
+    const enrollment = await this.ca(registrar.mspId).enroll({ enrollmentID: enrollmentId, enrollmentSecret: secret });
     return { certificate: enrollment.certificate, privateKeyPem: enrollment.key.toBytes() };
+  }
+
+  /** Enrolls with the holder's certificate request: the CA signs the holder's public key; no private key passes here. */
+  async enrollRequest(mspId: string, enrollmentId: string, secret: string, csrPem: string): Promise<string> {
+    const enrollment = await this.ca(mspId).enroll({ enrollmentID: enrollmentId, enrollmentSecret: secret, csr: csrPem });
+    return enrollment.certificate;
   }
 
   /** Revokes every certificate of the identity; a revoked identity cannot enroll again. */

@@ -8,6 +8,7 @@ import { CertificateAuthority, Registrar } from './certificate-authority';
 import { ChannelRevocation } from './channel-revocation';
 import { identityModels, Role, UserRecord } from './models';
 import { checkRegistration } from './registration-rules';
+import { Enrollments, IssuedCode } from './enrollment';
 import crypto from 'node:crypto';
 import { CertificateIdentities } from './certificate-identity';
 import { assertStrongPassword } from './password-policy';
@@ -16,7 +17,8 @@ import { SignInThrottle } from './sign-in-throttle';
 
 export type AuthenticatedUser = Pick<UserRecord, '_id' | 'org' | 'mspId' | 'role' | 'dept' | 'company' | 'displayName' | 'status'>;
 
-export interface NewUser { username: string; password: string; role: Role; dept?: string | null; company?: string | null; displayName: string }
+/** A device has no password: it enrolls its own key with a one-time code, and authenticates by its signatures. */
+export interface NewUser { username: string; password?: string; role: Role; dept?: string | null; company?: string | null; displayName: string }
 
 /** Whether a company (its registry id) is registered on the ledger, read as the registering admin. */
 export type CompanyRegistry = (adminUsername: string, company: string) => Promise<boolean>;
@@ -50,6 +52,7 @@ export class IdentityService {
   private readonly tokens: SessionTokens;
   private readonly throttle: SignInThrottle;
   private readonly certificates: CertificateIdentities;
+  readonly enrollments: Enrollments;
 
   constructor(
     connection: mongoose.Connection,
@@ -59,8 +62,10 @@ export class IdentityService {
     private readonly logger: Logger,
     private readonly channel = new ChannelRevocation(ca.description),
     sessionKey = Buffer.from(crypto.hkdfSync('sha256', kek, Buffer.alloc(0), 'luohu-session-mac', 32)),
+    enrollmentCodeTtlMs = 72 * 3_600_000,
   ) {
     this.models = identityModels(connection);
+    this.enrollments = new Enrollments(connection, ca, kek, enrollmentCodeTtlMs, logger);
     this.vault = new KeyVault(kek);
     this.tokens = new SessionTokens(sessionKey);
     this.throttle = new SignInThrottle(connection, kek);
@@ -122,6 +127,7 @@ export class IdentityService {
   }
 
   private registrar(admin: UserRecord): Registrar {
+    if (!admin.certificate || !admin.sealedKey) throw new ForbiddenError(`${admin._id} holds its own key: the gateway cannot act for it at the CA`);
     return { username: admin._id, mspId: admin.mspId, certificate: admin.certificate, privateKeyPem: this.vault.open(admin._id, admin.sealedKey).export({ type: 'pkcs8', format: 'pem' }).toString() };
   }
 
@@ -133,20 +139,33 @@ export class IdentityService {
    * A bureau admin registers a user of their own bureau: the CA issues a certificate carrying role, dept (one of the
    * bureau's own departments) and, for contractors and owner units, company (a company registered on the ledger).
    */
-  async register(actor: Pick<UserRecord, '_id'>, input: NewUser, enrollmentId = input.username): Promise<AuthenticatedUser> {
+  async register(actor: Pick<UserRecord, '_id'>, input: NewUser, enrollmentId = input.username): Promise<AuthenticatedUser & { enrollment?: IssuedCode }> {
     const admin = await this.findActive(actor._id);
     if (admin.role !== 'admin') throw new ForbiddenError('only a bureau admin registers users');
     checkRegistration(admin.mspId, input);
+    const ownKey = input.role === 'device';
+    if (ownKey && input.password !== undefined) throw new ValidationError('a device has no password: it enrolls its own key with the code this registration returns');
+    if (!ownKey && input.password === undefined) throw new ValidationError(`a ${input.role} needs a password`);
     if (await this.models.User.exists({ _id: input.username })) throw new ConflictError(`user ${input.username} already exists`);
     if (input.company) {
       if (!this.companies) throw new Error('no company registry: registering a company-bound user needs the ledger');
       if (!(await this.companies(admin._id, input.company))) throw new ValidationError(`company ${input.company} is not registered on the ledger`);
     }
     const attributes: Record<string, string> = { role: input.role, ...(input.dept ? { dept: input.dept } : {}), ...(input.company ? { company: input.company } : {}) };
-    const { certificate, privateKeyPem } = await this.ca.registerAndEnroll(this.registrar(admin), enrollmentId, attributes);
+    const registrar = this.registrar(admin);
+    let enrollment: IssuedCode | undefined;
+    let keys: { certificate: string | null; sealedKey: string | null };
+    if (ownKey) {
+      enrollment = await this.enrollments.issue(registrar, { username: input.username, enrollmentId }, attributes);
+      keys = { certificate: null, sealedKey: null };
+    } else {
+      const { certificate, privateKeyPem } = await this.ca.registerAndEnroll(registrar, enrollmentId, attributes);
+      keys = { certificate, sealedKey: this.vault.seal(input.username, privateKeyPem) };
+    }
     const record: UserRecord = {
       _id: input.username, enrollmentId, org: admin.org, mspId: admin.mspId, role: input.role, dept: input.dept ?? null, company: input.company ?? null, displayName: input.displayName,
-      passwordHash: await hashPassword(input.password), certificate, sealedKey: this.vault.seal(input.username, privateKeyPem),
+      // A password nobody knows: an identity that holds its own key never signs in with one.
+      passwordHash: await hashPassword(input.password ?? newToken()), ...keys,
       status: 'active', createdBy: admin._id, createdAt: new Date(),
     };
     try {
@@ -155,8 +174,8 @@ export class IdentityService {
       if (isDuplicate(err)) throw new ConflictError(`user ${input.username} already exists`);
       throw err;
     }
-    this.logger.info({ user: input.username, role: input.role, by: admin._id }, 'user registered');
-    return publicUser(record);
+    this.logger.info({ user: input.username, role: input.role, by: admin._id, ownKey }, 'user registered');
+    return { ...publicUser(record), ...(enrollment ? { enrollment } : {}) };
   }
 
   /**
@@ -246,6 +265,7 @@ export class IdentityService {
   private async certifiedUser(record: UserRecord): Promise<AuthenticatedUser> {
     let certified;
     try {
+      if (!record.certificate) throw new Error('no certificate yet');
       certified = this.certificates.read(record.certificate, record._id);
     } catch (err) {
       this.logger.error({ err, user: record._id }, 'a user record carries a certificate that is not theirs or not a bureau CA\'s');
@@ -308,6 +328,7 @@ export class IdentityService {
     const cached = this.signers.get(username);
     if (cached && cached.until > Date.now()) return cached.signer;
     const user = await this.findActive(username);
+    if (!user.sealedKey || !user.certificate) throw new ForbiddenError(`${username} holds its own key: the gateway cannot sign for it`);
     const signer = { id: user._id, mspId: user.mspId, certificate: user.certificate, privateKey: this.vault.open(user._id, user.sealedKey) };
     if (this.signers.size >= 1000) this.signers.delete(this.signers.keys().next().value as string);
     this.signers.set(username, { signer, until: Date.now() + 60_000 });

@@ -16,8 +16,11 @@ export interface UserRecord {
   company?: string | null;
   displayName: string;
   passwordHash: string;
-  certificate: string;
-  sealedKey: string;
+  /** The CA-issued certificate; null for a device until it enrolls its own key (identity/enrollment.ts). */
+  certificate: string | null;
+  /** The private key sealed under the gateway's key; absent for identities that hold their own key (devices). */
+  sealedKey?: string | null;
+  enrolledAt?: Date;
   status: 'active' | 'revoked';
   createdBy: string;
   createdAt: Date;
@@ -50,8 +53,9 @@ export function identityModels(connection: mongoose.Connection) {
     company: { type: String, default: null },
     displayName: { type: String, required: true },
     passwordHash: { type: String, required: true },
-    certificate: { type: String, required: true },
-    sealedKey: { type: String, required: true },
+    certificate: { type: String, default: null },
+    sealedKey: { type: String, default: null },
+    enrolledAt: Date,
     status: { type: String, required: true },
     createdBy: { type: String, required: true },
     createdAt: { type: Date, required: true },

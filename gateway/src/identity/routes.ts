@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { RateLimit } from '../platform/rate-limit';
 import type { RouteTable } from '../platform/routes';
 import type { IdentityService } from './identity-service';
 import { ROLES } from './models';
@@ -8,7 +9,7 @@ const username = z.string().regex(/^[a-z][a-z0-9._-]{2,63}$/, 'lower-case letter
 const userView = z.object({ _id: z.string(), org: z.string(), mspId: z.string(), role: z.enum(ROLES), dept: z.string().nullable(), displayName: z.string(), status: z.enum(['active', 'revoked']) });
 
 /** Sign-in and the bureau admins' user management (register with the CA, revoke). */
-export function identityRoutes(routes: RouteTable, identities: IdentityService): void {
+export function identityRoutes(routes: RouteTable, identities: IdentityService, enrollmentLimit: Pick<RateLimit, 'take'>): void {
   routes.add({
     method: 'post', path: '/sessions', tag: 'identity', summary: 'Sign in: returns a session token', access: 'public', status: 201,
     body: z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }),
@@ -37,14 +38,36 @@ export function identityRoutes(routes: RouteTable, identities: IdentityService):
     summary: "Register a user of the admin's bureau: the bureau's CA issues a certificate carrying the role (and department, or company)",
     body: z.strictObject({
       username,
-      password: z.string().min(12, 'at least 12 characters').max(256),
+      password: z.string().min(12, 'at least 12 characters').max(256).optional().describe('required for people; refused for a device, which enrolls its own key with the one-time code in the answer'),
       role: z.enum(ROLES).exclude(['admin']),
       dept: z.string().regex(/^[a-z_]{2,40}$/).optional().describe("required for clerk, reviewer, director, inspector: a department of the admin's own bureau; refused for contractor, owner, device, analyst"),
       company: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/).optional().describe('contractor and owner only (required): the registry id of its company, registered on the ledger; carried in the certificate'),
       displayName: z.string().min(1).max(100),
     }),
-    response: userView,
-  }, async ({ body, user }) => { assertStrongPassword(body.username, body.password); return identities.register(user!, body); });
+    response: userView.extend({
+      enrollment: z.object({ code: z.string(), expiresAt: z.string() }).optional()
+        .describe('devices only: the one-time code to hand to the device, which sends it with its certificate request to POST /enrollments'),
+    }),
+  }, async ({ body, user }) => {
+    if (body.password !== undefined) assertStrongPassword(body.username, body.password);
+    return identities.register(user!, body);
+  });
+
+  routes.add({
+    method: 'post', path: '/enrollments', tag: 'identity', access: 'public', status: 201,
+    summary: 'A device enrolls its own key: its PKCS#10 request (ECDSA P-256, subject CN = its username, signed by that key) with the one-time code '
+      + "its bureau admin was given; the bureau's CA signs it. The private key never reaches the gateway. 400 for a malformed or tampered request, "
+      + '401 for an unknown code, 409 for a used one, 410 for a lapsed one.',
+    body: z.strictObject({
+      username,
+      code: z.string().min(1).max(64).describe('the one-time code, e.g. 7K3Q-…'),
+      csr: z.string().min(100).max(8192).describe('PEM PKCS#10 certificate request'),
+    }),
+    response: z.object({ username: z.string(), mspId: z.string(), certificate: z.string() }),
+  }, async ({ body, req }) => {
+    await enrollmentLimit.take(req.ip ?? 'unknown'); // codes are not guessable (100 bits); this bounds the CA's work
+    return identities.enrollments.enroll(body);
+  });
 
   routes.add({
     method: 'get', path: '/users/:username', tag: 'identity', summary: 'A user', access: ['admin', 'auditor'],

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
-import { connect, Gateway, StatusCode, SubmittedTransaction, Transaction, GatewayError, CommitError } from '@hyperledger/fabric-gateway';
-import { common } from '@hyperledger/fabric-protos';
+import { connect, Gateway, Status, StatusCode, Transaction, GatewayError, CommitError } from '@hyperledger/fabric-gateway';
+import { common, gateway as gatewayProtos, msp } from '@hyperledger/fabric-protos';
 import type { ConnectionDescription } from '../config';
 import type { Logger } from '../platform/logger';
 import { fromGatewayError, isRetryable, TransactionInvalid } from './errors';
@@ -9,6 +9,9 @@ import { signerFor } from './signer';
 
 /** The Fabric identity a transaction is signed with: always the calling user's own. */
 export interface SigningUser { id: string; mspId: string; certificate: string; privateKey: crypto.KeyObject }
+
+/** An identity whose private key the gateway does not hold: its holder signs each step (see client-signed.ts). */
+export interface ClientIdentity { mspId: string; certificate: string }
 
 /** What every response to a change carries. */
 export interface Receipt { transactionId: string; blockNumber: string; validationCode: 'VALID' }
@@ -33,8 +36,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export class Ledger {
   private readonly clients = new Map<string, grpc.Client>();
   private readonly gateways = new Map<string, Gateway>();
+  /** Reads commit statuses of transactions the gateway cannot sign for (any channel reader may ask for any ID). */
+  private statusReader?: () => Promise<SigningUser>;
 
   constructor(private readonly description: ConnectionDescription, private readonly logger: Logger) {}
+
+  useStatusReader(reader: () => Promise<SigningUser>): void {
+    this.statusReader = reader;
+  }
 
   get channel(): string { return this.description.channel; }
   get chaincode(): string { return this.description.chaincode; }
@@ -54,14 +63,15 @@ export class Ledger {
     return client;
   }
 
-  gateway(user: SigningUser): Gateway {
-    const key = `${user.id}\0${user.certificate}`;
+  /** A connection as the user; without a private key, one whose every signature the identity's holder supplies. */
+  gateway(user: SigningUser | ClientIdentity): Gateway {
+    const key = `${'id' in user ? user.id : ''}\0${user.certificate}`;
     let gateway = this.gateways.get(key);
     if (!gateway) {
       gateway = connect({
         client: this.client(user.mspId),
         identity: { mspId: user.mspId, credentials: Buffer.from(user.certificate) },
-        ...signerFor(user.privateKey),
+        ...('privateKey' in user ? signerFor(user.privateKey) : {}),
         evaluateOptions: () => ({ deadline: Date.now() + 5_000 }),
         endorseOptions: () => ({ deadline: Date.now() + 15_000 }),
         submitOptions: () => ({ deadline: Date.now() + 15_000 }),
@@ -130,13 +140,16 @@ export class Ledger {
     return { result: utf8.decode(transaction.getResult()), receipt: await this.commit(transaction) };
   }
 
-  /** Timeouts resend the same transaction (same ID: it can commit at most once), a few times, then give up as unavailable. */
-  private async commit(transaction: Transaction): Promise<Receipt> {
+  /**
+   * Timeouts resend the same transaction (same ID: it can commit at most once), a few times, then give up as
+   * unavailable. A transaction its author signed is followed by the gateway's status reader (the author's key is not here).
+   */
+  async commit(transaction: Transaction, byReader = false): Promise<Receipt> {
     const transactionId = transaction.getTransactionId();
     for (let attempt = 1; ; attempt++) {
       try {
-        const submitted: SubmittedTransaction = await transaction.submit();
-        const status = await submitted.getStatus();
+        const submitted = await transaction.submit();
+        const status = byReader ? await this.readStatus(transactionId) : await submitted.getStatus();
         if (!status.successful) throw new TransactionInvalid(codeName(status.code), transactionId);
         return { transactionId, blockNumber: status.blockNumber.toString(), validationCode: 'VALID' };
       } catch (err) {
@@ -149,6 +162,22 @@ export class Ledger {
         throw err instanceof GatewayError ? fromGatewayError(err) : err;
       }
     }
+  }
+
+  /** The commit status of any transaction on the channel, asked as the status reader. */
+  private async readStatus(transactionId: string): Promise<Status> {
+    if (!this.statusReader) throw new Error('no status reader: the gateway cannot follow transactions it did not sign');
+    const reader = await this.statusReader();
+    const request = new gatewayProtos.CommitStatusRequest();
+    request.setChannelId(this.channel);
+    request.setTransactionId(transactionId);
+    const creator = new msp.SerializedIdentity();
+    creator.setMspid(reader.mspId);
+    creator.setIdBytes(Buffer.from(reader.certificate));
+    request.setIdentity(creator.serializeBinary());
+    const signed = new gatewayProtos.SignedCommitStatusRequest();
+    signed.setRequest(request.serializeBinary());
+    return this.gateway(reader).newCommit(signed.serializeBinary()).getStatus();
   }
 
   close(): void {

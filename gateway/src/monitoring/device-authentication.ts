@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type mongoose from 'mongoose';
 import type { AuthenticatedUser } from '../identity/identity-service';
 import { identityModels, UserRecord } from '../identity/models';
+import type { Author } from '../operations/author-signed-writes';
 import { ForbiddenError, UnauthorizedError } from '../platform/errors';
 import { canonicalJson, SafetyAlert } from './alert-schema';
 
@@ -16,9 +17,9 @@ export interface DeviceClaim {
 
 /**
  * Authenticates an edge device by its signature, not by a session: the signature must verify against the certificate
- * the bureau CA issued to that device user and the gateway keeps on file (the current one), the user must be active
- * and hold the role `device`, and the alert must name that device. Only then does the gateway sign the transaction
- * with the device's own Fabric identity.
+ * the bureau CA issued for the device's own key (the current one, on file since it enrolled), the user must be
+ * active and hold the role `device`, and the alert must name that device. Only then does the gateway prepare the
+ * transaction — which the device signs itself: the gateway holds no device key.
  */
 export class DeviceAuthenticator {
   private readonly users: mongoose.Model<UserRecord>;
@@ -27,7 +28,7 @@ export class DeviceAuthenticator {
     this.users = identityModels(connection).User;
   }
 
-  async verify(claim: DeviceClaim, alert: SafetyAlert): Promise<AuthenticatedUser> {
+  async verify(claim: DeviceClaim, alert: SafetyAlert): Promise<AuthenticatedUser & Author> {
     if (!claim.signature) throw new UnauthorizedError('a device signature is required');
     const presented = claim.certificate ? parseCertificate(claim.certificate) : undefined;
     const username = claim.deviceId ?? (presented ? commonName(presented) : undefined);
@@ -36,6 +37,7 @@ export class DeviceAuthenticator {
 
     const user = await this.users.findById(username).lean();
     if (!user) throw new UnauthorizedError('unknown device');
+    if (!user.certificate) throw new UnauthorizedError(`${username} has not enrolled a key yet`);
     const onFile = new crypto.X509Certificate(user.certificate);
     // A certificate the CA issued earlier (re-enrolled or revoked since) is not the device's current one.
     if (presented && presented.fingerprint256 !== onFile.fingerprint256) throw new UnauthorizedError('the certificate is not the device\'s current certificate');
@@ -45,7 +47,7 @@ export class DeviceAuthenticator {
     const now = Date.now();
     if (Date.parse(onFile.validTo) < now || Date.parse(onFile.validFrom) > now) throw new UnauthorizedError('the device certificate is not valid now');
     if (alert.deviceId !== username) throw new ForbiddenError(`device ${username} cannot report for device ${alert.deviceId}`);
-    return { _id: user._id, org: user.org, mspId: user.mspId, role: user.role, dept: user.dept, displayName: user.displayName, status: user.status };
+    return { _id: user._id, username: user._id, certificate: user.certificate, org: user.org, mspId: user.mspId, role: user.role, dept: user.dept, displayName: user.displayName, status: user.status };
   }
 }
 

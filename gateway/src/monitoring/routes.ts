@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import type { DomainDeps, DomainModule } from '../domains';
-import { anchoredRoute } from '../operations/anchored-route';
+import { anchoredRoute, sendOutcome } from '../operations/anchored-route';
+import { signatureRequest } from '../operations/routes';
 import type { Enricher, RecordType } from '../projection/read-model';
 import { given, pageBy } from '../shared/read-queries';
 import { day, ledgerId, page, writeResponse } from '../shared/schemas';
-import { ALERT_STATUSES, raiseAlertCall, safetyAlert } from './alert-schema';
+import { ALERT_STATUSES, safetyAlert } from './alert-schema';
+import { DeviceAlerts } from './device-alerts';
 import { DeviceAuthenticator } from './device-authentication';
 import { MqttAlertSubscriber, mqttSettings } from './mqtt-alerts';
 import { assessRisk, riskInputs } from './risk-model';
@@ -17,23 +19,28 @@ const alertPath = z.strictObject({ id: ledgerId });
 const projectPath = z.strictObject({ id: ledgerId });
 
 /** 进度与质量: device alerts (HTTP and MQTT), acknowledgement, resolution, progress deviation, risk scores. */
-export function monitoringRoutes({ routes, writes, readModel, ledger, identities, config, logger, connection }: DomainDeps): DomainModule {
-  const devices = new DeviceAuthenticator(connection);
+export function monitoringRoutes({ routes, writes, signed, readModel, ledger, identities, config, logger, connection }: DomainDeps): DomainModule {
+  const alerts = new DeviceAlerts(new DeviceAuthenticator(connection), signed);
 
-  anchoredRoute(routes, writes, {
-    method: 'post', path: '/alerts', tag: 'monitoring', access: 'public', response: writeResponse,
-    summary: `A safety alert from an edge device, signed by the device (no session): ${DEVICE_HEADERS.signature} = base64 ECDSA P-256/SHA-256 `
-      + `signature (DER or r‖s) over the body as canonical JSON (keys sorted, no whitespace); ${DEVICE_HEADERS.id} = the device's username and/or `
-      + `${DEVICE_HEADERS.certificate} = its current certificate (base64 of PEM or DER). The transaction is signed with the device's own identity. 401 when the `
-      + 'signature, device or certificate does not check out; 403 for a revoked or non-device user.',
+  routes.add({
+    method: 'post', path: '/alerts', tag: 'monitoring', access: 'public', status: 202, response: signatureRequest,
+    summary: `A safety alert from an edge device, which signs everything itself (no session; the gateway holds no device key). ${DEVICE_HEADERS.signature} = `
+      + `base64 ECDSA P-256/SHA-256 signature (DER or r‖s) over the body as canonical JSON (keys sorted, no whitespace); ${DEVICE_HEADERS.id} = the device's `
+      + `username and/or ${DEVICE_HEADERS.certificate} = its current certificate (base64 of PEM or DER). Answers 202 with the proposal to sign: `
+      + 'POST its signature to /transactions/{transactionId}/proposal-signature, then the transaction\'s to …/transaction-signature, which answers '
+      + 'with the receipt. An alert already on the ledger answers 201 with its first receipt (Idempotent-Replayed). 401 when the signature, device or '
+      + 'certificate does not check out; 403 for a revoked or non-device user.',
     body: safetyAlert,
-  }, (input) => raiseAlertCall(input.body), {
-    // The caller is the device the signature proves, whatever session header came along.
-    caller: (input) => devices.verify({
-      deviceId: input.req.header(DEVICE_HEADERS.id),
-      certificate: input.req.header(DEVICE_HEADERS.certificate),
-      signature: input.req.header(DEVICE_HEADERS.signature),
-    }, input.body),
+  }, async ({ body, req, res }) => {
+    const step = await alerts.raise({
+      deviceId: req.header(DEVICE_HEADERS.id), certificate: req.header(DEVICE_HEADERS.certificate), signature: req.header(DEVICE_HEADERS.signature),
+    }, body);
+    if ('done' in step) {
+      sendOutcome(req, res, step.done);
+      return undefined;
+    }
+    res.status(202).setHeader('Location', `${req.baseUrl}/transactions/${step.sign.transactionId}/proposal-signature`);
+    return step.sign;
   });
 
   anchoredRoute(routes, writes, {
@@ -89,7 +96,7 @@ export function monitoringRoutes({ routes, writes, readModel, ledger, identities
     summary: 'Risk scores of a project (score, inputs, model version), from the read model',
   }, async ({ params, query, user }) => pageBy(readModel.model('riskScore'), { projectId: params.id }, query.limit, query.after, user));
 
-  const mqtt = new MqttAlertSubscriber(mqttSettings(config), devices, writes, logger);
+  const mqtt = new MqttAlertSubscriber(mqttSettings(config), alerts, signed, logger);
   return { start: () => mqtt.start(), stop: () => mqtt.stop() };
 }
 

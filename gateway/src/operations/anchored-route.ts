@@ -1,17 +1,12 @@
 import type { z } from 'zod';
-import type { AuthenticatedUser } from '../identity/identity-service';
 import { AppError, ValidationError } from '../platform/errors';
 import type { Input, RouteSpec, RouteTable } from '../platform/routes';
-import type { AnchoredWrites } from './anchored-writes';
+import type { Request, Response } from 'express';
+import type { AnchoredWrites, WriteOutcome } from './anchored-writes';
 
 export interface LedgerCall { namespace: string; fn: string; args: string[]; endorsingOrganizations?: string[] }
 
-export interface AnchoredRouteOptions<I> {
-  /**
-   * Who signs, when it is not the session's user: e.g. a device proven by its signature over the body. Runs before
-   * the ledger call is built; throwing refuses the request.
-   */
-  caller?: (input: I) => Promise<AuthenticatedUser>;
+export interface AnchoredRouteOptions {
   /**
    * A committed result that is a refusal (e.g. requestPayout commits an overpayment alert instead of a payout):
    * answered with that error's status and stable body, carrying the operation and receipt of what was committed.
@@ -35,7 +30,7 @@ export function anchoredRoute<B extends z.ZodType = z.ZodUndefined, Q extends z.
   writes: AnchoredWrites,
   spec: Omit<RouteSpec<B, Q, P>, 'anchored'>,
   call: (input: Input<z.infer<B>, z.infer<Q>, z.infer<P>>) => LedgerCall | Promise<LedgerCall>,
-  options: AnchoredRouteOptions<Input<z.infer<B>, z.infer<Q>, z.infer<P>>> = {},
+  options: AnchoredRouteOptions = {},
 ): void {
   routes.add({ ...spec, anchored: true, status: spec.status ?? 201 }, async (input) => {
     const { locals } = input.res;
@@ -44,8 +39,8 @@ export function anchoredRoute<B extends z.ZodType = z.ZodUndefined, Q extends z.
     timing.mark('auth'); // body parsing, session lookup, validation
     const key = input.req.header('Idempotency-Key');
     if (key !== undefined && !/^[\x21-\x7e]{1,200}$/.test(key)) throw new ValidationError('Idempotency-Key must be 1-200 visible ASCII characters');
-    const user = options.caller ? await options.caller(input) : input.user!;
-    const ledgerCall = await call({ ...input, user });
+    const user = input.user!;
+    const ledgerCall = await call(input);
     const outcome = await writes.write({
       userId: user._id,
       idempotencyKey: key,
@@ -53,20 +48,27 @@ export function anchoredRoute<B extends z.ZodType = z.ZodUndefined, Q extends z.
       ...ledgerCall,
       async: /respond-async/.test(input.req.header('Prefer') ?? ''),
     }, timing, takeAdmission(locals));
-    const { res } = input;
-    res.setHeader('Server-Timing', timing.header);
-    if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
-    if (outcome.httpStatus === 202) res.setHeader('Location', `${input.req.baseUrl}/operations/${outcome.body.operationId}`);
-    // The consistency token: send it back as X-Consistent-After on a read to see this write (projection/consistency.ts).
-    const committedBlock = (outcome.body.receipt as { blockNumber?: unknown } | undefined)?.blockNumber;
-    if (committedBlock !== undefined && committedBlock !== null) res.setHeader('X-Consistency-Token', String(committedBlock));
-    const refused = outcome.body.status === 'succeeded' ? options.refusal?.(outcome.body.result) : undefined;
-    if (refused) {
-      const { operationId, receipt } = outcome.body;
-      res.status(refused.status).json({ error: { code: refused.code, message: refused.message, details: { ...(refused.details as object), operationId, receipt } } });
-    } else {
-      res.status(outcome.httpStatus).json(outcome.body);
-    }
+    input.res.setHeader('Server-Timing', timing.header);
+    sendOutcome(input.req, input.res, outcome, options.refusal);
     return undefined;
   });
+}
+
+/**
+ * The answer to a write: its receipt (201), or its operation to poll (202, Location), with the consistency token
+ * (send it back as X-Consistent-After on a read to see this write, projection/consistency.ts); a committed refusal
+ * answers with that error's status, carrying the operation and receipt of what was committed.
+ */
+export function sendOutcome(req: Request, res: Response, outcome: WriteOutcome, refusal?: (result: unknown) => AppError | undefined): void {
+  if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
+  if (outcome.httpStatus === 202) res.setHeader('Location', `${req.baseUrl}/operations/${outcome.body.operationId}`);
+  const committedBlock = (outcome.body.receipt as { blockNumber?: unknown } | undefined)?.blockNumber;
+  if (committedBlock !== undefined && committedBlock !== null) res.setHeader('X-Consistency-Token', String(committedBlock));
+  const refused = outcome.body.status === 'succeeded' ? refusal?.(outcome.body.result) : undefined;
+  if (refused) {
+    const { operationId, receipt } = outcome.body;
+    res.status(refused.status).json({ error: { code: refused.code, message: refused.message, details: { ...(refused.details as object), operationId, receipt } } });
+  } else {
+    res.status(outcome.httpStatus).json(outcome.body);
+  }
 }

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type mongoose from 'mongoose';
 import type { IdentityService } from '../identity/identity-service';
+import { ClientSignedLedger } from '../ledger/client-signed';
 import { LedgerError } from '../ledger/errors';
 import type { Ledger, Receipt } from '../ledger/ledger';
 import { toAppError } from '../platform/error-handler';
@@ -23,6 +24,11 @@ export interface WriteRequest {
   endorsingOrganizations?: string[];
   /** Prefer: respond-async — answer 202 with the operation instead of waiting for the commit. */
   async: boolean;
+  /**
+   * The transaction as its author signed it (client-signed.ts), when the gateway does not hold the author's key:
+   * it is sent as it is, never re-proposed (an MVCC conflict is then the author's to retry).
+   */
+  authorSigned?: Uint8Array;
 }
 
 export interface WriteOutcome { httpStatus: number; body: { operationId: string; status: OperationRecord['status']; receipt?: Receipt | null; result?: unknown }; replayed: boolean }
@@ -36,9 +42,11 @@ const canonical = (v: unknown): string => JSON.stringify(v, (_k, x) => (x && typ
 export class AnchoredWrites {
   private readonly Operation;
   private readonly running = new Set<Promise<unknown>>();
+  private readonly authorSigned: ClientSignedLedger;
 
   constructor(connection: mongoose.Connection, private readonly ledger: Ledger, private readonly identities: IdentityService, private readonly admission: Admission, private readonly logger: Logger, private readonly phases?: Histogram<'phase'>) {
     this.Operation = operationModel(connection);
+    this.authorSigned = new ClientSignedLedger(ledger);
   }
 
   /** A timing for one write's phases, starting when the gateway received the request. */
@@ -52,10 +60,8 @@ export class AnchoredWrites {
    * signature needs recording: until it is sent, nothing can reach the ledger, and no answer has been given.
    */
   async write(req: WriteRequest, timing = this.timing(), admitted?: () => void): Promise<WriteOutcome> {
-    const requestHash = crypto.createHash('sha256').update(canonical(req.fingerprint)).digest('hex');
-    const operationId = req.idempotencyKey
-      ? crypto.createHash('sha256').update(`${req.userId}\0${req.idempotencyKey}`).digest('hex').slice(0, 32)
-      : crypto.randomUUID();
+    const requestHash = requestHashOf(req.fingerprint);
+    const operationId = req.idempotencyKey ? operationIdOf(req.userId, req.idempotencyKey) : crypto.randomUUID();
     // Admission first (at the door for routes, see admissionGate): a refused (503) write leaves no trace and costs the
     // database nothing.
     let release = admitted;
@@ -71,7 +77,10 @@ export class AnchoredWrites {
         if (existing) return this.replay(existing, requestHash);
       }
       const now = new Date();
-      const record: OperationRecord = { _id: operationId, userId: req.userId, idempotencyKey: req.idempotencyKey ?? null, requestHash, action: `${req.namespace}.${req.fn}`, status: 'pending', attempts: [], signedTransaction: null, httpStatus: null, receipt: null, result: null, error: null, createdAt: now, updatedAt: now };
+      const record: OperationRecord = {
+        _id: operationId, userId: req.userId, idempotencyKey: req.idempotencyKey ?? null, requestHash, action: `${req.namespace}.${req.fn}`, status: 'pending',
+        attempts: [], signedTransaction: null, signedBy: req.authorSigned ? 'author' : 'gateway', httpStatus: null, receipt: null, result: null, error: null, createdAt: now, updatedAt: now,
+      };
       if (req.async) {
         // The 202 promises an operation to poll: it is recorded before the answer, and signed afterwards.
         if (!(await this.insert(record))) return this.replay(await this.read(operationId), requestHash);
@@ -87,15 +96,18 @@ export class AnchoredWrites {
     }
   }
 
+  /** The outcome already recorded for this user's Idempotency-Key (replayed), if any. */
+  async previous(userId: string, idempotencyKey: string, fingerprint: unknown): Promise<WriteOutcome | undefined> {
+    const existing = await this.Operation.findById(operationIdOf(userId, idempotencyKey)).lean();
+    return existing ? this.replay(existing, requestHashOf(fingerprint)) : undefined;
+  }
+
   private async execute(record: OperationRecord, recorded: boolean, req: WriteRequest, requestHash: string, timing: ServerTiming): Promise<WriteOutcome> {
     const signed: string[] = [];
     let update: Partial<OperationRecord>;
     try {
-      const signer = await this.identities.signer(req.userId);
-      const { result, receipt } = await this.ledger.submit(signer, req.namespace, req.fn, req.args, {
-        endorsingOrganizations: req.endorsingOrganizations,
-        // Persisted before it is sent: an acknowledged write survives a crash (recover() resends it, same ID).
-        onSigned: async (transactionId, bytes) => {
+      // Persisted before it is sent: an acknowledged write survives a crash (recover() resends it, same ID).
+      const onSigned = async (transactionId: string, bytes: Uint8Array) => {
           timing.mark('endorse');
           const attempt = { transactionId, at: new Date() };
           const signedTransaction = Buffer.from(bytes).toString('base64');
@@ -107,8 +119,10 @@ export class AnchoredWrites {
             recorded = true;
           }
           timing.mark('record');
-        },
-      });
+      };
+      const { result, receipt } = req.authorSigned
+        ? await this.sendAuthorSigned(req.authorSigned, onSigned)
+        : await this.ledger.submit(await this.identities.signer(req.userId), req.namespace, req.fn, req.args, { endorsingOrganizations: req.endorsingOrganizations, onSigned });
       timing.mark('commit');
       update = { status: 'succeeded', httpStatus: 201, receipt, result: parseResult(result) };
     } catch (err) {
@@ -129,6 +143,11 @@ export class AnchoredWrites {
     }
     timing.mark('receipt');
     return this.outcome({ ...record, ...finished }, false);
+  }
+
+  private async sendAuthorSigned(bytes: Uint8Array, onSigned: (transactionId: string, bytes: Uint8Array) => Promise<void>) {
+    await onSigned(ClientSignedLedger.transactionIdOf(bytes), bytes);
+    return this.authorSigned.submit(bytes);
   }
 
   /** Inserts a new operation record; false when one with its ID exists (the same Idempotency-Key, concurrently). */
@@ -179,7 +198,8 @@ export class AnchoredWrites {
         update = { status: 'failed', httpStatus: 503, error: { status: 503, code: 'interrupted', message: 'the gateway stopped before the transaction was sent; nothing was written' } };
       } else {
         try {
-          const { result, receipt } = await this.ledger.resume(await this.identities.signer(op.userId), Buffer.from(op.signedTransaction, 'base64'));
+          const bytes = Buffer.from(op.signedTransaction, 'base64');
+          const { result, receipt } = op.signedBy === 'author' ? await this.authorSigned.submit(bytes) : await this.ledger.resume(await this.identities.signer(op.userId), bytes);
           update = { status: 'succeeded', httpStatus: 201, receipt, result: parseResult(result) };
         } catch (err) {
           const e = err instanceof AppError ? err : new AppError(500, 'internal', (err as Error).message);
@@ -197,6 +217,9 @@ export class AnchoredWrites {
     await Promise.allSettled([...this.running]);
   }
 }
+
+const requestHashOf = (fingerprint: unknown) => crypto.createHash('sha256').update(canonical(fingerprint)).digest('hex');
+const operationIdOf = (userId: string, idempotencyKey: string) => crypto.createHash('sha256').update(`${userId}\0${idempotencyKey}`).digest('hex').slice(0, 32);
 
 /** Thrown from onSigned when another request with the same Idempotency-Key recorded its operation first. */
 class LostRace extends Error {}

@@ -12,6 +12,8 @@ export interface OperationRecord {
   attempts: { transactionId: string; at: Date }[];
   /** The last signed transaction (base64) while pending, so that a restarted gateway can resend it. */
   signedTransaction: string | null;
+  /** Who signed it: the gateway with the user's key it holds, or the author on their own device (sent as it is). */
+  signedBy?: 'gateway' | 'author';
   httpStatus: number | null;
   receipt: Receipt | null;
   result: unknown;
@@ -30,6 +32,7 @@ export function operationModel(connection: mongoose.Connection): mongoose.Model<
     status: { type: String, required: true },
     attempts: [{ _id: false, transactionId: String, at: Date }],
     signedTransaction: { type: String, default: null },
+    signedBy: { type: String, default: 'gateway' },
     httpStatus: { type: Number, default: null },
     receipt: { type: Schema.Types.Mixed, default: null },
     result: { type: Schema.Types.Mixed, default: null },

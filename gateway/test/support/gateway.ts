@@ -96,6 +96,7 @@ export async function newUser(g: TestGateway, role: Role, options: { dept?: stri
   const org = options.org ?? BUREAU_OF[role] ?? 'housing';
   // An admin under test gets a session of its own (a test may sign it out); registrations share one per bureau.
   if (role === 'admin') return { username: `admin.${org}`, token: await login(g, `admin.${org}`, ADMIN_PASSWORD), role, org };
+  if (role === 'device') throw new Error('a device has no password and no session: use newDevice or registerDevice (monitoring-fixtures.ts)');
   const admin = await adminToken(g, org);
   const username = `${role}-${crypto.randomUUID().slice(0, 12)}`;
   const password = `pw-${crypto.randomUUID()}`;

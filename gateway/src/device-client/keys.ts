@@ -1,0 +1,40 @@
+import { webcrypto } from 'node:crypto';
+import { x509 } from '../platform/x509';
+
+export type CryptoKey = webcrypto.CryptoKey;
+export type CryptoKeyPair = webcrypto.CryptoKeyPair;
+
+/**
+ * A device's key, made and kept on the device: ECDSA P-256 in WebCrypto (the same code runs in a browser, where the
+ * key can be non-extractable). Nothing here talks to the gateway.
+ */
+const subtle = webcrypto.subtle;
+const EC = { name: 'ECDSA', namedCurve: 'P-256' } as const;
+const SIGN = { name: 'ECDSA', hash: 'SHA-256' } as const;
+
+/** A new key pair; extractable only when it must be saved to a key file (a script's device). */
+export function newKeyPair(extractable = false): Promise<CryptoKeyPair> {
+  return subtle.generateKey(EC, extractable, ['sign', 'verify']);
+}
+
+/** The PKCS#10 request for the bureau's CA: subject CN = the enrollment ID, signed by the key it carries. */
+export async function certificateRequest(keys: CryptoKeyPair, enrollmentId: string): Promise<string> {
+  const request = await x509.Pkcs10CertificateRequestGenerator.create({ name: [{ CN: [enrollmentId] }], keys: keys as unknown as Parameters<typeof x509.Pkcs10CertificateRequestGenerator.create>[0]["keys"], signingAlgorithm: SIGN });
+  return request.toString('pem');
+}
+
+/** ECDSA P-256 with SHA-256 over the bytes, base64 of r‖s (the gateway accepts it and normalises it to Fabric's form). */
+export async function signBytes(privateKey: CryptoKey, bytes: Uint8Array): Promise<string> {
+  return Buffer.from(await subtle.sign(SIGN, privateKey, bytes)).toString('base64');
+}
+
+/** A key file (PKCS#8 PEM) for a device whose key lives on disk. */
+export async function exportPrivateKey(privateKey: CryptoKey): Promise<string> {
+  const der = Buffer.from(await subtle.exportKey('pkcs8', privateKey));
+  return `-----BEGIN PRIVATE KEY-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n').trim()}\n-----END PRIVATE KEY-----\n`;
+}
+
+export async function importPrivateKey(pem: string): Promise<CryptoKey> {
+  const der = Buffer.from(pem.replace(/-----[A-Z ]+-----|\s/g, ''), 'base64');
+  return subtle.importKey('pkcs8', der, EC, false, ['sign']);
+}

@@ -1,0 +1,116 @@
+import mongoose, { Schema } from 'mongoose';
+import { ClientSignedLedger, SigningStep } from '../ledger/client-signed';
+import type { ClientIdentity, Ledger } from '../ledger/ledger';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/errors';
+import type { AnchoredWrites, WriteOutcome } from './anchored-writes';
+import type { LedgerCall } from './anchored-route';
+
+/** The author of a write who holds their own key: their username and the certificate the CA issued for it. */
+export interface Author extends ClientIdentity { username: string }
+
+/** What the author signs next, as the API shows it; `reference` names what the write is about (e.g. the alert's ID). */
+export interface SignatureRequest { transactionId: string; stage: 'proposal' | 'transaction'; message: string; expiresAt: string; reference: string }
+
+/** A write in progress between its author's signatures; kept in the database so that any replica takes the next step. */
+interface SigningSession {
+  _id: string; // the transaction ID
+  userId: string;
+  mspId: string;
+  certificate: string;
+  idempotencyKey: string;
+  fingerprint: unknown;
+  call: LedgerCall;
+  reference: string;
+  stage: 'proposal' | 'transaction';
+  bytes: string; // base64 of the proposal, then of the endorsed transaction
+  message: string; // base64 of what the author signs at this stage
+  expiresAt: Date;
+}
+
+/** How long an author has to sign each step; an unsigned proposal costs nothing on the ledger and simply lapses. */
+const STEP_TTL_MS = 5 * 60_000;
+
+const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+
+/**
+ * Writes signed by their author (a device today): the gateway prepares, the author signs the proposal, the gateway
+ * endorses, the author signs the transaction, the gateway submits it through AnchoredWrites (idempotency, the
+ * operation record, crash recovery, the receipt). The gateway never holds the key, so it cannot write as the author.
+ */
+export class AuthorSignedWrites {
+  private readonly Session: mongoose.Model<SigningSession>;
+  private readonly ledger: ClientSignedLedger;
+
+  constructor(connection: mongoose.Connection, ledger: Ledger, private readonly writes: AnchoredWrites) {
+    this.Session = (connection.models.SigningSession as mongoose.Model<SigningSession>) ?? connection.model<SigningSession>('SigningSession', new Schema<SigningSession>({
+      _id: String, userId: String, mspId: String, certificate: String, idempotencyKey: String, fingerprint: Schema.Types.Mixed,
+      call: Schema.Types.Mixed, reference: String, stage: String, bytes: String, message: String, expiresAt: Date,
+    }, { collection: 'signing_sessions', versionKey: false, minimize: false }));
+    this.ledger = new ClientSignedLedger(ledger);
+  }
+
+  /**
+   * The first step: what the author signs, or — when this Idempotency-Key already committed — the first outcome again.
+   */
+  async start(author: Author, idempotencyKey: string, fingerprint: unknown, call: LedgerCall, reference: string): Promise<{ sign: SignatureRequest } | { done: WriteOutcome }> {
+    const done = await this.writes.previous(author.username, idempotencyKey, fingerprint);
+    if (done) return { done };
+    const step = this.ledger.propose(author, call.namespace, call.fn, call.args, call.endorsingOrganizations);
+    const session: SigningSession = {
+      _id: step.transactionId, userId: author.username, mspId: author.mspId, certificate: author.certificate, idempotencyKey, fingerprint, call, reference,
+      stage: 'proposal', bytes: b64(step.bytes), message: b64(step.message), expiresAt: new Date(Date.now() + STEP_TTL_MS),
+    };
+    // Lapsed sessions go as new ones come (no TTL index: FerretDB v1 does not expire documents).
+    await this.Session.deleteMany({ userId: author.username, expiresAt: { $lt: new Date() } });
+    await this.Session.collection.insertOne(session as never);
+    return { sign: request(session) };
+  }
+
+  /** The author's signature over the proposal: endorse, and ask for the signature over the transaction. */
+  async signProposal(transactionId: string, signature: string, author?: string): Promise<SignatureRequest> {
+    const session = await this.session(transactionId, 'proposal', author);
+    const step: SigningStep = await this.ledger.endorse(session, Buffer.from(session.bytes, 'base64'), decode(signature));
+    const next = { stage: 'transaction' as const, bytes: b64(step.bytes), message: b64(step.message), expiresAt: new Date(Date.now() + STEP_TTL_MS) };
+    // Only the first of two concurrent signatures moves the session on: the other is told it is late.
+    const moved = await this.Session.updateOne({ _id: transactionId, stage: 'proposal' }, { $set: next });
+    if (moved.modifiedCount !== 1) throw new ConflictError(`transaction ${transactionId}'s proposal was signed already`);
+    return request({ ...session, ...next });
+  }
+
+  /** The author's signature over the transaction: submit it and wait for the commit (the answer carries the receipt). */
+  async signTransaction(transactionId: string, signature: string, author?: string): Promise<WriteOutcome & { reference: string }> {
+    const session = await this.session(transactionId, 'transaction', author);
+    const signed = this.ledger.signTransaction(session, Buffer.from(session.bytes, 'base64'), decode(signature));
+    const outcome = await this.writes.write({
+      userId: session.userId, idempotencyKey: session.idempotencyKey, fingerprint: session.fingerprint, ...session.call, async: false, authorSigned: signed,
+    });
+    await this.Session.deleteOne({ _id: transactionId });
+    return { ...outcome, reference: session.reference };
+  }
+
+  /** Where a signature arrives: the reference of the write in progress, when one awaits its author's signature. */
+  async referenceOf(transactionId: string): Promise<string | undefined> {
+    return (await this.Session.findById(transactionId, { reference: 1 }).lean())?.reference;
+  }
+
+  /** The session awaiting this stage's signature; `author`, when the channel names one (an MQTT topic), must be its author. */
+  private async session(transactionId: string, stage: SigningSession['stage'], author?: string): Promise<SigningSession> {
+    const session = await this.Session.findById(transactionId).lean();
+    if (!session || session.expiresAt.getTime() < Date.now()) throw new NotFoundError(`no transaction ${transactionId} awaits a signature (unknown, done or lapsed: start again)`);
+    if (author !== undefined && author !== session.userId) throw new ForbiddenError(`transaction ${transactionId} is not ${author}'s`);
+    if (session.stage !== stage) throw new ConflictError(`transaction ${transactionId} awaits its ${session.stage} signature, not its ${stage} signature`);
+    return session;
+  }
+}
+
+function request(session: SigningSession): SignatureRequest {
+  return { transactionId: session._id, stage: session.stage, message: session.message, expiresAt: session.expiresAt.toISOString(), reference: session.reference };
+}
+
+function decode(signature: string): Uint8Array {
+  if (!/^[A-Za-z0-9+/]{40,200}={0,2}$/.test(signature)) throw new ValidationError('signature must be base64 of an ECDSA signature (DER or r‖s)');
+  return Buffer.from(signature, 'base64');
+}
+
+/** A transaction ID as Fabric makes them: 64 hex digits. */
+export const TRANSACTION_ID = /^[0-9a-f]{64}$/;
