@@ -9,6 +9,8 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   echo "• Installing npm packages (npm ci)…" >&2
   npm ci --no-audit --no-fund --loglevel=error
 fi
+# The shared vocabulary (domain/) is a package the chaincode, the gateway and the app import: built, incrementally.
+npm run --silent build -w @luohu/domain
 missing=()
 [ -f /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf ] || missing+=(fonts-droid-fallback)
 command -v pdfsig >/dev/null || missing+=(poppler-utils)

@@ -4,6 +4,7 @@
  * a submit helper that waits until EVERY peer has committed the transaction (so the next endorsement, whichever
  * peers discovery picks, reads the new state), refusal and event helpers, and a few ledger set-up journeys.
  */
+import { decodeRefusal } from '@luohu/domain';
 import crypto from 'node:crypto';
 import { expect } from 'chai';
 import * as grpc from '@grpc/grpc-js';
@@ -175,10 +176,17 @@ export async function openCast(): Promise<People> {
   });
 }
 
-/** The chaincode's refusal text as the client sees it: the error message plus every endorser's detail. */
+/**
+ * The chaincode's refusal text as the client sees it: the error message plus every endorser's detail, each refusal
+ * decoded (`[code] sentence`) as the gateway decodes it.
+ */
 export function refusalText(err: unknown): string {
+  const readable = (message: string) => message.replace(/chaincode response (\d+), (\{.*\})$/s, (whole, status: string, json: string) => {
+    const refusal = decodeRefusal(json);
+    return refusal ? `chaincode response ${status}, [${refusal.code}] ${refusal.message}` : whole;
+  });
   if (err instanceof GatewayError) {
-    return [err.message, ...err.details.map((d) => `${d.mspId}@${d.address}: ${d.message}`)].join('\n');
+    return [err.message, ...err.details.map((d) => `${d.mspId}@${d.address}: ${readable(d.message)}`)].join('\n');
   }
   return String(err instanceof Error ? err.message : err);
 }

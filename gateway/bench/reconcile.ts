@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import mongoose from 'mongoose';
 import { loadConfig } from '../src/config';
 import { readModelEnrichers } from '../src/domains';
-import type { RecordKind } from '../src/documents/record-audit';
+import type { RecordKind } from '@luohu/domain';
 import { FileStore } from '../src/documents/file-store';
 import { CertificateAuthority } from '../src/identity/certificate-authority';
 import { EVENTS_READER, IdentityService } from '../src/identity/identity-service';

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { canonicalJson, signNotification } from '../src/funds/bank-adapter';
+import { canonicalJson } from '@luohu/domain';
+import { signNotification } from '../src/funds/bank-adapter';
 import { bankSettings } from '../src/funds/bank-settings';
 import { api, bearer, eventually, gatewayUnderTest, newUser, suiteNetworkDir, TestGateway, uniqueId } from './support/gateway';
 import { ledgerSetup, LedgerSetup } from './support/ledger-setup';

@@ -3,7 +3,8 @@ import mongoose from 'mongoose';
 import { enroll, DeviceIdentity } from '../src/device-client/device-client';
 import { newKeyPair } from '../src/device-client/keys';
 import { KeyVault } from '../src/identity/secrets';
-import { canonicalJson, SafetyAlert } from '../src/monitoring/alert-schema';
+import { canonicalJson } from '@luohu/domain';
+import type { SafetyAlert } from '../src/monitoring/alert-schema';
 import { adminToken, api, bearer, randomHash, testConfig, TestGateway, TestUser, uniqueId } from './support/gateway';
 import { filesOf } from './support/fixtures';
 

@@ -13,7 +13,9 @@ function gatewayProcess(port: number): Promise<ChildProcess> {
     env: { ...process.env, NODE_ENV: 'test', PORT: String(port), LUOHU_NETWORK_DIR: suiteNetworkDir, LUOHU_ADMIN_PASSWORD: ADMIN_PASSWORD, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  return eventually(`gateway on port ${port}`, async () => (await request(`http://127.0.0.1:${port}`).get('/healthz').catch(() => ({ status: 0 }))).status, (s) => s === 200, 30_000).then(() => child);
+  // Starting a gateway (tsx compiling it, bootstrap, recovery) takes seconds on a quiet machine and far more on a busy
+  // one; how long is not what this test is about.
+  return eventually(`gateway on port ${port}`, async () => (await request(`http://127.0.0.1:${port}`).get('/healthz').catch(() => ({ status: 0 }))).status, (s) => s === 200, 120_000).then(() => child);
 }
 
 async function projected(port: number): Promise<number> {
@@ -22,8 +24,10 @@ async function projected(port: number): Promise<number> {
 }
 
 describe('two gateway replicas on one database and one network', function () {
-  this.timeout(120_000);
-  const ports = [18931, 18932];
+  this.timeout(300_000);
+  // Beside the suite's own network (its base port), so that two suites on one machine never share a port.
+  const base = Number(process.env.LUOHU_TEST_BASE_PORT ?? 17000);
+  const ports = [base + 931, base + 932];
   let children: ChildProcess[] = [];
 
   after(() => children.forEach((c) => c.kill('SIGTERM')));

@@ -26,13 +26,18 @@ export function currentDeployment(s: Settings): Deployment | undefined {
 /** Bumped whenever pack() changes what a package holds, so that every network redeploys. */
 const PACKAGING = 'ccaas-mtls-1';
 
-/** A hash of everything the chaincode's build reads: a changed contract is a new version, an unchanged one is not redeployed. */
+/**
+ * A hash of everything the chaincode's build reads — its own sources and the shared domain package's (a changed
+ * status or canonical JSON is a changed contract): a changed contract is a new version, an unchanged one is not redeployed.
+ */
 function sourceHash(dir: string): string {
   // The packaging is part of the version: mutual TLS between peer and chaincode server changed the package's connection.json.
   const hash = crypto.createHash('sha256').update(PACKAGING);
   const walk = (d: string): string[] => fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))
     .flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)]));
-  for (const file of [...walk(path.join(dir, 'src')), path.join(dir, 'package.json'), path.join(dir, 'tsconfig.json')]) {
+  const domain = path.join(dir, '..', 'domain');
+  const sources = [dir, domain].flatMap((d) => [...walk(path.join(d, 'src')), path.join(d, 'package.json'), path.join(d, 'tsconfig.json')]);
+  for (const file of sources) {
     hash.update(path.relative(dir, file)).update('\0').update(fs.readFileSync(file)).update('\0');
   }
   return hash.digest('hex').slice(0, 12);

@@ -5,6 +5,7 @@ import { emit, getRecord, pageByIndex, putIndex, putRecord, recordExists, record
 import { canonicalJson } from '../shared/serialise';
 import { requireId } from '../shared/validate';
 import { BATCH, BATCH_BY_KIND, BatchAnchor, parseBatch } from './anchor';
+import { refuse } from '../shared/refusal';
 
 @Info({ title: 'anchor', description: 'Merkle-root batch anchors for bulk evidence' })
 export class AnchorContract extends Contract {
@@ -22,7 +23,7 @@ export class AnchorContract extends Contract {
         const caller = authorize(ctx, 'anchor.anchorBatch');
         const input = parseBatch(batchId, merkleRoot, itemCount, kind);
         if (await recordExists(ctx, BATCH, [input.batchId])) {
-            throw new Error(`batch ${input.batchId} is already anchored`);
+            throw refuse('already_exists', `batch ${input.batchId} is already anchored`);
         }
         const batch: BatchAnchor = { docType: 'batchAnchor', ...input, anchoredBy: actorOf(caller), txId: ctx.stub.getTxID(), timestamp: txTime(ctx) };
         const state = await putRecord(ctx, BATCH, [batch.batchId], batch);
@@ -48,7 +49,7 @@ export class AnchorContract extends Contract {
     async #readBatch(ctx: Context, batchId: string): Promise<BatchAnchor> {
         const batch = await getRecord<BatchAnchor>(ctx, BATCH, [requireId('batchId', batchId)]);
         if (!batch) {
-            throw new Error(`batch ${batchId} does not exist`);
+            throw refuse('not_found', `batch ${batchId} does not exist`, { kind: 'batchAnchor', id: batchId });
         }
         return batch;
     }

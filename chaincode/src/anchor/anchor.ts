@@ -1,6 +1,7 @@
 /** Batch anchors: one Merkle root standing for many evidence items (photos, sensor logs) in one transaction. */
 import { Actor } from '../registry/registry';
 import { requireId, requireInt } from '../shared/validate';
+import { refuse } from '../shared/refusal';
 
 export const BATCH = 'batchAnchor';
 export const BATCH_BY_KIND = 'batchAnchor~kind';
@@ -19,7 +20,7 @@ export interface BatchAnchor {
 
 export function parseBatch(batchId: string, merkleRoot: string, itemCount: string, kind: string) {
     if (typeof merkleRoot !== 'string' || !/^[0-9a-fA-F]{64}$/.test(merkleRoot)) {
-        throw new Error(`batch ${batchId}: merkleRoot must be 64 hex characters (a SHA-256 Merkle root), got ${JSON.stringify(merkleRoot)}`);
+        throw refuse('invalid_request', `batch ${batchId}: merkleRoot must be 64 hex characters (a SHA-256 Merkle root), got ${JSON.stringify(merkleRoot)}`);
     }
     return {
         batchId: requireId('batchId', batchId),

@@ -9,6 +9,7 @@ import { getRecord } from '../shared/ledger';
 import { Input } from '../shared/validate';
 import { Actor } from '../registry/registry';
 import { ProjectFile } from './approval';
+import { refuse } from '../shared/refusal';
 
 export const APPLICATION_FILE = 'applicationFile';
 
@@ -27,7 +28,7 @@ export interface ApplicationFile {
 export function companyOf(ctx: Context, caller: Caller): string {
     const company = ctx.clientIdentity.getAttributeValue('company');
     if (!company) {
-        throw new Error(`access denied: ${caller.role ?? '(no role)'} ${caller.id} has no company attribute in its certificate`);
+        throw refuse('forbidden', `access denied: ${caller.role ?? '(no role)'} ${caller.id} has no company attribute in its certificate`);
     }
     return company;
 }
@@ -35,7 +36,7 @@ export function companyOf(ctx: Context, caller: Caller): string {
 /** A body may name the contractor only to repeat the certificate's company; another company's id is refused. */
 export function requireOwnCompany(company: string, named: string | undefined): string {
     if (named !== undefined && named !== company) {
-        throw new Error(`access denied: a user of company ${company} cannot act for contractor ${named}`);
+        throw refuse('forbidden', `access denied: a user of company ${company} cannot act for contractor ${named}`);
     }
     return company;
 }
@@ -51,7 +52,7 @@ export function parseApplicationFile(json: string): Pick<ApplicationFile, 'sha25
 export async function requireAnchoredFiles(ctx: Context, company: string, files: readonly ProjectFile[]): Promise<void> {
     for (const f of files) {
         if (!(await getRecord<ApplicationFile>(ctx, APPLICATION_FILE, [company, f.sha256]))) {
-            throw new Error(`files.${f.kind}.sha256 must be a file uploaded by company ${company}: ${f.sha256} was never uploaded by it`);
+            throw refuse('invalid_request', `files.${f.kind}.sha256 must be a file uploaded by company ${company}: ${f.sha256} was never uploaded by it`);
         }
     }
 }

@@ -11,6 +11,7 @@ import {
     advance, documentFindings, loadProject, parseApplication, parseFileList, requireDeadline, requiredDepartments,
 } from './approval';
 import { APPLICATION_FILE, ApplicationFile, companyOf, parseApplicationFile, requireAnchoredFiles, requireOwnCompany } from './applicant';
+import { refuse } from '../shared/refusal';
 
 @Info({ title: 'approval', description: 'Project approval (立项审批)' })
 export class ApprovalContract extends Contract {
@@ -29,7 +30,7 @@ export class ApprovalContract extends Contract {
         const now = txTime(ctx);
         requireDeadline('deadline', deadline, txDay(ctx));
         if (await recordExists(ctx, PROJECT, [input.id])) {
-            throw new Error(`project ${input.id} already exists`);
+            throw refuse('already_exists', `project ${input.id} already exists`, { kind: 'project', id: input.id });
         }
         await requireAnchoredFiles(ctx, company, input.files);
         const project: Project = {
@@ -51,7 +52,7 @@ export class ApprovalContract extends Contract {
         const company = companyOf(ctx, caller);
         const input = parseApplicationFile(fileJson);
         if (await recordExists(ctx, APPLICATION_FILE, [company, input.sha256])) {
-            throw new Error(`application file ${input.sha256} is already anchored for company ${company}`);
+            throw refuse('already_exists', `application file ${input.sha256} is already anchored for company ${company}`);
         }
         const file: ApplicationFile = { docType: 'applicationFile', company, ...input, uploadedBy: actorOf(caller), anchoredAt: txTime(ctx) };
         const state = await putRecord(ctx, APPLICATION_FILE, [company, input.sha256], file);
@@ -68,7 +69,7 @@ export class ApprovalContract extends Contract {
         requireDeadline('deadline', deadline, txDay(ctx));
         if (project.status === 'pre_review' && !project.autoCheck.passed) {
             const failed = project.autoCheck.findings.filter((f) => !f.ok).map((f) => f.check);
-            throw new Error(`project ${projectId} cannot pass pre-review: automatic check failed (${failed.join(', ')}); return it for correction`);
+            throw refuse('rule_broken', `project ${projectId} cannot pass pre-review: automatic check failed (${failed.join(', ')}); return it for correction`);
         }
         const from = advance(project, 'passPreReview');
         this.#step(ctx, project, 'passPreReview', from, caller, { deadline });
@@ -85,7 +86,7 @@ export class ApprovalContract extends Contract {
         const dept = requireDepartment(caller, 'review');
         const project = await this.#readProject(ctx, projectId);
         if (caller.role === 'reviewer' && !project.requiredDepartments.includes(dept)) {
-            throw new Error(`project ${projectId}: a reviewer of department ${caller.dept ?? '(none)'} is not one of its reviewing departments (${project.requiredDepartments.join(', ')})`);
+            throw refuse('forbidden', `project ${projectId}: a reviewer of department ${caller.dept ?? '(none)'} is not one of its reviewing departments (${project.requiredDepartments.join(', ')})`);
         }
         const from = advance(project, 'returnForCorrection');
         this.#step(ctx, project, 'returnForCorrection', from, caller, { reason });
@@ -101,7 +102,7 @@ export class ApprovalContract extends Contract {
         const caller = authorize(ctx, 'approval.resubmitProject');
         const project = await this.#readProject(ctx, projectId);
         if (caller.mspId !== project.applicant.mspId || caller.id !== project.applicant.id) {
-            throw new Error(`project ${projectId} may only be resubmitted by its applicant`);
+            throw refuse('forbidden', `project ${projectId} may only be resubmitted by its applicant`);
         }
         const company = requireOwnCompany(companyOf(ctx, caller), project.contractorId);
         const files = parseFileList(filesJson);
@@ -132,10 +133,10 @@ export class ApprovalContract extends Contract {
         const dept = requireDepartment(caller, 'review');
         const project = await this.#readProject(ctx, projectId);
         if (!project.requiredDepartments.includes(dept)) {
-            throw new Error(`project ${projectId} does not need a review from department ${dept || '(none)'} (needs ${project.requiredDepartments.join(', ')})`);
+            throw refuse('rule_broken', `project ${projectId} does not need a review from department ${dept || '(none)'} (needs ${project.requiredDepartments.join(', ')})`);
         }
         if (project.reviews.some((r) => r.round === project.round && r.dept === dept)) {
-            throw new Error(`project ${projectId} already has a review from department ${dept} in round ${project.round}`);
+            throw refuse('already_exists', `project ${projectId} already has a review from department ${dept} in round ${project.round}`);
         }
         project.reviews.push({ dept, round: project.round, opinion: verdict, reason, by: actorOf(caller), at: txTime(ctx) });
         const done = project.requiredDepartments.every((d) => project.reviews.some((r) => r.round === project.round && r.dept === d));
@@ -153,7 +154,7 @@ export class ApprovalContract extends Contract {
         const project = await this.#readProject(ctx, projectId);
         const against = project.reviews.filter((r) => r.round === project.round && r.opinion === 'reject').map((r) => r.dept);
         if (project.status === 'awaiting_decision' && against.length > 0) {
-            throw new Error(`project ${projectId} cannot be approved: department(s) ${against.join(', ')} reviewed against it`);
+            throw refuse('rule_broken', `project ${projectId} cannot be approved: department(s) ${against.join(', ')} reviewed against it`);
         }
         const from = advance(project, 'approve');
         project.decisionReason = reason;

@@ -2,56 +2,16 @@
 import { Context } from 'fabric-contract-api';
 import { getRecord } from '../shared/ledger';
 import { Input, requireDay } from '../shared/validate';
-import { Actor, Finding, PROJECT_TYPES, ProjectType } from '../registry/registry';
+import { PROJECT_TRANSITIONS, PROJECT_TYPES, ProjectStatus, ProjectStep, ProjectType, requiredFiles } from '@luohu/domain';
+import { Actor, Finding } from '../registry/registry';
+import { refuse } from '../shared/refusal';
 
 export const PROJECT = 'project';
 export const PROJECT_BY_STATUS = 'project~status';
 export const PROJECT_BY_CONTRACTOR = 'project~contractor';
 
-export const PROJECT_STATUSES = ['pre_review', 'correction', 'department_review', 'awaiting_decision', 'approved', 'rejected'] as const;
-export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
-
-/** The explicit state machine: for each step, the statuses it may start from and where it leads. */
-export const PROJECT_TRANSITIONS = {
-    passPreReview: { from: ['pre_review'], to: 'department_review' },
-    returnForCorrection: { from: ['pre_review', 'department_review'], to: 'correction' },
-    resubmit: { from: ['correction'], to: 'pre_review' },
-    review: { from: ['department_review'], to: 'department_review' }, // → awaiting_decision once every department has spoken
-    approve: { from: ['awaiting_decision'], to: 'approved' },
-    reject: { from: ['pre_review', 'correction', 'department_review', 'awaiting_decision'], to: 'rejected' },
-} as const satisfies Record<string, { from: readonly ProjectStatus[]; to: ProjectStatus }>;
-export type ProjectStep = keyof typeof PROJECT_TRANSITIONS | 'apply';
-
-/** Budget (fen) from which the finance bureau must also review: 5000万元. */
-export const FINANCE_REVIEW_THRESHOLD = 5_000_000_000;
-
-const BASE_FILES = ['application_form', 'feasibility_study', 'budget_estimate', 'land_use_permit'];
-const FILES_BY_TYPE: Record<ProjectType, string[]> = {
-    building: ['construction_drawings'],
-    road: ['traffic_impact_assessment'],
-    bridge: ['traffic_impact_assessment', 'construction_drawings'],
-    water: ['environmental_impact_assessment'],
-    drainage: ['environmental_impact_assessment'],
-    landscape: [],
-    renovation: ['construction_drawings'],
-};
-const DEPTS_BY_TYPE: Record<ProjectType, string[]> = {
-    building: [], road: ['transport'], bridge: ['transport'], water: ['water'], drainage: ['water'],
-    landscape: ['urban_management'], renovation: [],
-};
-
-export function requiredFiles(type: ProjectType): string[] {
-    return [...BASE_FILES, ...FILES_BY_TYPE[type]].sort();
-}
-
-/** Departments that must review in parallel, chosen by project type and budget. */
-export function requiredDepartments(type: ProjectType, budget: number): string[] {
-    const depts = new Set(['housing', ...DEPTS_BY_TYPE[type]]);
-    if (budget >= FINANCE_REVIEW_THRESHOLD) {
-        depts.add('finance');
-    }
-    return [...depts].sort();
-}
+export { FINANCE_REVIEW_THRESHOLD, PROJECT_STATUSES, PROJECT_TRANSITIONS, requiredDepartments, requiredFiles } from '@luohu/domain';
+export type { ProjectStatus, ProjectStep } from '@luohu/domain';
 
 export interface ProjectFile { kind: string; sha256: string }
 export interface Review { dept: string; round: number; opinion: 'approve' | 'reject'; reason: string; by: Actor; at: string }
@@ -89,7 +49,7 @@ export function parseFiles(input: Input, field: string): ProjectFile[] {
     const kinds = new Set<string>();
     for (const f of files) {
         if (kinds.has(f.kind)) {
-            throw new Error(`${input.name(field)} lists kind ${f.kind} twice`);
+            throw refuse('invalid_request', `${input.name(field)} lists kind ${f.kind} twice`);
         }
         kinds.add(f.kind);
     }
@@ -117,7 +77,7 @@ export function parseFileList(json: string): ProjectFile[] {
     try {
         parsed = JSON.parse(json);
     } catch {
-        throw new Error('files is not valid JSON');
+        throw refuse('invalid_request', 'files is not valid JSON');
     }
     const input = new Input('resubmission', { files: parsed });
     return parseFiles(input, 'files');
@@ -135,7 +95,7 @@ export function documentFindings(type: ProjectType, files: ProjectFile[]): Findi
 export function advance(project: Project, step: keyof typeof PROJECT_TRANSITIONS, to?: ProjectStatus): ProjectStatus {
     const rule = PROJECT_TRANSITIONS[step];
     if (!(rule.from as readonly ProjectStatus[]).includes(project.status)) {
-        throw new Error(`project ${project.id} cannot ${step} while ${project.status} (allowed from: ${rule.from.join(', ')})`);
+        throw refuse('illegal_transition', `project ${project.id} cannot ${step} while ${project.status} (allowed from: ${rule.from.join(', ')})`);
     }
     const from = project.status;
     project.status = to ?? rule.to;
@@ -145,7 +105,7 @@ export function advance(project: Project, step: keyof typeof PROJECT_TRANSITIONS
 export function requireDeadline(what: string, deadline: string, today: string): string {
     requireDay(what, deadline);
     if (deadline < today) {
-        throw new Error(`${what} ${deadline} is already in the past (today is ${today})`);
+        throw refuse('rule_broken', `${what} ${deadline} is already in the past (today is ${today})`);
     }
     return deadline;
 }
@@ -153,7 +113,7 @@ export function requireDeadline(what: string, deadline: string, today: string): 
 export async function loadProject(ctx: Context, id: string): Promise<Project> {
     const project = await getRecord<Project>(ctx, PROJECT, [id]);
     if (!project) {
-        throw new Error(`project ${id} does not exist`);
+        throw refuse('not_found', `project ${id} does not exist`, { kind: 'project', id: id });
     }
     return project;
 }

@@ -1,16 +1,16 @@
 /** Contract `audit`: the audit bureau's attestations — the only thing an auditor writes — and key history for any record. */
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { RECORD_KINDS, SUBJECT_KINDS } from '@luohu/domain';
 import { actorOf, authorize } from '../shared/access';
 import { emit, getRecord, type HistoryEntry, keyHistory, pageByIndex, putIndex, putRecord, recordExists, recordKey, txTime } from '../shared/ledger';
 import { canonicalJson } from '../shared/serialise';
 import { Input, parseJsonArg, requireId } from '../shared/validate';
+import { refuse } from '../shared/refusal';
 
 export const ATTESTATION = 'attestation';
 export const ATTESTATION_BY_SUBJECT = 'attestation~subject';
-export const SUBJECT_KINDS = ['project', 'document', 'contract', 'milestone', 'payout', 'paymentAlert', 'safetyAlert', 'complaint', 'batchAnchor', 'contractor'] as const;
+export { RECORD_KINDS, SUBJECT_KINDS } from '@luohu/domain';
 export const OPINIONS = ['no_finding', 'finding', 'qualified'] as const;
-/** Every kind of record whose history or current version an auditor may read. */
-export const RECORD_KINDS = [...SUBJECT_KINDS, ATTESTATION, 'sealCertificate', 'changeOrder', 'progressReport', 'incident', 'riskScore', 'progressDeviation'] as const;
 /** Records per `readCurrentVersions` call: one history lookup each, so one query stays well inside the peer's timeout. */
 export const MAX_VERSIONS_PER_READ = 200;
 
@@ -40,7 +40,7 @@ function parseAttestation(json: string) {
     };
     input.done();
     if (value.opinion !== 'no_finding' && !value.reportSha256) {
-        throw new Error(`attestation ${value.id}: an opinion of ${value.opinion} needs reportSha256 (the audit report's hash)`);
+        throw refuse('invalid_request', `attestation ${value.id}: an opinion of ${value.opinion} needs reportSha256 (the audit report's hash)`);
     }
     return value;
 }
@@ -57,10 +57,10 @@ export class AuditContract extends Contract {
         const caller = authorize(ctx, 'audit.attest');
         const input = parseAttestation(attestationJson);
         if (!(await recordExists(ctx, input.subjectKind, input.subjectKey))) {
-            throw new Error(`attestation ${input.id}: ${input.subjectKind} ${input.subjectKey.join('/')} does not exist`);
+            throw refuse('not_found', `attestation ${input.id}: ${input.subjectKind} ${input.subjectKey.join('/')} does not exist`);
         }
         if (await recordExists(ctx, ATTESTATION, [input.id])) {
-            throw new Error(`attestation ${input.id} already exists`);
+            throw refuse('already_exists', `attestation ${input.id} already exists`, { kind: 'attestation', id: input.id });
         }
         const attestation = { docType: 'attestation', ...input, by: actorOf(caller), at: txTime(ctx) };
         const state = await putRecord(ctx, ATTESTATION, [input.id], attestation);
@@ -75,7 +75,7 @@ export class AuditContract extends Contract {
         authorize(ctx, 'audit.read');
         const attestation = await getRecord<object>(ctx, ATTESTATION, [requireId('attestationId', attestationId)]);
         if (!attestation) {
-            throw new Error(`attestation ${attestationId} does not exist`);
+            throw refuse('not_found', `attestation ${attestationId} does not exist`, { kind: 'attestation', id: attestationId });
         }
         return canonicalJson(attestation);
     }
@@ -116,7 +116,7 @@ export class AuditContract extends Contract {
         const keys = refs.map((ref) => recordKey(ctx, ref.kind, ref.key));
         const twice = keys.findIndex((key, i) => keys.indexOf(key) !== i);
         if (twice >= 0) {
-            throw new Error(`query.records[${twice}]: ${refs[twice].kind} ${refs[twice].key.join('/')} is asked for twice`);
+            throw refuse('invalid_request', `query.records[${twice}]: ${refs[twice].kind} ${refs[twice].key.join('/')} is asked for twice`);
         }
         const versions: Array<RecordRef & { current: HistoryEntry | null }> = [];
         for (const [i, ref] of refs.entries()) {

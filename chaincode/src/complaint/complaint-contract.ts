@@ -10,6 +10,7 @@ import {
     COMPLAINT, COMPLAINT_BY_STATUS, COMPLAINT_BY_UNIT, COMPLAINT_STATUSES, Complaint, ComplaintStatus, ComplaintStep,
     advanceComplaint, parseComplaint, receiptCommitment,
 } from './complaint';
+import { refuse } from '../shared/refusal';
 
 @Info({ title: 'complaint', description: 'Public complaints (公众投诉)' })
 export class ComplaintContract extends Contract {
@@ -27,7 +28,7 @@ export class ComplaintContract extends Contract {
             await loadProject(ctx, input.projectId);
         }
         if (await recordExists(ctx, COMPLAINT, [input.id])) {
-            throw new Error(`complaint ${input.id} already exists`);
+            throw refuse('already_exists', `complaint ${input.id} already exists`, { kind: 'complaint', id: input.id });
         }
         const complaint: Complaint = {
             docType: 'complaint', ...input, assignedUnit: null, status: 'received', answerHash: null, rating: null,
@@ -47,7 +48,7 @@ export class ComplaintContract extends Contract {
         requireId('unit', unit);
         const units = departmentsWith('complaints', HOUSING);
         if (!(units as string[]).includes(unit)) {
-            throw new Error(`unit must be a Housing department that handles complaints (${units.join(', ')}), got ${unit}`);
+            throw refuse('invalid_request', `unit must be a Housing department that handles complaints (${units.join(', ')}), got ${unit}`);
         }
         requireDay('deadline', deadline);
         const from = this.#step(ctx, complaint, 'dispatch', caller, `to ${unit} by ${deadline}`);
@@ -109,7 +110,7 @@ export class ComplaintContract extends Contract {
         const complaint = await this.#readComplaint(ctx, complaintId);
         const today = txDay(ctx);
         if (today <= complaint.deadline) {
-            throw new Error(`complaint ${complaintId} is not overdue: its deadline ${complaint.deadline} has not passed (today ${today})`);
+            throw refuse('rule_broken', `complaint ${complaintId} is not overdue: its deadline ${complaint.deadline} has not passed (today ${today})`);
         }
         return this.#transition(ctx, complaint, 'escalate', caller, `overdue since ${complaint.deadline}`, 'complaint.escalated');
     }
@@ -126,13 +127,13 @@ export class ComplaintContract extends Contract {
         const complaint = await this.#readComplaint(ctx, complaintId);
         const value = requireInt('score', score, 1, 5);
         if (receiptCommitment(complaint.id, requireHex64('ratingProof', ratingProof)) !== complaint.receiptCommitment) {
-            throw new Error(`access denied: the rating proof does not match the receipt of complaint ${complaint.id}`);
+            throw refuse('forbidden', `access denied: the rating proof does not match the receipt of complaint ${complaint.id}`);
         }
         if (complaint.status !== 'answered' && complaint.status !== 'closed') {
-            throw new Error(`complaint ${complaintId} is ${complaint.status}; it can be rated only once answered or closed`);
+            throw refuse('illegal_transition', `complaint ${complaintId} is ${complaint.status}; it can be rated only once answered or closed`);
         }
         if (complaint.rating) {
-            throw new Error(`complaint ${complaintId} is already rated`);
+            throw refuse('illegal_transition', `complaint ${complaintId} is already rated`);
         }
         complaint.rating = { score: value, at: txTime(ctx) };
         return this.#save(ctx, complaint, 'complaint.rated');
@@ -162,7 +163,7 @@ export class ComplaintContract extends Contract {
     async #readComplaint(ctx: Context, complaintId: string): Promise<Complaint> {
         const complaint = await getRecord<Complaint>(ctx, COMPLAINT, [requireId('complaintId', complaintId)]);
         if (!complaint) {
-            throw new Error(`complaint ${complaintId} does not exist`);
+            throw refuse('not_found', `complaint ${complaintId} does not exist`, { kind: 'complaint', id: complaintId });
         }
         return complaint;
     }
@@ -171,7 +172,7 @@ export class ComplaintContract extends Contract {
     #requireAssignedUnit(complaint: Complaint, caller: Caller): void {
         requireDepartment(caller, 'complaints');
         if (!complaint.assignedUnit || caller.dept !== complaint.assignedUnit) {
-            throw new Error(`complaint ${complaint.id} is assigned to ${complaint.assignedUnit ?? '(no unit)'}; a clerk of department ${caller.dept ?? '(none)'} cannot handle it`);
+            throw refuse('forbidden', `complaint ${complaint.id} is assigned to ${complaint.assignedUnit ?? '(no unit)'}; a clerk of department ${caller.dept ?? '(none)'} cannot handle it`);
         }
     }
 
@@ -180,7 +181,7 @@ export class ComplaintContract extends Contract {
         const supervision = what === 'escalate' && (departmentOf(caller.dept)?.duties ?? []).includes('supervision');
         requireDepartment(caller, supervision ? 'supervision' : 'complaints'); // a department of the caller's own bureau
         if (!supervision && caller.dept !== COMPLAINT_DISPATCH_OFFICE) {
-            throw new Error(`access denied: complaints are ${what === 'dispatch' ? 'dispatched' : 'escalated'} by the ${COMPLAINT_DISPATCH_OFFICE} office, not by department ${caller.dept}`);
+            throw refuse('forbidden', `access denied: complaints are ${what === 'dispatch' ? 'dispatched' : 'escalated'} by the ${COMPLAINT_DISPATCH_OFFICE} office, not by department ${caller.dept}`);
         }
     }
 

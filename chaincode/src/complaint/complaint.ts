@@ -10,19 +10,12 @@ export const COMPLAINT = 'complaint';
 export const COMPLAINT_BY_STATUS = 'complaint~status';
 export const COMPLAINT_BY_UNIT = 'complaint~unit';
 
-export const CATEGORIES = ['quality', 'safety', 'noise', 'dust', 'traffic', 'wage_arrears', 'environment', 'other'] as const;
-export const COMPLAINT_STATUSES = ['received', 'dispatched', 'in_progress', 'answered', 'closed', 'reopened', 'escalated'] as const;
-export type ComplaintStatus = (typeof COMPLAINT_STATUSES)[number];
+import { COMPLAINT_CATEGORIES, COMPLAINT_TRANSITIONS, ComplaintStatus, ComplaintStep } from '@luohu/domain';
+import { refuse } from '../shared/refusal';
 
-export const COMPLAINT_TRANSITIONS = {
-    dispatch: { from: ['received', 'reopened', 'escalated'], to: 'dispatched' },
-    start: { from: ['dispatched'], to: 'in_progress' },
-    answer: { from: ['in_progress'], to: 'answered' },
-    close: { from: ['answered'], to: 'closed' },
-    reopen: { from: ['answered', 'closed'], to: 'reopened' },
-    escalate: { from: ['received', 'dispatched', 'in_progress', 'reopened'], to: 'escalated' },
-} as const satisfies Record<string, { from: readonly ComplaintStatus[]; to: ComplaintStatus }>;
-export type ComplaintStep = keyof typeof COMPLAINT_TRANSITIONS;
+export { COMPLAINT_STATUSES, COMPLAINT_TRANSITIONS } from '@luohu/domain';
+export type { ComplaintStatus, ComplaintStep } from '@luohu/domain';
+export const CATEGORIES = COMPLAINT_CATEGORIES;
 
 export interface Complaint {
     docType: 'complaint';
@@ -57,7 +50,7 @@ export function parseComplaint(json: string) {
     };
     input.done();
     if (!COARSE_LOCATION.test(value.location)) {
-        throw new Error('complaint.location must be a coarse place name (district/street/community, no digits)');
+        throw refuse('invalid_request', 'complaint.location must be a coarse place name (district/street/community, no digits)');
     }
     return value;
 }
@@ -65,7 +58,7 @@ export function parseComplaint(json: string) {
 export function advanceComplaint(complaint: Complaint, step: ComplaintStep): ComplaintStatus {
     const rule = COMPLAINT_TRANSITIONS[step];
     if (!(rule.from as readonly ComplaintStatus[]).includes(complaint.status)) {
-        throw new Error(`complaint ${complaint.id} cannot ${step} while ${complaint.status} (allowed from: ${rule.from.join(', ')})`);
+        throw refuse('illegal_transition', `complaint ${complaint.id} cannot ${step} while ${complaint.status} (allowed from: ${rule.from.join(', ')})`);
     }
     const from = complaint.status;
     complaint.status = rule.to;

@@ -11,6 +11,7 @@ import {
     CHANGE_ORDER, CONTRACT, CONTRACT_BY_PROJECT, ChangeOrder, INCIDENT, MILESTONE, Milestone, PROGRESS, WorksContract,
     loadContract, loadMilestone, parseBreach, parseChangeOrder, parseContract, parseDelay, parseProgress, retentionOf,
 } from './contract';
+import { refuse } from '../shared/refusal';
 
 const LISTS = { milestones: MILESTONE, changeOrders: CHANGE_ORDER, progressReports: PROGRESS, incidents: INCIDENT } as const;
 
@@ -27,14 +28,14 @@ export class WorksContractContract extends Contract {
         const input = parseContract(contractJson);
         const project = await loadProject(ctx, input.projectId);
         if (project.status !== 'approved') {
-            throw new Error(`contract ${input.id}: project ${project.id} is ${project.status}, not approved`);
+            throw refuse('rule_broken', `contract ${input.id}: project ${project.id} is ${project.status}, not approved`);
         }
         await loadContractor(ctx, input.contractorId);
         if (input.contractorId !== project.contractorId) {
-            throw new Error(`contract ${input.id}: contractor ${input.contractorId} is not the contractor of project ${project.id} (${project.contractorId})`);
+            throw refuse('rule_broken', `contract ${input.id}: contractor ${input.contractorId} is not the contractor of project ${project.id} (${project.contractorId})`);
         }
         if (await recordExists(ctx, CONTRACT, [input.id])) {
-            throw new Error(`contract ${input.id} already exists`);
+            throw refuse('already_exists', `contract ${input.id} already exists`, { kind: 'contract', id: input.id });
         }
         const now = txTime(ctx);
         const { milestones, ...rest } = input;
@@ -60,19 +61,19 @@ export class WorksContractContract extends Contract {
         const contract = await this.#readContract(ctx, contractId);
         const input = parseChangeOrder(changeOrderJson);
         if (await recordExists(ctx, CHANGE_ORDER, [contractId, input.id])) {
-            throw new Error(`change order ${input.id} of contract ${contractId} already exists`);
+            throw refuse('already_exists', `change order ${input.id} of contract ${contractId} already exists`, { kind: 'changeOrder', id: input.id });
         }
         let delta = 0;
         for (const change of input.changes) {
             if (contract.milestoneIds.includes(change.milestoneId)) {
                 const milestone = await loadMilestone(ctx, contractId, change.milestoneId);
                 if (milestone.status !== 'planned') {
-                    throw new Error(`change order ${input.id}: milestone ${change.milestoneId} is already ${milestone.status} and cannot change`);
+                    throw refuse('illegal_transition', `change order ${input.id}: milestone ${change.milestoneId} is already ${milestone.status} and cannot change`);
                 }
                 delta += change.amount - milestone.amount;
             } else {
                 if (!change.name || !change.plannedDate) {
-                    throw new Error(`change order ${input.id}: new milestone ${change.milestoneId} needs a name and a plannedDate`);
+                    throw refuse('invalid_request', `change order ${input.id}: new milestone ${change.milestoneId} needs a name and a plannedDate`);
                 }
                 delta += change.amount;
             }
@@ -94,7 +95,7 @@ export class WorksContractContract extends Contract {
         const contract = await this.#readContract(ctx, contractId);
         const order = await this.#readChangeOrder(ctx, contractId, changeOrderId);
         if (order.status !== 'proposed') {
-            throw new Error(`change order ${changeOrderId} of contract ${contractId} is already ${order.status}`);
+            throw refuse('illegal_transition', `change order ${changeOrderId} of contract ${contractId} is already ${order.status}`);
         }
         const now = txTime(ctx);
         const related: Record<string, RawJson> = {};
@@ -103,7 +104,7 @@ export class WorksContractContract extends Contract {
             if (contract.milestoneIds.includes(change.milestoneId)) {
                 milestone = await loadMilestone(ctx, contractId, change.milestoneId);
                 if (milestone.status !== 'planned') {
-                    throw new Error(`change order ${changeOrderId}: milestone ${change.milestoneId} was ${milestone.status} meanwhile and cannot change`);
+                    throw refuse('illegal_transition', `change order ${changeOrderId}: milestone ${change.milestoneId} was ${milestone.status} meanwhile and cannot change`);
                 }
                 milestone = { ...milestone, amount: change.amount, name: change.name ?? milestone.name, plannedDate: change.plannedDate ?? milestone.plannedDate };
             } else {
@@ -114,7 +115,7 @@ export class WorksContractContract extends Contract {
         }
         const newSum = contract.sum + order.delta;
         if (newSum <= 0) {
-            throw new Error(`change order ${changeOrderId} would bring contract ${contractId} to a sum of ${newSum}`);
+            throw refuse('rule_broken', `change order ${changeOrderId} would bring contract ${contractId} to a sum of ${newSum}`);
         }
         Object.assign(contract, { sum: newSum, retentionAmount: retentionOf(newSum, contract.retentionPercent), updatedAt: now });
         if (order.payee) contract.payee = order.payee; // the only way the payee account changes
@@ -134,7 +135,7 @@ export class WorksContractContract extends Contract {
         const contract = await this.#readContract(ctx, contractId);
         const order = await this.#readChangeOrder(ctx, contractId, changeOrderId);
         if (order.status !== 'proposed') {
-            throw new Error(`change order ${changeOrderId} of contract ${contractId} is already ${order.status}`);
+            throw refuse('illegal_transition', `change order ${changeOrderId} of contract ${contractId} is already ${order.status}`);
         }
         Object.assign(order, { status: 'rejected', decidedBy: actorOf(caller), decidedAt: txTime(ctx), decisionReason: reason });
         const state = await putRecord(ctx, CHANGE_ORDER, [contractId, changeOrderId], order);
@@ -149,7 +150,7 @@ export class WorksContractContract extends Contract {
         const contract = await this.#readContract(ctx, contractId);
         const input = parseProgress(reportJson);
         if (await recordExists(ctx, PROGRESS, [contractId, input.id])) {
-            throw new Error(`progress report ${input.id} of contract ${contractId} already exists`);
+            throw refuse('already_exists', `progress report ${input.id} of contract ${contractId} already exists`, { kind: 'progressReport', id: input.id });
         }
         const related: Record<string, RawJson> = {};
         if (input.milestoneId) {
@@ -171,13 +172,13 @@ export class WorksContractContract extends Contract {
         const contract = await this.#readContract(ctx, contractId);
         const milestone = await loadMilestone(ctx, contractId, requireId('milestoneId', milestoneId));
         if (milestone.status !== 'planned') {
-            throw new Error(`milestone ${milestoneId} of contract ${contractId} is already ${milestone.status}`);
+            throw refuse('illegal_transition', `milestone ${milestoneId} of contract ${contractId} is already ${milestone.status}`);
         }
         let report: string | null = null;
         if (acceptanceReportSha256) {
             const doc = await loadDocument(ctx, acceptanceReportSha256);
             if (doc.status !== 'active' || doc.projectId !== contract.projectId || doc.documentType !== 'acceptance_report') {
-                throw new Error(`milestone ${milestoneId}: document ${doc.sha256} is not an active acceptance report of project ${contract.projectId}`);
+                throw refuse('rule_broken', `milestone ${milestoneId}: document ${doc.sha256} is not an active acceptance report of project ${contract.projectId}`);
             }
             report = doc.sha256;
         }
@@ -233,7 +234,7 @@ export class WorksContractContract extends Contract {
         authorize(ctx, 'contract.read');
         const kind = LISTS[list as keyof typeof LISTS];
         if (!kind) {
-            throw new Error(`list must be one of ${Object.keys(LISTS).join(', ')}, got ${JSON.stringify(list)}`);
+            throw refuse('invalid_request', `list must be one of ${Object.keys(LISTS).join(', ')}, got ${JSON.stringify(list)}`);
         }
         return canonicalJson(await pageRecords<unknown>(ctx, kind, [requireId('contractId', contractId)], pageSize, bookmark));
     }
@@ -245,14 +246,14 @@ export class WorksContractContract extends Contract {
     async #readChangeOrder(ctx: Context, contractId: string, changeOrderId: string): Promise<ChangeOrder> {
         const order = await getRecord<ChangeOrder>(ctx, CHANGE_ORDER, [contractId, requireId('changeOrderId', changeOrderId)]);
         if (!order) {
-            throw new Error(`change order ${changeOrderId} of contract ${contractId} does not exist`);
+            throw refuse('not_found', `change order ${changeOrderId} of contract ${contractId} does not exist`, { kind: 'changeOrder', id: changeOrderId });
         }
         return order;
     }
 
     async #incident(ctx: Context, contract: WorksContract, incident: { kind: string; id: string } & Record<string, unknown>, type: string): Promise<string> {
         if (await recordExists(ctx, INCIDENT, [contract.id, incident.id])) {
-            throw new Error(`${incident.kind} record ${incident.id} of contract ${contract.id} already exists`);
+            throw refuse('already_exists', `${incident.kind} record ${incident.id} of contract ${contract.id} already exists`);
         }
         const state = await putRecord(ctx, INCIDENT, [contract.id, incident.id], { docType: 'incident', contractId: contract.id, ...incident, at: txTime(ctx) });
         emit(ctx, { type, ids: { contractId: contract.id, incidentId: incident.id, projectId: contract.projectId }, state });

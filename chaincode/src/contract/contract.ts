@@ -3,6 +3,7 @@ import { Context } from 'fabric-contract-api';
 import { getRecord } from '../shared/ledger';
 import { Input } from '../shared/validate';
 import { Actor } from '../registry/registry';
+import { refuse } from '../shared/refusal';
 
 export const CONTRACT = 'contract';
 export const CONTRACT_BY_PROJECT = 'contract~project';
@@ -71,7 +72,7 @@ export interface ChangeOrder {
 export function retentionBasisPoints(percent: number): number {
     const bp = Math.round(percent * 100);
     if (Math.abs(percent * 100 - bp) > 1e-9) {
-        throw new Error(`contract.retentionPercent ${percent} may have at most two decimals`);
+        throw refuse('invalid_request', `contract.retentionPercent ${percent} may have at most two decimals`);
     }
     return bp;
 }
@@ -94,7 +95,7 @@ function payeeOf(input: Input, field: string): Payee {
     const value = { name: p.text('name', 200), account: p.text('account', 34) };
     p.done();
     if (!ACCOUNT.test(value.account)) {
-        throw new Error(`${p.name('account')} must be 8 to 34 digits or capital letters`);
+        throw refuse('invalid_request', `${p.name('account')} must be 8 to 34 digits or capital letters`);
     }
     return value;
 }
@@ -114,16 +115,16 @@ export function parseContract(json: string) {
     };
     input.done();
     if (value.retentionPercent > MAX_RETENTION_PERCENT) {
-        throw new Error(`contract ${value.id}: retention ${value.retentionPercent}% exceeds the ${MAX_RETENTION_PERCENT}% limit`);
+        throw refuse('rule_broken', `contract ${value.id}: retention ${value.retentionPercent}% exceeds the ${MAX_RETENTION_PERCENT}% limit`);
     }
     retentionBasisPoints(value.retentionPercent);
     const ids = value.milestones.map((m) => m.id);
     if (new Set(ids).size !== ids.length) {
-        throw new Error(`contract ${value.id}: milestone ids must be unique`);
+        throw refuse('invalid_request', `contract ${value.id}: milestone ids must be unique`);
     }
     const total = value.milestones.reduce((acc, m) => acc + m.amount, 0);
     if (total !== value.sum) {
-        throw new Error(`contract ${value.id}: milestone amounts sum to ${total} but the contract sum is ${value.sum}`);
+        throw refuse('rule_broken', `contract ${value.id}: milestone amounts sum to ${total} but the contract sum is ${value.sum}`);
     }
     return value;
 }
@@ -143,7 +144,7 @@ export function parseChangeOrder(json: string) {
     };
     input.done();
     if (value.changes.length === 0 && !value.payee) {
-        throw new Error(`changeOrder ${value.id} must change a milestone or the payee`);
+        throw refuse('invalid_request', `changeOrder ${value.id} must change a milestone or the payee`);
     }
     return value;
 }
@@ -181,7 +182,7 @@ export function parseBreach(json: string) {
 export async function loadContract(ctx: Context, id: string): Promise<WorksContract> {
     const contract = await getRecord<WorksContract>(ctx, CONTRACT, [id]);
     if (!contract) {
-        throw new Error(`contract ${id} does not exist`);
+        throw refuse('not_found', `contract ${id} does not exist`, { kind: 'contract', id: id });
     }
     return contract;
 }
@@ -189,7 +190,7 @@ export async function loadContract(ctx: Context, id: string): Promise<WorksContr
 export async function loadMilestone(ctx: Context, contractId: string, milestoneId: string): Promise<Milestone> {
     const milestone = await getRecord<Milestone>(ctx, MILESTONE, [contractId, milestoneId]);
     if (!milestone) {
-        throw new Error(`milestone ${milestoneId} of contract ${contractId} does not exist`);
+        throw refuse('not_found', `milestone ${milestoneId} of contract ${contractId} does not exist`, { kind: 'milestone', id: milestoneId });
     }
     return milestone;
 }

@@ -7,6 +7,7 @@ import { requireHex64, requireId, requireText } from '../shared/validate';
 import { loadSealCertificate } from '../registry/registry';
 import { loadProject } from '../approval/approval';
 import { ArchivedDocument, DOCUMENT, DOCUMENT_BY_PROJECT, loadDocument, parseDocument } from './document';
+import { refuse } from '../shared/refusal';
 
 @Info({ title: 'document', description: 'Electronic archive (电子档案)' })
 export class DocumentContract extends Contract {
@@ -25,36 +26,36 @@ export class DocumentContract extends Contract {
         const input = parseDocument(documentJson);
         const seal = await loadSealCertificate(ctx, input.sealFingerprint);
         if (seal.holderMsp !== caller.mspId || seal.holderId !== caller.id) {
-            throw new Error(`document ${input.sha256}: seal certificate ${seal.fingerprint} is not bound to the caller`);
+            throw refuse('forbidden', `document ${input.sha256}: seal certificate ${seal.fingerprint} is not bound to the caller`);
         }
         if (seal.status !== 'active') {
-            throw new Error(`document ${input.sha256}: seal certificate ${seal.fingerprint} is revoked`);
+            throw refuse('rule_broken', `document ${input.sha256}: seal certificate ${seal.fingerprint} is revoked`);
         }
         if (seal.validUntil < txDay(ctx)) {
-            throw new Error(`document ${input.sha256}: seal certificate ${seal.fingerprint} expired on ${seal.validUntil}`);
+            throw refuse('rule_broken', `document ${input.sha256}: seal certificate ${seal.fingerprint} expired on ${seal.validUntil}`);
         }
         // The earlier signers of a PAdES file (the seal it counter-signs) hold registered seals valid today too.
         for (const fingerprint of (input.signers ?? []).slice(0, -1)) {
             const earlier = await loadSealCertificate(ctx, fingerprint);
             if (earlier.status !== 'active' || earlier.validUntil < txDay(ctx)) {
-                throw new Error(`document ${input.sha256}: the earlier signer's seal certificate ${fingerprint} is ${earlier.status === 'active' ? `expired since ${earlier.validUntil}` : 'revoked'}`);
+                throw refuse('rule_broken', `document ${input.sha256}: the earlier signer's seal certificate ${fingerprint} is ${earlier.status === 'active' ? `expired since ${earlier.validUntil}` : 'revoked'}`);
             }
         }
         await loadProject(ctx, input.projectId);
         if (await recordExists(ctx, DOCUMENT, [input.sha256])) {
-            throw new Error(`document ${input.sha256} is already anchored`);
+            throw refuse('already_exists', `document ${input.sha256} is already anchored`);
         }
         let previous: ArchivedDocument | undefined;
         if (input.supersedes) {
             previous = await this.#readDocument(ctx, input.supersedes);
             if (previous.status !== 'active') {
-                throw new Error(`document ${previous.sha256} is ${previous.status} and cannot be superseded`);
+                throw refuse('illegal_transition', `document ${previous.sha256} is ${previous.status} and cannot be superseded`);
             }
             if (previous.projectId !== input.projectId || previous.documentType !== input.documentType) {
-                throw new Error(`document ${input.sha256} must have the project and type of the document it supersedes (${previous.projectId}, ${previous.documentType})`);
+                throw refuse('invalid_request', `document ${input.sha256} must have the project and type of the document it supersedes (${previous.projectId}, ${previous.documentType})`);
             }
             if ((previous.record ?? null) !== (input.record ?? null)) {
-                throw new Error(`document ${input.sha256} must record what the document it supersedes records (${previous.record ?? 'no record'})`);
+                throw refuse('rule_broken', `document ${input.sha256} must record what the document it supersedes records (${previous.record ?? 'no record'})`);
             }
         }
         const doc: ArchivedDocument = {
@@ -82,10 +83,10 @@ export class DocumentContract extends Contract {
         const isSigner = doc.signer.mspId === caller.mspId && doc.signer.id === caller.id;
         const isBureauHead = doc.signer.mspId === caller.mspId && (caller.role === 'director' || caller.role === 'admin');
         if (!isSigner && !isBureauHead) {
-            throw new Error(`document ${sha256} may be revoked only by its signer or a director/admin of ${doc.signer.mspId}`);
+            throw refuse('forbidden', `document ${sha256} may be revoked only by its signer or a director/admin of ${doc.signer.mspId}`);
         }
         if (doc.status === 'revoked') {
-            throw new Error(`document ${sha256} is already revoked`);
+            throw refuse('illegal_transition', `document ${sha256} is already revoked`);
         }
         Object.assign(doc, { status: 'revoked', revokedAt: txTime(ctx), revokedBy: actorOf(caller), revokedReason: reason });
         const state = await putRecord(ctx, DOCUMENT, [sha256], doc);

@@ -3,6 +3,7 @@ import { Context } from 'fabric-contract-api';
 import { getRecord } from '../shared/ledger';
 import { Input, requireHex64 } from '../shared/validate';
 import { Actor } from '../registry/registry';
+import { refuse } from '../shared/refusal';
 
 export const DOCUMENT = 'document';
 export const DOCUMENT_BY_PROJECT = 'document~project';
@@ -63,22 +64,22 @@ export function parseDocument(json: string): DocumentInput {
     };
     const record = input.optional('record', (f) => input.text(f, 400));
     if (record !== undefined && !RECORD_REF.test(record)) {
-        throw new Error('document.record must name a ledger record as <kind>/<key>');
+        throw refuse('invalid_request', 'document.record must name a ledger record as <kind>/<key>');
     }
     if (value.supersedes === value.sha256) {
-        throw new Error(`document ${value.sha256} cannot supersede itself`);
+        throw refuse('rule_broken', `document ${value.sha256} cannot supersede itself`);
     }
     if (value.signatureAlgorithm === PADES) {
         const signers = input.list('signers', 1, MAX_SIGNERS).map((s, i) => requireHex64(`document.signers[${i}]`, s));
         if (signers[signers.length - 1] !== value.sealFingerprint) {
-            throw new Error('document.signers must end with the sealFingerprint of the caller, the last to sign');
+            throw refuse('invalid_request', 'document.signers must end with the sealFingerprint of the caller, the last to sign');
         }
         input.done();
         return { ...value, signature: '', signers, ...(record ? { record } : {}) };
     }
     const signature = input.text('signature', 16384);
     if (!/^[A-Za-z0-9+/]+={0,2}$/.test(signature) || signature.length % 4 !== 0) {
-        throw new Error('document.signature must be the detached signature in base64');
+        throw refuse('invalid_request', 'document.signature must be the detached signature in base64');
     }
     input.done();
     return { ...value, signature, ...(record ? { record } : {}) };
@@ -87,7 +88,7 @@ export function parseDocument(json: string): DocumentInput {
 export async function loadDocument(ctx: Context, sha256: string): Promise<ArchivedDocument> {
     const doc = await getRecord<ArchivedDocument>(ctx, DOCUMENT, [sha256]);
     if (!doc) {
-        throw new Error(`document ${sha256} does not exist`);
+        throw refuse('not_found', `document ${sha256} does not exist`, { kind: 'document', id: sha256 });
     }
     return doc;
 }

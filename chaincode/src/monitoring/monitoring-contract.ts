@@ -9,6 +9,7 @@ import {
     DEVIATION, RISK, SAFETY_ALERT, SAFETY_BY_PROJECT, SAFETY_BY_STATUS, SAFETY_STATUSES, SafetyAlert, SafetyStatus,
     parseDeviation, parseRiskScore, parseSafetyAlert, severityOf,
 } from './monitoring';
+import { refuse } from '../shared/refusal';
 
 @Info({ title: 'monitoring', description: 'Progress and quality monitoring (进度与质量)' })
 export class MonitoringContract extends Contract {
@@ -27,11 +28,11 @@ export class MonitoringContract extends Contract {
         const input = parseSafetyAlert(alertJson);
         const self = enrollmentIdOf(caller);
         if (input.deviceId !== self) {
-            throw new Error(`access denied: device ${self ?? '(unnamed)'} cannot report for device ${input.deviceId}`);
+            throw refuse('forbidden', `access denied: device ${self ?? '(unnamed)'} cannot report for device ${input.deviceId}`);
         }
         await loadProject(ctx, input.projectId);
         if (await recordExists(ctx, SAFETY_ALERT, [input.id])) {
-            throw new Error(`safety alert ${input.id} already exists`);
+            throw refuse('already_exists', `safety alert ${input.id} already exists`, { kind: 'safetyAlert', id: input.id });
         }
         const alert: SafetyAlert = { docType: 'safetyAlert', ...input, device: actorOf(caller), status: 'open', raisedAt: txTime(ctx) };
         const key = recordKey(ctx, SAFETY_ALERT, [alert.id]);
@@ -66,7 +67,7 @@ export class MonitoringContract extends Contract {
         const input = parseDeviation(deviationJson);
         await loadProject(ctx, input.projectId);
         if (await recordExists(ctx, DEVIATION, [input.projectId, input.id])) {
-            throw new Error(`progress deviation ${input.id} of project ${input.projectId} already exists`);
+            throw refuse('already_exists', `progress deviation ${input.id} of project ${input.projectId} already exists`, { kind: 'progressDeviation', id: input.id });
         }
         const deviation = input.actualPercent - input.plannedPercent;
         const record = { docType: 'progressDeviation', ...input, deviation, severity: severityOf(deviation), by: actorOf(caller), at: txTime(ctx) };
@@ -83,7 +84,7 @@ export class MonitoringContract extends Contract {
         const input = parseRiskScore(riskJson);
         await loadProject(ctx, input.projectId);
         if (await recordExists(ctx, RISK, [input.projectId, input.id])) {
-            throw new Error(`risk score ${input.id} of project ${input.projectId} already exists`);
+            throw refuse('already_exists', `risk score ${input.id} of project ${input.projectId} already exists`, { kind: 'riskScore', id: input.id });
         }
         const state = await putRecord(ctx, RISK, [input.projectId, input.id], { docType: 'riskScore', ...input, by: actorOf(caller), at: txTime(ctx) });
         emit(ctx, { type: 'monitoring.risk_scored', ids: { riskScoreId: input.id, projectId: input.projectId }, state });
@@ -123,14 +124,14 @@ export class MonitoringContract extends Contract {
     async #readSafetyAlert(ctx: Context, alertId: string): Promise<SafetyAlert> {
         const alert = await getRecord<SafetyAlert>(ctx, SAFETY_ALERT, [requireId('alertId', alertId)]);
         if (!alert) {
-            throw new Error(`safety alert ${alertId} does not exist`);
+            throw refuse('not_found', `safety alert ${alertId} does not exist`, { kind: 'safetyAlert', id: alertId });
         }
         return alert;
     }
 
     async #move(ctx: Context, alert: SafetyAlert, from: SafetyStatus, to: SafetyStatus, caller: Caller, extra: Partial<SafetyAlert>, type: string): Promise<string> {
         if (alert.status !== from) {
-            throw new Error(`safety alert ${alert.id} is ${alert.status}; it can become ${to} only from ${from}`);
+            throw refuse('illegal_transition', `safety alert ${alert.id} is ${alert.status}; it can become ${to} only from ${from}`);
         }
         const now = txTime(ctx);
         const stamp = to === 'acknowledged' ? { acknowledgedBy: actorOf(caller), acknowledgedAt: now } : { resolvedBy: actorOf(caller), resolvedAt: now };

@@ -8,9 +8,12 @@ export const SAFETY_BY_STATUS = 'safetyAlert~status';
 export const DEVIATION = 'progressDeviation';
 export const RISK = 'riskScore';
 
-export const ALERT_TYPES = ['no_helmet', 'no_safety_vest', 'intrusion', 'fire_smoke', 'fall_risk', 'crane_overload', 'dust', 'noise', 'other'] as const;
-export const SAFETY_STATUSES = ['open', 'acknowledged', 'resolved'] as const;
-export type SafetyStatus = (typeof SAFETY_STATUSES)[number];
+import { ALERT_STATUSES, ALERT_TYPES, AlertStatus } from '@luohu/domain';
+import { refuse } from '../shared/refusal';
+
+export { ALERT_TYPES } from '@luohu/domain';
+export const SAFETY_STATUSES = ALERT_STATUSES;
+export type SafetyStatus = AlertStatus;
 
 export interface SafetyAlert {
     docType: 'safetyAlert';
@@ -75,11 +78,11 @@ export function parseRiskScore(json: string) {
     const input = Input.parse('riskScore', json);
     const inputs = input.raw('inputs');
     if (inputs === null || typeof inputs !== 'object' || Array.isArray(inputs) || Object.keys(inputs).length === 0) {
-        throw new Error('riskScore.inputs must be a non-empty object of the model inputs');
+        throw refuse('invalid_request', 'riskScore.inputs must be a non-empty object of the model inputs');
     }
     for (const [k, v] of Object.entries(inputs)) {
         if (typeof v !== 'number' && typeof v !== 'string' && typeof v !== 'boolean') {
-            throw new Error(`riskScore.inputs.${k} must be a number, string or boolean`);
+            throw refuse('invalid_request', `riskScore.inputs.${k} must be a number, string or boolean`);
         }
     }
     const value = {

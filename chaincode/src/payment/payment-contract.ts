@@ -12,6 +12,7 @@ import {
     PAYOUT_ENDORSERS, PAYOUT_STATUSES, Payout, PaymentAlert, PayoutStatus, brokenCap, loadPayout, orgsOfPolicy,
     parsePayoutRequest, payoutEndorsementPolicy,
 } from './payment';
+import { refuse } from '../shared/refusal';
 
 const committed = (payouts: Payout[]): number => payouts.filter((p) => p.status !== 'rejected').reduce((acc, p) => acc + p.amount, 0);
 
@@ -32,12 +33,12 @@ export class PaymentContract extends Contract {
         const caller = authorize(ctx, 'payment.requestPayout');
         const input = parsePayoutRequest(payoutJson);
         if (await recordExists(ctx, PAYOUT, [input.id])) {
-            throw new Error(`payout ${input.id} already exists`);
+            throw refuse('already_exists', `payout ${input.id} already exists`, { kind: 'payout', id: input.id });
         }
         const contract = await loadContract(ctx, input.contractId);
         const milestone = await loadMilestone(ctx, input.contractId, input.milestoneId);
         if (milestone.status !== 'accepted') {
-            throw new Error(`payout ${input.id}: milestone ${input.milestoneId} of contract ${input.contractId} is ${milestone.status}, not accepted`);
+            throw refuse('rule_broken', `payout ${input.id}: milestone ${input.milestoneId} of contract ${input.contractId} is ${milestone.status}, not accepted`);
         }
         const project = await loadProject(ctx, contract.projectId);
         const ofContract = await scanIndex<Payout>(ctx, PAYOUT_BY_CONTRACT, [contract.id]);
@@ -95,7 +96,7 @@ export class PaymentContract extends Contract {
     async instructTransfer(ctx: Context, payoutId: string, instructionId: string): Promise<string> {
         const caller = authorize(ctx, 'payment.instructTransfer');
         if (caller.dept === 'settlement') {
-            throw new Error('access denied: the settlement desk records the bank\'s confirmations and never instructs a transfer');
+            throw refuse('forbidden', 'access denied: the settlement desk records the bank\'s confirmations and never instructs a transfer');
         }
         const instruction = requireId('instructionId', instructionId);
         const payout = await this.#readPayout(ctx, payoutId);
@@ -122,21 +123,21 @@ export class PaymentContract extends Contract {
         const paid = requireInt('amount', amount, 1);
         const payout = await this.#readPayout(ctx, payoutId);
         if (payout.bankConfirmation) {
-            throw new Error(`payout ${payoutId} already has bank confirmation ${payout.bankConfirmation.reference}; a second confirmation is refused`);
+            throw refuse('illegal_transition', `payout ${payoutId} already has bank confirmation ${payout.bankConfirmation.reference}; a second confirmation is refused`);
         }
         this.#expect(payout, ['approved'], 'be confirmed as paid');
         if (!payout.transfer) {
-            throw new Error(`payout ${payoutId}: no transfer was instructed; a bank confirmation without an instruction is refused`);
+            throw refuse('rule_broken', `payout ${payoutId}: no transfer was instructed; a bank confirmation without an instruction is refused`);
         }
         if (payout.transfer.instructionId !== instruction) {
-            throw new Error(`payout ${payoutId}: the bank confirms instruction ${instruction}, but the current instruction is ${payout.transfer.instructionId}`);
+            throw refuse('rule_broken', `payout ${payoutId}: the bank confirms instruction ${instruction}, but the current instruction is ${payout.transfer.instructionId}`);
         }
         if (paid !== payout.amount || paid !== payout.transfer.amount) {
-            throw new Error(`payout ${payoutId}: bank confirmation amount ${paid} differs from the payout amount ${payout.amount}`);
+            throw refuse('rule_broken', `payout ${payoutId}: bank confirmation amount ${paid} differs from the payout amount ${payout.amount}`);
         }
         const used = await getRecord<{ payoutId: string }>(ctx, BANK_REFERENCE, [reference]);
         if (used) {
-            throw new Error(`payout ${payoutId}: bank reference ${reference} already confirms payout ${used.payoutId}`);
+            throw refuse('already_exists', `payout ${payoutId}: bank reference ${reference} already confirms payout ${used.payoutId}`);
         }
         await putRecord(ctx, BANK_REFERENCE, [reference], { payoutId });
         const bankConfirmation = { reference, amount: paid, instructionId: instruction, confirmedBy: actorOf(caller), confirmedAt: txTime(ctx) };
@@ -187,7 +188,7 @@ export class PaymentContract extends Contract {
 
     #expect(payout: Payout, allowed: PayoutStatus[], action: string): void {
         if (!allowed.includes(payout.status)) {
-            throw new Error(`payout ${payout.id} is ${payout.status} and cannot ${action} (allowed from: ${allowed.join(', ')})`);
+            throw refuse('illegal_transition', `payout ${payout.id} is ${payout.status} and cannot ${action} (allowed from: ${allowed.join(', ')})`);
         }
     }
 

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { EndorsementPolicyFailure, World } from '../testing/fake-ledger';
 import { people } from '../testing/people';
 import { acceptedMilestone, activeContract, approvedProject, qualifiedContractor, works } from '../testing/scenario';
-import { expectRejected } from '../testing/assert';
+import { expectNotCommitted, expectRejected } from '../testing/assert';
 import { PaymentContract } from './payment-contract';
 
 const payment = new PaymentContract();
@@ -101,12 +101,12 @@ describe('payment contract (资金拨付)', () => {
         beforeEach(async () => { await requestPayout(request('PAY1', 'M1', 300_000_000)); });
 
         it('when the approval is endorsed by Housing alone, then it is not committed', async () => {
-            const err = await expectRejected(approve('PAY1', ['HousingMSP']), /ENDORSEMENT_POLICY_FAILURE.*FinanceMSP/);
+            const err = await expectNotCommitted(approve('PAY1', ['HousingMSP']), /ENDORSEMENT_POLICY_FAILURE.*FinanceMSP/);
             expect(err).to.be.instanceOf(EndorsementPolicyFailure);
             expect(world.read('payout', 'PAY1').status).to.equal('requested');
         });
         it('when the approval is endorsed by Finance alone, then it is not committed', async () => {
-            await expectRejected(approve('PAY1', ['FinanceMSP', 'AuditMSP']), /ENDORSEMENT_POLICY_FAILURE.*HousingMSP/);
+            await expectNotCommitted(approve('PAY1', ['FinanceMSP', 'AuditMSP']), /ENDORSEMENT_POLICY_FAILURE.*HousingMSP/);
             expect(world.read('payout', 'PAY1').status).to.equal('requested');
         });
         it('when approved with both bureaus endorsing and the bank confirms, then it is paid; a second confirmation is refused', async () => {
@@ -121,7 +121,7 @@ describe('payment contract (资金拨付)', () => {
         });
         it('when the bank confirmation is endorsed by Finance alone, then it is not committed', async () => {
             await approveAndInstruct('PAY1');
-            await expectRejected(world.submit(people.settlement, (ctx) => payment.confirmBankPayment(ctx, 'PAY1', 'PAY1.r1', 'BOC1', '300000000'), ['FinanceMSP']), /ENDORSEMENT_POLICY_FAILURE/);
+            await expectNotCommitted(world.submit(people.settlement, (ctx) => payment.confirmBankPayment(ctx, 'PAY1', 'PAY1.r1', 'BOC1', '300000000'), ['FinanceMSP']), /ENDORSEMENT_POLICY_FAILURE/);
             expect(world.read('payout', 'PAY1').status).to.equal('approved');
             expect(world.read('bankReference', 'BOC1')).to.equal(undefined);
         });

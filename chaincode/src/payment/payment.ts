@@ -1,10 +1,11 @@
 /** Payments (资金拨付) model: payouts for accepted milestones, their caps, and overpayment alerts. */
 import { Context } from 'fabric-contract-api';
 import { KeyEndorsementPolicy } from 'fabric-shim';
-import { FINANCE, HOUSING } from '../shared/access';
+import { PAYOUT_ENDORSERS, PayoutStatus } from '@luohu/domain';
 import { getRecord } from '../shared/ledger';
 import { Input } from '../shared/validate';
 import { Actor } from '../registry/registry';
+import { refuse } from '../shared/refusal';
 
 export const PAYOUT = 'payout';
 export const PAYOUT_BY_CONTRACT = 'payout~contract';
@@ -15,10 +16,8 @@ export const ALERT_BY_CONTRACT = 'paymentAlert~contract';
 export const BANK_REFERENCE = 'bankReference';
 
 /** Orgs whose peers must all endorse any later change of a payout record (state-based endorsement). */
-export const PAYOUT_ENDORSERS = [FINANCE, HOUSING] as const;
-
-export type PayoutStatus = 'requested' | 'approved' | 'paid' | 'rejected';
-export const PAYOUT_STATUSES: readonly PayoutStatus[] = ['requested', 'approved', 'paid', 'rejected'];
+export { PAYOUT_ENDORSERS, PAYOUT_STATUSES } from '@luohu/domain';
+export type { PayoutStatus } from '@luohu/domain';
 
 export interface Payout {
     docType: 'payout';
@@ -97,7 +96,7 @@ export function brokenCap(amount: number, caps: Cap[]): Cap | undefined {
 export async function loadPayout(ctx: Context, id: string): Promise<Payout> {
     const payout = await getRecord<Payout>(ctx, PAYOUT, [id]);
     if (!payout) {
-        throw new Error(`payout ${id} does not exist`);
+        throw refuse('not_found', `payout ${id} does not exist`, { kind: 'payout', id: id });
     }
     return payout;
 }

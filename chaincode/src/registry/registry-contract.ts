@@ -8,6 +8,7 @@ import {
     CONTRACTOR, CONTRACTOR_BY_CREDIT_CODE, Contractor, SEAL, SEAL_BY_HOLDER, SealCertificate, loadContractor, loadSealCertificate,
     parseContractor, parseQualification, parseSealCertificate,
 } from './registry';
+import { refuse } from '../shared/refusal';
 
 @Info({ title: 'registry', description: 'Contractors, qualifications and seal certificates' })
 export class RegistryContract extends Contract {
@@ -30,11 +31,11 @@ export class RegistryContract extends Contract {
         const caller = authorize(ctx, 'registry.registerContractor');
         const input = parseContractor(contractorJson);
         if (await recordExists(ctx, CONTRACTOR, [input.id])) {
-            throw new Error(`contractor ${input.id} already exists`);
+            throw refuse('already_exists', `contractor ${input.id} already exists`, { kind: 'contractor', id: input.id });
         }
         const holder = await ctx.stub.getState(ctx.stub.createCompositeKey(CONTRACTOR_BY_CREDIT_CODE, [input.creditCode]));
         if (holder && holder.length > 0) {
-            throw new Error(`unified social credit code ${input.creditCode} is already registered (${Buffer.from(holder).toString('utf8').split('\u0000').filter(Boolean).join('/')})`);
+            throw refuse('already_exists', `unified social credit code ${input.creditCode} is already registered (${Buffer.from(holder).toString('utf8').split('\u0000').filter(Boolean).join('/')})`);
         }
         const now = txTime(ctx);
         const contractor: Contractor = { docType: 'contractor', ...input, qualifications: [], registeredBy: actorOf(caller), registeredAt: now, updatedAt: now };
@@ -51,7 +52,7 @@ export class RegistryContract extends Contract {
         const contractor = await this.#readContractor(ctx, contractorId);
         const q = parseQualification(qualificationJson);
         if (contractor.qualifications.some((existing) => existing.licenceNo === q.licenceNo)) {
-            throw new Error(`contractor ${contractorId} already has qualification ${q.licenceNo}`);
+            throw refuse('already_exists', `contractor ${contractorId} already has qualification ${q.licenceNo}`);
         }
         const now = txTime(ctx);
         contractor.qualifications.push({ ...q, status: 'valid', addedAt: now });
@@ -69,10 +70,10 @@ export class RegistryContract extends Contract {
         const contractor = await this.#readContractor(ctx, contractorId);
         const q = contractor.qualifications.find((existing) => existing.licenceNo === licenceNo);
         if (!q) {
-            throw new Error(`qualification ${licenceNo} of contractor ${contractorId} does not exist`);
+            throw refuse('not_found', `qualification ${licenceNo} of contractor ${contractorId} does not exist`);
         }
         if (q.status === 'revoked') {
-            throw new Error(`qualification ${licenceNo} of contractor ${contractorId} is already revoked`);
+            throw refuse('illegal_transition', `qualification ${licenceNo} of contractor ${contractorId} is already revoked`);
         }
         const now = txTime(ctx);
         Object.assign(q, { status: 'revoked', revokedAt: now, revokedReason: reason });
@@ -89,10 +90,10 @@ export class RegistryContract extends Contract {
         const caller = authorize(ctx, 'registry.registerSealCertificate');
         const input = parseSealCertificate(certificateJson);
         if (input.holderMsp !== caller.mspId) {
-            throw new Error(`seal certificate ${input.fingerprint}: an admin of ${caller.mspId} may only register certificates of ${caller.mspId} identities, not ${input.holderMsp}`);
+            throw refuse('forbidden', `seal certificate ${input.fingerprint}: an admin of ${caller.mspId} may only register certificates of ${caller.mspId} identities, not ${input.holderMsp}`);
         }
         if (await recordExists(ctx, SEAL, [input.fingerprint])) {
-            throw new Error(`seal certificate ${input.fingerprint} is already registered`);
+            throw refuse('already_exists', `seal certificate ${input.fingerprint} is already registered`);
         }
         const seal: SealCertificate = { docType: 'sealCertificate', ...input, status: 'active', registeredBy: actorOf(caller), registeredAt: txTime(ctx) };
         const state = await putRecord(ctx, SEAL, [seal.fingerprint], seal);
@@ -108,10 +109,10 @@ export class RegistryContract extends Contract {
         requireText('reason', reason);
         const seal = await this.#readSealCertificate(ctx, fingerprint);
         if (seal.holderMsp !== caller.mspId) {
-            throw new Error(`seal certificate ${fingerprint} belongs to ${seal.holderMsp}; only its own bureau's admin may revoke it`);
+            throw refuse('forbidden', `seal certificate ${fingerprint} belongs to ${seal.holderMsp}; only its own bureau's admin may revoke it`);
         }
         if (seal.status === 'revoked') {
-            throw new Error(`seal certificate ${fingerprint} is already revoked`);
+            throw refuse('illegal_transition', `seal certificate ${fingerprint} is already revoked`);
         }
         Object.assign(seal, { status: 'revoked', revokedAt: txTime(ctx), revokedReason: reason });
         const state = await putRecord(ctx, SEAL, [fingerprint], seal);

@@ -4,8 +4,11 @@ import { getRecord } from '../shared/ledger';
 import { Input } from '../shared/validate';
 import { isValidCreditCode } from './credit-code';
 
-export const PROJECT_TYPES = ['building', 'road', 'bridge', 'water', 'drainage', 'landscape', 'renovation'] as const;
-export type ProjectType = (typeof PROJECT_TYPES)[number];
+import { PROJECT_TYPES, ProjectType } from '@luohu/domain';
+import { refuse } from '../shared/refusal';
+
+export { PROJECT_TYPES } from '@luohu/domain';
+export type { ProjectType } from '@luohu/domain';
 
 export const GRADES = ['special', 'grade1', 'grade2', 'grade3'] as const;
 export type Grade = (typeof GRADES)[number];
@@ -70,7 +73,7 @@ export function parseContractor(json: string): Pick<Contractor, 'id' | 'name' | 
         creditCode: input.raw('creditCode') as string,
     };
     if (typeof value.creditCode !== 'string' || !isValidCreditCode(value.creditCode)) {
-        throw new Error('contractor.creditCode must be an 18-character unified social credit code with a valid check character (GB 32100-2015)');
+        throw refuse('invalid_request', 'contractor.creditCode must be an 18-character unified social credit code with a valid check character (GB 32100-2015)');
     }
     input.done();
     return value;
@@ -80,7 +83,7 @@ export function parseQualification(json: string): Pick<Qualification, 'licenceNo
     const input = Input.parse('qualification', json);
     const scope = input.list('scope', 1, PROJECT_TYPES.length).map((s, i) => {
         if (!(PROJECT_TYPES as readonly unknown[]).includes(s)) {
-            throw new Error(`qualification.scope[${i}] must be one of ${PROJECT_TYPES.join(', ')}`);
+            throw refuse('invalid_request', `qualification.scope[${i}] must be one of ${PROJECT_TYPES.join(', ')}`);
         }
         return s as ProjectType;
     });
@@ -105,7 +108,7 @@ export function parseSealCertificate(json: string): Pick<SealCertificate, 'finge
 export async function loadContractor(ctx: Context, id: string): Promise<Contractor> {
     const contractor = await getRecord<Contractor>(ctx, CONTRACTOR, [id]);
     if (!contractor) {
-        throw new Error(`contractor ${id} does not exist`);
+        throw refuse('not_found', `contractor ${id} does not exist`, { kind: 'contractor', id: id });
     }
     return contractor;
 }
@@ -113,7 +116,7 @@ export async function loadContractor(ctx: Context, id: string): Promise<Contract
 export async function loadSealCertificate(ctx: Context, fingerprint: string): Promise<SealCertificate> {
     const seal = await getRecord<SealCertificate>(ctx, SEAL, [fingerprint]);
     if (!seal) {
-        throw new Error(`seal certificate ${fingerprint} does not exist`);
+        throw refuse('not_found', `seal certificate ${fingerprint} does not exist`, { kind: 'sealCertificate', id: fingerprint });
     }
     return seal;
 }

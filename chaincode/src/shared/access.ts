@@ -7,17 +7,11 @@
  */
 import { Context } from 'fabric-contract-api';
 
-export const HOUSING = 'HousingMSP';
-export const FINANCE = 'FinanceMSP';
-export const AUDIT = 'AuditMSP';
-export const BUREAUS = [HOUSING, FINANCE, AUDIT] as const;
-export type Msp = (typeof BUREAUS)[number];
+import { AUDIT, BUREAUS, FINANCE, HOUSING, Msp, Role } from '@luohu/domain';
+import { refuse } from './refusal';
 
-export const ROLES = [
-    'admin', 'director', 'clerk', 'reviewer', 'inspector', 'finance',
-    'auditor', 'contractor', 'owner', 'device', 'analyst',
-] as const;
-export type Role = (typeof ROLES)[number];
+export { AUDIT, BUREAUS, FINANCE, HOUSING, ROLES } from '@luohu/domain';
+export type { Msp, Role } from '@luohu/domain';
 
 /** One way to be allowed: an MSP from `msps` and a role from `roles` (`'*'`: any role, even none) not in `except`. */
 export interface Grant {
@@ -149,10 +143,8 @@ export function authorize(ctx: Context, action: Action): Caller {
     const caller = callerOf(ctx);
     const rule: Rule = RULES[action];
     if (!isAllowed(rule, caller)) {
-        throw new Error(
-            `access denied: ${action} is not allowed for role ${caller.role ?? '(none)'} in ${caller.mspId}; ` +
-            `allowed: ${describeRule(rule)}`,
-        );
+        throw refuse('forbidden', `access denied: ${action} is not allowed for role ${caller.role ?? '(none)'} in ${caller.mspId}; ` +
+            `allowed: ${describeRule(rule)}`,);
     }
     return caller;
 }

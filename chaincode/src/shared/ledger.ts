@@ -8,6 +8,7 @@
  */
 import { Context } from 'fabric-contract-api';
 import { RawJson, canonicalJson, fromBytes } from './serialise';
+import { refuse } from './refusal';
 
 const MAX_PAGE = 200;
 const emitted = new WeakSet<object>();
@@ -70,7 +71,7 @@ function pageInfo(metadata: { fetchedRecordsCount: number; bookmark: string } | 
 export function parsePageSize(pageSize: string): number {
     const n = Number(pageSize);
     if (!Number.isInteger(n) || n < 1 || n > MAX_PAGE) {
-        throw new Error(`pageSize must be an integer from 1 to ${MAX_PAGE}, got "${pageSize}"`);
+        throw refuse('invalid_request', `pageSize must be an integer from 1 to ${MAX_PAGE}, got "${pageSize}"`);
     }
     return n;
 }

@@ -3,6 +3,8 @@
  * the object and the field. Unknown fields are refused, which also keeps personal data off the ledger.
  */
 
+import { refuse } from './refusal';
+
 const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 const HEX64 = /^[0-9a-f]{64}$/;
 const DAY = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
@@ -10,35 +12,35 @@ const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}
 
 export function requireId(what: string, value: unknown): string {
     if (typeof value !== 'string' || !ID.test(value)) {
-        throw new Error(`${what} must be an identifier of 1-128 letters, digits, '.', '_', ':' or '-', got ${JSON.stringify(value)}`);
+        throw refuse('invalid_request', `${what} must be an identifier of 1-128 letters, digits, '.', '_', ':' or '-', got ${JSON.stringify(value)}`);
     }
     return value;
 }
 
 export function requireHex64(what: string, value: unknown): string {
     if (typeof value !== 'string' || !HEX64.test(value)) {
-        throw new Error(`${what} must be 64 lower-case hex characters (a SHA-256 digest), got ${JSON.stringify(value)}`);
+        throw refuse('invalid_request', `${what} must be 64 lower-case hex characters (a SHA-256 digest), got ${JSON.stringify(value)}`);
     }
     return value;
 }
 
 export function requireText(what: string, value: unknown, max = 500): string {
     if (typeof value !== 'string' || value.trim().length === 0 || value.length > max) {
-        throw new Error(`${what} must be a non-empty string of at most ${max} characters`);
+        throw refuse('invalid_request', `${what} must be a non-empty string of at most ${max} characters`);
     }
     return value;
 }
 
 export function requireDay(what: string, value: unknown): string {
     if (typeof value !== 'string' || !DAY.test(value)) {
-        throw new Error(`${what} must be a date YYYY-MM-DD, got ${JSON.stringify(value)}`);
+        throw refuse('invalid_request', `${what} must be a date YYYY-MM-DD, got ${JSON.stringify(value)}`);
     }
     return value;
 }
 
 export function requireInstant(what: string, value: unknown): string {
     if (typeof value !== 'string' || !INSTANT.test(value)) {
-        throw new Error(`${what} must be an ISO-8601 date-time with zone, got ${JSON.stringify(value)}`);
+        throw refuse('invalid_request', `${what} must be an ISO-8601 date-time with zone, got ${JSON.stringify(value)}`);
     }
     return value;
 }
@@ -46,21 +48,21 @@ export function requireInstant(what: string, value: unknown): string {
 export function requireInt(what: string, value: unknown, min = 0, max = Number.MAX_SAFE_INTEGER): number {
     const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
     if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < min || n > max) {
-        throw new Error(`${what} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
+        throw refuse('invalid_request', `${what} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
     }
     return n;
 }
 
 export function requireNumber(what: string, value: unknown, min: number, max: number): number {
     if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-        throw new Error(`${what} must be a number from ${min} to ${max}, got ${JSON.stringify(value)}`);
+        throw refuse('invalid_request', `${what} must be a number from ${min} to ${max}, got ${JSON.stringify(value)}`);
     }
     return value;
 }
 
 export function requireOneOf<T extends string>(what: string, value: unknown, allowed: readonly T[]): T {
     if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-        throw new Error(`${what} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
+        throw refuse('invalid_request', `${what} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
     }
     return value as T;
 }
@@ -70,7 +72,7 @@ export function parseJsonArg(what: string, json: string): unknown {
     try {
         return JSON.parse(json);
     } catch {
-        throw new Error(`${what} is not valid JSON`);
+        throw refuse('invalid_request', `${what} is not valid JSON`);
     }
 }
 
@@ -81,7 +83,7 @@ export class Input {
 
     constructor(readonly what: string, obj: unknown) {
         if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
-            throw new Error(`${what} must be a JSON object`);
+            throw refuse('invalid_request', `${what} must be a JSON object`);
         }
         this.#obj = obj as Record<string, unknown>;
     }
@@ -91,7 +93,7 @@ export class Input {
         try {
             parsed = JSON.parse(json);
         } catch {
-            throw new Error(`${what} is not valid JSON`);
+            throw refuse('invalid_request', `${what} is not valid JSON`);
         }
         return new Input(what, parsed);
     }
@@ -129,7 +131,7 @@ export class Input {
     list(field: string, min = 0, max = 1000): unknown[] {
         const value = this.raw(field);
         if (!Array.isArray(value) || value.length < min || value.length > max) {
-            throw new Error(`${this.name(field)} must be an array of ${min} to ${max} items`);
+            throw refuse('invalid_request', `${this.name(field)} must be an array of ${min} to ${max} items`);
         }
         return value;
     }
@@ -148,7 +150,7 @@ export class Input {
     done(): void {
         const unknown = Object.keys(this.#obj).filter((k) => !this.#seen.has(k));
         if (unknown.length > 0) {
-            throw new Error(`${this.what} has unknown field(s): ${unknown.join(', ')}`);
+            throw refuse('invalid_request', `${this.what} has unknown field(s): ${unknown.join(', ')}`);
         }
     }
 }

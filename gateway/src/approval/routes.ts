@@ -1,3 +1,4 @@
+import { PROJECT_STATUSES as STATUSES, PROJECT_TYPES, STAGE_DEADLINES } from '@luohu/domain';
 import { z } from 'zod';
 import type { DomainDeps, DomainModule } from '../domains';
 import { anchoredRoute } from '../operations/anchored-route';
@@ -8,10 +9,8 @@ import { deadlineIn } from '../shared/working-days';
 import { recordFrom, sourceQuery } from '../shared/record-source';
 
 /** Working days each stage may take (the paper process took 15 in all). */
-export const STAGE_DEADLINES = { preReview: 2, departmentReview: 5, resubmittedPreReview: 2 } as const;
+export { STAGE_DEADLINES } from '@luohu/domain';
 
-const PROJECT_TYPES = ['building', 'road', 'bridge', 'water', 'drainage', 'landscape', 'renovation'] as const;
-const STATUSES = ['pre_review', 'correction', 'department_review', 'awaiting_decision', 'approved', 'rejected'] as const;
 const files = z.array(z.strictObject({ kind: z.string().regex(/^[a-z_]{2,64}$/), sha256 })).min(1).max(50);
 const projectPath = z.strictObject({ id: ledgerId });
 

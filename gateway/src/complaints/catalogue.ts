@@ -2,8 +2,10 @@
  * The Open311 services of 罗湖区住建局's complaint line: one per ledger category, with the unit that usually handles it
  * and how many working days that unit gets. Codes are the chaincode's categories (complaint.ts CATEGORIES).
  */
-export const CATEGORIES = ['quality', 'safety', 'noise', 'dust', 'traffic', 'wage_arrears', 'environment', 'other'] as const;
-export type Category = (typeof CATEGORIES)[number];
+import { COMPLAINT_CATEGORIES, ComplaintCategory } from '@luohu/domain';
+
+export const CATEGORIES = COMPLAINT_CATEGORIES;
+export type Category = ComplaintCategory;
 
 export interface ServiceDefinition {
   code: Category;
@@ -29,5 +31,4 @@ export const SERVICES: readonly ServiceDefinition[] = [
 
 export const serviceOf = (code: Category): ServiceDefinition => SERVICES.find((s) => s.code === code)!;
 
-/** Working days a complaint may wait in `received` before someone dispatches it. */
-export const DISPATCH_WORKING_DAYS = 1;
+export { DISPATCH_WORKING_DAYS } from '@luohu/domain';

@@ -10,7 +10,7 @@ import { Category, serviceOf } from './catalogue';
 import type { ComplaintStore, PrivateComplaint } from './private-store';
 import { newSalt, saltedHash } from './secrets';
 import { LedgerComplaint, staffView } from './views';
-import { COMPLAINT_DISPATCH_OFFICE, belongsTo } from '../../../chaincode/src/shared/departments';
+import { COMPLAINT_DISPATCH_OFFICE, HOUSING, belongsTo } from '@luohu/domain';
 
 /**
  * Who may see the citizen's phone and email: clerks and directors of the Housing bureau in the unit the complaint is
@@ -18,7 +18,7 @@ import { COMPLAINT_DISPATCH_OFFICE, belongsTo } from '../../../chaincode/src/sha
  */
 export function mayReadContact(user: Pick<AuthenticatedUser, 'mspId' | 'role' | 'dept'>, complaint: { assignedUnit?: unknown }): boolean {
   if (user.role !== 'clerk' && user.role !== 'director') return false;
-  if (user.mspId !== 'HousingMSP' || !belongsTo(user.dept, user.mspId)) return false;
+  if (user.mspId !== HOUSING || !belongsTo(user.dept, user.mspId)) return false;
   return user.dept === COMPLAINT_DISPATCH_OFFICE || (typeof complaint.assignedUnit === 'string' && user.dept === complaint.assignedUnit);
 }
 

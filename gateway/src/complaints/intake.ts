@@ -1,3 +1,4 @@
+import { canonicalJson } from '@luohu/domain';
 import crypto from 'node:crypto';
 import type { OperationRecord } from '../operations/models';
 import type { AnchoredWrites } from '../operations/anchored-writes';
@@ -9,7 +10,7 @@ import { classify } from './classifier';
 import { coarseLocation } from './location';
 import type { ComplaintContact, ComplaintContent, ComplaintStore, PrivateComplaint } from './private-store';
 import type { RateLimit } from '../platform/rate-limit';
-import { canonical, newSalt, ratingProof, receiptCommitment, receiptToken, saltedHash, sameHash, sha256Hex } from './secrets';
+import { newSalt, ratingProof, receiptCommitment, receiptToken, saltedHash, sameHash, sha256Hex } from './secrets';
 import { INTAKE_USER, SystemIdentities } from './system-identities';
 
 /** An Open311 POST /requests body after validation. */
@@ -39,7 +40,7 @@ export class ComplaintIntake {
     const { store, writes, system, rateLimit, tokenKey } = this.deps;
     await rateLimit.take(meta.ip);
     await system.ensure();
-    const requestHash = sha256Hex(canonical(submission));
+    const requestHash = sha256Hex(canonicalJson(submission));
     // With an Idempotency-Key the id follows from it, so that a retry finds the first attempt.
     const id = `C-${meta.idempotencyKey ? sha256Hex(`open311-request\0${meta.idempotencyKey}`).slice(0, 16) : crypto.randomBytes(8).toString('hex')}`;
     const fresh = this.newRecord(id, submission, requestHash);

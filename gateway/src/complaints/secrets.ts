@@ -1,15 +1,12 @@
 import crypto from 'node:crypto';
+import { canonicalJson } from '@luohu/domain';
 
-/** Canonical JSON (sorted keys), so that a hash does not depend on key order. */
-export function canonical(value: unknown): string {
-  return JSON.stringify(value, (_k, x) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x));
-}
 
 export const sha256Hex = (text: string) => crypto.createHash('sha256').update(text).digest('hex');
 export const newSalt = () => crypto.randomBytes(16).toString('hex');
 
 /** The salted hash the ledger keeps: without the salt (off-chain) nobody can confirm a guessed text against it. */
-export const saltedHash = (salt: string, content: unknown) => sha256Hex(`${salt}\n${typeof content === 'string' ? content : canonical(content)}`);
+export const saltedHash = (salt: string, content: unknown) => sha256Hex(`${salt}\n${typeof content === 'string' ? content : canonicalJson(content)}`);
 
 /** Purpose-bound keys derived from the gateway's key-encryption key (which never enters the database). */
 export const derivedKey = (kek: Buffer, purpose: string) => Buffer.from(crypto.hkdfSync('sha256', kek, Buffer.alloc(0), `luohu-complaints:${purpose}`, 32));

@@ -1,3 +1,4 @@
+import { COMPLAINT_STATUSES as STATUSES } from '@luohu/domain';
 import { z } from 'zod';
 import type { AnchoredWrites } from '../operations/anchored-writes';
 import { anchoredRoute } from '../operations/anchored-route';
@@ -7,7 +8,6 @@ import { CATEGORIES } from './catalogue';
 import type { ComplaintHandling } from './handling';
 import { sourceQuery } from '../shared/record-source';
 
-const STATUSES = ['received', 'dispatched', 'in_progress', 'answered', 'closed', 'reopened', 'escalated'] as const;
 const unit = z.string().regex(/^[a-z_]{2,40}$/, "a unit's department code (lower-case letters and '_')");
 const complaintPath = z.strictObject({ id: ledgerId });
 const READERS = ['clerk', 'director', 'auditor'] as const;

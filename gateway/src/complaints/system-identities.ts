@@ -1,3 +1,4 @@
+import { HOUSING } from '@luohu/domain';
 import crypto from 'node:crypto';
 import type { Config } from '../config';
 import type { IdentityService } from '../identity/identity-service';
@@ -36,7 +37,7 @@ export class SystemIdentities {
   }
 
   private async registerAll(): Promise<void> {
-    const housing = this.config.connection.orgs.find((o) => o.mspId === 'HousingMSP');
+    const housing = this.config.connection.orgs.find((o) => o.mspId === HOUSING);
     if (!housing) throw new Error('the network has no HousingMSP: complaints cannot be received');
     for (const user of SYSTEM_USERS) {
       if (await this.exists(user.username)) continue;

@@ -1,5 +1,6 @@
 import { connect, MqttClient } from 'mqtt';
-import { canonicalJson, SafetyAlert } from '../monitoring/alert-schema';
+import { canonicalJson } from '@luohu/domain';
+import type { SafetyAlert } from '../monitoring/alert-schema';
 import { certificateRequest, CryptoKey, CryptoKeyPair, signBytes } from './keys';
 
 /**

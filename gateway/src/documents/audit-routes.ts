@@ -4,7 +4,8 @@ import { anchoredRoute } from '../operations/anchored-route';
 import { byId } from '../shared/read-queries';
 import { pageBy } from '../shared/read-queries';
 import { ledgerId, page, sha256, writeResponse } from '../shared/schemas';
-import { RECORD_KINDS, RecordAudit, readModelId, SUBJECT_KINDS, subjectOf } from './record-audit';
+import { RECORD_KINDS, SUBJECT_KINDS } from '@luohu/domain';
+import { RecordAudit, readModelId, subjectOf } from './record-audit';
 import { assertMayRead } from '../access/read-access';
 
 /** A record's key in a path: one id, or a composite key joined by "/" (sent as %2F), as the read model keys it. */

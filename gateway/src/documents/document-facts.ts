@@ -1,8 +1,10 @@
+import { FINANCE, HOUSING } from '@luohu/domain';
 import { z } from 'zod';
 import type { Ledger, SigningUser } from '../ledger/ledger';
 import { UnprocessableError } from '../platform/errors';
 import { ledgerId } from '../shared/schemas';
-import type { RecordAudit, RecordKind } from './record-audit';
+import type { RecordKind } from '@luohu/domain';
+import type { RecordAudit } from './record-audit';
 import { acceptanceReport, approvalDecision, changeRecord, payoutVoucher, type DocumentHeader, type LedgerReference } from './templates';
 
 /** What a clerk asks to generate: the document type and the ledger record whose decision it records. */
@@ -17,7 +19,7 @@ export type SealedDocumentType = GenerationRequest['type'];
 
 /** Which bureau issues each type: approvals, acceptance and changes are Housing's; payouts are Finance's. */
 export const ISSUER: Record<SealedDocumentType, string> = {
-  approval_decision: 'HousingMSP', acceptance_report: 'HousingMSP', change_record: 'HousingMSP', payout_voucher: 'FinanceMSP',
+  approval_decision: HOUSING, acceptance_report: HOUSING, change_record: HOUSING, payout_voucher: FINANCE,
 };
 export const TITLES: Record<SealedDocumentType, string> = {
   approval_decision: '审批决定书', acceptance_report: '验收报告', change_record: '变更记录', payout_voucher: '拨付凭证',

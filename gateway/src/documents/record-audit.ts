@@ -1,5 +1,6 @@
 import type mongoose from 'mongoose';
 import { common } from '@hyperledger/fabric-protos';
+import { canonicalJson, RecordKind, SUBJECT_KINDS } from '@luohu/domain';
 import type { IdentityService } from '../identity/identity-service';
 import type { Ledger, SigningUser } from '../ledger/ledger';
 import type { OperationRecord } from '../operations/models';
@@ -7,14 +8,6 @@ import { NotFoundError } from '../platform/errors';
 import type { Enricher, ReadModel, ReadModelDocument, RecordType } from '../projection/read-model';
 import { findWhere } from '../shared/read-queries';
 
-/** Every record kind whose ledger history the audit contract reads (`audit:recordHistory`). */
-export const RECORD_KINDS = [
-  'project', 'document', 'contract', 'milestone', 'payout', 'paymentAlert', 'safetyAlert', 'complaint', 'batchAnchor', 'contractor',
-  'attestation', 'sealCertificate', 'changeOrder', 'progressReport', 'incident', 'riskScore', 'progressDeviation',
-] as const;
-export type RecordKind = (typeof RECORD_KINDS)[number];
-/** Kinds an auditor may attest (the audit contract's subjects). */
-export const SUBJECT_KINDS = RECORD_KINDS.slice(0, 10) as unknown as readonly ['project', ...RecordKind[]];
 
 /** Ledger keyed (projectId, id), read model keyed by id alone. */
 const KEYED_BY_LAST_PART = new Set<RecordKind>(['riskScore', 'progressDeviation']);
@@ -35,10 +28,11 @@ export interface Change {
 
 export interface FieldDifference { field: string; readModel: unknown; ledger: unknown }
 
-/** Sorted keys, so that equal values compare equal whatever order the database returned them in. */
-export function canonical(value: unknown): string {
-  return JSON.stringify(value, (_k, v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v)) ?? 'undefined';
-}
+/**
+ * A value in a comparable form: the domain's canonical JSON (sorted keys), so that equal values compare equal whatever
+ * order the database returned them in; undefined (absent) stays distinct from null.
+ */
+export const comparable = (value: unknown): string => (value === undefined ? 'undefined' : canonicalJson(value));
 
 /**
  * The audit trail of any record: its ledger history (every committed version, newest first) joined with the
@@ -109,7 +103,7 @@ export class RecordAudit {
       const { _id, _position, _transactionId, _lists, _company, ...fields } = stored;
       void _id; void _position; void _transactionId; void _lists; void _company;
       for (const field of [...new Set([...Object.keys(expected), ...Object.keys(fields)])].sort()) {
-        if (canonical(fields[field]) !== canonical(expected[field])) differences.push({ field, readModel: fields[field] ?? null, ledger: expected[field] ?? null });
+        if (comparable(fields[field]) !== comparable(expected[field])) differences.push({ field, readModel: fields[field] ?? null, ledger: expected[field] ?? null });
       }
     }
     const sameTransaction = stored?._transactionId === current.txId;

@@ -1,3 +1,4 @@
+import { PROJECT_TYPES } from '@luohu/domain';
 import { z } from 'zod';
 import { assertMayRead } from '../access/read-access';
 import type { DomainDeps } from '../domains';
@@ -10,7 +11,6 @@ import { tokens } from '../shared/text-search';
 import { claimSealKey, promoteSealKey, sealKeyClaimModel, sealKeyModel, sealMaterial } from './seal-keys';
 import { recordFrom, sourceQuery } from '../shared/record-source';
 
-const PROJECT_TYPES = ['building', 'road', 'bridge', 'water', 'drainage', 'landscape', 'renovation'] as const;
 const GRADES = ['special', 'grade1', 'grade2', 'grade3'] as const;
 const fingerprint = z.string().regex(/^[0-9a-f]{64}$/, '64 lower-case hex characters (SHA-256 fingerprint)');
 const username = z.string().regex(/^[A-Za-z0-9._@-]{1,128}$/, 'a username');

@@ -36,7 +36,7 @@ export function uploadRoutes(
     try {
       await ledger.submit(await identities.signer(user._id), 'approval', 'anchorApplicationFile', args);
     } catch (err) {
-      if (!(err instanceof AppError && err.status === 409 && /already anchored/.test(err.message))) throw err;
+      if (!(err instanceof AppError && err.code === 'already_exists')) throw err;
     }
     return user.company ?? undefined;
   };

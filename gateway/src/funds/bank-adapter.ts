@@ -64,12 +64,6 @@ export const TIMESTAMP_HEADER = 'x-bank-timestamp';
 /** Notifications older (or newer) than this are refused: a captured request cannot be replayed later. */
 export const SIGNATURE_TOLERANCE_MS = 5 * 60_000;
 
-/** The notification body as signed and sent: JSON with recursively sorted keys and no whitespace. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v) => (v && typeof v === 'object' && !Array.isArray(v)
-    ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-    : v));
-}
 
 /** HMAC-SHA256 over "<timestamp>.<canonical body>" with the shared secret, hex. */
 export function signNotification(secret: string, timestamp: string, body: string): string {

@@ -1,3 +1,4 @@
+import { PAYOUT_ENDORSERS as DOMAIN_PAYOUT_ENDORSERS } from '@luohu/domain';
 import type mongoose from 'mongoose';
 import type { IdentityService } from '../identity/identity-service';
 import type { Ledger } from '../ledger/ledger';
@@ -14,7 +15,8 @@ import { CONFIRMABLE, historyEntry, TransferRecord, TransferStatus } from './ban
  */
 export const BANK_CALLBACK_USER = 'system.bank-settlement';
 /** Orgs whose peers must endorse any change of a payout record (its key-level policy). */
-export const PAYOUT_ENDORSERS = ['HousingMSP', 'FinanceMSP'];
+/** The bureaus whose peers endorse every change of a payout (the chaincode's key-level policy). */
+export const PAYOUT_ENDORSERS: string[] = [...DOMAIN_PAYOUT_ENDORSERS];
 
 export interface LedgerPayout {
   id: string; status: string; amount: number; contractId: string; projectId: string;
@@ -108,7 +110,7 @@ export class BankConfirmations {
     } catch (err) {
       const e = err instanceof AppError ? err : undefined;
       const message = e?.message ?? (err as Error).message;
-      if (e?.status === 409 && e.code === 'conflict') {
+      if (e?.status === 409 && (e.code === 'illegal_transition' || e.code === 'already_exists')) {
         // The ledger refuses a second confirmation: ours, whose answer was lost, or someone else's.
         const payout = await this.readPayout(BANK_CALLBACK_USER, t.payoutId).catch(() => undefined);
         const ours = payout?.status === 'paid' && payout.bankConfirmation?.reference === t.bankReference;

@@ -1,6 +1,7 @@
+import { canonicalJson } from '@luohu/domain';
 import type { Logger } from '../platform/logger';
 import {
-  BankAdapter, BankNotification, BankRejected, BankTransferStatus, BankUnavailable, canonicalJson, mask, signNotification,
+  BankAdapter, BankNotification, BankRejected, BankTransferStatus, BankUnavailable, mask, signNotification,
   SIGNATURE_HEADER, TIMESTAMP_HEADER, TransferAck, TransferInstruction,
 } from './bank-adapter';
 

@@ -55,7 +55,7 @@ export const breach = z.strictObject({
 
 export const payoutRequest = z.strictObject({ id: ledgerId, contractId: ledgerId, milestoneId: ledgerId, amount: fen });
 
-export const PAYOUT_STATUSES = ['requested', 'approved', 'paid', 'rejected'] as const;
+export { PAYOUT_STATUSES } from '@luohu/domain';
 
 export const bankNotification = z.strictObject({
   instructionId: ledgerId, payoutId: ledgerId, bankReference: ledgerId, amount: fen,

@@ -1,3 +1,4 @@
+import { AUDIT } from '@luohu/domain';
 import fs from 'node:fs';
 import type mongoose from 'mongoose';
 import type { ConnectionDescription } from '../config';
@@ -92,7 +93,7 @@ export class IdentityService {
         if (!isDuplicate(err)) throw err; // another replica bootstrapped it first
       }
     }
-    const audit = description.orgs.find((o) => o.mspId === 'AuditMSP') ?? description.orgs[0];
+    const audit = description.orgs.find((o) => o.mspId === AUDIT) ?? description.orgs[0];
     await this.ensureSystemUser(`admin.${audit.name}`, { username: EVENTS_READER, role: 'auditor', displayName: 'Gateway events reader' });
   }
 

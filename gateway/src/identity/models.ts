@@ -1,8 +1,10 @@
 import mongoose, { Schema } from 'mongoose';
 
-/** Roles people and devices hold; the chaincode decides what each may do, the gateway mirrors it for routes. */
-export const ROLES = ['admin', 'director', 'clerk', 'reviewer', 'inspector', 'finance', 'auditor', 'contractor', 'owner', 'device', 'analyst'] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from '@luohu/domain';
+
+/** Roles people and devices hold (the domain package's list); the chaincode decides what each may do. */
+export { ROLES } from '@luohu/domain';
+export type { Role } from '@luohu/domain';
 
 export interface UserRecord {
   _id: string; // username, unique across bureaus

@@ -1,4 +1,4 @@
-import { belongsTo, departmentOf } from '../../../chaincode/src/shared/departments';
+import { belongsTo, COMPANY_ROLES, departmentOf } from '@luohu/domain';
 import { ForbiddenError, ValidationError } from '../platform/errors';
 import type { Role } from './models';
 
@@ -12,7 +12,6 @@ const DEPARTMENT: Record<Role, 'required' | 'optional' | 'none'> = {
   finance: 'optional', auditor: 'optional', admin: 'none',
   contractor: 'none', owner: 'none', device: 'none', analyst: 'none',
 };
-const COMPANY_ROLES: readonly Role[] = ['contractor', 'owner'];
 
 /** Refuses a department or company that the role must not have, lacks, or that is not the admin's bureau's. */
 export function checkRegistration(adminMspId: string, input: { role: Role; dept?: string | null; company?: string | null }): void {

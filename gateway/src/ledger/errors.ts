@@ -1,31 +1,46 @@
 import { status as grpcStatus } from '@grpc/grpc-js';
 import { CommitError, CommitStatusError, EndorseError, GatewayError } from '@hyperledger/fabric-gateway';
+import { decodeRefusal, Refusal, RefusalCode } from '@luohu/domain';
 import { AppError } from '../platform/errors';
 
 /** A failure of a ledger transaction, carrying its transaction ID for the client and the logs. */
 export class LedgerError extends AppError {
-  constructor(status: number, code: string, message: string, readonly transactionId?: string, headers: Record<string, string> = {}) {
-    super(status, code, message, undefined, headers);
+  constructor(status: number, code: string, message: string, readonly transactionId?: string, headers: Record<string, string> = {}, details?: unknown) {
+    super(status, code, message, details, headers);
   }
 }
 
 /**
- * The chaincode refused the transaction (nothing was written). Its messages follow fixed shapes — "X does not exist",
- * "access denied: …", "… already …", "… cannot <step> while <state>", "… must be …" — which classify the refusal.
+ * The one table from a chaincode refusal's code (the domain package's list) to the HTTP status the client gets; a
+ * test beside it (ledger-errors.test.ts) checks every code has one.
+ */
+export const REFUSAL_STATUS: Record<RefusalCode, number> = {
+  invalid_request: 400,
+  forbidden: 403,
+  not_found: 404,
+  already_exists: 409,
+  illegal_transition: 409,
+  overpayment_refused: 422,
+  rule_broken: 422,
+};
+
+/**
+ * The chaincode refused the transaction (nothing was written): its code, sentence and subject, decoded from the
+ * error Fabric carried. `details.subject` names the record it is about.
  */
 export class LedgerRefusal extends LedgerError {
-  constructor(message: string, transactionId?: string) {
-    const [status, code] = classifyRefusal(message);
-    super(status, code, message, transactionId);
+  readonly refusal: Refusal;
+  constructor(refusal: Refusal, transactionId?: string) {
+    super(REFUSAL_STATUS[refusal.code], refusal.code, refusal.message, transactionId, {}, refusal.subject ? { subject: refusal.subject } : undefined);
+    this.refusal = refusal;
   }
 }
 
-export function classifyRefusal(message: string): [number, string] {
-  if (/^access denied|may be revoked only by|is not bound to|is assigned to/i.test(message)) return [403, 'forbidden'];
-  if (/does not exist/.test(message)) return [404, 'not_found'];
-  if (/must be|must have|is not valid JSON|unknown field|may have at most|needs a|contains a reserved/.test(message)) return [400, 'invalid_request'];
-  if (/already|cannot .* while|can become \S+ only from|is (requested|approved|paid|rejected|revoked|superseded|answered|closed)\b/.test(message)) return [409, 'conflict'];
-  return [422, 'rule_broken'];
+/** The chaincode failed without refusing (a shim error, an uncaught exception): nothing was written, and it is not the caller's fault. */
+export class ChaincodeFailure extends LedgerError {
+  constructor(message: string, transactionId?: string) {
+    super(502, 'chaincode_error', `the chaincode failed: ${message}`, transactionId);
+  }
 }
 
 /** Endorsement (or commit) failed for a reason worth retrying later: peers or orderers unavailable, deadlines. */
@@ -60,8 +75,11 @@ const isChaincodeRefusal = (err: GatewayError) => chaincodeMessage(err) !== unde
 
 export function fromGatewayError(err: GatewayError): LedgerError {
   const transactionId = (err as EndorseError).transactionId;
-  const refusal = chaincodeMessage(err);
-  if (refusal !== undefined) return new LedgerRefusal(refusal, transactionId);
+  const message = chaincodeMessage(err);
+  if (message !== undefined) {
+    const refusal = decodeRefusal(message);
+    return refusal ? new LedgerRefusal(refusal, transactionId) : new ChaincodeFailure(message, transactionId);
+  }
   if (err instanceof CommitError) return new TransactionInvalid(String(err.code), err.transactionId);
   if (RETRYABLE.has(err.code) || err.name === 'SubmitError' || err instanceof CommitStatusError) return new LedgerUnavailable(`the ledger did not answer in time (${grpcStatus[err.code] ?? err.code})`, transactionId);
   if (err.code === grpcStatus.FAILED_PRECONDITION) return new LedgerUnavailable(`the ledger cannot plan this transaction now: ${err.details.map((d) => d.message).join('; ') || err.message}`, transactionId);

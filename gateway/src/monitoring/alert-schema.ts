@@ -2,9 +2,10 @@ import { z } from 'zod';
 import type { LedgerCall } from '../operations/anchored-route';
 import { ledgerId, sha256 } from '../shared/schemas';
 
-/** Alert types the chaincode accepts (chaincode/src/monitoring/monitoring.ts). */
-export const ALERT_TYPES = ['no_helmet', 'no_safety_vest', 'intrusion', 'fire_smoke', 'fall_risk', 'crane_overload', 'dust', 'noise', 'other'] as const;
-export const ALERT_STATUSES = ['open', 'acknowledged', 'resolved'] as const;
+import { ALERT_TYPES } from '@luohu/domain';
+
+/** Alert types and statuses are the domain package's (the chaincode accepts exactly these). */
+export { ALERT_STATUSES, ALERT_TYPES } from '@luohu/domain';
 
 const instant = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/, 'an ISO-8601 date-time with zone, e.g. 2025-03-03T09:15:00+08:00');
 const place = z.string().trim().min(1).max(100);
@@ -26,11 +27,5 @@ export type SafetyAlert = z.infer<typeof safetyAlert>;
 
 export const raiseAlertCall = (alert: SafetyAlert): LedgerCall => ({ namespace: 'monitoring', fn: 'raiseSafetyAlert', args: [JSON.stringify(alert)] });
 
-/**
- * The bytes a device signs: the alert as canonical JSON (keys sorted at every level, no whitespace, UTF-8).
- * The same on both transports, so a device has one signing routine.
- */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v);
-}
+// The bytes a device signs: the alert as the domain's canonical JSON (keys sorted at every level, no whitespace,
+// UTF-8), the same on both transports, so a device has one signing routine.

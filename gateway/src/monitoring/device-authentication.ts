@@ -4,7 +4,8 @@ import type { AuthenticatedUser } from '../identity/identity-service';
 import { identityModels, UserRecord } from '../identity/models';
 import type { Author } from '../operations/author-signed-writes';
 import { ForbiddenError, UnauthorizedError } from '../platform/errors';
-import { canonicalJson, SafetyAlert } from './alert-schema';
+import { canonicalJson } from '@luohu/domain';
+import type { SafetyAlert } from './alert-schema';
 
 /** What a device presents beside its alert: who it is (username and/or certificate) and its signature. */
 export interface DeviceClaim {

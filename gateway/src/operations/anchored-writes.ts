@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { canonicalJson } from '@luohu/domain';
 import type mongoose from 'mongoose';
 import type { IdentityService } from '../identity/identity-service';
 import { ClientSignedLedger } from '../ledger/client-signed';
@@ -33,7 +34,6 @@ export interface WriteRequest {
 
 export interface WriteOutcome { httpStatus: number; body: { operationId: string; status: OperationRecord['status']; receipt?: Receipt | null; result?: unknown }; replayed: boolean }
 
-const canonical = (v: unknown): string => JSON.stringify(v, (_k, x) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) : x));
 
 /**
  * Every change goes through here: admission, the operation record (idempotency), the user's own signature,
@@ -218,7 +218,7 @@ export class AnchoredWrites {
   }
 }
 
-const requestHashOf = (fingerprint: unknown) => crypto.createHash('sha256').update(canonical(fingerprint)).digest('hex');
+const requestHashOf = (fingerprint: unknown) => crypto.createHash('sha256').update(canonicalJson(fingerprint)).digest('hex');
 const operationIdOf = (userId: string, idempotencyKey: string) => crypto.createHash('sha256').update(`${userId}\0${idempotencyKey}`).digest('hex').slice(0, 32);
 
 /** Thrown from onSigned when another request with the same Idempotency-Key recorded its operation first. */

@@ -1,3 +1,4 @@
+import type { RecordKind } from '@luohu/domain';
 import type mongoose from 'mongoose';
 import { Schema } from 'mongoose';
 import type { LedgerEvent } from './events';
@@ -11,7 +12,7 @@ import { backfillCompanies, COMPANY, companyOf, readModelLookup } from './record
  * Where each ledger record lives in the read model: one collection per record type, keyed like the ledger key.
  * Every event carries the records its transaction wrote (state + related), byte-identical to the ledger.
  */
-const COLLECTIONS: Record<string, { collection: string; key: (r: Record<string, unknown>) => string }> = {
+const COLLECTIONS: Record<RecordKind, { collection: string; key: (r: Record<string, unknown>) => string }> = {
   project: { collection: 'projects', key: (r) => String(r.id) },
   contractor: { collection: 'contractors', key: (r) => String(r.id) },
   sealCertificate: { collection: 'seal_certificates', key: (r) => String(r.fingerprint) },
@@ -31,7 +32,8 @@ const COLLECTIONS: Record<string, { collection: string; key: (r: Record<string, 
   attestation: { collection: 'attestations', key: (r) => String(r.id) },
 };
 
-export type RecordType = keyof typeof COLLECTIONS;
+/** A ledger record kind (the domain's list): each has its read-model collection. */
+export type RecordType = RecordKind;
 
 /** The record type a read-model collection holds. */
 export const typeOfCollection = (collection: string): RecordType | undefined =>

@@ -1,4 +1,4 @@
-import { canonical } from '../documents/record-audit';
+import { comparable } from '../documents/record-audit';
 
 /** One field that differs, by its dotted path (`milestones.2.status`), with both values (null when absent). */
 export interface FieldChange { path: string; readModel: unknown; ledger: unknown }
@@ -13,7 +13,7 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> => !!v && typeo
  * comparison (the common case); only a record that differs is walked field by field, to name the paths.
  */
 export function sameRecord(stored: Record<string, unknown>, expected: Record<string, unknown>): boolean {
-  return canonical(stored) === canonical(expected);
+  return comparable(stored) === comparable(expected);
 }
 
 /** The leaves that differ, depth first, in sorted key order (so two runs list a difference the same way). */
@@ -29,6 +29,6 @@ export function changedFields(stored: unknown, expected: unknown, path = '', out
     stored.forEach((item, i) => changedFields(item, expected[i], path ? `${path}.${i}` : String(i), out));
     return out;
   }
-  if (canonical(stored) !== canonical(expected)) out.push({ path: path || '(record)', readModel: stored ?? null, ledger: expected ?? null });
+  if (comparable(stored) !== comparable(expected)) out.push({ path: path || '(record)', readModel: stored ?? null, ledger: expected ?? null });
   return out;
 }

@@ -1,5 +1,5 @@
 import type { Ledger, SigningUser } from '../ledger/ledger';
-import type { RecordKind } from '../documents/record-audit';
+import type { RecordKind } from '@luohu/domain';
 
 /** One committed version of a ledger record, as `audit:recordHistory` returns it (newest first). */
 export interface LedgerVersion { txId: string; timestamp: string; isDelete: boolean; value: Record<string, unknown> | null }

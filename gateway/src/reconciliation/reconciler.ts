@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { RECORD_KINDS, type RecordKind } from '../documents/record-audit';
+import { RECORD_KINDS, type RecordKind } from '@luohu/domain';
 import type { FileStore, StoredFile } from '../documents/file-store';
 import { LedgerRefusal } from '../ledger/errors';
 import type { Logger } from '../platform/logger';

@@ -1,0 +1,17 @@
+/** The district's bureaus (one Fabric organisation and MSP each) and the roles their CAs put in certificates. */
+
+export const HOUSING = 'HousingMSP';
+export const FINANCE = 'FinanceMSP';
+export const AUDIT = 'AuditMSP';
+export const BUREAUS = [HOUSING, FINANCE, AUDIT] as const;
+export type Msp = (typeof BUREAUS)[number];
+
+/** The CA attribute `role`: what a person or device does. The chaincode decides what each may do (its access rules). */
+export const ROLES = [
+    'admin', 'director', 'clerk', 'reviewer', 'inspector', 'finance',
+    'auditor', 'contractor', 'owner', 'device', 'analyst',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Roles that act for a company (the CA attribute `company`), not for a bureau department. */
+export const COMPANY_ROLES: readonly Role[] = ['contractor', 'owner'];
