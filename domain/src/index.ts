@@ -6,6 +6,7 @@ export * from './approval';
 export * from './bureaus';
 export * from './canonical-json';
 export * from './complaints';
+export * from './connection';
 export * from './departments';
 export * from './funds';
 export * from './monitoring';

@@ -3,7 +3,9 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import { ADMIN_PASSWORD_SECRET, InstallationSecrets, OPERATOR_TOKEN_SECRET, RETIRED_DEFAULT_PASSWORDS } from './platform/installation-secrets';
-import type { ConnectionDescription } from '../../network/src/connection';
+import type { ConnectionDescription } from '@luohu/domain';
+import { bankSettings } from './funds/bank-settings';
+import { ConfigError } from './platform/errors';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 
@@ -29,6 +31,8 @@ const envSchema = z.object({
   /** Whether this replica projects ledger events into the read model (one replica at a time holds the lease). */
   PROJECTOR: z.enum(['on', 'off']).default('on'),
   MQTT_URL: z.string().optional(),
+  /** Topic prefix devices of this network publish under; by default `luohu/<network instance>`. */
+  LUOHU_MQTT_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._/-]{1,100}$/).optional(),
   /** Where citizens and auditors reach this system: the base of the verification links printed on sealed documents. */
   PUBLIC_URL: z.string().url().regex(/^https?:\/\//, 'an http(s) URL').optional(),
   /** How often one replica reconciles the read model and stored files with the ledger; 0 = only on request. */
@@ -41,9 +45,7 @@ const envSchema = z.object({
 
 export type Config = ReturnType<typeof loadConfig>;
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export { ConfigError };
 
 /**
  * The network's database authenticates every client (FerretDB passes SASL PLAIN credentials through to its
@@ -93,6 +95,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     submitQueue: e.SUBMIT_QUEUE,
     projector: e.PROJECTOR === 'on',
     mqttUrl: e.MQTT_URL,
+    mqttTopicPrefix: e.LUOHU_MQTT_TOPIC_PREFIX,
+    /** The funds family's bank settings (funds/bank-settings.ts owns their shape), parsed here with the rest. */
+    bank: bankSettings(env, e.NODE_ENV, networkDir),
     publicUrl: publicUrl(e.PUBLIC_URL, e.NODE_ENV, e.HOST, e.PORT),
     // Hourly by default; off in tests unless a test asks for it.
     reconcileIntervalMs: e.LUOHU_RECONCILE_INTERVAL_MS ?? (e.NODE_ENV === 'test' ? 0 : 3_600_000),
@@ -133,5 +138,5 @@ function keyEncryptionKey(value: string | undefined, env: string, networkDir: st
   return Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64');
 }
 
-/** The network's connection description (written by `npm run network -- up`): one definition, shared. */
-export type { ConnectionDescription } from '../../network/src/connection';
+/** The network's connection description (written by `npm run network -- up`): the domain package's one definition. */
+export type { ConnectionDescription } from '@luohu/domain';

@@ -109,6 +109,20 @@ describe('complaints: Open311 requests, dispatch, answers, rating', function () 
     expect(reopened.result.history.map((h: { step: string }) => h.step)).to.deep.equal(['receive', 'dispatch', 'start', 'answer', 'close', 'reopen']);
   });
 
+  it('when an answer is retried with the same Idempotency-Key, then the first receipt comes back and the answer is kept off-chain once', async () => {
+    const [r] = (await submit({ description: '夜间施工噪音扰民，影响休息', address_string: '罗湖区东门街道' }).expect(201)).body;
+    const id = r.service_request_id;
+    await api(g).post(`/v1/complaints/${id}/dispatch`).set(bearer(dispatcher)).send({ unit }).expect(201);
+    await api(g).post(`/v1/complaints/${id}/start`).set(bearer(unitClerk)).expect(201);
+    const answer = () => api(g).post(`/v1/complaints/${id}/answer`).set(bearer(unitClerk)).set('Idempotency-Key', `answer-${id}`).send({ answer: '已责令夜间停工，违者依法处罚。' });
+    const first = (await answer().expect(201)).body;
+    const again = await answer().expect(201);
+    expect(again.headers['idempotent-replayed']).to.equal('true');
+    expect(again.body.receipt).to.deep.equal(first.receipt);
+    const kept = await g.connection.collection<{ _id: string; answers: unknown[] }>('complaint_private').findOne({ _id: id });
+    expect(kept?.answers).to.have.length(1);
+  });
+
   it('when staff list complaints, then the read model filters by status, unit and words of the text', async () => {
     const [a] = (await submit({ description: '施工围挡占道，人行道被占用，交通拥堵', address_string: '罗湖区桂园街道' }).expect(201)).body;
     const [b] = (await submit({ description: '工地扬尘严重，裸土没有覆盖', address_string: '罗湖区桂园街道' }).expect(201)).body;

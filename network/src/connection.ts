@@ -3,30 +3,10 @@ import { currentDatabase, mongoUrl, postgresUrl } from './database';
 import { layout, orgAdmin } from './layout';
 import { Settings } from './settings';
 import { address, Topology } from './topology';
+import type { ConnectionDescription } from '@luohu/domain';
 
-/**
- * The connection description `up` writes for the gateway and the tests: every endpoint, TLS root, MSP ID and CA URL.
- * TLS roots are inlined (PEM) so a client needs only this file; the bureau admins' keys stay files in the run dir.
- */
-export interface ConnectionDescription {
-  channel: string;
-  chaincode: string;
-  orgs: Array<{
-    name: string;
-    mspId: string;
-    displayName: string;
-    tlsRootCert: string;
-    peers: Array<{ id: string; endpoint: string; hostnameOverride: string }>;
-    ca: { url: string; caName: string; tlsRootCert: string };
-    admin: { enrollmentId: string; certFile: string; keyFile: string };
-  }>;
-  orderers: Array<{ id: string; endpoint: string; tlsRootCert: string }>;
-  /**
-   * postgresql: the FerretDB backend's own database, for index tuning FerretDB cannot express (GIN on JSON fields).
-   * Both URLs carry no password: clients read it from passwordFile (0600) and authenticate as user.
-   */
-  database: { url: string; backend: string; postgresql?: string; user?: string; passwordFile?: string };
-}
+export type { ConnectionDescription } from '@luohu/domain';
+
 
 function databaseEntry(s: Settings, t: Topology): ConnectionDescription['database'] {
   const choice = currentDatabase(s);

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { ConfigError } from '../config';
+import { ConfigError } from '../platform/errors';
 import { InstallationSecrets, RETIRED_DEFAULT_PASSWORDS } from '../platform/installation-secrets';
 
 /**
- * The funds family's bank settings, read from the environment and validated at start like the gateway's config
- * (kept here so that the family owns them; see the report for moving them into config.ts).
+ * The funds family's bank settings: their shape and checks live with the family, config.ts parses them at start
+ * with the rest of the configuration (the only place that reads the environment).
  */
 const envSchema = z.object({
   /** Shared secret the bank signs its notifications with (HMAC-SHA256); generated per installation when unset. */

@@ -4,7 +4,6 @@ import type { Logger } from '../platform/logger';
 import type { Enricher, RecordType } from '../projection/read-model';
 import { BANK_CALLBACK_USER, BankConfirmations } from './bank-confirmations';
 import { bankRoutes } from './bank-routes';
-import { bankSettings } from './bank-settings';
 import { BankSimulator } from './bank-simulator';
 import { transferModel } from './bank-transfer-model';
 import { BankTransfers } from './bank-transfers';
@@ -17,7 +16,7 @@ import { payoutRoutes } from './payout-routes';
  */
 export function fundsRoutes(deps: DomainDeps): DomainModule {
   const { routes, writes, ledger, identities, config, logger } = deps;
-  const settings = bankSettings(process.env, config.env, config.networkDir);
+  const settings = config.bank;
   const Transfer = transferModel(deps.connection);
   const adapter = new BankSimulator({ secret: settings.secret, settleAfterMs: settings.settleAfterMs, logger: logger.child({ component: 'bank-simulator' }) });
   const confirmations = new BankConfirmations(Transfer, writes, ledger, identities, settings, logger);

@@ -15,9 +15,9 @@ export interface MqttSettings { url: string | null; prefix: string }
  * LUOHU_MQTT_TOPIC_PREFIX (default `luohu/<network instance>`, from the first peer's endpoint, so that parallel
  * networks on one broker never see each other's devices).
  */
-export function mqttSettings(config: Config, env: NodeJS.ProcessEnv = process.env): MqttSettings {
-  const url = config.mqttUrl ?? env.MQTT_URL ?? 'mqtt://127.0.0.1:1883';
-  return { url: url === 'off' ? null : url, prefix: env.LUOHU_MQTT_TOPIC_PREFIX ?? defaultTopicPrefix(config.connection) };
+export function mqttSettings(config: Pick<Config, 'mqttUrl' | 'mqttTopicPrefix' | 'connection'>): MqttSettings {
+  const url = config.mqttUrl ?? 'mqtt://127.0.0.1:1883';
+  return { url: url === 'off' ? null : url, prefix: config.mqttTopicPrefix ?? defaultTopicPrefix(config.connection) };
 }
 
 /** `luohu/<network instance>`: what devices of this network publish under unless LUOHU_MQTT_TOPIC_PREFIX says otherwise. */

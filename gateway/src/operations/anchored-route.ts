@@ -40,11 +40,20 @@ export function anchoredRoute<B extends z.ZodType = z.ZodUndefined, Q extends z.
     const key = input.req.header('Idempotency-Key');
     if (key !== undefined && !/^[\x21-\x7e]{1,200}$/.test(key)) throw new ValidationError('Idempotency-Key must be 1-200 visible ASCII characters');
     const user = input.user!;
+    const fingerprint = { method: input.req.method, path: input.req.originalUrl, body: input.body ?? null };
+    // A retry is answered from its operation before anything else runs: building the call may have side effects (an
+    // answer kept off-chain, a seal key, a Merkle item set) that a retry must not repeat.
+    const previous = key === undefined ? undefined : await writes.previous(user._id, key, fingerprint);
+    if (previous) {
+      takeAdmission(locals)?.();
+      sendOutcome(input.req, input.res, previous, options.refusal);
+      return undefined;
+    }
     const ledgerCall = await call(input);
     const outcome = await writes.write({
       userId: user._id,
       idempotencyKey: key,
-      fingerprint: { method: input.req.method, path: input.req.originalUrl, body: input.body ?? null },
+      fingerprint,
       ...ledgerCall,
       async: /respond-async/.test(input.req.header('Prefer') ?? ''),
     }, timing, takeAdmission(locals));

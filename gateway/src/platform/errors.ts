@@ -37,3 +37,8 @@ export class UnprocessableError extends AppError {
 export class OverloadedError extends AppError {
   constructor(message: string, retryAfterSeconds: number) { super(503, 'overloaded', message, undefined, { 'Retry-After': String(retryAfterSeconds) }); }
 }
+
+/** The configuration is invalid: the process stops at start with a message naming the variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
