@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { DomainDeps, DomainModule } from '../domains';
+import type { DomainDeps, DomainModule } from '../domain-deps';
 import { anchoredRoute } from '../operations/anchored-route';
 import { given, pageBy } from '../shared/read-queries';
 import { ledgerId, page, reason, sha256, writeResponse } from '../shared/schemas';
