@@ -23,10 +23,14 @@ export default defineConfig(
     },
   },
   {
-    // The peer's external builder: plain CommonJS scripts without an extension, run by node.
-    files: ['network/builder/bin/build', 'network/builder/bin/detect', 'network/builder/bin/release'],
+    // The peer's external builder (plain CommonJS scripts without an extension, run by node) and the tools' configs.
+    files: ['network/builder/bin/build', 'network/builder/bin/detect', 'network/builder/bin/release', '**/*.cjs'],
     extends: [js.configs.recommended],
     languageOptions: { sourceType: 'commonjs', globals: { process: 'readonly', console: 'readonly' } },
+  },
+  {
+    files: ['**/*.mjs'],
+    extends: [js.configs.recommended],
   },
   // Formatting is Prettier's: no lint rule argues with it.
   prettier,
