@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../src/config';
 import type { EvidenceBundle } from '../src/evidence/format';
@@ -83,7 +84,7 @@ async function main(): Promise<void> {
       files.push(JSON.stringify(bundle));
     }
     // BENCH_SAVE_BUNDLES=FILE keeps the exported bundles (a JSON array of bundle texts) for offline profiling.
-    if (process.env.BENCH_SAVE_BUNDLES) require('node:fs').writeFileSync(process.env.BENCH_SAVE_BUNDLES, JSON.stringify(files));
+    if (process.env.BENCH_SAVE_BUNDLES) fs.writeFileSync(process.env.BENCH_SAVE_BUNDLES, JSON.stringify(files));
     const blocks = new Set(files.map((f) => (JSON.parse(f) as EvidenceBundle).transactions[0].blockNumber)).size;
     const avgKb = files.reduce((a, f) => a + f.length, 0) / files.length / 1024;
     console.log(`Verification: ${bundleCount} item bundles (${blocks} distinct blocks, ${fmt(avgKb, 1)} KiB each on average), one process`);

@@ -5,7 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { signPdf, verifyPdfSignatures } from '../src/documents/pades';
 import { CJK_FONT_PATH, loadFont } from '../src/documents/fonts';
-import { TestPki, chineseDocument } from '../test/pades-fixtures';
+import { TestPki, chineseDocument } from '../test/unit/pades-fixtures';
 
 const rounds = Number(process.argv[2] ?? 30);
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];

@@ -16,7 +16,7 @@ import { AuthorSignedWrites } from './operations/author-signed-writes';
 import { operationRoutes } from './operations/routes';
 import { connectDatabase } from './platform/database';
 import { ensureJsonIndexes } from './platform/postgres-indexes';
-import { errorHandler } from './platform/error-handler';
+import { errorHandler } from './error-handler';
 import { RETIRED_DEFAULT_PASSWORDS } from './platform/installation-secrets';
 import { RateLimit } from './platform/rate-limit';
 import { keepRawBody } from './platform/raw-body';

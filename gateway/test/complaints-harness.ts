@@ -8,7 +8,7 @@ import { Admission } from '../src/operations/admission';
 import { AuthorSignedWrites } from '../src/operations/author-signed-writes';
 import { AnchoredWrites } from '../src/operations/anchored-writes';
 import { connectDatabase } from '../src/platform/database';
-import { errorHandler } from '../src/platform/error-handler';
+import { errorHandler } from '../src/error-handler';
 import { createLogger } from '../src/platform/logger';
 import { RouteTable } from '../src/platform/routes';
 import { ReadModel } from '../src/projection/read-model';

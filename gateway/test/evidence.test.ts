@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import crypto from 'node:crypto';
+import { common } from '@hyperledger/fabric-protos';
+import { headerDer, splitHeaders } from '../src/evidence/fabric';
 import type { EvidenceBundle, Checkpoint } from '../src/evidence/format';
 import { EvidenceVerifier, Report, StepId } from '../src/evidence/verify';
 import { ADMIN_PASSWORD, api, bearer, gatewayUnderTest, login, newUser, randomHash, TestGateway, uniqueId } from './support/gateway';
@@ -153,7 +155,6 @@ describe('evidence bundles: the auditor trusts no server', function () {
     });
 
     it("when a byte of the orderer's block signature is changed, then (e) fails", () => {
-      const { common } = require('@hyperledger/fabric-protos') as typeof import('@hyperledger/fabric-protos');
       const forged = editBlock(payout, subjectTx(), (block) => {
         const md = block.getMetadata()!.getMetadataList_asU8();
         const sigs = common.Metadata.deserializeBinary(md[0]);
@@ -322,7 +323,6 @@ describe('evidence bundles: the auditor trusts no server', function () {
       expect(ok.status, ok.out).to.equal(0);
       expect(ok.out).to.contain('CONSISTENT');
       // A rewritten history: the old checkpoint's header no longer matches the new chain (a changed data hash in block N).
-      const { splitHeaders, headerDer } = require('../src/evidence/fabric') as typeof import('../src/evidence/fabric');
       const headers = splitHeaders(Buffer.from(firstCheckpoint.chain.headers, 'base64'));
       const last = headers[headers.length - 1].fields;
       const rewritten = clone(firstCheckpoint as unknown as EvidenceBundle) as unknown as Checkpoint;

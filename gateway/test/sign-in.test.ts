@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import express from 'express';
 import request from 'supertest';
 import { RateLimit } from '../src/platform/rate-limit';
-import { errorHandler } from '../src/platform/error-handler';
+import { errorHandler } from '../src/error-handler';
 import { createLogger } from '../src/platform/logger';
 import { trustedProxies } from '../src/platform/client-address';
 import { loadConfig } from '../src/config';

@@ -103,7 +103,7 @@ export function ensureCluster(s: Settings, db: DatabaseNode): void {
   }
 }
 
-export function postgresProcess(s: Settings, db: DatabaseNode): ProcessSpec {
+export function postgresProcess(s: Settings): ProcessSpec {
   return {
     id: 'database-postgres',
     program: path.join(PG_BIN, 'postgres'),

@@ -101,7 +101,7 @@ async function startDatabase(s: Settings, t: Topology): Promise<void> {
   if (runningPid(s, 'database-postgres') === undefined) {
     ensureCluster(s, db);
     await timed(`Starting PostgreSQL on ${address(db.postgres)} (the network's own cluster)`, async () => {
-      start(s, postgresProcess(s, db));
+      start(s, postgresProcess(s));
       await waitFor('PostgreSQL to accept connections', async () => (await psql(s, db, 'postgres', 'SELECT 1')).trim() === '1', 60_000, 'see its log: npm run network -- logs database');
     });
   }

@@ -42,7 +42,7 @@ describe('a network data dir from the old database layout', function () {
     writeOldChoice({ backend: 'postgresql', url: `${SHARED}/${oldDatabase}`, database: oldDatabase });
 
     ensureCluster(s, t.database);
-    start(s, postgresProcess(s, t.database));
+    start(s, postgresProcess(s));
     await waitFor('PostgreSQL', async () => (await psql(s, t.database, 'postgres', 'SELECT 1')).trim() === '1', 60_000);
     await ensureDatabase(s, t.database);
 
@@ -57,7 +57,7 @@ describe('a network data dir from the old database layout', function () {
     writeOldChoice({ backend: 'sqlite', url: `file:${sqliteDir}/`, database: 'luohu' });
 
     ensureCluster(s, t.database);
-    start(s, postgresProcess(s, t.database));
+    start(s, postgresProcess(s));
     await waitFor('PostgreSQL', async () => (await psql(s, t.database, 'postgres', 'SELECT 1')).trim() === '1', 60_000);
     const refusal = await ensureDatabase(s, t.database).then(() => 'accepted', (err: Error) => err.message);
 

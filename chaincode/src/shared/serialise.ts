@@ -17,6 +17,6 @@ export function fromBytes<T>(bytes: Uint8Array, what: string): T {
     try {
         return JSON.parse(text) as T;
     } catch (err) {
-        throw new Error(`${what} holds a value that is not JSON: ${(err as Error).message}`);
+        throw new Error(`${what} holds a value that is not JSON: ${(err as Error).message}`, { cause: err });
     }
 }

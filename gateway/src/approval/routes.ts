@@ -1,6 +1,6 @@
 import { PROJECT_STATUSES as STATUSES, PROJECT_TYPES, STAGE_DEADLINES } from '@luohu/domain';
 import { z } from 'zod';
-import type { DomainDeps, DomainModule } from '../domains';
+import type { DomainDeps, DomainModule } from '../domain-deps';
 import { anchoredRoute } from '../operations/anchored-route';
 import { given, pageBy } from '../shared/read-queries';
 import { ledgerId, page, reason, sha256, writeResponse } from '../shared/schemas';

@@ -1,4 +1,4 @@
-import type { DomainDeps, DomainModule } from '../domains';
+import type { DomainDeps, DomainModule } from '../domain-deps';
 import { RateLimit, RateLimitOptions } from '../platform/rate-limit';
 import type { Enricher, RecordType } from '../projection/read-model';
 import { ComplaintHandling } from './handling';

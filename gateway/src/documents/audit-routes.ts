@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { DomainDeps } from '../domains';
+import type { DomainDeps } from '../domain-deps';
 import { anchoredRoute } from '../operations/anchored-route';
 import { byId } from '../shared/read-queries';
 import { pageBy } from '../shared/read-queries';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { assertMayRead } from '../access/read-access';
-import type { DomainDeps } from '../domains';
+import type { DomainDeps } from '../domain-deps';
 import { anchoredRoute } from '../operations/anchored-route';
 import { UnprocessableError } from '../platform/errors';
 import { given, pageBy } from '../shared/read-queries';

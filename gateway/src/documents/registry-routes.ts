@@ -1,7 +1,7 @@
 import { PROJECT_TYPES } from '@luohu/domain';
 import { z } from 'zod';
 import { assertMayRead } from '../access/read-access';
-import type { DomainDeps } from '../domains';
+import type { DomainDeps } from '../domain-deps';
 import { anchoredRoute } from '../operations/anchored-route';
 import { AppError, ForbiddenError, ValidationError } from '../platform/errors';
 import { byId } from '../shared/read-queries';

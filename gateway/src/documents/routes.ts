@@ -1,10 +1,9 @@
-import type { DomainDeps, DomainModule } from '../domains';
+import type { DomainDeps, DomainModule } from '../domain-deps';
 import { mayReadUpload } from '../access/read-access';
 import { operationModel } from '../operations/models';
 import { RateLimit } from '../platform/rate-limit';
 import type { Enricher, RecordType } from '../projection/read-model';
 import { attestationEnricher, auditRoutes } from './audit-routes';
-import { batchAnchorRoutes } from './batch-anchor-routes';
 import { documentArchiveRoutes } from './document-routes';
 import { FileStore } from './file-store';
 import { RecordAudit } from './record-audit';
@@ -24,9 +23,8 @@ export const UPLOAD_MAX_BYTES = 20 * 1024 * 1024;
 export function documentRoutes(deps: DomainDeps): DomainModule {
   const connection = deps.connection;
   const files = new FileStore(connection, UPLOAD_MAX_BYTES);
-  // Every family's enrichers, to re-derive a record's query fields when verifying it. Required when first used, not
-  // at load time: domains.ts imports this module, so a static import would be a cycle.
-  const enrichers = () => (require('../domains') as typeof import('../domains')).readModelEnrichers;
+  // Every family's enrichers (the read model's own), to re-derive a record's query fields when verifying it.
+  const enrichers = () => deps.readModel.enrichers;
   const audit = new RecordAudit(deps.ledger, deps.identities, deps.readModel, operationModel(connection), enrichers);
   uploadRoutes(deps.routes, files, deps, (user, file) => mayReadUpload(deps.readModel, user, file));
   registryRoutes(deps);
@@ -36,7 +34,6 @@ export function documentRoutes(deps: DomainDeps): DomainModule {
   const limit = (scope: 'uploads' | 'lookups') => new RateLimit(connection, `verification-${scope}`, deps.config.keyEncryptionKey, VERIFICATION_RATE_LIMITS[scope], 'verifications');
   verificationRoutes(deps.routes, new Verification(deps.ledger, deps.identities, audit, files, sealKeyFinder(connection, deps.ledger, deps.identities)), sealing, UPLOAD_MAX_BYTES, { uploads: limit('uploads'), lookups: limit('lookups') });
   auditRoutes(deps, audit);
-  batchAnchorRoutes(deps);
   return {};
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { DomainDeps } from '../domains';
+import type { DomainDeps } from '../domain-deps';
 import { anchoredRoute } from '../operations/anchored-route';
 import { writeResponse } from '../shared/schemas';
 import { readScope } from '../access/read-policy';

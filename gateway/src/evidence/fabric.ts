@@ -107,7 +107,7 @@ export function blockSignatures(block: ParsedBlock): { signatures: BlockSignatur
   if (!raw || raw.length === 0) return { signatures: [], lastConfig: null };
   const md = Metadata.deserializeBinary(raw);
   const value = u8(md.getValue());
-  let lastConfig: bigint | null = null;
+  let lastConfig: bigint | null;
   try { lastConfig = BigInt(OrdererBlockMetadata.deserializeBinary(value).getLastConfig()?.getIndex() ?? 0); } catch { lastConfig = null; }
   const signatures = md.getSignaturesList().map((s) => {
     const signatureHeader = u8(s.getSignatureHeader());

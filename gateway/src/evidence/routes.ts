@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { DomainDeps, DomainModule } from '../domains';
+import type { DomainDeps, DomainModule } from '../domain-deps';
 import { recordKey } from '../documents/audit-routes';
 import { FileStore } from '../documents/file-store';
 import { RECORD_KINDS } from '@luohu/domain';
@@ -7,6 +7,7 @@ import { readModelId } from '../documents/record-audit';
 import { assertMayRead } from '../access/read-access';
 import type { Role } from '../identity/models';
 import { ledgerId } from '../shared/schemas';
+import { batchAnchorRoutes } from './batch-anchor-routes';
 import { batchItemsOf } from './batches';
 import { EvidenceExporter } from './exporter';
 
@@ -17,7 +18,9 @@ const blockNumber = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const txId = z.string().regex(/^[0-9a-f]{64}$/, 'a Fabric transaction ID (64 lower-case hex characters)');
 
 /** 存证: evidence bundles an auditor verifies offline (`npm run verify-evidence`), and the checkpoints they link to. */
-export function evidenceRoutes({ routes, ledger, identities, connection, readModel }: DomainDeps): DomainModule {
+export function evidenceRoutes(deps: DomainDeps): DomainModule {
+  const { routes, ledger, identities, connection, readModel } = deps;
+  batchAnchorRoutes(deps);
   const exporter = new EvidenceExporter(ledger, identities, connection, new FileStore(connection, MAX_FILE_IN_BUNDLE));
   const batches = batchItemsOf(connection);
   const attachment = (res: { setHeader(n: string, v: string): void }, name: string) => res.setHeader('Content-Disposition', `attachment; filename="${name.replace(/[^A-Za-z0-9._-]/g, '_')}"`);

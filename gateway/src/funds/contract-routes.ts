@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { DomainDeps } from '../domains';
+import type { DomainDeps } from '../domain-deps';
 import { anchoredRoute } from '../operations/anchored-route';
 import { ledgerId, page, writeResponse } from '../shared/schemas';
 import { tokens } from '../shared/text-search';

@@ -1,4 +1,4 @@
-import type { DomainDeps, DomainModule } from '../domains';
+import type { DomainDeps, DomainModule } from '../domain-deps';
 import type { IdentityService } from '../identity/identity-service';
 import type { Logger } from '../platform/logger';
 import type { Enricher, RecordType } from '../projection/read-model';

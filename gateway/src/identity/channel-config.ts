@@ -5,6 +5,7 @@ import { common, msp, orderer, peer } from '@hyperledger/fabric-protos';
 import type { ConnectionDescription } from '../config';
 
 // google-protobuf comes with @hyperledger/fabric-protos but without type declarations here: type the one call we make.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- an import would need the declarations it lacks
 const { Timestamp } = require('google-protobuf/google/protobuf/timestamp_pb') as { Timestamp: { fromDate(date: Date): Parameters<common.ChannelHeader['setTimestamp']>[0] } };
 
 /** An org admin's identity (a NodeOU admin certificate): what a channel configuration update must be signed by. */

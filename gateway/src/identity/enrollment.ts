@@ -115,7 +115,7 @@ async function checkedRequest(pem: string): Promise<{ commonName: string; spki: 
   }
   const algorithm = request.publicKey.algorithm as { name: string; namedCurve?: string };
   if (algorithm.name !== 'ECDSA' || algorithm.namedCurve !== 'P-256') throw new ValidationError('the request\'s key must be ECDSA P-256');
-  let verified = false;
+  let verified: boolean;
   try {
     verified = await request.verify();
   } catch {

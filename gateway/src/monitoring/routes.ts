@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { DomainDeps, DomainModule } from '../domains';
+import type { DomainDeps, DomainModule } from '../domain-deps';
 import { anchoredRoute, sendOutcome } from '../operations/anchored-route';
 import { signatureRequest } from '../operations/routes';
 import type { Enricher, RecordType } from '../projection/read-model';

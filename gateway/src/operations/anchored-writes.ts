@@ -5,7 +5,7 @@ import type { IdentityService } from '../identity/identity-service';
 import { ClientSignedLedger } from '../ledger/client-signed';
 import { LedgerError } from '../ledger/errors';
 import type { Ledger, Receipt } from '../ledger/ledger';
-import { toAppError } from '../platform/error-handler';
+import { toAppError } from '../error-handler';
 import { AppError, ConflictError, NotFoundError, UnprocessableError } from '../platform/errors';
 import type { Logger } from '../platform/logger';
 import type { Histogram } from 'prom-client';

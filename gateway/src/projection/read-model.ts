@@ -53,7 +53,8 @@ export class ReadModel implements Projection {
   /** Test hook: awaited after each record of an event is written (tests hold the projector mid-transaction). */
   afterRecord?: (type: RecordType, event: LedgerEvent) => Promise<void>;
 
-  constructor(private readonly connection: mongoose.Connection, private readonly enrichers: Partial<Record<RecordType, Enricher>> = {}, logger?: Logger) {
+  /** `enrichers`: the query fields each record type keeps beyond its ledger record (every family's: see domains.ts). */
+  constructor(private readonly connection: mongoose.Connection, readonly enrichers: Partial<Record<RecordType, Enricher>> = {}, logger?: Logger) {
     this.lists = new ListIndex(connection, logger);
   }
 

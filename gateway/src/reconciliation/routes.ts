@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { DomainDeps, DomainModule } from '../domains';
+import type { DomainDeps, DomainModule } from '../domain-deps';
 import { FileStore } from '../documents/file-store';
 import { UPLOAD_MAX_BYTES } from '../documents/routes';
 import { EVENTS_READER } from '../identity/identity-service';
@@ -40,8 +40,8 @@ const runPath = z.strictObject({ id: z.string().regex(/^[A-Za-z0-9-]{8,64}$/) })
  */
 export function reconciliationRoutes({ routes, connection, readModel, ledger, identities, live, config, logger }: DomainDeps): DomainModule {
   const store = new ReconciliationStore(connection);
-  // Every family's enrichers, to re-derive a record's query fields; required when first used (domains.ts imports us).
-  const enrichers = () => (require('../domains') as typeof import('../domains')).readModelEnrichers;
+  // Every family's enrichers (the read model's own), to re-derive a record's query fields.
+  const enrichers = () => readModel.enrichers;
   const reconciler = new Reconciler({
     readModel, store, enrichers, logger,
     files: new FileStore(connection, UPLOAD_MAX_BYTES),

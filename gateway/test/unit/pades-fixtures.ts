@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, rgb } from 'pdf-lib';
-import { PdfSigner, cjkSubsetFont } from '../src/documents/pades';
+import { PdfSigner, cjkSubsetFont } from '../../src/documents/pades';
 
 /** A throw-away PKI made with openssl: a P-256 test root CA and the certificates it issues. */
 export class TestPki {

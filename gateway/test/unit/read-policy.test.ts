@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { mayRead, mayReadFile, readFilter, type Reader } from '../src/access/read-policy';
-import { ROLES, type Role } from '../src/identity/models';
-import type { RecordType } from '../src/projection/read-model';
+import { mayRead, mayReadFile, readFilter, type Reader } from '../../src/access/read-policy';
+import { ROLES, type Role } from '../../src/identity/models';
+import type { RecordType } from '../../src/projection/read-model';
 
 const KINDS: RecordType[] = [
   'project', 'contractor', 'sealCertificate', 'document', 'contract', 'milestone', 'changeOrder', 'progressReport', 'incident',

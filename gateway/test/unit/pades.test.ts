@@ -3,10 +3,10 @@ import zlib from 'node:zlib';
 import fontkit from '@pdf-lib/fontkit';
 import { expect } from 'chai';
 import { PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, PDFRef } from 'pdf-lib';
-import { PdfSigner, SignOptions, cjkSubsetFont, signPdf, verifyPdfSignatures } from '../src/documents/pades';
-import { CJK_FONT_PATH, loadFont } from '../src/documents/fonts';
-import { IncrementalUpdate } from '../src/documents/pades/incremental-writer';
-import { readStructure } from '../src/documents/pades/pdf-structure';
+import { PdfSigner, SignOptions, cjkSubsetFont, signPdf, verifyPdfSignatures } from '../../src/documents/pades';
+import { CJK_FONT_PATH, loadFont } from '../../src/documents/fonts';
+import { IncrementalUpdate } from '../../src/documents/pades/incremental-writer';
+import { readStructure } from '../../src/documents/pades/pdf-structure';
 import { TestPki, chineseDocument, pdfSignedElsewhere, pdfsig } from './pades-fixtures';
 
 const seal = (caption: string, x: number): SignOptions['appearance'] => ({

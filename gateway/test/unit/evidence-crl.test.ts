@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { isRevoked, readRevocationList } from '../src/evidence/crl';
+import { isRevoked, readRevocationList } from '../../src/evidence/crl';
 
 /** A CA (openssl), two leaf certificates, and a CRL revoking the first: what a bureau's MSP carries after a revocation. */
 function caWithRevocation() {

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import crypto from 'node:crypto';
-import { passwordWeakness } from '../src/identity/password-policy';
-import { SessionTokens } from '../src/identity/secrets';
-import { backoffMs, SIGN_IN_THROTTLE } from '../src/identity/sign-in-throttle';
+import { passwordWeakness } from '../../src/identity/password-policy';
+import { SessionTokens } from '../../src/identity/secrets';
+import { backoffMs, SIGN_IN_THROTTLE } from '../../src/identity/sign-in-throttle';
 
 describe('sign-in mechanisms (units)', () => {
   const expiresAt = new Date('2026-12-04T18:00:00Z');

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { expect } from 'chai';
-import { fabricSignature } from '../src/ledger/ecdsa-signature';
-import { signerFor } from '../src/ledger/signer';
+import { fabricSignature } from '../../src/ledger/ecdsa-signature';
+import { signerFor } from '../../src/ledger/signer';
 
 const P256_HALF_ORDER = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n / 2n;
 

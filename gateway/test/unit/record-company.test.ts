@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { companyOf } from '../src/projection/record-company';
+import { companyOf } from '../../src/projection/record-company';
 
 /** The company each record belongs to, as the projection stamps it for the read policy (no network). */
 describe('record company (no network)', () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { classify } from '../src/complaints/classifier';
-import { coarseLocation } from '../src/complaints/location';
+import { classify } from '../../src/complaints/classifier';
+import { coarseLocation } from '../../src/complaints/location';
 
 describe('complaints: classification of Chinese text and coarse locations', () => {
   const cases: Array<[string, string]> = [

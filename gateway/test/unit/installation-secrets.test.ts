@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../src/config';
-import { InstallationSecrets } from '../src/platform/installation-secrets';
+import { ConfigError, loadConfig } from '../../src/config';
+import { InstallationSecrets } from '../../src/platform/installation-secrets';
 
 /** A network dir with just enough of a connection description for the configuration to load. */
 function networkDir(): string {
@@ -51,7 +51,7 @@ describe('installation secrets: no password or key has a default in the source',
   });
 
   it('when the demo data is read, then it carries no password (npm start generates the demo users\' password)', () => {
-    const demo = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'fixtures', 'demo-users.json'), 'utf8'));
+    const demo = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'fixtures', 'demo-users.json'), 'utf8'));
     expect(demo).to.not.have.property('password');
     expect(JSON.stringify(demo)).to.not.match(/luohu-demo-2026/);
   });

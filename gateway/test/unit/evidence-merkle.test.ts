@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import crypto from 'node:crypto';
 import fc from 'fast-check';
-import { leafHash, MerkleTree, nodeHash, rootFromInclusionProof } from '../src/evidence/merkle';
+import { leafHash, MerkleTree, nodeHash, rootFromInclusionProof } from '../../src/evidence/merkle';
 
 /** RFC 6962 §2.1 as written: MTH splits at the largest power of two smaller than n; PATH recurses into the side holding m. */
 function mth(d: Buffer[]): Buffer {

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { assertMayRead } from '../access/read-access';
-import type { DomainDeps } from '../domains';
+import type { DomainDeps } from '../domain-deps';
 import { anchoredRoute } from '../operations/anchored-route';
 import { byId, pageBy } from '../shared/read-queries';
-import { batchItemsOf } from '../evidence/batches';
+import { batchItemsOf } from './batches';
 import { ledgerId, page, sha256, writeResponse } from '../shared/schemas';
 
 const KINDS = ['photos', 'sensor-log', 'inspection', 'video', 'bench'] as const;

@@ -1,11 +1,11 @@
 import type { ErrorRequestHandler } from 'express';
 import { z } from 'zod';
 import { GatewayError } from '@hyperledger/fabric-gateway';
-import { LedgerError, fromGatewayError } from '../ledger/errors';
-import { AppError, OverloadedError } from './errors';
-import type { Logger } from './logger';
+import { LedgerError, fromGatewayError } from './ledger/errors';
+import { AppError, OverloadedError } from './platform/errors';
+import type { Logger } from './platform/logger';
 
-/** The one place where errors become HTTP responses. */
+/** The one place where errors become HTTP responses (above platform/ and ledger/: it knows the errors of both). */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const error = toAppError(err);
