@@ -39,10 +39,12 @@ export function gatewayUnderTest(): Promise<TestGateway> {
   return shared;
 }
 
-export async function startGateway(overrides: Record<string, string> = {}): Promise<TestGateway> {
+/** `prepare` runs before the gateway starts (its projector included): to set test hooks that must see the first event. */
+export async function startGateway(overrides: Record<string, string> = {}, prepare?: (g: Awaited<ReturnType<typeof createServer>>) => void): Promise<TestGateway> {
   await loadCalendar();
   const config = testConfig(overrides);
   const gateway = await createServer(config, createLogger(config.logLevel));
+  prepare?.(gateway);
   const address = (await gateway.start()) as AddressInfo;
   return Object.assign(gateway, { url: `http://127.0.0.1:${address.port}` });
 }
