@@ -78,7 +78,7 @@ describe('the event-fed read model', function () {
       };
     });
     try {
-      await eventually('the projector to pass the old position again', async () => (await again.connection.collection('checkpoints').findOne({ _id: 'read-model' as never }))!.position as number, (p) => p >= (saved!.position as number));
+      await eventually('the projector to pass the old position again', async () => (await again.connection.collection('checkpoints').findOne({ _id: 'read-model' as never }))!.position as number, (p) => p >= (saved!.position as number), 60_000);
       const replayed = seen.map((s) => s.event);
       expect(replayed, 'the events of the application and the correction were delivered again').to.include.members([applied.transactionId, corrected.transactionId]);
       const current = await again.connection.collection('projects').findOne({ _id: id as never });
