@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { ledgerSetup } from './support/ledger-setup';
 import { api, bearer, eventually, gatewayUnderTest, newUser, randomHash, TestGateway, TestUser, uniqueId } from './support/gateway';
 
 describe('batch anchors (bulk evidence)', function () {
@@ -22,8 +23,27 @@ describe('batch anchors (bulk evidence)', function () {
   it('when a contractor anchors, or the root is not a SHA-256, then it is refused and nothing is written', async () => {
     const contractor = await newUser(g, 'contractor');
     const batchId = uniqueId('B');
-    await api(g).post('/v1/batch-anchors').set(bearer(contractor)).send({ batchId, merkleRoot: randomHash(), itemCount: 1, kind: 'photos' }).expect(403);
-    await api(g).post('/v1/batch-anchors').set(bearer(inspector)).send({ batchId, merkleRoot: 'ABC', itemCount: 1, kind: 'photos' }).expect(400);
-    await api(g).get(`/v1/batch-anchors/${batchId}`).set(bearer(inspector)).expect(404);
+    const byContractor = await api(g).post('/v1/batch-anchors').set(bearer(contractor)).send({ batchId, merkleRoot: randomHash(), itemCount: 1, kind: 'photos' }).expect(403);
+    expect(byContractor.body.error).to.deep.equal({ code: 'forbidden', message: 'this action needs role clerk or reviewer or inspector or director or device or analyst; you are contractor' });
+    const notSha = await api(g).post('/v1/batch-anchors').set(bearer(inspector)).send({ batchId, merkleRoot: 'ABC', itemCount: 1, kind: 'photos' }).expect(400);
+    expect(notSha.body.error).to.deep.equal({
+      code: 'invalid_request', message: 'the request body is not valid', details: [{ path: 'body.merkleRoot', message: '64 lower-case hex characters (SHA-256)' }],
+    });
+
+    // Not on the ledger (asked there, not the read model, which might only lag behind a write)…
+    const setup = await ledgerSetup();
+    try {
+      const read = await setup.evaluateAs(inspector.username, 'anchor', 'readBatch', [batchId]).then(() => undefined, (err: Error) => err);
+      expect(read?.message, 'the ledger\'s answer to reading the batch').to.equal(`batch ${batchId} does not exist`);
+    } finally {
+      await setup.close();
+    }
+    // …and the batch ID is still free: the ledger refuses a second anchor of a batch, so this one commits only if neither refused request was written.
+    const root = randomHash();
+    const anchored = await api(g).post('/v1/batch-anchors').set(bearer(inspector)).send({ batchId, merkleRoot: root, itemCount: 7, kind: 'photos' });
+    expect(anchored.status, JSON.stringify(anchored.body)).to.equal(201);
+    expect(anchored.body.result).to.include({ batchId, merkleRoot: root, itemCount: 7 });
+    expect(anchored.body.result.anchoredBy).to.include({ mspId: 'HousingMSP', role: 'inspector' });
+    await api(g).post('/v1/batch-anchors').set(bearer(inspector)).send({ batchId, merkleRoot: randomHash(), itemCount: 1, kind: 'photos' }).expect(409);
   });
 });

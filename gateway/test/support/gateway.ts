@@ -39,10 +39,12 @@ export function gatewayUnderTest(): Promise<TestGateway> {
   return shared;
 }
 
-export async function startGateway(overrides: Record<string, string> = {}): Promise<TestGateway> {
+/** `prepare` runs before the gateway starts (its projector included): to set test hooks that must see the first event. */
+export async function startGateway(overrides: Record<string, string> = {}, prepare?: (g: Awaited<ReturnType<typeof createServer>>) => void): Promise<TestGateway> {
   await loadCalendar();
   const config = testConfig(overrides);
   const gateway = await createServer(config, createLogger(config.logLevel));
+  prepare?.(gateway);
   const address = (await gateway.start()) as AddressInfo;
   return Object.assign(gateway, { url: `http://127.0.0.1:${address.port}` });
 }
@@ -78,7 +80,7 @@ export function adminToken(g: TestGateway, org: string): Promise<string> {
 }
 
 /** A contractor's or owner's company (its registry id) and the application files it has uploaded, by kind. */
-export interface TestUser { username: string; token: string; role: Role; org: string; company?: string; files?: Record<string, string> }
+export interface TestUser { username: string; token: string; role: Role; org: string; password: string; company?: string; files?: Record<string, string> }
 
 const BUREAU_OF: Partial<Record<Role, string>> = { finance: 'finance', auditor: 'audit' };
 /** Roles registered with a department, and the one they get by default: their bureau's own. */
@@ -95,7 +97,7 @@ export const APPLICATION_FILE_KINDS = ['application_form', 'budget_estimate', 'f
 export async function newUser(g: TestGateway, role: Role, options: { dept?: string; org?: string; company?: string } = {}): Promise<TestUser> {
   const org = options.org ?? BUREAU_OF[role] ?? 'housing';
   // An admin under test gets a session of its own (a test may sign it out); registrations share one per bureau.
-  if (role === 'admin') return { username: `admin.${org}`, token: await login(g, `admin.${org}`, ADMIN_PASSWORD), role, org };
+  if (role === 'admin') return { username: `admin.${org}`, token: await login(g, `admin.${org}`, ADMIN_PASSWORD), role, org, password: ADMIN_PASSWORD };
   if (role === 'device') throw new Error('a device has no password and no session: use newDevice or registerDevice (monitoring-fixtures.ts)');
   const admin = await adminToken(g, org);
   const username = `${role}-${crypto.randomUUID().slice(0, 12)}`;
@@ -105,7 +107,7 @@ export async function newUser(g: TestGateway, role: Role, options: { dept?: stri
   const company = applicant ? options.company ?? await newCompany(g) : undefined;
   const res = await api(g).post('/v1/users').set('authorization', `Bearer ${admin}`).send({ username, password, role, displayName: `${role} under test`, ...(dept ? { dept } : {}), ...(company ? { company } : {}) });
   if (res.status !== 201) throw new Error(`register ${role}: ${res.status} ${JSON.stringify(res.body)}`);
-  const user: TestUser = { username, token: await login(g, username, password), role, org, ...(company ? { company } : {}) };
+  const user: TestUser = { username, token: await login(g, username, password), role, org, password, ...(company ? { company } : {}) };
   if (applicant) user.files = Object.fromEntries(await Promise.all(APPLICATION_FILE_KINDS.map(async (kind) => [kind, await uploadAs(g, user, `${company}/${username}/${kind}`)])));
   return user;
 }

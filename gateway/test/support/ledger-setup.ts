@@ -13,6 +13,8 @@ import { creditCode, testConfig } from './gateway';
  */
 export interface LedgerSetup {
   submitAs(username: string, namespace: string, fn: string, args: string[]): Promise<unknown>;
+  /** A query straight to the ledger, signed as `username`: what the chaincode answers, not the read model. */
+  evaluateAs(username: string, namespace: string, fn: string, args: string[]): Promise<unknown>;
   /** A contractor holding a valid qualification for the given project types (registry, as admin.housing). */
   qualifiedContractor(scope: string[], grade?: 'special' | 'grade1' | 'grade2' | 'grade3'): Promise<string>;
   close(): Promise<void>;
@@ -30,6 +32,10 @@ export async function ledgerSetup(): Promise<LedgerSetup> {
   };
   return {
     submitAs,
+    async evaluateAs(username, namespace, fn, args) {
+      const result = await ledger.evaluate(await identities.signer(username), namespace, fn, args);
+      return result ? JSON.parse(result) : null;
+    },
     async qualifiedContractor(scope, grade = 'grade1') {
       const id = `C-${crypto.randomUUID().slice(0, 13)}`;
       await submitAs('admin.housing', 'registry', 'registerContractor', [JSON.stringify({ id, name: `测试建设工程有限公司 ${id}`, creditCode: creditCode() })]);
