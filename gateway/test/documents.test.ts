@@ -310,14 +310,15 @@ describe('documents: registry, anchoring, audit', function () {
     expect(tampered.body.differences).to.deep.equal([{ field: 'title', readModel: '篡改后的标题', ledger: '竣工验收报告（修订）' }]);
   });
 
-  it('when a seal is revoked, then documents can no longer be anchored with it (409), and revoking a qualification is recorded', async function () {
+  it('when a seal is revoked, then documents can no longer be anchored with it (422 rule_broken), and revoking a qualification is recorded', async function () {
     const res = await api(g).post(`/v1/seal-certificates/${seal.fingerprint}/revocation`).set(bearer(admin)).send({ reason: '经办人调岗' });
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
     expect(res.body.result).to.include({ status: 'revoked', revokedReason: '经办人调岗' });
     const bytes = pdf('after revocation');
     await upload(g, clerk, bytes);
     const refused = await anchor(clerk, bytes);
-    expect(refused.status).to.equal(409);
+    expect(refused.status).to.equal(422);
+    expect(refused.body.error.code).to.equal('rule_broken');
     expect(refused.body.error.message).to.match(/is revoked/);
     const q = await api(g).post(`/v1/contractors/${contractorId}/qualifications/${contractorId}-L1/revocation`).set(bearer(admin)).send({ reason: '资质证书被住建部撤回' });
     expect(q.status, JSON.stringify(q.body)).to.equal(201);

@@ -8,11 +8,15 @@ import { roadApplication } from './support/fixtures';
 const repo = path.resolve(__dirname, '..', '..');
 
 /** A real gateway process (tsx gateway/src/main.ts) on the suite's network and database. */
+/** Every child started, whether or not it came up: a child left running would take MQTT messages of later suites. */
+const started: ChildProcess[] = [];
+
 function gatewayProcess(port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, [require.resolve('tsx/cli'), path.join(repo, 'gateway', 'src', 'main.ts')], {
     env: { ...process.env, NODE_ENV: 'test', PORT: String(port), LUOHU_NETWORK_DIR: suiteNetworkDir, LUOHU_ADMIN_PASSWORD: ADMIN_PASSWORD, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  started.push(child);
   // Starting a gateway (tsx compiling it, bootstrap, recovery) takes seconds on a quiet machine and far more on a busy
   // one; how long is not what this test is about.
   return eventually(`gateway on port ${port}`, async () => (await request(`http://127.0.0.1:${port}`).get('/healthz').catch(() => ({ status: 0 }))).status, (s) => s === 200, 120_000).then(() => child);
@@ -28,14 +32,21 @@ describe('two gateway replicas on one database and one network', function () {
   // Beside the suite's own network (its base port), so that two suites on one machine never share a port.
   const base = Number(process.env.LUOHU_TEST_BASE_PORT ?? 17000);
   const ports = [base + 931, base + 932];
-  let children: ChildProcess[] = [];
 
-  after(() => children.forEach((c) => c.kill('SIGTERM')));
+  // SIGTERM lets each drain; one that has not exited 10 s later is killed (a shutdown stuck on a dead database).
+  after(async () => {
+    await Promise.all(started.map((c) => new Promise<void>((resolve) => {
+      if (c.exitCode !== null || c.signalCode !== null) { resolve(); return; }
+      const force = setTimeout(() => c.kill('SIGKILL'), 10_000);
+      c.once('exit', () => { clearTimeout(force); resolve(); });
+      c.kill('SIGTERM');
+    })));
+  });
 
   it('when a write goes through one replica, then the other reads it, and each event is projected exactly once', async () => {
     const contractor = await newUser(await gatewayUnderTest(), 'contractor'); // reads its own company's projects
     await stopSharedGateway(); // only the two replicas below may project
-    children = await Promise.all(ports.map(gatewayProcess));
+    await Promise.all(ports.map(gatewayProcess));
     const [a, b] = ports.map((p) => request(`http://127.0.0.1:${p}`));
     const ids = [uniqueId('P'), uniqueId('P'), uniqueId('P'), uniqueId('P')];
     // Let the replicas finish catching up on older events before counting.

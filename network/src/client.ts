@@ -4,7 +4,7 @@ import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { connect, Gateway, hash, signers } from '@hyperledger/fabric-gateway';
 import FabricCAServices from 'fabric-ca-client';
-import { User } from 'fabric-common';
+import { User, Utils } from 'fabric-common';
 import type { ConnectionDescription } from './connection';
 
 /**
@@ -24,6 +24,9 @@ export function orgByMsp(description: ConnectionDescription, mspId: string): Org
   if (!org) throw new Error(`no org with MSP ID ${mspId} in the connection description`);
   return org;
 }
+
+// fabric-ca-client abandons a CA request after 3 s without a byte; a CA on a busy machine can take longer.
+(Utils as unknown as { setConfigSetting(name: string, value: unknown): void }).setConfigSetting('connection-timeout', 30_000);
 
 function caFor(org: OrgConnection): FabricCAServices {
   return new FabricCAServices(org.ca.url, { trustedRoots: [org.ca.tlsRootCert], verify: true }, org.ca.caName);
