@@ -102,6 +102,8 @@ export async function createServer(config: Config, logger: Logger) {
     app,
     server,
     connection,
+    /** The route specs the API document is generated from (tests check answers against their response schemas). */
+    specs: routes.specs,
     projector,
     async start() {
       if (config.projector) projector.start();

@@ -3,10 +3,11 @@ import { z } from 'zod';
 import type { DomainDeps, DomainModule } from '../domain-deps';
 import { anchoredRoute } from '../operations/anchored-route';
 import { given, pageBy } from '../shared/read-queries';
-import { ledgerId, page, reason, sha256, writeResponse } from '../shared/schemas';
+import { ledgerId, page, reason, sha256 } from '../shared/schemas';
 import { tokens } from '../shared/text-search';
 import { deadlineIn } from '../shared/working-days';
 import { recordFrom, sourceQuery } from '../shared/record-source';
+import { listPage, nearbyProjects, project, written } from '../shared/record-schemas';
 
 /** Working days each stage may take (the paper process took 15 in all). */
 export { STAGE_DEADLINES } from '@luohu/domain';
@@ -31,7 +32,7 @@ export const projectEnricher = (p: Record<string, unknown>) => ({
 /** 立项审批: application, automatic check, pre-review, department reviews, correction, decision. */
 export function approvalRoutes({ routes, writes, readModel, ledger, identities }: DomainDeps): DomainModule {
   anchoredRoute(routes, writes, {
-    method: 'post', path: '/projects', tag: 'approval', access: ['contractor', 'owner'], response: writeResponse,
+    method: 'post', path: '/projects', tag: 'approval', access: ['contractor', 'owner'], response: written(project),
     summary: "Apply for a project with its files (hashes of files the applicant's company uploaded); the chaincode runs the automatic check",
     body: z.strictObject({
       id: ledgerId, name: z.string().trim().min(2).max(200), type: z.enum(PROJECT_TYPES),
@@ -45,46 +46,46 @@ export function approvalRoutes({ routes, writes, readModel, ledger, identities }
   }));
 
   anchoredRoute(routes, writes, {
-    method: 'post', path: '/projects/:id/pre-review', tag: 'approval', access: ['clerk'], response: writeResponse,
+    method: 'post', path: '/projects/:id/pre-review', tag: 'approval', access: ['clerk'], response: written(project),
     summary: 'Pass pre-review: routes the project to its departments with a working-day deadline', params: projectPath,
   }, ({ params }) => ({ namespace: 'approval', fn: 'passPreReview', args: [params.id, deadlineIn(STAGE_DEADLINES.departmentReview)] }));
 
   anchoredRoute(routes, writes, {
-    method: 'post', path: '/projects/:id/correction', tag: 'approval', access: ['clerk', 'reviewer', 'director'], response: writeResponse,
+    method: 'post', path: '/projects/:id/correction', tag: 'approval', access: ['clerk', 'reviewer', 'director'], response: written(project),
     summary: 'Return for correction (补正): stops the clock until resubmission', params: projectPath, body: z.strictObject({ reason }),
   }, ({ params, body }) => ({ namespace: 'approval', fn: 'returnForCorrection', args: [params.id, body.reason] }));
 
   anchoredRoute(routes, writes, {
-    method: 'post', path: '/projects/:id/resubmission', tag: 'approval', access: ['contractor', 'owner'], response: writeResponse,
+    method: 'post', path: '/projects/:id/resubmission', tag: 'approval', access: ['contractor', 'owner'], response: written(project),
     summary: 'Resubmit corrected files: reruns the automatic check and restarts the clock', params: projectPath, body: z.strictObject({ files }),
   }, ({ params, body }) => ({ namespace: 'approval', fn: 'resubmitProject', args: [params.id, JSON.stringify(body.files), deadlineIn(STAGE_DEADLINES.resubmittedPreReview)] }));
 
   anchoredRoute(routes, writes, {
-    method: 'post', path: '/projects/:id/reviews', tag: 'approval', access: ['reviewer'], response: writeResponse,
+    method: 'post', path: '/projects/:id/reviews', tag: 'approval', access: ['reviewer'], response: written(project),
     summary: "A department's review (the reviewer's department comes from their certificate)", params: projectPath,
     body: z.strictObject({ opinion: z.enum(['approve', 'reject']), reason }),
   }, ({ params, body }) => ({ namespace: 'approval', fn: 'reviewProject', args: [params.id, body.opinion, body.reason] }));
 
   anchoredRoute(routes, writes, {
-    method: 'post', path: '/projects/:id/decision', tag: 'approval', access: ['director'], response: writeResponse,
+    method: 'post', path: '/projects/:id/decision', tag: 'approval', access: ['director'], response: written(project),
     summary: 'Approve or reject, with reasons', params: projectPath, body: z.strictObject({ decision: z.enum(['approve', 'reject']), reason }),
   }, ({ params, body }) => ({ namespace: 'approval', fn: body.decision === 'approve' ? 'approveProject' : 'rejectProject', args: [params.id, body.reason] }));
 
   routes.add({
-    method: 'get', path: '/projects', tag: 'approval', access: 'user', summary: 'Projects from the read model, by status, contractor or words of the name',
+    method: 'get', path: '/projects', response: listPage(project), tag: 'approval', access: 'user', summary: 'Projects from the read model, by status, contractor or words of the name',
     query: page.extend({ status: z.enum(STATUSES).optional(), contractorId: ledgerId.optional(), q: z.string().trim().min(1).max(50).optional() }),
   }, async ({ query, user }) => pageBy(readModel.model('project'), given({
     status: query.status, contractorId: query.contractorId, tokens: query.q ? { $all: tokens(query.q) } : undefined,
   }), query.limit, query.after, user));
 
   routes.add({
-    method: 'get', path: '/projects/:id', tag: 'approval', access: 'user', params: projectPath,
+    method: 'get', path: '/projects/:id', response: project, tag: 'approval', access: 'user', params: projectPath,
     summary: 'A project from the read model; ?source=ledger reads it from the ledger instead (as the caller)',
     query: sourceQuery,
   }, async ({ params, query, user }) => recordFrom({ ledger, identities, readModel }, query.source, user!, { namespace: 'approval', fn: 'readProject', args: [params.id] }, { type: 'project', id: params.id, what: 'project' }));
 
   routes.add({
-    method: 'get', path: '/public/projects/nearby', tag: 'public', access: 'public', summary: 'Approved projects near a point, for citizens',
+    method: 'get', path: '/public/projects/nearby', response: nearbyProjects, tag: 'public', access: 'public', summary: 'Approved projects near a point, for citizens',
     query: z.strictObject({ lat: z.coerce.number().min(-90).max(90), lng: z.coerce.number().min(-180).max(180), radiusKm: z.coerce.number().positive().max(20).default(2) }),
   }, async ({ query }) => {
     // A bounding box the database can filter, then the exact distance here (FerretDB has no geo operators).

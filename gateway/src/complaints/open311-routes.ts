@@ -10,6 +10,7 @@ import { CATEGORIES, SERVICES, serviceOf } from './catalogue';
 import type { ComplaintIntake } from './intake';
 import { INTAKE_USER } from './system-identities';
 import { asLedgerComplaint, citizenView, LedgerComplaint, publicView } from './views';
+import { complaint, open311CitizenRequest, open311Request, open311Service, open311ServiceDefinition, open311Submitted, written } from '../shared/record-schemas';
 
 /** Open311 sends form fields as strings: numbers may come as "22.54". */
 const coordinate = (min: number, max: number) => z.union([z.number(), z.string().trim().regex(/^-?\d{1,3}(\.\d{1,12})?$/).transform(Number)]).pipe(z.number().min(min).max(max));
@@ -41,16 +42,16 @@ export function open311Routes(routes: RouteTable, d: { intake: ComplaintIntake; 
   routes.router.use('/open311/requests', express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 50 }));
   const complaints = () => d.readModel.model('complaint');
 
-  routes.add({ method: 'get', path: '/open311/services', tag: 'complaints', access: 'public', summary: 'Open311: the complaint services (categories)' },
+  routes.add({ method: 'get', path: '/open311/services', response: z.array(open311Service), tag: 'complaints', access: 'public', summary: 'Open311: the complaint services (categories)' },
     async () => SERVICES.map((s) => ({ service_code: s.code, service_name: s.name, description: s.description, metadata: false, type: 'realtime', keywords: s.name, group: s.group })));
 
   routes.add({
-    method: 'get', path: '/open311/services/:code', tag: 'complaints', access: 'public', summary: 'Open311: a service definition (no extra attributes)',
+    method: 'get', path: '/open311/services/:code', response: open311ServiceDefinition, tag: 'complaints', access: 'public', summary: 'Open311: a service definition (no extra attributes)',
     params: z.strictObject({ code: z.enum(CATEGORIES) }),
   }, async ({ params }) => ({ service_code: params.code, service_name: serviceOf(params.code).name, attributes: [] }));
 
   routes.add({
-    method: 'post', path: '/open311/requests', tag: 'complaints', access: 'public', status: 201, body: submission,
+    method: 'post', path: '/open311/requests', response: open311Submitted, tag: 'complaints', access: 'public', status: 201, body: submission,
     summary: 'Open311: submit a complaint, anonymously allowed (rate-limited per IP). Contact details stay off-chain. Answers once with receipt_token: keep it to follow and rate the request',
   }, async ({ body, req, res }) => {
     const r = await d.intake.submit(body, { ip: req.ip ?? 'unknown', idempotencyKey: req.header('Idempotency-Key') ?? undefined });
@@ -63,7 +64,7 @@ export function open311Routes(routes: RouteTable, d: { intake: ComplaintIntake; 
   });
 
   routes.add({
-    method: 'get', path: '/open311/requests', tag: 'complaints', access: 'public', summary: 'Open311: requests (public fields only: no description, contact or exact address)',
+    method: 'get', path: '/open311/requests', response: z.array(open311Request), tag: 'complaints', access: 'public', summary: 'Open311: requests (public fields only: no description, contact or exact address)',
     query: z.strictObject({
       service_request_id: z.string().regex(/^[A-Za-z0-9._:-]{1,128}(,[A-Za-z0-9._:-]{1,128}){0,49}$/).optional(),
       service_code: z.enum(CATEGORIES).optional(),
@@ -88,7 +89,7 @@ export function open311Routes(routes: RouteTable, d: { intake: ComplaintIntake; 
   });
 
   routes.add({
-    method: 'get', path: '/open311/requests/:id', tag: 'complaints', access: 'public', params: requestPath,
+    method: 'get', path: '/open311/requests/:id', response: z.array(z.union([open311CitizenRequest, open311Request])).describe('one request: the citizen\'s own view with X-Receipt-Token, else the public one'), tag: 'complaints', access: 'public', params: requestPath,
     summary: 'Open311: one request. With the X-Receipt-Token header the citizen sees their own text, the answer and the rating; without it, the public fields',
   }, async ({ params, req }) => {
     const token = req.header('X-Receipt-Token');
@@ -104,7 +105,7 @@ export function open311Routes(routes: RouteTable, d: { intake: ComplaintIntake; 
   });
 
   routes.add({
-    method: 'post', path: '/open311/requests/:id/rating', tag: 'complaints', access: 'public', params: requestPath, status: 201,
+    method: 'post', path: '/open311/requests/:id/rating', response: written(complaint), tag: 'complaints', access: 'public', params: requestPath, status: 201,
     summary: 'Rate the answer 1–5, once, with the X-Receipt-Token header (extension to Open311); the comment stays off-chain',
     body: z.strictObject({ score: z.union([z.number(), z.string().regex(/^[1-5]$/).transform(Number)]).pipe(z.number().int().min(1).max(5)), comment: z.string().trim().min(1).max(500).optional() }),
   }, async ({ params, body, req, res }) => {

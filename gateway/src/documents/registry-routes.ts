@@ -6,10 +6,11 @@ import { anchoredRoute } from '../operations/anchored-route';
 import { AppError, ForbiddenError, ValidationError } from '../platform/errors';
 import { byId } from '../shared/read-queries';
 import { pageBy } from '../shared/read-queries';
-import { day, ledgerId, page, reason, writeResponse } from '../shared/schemas';
+import { day, ledgerId, page, reason } from '../shared/schemas';
 import { tokens } from '../shared/text-search';
 import { claimSealKey, promoteSealKey, sealKeyClaimModel, sealKeyModel, sealMaterial } from './seal-keys';
 import { recordFrom, sourceQuery } from '../shared/record-source';
+import { contractor, listPage, sealCertificate, sealCertificateDetail, written } from '../shared/record-schemas';
 
 const GRADES = ['special', 'grade1', 'grade2', 'grade3'] as const;
 const fingerprint = z.string().regex(/^[0-9a-f]{64}$/, '64 lower-case hex characters (SHA-256 fingerprint)');
@@ -37,25 +38,25 @@ export function registryRoutes({ routes, writes, readModel, ledger, identities, 
   const contractorPath = z.strictObject({ id: ledgerId });
 
   anchoredRoute(routes, writes, {
-    method: 'post', path: '/contractors', tag: 'registry', access: ['admin'], response: writeResponse,
+    method: 'post', path: '/contractors', tag: 'registry', access: ['admin'], response: written(contractor),
     summary: 'Register a contractor (admin @ Housing)',
     body: z.strictObject({ id: ledgerId, name: z.string().trim().min(2).max(200), creditCode: z.string().regex(/^[0-9A-HJ-NPQRTUWXY]{18}$/, 'an 18-character unified social credit code') }),
   }, ({ body }) => ({ namespace: 'registry', fn: 'registerContractor', args: [JSON.stringify(body)] }));
 
   anchoredRoute(routes, writes, {
-    method: 'post', path: '/contractors/:id/qualifications', tag: 'registry', access: ['admin'], response: writeResponse,
+    method: 'post', path: '/contractors/:id/qualifications', tag: 'registry', access: ['admin'], response: written(contractor),
     summary: "Add a qualification (资质) to a contractor: grade bounds the budgets it may take, scope the project types",
     params: contractorPath,
     body: z.strictObject({ licenceNo: ledgerId, grade: z.enum(GRADES), scope: z.array(z.enum(PROJECT_TYPES)).min(1).max(PROJECT_TYPES.length), expiry: day }),
   }, ({ params, body }) => ({ namespace: 'registry', fn: 'addQualification', args: [params.id, JSON.stringify(body)] }));
 
   anchoredRoute(routes, writes, {
-    method: 'post', path: '/contractors/:id/qualifications/:licenceNo/revocation', tag: 'registry', access: ['admin'], response: writeResponse,
+    method: 'post', path: '/contractors/:id/qualifications/:licenceNo/revocation', tag: 'registry', access: ['admin'], response: written(contractor),
     summary: 'Revoke a qualification, with the reason', params: z.strictObject({ id: ledgerId, licenceNo: ledgerId }), body: z.strictObject({ reason }),
   }, ({ params, body }) => ({ namespace: 'registry', fn: 'revokeQualification', args: [params.id, params.licenceNo, body.reason] }));
 
   routes.add({
-    method: 'get', path: '/contractors', tag: 'registry', access: 'user', summary: 'Contractors from the read model, by words of the name, credit code or licence number',
+    method: 'get', path: '/contractors', response: listPage(contractor), tag: 'registry', access: 'user', summary: 'Contractors from the read model, by words of the name, credit code or licence number',
     query: page.extend({ q: z.string().trim().min(1).max(50).optional(), creditCode: z.string().regex(/^[0-9A-Z]{18}$/).optional(), licenceNo: ledgerId.optional() }),
   }, async ({ query, user }) => {
     const filter: Record<string, unknown> = {};
@@ -66,13 +67,13 @@ export function registryRoutes({ routes, writes, readModel, ledger, identities, 
   });
 
   routes.add({
-    method: 'get', path: '/contractors/:id', tag: 'registry', access: 'user', params: contractorPath,
+    method: 'get', path: '/contractors/:id', response: contractor, tag: 'registry', access: 'user', params: contractorPath,
     summary: 'A contractor with its qualifications; ?source=ledger reads the ledger instead',
     query: sourceQuery,
   }, async ({ params, query, user }) => recordFrom({ ledger, identities, readModel }, query.source, user!, { namespace: 'registry', fn: 'readContractor', args: [params.id] }, { type: 'contractor', id: params.id, what: 'contractor' }));
 
   anchoredRoute(routes, writes, {
-    method: 'post', path: '/seal-certificates', tag: 'registry', access: ['admin'], response: writeResponse,
+    method: 'post', path: '/seal-certificates', tag: 'registry', access: ['admin'], response: written(sealCertificate),
     summary: "Bind a seal (PDF-signing) certificate or public key to a user's Fabric identity, by an admin of the user's bureau. " +
       'The fingerprint is SHA-256 of the certificate DER (or of the key\'s SubjectPublicKeyInfo DER). With neither, the seal is the ' +
       "certificate the bureau's CA issued the holder, whose key the gateway keeps sealed (what POST /sealed-documents/{id}/signatures signs with)",
@@ -102,13 +103,13 @@ export function registryRoutes({ routes, writes, readModel, ledger, identities, 
   });
 
   anchoredRoute(routes, writes, {
-    method: 'post', path: '/seal-certificates/:fingerprint/revocation', tag: 'registry', access: ['admin'], response: writeResponse,
+    method: 'post', path: '/seal-certificates/:fingerprint/revocation', tag: 'registry', access: ['admin'], response: written(sealCertificate),
     summary: "Revoke a seal certificate, with the reason (admin of the holder's bureau)",
     params: z.strictObject({ fingerprint }), body: z.strictObject({ reason }),
   }, ({ params, body }) => ({ namespace: 'registry', fn: 'revokeSealCertificate', args: [params.fingerprint, body.reason] }));
 
   routes.add({
-    method: 'get', path: '/seal-certificates', tag: 'registry', access: 'user', summary: 'Seal certificates from the read model, by holder (username) and status',
+    method: 'get', path: '/seal-certificates', response: listPage(sealCertificate), tag: 'registry', access: 'user', summary: 'Seal certificates from the read model, by holder (username) and status',
     query: page.extend({ holder: username.optional(), status: z.enum(['active', 'revoked']).optional() }),
   }, async ({ query, user }) => {
     const filter: Record<string, unknown> = {};
@@ -124,7 +125,7 @@ export function registryRoutes({ routes, writes, readModel, ledger, identities, 
   });
 
   routes.add({
-    method: 'get', path: '/seal-certificates/:fingerprint', tag: 'registry', access: 'user', params: z.strictObject({ fingerprint }),
+    method: 'get', path: '/seal-certificates/:fingerprint', response: sealCertificateDetail, tag: 'registry', access: 'user', params: z.strictObject({ fingerprint }),
     summary: 'A seal certificate, with its public PEM when it was registered through this gateway; ?source=ledger reads the ledger',
     query: sourceQuery,
   }, async ({ params, query, user }) => {

@@ -9,6 +9,7 @@ import { PayloadTooLargeError } from './file-store';
 import { EVENTS_READER } from '../identity/identity-service';
 import { Sealing } from './sealing';
 import type { Verification } from './verification';
+import { sealedDocumentVerification, verificationReport } from '../shared/record-schemas';
 
 const byHash = z.strictObject({ sha256 });
 
@@ -28,7 +29,7 @@ export function verificationRoutes(routes: RouteTable, verification: Verificatio
   const multipart = multer({ storage: multer.memoryStorage(), limits: { fileSize: maxBytes, files: 1, fields: 0, parts: 1 } }).single('file');
 
   routes.add({
-    method: 'post', path: '/verifications', tag: 'verification', access: 'public',
+    method: 'post', path: '/verifications', response: verificationReport, tag: 'verification', access: 'public',
     summary: 'Verify a document: a file (multipart field "file", or the raw bytes as application/pdf) or {"sha256": …}. Answers whether ' +
       'it is anchored (by whom, when, transaction and block; superseded or revoked) and, for a PDF, whether each embedded signature is ' +
       `valid and its certificate a registered seal. PDFs signed elsewhere are checked the same way. At most ${maxBytes} bytes; nothing is stored. ` +
@@ -55,7 +56,7 @@ export function verificationRoutes(routes: RouteTable, verification: Verificatio
   });
 
   routes.add({
-    method: 'get', path: '/verifications/:sha256', tag: 'verification', access: 'public', params: byHash,
+    method: 'get', path: '/verifications/:sha256', response: verificationReport, tag: 'verification', access: 'public', params: byHash,
     summary: "A file's verification by its SHA-256: the ledger's record of it, and its signatures when this system holds the file (rate-limited per client address)",
   }, async ({ params, req }) => {
     await limits.lookups.take(clientAddress(req));
@@ -63,7 +64,7 @@ export function verificationRoutes(routes: RouteTable, verification: Verificatio
   });
 
   routes.add({
-    method: 'get', path: '/v/:id', tag: 'verification', access: 'public', params: z.strictObject({ id: z.string().regex(/^[0-9a-f]{20}$/, 'a sealed document ID') }),
+    method: 'get', path: '/v/:id', response: sealedDocumentVerification, tag: 'verification', access: 'public', params: z.strictObject({ id: z.string().regex(/^[0-9a-f]{20}$/, 'a sealed document ID') }),
     summary: "The QR code's link on a sealed document: the verification of its current signed revision (of the draft while unsigned; rate-limited per client address)",
   }, async ({ params, req }) => {
     await limits.lookups.take(clientAddress(req));

@@ -10,6 +10,7 @@ import { ledgerId } from '../shared/schemas';
 import { batchAnchorRoutes } from './batch-anchor-routes';
 import { batchItemsOf } from './batches';
 import { EvidenceExporter } from './exporter';
+import { checkpoint, evidenceBundle } from '../shared/record-schemas';
 
 /** Bureau staff who may take evidence out of the system (contractors, owners and devices may not). */
 const EVIDENCE_READERS: readonly Role[] = ['auditor', 'admin', 'director', 'clerk', 'reviewer', 'inspector', 'finance', 'analyst'];
@@ -26,23 +27,23 @@ export function evidenceRoutes(deps: DomainDeps): DomainModule {
   const attachment = (res: { setHeader(n: string, v: string): void }, name: string) => res.setHeader('Content-Disposition', `attachment; filename="${name.replace(/[^A-Za-z0-9._-]/g, '_')}"`);
 
   routes.add({
-    method: 'post', path: '/evidence/checkpoints', tag: 'evidence', access: ['auditor', 'admin'], status: 201,
+    method: 'post', path: '/evidence/checkpoints', response: checkpoint, tag: 'evidence', access: ['auditor', 'admin'], status: 201,
     summary: 'Take a checkpoint: the newest block header with its orderer signatures, the config block that checks them and the header chain ' +
       'from that config block — and from the previous checkpoint, or from block `since`, for a consistency proof against an older checkpoint',
     body: z.strictObject({ since: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional() }),
   }, async ({ user, body }) => exporter.createCheckpoint(user!._id, body.since));
 
   routes.add({
-    method: 'get', path: '/evidence/checkpoints/latest', tag: 'evidence', access: 'user', summary: 'The newest checkpoint taken',
+    method: 'get', path: '/evidence/checkpoints/latest', response: checkpoint, tag: 'evidence', access: 'user', summary: 'The newest checkpoint taken',
   }, async ({ res }) => { const cp = await exporter.latestCheckpoint(); attachment(res, `checkpoint-${cp.blockNumber}.json`); return cp; });
 
   routes.add({
-    method: 'get', path: '/evidence/checkpoints/:blockNumber', tag: 'evidence', access: 'user', summary: 'The checkpoint taken at a block',
+    method: 'get', path: '/evidence/checkpoints/:blockNumber', response: checkpoint, tag: 'evidence', access: 'user', summary: 'The checkpoint taken at a block',
     params: z.strictObject({ blockNumber }),
   }, async ({ params, res }) => { attachment(res, `checkpoint-${params.blockNumber}.json`); return exporter.checkpoint(params.blockNumber); });
 
   routes.add({
-    method: 'get', path: '/evidence/batch-items/:batchId/:index', tag: 'evidence', access: EVIDENCE_READERS,
+    method: 'get', path: '/evidence/batch-items/:batchId/:index', response: evidenceBundle, tag: 'evidence', access: EVIDENCE_READERS,
     summary: "Evidence bundle of one item of a Merkle batch: the batch anchor's bundle with the item's inclusion proof",
     params: z.strictObject({ batchId: ledgerId, index: z.coerce.number().int().min(0).max(10_000_000) }),
     query: z.strictObject({ checkpoint: blockNumber.optional() }),
@@ -55,7 +56,7 @@ export function evidenceRoutes(deps: DomainDeps): DomainModule {
   });
 
   routes.add({
-    method: 'get', path: '/evidence/:recordType/:id', tag: 'evidence', access: EVIDENCE_READERS,
+    method: 'get', path: '/evidence/:recordType/:id', response: evidenceBundle, tag: 'evidence', access: EVIDENCE_READERS,
     summary: 'Evidence bundle of a record (newest version unless txId): record bytes, transactions, blocks, config block, header chain ' +
       'to a checkpoint; a payout adds its key-level policy and milestone acceptance, a document its file. Composite keys: "HT001%2FM1"',
     params: z.strictObject({ recordType: z.enum(RECORD_KINDS), id: recordKey }),

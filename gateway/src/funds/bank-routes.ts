@@ -8,6 +8,7 @@ import type { BankSettings } from './bank-settings';
 import { TRANSFER_STATUSES } from './bank-transfer-model';
 import type { BankTransfers } from './bank-transfers';
 import { bankNotification } from './schemas';
+import { bankNotificationOutcome, bankTransfer, listPage } from '../shared/record-schemas';
 
 export const NOTIFY_PATH = '/bank/notifications';
 const tag = 'funds';
@@ -16,7 +17,7 @@ const readers = ['finance', 'director', 'auditor'] as const;
 /** Sending approved payouts to the bank, the bank's signed notifications, and the transfers report. */
 export function bankRoutes(routes: RouteTable, transfers: BankTransfers, confirmations: BankConfirmations, settings: BankSettings): void {
   routes.add({
-    method: 'post', path: '/payouts/:id/bank-transfer', tag, access: ['finance'], status: 202,
+    method: 'post', path: '/payouts/:id/bank-transfer', response: bankTransfer, tag, access: ['finance'], status: 202,
     summary: 'Send an approved payout to the bank: the instruction is a ledger transaction by a Finance Bureau finance officer and pays '
       + "the contract's payee account as the ledger has it (no account is taken from the request). 202: the bank confirms later by a "
       + 'signed notification, which marks the payout paid. Repeating the request returns the same transfer; after a bank refusal or '
@@ -28,19 +29,19 @@ export function bankRoutes(routes: RouteTable, transfers: BankTransfers, confirm
   });
 
   routes.add({
-    method: 'get', path: '/payouts/:id/bank-transfer', tag, access: [...readers],
+    method: 'get', path: '/payouts/:id/bank-transfer', response: bankTransfer, tag, access: [...readers],
     summary: "A payout's transfer: status, attempts, bank reference, notifications, ledger confirmation, history",
     params: z.strictObject({ id: ledgerId }),
   }, async ({ params }) => transfers.get(params.id));
 
   routes.add({
-    method: 'get', path: '/bank-transfers', tag, access: [...readers],
+    method: 'get', path: '/bank-transfers', response: listPage(bankTransfer), tag, access: [...readers],
     summary: 'Transfers by status — e.g. needs_attention, bank_rejected, settlement_failed: the report of payouts the bank did not pay',
     query: page.extend({ status: z.enum(TRANSFER_STATUSES).optional(), contractId: ledgerId.optional() }),
   }, async ({ query }) => transfers.list(query, query.limit, query.after));
 
   routes.add({
-    method: 'post', path: NOTIFY_PATH, tag, access: 'public', body: bankNotification,
+    method: 'post', path: NOTIFY_PATH, response: bankNotificationOutcome, tag, access: 'public', body: bankNotification,
     summary: `The bank's notification of a transfer's outcome, signed: ${TIMESTAMP_HEADER} (ms) and ${SIGNATURE_HEADER} = hex HMAC-SHA256 `
       + 'of "<timestamp>.<body as JSON with sorted keys, no whitespace>" under the shared secret. Duplicates are answered 200 and change nothing',
   }, async ({ body, req }) => {

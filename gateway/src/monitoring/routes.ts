@@ -4,13 +4,14 @@ import { anchoredRoute, sendOutcome } from '../operations/anchored-route';
 import { signatureRequest } from '../operations/routes';
 import type { Enricher, RecordType } from '../projection/read-model';
 import { given, pageBy } from '../shared/read-queries';
-import { day, ledgerId, page, writeResponse } from '../shared/schemas';
+import { day, ledgerId, page } from '../shared/schemas';
 import { ALERT_STATUSES, safetyAlert } from './alert-schema';
 import { DeviceAlerts } from './device-alerts';
 import { DeviceAuthenticator } from './device-authentication';
 import { MqttAlertSubscriber, mqttSettings } from './mqtt-alerts';
 import { assessRisk, riskInputs } from './risk-model';
 import { recordFrom, sourceQuery } from '../shared/record-source';
+import { listPage, progressDeviation, riskAssessment, riskScore, safetyAlert as safetyAlertRecord, written } from '../shared/record-schemas';
 
 /** Headers a device sends with a signed alert over HTTP. */
 export const DEVICE_HEADERS = { id: 'X-Device-Id', certificate: 'X-Device-Certificate', signature: 'X-Device-Signature' } as const;
@@ -44,45 +45,45 @@ export function monitoringRoutes({ routes, writes, signed, readModel, ledger, id
   });
 
   anchoredRoute(routes, writes, {
-    method: 'post', path: '/alerts/:id/acknowledgement', tag: 'monitoring', access: ['clerk'], response: writeResponse,
+    method: 'post', path: '/alerts/:id/acknowledgement', tag: 'monitoring', access: ['clerk'], response: written(safetyAlertRecord),
     summary: 'Acknowledge an open alert (open → acknowledged)', params: alertPath,
   }, ({ params }) => ({ namespace: 'monitoring', fn: 'acknowledgeSafetyAlert', args: [params.id] }));
 
   anchoredRoute(routes, writes, {
-    method: 'post', path: '/alerts/:id/resolution', tag: 'monitoring', access: ['clerk'], response: writeResponse,
+    method: 'post', path: '/alerts/:id/resolution', tag: 'monitoring', access: ['clerk'], response: written(safetyAlertRecord),
     summary: 'Resolve an acknowledged alert with what was done on site (acknowledged → resolved)', params: alertPath,
     body: z.strictObject({ resolution: z.string().trim().min(2).max(2000) }),
   }, ({ params, body }) => ({ namespace: 'monitoring', fn: 'resolveSafetyAlert', args: [params.id, body.resolution] }));
 
   routes.add({
-    method: 'get', path: '/alerts', tag: 'monitoring', access: 'user', summary: 'Safety alerts from the read model, by project and/or status',
+    method: 'get', path: '/alerts', response: listPage(safetyAlertRecord), tag: 'monitoring', access: 'user', summary: 'Safety alerts from the read model, by project and/or status',
     query: page.extend({ projectId: ledgerId.optional(), status: z.enum(ALERT_STATUSES).optional() }),
   }, async ({ query, user }) => pageBy(readModel.model('safetyAlert'), given({ projectId: query.projectId, status: query.status }), query.limit, query.after, user));
 
   routes.add({
-    method: 'get', path: '/alerts/:id', tag: 'monitoring', access: 'user', params: alertPath, query: sourceQuery,
+    method: 'get', path: '/alerts/:id', response: safetyAlertRecord, tag: 'monitoring', access: 'user', params: alertPath, query: sourceQuery,
     summary: 'A safety alert from the read model; ?source=ledger reads it from the ledger instead (as the caller)',
   }, async ({ params, query, user }) => recordFrom({ ledger, identities, readModel }, query.source, user!, { namespace: 'monitoring', fn: 'readSafetyAlert', args: [params.id] }, { type: 'safetyAlert', id: params.id, what: 'safety alert' }));
 
   anchoredRoute(routes, writes, {
-    method: 'post', path: '/projects/:id/deviations', tag: 'monitoring', access: ['clerk', 'inspector'], response: writeResponse,
+    method: 'post', path: '/projects/:id/deviations', tag: 'monitoring', access: ['clerk', 'inspector'], response: written(progressDeviation),
     summary: 'Record planned vs actual progress (%) as of a day; the ledger computes the deviation (actual − planned) and its severity',
     params: projectPath,
     body: z.strictObject({ id: ledgerId, asOf: day, plannedPercent: z.number().min(0).max(100), actualPercent: z.number().min(0).max(100), contractId: ledgerId.optional() }),
   }, ({ params, body }) => ({ namespace: 'monitoring', fn: 'recordProgressDeviation', args: [JSON.stringify({ ...body, projectId: params.id })] }));
 
   routes.add({
-    method: 'get', path: '/projects/:id/deviations', tag: 'monitoring', access: 'user', params: projectPath, query: page,
+    method: 'get', path: '/projects/:id/deviations', response: listPage(progressDeviation), tag: 'monitoring', access: 'user', params: projectPath, query: page,
     summary: 'Progress deviations of a project, from the read model',
   }, async ({ params, query, user }) => pageBy(readModel.model('progressDeviation'), { projectId: params.id }, query.limit, query.after, user));
 
   routes.add({
-    method: 'post', path: '/risk-model/assessment', tag: 'monitoring', access: 'user', status: 200,
+    method: 'post', path: '/risk-model/assessment', response: riskAssessment, tag: 'monitoring', access: 'user', status: 200,
     summary: 'Compute a risk score with the current model without recording it (what-if)', body: riskInputs,
   }, async ({ body }) => assessRisk(body));
 
   anchoredRoute(routes, writes, {
-    method: 'post', path: '/projects/:id/risk-scores', tag: 'monitoring', access: ['analyst', 'clerk'], response: writeResponse,
+    method: 'post', path: '/projects/:id/risk-scores', tag: 'monitoring', access: ['analyst', 'clerk'], response: written(riskScore),
     summary: 'Score a project\'s risk from weather, schedule slip and staffing with the gateway\'s risk model; the score goes to the ledger with its inputs and model version',
     params: projectPath, body: riskInputs.extend({ id: ledgerId }),
   }, ({ params, body }) => {
@@ -92,7 +93,7 @@ export function monitoringRoutes({ routes, writes, signed, readModel, ledger, id
   });
 
   routes.add({
-    method: 'get', path: '/projects/:id/risk-scores', tag: 'monitoring', access: 'user', params: projectPath, query: page,
+    method: 'get', path: '/projects/:id/risk-scores', response: listPage(riskScore), tag: 'monitoring', access: 'user', params: projectPath, query: page,
     summary: 'Risk scores of a project (score, inputs, model version), from the read model',
   }, async ({ params, query, user }) => pageBy(readModel.model('riskScore'), { projectId: params.id }, query.limit, query.after, user));
 

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { RouteTable } from '../platform/routes';
-import { writeResponse } from '../shared/schemas';
 import { sendOutcome } from './anchored-route';
 import type { AnchoredWrites } from './anchored-writes';
 import type { AuthorSignedWrites } from './author-signed-writes';
+import { operation, safetyAlert, written } from '../shared/record-schemas';
 
 /** What an author signs next (ECDSA P-256 with SHA-256 over `message`, base64), and by when. */
 export const signatureRequest = z.object({
@@ -20,7 +20,7 @@ const signatureBody = z.strictObject({ signature: z.string().min(1).max(300).des
  */
 export function operationRoutes(routes: RouteTable, writes: AnchoredWrites, signed: AuthorSignedWrites): void {
   routes.add({
-    method: 'get', path: '/operations/:id', tag: 'operations', summary: 'An anchored write: status, attempts, receipt', access: 'user',
+    method: 'get', path: '/operations/:id', response: operation, tag: 'operations', summary: 'An anchored write: status, attempts, receipt', access: 'user',
     params: z.strictObject({ id: z.string().regex(/^[A-Za-z0-9-]{8,64}$/) }),
   }, async ({ params, user }) => {
     const op = await writes.get(params.id, user!._id);
@@ -38,7 +38,7 @@ export function operationRoutes(routes: RouteTable, writes: AnchoredWrites, sign
     method: 'post', path: '/transactions/:transactionId/transaction-signature', tag: 'operations', access: 'public', status: 201,
     summary: "The author's signature over the endorsed transaction: the gateway submits it and answers with the receipt once committed "
       + '(X-Consistency-Token as for every write).',
-    params: transactionPath, body: signatureBody, response: writeResponse,
+    params: transactionPath, body: signatureBody, response: written(safetyAlert).describe('the committed write; result is the record the transaction returned (a device\'s safety alert)'),
   }, async ({ params, body, req, res }) => {
     const { reference: _reference, ...outcome } = await signed.signTransaction(params.transactionId, body.signature);
     sendOutcome(req, res, outcome);

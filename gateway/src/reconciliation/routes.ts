@@ -30,7 +30,13 @@ const progress = z.object({
 });
 const runResponse = z.object({
   id: z.string(), trigger: z.enum(['schedule', 'request']), requestedBy: z.string().nullable(), replica: z.string(), status: z.enum(['running', 'completed', 'failed']),
-  startedAt: z.date(), finishedAt: z.date().nullable(), progress, error: z.string().nullable(),
+  startedAt: z.string().describe('ISO-8601 date-time'), finishedAt: z.string().nullable().describe('ISO-8601 date-time'), progress, error: z.string().nullable(),
+});
+const findingResponse = z.strictObject({
+  id: z.string(), kind: z.enum(FINDING_KINDS),
+  subject: z.strictObject({ type: z.enum(['record', 'file']), recordType: z.string().optional(), key: z.array(z.string()) }),
+  ref: z.string(), details: z.record(z.string(), z.unknown()).describe('what differs: fields with both values, or the file digests'), status: z.enum(['open', 'resolved']),
+  firstSeenAt: z.string(), firstSeenRun: z.string(), lastSeenAt: z.string(), lastSeenRun: z.string(), resolvedAt: z.string().nullable(), resolvedRun: z.string().nullable(),
 });
 const runPath = z.strictObject({ id: z.string().regex(/^[A-Za-z0-9-]{8,64}$/) });
 
@@ -62,7 +68,7 @@ export function reconciliationRoutes({ routes, connection, readModel, ledger, id
   });
 
   routes.add({
-    method: 'get', path: '/reconciliation/runs', tag: 'reconciliation', access: RECONCILIATION_ROLES,
+    method: 'get', path: '/reconciliation/runs', response: z.strictObject({ items: z.array(runResponse) }), tag: 'reconciliation', access: RECONCILIATION_ROLES,
     summary: 'The latest reconciliation runs, newest first', query: z.strictObject({ limit: z.coerce.number().int().min(1).max(100).default(20) }),
   }, async ({ query }) => ({ items: (await store.latestRuns(query.limit)).map(runView) }));
 
@@ -76,7 +82,7 @@ export function reconciliationRoutes({ routes, connection, readModel, ledger, id
   });
 
   routes.add({
-    method: 'get', path: '/reconciliation/findings', tag: 'reconciliation', access: RECONCILIATION_ROLES,
+    method: 'get', path: '/reconciliation/findings', response: z.strictObject({ items: z.array(findingResponse), next: z.string().nullable() }), tag: 'reconciliation', access: RECONCILIATION_ROLES,
     summary: 'Reconciliation findings (changed-field, changed-file, missing-anchor, missing-record), by status and kind; ' +
       'a finding stays open while runs see it and is resolved by the first run that does not',
     query: page.extend({ status: z.enum(['open', 'resolved']).optional(), kind: z.enum(FINDING_KINDS).optional() }),
