@@ -23,6 +23,11 @@ export default defineConfig(
     },
   },
   {
+    // chai's property assertions (`expect(x).to.be.empty`) are expressions by design.
+    files: ['**/test/**/*.ts', '**/integration/**/*.ts', '**/*.test.ts'],
+    rules: { '@typescript-eslint/no-unused-expressions': 'off' },
+  },
+  {
     // The peer's external builder (plain CommonJS scripts without an extension, run by node) and the tools' configs.
     files: ['network/builder/bin/build', 'network/builder/bin/detect', 'network/builder/bin/release', '**/*.cjs'],
     extends: [js.configs.recommended],

@@ -172,7 +172,7 @@ describe('reconciliation: read model and stored files against the ledger', funct
     const since = new Date();
     const replicas = await Promise.all([0, 1].map(() => startGateway({ LUOHU_RECONCILE_INTERVAL_MS: String(intervalMs), PROJECTOR: 'off' })));
     let windowMs: number;
-    let stoppingAt = Date.now();
+    let stoppingAt: number;
     try {
       await eventually('three scheduled runs to end', () => db().collection('reconciliation_runs').countDocuments({ trigger: 'schedule', startedAt: { $gte: since }, status: 'completed' }), (n) => n >= 3, 90_000);
     } finally {
