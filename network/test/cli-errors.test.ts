@@ -9,17 +9,19 @@ import { networkCli } from './support/suite-network';
 describe('network CLI refusals', function () {
   this.timeout(30_000);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'luohu-cli-'));
-  const env = { LUOHU_BASE_PORT: '18600', LUOHU_NETWORK_DIR: path.join(dir, 'run') };
+  // Beside the suite's own ports (base + 1600: 18600 for the default 17000), so two suites on one machine never share one.
+  const base = Number(process.env.LUOHU_TEST_BASE_PORT ?? 17000) + 1600;
+  const env = { LUOHU_BASE_PORT: String(base), LUOHU_NETWORK_DIR: path.join(dir, 'run') };
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('when a port the network needs is taken, then `up` fails fast naming the port and the node, and starts nothing', async () => {
     const squatter = net.createServer();
-    await new Promise<void>((r) => squatter.listen(18600 + 20, '127.0.0.1', () => r())); // peer0.housing's offset
+    await new Promise<void>((r) => squatter.listen(base + 20, '127.0.0.1', () => r())); // peer0.housing's offset
     try {
       const started = Date.now();
       const result = await networkCli(['up'], env);
       expect(result.code).to.equal(2);
-      expect(result.stderr).to.include('127.0.0.1:18620').and.include('peer0.housing').and.include('already in use');
+      expect(result.stderr).to.include(`127.0.0.1:${base + 20}`).and.include('peer0.housing').and.include('already in use');
       expect(Date.now() - started).to.be.below(10_000);
       expect(fs.existsSync(path.join(dir, 'run', 'pids'))).to.equal(false);
     } finally {
@@ -50,6 +52,6 @@ describe('network CLI refusals', function () {
     fs.writeFileSync(topology, good.replace('port: 30,', 'port: 20,'));
     const result = await networkCli(['status'], { ...env, LUOHU_TOPOLOGY: topology });
     expect(result.code).to.equal(2);
-    expect(result.stderr).to.include('peer0.finance').and.include('peer0.housing').and.include('127.0.0.1:18620');
+    expect(result.stderr).to.include('peer0.finance').and.include('peer0.housing').and.include(`127.0.0.1:${base + 20}`);
   });
 });
