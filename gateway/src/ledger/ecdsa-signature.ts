@@ -37,16 +37,23 @@ export function fabricSignature(signature: Uint8Array, curve: { order: bigint; s
   }
   if (r <= 0n || s <= 0n || r >= curve.order || s >= curve.order) return undefined;
   if (s > curve.order / 2n) s = curve.order - s;
-  const value = new ECDSASigValue({ r: unsigned(toBytes(r, curve.size)), s: unsigned(toBytes(s, curve.size)) });
-  return new Uint8Array(AsnConvert.serialize(value));
+  return der(toBytes(r, curve.size), toBytes(s, curve.size));
 }
 
-/** ASN.1 INTEGERs are signed: a leading 0x00 keeps a high first bit positive, leading zeros beyond that go. */
-function unsigned(bytes: Buffer): ArrayBuffer {
-  let i = 0;
-  while (i < bytes.length - 1 && bytes[i] === 0) i++;
-  const v = bytes[i] & 0x80 ? Buffer.concat([Buffer.from([0]), bytes.subarray(i)]) : bytes.subarray(i);
-  return v.buffer.slice(v.byteOffset, v.byteOffset + v.length) as ArrayBuffer;
+/**
+ * ASN.1 DER of SEQUENCE { INTEGER r, INTEGER s }, written directly: both are short enough for one-byte lengths on these
+ * curves, and the gateway signs every transaction it holds a key for (a schema serialiser cost more than the signature).
+ * Untrusted DER is parsed with @peculiar/asn1-schema above; this only writes what was just computed.
+ */
+function der(r: Buffer, s: Buffer): Uint8Array {
+  const integer = (bytes: Buffer) => {
+    let i = 0;
+    while (i < bytes.length - 1 && bytes[i] === 0) i++;
+    const v = bytes[i] & 0x80 ? Buffer.concat([Buffer.from([0]), bytes.subarray(i)]) : bytes.subarray(i);
+    return Buffer.concat([Buffer.from([0x02, v.length]), v]);
+  };
+  const body = Buffer.concat([integer(r), integer(s)]);
+  return Buffer.concat([Buffer.from([0x30, body.length]), body]);
 }
 
 /** ECDSA with SHA-256 over the message, as Fabric's default BCCSP checks it, by the certificate's public key. */
