@@ -56,11 +56,20 @@ function der(r: Buffer, s: Buffer): Uint8Array {
   return Buffer.concat([Buffer.from([0x30, body.length]), body]);
 }
 
-/** ECDSA with SHA-256 over the message, as Fabric's default BCCSP checks it, by the certificate's public key. */
+/** ECDSA with SHA-256 over the message, as Fabric's default BCCSP checks it, by this public key. */
+export function verifies(publicKey: crypto.KeyObject, message: Uint8Array, derSignature: Uint8Array): boolean {
+  if (publicKey.asymmetricKeyType !== 'ec') return false;
+  try {
+    return crypto.verify('sha256', message, { key: publicKey, dsaEncoding: 'der' }, derSignature);
+  } catch {
+    return false;
+  }
+}
+
+/** The same, by the public key of a certificate (PEM). */
 export function verifiesWith(certificatePem: string, message: Uint8Array, derSignature: Uint8Array): boolean {
   try {
-    const key = new crypto.X509Certificate(certificatePem).publicKey;
-    return crypto.verify('sha256', message, { key, dsaEncoding: 'der' }, derSignature);
+    return verifies(new crypto.X509Certificate(certificatePem).publicKey, message, derSignature);
   } catch {
     return false;
   }

@@ -3,6 +3,7 @@ import type mongoose from 'mongoose';
 import type { AuthenticatedUser } from '../identity/identity-service';
 import { identityModels, UserRecord } from '../identity/models';
 import type { Author } from '../operations/author-signed-writes';
+import { fabricSignature, verifies } from '../ledger/ecdsa-signature';
 import { ForbiddenError, UnauthorizedError } from '../platform/errors';
 import { canonicalJson } from '@luohu/domain';
 import type { SafetyAlert } from './alert-schema';
@@ -69,12 +70,6 @@ function commonName(cert: crypto.X509Certificate): string | undefined {
 
 function verifySignature(cert: crypto.X509Certificate, message: string, signatureBase64: string): boolean {
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(signatureBase64)) return false;
-  const signature = Buffer.from(signatureBase64, 'base64');
-  const key = cert.publicKey;
-  if (key.asymmetricKeyType !== 'ec') return false;
-  try {
-    return crypto.verify('sha256', Buffer.from(message, 'utf8'), { key, dsaEncoding: signature.length === 64 ? 'ieee-p1363' : 'der' }, signature);
-  } catch {
-    return false;
-  }
+  const der = fabricSignature(Buffer.from(signatureBase64, 'base64'));
+  return der !== undefined && verifies(cert.publicKey, Buffer.from(message, 'utf8'), der);
 }
