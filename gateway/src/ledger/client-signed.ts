@@ -5,11 +5,12 @@ import { fromGatewayError, LedgerError } from './errors';
 import type { ClientIdentity, Ledger, Receipt } from './ledger';
 
 /**
- * One step of a transaction whose author holds the key: `message` is what the author signs (ECDSA P-256 with
- * SHA-256 over these bytes, as WebCrypto and OpenSSL sign), `bytes` is the whole step for the gateway to keep.
- * Fabric's offline signing: the proposal is signed, endorsed, the transaction envelope signed, submitted.
+ * One step of a transaction whose author holds the key: `bytes` is the whole step for the gateway to keep, and
+ * `messageOf(stage, bytes)` what the author signs at it. Fabric's offline signing: the proposal is signed, endorsed,
+ * the transaction envelope signed, submitted.
  */
-export interface SigningStep { transactionId: string; bytes: Uint8Array; message: Uint8Array }
+export interface SigningStep { transactionId: string; bytes: Uint8Array }
+export type SigningStage = 'proposal' | 'transaction';
 
 const utf8 = new TextDecoder();
 
@@ -26,24 +27,30 @@ export class ClientSignedLedger {
     return gatewayProtos.PreparedTransaction.deserializeBinary(preparedBytes).getTransactionId();
   }
 
+  /**
+   * What the author signs at a step (ECDSA P-256 with SHA-256 over these bytes, as WebCrypto and OpenSSL sign): the
+   * proposal's bytes, then the transaction envelope's payload.
+   */
+  static messageOf(stage: SigningStage, bytes: Uint8Array): Uint8Array {
+    return stage === 'proposal'
+      ? gatewayProtos.ProposedTransaction.deserializeBinary(bytes).getProposal()!.getProposalBytes_asU8()
+      : gatewayProtos.PreparedTransaction.deserializeBinary(bytes).getEnvelope()!.getPayload_asU8();
+  }
+
   /** The proposal for the author to sign. */
   propose(identity: ClientIdentity, namespace: string, fn: string, args: string[], endorsingOrganizations?: string[]): SigningStep {
     const proposal = this.ledger.gateway(identity).getNetwork(this.ledger.channel).getContract(this.ledger.chaincode, namespace)
       .newProposal(fn, { arguments: args, endorsingOrganizations });
-    const bytes = proposal.getBytes();
-    const message = gatewayProtos.ProposedTransaction.deserializeBinary(bytes).getProposal()!.getProposalBytes_asU8();
-    return { transactionId: proposal.getTransactionId(), bytes, message };
+    return { transactionId: proposal.getTransactionId(), bytes: proposal.getBytes() };
   }
 
   /** Endorses the signed proposal; returns the transaction envelope for the author to sign, with the chaincode's result. */
   async endorse(identity: ClientIdentity, proposalBytes: Uint8Array, signature: Uint8Array): Promise<SigningStep & { result: string }> {
-    const message = gatewayProtos.ProposedTransaction.deserializeBinary(proposalBytes).getProposal()!.getProposalBytes_asU8();
+    const message = ClientSignedLedger.messageOf('proposal', proposalBytes);
     const proposal = this.ledger.gateway(identity).newSignedProposal(proposalBytes, checked(identity, message, signature, 'proposal'));
     try {
       const transaction = await proposal.endorse();
-      const bytes = transaction.getBytes();
-      const envelope = gatewayProtos.PreparedTransaction.deserializeBinary(bytes).getEnvelope()!;
-      return { transactionId: transaction.getTransactionId(), bytes, message: envelope.getPayload_asU8(), result: utf8.decode(transaction.getResult()) };
+      return { transactionId: transaction.getTransactionId(), bytes: transaction.getBytes(), result: utf8.decode(transaction.getResult()) };
     } catch (err) {
       throw err instanceof GatewayError ? fromGatewayError(err) : err;
     }

@@ -1,5 +1,5 @@
 import mongoose, { Schema } from 'mongoose';
-import { ClientSignedLedger, SigningStep } from '../ledger/client-signed';
+import { ClientSignedLedger, SigningStage, SigningStep } from '../ledger/client-signed';
 import type { ClientIdentity, Ledger } from '../ledger/ledger';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/errors';
 import type { AnchoredWrites, WriteOutcome } from './anchored-writes';
@@ -9,7 +9,7 @@ import type { LedgerCall } from './anchored-route';
 export interface Author extends ClientIdentity { username: string }
 
 /** What the author signs next, as the API shows it; `reference` names what the write is about (e.g. the alert's ID). */
-export interface SignatureRequest { transactionId: string; stage: 'proposal' | 'transaction'; message: string; expiresAt: string; reference: string }
+export interface SignatureRequest { transactionId: string; stage: SigningStage; message: string; expiresAt: string; reference: string }
 
 /** A write in progress between its author's signatures; kept in the database so that any replica takes the next step. */
 interface SigningSession {
@@ -21,9 +21,8 @@ interface SigningSession {
   fingerprint: unknown;
   call: LedgerCall;
   reference: string;
-  stage: 'proposal' | 'transaction';
-  bytes: string; // base64 of the proposal, then of the endorsed transaction
-  message: string; // base64 of what the author signs at this stage
+  stage: SigningStage;
+  bytes: string; // base64 of the proposal, then of the endorsed transaction (what the author signs is derived from it)
   expiresAt: Date;
 }
 
@@ -44,7 +43,7 @@ export class AuthorSignedWrites {
   constructor(connection: mongoose.Connection, ledger: Ledger, private readonly writes: AnchoredWrites) {
     this.Session = (connection.models.SigningSession as mongoose.Model<SigningSession>) ?? connection.model<SigningSession>('SigningSession', new Schema<SigningSession>({
       _id: String, userId: String, mspId: String, certificate: String, idempotencyKey: String, fingerprint: Schema.Types.Mixed,
-      call: Schema.Types.Mixed, reference: String, stage: String, bytes: String, message: String, expiresAt: Date,
+      call: Schema.Types.Mixed, reference: String, stage: String, bytes: String, expiresAt: Date,
     }, { collection: 'signing_sessions', versionKey: false, minimize: false }));
     this.ledger = new ClientSignedLedger(ledger);
   }
@@ -58,7 +57,7 @@ export class AuthorSignedWrites {
     const step = this.ledger.propose(author, call.namespace, call.fn, call.args, call.endorsingOrganizations);
     const session: SigningSession = {
       _id: step.transactionId, userId: author.username, mspId: author.mspId, certificate: author.certificate, idempotencyKey, fingerprint, call, reference,
-      stage: 'proposal', bytes: b64(step.bytes), message: b64(step.message), expiresAt: new Date(Date.now() + STEP_TTL_MS),
+      stage: 'proposal', bytes: b64(step.bytes), expiresAt: new Date(Date.now() + STEP_TTL_MS),
     };
     // Lapsed sessions go as new ones come (no TTL index: FerretDB v1 does not expire documents).
     await this.Session.deleteMany({ userId: author.username, expiresAt: { $lt: new Date() } });
@@ -70,7 +69,7 @@ export class AuthorSignedWrites {
   async signProposal(transactionId: string, signature: string, author?: string): Promise<SignatureRequest> {
     const session = await this.session(transactionId, 'proposal', author);
     const step: SigningStep = await this.ledger.endorse(session, Buffer.from(session.bytes, 'base64'), decode(signature));
-    const next = { stage: 'transaction' as const, bytes: b64(step.bytes), message: b64(step.message), expiresAt: new Date(Date.now() + STEP_TTL_MS) };
+    const next = { stage: 'transaction' as const, bytes: b64(step.bytes), expiresAt: new Date(Date.now() + STEP_TTL_MS) };
     // Only the first of two concurrent signatures moves the session on: the other is told it is late.
     const moved = await this.Session.updateOne({ _id: transactionId, stage: 'proposal' }, { $set: next });
     if (moved.modifiedCount !== 1) throw new ConflictError(`transaction ${transactionId}'s proposal was signed already`);
@@ -104,7 +103,8 @@ export class AuthorSignedWrites {
 }
 
 function request(session: SigningSession): SignatureRequest {
-  return { transactionId: session._id, stage: session.stage, message: session.message, expiresAt: session.expiresAt.toISOString(), reference: session.reference };
+  const message = b64(ClientSignedLedger.messageOf(session.stage, Buffer.from(session.bytes, 'base64')));
+  return { transactionId: session._id, stage: session.stage, message, expiresAt: session.expiresAt.toISOString(), reference: session.reference };
 }
 
 function decode(signature: string): Uint8Array {
