@@ -44,6 +44,7 @@ export function anchoredRoute<B extends z.ZodType = z.ZodUndefined, Q extends z.
     // A retry is answered from its operation before anything else runs: building the call may have side effects (an
     // answer kept off-chain, a seal key, a Merkle item set) that a retry must not repeat.
     const previous = key === undefined ? undefined : await writes.previous(user._id, key, fingerprint);
+    if (key !== undefined) timing.mark('lookup');
     if (previous) {
       takeAdmission(locals)?.();
       sendOutcome(input.req, input.res, previous, options.refusal);
@@ -54,6 +55,7 @@ export function anchoredRoute<B extends z.ZodType = z.ZodUndefined, Q extends z.
       userId: user._id,
       idempotencyKey: key,
       fingerprint,
+      keyLookedUp: key !== undefined,
       ...ledgerCall,
       async: /respond-async/.test(input.req.header('Prefer') ?? ''),
     }, timing, takeAdmission(locals));

@@ -30,6 +30,11 @@ export interface WriteRequest {
    * it is sent as it is, never re-proposed (an MVCC conflict is then the author's to retry).
    */
   authorSigned?: Uint8Array;
+  /**
+   * The caller has just looked the Idempotency-Key up (previous()) and found nothing: the write does not read it again.
+   * A concurrent first use of the key is still caught where the operation is inserted.
+   */
+  keyLookedUp?: boolean;
 }
 
 export interface WriteOutcome { httpStatus: number; body: { operationId: string; status: OperationRecord['status']; receipt?: Receipt | null; result?: unknown }; replayed: boolean }
@@ -71,7 +76,7 @@ export class AnchoredWrites {
     }
     let handedOff = false;
     try {
-      if (req.idempotencyKey) {
+      if (req.idempotencyKey && !req.keyLookedUp) {
         const existing = await this.Operation.findById(operationId).lean();
         timing.mark('lookup');
         if (existing) return this.replay(existing, requestHash);
