@@ -1,6 +1,7 @@
 import { connect, MqttClient } from 'mqtt';
 import { canonicalJson } from '@luohu/domain';
-import type { SafetyAlert } from '../monitoring/alert-schema';
+import { ackTopic, alertTopic, signatureTopic, type SafetyAlert } from '../monitoring/alert-schema';
+import type { SignatureRequest } from '../operations/author-signed-writes';
 import { certificateRequest, CryptoKey, CryptoKeyPair, signBytes } from './keys';
 
 /**
@@ -15,8 +16,6 @@ export interface AlertReceipt { operationId: string; receipt: { transactionId: s
 export class DeviceRequestError extends Error {
   constructor(readonly status: number, readonly code: string, message: string) { super(`${status} ${code}: ${message}`); }
 }
-
-interface SignatureRequest { transactionId: string; stage: 'proposal' | 'transaction'; message: string }
 
 const JSON_BODY = { 'content-type': 'application/json' };
 
@@ -37,7 +36,7 @@ export const alertSignature = (device: DeviceIdentity, alert: SafetyAlert) => si
  * A careful device signs only what it asked for: the proposal must be a raiseSafetyAlert carrying this alert's ID.
  * (The envelope that follows carries the endorsed proposal; its creator is checked by every peer.)
  */
-function checkProposal(step: SignatureRequest, alert: SafetyAlert): void {
+function checkProposal(step: Pick<SignatureRequest, 'message'>, alert: SafetyAlert): void {
   const bytes = Buffer.from(step.message, 'base64');
   if (!bytes.includes('raiseSafetyAlert') || !bytes.includes(`"id":"${alert.id}"`)) throw new Error(`the gateway asked to sign a proposal that is not alert ${alert.id}`);
 }
@@ -55,7 +54,7 @@ export class HttpDevice {
     return { ...((await this.sign(transaction.body as SignatureRequest)).body as Omit<AlertReceipt, 'replayed'>), replayed: false };
   }
 
-  private async sign(step: SignatureRequest) {
+  private async sign(step: Pick<SignatureRequest, 'transactionId' | 'stage' | 'message'>) {
     const signature = await signBytes(this.device.privateKey, Buffer.from(step.message, 'base64'));
     return this.post(`/v1/transactions/${step.transactionId}/${step.stage}-signature`, { signature });
   }
@@ -77,7 +76,7 @@ type Ack =
 export class MqttDevice {
   private readonly waiting = new Set<(ack: Ack) => boolean>();
 
-  private constructor(private readonly client: MqttClient, private readonly topic: (kind: string) => string, private readonly device: DeviceIdentity) {
+  private constructor(private readonly client: MqttClient, private readonly prefix: string, private readonly device: DeviceIdentity) {
     client.on('message', (_topic, payload) => {
       let ack: Ack;
       try { ack = JSON.parse(payload.toString('utf8')) as Ack; } catch { return; }
@@ -89,9 +88,8 @@ export class MqttDevice {
   static async connect(url: string, prefix: string, device: DeviceIdentity): Promise<MqttDevice> {
     const client = connect(url, { clientId: `${device.username}-${Date.now().toString(36)}`, protocolVersion: 5, connectTimeout: 5000 });
     await new Promise<void>((resolve, reject) => { client.once('connect', () => resolve()); client.once('error', reject); });
-    const topic = (kind: string) => `${prefix}/devices/${device.username}/${kind}`;
-    await client.subscribeAsync(topic('acks'), { qos: 1 });
-    return new MqttDevice(client, topic, device);
+    await client.subscribeAsync(ackTopic(prefix, device.username), { qos: 1 });
+    return new MqttDevice(client, prefix, device);
   }
 
   async raise(alert: SafetyAlert, timeoutMs = 60_000): Promise<AlertReceipt> {
@@ -110,7 +108,7 @@ export class MqttDevice {
   private async exchange(kind: 'alerts' | 'signatures', message: unknown, answers: (ack: Ack) => boolean, timeoutMs: number): Promise<Ack> {
     let take!: (ack: Ack) => boolean;
     const answered = new Promise<Ack>((resolve, reject) => {
-      const timer = setTimeout(() => { this.waiting.delete(take); reject(new Error(`no answer on ${this.topic('acks')} within ${timeoutMs} ms`)); }, timeoutMs);
+      const timer = setTimeout(() => { this.waiting.delete(take); reject(new Error(`no answer on ${ackTopic(this.prefix, this.device.username)} within ${timeoutMs} ms`)); }, timeoutMs);
       take = (ack) => {
         if (!answers(ack)) return false;
         clearTimeout(timer);
@@ -120,7 +118,8 @@ export class MqttDevice {
       };
       this.waiting.add(take);
     });
-    await this.client.publishAsync(this.topic(kind), JSON.stringify(message), { qos: 1 });
+    const topic = kind === 'alerts' ? alertTopic(this.prefix, this.device.username) : signatureTopic(this.prefix, this.device.username);
+    await this.client.publishAsync(topic, JSON.stringify(message), { qos: 1 });
     return answered;
   }
 

@@ -127,4 +127,3 @@ async function checkedRequest(pem: string): Promise<{ commonName: string; spki: 
   return { commonName, spki: Buffer.from(request.publicKey.rawData) };
 }
 
-export { CODE as ENROLLMENT_CODE };

@@ -29,3 +29,11 @@ export const raiseAlertCall = (alert: SafetyAlert): LedgerCall => ({ namespace: 
 
 // The bytes a device signs: the alert as the domain's canonical JSON (keys sorted at every level, no whitespace,
 // UTF-8), the same on both transports, so a device has one signing routine.
+
+/**
+ * MQTT topics per device (both sides use these): it publishes alerts on `…/alerts` and its signatures on
+ * `…/signatures`, and reads each answer on `…/acks`.
+ */
+export const alertTopic = (prefix: string, deviceId: string) => `${prefix}/devices/${deviceId}/alerts`;
+export const signatureTopic = (prefix: string, deviceId: string) => `${prefix}/devices/${deviceId}/signatures`;
+export const ackTopic = (prefix: string, deviceId: string) => `${prefix}/devices/${deviceId}/acks`;

@@ -5,7 +5,7 @@ import type { WriteOutcome } from '../operations/anchored-writes';
 import type { AuthorSignedWrites, SignatureRequest } from '../operations/author-signed-writes';
 import { AppError } from '../platform/errors';
 import type { Logger } from '../platform/logger';
-import { safetyAlert } from './alert-schema';
+import { ackTopic, alertTopic, safetyAlert, signatureTopic } from './alert-schema';
 import type { DeviceAlerts } from './device-alerts';
 
 export interface MqttSettings { url: string | null; prefix: string }
@@ -25,13 +25,7 @@ export function defaultTopicPrefix(connection: Pick<Config['connection'], 'orgs'
   return `luohu/${(connection.orgs[0]?.peers[0]?.endpoint ?? connection.channel).replace(/[^A-Za-z0-9._-]/g, '-')}`;
 }
 
-/**
- * Topics per device: it publishes alerts on `…/alerts` and its signatures on `…/signatures`, and reads each answer
- * on `…/acks`.
- */
-export const alertTopic = (prefix: string, deviceId: string) => `${prefix}/devices/${deviceId}/alerts`;
-export const signatureTopic = (prefix: string, deviceId: string) => `${prefix}/devices/${deviceId}/signatures`;
-export const ackTopic = (prefix: string, deviceId: string) => `${prefix}/devices/${deviceId}/acks`;
+export { ackTopic, alertTopic, signatureTopic } from './alert-schema';
 
 /** An answer on the ack topic: what to sign next, the receipt, or why nothing was written. */
 export type AlertAck =
