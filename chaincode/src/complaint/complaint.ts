@@ -10,12 +10,11 @@ export const COMPLAINT = 'complaint';
 export const COMPLAINT_BY_STATUS = 'complaint~status';
 export const COMPLAINT_BY_UNIT = 'complaint~unit';
 
-import { COMPLAINT_CATEGORIES, COMPLAINT_TRANSITIONS, ComplaintStatus, ComplaintStep } from '@luohu/domain';
+import { COMPLAINT_CATEGORIES, COMPLAINT_TRANSITIONS, ComplaintCategory, ComplaintStatus, ComplaintStep } from '@luohu/domain';
 import { refuse } from '../shared/refusal';
 
 export { COMPLAINT_STATUSES, COMPLAINT_TRANSITIONS } from '@luohu/domain';
 export type { ComplaintStatus, ComplaintStep } from '@luohu/domain';
-export const CATEGORIES = COMPLAINT_CATEGORIES;
 
 export interface Complaint {
     docType: 'complaint';
@@ -23,7 +22,7 @@ export interface Complaint {
     contentHash: string;
     /** Commits to the citizen's receipt: only whoever holds the receipt token can rate (see `receiptCommitment`). */
     receiptCommitment: string;
-    category: (typeof CATEGORIES)[number];
+    category: ComplaintCategory;
     location: string;
     projectId: string | null;
     assignedUnit: string | null;
@@ -43,7 +42,7 @@ export function parseComplaint(json: string) {
         id: input.id('id'),
         contentHash: input.hex64('contentHash'),
         receiptCommitment: input.hex64('receiptCommitment'),
-        category: input.oneOf('category', CATEGORIES),
+        category: input.oneOf('category', COMPLAINT_CATEGORIES),
         location: input.text('location', 50),
         projectId: input.optional('projectId', (f) => input.id(f)) ?? null,
         deadline: input.day('deadline'),

@@ -1,4 +1,5 @@
 /** Contract `monitoring`: device safety alerts (acknowledged and resolved by clerks), progress deviations, risk scores. */
+import { ALERT_STATUSES, AlertStatus } from '@luohu/domain';
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { Caller, actorOf, authorize, enrollmentIdOf } from '../shared/access';
 import { emit, getRecord, moveIndex, pageByIndex, pageRecords, putIndex, putRecord, recordExists, recordKey, txTime } from '../shared/ledger';
@@ -6,7 +7,7 @@ import { canonicalJson } from '../shared/serialise';
 import { requireId, requireOneOf, requireText } from '../shared/validate';
 import { loadProject } from '../approval/approval';
 import {
-    DEVIATION, RISK, SAFETY_ALERT, SAFETY_BY_PROJECT, SAFETY_BY_STATUS, SAFETY_STATUSES, SafetyAlert, SafetyStatus,
+    DEVIATION, RISK, SAFETY_ALERT, SAFETY_BY_PROJECT, SAFETY_BY_STATUS, SafetyAlert,
     parseDeviation, parseRiskScore, parseSafetyAlert, severityOf,
 } from './monitoring';
 import { refuse } from '../shared/refusal';
@@ -109,7 +110,7 @@ export class MonitoringContract extends Contract {
     @Returns('string')
     async listSafetyAlertsByStatus(ctx: Context, status: string, pageSize: string, bookmark: string): Promise<string> {
         authorize(ctx, 'monitoring.read');
-        return canonicalJson(await pageByIndex<SafetyAlert>(ctx, SAFETY_BY_STATUS, [requireOneOf('status', status, SAFETY_STATUSES)], pageSize, bookmark));
+        return canonicalJson(await pageByIndex<SafetyAlert>(ctx, SAFETY_BY_STATUS, [requireOneOf('status', status, ALERT_STATUSES)], pageSize, bookmark));
     }
 
     /** `list` is deviations or riskScores. */
@@ -129,7 +130,7 @@ export class MonitoringContract extends Contract {
         return alert;
     }
 
-    async #move(ctx: Context, alert: SafetyAlert, from: SafetyStatus, to: SafetyStatus, caller: Caller, extra: Partial<SafetyAlert>, type: string): Promise<string> {
+    async #move(ctx: Context, alert: SafetyAlert, from: AlertStatus, to: AlertStatus, caller: Caller, extra: Partial<SafetyAlert>, type: string): Promise<string> {
         if (alert.status !== from) {
             throw refuse('illegal_transition', `safety alert ${alert.id} is ${alert.status}; it can become ${to} only from ${from}`);
         }

@@ -8,12 +8,10 @@ export const SAFETY_BY_STATUS = 'safetyAlert~status';
 export const DEVIATION = 'progressDeviation';
 export const RISK = 'riskScore';
 
-import { ALERT_STATUSES, ALERT_TYPES, AlertStatus } from '@luohu/domain';
+import { ALERT_TYPES, AlertStatus } from '@luohu/domain';
 import { refuse } from '../shared/refusal';
 
 export { ALERT_TYPES } from '@luohu/domain';
-export const SAFETY_STATUSES = ALERT_STATUSES;
-export type SafetyStatus = AlertStatus;
 
 export interface SafetyAlert {
     docType: 'safetyAlert';
@@ -25,7 +23,7 @@ export interface SafetyAlert {
     observedAt: string;
     location: { site: string; zone: string };
     evidenceSha256: string;
-    status: SafetyStatus;
+    status: AlertStatus;
     raisedAt: string;
     acknowledgedBy?: Actor;
     acknowledgedAt?: string;

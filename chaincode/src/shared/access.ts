@@ -143,8 +143,8 @@ export function authorize(ctx: Context, action: Action): Caller {
     const caller = callerOf(ctx);
     const rule: Rule = RULES[action];
     if (!isAllowed(rule, caller)) {
-        throw refuse('forbidden', `access denied: ${action} is not allowed for role ${caller.role ?? '(none)'} in ${caller.mspId}; ` +
-            `allowed: ${describeRule(rule)}`,);
+        throw refuse('forbidden', `access denied: ${action} is not allowed for role ${caller.role ?? '(none)'} in ${caller.mspId}; `
+            + `allowed: ${describeRule(rule)}`);
     }
     return caller;
 }
