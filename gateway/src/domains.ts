@@ -1,6 +1,7 @@
 import type { DomainDeps, DomainModule } from './domain-deps';
 import type { Enricher, RecordType } from './projection/read-model';
-import { approvalRoutes, projectEnricher } from './approval/routes';
+import { approvalRoutes } from './approval/routes';
+import { projectEnricher } from './approval/use-cases';
 import { complaintRoutes, complaintsEnrichers } from './complaints/routes';
 import { documentRoutes, documentsEnrichers } from './documents/routes';
 import { evidenceRoutes } from './evidence/routes';

@@ -1,7 +1,7 @@
 import { COMPLAINT_STATUSES as STATUSES } from '@luohu/domain';
 import { z } from 'zod';
 import type { AnchoredWrites } from '../operations/anchored-writes';
-import { anchoredRoute } from '../operations/anchored-route';
+import { legacyAnchoredRoute } from '../operations/anchored-route';
 import type { RouteTable } from '../platform/routes';
 import { ledgerId, page, reason } from '../shared/schemas';
 import { CATEGORIES } from './catalogue';
@@ -15,7 +15,7 @@ const READERS = ['clerk', 'director', 'auditor'] as const;
 
 /** 投诉处理 for staff, under /complaints: dispatch, start, answer, close, reopen, escalate; lists and details. */
 export function staffRoutes(routes: RouteTable, writes: AnchoredWrites, handling: ComplaintHandling): void {
-  anchoredRoute(routes, writes, {
+  legacyAnchoredRoute(routes, writes, {
     method: 'post', path: '/complaints/:id/dispatch', tag: 'complaints', access: ['clerk', 'director'], response: written(complaint), params: complaintPath,
     summary: "The Housing bureau's dispatch office (dept housing) dispatches to the responsible unit (a Housing unit that handles complaints; default: the service's usual unit) with a deadline in Chinese working days (default: the service's)",
     body: z.strictObject({ unit: unit.optional(), workingDays: z.number().int().min(1).max(60).optional() }),
@@ -24,28 +24,28 @@ export function staffRoutes(routes: RouteTable, writes: AnchoredWrites, handling
     return { namespace: 'complaint', fn: 'dispatchComplaint', args: [params.id, plan.unit, plan.deadline] };
   });
 
-  anchoredRoute(routes, writes, {
+  legacyAnchoredRoute(routes, writes, {
     method: 'post', path: '/complaints/:id/start', tag: 'complaints', access: ['clerk'], response: written(complaint), params: complaintPath,
     summary: 'Start handling: only a clerk of the assigned unit (dept on the certificate)',
   }, ({ params }) => ({ namespace: 'complaint', fn: 'startComplaint', args: [params.id] }));
 
-  anchoredRoute(routes, writes, {
+  legacyAnchoredRoute(routes, writes, {
     method: 'post', path: '/complaints/:id/answer', tag: 'complaints', access: ['clerk'], response: written(complaint), params: complaintPath,
     summary: "Answer: the text stays off-chain, its salted hash goes on the ledger; only a clerk of the assigned unit",
     body: z.strictObject({ answer: z.string().trim().min(5).max(4000) }),
   }, async ({ params, body, user }) => ({ namespace: 'complaint', fn: 'answerComplaint', args: [params.id, await handling.draftAnswer(user!, params.id, body.answer)] }));
 
-  anchoredRoute(routes, writes, {
+  legacyAnchoredRoute(routes, writes, {
     method: 'post', path: '/complaints/:id/close', tag: 'complaints', access: ['clerk'], response: written(complaint), params: complaintPath,
     summary: 'Close an answered complaint: only a clerk of the assigned unit (as for answering)',
   }, ({ params }) => ({ namespace: 'complaint', fn: 'closeComplaint', args: [params.id] }));
 
-  anchoredRoute(routes, writes, {
+  legacyAnchoredRoute(routes, writes, {
     method: 'post', path: '/complaints/:id/reopen', tag: 'complaints', access: ['clerk'], response: written(complaint), params: complaintPath,
     summary: 'Reopen an answered or closed complaint (e.g. the citizen is not satisfied): only a clerk of the assigned unit; it is then dispatched again', body: z.strictObject({ reason }),
   }, ({ params, body }) => ({ namespace: 'complaint', fn: 'reopenComplaint', args: [params.id, body.reason] }));
 
-  anchoredRoute(routes, writes, {
+  legacyAnchoredRoute(routes, writes, {
     method: 'post', path: '/complaints/:id/escalation', tag: 'complaints', access: ['clerk', 'director'], response: written(complaint), params: complaintPath,
     summary: 'Escalate (督办) an overdue complaint by hand; the scheduler does it automatically. Refused before the deadline has passed',
   }, ({ params }) => ({ namespace: 'complaint', fn: 'escalateComplaint', args: [params.id] }));

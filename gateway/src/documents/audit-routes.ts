@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { DomainDeps } from '../domain-deps';
-import { anchoredRoute } from '../operations/anchored-route';
+import { legacyAnchoredRoute } from '../operations/anchored-route';
 import { byId } from '../shared/read-queries';
 import { pageBy } from '../shared/read-queries';
 import { ledgerId, page, sha256 } from '../shared/schemas';
@@ -35,7 +35,7 @@ export function auditRoutes({ routes, writes, readModel }: DomainDeps, audit: Re
     summary: "Compare the read model's copy of a record with the ledger's current value, field by field",
   }, async ({ params, user }) => (await assertMayRead(readModel, user!, params.kind, readModelId(params.kind, params.id), params.kind), audit.verify(user!._id, params.kind, params.id)));
 
-  anchoredRoute(routes, writes, {
+  legacyAnchoredRoute(routes, writes, {
     method: 'post', path: '/attestations', tag: 'audit', access: ['auditor'], response: written(attestation),
     summary: "An auditor's attestation about a record (the only write an auditor makes); a finding or qualified opinion needs the report's hash",
     body: z.strictObject({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { assertMayRead } from '../access/read-access';
 import type { DomainDeps } from '../domain-deps';
-import { anchoredRoute } from '../operations/anchored-route';
+import { legacyAnchoredRoute } from '../operations/anchored-route';
 import { UnprocessableError } from '../platform/errors';
 import { given, pageBy } from '../shared/read-queries';
 import { ledgerId, page, reason, sha256 } from '../shared/schemas';
@@ -21,7 +21,7 @@ const documentPath = z.strictObject({ sha256 });
 export function documentArchiveRoutes({ routes, writes, readModel, ledger, identities, connection }: DomainDeps, files: FileStore, audit: RecordAudit): void {
   const sealKey = sealKeyFinder(connection, ledger, identities);
 
-  anchoredRoute(routes, writes, {
+  legacyAnchoredRoute(routes, writes, {
     // Any signed-in user: who may sign (role @ bureau) and with which seal is the chaincode's rule, and its refusal
     // comes back as 403 with the transaction ID.
     method: 'post', path: '/documents', tag: 'documents', access: 'user', response: written(documentRecord),
@@ -45,7 +45,7 @@ export function documentArchiveRoutes({ routes, writes, readModel, ledger, ident
     return { namespace: 'document', fn: 'anchorDocument', args: [JSON.stringify(body)] };
   });
 
-  anchoredRoute(routes, writes, {
+  legacyAnchoredRoute(routes, writes, {
     method: 'post', path: '/documents/:sha256/revocation', tag: 'documents', access: ['clerk', 'reviewer', 'inspector', 'director', 'admin'], response: written(documentRecord),
     summary: "Revoke a document, with the reason: its signer, or a director/admin of the signer's bureau (the record stays)",
     params: documentPath, body: z.strictObject({ reason }),

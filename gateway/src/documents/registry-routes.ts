@@ -2,7 +2,7 @@ import { PROJECT_TYPES } from '@luohu/domain';
 import { z } from 'zod';
 import { assertMayRead } from '../access/read-access';
 import type { DomainDeps } from '../domain-deps';
-import { anchoredRoute } from '../operations/anchored-route';
+import { legacyAnchoredRoute } from '../operations/anchored-route';
 import { AppError, ForbiddenError, ValidationError } from '../platform/errors';
 import { byId } from '../shared/read-queries';
 import { pageBy } from '../shared/read-queries';
@@ -37,20 +37,20 @@ export function registryRoutes({ routes, writes, readModel, ledger, identities, 
   });
   const contractorPath = z.strictObject({ id: ledgerId });
 
-  anchoredRoute(routes, writes, {
+  legacyAnchoredRoute(routes, writes, {
     method: 'post', path: '/contractors', tag: 'registry', access: ['admin'], response: written(contractor),
     summary: 'Register a contractor (admin @ Housing)',
     body: z.strictObject({ id: ledgerId, name: z.string().trim().min(2).max(200), creditCode: z.string().regex(/^[0-9A-HJ-NPQRTUWXY]{18}$/, 'an 18-character unified social credit code') }),
   }, ({ body }) => ({ namespace: 'registry', fn: 'registerContractor', args: [JSON.stringify(body)] }));
 
-  anchoredRoute(routes, writes, {
+  legacyAnchoredRoute(routes, writes, {
     method: 'post', path: '/contractors/:id/qualifications', tag: 'registry', access: ['admin'], response: written(contractor),
     summary: "Add a qualification (资质) to a contractor: grade bounds the budgets it may take, scope the project types",
     params: contractorPath,
     body: z.strictObject({ licenceNo: ledgerId, grade: z.enum(GRADES), scope: z.array(z.enum(PROJECT_TYPES)).min(1).max(PROJECT_TYPES.length), expiry: day }),
   }, ({ params, body }) => ({ namespace: 'registry', fn: 'addQualification', args: [params.id, JSON.stringify(body)] }));
 
-  anchoredRoute(routes, writes, {
+  legacyAnchoredRoute(routes, writes, {
     method: 'post', path: '/contractors/:id/qualifications/:licenceNo/revocation', tag: 'registry', access: ['admin'], response: written(contractor),
     summary: 'Revoke a qualification, with the reason', params: z.strictObject({ id: ledgerId, licenceNo: ledgerId }), body: z.strictObject({ reason }),
   }, ({ params, body }) => ({ namespace: 'registry', fn: 'revokeQualification', args: [params.id, params.licenceNo, body.reason] }));
@@ -72,7 +72,7 @@ export function registryRoutes({ routes, writes, readModel, ledger, identities, 
     query: sourceQuery,
   }, async ({ params, query, user }) => recordFrom({ ledger, identities, readModel }, query.source, user!, { namespace: 'registry', fn: 'readContractor', args: [params.id] }, { type: 'contractor', id: params.id, what: 'contractor' }));
 
-  anchoredRoute(routes, writes, {
+  legacyAnchoredRoute(routes, writes, {
     method: 'post', path: '/seal-certificates', tag: 'registry', access: ['admin'], response: written(sealCertificate),
     summary: "Bind a seal (PDF-signing) certificate or public key to a user's Fabric identity, by an admin of the user's bureau. " +
       'The fingerprint is SHA-256 of the certificate DER (or of the key\'s SubjectPublicKeyInfo DER). With neither, the seal is the ' +
@@ -102,7 +102,7 @@ export function registryRoutes({ routes, writes, readModel, ledger, identities, 
     };
   });
 
-  anchoredRoute(routes, writes, {
+  legacyAnchoredRoute(routes, writes, {
     method: 'post', path: '/seal-certificates/:fingerprint/revocation', tag: 'registry', access: ['admin'], response: written(sealCertificate),
     summary: "Revoke a seal certificate, with the reason (admin of the holder's bureau)",
     params: z.strictObject({ fingerprint }), body: z.strictObject({ reason }),

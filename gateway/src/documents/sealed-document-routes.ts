@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { DomainDeps } from '../domain-deps';
-import { anchoredRoute } from '../operations/anchored-route';
+import { legacyAnchoredRoute } from '../operations/anchored-route';
 import { readScope } from '../access/read-policy';
 import { NotFoundError } from '../platform/errors';
 import { generationRequest } from './document-facts';
@@ -43,7 +43,7 @@ export function sealedDocumentRoutes({ routes, writes }: DomainDeps, sealing: Se
     return describe(user!._id, await sealing.get(params.id));
   });
 
-  anchoredRoute(routes, writes, {
+  legacyAnchoredRoute(routes, writes, {
     method: 'post', path: '/sealed-documents/:id/signatures', tag: 'sealed documents', access: ['clerk', 'reviewer', 'director'], response: written(documentRecord),
     summary: "Sign the document's current revision with the caller's own CA-issued key (their registered seal), in an incremental PAdES " +
       'signature with a visible seal: first the clerk (经办盖章), then a reviewer (审核), then a director (签发), all of the issuing bureau. ' +

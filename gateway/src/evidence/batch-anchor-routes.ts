@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { assertMayRead } from '../access/read-access';
 import type { DomainDeps } from '../domain-deps';
-import { anchoredRoute } from '../operations/anchored-route';
+import { legacyAnchoredRoute } from '../operations/anchored-route';
 import { byId, pageBy } from '../shared/read-queries';
 import { batchItemsOf } from './batches';
 import { ledgerId, page, sha256 } from '../shared/schemas';
@@ -18,14 +18,14 @@ const ANCHORERS = ['clerk', 'reviewer', 'inspector', 'director', 'device', 'anal
 /** Bulk evidence: one Merkle root over many items (site photos, sensor logs) anchored in one transaction. */
 export function batchAnchorRoutes({ routes, writes, readModel, connection }: DomainDeps): void {
   const items = batchItemsOf(connection);
-  anchoredRoute(routes, writes, {
+  legacyAnchoredRoute(routes, writes, {
     method: 'post', path: '/batch-anchors', tag: 'documents', response: written(batchAnchor),
     access: [...ANCHORERS],
     summary: 'Anchor the Merkle root of a batch of evidence items (the items stay off-chain; each keeps its inclusion proof)',
     body: z.strictObject({ batchId: ledgerId, merkleRoot: sha256, itemCount: z.number().int().min(1).max(1_000_000), kind: z.enum(KINDS) }),
   }, ({ body }) => ({ namespace: 'anchor', fn: 'anchorBatch', args: [body.batchId, body.merkleRoot, String(body.itemCount), body.kind] }));
 
-  anchoredRoute(routes, writes, {
+  legacyAnchoredRoute(routes, writes, {
     method: 'post', path: '/batch-anchors/items', tag: 'documents', response: written(batchAnchor),
     access: [...ANCHORERS],
     summary: "Anchor a batch of evidence items (their SHA-256s): the gateway builds the RFC 6962 Merkle tree, keeps the items, anchors the root " +

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { DomainDeps } from '../domain-deps';
-import { anchoredRoute } from '../operations/anchored-route';
+import { legacyAnchoredRoute } from '../operations/anchored-route';
 import { ledgerId, page } from '../shared/schemas';
 import { tokens } from '../shared/text-search';
 import { pageBy } from '../shared/read-queries';
@@ -20,37 +20,37 @@ export const contractEnricher = (c: Record<string, unknown>) => ({ tokens: token
 
 /** 合同履约: contracts, change orders, progress, acceptance, delays, breaches — and their lists from the read model. */
 export function contractRoutes({ routes, writes, readModel, ledger, identities }: DomainDeps): void {
-  anchoredRoute(routes, writes, {
+  legacyAnchoredRoute(routes, writes, {
     method: 'post', path: '/contracts', tag, access: ['clerk', 'director'], response: records.written(records.contract),
     summary: 'Sign a works contract for an approved project: retention ≤ 3 %, milestone amounts sum to the contract sum', body: newContract,
   }, ({ body }) => ({ namespace: 'contract', fn: 'createContract', args: [JSON.stringify(body)] }));
 
-  anchoredRoute(routes, writes, {
+  legacyAnchoredRoute(routes, writes, {
     method: 'post', path: '/contracts/:id/change-orders', tag, access: ['clerk', 'contractor'], response: records.written(records.changeOrder),
     summary: 'Propose a change order (变更): new amounts for planned milestones, or new milestones', params: contractPath, body: changeOrder,
   }, ({ params, body }) => ({ namespace: 'contract', fn: 'proposeChangeOrder', args: [params.id, JSON.stringify(body)] }));
 
-  anchoredRoute(routes, writes, {
+  legacyAnchoredRoute(routes, writes, {
     method: 'post', path: '/contracts/:id/change-orders/:changeOrderId/decision', tag, access: ['director'], response: records.written(records.changeOrder),
     summary: 'Approve (applies the change: milestones and contract sum move) or reject a proposed change order', params: changeOrderPath, body: decision,
   }, ({ params, body }) => ({ namespace: 'contract', fn: body.decision === 'approve' ? 'approveChangeOrder' : 'rejectChangeOrder', args: [params.id, params.changeOrderId, body.reason] }));
 
-  anchoredRoute(routes, writes, {
+  legacyAnchoredRoute(routes, writes, {
     method: 'post', path: '/contracts/:id/progress-reports', tag, access: ['contractor', 'clerk', 'inspector'], response: records.written(records.progressReport),
     summary: 'Report progress, planned vs actual percent (the ledger keeps the deviation; a milestone keeps its latest)', params: contractPath, body: progressReport,
   }, ({ params, body }) => ({ namespace: 'contract', fn: 'reportProgress', args: [params.id, JSON.stringify(body)] }));
 
-  anchoredRoute(routes, writes, {
+  legacyAnchoredRoute(routes, writes, {
     method: 'post', path: '/contracts/:id/milestones/:milestoneId/acceptance', tag, access: ['inspector'], response: records.written(records.milestone),
     summary: "An inspector accepts a milestone (验收), optionally naming the anchored acceptance report: it becomes payable", params: milestonePath, body: acceptance,
   }, ({ params, body }) => ({ namespace: 'contract', fn: 'acceptMilestone', args: [params.id, params.milestoneId, body.acceptanceReportSha256 ?? ''] }));
 
-  anchoredRoute(routes, writes, {
+  legacyAnchoredRoute(routes, writes, {
     method: 'post', path: '/contracts/:id/delays', tag, access: ['clerk', 'inspector'], response: records.written(records.incident),
     summary: 'Record a delay of a milestone (工期延误)', params: contractPath, body: delay,
   }, ({ params, body }) => ({ namespace: 'contract', fn: 'recordDelay', args: [params.id, JSON.stringify(body)] }));
 
-  anchoredRoute(routes, writes, {
+  legacyAnchoredRoute(routes, writes, {
     method: 'post', path: '/contracts/:id/breaches', tag, access: ['clerk', 'director'], response: records.written(records.incident),
     summary: 'Record a breach of contract (违约) by the employer or the contractor, with its penalty in fen', params: contractPath, body: breach,
   }, ({ params, body }) => ({ namespace: 'contract', fn: 'recordBreach', args: [params.id, JSON.stringify(body)] }));

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { DomainDeps } from '../domain-deps';
-import { anchoredRoute } from '../operations/anchored-route';
+import { legacyAnchoredRoute } from '../operations/anchored-route';
 import { UnprocessableError } from '../platform/errors';
 import { ledgerId, page, reason } from '../shared/schemas';
 import { PAYOUT_ENDORSERS } from './bank-confirmations';
@@ -22,19 +22,19 @@ export function overpaymentRefusal(result: unknown) {
 
 /** 资金拨付: payout requests (with overpayment refusals), two-bureau approval, rejection; lists and alerts. */
 export function payoutRoutes({ routes, writes, readModel, ledger, identities }: DomainDeps): void {
-  anchoredRoute(routes, writes, {
+  legacyAnchoredRoute(routes, writes, {
     method: 'post', path: '/payouts', tag, access: ['finance'], response: written(payoutRequested(payout)), body: payoutRequest,
     summary: 'Request a payout for an accepted milestone. An overpayment (milestone amount, contract sum less retention, '
       + 'project budget) is answered 422 overpayment_refused with the alert the ledger committed (listed under /payment-alerts)',
   }, ({ body }) => ({ namespace: 'payment', fn: 'requestPayout', args: [JSON.stringify(body)] }), { refusal: overpaymentRefusal });
 
   // Any change of a payout record is valid only if peers of both bureaus endorsed it (its key-level policy).
-  anchoredRoute(routes, writes, {
+  legacyAnchoredRoute(routes, writes, {
     method: 'post', path: '/payouts/:id/approval', tag, access: ['director'], response: written(payout), params: payoutPath,
     summary: 'Approve a requested payout (endorsed by Housing and Finance peers, as its key-level policy requires)',
   }, ({ params }) => ({ namespace: 'payment', fn: 'approvePayout', args: [params.id], endorsingOrganizations: PAYOUT_ENDORSERS }));
 
-  anchoredRoute(routes, writes, {
+  legacyAnchoredRoute(routes, writes, {
     method: 'post', path: '/payouts/:id/rejection', tag, access: ['director', 'finance'], response: written(payout), params: payoutPath,
     summary: 'Reject a requested or approved (not yet paid) payout, with a reason', body: z.strictObject({ reason }),
   }, ({ params, body }) => ({ namespace: 'payment', fn: 'rejectPayout', args: [params.id, body.reason], endorsingOrganizations: PAYOUT_ENDORSERS }));

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { DomainDeps, DomainModule } from '../domain-deps';
-import { anchoredRoute, sendOutcome } from '../operations/anchored-route';
+import { legacyAnchoredRoute, sendOutcome } from '../operations/anchored-route';
 import { signatureRequest } from '../operations/routes';
 import type { Enricher, RecordType } from '../projection/read-model';
 import { given, pageBy } from '../shared/read-queries';
@@ -44,12 +44,12 @@ export function monitoringRoutes({ routes, writes, signed, readModel, ledger, id
     return step.sign;
   });
 
-  anchoredRoute(routes, writes, {
+  legacyAnchoredRoute(routes, writes, {
     method: 'post', path: '/alerts/:id/acknowledgement', tag: 'monitoring', access: ['clerk'], response: written(safetyAlertRecord),
     summary: 'Acknowledge an open alert (open → acknowledged)', params: alertPath,
   }, ({ params }) => ({ namespace: 'monitoring', fn: 'acknowledgeSafetyAlert', args: [params.id] }));
 
-  anchoredRoute(routes, writes, {
+  legacyAnchoredRoute(routes, writes, {
     method: 'post', path: '/alerts/:id/resolution', tag: 'monitoring', access: ['clerk'], response: written(safetyAlertRecord),
     summary: 'Resolve an acknowledged alert with what was done on site (acknowledged → resolved)', params: alertPath,
     body: z.strictObject({ resolution: z.string().trim().min(2).max(2000) }),
@@ -65,7 +65,7 @@ export function monitoringRoutes({ routes, writes, signed, readModel, ledger, id
     summary: 'A safety alert from the read model; ?source=ledger reads it from the ledger instead (as the caller)',
   }, async ({ params, query, user }) => recordFrom({ ledger, identities, readModel }, query.source, user!, { namespace: 'monitoring', fn: 'readSafetyAlert', args: [params.id] }, { type: 'safetyAlert', id: params.id, what: 'safety alert' }));
 
-  anchoredRoute(routes, writes, {
+  legacyAnchoredRoute(routes, writes, {
     method: 'post', path: '/projects/:id/deviations', tag: 'monitoring', access: ['clerk', 'inspector'], response: written(progressDeviation),
     summary: 'Record planned vs actual progress (%) as of a day; the ledger computes the deviation (actual − planned) and its severity',
     params: projectPath,
@@ -82,7 +82,7 @@ export function monitoringRoutes({ routes, writes, signed, readModel, ledger, id
     summary: 'Compute a risk score with the current model without recording it (what-if)', body: riskInputs,
   }, async ({ body }) => assessRisk(body));
 
-  anchoredRoute(routes, writes, {
+  legacyAnchoredRoute(routes, writes, {
     method: 'post', path: '/projects/:id/risk-scores', tag: 'monitoring', access: ['analyst', 'clerk'], response: written(riskScore),
     summary: 'Score a project\'s risk from weather, schedule slip and staffing with the gateway\'s risk model; the score goes to the ledger with its inputs and model version',
     params: projectPath, body: riskInputs.extend({ id: ledgerId }),

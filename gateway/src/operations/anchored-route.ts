@@ -3,16 +3,9 @@ import { AppError, ValidationError } from '../platform/errors';
 import type { Input, RouteSpec, RouteTable } from '../platform/routes';
 import type { Request, Response } from 'express';
 import type { AnchoredWrites, WriteOutcome } from './anchored-writes';
+import type { LedgerCall, LedgerWrite } from './ledger-write';
 
-export interface LedgerCall { namespace: string; fn: string; args: string[]; endorsingOrganizations?: string[] }
-
-export interface AnchoredRouteOptions {
-  /**
-   * A committed result that is a refusal (e.g. requestPayout commits an overpayment alert instead of a payout):
-   * answered with that error's status and stable body, carrying the operation and receipt of what was committed.
-   */
-  refusal?: (result: unknown) => AppError | undefined;
-}
+export type { LedgerCall } from './ledger-write';
 
 /** The admission slot the gate took for this request: from here on the write owns (and releases) it. */
 function takeAdmission(locals: Record<string, unknown>): (() => void) | undefined {
@@ -22,15 +15,29 @@ function takeAdmission(locals: Record<string, unknown>): (() => void) | undefine
 }
 
 /**
- * A route whose effect is one ledger transaction signed by the caller: Idempotency-Key and Prefer: respond-async
- * are honoured, and the answer carries the receipt (transaction ID, block, validation code) or the operation to poll.
+ * The HTTP face of a use case whose effect is one ledger transaction by the caller: the route parses the request into
+ * the use case's input; Idempotency-Key and Prefer: respond-async are honoured, and the answer carries the receipt
+ * (transaction ID, block, validation code) or the operation to poll.
  */
-export function anchoredRoute<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined, P extends z.ZodType = z.ZodUndefined>(
+export function anchoredRoute<I, B extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined, P extends z.ZodType = z.ZodUndefined>(
+  routes: RouteTable,
+  writes: AnchoredWrites,
+  spec: Omit<RouteSpec<B, Q, P>, 'anchored' | 'access'>,
+  useCase: LedgerWrite<I>,
+  inputOf: (input: Input<z.infer<B>, z.infer<Q>, z.infer<P>>) => I,
+): void {
+  const options = { refusal: useCase.refusal };
+  const call = (input: Input<z.infer<B>, z.infer<Q>, z.infer<P>>) => useCase.call(inputOf(input), input.user!);
+  legacyAnchoredRoute(routes, writes, { ...spec, access: useCase.access } as RouteSpec<B, Q, P>, call, options);
+}
+
+/** TEMPORARY while routes move to use cases (removed when the last route has moved). */
+export function legacyAnchoredRoute<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined, P extends z.ZodType = z.ZodUndefined>(
   routes: RouteTable,
   writes: AnchoredWrites,
   spec: Omit<RouteSpec<B, Q, P>, 'anchored'>,
   call: (input: Input<z.infer<B>, z.infer<Q>, z.infer<P>>) => LedgerCall | Promise<LedgerCall>,
-  options: AnchoredRouteOptions = {},
+  options: { refusal?: (result: unknown) => AppError | undefined } = {},
 ): void {
   routes.add({ ...spec, anchored: true, status: spec.status ?? 201 }, async (input) => {
     const { locals } = input.res;
