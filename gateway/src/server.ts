@@ -61,9 +61,10 @@ export async function createServer(config: Config, logger: Logger) {
   const admission = new Admission(config.submitConcurrency, config.submitQueue);
   const writes = new AnchoredWrites(connection, ledger, identities, admission, logger, metrics.writePhases);
   const signed = new AuthorSignedWrites(connection, ledger, writes);
+  writes.forAuthors = signed; // anchored routes of users who hold their own key prepare, the user signs
   const readModel = new ReadModel(connection, readModelEnrichers, logger);
   const reader = () => identities.signer(EVENTS_READER);
-  ledger.useStatusReader(reader); // follows transactions signed by their authors (devices) to their commit
+  ledger.useStatusReader(reader); // follows transactions signed by their authors (people and devices) to their commit
   const projector = new Projector(connection, ledger, reader, [readModel], logger, () => metrics.projectedEvents.inc());
 
   const routes = new RouteTable(async (req) => {

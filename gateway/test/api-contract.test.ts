@@ -173,6 +173,7 @@ describe('API contract (every route, from the OpenAPI document)', function () {
       // Writes that are not one ledger transaction signed by the caller (so no Idempotency-Key) — each for a reason.
       const notAnchored: Record<string, string> = {
         'POST /v1/sessions': 'sign-in: database only',
+        'POST /v1/sessions/challenges': 'a one-time sign-in challenge: database only',
         'DELETE /v1/sessions/current': 'sign-out: database only',
         'POST /v1/users/me/password': 'a password change: database only',
         'POST /v1/users': 'registration with the CA, not the ledger',
@@ -187,7 +188,7 @@ describe('API contract (every route, from the OpenAPI document)', function () {
         'POST /v1/payouts/{id}/bank-transfer': "an instruction to the bank, idempotent per payout; the ledger learns the outcome from the bank's notification",
         'POST /v1/reconciliation/runs': 'reads the ledger and compares; writes only its run and findings to the database (409 while one runs)',
         'POST /v1/evidence/checkpoints': 'reads the newest block from the ledger and keeps it as a checkpoint in the database',
-        'POST /v1/enrollments': 'a device\'s certificate request, signed by its bureau\'s CA: nothing reaches the ledger',
+        'POST /v1/enrollments': 'a person\'s or device\'s certificate request, signed by its bureau\'s CA: nothing reaches the ledger',
         'POST /v1/alerts': 'the device signs its own transaction: this prepares the proposal for it to sign (the alert ID is the idempotency key)',
         'POST /v1/transactions/{transactionId}/proposal-signature': 'endorses a proposal its author signed: nothing is committed yet',
         'POST /v1/transactions/{transactionId}/transaction-signature': 'submits a transaction its author signed, under the idempotency key its first step recorded',

@@ -6,8 +6,15 @@ import { ROLES, Role } from './models';
 /** Fabric CA's attribute extension: `{"attrs":{"role":…,"dept":…,"company":…}}`, what the chaincode's `getAttributeValue` reads. */
 const FABRIC_ATTRS_OID = '1.2.3.4.5.6.7.8.1';
 
-/** Who a certificate says its holder is: bureau from the CA that signed it, role / dept / company from its attributes. */
-export interface CertifiedIdentity { org: string; mspId: string; role: Role; dept: string | null; company: string | null; enrollmentId: string }
+/**
+ * Who a certificate says its holder is: bureau from the CA that signed it, role / dept / company from its attributes;
+ * `custody` says who holds the key (`own`: the holder, enrolled by certificate request; `gateway`: the gateway, for
+ * system identities and custodial integrations; null on certificates issued before the attribute existed).
+ */
+export interface CertifiedIdentity { org: string; mspId: string; role: Role; dept: string | null; company: string | null; enrollmentId: string; custody: Custody | null }
+
+/** Who holds an identity's private key. */
+export type Custody = 'own' | 'gateway';
 
 export class UntrustedCertificateError extends Error {
   override name = 'UntrustedCertificateError';
@@ -39,7 +46,8 @@ export class CertificateIdentities {
     const attrs = certificateAttributes(cert.raw);
     const role = attrs.role as Role;
     if (!ROLES.includes(role)) throw new UntrustedCertificateError(`the certificate of ${username} carries no known role`);
-    return { org: bureau.org, mspId: bureau.mspId, role, dept: attrs.dept ?? null, company: attrs.company ?? null, enrollmentId };
+    const custody = attrs.custody === 'own' || attrs.custody === 'gateway' ? attrs.custody : null;
+    return { org: bureau.org, mspId: bureau.mspId, role, dept: attrs.dept ?? null, company: attrs.company ?? null, enrollmentId, custody };
   }
 }
 

@@ -4,21 +4,27 @@ import type mongoose from 'mongoose';
 import type { ConnectionDescription } from '../config';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../platform/errors';
 import type { Logger } from '../platform/logger';
-import type { SigningUser } from '../ledger/ledger';
+import type { ClientIdentity, SigningUser } from '../ledger/ledger';
 import { CertificateAuthority, Registrar } from './certificate-authority';
 import { ChannelRevocation } from './channel-revocation';
 import { identityModels, Role, UserRecord } from './models';
 import { checkRegistration } from './registration-rules';
 import { Enrollments, IssuedCode } from './enrollment';
 import crypto from 'node:crypto';
-import { CertificateIdentities } from './certificate-identity';
+import { CertificateIdentities, type Custody } from './certificate-identity';
+import { KeySignIn } from './key-sign-in';
 import { assertStrongPassword } from './password-policy';
 import { hashPassword, KeyVault, newToken, SessionTokens, verifyPassword } from './secrets';
 import { SignInThrottle } from './sign-in-throttle';
 
-export type AuthenticatedUser = Pick<UserRecord, '_id' | 'org' | 'mspId' | 'role' | 'dept' | 'company' | 'displayName' | 'status'>;
+/** The caller as a request sees them; `custody` says who holds their signing key (the gateway signs only for `gateway`). */
+export type AuthenticatedUser = Pick<UserRecord, '_id' | 'org' | 'mspId' | 'role' | 'dept' | 'company' | 'displayName' | 'status'> & { custody: Custody };
 
-/** A device has no password: it enrolls its own key with a one-time code, and authenticates by its signatures. */
+/**
+ * A user registered without a password holds their own key: they enroll it with the one-time code the registration
+ * returns and sign in and write by their signatures. A password makes a custodial user, whose key the gateway holds
+ * (integrations an operator chooses to run so; the certificate says so). A device always holds its own key.
+ */
 export interface NewUser { username: string; password?: string; role: Role; dept?: string | null; company?: string | null; displayName: string }
 
 /** Whether a company (its registry id) is registered on the ledger, read as the registering admin. */
@@ -53,6 +59,7 @@ export class IdentityService {
   private readonly tokens: SessionTokens;
   private readonly throttle: SignInThrottle;
   private readonly certificates: CertificateIdentities;
+  private readonly keySignIn: KeySignIn;
   readonly enrollments: Enrollments;
 
   constructor(
@@ -71,6 +78,7 @@ export class IdentityService {
     this.tokens = new SessionTokens(sessionKey);
     this.throttle = new SignInThrottle(connection, kek);
     this.certificates = new CertificateIdentities(ca.description);
+    this.keySignIn = new KeySignIn(connection);
   }
 
   /** Each bureau's admin becomes a gateway user (admin.<org>) signing with the bureau admin identity the CA issued. */
@@ -144,15 +152,16 @@ export class IdentityService {
     const admin = await this.findActive(actor._id);
     if (admin.role !== 'admin') throw new ForbiddenError('only a bureau admin registers users');
     checkRegistration(admin.mspId, input);
-    const ownKey = input.role === 'device';
-    if (ownKey && input.password !== undefined) throw new ValidationError('a device has no password: it enrolls its own key with the code this registration returns');
-    if (!ownKey && input.password === undefined) throw new ValidationError(`a ${input.role} needs a password`);
+    const ownKey = input.role === 'device' || input.password === undefined;
+    if (input.role === 'device' && input.password !== undefined) throw new ValidationError('a device has no password: it enrolls its own key with the code this registration returns');
     if (await this.models.User.exists({ _id: input.username })) throw new ConflictError(`user ${input.username} already exists`);
     if (input.company) {
       if (!this.companies) throw new Error('no company registry: registering a company-bound user needs the ledger');
       if (!(await this.companies(admin._id, input.company))) throw new ValidationError(`company ${input.company} is not registered on the ledger`);
     }
-    const attributes: Record<string, string> = { role: input.role, ...(input.dept ? { dept: input.dept } : {}), ...(input.company ? { company: input.company } : {}) };
+    const attributes: Record<string, string> = {
+      role: input.role, ...(input.dept ? { dept: input.dept } : {}), ...(input.company ? { company: input.company } : {}), custody: ownKey ? 'own' : 'gateway',
+    };
     const registrar = this.registrar(admin);
     let enrollment: IssuedCode | undefined;
     let keys: { certificate: string | null; sealedKey: string | null };
@@ -184,7 +193,11 @@ export class IdentityService {
    * the same answer after the same work, so the answer tells a guesser nothing beyond "not signed in".
    */
   async login(username: string, password: string, clientAddress = 'unknown'): Promise<{ token: string; expiresAt: Date; user: AuthenticatedUser }> {
-    const user = await this.checkPassword(username, password, clientAddress);
+    return this.openSession(await this.checkPassword(username, password, clientAddress));
+  }
+
+  private async openSession(user: UserRecord): Promise<{ token: string; expiresAt: Date; user: AuthenticatedUser }> {
+    const username = user._id;
     const expiresAt = new Date(Date.now() + this.sessionTtlMs);
     const { token, sessionId } = this.tokens.issue(username, expiresAt);
     const current = await this.certifiedUser(user);
@@ -197,6 +210,22 @@ export class IdentityService {
       throw new UnauthorizedError(WRONG_PASSWORD);
     }
     return { token, expiresAt, user: current };
+  }
+
+  /** A one-time challenge for a user who holds their own key to sign (see KeySignIn). */
+  signInChallenge(username: string): Promise<{ challenge: string; expiresAt: Date }> {
+    return this.keySignIn.challenge(username);
+  }
+
+  /**
+   * Sign-in by the user's signature over their challenge, checked with the certificate their key was enrolled for.
+   * Only people who hold their own key sign in so (devices need no session; a custodial user signs in by password).
+   */
+  async loginWithKey(username: string, challenge: string, signature: string): Promise<{ token: string; expiresAt: Date; user: AuthenticatedUser }> {
+    const record = await this.models.User.findById(username).lean();
+    const holdsKey = record !== null && record.status === 'active' && !record.sealedKey && record.role !== 'device';
+    await this.keySignIn.verify(username, challenge, signature, holdsKey ? record.certificate : null);
+    return this.openSession(record!);
   }
 
   /** The signed-in user changes their password (the current one is checked, throttled like a sign-in); their other sessions end. */
@@ -274,7 +303,7 @@ export class IdentityService {
     }
     const user: AuthenticatedUser = {
       _id: record._id, org: certified.org, mspId: certified.mspId, role: certified.role, dept: certified.dept, company: certified.company,
-      displayName: record.displayName, status: record.status,
+      displayName: record.displayName, status: record.status, custody: certified.custody ?? custodyOf(record),
     };
     if (this.certified.size >= 10_000) this.certified.clear();
     this.certified.set(record._id, { user, until: Date.now() + SESSION_CACHE_MS });
@@ -321,6 +350,13 @@ export class IdentityService {
     return publicUser(user);
   }
 
+  /** A user who holds their own key, as the author of a write they will sign: their certificate as enrolled. */
+  async author(username: string): Promise<ClientIdentity & { username: string }> {
+    const user = await this.findActive(username);
+    if (user.sealedKey || !user.certificate) throw new ForbiddenError(`${username} has no key of their own enrolled`);
+    return { username, mspId: user.mspId, certificate: user.certificate };
+  }
+
   /**
    * The user's own Fabric identity for signing. Opened keys are cached briefly in this process (a cache, not state:
    * another replica opens its own); a revoked user cannot sign anyway, because they can no longer authenticate.
@@ -346,5 +382,8 @@ const WRONG_PASSWORD = 'unknown user or wrong password';
 const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=';
 
 function publicUser(u: UserRecord): AuthenticatedUser {
-  return { _id: u._id, org: u.org, mspId: u.mspId, role: u.role, dept: u.dept, company: u.company ?? null, displayName: u.displayName, status: u.status };
+  return { _id: u._id, org: u.org, mspId: u.mspId, role: u.role, dept: u.dept, company: u.company ?? null, displayName: u.displayName, status: u.status, custody: custodyOf(u) };
 }
+
+/** Certificates issued before the custody attribute: the gateway holds the key exactly when it keeps it sealed. */
+const custodyOf = (u: UserRecord): Custody => (u.sealedKey ? 'gateway' : 'own');

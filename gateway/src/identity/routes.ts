@@ -6,15 +6,33 @@ import { ROLES } from './models';
 import { assertStrongPassword } from './password-policy';
 
 const username = z.string().regex(/^[a-z][a-z0-9._-]{2,63}$/, 'lower-case letters, digits, ".", "_" or "-", 3-64 characters');
-const userView = z.object({ _id: z.string(), org: z.string(), mspId: z.string(), role: z.enum(ROLES), dept: z.string().nullable(), displayName: z.string(), status: z.enum(['active', 'revoked']) });
+const userView = z.object({
+  _id: z.string(), org: z.string(), mspId: z.string(), role: z.enum(ROLES), dept: z.string().nullable(), displayName: z.string(), status: z.enum(['active', 'revoked']),
+  custody: z.enum(['own', 'gateway']).describe('who holds the signing key: the user (own) or the gateway (a custodial integration)'),
+});
 
 /** Sign-in and the bureau admins' user management (register with the CA, revoke). */
 export function identityRoutes(routes: RouteTable, identities: IdentityService, enrollmentLimit: Pick<RateLimit, 'take'>): void {
   routes.add({
-    method: 'post', path: '/sessions', tag: 'identity', summary: 'Sign in: returns a session token', access: 'public', status: 201,
-    body: z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }),
+    method: 'post', path: '/sessions/challenges', tag: 'identity', access: 'public', status: 201,
+    summary: 'A one-time challenge (valid 2 minutes) for a user who holds their own key to sign in with: sign the UTF-8 bytes of '
+      + '"luohu-sign-in\\n<username>\\n<challenge>" (ECDSA P-256/SHA-256) and POST it to /sessions',
+    body: z.strictObject({ username: z.string().min(1).max(64) }),
+    response: z.object({ challenge: z.string(), expiresAt: z.string() }),
+  }, async ({ body }) => identities.signInChallenge(body.username));
+
+  routes.add({
+    method: 'post', path: '/sessions', tag: 'identity', access: 'public', status: 201,
+    summary: 'Sign in: returns a session token. A user who holds their own key signs a challenge from /sessions/challenges (the '
+      + 'signature, base64 DER or r‖s, checked with their certificate); a custodial user gives their password',
+    body: z.union([
+      z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }),
+      z.strictObject({ username: z.string().min(1).max(64), challenge: z.string().min(20).max(100), signature: z.string().min(40).max(300) }),
+    ]),
     response: z.object({ token: z.string(), expiresAt: z.string(), user: userView }),
-  }, async ({ body, req }) => identities.login(body.username, body.password, req.ip ?? 'unknown'));
+  }, async ({ body, req }) => ('password' in body
+    ? identities.login(body.username, body.password, req.ip ?? 'unknown')
+    : identities.loginWithKey(body.username, body.challenge, body.signature)));
 
   routes.add({
     method: 'post', path: '/users/me/password', tag: 'identity', access: 'user', status: 204,
@@ -38,7 +56,8 @@ export function identityRoutes(routes: RouteTable, identities: IdentityService, 
     summary: "Register a user of the admin's bureau: the bureau's CA issues a certificate carrying the role (and department, or company)",
     body: z.strictObject({
       username,
-      password: z.string().min(12, 'at least 12 characters').max(256).optional().describe('required for people; refused for a device, which enrolls its own key with the one-time code in the answer'),
+      password: z.string().min(12, 'at least 12 characters').max(256).optional()
+        .describe('only for a custodial user, whose key the gateway holds (an integration); without it the user holds their own key and enrolls it with the one-time code in the answer; refused for a device'),
       role: z.enum(ROLES).exclude(['admin']),
       dept: z.string().regex(/^[a-z_]{2,40}$/).optional().describe("required for clerk, reviewer, director, inspector: a department of the admin's own bureau; refused for contractor, owner, device, analyst"),
       company: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/).optional().describe('contractor and owner only (required): the registry id of its company, registered on the ledger; carried in the certificate'),
@@ -46,7 +65,7 @@ export function identityRoutes(routes: RouteTable, identities: IdentityService, 
     }),
     response: userView.extend({
       enrollment: z.object({ code: z.string(), expiresAt: z.string() }).optional()
-        .describe('devices only: the one-time code to hand to the device, which sends it with its certificate request to POST /enrollments'),
+        .describe('users who hold their own key: the one-time code to hand over; their device sends it with its certificate request to POST /enrollments'),
     }),
   }, async ({ body, user }) => {
     if (body.password !== undefined) assertStrongPassword(body.username, body.password);
@@ -55,7 +74,7 @@ export function identityRoutes(routes: RouteTable, identities: IdentityService, 
 
   routes.add({
     method: 'post', path: '/enrollments', tag: 'identity', access: 'public', status: 201,
-    summary: 'A device enrolls its own key: its PKCS#10 request (ECDSA P-256, subject CN = its username, signed by that key) with the one-time code '
+    summary: 'A user or device enrolls its own key: its PKCS#10 request (ECDSA P-256, subject CN = its username, signed by that key) with the one-time code '
       + "its bureau admin was given; the bureau's CA signs it. The private key never reaches the gateway. 400 for a malformed or tampered request, "
       + '401 for an unknown code, 409 for a used one, 410 for a lapsed one.',
     body: z.strictObject({

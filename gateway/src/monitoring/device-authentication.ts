@@ -49,7 +49,7 @@ export class DeviceAuthenticator {
     const now = Date.now();
     if (Date.parse(onFile.validTo) < now || Date.parse(onFile.validFrom) > now) throw new UnauthorizedError('the device certificate is not valid now');
     if (alert.deviceId !== username) throw new ForbiddenError(`device ${username} cannot report for device ${alert.deviceId}`);
-    return { _id: user._id, username: user._id, certificate: user.certificate, org: user.org, mspId: user.mspId, role: user.role, dept: user.dept, displayName: user.displayName, status: user.status };
+    return { _id: user._id, username: user._id, certificate: user.certificate, org: user.org, mspId: user.mspId, role: user.role, dept: user.dept, displayName: user.displayName, status: user.status, custody: 'own' };
   }
 }
 

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { z } from 'zod';
 import { AppError, ValidationError } from '../platform/errors';
 import type { Input, RouteSpec, RouteTable } from '../platform/routes';
@@ -27,9 +28,13 @@ export function anchoredRoute<I, B extends z.ZodType = z.ZodUndefined, Q extends
   inputOf: (input: Input<z.infer<B>, z.infer<Q>, z.infer<P>>) => I,
 ): void {
   const options = { refusal: useCase.refusal };
+  if (useCase.refusal) writes.refusals.set(routeKey(spec), useCase.refusal);
   const call = (input: Input<z.infer<B>, z.infer<Q>, z.infer<P>>) => useCase.call(inputOf(input), input.user!);
   legacyAnchoredRoute(routes, writes, { ...spec, access: useCase.access } as RouteSpec<B, Q, P>, call, options);
 }
+
+/** How an anchored route is named where its refusal rule is looked up (`POST /payouts`). */
+const routeKey = (spec: { method: string; path: string }) => `${spec.method.toUpperCase()} ${spec.path}`;
 
 /** TEMPORARY while routes move to use cases (removed when the last route has moved). */
 export function legacyAnchoredRoute<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined, P extends z.ZodType = z.ZodUndefined>(
@@ -58,6 +63,11 @@ export function legacyAnchoredRoute<B extends z.ZodType = z.ZodUndefined, Q exte
       return undefined;
     }
     const ledgerCall = await call(input);
+    if (user.custody === 'own') {
+      takeAdmission(locals)?.();
+      await startSigning(input.req, input.res, writes, user._id, key, fingerprint, ledgerCall, routeKey(spec), options.refusal);
+      return undefined;
+    }
     const outcome = await writes.write({
       userId: user._id,
       idempotencyKey: key,
@@ -70,6 +80,28 @@ export function legacyAnchoredRoute<B extends z.ZodType = z.ZodUndefined, Q exte
     sendOutcome(input.req, input.res, outcome, options.refusal);
     return undefined;
   });
+}
+
+/**
+ * A caller who holds their own key signs the write: the answer is 202 with the proposal to sign (Location: where its
+ * signature goes); the transaction follows at …/proposal-signature and the receipt at …/transaction-signature. Without
+ * an Idempotency-Key the write gets one of its own (a retry of the first request is then a new write, as for others).
+ */
+async function startSigning(
+  req: Request, res: Response, writes: AnchoredWrites, username: string, key: string | undefined, fingerprint: unknown, call: LedgerCall,
+  route: string, refusal?: (result: unknown) => AppError | undefined,
+): Promise<void> {
+  if (!writes.forAuthors) throw new Error('no author-signed write path: server.ts wires AnchoredWrites.forAuthors');
+  const author = await writes.identities.author(username);
+  const idempotencyKey = key ?? `unkeyed:${crypto.randomUUID()}`;
+  const async = /respond-async/.test(req.header('Prefer') ?? '');
+  const step = await writes.forAuthors.start(author, idempotencyKey, fingerprint, call, `${call.namespace}.${call.fn}`, { async, route });
+  if ('done' in step) {
+    sendOutcome(req, res, step.done, refusal);
+    return;
+  }
+  res.status(202).setHeader('Location', `${req.baseUrl}/transactions/${step.sign.transactionId}/proposal-signature`);
+  res.json(step.sign);
 }
 
 /**

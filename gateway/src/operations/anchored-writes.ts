@@ -11,7 +11,19 @@ import type { Logger } from '../platform/logger';
 import type { Histogram } from 'prom-client';
 import { ServerTiming } from '../platform/metrics';
 import type { Admission } from './admission';
-import { operationModel, OperationRecord } from './models';
+import { Author, operationModel, OperationRecord, SignatureRequest } from './models';
+import type { LedgerCall } from './ledger-write';
+
+/** How an author-signed write was asked for: Prefer: respond-async, and the anchored route it came through. */
+export interface SigningOptions { async?: boolean; route?: string }
+
+/**
+ * The write path of callers who hold their own key (author-signed-writes.ts): the gateway prepares, the author signs.
+ * Declared here so that the anchored routes reach it through AnchoredWrites without a cycle between the two modules.
+ */
+export interface AuthorSigning {
+  start(author: Author, idempotencyKey: string, fingerprint: unknown, call: LedgerCall, reference: string, options?: SigningOptions): Promise<{ sign: SignatureRequest } | { done: WriteOutcome }>;
+}
 
 export interface WriteRequest {
   userId: string;
@@ -48,8 +60,12 @@ export class AnchoredWrites {
   private readonly Operation;
   private readonly running = new Set<Promise<unknown>>();
   private readonly authorSigned: ClientSignedLedger;
+  /** The path for callers who hold their own key; wired by server.ts (it is built on this class). */
+  forAuthors?: AuthorSigning;
+  /** Each anchored route's committed-refusal rule, by route (`POST /payouts`): applied at an author's last signature. */
+  readonly refusals = new Map<string, (result: unknown) => AppError | undefined>();
 
-  constructor(connection: mongoose.Connection, private readonly ledger: Ledger, private readonly identities: IdentityService, private readonly admission: Admission, private readonly logger: Logger, private readonly phases?: Histogram<'phase'>) {
+  constructor(connection: mongoose.Connection, private readonly ledger: Ledger, readonly identities: IdentityService, private readonly admission: Admission, private readonly logger: Logger, private readonly phases?: Histogram<'phase'>) {
     this.Operation = operationModel(connection);
     this.authorSigned = new ClientSignedLedger(ledger);
   }

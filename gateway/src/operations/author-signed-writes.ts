@@ -1,15 +1,12 @@
 import mongoose, { Schema } from 'mongoose';
 import { ClientSignedLedger, SigningStage, SigningStep } from '../ledger/client-signed';
-import type { ClientIdentity, Ledger } from '../ledger/ledger';
+import type { Ledger } from '../ledger/ledger';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/errors';
-import type { AnchoredWrites, WriteOutcome } from './anchored-writes';
+import type { AnchoredWrites, AuthorSigning, SigningOptions, WriteOutcome } from './anchored-writes';
+import type { Author, SignatureRequest } from './models';
 import type { LedgerCall } from './anchored-route';
 
-/** The author of a write who holds their own key: their username and the certificate the CA issued for it. */
-export interface Author extends ClientIdentity { username: string }
-
-/** What the author signs next, as the API shows it; `reference` names what the write is about (e.g. the alert's ID). */
-export interface SignatureRequest { transactionId: string; stage: SigningStage; message: string; expiresAt: string; reference: string }
+export type { Author, SignatureRequest } from './models';
 
 /** A write in progress between its author's signatures; kept in the database so that any replica takes the next step. */
 interface SigningSession {
@@ -21,6 +18,10 @@ interface SigningSession {
   fingerprint: unknown;
   call: LedgerCall;
   reference: string;
+  /** Prefer: respond-async on the first request: the last signature is answered 202 with the operation. */
+  async?: boolean;
+  /** The anchored route the write came through (`POST /payouts`): its committed-refusal rule applies to the answer. */
+  route?: string | null;
   stage: SigningStage;
   bytes: string; // base64 of the proposal, then of the endorsed transaction (what the author signs is derived from it)
   expiresAt: Date;
@@ -36,14 +37,14 @@ const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
  * endorses, the author signs the transaction, the gateway submits it through AnchoredWrites (idempotency, the
  * operation record, crash recovery, the receipt). The gateway never holds the key, so it cannot write as the author.
  */
-export class AuthorSignedWrites {
+export class AuthorSignedWrites implements AuthorSigning {
   private readonly Session: mongoose.Model<SigningSession>;
   private readonly ledger: ClientSignedLedger;
 
   constructor(connection: mongoose.Connection, ledger: Ledger, private readonly writes: AnchoredWrites) {
     this.Session = (connection.models.SigningSession as mongoose.Model<SigningSession>) ?? connection.model<SigningSession>('SigningSession', new Schema<SigningSession>({
       _id: String, userId: String, mspId: String, certificate: String, idempotencyKey: String, fingerprint: Schema.Types.Mixed,
-      call: Schema.Types.Mixed, reference: String, stage: String, bytes: String, expiresAt: Date,
+      call: Schema.Types.Mixed, reference: String, async: Boolean, route: String, stage: String, bytes: String, expiresAt: Date,
     }, { collection: 'signing_sessions', versionKey: false, minimize: false }));
     this.ledger = new ClientSignedLedger(ledger);
   }
@@ -51,13 +52,13 @@ export class AuthorSignedWrites {
   /**
    * The first step: what the author signs, or — when this Idempotency-Key already committed — the first outcome again.
    */
-  async start(author: Author, idempotencyKey: string, fingerprint: unknown, call: LedgerCall, reference: string): Promise<{ sign: SignatureRequest } | { done: WriteOutcome }> {
+  async start(author: Author, idempotencyKey: string, fingerprint: unknown, call: LedgerCall, reference: string, options: SigningOptions = {}): Promise<{ sign: SignatureRequest } | { done: WriteOutcome }> {
     const done = await this.writes.previous(author.username, idempotencyKey, fingerprint);
     if (done) return { done };
     const step = this.ledger.propose(author, call.namespace, call.fn, call.args, call.endorsingOrganizations);
     const session: SigningSession = {
       _id: step.transactionId, userId: author.username, mspId: author.mspId, certificate: author.certificate, idempotencyKey, fingerprint, call, reference,
-      stage: 'proposal', bytes: b64(step.bytes), expiresAt: new Date(Date.now() + STEP_TTL_MS),
+      async: options.async ?? false, route: options.route ?? null, stage: 'proposal', bytes: b64(step.bytes), expiresAt: new Date(Date.now() + STEP_TTL_MS),
     };
     // Lapsed sessions go as new ones come (no TTL index: FerretDB v1 does not expire documents).
     await this.Session.deleteMany({ userId: author.username, expiresAt: { $lt: new Date() } });
@@ -77,14 +78,14 @@ export class AuthorSignedWrites {
   }
 
   /** The author's signature over the transaction: submit it and wait for the commit (the answer carries the receipt). */
-  async signTransaction(transactionId: string, signature: string, author?: string): Promise<WriteOutcome & { reference: string }> {
+  async signTransaction(transactionId: string, signature: string, author?: string): Promise<WriteOutcome & { reference: string; route: string | null }> {
     const session = await this.session(transactionId, 'transaction', author);
     const signed = this.ledger.signTransaction(session, Buffer.from(session.bytes, 'base64'), decode(signature));
     const outcome = await this.writes.write({
-      userId: session.userId, idempotencyKey: session.idempotencyKey, fingerprint: session.fingerprint, ...session.call, async: false, authorSigned: signed,
+      userId: session.userId, idempotencyKey: session.idempotencyKey, fingerprint: session.fingerprint, ...session.call, async: session.async ?? false, authorSigned: signed,
     });
     await this.Session.deleteOne({ _id: transactionId });
-    return { ...outcome, reference: session.reference };
+    return { ...outcome, reference: session.reference, route: session.route ?? null };
   }
 
   /** Where a signature arrives: the reference of the write in progress, when one awaits its author's signature. */

@@ -1,5 +1,12 @@
 import mongoose, { Schema } from 'mongoose';
-import type { Receipt } from '../ledger/ledger';
+import type { SigningStage } from '../ledger/client-signed';
+import type { ClientIdentity, Receipt } from '../ledger/ledger';
+
+/** The author of a write who holds their own key: their username and the certificate the CA issued for it. */
+export interface Author extends ClientIdentity { username: string }
+
+/** What the author signs next, as the API shows it; `reference` names what the write is about (e.g. the alert's ID). */
+export interface SignatureRequest { transactionId: string; stage: SigningStage; message: string; expiresAt: string; reference: string }
 
 /** Every anchored write, persisted before it is sent: its attempts, and its final receipt or error. */
 export interface OperationRecord {

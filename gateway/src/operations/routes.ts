@@ -3,7 +3,7 @@ import type { RouteTable } from '../platform/routes';
 import { sendOutcome } from './anchored-route';
 import type { AnchoredWrites } from './anchored-writes';
 import type { AuthorSignedWrites } from './author-signed-writes';
-import { operation, safetyAlert, written } from '../shared/record-schemas';
+import { operation, written } from '../shared/record-schemas';
 
 /** What an author signs next (ECDSA P-256 with SHA-256 over `message`, base64), and by when. */
 export const signatureRequest = z.object({
@@ -15,7 +15,7 @@ const transactionPath = z.strictObject({ transactionId: z.string().regex(/^[0-9a
 const signatureBody = z.strictObject({ signature: z.string().min(1).max(300).describe('base64 of the ECDSA signature: DER, or r‖s as WebCrypto makes it') });
 
 /**
- * Polling an accepted (202) write; and the two signatures of a write whose author holds their own key (a device):
+ * Polling an accepted (202) write; and the two signatures of a write whose author holds their own key (a person or a device):
  * no session — the signature, checked against the certificate the write was prepared for, is the authentication.
  */
 export function operationRoutes(routes: RouteTable, writes: AnchoredWrites, signed: AuthorSignedWrites): void {
@@ -38,10 +38,10 @@ export function operationRoutes(routes: RouteTable, writes: AnchoredWrites, sign
     method: 'post', path: '/transactions/:transactionId/transaction-signature', tag: 'operations', access: 'public', status: 201,
     summary: "The author's signature over the endorsed transaction: the gateway submits it and answers with the receipt once committed "
       + '(X-Consistency-Token as for every write).',
-    params: transactionPath, body: signatureBody, response: written(safetyAlert).describe('the committed write; result is the record the transaction returned (a device\'s safety alert)'),
+    params: transactionPath, body: signatureBody, response: written(z.unknown()).describe('the committed write, as any anchored write answers: result is the record the transaction returned'),
   }, async ({ params, body, req, res }) => {
-    const { reference: _reference, ...outcome } = await signed.signTransaction(params.transactionId, body.signature);
-    sendOutcome(req, res, outcome);
+    const { reference: _reference, route, ...outcome } = await signed.signTransaction(params.transactionId, body.signature);
+    sendOutcome(req, res, outcome, route ? writes.refusals.get(route) : undefined);
     return undefined;
   });
 }

@@ -31,7 +31,7 @@ export function openApiDocument(specs: RouteSpec<z.ZodType, z.ZodType, z.ZodType
       '400': { description: 'invalid request', content: { 'application/json': { schema: errorBody } } },
     };
     if (spec.access !== 'public') Object.assign(responses, { '401': { description: 'not signed in' }, '403': { description: 'not allowed' } });
-    if (spec.anchored) Object.assign(responses, { '202': { description: 'accepted: poll the operation' }, '409': { description: 'refused by the ledger rules, or a conflicting retry' }, '503': { description: 'the ledger cannot take more work now (Retry-After)' } });
+    if (spec.anchored) Object.assign(responses, { '202': { description: 'accepted: poll the operation; or, for a caller who holds their own key, the proposal to sign (see Writes above)' }, '409': { description: 'refused by the ledger rules, or a conflicting retry' }, '503': { description: 'the ledger cannot take more work now (Retry-After)' } });
     (paths[path] ??= {})[spec.method] = {
       summary: spec.summary,
       tags: [spec.tag],
@@ -61,7 +61,14 @@ This document as JSON: [/openapi.json](/openapi.json) (generate clients from it)
 
 **Writes.** An anchored write answers 201 \`{ operationId, status, receipt, result }\`: \`result\` is the record the ledger transaction wrote.
 Send \`Idempotency-Key\` to retry safely, \`Prefer: respond-async\` to get 202 and poll GET /v1/operations/{id}. Send the
-\`X-Consistency-Token\` of a write back as \`X-Consistent-After\` on a read to see it. Lists answer \`{ items, next }\`: pass \`next\` as \`?after=\`.
+\`X-Consistency-Token\` of a write back as \`X-Consistent-After\` on a read to see it.
+
+**Writes by people who hold their own key** (registered without a password; enrolled with POST /v1/enrollments; signed in with
+POST /v1/sessions/challenges then POST /v1/sessions): the gateway never holds their key, so a write answers 202
+\`{ transactionId, stage: "proposal", message, expiresAt, reference }\` with Location …/proposal-signature. Sign the base64
+\`message\` (ECDSA P-256 with SHA-256; base64 DER or r‖s) and POST \`{ signature }\` there: the gateway endorses and answers 200 with the
+transaction's \`message\`; sign it and POST to …/transaction-signature, which answers as any write (201 with the receipt, or the
+refusal). \`reference\` names the chaincode function. Each step lapses after 5 minutes. Lists answer \`{ items, next }\`: pass \`next\` as \`?after=\`.
 
 **Live updates (socket.io).** Connect to the gateway's origin with socket.io path \`/live\` and \`auth: { token: <session token>, since?: <last position seen> }\`.
 Events: \`ready\` \`{ position }\` (caught up, after replaying every event since \`since\`); \`ledger-event\`

@@ -7,6 +7,7 @@ import { createLogger } from '../../src/platform/logger';
 import { createServer } from '../../src/server';
 import { loadCalendar } from '../../src/shared/working-days';
 import type { Role } from '../../src/identity/models';
+import { SigningClient } from '../../src/client/signing-client';
 import { CREDIT_CODE_ALPHABET, creditCodeCheckCharacter } from '../../../chaincode/src/registry/credit-code';
 
 /** The suite's network (see network/test/support/suite-network.ts): the gateway under test reads its connection description. */
@@ -110,6 +111,23 @@ export async function newUser(g: TestGateway, role: Role, options: { dept?: stri
   const user: TestUser = { username, token: await login(g, username, password), role, org, password, ...(company ? { company } : {}) };
   if (applicant) user.files = Object.fromEntries(await Promise.all(APPLICATION_FILE_KINDS.map(async (kind) => [kind, await uploadAs(g, user, `${company}/${username}/${kind}`)])));
   return user;
+}
+
+/** A user who holds their own key: registered without a password, enrolled and signed in from here (the client library). */
+export interface KeyHoldingUser { username: string; role: Role; org: string; client: SigningClient }
+
+/**
+ * A fresh user of a role who holds their own key: their bureau's admin registers them without a password, the answer's
+ * one-time code enrolls a key made here (the gateway never sees it), and they sign in by signing a challenge.
+ */
+export async function newKeyHolder(g: TestGateway, role: Exclude<Role, 'device' | 'admin' | 'contractor' | 'owner'>, options: { dept?: string; org?: string } = {}): Promise<KeyHoldingUser> {
+  const org = options.org ?? BUREAU_OF[role] ?? 'housing';
+  const username = `${role}-${crypto.randomUUID().slice(0, 12)}`;
+  const dept = options.dept ?? (NEEDS_DEPT.includes(role) ? BUREAU_DEPT[org] : undefined);
+  const res = await api(g).post('/v1/users').set('authorization', `Bearer ${await adminToken(g, org)}`)
+    .send({ username, role, displayName: `${role} holding their own key`, ...(dept ? { dept } : {}) });
+  if (res.status !== 201) throw new Error(`register ${role}: ${res.status} ${JSON.stringify(res.body)}`);
+  return { username, role, org, client: await SigningClient.enroll(g.url, username, res.body.enrollment.code) };
 }
 
 /** A valid, random 统一社会信用代码 (the ledger checks the GB 32100-2015 check character and refuses duplicates). */
