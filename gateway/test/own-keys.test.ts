@@ -33,6 +33,12 @@ describe('keys in their holders\' hands: enrollment, sign-in by signature, write
   const asClerk = (path: string) => api(g).post(path).set('authorization', `Bearer ${clerk.client.sessionToken}`);
   const sign = (holder: KeyHoldingUser, message: string) => signBytes(holder.client.holder.privateKey, Buffer.from(message, 'base64'));
 
+  it('when a key holder reads a record from the ledger, then the gateway reads it with their bureau\'s read-only identity after checking they may', async () => {
+    const id = await newApplication();
+    const res = await api(g).get(`/v1/projects/${id}?source=ledger`).set('authorization', `Bearer ${clerk.client.sessionToken}`).expect(200);
+    expect(res.body).to.include({ id, status: 'pre_review' });
+  });
+
   it('when a user registered without a password enrolls, then the certificate says they hold the key and the gateway keeps none', async () => {
     const me = await api(g).get('/v1/me').set('authorization', `Bearer ${clerk.client.sessionToken}`).expect(200);
     expect(me.body).to.include({ _id: clerk.username, role: 'clerk', custody: 'own' });

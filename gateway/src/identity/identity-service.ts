@@ -103,6 +103,10 @@ export class IdentityService {
     }
     const audit = description.orgs.find((o) => o.mspId === AUDIT) ?? description.orgs[0];
     await this.ensureSystemUser(`admin.${audit.name}`, { username: EVENTS_READER, role: 'auditor', displayName: 'Gateway events reader' });
+    // An auditor outside the Audit Bureau may write nothing (the chaincode's rules): a bureau's read-only identity.
+    for (const org of description.orgs) {
+      if (org.mspId !== audit.mspId) await this.ensureSystemUser(`admin.${org.name}`, { username: bureauReader(org.name), role: 'auditor', displayName: 'Gateway ledger reader' });
+    }
   }
 
   /** An admin created by an older version with a password from its source gets this installation's generated one. */
@@ -358,6 +362,17 @@ export class IdentityService {
   }
 
   /**
+   * The identity a user's ledger reads are signed with: their own when the gateway holds their key; otherwise their
+   * bureau's read-only identity (the chaincode lets every channel member read; the routes check what the user may
+   * read first), since the gateway cannot sign a query as someone who holds their own key.
+   */
+  async reader(username: string): Promise<SigningUser> {
+    const user = await this.findActive(username);
+    if (user.sealedKey) return this.signer(username);
+    return this.signer(user.mspId === AUDIT ? EVENTS_READER : bureauReader(user.org));
+  }
+
+  /**
    * The user's own Fabric identity for signing. Opened keys are cached briefly in this process (a cache, not state:
    * another replica opens its own); a revoked user cannot sign anyway, because they can no longer authenticate.
    */
@@ -372,6 +387,9 @@ export class IdentityService {
     return signer;
   }
 }
+
+/** A bureau's read-only ledger identity (an auditor outside the Audit Bureau, whom the chaincode lets write nothing). */
+const bureauReader = (org: string) => `system.reader.${org}`;
 
 /** How long a replica trusts a session it has read (see `sessions`). */
 const SESSION_CACHE_MS = 2_000;

@@ -20,7 +20,7 @@ export async function recordFrom(
 ): Promise<Record<string, unknown>> {
   if (source === 'ledger') {
     await assertMayRead(deps.readModel, user, readModel.type, readModel.id, readModel.what);
-    return JSON.parse(await deps.ledger.evaluate(await deps.identities.signer(user._id), ledgerRead.namespace, ledgerRead.fn, ledgerRead.args));
+    return JSON.parse(await deps.ledger.evaluate(await deps.identities.reader(user._id), ledgerRead.namespace, ledgerRead.fn, ledgerRead.args));
   }
   return byId(deps.readModel.model(readModel.type), readModel.id, readModel.what, user);
 }
