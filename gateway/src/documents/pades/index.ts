@@ -4,7 +4,8 @@
  * library: `PdfSigner.sign` is the key vault's.
  */
 export type { PdfSigner, SealAppearance, SignOptions, PdfSignatureCheck, PdfVerification, SignatureAlgorithm } from './types';
-export { signPdf } from './sign';
+export { completePdfSignature, preparePdfSignature, SealSignatureRejected, signPdf } from './sign';
+export type { PreparedPdfSignature } from './sign';
 export { verifyPdfSignatures } from './verify';
 export { PdfLimitError, verifyPdfOffThread } from './verify-off-thread';
 export { cjkSubsetFont } from '../fonts'; // the fonts' own module; re-exported for this library's callers

@@ -15,7 +15,52 @@ import type { PdfSigner, SignOptions } from './types';
 const BYTE_RANGE_PLACEHOLDER = '0 0000000000 0000000000 0000000000';
 const KEY_TYPES = { 'ECDSA-SHA256': 'ec', 'RSA-SHA256': 'rsa' } as const;
 
+/**
+ * A PDF prepared for one more signature: the incremental update written with its /Contents left blank, and the CMS
+ * signed attributes (over the digest of everything else) that the signer signs. Plain data, so that it can wait for
+ * a signer who holds their key on their own device.
+ */
+export interface PreparedPdfSignature {
+  pdf: Buffer;
+  contentsAt: number;
+  hexLength: number;
+  signedAttributes: Buffer;
+  certificateChain: string[];
+  algorithm: PdfSigner['algorithm'];
+}
+
+/** Signs with a signer at hand: prepare, sign the signed attributes, complete. */
 export async function signPdf(pdf: Uint8Array, signer: PdfSigner, options: SignOptions = {}): Promise<Uint8Array> {
+  const prepared = await preparePdfSignature(pdf, signer, options);
+  return completePdfSignature(prepared, await signer.sign(prepared.signedAttributes));
+}
+
+/**
+ * Embeds the signer's signature over the prepared signed attributes (ECDSA: DER) after checking it with the signer's
+ * certificate: a wrong key, or a signature over other bytes, never reaches the document.
+ */
+export function completePdfSignature(prepared: PreparedPdfSignature, signature: Buffer): Uint8Array {
+  const chain = prepared.certificateChain.map(certificateParts);
+  const signerKey = new crypto.X509Certificate(chain[0].der).publicKey;
+  if (!crypto.verify('sha256', prepared.signedAttributes, signerKey, signature)) {
+    throw new SealSignatureRejected();
+  }
+  const cms = signedData({ signedAttributesDer: prepared.signedAttributes, signature, algorithm: prepared.algorithm, chain });
+  if (cms.length * 2 > prepared.hexLength) throw new Error(`the signature (${cms.length} bytes) does not fit the reserved space`);
+  const bytes = Buffer.from(prepared.pdf);
+  bytes.write(cms.toString('hex'), prepared.contentsAt + 1, 'latin1');
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+}
+
+/** A seal signature that does not verify with the sealer's certificate over the prepared signed attributes. */
+export class SealSignatureRejected extends Error {
+  constructor() {
+    super("the seal signature does not verify with the signer's certificate over the document's signed attributes (wrong key or other bytes)");
+  }
+}
+
+/** Writes the incremental update for one more signature and the signed attributes to sign (see PreparedPdfSignature). */
+export async function preparePdfSignature(pdf: Uint8Array, signer: Pick<PdfSigner, 'certificateChain' | 'algorithm'>, options: SignOptions = {}): Promise<PreparedPdfSignature> {
   if (!signer.certificateChain.length) throw new Error('the signer has no certificate');
   const chain = signer.certificateChain.map(certificateParts);
   const signerKey = new crypto.X509Certificate(chain[0].der).publicKey;
@@ -76,15 +121,10 @@ export async function signPdf(pdf: Uint8Array, signer: PdfSigner, options: SignO
   bytes.write(byteRange.join(' ').padEnd(BYTE_RANGE_PLACEHOLDER.length, ' '), byteRangeAt, 'latin1');
   const digest = crypto.createHash('sha256').update(bytes.subarray(0, contentsAt)).update(bytes.subarray(contentsEnd)).digest();
 
-  const attributes = signedAttributes(digest, chain[0]);
-  const signature = await signer.sign(attributes);
-  if (!crypto.verify('sha256', attributes, signerKey, signature)) {
-    throw new Error('the key vault\'s signature does not verify with the signer\'s certificate (wrong key or algorithm)');
-  }
-  const cms = signedData({ signedAttributesDer: attributes, signature, algorithm: signer.algorithm, chain });
-  if (cms.length * 2 > hexLength) throw new Error(`the signature (${cms.length} bytes) does not fit the reserved space`);
-  bytes.write(cms.toString('hex'), contentsAt + 1, 'latin1');
-  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+  return {
+    pdf: bytes, contentsAt, hexLength, signedAttributes: signedAttributes(digest, chain[0]),
+    certificateChain: signer.certificateChain, algorithm: signer.algorithm,
+  };
 }
 
 function signatureDictionary(options: SignOptions, hexLength: number): string {
