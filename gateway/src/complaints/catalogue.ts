@@ -1,14 +1,11 @@
 /**
  * The Open311 services of 罗湖区住建局's complaint line: one per ledger category, with the unit that usually handles it
- * and how many working days that unit gets. Codes are the chaincode's categories (complaint.ts CATEGORIES).
+ * and how many working days that unit gets. Codes are the chaincode's categories (the domain's COMPLAINT_CATEGORIES).
  */
-import { COMPLAINT_CATEGORIES, ComplaintCategory } from '@luohu/domain';
-
-export const CATEGORIES = COMPLAINT_CATEGORIES;
-export type Category = ComplaintCategory;
+import type { ComplaintCategory } from '@luohu/domain';
 
 export interface ServiceDefinition {
-  code: Category;
+  code: ComplaintCategory;
   name: string;
   description: string;
   group: string;
@@ -29,6 +26,6 @@ export const SERVICES: readonly ServiceDefinition[] = [
   { code: 'other', name: '其他', description: '其他与在建工程有关的问题', group: '其他', unit: 'housing', workingDays: 5 },
 ];
 
-export const serviceOf = (code: Category): ServiceDefinition => SERVICES.find((s) => s.code === code)!;
+export const serviceOf = (code: ComplaintCategory): ServiceDefinition => SERVICES.find((s) => s.code === code)!;
 
 export { DISPATCH_WORKING_DAYS } from '@luohu/domain';

@@ -1,12 +1,12 @@
 import { tokens } from '../shared/text-search';
-import { CATEGORIES, Category } from './catalogue';
+import { COMPLAINT_CATEGORIES, type ComplaintCategory } from '@luohu/domain';
 
 /**
  * Automatic classification of a complaint's Chinese text: a small keyword-weight model over jieba tokens.
  * Deterministic (no randomness, no training at run time): the same text always gets the same category, which keeps
  * the routing explainable to staff ("matched 噪音, 夜间") and testable.
  */
-const MODEL: Record<Exclude<Category, 'other'>, Record<string, number>> = {
+const MODEL: Record<Exclude<ComplaintCategory, 'other'>, Record<string, number>> = {
   noise: { 噪音: 3, 噪声: 3, 扰民: 2.5, 吵: 2, 吵闹: 2, 轰鸣: 2, 分贝: 2, 打桩: 1.5, 电钻: 1.5, 切割: 1, 夜间: 1.5, 深夜: 1.5, 半夜: 1.5, 凌晨: 1.5, 晚上: 1, 午休: 1, 睡觉: 1, 休息: 0.5, 声音: 1 },
   dust: { 扬尘: 3.5, 灰尘: 3, 粉尘: 3, 尘土: 3, 沙尘: 2.5, 裸土: 2.5, 洒水: 1.5, 降尘: 2.5, 雾炮: 2, 覆盖: 1, 苫盖: 2, 空气: 1 },
   environment: { 污水: 3, 废水: 3, 排污: 3, 异味: 2.5, 臭: 2, 臭味: 2.5, 垃圾: 2, 渣土: 1.5, 油污: 2, 焚烧: 2.5, 河道: 1.5, 污染: 1.5 },
@@ -19,24 +19,24 @@ const MODEL: Record<Exclude<Category, 'other'>, Record<string, number>> = {
 /** Below this score nothing is clear enough: the complaint goes to `other` and a clerk routes it by hand. */
 export const MIN_SCORE = 2;
 /** Fixed order to break ties, the more urgent first. */
-const PRIORITY: readonly Category[] = ['safety', 'wage_arrears', 'quality', 'noise', 'dust', 'environment', 'traffic'];
+const PRIORITY: readonly ComplaintCategory[] = ['safety', 'wage_arrears', 'quality', 'noise', 'dust', 'environment', 'traffic'];
 
 // A model term may be split by jieba (占道 → 占 道): it then matches when all its tokens occur.
-const TERMS = Object.fromEntries(Object.entries(MODEL).map(([category, words]) => [category, Object.entries(words).map(([word, weight]) => ({ word, weight, parts: tokens(word) }))])) as Record<Exclude<Category, 'other'>, Array<{ word: string; weight: number; parts: string[] }>>;
+const TERMS = Object.fromEntries(Object.entries(MODEL).map(([category, words]) => [category, Object.entries(words).map(([word, weight]) => ({ word, weight, parts: tokens(word) }))])) as Record<Exclude<ComplaintCategory, 'other'>, Array<{ word: string; weight: number; parts: string[] }>>;
 
 export interface Classification {
-  category: Category;
+  category: ComplaintCategory;
   /** Score per category (rounded), for staff to see why. */
-  scores: Partial<Record<Category, number>>;
+  scores: Partial<Record<ComplaintCategory, number>>;
   /** The model words found in the text. */
   matched: string[];
 }
 
 export function classify(text: string): Classification {
   const seen = new Set(tokens(text));
-  const scores: Partial<Record<Category, number>> = {};
+  const scores: Partial<Record<ComplaintCategory, number>> = {};
   const matched: string[] = [];
-  for (const category of PRIORITY as Exclude<Category, 'other'>[]) {
+  for (const category of PRIORITY as Exclude<ComplaintCategory, 'other'>[]) {
     let score = 0;
     for (const term of TERMS[category]) {
       if (term.parts.length > 0 && term.parts.every((p) => seen.has(p))) {
@@ -46,7 +46,7 @@ export function classify(text: string): Classification {
     }
     if (score > 0) scores[category] = Math.round(score * 100) / 100;
   }
-  let best: Category = 'other';
+  let best: ComplaintCategory = 'other';
   let bestScore = MIN_SCORE - Number.EPSILON;
   for (const category of PRIORITY) {
     const s = scores[category] ?? 0;
@@ -55,4 +55,4 @@ export function classify(text: string): Classification {
   return { category: best, scores, matched: [...new Set(matched)] };
 }
 
-export const isCategory = (value: string): value is Category => (CATEGORIES as readonly string[]).includes(value);
+export const isCategory = (value: string): value is ComplaintCategory => (COMPLAINT_CATEGORIES as readonly string[]).includes(value);

@@ -6,7 +6,8 @@ import type { ReadModel, ReadModelDocument } from '../projection/read-model';
 import { pageBy, view } from '../shared/read-queries';
 import { tokens } from '../shared/text-search';
 import { addWorkingDays, todayInShenzhen } from '../shared/working-days';
-import { Category, serviceOf } from './catalogue';
+import type { ComplaintCategory } from '@luohu/domain';
+import { serviceOf } from './catalogue';
 import type { ComplaintStore, PrivateComplaint } from './private-store';
 import { newSalt, saltedHash } from './secrets';
 import { LedgerComplaint, staffView } from './views';
@@ -46,7 +47,7 @@ export class ComplaintHandling {
   /** The unit (default: the service's usual unit) and the working-day deadline for a dispatch. */
   async dispatchPlan(id: string, unit: string | undefined, workingDays: number | undefined): Promise<{ unit: string; deadline: string }> {
     const record = await this.privateRecord(id);
-    const category = (record?.category ?? (await this.complaints.findById(id).lean<ReadModelDocument>())?.category ?? 'other') as Category;
+    const category = (record?.category ?? (await this.complaints.findById(id).lean<ReadModelDocument>())?.category ?? 'other') as ComplaintCategory;
     const service = serviceOf(category);
     return { unit: unit ?? service.unit, deadline: addWorkingDays(todayInShenzhen(this.deps.now()), workingDays ?? service.workingDays) };
   }

@@ -5,7 +5,8 @@ import type { AnchoredWrites } from '../operations/anchored-writes';
 import { AppError, ConflictError, NotFoundError, UnprocessableError } from '../platform/errors';
 import { tokens } from '../shared/text-search';
 import { addWorkingDays, todayInShenzhen } from '../shared/working-days';
-import { Category, DISPATCH_WORKING_DAYS } from './catalogue';
+import type { ComplaintCategory } from '@luohu/domain';
+import { DISPATCH_WORKING_DAYS } from './catalogue';
 import { classify } from './classifier';
 import { coarseLocation } from './location';
 import type { ComplaintContact, ComplaintContent, ComplaintStore, PrivateComplaint } from './private-store';
@@ -14,12 +15,12 @@ import { newSalt, ratingProof, receiptCommitment, receiptToken, saltedHash, same
 import { INTAKE_USER, SystemIdentities } from './system-identities';
 
 /** An Open311 POST /requests body after validation. */
-export interface Submission extends ComplaintContent, ComplaintContact { service_code: Category | null }
+export interface Submission extends ComplaintContent, ComplaintContact { service_code: ComplaintCategory | null }
 
 export interface Submitted {
   id: string;
   receiptToken: string;
-  category: Category;
+  category: ComplaintCategory;
   location: string;
   deadline: string;
   operationId: string;

@@ -6,7 +6,8 @@ import type { ReadModel, ReadModelDocument } from '../projection/read-model';
 import type { Ledger } from '../ledger/ledger';
 import type { IdentityService } from '../identity/identity-service';
 import { ledgerId } from '../shared/schemas';
-import { CATEGORIES, SERVICES, serviceOf } from './catalogue';
+import { COMPLAINT_CATEGORIES } from '@luohu/domain';
+import { SERVICES, serviceOf } from './catalogue';
 import type { ComplaintIntake } from './intake';
 import { INTAKE_USER } from './system-identities';
 import { asLedgerComplaint, citizenView, LedgerComplaint, publicView } from './views';
@@ -17,7 +18,7 @@ const coordinate = (min: number, max: number) => z.union([z.number(), z.string()
 const optionalText = (max: number) => z.string().trim().min(1).max(max).optional().transform((v) => v ?? null);
 
 const submission = z.strictObject({
-  service_code: z.enum(CATEGORIES).optional().describe('leave out to let the classifier choose from the description'),
+  service_code: z.enum(COMPLAINT_CATEGORIES).optional().describe('leave out to let the classifier choose from the description'),
   description: z.string().trim().min(5).max(2000),
   lat: coordinate(-90, 90).optional(),
   long: coordinate(-180, 180).optional(),
@@ -47,7 +48,7 @@ export function open311Routes(routes: RouteTable, d: { intake: ComplaintIntake; 
 
   routes.add({
     method: 'get', path: '/open311/services/:code', response: open311ServiceDefinition, tag: 'complaints', access: 'public', summary: 'Open311: a service definition (no extra attributes)',
-    params: z.strictObject({ code: z.enum(CATEGORIES) }),
+    params: z.strictObject({ code: z.enum(COMPLAINT_CATEGORIES) }),
   }, async ({ params }) => ({ service_code: params.code, service_name: serviceOf(params.code).name, attributes: [] }));
 
   routes.add({
@@ -67,7 +68,7 @@ export function open311Routes(routes: RouteTable, d: { intake: ComplaintIntake; 
     method: 'get', path: '/open311/requests', response: z.array(open311Request), tag: 'complaints', access: 'public', summary: 'Open311: requests (public fields only: no description, contact or exact address)',
     query: z.strictObject({
       service_request_id: z.string().regex(/^[A-Za-z0-9._:-]{1,128}(,[A-Za-z0-9._:-]{1,128}){0,49}$/).optional(),
-      service_code: z.enum(CATEGORIES).optional(),
+      service_code: z.enum(COMPLAINT_CATEGORIES).optional(),
       status: z.enum(['open', 'closed']).optional(),
       start_date: z.string().datetime({ offset: true }).optional(),
       end_date: z.string().datetime({ offset: true }).optional(),

@@ -1,6 +1,6 @@
 import type mongoose from 'mongoose';
 import { Schema } from 'mongoose';
-import type { Category } from './catalogue';
+import type { ComplaintCategory } from '@luohu/domain';
 
 /**
  * What stays off the ledger, in the gateway's database only: the citizen's text and exact place, optional contact
@@ -19,9 +19,9 @@ export interface PrivateComplaint {
   /** SHA-256 of the citizen's receipt token: the token itself is never stored. */
   tokenHash: string;
   /** The service the citizen chose (null when left to the classifier) and what the classifier said. */
-  requestedCode: Category | null;
-  classification: { category: Category; scores: Record<string, number>; matched: string[] };
-  category: Category;
+  requestedCode: ComplaintCategory | null;
+  classification: { category: ComplaintCategory; scores: Record<string, number>; matched: string[] };
+  category: ComplaintCategory;
   /** jieba tokens of the description and address, for staff text search ($all). */
   tokens: string[];
   /** The receiveComplaint argument, kept so that an Idempotency-Key retry sends exactly the same transaction. */

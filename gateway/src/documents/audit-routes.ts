@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { DomainDeps } from '../domain-deps';
-import { legacyAnchoredRoute } from '../operations/anchored-route';
+import { anchoredRoute } from '../operations/anchored-route';
+import { attest } from './use-cases';
 import { byId } from '../shared/read-queries';
 import { pageBy } from '../shared/read-queries';
 import { ledgerId, page, sha256 } from '../shared/schemas';
@@ -35,14 +36,14 @@ export function auditRoutes({ routes, writes, readModel }: DomainDeps, audit: Re
     summary: "Compare the read model's copy of a record with the ledger's current value, field by field",
   }, async ({ params, user }) => (await assertMayRead(readModel, user!, params.kind, readModelId(params.kind, params.id), params.kind), audit.verify(user!._id, params.kind, params.id)));
 
-  legacyAnchoredRoute(routes, writes, {
-    method: 'post', path: '/attestations', tag: 'audit', access: ['auditor'], response: written(attestation),
+  anchoredRoute(routes, writes, {
+    method: 'post', path: '/attestations', tag: 'audit', response: written(attestation),
     summary: "An auditor's attestation about a record (the only write an auditor makes); a finding or qualified opinion needs the report's hash",
     body: z.strictObject({
       id: ledgerId, subjectKind: z.enum(SUBJECT_KINDS), subjectKey: z.array(ledgerId).min(1).max(3),
       opinion: z.enum(['no_finding', 'finding', 'qualified']), reportSha256: sha256.optional(), note: z.string().trim().min(1).max(2000),
     }).refine((b) => b.opinion === 'no_finding' || b.reportSha256 !== undefined, { message: 'a finding or qualified opinion needs reportSha256', path: ['reportSha256'] }),
-  }, ({ body }) => ({ namespace: 'audit', fn: 'attest', args: [JSON.stringify(body)] }));
+  }, attest, ({ body }) => body);
 
   routes.add({
     method: 'get', path: '/attestations', response: listPage(attestation), tag: 'audit', access: 'user', summary: 'Attestations from the read model, by subject and opinion',

@@ -1,13 +1,12 @@
 import { z } from 'zod';
 import { assertMayRead } from '../access/read-access';
 import type { DomainDeps } from '../domain-deps';
-import { legacyAnchoredRoute } from '../operations/anchored-route';
-import { UnprocessableError } from '../platform/errors';
+import { anchoredRoute } from '../operations/anchored-route';
+import { archiveUseCases } from './use-cases';
 import { given, pageBy } from '../shared/read-queries';
 import { ledgerId, page, reason, sha256 } from '../shared/schemas';
 import type { FileStore } from './file-store';
 import type { RecordAudit } from './record-audit';
-import { publicKeyOf, sealKeyFinder, verifyDetached } from './seal-keys';
 import { recordFrom, sourceQuery } from '../shared/record-source';
 import { documentRecord, documentVersions, listPage, recordHistory, written } from '../shared/record-schemas';
 
@@ -19,12 +18,10 @@ const documentPath = z.strictObject({ sha256 });
 
 /** 电子档案: signed documents anchored by hash, superseded by new versions or revoked, never deleted. */
 export function documentArchiveRoutes({ routes, writes, readModel, ledger, identities, connection }: DomainDeps, files: FileStore, audit: RecordAudit): void {
-  const sealKey = sealKeyFinder(connection, ledger, identities);
+  const documents = archiveUseCases({ files, connection, ledger, identities });
 
-  legacyAnchoredRoute(routes, writes, {
-    // Any signed-in user: who may sign (role @ bureau) and with which seal is the chaincode's rule, and its refusal
-    // comes back as 403 with the transaction ID.
-    method: 'post', path: '/documents', tag: 'documents', access: 'user', response: written(documentRecord),
+  anchoredRoute(routes, writes, {
+    method: 'post', path: '/documents', tag: 'documents', response: written(documentRecord),
     summary: 'Anchor a signed document: the SHA-256 of an uploaded file, its type and project, the signer\'s seal fingerprint and ' +
       'detached signature over the file (checked here for RSA/ECDSA seals registered through the gateway). ' +
       '`supersedes` makes it the next version of an active document. Signers: clerk, reviewer, inspector, director holding the active seal',
@@ -34,22 +31,13 @@ export function documentArchiveRoutes({ routes, writes, readModel, ledger, ident
       signature: z.string().min(4).max(16_384).regex(/^[A-Za-z0-9+/]+={0,2}$/, 'base64').refine((s) => s.length % 4 === 0, 'base64'),
       signatureAlgorithm: z.enum(SIGNATURE_ALGORITHMS),
     }).refine((b) => b.supersedes !== b.sha256, { message: 'a document cannot supersede itself', path: ['supersedes'] }),
-  }, async ({ body }) => {
-    const file = await files.find(body.sha256);
-    if (!file) throw new UnprocessableError('file_not_uploaded', `upload the file first: no uploaded file has SHA-256 ${body.sha256}`);
-    const seal = await sealKey(body.sealFingerprint);
-    if (seal) {
-      const valid = await verifyDetached(publicKeyOf(seal), body.signatureAlgorithm, body.signature, files.open(file));
-      if (valid === false) throw new UnprocessableError('signature_invalid', `the ${body.signatureAlgorithm} signature does not verify over file ${body.sha256} with seal ${body.sealFingerprint}`);
-    }
-    return { namespace: 'document', fn: 'anchorDocument', args: [JSON.stringify(body)] };
-  });
+  }, documents.anchorDocument, ({ body }) => body);
 
-  legacyAnchoredRoute(routes, writes, {
-    method: 'post', path: '/documents/:sha256/revocation', tag: 'documents', access: ['clerk', 'reviewer', 'inspector', 'director', 'admin'], response: written(documentRecord),
+  anchoredRoute(routes, writes, {
+    method: 'post', path: '/documents/:sha256/revocation', tag: 'documents', response: written(documentRecord),
     summary: "Revoke a document, with the reason: its signer, or a director/admin of the signer's bureau (the record stays)",
     params: documentPath, body: z.strictObject({ reason }),
-  }, ({ params, body }) => ({ namespace: 'document', fn: 'revokeDocument', args: [params.sha256, body.reason] }));
+  }, documents.revokeDocument, ({ params, body }) => ({ ...params, ...body }));
 
   routes.add({
     method: 'get', path: '/documents', response: listPage(documentRecord), tag: 'documents', access: 'user', summary: 'Documents from the read model: of a project, by type and status',

@@ -2,13 +2,14 @@ import { PROJECT_TYPES } from '@luohu/domain';
 import { z } from 'zod';
 import { assertMayRead } from '../access/read-access';
 import type { DomainDeps } from '../domain-deps';
-import { legacyAnchoredRoute } from '../operations/anchored-route';
-import { AppError, ForbiddenError, ValidationError } from '../platform/errors';
+import { anchoredRoute } from '../operations/anchored-route';
+import { registryUseCases } from './use-cases';
+import { AppError } from '../platform/errors';
 import { byId } from '../shared/read-queries';
 import { pageBy } from '../shared/read-queries';
 import { day, ledgerId, page, reason } from '../shared/schemas';
 import { tokens } from '../shared/text-search';
-import { claimSealKey, promoteSealKey, sealKeyClaimModel, sealKeyModel, sealMaterial } from './seal-keys';
+import { promoteSealKey, sealKeyClaimModel, sealKeyModel } from './seal-keys';
 import { recordFrom, sourceQuery } from '../shared/record-source';
 import { contractor, listPage, sealCertificate, sealCertificateDetail, written } from '../shared/record-schemas';
 
@@ -25,6 +26,7 @@ export const contractorEnricher = (c: Record<string, unknown>) => ({
 /** 名录: contractors and their qualifications (住建局 admin), and clerks' seal certificates (their bureau's admin). */
 export function registryRoutes({ routes, writes, readModel, ledger, identities, connection }: DomainDeps): void {
   const sealKeys = sealKeyModel(connection);
+  const registry = registryUseCases({ connection, ledger, identities });
   // A contractor or owner user is registered for a company only if the ledger's registry holds it.
   identities.useCompanyRegistry(async (admin, company) => {
     try {
@@ -37,23 +39,23 @@ export function registryRoutes({ routes, writes, readModel, ledger, identities, 
   });
   const contractorPath = z.strictObject({ id: ledgerId });
 
-  legacyAnchoredRoute(routes, writes, {
-    method: 'post', path: '/contractors', tag: 'registry', access: ['admin'], response: written(contractor),
+  anchoredRoute(routes, writes, {
+    method: 'post', path: '/contractors', tag: 'registry', response: written(contractor),
     summary: 'Register a contractor (admin @ Housing)',
     body: z.strictObject({ id: ledgerId, name: z.string().trim().min(2).max(200), creditCode: z.string().regex(/^[0-9A-HJ-NPQRTUWXY]{18}$/, 'an 18-character unified social credit code') }),
-  }, ({ body }) => ({ namespace: 'registry', fn: 'registerContractor', args: [JSON.stringify(body)] }));
+  }, registry.registerContractor, ({ body }) => body);
 
-  legacyAnchoredRoute(routes, writes, {
-    method: 'post', path: '/contractors/:id/qualifications', tag: 'registry', access: ['admin'], response: written(contractor),
+  anchoredRoute(routes, writes, {
+    method: 'post', path: '/contractors/:id/qualifications', tag: 'registry', response: written(contractor),
     summary: "Add a qualification (资质) to a contractor: grade bounds the budgets it may take, scope the project types",
     params: contractorPath,
     body: z.strictObject({ licenceNo: ledgerId, grade: z.enum(GRADES), scope: z.array(z.enum(PROJECT_TYPES)).min(1).max(PROJECT_TYPES.length), expiry: day }),
-  }, ({ params, body }) => ({ namespace: 'registry', fn: 'addQualification', args: [params.id, JSON.stringify(body)] }));
+  }, registry.addQualification, ({ params, body }) => ({ contractorId: params.id, qualification: body }));
 
-  legacyAnchoredRoute(routes, writes, {
-    method: 'post', path: '/contractors/:id/qualifications/:licenceNo/revocation', tag: 'registry', access: ['admin'], response: written(contractor),
+  anchoredRoute(routes, writes, {
+    method: 'post', path: '/contractors/:id/qualifications/:licenceNo/revocation', tag: 'registry', response: written(contractor),
     summary: 'Revoke a qualification, with the reason', params: z.strictObject({ id: ledgerId, licenceNo: ledgerId }), body: z.strictObject({ reason }),
-  }, ({ params, body }) => ({ namespace: 'registry', fn: 'revokeQualification', args: [params.id, params.licenceNo, body.reason] }));
+  }, registry.revokeQualification, ({ params, body }) => ({ contractorId: params.id, licenceNo: params.licenceNo, reason: body.reason }));
 
   routes.add({
     method: 'get', path: '/contractors', response: listPage(contractor), tag: 'registry', access: 'user', summary: 'Contractors from the read model, by words of the name, credit code or licence number',
@@ -72,8 +74,8 @@ export function registryRoutes({ routes, writes, readModel, ledger, identities, 
     query: sourceQuery,
   }, async ({ params, query, user }) => recordFrom({ ledger, identities, readModel }, query.source, user!, { namespace: 'registry', fn: 'readContractor', args: [params.id] }, { type: 'contractor', id: params.id, what: 'contractor' }));
 
-  legacyAnchoredRoute(routes, writes, {
-    method: 'post', path: '/seal-certificates', tag: 'registry', access: ['admin'], response: written(sealCertificate),
+  anchoredRoute(routes, writes, {
+    method: 'post', path: '/seal-certificates', tag: 'registry', response: written(sealCertificate),
     summary: "Bind a seal (PDF-signing) certificate or public key to a user's Fabric identity, by an admin of the user's bureau. " +
       'The fingerprint is SHA-256 of the certificate DER (or of the key\'s SubjectPublicKeyInfo DER). With neither, the seal is the ' +
       "certificate the bureau's CA issued the holder, whose key the gateway keeps sealed (what POST /sealed-documents/{id}/signatures signs with)",
@@ -81,32 +83,13 @@ export function registryRoutes({ routes, writes, readModel, ledger, identities, 
       holder: username, label: z.string().trim().min(1).max(200), validUntil: day.optional(),
       certificate: pem('CERTIFICATE').optional(), publicKey: pem('PUBLIC KEY').optional(),
     }).refine((b) => b.certificate === undefined || b.publicKey === undefined, { message: 'give at most one of certificate or publicKey' }),
-  }, async ({ body, user }) => {
-    const enrolled = body.certificate === undefined && body.publicKey === undefined;
-    const material = sealMaterial(enrolled ? { certificate: (await identities.signer(body.holder)).certificate } : body);
-    const validUntil = body.validUntil ?? material.notAfter;
-    if (!validUntil) throw new ValidationError('validUntil is required for a bare public key');
-    if (material.notAfter && validUntil > material.notAfter) throw new ValidationError(`validUntil ${validUntil} is after the certificate expires (${material.notAfter})`);
-    const holder = await identities.get(body.holder);
-    if (holder.mspId !== user!.mspId) throw new ForbiddenError(`${body.holder} belongs to ${holder.mspId}: only its own bureau's admin binds their seal`);
-    // The holder's identity exactly as the chaincode derives it from their certificate: ask it, signed as the holder
-    // (a query: nothing is written, and the key never leaves the gateway).
-    const me = JSON.parse(await ledger.evaluate(await identities.signer(holder._id), 'registry', 'whoAmI', [])) as { mspId: string; id: string };
-    // A claim, not seal_keys: the key is promoted there only once the ledger's seal certificate names this holder.
-    await claimSealKey(connection, material.fingerprint, {
-      holder: holder._id, holderMsp: me.mspId, holderId: me.id, format: material.format, pem: material.pem, registeredBy: user!._id, registeredAt: new Date(),
-    });
-    return {
-      namespace: 'registry', fn: 'registerSealCertificate',
-      args: [JSON.stringify({ fingerprint: material.fingerprint, holderMsp: me.mspId, holderId: me.id, label: body.label, validUntil })],
-    };
-  });
+  }, registry.registerSealCertificate, ({ body }) => body);
 
-  legacyAnchoredRoute(routes, writes, {
-    method: 'post', path: '/seal-certificates/:fingerprint/revocation', tag: 'registry', access: ['admin'], response: written(sealCertificate),
+  anchoredRoute(routes, writes, {
+    method: 'post', path: '/seal-certificates/:fingerprint/revocation', tag: 'registry', response: written(sealCertificate),
     summary: "Revoke a seal certificate, with the reason (admin of the holder's bureau)",
     params: z.strictObject({ fingerprint }), body: z.strictObject({ reason }),
-  }, ({ params, body }) => ({ namespace: 'registry', fn: 'revokeSealCertificate', args: [params.fingerprint, body.reason] }));
+  }, registry.revokeSealCertificate, ({ params, body }) => ({ ...params, ...body }));
 
   routes.add({
     method: 'get', path: '/seal-certificates', response: listPage(sealCertificate), tag: 'registry', access: 'user', summary: 'Seal certificates from the read model, by holder (username) and status',

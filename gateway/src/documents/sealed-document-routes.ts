@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { DomainDeps } from '../domain-deps';
-import { legacyAnchoredRoute } from '../operations/anchored-route';
+import { anchoredRoute } from '../operations/anchored-route';
+import { signSealedDocument } from './use-cases';
 import { readScope } from '../access/read-policy';
 import { NotFoundError } from '../platform/errors';
 import { generationRequest } from './document-facts';
@@ -43,11 +44,11 @@ export function sealedDocumentRoutes({ routes, writes }: DomainDeps, sealing: Se
     return describe(user!._id, await sealing.get(params.id));
   });
 
-  legacyAnchoredRoute(routes, writes, {
-    method: 'post', path: '/sealed-documents/:id/signatures', tag: 'sealed documents', access: ['clerk', 'reviewer', 'director'], response: written(documentRecord),
+  anchoredRoute(routes, writes, {
+    method: 'post', path: '/sealed-documents/:id/signatures', tag: 'sealed documents', response: written(documentRecord),
     summary: "Sign the document's current revision with the caller's own CA-issued key (their registered seal), in an incremental PAdES " +
       'signature with a visible seal: first the clerk (经办盖章), then a reviewer (审核), then a director (签发), all of the issuing bureau. ' +
       'The signed file is stored and its SHA-256 anchored, superseding the previous revision; earlier signatures stay valid',
     params: sealedDocumentPath, body: z.strictObject({ reason: z.string().trim().min(2).max(200).optional() }),
-  }, ({ params, body, user }) => sealing.sign(user!, params.id, body.reason));
+  }, signSealedDocument(sealing), ({ params, body }) => ({ ...params, ...body }));
 }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { assertMayRead } from '../access/read-access';
 import type { DomainDeps } from '../domain-deps';
-import { legacyAnchoredRoute } from '../operations/anchored-route';
+import { anchoredRoute } from '../operations/anchored-route';
+import { anchorBatch, anchorBatchItems } from './use-cases';
 import { byId, pageBy } from '../shared/read-queries';
 import { batchItemsOf } from './batches';
 import { ledgerId, page, sha256 } from '../shared/schemas';
@@ -12,29 +13,21 @@ const KINDS = ['photos', 'sensor-log', 'inspection', 'video', 'bench'] as const;
 export const MAX_ITEMS_PER_BATCH = 10_000;
 const itemHash = z.string().regex(/^[0-9a-fA-F]{64}$/, "an item's SHA-256, 64 hex characters").transform((h) => h.toLowerCase());
 
-/** Who anchors batches of site evidence: the Housing bureau's staff and devices (the chaincode's anchor.anchorBatch rule). */
-const ANCHORERS = ['clerk', 'reviewer', 'inspector', 'director', 'device', 'analyst'] as const;
-
 /** Bulk evidence: one Merkle root over many items (site photos, sensor logs) anchored in one transaction. */
 export function batchAnchorRoutes({ routes, writes, readModel, connection }: DomainDeps): void {
   const items = batchItemsOf(connection);
-  legacyAnchoredRoute(routes, writes, {
+  anchoredRoute(routes, writes, {
     method: 'post', path: '/batch-anchors', tag: 'documents', response: written(batchAnchor),
-    access: [...ANCHORERS],
     summary: 'Anchor the Merkle root of a batch of evidence items (the items stay off-chain; each keeps its inclusion proof)',
     body: z.strictObject({ batchId: ledgerId, merkleRoot: sha256, itemCount: z.number().int().min(1).max(1_000_000), kind: z.enum(KINDS) }),
-  }, ({ body }) => ({ namespace: 'anchor', fn: 'anchorBatch', args: [body.batchId, body.merkleRoot, String(body.itemCount), body.kind] }));
+  }, anchorBatch, ({ body }) => body);
 
-  legacyAnchoredRoute(routes, writes, {
+  anchoredRoute(routes, writes, {
     method: 'post', path: '/batch-anchors/items', tag: 'documents', response: written(batchAnchor),
-    access: [...ANCHORERS],
     summary: "Anchor a batch of evidence items (their SHA-256s): the gateway builds the RFC 6962 Merkle tree, keeps the items, anchors the root " +
       'in one transaction, and serves each item\'s inclusion proof (GET /batch-anchors/{batchId}/items/{index}, GET /evidence/batch-items/…)',
     body: z.strictObject({ batchId: ledgerId, kind: z.enum(KINDS), items: z.array(itemHash).min(1).max(MAX_ITEMS_PER_BATCH) }),
-  }, async ({ body, user }) => {
-    const tree = await items.prepare(body.batchId, body.kind, body.items, user!._id);
-    return { namespace: 'anchor', fn: 'anchorBatch', args: [body.batchId, tree.merkleRoot, String(tree.itemCount), body.kind] };
-  });
+  }, anchorBatchItems(items), ({ body }) => body);
 
   routes.add({
     method: 'get', path: '/batch-anchors/:batchId/items/:index', response: batchItemProof, tag: 'documents', access: 'user',

@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import type { DomainDeps } from '../domain-deps';
-import { legacyAnchoredRoute } from '../operations/anchored-route';
+import { anchoredRoute } from '../operations/anchored-route';
+import * as funds from './use-cases';
 import { ledgerId, page } from '../shared/schemas';
-import { tokens } from '../shared/text-search';
-import { pageBy } from '../shared/read-queries';
-import { childById, pageChildren } from './queries';
+import { childById, listContracts, pageChildren } from './queries';
 import { acceptance, breach, changeOrder, decision, delay, newContract, progressReport } from './schemas';
 import { recordFrom, sourceQuery } from '../shared/record-source';
 import { assertMayRead } from '../access/read-access';
@@ -15,56 +14,47 @@ const milestonePath = z.strictObject({ id: ledgerId, milestoneId: ledgerId });
 const changeOrderPath = z.strictObject({ id: ledgerId, changeOrderId: ledgerId });
 const tag = 'funds';
 
-/** Contract titles are searchable by their words (jieba tokens; FerretDB has no $text). */
-export const contractEnricher = (c: Record<string, unknown>) => ({ tokens: tokens(String(c.title ?? '')) });
-
-/** 合同履约: contracts, change orders, progress, acceptance, delays, breaches — and their lists from the read model. */
+/** 合同履约 over HTTP: contracts, change orders, progress, acceptance, delays, breaches — and their lists from the read model. */
 export function contractRoutes({ routes, writes, readModel, ledger, identities }: DomainDeps): void {
-  legacyAnchoredRoute(routes, writes, {
-    method: 'post', path: '/contracts', tag, access: ['clerk', 'director'], response: records.written(records.contract),
-    summary: 'Sign a works contract for an approved project: retention ≤ 3 %, milestone amounts sum to the contract sum', body: newContract,
-  }, ({ body }) => ({ namespace: 'contract', fn: 'createContract', args: [JSON.stringify(body)] }));
+  anchoredRoute(routes, writes, {
+    method: 'post', path: '/contracts', tag, response: records.written(records.contract), body: newContract,
+    summary: 'Sign a works contract for an approved project: retention ≤ 3 %, milestone amounts sum to the contract sum',
+  }, funds.createContract, ({ body }) => body);
 
-  legacyAnchoredRoute(routes, writes, {
-    method: 'post', path: '/contracts/:id/change-orders', tag, access: ['clerk', 'contractor'], response: records.written(records.changeOrder),
-    summary: 'Propose a change order (变更): new amounts for planned milestones, or new milestones', params: contractPath, body: changeOrder,
-  }, ({ params, body }) => ({ namespace: 'contract', fn: 'proposeChangeOrder', args: [params.id, JSON.stringify(body)] }));
+  anchoredRoute(routes, writes, {
+    method: 'post', path: '/contracts/:id/change-orders', tag, response: records.written(records.changeOrder), params: contractPath, body: changeOrder,
+    summary: 'Propose a change order (变更): new amounts for planned milestones, or new milestones',
+  }, funds.proposeChangeOrder, ({ params, body }) => ({ contractId: params.id, order: body }));
 
-  legacyAnchoredRoute(routes, writes, {
-    method: 'post', path: '/contracts/:id/change-orders/:changeOrderId/decision', tag, access: ['director'], response: records.written(records.changeOrder),
-    summary: 'Approve (applies the change: milestones and contract sum move) or reject a proposed change order', params: changeOrderPath, body: decision,
-  }, ({ params, body }) => ({ namespace: 'contract', fn: body.decision === 'approve' ? 'approveChangeOrder' : 'rejectChangeOrder', args: [params.id, params.changeOrderId, body.reason] }));
+  anchoredRoute(routes, writes, {
+    method: 'post', path: '/contracts/:id/change-orders/:changeOrderId/decision', tag, response: records.written(records.changeOrder), params: changeOrderPath, body: decision,
+    summary: 'Approve (applies the change: milestones and contract sum move) or reject a proposed change order',
+  }, funds.decideChangeOrder, ({ params, body }) => ({ contractId: params.id, changeOrderId: params.changeOrderId, ...body }));
 
-  legacyAnchoredRoute(routes, writes, {
-    method: 'post', path: '/contracts/:id/progress-reports', tag, access: ['contractor', 'clerk', 'inspector'], response: records.written(records.progressReport),
-    summary: 'Report progress, planned vs actual percent (the ledger keeps the deviation; a milestone keeps its latest)', params: contractPath, body: progressReport,
-  }, ({ params, body }) => ({ namespace: 'contract', fn: 'reportProgress', args: [params.id, JSON.stringify(body)] }));
+  anchoredRoute(routes, writes, {
+    method: 'post', path: '/contracts/:id/progress-reports', tag, response: records.written(records.progressReport), params: contractPath, body: progressReport,
+    summary: 'Report progress, planned vs actual percent (the ledger keeps the deviation; a milestone keeps its latest)',
+  }, funds.reportProgress, ({ params, body }) => ({ contractId: params.id, report: body }));
 
-  legacyAnchoredRoute(routes, writes, {
-    method: 'post', path: '/contracts/:id/milestones/:milestoneId/acceptance', tag, access: ['inspector'], response: records.written(records.milestone),
-    summary: "An inspector accepts a milestone (验收), optionally naming the anchored acceptance report: it becomes payable", params: milestonePath, body: acceptance,
-  }, ({ params, body }) => ({ namespace: 'contract', fn: 'acceptMilestone', args: [params.id, params.milestoneId, body.acceptanceReportSha256 ?? ''] }));
+  anchoredRoute(routes, writes, {
+    method: 'post', path: '/contracts/:id/milestones/:milestoneId/acceptance', tag, response: records.written(records.milestone), params: milestonePath, body: acceptance,
+    summary: 'An inspector accepts a milestone (验收), optionally naming the anchored acceptance report: it becomes payable',
+  }, funds.acceptMilestone, ({ params, body }) => ({ contractId: params.id, milestoneId: params.milestoneId, ...body }));
 
-  legacyAnchoredRoute(routes, writes, {
-    method: 'post', path: '/contracts/:id/delays', tag, access: ['clerk', 'inspector'], response: records.written(records.incident),
-    summary: 'Record a delay of a milestone (工期延误)', params: contractPath, body: delay,
-  }, ({ params, body }) => ({ namespace: 'contract', fn: 'recordDelay', args: [params.id, JSON.stringify(body)] }));
+  anchoredRoute(routes, writes, {
+    method: 'post', path: '/contracts/:id/delays', tag, response: records.written(records.incident), params: contractPath, body: delay,
+    summary: 'Record a delay of a milestone (工期延误)',
+  }, funds.recordDelay, ({ params, body }) => ({ contractId: params.id, incident: body }));
 
-  legacyAnchoredRoute(routes, writes, {
-    method: 'post', path: '/contracts/:id/breaches', tag, access: ['clerk', 'director'], response: records.written(records.incident),
-    summary: 'Record a breach of contract (违约) by the employer or the contractor, with its penalty in fen', params: contractPath, body: breach,
-  }, ({ params, body }) => ({ namespace: 'contract', fn: 'recordBreach', args: [params.id, JSON.stringify(body)] }));
+  anchoredRoute(routes, writes, {
+    method: 'post', path: '/contracts/:id/breaches', tag, response: records.written(records.incident), params: contractPath, body: breach,
+    summary: 'Record a breach of contract (违约) by the employer or the contractor, with its penalty in fen',
+  }, funds.recordBreach, ({ params, body }) => ({ contractId: params.id, incident: body }));
 
   routes.add({
     method: 'get', path: '/contracts', response: records.listPage(records.contract), tag, access: 'user', summary: 'Contracts from the read model, by project, contractor or words of the title',
     query: page.extend({ projectId: ledgerId.optional(), contractorId: ledgerId.optional(), q: z.string().trim().min(1).max(50).optional() }),
-  }, async ({ query, user }) => {
-    const filter: Record<string, unknown> = {};
-    if (query.projectId) filter.projectId = query.projectId;
-    if (query.contractorId) filter.contractorId = query.contractorId;
-    if (query.q) filter.tokens = { $all: tokens(query.q) };
-    return pageBy(readModel.model('contract'), filter, query.limit, query.after, user);
-  });
+  }, async ({ query, user }) => listContracts(readModel, user, query));
 
   routes.add({
     method: 'get', path: '/contracts/:id', response: records.contract, tag, access: 'user', params: contractPath, query: sourceQuery,
@@ -82,7 +72,7 @@ export function contractRoutes({ routes, writes, readModel, ledger, identities }
     summary: 'A milestone; ?source=ledger reads it from the ledger',
   }, async ({ params, query, user }) => query.source === 'ledger'
     ? (await assertMayRead(readModel, user!, 'milestone', `${params.id}/${params.milestoneId}`, 'milestone'),
-      JSON.parse(await ledger.evaluate(await identities.signer(user!._id), 'contract', 'readMilestone', [params.id, params.milestoneId])))
+      JSON.parse(await ledger.evaluate(await identities.reader(user!._id), 'contract', 'readMilestone', [params.id, params.milestoneId])))
     : childById(readModel.model('milestone'), params.id, params.milestoneId, `milestone ${params.milestoneId} of contract`, user));
 
   routes.add({

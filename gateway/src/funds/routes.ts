@@ -7,7 +7,8 @@ import { bankRoutes } from './bank-routes';
 import { BankSimulator } from './bank-simulator';
 import { transferModel } from './bank-transfer-model';
 import { BankTransfers } from './bank-transfers';
-import { contractEnricher, contractRoutes } from './contract-routes';
+import { contractRoutes } from './contract-routes';
+import { contractEnricher } from './queries';
 import { payoutRoutes } from './payout-routes';
 
 /**

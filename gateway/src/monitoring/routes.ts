@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { DomainDeps, DomainModule } from '../domain-deps';
-import { legacyAnchoredRoute, sendOutcome } from '../operations/anchored-route';
+import { anchoredRoute, sendOutcome } from '../operations/anchored-route';
+import * as monitoring from './use-cases';
 import { signatureRequest } from '../operations/routes';
 import type { Enricher, RecordType } from '../projection/read-model';
 import { given, pageBy } from '../shared/read-queries';
@@ -19,7 +20,7 @@ export const DEVICE_HEADERS = { id: 'X-Device-Id', certificate: 'X-Device-Certif
 const alertPath = z.strictObject({ id: ledgerId });
 const projectPath = z.strictObject({ id: ledgerId });
 
-/** 进度与质量: device alerts (HTTP and MQTT), acknowledgement, resolution, progress deviation, risk scores. */
+/** 进度与质量 over HTTP (and the MQTT listener): device alerts (HTTP and MQTT), acknowledgement, resolution, progress deviation, risk scores. */
 export function monitoringRoutes({ routes, writes, signed, readModel, ledger, identities, config, logger, connection }: DomainDeps): DomainModule {
   const alerts = new DeviceAlerts(new DeviceAuthenticator(connection), signed);
 
@@ -44,16 +45,16 @@ export function monitoringRoutes({ routes, writes, signed, readModel, ledger, id
     return step.sign;
   });
 
-  legacyAnchoredRoute(routes, writes, {
-    method: 'post', path: '/alerts/:id/acknowledgement', tag: 'monitoring', access: ['clerk'], response: written(safetyAlertRecord),
+  anchoredRoute(routes, writes, {
+    method: 'post', path: '/alerts/:id/acknowledgement', tag: 'monitoring', response: written(safetyAlertRecord),
     summary: 'Acknowledge an open alert (open → acknowledged)', params: alertPath,
-  }, ({ params }) => ({ namespace: 'monitoring', fn: 'acknowledgeSafetyAlert', args: [params.id] }));
+  }, monitoring.acknowledgeAlert, ({ params }) => params);
 
-  legacyAnchoredRoute(routes, writes, {
-    method: 'post', path: '/alerts/:id/resolution', tag: 'monitoring', access: ['clerk'], response: written(safetyAlertRecord),
+  anchoredRoute(routes, writes, {
+    method: 'post', path: '/alerts/:id/resolution', tag: 'monitoring', response: written(safetyAlertRecord),
     summary: 'Resolve an acknowledged alert with what was done on site (acknowledged → resolved)', params: alertPath,
     body: z.strictObject({ resolution: z.string().trim().min(2).max(2000) }),
-  }, ({ params, body }) => ({ namespace: 'monitoring', fn: 'resolveSafetyAlert', args: [params.id, body.resolution] }));
+  }, monitoring.resolveAlert, ({ params, body }) => ({ ...params, ...body }));
 
   routes.add({
     method: 'get', path: '/alerts', response: listPage(safetyAlertRecord), tag: 'monitoring', access: 'user', summary: 'Safety alerts from the read model, by project and/or status',
@@ -65,12 +66,12 @@ export function monitoringRoutes({ routes, writes, signed, readModel, ledger, id
     summary: 'A safety alert from the read model; ?source=ledger reads it from the ledger instead (as the caller)',
   }, async ({ params, query, user }) => recordFrom({ ledger, identities, readModel }, query.source, user!, { namespace: 'monitoring', fn: 'readSafetyAlert', args: [params.id] }, { type: 'safetyAlert', id: params.id, what: 'safety alert' }));
 
-  legacyAnchoredRoute(routes, writes, {
-    method: 'post', path: '/projects/:id/deviations', tag: 'monitoring', access: ['clerk', 'inspector'], response: written(progressDeviation),
+  anchoredRoute(routes, writes, {
+    method: 'post', path: '/projects/:id/deviations', tag: 'monitoring', response: written(progressDeviation),
     summary: 'Record planned vs actual progress (%) as of a day; the ledger computes the deviation (actual − planned) and its severity',
     params: projectPath,
     body: z.strictObject({ id: ledgerId, asOf: day, plannedPercent: z.number().min(0).max(100), actualPercent: z.number().min(0).max(100), contractId: ledgerId.optional() }),
-  }, ({ params, body }) => ({ namespace: 'monitoring', fn: 'recordProgressDeviation', args: [JSON.stringify({ ...body, projectId: params.id })] }));
+  }, monitoring.recordProgressDeviation, ({ params, body }) => ({ ...body, projectId: params.id }));
 
   routes.add({
     method: 'get', path: '/projects/:id/deviations', response: listPage(progressDeviation), tag: 'monitoring', access: 'user', params: projectPath, query: page,
@@ -82,15 +83,11 @@ export function monitoringRoutes({ routes, writes, signed, readModel, ledger, id
     summary: 'Compute a risk score with the current model without recording it (what-if)', body: riskInputs,
   }, async ({ body }) => assessRisk(body));
 
-  legacyAnchoredRoute(routes, writes, {
-    method: 'post', path: '/projects/:id/risk-scores', tag: 'monitoring', access: ['analyst', 'clerk'], response: written(riskScore),
+  anchoredRoute(routes, writes, {
+    method: 'post', path: '/projects/:id/risk-scores', tag: 'monitoring', response: written(riskScore),
     summary: 'Score a project\'s risk from weather, schedule slip and staffing with the gateway\'s risk model; the score goes to the ledger with its inputs and model version',
     params: projectPath, body: riskInputs.extend({ id: ledgerId }),
-  }, ({ params, body }) => {
-    const { id, ...inputs } = body;
-    const risk = assessRisk(inputs);
-    return { namespace: 'monitoring', fn: 'recordRiskScore', args: [JSON.stringify({ id, projectId: params.id, score: risk.score, modelVersion: risk.modelVersion, inputs: risk.inputs })] };
-  });
+  }, monitoring.recordRiskScore, ({ params, body: { id, ...inputs } }) => ({ id, projectId: params.id, inputs }));
 
   routes.add({
     method: 'get', path: '/projects/:id/risk-scores', response: listPage(riskScore), tag: 'monitoring', access: 'user', params: projectPath, query: page,

@@ -15,6 +15,9 @@ function takeAdmission(locals: Record<string, unknown>): (() => void) | undefine
   return admitted;
 }
 
+/** How an anchored route is named where its refusal rule is looked up (`POST /payouts`). */
+const routeKey = (spec: { method: string; path: string }) => `${spec.method.toUpperCase()} ${spec.path}`;
+
 /**
  * The HTTP face of a use case whose effect is one ledger transaction by the caller: the route parses the request into
  * the use case's input; Idempotency-Key and Prefer: respond-async are honoured, and the answer carries the receipt
@@ -30,21 +33,7 @@ export function anchoredRoute<I, B extends z.ZodType = z.ZodUndefined, Q extends
   const options = { refusal: useCase.refusal };
   if (useCase.refusal) writes.refusals.set(routeKey(spec), useCase.refusal);
   const call = (input: Input<z.infer<B>, z.infer<Q>, z.infer<P>>) => useCase.call(inputOf(input), input.user!);
-  legacyAnchoredRoute(routes, writes, { ...spec, access: useCase.access } as RouteSpec<B, Q, P>, call, options);
-}
-
-/** How an anchored route is named where its refusal rule is looked up (`POST /payouts`). */
-const routeKey = (spec: { method: string; path: string }) => `${spec.method.toUpperCase()} ${spec.path}`;
-
-/** TEMPORARY while routes move to use cases (removed when the last route has moved). */
-export function legacyAnchoredRoute<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined, P extends z.ZodType = z.ZodUndefined>(
-  routes: RouteTable,
-  writes: AnchoredWrites,
-  spec: Omit<RouteSpec<B, Q, P>, 'anchored'>,
-  call: (input: Input<z.infer<B>, z.infer<Q>, z.infer<P>>) => LedgerCall | Promise<LedgerCall>,
-  options: { refusal?: (result: unknown) => AppError | undefined } = {},
-): void {
-  routes.add({ ...spec, anchored: true, status: spec.status ?? 201 }, async (input) => {
+  routes.add({ ...spec, access: useCase.access, anchored: true, status: spec.status ?? 201 }, async (input) => {
     const { locals } = input.res;
     const timing = writes.timing(locals.receivedAt as number | undefined);
     if (locals.admittedAt !== undefined) timing.mark('admission', locals.admittedAt as number); // admissionGate

@@ -19,7 +19,8 @@ export interface LedgerCall {
  * kept off-chain, a seal key, a Merkle item set) must be keyed so that a concurrent first use cannot repeat it.
  */
 export interface LedgerWrite<I> {
-  readonly access: readonly Role[];
+  /** The roles that may ask, or `user`: any signed-in user, when only the chaincode can tell (e.g. who holds a seal). */
+  readonly access: readonly Role[] | 'user';
   readonly call: (input: I, actor: AuthenticatedUser) => LedgerCall | Promise<LedgerCall>;
   /**
    * A committed result that is a refusal (e.g. requestPayout commits an overpayment alert instead of a payout):
