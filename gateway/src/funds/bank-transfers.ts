@@ -1,5 +1,5 @@
 import type mongoose from 'mongoose';
-import type { AuthenticatedUser } from '../identity/identity-service';
+import type { AuthenticatedUser } from '../platform/authenticated-user';
 import { ConflictError, NotFoundError } from '../platform/errors';
 import type { Logger } from '../platform/logger';
 import { BankAdapter, BankRejected, TransferInstruction, withDeadline } from './bank-adapter';

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import type mongoose from 'mongoose';
 import type { ConnectionDescription } from '../config';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../platform/errors';
+import type { AuthenticatedUser } from '../platform/authenticated-user';
 import type { Logger } from '../platform/logger';
 import type { SigningUser } from '../ledger/ledger';
 import { CertificateAuthority, Registrar } from './certificate-authority';
@@ -15,8 +16,6 @@ import { CertificateIdentities } from './certificate-identity';
 import { assertStrongPassword } from './password-policy';
 import { hashPassword, KeyVault, newToken, SessionTokens, verifyPassword } from './secrets';
 import { SignInThrottle } from './sign-in-throttle';
-
-export type AuthenticatedUser = Pick<UserRecord, '_id' | 'org' | 'mspId' | 'role' | 'dept' | 'company' | 'displayName' | 'status'>;
 
 /** A device has no password: it enrolls its own key with a one-time code, and authenticates by its signatures. */
 export interface NewUser { username: string; password?: string; role: Role; dept?: string | null; company?: string | null; displayName: string }
