@@ -4,7 +4,7 @@ import { ConflictError, NotFoundError } from '../platform/errors';
 import type { Logger } from '../platform/logger';
 import { BankAdapter, BankRejected, TransferInstruction, withDeadline } from './bank-adapter';
 import type { BankConfirmations } from './bank-confirmations';
-import type { BankSettings } from './bank-settings';
+import type { BankSettings } from '../config';
 import { historyEntry, RESENDABLE, TransferRecord, TransferStatus, transferView } from './bank-transfer-model';
 
 export interface Payee { name: string; account: string }
