@@ -36,6 +36,8 @@ const envSchema = z.object({
   PUBLIC_URL: z.string().url().regex(/^https?:\/\//, 'an http(s) URL').optional(),
   /** How often one replica reconciles the read model and stored files with the ledger; 0 = only on request. */
   LUOHU_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).optional(),
+  /** TrueType font with the Chinese glyphs of generated documents and seals; by default Debian's fonts-droid-fallback. */
+  LUOHU_CJK_FONT: z.string().min(1).optional(),
   /** Comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed; empty: clients connect directly. */
   /** Bearer token for /readyz and /metrics; generated per installation when unset. */
   OPERATOR_TOKEN: z.string().min(24).optional(),
@@ -98,6 +100,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     /** The funds family's bank settings. */
     bank: bankSettings(env, e.NODE_ENV, networkDir),
     publicUrl: publicUrl(e.PUBLIC_URL, e.NODE_ENV, e.HOST, e.PORT),
+    /** The CJK font file; undefined: documents/fonts' default (DEFAULT_CJK_FONT_PATH). */
+    cjkFont: e.LUOHU_CJK_FONT,
     // Hourly by default; off in tests unless a test asks for it.
     reconcileIntervalMs: e.LUOHU_RECONCILE_INTERVAL_MS ?? (e.NODE_ENV === 'test' ? 0 : 3_600_000),
     trustedProxies: e.TRUSTED_PROXIES.split(',').map((a) => a.trim()).filter(Boolean),
