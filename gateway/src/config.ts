@@ -38,9 +38,9 @@ const envSchema = z.object({
   LUOHU_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).optional(),
   /** TrueType font with the Chinese glyphs of generated documents and seals; by default Debian's fonts-droid-fallback. */
   LUOHU_CJK_FONT: z.string().min(1).optional(),
-  /** Comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed; empty: clients connect directly. */
   /** Bearer token for /readyz and /metrics; generated per installation when unset. */
   OPERATOR_TOKEN: z.string().min(24).optional(),
+  /** Comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed; empty: clients connect directly. */
   TRUSTED_PROXIES: z.string().default(''),
 });
 
