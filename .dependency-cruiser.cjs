@@ -34,6 +34,73 @@ module.exports = {
       from: { path: '^gateway/src/documents/' },
       to: { path: '^gateway/src/evidence/' },
     },
+    // gateway/src in layers, each importing only the ones below it (no folder depends on another both ways):
+    // platform/ · config.ts · ledger/ · projection/ · access/ · shared/ · identity/ · operations/, live/, health/ ·
+    // the families (approval, complaints, documents, evidence, funds, monitoring, reconciliation) · the composition
+    // (domain-deps.ts, domains.ts, api-description.ts, error-handler.ts, server.ts, main.ts).
+    {
+      name: 'gateway-platform-imports-no-gateway-folder',
+      severity: 'error',
+      comment: 'platform/ is the plumbing every folder builds on (errors, logger, route table, database): it imports nothing else in gateway/src. A type it needs from above (e.g. the signed-in caller) is defined in platform/ and filled in by the folder that knows it.',
+      from: { path: '^gateway/src/platform/' },
+      to: { path: '^gateway/src/', pathNot: '^gateway/src/platform/' },
+    },
+    {
+      name: 'gateway-config-imports-only-platform',
+      severity: 'error',
+      comment: 'config.ts is read by ledger/, identity/ and every family: it parses every setting itself (a family\'s too) and imports only platform/.',
+      from: { path: '^gateway/src/config\\.ts$' },
+      to: { path: '^gateway/src/', pathNot: '^gateway/src/platform/' },
+    },
+    {
+      name: 'gateway-ledger-imports-no-domain',
+      severity: 'error',
+      comment: 'ledger/ is the Fabric client every folder uses: it imports only platform/ and config.ts, no domain folder (identity/ or a family) and not the read model.',
+      from: { path: '^gateway/src/ledger/' },
+      to: { path: '^gateway/src/', pathNot: '^gateway/src/(ledger|platform)/|^gateway/src/config\\.ts$' },
+    },
+    {
+      name: 'gateway-projection-imports-no-domain',
+      severity: 'error',
+      comment: 'projection/ (the read model, fed by ledger events) imports only ledger/, platform/ and config.ts: families hand it their enrichers through domains.ts, it does not import them.',
+      from: { path: '^gateway/src/projection/' },
+      to: { path: '^gateway/src/', pathNot: '^gateway/src/(projection|ledger|platform)/|^gateway/src/config\\.ts$' },
+    },
+    {
+      name: 'gateway-access-imports-no-domain',
+      severity: 'error',
+      comment: 'access/ (who may read which record) decides from the read model and the caller\'s role: it imports only projection/, ledger/, platform/ and config.ts, no domain folder.',
+      from: { path: '^gateway/src/access/' },
+      to: { path: '^gateway/src/', pathNot: '^gateway/src/(access|projection|ledger|platform)/|^gateway/src/config\\.ts$' },
+    },
+    {
+      name: 'gateway-shared-imports-no-domain',
+      severity: 'error',
+      comment: 'shared/ holds what several domains use (schemas, DER and CRL reading, read queries): it imports only the layers below it (access/, projection/, ledger/, platform/, config.ts), no domain folder. What it needs from a domain is a structural type (e.g. Signers).',
+      from: { path: '^gateway/src/shared/' },
+      to: { path: '^gateway/src/', pathNot: '^gateway/src/(shared|access|projection|ledger|platform)/|^gateway/src/config\\.ts$' },
+    },
+    {
+      name: 'gateway-identity-below-the-families',
+      severity: 'error',
+      comment: 'identity/ (users, sessions, keys, revocation) is used by every family and by operations/: it imports only shared/ and the layers below, no family, no operations/, live/ or health/.',
+      from: { path: '^gateway/src/identity/' },
+      to: { path: '^gateway/src/', pathNot: '^gateway/src/(identity|shared|access|projection|ledger|platform)/|^gateway/src/config\\.ts$' },
+    },
+    {
+      name: 'gateway-services-import-no-family',
+      severity: 'error',
+      comment: 'operations/ (anchored writes), live/ (socket updates) and health/ serve every family: they import no family folder. Only the error handler (which maps ledger and platform errors) is above them.',
+      from: { path: '^gateway/src/(operations|live|health)/' },
+      to: { path: '^gateway/src/(approval|complaints|documents|evidence|funds|monitoring|reconciliation|device-client)/|^gateway/src/(domain-deps|domains|api-description|server|main)\\.ts$' },
+    },
+    {
+      name: 'gateway-composition-imported-by-nothing-below',
+      severity: 'error',
+      comment: 'server.ts, main.ts, domains.ts and api-description.ts put the families together: nothing in a folder imports them back (what a family needs from the composition is in domain-deps.ts).',
+      from: { path: '^gateway/src/[^/]+/' },
+      to: { path: '^gateway/src/(domains|api-description|server|main)\\.ts$' },
+    },
     {
       name: 'unit-tests-stand-alone',
       severity: 'error',

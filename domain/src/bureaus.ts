@@ -15,3 +15,11 @@ export type Role = (typeof ROLES)[number];
 
 /** Roles that act for a company (the CA attribute `company`), not for a bureau department. */
 export const COMPANY_ROLES: readonly Role[] = ['contractor', 'owner'];
+
+/**
+ * The CA attribute `custody`: who holds the certificate's private key. `own`: its holder (enrolled by certificate
+ * request, the key made on their device); `gateway`: the gateway (system identities, custodial integrations).
+ */
+export const CUSTODY_ATTRIBUTE = 'custody';
+export const CUSTODIES = ['own', 'gateway'] as const;
+export type Custody = (typeof CUSTODIES)[number];

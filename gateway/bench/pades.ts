@@ -4,7 +4,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { signPdf, verifyPdfSignatures } from '../src/documents/pades';
-import { CJK_FONT_PATH, loadFont } from '../src/documents/fonts';
+import { DEFAULT_CJK_FONT_PATH, loadFont } from '../src/documents/fonts';
 import { TestPki, chineseDocument } from '../test/unit/pades-fixtures';
 
 const rounds = Number(process.argv[2] ?? 30);
@@ -20,7 +20,7 @@ async function main() {
   const pki = new TestPki();
   try {
     const fontLoad = performance.now();
-    loadFont(CJK_FONT_PATH);
+    loadFont(DEFAULT_CJK_FONT_PATH);
     console.log(`font parse (once per process): ${(performance.now() - fontLoad).toFixed(1)} ms`);
     const { signer } = pki.issue('clerk', '/C=CN/O=深圳市罗湖区住房和建设局/CN=张三');
     const document = await chineseDocument();

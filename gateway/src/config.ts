@@ -4,7 +4,6 @@ import crypto from 'node:crypto';
 import { z } from 'zod';
 import { ADMIN_PASSWORD_SECRET, InstallationSecrets, OPERATOR_TOKEN_SECRET, RETIRED_DEFAULT_PASSWORDS } from './platform/installation-secrets';
 import type { ConnectionDescription } from '@luohu/domain';
-import { bankSettings } from './funds/bank-settings';
 import { ConfigError } from './platform/errors';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
@@ -37,9 +36,11 @@ const envSchema = z.object({
   PUBLIC_URL: z.string().url().regex(/^https?:\/\//, 'an http(s) URL').optional(),
   /** How often one replica reconciles the read model and stored files with the ledger; 0 = only on request. */
   LUOHU_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).optional(),
-  /** Comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed; empty: clients connect directly. */
+  /** TrueType font with the Chinese glyphs of generated documents and seals; by default Debian's fonts-droid-fallback. */
+  LUOHU_CJK_FONT: z.string().min(1).optional(),
   /** Bearer token for /readyz and /metrics; generated per installation when unset. */
   OPERATOR_TOKEN: z.string().min(24).optional(),
+  /** Comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed; empty: clients connect directly. */
   TRUSTED_PROXIES: z.string().default(''),
 });
 
@@ -96,9 +97,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     projector: e.PROJECTOR === 'on',
     mqttUrl: e.MQTT_URL,
     mqttTopicPrefix: e.LUOHU_MQTT_TOPIC_PREFIX,
-    /** The funds family's bank settings (funds/bank-settings.ts owns their shape), parsed here with the rest. */
+    /** The funds family's bank settings. */
     bank: bankSettings(env, e.NODE_ENV, networkDir),
     publicUrl: publicUrl(e.PUBLIC_URL, e.NODE_ENV, e.HOST, e.PORT),
+    /** The CJK font file; undefined: documents/fonts' default (DEFAULT_CJK_FONT_PATH). */
+    cjkFont: e.LUOHU_CJK_FONT,
     // Hourly by default; off in tests unless a test asks for it.
     reconcileIntervalMs: e.LUOHU_RECONCILE_INTERVAL_MS ?? (e.NODE_ENV === 'test' ? 0 : 3_600_000),
     trustedProxies: e.TRUSTED_PROXIES.split(',').map((a) => a.trim()).filter(Boolean),
@@ -136,6 +139,54 @@ function keyEncryptionKey(value: string | undefined, env: string, networkDir: st
   const file = path.join(networkDir, 'gateway-key-encryption-key');
   if (!fs.existsSync(file)) fs.writeFileSync(file, crypto.randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
   return Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64');
+}
+
+/** How the gateway reaches the bank (funds/bank-adapter.ts) or its simulator, and how it retries. */
+const bankEnvSchema = z.object({
+  /** Shared secret the bank signs its notifications with (HMAC-SHA256); generated per installation when unset. */
+  BANK_CALLBACK_SECRET: z.string().min(32).optional(),
+  /** Absolute URL the bank posts notifications to; by default derived from the request that sent the transfer. */
+  BANK_NOTIFY_URL: z.url().optional(),
+  /** Deadline of one submission to the bank. */
+  BANK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(1_500),
+  /** Submissions of one instruction before it is reported as needing attention. */
+  BANK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(4),
+  /** First retry delay; doubled after each failed attempt. */
+  BANK_RETRY_BASE_MS: z.coerce.number().int().min(50).max(3_600_000).default(500),
+  /** How often this replica looks for transfers to retry or reconcile. */
+  BANK_SWEEP_MS: z.coerce.number().int().min(50).max(600_000).default(500),
+  /** A transfer acknowledged but not notified within this time is reconciled by asking the bank. */
+  BANK_RECONCILE_AFTER_MS: z.coerce.number().int().min(1_000).default(60_000),
+  /** Simulator: delay from acceptance to the settlement notification. */
+  BANK_SIM_SETTLE_MS: z.coerce.number().int().min(0).max(600_000).default(200),
+});
+
+export type BankSettings = ReturnType<typeof bankSettings>;
+
+/** Where the generated bank callback secret is kept (the bank, or its simulator, is given the same). */
+const BANK_SECRET = 'bank-callback-secret';
+
+/**
+ * The funds family's bank settings (BANK_*), parsed apart from the rest so that a test can read the same settings
+ * as the gateway under test without a whole configuration.
+ */
+export function bankSettings(env: NodeJS.ProcessEnv, nodeEnv: string, networkDir: string) {
+  const parsed = bankEnvSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(`invalid bank configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const e = parsed.data;
+  const secret = new InstallationSecrets(networkDir).get(BANK_SECRET, e.BANK_CALLBACK_SECRET);
+  // A secret once written in this project's source is everyone's: a notification signed with it proves nothing.
+  if (nodeEnv !== 'test' && RETIRED_DEFAULT_PASSWORDS.includes(secret)) throw new ConfigError('BANK_CALLBACK_SECRET is a secret once published in this project\'s source: choose another');
+  return {
+    secret,
+    notifyUrl: e.BANK_NOTIFY_URL,
+    timeoutMs: e.BANK_TIMEOUT_MS,
+    maxAttempts: e.BANK_MAX_ATTEMPTS,
+    retryBaseMs: e.BANK_RETRY_BASE_MS,
+    sweepMs: e.BANK_SWEEP_MS,
+    reconcileAfterMs: e.BANK_RECONCILE_AFTER_MS,
+    settleAfterMs: e.BANK_SIM_SETTLE_MS,
+  };
 }
 
 /** The network's connection description (written by `npm run network -- up`): the domain package's one definition. */

@@ -3,6 +3,7 @@ import express from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
+import { apiDescription } from './api-description';
 import type { Config } from './config';
 import { healthRoutes } from './health/routes';
 import { CertificateAuthority } from './identity/certificate-authority';
@@ -83,7 +84,7 @@ export async function createServer(config: Config, logger: Logger) {
   app.use(metrics.middleware);
   app.use(API_PREFIX, overloadShedder(routes.specs, admission)); // a burst is refused before it costs anything
   app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' } }));
-  const openApi = openApiDocument(routes.specs, API_PREFIX);
+  const openApi = openApiDocument(routes.specs, API_PREFIX, apiDescription());
   // The API document and swagger-ui under helmet too: swagger-ui loads only its own scripts (script-src 'self'); its
   // inline <style> and data: icons are within helmet's defaults. No upgrade-insecure-requests: the gateway may be plain HTTP.
   app.use(['/docs', '/openapi.json'], helmet({ contentSecurityPolicy: { directives: { 'upgrade-insecure-requests': null } } }));

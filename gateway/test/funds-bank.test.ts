@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { canonicalJson } from '@luohu/domain';
 import { signNotification } from '../src/funds/bank-adapter';
-import { bankSettings } from '../src/funds/bank-settings';
+import { bankSettings } from '../src/config';
 import { api, bearer, eventually, gatewayUnderTest, newUser, suiteNetworkDir, TestGateway, uniqueId } from './support/gateway';
 import { ledgerSetup, LedgerSetup } from './support/ledger-setup';
 import { approvedProject, committed, contractBody, FundsCast, fundsCast } from './funds-fixtures';

@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import fontkit from '@pdf-lib/fontkit';
 import { decodePDFRawStream, PDFDict, PDFDocument, PDFName, PDFRawStream, StandardFonts } from 'pdf-lib';
 import { signPdf, verifyPdfSignatures } from '../src/documents/pades';
-import { CJK_FONT_PATH, LATIN_FONT_PATH, loadFont } from '../src/documents/fonts';
+import { DEFAULT_CJK_FONT_PATH, LATIN_FONT_PATH, loadFont } from '../src/documents/fonts';
 import { amountInWords, approvalDecision } from '../src/documents/templates';
 import { VERIFICATION_RATE_LIMITS } from '../src/documents/verification-routes';
 import { approvedProject, committed, contractBody, fundsCast, peersInStep, type FundsCast } from './funds-fixtures';
@@ -64,7 +64,7 @@ describe('document templates', function () {
     const subsets = doc.context.enumerateIndirectObjects().map(([, o]) => o).filter((o): o is PDFDict => o instanceof PDFDict && o.has(PDFName.of('FontFile2')))
       .map((descriptor) => fontkit.create(Buffer.from(decodePDFRawStream(doc.context.lookup(descriptor.get(PDFName.of('FontFile2'))) as PDFRawStream).decode())));
     expect(subsets).to.have.length(2);
-    const originals = [loadFont(CJK_FONT_PATH).cmap, loadFont(LATIN_FONT_PATH).cmap];
+    const originals = [loadFont(DEFAULT_CJK_FONT_PATH).cmap, loadFont(LATIN_FONT_PATH).cmap];
     for (const font of subsets) {
       const original = originals.find((o) => o.postscriptName === font.postscriptName)!;
       expect(original, String(font.postscriptName)).to.not.equal(undefined);

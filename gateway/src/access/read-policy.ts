@@ -1,4 +1,4 @@
-import type { Role } from '../identity/models';
+import type { Role } from '@luohu/domain';
 import type { RecordType } from '../projection/read-model';
 
 /**

@@ -1,5 +1,5 @@
 import type { ProjectStatus } from '@luohu/domain';
-import type { AuthenticatedUser } from '../identity/identity-service';
+import type { AuthenticatedUser } from '../platform/authenticated-user';
 import type { ReadModel } from '../projection/read-model';
 import { given, pageBy } from '../shared/read-queries';
 import { tokens } from '../shared/text-search';

@@ -1,4 +1,4 @@
-import type { AuthenticatedUser } from '../identity/identity-service';
+import type { AuthenticatedUser } from '../platform/authenticated-user';
 import type { Ledger } from '../ledger/ledger';
 import type { IdentityService } from '../identity/identity-service';
 import { ForbiddenError, NotFoundError } from '../platform/errors';

@@ -63,7 +63,7 @@ export class DocumentFacts {
   }
 
   /** The PDF of the document, and the project it belongs to. */
-  async render(signer: SigningUser, req: GenerationRequest, d: Decision, header: DocumentHeader): Promise<{ pdf: Uint8Array; projectId: string }> {
+  async render(signer: SigningUser, req: GenerationRequest, d: Decision, header: DocumentHeader, cjkFont?: string): Promise<{ pdf: Uint8Array; projectId: string }> {
     const read = async (ns: string, fn: string, ...args: string[]) => JSON.parse(await this.ledger.evaluate(signer, ns, fn, args)) as LedgerJson;
     const v = d.value as LedgerJson;
     const contractorName = async (id: string) => `${(await read('registry', 'readContractor', id)).name}（${id}）`;
@@ -84,7 +84,7 @@ export class DocumentFacts {
             reason: v.decisionReason ?? step?.reason ?? '—',
             reviews: (v.reviews ?? []).filter((r: { round: number }) => r.round === v.round),
             decidedBy: personOf(step?.by),
-          }, header),
+          }, header, cjkFont),
         };
       }
       case 'acceptance_report': {
@@ -96,7 +96,7 @@ export class DocumentFacts {
             contract: { id: contract.id, title: contract.title, employer: contract.employer, contractor },
             milestone: { id: v.id, name: v.name, plannedDate: v.plannedDate, amount: v.amount, acceptanceReport: v.acceptanceReport ?? null },
             acceptedBy: personOf(v.acceptedBy),
-          }, header),
+          }, header, cjkFont),
         };
       }
       case 'change_record': {
@@ -109,7 +109,7 @@ export class DocumentFacts {
             changeOrder: { id: v.id, reason: v.reason, delta: v.delta, status: v.status, decisionReason: v.decisionReason ?? '—', changes: v.changes ?? [] },
             proposedBy: personOf(v.proposedBy),
             decidedBy: personOf(v.decidedBy),
-          }, header),
+          }, header, cjkFont),
         };
       }
       case 'payout_voucher': {
@@ -122,7 +122,7 @@ export class DocumentFacts {
             payout: { id: v.id, milestoneId: v.milestoneId, amount: v.amount, status: v.status, endorsedBy: v.endorsement?.orgs ?? [], bankReference: v.bankConfirmation?.reference ?? null },
             requestedBy: personOf(v.requestedBy),
             approvedBy: personOf(v.approvedBy),
-          }, header),
+          }, header, cjkFont),
         };
       }
     }

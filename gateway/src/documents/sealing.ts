@@ -2,7 +2,8 @@ import crypto from 'node:crypto';
 import { Readable } from 'node:stream';
 import mongoose, { Schema } from 'mongoose';
 import type { ConnectionDescription } from '../config';
-import type { AuthenticatedUser, IdentityService } from '../identity/identity-service';
+import type { IdentityService } from '../identity/identity-service';
+import type { AuthenticatedUser } from '../platform/authenticated-user';
 import { byteSignerOf, type ByteSigner } from '../identity/seal-signer';
 import type { Ledger } from '../ledger/ledger';
 import { LedgerError } from '../ledger/errors';
@@ -80,6 +81,8 @@ export class Sealing {
     private readonly facts: DocumentFacts,
     private readonly description: ConnectionDescription,
     private readonly publicUrl: string,
+    /** The font file documents and seals draw Chinese from (LUOHU_CJK_FONT); undefined: the system's (./fonts). */
+    private readonly cjkFont?: string,
   ) {
     this.documents = sealedDocumentModel(connection);
   }
@@ -100,7 +103,7 @@ export class Sealing {
     const documentNo = DocumentFacts.documentNo(req.type, id, decision.ledger.timestamp);
     const { pdf, projectId } = await this.facts.render(await this.identities.signer(user._id), req, decision, {
       documentNo, issuer: org.displayName, ledger: decision.ledger, verificationUrl: this.verificationUrl(id),
-    });
+    }, this.cjkFont);
     const { file } = await this.files.save(Readable.from(Buffer.from(pdf)), { contentType: 'application/pdf', filename: `${TITLES[req.type]}-${id}.pdf`, uploadedBy: user._id });
     const document: SealedDocumentRecord = {
       _id: id, type: req.type, record, decisionTxId: decision.ledger.transactionId, projectId, title: `${TITLES[req.type]} ${documentNo}`, documentNo,
@@ -172,7 +175,7 @@ export class Sealing {
     const { rect } = SIGNATURE_SLOTS[step.slot];
     const signed = await signPdf(bytes, this.pdfSigner(signer, org.ca.tlsRootCert), {
       reason: reason ?? step.reason, location: '深圳市罗湖区', name: user.displayName, signingTime: new Date(),
-      appearance: { rect, organisation: org.displayName, caption: step.reason, signerName: user.displayName },
+      appearance: { rect, organisation: org.displayName, caption: step.reason, signerName: user.displayName, cjkFont: this.cjkFont },
     });
     const signers = [...(head?.signers ?? []), fingerprint];
     this.checkOwnOutput(signed, signers);

@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import multer from 'multer';
 import { z } from 'zod';
 import type { DomainDeps } from '../domain-deps';
-import type { AuthenticatedUser } from '../identity/identity-service';
+import type { AuthenticatedUser } from '../platform/authenticated-user';
 import { AppError, NotFoundError, ValidationError } from '../platform/errors';
 import type { RouteTable } from '../platform/routes';
 import { sha256 } from '../shared/schemas';

@@ -9,7 +9,7 @@ import { ConfigEnvelope, ConfigGroup, ConfigPolicy } from '@hyperledger/fabric-p
 import { ImplicitMetaPolicy, Policy, SignaturePolicy, SignaturePolicyEnvelope } from '@hyperledger/fabric-protos/lib/common/policies_pb';
 import { FabricMSPConfig, MSPConfig } from '@hyperledger/fabric-protos/lib/msp/msp_config_pb';
 import { MSPPrincipal, MSPRole } from '@hyperledger/fabric-protos/lib/msp/msp_principal_pb';
-import { isRevoked, readRevocationList, RevocationList } from './crl';
+import { isRevoked, readRevocationList, RevocationList } from '../shared/crl';
 import { parseBlock, parseIdentity } from './fabric';
 
 export type NodeRole = 'client' | 'peer' | 'admin' | 'orderer';

@@ -6,7 +6,7 @@ import type { AnchoredWrites } from '../operations/anchored-writes';
 import { AppError, NotFoundError } from '../platform/errors';
 import type { Logger } from '../platform/logger';
 import type { BankNotification } from './bank-adapter';
-import type { BankSettings } from './bank-settings';
+import type { BankSettings } from '../config';
 import { CONFIRMABLE, historyEntry, TransferRecord, TransferStatus } from './bank-transfer-model';
 
 /**

@@ -4,7 +4,7 @@ import { AppError } from '../platform/errors';
 import { ledgerId, page } from '../shared/schemas';
 import { SIGNATURE_HEADER, signatureValid, TIMESTAMP_HEADER, type BankNotification } from './bank-adapter';
 import type { BankConfirmations } from './bank-confirmations';
-import type { BankSettings } from './bank-settings';
+import type { BankSettings } from '../config';
 import { TRANSFER_STATUSES } from './bank-transfer-model';
 import type { BankTransfers } from './bank-transfers';
 import { bankNotification } from './schemas';

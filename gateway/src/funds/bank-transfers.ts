@@ -1,10 +1,10 @@
 import type mongoose from 'mongoose';
-import type { AuthenticatedUser } from '../identity/identity-service';
+import type { AuthenticatedUser } from '../platform/authenticated-user';
 import { ConflictError, NotFoundError } from '../platform/errors';
 import type { Logger } from '../platform/logger';
 import { BankAdapter, BankRejected, TransferInstruction, withDeadline } from './bank-adapter';
 import type { BankConfirmations } from './bank-confirmations';
-import type { BankSettings } from './bank-settings';
+import type { BankSettings } from '../config';
 import { historyEntry, RESENDABLE, TransferRecord, TransferStatus, transferView } from './bank-transfer-model';
 
 export interface Payee { name: string; account: string }

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { CUSTODIES, CUSTODY_ATTRIBUTE, type Custody } from '@luohu/domain';
 import type { ConnectionDescription } from '../config';
 import { CONTEXT, is, octets, oid, readDer, TAG, UNIVERSAL } from '../shared/der';
 import { ROLES, Role } from './models';
@@ -13,8 +14,6 @@ const FABRIC_ATTRS_OID = '1.2.3.4.5.6.7.8.1';
  */
 export interface CertifiedIdentity { org: string; mspId: string; role: Role; dept: string | null; company: string | null; enrollmentId: string; custody: Custody | null }
 
-/** Who holds an identity's private key. */
-export type Custody = 'own' | 'gateway';
 
 export class UntrustedCertificateError extends Error {
   override name = 'UntrustedCertificateError';
@@ -46,7 +45,7 @@ export class CertificateIdentities {
     const attrs = certificateAttributes(cert.raw);
     const role = attrs.role as Role;
     if (!ROLES.includes(role)) throw new UntrustedCertificateError(`the certificate of ${username} carries no known role`);
-    const custody = attrs.custody === 'own' || attrs.custody === 'gateway' ? attrs.custody : null;
+    const custody = (CUSTODIES as readonly string[]).includes(attrs[CUSTODY_ATTRIBUTE]) ? (attrs[CUSTODY_ATTRIBUTE] as Custody) : null;
     return { org: bureau.org, mspId: bureau.mspId, role, dept: attrs.dept ?? null, company: attrs.company ?? null, enrollmentId, custody };
   }
 }

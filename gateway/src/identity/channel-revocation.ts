@@ -1,9 +1,8 @@
 import crypto from 'node:crypto';
 import { common, msp } from '@hyperledger/fabric-protos';
-import forge from 'node-forge';
 import type { ConnectionDescription } from '../config';
+import { normaliseSerial, readCrlContents } from '../shared/crl';
 import { ChannelAdmin, ChannelConfigClient, ConfigUpdateRefused } from './channel-config';
-import { normaliseSerial } from '../evidence/crl';
 
 /**
  * An org's certificate revocation list in the channel configuration (its MSP value's revocation_list): what makes
@@ -28,7 +27,7 @@ export class ChannelRevocation {
         // Read the CRL after the configuration: every revocation already on the channel was made before this CRL,
         // so it lists them too, and a concurrent publisher that wins the race makes our update stale, not lossy.
         const crl = await currentCrl();
-        const wanted = readCrl(crl);
+        const wanted = readCrlContents(crl);
         const org = orgMsp(latest.config, admin.mspId);
         const covered = (config: common.Config) => isSubset(wanted.serials, orgMsp(config, admin.mspId).revokedSerials);
         if (covered(latest.config)) {
@@ -77,7 +76,7 @@ function orgMsp(config: common.Config, mspId: string): OrgMsp {
     if (!value) continue;
     const fabric = msp.FabricMSPConfig.deserializeBinary(msp.MSPConfig.deserializeBinary(value.getValue_asU8()).getConfig_asU8());
     if (fabric.getName() !== mspId) continue;
-    const revokedSerials = new Set(fabric.getRevocationListList_asU8().flatMap((c) => [...readCrl(c).serials]));
+    const revokedSerials = new Set(fabric.getRevocationListList_asU8().flatMap((c) => [...readCrlContents(c).serials]));
     return { path: ['Application', name], group, value, fabric, revokedSerials };
   }
   throw new Error(`the channel configuration has no application org with MSP ID ${mspId}`);
@@ -89,7 +88,7 @@ function orgMsp(config: common.Config, mspId: string): OrgMsp {
  */
 function revocationUpdate(channelId: string, config: common.Config, org: OrgMsp, crl: Uint8Array, issuer: string): common.ConfigUpdate {
   const fabric = msp.FabricMSPConfig.deserializeBinary(org.fabric.serializeBinary());
-  fabric.setRevocationListList([...fabric.getRevocationListList_asU8().filter((c) => readCrl(c).issuer !== issuer), crl]);
+  fabric.setRevocationListList([...fabric.getRevocationListList_asU8().filter((c) => readCrlContents(c).issuer !== issuer), crl]);
   const mspConfig = msp.MSPConfig.deserializeBinary(org.value.getValue_asU8());
   mspConfig.setConfig(fabric.serializeBinary());
   const value = new common.ConfigValue();
@@ -116,22 +115,7 @@ function revocationUpdate(channelId: string, config: common.Config, org: OrgMsp,
   return update;
 }
 
-/** Issuer (hex of its DER name) and revoked serials of a CRL, PEM or DER. */
-export function readCrl(crl: Uint8Array | string): { issuer: string; serials: Set<string> } {
-  const text = Buffer.from(crl).toString('latin1');
-  const der = text.includes('-----BEGIN') ? forge.pem.decode(text).find((m) => m.type === 'X509 CRL')?.body : text;
-  if (!der) throw new Error('not an X.509 CRL');
-  const { asn1 } = forge;
-  const tbs = (asn1.fromDer(der).value as forge.asn1.Asn1[])[0].value as forge.asn1.Asn1[];
-  const at = tbs[0].type === asn1.Type.INTEGER ? 1 : 0; // version is optional
-  const issuer = forge.util.bytesToHex(asn1.toDer(tbs[at + 1]).getBytes());
-  // After thisUpdate come an optional nextUpdate (a time) and the optional revokedCertificates (a sequence).
-  const revoked = tbs.slice(at + 3).find((f) => f.tagClass === asn1.Class.UNIVERSAL && f.type === asn1.Type.SEQUENCE);
-  const entries = (revoked?.value ?? []) as forge.asn1.Asn1[];
-  return { issuer, serials: new Set(entries.map((e) => normaliseSerial(forge.util.bytesToHex((e.value as forge.asn1.Asn1[])[0].value as string)))) };
-}
-
-/** A certificate's serial in the form readCrl returns. */
+/** A certificate's serial in the form a CRL's contents list it (shared/crl). */
 export const certificateSerial = (certificatePem: string) => normaliseSerial(new crypto.X509Certificate(certificatePem).serialNumber);
 
 const isSubset = (a: Set<string>, b: Set<string>) => [...a].every((x) => b.has(x));

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import type mongoose from 'mongoose';
 import type { ConnectionDescription } from '../config';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../platform/errors';
+import type { AuthenticatedUser } from '../platform/authenticated-user';
 import type { Logger } from '../platform/logger';
 import type { ClientIdentity, SigningUser } from '../ledger/ledger';
 import { CertificateAuthority, Registrar } from './certificate-authority';
@@ -11,14 +12,12 @@ import { identityModels, Role, UserRecord } from './models';
 import { checkRegistration } from './registration-rules';
 import { Enrollments, IssuedCode } from './enrollment';
 import crypto from 'node:crypto';
-import { CertificateIdentities, type Custody } from './certificate-identity';
+import { CUSTODY_ATTRIBUTE, type Custody } from '@luohu/domain';
+import { CertificateIdentities } from './certificate-identity';
 import { KeySignIn } from './key-sign-in';
 import { assertStrongPassword } from './password-policy';
 import { hashPassword, KeyVault, newToken, SessionTokens, verifyPassword } from './secrets';
 import { SignInThrottle } from './sign-in-throttle';
-
-/** The caller as a request sees them; `custody` says who holds their signing key (the gateway signs only for `gateway`). */
-export type AuthenticatedUser = Pick<UserRecord, '_id' | 'org' | 'mspId' | 'role' | 'dept' | 'company' | 'displayName' | 'status'> & { custody: Custody };
 
 /**
  * A user registered without a password holds their own key: they enroll it with the one-time code the registration
@@ -164,7 +163,7 @@ export class IdentityService {
       if (!(await this.companies(admin._id, input.company))) throw new ValidationError(`company ${input.company} is not registered on the ledger`);
     }
     const attributes: Record<string, string> = {
-      role: input.role, ...(input.dept ? { dept: input.dept } : {}), ...(input.company ? { company: input.company } : {}), custody: ownKey ? 'own' : 'gateway',
+      role: input.role, ...(input.dept ? { dept: input.dept } : {}), ...(input.company ? { company: input.company } : {}), [CUSTODY_ATTRIBUTE]: ownKey ? 'own' : 'gateway',
     };
     const registrar = this.registrar(admin);
     let enrollment: IssuedCode | undefined;

@@ -1,29 +1,22 @@
 import mongoose, { Schema } from 'mongoose';
 
 import type { Role } from '@luohu/domain';
+import type { AuthenticatedUser } from '../platform/authenticated-user';
 
 /** Roles people and devices hold (the domain package's list); the chaincode decides what each may do. */
 export { ROLES } from '@luohu/domain';
 export type { Role } from '@luohu/domain';
 
-export interface UserRecord {
-  _id: string; // username, unique across bureaus
+/** A person or device as stored: the public part every caller is known by, and the secrets that sign them in. */
+export interface UserRecord extends Omit<AuthenticatedUser, 'custody'> {
   /** The identity's ID at its bureau's CA (the username, except for gateway-operated identities). */
   enrollmentId?: string;
-  org: string;
-  mspId: string;
-  role: Role;
-  dept: string | null;
-  /** A contractor's or owner's company (its registry id), fixed at registration as the certificate's `company` attribute. */
-  company?: string | null;
-  displayName: string;
   passwordHash: string;
   /** The CA-issued certificate; null for a device until it enrolls its own key (identity/enrollment.ts). */
   certificate: string | null;
   /** The private key sealed under the gateway's key; absent for identities that hold their own key (devices). */
   sealedKey?: string | null;
   enrolledAt?: Date;
-  status: 'active' | 'revoked';
   createdBy: string;
   createdAt: Date;
   revokedAt?: Date;

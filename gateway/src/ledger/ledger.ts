@@ -10,6 +10,13 @@ import { signerFor } from './signer';
 /** The Fabric identity a transaction is signed with: always the calling user's own. */
 export interface SigningUser { id: string; mspId: string; certificate: string; privateKey: crypto.KeyObject }
 
+/** Who holds users' signing keys (identity/'s IdentityService): what acting on the ledger as a user needs. */
+export interface Signers {
+  signer(username: string): Promise<SigningUser>;
+  /** The identity a user's ledger reads are signed with (their bureau's read-only one when they hold their own key). */
+  reader(username: string): Promise<SigningUser>;
+}
+
 /** An identity whose private key the gateway does not hold: its holder signs each step (see client-signed.ts). */
 export interface ClientIdentity { mspId: string; certificate: string }
 

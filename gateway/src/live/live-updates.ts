@@ -1,11 +1,12 @@
 import type http from 'node:http';
+import type { Role } from '@luohu/domain';
 import { Server, Socket } from 'socket.io';
-import type { IdentityService, AuthenticatedUser } from '../identity/identity-service';
+import type { IdentityService } from '../identity/identity-service';
+import type { AuthenticatedUser } from '../platform/authenticated-user';
 import type { Ledger, SigningUser } from '../ledger/ledger';
 import type { Logger } from '../platform/logger';
 import type { DatabaseCheckpointer } from '../projection/checkpoint';
 import { LedgerEvent, toLedgerEvent } from '../projection/events';
-import type { Role } from '../identity/models';
 import { interestedRoles, roleRoom } from './rooms';
 import { mayRead, type ReadableRecord } from '../access/read-policy';
 import type { ReadModel, RecordType } from '../projection/read-model';

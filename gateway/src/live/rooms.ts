@@ -1,4 +1,4 @@
-import type { Role } from '../identity/models';
+import type { Role } from '@luohu/domain';
 
 /** Which roles see which events live, by event family; auditors see everything. */
 const FAMILIES: Record<string, Role[]> = {

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type mongoose from 'mongoose';
-import type { AuthenticatedUser } from '../identity/identity-service';
+import type { AuthenticatedUser } from '../platform/authenticated-user';
 import { identityModels, UserRecord } from '../identity/models';
 import type { Author } from '../operations/author-signed-writes';
 import { fabricSignature, verifies } from '../ledger/ecdsa-signature';

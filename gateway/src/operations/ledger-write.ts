@@ -1,5 +1,5 @@
 import type { Role } from '@luohu/domain';
-import type { AuthenticatedUser } from '../identity/identity-service';
+import type { AuthenticatedUser } from '../platform/authenticated-user';
 import type { AppError } from '../platform/errors';
 
 /** One chaincode transaction: the function, its arguments, and the bureaus whose peers must endorse it. */

@@ -1,7 +1,7 @@
 import express, { NextFunction, Request, Response } from 'express';
+import type { Role } from '@luohu/domain';
 import { z } from 'zod';
-import type { AuthenticatedUser } from '../identity/identity-service';
-import type { Role } from '../identity/models';
+import type { AuthenticatedUser } from './authenticated-user';
 import { ForbiddenError, UnauthorizedError, ValidationError } from './errors';
 
 /** Who may call a route: the public, any signed-in user, or some roles (the chaincode checks again, with MSPs). */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { AuthenticatedUser, IdentityService } from '../identity/identity-service';
-import type { Ledger } from '../ledger/ledger';
+import type { Ledger, Signers } from '../ledger/ledger';
+import type { AuthenticatedUser } from '../platform/authenticated-user';
 import type { ReadModel, RecordType } from '../projection/read-model';
 import { byId } from './read-queries';
 import { assertMayRead } from '../access/read-access';
@@ -12,7 +12,7 @@ export interface LedgerRead { namespace: string; fn: string; args: string[] }
 
 /** A record as the read model holds it, or as the ledger holds it now — the way to check one against the other. */
 export async function recordFrom(
-  deps: { ledger: Ledger; identities: IdentityService; readModel: ReadModel },
+  deps: { ledger: Ledger; identities: Signers; readModel: ReadModel },
   source: 'read-model' | 'ledger',
   user: AuthenticatedUser,
   ledgerRead: LedgerRead,

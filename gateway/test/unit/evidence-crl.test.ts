@@ -4,7 +4,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { isRevoked, readRevocationList } from '../../src/evidence/crl';
+import { isRevoked, normaliseSerial, readCrlContents, readRevocationList } from '../../src/shared/crl';
+import { readDer } from '../../src/shared/der';
 
 /** A CA (openssl), two leaf certificates, and a CRL revoking the first: what a bureau's MSP carries after a revocation. */
 function caWithRevocation() {
@@ -38,6 +39,17 @@ describe('evidence: revocation lists in the channel config (no network)', functi
     const list = readRevocationList(crl, [ca]);
     expect(isRevoked(revoked, [list])).to.equal(true);
     expect(isRevoked(kept, [list])).to.equal(false);
+  });
+
+  it('when a CRL is read without a signature check, then it names its CA (the subject\'s DER) and lists the revoked serial, PEM or DER', () => {
+    const caTbs = readDer(ca.raw).children[0];
+    const caSubject = ca.raw.subarray(caTbs.children[5].start, caTbs.children[5].end).toString('hex'); // version, serial, algorithm, issuer, validity, subject
+    const der = Buffer.from(crl.toString('latin1').replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
+    for (const bytes of [crl, der]) {
+      const contents = readCrlContents(bytes);
+      expect(contents.issuer).to.equal(caSubject);
+      expect([...contents.serials]).to.deep.equal([normaliseSerial(revoked.serialNumber)]);
+    }
   });
 
   it('when the CRL is not signed by a CA of the MSP, then it is refused', () => {

@@ -4,7 +4,7 @@ import fontkit from '@pdf-lib/fontkit';
 import { expect } from 'chai';
 import { PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, PDFRef } from 'pdf-lib';
 import { PdfSigner, SignOptions, cjkSubsetFont, signPdf, verifyPdfSignatures } from '../../src/documents/pades';
-import { CJK_FONT_PATH, loadFont } from '../../src/documents/fonts';
+import { DEFAULT_CJK_FONT_PATH, loadFont } from '../../src/documents/fonts';
 import { IncrementalUpdate } from '../../src/documents/pades/incremental-writer';
 import { readStructure } from '../../src/documents/pades/pdf-structure';
 import { TestPki, chineseDocument, pdfSignedElsewhere, pdfsig } from './pades-fixtures';
@@ -199,7 +199,7 @@ describe('PAdES signing and verification of sealed documents', function () {
   it('when a CJK subset font is made for pdf-lib, then each character maps to a glyph with the original outline', () => {
     const text = '罗湖区建设工程审批单：同意施工';
     const subset = fontkit.create(Buffer.from(cjkSubsetFont(text)));
-    const original = loadFont(CJK_FONT_PATH).cmap;
+    const original = loadFont(DEFAULT_CJK_FONT_PATH).cmap;
     for (const char of text) {
       const glyph = subset.glyphForCodePoint(char.codePointAt(0)!);
       expect(glyph.id, char).to.not.equal(0);

@@ -4,8 +4,11 @@ import fontkit from '@pdf-lib/fontkit';
 import type { Font } from '@pdf-lib/fontkit';
 import { TrueTypeFont } from './truetype-subset';
 
-/** Chinese (Debian fonts-droid-fallback): every CJK glyph these documents and seals need, but no Latin letters or digits. */
-export const CJK_FONT_PATH = process.env.LUOHU_CJK_FONT ?? '/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf';
+/**
+ * Chinese (Debian fonts-droid-fallback): every CJK glyph these documents and seals need, but no Latin letters or
+ * digits. The default: the gateway's configuration may name another file (LUOHU_CJK_FONT, config.ts).
+ */
+export const DEFAULT_CJK_FONT_PATH = '/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf';
 /** Latin letters, digits and punctuation the CJK font lacks (Debian fonts-dejavu-core). */
 export const LATIN_FONT_PATH = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
 
@@ -41,7 +44,7 @@ export function subsetFont(text: string, path: string): Uint8Array {
 }
 
 /** The CJK font's subset for `text`. */
-export const cjkSubsetFont = (text: string, path = CJK_FONT_PATH): Uint8Array => subsetFont(text, path);
+export const cjkSubsetFont = (text: string, path = DEFAULT_CJK_FONT_PATH): Uint8Array => subsetFont(text, path);
 
 /**
  * The PDF name of an embedded subset: six capitals derived from the subset's bytes, '+', the font's PostScript name

@@ -60,7 +60,7 @@ function centredText(font: SealFonts, text: string, cx: number, baseline: number
 export function writeSealAppearance(update: IncrementalUpdate, seal: SealAppearance): { ref: PDFRef; fontFileBytes: number } {
   const [, , width, height] = seal.rect;
   if (!(width > 0 && height > 0)) throw new Error('the seal\'s rectangle must have a positive width and height');
-  const font = new SealFonts();
+  const font = new SealFonts(seal.cjkFont);
   const band = seal.signerName ? Math.min(height * 0.16, 16) : 0;
   const radius = Math.min(width, height - band) / 2;
   const cx = width / 2;

@@ -1,5 +1,5 @@
 import { StandardFontEmbedder, StandardFonts } from 'pdf-lib';
-import { CJK_FONT_PATH, loadFont, subsetFontName, type LoadedFont } from '../fonts';
+import { DEFAULT_CJK_FONT_PATH, loadFont, subsetFontName, type LoadedFont } from '../fonts';
 import type { IncrementalUpdate } from './incremental-writer';
 
 /**
@@ -18,7 +18,7 @@ export class SealFonts {
   #usesHelvetica = false;
 
   constructor(path?: string) {
-    this.#font = loadFont(path ?? CJK_FONT_PATH);
+    this.#font = loadFont(path ?? DEFAULT_CJK_FONT_PATH);
   }
 
   #glyphId(char: string): number {

@@ -16,6 +16,8 @@ export interface SealAppearance {
   organisation: string; // curved along the seal's ring
   caption: string; // under the star
   signerName?: string; // small text line under the seal
+  /** The TrueType font file the seal's Chinese is drawn from; by default the system's (../fonts). */
+  cjkFont?: string;
 }
 
 export interface SignOptions {

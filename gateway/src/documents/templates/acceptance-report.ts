@@ -8,8 +8,8 @@ export interface AcceptanceReportFacts {
   acceptedBy: string;
 }
 
-export async function acceptanceReport(facts: AcceptanceReportFacts, header: DocumentHeader): Promise<Uint8Array> {
-  const doc = await DocumentPage.start('验收报告', header);
+export async function acceptanceReport(facts: AcceptanceReportFacts, header: DocumentHeader, cjkFont?: string): Promise<Uint8Array> {
+  const doc = await DocumentPage.start('验收报告', header, cjkFont);
   doc.table([
     ['项目名称', `${facts.project.name}（${facts.project.id}）`],
     ['合同', `${facts.contract.title}（${facts.contract.id}）`],

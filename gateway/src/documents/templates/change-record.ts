@@ -11,8 +11,8 @@ export interface ChangeRecordFacts {
 
 const signed = (fen: number) => (fen >= 0 ? `+${yuan(fen)}` : `-${yuan(-fen)}`);
 
-export async function changeRecord(facts: ChangeRecordFacts, header: DocumentHeader): Promise<Uint8Array> {
-  const doc = await DocumentPage.start('变更记录', header);
+export async function changeRecord(facts: ChangeRecordFacts, header: DocumentHeader, cjkFont?: string): Promise<Uint8Array> {
+  const doc = await DocumentPage.start('变更记录', header, cjkFont);
   const c = facts.changeOrder;
   doc.table([
     ['项目名称', `${facts.project.name}（${facts.project.id}）`],

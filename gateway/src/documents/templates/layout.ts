@@ -1,7 +1,7 @@
 import fontkit from '@pdf-lib/fontkit';
 import { type Color, PDFDocument, PDFFont, PDFPage, rgb } from 'pdf-lib';
 import QRCode from 'qrcode';
-import { CJK_FONT_PATH, LATIN_FONT_PATH, loadFont, subsetFont, subsetFontName, type LoadedFont } from '../fonts';
+import { DEFAULT_CJK_FONT_PATH, LATIN_FONT_PATH, loadFont, subsetFont, subsetFontName, type LoadedFont } from '../fonts';
 
 /** Text placed on the page; drawn once the whole page is laid out and every character it shows is known. */
 interface PlacedText { text: string; x: number; y: number; size: number; color: Color }
@@ -12,9 +12,13 @@ interface PlacedText { text: string; x: number; y: number; size: number; color: 
  * exactly the characters the page shows, made by our subsetter (see ../fonts).
  */
 class Typeface {
-  private readonly cjk = loadFont(CJK_FONT_PATH);
+  private readonly cjk: LoadedFont;
   private readonly latin = loadFont(LATIN_FONT_PATH);
   private readonly advances = new Map<string, number>();
+
+  constructor(cjkFont: string) {
+    this.cjk = loadFont(cjkFont);
+  }
 
   private fontOf(ch: string): LoadedFont {
     return ch !== ' ' && this.cjk.cmap.hasGlyphForCodePoint(ch.codePointAt(0)!) ? this.cjk : this.latin;
@@ -143,12 +147,15 @@ function wrap(text: string, f: Typeface, size: number, width: number): string[] 
 /** Draws one document: title, 文号, the facts as a table, the body text, the ledger reference, QR code and signature boxes. */
 export class DocumentPage {
   private y = PAGE[1] - MARGIN;
-  private readonly f = new Typeface();
+  private readonly f: Typeface;
   private readonly texts: PlacedText[] = [];
 
-  private constructor(private readonly pdf: PDFDocument, private readonly page: PDFPage) {}
+  private constructor(private readonly pdf: PDFDocument, private readonly page: PDFPage, cjkFont: string) {
+    this.f = new Typeface(cjkFont);
+  }
 
-  static async start(title: string, header: DocumentHeader): Promise<DocumentPage> {
+  /** A page with the document's heading and footer drawn; Chinese from `cjkFont` (by default the system's, see ../fonts). */
+  static async start(title: string, header: DocumentHeader, cjkFont = DEFAULT_CJK_FONT_PATH): Promise<DocumentPage> {
     // No producer stamp or "now" dates: the same inputs give the same bytes (the dates are the ledger's).
     const pdf = await PDFDocument.create({ updateMetadata: false });
     pdf.registerFontkit(fontkit);
@@ -160,7 +167,7 @@ export class DocumentPage {
     pdf.setProducer('pdf-lib');
     pdf.setCreationDate(at);
     pdf.setModificationDate(at);
-    const doc = new DocumentPage(pdf, pdf.addPage(PAGE));
+    const doc = new DocumentPage(pdf, pdf.addPage(PAGE), cjkFont);
     doc.centered(header.issuer, 16, RED);
     doc.y -= 10;
     doc.centered(title, 24, INK);

@@ -9,8 +9,8 @@ export interface PayoutVoucherFacts {
   approvedBy: string;
 }
 
-export async function payoutVoucher(facts: PayoutVoucherFacts, header: DocumentHeader): Promise<Uint8Array> {
-  const doc = await DocumentPage.start('拨付凭证', header);
+export async function payoutVoucher(facts: PayoutVoucherFacts, header: DocumentHeader, cjkFont?: string): Promise<Uint8Array> {
+  const doc = await DocumentPage.start('拨付凭证', header, cjkFont);
   const p = facts.payout;
   doc.table([
     ['项目名称', `${facts.project.name}（${facts.project.id}）`],
