@@ -5,6 +5,7 @@ import * as grpc from '@grpc/grpc-js';
 import { STAGE_DEADLINES } from '@luohu/domain';
 import { signBytes } from '../src/device-client/keys';
 import { KeyVault } from '../src/identity/secrets';
+import { fabricIdOf } from '../src/ledger/ledger';
 import { deadlineIn } from '../src/shared/working-days';
 import { closeFixtures, database } from './monitoring-fixtures';
 import { roadApplication } from './support/fixtures';
@@ -141,6 +142,21 @@ describe('keys in their holders\' hands: enrollment, sign-in by signature, write
     const accepted = await clerk.client.request('POST', `/v1/projects/${later}/pre-review`, undefined, { Prefer: 'respond-async' });
     expect(accepted.status).to.equal(202);
     expect(accepted.headers.get('location')).to.equal(`/v1/operations/${accepted.body.operationId}`);
+  });
+
+  it('when an admin binds the seal of a key holder, then the ledger names the identity the chaincode derives from their certificate', async () => {
+    const setup = await ledgerSetup();
+    try {
+      // The gateway computes a holder's Fabric identity instead of asking the chaincode as them: the two agree.
+      const asked = (await setup.evaluateAs(reader.username, 'registry', 'whoAmI', [])) as { id: string };
+      const row = await (await database()).collection<{ _id: string; certificate: string }>('users').findOne({ _id: reader.username });
+      expect(fabricIdOf(row!.certificate)).to.equal(asked.id);
+    } finally {
+      await setup.close();
+    }
+    const admin = await newUser(g, 'admin');
+    const bound = await api(g).post('/v1/seal-certificates').set(bearer(admin)).send({ holder: clerk.username, label: '王敏 电子印章' }).expect(201);
+    expect(bound.body.result).to.include({ holderMsp: 'HousingMSP', holderId: fabricIdOf(clerk.client.holder.certificate) });
   });
 
   describe('sign-in by signature', () => {

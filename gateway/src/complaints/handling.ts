@@ -37,7 +37,7 @@ export class ComplaintHandling {
   }
 
   async ledgerRecord(user: Pick<AuthenticatedUser, '_id'>, id: string): Promise<LedgerComplaint> {
-    return JSON.parse(await this.deps.ledger.evaluate(await this.deps.identities.signer(user._id), 'complaint', 'readComplaint', [id])) as LedgerComplaint;
+    return JSON.parse(await this.deps.ledger.evaluate(await this.deps.identities.reader(user._id), 'complaint', 'readComplaint', [id])) as LedgerComplaint;
   }
 
   async privateRecord(id: string): Promise<PrivateComplaint | null> {

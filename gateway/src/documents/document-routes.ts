@@ -52,7 +52,7 @@ export function documentArchiveRoutes({ routes, writes, readModel, ledger, ident
   routes.add({
     method: 'get', path: '/documents/:sha256/versions', response: documentVersions, tag: 'documents', access: 'user', params: documentPath,
     summary: 'The version chain the document belongs to, oldest first (from the ledger)',
-  }, async ({ params, user }) => (await assertMayRead(readModel, user!, 'document', params.sha256, 'document'), { items: JSON.parse(await ledger.evaluate(await identities.signer(user!._id), 'document', 'documentVersions', [params.sha256])) }));
+  }, async ({ params, user }) => (await assertMayRead(readModel, user!, 'document', params.sha256, 'document'), { items: JSON.parse(await ledger.evaluate(await identities.reader(user!._id), 'document', 'documentVersions', [params.sha256])) }));
 
   routes.add({
     method: 'get', path: '/documents/:sha256/history', response: recordHistory, tag: 'documents', access: 'user', params: documentPath,

@@ -54,7 +54,7 @@ export class RecordAudit {
   }
 
   async history(userId: string, kind: RecordKind, key: string[]) {
-    const signer = await this.identities.signer(userId);
+    const signer = await this.identities.reader(userId);
     const versions = await this.versions(signer, kind, key);
     const txIds = versions.map((v) => v.txId);
     const operations = await this.operations.find({ 'receipt.transactionId': { $in: txIds } }, { _id: 1, userId: 1, action: 1, receipt: 1, createdAt: 1 }).lean();
@@ -93,7 +93,7 @@ export class RecordAudit {
    * query fields the read model derives from it (enrichers); the projection's bookkeeping is left out.
    */
   async verify(userId: string, kind: RecordKind, key: string[]) {
-    const [current] = await this.versions(await this.identities.signer(userId), kind, key);
+    const [current] = await this.versions(await this.identities.reader(userId), kind, key);
     if (current.isDelete || !current.value) throw new NotFoundError(`${subjectOf(kind, key)} was deleted on the ledger`);
     const type = kind as RecordType;
     const stored = await this.readModel.model(type).findById(readModelId(kind, key)).lean<ReadModelDocument>();

@@ -114,7 +114,7 @@ export function registryRoutes({ routes, writes, readModel, ledger, identities, 
   }, async ({ params, query, user }) => {
     await assertMayRead(readModel, user!, 'sealCertificate', params.fingerprint, 'seal certificate');
     const record = query.source === 'ledger'
-      ? JSON.parse(await ledger.evaluate(await identities.signer(user!._id), 'registry', 'readSealCertificate', [params.fingerprint]))
+      ? JSON.parse(await ledger.evaluate(await identities.reader(user!._id), 'registry', 'readSealCertificate', [params.fingerprint]))
       : await byId(readModel.model('sealCertificate'), params.fingerprint, 'seal certificate');
     const key = await sealKeys.findById(params.fingerprint).lean() ?? await promoteSealKey(connection, params.fingerprint, record);
     // The key is the fingerprint's preimage, so always right; the username only if this attempt is the one the ledger took.

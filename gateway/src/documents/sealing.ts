@@ -101,7 +101,7 @@ export class Sealing {
     if (existing) return { document: existing, created: false };
     const org = this.description.orgs.find((o) => o.mspId === user.mspId)!;
     const documentNo = DocumentFacts.documentNo(req.type, id, decision.ledger.timestamp);
-    const { pdf, projectId } = await this.facts.render(await this.identities.signer(user._id), req, decision, {
+    const { pdf, projectId } = await this.facts.render(await this.identities.reader(user._id), req, decision, {
       documentNo, issuer: org.displayName, ledger: decision.ledger, verificationUrl: this.verificationUrl(id),
     }, this.cjkFont);
     const { file } = await this.files.save(Readable.from(Buffer.from(pdf)), { contentType: 'application/pdf', filename: `${TITLES[req.type]}-${id}.pdf`, uploadedBy: user._id });
@@ -126,7 +126,7 @@ export class Sealing {
 
   /** The newest anchored revision, read from the ledger (the read model may lag a signing that just committed). */
   async head(userId: string, document: SealedDocumentRecord): Promise<AnchoredRevision | null> {
-    const signer = await this.identities.signer(userId);
+    const signer = await this.identities.reader(userId);
     for (const revision of [...document.revisions].reverse()) {
       try {
         return JSON.parse(await this.ledger.evaluate(signer, 'document', 'readDocument', [revision.sha256])) as AnchoredRevision;
@@ -197,7 +197,7 @@ export class Sealing {
   }
 
   private async requireRegisteredSeal(user: AuthenticatedUser, fingerprint: string): Promise<void> {
-    const signer = await this.identities.signer(user._id);
+    const signer = await this.identities.reader(user._id);
     let seal: { status: string; validUntil: string } | undefined;
     try {
       seal = JSON.parse(await this.ledger.evaluate(signer, 'registry', 'readSealCertificate', [fingerprint]));

@@ -1,6 +1,6 @@
 import type mongoose from 'mongoose';
 import type { IdentityService } from '../identity/identity-service';
-import type { Ledger } from '../ledger/ledger';
+import { fabricIdOf, type Ledger } from '../ledger/ledger';
 import { ledgerWrite } from '../operations/ledger-write';
 import { ForbiddenError, UnprocessableError, ValidationError } from '../platform/errors';
 import type { FileStore } from './file-store';
@@ -82,19 +82,21 @@ export function registryUseCases({ connection, ledger, identities }: RegistryDep
     /**
      * Bind a seal to a user of the admin's bureau. The seal key is claimed off-chain first (promoted to seal_keys only
      * once the ledger's seal certificate names the holder); the holder's identity is what the chaincode derives from
-     * their certificate (asked with whoAmI, as the holder: a query, nothing written).
+     * their certificate (fabricIdOf: computed, not asked as the holder, who may hold their own key).
      */
     registerSealCertificate: ledgerWrite<SealBinding>({
       access: ['admin'],
       call: async (binding, admin) => {
         const enrolled = binding.certificate === undefined && binding.publicKey === undefined;
-        const material = sealMaterial(enrolled ? { certificate: (await identities.signer(binding.holder)).certificate } : binding);
+        const holderIdentity = await identities.identityOf(binding.holder);
+        const material = sealMaterial(enrolled ? { certificate: holderIdentity.certificate } : binding);
         const validUntil = binding.validUntil ?? material.notAfter;
         if (!validUntil) throw new ValidationError('validUntil is required for a bare public key');
         if (material.notAfter && validUntil > material.notAfter) throw new ValidationError(`validUntil ${validUntil} is after the certificate expires (${material.notAfter})`);
         const holder = await identities.get(binding.holder);
         if (holder.mspId !== admin.mspId) throw new ForbiddenError(`${binding.holder} belongs to ${holder.mspId}: only its own bureau's admin binds their seal`);
-        const me = JSON.parse(await ledger.evaluate(await identities.signer(holder._id), 'registry', 'whoAmI', [])) as { mspId: string; id: string };
+        // The holder's identity as the chaincode derives it from their certificate (no query as them: they may hold their key).
+        const me = { mspId: holderIdentity.mspId, id: fabricIdOf(holderIdentity.certificate) };
         await claimSealKey(connection, material.fingerprint, {
           holder: holder._id, holderMsp: me.mspId, holderId: me.id, format: material.format, pem: material.pem, registeredBy: admin._id, registeredAt: new Date(),
         });

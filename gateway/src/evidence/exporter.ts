@@ -85,7 +85,7 @@ export class EvidenceExporter {
    * link the two even when the config changed in between.
    */
   async createCheckpoint(userId: string, since?: number): Promise<Checkpoint> {
-    const signer = await this.identities.signer(userId);
+    const signer = await this.identities.reader(userId);
     const info = common.BlockchainInfo.deserializeBinary(await this.qscc(signer).evaluate('GetChainInfo', { arguments: [this.ledger.channel] }));
     const n = Number(info.getHeight()) - 1;
     if (since !== undefined && since > n) throw new UnprocessableError('since_in_future', `block ${since} is not committed yet (height ${n + 1})`);
@@ -130,7 +130,7 @@ export class EvidenceExporter {
    * also the transaction that set its key-level policy and its milestone's acceptance; for a document its file.
    */
   async recordBundle(userId: string, kind: string, key: string[], options: { txId?: string; checkpoint?: number } = {}): Promise<EvidenceBundle> {
-    const signer = await this.identities.signer(userId);
+    const signer = await this.identities.reader(userId);
     const versions = await this.history(signer, kind, key);
     if (versions.length === 0) throw new NotFoundError(`${kind} ${key.join('/')} has no history on the ledger`);
     const version = options.txId ? versions.find((v) => v.txId === options.txId) : versions.find((v) => !v.isDelete);

@@ -39,7 +39,7 @@ export class BankConfirmations {
   ) {}
 
   async readPayout(userId: string, payoutId: string): Promise<LedgerPayout> {
-    return JSON.parse(await this.ledger.evaluate(await this.identities.signer(userId), 'payment', 'readPayout', [payoutId])) as LedgerPayout;
+    return JSON.parse(await this.ledger.evaluate(await this.identities.reader(userId), 'payment', 'readPayout', [payoutId])) as LedgerPayout;
   }
 
   /**

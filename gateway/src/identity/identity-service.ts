@@ -353,6 +353,13 @@ export class IdentityService {
     return publicUser(user);
   }
 
+  /** An active user's Fabric identity (MSP and CA-issued certificate), whoever holds its key; 409 before they enrolled one. */
+  async identityOf(username: string): Promise<ClientIdentity> {
+    const user = await this.findActive(username);
+    if (!user.certificate) throw new ConflictError(`${username} has not enrolled a key yet`);
+    return { mspId: user.mspId, certificate: user.certificate };
+  }
+
   /** A user who holds their own key, as the author of a write they will sign: their certificate as enrolled. */
   async author(username: string): Promise<ClientIdentity & { username: string }> {
     const user = await this.findActive(username);

@@ -17,6 +17,16 @@ export interface Signers {
   reader(username: string): Promise<SigningUser>;
 }
 
+/**
+ * The identity the chaincode sees for a certificate (`ctx.clientIdentity.getID()`): `x509::<subject>::<issuer>`, each
+ * distinguished name as "/"-joined attributes in certificate order, as fabric-shim writes it.
+ */
+export function fabricIdOf(certificatePem: string): string {
+  const cert = new crypto.X509Certificate(certificatePem);
+  const dn = (name: string) => `/${name.split('\n').join('/')}`;
+  return `x509::${dn(cert.subject)}::${dn(cert.issuer)}`;
+}
+
 /** An identity whose private key the gateway does not hold: its holder signs each step (see client-signed.ts). */
 export interface ClientIdentity { mspId: string; certificate: string }
 
