@@ -26,7 +26,7 @@ export const contractorEnricher = (c: Record<string, unknown>) => ({
 /** 名录: contractors and their qualifications (住建局 admin), and clerks' seal certificates (their bureau's admin). */
 export function registryRoutes({ routes, writes, readModel, ledger, identities, connection }: DomainDeps): void {
   const sealKeys = sealKeyModel(connection);
-  const registry = registryUseCases({ connection, ledger, identities });
+  const registry = registryUseCases({ connection, identities });
   // A contractor or owner user is registered for a company only if the ledger's registry holds it.
   identities.useCompanyRegistry(async (admin, company) => {
     try {

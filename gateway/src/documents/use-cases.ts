@@ -58,7 +58,7 @@ export function archiveUseCases({ files, connection, ledger, identities }: Regis
 }
 
 /** 名录 actions (bureau admins): contractors and their qualifications, users' seals. */
-export function registryUseCases({ connection, ledger, identities }: RegistryDeps) {
+export function registryUseCases({ connection, identities }: Omit<RegistryDeps, 'ledger'>) {
   return {
 
     /** Register a contractor (admin @ Housing). */
