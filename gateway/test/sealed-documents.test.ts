@@ -12,7 +12,9 @@ import { DEFAULT_CJK_FONT_PATH, LATIN_FONT_PATH, loadFont } from '../src/documen
 import { amountInWords, approvalDecision } from '../src/documents/templates';
 import { VERIFICATION_RATE_LIMITS } from '../src/documents/verification-routes';
 import { approvedProject, committed, contractBody, fundsCast, peersInStep, type FundsCast } from './funds-fixtures';
-import { api, bearer, gatewayUnderTest, newUser, TestGateway, TestUser, uniqueId } from './support/gateway';
+import { api, bearer, gatewayUnderTest, newKeyHolder, newUser, TestGateway, TestUser, uniqueId } from './support/gateway';
+import { completeSignatures } from '../src/client/signing-client';
+import { signBytes } from '../src/device-client/keys';
 import { ledgerSetup, type LedgerSetup } from './support/ledger-setup';
 
 const run = promisify(execFile);
@@ -170,6 +172,34 @@ describe('sealed documents (电子签章) and verify-by-upload', function () {
     expect(ours.allValid, ours.problems.join('; ')).to.equal(true);
     expect(ours.unmodifiedSinceLastSignature).to.equal(true);
     expect(ours.signatures.map((s) => s.signerSubject).join(' | ')).to.include(cast.clerk.username).and.include(cast.reviewer.username).and.include(cast.director.username);
+  });
+
+  it('when a clerk who holds their own key seals, then they sign the seal itself, then the proposal and transaction; the PDF carries their valid signature', async function () {
+    const keyClerk = await newKeyHolder(g, 'clerk');
+    const other = await newKeyHolder(g, 'clerk');
+    const bound = await api(g).post('/v1/seal-certificates').set(bearer(admin)).send({ holder: keyClerk.username, label: '王敏 电子印章' });
+    expect(bound.status, JSON.stringify(bound.body)).to.equal(201);
+    const { projectId: another } = await approvedProject(g, cast, setup);
+    const generated = await keyClerk.client.request('POST', '/v1/sealed-documents', { type: 'approval_decision', projectId: another });
+    expect(generated.status, JSON.stringify(generated.body)).to.equal(201);
+    const docId = generated.body.id as string;
+    const first = await api(g).post(`/v1/sealed-documents/${docId}/signatures`).set('authorization', `Bearer ${keyClerk.client.sessionToken}`).send({}).expect(202);
+    expect(first.body).to.include({ stage: 'seal' });
+    expect(first.headers.location).to.equal(`/v1/transactions/${first.body.transactionId}/seal-signature`);
+    const byOther = await api(g).post(first.headers.location).send({ signature: await signBytes(other.client.holder.privateKey, Buffer.from(first.body.message, 'base64')) }).expect(401);
+    expect(byOther.body.error.code).to.equal('signature_invalid');
+    expect((await state(docId)).status).to.equal('draft');
+    const proposal = await api(g).post(first.headers.location).send({ signature: await signBytes(keyClerk.client.holder.privateKey, Buffer.from(first.body.message, 'base64')) }).expect(200);
+    expect(proposal.body).to.include({ stage: 'proposal', reference: 'document.anchorDocument' });
+    const done = await completeSignatures(g.url, keyClerk.client.holder, { status: 200, headers: new Headers(), body: proposal.body });
+    expect(done.status, JSON.stringify(done.body)).to.equal(201);
+    expect((await state(docId)).status).to.equal('sealed');
+    const sealed = await download(cast.clerk, done.body.result.sha256);
+    const ours = verifyPdfSignatures(sealed);
+    expect(ours.allValid, ours.problems.join('; ')).to.equal(true);
+    expect(ours.signatures.map((sig) => sig.signerSubject).join(' | ')).to.include(keyClerk.username);
+    expect(ours.signatures[0].certificateFingerprint).to.equal(sha(Buffer.from(new crypto.X509Certificate(keyClerk.client.holder.certificate).raw)));
+    expect((await pdfsig(sealed)).signatures).to.deep.equal(['Signature is Valid.']);
   });
 
   it("when the director's signing is retried with its Idempotency-Key, then the first answer is replayed and no fourth signature is made", async function () {

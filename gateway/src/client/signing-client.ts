@@ -61,7 +61,7 @@ export async function signIn(baseUrl: string, holder: Pick<KeyHolder, 'username'
  * signature request) rather than being the outcome.
  */
 export function asksForSignature(res: Pick<ClientResponse, 'status' | 'body'>): boolean {
-  return (res.status === 202 || res.status === 200) && typeof res.body?.transactionId === 'string' && (res.body.stage === 'proposal' || res.body.stage === 'transaction');
+  return (res.status === 202 || res.status === 200) && typeof res.body?.transactionId === 'string' && ['seal', 'proposal', 'transaction'].includes(res.body.stage);
 }
 
 /**

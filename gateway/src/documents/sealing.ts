@@ -11,8 +11,21 @@ import type { LedgerCall } from '../operations/anchored-route';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../platform/errors';
 import { DocumentFacts, GenerationRequest, ISSUER, recordRef, SealedDocumentType, TITLES } from './document-facts';
 import type { FileStore } from './file-store';
-import { signPdf, verifyPdfSignatures } from './pades';
+import { completePdfSignature, preparePdfSignature, verifyPdfSignatures, type PreparedPdfSignature } from './pades';
 import { SIGNATURE_SLOTS, type SignatureSlot } from './templates';
+
+/**
+ * A signature prepared on a sealed document, waiting for its signer: which revision it extends, the signers after it,
+ * and the prepared PDF with the CMS signed attributes to sign (base64), as a signing session keeps it.
+ */
+export interface PreparedSeal {
+  documentId: string;
+  slot: SignatureSlot;
+  fingerprint: string;
+  supersedes: string | null;
+  signers: string[];
+  prepared: Omit<PreparedPdfSignature, 'pdf' | 'signedAttributes'> & { pdf: string; signedAttributes: string };
+}
 
 /** A generated document and the signed revisions prepared from it (each anchored on the ledger when it committed). */
 export interface SealedDocumentRecord {
@@ -147,18 +160,31 @@ export class Sealing {
 
   /**
    * The next signature: the caller's, in the step their role signs at, with their CA-issued key, which must be their
-   * registered seal. Returns the ledger call that anchors the signed revision (superseding the previous one).
+   * registered seal. Returns the ledger call that anchors the signed revision (superseding the previous one). The
+   * gateway signs here only for a custodial caller; a caller who holds their key signs prepareSeal's attributes.
    */
   async sign(user: AuthenticatedUser, id: string, reason?: string): Promise<LedgerCall> {
+    const next = await this.prepareSeal(user, id, reason);
+    if ('call' in next) return next.call;
+    const signer = await byteSignerOf(this.identities, user._id);
+    return this.completeSeal(user._id, next.seal, await signer.sign(Buffer.from(next.seal.prepared.signedAttributes, 'base64')));
+  }
+
+  /**
+   * The revision prepared for the caller's signature: the PDF with the signature dictionary written and the CMS signed
+   * attributes to sign (kept as plain data, so that a caller who holds their key can sign on their device) — or,
+   * when the caller's signature is already the anchored head (a retry), the anchoring again.
+   */
+  async prepareSeal(user: AuthenticatedUser, id: string, reason?: string): Promise<{ call: LedgerCall } | { seal: PreparedSeal }> {
     const document = await this.get(id);
     if (user.mspId !== document.issuerMsp) throw new ForbiddenError(`sealed document ${id} is signed by ${document.issuerMsp}; you are of ${user.mspId}`);
     const head = await this.head(user._id, document);
-    const signer = await byteSignerOf(this.identities, user._id);
-    const fingerprint = fingerprintOf(signer.certificate);
+    const { certificate } = await this.identities.identityOf(user._id);
+    const fingerprint = fingerprintOf(certificate);
     // A retry of a signing that already committed: the same anchoring again, which replays (Idempotency-Key) or is
     // refused as already anchored, instead of a second signature.
     if (head?.status === 'active' && head.signers[head.signers.length - 1] === fingerprint) {
-      return { namespace: 'document', fn: 'anchorDocument', args: [anchoringOf(head)] };
+      return { call: { namespace: 'document', fn: 'anchorDocument', args: [anchoringOf(head)] } };
     }
     if (head && head.status !== 'active') throw new ConflictError(`sealed document ${id} is ${head.status}: its revision ${head.sha256} can no longer be signed`);
     const done = head?.signers.length ?? 0;
@@ -173,27 +199,43 @@ export class Sealing {
     const bytes = await readAll(this.files.open(current));
     const org = this.description.orgs.find((o) => o.mspId === user.mspId)!;
     const { rect } = SIGNATURE_SLOTS[step.slot];
-    const signed = await signPdf(bytes, this.pdfSigner(signer, org.ca.tlsRootCert), {
+    const algorithm = new crypto.X509Certificate(certificate).publicKey.asymmetricKeyType === 'ec' ? 'ECDSA-SHA256' : 'RSA-SHA256';
+    const prepared = await preparePdfSignature(bytes, this.pdfSigner({ certificate, algorithm }, org.ca.tlsRootCert), {
       reason: reason ?? step.reason, location: '深圳市罗湖区', name: user.displayName, signingTime: new Date(),
       appearance: { rect, organisation: org.displayName, caption: step.reason, signerName: user.displayName, cjkFont: this.cjkFont },
     });
-    const signers = [...(head?.signers ?? []), fingerprint];
-    this.checkOwnOutput(signed, signers);
-    const { file } = await this.files.save(Readable.from(Buffer.from(signed)), { contentType: 'application/pdf', filename: `${document.title}.pdf`, uploadedBy: user._id });
-    await this.documents.updateOne({ _id: id }, { $push: { revisions: { sha256: file._id, slot: step.slot, signer: user._id, fingerprint, preparedAt: new Date() } } });
+    return {
+      seal: {
+        documentId: id, slot: step.slot, fingerprint, supersedes: head?.sha256 ?? null, signers: [...(head?.signers ?? []), fingerprint],
+        prepared: { ...prepared, pdf: prepared.pdf.toString('base64'), signedAttributes: prepared.signedAttributes.toString('base64') },
+      },
+    };
+  }
+
+  /**
+   * The caller's signature over the prepared attributes (DER; checked with their certificate) completes the revision:
+   * stored, recorded on the document, and anchored by the returned call.
+   */
+  async completeSeal(username: string, seal: PreparedSeal, signature: Uint8Array): Promise<LedgerCall> {
+    const document = await this.get(seal.documentId);
+    const prepared = { ...seal.prepared, pdf: Buffer.from(seal.prepared.pdf, 'base64'), signedAttributes: Buffer.from(seal.prepared.signedAttributes, 'base64') };
+    const signed = completePdfSignature(prepared, Buffer.from(signature));
+    this.checkOwnOutput(signed, seal.signers);
+    const { file } = await this.files.save(Readable.from(Buffer.from(signed)), { contentType: 'application/pdf', filename: `${document.title}.pdf`, uploadedBy: username });
+    await this.documents.updateOne({ _id: document._id }, { $push: { revisions: { sha256: file._id, slot: seal.slot, signer: username, fingerprint: seal.fingerprint, preparedAt: new Date() } } });
     return {
       namespace: 'document', fn: 'anchorDocument',
       args: [anchoringOf({
-        sha256: file._id, documentType: document.type, projectId: document.projectId, title: document.title, supersedes: head?.sha256 ?? null,
-        sealFingerprint: fingerprint, signatureAlgorithm: 'PAdES', signers, record: document.record,
+        sha256: file._id, documentType: document.type, projectId: document.projectId, title: document.title, supersedes: seal.supersedes,
+        sealFingerprint: seal.fingerprint, signatureAlgorithm: 'PAdES', signers: seal.signers, record: document.record,
       } as AnchoredRevision)],
     };
   }
 
   /** The bureau's CA root follows the signer's certificate when it issued it, so that verifiers can build the chain. */
-  private pdfSigner(signer: ByteSigner, caRoot: string) {
+  private pdfSigner(signer: Pick<ByteSigner, 'certificate' | 'algorithm'>, caRoot: string) {
     const issued = new crypto.X509Certificate(signer.certificate).checkIssued(new crypto.X509Certificate(caRoot));
-    return { certificateChain: issued ? [signer.certificate, caRoot] : [signer.certificate], algorithm: signer.algorithm, sign: (attributes: Buffer) => signer.sign(attributes) };
+    return { certificateChain: issued ? [signer.certificate, caRoot] : [signer.certificate], algorithm: signer.algorithm };
   }
 
   private async requireRegisteredSeal(user: AuthenticatedUser, fingerprint: string): Promise<void> {

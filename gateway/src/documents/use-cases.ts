@@ -5,7 +5,9 @@ import { ledgerWrite } from '../operations/ledger-write';
 import { ForbiddenError, UnprocessableError, ValidationError } from '../platform/errors';
 import type { FileStore } from './file-store';
 import { claimSealKey, publicKeyOf, sealKeyFinder, sealMaterial, verifyDetached } from './seal-keys';
-import type { Sealing } from './sealing';
+import type { PreparedSeal, Sealing } from './sealing';
+import { SealSignatureRejected } from './pades';
+import { SignatureRejected } from '../ledger/client-signed';
 
 /** A document to anchor: an uploaded file's hash, what it is, and its signer's seal and detached signature over it. */
 export interface DocumentAnchoring {
@@ -122,8 +124,26 @@ export const attest = ledgerWrite<{ id: string; subjectKind: string; subjectKey:
   call: (attestation) => ({ namespace: 'audit', fn: 'attest', args: [JSON.stringify(attestation)] }),
 });
 
-/** The next signature on a sealed document: the caller's, at the step their role signs (Sealing.sign prepares it). */
+/**
+ * The next signature on a sealed document: the caller's, at the step their role signs. A caller who holds their key
+ * signs the seal's CMS signed attributes first (the author stage), then the transaction that anchors the revision.
+ */
 export const signSealedDocument = (sealing: Sealing) => ledgerWrite<{ id: string; reason?: string }>({
   access: ['clerk', 'reviewer', 'director'],
   call: ({ id, reason }, actor) => sealing.sign(actor, id, reason),
+  authorStage: {
+    name: 'seal',
+    async prepare({ id, reason }, actor) {
+      const next = await sealing.prepareSeal(actor, id, reason);
+      return 'call' in next ? next : { message: Buffer.from(next.seal.prepared.signedAttributes, 'base64'), state: next.seal };
+    },
+    async complete(state, signature, username) {
+      try {
+        return await sealing.completeSeal(username, state as PreparedSeal, signature);
+      } catch (err) {
+        if (err instanceof SealSignatureRejected) throw new SignatureRejected('seal');
+        throw err;
+      }
+    },
+  },
 });

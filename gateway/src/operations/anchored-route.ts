@@ -4,7 +4,7 @@ import { AppError, ValidationError } from '../platform/errors';
 import type { Input, RouteSpec, RouteTable } from '../platform/routes';
 import type { Request, Response } from 'express';
 import type { AnchoredWrites, WriteOutcome } from './anchored-writes';
-import type { LedgerCall, LedgerWrite } from './ledger-write';
+import type { AuthorStage, LedgerCall, LedgerWrite } from './ledger-write';
 
 export type { LedgerCall } from './ledger-write';
 
@@ -32,6 +32,7 @@ export function anchoredRoute<I, B extends z.ZodType = z.ZodUndefined, Q extends
 ): void {
   const options = { refusal: useCase.refusal };
   if (useCase.refusal) writes.refusals.set(routeKey(spec), useCase.refusal);
+  if (useCase.authorStage) writes.stages.set(routeKey(spec), useCase.authorStage as AuthorStage<unknown>);
   const call = (input: Input<z.infer<B>, z.infer<Q>, z.infer<P>>) => useCase.call(inputOf(input), input.user!);
   routes.add({ ...spec, access: useCase.access, anchored: true, status: spec.status ?? 201 }, async (input) => {
     const { locals } = input.res;
@@ -51,12 +52,17 @@ export function anchoredRoute<I, B extends z.ZodType = z.ZodUndefined, Q extends
       sendOutcome(input.req, input.res, previous, options.refusal);
       return undefined;
     }
-    const ledgerCall = await call(input);
     if (user.custody === 'own') {
       takeAdmission(locals)?.();
-      await startSigning(input.req, input.res, writes, user._id, key, fingerprint, ledgerCall, routeKey(spec), options.refusal);
+      const stage = useCase.authorStage && (await useCase.authorStage.prepare(inputOf(input), user));
+      if (stage && 'message' in stage) {
+        await startStage(input.req, input.res, writes, user._id, key, fingerprint, stage, routeKey(spec), useCase.authorStage!.name);
+        return undefined;
+      }
+      await startSigning(input.req, input.res, writes, user._id, key, fingerprint, stage ? stage.call : await call(input), routeKey(spec), options.refusal);
       return undefined;
     }
+    const ledgerCall = await call(input);
     const outcome = await writes.write({
       userId: user._id,
       idempotencyKey: key,
@@ -91,6 +97,19 @@ async function startSigning(
   }
   res.status(202).setHeader('Location', `${req.baseUrl}/transactions/${step.sign.transactionId}/proposal-signature`);
   res.json(step.sign);
+}
+
+/** The author's first signature is over bytes that are not yet a transaction (a seal): 202 with them to sign. */
+async function startStage(
+  req: Request, res: Response, writes: AnchoredWrites, username: string, key: string | undefined, fingerprint: unknown,
+  stage: { message: Buffer; state: unknown }, route: string, name: 'seal',
+): Promise<void> {
+  if (!writes.forAuthors) throw new Error('no author-signed write path: server.ts wires AnchoredWrites.forAuthors');
+  const author = await writes.identities.author(username);
+  const async = /respond-async/.test(req.header('Prefer') ?? '');
+  const request = await writes.forAuthors.startStage(author, key ?? `unkeyed:${crypto.randomUUID()}`, fingerprint, { name, ...stage }, route, { async, route });
+  res.status(202).setHeader('Location', `${req.baseUrl}/transactions/${request.transactionId}/${name}-signature`);
+  res.json(request);
 }
 
 /**

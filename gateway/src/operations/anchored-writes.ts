@@ -12,7 +12,7 @@ import type { Histogram } from 'prom-client';
 import { ServerTiming } from '../platform/metrics';
 import type { Admission } from './admission';
 import { Author, operationModel, OperationRecord, SignatureRequest } from './models';
-import type { LedgerCall } from './ledger-write';
+import type { AuthorStage, LedgerCall } from './ledger-write';
 
 /** How an author-signed write was asked for: Prefer: respond-async, and the anchored route it came through. */
 export interface SigningOptions { async?: boolean; route?: string }
@@ -22,6 +22,8 @@ export interface SigningOptions { async?: boolean; route?: string }
  * Declared here so that the anchored routes reach it through AnchoredWrites without a cycle between the two modules.
  */
 export interface AuthorSigning {
+  /** A signature before the transaction (a seal): the session waits for it, then the transaction is proposed. */
+  startStage(author: Author, idempotencyKey: string, fingerprint: unknown, stage: { name: 'seal'; message: Buffer; state: unknown }, reference: string, options: SigningOptions & { route: string }): Promise<SignatureRequest<'seal'>>;
   start(author: Author, idempotencyKey: string, fingerprint: unknown, call: LedgerCall, reference: string, options?: SigningOptions): Promise<{ sign: SignatureRequest } | { done: WriteOutcome }>;
 }
 
@@ -64,6 +66,8 @@ export class AnchoredWrites {
   forAuthors?: AuthorSigning;
   /** Each anchored route's committed-refusal rule, by route (`POST /payouts`): applied at an author's last signature. */
   readonly refusals = new Map<string, (result: unknown) => AppError | undefined>();
+  /** Each anchored route's author stage (a seal before the transaction), by route: completed when its signature comes. */
+  readonly stages = new Map<string, AuthorStage<unknown>>();
 
   constructor(connection: mongoose.Connection, private readonly ledger: Ledger, readonly identities: IdentityService, private readonly admission: Admission, private readonly logger: Logger, private readonly phases?: Histogram<'phase'>) {
     this.Operation = operationModel(connection);

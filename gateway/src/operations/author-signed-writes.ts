@@ -3,7 +3,10 @@ import { ClientSignedLedger, SigningStage, SigningStep } from '../ledger/client-
 import type { Ledger } from '../ledger/ledger';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/errors';
 import type { AnchoredWrites, AuthorSigning, SigningOptions, WriteOutcome } from './anchored-writes';
-import type { Author, SignatureRequest } from './models';
+import type { Author, AuthorSigningStage, SignatureRequest } from './models';
+import crypto from 'node:crypto';
+import { fabricSignature } from '../ledger/ecdsa-signature';
+import { SignatureRejected } from '../ledger/client-signed';
 import type { LedgerCall } from './anchored-route';
 
 export type { Author, SignatureRequest } from './models';
@@ -16,13 +19,15 @@ interface SigningSession {
   certificate: string;
   idempotencyKey: string;
   fingerprint: unknown;
-  call: LedgerCall;
+  call: LedgerCall | null; // null while a stage before the transaction (a seal) awaits its signature
+  /** What that stage keeps until its signature comes (e.g. the prepared PDF of a seal). */
+  state?: unknown;
   reference: string;
   /** Prefer: respond-async on the first request: the last signature is answered 202 with the operation. */
   async?: boolean;
   /** The anchored route the write came through (`POST /payouts`): its committed-refusal rule applies to the answer. */
   route?: string | null;
-  stage: SigningStage;
+  stage: AuthorSigningStage;
   bytes: string; // base64 of the proposal, then of the endorsed transaction (what the author signs is derived from it)
   expiresAt: Date;
 }
@@ -44,7 +49,7 @@ export class AuthorSignedWrites implements AuthorSigning {
   constructor(connection: mongoose.Connection, ledger: Ledger, private readonly writes: AnchoredWrites) {
     this.Session = (connection.models.SigningSession as mongoose.Model<SigningSession>) ?? connection.model<SigningSession>('SigningSession', new Schema<SigningSession>({
       _id: String, userId: String, mspId: String, certificate: String, idempotencyKey: String, fingerprint: Schema.Types.Mixed,
-      call: Schema.Types.Mixed, reference: String, async: Boolean, route: String, stage: String, bytes: String, expiresAt: Date,
+      call: Schema.Types.Mixed, state: Schema.Types.Mixed, reference: String, async: Boolean, route: String, stage: String, bytes: String, expiresAt: Date,
     }, { collection: 'signing_sessions', versionKey: false, minimize: false }));
     this.ledger = new ClientSignedLedger(ledger);
   }
@@ -66,6 +71,43 @@ export class AuthorSignedWrites implements AuthorSigning {
     return { sign: request(session) };
   }
 
+  /**
+   * A signature before the transaction exists (a seal over a document's signed attributes): the session waits for it
+   * under an ID of its own; then its route's stage turns it into the call, proposed as in `start`.
+   */
+  async startStage(author: Author, idempotencyKey: string, fingerprint: unknown, stage: { name: 'seal'; message: Buffer; state: unknown }, reference: string, options: SigningOptions & { route: string }): Promise<SignatureRequest<'seal'>> {
+    const session: SigningSession = {
+      _id: crypto.randomBytes(32).toString('hex'), userId: author.username, mspId: author.mspId, certificate: author.certificate, idempotencyKey, fingerprint,
+      call: null, state: stage.state, reference, async: options.async ?? false, route: options.route, stage: stage.name, bytes: b64(stage.message),
+      expiresAt: new Date(Date.now() + STEP_TTL_MS),
+    };
+    await this.Session.deleteMany({ userId: author.username, expiresAt: { $lt: new Date() } });
+    await this.Session.collection.insertOne(session as never);
+    return request(session) as unknown as SignatureRequest<'seal'>;
+  }
+
+  /** The author's signature at a stage before the transaction: complete it (checked against their certificate), then propose. */
+  async signStage(sessionId: string, signature: string): Promise<{ sign: SignatureRequest } | { done: WriteOutcome }> {
+    const session = await this.session(sessionId, 'seal');
+    const stage = session.route ? this.writes.stages.get(session.route) : undefined;
+    if (!stage) throw new Error(`no author stage for route ${session.route}`);
+    const der = fabricSignature(decode(signature));
+    if (!der) throw new SignatureRejected('seal');
+    // Only the first of two concurrent signatures completes the stage: the other is told it is late.
+    const claimed = await this.Session.deleteOne({ _id: sessionId, stage: 'seal' });
+    if (claimed.deletedCount !== 1) throw new ConflictError(`${sessionId}'s seal was signed already`);
+    let call: LedgerCall;
+    try {
+      call = await stage.complete(session.state, der, session.userId);
+    } catch (err) {
+      // A signature that does not verify leaves the stage open: sign again.
+      if (err instanceof SignatureRejected) await this.Session.collection.insertOne(session as never);
+      throw err;
+    }
+    const author = { username: session.userId, mspId: session.mspId, certificate: session.certificate };
+    return this.start(author, session.idempotencyKey, session.fingerprint, call, `${call.namespace}.${call.fn}`, { async: session.async, route: session.route ?? undefined });
+  }
+
   /** The author's signature over the proposal: endorse, and ask for the signature over the transaction. */
   async signProposal(transactionId: string, signature: string, author?: string): Promise<SignatureRequest> {
     const session = await this.session(transactionId, 'proposal', author);
@@ -82,7 +124,7 @@ export class AuthorSignedWrites implements AuthorSigning {
     const session = await this.session(transactionId, 'transaction', author);
     const signed = this.ledger.signTransaction(session, Buffer.from(session.bytes, 'base64'), decode(signature));
     const outcome = await this.writes.write({
-      userId: session.userId, idempotencyKey: session.idempotencyKey, fingerprint: session.fingerprint, ...session.call, async: session.async ?? false, authorSigned: signed,
+      userId: session.userId, idempotencyKey: session.idempotencyKey, fingerprint: session.fingerprint, ...session.call!, async: session.async ?? false, authorSigned: signed,
     });
     await this.Session.deleteOne({ _id: transactionId });
     return { ...outcome, reference: session.reference, route: session.route ?? null };
@@ -94,7 +136,7 @@ export class AuthorSignedWrites implements AuthorSigning {
   }
 
   /** The session awaiting this stage's signature; `author`, when the channel names one (an MQTT topic), must be its author. */
-  private async session(transactionId: string, stage: SigningSession['stage'], author?: string): Promise<SigningSession> {
+  private async session(transactionId: string, stage: AuthorSigningStage, author?: string): Promise<SigningSession> {
     const session = await this.Session.findById(transactionId).lean();
     if (!session || session.expiresAt.getTime() < Date.now()) throw new NotFoundError(`no transaction ${transactionId} awaits a signature (unknown, done or lapsed: start again)`);
     if (author !== undefined && author !== session.userId) throw new ForbiddenError(`transaction ${transactionId} is not ${author}'s`);
@@ -104,8 +146,9 @@ export class AuthorSignedWrites implements AuthorSigning {
 }
 
 function request(session: SigningSession): SignatureRequest {
-  const message = b64(ClientSignedLedger.messageOf(session.stage, Buffer.from(session.bytes, 'base64')));
-  return { transactionId: session._id, stage: session.stage, message, expiresAt: session.expiresAt.toISOString(), reference: session.reference };
+  const bytes = Buffer.from(session.bytes, 'base64');
+  const message = b64(session.stage === 'seal' ? bytes : ClientSignedLedger.messageOf(session.stage, bytes));
+  return { transactionId: session._id, stage: session.stage as SigningStage, message, expiresAt: session.expiresAt.toISOString(), reference: session.reference };
 }
 
 function decode(signature: string): Uint8Array {

@@ -27,6 +27,22 @@ export interface LedgerWrite<I> {
    * answered with that error's status and stable body, carrying the operation and receipt of what was committed.
    */
   readonly refusal?: (result: unknown) => AppError | undefined;
+  /**
+   * A signature its author makes before the transaction exists (a seal over a document's CMS signed attributes), for a
+   * caller who holds their own key; for a custodial caller `call` makes it with the key the gateway holds.
+   */
+  readonly authorStage?: AuthorStage<I>;
+}
+
+/**
+ * The author's first signature, over bytes that are not yet a transaction: `prepare` gives them (or, for a retry of
+ * what is already done, the call straight away) with the state to keep until the signature comes; `complete` turns
+ * the signature (DER) into the call.
+ */
+export interface AuthorStage<I> {
+  readonly name: 'seal';
+  prepare(input: I, actor: AuthenticatedUser): Promise<{ call: LedgerCall } | { message: Buffer; state: unknown }>;
+  complete(state: unknown, signature: Uint8Array, username: string): Promise<LedgerCall>;
 }
 
 /** Declares a use case (identity at run time; it gives `input` its type where the use case is written). */

@@ -6,7 +6,13 @@ import type { ClientIdentity, Receipt } from '../ledger/ledger';
 export interface Author extends ClientIdentity { username: string }
 
 /** What the author signs next, as the API shows it; `reference` names what the write is about (e.g. the alert's ID). */
-export interface SignatureRequest { transactionId: string; stage: SigningStage; message: string; expiresAt: string; reference: string }
+export interface SignatureRequest<S extends AuthorSigningStage = SigningStage> { transactionId: string; stage: S; message: string; expiresAt: string; reference: string }
+
+/**
+ * What an author signs at a step: a seal over a document (before the transaction exists; `transactionId` then names
+ * the signing session), the proposal, the transaction.
+ */
+export type AuthorSigningStage = 'seal' | SigningStage;
 
 /** Every anchored write, persisted before it is sent: its attempts, and its final receipt or error. */
 export interface OperationRecord {

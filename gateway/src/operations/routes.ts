@@ -7,7 +7,7 @@ import { operation, written } from '../shared/record-schemas';
 
 /** What an author signs next (ECDSA P-256 with SHA-256 over `message`, base64), and by when. */
 export const signatureRequest = z.object({
-  transactionId: z.string(), stage: z.enum(['proposal', 'transaction']), message: z.string().describe('base64: the bytes to sign'),
+  transactionId: z.string(), stage: z.enum(['seal', 'proposal', 'transaction']), message: z.string().describe('base64: the bytes to sign'),
   expiresAt: z.string(), reference: z.string().describe('what the write is about, e.g. the alert ID'),
 });
 
@@ -25,6 +25,21 @@ export function operationRoutes(routes: RouteTable, writes: AnchoredWrites, sign
   }, async ({ params, user }) => {
     const op = await writes.get(params.id, user!._id);
     return { operationId: op._id, action: op.action, status: op.status, attempts: op.attempts, receipt: op.receipt, result: op.result, error: op.error, createdAt: op.createdAt, updatedAt: op.updatedAt };
+  });
+
+  routes.add({
+    method: 'post', path: '/transactions/:transactionId/seal-signature', tag: 'operations', access: 'public', status: 200,
+    summary: "The author's seal over a document's CMS signed attributes (a sealed document's next signature, by a signer who holds their key): "
+      + 'the gateway completes the PDF signature and answers with the proposal that anchors the revision. 401 signature_invalid (sign again), '
+      + '404 when no seal awaits it (lapsed after 5 minutes: start again), 409 when signed already.',
+    params: transactionPath, body: signatureBody, response: signatureRequest,
+  }, async ({ params, body, req, res }) => {
+    const next = await signed.signStage(params.transactionId, body.signature);
+    if ('done' in next) {
+      sendOutcome(req, res, next.done);
+      return undefined;
+    }
+    return next.sign;
   });
 
   routes.add({
