@@ -13,6 +13,7 @@ import { ServerTiming } from '../platform/metrics';
 import type { Admission } from './admission';
 import { operationModel, OperationRecord } from './models';
 
+/** One change to anchor on the ledger, as a route or use case asks for it. */
 export interface WriteRequest {
   userId: string;
   /** Client-supplied Idempotency-Key header, if any. */
@@ -37,6 +38,10 @@ export interface WriteRequest {
   keyLookedUp?: boolean;
 }
 
+/**
+ * What the client is answered: the status code and body, and whether it repeats an earlier answer (same
+ * Idempotency-Key).
+ */
 export interface WriteOutcome { httpStatus: number; body: { operationId: string; status: OperationRecord['status']; receipt?: Receipt | null; result?: unknown }; replayed: boolean }
 
 
