@@ -1,9 +1,11 @@
 /** Project approval (立项审批): project types, the documents each requires, who reviews, the state machine, deadlines. */
 
 export const PROJECT_TYPES = ['building', 'road', 'bridge', 'water', 'drainage', 'landscape', 'renovation'] as const;
+/** What a project builds: it decides the documents an application must carry and the departments that review it. */
 export type ProjectType = (typeof PROJECT_TYPES)[number];
 
 export const PROJECT_STATUSES = ['pre_review', 'correction', 'department_review', 'awaiting_decision', 'approved', 'rejected'] as const;
+/** Where an application stands in approval (PROJECT_TRANSITIONS says how it moves). */
 export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
 
 /** The explicit state machine: for each step, the statuses it may start from and where it leads. */
@@ -15,6 +17,7 @@ export const PROJECT_TRANSITIONS = {
     approve: { from: ['awaiting_decision'], to: 'approved' },
     reject: { from: ['pre_review', 'correction', 'department_review', 'awaiting_decision'], to: 'rejected' },
 } as const satisfies Record<string, { from: readonly ProjectStatus[]; to: ProjectStatus }>;
+/** An action on a project: a transition, or the application that creates it. */
 export type ProjectStep = keyof typeof PROJECT_TRANSITIONS | 'apply';
 
 /** Budget (fen) from which the finance bureau must also review: 5000万元. */

@@ -4,6 +4,7 @@ export const HOUSING = 'HousingMSP';
 export const FINANCE = 'FinanceMSP';
 export const AUDIT = 'AuditMSP';
 export const BUREAUS = [HOUSING, FINANCE, AUDIT] as const;
+/** A bureau's MSP ID. */
 export type Msp = (typeof BUREAUS)[number];
 
 /** The CA attribute `role`: what a person or device does. The chaincode decides what each may do (its access rules). */
@@ -11,6 +12,7 @@ export const ROLES = [
     'admin', 'director', 'clerk', 'reviewer', 'inspector', 'finance',
     'auditor', 'contractor', 'owner', 'device', 'analyst',
 ] as const;
+/** A certificate's `role` attribute. */
 export type Role = (typeof ROLES)[number];
 
 /** Roles that act for a company (the CA attribute `company`), not for a bureau department. */

@@ -11,6 +11,7 @@ export class RawJson {
     constructor(readonly json: string) {}
 }
 
+/** A value canonicalJson accepts (undefined object members are left out, as JSON.stringify does). */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json | undefined };
 
 /** Throws on values JSON cannot carry faithfully (NaN, Infinity, functions, class instances other than RawJson). */

@@ -8,6 +8,7 @@ import { AUDIT, FINANCE, HOUSING, Msp } from './bureaus';
 /** What a department does in the system. */
 export type Duty = 'review' | 'complaints' | 'intake' | 'supervision' | 'audit' | 'finance' | 'settlement';
 
+/** A department: the bureau whose CA may put it in a certificate, its name, and its duties. */
 export interface Department {
     msp: Msp;
     name: string;
@@ -30,9 +31,11 @@ export const DEPARTMENTS = {
     audit: { msp: AUDIT, name: '审计局', duties: ['audit'] },
 } as const satisfies Record<string, Department>;
 
+/** A `dept` certificate attribute the system knows. */
 export type DepartmentCode = keyof typeof DEPARTMENTS;
 export const DEPARTMENT_CODES = Object.keys(DEPARTMENTS) as DepartmentCode[];
 
+/** The department a `dept` attribute names; undefined for none or an unknown code (never an inherited property). */
 export function departmentOf(code: string | null | undefined): Department | undefined {
     return code && Object.prototype.hasOwnProperty.call(DEPARTMENTS, code) ? (DEPARTMENTS as Record<string, Department>)[code] : undefined;
 }

@@ -24,11 +24,13 @@ export const REFUSAL_CODES = [
     /** Any other business rule (qualification, deadlines, dual approval, documents, evidence…). */
     'rule_broken',
 ] as const;
+/** The stable reason of a refusal, for clients to branch on. */
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
 
 /** What a refusal is about: the record's kind and key (e.g. `{ kind: 'project', id: 'P-1' }`). */
 export interface RefusalSubject { kind?: string; id: string }
 
+/** A chaincode refusal: its code, a sentence for people, and the record it is about. */
 export interface Refusal { code: RefusalCode; message: string; subject?: RefusalSubject }
 
 /** The wire form: canonical JSON, so the same refusal is the same bytes on every endorsing peer. */

@@ -44,6 +44,10 @@ const envSchema = z.object({
   TRUSTED_PROXIES: z.string().default(''),
 });
 
+/**
+ * The gateway's configuration as loadConfig() parsed it: the one place settings come from (nothing else reads the
+ * environment).
+ */
 export type Config = ReturnType<typeof loadConfig>;
 
 export { ConfigError };
@@ -161,6 +165,7 @@ const bankEnvSchema = z.object({
   BANK_SIM_SETTLE_MS: z.coerce.number().int().min(0).max(600_000).default(200),
 });
 
+/** The bank settings as parsed: what funds/ (adapter, transfers, confirmations, simulator) is given. */
 export type BankSettings = ReturnType<typeof bankSettings>;
 
 /** Where the generated bank callback secret is kept (the bank, or its simulator, is given the same). */

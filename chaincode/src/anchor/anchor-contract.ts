@@ -7,6 +7,7 @@ import { requireId } from '../shared/validate';
 import { BATCH, BATCH_BY_KIND, BatchAnchor, parseBatch } from './anchor';
 import { refuse } from '../shared/refusal';
 
+/** The `anchor` namespace's transactions: record a batch's Merkle root, read batches back. */
 @Info({ title: 'anchor', description: 'Merkle-root batch anchors for bulk evidence' })
 export class AnchorContract extends Contract {
     constructor() {

@@ -7,6 +7,10 @@ export const BATCH = 'batchAnchor';
 export const BATCH_BY_KIND = 'batchAnchor~kind';
 export const MAX_BATCH_ITEMS = 10_000_000;
 
+/**
+ * A batch anchor on the ledger: the root, how many items it covers, of what kind, and who anchored it in which
+ * transaction.
+ */
 export interface BatchAnchor {
     docType: 'batchAnchor';
     batchId: string;
@@ -18,6 +22,7 @@ export interface BatchAnchor {
     timestamp: string;
 }
 
+/** The anchor transaction's arguments checked (root lower-cased); refuses a root that is not 64 hex characters. */
 export function parseBatch(batchId: string, merkleRoot: string, itemCount: string, kind: string) {
     if (typeof merkleRoot !== 'string' || !/^[0-9a-fA-F]{64}$/.test(merkleRoot)) {
         throw refuse('invalid_request', `batch ${batchId}: merkleRoot must be 64 hex characters (a SHA-256 Merkle root), got ${JSON.stringify(merkleRoot)}`);

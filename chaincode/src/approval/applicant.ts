@@ -41,6 +41,7 @@ export function requireOwnCompany(company: string, named: string | undefined): s
     return company;
 }
 
+/** An uploaded file's JSON argument checked: its SHA-256, size and content type, nothing else. */
 export function parseApplicationFile(json: string): Pick<ApplicationFile, 'sha256' | 'size' | 'contentType'> {
     const input = Input.parse('file', json);
     const value = { sha256: input.hex64('sha256'), size: input.int('size', 1), contentType: input.text('contentType', 255) };

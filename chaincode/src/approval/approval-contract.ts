@@ -13,6 +13,10 @@ import {
 import { APPLICATION_FILE, ApplicationFile, companyOf, parseApplicationFile, requireAnchoredFiles, requireOwnCompany } from './applicant';
 import { refuse } from '../shared/refusal';
 
+/**
+ * The `approval` namespace's transactions: apply (and anchor the application's files), pre-review, department reviews,
+ * correction and resubmission, the decision, and reads.
+ */
 @Info({ title: 'approval', description: 'Project approval (立项审批)' })
 export class ApprovalContract extends Contract {
     constructor() {

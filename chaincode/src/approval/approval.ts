@@ -13,14 +13,25 @@ export const PROJECT_BY_CONTRACTOR = 'project~contractor';
 export { FINANCE_REVIEW_THRESHOLD, PROJECT_STATUSES, PROJECT_TRANSITIONS, requiredDepartments, requiredFiles } from '@luohu/domain';
 export type { ProjectStatus, ProjectStep } from '@luohu/domain';
 
+/** A file an application names: its kind (e.g. feasibility_study) and the SHA-256 it was anchored with. */
 export interface ProjectFile { kind: string; sha256: string }
+/** One department's opinion in a review round, with its reason. */
 export interface Review { dept: string; round: number; opinion: 'approve' | 'reject'; reason: string; by: Actor; at: string }
+/**
+ * One entry of a project's history: the step, from and to which status, by whom, when, and the deadline it met or
+ * missed.
+ */
 export interface Step {
     step: ProjectStep; from: ProjectStatus | null; to: ProjectStatus; by: Actor; at: string;
     reason?: string; deadline?: string; onTime?: boolean;
 }
+/** A pause of the approval clock (a correction, 补正): working days between stoppedAt and resumedAt do not count. */
 export interface ClockStop { stoppedAt: string; resumedAt?: string }
 
+/**
+ * A project application on the ledger: what is applied for, its files, the automatic checks, reviews, clock and
+ * history.
+ */
 export interface Project {
     docType: 'project';
     id: string;
@@ -44,6 +55,9 @@ export interface Project {
     updatedAt: string;
 }
 
+/**
+ * The files field of an argument: 1 to 50 files, no kind twice, sorted by kind (the same list gives the same record).
+ */
 export function parseFiles(input: Input, field: string): ProjectFile[] {
     const files = input.objects(field, (f) => ({ kind: f.id('kind'), sha256: f.hex64('sha256') }), 1, 50);
     const kinds = new Set<string>();
@@ -56,6 +70,7 @@ export function parseFiles(input: Input, field: string): ProjectFile[] {
     return files.sort((a, b) => (a.kind < b.kind ? -1 : 1));
 }
 
+/** An application's JSON argument checked field by field (unknown fields refused). */
 export function parseApplication(json: string) {
     const input = Input.parse('project', json);
     const value = {
@@ -72,6 +87,7 @@ export function parseApplication(json: string) {
     return value;
 }
 
+/** A resubmission's file list (a JSON array argument), checked as parseFiles does. */
 export function parseFileList(json: string): ProjectFile[] {
     let parsed: unknown;
     try {
@@ -83,6 +99,7 @@ export function parseFileList(json: string): ProjectFile[] {
     return parseFiles(input, 'files');
 }
 
+/** The automatic check that the application names every document its type requires. */
 export function documentFindings(type: ProjectType, files: ProjectFile[]): Finding[] {
     const present = new Set(files.map((f) => f.kind));
     const missing = requiredFiles(type).filter((kind) => !present.has(kind));
@@ -102,6 +119,7 @@ export function advance(project: Project, step: keyof typeof PROJECT_TRANSITIONS
     return from;
 }
 
+/** A deadline the caller computed (YYYY-MM-DD); refused when it is before today (the transaction's day). */
 export function requireDeadline(what: string, deadline: string, today: string): string {
     requireDay(what, deadline);
     if (deadline < today) {
@@ -110,6 +128,7 @@ export function requireDeadline(what: string, deadline: string, today: string): 
     return deadline;
 }
 
+/** The project with this id, or a not_found refusal. */
 export async function loadProject(ctx: Context, id: string): Promise<Project> {
     const project = await getRecord<Project>(ctx, PROJECT, [id]);
     if (!project) {

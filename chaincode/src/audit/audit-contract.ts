@@ -45,6 +45,9 @@ function parseAttestation(json: string) {
     return value;
 }
 
+/**
+ * The `audit` namespace's transactions: attest a record (auditors only), read attestations and any record's history.
+ */
 @Info({ title: 'audit', description: 'Audit attestations and record history' })
 export class AuditContract extends Contract {
     constructor() {

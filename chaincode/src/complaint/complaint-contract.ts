@@ -12,6 +12,9 @@ import {
 } from './complaint';
 import { refuse } from '../shared/refusal';
 
+/**
+ * The `complaint` namespace's transactions: receive, dispatch, start, answer, close, reopen, escalate, rate, and reads.
+ */
 @Info({ title: 'complaint', description: 'Public complaints (公众投诉)' })
 export class ComplaintContract extends Contract {
     constructor() {

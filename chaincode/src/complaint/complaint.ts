@@ -16,6 +16,9 @@ import { refuse } from '../shared/refusal';
 export { COMPLAINT_STATUSES, COMPLAINT_TRANSITIONS } from '@luohu/domain';
 export type { ComplaintStatus, ComplaintStep } from '@luohu/domain';
 
+/**
+ * A complaint on the ledger: the hash of its text, its category, coarse location, unit, deadline and status history.
+ */
 export interface Complaint {
     docType: 'complaint';
     id: string;
@@ -36,6 +39,7 @@ export interface Complaint {
 /** Coarse location: district / street / community names only — no digits, so no house numbers or phone numbers. */
 const COARSE_LOCATION = /^[\p{Script=Han}A-Za-z ·/-]{2,50}$/u;
 
+/** A new complaint's JSON argument checked field by field (unknown fields refused, so no personal data gets in). */
 export function parseComplaint(json: string) {
     const input = Input.parse('complaint', json);
     const value = {
@@ -54,6 +58,7 @@ export function parseComplaint(json: string) {
     return value;
 }
 
+/** Applies a step of the state machine and returns the status it left, or refuses it naming the allowed ones. */
 export function advanceComplaint(complaint: Complaint, step: ComplaintStep): ComplaintStatus {
     const rule = COMPLAINT_TRANSITIONS[step];
     if (!(rule.from as readonly ComplaintStatus[]).includes(complaint.status)) {

@@ -15,6 +15,10 @@ import { refuse } from '../shared/refusal';
 
 const LISTS = { milestones: MILESTONE, changeOrders: CHANGE_ORDER, progressReports: PROGRESS, incidents: INCIDENT } as const;
 
+/**
+ * The `contract` namespace's transactions: create a contract, change orders, progress reports, milestone acceptance,
+ * delays, breaches, and reads.
+ */
 @Info({ title: 'contract', description: 'Works contracts and milestones (合同履约)' })
 export class WorksContractContract extends Contract {
     constructor() {

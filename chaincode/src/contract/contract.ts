@@ -17,6 +17,10 @@ export const MAX_RETENTION_PERCENT = 3;
 /** Where the contractor is paid: fixed when the contract is signed, changed only by an approved change order. */
 export interface Payee { name: string; account: string }
 
+/**
+ * A works contract on the ledger: parties, payee, sum (original and after change orders), retention, and its
+ * milestones.
+ */
 export interface WorksContract {
     docType: 'contract';
     id: string;
@@ -36,6 +40,7 @@ export interface WorksContract {
     updatedAt: string;
 }
 
+/** A milestone of a contract: what is due when, for how much, its latest progress, and its acceptance. */
 export interface Milestone {
     docType: 'milestone';
     contractId: string;
@@ -50,8 +55,10 @@ export interface Milestone {
     acceptanceReport?: string | null;
 }
 
+/** What a change order does to one milestone: its new amount, and a new name or date if they change. */
 export interface MilestoneChange { milestoneId: string; amount: number; name?: string; plannedDate?: string }
 
+/** A change order: milestone changes (and perhaps a new payee), their effect on the sum, and its decision. */
 export interface ChangeOrder {
     docType: 'changeOrder';
     contractId: string;
@@ -69,6 +76,10 @@ export interface ChangeOrder {
     decisionReason?: string;
 }
 
+/**
+ * A retention percentage in basis points; refused with more than two decimals, which integer fen could not honour
+ * exactly.
+ */
 export function retentionBasisPoints(percent: number): number {
     const bp = Math.round(percent * 100);
     if (Math.abs(percent * 100 - bp) > 1e-9) {
@@ -100,6 +111,7 @@ function payeeOf(input: Input, field: string): Payee {
     return value;
 }
 
+/** A new contract's JSON argument checked field by field (unknown fields refused). */
 export function parseContract(json: string) {
     const input = Input.parse('contract', json);
     const value = {
@@ -129,6 +141,7 @@ export function parseContract(json: string) {
     return value;
 }
 
+/** A change order's JSON argument checked field by field (unknown fields refused). */
 export function parseChangeOrder(json: string) {
     const input = Input.parse('changeOrder', json);
     const value = {
@@ -149,6 +162,7 @@ export function parseChangeOrder(json: string) {
     return value;
 }
 
+/** A progress report's JSON argument: planned and actual percent at a date, of a milestone or the whole contract. */
 export function parseProgress(json: string) {
     const input = Input.parse('progressReport', json);
     const value = {
@@ -162,6 +176,7 @@ export function parseProgress(json: string) {
     return value;
 }
 
+/** A delay's JSON argument: the milestone, how many days, and why. */
 export function parseDelay(json: string) {
     const input = Input.parse('delay', json);
     const value = { id: input.id('id'), milestoneId: input.id('milestoneId'), days: input.int('days', 1, 3650), cause: input.text('cause', 1000) };
@@ -169,6 +184,7 @@ export function parseDelay(json: string) {
     return value;
 }
 
+/** A breach's JSON argument: which party, the clause, what happened, and the penalty (fen). */
 export function parseBreach(json: string) {
     const input = Input.parse('breach', json);
     const value = {
@@ -179,6 +195,7 @@ export function parseBreach(json: string) {
     return value;
 }
 
+/** The contract with this id, or a not_found refusal. */
 export async function loadContract(ctx: Context, id: string): Promise<WorksContract> {
     const contract = await getRecord<WorksContract>(ctx, CONTRACT, [id]);
     if (!contract) {
@@ -187,6 +204,7 @@ export async function loadContract(ctx: Context, id: string): Promise<WorksContr
     return contract;
 }
 
+/** The contract's milestone with this id, or a not_found refusal. */
 export async function loadMilestone(ctx: Context, contractId: string, milestoneId: string): Promise<Milestone> {
     const milestone = await getRecord<Milestone>(ctx, MILESTONE, [contractId, milestoneId]);
     if (!milestone) {

@@ -9,6 +9,10 @@ import { loadProject } from '../approval/approval';
 import { ArchivedDocument, DOCUMENT, DOCUMENT_BY_PROJECT, loadDocument, parseDocument } from './document';
 import { refuse } from '../shared/refusal';
 
+/**
+ * The `document` namespace's transactions: anchor a signed document (a new version supersedes the last), revoke it, and
+ * reads.
+ */
 @Info({ title: 'document', description: 'Electronic archive (电子档案)' })
 export class DocumentContract extends Contract {
     constructor() {

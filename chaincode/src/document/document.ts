@@ -11,6 +11,7 @@ export const DOCUMENT_BY_PROJECT = 'document~project';
 export const DOCUMENT_TYPES = [
     'acceptance_report', 'change_record', 'approval', 'approval_decision', 'payout_voucher', 'contract', 'inspection_record', 'drawing', 'other',
 ] as const;
+/** What an archived document is; a new version keeps the type of the one it supersedes. */
 export type DocumentType = (typeof DOCUMENT_TYPES)[number];
 /**
  * Detached signatures over the file's bytes, or PAdES: the signatures live in the PDF itself (one per signer). Only
@@ -23,6 +24,7 @@ export const MAX_SIGNERS = 10;
 /** The ledger record a generated document records, as `<kind>/<key parts>` (e.g. project/P001, milestone/C1/M1). */
 const RECORD_REF = /^[a-zA-Z]{2,40}(\/[A-Za-z0-9._:-]{1,128}){1,3}$/;
 
+/** A document on the ledger, keyed by its SHA-256: who signed it with which seal, its version chain, and its status. */
 export interface ArchivedDocument {
     docType: 'document';
     sha256: string;
@@ -49,8 +51,10 @@ export interface ArchivedDocument {
     revokedReason?: string;
 }
 
+/** What the caller gives when anchoring; the rest (version, signer, status, anchoring) the chaincode fills in. */
 export type DocumentInput = Omit<ArchivedDocument, 'docType' | 'version' | 'supersededBy' | 'signer' | 'status' | 'anchoredAt' | 'anchorTxId'>;
 
+/** A document's JSON argument checked field by field (unknown fields refused). */
 export function parseDocument(json: string): DocumentInput {
     const input = Input.parse('document', json);
     const value = {
@@ -85,6 +89,7 @@ export function parseDocument(json: string): DocumentInput {
     return { ...value, signature, ...(record ? { record } : {}) };
 }
 
+/** The document with this SHA-256, or a not_found refusal. */
 export async function loadDocument(ctx: Context, sha256: string): Promise<ArchivedDocument> {
     const doc = await getRecord<ArchivedDocument>(ctx, DOCUMENT, [sha256]);
     if (!doc) {

@@ -12,6 +12,10 @@ import {
 } from './monitoring';
 import { refuse } from '../shared/refusal';
 
+/**
+ * The `monitoring` namespace's transactions: devices' safety alerts and their handling, progress deviations, risk
+ * scores.
+ */
 @Info({ title: 'monitoring', description: 'Progress and quality monitoring (进度与质量)' })
 export class MonitoringContract extends Contract {
     constructor() {

@@ -13,6 +13,7 @@ import { refuse } from '../shared/refusal';
 
 export { ALERT_TYPES } from '@luohu/domain';
 
+/** A safety alert on the ledger: which device saw what, where and when, the evidence's hash, and its handling. */
 export interface SafetyAlert {
     docType: 'safetyAlert';
     id: string;
@@ -32,6 +33,7 @@ export interface SafetyAlert {
     resolution?: string;
 }
 
+/** An alert's JSON argument as the device signed it, checked field by field (unknown fields refused). */
 export function parseSafetyAlert(json: string) {
     const input = Input.parse('safetyAlert', json);
     const value = {
@@ -58,6 +60,7 @@ export function severityOf(deviation: number): 'low' | 'medium' | 'high' {
     return d >= 10 ? 'high' : d >= 5 ? 'medium' : 'low';
 }
 
+/** A progress deviation's JSON argument: planned against actual percent of a project (or contract) as of a day. */
 export function parseDeviation(json: string) {
     const input = Input.parse('progressDeviation', json);
     const value = {
@@ -72,6 +75,10 @@ export function parseDeviation(json: string) {
     return value;
 }
 
+/**
+ * A risk score's JSON argument, with the model's inputs (flat numbers, strings or booleans) so that the score can be
+ * recomputed.
+ */
 export function parseRiskScore(json: string) {
     const input = Input.parse('riskScore', json);
     const inputs = input.raw('inputs');

@@ -16,6 +16,10 @@ import { refuse } from '../shared/refusal';
 
 const committed = (payouts: Payout[]): number => payouts.filter((p) => p.status !== 'rejected').reduce((acc, p) => acc + p.amount, 0);
 
+/**
+ * The `payment` namespace's transactions: request, approve or reject payouts, instruct the bank transfer and record the
+ * bank's confirmation, and reads.
+ */
 @Info({ title: 'payment', description: 'Payouts (资金拨付)' })
 export class PaymentContract extends Contract {
     constructor() {

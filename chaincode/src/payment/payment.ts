@@ -19,6 +19,7 @@ export const BANK_REFERENCE = 'bankReference';
 export { PAYOUT_ENDORSERS, PAYOUT_STATUSES } from '@luohu/domain';
 export type { PayoutStatus } from '@luohu/domain';
 
+/** A payout on the ledger: what is paid for which milestone, its status, who endorses its changes, and the transfer. */
 export interface Payout {
     docType: 'payout';
     id: string;
@@ -40,6 +41,10 @@ export interface Payout {
     bankConfirmation?: { reference: string; amount: number; instructionId?: string; confirmedBy: Actor; confirmedAt: string };
 }
 
+/**
+ * What the bank was told to pay: an instruction id (instructing again with the same id changes nothing), the amount
+ * and the payee.
+ */
 export interface TransferInstruction {
     instructionId: string;
     amount: number;
@@ -48,8 +53,14 @@ export interface TransferInstruction {
     instructedAt: string;
 }
 
+/**
+ * The limit a payout may not exceed: its milestone's amount, the contract sum less retention, or the project budget.
+ */
 export type CapRule = 'milestone_amount' | 'contract_sum_less_retention' | 'project_budget';
 
+/**
+ * An overpayment attempt, committed instead of the payout so that it stays on record: which cap it would have broken.
+ */
 export interface PaymentAlert {
     docType: 'paymentAlert';
     id: string;
@@ -68,6 +79,7 @@ export interface PaymentAlert {
     txId: string;
 }
 
+/** A payout request's JSON argument: id, contract, milestone and amount (fen). */
 export function parsePayoutRequest(json: string) {
     const input = Input.parse('payout', json);
     const value = { id: input.id('id'), contractId: input.id('contractId'), milestoneId: input.id('milestoneId'), amount: input.int('amount', 1) };
@@ -82,10 +94,12 @@ export function payoutEndorsementPolicy(): Uint8Array {
     return policy.getPolicy();
 }
 
+/** The MSPs a key-level endorsement policy names, sorted; none when the key has no policy. */
 export function orgsOfPolicy(bytes: Uint8Array): string[] {
     return bytes && bytes.length > 0 ? new KeyEndorsementPolicy(bytes).listOrgs().sort() : [];
 }
 
+/** One cap as it stands: its rule, its limit, and what is already committed against it. */
 export interface Cap { rule: CapRule; limit: number; committed: number }
 
 /** The first cap the request would break, or undefined when every cap holds. */
@@ -93,6 +107,7 @@ export function brokenCap(amount: number, caps: Cap[]): Cap | undefined {
     return caps.find((cap) => cap.committed + amount > cap.limit);
 }
 
+/** The payout with this id, or a not_found refusal. */
 export async function loadPayout(ctx: Context, id: string): Promise<Payout> {
     const payout = await getRecord<Payout>(ctx, PAYOUT, [id]);
     if (!payout) {

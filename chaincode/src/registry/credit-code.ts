@@ -16,6 +16,7 @@ export function creditCodeCheckCharacter(first17: string): string {
     return CREDIT_CODE_ALPHABET[(31 - (sum % 31)) % 31];
 }
 
+/** Whether a code has the shape of a unified social credit code and its check character is right. */
 export function isValidCreditCode(code: string): boolean {
     return SHAPE.test(code) && creditCodeCheckCharacter(code.slice(0, 17)) === code[17];
 }

@@ -10,6 +10,10 @@ import {
 } from './registry';
 import { refuse } from '../shared/refusal';
 
+/**
+ * The `registry` namespace's transactions: register contractors and their qualifications, seal certificates, and
+ * whoami.
+ */
 @Info({ title: 'registry', description: 'Contractors, qualifications and seal certificates' })
 export class RegistryContract extends Contract {
     constructor() {

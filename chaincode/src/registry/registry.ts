@@ -11,6 +11,7 @@ export { PROJECT_TYPES } from '@luohu/domain';
 export type { ProjectType } from '@luohu/domain';
 
 export const GRADES = ['special', 'grade1', 'grade2', 'grade3'] as const;
+/** A qualification grade (资质等级): it caps the budget of the projects a contractor may take on. */
 export type Grade = (typeof GRADES)[number];
 
 /** Largest project budget (in fen, 1/100 yuan) each qualification grade may undertake. */
@@ -21,8 +22,10 @@ export const GRADE_BUDGET_LIMIT: Record<Grade, number> = {
     grade3: 1_000_000_000, // 1000万元
 };
 
+/** Who did something, as every record stores it: MSP, the certificate's ID and role (no personal data). */
 export interface Actor { mspId: string; id: string; role: string | null }
 
+/** A contractor's licence: its grade, the project types it covers, until when, and whether it was revoked. */
 export interface Qualification {
     licenceNo: string;
     grade: Grade;
@@ -34,6 +37,7 @@ export interface Qualification {
     revokedReason?: string;
 }
 
+/** A registered contractor: its registry id, name, credit code and qualifications. */
 export interface Contractor {
     docType: 'contractor';
     id: string;
@@ -45,6 +49,7 @@ export interface Contractor {
     updatedAt: string;
 }
 
+/** A certificate registered as an official seal: whose it is, until when, and whether it is still active. */
 export interface SealCertificate {
     docType: 'sealCertificate';
     fingerprint: string;
@@ -65,6 +70,7 @@ export const CONTRACTOR_BY_CREDIT_CODE = 'contractor~creditCode';
 export const SEAL = 'sealCertificate';
 export const SEAL_BY_HOLDER = 'sealCertificate~holder';
 
+/** A contractor's JSON argument; refuses a credit code whose check character is wrong. */
 export function parseContractor(json: string): Pick<Contractor, 'id' | 'name' | 'creditCode'> {
     const input = Input.parse('contractor', json);
     const value = {
@@ -79,6 +85,7 @@ export function parseContractor(json: string): Pick<Contractor, 'id' | 'name' | 
     return value;
 }
 
+/** A qualification's JSON argument; its scope is deduplicated and sorted. */
 export function parseQualification(json: string): Pick<Qualification, 'licenceNo' | 'grade' | 'scope' | 'expiry'> {
     const input = Input.parse('qualification', json);
     const scope = input.list('scope', 1, PROJECT_TYPES.length).map((s, i) => {
@@ -92,6 +99,7 @@ export function parseQualification(json: string): Pick<Qualification, 'licenceNo
     return value;
 }
 
+/** A seal certificate's JSON argument: its fingerprint, holder, label and validity. */
 export function parseSealCertificate(json: string): Pick<SealCertificate, 'fingerprint' | 'holderMsp' | 'holderId' | 'label' | 'validUntil'> {
     const input = Input.parse('sealCertificate', json);
     const value = {
@@ -105,6 +113,7 @@ export function parseSealCertificate(json: string): Pick<SealCertificate, 'finge
     return value;
 }
 
+/** The contractor with this id, or a not_found refusal. */
 export async function loadContractor(ctx: Context, id: string): Promise<Contractor> {
     const contractor = await getRecord<Contractor>(ctx, CONTRACTOR, [id]);
     if (!contractor) {
@@ -113,6 +122,7 @@ export async function loadContractor(ctx: Context, id: string): Promise<Contract
     return contractor;
 }
 
+/** The seal certificate with this fingerprint, or a not_found refusal. */
 export async function loadSealCertificate(ctx: Context, fingerprint: string): Promise<SealCertificate> {
     const seal = await getRecord<SealCertificate>(ctx, SEAL, [fingerprint]);
     if (!seal) {

@@ -19,11 +19,13 @@ export interface Grant {
     roles: readonly Role[] | '*';
     except?: readonly Role[];
 }
+/** Who may perform one action: any of its grants; `write` marks the actions that change the ledger. */
 export interface Rule {
     write: boolean;
     grants: readonly Grant[];
 }
 
+/** The calling identity as access rules see it: MSP, certificate ID, and the CA attributes role and dept. */
 export interface Caller {
     mspId: string;
     id: string;
@@ -104,8 +106,10 @@ export const RULES = {
     'audit.readCurrentVersions': { write: false, grants: [{ msps: [AUDIT], roles: ['auditor'] }] },
 } as const satisfies Record<string, Rule>;
 
+/** A `<contract>.<transaction>` the RULES table has a rule for. */
 export type Action = keyof typeof RULES;
 
+/** The calling identity from the transaction's certificate (its attributes, never an argument). */
 export function callerOf(ctx: Context): Caller {
     const identity = ctx.clientIdentity;
     return {
@@ -116,6 +120,7 @@ export function callerOf(ctx: Context): Caller {
     };
 }
 
+/** Whether any of the rule's grants lets the caller in. */
 export function isAllowed(rule: Rule, caller: Caller): boolean {
     return rule.grants.some((grant) => {
         if (!(grant.msps as readonly string[]).includes(caller.mspId)) {
@@ -149,6 +154,7 @@ export function authorize(ctx: Context, action: Action): Caller {
     return caller;
 }
 
+/** A rule in words, for the forbidden refusal's message. */
 export function describeRule(rule: Rule): string {
     return rule.grants.map((g) => {
         const roles = g.roles === '*' ? 'any role' : g.roles.join('|');

@@ -13,10 +13,12 @@ import { refuse } from './refusal';
 const MAX_PAGE = 200;
 const emitted = new WeakSet<object>();
 
+/** The composite key of a record. */
 export function recordKey(ctx: Context, kind: string, parts: readonly string[]): string {
     return ctx.stub.createCompositeKey(kind, [...parts]);
 }
 
+/** A record, or undefined when the key holds nothing. */
 export async function getRecord<T>(ctx: Context, kind: string, parts: readonly string[]): Promise<T | undefined> {
     const bytes = await ctx.stub.getState(recordKey(ctx, kind, parts));
     if (!bytes || bytes.length === 0) {
@@ -25,6 +27,7 @@ export async function getRecord<T>(ctx: Context, kind: string, parts: readonly s
     return fromBytes<T>(bytes, `${kind} ${parts.join('/')}`);
 }
 
+/** Whether a record is stored under the key. */
 export async function recordExists(ctx: Context, kind: string, parts: readonly string[]): Promise<boolean> {
     const bytes = await ctx.stub.getState(recordKey(ctx, kind, parts));
     return !!bytes && bytes.length > 0;
@@ -37,10 +40,12 @@ export async function putRecord(ctx: Context, kind: string, parts: readonly stri
     return new RawJson(json);
 }
 
+/** Writes an index entry pointing at `target` (a record's key). */
 export async function putIndex(ctx: Context, index: string, attrs: readonly string[], target: string): Promise<void> {
     await ctx.stub.putState(ctx.stub.createCompositeKey(index, [...attrs]), Buffer.from(target, 'utf8'));
 }
 
+/** Removes an index entry. */
 export async function deleteIndex(ctx: Context, index: string, attrs: readonly string[]): Promise<void> {
     await ctx.stub.deleteState(ctx.stub.createCompositeKey(index, [...attrs]));
 }
@@ -54,6 +59,7 @@ export async function moveIndex(ctx: Context, index: string, from: readonly stri
     await putIndex(ctx, index, to, target);
 }
 
+/** One page of a query: its records, how many were fetched, and the bookmark to pass for the next page. */
 export interface Page<T> {
     records: T[];
     fetched: number;
@@ -68,6 +74,7 @@ function pageInfo(metadata: { fetchedRecordsCount: number; bookmark: string } | 
     return { fetched: metadata?.fetchedRecordsCount ?? count, bookmark: metadata?.bookmark ?? '' };
 }
 
+/** A page size argument, an integer from 1 to MAX_PAGE. */
 export function parsePageSize(pageSize: string): number {
     const n = Number(pageSize);
     if (!Number.isInteger(n) || n < 1 || n > MAX_PAGE) {
@@ -127,6 +134,7 @@ export async function scanIndex<T>(ctx: Context, index: string, attrs: readonly 
     return records;
 }
 
+/** One write of a key: its transaction, time, and the value written (null for a delete). */
 export interface HistoryEntry {
     txId: string;
     timestamp: string;
@@ -169,6 +177,7 @@ function secondsOf(s: TimestampLike['seconds']): number {
     return s.high * 4294967296 + (s.low >>> 0);
 }
 
+/** A protobuf timestamp as ISO-8601 (whichever form the shim gives its seconds in). */
 export function isoFromTimestamp(ts: TimestampLike): string {
     const ms = secondsOf(ts.seconds) * 1000 + Math.floor(ts.nanos / 1e6);
     return new Date(ms).toISOString(); // a pure function of the transaction timestamp, not the clock
@@ -185,6 +194,7 @@ export function txDay(ctx: Context): string {
     return isoFromTimestamp({ seconds: secondsOf(ts.seconds) + 8 * 3600, nanos: 0 }).slice(0, 10);
 }
 
+/** The transaction's event: its type, the ids of what it is about, and the records it wrote (as written). */
 export interface EventEnvelope {
     type: string;
     ids: Record<string, string>;

@@ -5,6 +5,7 @@
  */
 import { encodeRefusal, RefusalCode, RefusalSubject } from '@luohu/domain';
 
+/** The error a transaction throws to say no: its message is the encoded refusal, which is all Fabric carries. */
 export class Refused extends Error {
     constructor(readonly code: RefusalCode, readonly reason: string, readonly subject?: RefusalSubject) {
         super(encodeRefusal({ code, message: reason, ...(subject ? { subject } : {}) }));

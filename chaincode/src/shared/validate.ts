@@ -10,6 +10,7 @@ const HEX64 = /^[0-9a-f]{64}$/;
 const DAY = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
+/** An identifier: 1-128 letters, digits, '.', '_', ':' or '-', starting with a letter or digit. */
 export function requireId(what: string, value: unknown): string {
     if (typeof value !== 'string' || !ID.test(value)) {
         throw refuse('invalid_request', `${what} must be an identifier of 1-128 letters, digits, '.', '_', ':' or '-', got ${JSON.stringify(value)}`);
@@ -17,6 +18,7 @@ export function requireId(what: string, value: unknown): string {
     return value;
 }
 
+/** A SHA-256 digest as 64 lower-case hex characters. */
 export function requireHex64(what: string, value: unknown): string {
     if (typeof value !== 'string' || !HEX64.test(value)) {
         throw refuse('invalid_request', `${what} must be 64 lower-case hex characters (a SHA-256 digest), got ${JSON.stringify(value)}`);
@@ -24,6 +26,7 @@ export function requireHex64(what: string, value: unknown): string {
     return value;
 }
 
+/** A non-blank string of at most `max` characters. */
 export function requireText(what: string, value: unknown, max = 500): string {
     if (typeof value !== 'string' || value.trim().length === 0 || value.length > max) {
         throw refuse('invalid_request', `${what} must be a non-empty string of at most ${max} characters`);
@@ -31,6 +34,7 @@ export function requireText(what: string, value: unknown, max = 500): string {
     return value;
 }
 
+/** A calendar date, YYYY-MM-DD. */
 export function requireDay(what: string, value: unknown): string {
     if (typeof value !== 'string' || !DAY.test(value)) {
         throw refuse('invalid_request', `${what} must be a date YYYY-MM-DD, got ${JSON.stringify(value)}`);
@@ -38,6 +42,7 @@ export function requireDay(what: string, value: unknown): string {
     return value;
 }
 
+/** An ISO-8601 date-time with its zone (Z or an offset). */
 export function requireInstant(what: string, value: unknown): string {
     if (typeof value !== 'string' || !INSTANT.test(value)) {
         throw refuse('invalid_request', `${what} must be an ISO-8601 date-time with zone, got ${JSON.stringify(value)}`);
@@ -45,6 +50,7 @@ export function requireInstant(what: string, value: unknown): string {
     return value;
 }
 
+/** A safe integer from `min` to `max`; a numeric string counts (transaction arguments are strings). */
 export function requireInt(what: string, value: unknown, min = 0, max = Number.MAX_SAFE_INTEGER): number {
     const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
     if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < min || n > max) {
@@ -53,6 +59,7 @@ export function requireInt(what: string, value: unknown, min = 0, max = Number.M
     return n;
 }
 
+/** A finite number from `min` to `max`. */
 export function requireNumber(what: string, value: unknown, min: number, max: number): number {
     if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
         throw refuse('invalid_request', `${what} must be a number from ${min} to ${max}, got ${JSON.stringify(value)}`);
@@ -60,6 +67,7 @@ export function requireNumber(what: string, value: unknown, min: number, max: nu
     return value;
 }
 
+/** One of the allowed strings. */
 export function requireOneOf<T extends string>(what: string, value: unknown, allowed: readonly T[]): T {
     if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
         throw refuse('invalid_request', `${what} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);

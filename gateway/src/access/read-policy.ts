@@ -8,6 +8,7 @@ import type { RecordType } from '../projection/read-model';
  */
 export interface Reader { _id: string; role: Role; company?: string | null }
 
+/** What a read may be of: a read-model record type, or an uploaded file (readable as the records that name it are). */
 export type ReadableKind = RecordType | 'file';
 
 /** Bureau staff: their work crosses domains (Finance reads contracts and milestones to pay, Housing payouts to approve). */
@@ -23,6 +24,7 @@ export const COMPANY_KINDS: readonly RecordType[] = ['project', 'contract', 'mil
 /** all: every record of the kind; company: those of the reader's company; none: nothing (devices, unknown roles). */
 export type ReadScope = 'all' | 'company' | 'none';
 
+/** How much of a record type the reader sees; no reader (not signed in) sees nothing. */
 export function readScope(user: Reader | undefined, kind: RecordType): ReadScope {
   if (!user) return 'none';
   if (STAFF_ROLES.includes(user.role)) return 'all';
@@ -33,6 +35,9 @@ export function readScope(user: Reader | undefined, kind: RecordType): ReadScope
 /** A read-model record as the policy sees it. */
 export interface ReadableRecord { kind: RecordType; company: string | null | undefined }
 
+/**
+ * Whether the reader may read this one record: all of its type, or its company's when the record is of that company.
+ */
 export function mayRead(user: Reader | undefined, record: ReadableRecord): boolean {
   const scope = readScope(user, record.kind);
   return scope === 'all' || (scope === 'company' && typeof record.company === 'string' && record.company === user!.company);

@@ -13,6 +13,7 @@ export interface DeviceIdentity { username: string; certificate: string; private
 /** The ledger's answer for an alert: its receipt (replayed when the alert was on the ledger already). */
 export interface AlertReceipt { operationId: string; receipt: { transactionId: string; blockNumber: string; validationCode: string }; replayed: boolean }
 
+/** The gateway refused a device's request: its HTTP status and the error code of the body. */
 export class DeviceRequestError extends Error {
   constructor(readonly status: number, readonly code: string, message: string) { super(`${status} ${code}: ${message}`); }
 }

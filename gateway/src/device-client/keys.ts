@@ -1,13 +1,15 @@
-import { webcrypto } from 'node:crypto';
-import { x509 } from '../platform/x509';
-
-export type CryptoKey = webcrypto.CryptoKey;
-export type CryptoKeyPair = webcrypto.CryptoKeyPair;
-
 /**
  * A device's key, made and kept on the device: ECDSA P-256 in WebCrypto (the same code runs in a browser, where the
  * key can be non-extractable). Nothing here talks to the gateway.
  */
+import { webcrypto } from 'node:crypto';
+import { x509 } from '../platform/x509';
+
+/** A WebCrypto key (node's webcrypto), by the name browser code knows it. */
+export type CryptoKey = webcrypto.CryptoKey;
+/** A device's WebCrypto key pair (see newKeyPair). */
+export type CryptoKeyPair = webcrypto.CryptoKeyPair;
+
 const subtle = webcrypto.subtle;
 const EC = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 const SIGN = { name: 'ECDSA', hash: 'SHA-256' } as const;
@@ -34,6 +36,7 @@ export async function exportPrivateKey(privateKey: CryptoKey): Promise<string> {
   return `-----BEGIN PRIVATE KEY-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n').trim()}\n-----END PRIVATE KEY-----\n`;
 }
 
+/** A device's private key from its PKCS#8 PEM (as the simulator stores it), usable only to sign and not exportable. */
 export async function importPrivateKey(pem: string): Promise<CryptoKey> {
   const der = Buffer.from(pem.replace(/-----[A-Z ]+-----|\s/g, ''), 'base64');
   return subtle.importKey('pkcs8', der, EC, false, ['sign']);

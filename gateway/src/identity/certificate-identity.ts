@@ -15,6 +15,7 @@ const FABRIC_ATTRS_OID = '1.2.3.4.5.6.7.8.1';
 export interface CertifiedIdentity { org: string; mspId: string; role: Role; dept: string | null; company: string | null; enrollmentId: string; custody: Custody | null }
 
 
+/** A certificate that no bureau CA issued, or that is not valid now: nobody is signed in with it. */
 export class UntrustedCertificateError extends Error {
   override name = 'UntrustedCertificateError';
 }

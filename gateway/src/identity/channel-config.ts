@@ -11,6 +11,7 @@ const { Timestamp } = require('google-protobuf/google/protobuf/timestamp_pb') as
 /** An org admin's identity (a NodeOU admin certificate): what a channel configuration update must be signed by. */
 export interface ChannelAdmin { mspId: string; certificate: string; privateKeyPem: string }
 
+/** The channel's current configuration, and where it stands on the orderer's ledger. */
 export interface LatestConfig {
   config: common.Config;
   /** The number of the block that holds this configuration. */

@@ -4,13 +4,13 @@ import type { ConnectionDescription } from '../config';
 import { normaliseSerial, readCrlContents } from '../shared/crl';
 import { ChannelAdmin, ChannelConfigClient, ConfigUpdateRefused } from './channel-config';
 
+const ATTEMPTS = 5;
+
 /**
  * An org's certificate revocation list in the channel configuration (its MSP value's revocation_list): what makes
  * every peer and orderer refuse a revoked certificate, whoever presents it. A CA revocation alone only stops our
  * gateway from signing.
  */
-const ATTEMPTS = 5;
-
 export class ChannelRevocation {
   constructor(private readonly description: ConnectionDescription, private readonly peerTimeoutMs = 30_000) {}
 

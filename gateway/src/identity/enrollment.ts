@@ -23,6 +23,7 @@ interface EnrollmentCodeRecord {
   createdAt: Date;
 }
 
+/** A one-time enrollment code as its admin is shown it once (only its hash is kept), and until when it may be used. */
 export interface IssuedCode { code: string; expiresAt: Date }
 
 /** 20 characters of Crockford's base32 (100 bits), in groups of four: read aloud or typed on a device's console. */

@@ -25,6 +25,7 @@ export interface UserRecord extends Omit<AuthenticatedUser, 'custody'> {
   crlBlock?: number;
 }
 
+/** A signed-in session: the token's hash, whose it is, and until when. */
 export interface SessionRecord {
   _id: string; // sha256 of the token: a leaked database does not leak usable tokens
   userId: string;
@@ -37,6 +38,7 @@ export interface SessionRecord {
   createdAt: Date;
 }
 
+/** The users and sessions collections on this connection (models registered once per connection). */
 export function identityModels(connection: mongoose.Connection) {
   const User = connection.models.User ?? connection.model<UserRecord>('User', new Schema<UserRecord>({
     _id: String,

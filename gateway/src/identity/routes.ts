@@ -101,6 +101,7 @@ export function identityRoutes(routes: RouteTable, identities: IdentityService, 
   }, async ({ params, body, user }) => identities.revoke(user!, params.username, body.reason));
 }
 
+/** The session token of an `Authorization: Bearer …` header, if it has a token's shape; anything else is no token. */
 export function bearer(header: string | undefined): string | undefined {
   const m = /^Bearer ([A-Za-z0-9_-]{20,100})$/.exec(header ?? '');
   return m?.[1];

@@ -15,6 +15,7 @@ export interface ByteSigner {
   sign(bytes: Buffer): Promise<Buffer>;
 }
 
+/** A ByteSigner over the user's own key; refused (by identities.signer) for a revoked user. */
 export async function byteSignerOf(identities: IdentityService, username: string): Promise<ByteSigner> {
   const { mspId, certificate, privateKey } = await identities.signer(username);
   const algorithm = privateKey.asymmetricKeyType === 'ec' ? 'ECDSA-SHA256' : 'RSA-SHA256';

@@ -6,12 +6,16 @@ const scrypt = promisify(crypto.scrypt) as (password: string, salt: Buffer, keyl
 // scrypt N=2^15, r=8, p=1: ~60-100 ms and 32 MiB per guess on this machine class, as OWASP recommends for scrypt.
 const COST = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
 
+/**
+ * A password's scrypt hash with a fresh salt, self-describing ("scrypt$N$r$p$salt$hash") so that its cost can change.
+ */
 export async function hashPassword(password: string): Promise<string> {
   const salt = crypto.randomBytes(16);
   const hash = await scrypt(password, salt, 32, COST);
   return `scrypt$${COST.N}$${COST.r}$${COST.p}$${salt.toString('base64')}$${hash.toString('base64')}`;
 }
 
+/** Whether the password matches a stored hash, compared in constant time; at most two checks run at once. */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [scheme, N, r, p, salt, hash] = stored.split('$');
   if (scheme !== 'scrypt') return false;
@@ -98,4 +102,5 @@ export class KeyVault {
   }
 }
 
+/** 256 random bits, base64url: session ids, and passwords nobody is meant to know. */
 export const newToken = () => crypto.randomBytes(32).toString('base64url');

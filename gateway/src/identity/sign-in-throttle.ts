@@ -3,6 +3,7 @@ import type mongoose from 'mongoose';
 import { Schema } from 'mongoose';
 import { AppError } from '../platform/errors';
 
+/** How hard sign-in is throttled, per account and per client address. */
 export interface ThrottleOptions {
   /** Password checks an account gets before each further one must wait. */
   freeAttempts: number;

@@ -10,6 +10,7 @@ import type { ClientIdentity, Ledger, Receipt } from './ledger';
  * the transaction envelope signed, submitted.
  */
 export interface SigningStep { transactionId: string; bytes: Uint8Array }
+/** Which step of a transaction the author signs: the proposal, then the transaction envelope. */
 export type SigningStage = 'proposal' | 'transaction';
 
 const utf8 = new TextDecoder();

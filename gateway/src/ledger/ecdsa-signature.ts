@@ -8,6 +8,7 @@ const CURVES: Record<string, { order: bigint; size: number }> = {
   secp384r1: { order: 0xffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973n, size: 48 },
 };
 
+/** The curve of an EC key, if it is one Fabric identities use; undefined for other keys (RSA, other curves). */
 export function curveOf(key: crypto.KeyObject): { order: bigint; size: number } | undefined {
   return key.asymmetricKeyType === 'ec' ? CURVES[key.asymmetricKeyDetails?.namedCurve ?? ''] : undefined;
 }

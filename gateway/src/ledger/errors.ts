@@ -59,6 +59,10 @@ export class TransactionInvalid extends LedgerError {
 
 const RETRYABLE = new Set([grpcStatus.UNAVAILABLE, grpcStatus.DEADLINE_EXCEEDED, grpcStatus.RESOURCE_EXHAUSTED]);
 
+/**
+ * Whether sending the transaction again may succeed: the peer or orderer was unavailable or busy, and the chaincode did
+ * not refuse it.
+ */
 export const isRetryable = (err: unknown) => err instanceof GatewayError && RETRYABLE.has(err.code) && !isChaincodeRefusal(err);
 
 /** The chaincode answered with an error: EndorseError (or an evaluate error) carrying "chaincode response 500, …". */
@@ -73,6 +77,10 @@ export function chaincodeMessage(err: GatewayError): string | undefined {
 
 const isChaincodeRefusal = (err: GatewayError) => chaincodeMessage(err) !== undefined;
 
+/**
+ * The LedgerError a Fabric Gateway error means: a chaincode refusal (with its code), a chaincode failure, an invalid
+ * transaction, or the ledger being unavailable.
+ */
 export function fromGatewayError(err: GatewayError): LedgerError {
   const transactionId = (err as EndorseError).transactionId;
   const message = chaincodeMessage(err);

@@ -33,6 +33,7 @@ export interface ClientIdentity { mspId: string; certificate: string }
 /** What every response to a change carries. */
 export interface Receipt { transactionId: string; blockNumber: string; validationCode: 'VALID' }
 
+/** How a transaction is submitted: which organisations endorse it, and a hook that keeps each signed attempt. */
 export interface SubmitOptions {
   endorsingOrganizations?: string[];
   /** Called with each attempt's transaction ID and signed bytes before it is sent, so that it can be resumed. */

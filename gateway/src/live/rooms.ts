@@ -13,6 +13,7 @@ const FAMILIES: Record<string, Role[]> = {
   audit: ['director'],
 };
 
+/** The roles that see an event of this type live (by its family, the part before the dot), auditors always. */
 export function interestedRoles(type: string): Role[] {
   return [...(FAMILIES[type.split('.')[0]] ?? []), 'auditor'];
 }

@@ -27,6 +27,7 @@ export interface AuthorSigning {
   start(author: Author, idempotencyKey: string, fingerprint: unknown, call: LedgerCall, reference: string, options?: SigningOptions): Promise<{ sign: SignatureRequest } | { done: WriteOutcome }>;
 }
 
+/** One change to anchor on the ledger, as a route or use case asks for it. */
 export interface WriteRequest {
   userId: string;
   /** Client-supplied Idempotency-Key header, if any. */
@@ -51,6 +52,10 @@ export interface WriteRequest {
   keyLookedUp?: boolean;
 }
 
+/**
+ * What the client is answered: the status code and body, and whether it repeats an earlier answer (same
+ * Idempotency-Key).
+ */
 export interface WriteOutcome { httpStatus: number; body: { operationId: string; status: OperationRecord['status']; receipt?: Receipt | null; result?: unknown }; replayed: boolean }
 
 

@@ -35,6 +35,7 @@ export interface OperationRecord {
   updatedAt: Date;
 }
 
+/** The operations collection on this connection (the model registered once per connection). */
 export function operationModel(connection: mongoose.Connection): mongoose.Model<OperationRecord> {
   return (connection.models.Operation as mongoose.Model<OperationRecord>) ?? connection.model<OperationRecord>('Operation', new Schema<OperationRecord>({
     _id: String,

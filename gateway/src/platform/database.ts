@@ -15,6 +15,7 @@ export async function connectDatabase(url: string, logger: Logger): Promise<mong
   return connection;
 }
 
+/** Whether the database answers now (readiness): false instead of an error. */
 export async function pingDatabase(connection: mongoose.Connection): Promise<boolean> {
   try {
     await connection.db!.admin().ping();

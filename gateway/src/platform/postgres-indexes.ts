@@ -18,6 +18,7 @@ const FIELDS = ['_id', '_lists', 'status', 'projectId', 'contractId', 'contracto
   '_company', // a contractor's lists are filtered by the company records belong to (access/read-policy.ts)
 ];
 
+/** Makes sure the collections exist and, in FerretDB's PostgreSQL, that each of them has a GIN index per FIELDS entry. */
 export async function ensureJsonIndexes(connection: mongoose.Connection, collections: string[], postgresUrl: string, logger: Logger): Promise<void> {
   const existing = new Set((await connection.db!.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
   for (const name of collections) if (!existing.has(name)) await connection.createCollection(name).catch(() => undefined);

@@ -3,6 +3,7 @@ import type mongoose from 'mongoose';
 import { Schema } from 'mongoose';
 import { AppError } from './errors';
 
+/** At most `max` requests per client address in each window of `windowMs`. */
 export interface RateLimitOptions { windowMs: number; max: number }
 
 interface RateWindow { _id: string; count: number; expiresAt: Date }

@@ -7,6 +7,7 @@ import { ForbiddenError, UnauthorizedError, ValidationError } from './errors';
 /** Who may call a route: the public, any signed-in user, or some roles (the chaincode checks again, with MSPs). */
 export type Access = 'public' | 'user' | readonly Role[];
 
+/** A route as declared once: what mounts it, checks its input and access, and documents it in the OpenAPI document. */
 export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType> {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string; // express style: /projects/:id
@@ -22,8 +23,13 @@ export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, P extends z
   status?: number;
 }
 
+/**
+ * What a route's handler gets: the parsed body, query and path parameters, the caller (if signed in), and Express's
+ * request and response.
+ */
 export interface Input<B, Q, P> { body: B; query: Q; params: P; user: AuthenticatedUser | undefined; req: Request; res: Response }
 
+/** Who sent a request (from its bearer token); undefined when it carries none, an error when it carries a bad one. */
 export type Authenticator = (req: Request) => Promise<AuthenticatedUser | undefined>;
 
 /** Routes of every domain register here: the same list mounts them and writes the OpenAPI document. */

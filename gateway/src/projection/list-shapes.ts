@@ -53,10 +53,15 @@ export function listsOf(collection: string, record: Record<string, unknown>): st
   return (LIST_SHAPES[collection] ?? []).map((shape) => listName(shape, record)).filter((n): n is string => n !== undefined);
 }
 
+/** The _id of a list's bucket directory. */
 export const directoryId = (collection: string, list: string) => `${collection}|${list}`;
+/** The _id of a list's version document. */
 export const versionId = (collection: string, list: string) => `${collection}|${list}|version`;
+/** The _id of a collection's build mark: its lists were built, for the shapes it records. */
 export const builtId = (collection: string) => `${collection}|@built`;
+/** The label of a bucket of a list, as records carry it in `_lists`. */
 export const labelOf = (list: string, seq: number) => `${list}#${seq}`;
+/** The list a bucket label belongs to. */
 export const listOfLabel = (label: string) => label.slice(0, label.lastIndexOf('#'));
 /** The build mark records the shapes, so that a change of shapes rebuilds the lists. */
 export const shapesSignature = (collection: string) => JSON.stringify(LIST_SHAPES[collection] ?? []);
@@ -74,11 +79,13 @@ export interface ListDirectory { _id: string; collection: string; list: string; 
 /** As stored: FerretDB v1 refuses nested arrays, so the buckets go in three parallel arrays. */
 export interface StoredDirectory { _id: string; collection: string; list: string; version: number; seq: number; seqs: number[]; froms: string[]; counts: number[] }
 
+/** A directory as stored (its buckets in parallel arrays). */
 export const stored = ({ buckets, ...dir }: ListDirectory): StoredDirectory => ({ ...dir, seqs: buckets.map((b) => b[0]), froms: buckets.map((b) => b[1]), counts: buckets.map((b) => b[2]) });
 
 /** A directory's version document (`changing` while a split or merge relabels records). */
 export const versionDoc = (dir: ListDirectory, changing = false, version = dir.version) => ({ _id: versionId(dir.collection, dir.list), collection: dir.collection, changing, version });
 
+/** A stored directory with its buckets back as tuples. */
 export const fromStored = ({ seqs, froms, counts, ...dir }: StoredDirectory): ListDirectory => ({ ...dir, buckets: seqs.map((s, i) => [s, froms[i], counts[i]]) });
 
 /** Buckets split above this many records, into halves; a bucket below MIN_BUCKET merges into its neighbour if both fit in TARGET. */

@@ -45,8 +45,13 @@ export const readModelCollections = () => [...Object.values(COLLECTIONS).map((c)
 /** Extra fields a collection keeps for its queries (search tokens, map boxes), derived from the ledger record. */
 export type Enricher = (record: Record<string, unknown>) => Record<string, unknown>;
 
+/** A read-model record: the ledger record's fields, with the event position and the transaction that wrote it. */
 export interface ReadModelDocument { _id: string; _position: number; _transactionId: string; [field: string]: unknown }
 
+/**
+ * The queryable copy of the ledger's records, one collection per record type, written only by the projector from ledger
+ * events; with the list buckets that page its lists.
+ */
 export class ReadModel implements Projection {
   private readonly models = new Map<string, mongoose.Model<ReadModelDocument>>();
   private readonly lists: ListIndex;

@@ -5,6 +5,9 @@
  * (some signers emit BER outside the signed attributes).
  */
 
+/**
+ * One DER/BER element: its tag, where its header, content and end are in the input, and its children if constructed.
+ */
 export interface Tlv {
   cls: number; // 0 universal, 1 application, 2 context-specific, 3 private
   tag: number;
@@ -20,6 +23,7 @@ export const UNIVERSAL = 0;
 export const CONTEXT = 2;
 export const TAG = { integer: 2, bitString: 3, octetString: 4, oid: 6, sequence: 16, set: 17, utcTime: 23, generalizedTime: 24 } as const;
 
+/** Reads the element at `start` and everything nested in it; throws on truncated or too deeply nested input. */
 export function readDer(data: Buffer, start = 0, limit = data.length, depth = 0): Tlv {
   if (depth > 64) throw new Error('ASN.1 nested too deeply');
   let at = start;
@@ -67,6 +71,7 @@ export function readDer(data: Buffer, start = 0, limit = data.length, depth = 0)
   return { cls: first >> 6, tag, constructed, start, contentStart, contentEnd, end: contentEnd, children };
 }
 
+/** An element's bytes as they are in the input, header included (what a signature covers). */
 export const raw = (data: Buffer, tlv: Tlv): Buffer => data.subarray(tlv.start, tlv.end);
 
 /** The value of a (possibly BER-constructed) OCTET STRING. */
@@ -74,6 +79,7 @@ export function octets(data: Buffer, tlv: Tlv): Buffer {
   return tlv.constructed ? Buffer.concat(tlv.children.map((c) => octets(data, c))) : data.subarray(tlv.contentStart, tlv.contentEnd);
 }
 
+/** An OBJECT IDENTIFIER's dotted form, e.g. "1.2.840.10045.4.3.2". */
 export function oid(data: Buffer, tlv: Tlv): string {
   const bytes = data.subarray(tlv.contentStart, tlv.contentEnd);
   const parts: number[] = [];
@@ -87,4 +93,5 @@ export function oid(data: Buffer, tlv: Tlv): string {
   return [firstArc, head - firstArc * 40, ...rest].join('.');
 }
 
+/** Whether the element is there and has this class and tag. */
 export const is = (tlv: Tlv | undefined, cls: number, tag: number): boolean => !!tlv && tlv.cls === cls && tlv.tag === tag;

@@ -8,6 +8,7 @@ import { mayRead, readFilter, type Reader } from '../access/read-policy';
 import { untilApplied } from '../projection/consistency';
 import { COMPANY } from '../projection/record-company';
 
+/** One page of a list: its items, and the cursor for the next page (`?after=`), null on the last. */
 export interface Page<T> { items: T[]; next: string | null }
 
 /** Only the filters the client gave (query parameters left out are undefined). */

@@ -8,6 +8,7 @@ import { assertMayRead } from '../access/read-access';
 /** `?source=ledger` on a detail route: read the record from the ledger (as the caller) instead of the read model. */
 export const sourceQuery = z.strictObject({ source: z.enum(['read-model', 'ledger']).default('read-model') });
 
+/** The chaincode query that reads a record from the ledger. */
 export interface LedgerRead { namespace: string; fn: string; args: string[] }
 
 /** A record as the read model holds it, or as the ledger holds it now — the way to check one against the other. */

@@ -5,6 +5,7 @@
 type Calendar = { isWorkday(day: string): boolean };
 let calendar: Calendar | undefined;
 
+/** Loads the holiday calendar; called once at start, before any deadline is computed. */
 export async function loadCalendar(): Promise<void> {
   calendar ??= (await import('chinese-workday')) as Calendar;
 }
@@ -25,4 +26,5 @@ export function addWorkingDays(from: string, n: number): string {
   return day.toISOString().slice(0, 10);
 }
 
+/** The date `workingDays` working days from today in Shenzhen. */
 export const deadlineIn = (workingDays: number) => addWorkingDays(todayInShenzhen(), workingDays);
