@@ -24,4 +24,5 @@ export const COMPANY_ROLES: readonly Role[] = ['contractor', 'owner'];
  */
 export const CUSTODY_ATTRIBUTE = 'custody';
 export const CUSTODIES = ['own', 'gateway'] as const;
+/** Who holds an identity's private key (the `custody` attribute's value). */
 export type Custody = (typeof CUSTODIES)[number];

@@ -4,6 +4,7 @@ import { connect, signers } from '@hyperledger/fabric-gateway';
 import * as grpc from '@grpc/grpc-js';
 import { STAGE_DEADLINES } from '@luohu/domain';
 import { signBytes } from '../src/device-client/keys';
+import { completeSignatures } from '../src/client/signing-client';
 import { KeyVault } from '../src/identity/secrets';
 import { fabricIdOf } from '../src/ledger/ledger';
 import { deadlineIn } from '../src/shared/working-days';
@@ -157,6 +158,31 @@ describe('keys in their holders\' hands: enrollment, sign-in by signature, write
     const admin = await newUser(g, 'admin');
     const bound = await api(g).post('/v1/seal-certificates').set(bearer(admin)).send({ holder: clerk.username, label: '王敏 电子印章' }).expect(201);
     expect(bound.body.result).to.include({ holderMsp: 'HousingMSP', holderId: fabricIdOf(clerk.client.holder.certificate) });
+  });
+
+  it('when a contractor who holds their key uploads application files and applies, then each anchoring and the application are signed by them', async () => {
+    const applicant = await newKeyHolder(g, 'contractor');
+    const kinds = ['application_form', 'budget_estimate', 'feasibility_study', 'land_use_permit', 'traffic_impact_assessment'];
+    const files = [];
+    for (const kind of kinds) {
+      const first = await api(g).post('/v1/uploads').set('authorization', `Bearer ${applicant.client.sessionToken}`)
+        .attach('file', Buffer.from(`${applicant.username} ${kind}`), { filename: `${kind}.pdf`, contentType: 'application/pdf' }).expect(202);
+      expect(first.body).to.include({ stage: 'proposal', reference: 'approval.anchorApplicationFile' });
+      const done = await completeSignatures(g.url, applicant.client.holder, { status: 202, headers: new Headers(), body: first.body });
+      expect(done.status, JSON.stringify(done.body)).to.equal(201);
+      expect(done.body.result).to.include({ sha256: first.body.sha256, company: applicant.company });
+      files.push({ kind, sha256: first.body.sha256 as string });
+    }
+    const again = await api(g).post('/v1/uploads').set('authorization', `Bearer ${applicant.client.sessionToken}`)
+      .attach('file', Buffer.from(`${applicant.username} application_form`), { filename: 'again.pdf', contentType: 'application/pdf' }).expect(200);
+    expect(again.body).to.include({ sha256: files[0].sha256, anchoredFor: applicant.company });
+    const id = uniqueId('P');
+    const applied = await applicant.client.request('POST', '/v1/projects', {
+      id, name: '翠竹路人行道改造', type: 'road', budget: 90_000_000, location: { address: '翠竹路', lat: 22.56, lng: 114.13 }, files,
+    });
+    expect(applied.status, JSON.stringify(applied.body)).to.equal(201);
+    expect(applied.body.result).to.include({ id, contractorId: applicant.company });
+    expect(applied.body.result.autoCheck.passed).to.equal(true);
   });
 
   describe('sign-in by signature', () => {

@@ -21,9 +21,14 @@ const uploadResponse = z.object({
 /** Roles whose uploads are application files: anchored on the ledger for the uploader's company, with the uploader's key. */
 const APPLICANT_ROLES = new Set(['contractor', 'owner']);
 
+/** The transaction that anchors an applicant's uploaded file for their company (the company is their certificate's). */
+const anchorApplicationFileCall = (file: StoredFile) => ({
+  namespace: 'approval', fn: 'anchorApplicationFile', args: [JSON.stringify({ sha256: file._id, size: file.size, contentType: file.contentType })],
+});
+
 /** Files (PDFs, photos) into GridFS with their SHA-256; downloads by digest. */
 export function uploadRoutes(
-  routes: RouteTable, store: FileStore, { ledger, identities }: Pick<DomainDeps, 'ledger' | 'identities'>,
+  routes: RouteTable, store: FileStore, { ledger, identities, writes }: Pick<DomainDeps, 'ledger' | 'identities' | 'writes'>,
   mayRead: (user: Reader, file: StoredFile) => Promise<boolean> = async () => true,
 ): void {
   /**
@@ -32,9 +37,9 @@ export function uploadRoutes(
    */
   const anchorForApplicant = async (user: AuthenticatedUser, file: StoredFile): Promise<string | undefined> => {
     if (!APPLICANT_ROLES.has(user.role)) return undefined;
-    const args = [JSON.stringify({ sha256: file._id, size: file.size, contentType: file.contentType })];
+    const { namespace, fn, args } = anchorApplicationFileCall(file);
     try {
-      await ledger.submit(await identities.signer(user._id), 'approval', 'anchorApplicationFile', args);
+      await ledger.submit(await identities.signer(user._id), namespace, fn, args);
     } catch (err) {
       if (!(err instanceof AppError && err.code === 'already_exists')) throw err;
     }
@@ -51,7 +56,8 @@ export function uploadRoutes(
     method: 'post', path: '/uploads', tag: 'documents', access: 'user', status: 201, response: uploadResponse,
     summary: `Upload a file (multipart field "file", or the raw bytes with their Content-Type), at most ${store.maxBytes} bytes: ` +
       '201 with its SHA-256 when new, 200 when the same bytes were already stored (stored once); a contractor\'s or owner\'s upload ' +
-      "is anchored on the ledger for its company (answered once committed), so that the company's applications may name it",
+      "is anchored on the ledger for its company (answered once committed), so that the company's applications may name it; an applicant " +
+      'who holds their own key gets 202 with the proposal to sign instead (as for any write), the last signature answering with the anchored file',
   }, async ({ req, res, user }) => {
     const declared = Number(req.header('content-length') ?? NaN);
     if (declared > store.maxBytes + MULTIPART_OVERHEAD) {
@@ -68,8 +74,22 @@ export function uploadRoutes(
       if (contentType === 'application/json' || req.readableEnded) throw new AppError(415, 'unsupported_media_type', 'upload JSON files as multipart/form-data or application/octet-stream');
       saved = await store.save(req, { contentType, filename: null, uploadedBy: user!._id }).catch(async (err) => { await drain(req); throw err; });
     }
+    const described = { ...describeFile(saved.file), created: saved.created };
+    if (APPLICANT_ROLES.has(user!.role) && user!.custody === 'own') {
+      // An applicant who holds their key anchors the file themselves: the answer is the proposal to sign (202), and the
+      // last signature's answer carries the anchored file. The same file again replays the first anchoring.
+      const step = await writes.forAuthors!.start(await identities.author(user!._id), `application-file:${saved.file._id}`, { sha256: saved.file._id },
+        anchorApplicationFileCall(saved.file), 'approval.anchorApplicationFile');
+      if ('done' in step) {
+        res.status(saved.created ? 201 : 200).json({ ...described, anchoredFor: user!.company ?? undefined });
+        return undefined;
+      }
+      res.status(202).setHeader('Location', `${req.baseUrl}/transactions/${step.sign.transactionId}/proposal-signature`);
+      res.json({ ...step.sign, sha256: saved.file._id });
+      return undefined;
+    }
     const anchoredFor = await anchorForApplicant(user!, saved.file);
-    res.status(saved.created ? 201 : 200).json({ ...describeFile(saved.file), created: saved.created, ...(anchoredFor ? { anchoredFor } : {}) });
+    res.status(saved.created ? 201 : 200).json({ ...described, ...(anchoredFor ? { anchoredFor } : {}) });
     return undefined;
   });
 

@@ -120,14 +120,15 @@ export interface KeyHoldingUser { username: string; role: Role; org: string; cli
  * A fresh user of a role who holds their own key: their bureau's admin registers them without a password, the answer's
  * one-time code enrolls a key made here (the gateway never sees it), and they sign in by signing a challenge.
  */
-export async function newKeyHolder(g: TestGateway, role: Exclude<Role, 'device' | 'admin' | 'contractor' | 'owner'>, options: { dept?: string; org?: string } = {}): Promise<KeyHoldingUser> {
+export async function newKeyHolder(g: TestGateway, role: Exclude<Role, 'device' | 'admin'>, options: { dept?: string; org?: string } = {}): Promise<KeyHoldingUser & { company?: string }> {
   const org = options.org ?? BUREAU_OF[role] ?? 'housing';
   const username = `${role}-${crypto.randomUUID().slice(0, 12)}`;
   const dept = options.dept ?? (NEEDS_DEPT.includes(role) ? BUREAU_DEPT[org] : undefined);
+  const company = role === 'contractor' || role === 'owner' ? await newCompany(g) : undefined;
   const res = await api(g).post('/v1/users').set('authorization', `Bearer ${await adminToken(g, org)}`)
-    .send({ username, role, displayName: `${role} holding their own key`, ...(dept ? { dept } : {}) });
+    .send({ username, role, displayName: `${role} holding their own key`, ...(dept ? { dept } : {}), ...(company ? { company } : {}) });
   if (res.status !== 201) throw new Error(`register ${role}: ${res.status} ${JSON.stringify(res.body)}`);
-  return { username, role, org, client: await SigningClient.enroll(g.url, username, res.body.enrollment.code) };
+  return { username, role, org, client: await SigningClient.enroll(g.url, username, res.body.enrollment.code), ...(company ? { company } : {}) };
 }
 
 /** A valid, random 统一社会信用代码 (the ledger checks the GB 32100-2015 check character and refuses duplicates). */
