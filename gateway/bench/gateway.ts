@@ -8,12 +8,15 @@ import { up } from '../../network/src/network';
 import { runningPid } from '../../network/src/processes';
 import { loadSettings } from '../../network/src/settings';
 import { ADMIN_PASSWORD_SECRET, InstallationSecrets } from '../src/platform/installation-secrets';
+import { enrollKey, signIn } from '../src/client/signing-client';
+import { exportPrivateKey } from '../src/device-client/keys';
 import { address, loadTopology } from '../../network/src/topology';
 import { percentile, processCpuMs, WindowResult } from '../../network/bench/stats';
 
 /**
  * `npm run bench:gateway`: anchored writes through the gateway's HTTP API side by side with the raw fabric-gateway
- * ceiling, at each concurrency in BENCH_CONCURRENCY (default 10,50,100), BENCH_SECONDS (default 20) per window;
+ * ceiling and with the client-signed path (a user who holds their own key signs the proposal and the transaction:
+ * "signd", with its throughput relative to the custodial HTTP path and the latency it adds at p50), at each concurrency in BENCH_CONCURRENCY (default 10,50,100), BENCH_SECONDS (default 20) per window;
  * prints tx/s, latency percentiles, the HTTP/raw ratio and the gateway's CPU; then an overload window
  * (BENCH_OVERLOAD, default 1000 clients) showing back-pressure (503 + Retry-After) instead of an unbounded queue: how
  * many writes were accepted and committed (and how fast), how many were refused and how fast the refusal came.
@@ -73,6 +76,13 @@ async function main(): Promise<void> {
   const password = crypto.randomUUID();
   await post('/users', { username, password, role: 'inspector', dept: 'housing', displayName: 'HTTP benchmark' }, admin);
   const token = (await post('/sessions', { username, password })).token;
+  // The same role holding its own key (registered without a password): every write signed on the client.
+  const signerName = `bench-signed-${crypto.randomUUID().slice(0, 8)}`;
+  const registered = await post('/users', { username: signerName, role: 'inspector', dept: 'housing', displayName: 'client-signed benchmark' }, admin) as unknown as { enrollment: { code: string } };
+  const holder = await enrollKey(url, signerName, registered.enrollment.code, true);
+  const keyFile = path.join(dir, 'signed.pem');
+  fs.writeFileSync(keyFile, await exportPrivateKey(holder.privateKey), { mode: 0o600 });
+  const signedToken = await signIn(url, holder);
 
   console.log(`Anchored writes: HTTP API vs raw fabric-gateway — ${os.cpus().length} cores, ${seconds} s windows, BatchTimeout ${topology.ordering.batchTimeout}`);
   console.log('path   conc    tx/s  p50 ms  p95 ms  p99 ms  failed   shed  gw CPU%   ratio');
@@ -85,6 +95,9 @@ async function main(): Promise<void> {
     console.log(line('raw', c, raw));
     console.log(`${line('http', c, http, cpu)}   ${fmt(http.committed / http.seconds / (raw.committed / raw.seconds), 2)}×`);
     console.log(phaseLine(http));
+    const signed = await worker('http-worker.ts', [url, signedToken, String(c), String(seconds), keyFile]);
+    const p50 = (r: Result) => percentile([...r.latenciesMs].sort((a, b) => a - b), 50);
+    console.log(`${line('signd', c, signed)}   ${fmt(signed.committed / signed.seconds / (http.committed / http.seconds), 2)}× http, +${fmt(p50(signed) - p50(http))} ms p50`);
   }
   const burst = await worker('http-worker.ts', [url, token, String(overload), String(Math.min(seconds, 15))]);
   console.log(line('burst', overload, burst));
