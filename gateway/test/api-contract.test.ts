@@ -190,6 +190,7 @@ describe('API contract (every route, from the OpenAPI document)', function () {
         'POST /v1/evidence/checkpoints': 'reads the newest block from the ledger and keeps it as a checkpoint in the database',
         'POST /v1/enrollments': 'a person\'s or device\'s certificate request, signed by its bureau\'s CA: nothing reaches the ledger',
         'POST /v1/alerts': 'the device signs its own transaction: this prepares the proposal for it to sign (the alert ID is the idempotency key)',
+        'POST /v1/transactions/{transactionId}/seal-signature': 'completes a seal its author signed over a PDF: the anchoring is proposed next, nothing is committed yet',
         'POST /v1/transactions/{transactionId}/proposal-signature': 'endorses a proposal its author signed: nothing is committed yet',
         'POST /v1/transactions/{transactionId}/transaction-signature': 'submits a transaction its author signed, under the idempotency key its first step recorded',
       };
