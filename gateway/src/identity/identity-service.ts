@@ -55,6 +55,8 @@ export class IdentityService {
   private readonly sessions = new Map<string, { user: AuthenticatedUser; userId: string; until: number }>();
   /** Users as their certificates say (parsed and chain-checked), for SESSION_CACHE_MS, by username. */
   private readonly certified = new Map<string, { user: AuthenticatedUser; until: number }>();
+  /** Key holders as authors of writes (certificate as enrolled), for SESSION_CACHE_MS, by username. */
+  private readonly authors = new Map<string, { author: ClientIdentity & { username: string }; until: number }>();
   private readonly tokens: SessionTokens;
   private readonly throttle: SignInThrottle;
   private readonly certificates: CertificateIdentities;
@@ -332,6 +334,7 @@ export class IdentityService {
       this.signers.delete(username);
       for (const [id, entry] of this.sessions) if (entry.userId === username) this.sessions.delete(id);
       this.certified.delete(username);
+      this.authors.delete(username);
       this.logger.info({ user: username, by: admin._id, reason }, 'user revoked at the CA');
     }
     let published: { block: number; updated: boolean };
@@ -362,9 +365,14 @@ export class IdentityService {
 
   /** A user who holds their own key, as the author of a write they will sign: their certificate as enrolled. */
   async author(username: string): Promise<ClientIdentity & { username: string }> {
+    const cached = this.authors.get(username);
+    if (cached && cached.until > Date.now()) return cached.author;
     const user = await this.findActive(username);
     if (user.sealedKey || !user.certificate) throw new ForbiddenError(`${username} has no key of their own enrolled`);
-    return { username, mspId: user.mspId, certificate: user.certificate };
+    const author = { username, mspId: user.mspId, certificate: user.certificate };
+    if (this.authors.size >= 10_000) this.authors.clear();
+    this.authors.set(username, { author, until: Date.now() + SESSION_CACHE_MS });
+    return author;
   }
 
   /**

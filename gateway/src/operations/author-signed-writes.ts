@@ -45,6 +45,7 @@ const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 export class AuthorSignedWrites implements AuthorSigning {
   private readonly Session: mongoose.Model<SigningSession>;
   private readonly ledger: ClientSignedLedger;
+  private nextSweep = 0;
 
   constructor(connection: mongoose.Connection, ledger: Ledger, private readonly writes: AnchoredWrites) {
     this.Session = (connection.models.SigningSession as mongoose.Model<SigningSession>) ?? connection.model<SigningSession>('SigningSession', new Schema<SigningSession>({
@@ -65,8 +66,7 @@ export class AuthorSignedWrites implements AuthorSigning {
       _id: step.transactionId, userId: author.username, mspId: author.mspId, certificate: author.certificate, idempotencyKey, fingerprint, call, reference,
       async: options.async ?? false, route: options.route ?? null, stage: 'proposal', bytes: b64(step.bytes), expiresAt: new Date(Date.now() + STEP_TTL_MS),
     };
-    // Lapsed sessions go as new ones come (no TTL index: FerretDB v1 does not expire documents).
-    await this.Session.deleteMany({ userId: author.username, expiresAt: { $lt: new Date() } });
+    this.sweepLapsed();
     await this.Session.collection.insertOne(session as never);
     return { sign: request(session) };
   }
@@ -81,7 +81,7 @@ export class AuthorSignedWrites implements AuthorSigning {
       call: null, state: stage.state, reference, async: options.async ?? false, route: options.route, stage: stage.name, bytes: b64(stage.message),
       expiresAt: new Date(Date.now() + STEP_TTL_MS),
     };
-    await this.Session.deleteMany({ userId: author.username, expiresAt: { $lt: new Date() } });
+    this.sweepLapsed();
     await this.Session.collection.insertOne(session as never);
     return request(session) as unknown as SignatureRequest<'seal'>;
   }
@@ -126,8 +126,19 @@ export class AuthorSignedWrites implements AuthorSigning {
     const outcome = await this.writes.write({
       userId: session.userId, idempotencyKey: session.idempotencyKey, fingerprint: session.fingerprint, ...session.call!, async: session.async ?? false, authorSigned: signed,
     });
-    await this.Session.deleteOne({ _id: transactionId });
+    // Done: the outcome is the operation's, so a session left behind (this delete lost) only lapses; not awaited.
+    this.Session.deleteOne({ _id: transactionId }).catch(() => undefined);
     return { ...outcome, reference: session.reference, route: session.route ?? null };
+  }
+
+  /**
+   * Lapsed sessions go now and then, not on every write (no TTL index: FerretDB v1 does not expire documents); each
+   * replica sweeps at most once a minute, in the background.
+   */
+  private sweepLapsed(): void {
+    if (Date.now() < this.nextSweep) return;
+    this.nextSweep = Date.now() + 60_000;
+    this.Session.deleteMany({ expiresAt: { $lt: new Date() } }).catch(() => undefined);
   }
 
   /** Where a signature arrives: the reference of the write in progress, when one awaits its author's signature. */
