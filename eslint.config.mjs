@@ -31,9 +31,6 @@ export default defineConfig(
       // Tests and the chaincode's test support (fake ledger, scenarios) document themselves by their test names.
       '**/*.test.ts',
       'chaincode/src/testing/**',
-      // TODO(seams): the families whose routes are moving into use cases get their comments once that lands; then
-      // delete this list.
-      'gateway/src/{approval,complaints,documents,evidence,funds,monitoring,reconciliation}/**',
     ],
     plugins: { jsdoc },
     rules: {

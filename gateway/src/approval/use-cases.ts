@@ -22,6 +22,7 @@ export interface ProjectApplication {
   files: ApplicationFile[];
 }
 
+/** Where a project is: a short address and its WGS-84 coordinates (shown on maps, kept on the ledger rounded). */
 export interface ProjectLocation {
   address: string;
   lat: number;

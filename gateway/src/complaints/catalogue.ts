@@ -4,6 +4,7 @@
  */
 import type { ComplaintCategory } from '@luohu/domain';
 
+/** An Open311 service: a complaint category, its names, the unit that usually handles it and its working days. */
 export interface ServiceDefinition {
   code: ComplaintCategory;
   name: string;
@@ -26,6 +27,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
   { code: 'other', name: '其他', description: '其他与在建工程有关的问题', group: '其他', unit: 'housing', workingDays: 5 },
 ];
 
+/** The service of a category (every category has one). */
 export const serviceOf = (code: ComplaintCategory): ServiceDefinition => SERVICES.find((s) => s.code === code)!;
 
 export { DISPATCH_WORKING_DAYS } from '@luohu/domain';

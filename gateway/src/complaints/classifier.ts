@@ -24,6 +24,7 @@ const PRIORITY: readonly ComplaintCategory[] = ['safety', 'wage_arrears', 'quali
 // A model term may be split by jieba (占道 → 占 道): it then matches when all its tokens occur.
 const TERMS = Object.fromEntries(Object.entries(MODEL).map(([category, words]) => [category, Object.entries(words).map(([word, weight]) => ({ word, weight, parts: tokens(word) }))])) as Record<Exclude<ComplaintCategory, 'other'>, Array<{ word: string; weight: number; parts: string[] }>>;
 
+/** What the classifier made of a text: the category, every category's score, and the words that matched. */
 export interface Classification {
   category: ComplaintCategory;
   /** Score per category (rounded), for staff to see why. */
@@ -32,6 +33,7 @@ export interface Classification {
   matched: string[];
 }
 
+/** Classifies a citizen's Chinese text by weighted keywords (jieba tokens); `other` when nothing scores. */
 export function classify(text: string): Classification {
   const seen = new Set(tokens(text));
   const scores: Partial<Record<ComplaintCategory, number>> = {};
@@ -55,4 +57,5 @@ export function classify(text: string): Classification {
   return { category: best, scores, matched: [...new Set(matched)] };
 }
 
+/** Whether a string is one of the ledger's complaint categories. */
 export const isCategory = (value: string): value is ComplaintCategory => (COMPLAINT_CATEGORIES as readonly string[]).includes(value);

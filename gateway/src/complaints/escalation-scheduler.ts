@@ -8,7 +8,15 @@ import { ESCALATION_USER, SystemIdentities } from './system-identities';
 /** Statuses the chaincode may escalate from (COMPLAINT_TRANSITIONS.escalate). */
 export const ESCALATABLE = ['received', 'dispatched', 'in_progress', 'reopened'] as const;
 
+/**
+ * How often the scheduler looks for overdue complaints, how many per pass, its clock, and how long a claimed attempt
+ * holds.
+ */
 export interface EscalationOptions { intervalMs: number; batch: number; now: () => Date; attemptWindowMs: number }
+/**
+ * One pass of the scheduler: complaints escalated (督办), already escalated by another replica, and refused with their
+ * codes.
+ */
 export interface TickReport { escalated: string[]; alreadyDone: string[]; refused: Array<{ id: string; code: string }> }
 
 /**

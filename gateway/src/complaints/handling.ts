@@ -23,12 +23,18 @@ export function mayReadContact(user: Pick<AuthenticatedUser, 'mspId' | 'role' | 
   return user.dept === COMPLAINT_DISPATCH_OFFICE || (typeof complaint.assignedUnit === 'string' && user.dept === complaint.assignedUnit);
 }
 
+/** Filters of the staff list of complaints (status, unit, category, words of the text) and its page. */
 export interface StaffListQuery { status?: string; unit?: string; category?: string; q?: string; limit: number; after?: string }
 
-/** Text search is a second, bounded lookup: the off-chain tokens give at most this many ids to filter the read model by. */
+/**
+ * Text search is a second, bounded lookup: the off-chain tokens give at most this many ids to filter the read model by.
+ */
 const MAX_TEXT_MATCHES = 500;
 
-/** The staff side: dispatch deadlines, answers kept off-chain, lists from the read model, verification against the ledger. */
+/**
+ * The staff side: dispatch deadlines, answers kept off-chain, lists from the read model, verification against the
+ * ledger.
+ */
 export class ComplaintHandling {
   constructor(private readonly deps: { store: ComplaintStore; readModel: ReadModel; ledger: Ledger; identities: IdentityService; now: () => Date }) {}
 

@@ -17,6 +17,7 @@ import { INTAKE_USER, SystemIdentities } from './system-identities';
 /** An Open311 POST /requests body after validation. */
 export interface Submission extends ComplaintContent, ComplaintContact { service_code: ComplaintCategory | null }
 
+/** What a citizen is told after filing: the tracking number, the receipt token (shown once) and the ledger receipt. */
 export interface Submitted {
   id: string;
   receiptToken: string;
@@ -28,6 +29,10 @@ export interface Submitted {
   replayed: boolean;
 }
 
+/**
+ * What intake needs: the off-chain store, the write path, the intake identity, the per-address rate limit, the receipt
+ * key and a clock.
+ */
 export interface IntakeDeps { store: ComplaintStore; writes: AnchoredWrites; system: SystemIdentities; rateLimit: RateLimit; tokenKey: Buffer; now: () => Date }
 
 /**
@@ -96,7 +101,10 @@ export class ComplaintIntake {
     return record;
   }
 
-  /** The citizen's 1–5 rating, signed on the ledger by the intake system user with the proof only the token gives (the chaincode checks it). */
+  /**
+   * The citizen's 1–5 rating, signed on the ledger by the intake system user with the proof only the token gives (the
+   * chaincode checks it).
+   */
   async rate(id: string, token: string | undefined, score: number, comment: string | null, idempotencyKey?: string) {
     await this.authorise(id, token);
     const proof = ratingProof(token!, id);

@@ -6,6 +6,7 @@ export const DEFAULT_PLACE = '罗湖区';
 
 const PLACE = /[\p{Script=Han}]{1,8}?(?:街道|社区|区)/gu;
 
+/** A coarse, public form of a complaint's address (the street, no house number) for the ledger and the map. */
 export function coarseLocation(address: string | undefined): string {
   if (!address) return DEFAULT_PLACE;
   // Only what comes before the first digit can be a place name; house numbers, rooms and phones follow it.

@@ -7,9 +7,14 @@ import type { ComplaintCategory } from '@luohu/domain';
  * details, the salt of the content hash, the hash of the receipt token, answer texts. Never projected, never public.
  */
 export interface ComplaintContent { description: string; address_string: string | null; lat: number | null; long: number | null; media_url: string | null }
+/**
+ * A complainant's optional contact details: kept off-chain, shown only to the dispatch office and the assigned unit.
+ */
 export interface ComplaintContact { first_name: string | null; last_name: string | null; phone: string | null; email: string | null }
+/** An answer's text off-chain, with the salted hash the ledger keeps, who answered and when. */
 export interface ComplaintAnswer { hash: string; salt: string; text: string; by: string; at: Date }
 
+/** What the gateway keeps of a complaint off the ledger: the text, contact, photo, classification and answers. */
 export interface PrivateComplaint {
   _id: string; // the ledger complaint id = Open311 service_request_id
   content: ComplaintContent;
@@ -32,6 +37,7 @@ export interface PrivateComplaint {
   createdAt: Date;
 }
 
+/** The off-chain complaints collection (contact details and texts never go to the ledger or the read model). */
 export function complaintStore(connection: mongoose.Connection) {
   const Private = (connection.models.ComplaintPrivate as mongoose.Model<PrivateComplaint>) ?? connection.model<PrivateComplaint>('ComplaintPrivate', new Schema<PrivateComplaint>({
     _id: String,
@@ -53,4 +59,5 @@ export function complaintStore(connection: mongoose.Connection) {
   return { Private };
 }
 
+/** The model of the off-chain complaints collection. */
 export type ComplaintStore = ReturnType<typeof complaintStore>;

@@ -10,6 +10,7 @@ import { derivedKey } from './secrets';
 import { staffRoutes } from './staff-routes';
 import { SystemIdentities } from './system-identities';
 
+/** Settings of the complaints family: the escalation scheduler's timing and the intake rate limit. */
 export interface ComplaintOptions {
   /** The clock for deadlines and the scheduler (tests move it). */
   now: () => Date;
@@ -54,7 +55,9 @@ export function complaintRoutes(deps: DomainDeps, overrides: Partial<ComplaintOp
   };
 }
 
-/** Query fields the complaints read model keeps: when it was received (Open311 date filters) and how often escalated. */
+/**
+ * Query fields the complaints read model keeps: when it was received (Open311 date filters) and how often escalated.
+ */
 export const complaintsEnrichers: Partial<Record<RecordType, Enricher>> = {
   complaint: (c) => {
     const history = Array.isArray(c.history) ? (c.history as Array<{ step?: string; at?: string }>) : [];

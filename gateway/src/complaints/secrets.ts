@@ -2,7 +2,9 @@ import crypto from 'node:crypto';
 import { canonicalJson } from '@luohu/domain';
 
 
+/** SHA-256 of a text, hex. */
 export const sha256Hex = (text: string) => crypto.createHash('sha256').update(text).digest('hex');
+/** A fresh random salt (128 bits, hex) for a text whose hash goes on the ledger. */
 export const newSalt = () => crypto.randomBytes(16).toString('hex');
 
 /** The salted hash the ledger keeps: without the salt (off-chain) nobody can confirm a guessed text against it. */
@@ -24,8 +26,10 @@ export const receiptToken = (key: Buffer, complaintId: string) => crypto.createH
  * chaincode's `receiptCommitment` (chaincode/src/complaint/complaint.ts): rateComplaint refuses a proof that does not match.
  */
 export const ratingProof = (token: string, complaintId: string) => crypto.createHmac('sha256', token).update(`luohu-complaint-rating\0${complaintId}`).digest('hex');
+/** What the ledger keeps of a receipt token: a commitment that proves the token without revealing it. */
 export const receiptCommitment = (complaintId: string, proof: string) => sha256Hex(`luohu-complaint-receipt\0${complaintId}\0${proof}`);
 
+/** Compares two hex hashes in constant time (false when their lengths differ). */
 export function sameHash(a: string, b: string): boolean {
   const x = Buffer.from(a, 'hex');
   const y = Buffer.from(b, 'hex');

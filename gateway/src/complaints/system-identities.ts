@@ -22,12 +22,19 @@ const SYSTEM_USERS: readonly SystemUser[] = [
   { username: ESCALATION_USER, role: 'clerk', dept: 'complaint_supervision', displayName: '超期投诉督办（系统）' },
 ];
 
+/**
+ * The gateway-operated desks of the complaint line (intake, escalation): registered once, signing with keys the gateway
+ * holds.
+ */
 export class SystemIdentities {
   private ready: Promise<void> | undefined;
 
   constructor(private readonly identities: IdentityService, private readonly config: Config, private readonly logger: Logger) {}
 
-  /** Registers the system users once (idempotent across restarts and replicas); retried on the next call after a failure. */
+  /**
+   * Registers the system users once (idempotent across restarts and replicas); retried on the next call after a
+   * failure.
+   */
   ensure(): Promise<void> {
     this.ready ??= this.registerAll().catch((err) => {
       this.ready = undefined;

@@ -37,7 +37,9 @@ export function committedAnswer(c: Pick<LedgerComplaint, 'answerHash'>, p: Priva
   return p.answers.find((a) => a.hash === c.answerHash)?.text ?? null;
 }
 
-/** What the holder of the receipt token sees: their own text and place, the answer, the rating. Never contact details. */
+/**
+ * What the holder of the receipt token sees: their own text and place, the answer, the rating. Never contact details.
+ */
 export function citizenView(c: LedgerComplaint, p: PrivateComplaint) {
   return {
     ...publicView(c),
@@ -63,4 +65,5 @@ export function staffView(c: Record<string, unknown>, p: PrivateComplaint | null
   };
 }
 
+/** A read-model complaint document, read as the ledger record it mirrors. */
 export const asLedgerComplaint = (doc: ReadModelDocument | Record<string, unknown>) => doc as unknown as LedgerComplaint;

@@ -21,6 +21,7 @@ export const recordKey = z.string().min(1).max(400).transform((s, ctx) => {
 });
 export const recordPath = z.strictObject({ kind: z.enum(RECORD_KINDS), id: recordKey });
 
+/** Read-model fields of an attestation: its subject as one string, to list attestations of a record. */
 export const attestationEnricher = (a: Record<string, unknown>) => ({ subject: subjectOf(String(a.subjectKind), (a.subjectKey ?? []) as string[]) });
 
 /** 审计: the history of any record (ledger + receipts), read-model verification, and auditors' attestations. */

@@ -14,7 +14,11 @@ export const generationRequest = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('change_record'), contractId: ledgerId, changeOrderId: ledgerId }),
   z.strictObject({ type: z.literal('payout_voucher'), payoutId: ledgerId }),
 ]);
+/**
+ * What a clerk asks to generate: a document type and the decision's record (project, milestone, change order, payout).
+ */
 export type GenerationRequest = z.infer<typeof generationRequest>;
+/** The kinds of sealed document the gateway generates. */
 export type SealedDocumentType = GenerationRequest['type'];
 
 /** Which bureau issues each type: approvals, acceptance and changes are Housing's; payouts are Finance's. */
@@ -26,7 +30,10 @@ export const TITLES: Record<SealedDocumentType, string> = {
 };
 const NUMBER_PREFIX: Record<SealedDocumentType, string> = { approval_decision: '罗住建审', acceptance_report: '罗住建验', change_record: '罗住建变', payout_voucher: '罗财拨' };
 
-/** A ledger record as the chaincode serialised it: its shape is the chaincode's (chaincode/src/*), read field by field here. */
+/**
+ * A ledger record as the chaincode serialised it: its shape is the chaincode's (chaincode/src/*), read field by field
+ * here.
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type LedgerJson = Record<string, any>;
 
@@ -43,12 +50,15 @@ function subjectOf(req: GenerationRequest): { kind: RecordKind; key: string[]; d
   }
 }
 
+/** A decision's record as `kind/key…`, e.g. project/PRJ-1. */
 export const recordRef = (d: Pick<Decision, 'kind' | 'key'>) => `${d.kind}/${d.key.join('/')}`;
 
 /** The CN of a ledger actor's X.509 identity (x509::/…/CN=clerk-li::/…/CN=ca…): the person, not their CA. */
 export const personOf = (actor: unknown) => /CN=([^/,:]+)/.exec(String((actor as { id?: string } | undefined)?.id ?? ''))?.[1] ?? '—';
 
-/** Reads what a document records from the ledger (never from the client): the decision's latest version and its block. */
+/**
+ * Reads what a document records from the ledger (never from the client): the decision's latest version and its block.
+ */
 export class DocumentFacts {
   constructor(private readonly ledger: Ledger, private readonly audit: RecordAudit) {}
 

@@ -15,6 +15,7 @@ export interface StoredFile {
   uploadedAt: Date;
 }
 
+/** An upload larger than the store takes: 413, before or while reading it. */
 export class PayloadTooLargeError extends AppError {
   constructor(maxBytes: number) { super(413, 'payload_too_large', `files may be at most ${maxBytes} bytes`); }
 }
@@ -114,4 +115,5 @@ export class FileStore {
   }
 }
 
+/** A stored file as the API shows it (ID, SHA-256, size, type, name, uploader, time). */
 export const describeFile = (f: StoredFile) => ({ fileId: f.fileId, sha256: f._id, size: f.size, contentType: f.contentType, filename: f.filename });

@@ -11,11 +11,14 @@ import { findWhere } from '../shared/read-queries';
 
 /** Ledger keyed (projectId, id), read model keyed by id alone. */
 const KEYED_BY_LAST_PART = new Set<RecordKind>(['riskScore', 'progressDeviation']);
+/** A record's key in the read model: its last key part for records keyed by it, else the parts joined by '/'. */
 export const readModelId = (kind: RecordKind, key: string[]) => (KEYED_BY_LAST_PART.has(kind) ? key[key.length - 1] : key.join('/'));
+/** A record as an attestation's subject: `kind/key…`. */
 export const subjectOf = (kind: string, key: string[]) => `${kind}/${key.join('/')}`;
 
 interface LedgerVersion { txId: string; timestamp: string; isDelete: boolean; value: Record<string, unknown> | null }
 
+/** One change of a record in the ledger's history, with the receipt of the transaction that made it. */
 export interface Change {
   transactionId: string;
   blockNumber: string | null;
@@ -26,6 +29,7 @@ export interface Change {
   operation: { id: string; action: string; by: string; at: Date } | null;
 }
 
+/** A field on which the read model and the ledger disagree. */
 export interface FieldDifference { field: string; readModel: unknown; ledger: unknown }
 
 /**

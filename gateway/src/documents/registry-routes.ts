@@ -18,6 +18,7 @@ const fingerprint = z.string().regex(/^[0-9a-f]{64}$/, '64 lower-case hex charac
 const username = z.string().regex(/^[A-Za-z0-9._@-]{1,128}$/, 'a username');
 const pem = (label: string) => z.string().max(16_384).regex(new RegExp(`-----BEGIN ${label}-----`), `a PEM ${label}`);
 
+/** Read-model fields of a contractor: words of its name and its licence numbers, for search. */
 export const contractorEnricher = (c: Record<string, unknown>) => ({
   tokens: tokens(String(c.name ?? '')),
   licenceNos: ((c.qualifications ?? []) as { licenceNo: string }[]).map((q) => q.licenceNo),

@@ -32,6 +32,7 @@ const SEAL_KEY_FIELDS = {
   registeredAt: { type: Date, required: true },
 } as const;
 
+/** The seal keys the gateway checks detached signatures with (the ledger keeps only their fingerprints). */
 export function sealKeyModel(connection: mongoose.Connection): mongoose.Model<SealKeyRecord> {
   return (connection.models.SealKey as mongoose.Model<SealKeyRecord>) ?? connection.model<SealKeyRecord>('SealKey', new Schema<SealKeyRecord>({
     _id: String,
@@ -96,6 +97,7 @@ export async function promoteSealKey(connection: mongoose.Connection, fingerprin
   return sealKeyModel(connection).findById(fingerprint).lean();
 }
 
+/** A seal's public material: fingerprint, format, PEM, key and, for a certificate, when it expires. */
 export interface SealMaterial { fingerprint: string; format: SealKeyRecord['format']; pem: string; publicKey: crypto.KeyObject; notAfter: string | null }
 
 /**
@@ -116,6 +118,7 @@ export function sealMaterial(input: { certificate?: string; publicKey?: string }
   }
 }
 
+/** The public key of a stored seal (a certificate's or a bare key). */
 export const publicKeyOf = (record: SealKeyRecord): crypto.KeyObject =>
   record.format === 'certificate' ? new crypto.X509Certificate(record.pem).publicKey : crypto.createPublicKey(record.pem);
 

@@ -38,12 +38,16 @@ export interface SealedDocumentRecord {
   documentNo: string;
   issuerMsp: string;
   draft: { sha256: string; size: number };
-  /** Prepared revisions, oldest first; the ledger says which were anchored (a failed submission leaves one that was not). */
+  /**
+   * Prepared revisions, oldest first; the ledger says which were anchored (a failed submission leaves one that was
+   * not).
+   */
   revisions: { sha256: string; slot: SignatureSlot; signer: string; fingerprint: string; preparedAt: Date }[];
   createdBy: string;
   createdAt: Date;
 }
 
+/** The generated documents and their prepared revisions (sealed_documents). */
 export function sealedDocumentModel(connection: mongoose.Connection): mongoose.Model<SealedDocumentRecord> {
   return (connection.models.SealedDocument as mongoose.Model<SealedDocumentRecord>) ?? connection.model<SealedDocumentRecord>('SealedDocument', new Schema<SealedDocumentRecord>({
     _id: String, type: String, record: String, decisionTxId: String, projectId: String, title: String, documentNo: String, issuerMsp: String,

@@ -22,6 +22,7 @@ export const VERIFICATION_RATE_LIMITS: Record<'uploads' | 'lookups', RateLimitOp
   lookups: { windowMs: 60_000, max: 120 },
 };
 
+/** Per-address limits of verify-by-upload: uploads and lookups. */
 export interface VerificationLimits { uploads: RateLimit; lookups: RateLimit }
 
 /** Verify-by-upload and the verification links printed on sealed documents: public, rate-limited, nothing stored. */

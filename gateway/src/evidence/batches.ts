@@ -13,6 +13,7 @@ interface StoredBatch { _id: string; kind: string; merkleRoot: string; itemCount
 /** Trees kept in memory, by bytes (a 10,000-item tree holds ~640 KB). */
 const TREE_BYTES_KEPT = 64 * 1024 * 1024;
 
+/** The items of anchored batches (kept off-chain) and their Merkle trees, to serve each item's inclusion proof. */
 export class BatchItems {
   private readonly batches: mongoose.Model<StoredBatch>;
   private readonly trees = new Map<string, { tree: MerkleTree; items: Buffer }>();

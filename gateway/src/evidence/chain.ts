@@ -7,12 +7,15 @@ import { BLOCK_VALIDATION_POLICY, CHECKPOINT_FORMAT, Checkpoint, HeaderChain } f
 import { ChannelConfig, ValidIdentity } from './channel-config';
 import { blockSignatures, HEADER_TYPE, ParsedBlock, parseBlock, parseEnvelope, ParsedTransaction, sha256, splitHeaders } from './fabric';
 
+/** A step of verifying the chain of blocks failed: the bundle does not prove what it claims. */
 export class VerificationError extends Error {}
 const fail = (message: string): never => { throw new VerificationError(message); };
 const hex = (b: Buffer) => b.toString('hex');
 
+/** A checkpoint verified against its configuration: block number, header, header hash, the config in force. */
 export interface VerifiedCheckpoint { blockNumber: bigint; headerDer: Buffer; headerHash: string; config: ChannelConfig; detail: string }
 
+/** A block parsed once and kept for the steps that need it, with what was already checked of it. */
 export interface CachedBlock extends ParsedBlock { txs: Map<number, ParsedTransaction>; dataHashMatches?: boolean; signed?: ReturnType<typeof blockSignatures> }
 
 const BLOCKS_KEPT = 512;
@@ -61,7 +64,10 @@ export class VerificationCache {
     return tx;
   }
 
-  /** What was verified about a transaction under a config (endorsers, creator): the transaction object is the cached block's. */
+  /**
+   * What was verified about a transaction under a config (endorsers, creator): the transaction object is the cached
+   * block's.
+   */
   checked(tx: ParsedTransaction, config: ChannelConfig): TransactionChecks {
     let byConfig = this.transactionChecks.get(tx);
     if (!byConfig) { byConfig = new Map(); this.transactionChecks.set(tx, byConfig); }

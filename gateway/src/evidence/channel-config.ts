@@ -12,8 +12,10 @@ import { MSPPrincipal, MSPRole } from '@hyperledger/fabric-protos/lib/msp/msp_pr
 import { isRevoked, readRevocationList, RevocationList } from '../shared/crl';
 import { parseBlock, parseIdentity } from './fabric';
 
+/** The NodeOU roles a Fabric MSP gives identities. */
 export type NodeRole = 'client' | 'peer' | 'admin' | 'orderer';
 
+/** A channel member's MSP as its configuration describes it: roots, intermediates, CRLs and NodeOUs. */
 export interface Msp {
   id: string;
   roots: crypto.X509Certificate[];
@@ -35,6 +37,7 @@ export interface SignedData { identity: Buffer; data: Buffer; signature: Buffer 
 /** An identity that a channel MSP vouches for. */
 export interface ValidIdentity { mspId: string; roles: Set<NodeRole>; publicKey: crypto.KeyObject; bytes: Buffer; cert: crypto.X509Certificate }
 
+/** Bytes from a config value that is base64 text or already bytes. */
 const u8 = (v: Uint8Array | string): Buffer => (typeof v === 'string' ? Buffer.from(v, 'base64') : Buffer.from(v));
 const IMPLICIT_RULES = ['ANY', 'ALL', 'MAJORITY'] as const;
 const ROLE_OF_PRINCIPAL: Record<number, NodeRole | 'member'> = { 0: 'member', 1: 'admin', 2: 'client', 3: 'peer', 4: 'orderer' };
@@ -103,6 +106,7 @@ function lowS(signature: Buffer, key: crypto.KeyObject): boolean {
   }
 }
 
+/** An ECDSA or RSA signature with SHA-256 over the data, by this key (false on any error). */
 export function verifySignature(key: crypto.KeyObject, data: Buffer, signature: Buffer): boolean {
   try {
     return crypto.verify('sha256', data, key, signature) && lowS(signature, key);
@@ -148,7 +152,9 @@ export class ChannelConfig {
     return g;
   }
 
-  /** Validates an identity against the channel's MSPs: a certificate chaining to the MSP's root, with its NodeOU roles. */
+  /**
+   * Validates an identity against the channel's MSPs: a certificate chaining to the MSP's root, with its NodeOU roles.
+   */
   identity(bytes: Buffer): ValidIdentity | string {
     const key = bytes.toString('base64');
     let result = this.identities.get(key);

@@ -16,11 +16,15 @@ import { EvidenceVerifier, Report } from './verify';
 
 const USAGE = 'usage: verify-evidence BUNDLE [--checkpoint CHECKPOINT] [--json]\n       verify-evidence --consistency OLD_CHECKPOINT NEW_CHECKPOINT';
 
-/** Paths are the caller's: `npm run verify-evidence` runs in the repository root, and says where it was called from in INIT_CWD. */
+/**
+ * Paths are the caller's: `npm run verify-evidence` runs in the repository root, and says where it was called from in
+ * INIT_CWD.
+ */
 function readJson<T>(file: string): T {
   return JSON.parse(fs.readFileSync(path.resolve(process.env.INIT_CWD ?? process.cwd(), file), 'utf8')) as T;
 }
 
+/** The verifier's report as text, one line per step, for the terminal. */
 export function formatReport(report: Report, file: string): string {
   const lines = [`Evidence bundle ${file}`];
   for (const s of report.steps) {
@@ -34,6 +38,9 @@ export function formatReport(report: Report, file: string): string {
   return lines.join('\n');
 }
 
+/**
+ * `verify-evidence <bundle> [--checkpoint …]`: verifies a bundle offline and prints the report; returns the exit code.
+ */
 export function main(argv: string[], out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): number {
   try {
     if (argv[0] === '--consistency') {

@@ -18,6 +18,7 @@ interface StoredCheckpoint { _id: number; checkpoint: Checkpoint; createdBy: str
 const MAX_FILE_IN_BUNDLE = 20 * 1024 * 1024;
 const FETCH_CONCURRENCY = 8;
 
+/** Builds evidence bundles from the ledger: a record's history, its transactions, blocks, configs and files. */
 export class EvidenceExporter {
   private readonly checkpoints: mongoose.Model<StoredCheckpoint>;
   /** Blocks are immutable once committed: their headers (and recently used blocks) are kept. */

@@ -21,6 +21,7 @@ export const HEADER_TYPE = { CONFIG: 1, ENDORSER_TRANSACTION: 3 } as const;
 export const VALID = 0;
 
 const u8 = (v: Uint8Array | string): Buffer => (typeof v === 'string' ? Buffer.from(v, 'base64') : Buffer.from(v.buffer, v.byteOffset, v.byteLength));
+/** SHA-256 of the parts, concatenated. */
 export const sha256 = (...parts: Uint8Array[]): Buffer => {
   const h = crypto.createHash('sha256');
   for (const p of parts) h.update(p);
@@ -45,9 +46,13 @@ function derInteger(n: bigint): Buffer {
   return tlv(0x02, body);
 }
 
+/** A block header's fields. */
 export interface HeaderFields { number: bigint; previousHash: Buffer; dataHash: Buffer }
 
-/** SEQUENCE { INTEGER number, OCTET STRING previous_hash, OCTET STRING data_hash }: what the next block's previous_hash hashes. */
+/**
+ * SEQUENCE { INTEGER number, OCTET STRING previous_hash, OCTET STRING data_hash }: what the next block's previous_hash
+ * hashes.
+ */
 export function headerDer(h: HeaderFields): Buffer {
   return tlv(0x30, Buffer.concat([derInteger(h.number), tlv(0x04, h.previousHash), tlv(0x04, h.dataHash)]));
 }
@@ -74,6 +79,7 @@ export function splitHeaders(concatenated: Buffer): { der: Buffer; fields: Heade
 
 // --- blocks ------------------------------------------------------------------------------------------------------
 
+/** A block as the verifier reads it: header, transactions, metadata and signatures. */
 export interface ParsedBlock {
   number: bigint;
   header: HeaderFields;
@@ -82,6 +88,7 @@ export interface ParsedBlock {
   metadata: Buffer[];
 }
 
+/** Parses a block's protobuf bytes. */
 export function parseBlock(bytes: Uint8Array): ParsedBlock {
   const block = Block.deserializeBinary(bytes);
   const h = block.getHeader();
@@ -99,6 +106,7 @@ export function parseBlock(bytes: Uint8Array): ParsedBlock {
 /** Fabric 2.x BlockDataHash: SHA-256 over the concatenated envelope bytes. */
 export const blockDataHash = (data: Buffer[]): Buffer => sha256(...data);
 
+/** One orderer signature on a block, with the bytes it signs. */
 export interface BlockSignature { creator: Buffer; signatureHeader: Buffer; signature: Buffer; signedBytes: Buffer }
 
 /** The orderers' signatures (SIGNATURES metadata), each over metadata.value ‖ signature_header ‖ DER header. */
@@ -126,17 +134,23 @@ export const transactionsFilter = (block: ParsedBlock): Buffer => block.metadata
 
 // --- transactions --------------------------------------------------------------------------------------------
 
+/** A serialized Fabric identity: MSP and certificate. */
 export interface Identity { mspId: string; certPem: string; bytes: Buffer }
 
+/** Parses a serialized Fabric identity. */
 export function parseIdentity(bytes: Uint8Array): Identity {
   const id = SerializedIdentity.deserializeBinary(bytes);
   return { mspId: id.getMspid(), certPem: u8(id.getIdBytes()).toString('utf8'), bytes: u8(bytes) };
 }
 
+/** One key a transaction wrote or deleted. */
 export interface KeyWrite { key: string; isDelete: boolean; value: Buffer }
+/** A key's metadata a transaction wrote (e.g. its key-level endorsement policy). */
 export interface KeyMetadataWrite { key: string; entries: Map<string, Buffer> }
+/** A peer's endorsement: who endorsed, and their signature. */
 export interface Endorsement { endorser: Buffer; signature: Buffer }
 
+/** A transaction as the verifier reads it: creator, chaincode, arguments, writes, endorsements, response. */
 export interface ParsedTransaction {
   type: number;
   txId: string;
@@ -154,6 +168,7 @@ export interface ParsedTransaction {
   metadataWrites?: Map<string, KeyMetadataWrite[]>;
 }
 
+/** Parses a transaction envelope's protobuf bytes. */
 export function parseEnvelope(bytes: Uint8Array): ParsedTransaction {
   const env = Envelope.deserializeBinary(bytes);
   const payloadBytes = u8(env.getPayload());

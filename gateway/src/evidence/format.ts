@@ -28,7 +28,9 @@ export interface Checkpoint {
   createdAt: string;
   /** base64 of the checkpoint block's SIGNATURES metadata (common.Metadata). */
   signatures: string;
-  /** The config block in force at the checkpoint (common.Block, base64): the orderer roots that check the signatures. */
+  /**
+   * The config block in force at the checkpoint (common.Block, base64): the orderer roots that check the signatures.
+   */
   configBlock: string;
   /** Headers from the config block (or an earlier checkpoint's block) up to and including the checkpoint block. */
   chain: HeaderChain;
@@ -46,8 +48,10 @@ export interface RecordEvidence {
   role: 'subject' | 'key-endorsement-policy' | 'milestone-acceptance';
 }
 
+/** Where a transaction sits: its ID, block and index in the block. */
 export interface BundleTransaction { txId: string; blockNumber: string; txIndex: number }
 
+/** An item of an anchored batch with its inclusion proof up to the anchored Merkle root. */
 export interface BatchItemEvidence {
   batchId: string;
   /** The item's SHA-256 (hex): what was hashed into the leaf. */
@@ -58,8 +62,10 @@ export interface BatchItemEvidence {
   auditPath: string[];
 }
 
+/** A file the bundle carries (base64) with its SHA-256. */
 export interface FileEvidence { sha256: string; contentType: string; filename: string | null; content: string }
 
+/** An evidence bundle: everything an offline verifier needs to check a record against the ledger. */
 export interface EvidenceBundle {
   format: typeof BUNDLE_FORMAT;
   channel: string;

@@ -10,7 +10,9 @@ const NODE = Buffer.from([1]);
 
 // One-shot crypto.hash (Node ≥ 20.12) is several times cheaper than a Hash object for 33–65 bytes.
 const digest = (bytes: Buffer): Buffer => crypto.hash('sha256', bytes, 'buffer');
+/** An RFC 6962 leaf hash (0x00 prefix). */
 export const leafHash = (item: Buffer): Buffer => digest(Buffer.concat([LEAF, item]));
+/** An RFC 6962 interior node hash (0x01 prefix). */
 export const nodeHash = (left: Buffer, right: Buffer): Buffer => digest(Buffer.concat([NODE, left, right]));
 
 /**

@@ -18,10 +18,14 @@ export const STEPS = {
   e: 'blocks signed by the ordering service',
   f: 'headers link by previous_hash to the checkpoint',
 } as const;
+/** The verifier's steps, by ID. */
 export type StepId = keyof typeof STEPS;
 
+/** A verifier step's outcome, with what it checked. */
 export interface StepResult { step: StepId; title: string; status: 'passed' | 'failed' | 'not reached'; details: string[] }
-/** `unverified`: what the bundle says that no step could check (not on the ledger): shown as such, never as verified. */
+/**
+ * `unverified`: what the bundle says that no step could check (not on the ledger): shown as such, never as verified.
+ */
 export interface Report { ok: boolean; failedStep: StepId | null; steps: StepResult[]; anchor: string | null; unverified: string[] }
 
 const VALIDATION_PARAMETER = 'VALIDATION_PARAMETER';
@@ -44,6 +48,7 @@ function unverifiedClaims(bundle: EvidenceBundle): string[] {
   ];
 }
 
+/** Verifies an evidence bundle offline, step by step, trusting only the checkpoint it is given. */
 export class EvidenceVerifier {
   constructor(readonly cache = new VerificationCache()) {}
 
@@ -94,7 +99,10 @@ export class EvidenceVerifier {
     return { bundle, config, configHeader, blocks, txs, subject, subjectValue: {}, endorsers: new Map() };
   }
 
-  /** (a) Each record's bytes are the value its transaction wrote under its key; the file and batch item hash to the anchored values. */
+  /**
+   * (a) Each record's bytes are the value its transaction wrote under its key; the file and batch item hash to the
+   * anchored values.
+   */
   private records(ctx: Context): string[] {
     const { bundle, subject } = ctx;
     // The namespace the records are read from: shown, as an auditor expects a given chaincode on a given channel.
@@ -186,7 +194,10 @@ export class EvidenceVerifier {
     return found;
   }
 
-  /** (c) For each record's transaction: its key's state-based policy if one was set, else the chaincode's (channel default). */
+  /**
+   * (c) For each record's transaction: its key's state-based policy if one was set, else the chaincode's (channel
+   * default).
+   */
   private policies(ctx: Context): string[] {
     const config = ctx.config;
     const out: string[] = [];
@@ -209,7 +220,10 @@ export class EvidenceVerifier {
     return out;
   }
 
-  /** (d) Data hash over the block's envelopes; the envelope signed by its creator (a channel member); txId rule; VALID flag. */
+  /**
+   * (d) Data hash over the block's envelopes; the envelope signed by its creator (a channel member); txId rule; VALID
+   * flag.
+   */
   private inBlock(ctx: Context): string[] {
     const config = ctx.config;
     const out: string[] = [];
@@ -233,7 +247,10 @@ export class EvidenceVerifier {
     return out;
   }
 
-  /** (e) Each block holding a transaction, signed per /Channel/Orderer/BlockValidation; its last-config is the bundle's config block. */
+  /**
+   * (e) Each block holding a transaction, signed per /Channel/Orderer/BlockValidation; its last-config is the bundle's
+   * config block.
+   */
   private blockSignatures(ctx: Context): string[] {
     const config = ctx.config;
     return [...ctx.blocks.values()].map((block) => {
@@ -246,7 +263,10 @@ export class EvidenceVerifier {
     });
   }
 
-  /** (f) The config block and every transaction's block link by hash to the bundle's checkpoint, and that to the auditor's. */
+  /**
+   * (f) The config block and every transaction's block link by hash to the bundle's checkpoint, and that to the
+   * auditor's.
+   */
   private chain(ctx: Context, trusted?: Checkpoint): { anchor: string; details: string[] } {
     const { bundle } = ctx;
     const cp = verifyCheckpoint(this.cache, bundle.checkpoint);

@@ -17,6 +17,7 @@ export interface BankAdapter {
   close?(): void;
 }
 
+/** A transfer the gateway asks the bank to make: instruction ID, payout, payee and amount. */
 export interface TransferInstruction {
   /** End-to-end id: the bank's duplicate check. */
   instructionId: string;
@@ -29,8 +30,10 @@ export interface TransferInstruction {
   notifyUrl: string;
 }
 
+/** The bank's acceptance of an instruction (a repeat of the same instruction is a duplicate). */
 export interface TransferAck { instructionId: string; bankReference: string; acceptedAt: string; duplicate: boolean }
 
+/** What the bank says became of a transfer. */
 export type BankTransferStatus =
   | { status: 'unknown' }
   | { status: 'pending'; bankReference: string }
@@ -48,7 +51,9 @@ export interface BankNotification {
   at: string;
 }
 
-/** The bank refused the instruction (closed account, wrong name…): nothing was paid; resending the same is pointless. */
+/**
+ * The bank refused the instruction (closed account, wrong name…): nothing was paid; resending the same is pointless.
+ */
 export class BankRejected extends Error {
   override name = 'BankRejected';
   constructor(readonly code: string, message: string) { super(message); }
@@ -70,6 +75,7 @@ export function signNotification(secret: string, timestamp: string, body: string
   return crypto.createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
 }
 
+/** Whether a notification's HMAC over `<timestamp>.<body>` is the shared secret's and its timestamp recent (±5 min). */
 export function signatureValid(secret: string, timestamp: string | undefined, body: string, signature: string | undefined, now = Date.now()): boolean {
   if (!timestamp || !signature || !/^\d{10,16}$/.test(timestamp) || !/^[0-9a-f]{64}$/.test(signature)) return false;
   if (Math.abs(now - Number(timestamp)) > SIGNATURE_TOLERANCE_MS) return false;

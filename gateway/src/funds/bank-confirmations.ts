@@ -18,13 +18,17 @@ export const BANK_CALLBACK_USER = 'system.bank-settlement';
 /** The bureaus whose peers endorse every change of a payout (the chaincode's key-level policy). */
 export const PAYOUT_ENDORSERS: string[] = [...DOMAIN_PAYOUT_ENDORSERS];
 
+/** The payout fields the bank confirmation checks against the ledger. */
 export interface LedgerPayout {
   id: string; status: string; amount: number; contractId: string; projectId: string;
-  /** The instruction a Finance officer put on the ledger: the bank is sent exactly this amount, to exactly this payee. */
+  /**
+   * The instruction a Finance officer put on the ledger: the bank is sent exactly this amount, to exactly this payee.
+   */
   transfer?: { instructionId: string; amount: number; payee: { name: string; account: string } };
   bankConfirmation?: { reference: string; amount: number };
 }
 
+/** What a bank notification led to: confirmed on the ledger, a duplicate, recorded, or flagged for a person. */
 export interface NotificationOutcome { outcome: 'confirmed' | 'duplicate' | 'recorded' | 'needs_attention' | 'ignored' | 'confirm_retry'; status: TransferStatus }
 
 /** The bank's notifications, applied at most once: a settled payout is confirmed on the ledger exactly once. */
@@ -92,7 +96,10 @@ export class BankConfirmations {
     return { outcome: done.status === 'confirmed' ? 'confirmed' : done.status === 'confirm_retry' ? 'confirm_retry' : 'needs_attention', status: done.status };
   }
 
-  /** Records the settlement on the ledger, signed by the bank-callback identity; the transfer must be claimed ('confirming'). */
+  /**
+   * Records the settlement on the ledger, signed by the bank-callback identity; the transfer must be claimed
+   * ('confirming').
+   */
   async confirm(t: TransferRecord): Promise<TransferRecord> {
     let set: Partial<TransferRecord>;
     let event: string;

@@ -16,7 +16,10 @@ export const SANDBOX_ACCOUNTS = {
   rejected: '4040',
   /** accepted, then settlement fails (account frozen): a "failed" notification */
   settlementFails: '5050',
-  /** the first submission's answer is lost (timeout) although the bank booked it; the resend is answered as a duplicate and settles */
+  /**
+   * the first submission's answer is lost (timeout) although the bank booked it; the resend is answered as a duplicate
+   * and settles
+   */
   firstAnswerLost: '6060',
   /** the bank is unreachable: every submission times out, nothing is received */
   unreachable: '9999',
@@ -25,6 +28,7 @@ export const SANDBOX_ACCOUNTS = {
 
 interface Booked { instruction: TransferInstruction; ack: TransferAck; outcome: BankTransferStatus; submissions: number }
 
+/** The simulator's shared secret, its settlement delay and its logger. */
 export interface SimulatorOptions {
   secret: string;
   /** Delay between acceptance and the settlement notification. */
@@ -36,7 +40,9 @@ export interface SimulatorOptions {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
-/** An in-process bank with its own books: asynchronous signed notifications over HTTP, duplicates, rejections, timeouts. */
+/**
+ * An in-process bank with its own books: asynchronous signed notifications over HTTP, duplicates, rejections, timeouts.
+ */
 export class BankSimulator implements BankAdapter {
   private readonly books = new Map<string, Booked>();
   private readonly timers = new Set<NodeJS.Timeout>();

@@ -12,6 +12,7 @@ import { mask } from './bank-adapter';
  *   confirming → confirm_retry → confirming …           (the ledger could not take the confirmation yet)
  */
 export const TRANSFER_STATUSES = ['sending', 'sent', 'retrying', 'bank_rejected', 'settlement_failed', 'needs_attention', 'confirming', 'confirm_retry', 'confirmed'] as const;
+/** Where a payout's transfer stands, from instruction to confirmation on the ledger. */
 export type TransferStatus = (typeof TRANSFER_STATUSES)[number];
 
 /** States from which finance may send the payout again (a new round, a new instruction id). */
@@ -19,6 +20,7 @@ export const RESENDABLE: TransferStatus[] = ['bank_rejected', 'settlement_failed
 /** States in which a "settled" notification may start the ledger confirmation. */
 export const CONFIRMABLE: TransferStatus[] = ['sending', 'sent', 'retrying', 'needs_attention', 'confirm_retry'];
 
+/** A payout's transfer as the gateway tracks it: instructions, the bank's answers and notifications, history. */
 export interface TransferRecord {
   _id: string; // payout id: one transfer per payout
   payoutId: string;
@@ -52,6 +54,7 @@ export function transferModel(connection: mongoose.Connection): mongoose.Model<T
     ?? connection.model<TransferRecord>('BankTransfer', new Schema<TransferRecord>({ _id: String }, { collection: 'bank_transfers', strict: false, strictQuery: false, versionKey: false }));
 }
 
+/** A line of a transfer's history, stamped now. */
 export const historyEntry = (event: string, detail?: string) => ({ at: new Date(), event, ...(detail ? { detail } : {}) });
 
 /** What the API shows: the account masked, no bookkeeping. */

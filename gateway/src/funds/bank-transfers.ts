@@ -7,6 +7,7 @@ import type { BankConfirmations } from './bank-confirmations';
 import type { BankSettings } from '../config';
 import { historyEntry, RESENDABLE, TransferRecord, TransferStatus, transferView } from './bank-transfer-model';
 
+/** Who the bank pays: the name and account the contract holds on the ledger. */
 export interface Payee { name: string; account: string }
 
 /**

@@ -27,4 +27,5 @@ export async function pageChildren(model: mongoose.Model<ReadModelDocument>, con
   return { items: page.items, next: page.next === null ? null : page.next.slice(prefix.length) };
 }
 
+/** A child record of a contract (milestone, change order…) by its own ID. */
 export const childById = (model: mongoose.Model<ReadModelDocument>, contractId: string, id: string, what: string, reader?: Reader) => byId(model, `${contractId}/${id}`, what, reader);

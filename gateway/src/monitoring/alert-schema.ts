@@ -23,8 +23,10 @@ export const safetyAlert = z.strictObject({
   location: z.strictObject({ site: place, zone: place }),
   evidenceSha256: sha256.describe('SHA-256 of the evidence file (photo, clip) kept by the device or uploaded as a document'),
 });
+/** A device's safety alert as it sends it. */
 export type SafetyAlert = z.infer<typeof safetyAlert>;
 
+/** The transaction that records a device's alert on the ledger. */
 export const raiseAlertCall = (alert: SafetyAlert): LedgerCall => ({ namespace: 'monitoring', fn: 'raiseSafetyAlert', args: [JSON.stringify(alert)] });
 
 // The bytes a device signs: the alert as the domain's canonical JSON (keys sorted at every level, no whitespace,
@@ -35,5 +37,7 @@ export const raiseAlertCall = (alert: SafetyAlert): LedgerCall => ({ namespace: 
  * `…/signatures`, and reads each answer on `…/acks`.
  */
 export const alertTopic = (prefix: string, deviceId: string) => `${prefix}/devices/${deviceId}/alerts`;
+/** The topic a device publishes its signatures on. */
 export const signatureTopic = (prefix: string, deviceId: string) => `${prefix}/devices/${deviceId}/signatures`;
+/** The topic a device reads the gateway's answers on. */
 export const ackTopic = (prefix: string, deviceId: string) => `${prefix}/devices/${deviceId}/acks`;

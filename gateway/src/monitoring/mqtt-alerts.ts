@@ -8,6 +8,7 @@ import type { Logger } from '../platform/logger';
 import { ackTopic, alertTopic, safetyAlert, signatureTopic } from './alert-schema';
 import type { DeviceAlerts } from './device-alerts';
 
+/** The MQTT broker (none: the listener is off) and the topic prefix. */
 export interface MqttSettings { url: string | null; prefix: string }
 
 /**
@@ -20,7 +21,9 @@ export function mqttSettings(config: Pick<Config, 'mqttUrl' | 'mqttTopicPrefix' 
   return { url: url === 'off' ? null : url, prefix: config.mqttTopicPrefix ?? defaultTopicPrefix(config.connection) };
 }
 
-/** `luohu/<network instance>`: what devices of this network publish under unless LUOHU_MQTT_TOPIC_PREFIX says otherwise. */
+/**
+ * `luohu/<network instance>`: what devices of this network publish under unless LUOHU_MQTT_TOPIC_PREFIX says otherwise.
+ */
 export function defaultTopicPrefix(connection: Pick<Config['connection'], 'orgs' | 'channel'>): string {
   return `luohu/${(connection.orgs[0]?.peers[0]?.endpoint ?? connection.channel).replace(/[^A-Za-z0-9._-]/g, '-')}`;
 }

@@ -34,8 +34,10 @@ export const riskInputs = z.strictObject({
     actualWorkers: z.number().int().min(0).max(100_000),
   }),
 });
+/** The risk model's inputs: weather, schedule slip and staffing. */
 export type RiskInputs = z.infer<typeof riskInputs>;
 
+/** A risk score with the inputs and model version it came from, so that anyone can recompute it. */
 export interface RiskAssessment {
   score: number;
   level: 'low' | 'medium' | 'high';
@@ -48,6 +50,7 @@ export interface RiskAssessment {
 const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
 const round = (x: number, places: number) => Math.round(x * 10 ** places) / 10 ** places;
 
+/** Scores a project's risk (0-100) from its inputs with the current model. */
 export function assessRisk(input: RiskInputs): RiskAssessment {
   const { weather, schedule, staffing } = input;
   const factors = {

@@ -9,6 +9,7 @@ import { changedFields, MAX_CHANGES_LISTED, sameRecord } from './compare';
 import { ledgerKeyOf, type LedgerVersion, MAX_VERSIONS_PER_READ, type RecordHistories } from './ledger-records';
 import type { Finding, FindingKind, Progress, ReconciliationStore, Subject } from './store';
 
+/** How a reconciliation run pages through the records and files, and its clock. */
 export interface ReconcilerOptions {
   /** Read-model records (or files) taken from the database per page; progress is saved after each page. */
   pageSize: number;

@@ -19,6 +19,7 @@ export const FINDING_EVENT = 'reconciliation-finding';
 export const RUN_ENDED_EVENT = 'reconciliation-run-ended';
 
 const runView = (r: Run) => ({ id: r._id, trigger: r.trigger, requestedBy: r.requestedBy, replica: r.replica, status: r.status, startedAt: r.startedAt, finishedAt: r.finishedAt, progress: r.progress, error: r.error });
+/** A finding as the API shows it. */
 export const findingView = (f: Finding) => ({
   id: f._id, kind: f.kind, subject: f.subject, ref: f.ref, details: f.details, status: f.status,
   firstSeenAt: f.firstSeenAt, firstSeenRun: f.firstSeenRun, lastSeenAt: f.lastSeenAt, lastSeenRun: f.lastSeenRun, resolvedAt: f.resolvedAt, resolvedRun: f.resolvedRun,

@@ -2,12 +2,17 @@ import crypto from 'node:crypto';
 import mongoose, { Schema } from 'mongoose';
 
 export const FINDING_KINDS = ['changed-field', 'changed-file', 'missing-anchor', 'missing-record'] as const;
+/** The kinds of difference a reconciliation finds between the ledger, the read model and the files. */
 export type FindingKind = (typeof FINDING_KINDS)[number];
 
-/** What a finding is about: a read-model record (`record`, by type and ledger key) or a stored file (`file`, by digest). */
+/**
+ * What a finding is about: a read-model record (`record`, by type and ledger key) or a stored file (`file`, by digest).
+ */
 export interface Subject { type: 'record' | 'file'; recordType?: string; key: string[] }
+/** A finding's subject as one string: `file/<sha256>` or `<record type>/<key…>`. */
 export const subjectRef = (s: Subject) => (s.type === 'file' ? `file/${s.key[0]}` : `${s.recordType}/${s.key.join('/')}`);
 
+/** A difference found between the ledger and the read model or the file store, open until a run sees it gone. */
 export interface Finding {
   _id: string; // hash of kind + subject: the same difference seen again is the same finding
   kind: FindingKind;
@@ -23,6 +28,7 @@ export interface Finding {
   resolvedRun: string | null;
 }
 
+/** How far a run has got. */
 export interface Progress {
   recordsChecked: number;
   filesChecked: number;
@@ -36,6 +42,7 @@ export interface Progress {
   checking: string | null;
 }
 
+/** A reconciliation run: when, by whom, its progress and outcome. */
 export interface Run {
   _id: string;
   trigger: 'schedule' | 'request';
@@ -49,6 +56,7 @@ export interface Run {
   error: string | null;
 }
 
+/** A run's progress before it has checked anything. */
 export const emptyProgress = (): Progress => ({ recordsChecked: 0, filesChecked: 0, differences: 0, lagging: 0, newFindings: 0, resolvedFindings: 0, checking: null });
 
 const findingId = (kind: FindingKind, ref: string) => crypto.createHash('sha256').update(`${kind}\n${ref}`).digest('hex').slice(0, 40);

@@ -14,6 +14,7 @@ const MORE_COMPONENTS = 0x0020;
 const WE_HAVE_AN_X_AND_Y_SCALE = 0x0040;
 const WE_HAVE_A_TWO_BY_TWO = 0x0080;
 
+/** A TrueType font read once, that can copy out a subset of its glyphs as a font of its own. */
 export class TrueTypeFont {
   readonly #tables = new Map<string, Buffer>();
   readonly numGlyphs: number;

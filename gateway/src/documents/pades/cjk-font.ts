@@ -12,6 +12,7 @@ const helvetica = StandardFontEmbedder.for(StandardFonts.Helvetica as unknown as
 
 type Run = { cjk: boolean; text: string };
 
+/** The fonts a visible seal draws with (the CJK font for its ring and caption), loaded once. */
 export class SealFonts {
   readonly #font: LoadedFont;
   readonly #glyphs = new Map<number, string>(); // original glyph id → the character it shows

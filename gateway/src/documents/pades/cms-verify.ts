@@ -8,6 +8,7 @@ import { CONTEXT, TAG, Tlv, UNIVERSAL, is, octets, oid, raw, readDer } from '../
  * PSS) and ECDSA signer keys.
  */
 
+/** What checking one CMS SignedData found: digest, signature, signing certificate and its attributes. */
 export interface CmsCheck {
   certificates: crypto.X509Certificate[];
   signer: crypto.X509Certificate | null;
@@ -45,6 +46,7 @@ function attributes(data: Buffer, signedAttrs: Tlv | undefined): Map<string, Tlv
   return map;
 }
 
+/** Checks a detached CMS signature over the signed bytes (the PDF's byte range) with its embedded certificate. */
 export function checkCms(cms: Buffer, signedBytes: Buffer[]): CmsCheck {
   const result: CmsCheck = { certificates: [], signer: null, digestValid: false, signatureValid: false, signingCertificateV2Valid: false, signingTime: null, problems: [] };
   const contentInfo = readDer(cms);

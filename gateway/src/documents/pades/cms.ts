@@ -42,6 +42,7 @@ const attribute = (type: string, value: Node): Node => seq(oid(type), set(value)
 /** A certificate parsed just enough to name it in CMS: its ASN.1 re-encodes to exactly its DER. */
 export interface CertificateParts { der: Buffer; node: Node; issuer: Node; serial: Node }
 
+/** A PEM certificate's DER and the issuer and serial a CMS signer identifier names. */
 export function certificateParts(pem: string): CertificateParts {
   const certDer = new crypto.X509Certificate(pem).raw;
   const node = asn1.fromDer(bin(certDer), { decodeBitStrings: false } as never);

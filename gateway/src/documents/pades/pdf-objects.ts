@@ -12,11 +12,13 @@ interface ParserInternals { parseObject(): PDFObject; bytes: { offset(): number 
 
 const OBJECT_HEADER = /(?<!\d)(\d{1,10})\s+(\d{1,5})\s+obj\b/g;
 
+/** A PDF's objects as pdf-lib parsed them, and its signature dictionaries. */
 export interface PdfObjects { context: PDFContext; signatureDictionaries: Array<{ ref: PDFRef; dict: PDFDict }> }
 
 const isSignatureDictionary = (object: PDFObject): object is PDFDict =>
   object instanceof PDFDict && object.has(PDFName.of('ByteRange')) && object.has(PDFName.of('Contents'));
 
+/** Parses every object of a PDF (streams inflated within the budget) to find its signatures. */
 export function readObjects(bytes: Uint8Array, budget = new InflateBudget()): PdfObjects {
   const context = PDFContext.create();
   const signatureDictionaries: PdfObjects['signatureDictionaries'] = [];

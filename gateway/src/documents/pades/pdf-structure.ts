@@ -18,6 +18,7 @@ export interface PdfStructure {
 
 const latin1 = (bytes: Uint8Array, start: number, end: number): string => Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
 
+/** Reads a PDF's trailer, root and pages with pdf-lib, for an incremental update on top of it. */
 export async function readStructure(bytes: Uint8Array): Promise<PdfStructure> {
   const doc = await PDFDocument.load(bytes, { updateMetadata: false, ignoreEncryption: true });
   const { trailerInfo } = doc.context;
@@ -36,6 +37,7 @@ export async function readStructure(bytes: Uint8Array): Promise<PdfStructure> {
   };
 }
 
+/** The offset of the last cross-reference section (the last startxref), where an update chains to. */
 export function lastStartXref(bytes: Uint8Array): number {
   const tail = latin1(bytes, Math.max(0, bytes.length - 2048), bytes.length);
   const last = [...tail.matchAll(/startxref\s+(\d+)/g)].pop(); // a small last revision leaves earlier ones in the tail
@@ -57,6 +59,7 @@ export function pdfText(text: string): string {
   return PDFHexString.fromText(text).toString();
 }
 
+/** A PDF text string (literal or hex, PDFDocEncoding or UTF-16BE) as a JavaScript string. */
 export function decodeText(object: PDFObject | undefined): string | null {
   return object instanceof PDFString || object instanceof PDFHexString ? object.decodeText() : null;
 }

@@ -1,5 +1,6 @@
 /** The public types of the PDF signing library (re-exported by index.ts). */
 
+/** Signature algorithms the PDF signer and verifier handle. */
 export type SignatureAlgorithm = 'ECDSA-SHA256' | 'RSA-SHA256';
 
 /** Holds the signing key elsewhere (a key vault): the library hands it bytes to sign and never sees the key. */
@@ -10,6 +11,7 @@ export interface PdfSigner {
   sign(signedAttributesDer: Buffer): Promise<Buffer>;
 }
 
+/** A visible seal: where it goes on the page and the words it shows. */
 export interface SealAppearance {
   page?: number; // 0-based; default: last page
   rect: [x: number, y: number, width: number, height: number];
@@ -20,6 +22,7 @@ export interface SealAppearance {
   cjkFont?: string;
 }
 
+/** The signature dictionary's entries (reason, location, signer's name, time) and the seal to draw. */
 export interface SignOptions {
   reason?: string;
   location?: string;
@@ -29,6 +32,7 @@ export interface SignOptions {
   signingTime?: Date;
 }
 
+/** One signature of a PDF as the verifier found it: byte range, digest, signature and certificate. */
 export interface PdfSignatureCheck {
   field: string;
   subFilter: string;
@@ -46,6 +50,7 @@ export interface PdfSignatureCheck {
   problems: string[];
 }
 
+/** Every signature of a PDF, whether all are valid and whether anything follows the last one. */
 export interface PdfVerification {
   signatures: PdfSignatureCheck[];
   allValid: boolean;

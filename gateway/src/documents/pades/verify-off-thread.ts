@@ -30,6 +30,7 @@ async function slot(): Promise<() => void> {
   return () => { running--; waiting.shift()?.(); };
 }
 
+/** Verifies a PDF's signatures in a worker thread with a time budget and a heap cap (a PDF bomb gets 422). */
 export async function verifyPdfOffThread(pdf: Uint8Array, timeBudgetMs = PDF_TIME_BUDGET_MS): Promise<PdfVerification> {
   const release = await slot();
   try {

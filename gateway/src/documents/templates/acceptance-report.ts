@@ -8,6 +8,7 @@ export interface AcceptanceReportFacts {
   acceptedBy: string;
 }
 
+/** The 验收报告 (acceptance report) of an accepted milestone, as a Chinese PDF. */
 export async function acceptanceReport(facts: AcceptanceReportFacts, header: DocumentHeader, cjkFont?: string): Promise<Uint8Array> {
   const doc = await DocumentPage.start('验收报告', header, cjkFont);
   doc.table([

@@ -14,6 +14,7 @@ const OPINION: Record<string, string> = { approve: '同意', reject: '不同意'
 const PROJECT_TYPE: Record<string, string> = { building: '房屋建筑', road: '道路', bridge: '桥梁', water: '供水', drainage: '排水', landscape: '园林绿化', renovation: '改造提升' };
 const DEPT: Record<string, string> = { housing: '住房和建设', finance: '财政', transport: '交通', water: '水务', planning: '规划' };
 
+/** The 审批决定书 (approval decision) of a decided project, as a Chinese PDF. */
 export async function approvalDecision(facts: ApprovalDecisionFacts, header: DocumentHeader, cjkFont?: string): Promise<Uint8Array> {
   const doc = await DocumentPage.start('审批决定书', header, cjkFont);
   const approved = facts.decision === 'approved';

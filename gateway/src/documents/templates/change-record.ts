@@ -11,6 +11,7 @@ export interface ChangeRecordFacts {
 
 const signed = (fen: number) => (fen >= 0 ? `+${yuan(fen)}` : `-${yuan(-fen)}`);
 
+/** The 变更记录 (change record) of a decided change order, as a Chinese PDF. */
 export async function changeRecord(facts: ChangeRecordFacts, header: DocumentHeader, cjkFont?: string): Promise<Uint8Array> {
   const doc = await DocumentPage.start('变更记录', header, cjkFont);
   const c = facts.changeOrder;

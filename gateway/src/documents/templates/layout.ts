@@ -74,7 +74,9 @@ export interface DocumentHeader {
   verificationUrl: string;
 }
 
-/** Where the signatures' visible appearances go: the clerk's seal, the reviewer's and the director's counter-signatures. */
+/**
+ * Where the signatures' visible appearances go: the clerk's seal, the reviewer's and the director's counter-signatures.
+ */
 export type SignatureSlot = 'seal' | 'review' | 'approval';
 export const SIGNATURE_SLOTS: Record<SignatureSlot, { rect: [x: number, y: number, width: number, height: number]; caption: string }> = {
   review: { rect: [190, 90, 100, 100], caption: '审核' },
@@ -82,6 +84,7 @@ export const SIGNATURE_SLOTS: Record<SignatureSlot, { rect: [x: number, y: numbe
   seal: { rect: [410, 80, 130, 130], caption: '经办盖章' },
 };
 
+/** A labelled line of a document's table. */
 export type Row = [label: string, value: string];
 
 const PAGE: [number, number] = [595.28, 841.89]; // A4
@@ -144,7 +147,10 @@ function wrap(text: string, f: Typeface, size: number, width: number): string[] 
   return lines;
 }
 
-/** Draws one document: title, 文号, the facts as a table, the body text, the ledger reference, QR code and signature boxes. */
+/**
+ * Draws one document: title, 文号, the facts as a table, the body text, the ledger reference, QR code and signature
+ * boxes.
+ */
 export class DocumentPage {
   private y = PAGE[1] - MARGIN;
   private readonly f: Typeface;
@@ -154,7 +160,10 @@ export class DocumentPage {
     this.f = new Typeface(cjkFont);
   }
 
-  /** A page with the document's heading and footer drawn; Chinese from `cjkFont` (by default the system's, see ../fonts). */
+  /**
+   * A page with the document's heading and footer drawn; Chinese from `cjkFont` (by default the system's, see
+   * ../fonts).
+   */
   static async start(title: string, header: DocumentHeader, cjkFont = DEFAULT_CJK_FONT_PATH): Promise<DocumentPage> {
     // No producer stamp or "now" dates: the same inputs give the same bytes (the dates are the ledger's).
     const pdf = await PDFDocument.create({ updateMetadata: false });

@@ -9,6 +9,7 @@ export interface PayoutVoucherFacts {
   approvedBy: string;
 }
 
+/** The 拨付凭证 (payout voucher) of a payout, amounts also in capitals, as a Chinese PDF. */
 export async function payoutVoucher(facts: PayoutVoucherFacts, header: DocumentHeader, cjkFont?: string): Promise<Uint8Array> {
   const doc = await DocumentPage.start('拨付凭证', header, cjkFont);
   const p = facts.payout;
