@@ -15,12 +15,15 @@ export default defineConfig(
     files: ['**/*.ts'],
     extends: [js.configs.recommended, tseslint.configs.recommended],
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', {
-        // Express knows an error handler by its four parameters, the last unused.
-        argsIgnorePattern: '^_',
-        // `const { secret, ...rest } = doc` is how a field is left out of a copy.
-        ignoreRestSiblings: true,
-      }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        {
+          // Express knows an error handler by its four parameters, the last unused.
+          argsIgnorePattern: '^_',
+          // `const { secret, ...rest } = doc` is how a field is left out of a copy.
+          ignoreRestSiblings: true,
+        },
+      ],
     },
   },
   {
@@ -34,12 +37,15 @@ export default defineConfig(
     ],
     plugins: { jsdoc },
     rules: {
-      'jsdoc/require-jsdoc': ['error', {
-        publicOnly: true,
-        require: { FunctionDeclaration: true, ClassDeclaration: true, ArrowFunctionExpression: true },
-        contexts: ['TSInterfaceDeclaration', 'TSTypeAliasDeclaration', 'TSEnumDeclaration'],
-        enableFixer: false,
-      }],
+      'jsdoc/require-jsdoc': [
+        'error',
+        {
+          publicOnly: true,
+          require: { FunctionDeclaration: true, ClassDeclaration: true, ArrowFunctionExpression: true },
+          contexts: ['TSInterfaceDeclaration', 'TSTypeAliasDeclaration', 'TSEnumDeclaration'],
+          enableFixer: false,
+        },
+      ],
     },
   },
   {

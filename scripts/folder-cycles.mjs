@@ -25,7 +25,11 @@ const cycles = [...edges.keys()].filter((key) => {
 });
 for (const key of cycles) {
   const [from, to] = key.split(' → ');
-  process.stderr.write(`folders ${from}/ and ${to}/ import each other:\n  ${edges.get(key)}\n  ${edges.get(`${to} → ${from}`)}\n`);
+  process.stderr.write(
+    `folders ${from}/ and ${to}/ import each other:\n  ${edges.get(key)}\n  ${edges.get(`${to} → ${from}`)}\n`,
+  );
 }
 if (cycles.length) process.exit(1);
-process.stdout.write(`✔ no folder of gateway/src imports one that imports it (${new Set([...edges.keys()].map((k) => k.split(' → ')[0])).size} folders)\n`);
+process.stdout.write(
+  `✔ no folder of gateway/src imports one that imports it (${new Set([...edges.keys()].map((k) => k.split(' → ')[0])).size} folders)\n`,
+);

@@ -5,8 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh
-echo "• Lint and import cycles" >&2
+echo "• Lint, format and import cycles" >&2
 npm run --silent lint
+npm run --silent format:check
 echo "• Type-checking" >&2
 npx tsc -p network/tsconfig.json
 npx tsc -p gateway/tsconfig.json

@@ -1,5 +1,20 @@
 import { expect } from 'chai';
-import { application, AUDIT, CAST, expectRefused, FINANCE, FUTURE, HOUSING, openCast, People, qualifiedContractor, Role, RUN, sha256, uid } from './support';
+import {
+  application,
+  AUDIT,
+  CAST,
+  expectRefused,
+  FINANCE,
+  FUTURE,
+  HOUSING,
+  openCast,
+  People,
+  qualifiedContractor,
+  Role,
+  RUN,
+  sha256,
+  uid,
+} from './support';
 
 /** Roles issued by the bureaus' CAs as the chaincode sees them, and the access rules enforced on real peers. */
 describe('chaincode access on the network: roles from the CAs and refusals', function () {
@@ -42,68 +57,126 @@ describe('chaincode access on the network: roles from the CAs and refusals', fun
     }
     it('when a Finance user queries through the Housing and Audit peers, then every peer sees the MSP and role of the certificate, not of the peer', async () => {
       for (const peerMsp of [HOUSING, AUDIT]) {
-        expect(await people.finance.evaluateVia(peerMsp, 'registry', 'whoAmI')).to.include({ mspId: FINANCE, role: 'finance', dept: 'finance' });
+        expect(await people.finance.evaluateVia(peerMsp, 'registry', 'whoAmI')).to.include({
+          mspId: FINANCE,
+          role: 'finance',
+          dept: 'finance',
+        });
       }
     });
   });
 
   describe('refusals on the real network name the rule', () => {
     it('when a contractor tries to approve a project, then the endorsement is refused with access denied for role contractor', async () => {
-      await expectRefused(people.contractor.submitRaw('approval', 'approveProject', [projectId, '自己批准']),
-        /access denied: approval\.approveProject is not allowed for role contractor in HousingMSP; allowed: director in HousingMSP/);
+      await expectRefused(
+        people.contractor.submitRaw('approval', 'approveProject', [projectId, '自己批准']),
+        /access denied: approval\.approveProject is not allowed for role contractor in HousingMSP; allowed: director in HousingMSP/,
+      );
       expect((await people.auditor.evaluate('approval', 'readProject', projectId)).status).to.equal('pre_review');
     });
 
     it('when a contractor tries to approve a payout or a change order, then both are refused by role', async () => {
-      await expectRefused(people.contractor.submitRaw('payment', 'approvePayout', [uid('PAY')]), /access denied: payment\.approvePayout is not allowed for role contractor/);
-      await expectRefused(people.contractor.submitRaw('contract', 'approveChangeOrder', [uid('HT'), 'CO1', 'ok']), /access denied: contract\.approveChangeOrder is not allowed for role contractor/);
+      await expectRefused(
+        people.contractor.submitRaw('payment', 'approvePayout', [uid('PAY')]),
+        /access denied: payment\.approvePayout is not allowed for role contractor/,
+      );
+      await expectRefused(
+        people.contractor.submitRaw('contract', 'approveChangeOrder', [uid('HT'), 'CO1', 'ok']),
+        /access denied: contract\.approveChangeOrder is not allowed for role contractor/,
+      );
     });
 
     it('when finance tries to anchor (sign) a document, then it is refused for role finance, while a clerk reaches the seal check', async () => {
       const doc = JSON.stringify({
-        sha256: sha256(`finance-doc-${RUN}`), documentType: 'approval', projectId, title: '资金批复',
-        sealFingerprint: sha256(`no-seal-${RUN}`), signature: Buffer.from('sig').toString('base64'), signatureAlgorithm: 'ECDSA-SHA256',
+        sha256: sha256(`finance-doc-${RUN}`),
+        documentType: 'approval',
+        projectId,
+        title: '资金批复',
+        sealFingerprint: sha256(`no-seal-${RUN}`),
+        signature: Buffer.from('sig').toString('base64'),
+        signatureAlgorithm: 'ECDSA-SHA256',
       });
-      await expectRefused(people.finance.submitRaw('document', 'anchorDocument', [doc]), /access denied: document\.anchorDocument is not allowed for role finance in FinanceMSP/);
+      await expectRefused(
+        people.finance.submitRaw('document', 'anchorDocument', [doc]),
+        /access denied: document\.anchorDocument is not allowed for role finance in FinanceMSP/,
+      );
       // The same call by a clerk passes the role check and fails only on the (unregistered) seal.
-      await expectRefused(people.clerk.submitRaw('document', 'anchorDocument', [doc]), /seal certificate [0-9a-f]{64} does not exist/);
+      await expectRefused(
+        people.clerk.submitRaw('document', 'anchorDocument', [doc]),
+        /seal certificate [0-9a-f]{64} does not exist/,
+      );
     });
 
     it('when a clerk or the director tries to accept a milestone, then only the inspector role is named as allowed', async () => {
       for (const who of ['clerk', 'director', 'contractor'] as const) {
-        await expectRefused(people[who].submitRaw('contract', 'acceptMilestone', [uid('HT'), 'M1', '']),
-          new RegExp(`access denied: contract\\.acceptMilestone is not allowed for role ${who} in HousingMSP; allowed: inspector in HousingMSP`));
+        await expectRefused(
+          people[who].submitRaw('contract', 'acceptMilestone', [uid('HT'), 'M1', '']),
+          new RegExp(
+            `access denied: contract\\.acceptMilestone is not allowed for role ${who} in HousingMSP; allowed: inspector in HousingMSP`,
+          ),
+        );
       }
       // The inspector passes the role check and is stopped only by the missing contract.
-      await expectRefused(people.inspector.submitRaw('contract', 'acceptMilestone', ['HT-missing', 'M1', '']), /contract HT-missing does not exist/);
+      await expectRefused(
+        people.inspector.submitRaw('contract', 'acceptMilestone', ['HT-missing', 'M1', '']),
+        /contract HT-missing does not exist/,
+      );
     });
 
     it('when an auditor attests a record, then it commits; when the auditor anchors a batch or a document, then it is refused', async () => {
       const attestationId = uid('ATT');
-      const attested = await people.auditor.submit('audit', 'attest', [JSON.stringify({ id: attestationId, subjectKind: 'contractor', subjectKey: [contractorId], opinion: 'no_finding', note: '资质核查无异常' })]);
+      const attested = await people.auditor.submit('audit', 'attest', [
+        JSON.stringify({
+          id: attestationId,
+          subjectKind: 'contractor',
+          subjectKey: [contractorId],
+          opinion: 'no_finding',
+          note: '资质核查无异常',
+        }),
+      ]);
       expect(attested.result).to.include({ id: attestationId, opinion: 'no_finding' });
       expect(attested.result.by).to.include({ mspId: AUDIT, role: 'auditor' });
-      const page = await people.director.evaluate('audit', 'listAttestationsBySubject', 'contractor', JSON.stringify([contractorId]), '10', '');
+      const page = await people.director.evaluate(
+        'audit',
+        'listAttestationsBySubject',
+        'contractor',
+        JSON.stringify([contractorId]),
+        '10',
+        '',
+      );
       expect(page.records.map((a: { id: string }) => a.id)).to.deep.equal([attestationId]);
 
       const batchId = uid('B');
-      await expectRefused(people.auditor.submitRaw('anchor', 'anchorBatch', [batchId, sha256(batchId), '2', 'photos']),
-        /access denied: anchor\.anchorBatch is not allowed for role auditor in AuditMSP; allowed: clerk\|reviewer\|inspector\|director\|device\|analyst in HousingMSP/);
-      await expectRefused(people.auditor.submitRaw('document', 'anchorDocument', ['{}']), /access denied: document\.anchorDocument is not allowed for role auditor in AuditMSP/);
+      await expectRefused(
+        people.auditor.submitRaw('anchor', 'anchorBatch', [batchId, sha256(batchId), '2', 'photos']),
+        /access denied: anchor\.anchorBatch is not allowed for role auditor in AuditMSP; allowed: clerk\|reviewer\|inspector\|director\|device\|analyst in HousingMSP/,
+      );
+      await expectRefused(
+        people.auditor.submitRaw('document', 'anchorDocument', ['{}']),
+        /access denied: document\.anchorDocument is not allowed for role auditor in AuditMSP/,
+      );
       // A clerk anchors the very same batch: the refusal was the role, not the data.
       const anchored = await people.clerk.submit('anchor', 'anchorBatch', [batchId, sha256(batchId), '2', 'photos']);
       expect(anchored.result).to.include({ batchId, txId: anchored.txId });
     });
 
     it('when an auditor tries any other write (approve a payout, receive a complaint), then it is refused', async () => {
-      await expectRefused(people.auditor.submitRaw('payment', 'approvePayout', [uid('PAY')]), /access denied: payment\.approvePayout is not allowed for role auditor in AuditMSP/);
-      await expectRefused(people.auditor.submitRaw('complaint', 'receiveComplaint', ['{}']), /access denied: complaint\.receiveComplaint is not allowed for role auditor/);
+      await expectRefused(
+        people.auditor.submitRaw('payment', 'approvePayout', [uid('PAY')]),
+        /access denied: payment\.approvePayout is not allowed for role auditor in AuditMSP/,
+      );
+      await expectRefused(
+        people.auditor.submitRaw('complaint', 'receiveComplaint', ['{}']),
+        /access denied: complaint\.receiveComplaint is not allowed for role auditor/,
+      );
     });
 
     it('when a reviewer of a department the project does not need reviews it, then it is refused naming the department', async () => {
       await people.clerk.submit('approval', 'passPreReview', [projectId, FUTURE]);
-      await expectRefused(people.transportReviewer.submitRaw('approval', 'reviewProject', [projectId, 'approve', '同意']),
-        new RegExp(`project ${projectId} does not need a review from department transport \\(needs housing\\)`));
+      await expectRefused(
+        people.transportReviewer.submitRaw('approval', 'reviewProject', [projectId, 'approve', '同意']),
+        new RegExp(`project ${projectId} does not need a review from department transport \\(needs housing\\)`),
+      );
     });
   });
 });

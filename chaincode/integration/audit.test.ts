@@ -13,9 +13,17 @@ describe('chaincode audit reads on the network', function () {
   });
   after(() => people?.close());
 
-  it('when an auditor reads several records\' current versions at once, then each carries the transaction that last wrote it, the same on every bureau\'s peer', async () => {
-    const history = await people.auditor.evaluate('audit', 'recordHistory', 'contractor', JSON.stringify([contractorId]));
-    const asked = JSON.stringify([{ kind: 'contractor', key: [contractorId] }, { kind: 'project', key: [uid('P')] }]);
+  it("when an auditor reads several records' current versions at once, then each carries the transaction that last wrote it, the same on every bureau's peer", async () => {
+    const history = await people.auditor.evaluate(
+      'audit',
+      'recordHistory',
+      'contractor',
+      JSON.stringify([contractorId]),
+    );
+    const asked = JSON.stringify([
+      { kind: 'contractor', key: [contractorId] },
+      { kind: 'project', key: [uid('P')] },
+    ]);
     const versions = await people.auditor.evaluate('audit', 'readCurrentVersions', asked);
     expect(versions).to.have.length(2);
     expect(versions[0]).to.deep.equal({ kind: 'contractor', key: [contractorId], current: history[0] });
@@ -26,8 +34,14 @@ describe('chaincode audit reads on the network', function () {
     }
   });
 
-  it('when a director asks for the batched read, then the query fails: the bulk read is the auditors\'', async () => {
-    await expectQueryFails(people.director.evaluate('audit', 'readCurrentVersions', JSON.stringify([{ kind: 'contractor', key: [contractorId] }])),
-      /access denied: audit\.readCurrentVersions/);
+  it("when a director asks for the batched read, then the query fails: the bulk read is the auditors'", async () => {
+    await expectQueryFails(
+      people.director.evaluate(
+        'audit',
+        'readCurrentVersions',
+        JSON.stringify([{ kind: 'contractor', key: [contractorId] }]),
+      ),
+      /access denied: audit\.readCurrentVersions/,
+    );
   });
 });

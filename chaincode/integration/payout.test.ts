@@ -1,5 +1,17 @@
 import { expect } from 'chai';
-import { approvedProject, AUDIT, eventsOf, expectQueryFails, expectRefused, FINANCE, HOUSING, openCast, People, qualifiedContractor, uid } from './support';
+import {
+  approvedProject,
+  AUDIT,
+  eventsOf,
+  expectQueryFails,
+  expectRefused,
+  FINANCE,
+  HOUSING,
+  openCast,
+  People,
+  qualifiedContractor,
+  uid,
+} from './support';
 
 const VALID = 0;
 const ENDORSEMENT_POLICY_FAILURE = 10;
@@ -25,20 +37,42 @@ describe('contract, milestone acceptance and payout on the network (合同履约
 
   it('when a Housing clerk creates a contract of 1万元 with 3 % retention and two milestones, then both milestones are planned and it has no payment alert', async () => {
     const contractorId = (await people.auditor.evaluate('approval', 'readProject', projectId)).contractorId;
-    const created = await people.clerk.submit('contract', 'createContract', [JSON.stringify({
-      id: contractId, projectId, title: '施工总承包合同', employer: '罗湖区建筑工务署', contractorId,
-      payee: { name: '罗湖建设工程有限公司', account: '6222020200012345678' }, sum: 1_000_000, retentionPercent: 3,
-      milestones: [{ id: 'M1', name: '基础工程', plannedDate: '2026-06-30', amount: 400_000 }, { id: 'M2', name: '主体结构', plannedDate: '2026-12-31', amount: 600_000 }],
-    })]);
+    const created = await people.clerk.submit('contract', 'createContract', [
+      JSON.stringify({
+        id: contractId,
+        projectId,
+        title: '施工总承包合同',
+        employer: '罗湖区建筑工务署',
+        contractorId,
+        payee: { name: '罗湖建设工程有限公司', account: '6222020200012345678' },
+        sum: 1_000_000,
+        retentionPercent: 3,
+        milestones: [
+          { id: 'M1', name: '基础工程', plannedDate: '2026-06-30', amount: 400_000 },
+          { id: 'M2', name: '主体结构', plannedDate: '2026-12-31', amount: 600_000 },
+        ],
+      }),
+    ]);
     expect(created.result).to.include({ sum: 1_000_000, retentionAmount: 30_000 });
     const page = await people.finance.evaluate('contract', 'listByContract', contractId, 'milestones', '10', '');
-    expect(page.records.map((m: { id: string; status: string }) => [m.id, m.status])).to.deep.equal([['M1', 'planned'], ['M2', 'planned']]);
-    expect(await people.auditor.evaluate('payment', 'listPaymentAlerts', contractId, '10', '')).to.deep.equal({ records: [], fetched: 0, bookmark: '' });
+    expect(page.records.map((m: { id: string; status: string }) => [m.id, m.status])).to.deep.equal([
+      ['M1', 'planned'],
+      ['M2', 'planned'],
+    ]);
+    expect(await people.auditor.evaluate('payment', 'listPaymentAlerts', contractId, '10', '')).to.deep.equal({
+      records: [],
+      fetched: 0,
+      bookmark: '',
+    });
   });
 
   it('when finance requests a payout for a milestone not yet accepted, then it is refused', async () => {
-    await expectRefused(people.finance.submitRaw('payment', 'requestPayout', [JSON.stringify({ id: uid('PAY'), contractId, milestoneId: 'M1', amount: 1 })]),
-      new RegExp(`milestone M1 of contract ${contractId} is planned, not accepted`));
+    await expectRefused(
+      people.finance.submitRaw('payment', 'requestPayout', [
+        JSON.stringify({ id: uid('PAY'), contractId, milestoneId: 'M1', amount: 1 }),
+      ]),
+      new RegExp(`milestone M1 of contract ${contractId} is planned, not accepted`),
+    );
   });
 
   it('when the Housing inspector accepts milestone M1, then it is accepted by the inspector', async () => {
@@ -51,10 +85,14 @@ describe('contract, milestone acceptance and payout on the network (合同履约
     const requested = await request(payoutId, 'M1', 400_000);
     expect(requested.result.outcome).to.equal('requested');
     expect(requested.result.payout).to.include({ id: payoutId, status: 'requested', amount: 400_000 });
-    expect(await people.auditor.evaluate('payment', 'readPayoutEndorsement', payoutId)).to.deep.equal({ payoutId, role: 'PEER', orgs: [FINANCE, HOUSING] });
+    expect(await people.auditor.evaluate('payment', 'readPayoutEndorsement', payoutId)).to.deep.equal({
+      payoutId,
+      role: 'PEER',
+      orgs: [FINANCE, HOUSING],
+    });
   });
 
-  it('when the approval is endorsed by Housing + Audit (a channel MAJORITY, but not the payout key\'s policy), then it commits ENDORSEMENT_POLICY_FAILURE and the payout stays requested', async () => {
+  it("when the approval is endorsed by Housing + Audit (a channel MAJORITY, but not the payout key's policy), then it commits ENDORSEMENT_POLICY_FAILURE and the payout stays requested", async () => {
     const housingAudit = await people.director.submitRaw('payment', 'approvePayout', [payoutId], [HOUSING, AUDIT]);
     expect(housingAudit.code).to.equal(ENDORSEMENT_POLICY_FAILURE);
     expect(housingAudit.successful).to.equal(false);
@@ -70,7 +108,12 @@ describe('contract, milestone acceptance and payout on the network (合同履约
 
     // Fabric delivers no chaincode event for an invalid transaction: a read model never sees these approvals.
     const marker = await people.clerk.submit('anchor', 'anchorBatch', [uid('B'), '0'.repeat(64), '1', 'marker']);
-    const events = await eventsOf(people.director.network, housingAudit.blockNumber, [marker.txId], [housingAudit.txId, financeAudit.txId]);
+    const events = await eventsOf(
+      people.director.network,
+      housingAudit.blockNumber,
+      [marker.txId],
+      [housingAudit.txId, financeAudit.txId],
+    );
     expect(events.map((e) => e.txId)).to.deep.equal([marker.txId]);
   });
 
@@ -81,32 +124,79 @@ describe('contract, milestone acceptance and payout on the network (合同履约
     expect((await payout()).approvedBy).to.include({ mspId: HOUSING, role: 'director' });
     const [event] = await eventsOf(people.finance.network, approved.blockNumber, [approved.txId]);
     expect(event).to.include({ name: 'payment.approved' });
-    expect(event.payload).to.deep.include({ type: 'payment.approved', txId: approved.txId, ids: { payoutId, contractId, milestoneId: 'M1', projectId, status: 'approved' } });
+    expect(event.payload).to.deep.include({
+      type: 'payment.approved',
+      txId: approved.txId,
+      ids: { payoutId, contractId, milestoneId: 'M1', projectId, status: 'approved' },
+    });
   });
 
-  it('when a Finance officer instructs the transfer, then the ledger records the contract\'s payee; the settlement desk cannot instruct', async () => {
-    await expectRefused(people.settlement.submitRaw('payment', 'instructTransfer', [payoutId, `${payoutId}.r1`], [FINANCE, HOUSING]), /access denied/);
-    const instructed = await people.finance.submit('payment', 'instructTransfer', [payoutId, `${payoutId}.r1`], [FINANCE, HOUSING]);
-    expect(instructed.result.transfer).to.deep.include({ instructionId: `${payoutId}.r1`, amount: 400_000, payee: { name: '罗湖建设工程有限公司', account: '6222020200012345678' } });
+  it("when a Finance officer instructs the transfer, then the ledger records the contract's payee; the settlement desk cannot instruct", async () => {
+    await expectRefused(
+      people.settlement.submitRaw('payment', 'instructTransfer', [payoutId, `${payoutId}.r1`], [FINANCE, HOUSING]),
+      /access denied/,
+    );
+    const instructed = await people.finance.submit(
+      'payment',
+      'instructTransfer',
+      [payoutId, `${payoutId}.r1`],
+      [FINANCE, HOUSING],
+    );
+    expect(instructed.result.transfer).to.deep.include({
+      instructionId: `${payoutId}.r1`,
+      amount: 400_000,
+      payee: { name: '罗湖建设工程有限公司', account: '6222020200012345678' },
+    });
   });
 
   it('when the bank confirmation is endorsed without Housing, then it is not committed either', async () => {
-    const tx = await people.settlement.submitRaw('payment', 'confirmBankPayment', [payoutId, `${payoutId}.r1`, uid('BANK'), '400000'], [FINANCE, AUDIT]);
+    const tx = await people.settlement.submitRaw(
+      'payment',
+      'confirmBankPayment',
+      [payoutId, `${payoutId}.r1`, uid('BANK'), '400000'],
+      [FINANCE, AUDIT],
+    );
     expect(tx.code).to.equal(ENDORSEMENT_POLICY_FAILURE);
     expect(await payout()).to.include({ status: 'approved' });
   });
 
   it('when the bank confirms the payout, then it is paid once; a second confirmation and a wrong amount are refused', async () => {
     const reference = uid('BANK');
-    await expectRefused(people.finance.submitRaw('payment', 'confirmBankPayment', [payoutId, `${payoutId}.r1`, reference, '400000'], [FINANCE, HOUSING]),
-      /access denied: department finance has no settlement duty/);
-    await expectRefused(people.settlement.submitRaw('payment', 'confirmBankPayment', [payoutId, `${payoutId}.r1`, reference, '399999'], [FINANCE, HOUSING]),
-      new RegExp(`payout ${payoutId}: bank confirmation amount 399999 differs from the payout amount 400000`));
-    const paid = await people.settlement.submit('payment', 'confirmBankPayment', [payoutId, `${payoutId}.r1`, reference, '400000'], [FINANCE, HOUSING]);
+    await expectRefused(
+      people.finance.submitRaw(
+        'payment',
+        'confirmBankPayment',
+        [payoutId, `${payoutId}.r1`, reference, '400000'],
+        [FINANCE, HOUSING],
+      ),
+      /access denied: department finance has no settlement duty/,
+    );
+    await expectRefused(
+      people.settlement.submitRaw(
+        'payment',
+        'confirmBankPayment',
+        [payoutId, `${payoutId}.r1`, reference, '399999'],
+        [FINANCE, HOUSING],
+      ),
+      new RegExp(`payout ${payoutId}: bank confirmation amount 399999 differs from the payout amount 400000`),
+    );
+    const paid = await people.settlement.submit(
+      'payment',
+      'confirmBankPayment',
+      [payoutId, `${payoutId}.r1`, reference, '400000'],
+      [FINANCE, HOUSING],
+    );
     expect(paid.result).to.include({ status: 'paid' });
     expect(paid.result.bankConfirmation).to.include({ reference, amount: 400_000 });
-    await expectRefused(people.settlement.submitRaw('payment', 'confirmBankPayment', [payoutId, `${payoutId}.r1`, uid('BANK'), '400000'], [FINANCE, HOUSING]),
-      new RegExp(`payout ${payoutId} already has bank confirmation ${reference}; a second confirmation is refused`));
+    await expectRefused(
+      people.settlement.submitRaw(
+        'payment',
+        'confirmBankPayment',
+        [payoutId, `${payoutId}.r1`, uid('BANK'), '400000'],
+        [FINANCE, HOUSING],
+      ),
+      new RegExp(`payout ${payoutId} already has bank confirmation ${reference}; a second confirmation is refused`),
+    );
     expect((await payout()).bankConfirmation.reference).to.equal(reference);
   });
 
@@ -115,11 +205,23 @@ describe('contract, milestone acceptance and payout on the network (合同履约
     const refused = await request(overpayId, 'M1', 100_000);
     expect(refused.code).to.equal(VALID);
     expect(refused.result.outcome).to.equal('refused');
-    expect(refused.result.alert).to.include({ id: `overpay:${refused.txId}`, rule: 'milestone_amount', payoutId: overpayId, requestedAmount: 100_000, alreadyCommitted: 400_000, limit: 400_000 });
-    await expectQueryFails(people.auditor.evaluate('payment', 'readPayout', overpayId), new RegExp(`payout ${overpayId} does not exist`));
+    expect(refused.result.alert).to.include({
+      id: `overpay:${refused.txId}`,
+      rule: 'milestone_amount',
+      payoutId: overpayId,
+      requestedAmount: 100_000,
+      alreadyCommitted: 400_000,
+      limit: 400_000,
+    });
+    await expectQueryFails(
+      people.auditor.evaluate('payment', 'readPayout', overpayId),
+      new RegExp(`payout ${overpayId} does not exist`),
+    );
 
     const alerts = await people.auditor.evaluate('payment', 'listPaymentAlerts', contractId, '10', '');
-    expect(alerts.records.map((a: { payoutId: string; rule: string; txId: string }) => [a.payoutId, a.rule, a.txId])).to.deep.equal([[overpayId, 'milestone_amount', refused.txId]]);
+    expect(
+      alerts.records.map((a: { payoutId: string; rule: string; txId: string }) => [a.payoutId, a.rule, a.txId]),
+    ).to.deep.equal([[overpayId, 'milestone_amount', refused.txId]]);
     const payouts = await people.auditor.evaluate('payment', 'listPayoutsByContract', contractId, '10', '');
     expect(payouts.records.map((p: { id: string }) => p.id)).to.deep.equal([payoutId]);
     const [event] = await eventsOf(people.auditor.network, refused.blockNumber, [refused.txId]);
@@ -131,7 +233,11 @@ describe('contract, milestone acceptance and payout on the network (合同履约
     await people.inspector.submit('contract', 'acceptMilestone', [contractId, 'M2', '']);
     const refused = await request(uid('PAY-over'), 'M2', 600_000);
     expect(refused.result.outcome).to.equal('refused');
-    expect(refused.result.alert).to.include({ rule: 'contract_sum_less_retention', limit: 970_000, alreadyCommitted: 400_000 });
+    expect(refused.result.alert).to.include({
+      rule: 'contract_sum_less_retention',
+      limit: 970_000,
+      alreadyCommitted: 400_000,
+    });
     const ok = await request(secondPayoutId, 'M2', 570_000);
     expect(ok.result.outcome).to.equal('requested');
     const alerts = await people.auditor.evaluate('payment', 'listPaymentAlerts', contractId, '10', '');
@@ -141,9 +247,17 @@ describe('contract, milestone acceptance and payout on the network (合同履约
   it('when the director approves and finance confirms without naming endorsers, then discovery picks Housing and Finance peers and both commit VALID', async () => {
     const approved = await people.director.submitRaw('payment', 'approvePayout', [secondPayoutId]);
     expect(approved.code, 'approval endorsed by the orgs discovery chose').to.equal(VALID);
-    const instructed = await people.finance.submitRaw('payment', 'instructTransfer', [secondPayoutId, `${secondPayoutId}.r1`]);
+    const instructed = await people.finance.submitRaw('payment', 'instructTransfer', [
+      secondPayoutId,
+      `${secondPayoutId}.r1`,
+    ]);
     expect(instructed.code, 'instruction endorsed by the orgs discovery chose').to.equal(VALID);
-    const paid = await people.settlement.submitRaw('payment', 'confirmBankPayment', [secondPayoutId, `${secondPayoutId}.r1`, uid('BANK'), '570000']);
+    const paid = await people.settlement.submitRaw('payment', 'confirmBankPayment', [
+      secondPayoutId,
+      `${secondPayoutId}.r1`,
+      uid('BANK'),
+      '570000',
+    ]);
     expect(paid.code, 'bank confirmation endorsed by the orgs discovery chose').to.equal(VALID);
     expect(await people.auditor.evaluate('payment', 'readPayout', secondPayoutId)).to.include({ status: 'paid' });
   });

@@ -55,7 +55,11 @@ async function enrollOne(role: Role): Promise<EnrolledUser> {
     try {
       // The contractor acts for this run's company (CA attribute `company`), registered by qualifiedContractor.
       const company: Record<string, string> = role === 'contractor' ? { company: CONTRACTOR_ID } : {};
-      return await registerAndEnroll(orgByMsp(connection(), msp), attempt === 1 ? `${role}-${RUN}` : `${role}-${RUN}-${attempt}`, { ...attrs, ...company });
+      return await registerAndEnroll(
+        orgByMsp(connection(), msp),
+        attempt === 1 ? `${role}-${RUN}` : `${role}-${RUN}-${attempt}`,
+        { ...attrs, ...company },
+      );
     } catch (err) {
       if (attempt >= 3 || !/timeout|ECONNRESET|ECONNREFUSED/i.test(String(err))) throw err;
     }
@@ -72,7 +76,8 @@ function enrollCast(): Promise<Record<Role, EnrolledUser>> {
   return enrolled;
 }
 
-export interface Submitted<T = any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export interface Submitted<T = any> {
   result: T;
   txId: string;
   blockNumber: bigint;
@@ -82,7 +87,11 @@ export interface Submitted<T = any> { // eslint-disable-line @typescript-eslint/
 
 /** One user: a gateway to their own bureau's peer, plus one to every other peer to wait for commits there. */
 export class Person {
-  constructor(readonly role: Role, readonly user: EnrolledUser, private readonly gateways: Map<string, Gateway>) {}
+  constructor(
+    readonly role: Role,
+    readonly user: EnrolledUser,
+    private readonly gateways: Map<string, Gateway>,
+  ) {}
 
   /** The gateway to the user's own bureau's peer. */
   get gateway(): Gateway {
@@ -97,19 +106,22 @@ export class Person {
     return [...this.gateways].filter(([msp]) => msp !== this.user.mspId).map(([, gateway]) => gateway);
   }
 
-  async evaluate<T = any>(namespace: string, fn: string, ...args: string[]): Promise<T> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  async evaluate<T = any>(namespace: string, fn: string, ...args: string[]): Promise<T> {
     return this.evaluateVia(this.user.mspId, namespace, fn, ...args);
   }
 
   /** A query through the peer of bureau `msp` (by default the gateway evaluates on that peer). */
-  async evaluateVia<T = any>(msp: string, namespace: string, fn: string, ...args: string[]): Promise<T> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  async evaluateVia<T = any>(msp: string, namespace: string, fn: string, ...args: string[]): Promise<T> {
     const network = this.gateways.get(msp)!.getNetwork(connection().channel);
     const bytes = await network.getContract(connection().chaincode, namespace).evaluateTransaction(fn, ...args);
     return JSON.parse(utf8.decode(bytes));
   }
 
   /** Endorses (by discovery, or by exactly `orgs`), submits, and waits for the commit on every peer. */
-  async submitRaw<T = any>(namespace: string, fn: string, args: string[], orgs?: string[]): Promise<Submitted<T>> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  async submitRaw<T = any>(namespace: string, fn: string, args: string[], orgs?: string[]): Promise<Submitted<T>> {
     return this.submitEndorsed<T>(await this.endorse(namespace, fn, args, orgs));
   }
 
@@ -120,25 +132,43 @@ export class Person {
   }
 
   /** Submits an endorsed transaction to ordering and waits until every peer has committed (or invalidated) it. */
-  async submitEndorsed<T = any>(transaction: Transaction): Promise<Submitted<T>> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  async submitEndorsed<T = any>(transaction: Transaction): Promise<Submitted<T>> {
     const commit = await transaction.submit();
     const status = await commit.getStatus();
     await Promise.all(this.others.map((gateway) => gateway.newCommit(commit.getBytes()).getStatus()));
-    return { result: JSON.parse(utf8.decode(transaction.getResult())), txId: status.transactionId, blockNumber: status.blockNumber, code: status.code, successful: status.successful };
+    return {
+      result: JSON.parse(utf8.decode(transaction.getResult())),
+      txId: status.transactionId,
+      blockNumber: status.blockNumber,
+      code: status.code,
+      successful: status.successful,
+    };
   }
 
   /** As submitRaw, and the transaction must have committed VALID. */
-  async submit<T = any>(namespace: string, fn: string, args: string[], orgs?: string[]): Promise<Submitted<T>> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  async submit<T = any>(namespace: string, fn: string, args: string[], orgs?: string[]): Promise<Submitted<T>> {
     const submitted = await this.submitRaw<T>(namespace, fn, args, orgs);
-    expect(submitted.code, `${namespace}:${fn} by ${this.role} committed with validation code ${submitted.code}`).to.equal(0);
+    expect(
+      submitted.code,
+      `${namespace}:${fn} by ${this.role} committed with validation code ${submitted.code}`,
+    ).to.equal(0);
     return submitted;
   }
 
   /** Every record of a paginated list query (`…, pageSize, bookmark` are appended), following the bookmarks. */
-  async listAll<T = any>(namespace: string, fn: string, ...args: string[]): Promise<T[]> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  async listAll<T = any>(namespace: string, fn: string, ...args: string[]): Promise<T[]> {
     const records: T[] = [];
     for (let bookmark = ''; ;) {
-      const page = await this.evaluate<{ records: T[]; fetched: number; bookmark: string }>(namespace, fn, ...args, '200', bookmark);
+      const page = await this.evaluate<{ records: T[]; fetched: number; bookmark: string }>(
+        namespace,
+        fn,
+        ...args,
+        '200',
+        bookmark,
+      );
       records.push(...page.records);
       if (page.fetched < 200 || !page.bookmark || page.bookmark === bookmark) return records;
       bookmark = page.bookmark;
@@ -164,10 +194,12 @@ export async function openCast(): Promise<People> {
     gateways.push(gateway);
     return gateway;
   };
-  const people = Object.fromEntries((Object.keys(users) as Role[]).map((role) => {
-    const user = users[role];
-    return [role, new Person(role, user, new Map(BUREAUS.map((msp) => [msp, open(user, msp)])))];
-  })) as Record<Role, Person>;
+  const people = Object.fromEntries(
+    (Object.keys(users) as Role[]).map((role) => {
+      const user = users[role];
+      return [role, new Person(role, user, new Map(BUREAUS.map((msp) => [msp, open(user, msp)])))];
+    }),
+  ) as Record<Role, Person>;
   return Object.assign(people, {
     close() {
       gateways.forEach((g) => g.close());
@@ -181,10 +213,11 @@ export async function openCast(): Promise<People> {
  * decoded (`[code] sentence`) as the gateway decodes it.
  */
 export function refusalText(err: unknown): string {
-  const readable = (message: string) => message.replace(/chaincode response (\d+), (\{.*\})$/s, (whole, status: string, json: string) => {
-    const refusal = decodeRefusal(json);
-    return refusal ? `chaincode response ${status}, [${refusal.code}] ${refusal.message}` : whole;
-  });
+  const readable = (message: string) =>
+    message.replace(/chaincode response (\d+), (\{.*\})$/s, (whole, status: string, json: string) => {
+      const refusal = decodeRefusal(json);
+      return refusal ? `chaincode response ${status}, [${refusal.code}] ${refusal.message}` : whole;
+    });
   if (err instanceof GatewayError) {
     return [err.message, ...err.details.map((d) => `${d.mspId}@${d.address}: ${readable(d.message)}`)].join('\n');
   }
@@ -206,13 +239,25 @@ export async function expectRefused(call: Promise<unknown>, rule: RegExp): Promi
   return text;
 }
 
-export interface SeenEvent { name: string; txId: string; blockNumber: bigint; payload: any } // eslint-disable-line @typescript-eslint/no-explicit-any
+export interface SeenEvent {
+  name: string;
+  txId: string;
+  blockNumber: bigint;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  payload: any;
+}
 
 /**
  * Reads chaincode events from `startBlock` until one has been seen for each of `until` (or the timeout passes);
  * returns the events of those transactions and of `watch` (transactions whose events must be checked too).
  */
-export async function eventsOf(network: Network, startBlock: bigint, until: string[], watch: string[] = [], timeoutMs = 20_000): Promise<SeenEvent[]> {
+export async function eventsOf(
+  network: Network,
+  startBlock: bigint,
+  until: string[],
+  watch: string[] = [],
+  timeoutMs = 20_000,
+): Promise<SeenEvent[]> {
   const wanted = new Set(until);
   const kept = new Set([...until, ...watch]);
   const seen: SeenEvent[] = [];
@@ -221,7 +266,12 @@ export async function eventsOf(network: Network, startBlock: bigint, until: stri
   try {
     for await (const event of events as AsyncIterable<ChaincodeEvent>) {
       if (!kept.has(event.transactionId)) continue;
-      seen.push({ name: event.eventName, txId: event.transactionId, blockNumber: event.blockNumber, payload: JSON.parse(utf8.decode(event.payload)) });
+      seen.push({
+        name: event.eventName,
+        txId: event.transactionId,
+        blockNumber: event.blockNumber,
+        payload: JSON.parse(utf8.decode(event.payload)),
+      });
       wanted.delete(event.transactionId);
       if (wanted.size === 0) break;
     }
@@ -248,7 +298,13 @@ export async function expectQueryFails(call: Promise<unknown>, rule: RegExp): Pr
 
 /** Every file the approval check requires for a project type (as in chaincode/src/approval/approval.ts). */
 export function filesFor(type: 'building' | 'road', omit?: string): Array<{ kind: string; sha256: string }> {
-  const kinds = ['application_form', 'budget_estimate', 'feasibility_study', 'land_use_permit', type === 'road' ? 'traffic_impact_assessment' : 'construction_drawings'];
+  const kinds = [
+    'application_form',
+    'budget_estimate',
+    'feasibility_study',
+    'land_use_permit',
+    type === 'road' ? 'traffic_impact_assessment' : 'construction_drawings',
+  ];
   return kinds.filter((k) => k !== omit).map((kind) => ({ kind, sha256: sha256(`${kind}-${RUN}`) }));
 }
 
@@ -260,7 +316,9 @@ export function creditCode(): string {
 
 /** An uploaded file, anchored for the contractor's company as the gateway's upload route does. */
 export async function anchorFile(people: People, sha: string): Promise<void> {
-  await people.contractor.submit('approval', 'anchorApplicationFile', [JSON.stringify({ sha256: sha, size: 2048, contentType: 'application/pdf' })]);
+  await people.contractor.submit('approval', 'anchorApplicationFile', [
+    JSON.stringify({ sha256: sha, size: 2048, contentType: 'application/pdf' }),
+  ]);
 }
 
 let contractorReady: Promise<string> | undefined;
@@ -272,8 +330,13 @@ let contractorReady: Promise<string> | undefined;
 export function qualifiedContractor(people: People): Promise<string> {
   contractorReady ??= (async () => {
     const id = CONTRACTOR_ID;
-    await people.admin.submit('registry', 'registerContractor', [JSON.stringify({ id, name: `深圳某建设集团 ${id}`, creditCode: creditCode() })]);
-    await people.admin.submit('registry', 'addQualification', [id, JSON.stringify({ licenceNo: `L-${id}`, grade: 'grade1', scope: ['building', 'road'], expiry: FUTURE })]);
+    await people.admin.submit('registry', 'registerContractor', [
+      JSON.stringify({ id, name: `深圳某建设集团 ${id}`, creditCode: creditCode() }),
+    ]);
+    await people.admin.submit('registry', 'addQualification', [
+      id,
+      JSON.stringify({ licenceNo: `L-${id}`, grade: 'grade1', scope: ['building', 'road'], expiry: FUTURE }),
+    ]);
     const shas = new Set([...filesFor('road'), ...filesFor('building')].map((f) => f.sha256));
     await Promise.all([...shas].map((sha) => anchorFile(people, sha)));
     return id;
@@ -281,8 +344,22 @@ export function qualifiedContractor(people: People): Promise<string> {
   return contractorReady;
 }
 
-export function application(id: string, contractorId: string, type: 'building' | 'road' = 'building', budget = 2_000_000_000, omit?: string): string {
-  return JSON.stringify({ id, name: `罗湖区工程 ${id}`, type, budget, location: '罗湖区东门街道', contractorId, files: filesFor(type, omit) });
+export function application(
+  id: string,
+  contractorId: string,
+  type: 'building' | 'road' = 'building',
+  budget = 2_000_000_000,
+  omit?: string,
+): string {
+  return JSON.stringify({
+    id,
+    name: `罗湖区工程 ${id}`,
+    type,
+    budget,
+    location: '罗湖区东门街道',
+    contractorId,
+    files: filesFor(type, omit),
+  });
 }
 
 /** A building project of 2000万元 (housing reviews alone), applied for and approved: ready for a contract. */

@@ -10,18 +10,25 @@ import { PaymentContract } from './payment/payment-contract';
 import { RegistryContract } from './registry/registry-contract';
 
 export {
-    AnchorContract, ApprovalContract, AuditContract, ComplaintContract, DocumentContract, MonitoringContract,
-    PaymentContract, RegistryContract, WorksContractContract,
+  AnchorContract,
+  ApprovalContract,
+  AuditContract,
+  ComplaintContract,
+  DocumentContract,
+  MonitoringContract,
+  PaymentContract,
+  RegistryContract,
+  WorksContractContract,
 };
 
 export const contracts: unknown[] = [
-    RegistryContract,
-    ApprovalContract,
-    DocumentContract,
-    WorksContractContract,
-    PaymentContract,
-    MonitoringContract,
-    ComplaintContract,
-    AnchorContract,
-    AuditContract,
+  RegistryContract,
+  ApprovalContract,
+  DocumentContract,
+  WorksContractContract,
+  PaymentContract,
+  MonitoringContract,
+  ComplaintContract,
+  AnchorContract,
+  AuditContract,
 ];

@@ -9,8 +9,17 @@ export type Msp = (typeof BUREAUS)[number];
 
 /** The CA attribute `role`: what a person or device does. The chaincode decides what each may do (its access rules). */
 export const ROLES = [
-    'admin', 'director', 'clerk', 'reviewer', 'inspector', 'finance',
-    'auditor', 'contractor', 'owner', 'device', 'analyst',
+  'admin',
+  'director',
+  'clerk',
+  'reviewer',
+  'inspector',
+  'finance',
+  'auditor',
+  'contractor',
+  'owner',
+  'device',
+  'analyst',
 ] as const;
 /** A certificate's `role` attribute. */
 export type Role = (typeof ROLES)[number];

@@ -5,21 +5,21 @@
  * TLS roots are inlined (PEM) so a client needs only this file; the bureau admins' keys stay files in the run dir.
  */
 export interface ConnectionDescription {
-    channel: string;
-    chaincode: string;
-    orgs: Array<{
-        name: string;
-        mspId: string;
-        displayName: string;
-        tlsRootCert: string;
-        peers: Array<{ id: string; endpoint: string; hostnameOverride: string }>;
-        ca: { url: string; caName: string; tlsRootCert: string };
-        admin: { enrollmentId: string; certFile: string; keyFile: string };
-    }>;
-    orderers: Array<{ id: string; endpoint: string; tlsRootCert: string }>;
-    /**
-     * postgresql: the FerretDB backend's own database, for index tuning FerretDB cannot express (GIN on JSON fields).
-     * Both URLs carry no password: clients read it from passwordFile (0600) and authenticate as user.
-     */
-    database: { url: string; backend: string; postgresql?: string; user?: string; passwordFile?: string };
+  channel: string;
+  chaincode: string;
+  orgs: Array<{
+    name: string;
+    mspId: string;
+    displayName: string;
+    tlsRootCert: string;
+    peers: Array<{ id: string; endpoint: string; hostnameOverride: string }>;
+    ca: { url: string; caName: string; tlsRootCert: string };
+    admin: { enrollmentId: string; certFile: string; keyFile: string };
+  }>;
+  orderers: Array<{ id: string; endpoint: string; tlsRootCert: string }>;
+  /**
+   * postgresql: the FerretDB backend's own database, for index tuning FerretDB cannot express (GIN on JSON fields).
+   * Both URLs carry no password: clients read it from passwordFile (0600) and authenticate as user.
+   */
+  database: { url: string; backend: string; postgresql?: string; user?: string; passwordFile?: string };
 }

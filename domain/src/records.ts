@@ -1,11 +1,31 @@
 /** Record kinds on the ledger: the audit contract reads their history, the read model and evidence name them. */
 
 /** Kinds an auditor may attest (the audit contract's subjects). */
-export const SUBJECT_KINDS = ['project', 'document', 'contract', 'milestone', 'payout', 'paymentAlert', 'safetyAlert', 'complaint', 'batchAnchor', 'contractor'] as const;
+export const SUBJECT_KINDS = [
+  'project',
+  'document',
+  'contract',
+  'milestone',
+  'payout',
+  'paymentAlert',
+  'safetyAlert',
+  'complaint',
+  'batchAnchor',
+  'contractor',
+] as const;
 /** A record kind an auditor may attest. */
 export type SubjectKind = (typeof SUBJECT_KINDS)[number];
 
 /** Every record kind whose ledger history can be read (`audit:recordHistory`). */
-export const RECORD_KINDS = [...SUBJECT_KINDS, 'attestation', 'sealCertificate', 'changeOrder', 'progressReport', 'incident', 'riskScore', 'progressDeviation'] as const;
+export const RECORD_KINDS = [
+  ...SUBJECT_KINDS,
+  'attestation',
+  'sealCertificate',
+  'changeOrder',
+  'progressReport',
+  'incident',
+  'riskScore',
+  'progressDeviation',
+] as const;
 /** A kind of ledger record: each has a key form, a history and a read-model collection. */
 export type RecordKind = (typeof RECORD_KINDS)[number];

@@ -30,10 +30,14 @@ type Result = WindowResult & { shed?: number; shedLatenciesMs?: number[]; phases
 
 function worker(script: string, args: string[]): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [tsx, path.join(__dirname, script), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [tsx, path.join(__dirname, script), ...args], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (c) => (out += c));
-    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`${script} exited ${code}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`${script} exited ${code}`)),
+    );
   });
 }
 
@@ -48,7 +52,13 @@ function line(label: string, c: number, r: Result, cpu?: number): string {
 function phaseLine(r: Result): string {
   const order = ['outside', 'auth', 'admission', 'lookup', 'endorse', 'record', 'commit', 'receipt'];
   const names = Object.keys(r.phases ?? {}).sort((a, b) => order.indexOf(a) - order.indexOf(b));
-  const at = (n: string, p: number) => fmt(percentile([...r.phases![n]].sort((a, b) => a - b), p));
+  const at = (n: string, p: number) =>
+    fmt(
+      percentile(
+        [...r.phases![n]].sort((a, b) => a - b),
+        p,
+      ),
+    );
   return `      ms by phase (p50/p95): ${names.map((n) => `${n} ${at(n, 50)}/${at(n, 95)}`).join(', ')}`;
 }
 
@@ -58,54 +68,106 @@ async function main(): Promise<void> {
   await up(settings, topology); // starts the gateway too (LUOHU_GATEWAY must not be off)
   // BENCH_GATEWAY_URL (+ BENCH_GATEWAY_PID for its CPU): another build of the gateway on the same network, for A/B runs.
   const url = process.env.BENCH_GATEWAY_URL ?? `http://${address(topology.gateway.listen)}`;
-  const gatewayPid = process.env.BENCH_GATEWAY_URL ? Number(process.env.BENCH_GATEWAY_PID) || undefined : runningPid(settings, topology.gateway.id);
+  const gatewayPid = process.env.BENCH_GATEWAY_URL
+    ? Number(process.env.BENCH_GATEWAY_PID) || undefined
+    : runningPid(settings, topology.gateway.id);
   const description = readConnectionDescription(settings.runDir);
 
   // A raw fabric-gateway user and an HTTP user of the same bureau and role.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'luohu-bench-'));
   const rawUserFile = path.join(dir, 'raw.json');
-  fs.writeFileSync(rawUserFile, JSON.stringify(await registerAndEnroll(orgByMsp(description, 'HousingMSP'), `bench-raw-${crypto.randomUUID().slice(0, 8)}`, { role: 'inspector' })), { mode: 0o600 });
-  const adminPassword = new InstallationSecrets(settings.runDir).get(ADMIN_PASSWORD_SECRET, process.env.LUOHU_ADMIN_PASSWORD, 18);
+  fs.writeFileSync(
+    rawUserFile,
+    JSON.stringify(
+      await registerAndEnroll(orgByMsp(description, 'HousingMSP'), `bench-raw-${crypto.randomUUID().slice(0, 8)}`, {
+        role: 'inspector',
+      }),
+    ),
+    { mode: 0o600 },
+  );
+  const adminPassword = new InstallationSecrets(settings.runDir).get(
+    ADMIN_PASSWORD_SECRET,
+    process.env.LUOHU_ADMIN_PASSWORD,
+    18,
+  );
   const post = async (route: string, body: unknown, token?: string) => {
-    const res = await fetch(`${url}/v1${route}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+    const res = await fetch(`${url}/v1${route}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
     if (!res.ok) throw new Error(`${route}: ${res.status} ${await res.text()}`);
     return res.json() as Promise<{ token: string }>;
   };
   const admin = (await post('/sessions', { username: 'admin.housing', password: adminPassword })).token;
   const username = `bench-http-${crypto.randomUUID().slice(0, 8)}`;
   const password = crypto.randomUUID();
-  await post('/users', { username, password, role: 'inspector', dept: 'housing', displayName: 'HTTP benchmark' }, admin);
+  await post(
+    '/users',
+    { username, password, role: 'inspector', dept: 'housing', displayName: 'HTTP benchmark' },
+    admin,
+  );
   const token = (await post('/sessions', { username, password })).token;
   // The same role holding its own key (registered without a password): every write signed on the client.
   const signerName = `bench-signed-${crypto.randomUUID().slice(0, 8)}`;
-  const registered = await post('/users', { username: signerName, role: 'inspector', dept: 'housing', displayName: 'client-signed benchmark' }, admin) as unknown as { enrollment: { code: string } };
+  const registered = (await post(
+    '/users',
+    { username: signerName, role: 'inspector', dept: 'housing', displayName: 'client-signed benchmark' },
+    admin,
+  )) as unknown as { enrollment: { code: string } };
   const holder = await enrollKey(url, signerName, registered.enrollment.code, true);
   const keyFile = path.join(dir, 'signed.pem');
   fs.writeFileSync(keyFile, await exportPrivateKey(holder.privateKey), { mode: 0o600 });
   const signedToken = await signIn(url, holder);
 
-  console.log(`Anchored writes: HTTP API vs raw fabric-gateway — ${os.cpus().length} cores, ${seconds} s windows, BatchTimeout ${topology.ordering.batchTimeout}`);
+  console.log(
+    `Anchored writes: HTTP API vs raw fabric-gateway — ${os.cpus().length} cores, ${seconds} s windows, BatchTimeout ${topology.ordering.batchTimeout}`,
+  );
   console.log('path   conc    tx/s  p50 ms  p95 ms  p99 ms  failed   shed  gw CPU%   ratio');
   for (const c of levels) {
-    const raw = await worker('../../network/bench/fabric-worker.ts', [settings.runDir, rawUserFile, String(c), String(seconds)]);
+    const raw = await worker('../../network/bench/fabric-worker.ts', [
+      settings.runDir,
+      rawUserFile,
+      String(c),
+      String(seconds),
+    ]);
     const before = gatewayPid ? processCpuMs(gatewayPid) : undefined;
     const http = await worker('http-worker.ts', [url, token, String(c), String(seconds)]);
     const after = gatewayPid ? processCpuMs(gatewayPid) : undefined;
-    const cpu = before !== undefined && after !== undefined ? (100 * (after - before)) / 1000 / (seconds + 2) : undefined;
+    const cpu =
+      before !== undefined && after !== undefined ? (100 * (after - before)) / 1000 / (seconds + 2) : undefined;
     console.log(line('raw', c, raw));
-    console.log(`${line('http', c, http, cpu)}   ${fmt(http.committed / http.seconds / (raw.committed / raw.seconds), 2)}×`);
+    console.log(
+      `${line('http', c, http, cpu)}   ${fmt(http.committed / http.seconds / (raw.committed / raw.seconds), 2)}×`,
+    );
     console.log(phaseLine(http));
     const signed = await worker('http-worker.ts', [url, signedToken, String(c), String(seconds), keyFile]);
-    const p50 = (r: Result) => percentile([...r.latenciesMs].sort((a, b) => a - b), 50);
-    console.log(`${line('signd', c, signed)}   ${fmt(signed.committed / signed.seconds / (http.committed / http.seconds), 2)}× http, +${fmt(p50(signed) - p50(http))} ms p50`);
+    const p50 = (r: Result) =>
+      percentile(
+        [...r.latenciesMs].sort((a, b) => a - b),
+        50,
+      );
+    console.log(
+      `${line('signd', c, signed)}   ${fmt(signed.committed / signed.seconds / (http.committed / http.seconds), 2)}× http, +${fmt(p50(signed) - p50(http))} ms p50`,
+    );
   }
   const burst = await worker('http-worker.ts', [url, token, String(overload), String(Math.min(seconds, 15))]);
   console.log(line('burst', overload, burst));
   const shedLat = [...(burst.shedLatenciesMs ?? [])].sort((a, b) => a - b);
-  console.log(`      accepted and committed ${burst.committed} (p50 ${fmt(percentile([...burst.latenciesMs].sort((a, b) => a - b), 50))} ms), shed ${burst.shed ?? 0} (answered in p50 ${fmt(percentile(shedLat, 50))} ms / p99 ${fmt(percentile(shedLat, 99))} ms), other failures ${burst.failed - (burst.shed ?? 0)}`);
+  console.log(
+    `      accepted and committed ${burst.committed} (p50 ${fmt(
+      percentile(
+        [...burst.latenciesMs].sort((a, b) => a - b),
+        50,
+      ),
+    )} ms), shed ${burst.shed ?? 0} (answered in p50 ${fmt(percentile(shedLat, 50))} ms / p99 ${fmt(percentile(shedLat, 99))} ms), other failures ${burst.failed - (burst.shed ?? 0)}`,
+  );
   console.log(phaseLine(burst));
-  for (const [message, count] of Object.entries(burst.errors)) if (!message.startsWith('shed')) console.log(`      ${count} × ${message}`);
-  console.log(`(burst: ${overload} clients against SUBMIT_CONCURRENCY+SUBMIT_QUEUE of the gateway; "shed" = answered 503/429 with Retry-After at once)`);
+  for (const [message, count] of Object.entries(burst.errors))
+    if (!message.startsWith('shed')) console.log(`      ${count} × ${message}`);
+  console.log(
+    `(burst: ${overload} clients against SUBMIT_CONCURRENCY+SUBMIT_QUEUE of the gateway; "shed" = answered 503/429 with Retry-After at once)`,
+  );
   fs.rmSync(dir, { recursive: true, force: true });
 }
 

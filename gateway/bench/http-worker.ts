@@ -25,12 +25,21 @@ async function main(): Promise<void> {
     const res = await fetch(`${url}/v1/batch-anchors`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ batchId, merkleRoot: crypto.createHash('sha256').update(batchId).digest('hex'), itemCount: 1, kind: 'bench' }),
+      body: JSON.stringify({
+        batchId,
+        merkleRoot: crypto.createHash('sha256').update(batchId).digest('hex'),
+        itemCount: 1,
+        kind: 'bench',
+      }),
     });
     let body = await res.text();
     let answer = res;
     if (key && res.status === 202) {
-      const final = await completeSignatures(url, { privateKey: key }, { status: res.status, headers: res.headers, body: JSON.parse(body) });
+      const final = await completeSignatures(
+        url,
+        { privateKey: key },
+        { status: res.status, headers: res.headers, body: JSON.parse(body) },
+      );
       body = JSON.stringify(final.body);
       answer = { status: final.status, headers: final.headers } as Response;
     }

@@ -4,7 +4,15 @@ import mongoose from 'mongoose';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/platform/logger';
 import { ensureJsonIndexes } from '../src/platform/postgres-indexes';
-import { builtId, LABELS, LISTS_COLLECTION, planLists, shapesSignature, stored, versionDoc } from '../src/projection/list-shapes';
+import {
+  builtId,
+  LABELS,
+  LISTS_COLLECTION,
+  planLists,
+  shapesSignature,
+  stored,
+  versionDoc,
+} from '../src/projection/list-shapes';
 import { readModelCollections } from '../src/projection/read-model';
 import { createServer } from '../src/server';
 import { loadCalendar } from '../src/shared/working-days';
@@ -28,8 +36,15 @@ const CONTRACTORS = 997;
 
 const projectId = (n: number) => `BENCH-${String(n).padStart(7, '0')}`;
 const project = (n: number) => ({
-  _id: projectId(n), id: projectId(n), docType: 'project', name: `罗湖区第${n}号工程`, status: STATUSES[n % STATUSES.length], contractorId: `C-${n % CONTRACTORS}`,
-  budget: 1_000_000 + n, _position: n, _transactionId: crypto.createHash('sha256').update(String(n)).digest('hex'),
+  _id: projectId(n),
+  id: projectId(n),
+  docType: 'project',
+  name: `罗湖区第${n}号工程`,
+  status: STATUSES[n % STATUSES.length],
+  contractorId: `C-${n % CONTRACTORS}`,
+  budget: 1_000_000 + n,
+  _position: n,
+  _transactionId: crypto.createHash('sha256').update(String(n)).digest('hex'),
 });
 
 /** Loads the projects (once per database) and marks their lists built, or not (BENCH_LISTS=off). */
@@ -39,7 +54,9 @@ async function load(mongoUrl: string, postgresUrl: string | undefined): Promise<
   const lists = seed.collection(LISTS_COLLECTION);
   const mark = await lists.findOne({ _id: builtId('projects') as never });
   const have = await projects.estimatedDocumentCount();
-  const labelled = (await projects.findOne({}))?.[LABELS] !== undefined && (await lists.findOne({ collection: 'projects', changing: false })) !== null;
+  const labelled =
+    (await projects.findOne({}))?.[LABELS] !== undefined &&
+    (await lists.findOne({ collection: 'projects', changing: false })) !== null;
   if (have !== records || !labelled || (mark && mark.shapes !== shapesSignature('projects'))) {
     process.stderr.write(`loading ${records} projects and their lists into luohu_bench…\n`);
     await projects.drop().catch(() => undefined);
@@ -50,11 +67,18 @@ async function load(mongoUrl: string, postgresUrl: string | undefined): Promise<
     const all = Array.from({ length: records }, (_, n) => project(n));
     const { labels, directories } = planLists('projects', all, 2 * Date.now());
     for (let i = 0; i < records; i += 5000) {
-      await projects.insertMany(all.slice(i, i + 5000).map((p) => ({ ...p, [LABELS]: labels.get(p._id) })) as never[], { ordered: false });
+      await projects.insertMany(all.slice(i, i + 5000).map((p) => ({ ...p, [LABELS]: labels.get(p._id) })) as never[], {
+        ordered: false,
+      });
     }
     await lists.insertMany([...directories.map(stored), ...directories.map((d) => versionDoc(d))] as never[]);
   }
-  if (withLists) await lists.updateOne({ _id: builtId('projects') as never }, { $set: { collection: '@built', shapes: shapesSignature('projects') } }, { upsert: true });
+  if (withLists)
+    await lists.updateOne(
+      { _id: builtId('projects') as never },
+      { $set: { collection: '@built', shapes: shapesSignature('projects') } },
+      { upsert: true },
+    );
   else await lists.deleteOne({ _id: builtId('projects') as never });
   await seed.close();
 }
@@ -66,43 +90,86 @@ async function main(): Promise<void> {
   await load(mongoUrl, base.connection.database.postgresql);
 
   await loadCalendar();
-  const config = loadConfig({ ...process.env, LUOHU_NETWORK_DIR: settings.runDir, MONGO_URL: mongoUrl, PORT: '0', LOG_LEVEL: 'silent', PROJECTOR: 'off', MQTT_URL: 'off' });
+  const config = loadConfig({
+    ...process.env,
+    LUOHU_NETWORK_DIR: settings.runDir,
+    MONGO_URL: mongoUrl,
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    PROJECTOR: 'off',
+    MQTT_URL: 'off',
+  });
   const gateway = await createServer(config, createLogger('silent'));
   const { port } = (await gateway.start()) as AddressInfo;
   const url = `http://127.0.0.1:${port}/v1`;
-  const login = await fetch(`${url}/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin.housing', password: config.adminPassword }) });
+  const login = await fetch(`${url}/sessions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin.housing', password: config.adminPassword }),
+  });
   const { token } = (await login.json()) as { token: string };
 
-  const time = async (label: string, path: () => string, check?: (body: { items?: unknown[]; id?: string }) => boolean) => {
+  const time = async (
+    label: string,
+    path: () => string,
+    check?: (body: { items?: unknown[]; id?: string }) => boolean,
+  ) => {
     const latencies: number[] = [];
     let next = 0;
-    await Promise.all(Array.from({ length: clients }, async () => {
-      while (next++ < requests) {
-        const t0 = process.hrtime.bigint();
-        const res = await fetch(`${url}${path()}`, { headers: { authorization: `Bearer ${token}` } });
-        const body = (await res.json()) as { items?: unknown[]; id?: string };
-        latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
-        if (res.status !== 200) throw new Error(`${label}: HTTP ${res.status} ${JSON.stringify(body)}`);
-        if (check && !check(body)) throw new Error(`${label}: unexpected answer ${JSON.stringify(body).slice(0, 300)}`);
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: clients }, async () => {
+        while (next++ < requests) {
+          const t0 = process.hrtime.bigint();
+          const res = await fetch(`${url}${path()}`, { headers: { authorization: `Bearer ${token}` } });
+          const body = (await res.json()) as { items?: unknown[]; id?: string };
+          latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+          if (res.status !== 200) throw new Error(`${label}: HTTP ${res.status} ${JSON.stringify(body)}`);
+          if (check && !check(body))
+            throw new Error(`${label}: unexpected answer ${JSON.stringify(body).slice(0, 300)}`);
+        }
+      }),
+    );
     latencies.sort((a, b) => a - b);
     const f = (p: number) => percentile(latencies, p).toFixed(1).padStart(7);
     console.log(`${label.padEnd(58)} p50 ${f(50)}   p95 ${f(95)}   p99 ${f(99)} ms`);
   };
   const full = (b: { items?: unknown[] }) => b.items?.length === 20;
-  console.log(`Read API with ${records} projects in the read model (FerretDB on ${config.connection.database.backend}), lists ${withLists ? 'from buckets' : 'by plain query'}, ${clients} clients, ${requests} requests each kind`);
+  console.log(
+    `Read API with ${records} projects in the read model (FerretDB on ${config.connection.database.backend}), lists ${withLists ? 'from buckets' : 'by plain query'}, ${clients} clients, ${requests} requests each kind`,
+  );
   const rnd = () => Math.floor(Math.random() * records);
   const status = () => STATUSES[rnd() % STATUSES.length];
   const cursor = () => projectId(rnd() % (records - 200));
-  await time('detail GET /projects/{id}', () => `/projects/${projectId(rnd())}`, (b) => typeof b.id === 'string');
+  await time(
+    'detail GET /projects/{id}',
+    () => `/projects/${projectId(rnd())}`,
+    (b) => typeof b.id === 'string',
+  );
   await time('list GET /projects (all, first page)', () => '/projects?limit=20', full);
   await time('list GET /projects?after (all, random page)', () => `/projects?limit=20&after=${cursor()}`, full);
   await time('list GET /projects?status (1/6 match, first page)', () => `/projects?status=${status()}&limit=20`, full);
-  await time('list GET /projects?status&after (random page)', () => `/projects?status=${status()}&limit=20&after=${cursor()}`, full);
-  await time('list GET /projects?contractorId (~100 match)', () => `/projects?contractorId=C-${rnd() % CONTRACTORS}&limit=20`, full);
-  await time('list GET /projects?contractorId&after (page 3)', () => { const n = rnd() % CONTRACTORS; return `/projects?contractorId=C-${n}&limit=20&after=${projectId(n + 39 * CONTRACTORS)}`; }, full);
-  await time('list GET /projects?status&contractorId (~17 match)', () => { const n = rnd(); return `/projects?status=${STATUSES[n % 6]}&contractorId=C-${n % CONTRACTORS}&limit=20`; });
+  await time(
+    'list GET /projects?status&after (random page)',
+    () => `/projects?status=${status()}&limit=20&after=${cursor()}`,
+    full,
+  );
+  await time(
+    'list GET /projects?contractorId (~100 match)',
+    () => `/projects?contractorId=C-${rnd() % CONTRACTORS}&limit=20`,
+    full,
+  );
+  await time(
+    'list GET /projects?contractorId&after (page 3)',
+    () => {
+      const n = rnd() % CONTRACTORS;
+      return `/projects?contractorId=C-${n}&limit=20&after=${projectId(n + 39 * CONTRACTORS)}`;
+    },
+    full,
+  );
+  await time('list GET /projects?status&contractorId (~17 match)', () => {
+    const n = rnd();
+    return `/projects?status=${STATUSES[n % 6]}&contractorId=C-${n % CONTRACTORS}&limit=20`;
+  });
   await gateway.stop();
 }
 

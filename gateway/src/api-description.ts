@@ -4,8 +4,12 @@ import { SANDBOX_ACCOUNTS } from './funds/bank-simulator';
 /** The document's introduction: what the paths alone do not say (live updates, deadlines, required files, the bank sandbox). */
 export function apiDescription(): string {
   const files = PROJECT_TYPES.map((t) => `| ${t} | ${requiredFiles(t).join(', ')} |`).join('\n');
-  const deadlines = Object.entries(STAGE_DEADLINES).map(([stage, days]) => `${stage}: ${days}`).join('; ');
-  const bank = (Object.entries(SANDBOX_ACCOUNTS) as [keyof typeof SANDBOX_ACCOUNTS, string][]).map(([behaviour, digits]) => `| …${digits} | ${SANDBOX_BEHAVIOUR[behaviour]} |`).join('\n');
+  const deadlines = Object.entries(STAGE_DEADLINES)
+    .map(([stage, days]) => `${stage}: ${days}`)
+    .join('; ');
+  const bank = (Object.entries(SANDBOX_ACCOUNTS) as [keyof typeof SANDBOX_ACCOUNTS, string][])
+    .map(([behaviour, digits]) => `| …${digits} | ${SANDBOX_BEHAVIOUR[behaviour]} |`)
+    .join('\n');
   return `Every change is anchored on the Fabric ledger; responses to changes carry the transaction receipt.
 
 This document as JSON: [/openapi.json](/openapi.json) (generate clients from it); this page: /docs. Money is integer fen; paths are under /v1.

@@ -2,7 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { z } from 'zod';
-import { ADMIN_PASSWORD_SECRET, InstallationSecrets, OPERATOR_TOKEN_SECRET, RETIRED_DEFAULT_PASSWORDS } from './platform/installation-secrets';
+import {
+  ADMIN_PASSWORD_SECRET,
+  InstallationSecrets,
+  OPERATOR_TOKEN_SECRET,
+  RETIRED_DEFAULT_PASSWORDS,
+} from './platform/installation-secrets';
 import type { ConnectionDescription } from '@luohu/domain';
 import { ConfigError } from './platform/errors';
 
@@ -23,7 +28,11 @@ const envSchema = z.object({
   LUOHU_ADMIN_PASSWORD: z.string().min(12).optional(),
   SESSION_TTL_MINUTES: z.coerce.number().int().positive().default(480),
   /** How long a device's one-time enrollment code stays usable after its admin issued it. */
-  ENROLLMENT_CODE_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(72),
+  ENROLLMENT_CODE_TTL_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(72),
   /** Transactions in flight to the ledger at once, and waiting beyond that, before new writes get 503 + Retry-After. */
   SUBMIT_CONCURRENCY: z.coerce.number().int().positive().default(200),
   SUBMIT_QUEUE: z.coerce.number().int().min(0).default(400),
@@ -31,9 +40,16 @@ const envSchema = z.object({
   PROJECTOR: z.enum(['on', 'off']).default('on'),
   MQTT_URL: z.string().optional(),
   /** Topic prefix devices of this network publish under; by default `luohu/<network instance>`. */
-  LUOHU_MQTT_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._/-]{1,100}$/).optional(),
+  LUOHU_MQTT_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._/-]{1,100}$/)
+    .optional(),
   /** Where citizens and auditors reach this system: the base of the verification links printed on sealed documents. */
-  PUBLIC_URL: z.string().url().regex(/^https?:\/\//, 'an http(s) URL').optional(),
+  PUBLIC_URL: z
+    .string()
+    .url()
+    .regex(/^https?:\/\//, 'an http(s) URL')
+    .optional(),
   /** How often one replica reconciles the read model and stored files with the ledger; 0 = only on request. */
   LUOHU_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).optional(),
   /** TrueType font with the Chinese glyphs of generated documents and seals; by default Debian's fonts-droid-fallback. */
@@ -75,13 +91,18 @@ function withDatabaseCredentials(connection: ConnectionDescription): ConnectionD
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
-    throw new ConfigError(`invalid configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new ConfigError(
+      `invalid configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
   const e = parsed.data;
   const networkDir = path.resolve(e.LUOHU_NETWORK_DIR);
   const connectionFile = path.join(networkDir, 'connection.json');
-  if (!fs.existsSync(connectionFile)) throw new ConfigError(`no connection description at ${connectionFile}: start the network first (npm start)`);
-  const connection = withDatabaseCredentials(JSON.parse(fs.readFileSync(connectionFile, 'utf8')) as ConnectionDescription);
+  if (!fs.existsSync(connectionFile))
+    throw new ConfigError(`no connection description at ${connectionFile}: start the network first (npm start)`);
+  const connection = withDatabaseCredentials(
+    JSON.parse(fs.readFileSync(connectionFile, 'utf8')) as ConnectionDescription,
+  );
   return {
     env: e.NODE_ENV,
     host: e.HOST,
@@ -108,14 +129,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     cjkFont: e.LUOHU_CJK_FONT,
     // Hourly by default; off in tests unless a test asks for it.
     reconcileIntervalMs: e.LUOHU_RECONCILE_INTERVAL_MS ?? (e.NODE_ENV === 'test' ? 0 : 3_600_000),
-    trustedProxies: e.TRUSTED_PROXIES.split(',').map((a) => a.trim()).filter(Boolean),
+    trustedProxies: e.TRUSTED_PROXIES.split(',')
+      .map((a) => a.trim())
+      .filter(Boolean),
   };
 }
 
 function publicUrl(value: string | undefined, env: string, host: string, port: number): string {
   if (value) return value.replace(/\/+$/, '');
   // Printed on documents that outlive the process: production must say where it is reachable.
-  if (env === 'production') throw new ConfigError('PUBLIC_URL is required in production (the base of the verification links on sealed documents)');
+  if (env === 'production')
+    throw new ConfigError(
+      'PUBLIC_URL is required in production (the base of the verification links on sealed documents)',
+    );
   return `http://${host}:${port}`;
 }
 
@@ -127,7 +153,9 @@ function publicUrl(value: string | undefined, env: string, host: string, port: n
 function adminPassword(value: string | undefined, env: string, networkDir: string): string {
   const password = new InstallationSecrets(networkDir).get(ADMIN_PASSWORD_SECRET, value, 18);
   if (env !== 'test' && RETIRED_DEFAULT_PASSWORDS.includes(password)) {
-    throw new ConfigError('LUOHU_ADMIN_PASSWORD is a password once published in this project\'s source: choose another (or unset it to have one generated)');
+    throw new ConfigError(
+      "LUOHU_ADMIN_PASSWORD is a password once published in this project's source: choose another (or unset it to have one generated)",
+    );
   }
   return password;
 }
@@ -141,7 +169,8 @@ function keyEncryptionKey(value: string | undefined, env: string, networkDir: st
   if (env === 'production') throw new ConfigError('KEY_ENCRYPTION_KEY is required in production');
   // Development and tests: one key per network instance, beside its other secrets.
   const file = path.join(networkDir, 'gateway-key-encryption-key');
-  if (!fs.existsSync(file)) fs.writeFileSync(file, crypto.randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
+  if (!fs.existsSync(file))
+    fs.writeFileSync(file, crypto.randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
   return Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64');
 }
 
@@ -177,11 +206,15 @@ const BANK_SECRET = 'bank-callback-secret';
  */
 export function bankSettings(env: NodeJS.ProcessEnv, nodeEnv: string, networkDir: string) {
   const parsed = bankEnvSchema.safeParse(env);
-  if (!parsed.success) throw new ConfigError(`invalid bank configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new ConfigError(
+      `invalid bank configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   const e = parsed.data;
   const secret = new InstallationSecrets(networkDir).get(BANK_SECRET, e.BANK_CALLBACK_SECRET);
   // A secret once written in this project's source is everyone's: a notification signed with it proves nothing.
-  if (nodeEnv !== 'test' && RETIRED_DEFAULT_PASSWORDS.includes(secret)) throw new ConfigError('BANK_CALLBACK_SECRET is a secret once published in this project\'s source: choose another');
+  if (nodeEnv !== 'test' && RETIRED_DEFAULT_PASSWORDS.includes(secret))
+    throw new ConfigError("BANK_CALLBACK_SECRET is a secret once published in this project's source: choose another");
   return {
     secret,
     notifyUrl: e.BANK_NOTIFY_URL,

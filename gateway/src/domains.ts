@@ -11,7 +11,15 @@ import { reconciliationRoutes } from './reconciliation/routes';
 
 /** The API families, one folder each. */
 export function domainRoutes(deps: DomainDeps): DomainModule[] {
-  return [approvalRoutes(deps), fundsRoutes(deps), monitoringRoutes(deps), complaintRoutes(deps), documentRoutes(deps), reconciliationRoutes(deps), evidenceRoutes(deps)];
+  return [
+    approvalRoutes(deps),
+    fundsRoutes(deps),
+    monitoringRoutes(deps),
+    complaintRoutes(deps),
+    documentRoutes(deps),
+    reconciliationRoutes(deps),
+    evidenceRoutes(deps),
+  ];
 }
 
 /** Query fields each record type keeps in the read model beyond the ledger record. */

@@ -12,7 +12,14 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (error.status >= 500) logger.error({ err, path: req.path }, 'request failed');
     for (const [k, v] of Object.entries(error.headers)) res.setHeader(k, v);
     const transactionId = error instanceof LedgerError ? error.transactionId : undefined;
-    res.status(error.status).json({ error: { code: error.code, message: error.message, ...(error.details !== undefined ? { details: error.details } : {}), ...(transactionId ? { transactionId } : {}) } });
+    res.status(error.status).json({
+      error: {
+        code: error.code,
+        message: error.message,
+        ...(error.details !== undefined ? { details: error.details } : {}),
+        ...(transactionId ? { transactionId } : {}),
+      },
+    });
   };
 }
 
@@ -20,12 +27,24 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   if (err instanceof GatewayError) return fromGatewayError(err);
-  if ((err as Error)?.name === 'MongoWaitQueueTimeoutError') return new OverloadedError('the database is at capacity; retry shortly', 1);
-  if (err instanceof z.ZodError) return new AppError(400, 'invalid_request', 'the request is not valid', err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+  if ((err as Error)?.name === 'MongoWaitQueueTimeoutError')
+    return new OverloadedError('the database is at capacity; retry shortly', 1);
+  if (err instanceof z.ZodError)
+    return new AppError(
+      400,
+      'invalid_request',
+      'the request is not valid',
+      err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    );
   // Express's body parser: malformed JSON, too large, wrong charset.
-  const status = (err as { status?: number; statusCode?: number })?.status ?? (err as { statusCode?: number })?.statusCode;
+  const status =
+    (err as { status?: number; statusCode?: number })?.status ?? (err as { statusCode?: number })?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    return new AppError(status, (err as { type?: string }).type?.replace(/\./g, '_') ?? 'invalid_request', (err as Error).message);
+    return new AppError(
+      status,
+      (err as { type?: string }).type?.replace(/\./g, '_') ?? 'invalid_request',
+      (err as Error).message,
+    );
   }
   return new AppError(500, 'internal', 'internal error');
 }

@@ -46,17 +46,39 @@ const LISTEN_BACKLOG = 4096;
 const RETIRED_ADMIN_PASSWORDS = RETIRED_DEFAULT_PASSWORDS.filter((p) => p.startsWith('luohu-admin'));
 
 /** The gateway's own collections (the read model's are listed by the read model). */
-const GATEWAY_COLLECTIONS = ['users', 'sessions', 'operations', 'checkpoints', 'leases', 'signing_sessions', 'enrollment_codes'];
+const GATEWAY_COLLECTIONS = [
+  'users',
+  'sessions',
+  'operations',
+  'checkpoints',
+  'leases',
+  'signing_sessions',
+  'enrollment_codes',
+];
 
 /** Wires the gateway: database, ledger, identities, writes, read model, routes, live updates. */
 export async function createServer(config: Config, logger: Logger) {
   const connection = await connectDatabase(config.mongoUrl, logger);
   if (config.connection.database.postgresql) {
-    await ensureJsonIndexes(connection, [...GATEWAY_COLLECTIONS, ...readModelCollections()], config.connection.database.postgresql, logger);
+    await ensureJsonIndexes(
+      connection,
+      [...GATEWAY_COLLECTIONS, ...readModelCollections()],
+      config.connection.database.postgresql,
+      logger,
+    );
   }
   const ledger = new Ledger(config.connection, logger);
   const ca = new CertificateAuthority(config.connection);
-  const identities = new IdentityService(connection, ca, config.keyEncryptionKey, config.sessionTtlMs, logger, undefined, undefined, config.enrollmentCodeTtlMs);
+  const identities = new IdentityService(
+    connection,
+    ca,
+    config.keyEncryptionKey,
+    config.sessionTtlMs,
+    logger,
+    undefined,
+    undefined,
+    config.enrollmentCodeTtlMs,
+  );
   await identities.bootstrap(config.connection, config.adminPassword, RETIRED_ADMIN_PASSWORDS);
   const metrics = createMetrics();
   const admission = new Admission(config.submitConcurrency, config.submitQueue);
@@ -72,12 +94,33 @@ export async function createServer(config: Config, logger: Logger) {
     const token = bearer(req.headers.authorization);
     return token ? identities.authenticate(token) : undefined;
   });
-  identityRoutes(routes, identities, new RateLimit(connection, 'enrollments', config.keyEncryptionKey, { windowMs: 60 * 60_000, max: 1000 }, 'enrollment requests'));
+  identityRoutes(
+    routes,
+    identities,
+    new RateLimit(
+      connection,
+      'enrollments',
+      config.keyEncryptionKey,
+      { windowMs: 60 * 60_000, max: 1000 },
+      'enrollment requests',
+    ),
+  );
   operationRoutes(routes, writes, signed);
   const app = express();
   const server = http.createServer(app);
   const live = new LiveUpdates(server, identities, ledger, reader, projector.checkpoint, logger, readModel);
-  const modules = domainRoutes({ routes, writes, signed, readModel, ledger, identities, config, logger, connection, live });
+  const modules = domainRoutes({
+    routes,
+    writes,
+    signed,
+    readModel,
+    ledger,
+    identities,
+    config,
+    logger,
+    connection,
+    live,
+  });
 
   app.disable('x-powered-by');
   app.set('trust proxy', trustedProxies(config.trustedProxies)); // only configured proxies may name the client's address
@@ -87,14 +130,28 @@ export async function createServer(config: Config, logger: Logger) {
   const openApi = openApiDocument(routes.specs, API_PREFIX, apiDescription());
   // The API document and swagger-ui under helmet too: swagger-ui loads only its own scripts (script-src 'self'); its
   // inline <style> and data: icons are within helmet's defaults. No upgrade-insecure-requests: the gateway may be plain HTTP.
-  app.use(['/docs', '/openapi.json'], helmet({ contentSecurityPolicy: { directives: { 'upgrade-insecure-requests': null } } }));
-  app.get('/openapi.json', (_req, res) => { res.json(openApi); });
+  app.use(
+    ['/docs', '/openapi.json'],
+    helmet({ contentSecurityPolicy: { directives: { 'upgrade-insecure-requests': null } } }),
+  );
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openApi);
+  });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openApi));
   app.use(helmet());
   app.use(express.json({ limit: '1mb', verify: keepRawBody }));
   // After the body (a slow body must not hold a slot), before the session lookup and anything else that costs the database.
   app.use(API_PREFIX, admissionGate(routes.specs, admission));
-  app.use(healthRoutes({ ledger, connection, identities, metrics: metrics.registry, mspIds: config.connection.orgs.map((o) => o.mspId), operatorToken: config.operatorToken }));
+  app.use(
+    healthRoutes({
+      ledger,
+      connection,
+      identities,
+      metrics: metrics.registry,
+      mspIds: config.connection.orgs.map((o) => o.mspId),
+      operatorToken: config.operatorToken,
+    }),
+  );
   app.use(API_PREFIX, consistentAfter(connection)); // X-Consistent-After: a GET waits for the read model (projection/consistency.ts)
   app.use(API_PREFIX, routes.router);
   app.use((req, _res, next) => next(new NotFoundError(`no route ${req.method} ${req.path}`)));
@@ -112,7 +169,9 @@ export async function createServer(config: Config, logger: Logger) {
       live.start();
       for (const m of modules) await m.start?.();
       await writes.recover().catch((err) => logger.warn({ err }, 'recovering pending operations failed'));
-      await new Promise<void>((resolve) => server.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG }, resolve));
+      await new Promise<void>((resolve) =>
+        server.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG }, resolve),
+      );
       return server.address();
     },
     /** Graceful: stop taking requests, let accepted writes finish, stop streams, close connections. */
@@ -124,7 +183,15 @@ export async function createServer(config: Config, logger: Logger) {
       await writes.drain();
       await projector.stop();
       // In-flight requests get a few seconds to finish, then their connections are cut.
-      await Promise.race([closed, new Promise<void>((resolve) => setTimeout(() => { server.closeAllConnections(); resolve(); }, 5_000).unref())]);
+      await Promise.race([
+        closed,
+        new Promise<void>((resolve) =>
+          setTimeout(() => {
+            server.closeAllConnections();
+            resolve();
+          }, 5_000).unref(),
+        ),
+      ]);
       ledger.close();
       await connection.close();
     },

@@ -19,7 +19,13 @@ class SteeredLedger {
   readonly pending: { transactionId: string; commit: () => void; fail: (err: Error) => void }[] = [];
   readonly resumed: string[] = [];
 
-  async submit(_user: SigningUser, _ns: string, _fn: string, args: string[], options: SubmitOptions = {}): Promise<{ result: string; receipt: Receipt }> {
+  async submit(
+    _user: SigningUser,
+    _ns: string,
+    _fn: string,
+    args: string[],
+    options: SubmitOptions = {},
+  ): Promise<{ result: string; receipt: Receipt }> {
     const transactionId = crypto.randomBytes(32).toString('hex');
     await options.onSigned?.(transactionId, Buffer.from(`signed:${args.join(',')}`));
     await new Promise<void>((commit, fail) => this.pending.push({ transactionId, commit, fail }));
@@ -32,15 +38,32 @@ class SteeredLedger {
   }
 }
 
-const signerOf = { signer: async (id: string) => ({ id, mspId: 'HousingMSP', certificate: 'cert', privateKey: crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey }) } as unknown as IdentityService;
-const until = async (ok: () => boolean) => { while (!ok()) await new Promise((r) => setTimeout(r, 5)); };
+const signerOf = {
+  signer: async (id: string) => ({
+    id,
+    mspId: 'HousingMSP',
+    certificate: 'cert',
+    privateKey: crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey,
+  }),
+} as unknown as IdentityService;
+const until = async (ok: () => boolean) => {
+  while (!ok()) await new Promise((r) => setTimeout(r, 5));
+};
 
 /** Anchored writes on a database of their own (recover() looks at every pending operation), with a steered ledger. */
 describe('admission and crash recovery of anchored writes', function () {
   this.timeout(30_000);
   const logger = createLogger('silent');
   let connection: mongoose.Connection;
-  const request = (batchId: string, idempotencyKey?: string): WriteRequest => ({ userId: 'inspector-1', idempotencyKey, fingerprint: { batchId }, namespace: 'anchor', fn: 'anchorBatch', args: [batchId], async: false });
+  const request = (batchId: string, idempotencyKey?: string): WriteRequest => ({
+    userId: 'inspector-1',
+    idempotencyKey,
+    fingerprint: { batchId },
+    namespace: 'anchor',
+    fn: 'anchorBatch',
+    args: [batchId],
+    async: false,
+  });
 
   before(async () => {
     const url = new URL(testConfig().mongoUrl);
@@ -61,7 +84,10 @@ describe('admission and crash recovery of anchored writes', function () {
     await until(() => ledger.pending.length === 1);
     expect(admission.full).to.equal(true); // what the HTTP door (overloadShedder) refuses on, before parsing anything
     const key = crypto.randomUUID();
-    const refused = await writes.write(request('second', key)).then(() => undefined, (err: unknown) => err);
+    const refused = await writes.write(request('second', key)).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
     expect(refused).to.be.instanceOf(OverloadedError);
     expect((refused as OverloadedError).status).to.equal(503);
     expect((refused as OverloadedError).headers['Retry-After']).to.equal('1');
@@ -79,10 +105,19 @@ describe('admission and crash recovery of anchored writes', function () {
 
   it('when a write waits longer than the bound, then it is refused with 503 and the one in flight is unaffected', async () => {
     const ledger = new SteeredLedger();
-    const writes = new AnchoredWrites(connection, ledger as unknown as Ledger, signerOf, new Admission(1, 1, 50), logger);
+    const writes = new AnchoredWrites(
+      connection,
+      ledger as unknown as Ledger,
+      signerOf,
+      new Admission(1, 1, 50),
+      logger,
+    );
     const first = writes.write(request('slow'));
     await until(() => ledger.pending.length === 1);
-    const waited = await writes.write(request('waits')).then(() => undefined, (err: unknown) => err);
+    const waited = await writes.write(request('waits')).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
     expect(waited).to.be.instanceOf(OverloadedError);
     ledger.pending[0].commit();
     expect((await first).httpStatus).to.equal(201);
@@ -117,12 +152,22 @@ describe('admission and crash recovery of anchored writes', function () {
   });
 
   it('when the ledger refuses before anything is signed, then the failure is recorded and a retry with the key replays it', async () => {
-    const ledger = { submit: async () => { throw new OverloadedError('peers unavailable', 2); } } as unknown as Ledger;
+    const ledger = {
+      submit: async () => {
+        throw new OverloadedError('peers unavailable', 2);
+      },
+    } as unknown as Ledger;
     const writes = new AnchoredWrites(connection, ledger, signerOf, new Admission(4, 4), logger);
     const key = crypto.randomUUID();
-    const first = await writes.write(request('refused', key)).then(() => undefined, (err: unknown) => err);
+    const first = await writes.write(request('refused', key)).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
     expect((first as OverloadedError).status).to.equal(503);
-    const again = await writes.write(request('refused', key)).then(() => undefined, (err: unknown) => err);
+    const again = await writes.write(request('refused', key)).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
     expect((again as { status: number }).status).to.equal(503);
     const operationId = crypto.createHash('sha256').update(`inspector-1\0${key}`).digest('hex').slice(0, 32);
     const op = await operationModel(connection).findById(operationId).lean();

@@ -9,10 +9,15 @@ type Replica = Awaited<ReturnType<typeof complaintsReplica>>;
 describe('complaints: escalation of overdue complaints by the scheduler', function () {
   this.timeout(120_000);
   const replicas: Replica[] = [];
-  after(async () => { for (const r of replicas) await r.close(); });
+  after(async () => {
+    for (const r of replicas) await r.close();
+  });
 
   const replica = async (now: () => Date, attemptWindowMs = 10 * 60_000) => {
-    const r = await complaintsReplica({ now, escalation: { enabled: false, intervalMs: 60_000, batch: 200, attemptWindowMs } });
+    const r = await complaintsReplica({
+      now,
+      escalation: { enabled: false, intervalMs: 60_000, batch: 200, attemptWindowMs },
+    });
     replicas.push(r);
     return r;
   };
@@ -23,13 +28,28 @@ describe('complaints: escalation of overdue complaints by the scheduler', functi
     await gatewayUnderTest(); // projects the ledger's events into the read model the schedulers read
     // Received on 2024-03-01 (clock moved back), so its dispatch deadline is long past by the ledger's real clock.
     const past = await replica(() => new Date('2024-03-01T02:00:00Z'));
-    const submitted = await past.intake.submit({
-      service_code: null, description: '工地扬尘严重，没有人管', address_string: '罗湖区东晓街道', lat: null, long: null, media_url: null,
-      first_name: null, last_name: null, phone: null, email: null,
-    }, { ip: '10.200.0.1' });
+    const submitted = await past.intake.submit(
+      {
+        service_code: null,
+        description: '工地扬尘严重，没有人管',
+        address_string: '罗湖区东晓街道',
+        lat: null,
+        long: null,
+        media_url: null,
+        first_name: null,
+        last_name: null,
+        phone: null,
+        email: null,
+      },
+      { ip: '10.200.0.1' },
+    );
     expect(submitted.deadline).to.equal('2024-03-04');
     const model = past.readModel.model('complaint');
-    await eventually('the complaint in the read model', () => model.findById(submitted.id).lean(), (d) => d?.status === 'received');
+    await eventually(
+      'the complaint in the read model',
+      () => model.findById(submitted.id).lean(),
+      (d) => d?.status === 'received',
+    );
 
     // A scheduler whose clock says the deadline has not passed leaves it alone.
     const early = await replica(() => new Date('2024-03-04T10:00:00+08:00'));
@@ -54,7 +74,11 @@ describe('complaints: escalation of overdue complaints by the scheduler', functi
     for (const r of again) expect(r.escalated).to.not.include(submitted.id);
     record = await readLedger(a, submitted.id);
     expect(escalations()).to.have.length(1);
-    const projected = await eventually('escalation projected', () => model.findById(submitted.id).lean(), (d) => d?.status === 'escalated');
+    const projected = await eventually(
+      'escalation projected',
+      () => model.findById(submitted.id).lean(),
+      (d) => d?.status === 'escalated',
+    );
     expect(projected?.escalations).to.equal(1);
     // Once projected it is no longer selected at all.
     const quiet = await a.scheduler.tick();

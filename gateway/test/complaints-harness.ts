@@ -28,7 +28,13 @@ export async function complaintsReplica(overrides: Partial<ComplaintOptions> = {
   const logger = createLogger(process.env.LOG_LEVEL ?? 'silent');
   const connection: mongoose.Connection = await connectDatabase(config.mongoUrl, logger);
   const ledger = new Ledger(config.connection, logger);
-  const identities = new IdentityService(connection, new CertificateAuthority(config.connection), config.keyEncryptionKey, config.sessionTtlMs, logger);
+  const identities = new IdentityService(
+    connection,
+    new CertificateAuthority(config.connection),
+    config.keyEncryptionKey,
+    config.sessionTtlMs,
+    logger,
+  );
   const writes = new AnchoredWrites(connection, ledger, identities, new Admission(20, 20), logger);
   const readModel = new ReadModel(connection, readModelEnrichers);
   const routes = new RouteTable(async (req) => {
@@ -36,7 +42,10 @@ export async function complaintsReplica(overrides: Partial<ComplaintOptions> = {
     return token ? identities.authenticate(token) : undefined;
   });
   const signed = new AuthorSignedWrites(connection, ledger, writes);
-  const parts = complaintParts({ routes, writes, signed, readModel, ledger, identities, config, logger, connection }, { ...overrides, escalation: { ...DEFAULT_COMPLAINT_OPTIONS.escalation, enabled: false, ...overrides.escalation } });
+  const parts = complaintParts(
+    { routes, writes, signed, readModel, ledger, identities, config, logger, connection },
+    { ...overrides, escalation: { ...DEFAULT_COMPLAINT_OPTIONS.escalation, enabled: false, ...overrides.escalation } },
+  );
   open311Routes(routes, { intake: parts.intake, readModel, ledger, identities });
   staffRoutes(routes, writes, parts.handling);
   const app = express();
@@ -45,7 +54,11 @@ export async function complaintsReplica(overrides: Partial<ComplaintOptions> = {
   app.use('/v1', routes.router);
   app.use(errorHandler(logger));
   return {
-    ...parts, app, readModel, ledger, identities,
+    ...parts,
+    app,
+    readModel,
+    ledger,
+    identities,
     async close() {
       await parts.scheduler.stop();
       await writes.drain();

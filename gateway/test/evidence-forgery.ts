@@ -21,7 +21,11 @@ function blockIndexOf(bundle: EvidenceBundle, txId: string): { bi: number; txInd
 }
 
 /** Rewrites one transaction's endorsements inside its block (the envelope and data hash then no longer match either). */
-export function editEndorsements(bundle: EvidenceBundle, txId: string, edit: (list: peer.Endorsement[], prp: Uint8Array) => peer.Endorsement[]): EvidenceBundle {
+export function editEndorsements(
+  bundle: EvidenceBundle,
+  txId: string,
+  edit: (list: peer.Endorsement[], prp: Uint8Array) => peer.Endorsement[],
+): EvidenceBundle {
   const forged = clone(bundle);
   const { bi, txIndex } = blockIndexOf(forged, txId);
   const block = common.Block.deserializeBinary(Buffer.from(forged.blocks[bi], 'base64'));
@@ -53,7 +57,21 @@ export function selfMadePeer(mspId: string): { endorser: Uint8Array; key: crypto
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
   run('req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-subj', `/O=${mspId}/CN=ca.forged`, '-days', '2');
   run('req', ...ec, '-keyout', 'peer.key', '-out', 'peer.csr', '-subj', '/OU=peer/CN=peer0.forged');
-  run('x509', '-req', '-in', 'peer.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'peer.pem', '-days', '2');
+  run(
+    'x509',
+    '-req',
+    '-in',
+    'peer.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'peer.pem',
+    '-days',
+    '2',
+  );
   const id = new msp.SerializedIdentity();
   id.setMspid(mspId);
   id.setIdBytes(fs.readFileSync(path.join(dir, 'peer.pem')));
@@ -65,17 +83,23 @@ export function selfMadePeer(mspId: string): { endorser: Uint8Array; key: crypto
 /** Replaces `mspId`'s endorsement by a well-formed one signed with a self-made certificate. */
 export function swapEndorsement(bundle: EvidenceBundle, txId: string, mspId: string): EvidenceBundle {
   const fake = selfMadePeer(mspId);
-  return editEndorsements(bundle, txId, (list, prp) => list.map((e) => {
-    if (mspOf(e) !== mspId) return e;
-    const forged = new peer.Endorsement();
-    forged.setEndorser(fake.endorser);
-    forged.setSignature(crypto.sign('sha256', Buffer.concat([prp, fake.endorser]), fake.key));
-    return forged;
-  }));
+  return editEndorsements(bundle, txId, (list, prp) =>
+    list.map((e) => {
+      if (mspOf(e) !== mspId) return e;
+      const forged = new peer.Endorsement();
+      forged.setEndorser(fake.endorser);
+      forged.setSignature(crypto.sign('sha256', Buffer.concat([prp, fake.endorser]), fake.key));
+      return forged;
+    }),
+  );
 }
 
 /** Edits one block of the bundle (header, data or metadata) and re-encodes it. */
-export function editBlock(bundle: EvidenceBundle, txId: string, edit: (block: common.Block, txIndex: number) => void): EvidenceBundle {
+export function editBlock(
+  bundle: EvidenceBundle,
+  txId: string,
+  edit: (block: common.Block, txIndex: number) => void,
+): EvidenceBundle {
   const forged = clone(bundle);
   const { bi, txIndex } = blockIndexOf(forged, txId);
   const block = common.Block.deserializeBinary(Buffer.from(forged.blocks[bi], 'base64'));
@@ -84,7 +108,11 @@ export function editBlock(bundle: EvidenceBundle, txId: string, edit: (block: co
   return forged;
 }
 
-export const flipByte = (bytes: Uint8Array, at: number): Uint8Array => { const c = Uint8Array.from(bytes); c[at] ^= 0x01; return c; };
+export const flipByte = (bytes: Uint8Array, at: number): Uint8Array => {
+  const c = Uint8Array.from(bytes);
+  c[at] ^= 0x01;
+  return c;
+};
 
 /** Drops one header from the middle of the bundle's chain (its own, or its checkpoint's). */
 export function dropHeader(bundle: EvidenceBundle): EvidenceBundle {

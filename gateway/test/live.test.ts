@@ -6,19 +6,39 @@ import { roadApplication } from './support/fixtures';
 import { ledgerSetup } from './support/ledger-setup';
 import { twoCompanies } from './read-access-fixtures';
 
-interface LiveEvent { position: number; type: string; ids: Record<string, string>; transactionId: string }
+interface LiveEvent {
+  position: number;
+  type: string;
+  ids: Record<string, string>;
+  transactionId: string;
+}
 
 /** Handlers are attached before connecting (autoConnect off), so nothing the server sends at once is missed. */
-function connectLive(g: TestGateway, token: string | undefined, since?: number, onEvent?: (e: LiveEvent) => void): Socket {
-  const socket = io(g.url, { path: '/live', auth: { ...(token ? { token } : {}), ...(since !== undefined ? { since } : {}) }, transports: ['websocket'], reconnection: false, autoConnect: false });
+function connectLive(
+  g: TestGateway,
+  token: string | undefined,
+  since?: number,
+  onEvent?: (e: LiveEvent) => void,
+): Socket {
+  const socket = io(g.url, {
+    path: '/live',
+    auth: { ...(token ? { token } : {}), ...(since !== undefined ? { since } : {}) },
+    transports: ['websocket'],
+    reconnection: false,
+    autoConnect: false,
+  });
   if (onEvent) socket.on('ledger-event', onEvent);
   return socket.connect();
 }
 
-const waitFor = <T>(socket: Socket, event: string, timeoutMs = 20_000) => new Promise<T>((resolve, reject) => {
-  const timer = setTimeout(() => reject(new Error(`no ${event} within ${timeoutMs} ms`)), timeoutMs);
-  socket.once(event, (payload: T) => { clearTimeout(timer); resolve(payload); });
-});
+const waitFor = <T>(socket: Socket, event: string, timeoutMs = 20_000) =>
+  new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${event} within ${timeoutMs} ms`)), timeoutMs);
+    socket.once(event, (payload: T) => {
+      clearTimeout(timer);
+      resolve(payload);
+    });
+  });
 
 describe('live updates (socket.io)', function () {
   this.timeout(90_000);
@@ -41,10 +61,18 @@ describe('live updates (socket.io)', function () {
   it('when a project changes, then a clerk receives the event once the read model has it', async () => {
     const id = uniqueId('P');
     let resolveEvent: (e: LiveEvent) => void;
-    const received = new Promise<LiveEvent>((resolve) => { resolveEvent = resolve; });
-    const socket = connectLive(g, clerk.token, undefined, (e) => { if (e.ids.projectId === id) resolveEvent(e); });
+    const received = new Promise<LiveEvent>((resolve) => {
+      resolveEvent = resolve;
+    });
+    const socket = connectLive(g, clerk.token, undefined, (e) => {
+      if (e.ids.projectId === id) resolveEvent(e);
+    });
     await waitFor(socket, 'ready');
-    const res = await api(g).post('/v1/projects').set(bearer(contractor)).send(roadApplication(id, contractor)).expect(201);
+    const res = await api(g)
+      .post('/v1/projects')
+      .set(bearer(contractor))
+      .send(roadApplication(id, contractor))
+      .expect(201);
     const event = await received;
     expect(event).to.include({ type: 'approval.applied', transactionId: res.body.receipt.transactionId });
     const inModel = await api(g).get(`/v1/projects/${id}`).set(bearer(clerk)).expect(200);
@@ -63,13 +91,15 @@ describe('live updates (socket.io)', function () {
     first.close();
 
     const missed = [uniqueId('P'), uniqueId('P')];
-    for (const id of missed) await api(g).post('/v1/projects').set(bearer(contractor)).send(roadApplication(id, contractor)).expect(201);
+    for (const id of missed)
+      await api(g).post('/v1/projects').set(bearer(contractor)).send(roadApplication(id, contractor)).expect(201);
 
     const replayed: LiveEvent[] = [];
     const second = connectLive(g, clerk.token, last, (e) => replayed.push(e));
     await waitFor(second, 'ready');
     // Live events after the replay keep coming; wait until both missed ones are in.
-    for (let i = 0; i < 100 && replayed.filter((e) => missed.includes(e.ids.projectId)).length < missed.length; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 100 && replayed.filter((e) => missed.includes(e.ids.projectId)).length < missed.length; i++)
+      await new Promise((r) => setTimeout(r, 100));
     const mine = replayed.filter((e) => missed.includes(e.ids.projectId));
     expect(mine.map((e) => e.ids.projectId)).to.deep.equal(missed);
     expect(replayed.every((e) => e.position > last)).to.equal(true);
@@ -81,11 +111,15 @@ describe('live updates (socket.io)', function () {
 
   /** How long a socket may outlive its session: one session check, the session cache (identity-service), and slack for a busy machine. */
   const SESSION_END_BOUND_MS = 2 * LIVE_SESSION_CHECK_MS + 2_000 + 4_000;
-  const disconnectedWithin = (socket: Socket, ms: number) => new Promise<number>((resolve, reject) => {
-    const started = Date.now();
-    const timer = setTimeout(() => reject(new Error(`still connected after ${ms} ms`)), ms);
-    socket.once('disconnect', () => { clearTimeout(timer); resolve(Date.now() - started); });
-  });
+  const disconnectedWithin = (socket: Socket, ms: number) =>
+    new Promise<number>((resolve, reject) => {
+      const started = Date.now();
+      const timer = setTimeout(() => reject(new Error(`still connected after ${ms} ms`)), ms);
+      socket.once('disconnect', () => {
+        clearTimeout(timer);
+        resolve(Date.now() - started);
+      });
+    });
 
   it('when the user signs out, then their socket is closed within the bound', async () => {
     const user = await newUser(g, 'clerk');
@@ -104,7 +138,10 @@ describe('live updates (socket.io)', function () {
     await waitFor(socket, 'ready');
     const closed = disconnectedWithin(socket, 60_000);
     const started = Date.now();
-    const res = await api(g).post(`/v1/users/${user.username}/revocation`).set(bearer(admin)).send({ reason: 'left the bureau' });
+    const res = await api(g)
+      .post(`/v1/users/${user.username}/revocation`)
+      .set(bearer(admin))
+      .send({ reason: 'left the bureau' });
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
     await closed;
     expect(Date.now() - started).to.be.below(SESSION_END_BOUND_MS + 15_000); // the revocation itself publishes a CRL first (1-2 s)
@@ -118,14 +155,19 @@ describe('live updates (socket.io)', function () {
     const finance = await newUser(g, 'finance', { dept: 'finance' });
     const spied: LiveEvent[] = [];
     const seenByFinance: LiveEvent[] = [];
-    const spySocket = connectLive(g, spy.token, undefined, (e) => { if (e.ids.projectId === projectB) spied.push(e); });
-    const financeSocket = connectLive(g, finance.token, undefined, (e) => { if (e.ids.projectId === projectB) seenByFinance.push(e); });
+    const spySocket = connectLive(g, spy.token, undefined, (e) => {
+      if (e.ids.projectId === projectB) spied.push(e);
+    });
+    const financeSocket = connectLive(g, finance.token, undefined, (e) => {
+      if (e.ids.projectId === projectB) seenByFinance.push(e);
+    });
     try {
       await Promise.all([waitFor(spySocket, 'ready'), waitFor(financeSocket, 'ready')]);
       const subscribed = await spySocket.emitWithAck('subscribe', { projectId: projectB });
       expect(subscribed.projects).to.include(projectB);
       const w = await twoCompanies(g, setup, projectB);
-      for (let i = 0; i < 200 && !seenByFinance.some((e) => e.type === 'payment.overpayment_refused'); i++) await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 200 && !seenByFinance.some((e) => e.type === 'payment.overpayment_refused'); i++)
+        await new Promise((r) => setTimeout(r, 100));
       expect(seenByFinance.map((e) => e.type)).to.include.members(['payment.requested', 'payment.overpayment_refused']);
       expect(seenByFinance.some((e) => e.ids.payoutId === w.payoutB)).to.equal(true);
       expect(spied.map((e) => e.type)).to.deep.equal([]);

@@ -12,7 +12,9 @@ import { filesOf } from './support/fixtures';
  * What an edge device holds after enrolment: its username, the certificate its bureau's CA issued, and the private
  * key it made itself (as WebCrypto's CryptoKey for the device client, and as a KeyObject for raw signatures).
  */
-export interface Device extends DeviceIdentity { privateKeyObject: crypto.KeyObject }
+export interface Device extends DeviceIdentity {
+  privateKeyObject: crypto.KeyObject;
+}
 
 let connection: mongoose.Connection | undefined;
 
@@ -27,9 +29,16 @@ export async function database(): Promise<mongoose.Connection> {
  * key-encryption key, as a stolen database plus key file would give it.
  */
 export async function enrolledKey(username: string): Promise<{ certificate: string; privateKey: crypto.KeyObject }> {
-  const user = await (await database()).collection<{ _id: string; certificate: string; sealedKey: string }>('users').findOne({ _id: username });
+  const user = await (
+    await database()
+  )
+    .collection<{ _id: string; certificate: string; sealedKey: string }>('users')
+    .findOne({ _id: username });
   if (!user) throw new Error(`no user ${username}`);
-  return { certificate: user.certificate, privateKey: new KeyVault(testConfig().keyEncryptionKey).open(username, user.sealedKey) };
+  return {
+    certificate: user.certificate,
+    privateKey: new KeyVault(testConfig().keyEncryptionKey).open(username, user.sealedKey),
+  };
 }
 
 export async function closeFixtures(): Promise<void> {
@@ -38,9 +47,14 @@ export async function closeFixtures(): Promise<void> {
 }
 
 /** A Housing admin registers a device: the answer carries its one-time enrollment code. */
-export async function registerDevice(g: TestGateway, org = 'housing'): Promise<{ username: string; code: string; expiresAt: string }> {
+export async function registerDevice(
+  g: TestGateway,
+  org = 'housing',
+): Promise<{ username: string; code: string; expiresAt: string }> {
   const username = `device-${crypto.randomUUID().slice(0, 12)}`;
-  const res = await api(g).post('/v1/users').set('authorization', `Bearer ${await adminToken(g, org)}`)
+  const res = await api(g)
+    .post('/v1/users')
+    .set('authorization', `Bearer ${await adminToken(g, org)}`)
     .send({ username, role: 'device', displayName: '东门小学工地 3号塔吊 AI 摄像头' });
   if (res.status !== 201) throw new Error(`register device: ${res.status} ${JSON.stringify(res.body)}`);
   return { username, code: res.body.enrollment.code, expiresAt: res.body.enrollment.expiresAt };
@@ -51,26 +65,53 @@ export async function newDevice(g: TestGateway): Promise<Device> {
   const { username, code } = await registerDevice(g);
   const keys = await newKeyPair();
   const certificate = await enroll(g.url, username, code, keys);
-  return { username, certificate, privateKey: keys.privateKey, privateKeyObject: crypto.KeyObject.from(keys.privateKey) };
+  return {
+    username,
+    certificate,
+    privateKey: keys.privateKey,
+    privateKeyObject: crypto.KeyObject.from(keys.privateKey),
+  };
 }
 
 /** A project on the ledger for alerts to name (any status will do). */
 export async function newProject(g: TestGateway, contractor: TestUser): Promise<string> {
   const id = uniqueId('P');
-  const kinds = ['application_form', 'budget_estimate', 'feasibility_study', 'land_use_permit', 'traffic_impact_assessment'];
-  await api(g).post('/v1/projects').set(bearer(contractor)).send({
-    id, name: '东门小学改扩建', type: 'road', budget: 80_000_000, location: { address: '东门', lat: 22.5461, lng: 114.1175 },
-    contractorId: contractor.company, files: filesOf(contractor, kinds),
-  }).expect(201);
+  const kinds = [
+    'application_form',
+    'budget_estimate',
+    'feasibility_study',
+    'land_use_permit',
+    'traffic_impact_assessment',
+  ];
+  await api(g)
+    .post('/v1/projects')
+    .set(bearer(contractor))
+    .send({
+      id,
+      name: '东门小学改扩建',
+      type: 'road',
+      budget: 80_000_000,
+      location: { address: '东门', lat: 22.5461, lng: 114.1175 },
+      contractorId: contractor.company,
+      files: filesOf(contractor, kinds),
+    })
+    .expect(201);
   return id;
 }
 
 export function alertOf(deviceId: string, projectId: string, extra: Partial<SafetyAlert> = {}): SafetyAlert {
   return {
-    id: uniqueId('SA'), projectId, deviceId, alertType: 'no_helmet', observedAt: '2025-03-03T09:15:00+08:00',
-    location: { site: '东门小学工地', zone: '3号塔吊下' }, evidenceSha256: randomHash(), ...extra,
+    id: uniqueId('SA'),
+    projectId,
+    deviceId,
+    alertType: 'no_helmet',
+    observedAt: '2025-03-03T09:15:00+08:00',
+    location: { site: '东门小学工地', zone: '3号塔吊下' },
+    evidenceSha256: randomHash(),
+    ...extra,
   };
 }
 
 /** ECDSA P-256 / SHA-256 over the canonical JSON of the alert, DER-encoded, base64 — what the camera firmware does. */
-export const sign = (alert: unknown, key: crypto.KeyObject) => crypto.sign('sha256', Buffer.from(canonicalJson(alert)), key).toString('base64');
+export const sign = (alert: unknown, key: crypto.KeyObject) =>
+  crypto.sign('sha256', Buffer.from(canonicalJson(alert)), key).toString('base64');

@@ -4,7 +4,16 @@ import { MqttDevice } from '../src/device-client/device-client';
 import { signBytes } from '../src/device-client/keys';
 import { ackTopic, AlertAck, alertTopic, mqttSettings, signatureTopic } from '../src/monitoring/mqtt-alerts';
 import { alertOf, closeFixtures, Device, newDevice, newProject, sign } from './monitoring-fixtures';
-import { api, bearer, eventually, gatewayUnderTest, newUser, testConfig, TestGateway, TestUser } from './support/gateway';
+import {
+  api,
+  bearer,
+  eventually,
+  gatewayUnderTest,
+  newUser,
+  testConfig,
+  TestGateway,
+  TestUser,
+} from './support/gateway';
 
 describe('monitoring: device alerts over MQTT', function () {
   this.timeout(90_000);
@@ -32,11 +41,21 @@ describe('monitoring: device alerts over MQTT', function () {
   });
 
   /** Publishes as a camera would and waits for the gateway's answer on the device's ack topic. */
-  const publish = (deviceId: string, payload: string | object, match: (a: AlertAck) => boolean) => publishOn(alertTopic(settings.prefix, deviceId), deviceId, payload, match);
-  async function publishOn(topic: string, deviceId: string, payload: string | object, match: (a: AlertAck) => boolean): Promise<AlertAck> {
+  const publish = (deviceId: string, payload: string | object, match: (a: AlertAck) => boolean) =>
+    publishOn(alertTopic(settings.prefix, deviceId), deviceId, payload, match);
+  async function publishOn(
+    topic: string,
+    deviceId: string,
+    payload: string | object,
+    match: (a: AlertAck) => boolean,
+  ): Promise<AlertAck> {
     const seen = acks.length;
     await broker.publishAsync(topic, typeof payload === 'string' ? payload : JSON.stringify(payload), { qos: 1 });
-    const found = await eventually('an ack on the device topic', async () => acks.slice(seen).find((a) => a.topic === ackTopic(settings.prefix, deviceId) && match(a.ack)), (a) => a !== undefined);
+    const found = await eventually(
+      'an ack on the device topic',
+      async () => acks.slice(seen).find((a) => a.topic === ackTopic(settings.prefix, deviceId) && match(a.ack)),
+      (a) => a !== undefined,
+    );
     return found!.ack;
   }
   const onLedger = (id: string) => api(g).get(`/v1/alerts/${id}?source=ledger`).set(bearer(clerk));
@@ -47,8 +66,16 @@ describe('monitoring: device alerts over MQTT', function () {
     const { receipt, replayed } = await camera.raise(alert).finally(() => camera.close());
     expect(replayed).to.equal(false);
     expect(receipt.validationCode).to.equal('VALID');
-    const inModel = await eventually('the alert in the read model', async () => (await api(g).get(`/v1/alerts/${alert.id}`).set(bearer(clerk))).body, (b) => b.status === 'open');
-    expect(inModel).to.include({ deviceId: device.username, alertType: 'fire_smoke', transactionId: receipt.transactionId });
+    const inModel = await eventually(
+      'the alert in the read model',
+      async () => (await api(g).get(`/v1/alerts/${alert.id}`).set(bearer(clerk))).body,
+      (b) => b.status === 'open',
+    );
+    expect(inModel).to.include({
+      deviceId: device.username,
+      alertType: 'fire_smoke',
+      transactionId: receipt.transactionId,
+    });
     expect(inModel.device.id).to.include(`CN=${device.username}`);
     const byProject = await api(g).get(`/v1/alerts?projectId=${projectId}`).set(bearer(clerk)).expect(200);
     expect(byProject.body.items.map((a: { id: string }) => a.id)).to.include(alert.id);
@@ -59,24 +86,48 @@ describe('monitoring: device alerts over MQTT', function () {
     const camera = await MqttDevice.connect(settings.url!, settings.prefix, device);
     const first = await camera.raise(alert).finally(() => camera.close());
     const message = { alert, signature: sign(alert, device.privateKeyObject), certificate: device.certificate };
-    const again = await publish(device.username, message, (a) => a.alertId === alert.id && a.ok && a.stage === 'committed');
+    const again = await publish(
+      device.username,
+      message,
+      (a) => a.alertId === alert.id && a.ok && a.stage === 'committed',
+    );
     expect(again).to.deep.include({ ok: true, stage: 'committed', replayed: true, receipt: first.receipt });
   });
 
-  it('when a signature arrives on another device\'s topic or is not the device\'s, then it is nacked and the alert waits for the real one', async () => {
+  it("when a signature arrives on another device's topic or is not the device's, then it is nacked and the alert waits for the real one", async () => {
     const alert = alertOf(device.username, projectId, { alertType: 'crane_overload' });
-    const asked = await publish(device.username, { alert, signature: sign(alert, device.privateKeyObject) }, (a) => a.alertId === alert.id);
-    if (!asked.ok || asked.stage !== 'proposal') throw new Error(`expected a proposal to sign: ${JSON.stringify(asked)}`);
+    const asked = await publish(
+      device.username,
+      { alert, signature: sign(alert, device.privateKeyObject) },
+      (a) => a.alertId === alert.id,
+    );
+    if (!asked.ok || asked.stage !== 'proposal')
+      throw new Error(`expected a proposal to sign: ${JSON.stringify(asked)}`);
     const other = await newDevice(g);
     const signature = await signBytes(device.privateKey, Buffer.from(asked.message, 'base64'));
-    const elsewhere = await publishOn(signatureTopic(settings.prefix, other.username), other.username, { transactionId: asked.transactionId, stage: 'proposal', signature }, (a) => !a.ok);
+    const elsewhere = await publishOn(
+      signatureTopic(settings.prefix, other.username),
+      other.username,
+      { transactionId: asked.transactionId, stage: 'proposal', signature },
+      (a) => !a.ok,
+    );
     if (!elsewhere.ok) expect(elsewhere.error.status).to.equal(403);
     const forged = await signBytes(other.privateKey, Buffer.from(asked.message, 'base64'));
-    const wrong = await publishOn(signatureTopic(settings.prefix, device.username), device.username, { transactionId: asked.transactionId, stage: 'proposal', signature: forged }, (a) => 'transactionId' in a && a.transactionId === asked.transactionId);
+    const wrong = await publishOn(
+      signatureTopic(settings.prefix, device.username),
+      device.username,
+      { transactionId: asked.transactionId, stage: 'proposal', signature: forged },
+      (a) => 'transactionId' in a && a.transactionId === asked.transactionId,
+    );
     expect(wrong.ok).to.equal(false);
     if (!wrong.ok) expect(wrong.error).to.include({ status: 401, code: 'signature_invalid' });
     await onLedger(alert.id).expect(404);
-    const next = await publishOn(signatureTopic(settings.prefix, device.username), device.username, { transactionId: asked.transactionId, stage: 'proposal', signature }, (a) => a.ok && a.stage === 'transaction');
+    const next = await publishOn(
+      signatureTopic(settings.prefix, device.username),
+      device.username,
+      { transactionId: asked.transactionId, stage: 'proposal', signature },
+      (a) => a.ok && a.stage === 'transaction',
+    );
     expect(next).to.include({ ok: true, stage: 'transaction', alertId: alert.id });
   });
 
@@ -85,7 +136,11 @@ describe('monitoring: device alerts over MQTT', function () {
     expect(garbage.ok).to.equal(false);
     if (!garbage.ok) expect(garbage.error.code).to.equal('invalid_request');
     const alert = { ...alertOf(device.username, projectId), alertType: 'smile' };
-    const bad = await publish(device.username, { alert, signature: sign(alert, device.privateKeyObject) }, (a) => !a.ok && a.alertId === null && /alertType/.test(a.error.message));
+    const bad = await publish(
+      device.username,
+      { alert, signature: sign(alert, device.privateKeyObject) },
+      (a) => !a.ok && a.alertId === null && /alertType/.test(a.error.message),
+    );
     if (!bad.ok) expect(bad.error.status).to.equal(400);
     await onLedger(alert.id).expect(404);
   });
@@ -97,7 +152,11 @@ describe('monitoring: device alerts over MQTT', function () {
     if (!nack.ok) expect(nack.error).to.include({ status: 401, code: 'unauthorized' });
     const other = await newDevice(g);
     const forged = alertOf(device.username, projectId);
-    const nack2 = await publish(device.username, { alert: forged, signature: sign(forged, other.privateKeyObject) }, (a) => a.alertId === forged.id);
+    const nack2 = await publish(
+      device.username,
+      { alert: forged, signature: sign(forged, other.privateKeyObject) },
+      (a) => a.alertId === forged.id,
+    );
     if (!nack2.ok) expect(nack2.error.status).to.equal(401);
     expect(nack2.ok).to.equal(false);
     await onLedger(unsigned.id).expect(404);
@@ -107,7 +166,11 @@ describe('monitoring: device alerts over MQTT', function () {
   it("when the topic's device is not the alert's device, then it is nacked as forbidden and nothing is written", async () => {
     const other = await newDevice(g);
     const alert = alertOf(device.username, projectId);
-    const nack = await publish(other.username, { alert, signature: sign(alert, device.privateKeyObject) }, (a) => a.alertId === alert.id);
+    const nack = await publish(
+      other.username,
+      { alert, signature: sign(alert, device.privateKeyObject) },
+      (a) => a.alertId === alert.id,
+    );
     expect(nack.ok).to.equal(false);
     if (!nack.ok) expect(nack.error.status).to.equal(403);
     await onLedger(alert.id).expect(404);

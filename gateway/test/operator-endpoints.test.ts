@@ -4,9 +4,11 @@ import { api, bearer, gatewayUnderTest, newUser, operatorAuth, TestGateway } fro
 /** Finding 11: /metrics and /readyz told anyone the peers' heights, internal errors and every metric. */
 describe('operator endpoints', () => {
   let g: TestGateway;
-  before(async () => { g = await gatewayUnderTest(); });
+  before(async () => {
+    g = await gatewayUnderTest();
+  });
 
-  it('when /metrics or /readyz is asked without the operator token, or with a user\'s session, then 401 and nothing is told', async () => {
+  it("when /metrics or /readyz is asked without the operator token, or with a user's session, then 401 and nothing is told", async () => {
     const clerk = await newUser(g, 'clerk');
     for (const path of ['/metrics', '/readyz']) {
       const anonymous = await api(g).get(path).expect(401);

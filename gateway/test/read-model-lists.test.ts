@@ -2,7 +2,16 @@ import crypto from 'node:crypto';
 import { expect } from 'chai';
 import mongoose from 'mongoose';
 import type { LedgerEvent } from '../src/projection/events';
-import { builtId, directoryId, fromStored, LABELS, LISTS_COLLECTION, MAX_BUCKET, StoredDirectory, versionId } from '../src/projection/list-shapes';
+import {
+  builtId,
+  directoryId,
+  fromStored,
+  LABELS,
+  LISTS_COLLECTION,
+  MAX_BUCKET,
+  StoredDirectory,
+  versionId,
+} from '../src/projection/list-shapes';
 import { ReadModel, ReadModelDocument } from '../src/projection/read-model';
 import { pageBy } from '../src/shared/read-queries';
 import { testConfig } from './support/gateway';
@@ -13,12 +22,27 @@ const CONTRACTORS = ['C-1', 'C-2'];
 
 let position = 1_000;
 const event = (state: Record<string, unknown>, at = ++position): LedgerEvent => ({
-  position: at, blockNumber: Math.floor(at / 100_000), transactionId: crypto.randomBytes(32).toString('hex'), type: 'project', ids: { projectId: String(state.id) }, state,
+  position: at,
+  blockNumber: Math.floor(at / 100_000),
+  transactionId: crypto.randomBytes(32).toString('hex'),
+  type: 'project',
+  ids: { projectId: String(state.id) },
+  state,
 });
-const project = (id: string, status: string, contractorId: string) => ({ docType: 'project', id, name: `工程${id}`, status, contractorId });
+const project = (id: string, status: string, contractorId: string) => ({
+  docType: 'project',
+  id,
+  name: `工程${id}`,
+  status,
+  contractorId,
+});
 
 /** Every page of a list, following `next`. */
-async function allPages(model: mongoose.Model<ReadModelDocument>, filter: Record<string, unknown>, limit: number): Promise<string[]> {
+async function allPages(
+  model: mongoose.Model<ReadModelDocument>,
+  filter: Record<string, unknown>,
+  limit: number,
+): Promise<string[]> {
   const ids: string[] = [];
   let after: string | undefined;
   for (let pages = 0; pages < 1000; pages++) {
@@ -40,11 +64,22 @@ describe('read-model lists (buckets the projection keeps, read by label)', funct
   const current = new Map<string, { status: string; contractorId: string }>();
 
   /** What each list must hold: the plain query over the records as the test wrote them. */
-  const expected = (filter: { status?: string; contractorId?: string }) => [...current.entries()]
-    .filter(([, p]) => (!filter.status || p.status === filter.status) && (!filter.contractorId || p.contractorId === filter.contractorId))
-    .map(([id]) => id).sort();
+  const expected = (filter: { status?: string; contractorId?: string }) =>
+    [...current.entries()]
+      .filter(
+        ([, p]) =>
+          (!filter.status || p.status === filter.status) &&
+          (!filter.contractorId || p.contractorId === filter.contractorId),
+      )
+      .map(([id]) => id)
+      .sort();
 
-  const directory = async (list: string) => fromStored((await connection.collection(LISTS_COLLECTION).findOne({ _id: directoryId('projects', list) as never })) as unknown as StoredDirectory);
+  const directory = async (list: string) =>
+    fromStored(
+      (await connection
+        .collection(LISTS_COLLECTION)
+        .findOne({ _id: directoryId('projects', list) as never })) as unknown as StoredDirectory,
+    );
 
   /** The records each bucket of a list holds (by its label), checked to lie in the bucket's range. */
   async function bucketSizes(list: string): Promise<number[]> {
@@ -53,27 +88,44 @@ describe('read-model lists (buckets the projection keeps, read by label)', funct
     for (const [i, [seq, from]] of dir.buckets.entries()) {
       const ids = (await projects.find({ [LABELS]: `${list}#${seq}` }, { _id: 1 }).lean()).map((d) => String(d._id));
       const to = dir.buckets[i + 1]?.[1];
-      expect(ids.every((id) => id >= from && (to === undefined || id < to)), `bucket ${seq} of ${list} holds only its range`).to.equal(true);
+      expect(
+        ids.every((id) => id >= from && (to === undefined || id < to)),
+        `bucket ${seq} of ${list} holds only its range`,
+      ).to.equal(true);
       sizes.push(ids.length);
     }
     return sizes;
   }
 
   async function expectEveryListRight(limit: number): Promise<void> {
-    for (const filter of [{}, ...STATUSES.map((status) => ({ status })), ...CONTRACTORS.map((contractorId) => ({ contractorId })), { status: 'approved', contractorId: 'C-2' }]) {
+    for (const filter of [
+      {},
+      ...STATUSES.map((status) => ({ status })),
+      ...CONTRACTORS.map((contractorId) => ({ contractorId })),
+      { status: 'approved', contractorId: 'C-2' },
+    ]) {
       expect(await allPages(projects, filter, limit), JSON.stringify(filter)).to.deep.equal(expected(filter));
     }
   }
 
   before(async () => {
-    const url = testConfig().mongoUrl.replace(/\/[^/?]*(\?|$)/, `/luohu_lists_${crypto.randomBytes(3).toString('hex')}$1`);
+    const url = testConfig().mongoUrl.replace(
+      /\/[^/?]*(\?|$)/,
+      `/luohu_lists_${crypto.randomBytes(3).toString('hex')}$1`,
+    );
     connection = await mongoose.createConnection(url).asPromise();
     readModel = new ReadModel(connection);
     projects = readModel.model('project');
     await projects.createCollection();
     await readModel.resume(); // builds the (empty) lists
     // Events are applied here directly, each completely: the checkpoint is past them all, so reads never wait for it.
-    await connection.collection('checkpoints').updateOne({ _id: 'read-model' as never }, { $set: { position: Number.MAX_SAFE_INTEGER, blockNumber: Number.MAX_SAFE_INTEGER, blockComplete: true } }, { upsert: true });
+    await connection
+      .collection('checkpoints')
+      .updateOne(
+        { _id: 'read-model' as never },
+        { $set: { position: Number.MAX_SAFE_INTEGER, blockNumber: Number.MAX_SAFE_INTEGER, blockComplete: true } },
+        { upsert: true },
+      );
   });
 
   after(async () => {
@@ -82,7 +134,9 @@ describe('read-model lists (buckets the projection keeps, read by label)', funct
   });
 
   it('when records enter lists in any order, then every list pages exactly like the plain query, and a full bucket splits', async () => {
-    const ids = Array.from({ length: MAX_BUCKET + 60 }, (_, n) => `P-${String(n).padStart(4, '0')}`).sort(() => Math.random() - 0.5);
+    const ids = Array.from({ length: MAX_BUCKET + 60 }, (_, n) => `P-${String(n).padStart(4, '0')}`).sort(
+      () => Math.random() - 0.5,
+    );
     for (const [n, id] of ids.entries()) {
       const p = { status: STATUSES[n % 3], contractorId: CONTRACTORS[n % 2] };
       await readModel.apply(event(project(id, p.status, p.contractorId)));
@@ -108,7 +162,9 @@ describe('read-model lists (buckets the projection keeps, read by label)', funct
     };
     await moveAll('approved');
     expect(await allPages(projects, { status: 'pre_review' }, 20)).to.deep.equal([]);
-    expect((await directory('status=approved')).buckets.length, 'the approved list split as it grew').to.be.greaterThan(1);
+    expect((await directory('status=approved')).buckets.length, 'the approved list split as it grew').to.be.greaterThan(
+      1,
+    );
     await expectEveryListRight(13);
 
     await moveAll('rejected');
@@ -133,11 +189,19 @@ describe('read-model lists (buckets the projection keeps, read by label)', funct
   it('when a split or merge is under way (version changing), then a page is read by the plain query and is still right', async () => {
     const versions = connection.collection(LISTS_COLLECTION);
     const dir = await directory('status=approved');
-    await versions.replaceOne({ _id: versionId('projects', 'status=approved') as never }, { collection: 'projects', changing: true, version: dir.version + 1 }, { upsert: true });
+    await versions.replaceOne(
+      { _id: versionId('projects', 'status=approved') as never },
+      { collection: 'projects', changing: true, version: dir.version + 1 },
+      { upsert: true },
+    );
     try {
       expect(await allPages(projects, { status: 'approved' }, 30)).to.deep.equal(expected({ status: 'approved' }));
     } finally {
-      await versions.replaceOne({ _id: versionId('projects', 'status=approved') as never }, { collection: 'projects', changing: false, version: dir.version }, { upsert: true });
+      await versions.replaceOne(
+        { _id: versionId('projects', 'status=approved') as never },
+        { collection: 'projects', changing: false, version: dir.version },
+        { upsert: true },
+      );
     }
   });
 
@@ -147,8 +211,13 @@ describe('read-model lists (buckets the projection keeps, read by label)', funct
     await connection.collection(LISTS_COLLECTION).deleteMany({});
     await expectEveryListRight(40); // the plain query, meanwhile
     await readModel.resume();
-    expect(await connection.collection(LISTS_COLLECTION).findOne({ _id: builtId('projects') as never })).to.not.equal(null);
-    expect((await directory('*')).buckets.reduce((n, b) => n + b[2], 0), 'a build counts exactly').to.equal(current.size);
+    expect(await connection.collection(LISTS_COLLECTION).findOne({ _id: builtId('projects') as never })).to.not.equal(
+      null,
+    );
+    expect(
+      (await directory('*')).buckets.reduce((n, b) => n + b[2], 0),
+      'a build counts exactly',
+    ).to.equal(current.size);
     expect((await bucketSizes('*')).reduce((a, b) => a + b, 0)).to.equal(current.size);
     await expectEveryListRight(9);
   });

@@ -2,7 +2,16 @@ import { spawn, ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { expect } from 'chai';
 import request from 'supertest';
-import { ADMIN_PASSWORD, eventually, operatorAuth, gatewayUnderTest, newUser, stopSharedGateway, suiteNetworkDir, uniqueId } from './support/gateway';
+import {
+  ADMIN_PASSWORD,
+  eventually,
+  operatorAuth,
+  gatewayUnderTest,
+  newUser,
+  stopSharedGateway,
+  suiteNetworkDir,
+  uniqueId,
+} from './support/gateway';
 import { roadApplication } from './support/fixtures';
 
 const repo = path.resolve(__dirname, '..', '..');
@@ -13,13 +22,30 @@ const started: ChildProcess[] = [];
 
 function gatewayProcess(port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, [require.resolve('tsx/cli'), path.join(repo, 'gateway', 'src', 'main.ts')], {
-    env: { ...process.env, NODE_ENV: 'test', PORT: String(port), LUOHU_NETWORK_DIR: suiteNetworkDir, LUOHU_ADMIN_PASSWORD: ADMIN_PASSWORD, LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      PORT: String(port),
+      LUOHU_NETWORK_DIR: suiteNetworkDir,
+      LUOHU_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      LOG_LEVEL: 'warn',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   started.push(child);
   // Starting a gateway (tsx compiling it, bootstrap, recovery) takes seconds on a quiet machine and far more on a busy
   // one; how long is not what this test is about.
-  return eventually(`gateway on port ${port}`, async () => (await request(`http://127.0.0.1:${port}`).get('/healthz').catch(() => ({ status: 0 }))).status, (s) => s === 200, 120_000).then(() => child);
+  return eventually(
+    `gateway on port ${port}`,
+    async () =>
+      (
+        await request(`http://127.0.0.1:${port}`)
+          .get('/healthz')
+          .catch(() => ({ status: 0 }))
+      ).status,
+    (s) => s === 200,
+    120_000,
+  ).then(() => child);
 }
 
 async function projected(port: number): Promise<number> {
@@ -35,12 +61,23 @@ describe('two gateway replicas on one database and one network', function () {
 
   // SIGTERM lets each drain; one that has not exited 10 s later is killed (a shutdown stuck on a dead database).
   after(async () => {
-    await Promise.all(started.map((c) => new Promise<void>((resolve) => {
-      if (c.exitCode !== null || c.signalCode !== null) { resolve(); return; }
-      const force = setTimeout(() => c.kill('SIGKILL'), 10_000);
-      c.once('exit', () => { clearTimeout(force); resolve(); });
-      c.kill('SIGTERM');
-    })));
+    await Promise.all(
+      started.map(
+        (c) =>
+          new Promise<void>((resolve) => {
+            if (c.exitCode !== null || c.signalCode !== null) {
+              resolve();
+              return;
+            }
+            const force = setTimeout(() => c.kill('SIGKILL'), 10_000);
+            c.once('exit', () => {
+              clearTimeout(force);
+              resolve();
+            });
+            c.kill('SIGTERM');
+          }),
+      ),
+    );
   });
 
   it('when a write goes through one replica, then the other reads it, and each event is projected exactly once', async () => {
@@ -52,11 +89,24 @@ describe('two gateway replicas on one database and one network', function () {
     // Let the replicas finish catching up on older events before counting.
     const total = async () => (await projected(ports[0])) + (await projected(ports[1]));
     let before = -1;
-    for (let now = await total(); now !== before; now = await total()) { before = now; await new Promise((r) => setTimeout(r, 1500)); }
-    for (const id of ids) await a.post('/v1/projects').set('authorization', `Bearer ${contractor.token}`).send(roadApplication(id, contractor)).expect(201);
+    for (let now = await total(); now !== before; now = await total()) {
+      before = now;
+      await new Promise((r) => setTimeout(r, 1500));
+    }
+    for (const id of ids)
+      await a
+        .post('/v1/projects')
+        .set('authorization', `Bearer ${contractor.token}`)
+        .send(roadApplication(id, contractor))
+        .expect(201);
     // The session token was issued by another gateway: sessions live in the database, so B knows it too.
     for (const id of ids) {
-      await eventually(`${id} through replica B`, async () => (await b.get(`/v1/projects/${id}`).set('authorization', `Bearer ${contractor.token}`)).status, (s) => s === 200, 30_000);
+      await eventually(
+        `${id} through replica B`,
+        async () => (await b.get(`/v1/projects/${id}`).set('authorization', `Bearer ${contractor.token}`)).status,
+        (s) => s === 200,
+        30_000,
+      );
     }
     const after = (await projected(ports[0])) + (await projected(ports[1]));
     expect(after - before).to.equal(ids.length);

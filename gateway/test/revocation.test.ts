@@ -8,7 +8,16 @@ import { CertificateAuthority } from '../src/identity/certificate-authority';
 import { ChannelRevocation, certificateSerial } from '../src/identity/channel-revocation';
 import { IdentityService } from '../src/identity/identity-service';
 import { createLogger } from '../src/platform/logger';
-import { ADMIN_PASSWORD, api, gatewayUnderTest, login, newUser, TestGateway, testConfig, TestUser } from './support/gateway';
+import {
+  ADMIN_PASSWORD,
+  api,
+  gatewayUnderTest,
+  login,
+  newUser,
+  TestGateway,
+  testConfig,
+  TestUser,
+} from './support/gateway';
 
 describe('revocation reaches the peers', function () {
   this.timeout(120_000);
@@ -18,21 +27,38 @@ describe('revocation reaches the peers', function () {
   let description: ReturnType<typeof testConfig>['connection'];
   let housingAdmin: { mspId: string; certificate: string; privateKeyPem: string };
   // The same use case and key vault as the gateway under test, on its database: to read a user's own CA-issued key.
-  const identities = (channel?: ChannelRevocation) => new IdentityService(g.connection, new CertificateAuthority(description), config.keyEncryptionKey, config.sessionTtlMs, createLogger('silent'), channel);
+  const identities = (channel?: ChannelRevocation) =>
+    new IdentityService(
+      g.connection,
+      new CertificateAuthority(description),
+      config.keyEncryptionKey,
+      config.sessionTtlMs,
+      createLogger('silent'),
+      channel,
+    );
 
   before(async () => {
     g = await gatewayUnderTest();
     config = testConfig(); // read once the suite's network is up
     description = config.connection;
     const housing = orgByMsp(description, 'HousingMSP');
-    housingAdmin = { mspId: housing.mspId, certificate: fs.readFileSync(housing.admin.certFile, 'utf8'), privateKeyPem: fs.readFileSync(housing.admin.keyFile, 'utf8') };
+    housingAdmin = {
+      mspId: housing.mspId,
+      certificate: fs.readFileSync(housing.admin.certFile, 'utf8'),
+      privateKeyPem: fs.readFileSync(housing.admin.keyFile, 'utf8'),
+    };
     client = peerClient(housing);
   });
   after(() => client?.close());
 
   async function ownKeys(user: TestUser): Promise<EnrolledUser> {
     const signer = await identities().signer(user.username);
-    return { mspId: signer.mspId, enrollmentId: user.username, certificate: signer.certificate, privateKey: signer.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
+    return {
+      mspId: signer.mspId,
+      enrollmentId: user.username,
+      certificate: signer.certificate,
+      privateKey: signer.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    };
   }
 
   /** Submits an anchor straight to the Housing peer with @hyperledger/fabric-gateway, signed by `user` (not through our gateway). */
@@ -41,7 +67,9 @@ describe('revocation reaches the peers', function () {
     try {
       const batchId = `revocation-test-${crypto.randomUUID()}`;
       const contract = gateway.getNetwork(description.channel).getContract(description.chaincode, 'anchor');
-      const commit = await contract.submitAsync('anchorBatch', { arguments: [batchId, crypto.createHash('sha256').update(batchId).digest('hex'), '1', 'photos'] });
+      const commit = await contract.submitAsync('anchorBatch', {
+        arguments: [batchId, crypto.createHash('sha256').update(batchId).digest('hex'), '1', 'photos'],
+      });
       expect((await commit.getStatus()).successful).to.equal(true);
     } finally {
       gateway.close();
@@ -49,7 +77,10 @@ describe('revocation reaches the peers', function () {
   }
 
   async function revoke(admin: string, username: string) {
-    return api(g).post(`/v1/users/${username}/revocation`).set('authorization', `Bearer ${admin}`).send({ reason: 'left the bureau' });
+    return api(g)
+      .post(`/v1/users/${username}/revocation`)
+      .set('authorization', `Bearer ${admin}`)
+      .send({ reason: 'left the bureau' });
   }
 
   it('when a user is revoked through the API, then peers refuse a transaction signed with their own key, a colleague still submits, and the channel lists the CRL', async () => {
@@ -63,7 +94,10 @@ describe('revocation reaches the peers', function () {
     const res = await revoke(admin, leaver.username);
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
 
-    const refused = await anchorDirectly(leaverKeys).then(() => undefined, (err: unknown) => err);
+    const refused = await anchorDirectly(leaverKeys).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
     expect(refused).to.be.instanceOf(EndorseError);
     expect(JSON.stringify((refused as EndorseError).details)).to.match(/access denied|creator/i);
     await anchorDirectly(colleagueKeys);
@@ -78,7 +112,10 @@ describe('revocation reaches the peers', function () {
     const certificates = await Promise.all(leavers.map(async (u) => (await ownKeys(u)).certificate));
     const admin = await login(g, 'admin.housing', ADMIN_PASSWORD);
     const answers = await Promise.all(leavers.map((u) => revoke(admin, u.username)));
-    expect(answers.map((r) => r.status), JSON.stringify(answers.map((r) => r.body))).to.deep.equal([200, 200]);
+    expect(
+      answers.map((r) => r.status),
+      JSON.stringify(answers.map((r) => r.body)),
+    ).to.deep.equal([200, 200]);
     const onChannel = await new ChannelRevocation(description).revokedOnChannel(housingAdmin);
     expect(certificates.map((c) => onChannel.has(certificateSerial(c)))).to.deep.equal([true, true]);
   });
@@ -86,19 +123,38 @@ describe('revocation reaches the peers', function () {
   it('when publishing the CRL fails, then the revocation stands, the answer says so, and revoking again publishes it', async () => {
     const leaver = await newUser(g, 'clerk');
     const leaverKeys = await ownKeys(leaver);
-    const unreachable = { ...description, orderers: description.orderers.map((o) => ({ ...o, endpoint: '127.0.0.1:1' })) };
-    const failed = await identities(new ChannelRevocation(unreachable)).revoke({ _id: 'admin.housing' }, leaver.username, 'left the bureau').then(() => undefined, (err: unknown) => err);
+    const unreachable = {
+      ...description,
+      orderers: description.orderers.map((o) => ({ ...o, endpoint: '127.0.0.1:1' })),
+    };
+    const failed = await identities(new ChannelRevocation(unreachable))
+      .revoke({ _id: 'admin.housing' }, leaver.username, 'left the bureau')
+      .then(
+        () => undefined,
+        (err: unknown) => err,
+      );
     expect(failed).to.include({ status: 502, code: 'revocation_not_published' });
     expect((failed as Error).message).to.match(/revoked at HousingMSP's CA.*peers still accept/);
 
     const admin = await login(g, 'admin.housing', ADMIN_PASSWORD);
-    expect((await api(g).get(`/v1/users/${leaver.username}`).set('authorization', `Bearer ${admin}`).expect(200)).body.status).to.equal('revoked');
+    expect(
+      (await api(g).get(`/v1/users/${leaver.username}`).set('authorization', `Bearer ${admin}`).expect(200)).body
+        .status,
+    ).to.equal('revoked');
     await api(g).post('/v1/sessions').send({ username: leaver.username, password: 'irrelevant' }).expect(401);
-    expect((await new ChannelRevocation(description).revokedOnChannel(housingAdmin)).has(certificateSerial(leaverKeys.certificate))).to.equal(false);
+    expect(
+      (await new ChannelRevocation(description).revokedOnChannel(housingAdmin)).has(
+        certificateSerial(leaverKeys.certificate),
+      ),
+    ).to.equal(false);
 
     const retried = await revoke(admin, leaver.username);
     expect(retried.status, JSON.stringify(retried.body)).to.equal(200);
-    expect((await new ChannelRevocation(description).revokedOnChannel(housingAdmin)).has(certificateSerial(leaverKeys.certificate))).to.equal(true);
+    expect(
+      (await new ChannelRevocation(description).revokedOnChannel(housingAdmin)).has(
+        certificateSerial(leaverKeys.certificate),
+      ),
+    ).to.equal(true);
     expect((await revoke(admin, leaver.username)).status).to.equal(409);
   });
 });

@@ -9,7 +9,11 @@ async function main(url: string, count: number): Promise<void> {
   const collection = client.db(new URL(url).pathname.slice(1) || 'luohu').collection(`speed_${Date.now()}`);
   const started = Date.now();
   for (let i = 0; i < count; i += 10) {
-    await Promise.all(Array.from({ length: 10 }, (_, j) => collection.insertOne({ _id: `d${i + j}` as never, n: i + j, text: 'x'.repeat(200) })));
+    await Promise.all(
+      Array.from({ length: 10 }, (_, j) =>
+        collection.insertOne({ _id: `d${i + j}` as never, n: i + j, text: 'x'.repeat(200) }),
+      ),
+    );
   }
   const insertSeconds = (Date.now() - started) / 1000;
   const times: number[] = [];
@@ -20,9 +24,14 @@ async function main(url: string, count: number): Promise<void> {
   }
   times.sort((a, b) => a - b);
   const pct = (p: number) => times[Math.floor(times.length * p)].toFixed(2);
-  console.log(`${count} inserts (10 in flight): ${(count / insertSeconds).toFixed(0)}/s; find by _id: p50 ${pct(0.5)} ms, p95 ${pct(0.95)} ms`);
+  console.log(
+    `${count} inserts (10 in flight): ${(count / insertSeconds).toFixed(0)}/s; find by _id: p50 ${pct(0.5)} ms, p95 ${pct(0.95)} ms`,
+  );
   await collection.drop();
   await client.close();
 }
 
-main(process.argv[2], Number(process.argv[3] ?? 2000)).catch((err) => { console.error(err); process.exit(1); });
+main(process.argv[2], Number(process.argv[3] ?? 2000)).catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

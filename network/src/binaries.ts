@@ -59,11 +59,16 @@ const stampFile = (settings: Settings) => path.join(settings.binDir, 'VERSIONS.j
 
 /** What the binaries were built from: the pins (go.sum) and the build flags. Any change rebuilds. */
 function buildStamp(settings: Settings): Record<string, string> {
-  const stamp: Record<string, string> = { fabric: FABRIC_VERSION, fabricCa: FABRIC_CA_VERSION, ferretdb: FERRETDB_VERSION };
+  const stamp: Record<string, string> = {
+    fabric: FABRIC_VERSION,
+    fabricCa: FABRIC_CA_VERSION,
+    ferretdb: FERRETDB_VERSION,
+  };
   for (const p of products) {
     const dir = path.join(settings.repoRoot, 'network', 'build', p.module);
     const hash = crypto.createHash('sha256');
-    for (const f of ['go.mod', 'go.sum', ...patchFiles(dir).map((x) => path.join('patches', x))]) hash.update(fs.readFileSync(path.join(dir, f)));
+    for (const f of ['go.mod', 'go.sum', ...patchFiles(dir).map((x) => path.join('patches', x))])
+      hash.update(fs.readFileSync(path.join(dir, f)));
     hash.update(p.ldflags);
     stamp[`${p.module}Pins`] = hash.digest('hex').slice(0, 16);
   }
@@ -82,7 +87,9 @@ async function goVersion(): Promise<string> {
   try {
     return (await run('go', ['version'])).trim();
   } catch {
-    throw new UsageError('Go is not installed or not on PATH: the network builds Fabric from source and needs Go >= 1.20 (https://go.dev/doc/install).');
+    throw new UsageError(
+      'Go is not installed or not on PATH: the network builds Fabric from source and needs Go >= 1.20 (https://go.dev/doc/install).',
+    );
   }
 }
 
@@ -91,11 +98,18 @@ export async function ensureBinaries(settings: Settings): Promise<void> {
   const wanted = buildStamp(settings);
   const have = builtVersions(settings);
   const names = products.flatMap((p) => p.commands.map((c) => c.split('/').pop()!));
-  if (have && JSON.stringify(have) === JSON.stringify(wanted) && [...names, 'sampleconfig'].every((n) => fs.existsSync(binary(settings, n)))) return;
+  if (
+    have &&
+    JSON.stringify(have) === JSON.stringify(wanted) &&
+    [...names, 'sampleconfig'].every((n) => fs.existsSync(binary(settings, n)))
+  )
+    return;
   const go = await goVersion();
   fs.mkdirSync(settings.binDir, { recursive: true });
   for (const p of products) {
-    const done = step(`Building ${p.module} ${p.version} with ${go.replace('go version ', '')} (first time: downloads modules, a few minutes)`);
+    const done = step(
+      `Building ${p.module} ${p.version} with ${go.replace('go version ', '')} (first time: downloads modules, a few minutes)`,
+    );
     const ticker = setInterval(() => note(`still building ${p.module}…`), 20_000);
     try {
       await build(settings, p);
@@ -107,7 +121,11 @@ export async function ensureBinaries(settings: Settings): Promise<void> {
     done();
   }
   // Fabric's own sample configs are the base our core.yaml / orderer.yaml are generated from.
-  const moduleDir = (await run('go', ['list', '-mod=readonly', '-m', '-f', '{{.Dir}}', 'github.com/hyperledger/fabric'], { cwd: path.join(settings.repoRoot, 'network', 'build', 'fabric') })).trim();
+  const moduleDir = (
+    await run('go', ['list', '-mod=readonly', '-m', '-f', '{{.Dir}}', 'github.com/hyperledger/fabric'], {
+      cwd: path.join(settings.repoRoot, 'network', 'build', 'fabric'),
+    })
+  ).trim();
   fs.cpSync(path.join(moduleDir, 'sampleconfig'), sampleConfigDir(settings), { recursive: true });
   fs.writeFileSync(stampFile(settings), JSON.stringify(wanted, null, 2) + '\n');
 }
@@ -121,7 +139,15 @@ async function build(settings: Settings, p: Product): Promise<void> {
   fs.rmSync(work, { recursive: true, force: true });
   fs.mkdirSync(out, { recursive: true });
   try {
-    const args = ['build', '-trimpath', '-buildvcs=false', ...(p.ldflags ? ['-ldflags', p.ldflags] : []), '-o', out + path.sep, ...p.commands];
+    const args = [
+      'build',
+      '-trimpath',
+      '-buildvcs=false',
+      ...(p.ldflags ? ['-ldflags', p.ldflags] : []),
+      '-o',
+      out + path.sep,
+      ...p.commands,
+    ];
     if (!p.versionFile && !p.patchedModule) {
       // -mod=readonly: go.sum must already pin every dependency; a build never rewrites it.
       await run('go', [args[0], '-mod=readonly', ...args.slice(1)], { cwd: pins, env });
@@ -132,7 +158,15 @@ async function build(settings: Settings, p: Product): Promise<void> {
       await run('go', ['mod', 'vendor'], { cwd: src, env });
       if (p.versionFile) fs.writeFileSync(path.join(src, 'vendor', p.versionFile), `v${p.version}\n`);
       for (const patch of p.patchedModule ? patchFiles(pins) : []) {
-        await run('patch', ['-p1', '--forward', '--batch', '-d', path.join(src, 'vendor', p.patchedModule!), '-i', path.join(pins, 'patches', patch)]);
+        await run('patch', [
+          '-p1',
+          '--forward',
+          '--batch',
+          '-d',
+          path.join(src, 'vendor', p.patchedModule!),
+          '-i',
+          path.join(pins, 'patches', patch),
+        ]);
       }
       await run('go', [args[0], '-mod=vendor', ...args.slice(1)], { cwd: src, env });
     }
@@ -144,7 +178,12 @@ async function build(settings: Settings, p: Product): Promise<void> {
 
 function patchFiles(dir: string): string[] {
   const patches = path.join(dir, 'patches');
-  return fs.existsSync(patches) ? fs.readdirSync(patches).filter((f) => f.endsWith('.patch')).sort() : [];
+  return fs.existsSync(patches)
+    ? fs
+        .readdirSync(patches)
+        .filter((f) => f.endsWith('.patch'))
+        .sort()
+    : [];
 }
 
 export const sampleConfigDir = (settings: Settings) => path.join(settings.binDir, 'sampleconfig');

@@ -17,16 +17,25 @@ export function caProcess(s: Settings, ca: CaNode): ProcessSpec {
     program: binary(s, 'fabric-ca-server'),
     args: [
       'start',
-      '--home', l.caHome(ca.org),
-      '--boot', `registrar:${secretFor(s, ca.org, 'registrar')}`,
-      '--address', ca.listen.host,
-      '--port', String(ca.listen.port),
-      '--ca.name', ca.caName,
-      '--csr.cn', ca.caName,
-      '--csr.hosts', `${ca.listen.host},localhost,127.0.0.1`,
+      '--home',
+      l.caHome(ca.org),
+      '--boot',
+      `registrar:${secretFor(s, ca.org, 'registrar')}`,
+      '--address',
+      ca.listen.host,
+      '--port',
+      String(ca.listen.port),
+      '--ca.name',
+      ca.caName,
+      '--csr.cn',
+      ca.caName,
+      '--csr.hosts',
+      `${ca.listen.host},localhost,127.0.0.1`,
       '--tls.enabled',
-      '--operations.listenaddress', address(ca.operations),
-      '--metrics.provider', 'prometheus',
+      '--operations.listenaddress',
+      address(ca.operations),
+      '--metrics.provider',
+      'prometheus',
     ],
     env: { PATH: process.env.PATH, HOME: l.caHome(ca.org) },
     cwd: l.caHome(ca.org),
@@ -62,14 +71,31 @@ export async function issueIdentity(s: Settings, org: Org, reg: Registration): P
   const caUrl = (user?: string) => `https://${user ? `${user}@` : ''}${address(ca.listen)}`;
   const common = ['--caname', ca.caName, '--tls.certfiles', l.caCert(org.name)];
   const registrarHome = path.join(l.orgDir(org.name), 'registrar');
-  const client = (args: string[], home: string) => run(binary(s, 'fabric-ca-client'), [...args, ...common, '--home', home], { env: { PATH: process.env.PATH, HOME: home } });
+  const client = (args: string[], home: string) =>
+    run(binary(s, 'fabric-ca-client'), [...args, ...common, '--home', home], {
+      env: { PATH: process.env.PATH, HOME: home },
+    });
 
   if (!fs.existsSync(path.join(registrarHome, 'msp', 'signcerts', 'cert.pem'))) {
     await client(['enroll', '-u', caUrl(`registrar:${secretFor(s, org.name, 'registrar')}`)], registrarHome);
   }
   const secret = secretFor(s, org.name, `id:${reg.name}`);
   try {
-    await client(['register', '-u', caUrl(), '--id.name', reg.name, '--id.secret', secret, '--id.type', reg.type, ...(reg.attrs ? ['--id.attrs', reg.attrs] : [])], registrarHome);
+    await client(
+      [
+        'register',
+        '-u',
+        caUrl(),
+        '--id.name',
+        reg.name,
+        '--id.secret',
+        secret,
+        '--id.type',
+        reg.type,
+        ...(reg.attrs ? ['--id.attrs', reg.attrs] : []),
+      ],
+      registrarHome,
+    );
   } catch (err) {
     // A previous `up` that stopped between register and enroll left it registered with the same secret.
     if (!/already registered/i.test((err as Error).message)) throw err;
@@ -79,7 +105,20 @@ export async function issueIdentity(s: Settings, org: Org, reg: Registration): P
   normaliseMsp(files.msp);
   if (reg.tlsHosts) {
     const tlsMsp = path.join(files.dir, 'tls-msp');
-    await client(['enroll', '-u', caUrl(`${reg.name}:${secret}`), '--mspdir', tlsMsp, '--enrollment.profile', 'tls', '--csr.hosts', reg.tlsHosts.join(',')], files.dir);
+    await client(
+      [
+        'enroll',
+        '-u',
+        caUrl(`${reg.name}:${secret}`),
+        '--mspdir',
+        tlsMsp,
+        '--enrollment.profile',
+        'tls',
+        '--csr.hosts',
+        reg.tlsHosts.join(','),
+      ],
+      files.dir,
+    );
     fs.mkdirSync(path.dirname(files.tlsCert), { recursive: true });
     fs.copyFileSync(path.join(tlsMsp, 'signcerts', 'cert.pem'), files.tlsCert);
     fs.copyFileSync(onlyFile(path.join(tlsMsp, 'keystore')), files.tlsKey);
@@ -96,7 +135,10 @@ function onlyFile(dir: string): string {
 
 /** Fixed file names (cacerts/ca.pem, keystore/key.pem) and NodeOUs, so that roles come from the certificate's OU. */
 export function normaliseMsp(msp: string): void {
-  for (const [folder, target] of [['cacerts', 'ca.pem'], ['keystore', 'key.pem']] as const) {
+  for (const [folder, target] of [
+    ['cacerts', 'ca.pem'],
+    ['keystore', 'key.pem'],
+  ] as const) {
     const dir = path.join(msp, folder);
     const file = onlyFile(dir);
     if (path.basename(file) !== target) fs.renameSync(file, path.join(dir, target));
@@ -105,8 +147,12 @@ export function normaliseMsp(msp: string): void {
 }
 
 export function writeNodeOUs(msp: string): void {
-  const ou = (name: string) => `  ${name[0].toUpperCase()}${name.slice(1)}OUIdentifier:\n    Certificate: cacerts/ca.pem\n    OrganizationalUnitIdentifier: ${name}\n`;
-  fs.writeFileSync(path.join(msp, 'config.yaml'), `NodeOUs:\n  Enable: true\n${['client', 'peer', 'admin', 'orderer'].map(ou).join('')}`);
+  const ou = (name: string) =>
+    `  ${name[0].toUpperCase()}${name.slice(1)}OUIdentifier:\n    Certificate: cacerts/ca.pem\n    OrganizationalUnitIdentifier: ${name}\n`;
+  fs.writeFileSync(
+    path.join(msp, 'config.yaml'),
+    `NodeOUs:\n  Enable: true\n${['client', 'peer', 'admin', 'orderer'].map(ou).join('')}`,
+  );
 }
 
 /** The org's MSP as the channel knows it: root CA (also the TLS root) and NodeOUs. */

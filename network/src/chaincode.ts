@@ -11,7 +11,12 @@ import { timed } from './progress';
 import { Settings } from './settings';
 import { address, PeerNode, Topology } from './topology';
 
-export interface Deployment { label: string; version: string; packageId: string; sequence: number }
+export interface Deployment {
+  label: string;
+  version: string;
+  packageId: string;
+  sequence: number;
+}
 
 const deploymentFile = (s: Settings) => path.join(layout(s).chaincodeDir, 'deployment.json');
 
@@ -33,10 +38,17 @@ const PACKAGING = 'ccaas-mtls-1';
 function sourceHash(dir: string): string {
   // The packaging is part of the version: mutual TLS between peer and chaincode server changed the package's connection.json.
   const hash = crypto.createHash('sha256').update(PACKAGING);
-  const walk = (d: string): string[] => fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))
-    .flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)]));
+  const walk = (d: string): string[] =>
+    fs
+      .readdirSync(d, { withFileTypes: true })
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)]));
   const domain = path.join(dir, '..', 'domain');
-  const sources = [dir, domain].flatMap((d) => [...walk(path.join(d, 'src')), path.join(d, 'package.json'), path.join(d, 'tsconfig.json')]);
+  const sources = [dir, domain].flatMap((d) => [
+    ...walk(path.join(d, 'src')),
+    path.join(d, 'package.json'),
+    path.join(d, 'tsconfig.json'),
+  ]);
   for (const file of sources) {
     hash.update(path.relative(dir, file)).update('\0').update(fs.readFileSync(file)).update('\0');
   }
@@ -53,18 +65,41 @@ async function pack(s: Settings, label: string): Promise<{ file: string; package
   const dir = path.join(layout(s).chaincodeDir, label);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(path.join(dir, 'code'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'code', 'connection.json'), JSON.stringify({ address: '{{LUOHU_CHAINCODE_ADDRESS}}', dial_timeout: '10s', tls_required: true, client_auth_required: true }));
+  fs.writeFileSync(
+    path.join(dir, 'code', 'connection.json'),
+    JSON.stringify({
+      address: '{{LUOHU_CHAINCODE_ADDRESS}}',
+      dial_timeout: '10s',
+      tls_required: true,
+      client_auth_required: true,
+    }),
+  );
   fs.writeFileSync(path.join(dir, 'metadata.json'), JSON.stringify({ type: 'ccaas', label }));
   const tar = ['--sort=name', '--mtime=@0', '--owner=0', '--group=0', '--numeric-owner', '--format=ustar'];
-  await run('sh', ['-c', `tar ${tar.join(' ')} -cf - -C code connection.json | gzip -n > code.tar.gz && tar ${tar.join(' ')} -cf - metadata.json code.tar.gz | gzip -n > package.tar.gz`], { cwd: dir });
+  await run(
+    'sh',
+    [
+      '-c',
+      `tar ${tar.join(' ')} -cf - -C code connection.json | gzip -n > code.tar.gz && tar ${tar.join(' ')} -cf - metadata.json code.tar.gz | gzip -n > package.tar.gz`,
+    ],
+    { cwd: dir },
+  );
   const file = path.join(dir, 'package.tar.gz');
   const packageId = `${label}:${crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex')}`;
   return { file, packageId };
 }
 
-async function committed(s: Settings, t: Topology, peer: PeerNode): Promise<{ sequence: number; version: string } | undefined> {
+async function committed(
+  s: Settings,
+  t: Topology,
+  peer: PeerNode,
+): Promise<{ sequence: number; version: string } | undefined> {
   try {
-    const out = await run(binary(s, 'peer'), ['lifecycle', 'chaincode', 'querycommitted', '-C', t.channel, '-n', t.chaincode.name, '-O', 'json'], { env: peerAdminEnv(s, peer) });
+    const out = await run(
+      binary(s, 'peer'),
+      ['lifecycle', 'chaincode', 'querycommitted', '-C', t.channel, '-n', t.chaincode.name, '-O', 'json'],
+      { env: peerAdminEnv(s, peer) },
+    );
     return JSON.parse(out);
   } catch (err) {
     if (/not found|does not exist|is not defined/i.test((err as Error).message)) return undefined;
@@ -84,19 +119,60 @@ export async function deployChaincode(s: Settings, t: Topology, force = false): 
   const peers = t.peerOrgs.map((o) => o.peers[0]);
   const definition = await committed(s, t, peers[0]);
   let deployment = currentDeployment(s);
-  if (force || definition?.version !== version || deployment?.version !== version || !fs.existsSync(path.join(moduleDir, 'dist', 'index.js'))) {
+  if (
+    force ||
+    definition?.version !== version ||
+    deployment?.version !== version ||
+    !fs.existsSync(path.join(moduleDir, 'dist', 'index.js'))
+  ) {
     await timed(`Building chaincode ${label}`, () => run('npm', ['run', 'build', '--silent'], { cwd: moduleDir }));
     const { file, packageId } = await pack(s, label);
     const sequence = definition?.version === version ? definition.sequence : (definition?.sequence ?? 0) + 1;
     deployment = { label, version, packageId, sequence };
     if (definition?.version !== version) {
-      await timed(`Installing ${label} on ${peers.length} peers`, () => Promise.all(peers.map((p) => install(s, p, file, packageId))));
+      await timed(`Installing ${label} on ${peers.length} peers`, () =>
+        Promise.all(peers.map((p) => install(s, p, file, packageId))),
+      );
       const orderer = await ordererEndpoint(s, t);
-      const lifecycle = ['-C', t.channel, '-n', t.chaincode.name, '-v', version, '--sequence', String(sequence), '-o', orderer.address, '--tls', '--cafile', orderer.tlsCa, '--ordererTLSHostnameOverride', 'localhost'];
+      const lifecycle = [
+        '-C',
+        t.channel,
+        '-n',
+        t.chaincode.name,
+        '-v',
+        version,
+        '--sequence',
+        String(sequence),
+        '-o',
+        orderer.address,
+        '--tls',
+        '--cafile',
+        orderer.tlsCa,
+        '--ordererTLSHostnameOverride',
+        'localhost',
+      ];
       await timed(`Approving sequence ${sequence} by ${peers.map((p) => p.mspId).join(', ')}`, () =>
-        Promise.all(peers.map((p) => run(binary(s, 'peer'), ['lifecycle', 'chaincode', 'approveformyorg', ...lifecycle, '--package-id', packageId], { env: peerAdminEnv(s, p) }))));
-      const endorsers = peers.flatMap((p) => ['--peerAddresses', address(p.listen), '--tlsRootCertFiles', layout(s).caCert(p.org)]);
-      await timed(`Committing ${t.chaincode.name} sequence ${sequence}`, () => run(binary(s, 'peer'), ['lifecycle', 'chaincode', 'commit', ...lifecycle, ...endorsers], { env: peerAdminEnv(s, peers[0]) }));
+        Promise.all(
+          peers.map((p) =>
+            run(
+              binary(s, 'peer'),
+              ['lifecycle', 'chaincode', 'approveformyorg', ...lifecycle, '--package-id', packageId],
+              { env: peerAdminEnv(s, p) },
+            ),
+          ),
+        ),
+      );
+      const endorsers = peers.flatMap((p) => [
+        '--peerAddresses',
+        address(p.listen),
+        '--tlsRootCertFiles',
+        layout(s).caCert(p.org),
+      ]);
+      await timed(`Committing ${t.chaincode.name} sequence ${sequence}`, () =>
+        run(binary(s, 'peer'), ['lifecycle', 'chaincode', 'commit', ...lifecycle, ...endorsers], {
+          env: peerAdminEnv(s, peers[0]),
+        }),
+      );
     }
     fs.writeFileSync(deploymentFile(s), JSON.stringify(deployment, null, 2));
   }

@@ -15,7 +15,11 @@ export async function ensureGenesisBlock(s: Settings, t: Topology): Promise<void
   const block = genesisBlock(s, t);
   if (fs.existsSync(block)) return;
   const dir = layout(s).channelDir;
-  await run(binary(s, 'configtxgen'), ['-profile', 'LuohuChannel', '-channelID', t.channel, '-outputBlock', block, '-configPath', dir], { env: { PATH: process.env.PATH, FABRIC_CFG_PATH: dir } });
+  await run(
+    binary(s, 'configtxgen'),
+    ['-profile', 'LuohuChannel', '-channelID', t.channel, '-outputBlock', block, '-configPath', dir],
+    { env: { PATH: process.env.PATH, FABRIC_CFG_PATH: dir } },
+  );
 }
 
 /** Joins every orderer that does not yet serve the channel, with osnadmin (channel participation API). */
@@ -25,8 +29,20 @@ export async function joinOrderers(s: Settings, t: Topology): Promise<string[]> 
   for (const o of t.ordererOrg.orderers) {
     if (await ordererChannel(s, t, o)) continue;
     await run(binary(s, 'osnadmin'), [
-      'channel', 'join', '--channelID', t.channel, '--config-block', genesisBlock(s, t),
-      '-o', address(o.admin), '--ca-file', admin.tlsCa, '--client-cert', admin.tlsCert, '--client-key', admin.tlsKey,
+      'channel',
+      'join',
+      '--channelID',
+      t.channel,
+      '--config-block',
+      genesisBlock(s, t),
+      '-o',
+      address(o.admin),
+      '--ca-file',
+      admin.tlsCa,
+      '--client-cert',
+      admin.tlsCert,
+      '--client-key',
+      admin.tlsKey,
     ]);
     joined.push(o.id);
   }

@@ -32,21 +32,29 @@ async function main(argv: string[]): Promise<void> {
     case 'status': {
       const report = await status(settings, topology);
       if (rest.includes('--json')) return void console.log(JSON.stringify(report, null, 2));
-      console.log(`Fabric ${report.fabricVersion ?? '(not built)'}, Fabric CA ${report.fabricCaVersion ?? '(not built)'} — channel ${report.channel.name}, Raft leader ${report.channel.raftLeader ?? 'none'}, chaincode ${report.chaincode?.label ?? 'not deployed'}`);
+      console.log(
+        `Fabric ${report.fabricVersion ?? '(not built)'}, Fabric CA ${report.fabricCaVersion ?? '(not built)'} — channel ${report.channel.name}, Raft leader ${report.channel.raftLeader ?? 'none'}, chaincode ${report.chaincode?.label ?? 'not deployed'}`,
+      );
       for (const n of report.nodes) {
-        console.log(`${n.healthy ? '●' : n.pid ? '◐' : '○'} ${n.id.padEnd(20)} ${n.kind.padEnd(9)} ${n.endpoint.padEnd(16)} pid ${String(n.pid ?? '-').padEnd(8)} ${n.healthy ? 'healthy' : n.pid ? 'unhealthy' : 'stopped'}${n.height !== null ? `  height ${n.height}` : ''}`);
+        console.log(
+          `${n.healthy ? '●' : n.pid ? '◐' : '○'} ${n.id.padEnd(20)} ${n.kind.padEnd(9)} ${n.endpoint.padEnd(16)} pid ${String(n.pid ?? '-').padEnd(8)} ${n.healthy ? 'healthy' : n.pid ? 'unhealthy' : 'stopped'}${n.height !== null ? `  height ${n.height}` : ''}`,
+        );
       }
       return;
     }
     case 'logs': {
       const node = rest[0];
       if (!node) return topology.nodes.forEach((n) => console.log(`${n.id.padEnd(20)} ${logFile(settings, n.id)}`));
-      if (!topology.nodes.some((n) => n.id === node)) throw new UsageError(`no node "${node}"; nodes are: ${topology.nodes.map((n) => n.id).join(', ')}`);
+      if (!topology.nodes.some((n) => n.id === node))
+        throw new UsageError(`no node "${node}"; nodes are: ${topology.nodes.map((n) => n.id).join(', ')}`);
       const file = logFile(settings, node);
       if (!fs.existsSync(file)) throw new UsageError(`${node} has no log yet (${file})`);
       // The database node is two processes: its PostgreSQL cluster's log comes first.
       const cluster = logFile(settings, 'database-postgres');
-      if (node === 'database' && fs.existsSync(cluster)) process.stdout.write(`==> ${cluster}\n${fs.readFileSync(cluster, 'utf8').split('\n').slice(-100).join('\n')}\n==> ${file}\n`);
+      if (node === 'database' && fs.existsSync(cluster))
+        process.stdout.write(
+          `==> ${cluster}\n${fs.readFileSync(cluster, 'utf8').split('\n').slice(-100).join('\n')}\n==> ${file}\n`,
+        );
       return void process.stdout.write(fs.readFileSync(file, 'utf8').split('\n').slice(-200).join('\n'));
     }
     default:

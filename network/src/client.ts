@@ -13,7 +13,12 @@ import type { ConnectionDescription } from './connection';
  */
 export type OrgConnection = ConnectionDescription['orgs'][number];
 
-export interface EnrolledUser { mspId: string; enrollmentId: string; certificate: string; privateKey: string }
+export interface EnrolledUser {
+  mspId: string;
+  enrollmentId: string;
+  certificate: string;
+  privateKey: string;
+}
 
 export function readConnectionDescription(runDir: string): ConnectionDescription {
   return JSON.parse(fs.readFileSync(path.join(runDir, 'connection.json'), 'utf8'));
@@ -26,21 +31,37 @@ export function orgByMsp(description: ConnectionDescription, mspId: string): Org
 }
 
 // fabric-ca-client abandons a CA request after 3 s without a byte; a CA on a busy machine can take longer.
-(Utils as unknown as { setConfigSetting(name: string, value: unknown): void }).setConfigSetting('connection-timeout', 30_000);
+(Utils as unknown as { setConfigSetting(name: string, value: unknown): void }).setConfigSetting(
+  'connection-timeout',
+  30_000,
+);
 
 function caFor(org: OrgConnection): FabricCAServices {
   return new FabricCAServices(org.ca.url, { trustedRoots: [org.ca.tlsRootCert], verify: true }, org.ca.caName);
 }
 
 function bureauAdmin(org: OrgConnection): User {
-  return User.createUser(org.admin.enrollmentId, '', org.mspId, fs.readFileSync(org.admin.certFile, 'utf8'), fs.readFileSync(org.admin.keyFile, 'utf8'));
+  return User.createUser(
+    org.admin.enrollmentId,
+    '',
+    org.mspId,
+    fs.readFileSync(org.admin.certFile, 'utf8'),
+    fs.readFileSync(org.admin.keyFile, 'utf8'),
+  );
 }
 
 /** Registers a user with role (and other) attributes put into the enrollment certificate, then enrolls it. */
-export async function registerAndEnroll(org: OrgConnection, enrollmentId: string, attributes: Record<string, string>): Promise<EnrolledUser> {
+export async function registerAndEnroll(
+  org: OrgConnection,
+  enrollmentId: string,
+  attributes: Record<string, string>,
+): Promise<EnrolledUser> {
   const ca = caFor(org);
   const attrs = Object.entries(attributes).map(([name, value]) => ({ name, value, ecert: true }));
-  const secret = await ca.register({ enrollmentID: enrollmentId, role: 'client', affiliation: '', maxEnrollments: -1, attrs }, bureauAdmin(org));
+  const secret = await ca.register(
+    { enrollmentID: enrollmentId, role: 'client', affiliation: '', maxEnrollments: -1, attrs },
+    bureauAdmin(org),
+  );
   const enrollment = await ca.enroll({ enrollmentID: enrollmentId, enrollmentSecret: secret });
   return { mspId: org.mspId, enrollmentId, certificate: enrollment.certificate, privateKey: enrollment.key.toBytes() };
 }
@@ -49,7 +70,9 @@ export async function registerAndEnroll(org: OrgConnection, enrollmentId: string
 export function peerClient(org: OrgConnection, peerIndex = 0): grpc.Client {
   const peer = org.peers[peerIndex];
   // Certificates name localhost; the override avoids grpc-js's deprecated TLS server name for IP addresses.
-  return new grpc.Client(peer.endpoint, grpc.credentials.createSsl(Buffer.from(org.tlsRootCert)), { 'grpc.ssl_target_name_override': peer.hostnameOverride });
+  return new grpc.Client(peer.endpoint, grpc.credentials.createSsl(Buffer.from(org.tlsRootCert)), {
+    'grpc.ssl_target_name_override': peer.hostnameOverride,
+  });
 }
 
 export function connectAs(user: EnrolledUser, client: grpc.Client): Gateway {

@@ -55,7 +55,18 @@ export function coreYaml(s: Settings, t: Topology, peer: PeerNode): string {
     'peer.gateway.enabled': true,
     // No Docker here: an empty endpoint (set in the file; an empty env value is ignored) plus an external builder.
     'vm.endpoint': '',
-    'chaincode.externalBuilders': [{ name: BUILDER_NAME, path: path.join(s.repoRoot, 'network', 'builder'), propagateEnvironment: ['LUOHU_CHAINCODE_ADDRESS', 'LUOHU_CHAINCODE_TLS_ROOT', 'LUOHU_CHAINCODE_CLIENT_CERT', 'LUOHU_CHAINCODE_CLIENT_KEY'] }],
+    'chaincode.externalBuilders': [
+      {
+        name: BUILDER_NAME,
+        path: path.join(s.repoRoot, 'network', 'builder'),
+        propagateEnvironment: [
+          'LUOHU_CHAINCODE_ADDRESS',
+          'LUOHU_CHAINCODE_TLS_ROOT',
+          'LUOHU_CHAINCODE_CLIENT_CERT',
+          'LUOHU_CHAINCODE_CLIENT_KEY',
+        ],
+      },
+    ],
     'ledger.state.stateDatabase': 'goleveldb',
     'operations.listenAddress': address(peer.operations),
     // /logspec and /metrics only for a client certificate of this org (the network's checks use the org admin's).
@@ -123,16 +134,26 @@ export function configtxYaml(s: Settings, t: Topology): string {
       Endorsement: signature(`OR('${o.mspId}.peer')`),
     },
     ...(o.orderers.length ? { OrdererEndpoints: o.orderers.map((n) => address(n.listen)) } : {}),
-    ...(o.peers.length ? { AnchorPeers: o.peers.slice(0, 1).map((p) => ({ Host: p.listen.host, Port: p.listen.port })) } : {}),
+    ...(o.peers.length
+      ? { AnchorPeers: o.peers.slice(0, 1).map((p) => ({ Host: p.listen.host, Port: p.listen.port })) }
+      : {}),
   });
   const raft = t.ordering.raft;
   const profile = {
-    Policies: { Readers: implicitMeta('ANY Readers'), Writers: implicitMeta('ANY Writers'), Admins: implicitMeta('MAJORITY Admins') },
+    Policies: {
+      Readers: implicitMeta('ANY Readers'),
+      Writers: implicitMeta('ANY Writers'),
+      Admins: implicitMeta('MAJORITY Admins'),
+    },
     Capabilities: { V2_0: true },
     Orderer: {
       OrdererType: 'etcdraft',
       BatchTimeout: t.ordering.batchTimeout,
-      BatchSize: { MaxMessageCount: t.ordering.maxMessageCount, AbsoluteMaxBytes: t.ordering.absoluteMaxBytes, PreferredMaxBytes: t.ordering.preferredMaxBytes },
+      BatchSize: {
+        MaxMessageCount: t.ordering.maxMessageCount,
+        AbsoluteMaxBytes: t.ordering.absoluteMaxBytes,
+        PreferredMaxBytes: t.ordering.preferredMaxBytes,
+      },
       EtcdRaft: {
         Consenters: t.ordererOrg.orderers.map((n) => {
           const id = nodeIdentity(l, n);
@@ -175,7 +196,8 @@ export function configtxYaml(s: Settings, t: Topology): string {
 export function writeConfigs(s: Settings, t: Topology): void {
   const l = layout(s);
   for (const o of t.ordererOrg.orderers) writeFile(path.join(l.configDir(o), 'orderer.yaml'), ordererYaml(s, o));
-  for (const org of t.peerOrgs) for (const p of org.peers) writeFile(path.join(l.configDir(p), 'core.yaml'), coreYaml(s, t, p));
+  for (const org of t.peerOrgs)
+    for (const p of org.peers) writeFile(path.join(l.configDir(p), 'core.yaml'), coreYaml(s, t, p));
   writeFile(path.join(l.channelDir, 'configtx.yaml'), configtxYaml(s, t));
 }
 

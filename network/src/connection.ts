@@ -7,11 +7,16 @@ import type { ConnectionDescription } from '@luohu/domain';
 
 export type { ConnectionDescription } from '@luohu/domain';
 
-
 function databaseEntry(s: Settings, t: Topology): ConnectionDescription['database'] {
   const choice = currentDatabase(s);
   if (!choice) return { url: mongoUrl(t.database), backend: 'unknown' };
-  return { url: mongoUrl(t.database), backend: choice.backend, postgresql: postgresUrl(t.database), user: choice.user, passwordFile: choice.passwordFile };
+  return {
+    url: mongoUrl(t.database),
+    backend: choice.backend,
+    postgresql: postgresUrl(t.database),
+    user: choice.user,
+    passwordFile: choice.passwordFile,
+  };
 }
 
 export function writeConnectionDescription(s: Settings, t: Topology): ConnectionDescription {
@@ -29,7 +34,11 @@ export function writeConnectionDescription(s: Settings, t: Topology): Connection
       ca: { url: `https://${address(o.ca.listen)}`, caName: o.ca.caName, tlsRootCert: pem(o.name) },
       admin: { enrollmentId: 'admin', certFile: orgAdmin(l, o).cert, keyFile: orgAdmin(l, o).key },
     })),
-    orderers: t.ordererOrg.orderers.map((o) => ({ id: o.id, endpoint: address(o.listen), tlsRootCert: pem(t.ordererOrg.name) })),
+    orderers: t.ordererOrg.orderers.map((o) => ({
+      id: o.id,
+      endpoint: address(o.listen),
+      tlsRootCert: pem(t.ordererOrg.name),
+    })),
     database: databaseEntry(s, t),
   };
   fs.writeFileSync(l.connectionFile, JSON.stringify(description, null, 2));

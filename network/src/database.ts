@@ -21,10 +21,17 @@ export const DB_USER = 'luohu';
 export const DB_NAME = 'luohu';
 
 /** What `up` made; kept in the run dir (status, connection description). */
-export interface DatabaseChoice { backend: 'postgresql'; cluster: string; database: string; user: string; passwordFile: string }
+export interface DatabaseChoice {
+  backend: 'postgresql';
+  cluster: string;
+  database: string;
+  user: string;
+  passwordFile: string;
+}
 
 const clusterDir = (s: Settings) => path.join(s.runDir, 'data', 'database-postgres');
-const passwordFile = (s: Settings) => path.join(layout(s).dataDir({ id: 'database' } as DatabaseNode), 'postgres-password');
+const passwordFile = (s: Settings) =>
+  path.join(layout(s).dataDir({ id: 'database' } as DatabaseNode), 'postgres-password');
 /** The old layout's record of a database on the machine's shared PostgreSQL (or FerretDB's SQLite). */
 const oldChoiceFile = (s: Settings) => path.join(layout(s).dataDir({ id: 'database' } as DatabaseNode), 'backend.json');
 
@@ -33,7 +40,13 @@ export const postgresUrl = (db: DatabaseNode) => `postgres://${DB_USER}@${addres
 
 export function currentDatabase(s: Settings): DatabaseChoice | undefined {
   if (!fs.existsSync(path.join(clusterDir(s), 'PG_VERSION'))) return undefined;
-  return { backend: 'postgresql', cluster: clusterDir(s), database: DB_NAME, user: DB_USER, passwordFile: passwordFile(s) };
+  return {
+    backend: 'postgresql',
+    cluster: clusterDir(s),
+    database: DB_NAME,
+    user: DB_USER,
+    passwordFile: passwordFile(s),
+  };
 }
 
 /** PostgreSQL refuses to run as root: as root the cluster belongs to the system's `postgres` user. */
@@ -45,7 +58,12 @@ function clusterOwner(): { uid: number; gid: number } | undefined {
 
 function asOwner(program: string, args: string[], env: NodeJS.ProcessEnv = {}): string {
   const owner = clusterOwner();
-  return execFileSync(program, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH, ...env }, ...(owner ?? {}) });
+  return execFileSync(program, args, {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { PATH: process.env.PATH, ...env },
+    ...(owner ?? {}),
+  });
 }
 
 function readPassword(s: Settings): string {
@@ -54,35 +72,68 @@ function readPassword(s: Settings): string {
 
 /** Runs SQL as the cluster's owner over TCP, the password in the environment (never on a command line). */
 export function psql(s: Settings, db: DatabaseNode, database: string, sql: string): Promise<string> {
-  return run(path.join(PG_BIN, 'psql'), ['-h', db.postgres.host, '-p', String(db.postgres.port), '-U', DB_USER, '-d', database, '-v', 'ON_ERROR_STOP=1', '-tAc', sql],
-    { env: { PATH: process.env.PATH, PGPASSWORD: readPassword(s), PGCONNECT_TIMEOUT: '3' } });
+  return run(
+    path.join(PG_BIN, 'psql'),
+    [
+      '-h',
+      db.postgres.host,
+      '-p',
+      String(db.postgres.port),
+      '-U',
+      DB_USER,
+      '-d',
+      database,
+      '-v',
+      'ON_ERROR_STOP=1',
+      '-tAc',
+      sql,
+    ],
+    { env: { PATH: process.env.PATH, PGPASSWORD: readPassword(s), PGCONNECT_TIMEOUT: '3' } },
+  );
 }
 
 /** Creates the cluster once (initdb with a generated password), then rewrites its settings on every `up`. */
 export function ensureCluster(s: Settings, db: DatabaseNode): void {
   if (!fs.existsSync(path.join(PG_BIN, 'postgres'))) {
-    throw new UsageError(`PostgreSQL 15 is not installed (${PG_BIN}): run scripts/install.sh (Debian package postgresql-15)`);
+    throw new UsageError(
+      `PostgreSQL 15 is not installed (${PG_BIN}): run scripts/install.sh (Debian package postgresql-15)`,
+    );
   }
   const dir = clusterDir(s);
   const owner = clusterOwner();
   if (!fs.existsSync(path.join(dir, 'PG_VERSION'))) {
     fs.mkdirSync(path.dirname(passwordFile(s)), { recursive: true });
-    if (!fs.existsSync(passwordFile(s))) fs.writeFileSync(passwordFile(s), `${crypto.randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
+    if (!fs.existsSync(passwordFile(s)))
+      fs.writeFileSync(passwordFile(s), `${crypto.randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     // initdb reads the password from a file its (non-root) user can read: a copy that lives only for this call.
     const pwfile = path.join(dir, '..', `.initdb-pw-${process.pid}`);
     fs.writeFileSync(pwfile, readPassword(s), { mode: 0o600 });
     try {
-      if (owner) { fs.chownSync(dir, owner.uid, owner.gid); fs.chownSync(pwfile, owner.uid, owner.gid); }
-      asOwner(path.join(PG_BIN, 'initdb'), ['-D', dir, '-U', DB_USER, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '-E', 'UTF8', '--locale=C']);
+      if (owner) {
+        fs.chownSync(dir, owner.uid, owner.gid);
+        fs.chownSync(pwfile, owner.uid, owner.gid);
+      }
+      asOwner(path.join(PG_BIN, 'initdb'), [
+        '-D',
+        dir,
+        '-U',
+        DB_USER,
+        `--pwfile=${pwfile}`,
+        '--auth=scram-sha-256',
+        '-E',
+        'UTF8',
+        '--locale=C',
+      ]);
     } finally {
       fs.rmSync(pwfile, { force: true });
     }
     fs.appendFileSync(path.join(dir, 'postgresql.conf'), "\ninclude 'luohu.conf'\n");
   }
   // Every connection, the unix socket included, proves the password; nothing else is accepted.
-  const hba = 'local all all scram-sha-256\nhost all all 127.0.0.1/32 scram-sha-256\nhost all all ::1/128 scram-sha-256\n';
+  const hba =
+    'local all all scram-sha-256\nhost all all 127.0.0.1/32 scram-sha-256\nhost all all ::1/128 scram-sha-256\n';
   const conf = [
     `listen_addresses = '${db.postgres.host}'`,
     `port = ${db.postgres.port}`,
@@ -97,7 +148,10 @@ export function ensureCluster(s: Settings, db: DatabaseNode): void {
     'logging_collector = off',
     '',
   ].join('\n');
-  for (const [name, text] of [['pg_hba.conf', hba], ['luohu.conf', conf]]) {
+  for (const [name, text] of [
+    ['pg_hba.conf', hba],
+    ['luohu.conf', conf],
+  ]) {
     fs.writeFileSync(path.join(dir, name), text, { mode: 0o600 });
     if (owner) fs.chownSync(path.join(dir, name), owner.uid, owner.gid);
   }
@@ -116,18 +170,38 @@ export function postgresProcess(s: Settings): ProcessSpec {
 
 /** Creates FerretDB's database once; moves an old-layout database from the machine's shared PostgreSQL into it. */
 export async function ensureDatabase(s: Settings, db: DatabaseNode): Promise<void> {
-  const exists = (await psql(s, db, 'postgres', `SELECT 1 FROM pg_database WHERE datname = '${DB_NAME}'`)).trim() === '1';
+  const exists =
+    (await psql(s, db, 'postgres', `SELECT 1 FROM pg_database WHERE datname = '${DB_NAME}'`)).trim() === '1';
   if (!exists) await psql(s, db, 'postgres', `CREATE DATABASE ${DB_NAME}`);
   const old = oldLayoutDatabase(s);
   if (!old) return;
   note(`moving the read model from ${old.url.replace(/\/\/[^@]*@/, '//')} into the network's own PostgreSQL`);
   // FerretDB's schema is named after the MongoDB database (luohu); dump it and load it into the new cluster as is.
-  const dump = await run(path.join(PG_BIN, 'pg_dump'), ['--no-owner', '--no-acl', '--schema=luohu', old.url], { env: { ...process.env, PGCONNECT_TIMEOUT: '5' } });
+  const dump = await run(path.join(PG_BIN, 'pg_dump'), ['--no-owner', '--no-acl', '--schema=luohu', old.url], {
+    env: { ...process.env, PGCONNECT_TIMEOUT: '5' },
+  });
   const tmp = path.join(s.runDir, 'data', 'database', 'migration.sql');
   fs.writeFileSync(tmp, dump, { mode: 0o600 });
   try {
-    await run(path.join(PG_BIN, 'psql'), ['-h', db.postgres.host, '-p', String(db.postgres.port), '-U', DB_USER, '-d', DB_NAME, '-v', 'ON_ERROR_STOP=1', '-q', '-f', tmp],
-      { env: { PATH: process.env.PATH, PGPASSWORD: readPassword(s) } });
+    await run(
+      path.join(PG_BIN, 'psql'),
+      [
+        '-h',
+        db.postgres.host,
+        '-p',
+        String(db.postgres.port),
+        '-U',
+        DB_USER,
+        '-d',
+        DB_NAME,
+        '-v',
+        'ON_ERROR_STOP=1',
+        '-q',
+        '-f',
+        tmp,
+      ],
+      { env: { PATH: process.env.PATH, PGPASSWORD: readPassword(s) } },
+    );
   } finally {
     fs.rmSync(tmp, { force: true });
   }
@@ -143,8 +217,10 @@ function oldLayoutDatabase(s: Settings): { url: string } | undefined {
     return undefined;
   }
   if (old.backend !== 'postgresql') {
-    throw new UsageError(`this network's read model is in FerretDB's SQLite backend (${old.url}), which has no authentication and cannot be moved automatically; ` +
-      `back up ${path.dirname(oldChoiceFile(s))} and run \`network clean\` to start over (the ledger rebuilds the read model)`);
+    throw new UsageError(
+      `this network's read model is in FerretDB's SQLite backend (${old.url}), which has no authentication and cannot be moved automatically; ` +
+        `back up ${path.dirname(oldChoiceFile(s))} and run \`network clean\` to start over (the ledger rebuilds the read model)`,
+    );
   }
   return old;
 }
@@ -180,9 +256,17 @@ export function databaseProcess(s: Settings, db: DatabaseNode): ProcessSpec {
 /** The old layout's database on the shared server goes with `clean`; the cluster goes with the run dir. */
 export async function dropDatabase(s: Settings): Promise<void> {
   try {
-    const old = JSON.parse(fs.readFileSync(oldChoiceFile(s), 'utf8')) as { backend: string; url: string; database: string };
+    const old = JSON.parse(fs.readFileSync(oldChoiceFile(s), 'utf8')) as {
+      backend: string;
+      url: string;
+      database: string;
+    };
     if (old.backend === 'postgresql') {
-      await run('psql', [old.url.replace(/\/[^/]*$/, '/postgres'), '-tAc', `DROP DATABASE IF EXISTS ${old.database} WITH (FORCE)`]).catch((err) => note(`could not drop ${old.database}: ${(err as Error).message}`));
+      await run('psql', [
+        old.url.replace(/\/[^/]*$/, '/postgres'),
+        '-tAc',
+        `DROP DATABASE IF EXISTS ${old.database} WITH (FORCE)`,
+      ]).catch((err) => note(`could not drop ${old.database}: ${(err as Error).message}`));
     }
   } catch {
     // no old-layout database

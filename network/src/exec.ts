@@ -2,7 +2,11 @@ import { spawn } from 'node:child_process';
 
 export class CommandError extends Error {
   override name = 'CommandError';
-  constructor(readonly command: string, readonly exitCode: number | null, readonly output: string) {
+  constructor(
+    readonly command: string,
+    readonly exitCode: number | null,
+    readonly output: string,
+  ) {
     super(`${command} failed (exit ${exitCode}):\n${output.trim().split('\n').slice(-15).join('\n')}`);
   }
 }
@@ -17,7 +21,11 @@ export interface RunOptions {
 /** Runs a program to completion; resolves with its combined output, rejects with a CommandError naming it. */
 export function run(program: string, args: string[], options: RunOptions = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(program, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(program, args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     const collect = (chunk: Buffer) => {
       const text = chunk.toString();

@@ -31,4 +31,5 @@ export const identityFiles = (dir: string) => ({
 });
 
 export const orgAdmin = (l: Layout, org: Org) => identityFiles(l.identityDir(org.name, 'admin'));
-export const nodeIdentity = (l: Layout, node: NetworkNode) => identityFiles(l.identityDir(node.org, node.kind === 'chaincode' ? 'chaincode' : (node as { name: string }).name));
+export const nodeIdentity = (l: Layout, node: NetworkNode) =>
+  identityFiles(l.identityDir(node.org, node.kind === 'chaincode' ? 'chaincode' : (node as { name: string }).name));

@@ -5,8 +5,23 @@ import { currentDeployment, deployChaincode } from './chaincode';
 import { ensureGenesisBlock, joinOrderers, joinPeers } from './channel';
 import { writeConfigs } from './configs';
 import { writeConnectionDescription } from './connection';
-import { currentDatabase, databaseProcess, dropDatabase, ensureCluster, ensureDatabase, postgresProcess, psql } from './database';
-import { gossipPeersKnown, operationsHealthy, operationsTarget, ordererChannel, peerHeight, raftLeader } from './health';
+import {
+  currentDatabase,
+  databaseProcess,
+  dropDatabase,
+  ensureCluster,
+  ensureDatabase,
+  postgresProcess,
+  psql,
+} from './database';
+import {
+  gossipPeersKnown,
+  operationsHealthy,
+  operationsTarget,
+  ordererChannel,
+  peerHeight,
+  raftLeader,
+} from './health';
 import { layout } from './layout';
 import { gatewayProcess, processFor } from './nodes';
 import { assertPortsFree, portAccepts, runningPid, start, stop, waitFor } from './processes';
@@ -18,7 +33,8 @@ import { address, endpointsOf, NetworkNode, Org, Topology } from './topology';
 const gatewayWanted = () => process.env.LUOHU_GATEWAY !== 'off';
 
 /** Bureau admins may register any user type with any attribute, revoke, and issue CRLs. */
-const ADMIN_ATTRS = '"hf.Registrar.Roles=client,user,peer,admin",hf.Registrar.Attributes=*,hf.Revoker=true,hf.GenCRL=true,role=admin:ecert';
+const ADMIN_ATTRS =
+  '"hf.Registrar.Roles=client,user,peer,admin",hf.Registrar.Attributes=*,hf.Revoker=true,hf.GenCRL=true,role=admin:ecert';
 const localHosts = (host: string) => [...new Set([host, 'localhost', '127.0.0.1'])];
 
 function registrations(org: Org): Registration[] {
@@ -26,28 +42,52 @@ function registrations(org: Org): Registration[] {
     { name: 'admin', type: 'admin', attrs: ADMIN_ATTRS, tlsHosts: ['localhost'] },
     ...org.orderers.map((o): Registration => ({ name: o.name, type: 'orderer', tlsHosts: localHosts(o.listen.host) })),
     ...org.peers.map((p): Registration => ({ name: p.name, type: 'peer', tlsHosts: localHosts(p.listen.host) })),
-    ...(org.chaincode ? [{ name: 'chaincode', type: 'client', tlsHosts: localHosts(org.chaincode.listen.host) } as Registration] : []),
+    ...(org.chaincode
+      ? [{ name: 'chaincode', type: 'client', tlsHosts: localHosts(org.chaincode.listen.host) } as Registration]
+      : []),
   ];
 }
 
 async function nodeHealthy(s: Settings, t: Topology, n: NetworkNode): Promise<boolean> {
   switch (n.kind) {
-    case 'ca': return operationsHealthy(n.operations);
+    case 'ca':
+      return operationsHealthy(n.operations);
     // /healthz answers before the gRPC port listens: both must be up.
-    case 'orderer': return (await operationsHealthy(operationsTarget(s, t, n))) && (await portAccepts(n.listen)) && (await portAccepts(n.admin));
-    case 'peer': return (await operationsHealthy(operationsTarget(s, t, n))) && (await portAccepts(n.listen));
+    case 'orderer':
+      return (
+        (await operationsHealthy(operationsTarget(s, t, n))) &&
+        (await portAccepts(n.listen)) &&
+        (await portAccepts(n.admin))
+      );
+    case 'peer':
+      return (await operationsHealthy(operationsTarget(s, t, n))) && (await portAccepts(n.listen));
     case 'chaincode':
-    case 'database': return portAccepts(n.listen);
-    case 'gateway': return operationsHealthy(n.listen);
+    case 'database':
+      return portAccepts(n.listen);
+    case 'gateway':
+      return operationsHealthy(n.listen);
   }
 }
 
-async function startNodes(s: Settings, t: Topology, nodes: Exclude<NetworkNode, { kind: 'chaincode' | 'database' | 'gateway' }>[]): Promise<void> {
+async function startNodes(
+  s: Settings,
+  t: Topology,
+  nodes: Exclude<NetworkNode, { kind: 'chaincode' | 'database' | 'gateway' }>[],
+): Promise<void> {
   const toStart = nodes.filter((n) => runningPid(s, n.id) === undefined);
   if (toStart.length === 0) return;
   await timed(`Starting ${toStart.map((n) => n.id).join(', ')}`, async () => {
     for (const n of toStart) start(s, processFor(s, n));
-    await Promise.all(toStart.map((n) => waitFor(`${n.id} to be healthy`, () => nodeHealthy(s, t, n), 60_000, `see its log: npm run network -- logs ${n.id}`)));
+    await Promise.all(
+      toStart.map((n) =>
+        waitFor(
+          `${n.id} to be healthy`,
+          () => nodeHealthy(s, t, n),
+          60_000,
+          `see its log: npm run network -- logs ${n.id}`,
+        ),
+      ),
+    );
   });
 }
 
@@ -61,39 +101,72 @@ export async function up(s: Settings, t: Topology): Promise<void> {
   await ensureBinaries(s);
   fs.mkdirSync(s.runDir, { recursive: true });
 
-  await startNodes(s, t, t.orgs.map((o) => o.ca));
+  await startNodes(
+    s,
+    t,
+    t.orgs.map((o) => o.ca),
+  );
   await startDatabase(s, t);
-  await timed('Issuing identities from the bureaus\' CAs', () => Promise.all(t.orgs.map(async (org) => {
-    writeOrgMsp(s, org);
-    for (const r of registrations(org)) await issueIdentity(s, org, r);
-  })));
+  await timed("Issuing identities from the bureaus' CAs", () =>
+    Promise.all(
+      t.orgs.map(async (org) => {
+        writeOrgMsp(s, org);
+        for (const r of registrations(org)) await issueIdentity(s, org, r);
+      }),
+    ),
+  );
   writeConfigs(s, t);
   await ensureGenesisBlock(s, t);
 
   await startNodes(s, t, t.ordererOrg.orderers);
   const orderersJoined = await joinOrderers(s, t);
   if (orderersJoined.length) note(`joined ${orderersJoined.join(', ')} to channel ${t.channel}`);
-  await timed(`Waiting for a Raft leader on ${t.channel}`, () => waitFor('a Raft leader', async () => (await raftLeader(s, t)) !== undefined, 60_000));
+  await timed(`Waiting for a Raft leader on ${t.channel}`, () =>
+    waitFor('a Raft leader', async () => (await raftLeader(s, t)) !== undefined, 60_000),
+  );
 
-  await startNodes(s, t, t.peerOrgs.flatMap((o) => o.peers));
+  await startNodes(
+    s,
+    t,
+    t.peerOrgs.flatMap((o) => o.peers),
+  );
   const peersJoined = await joinPeers(s, t);
   if (peersJoined.length) note(`joined ${peersJoined.join(', ')} to channel ${t.channel}`);
 
   const deployment = await deployChaincode(s, t);
-  await waitFor('chaincode servers', async () => (await Promise.all(t.peerOrgs.map((o) => portAccepts(o.chaincode!.listen)))).every(Boolean), 30_000);
+  await waitFor(
+    'chaincode servers',
+    async () => (await Promise.all(t.peerOrgs.map((o) => portAccepts(o.chaincode!.listen)))).every(Boolean),
+    30_000,
+  );
   // Until gossip has met every peer, discovery cannot plan a cross-bureau endorsement and submits fail.
   const peers = t.peerOrgs.flatMap((o) => o.peers);
-  await timed('Waiting for the peers to find each other through gossip', () => waitFor('gossip membership',
-    async () => (await Promise.all(peers.map((p) => gossipPeersKnown(operationsTarget(s, t, p), t.channel)))).every((known) => known === peers.length - 1), 180_000));
+  await timed('Waiting for the peers to find each other through gossip', () =>
+    waitFor(
+      'gossip membership',
+      async () =>
+        (await Promise.all(peers.map((p) => gossipPeersKnown(operationsTarget(s, t, p), t.channel)))).every(
+          (known) => known === peers.length - 1,
+        ),
+      180_000,
+    ),
+  );
   writeConnectionDescription(s, t);
   await waitFor('a Raft leader', async () => (await raftLeader(s, t)) !== undefined, 60_000);
   if (gatewayWanted() && runningPid(s, t.gateway.id) === undefined) {
     await timed(`Starting the gateway on http://${address(t.gateway.listen)}`, async () => {
       start(s, gatewayProcess(s, t.gateway));
-      await waitFor('the gateway to answer /healthz', () => nodeHealthy(s, t, t.gateway), 90_000, 'see its log: npm run network -- logs gateway');
+      await waitFor(
+        'the gateway to answer /healthz',
+        () => nodeHealthy(s, t, t.gateway),
+        90_000,
+        'see its log: npm run network -- logs gateway',
+      );
     });
   }
-  note(`network up: channel ${t.channel}, chaincode ${deployment.label} (sequence ${deployment.sequence}); connection description at ${layout(s).connectionFile}`);
+  note(
+    `network up: channel ${t.channel}, chaincode ${deployment.label} (sequence ${deployment.sequence}); connection description at ${layout(s).connectionFile}`,
+  );
 }
 
 async function startDatabase(s: Settings, t: Topology): Promise<void> {
@@ -102,14 +175,24 @@ async function startDatabase(s: Settings, t: Topology): Promise<void> {
     ensureCluster(s, db);
     await timed(`Starting PostgreSQL on ${address(db.postgres)} (the network's own cluster)`, async () => {
       start(s, postgresProcess(s));
-      await waitFor('PostgreSQL to accept connections', async () => (await psql(s, db, 'postgres', 'SELECT 1')).trim() === '1', 60_000, 'see its log: npm run network -- logs database');
+      await waitFor(
+        'PostgreSQL to accept connections',
+        async () => (await psql(s, db, 'postgres', 'SELECT 1')).trim() === '1',
+        60_000,
+        'see its log: npm run network -- logs database',
+      );
     });
   }
   await ensureDatabase(s, db);
   if (runningPid(s, db.id) !== undefined) return;
   await timed(`Starting FerretDB on ${address(db.listen)}`, async () => {
     start(s, databaseProcess(s, db));
-    await waitFor('FerretDB to accept connections', () => portAccepts(db.listen), 30_000, 'see its log: npm run network -- logs database');
+    await waitFor(
+      'FerretDB to accept connections',
+      () => portAccepts(db.listen),
+      30_000,
+      'see its log: npm run network -- logs database',
+    );
   });
 }
 
@@ -126,17 +209,40 @@ export async function clean(s: Settings, t: Topology): Promise<void> {
   fs.rmSync(s.runDir, { recursive: true, force: true });
 }
 
-export interface NodeStatus { id: string; kind: string; org: string; mspId: string; endpoint: string; pid: number | null; healthy: boolean; height: number | null }
+export interface NodeStatus {
+  id: string;
+  kind: string;
+  org: string;
+  mspId: string;
+  endpoint: string;
+  pid: number | null;
+  healthy: boolean;
+  height: number | null;
+}
 
 export async function status(s: Settings, t: Topology) {
-  const nodes: NodeStatus[] = await Promise.all(t.nodes.filter((n) => n.kind !== 'gateway' || gatewayWanted()).map(async (n) => {
-    const pid = runningPid(s, n.id) ?? null;
-    const healthy = pid !== null && (await nodeHealthy(s, t, n).catch(() => false));
-    let height: number | null = null;
-    if (healthy && n.kind === 'peer') height = (await peerHeight(operationsTarget(s, t, n), t.channel)) ?? null;
-    if (healthy && n.kind === 'orderer') height = (await ordererChannel(s, t, n).catch(() => undefined))?.height ?? null;
-    return { id: n.id, kind: n.kind, org: n.org, mspId: n.mspId, endpoint: address(n.listen), pid, healthy, height };
-  }));
+  const nodes: NodeStatus[] = await Promise.all(
+    t.nodes
+      .filter((n) => n.kind !== 'gateway' || gatewayWanted())
+      .map(async (n) => {
+        const pid = runningPid(s, n.id) ?? null;
+        const healthy = pid !== null && (await nodeHealthy(s, t, n).catch(() => false));
+        let height: number | null = null;
+        if (healthy && n.kind === 'peer') height = (await peerHeight(operationsTarget(s, t, n), t.channel)) ?? null;
+        if (healthy && n.kind === 'orderer')
+          height = (await ordererChannel(s, t, n).catch(() => undefined))?.height ?? null;
+        return {
+          id: n.id,
+          kind: n.kind,
+          org: n.org,
+          mspId: n.mspId,
+          endpoint: address(n.listen),
+          pid,
+          healthy,
+          height,
+        };
+      }),
+  );
   const leader = await raftLeader(s, t).catch(() => undefined);
   const versions = builtVersions(s);
   return {
@@ -144,7 +250,11 @@ export async function status(s: Settings, t: Topology) {
     fabricCaVersion: versions?.fabricCa ?? null,
     basePort: s.basePort,
     runDir: s.runDir,
-    channel: { name: t.channel, orgs: t.orgs.map((o) => ({ name: o.name, mspId: o.mspId, displayName: o.displayName })), raftLeader: leader?.id ?? null },
+    channel: {
+      name: t.channel,
+      orgs: t.orgs.map((o) => ({ name: o.name, mspId: o.mspId, displayName: o.displayName })),
+      raftLeader: leader?.id ?? null,
+    },
     chaincode: currentDeployment(s) ?? null,
     database: currentDatabase(s) ?? null,
     nodes,

@@ -4,13 +4,28 @@ import { caProcess } from './ca';
 import { layout, nodeIdentity } from './layout';
 import { ProcessSpec } from './processes';
 import { Settings } from './settings';
-import { address, ChaincodeNode, DatabaseNode, GatewayNode, NetworkNode, OrdererNode, PeerNode, Topology } from './topology';
+import {
+  address,
+  ChaincodeNode,
+  DatabaseNode,
+  GatewayNode,
+  NetworkNode,
+  OrdererNode,
+  PeerNode,
+  Topology,
+} from './topology';
 
 const baseEnv = () => ({ PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR });
 
 function ordererProcess(s: Settings, o: OrdererNode): ProcessSpec {
   const l = layout(s);
-  return { id: o.id, program: binary(s, 'orderer'), args: [], env: { ...baseEnv(), FABRIC_CFG_PATH: l.configDir(o), FABRIC_LOGGING_SPEC: 'info' }, cwd: l.configDir(o) };
+  return {
+    id: o.id,
+    program: binary(s, 'orderer'),
+    args: [],
+    env: { ...baseEnv(), FABRIC_CFG_PATH: l.configDir(o), FABRIC_LOGGING_SPEC: 'info' },
+    cwd: l.configDir(o),
+  };
 }
 
 function peerProcess(s: Settings, p: PeerNode): ProcessSpec {
@@ -43,9 +58,23 @@ export function chaincodeProcess(s: Settings, t: Topology, c: ChaincodeNode, pac
   return {
     id: c.id,
     program: process.execPath,
-    args: [cli, 'server', '--chaincode-address', address(c.listen), '--chaincode-id', packageId, '--module-path', moduleDir, '--chaincode-tls-cert-file', id.tlsCert, '--chaincode-tls-key-file', id.tlsKey,
+    args: [
+      cli,
+      'server',
+      '--chaincode-address',
+      address(c.listen),
+      '--chaincode-id',
+      packageId,
+      '--module-path',
+      moduleDir,
+      '--chaincode-tls-cert-file',
+      id.tlsCert,
+      '--chaincode-tls-key-file',
+      id.tlsKey,
       // Mutual TLS: only a client with a certificate from this org's CA (its peer) may talk to the contract.
-      '--chaincode-tls-client-cacert-file', layout(s).caCert(c.org)],
+      '--chaincode-tls-client-cacert-file',
+      layout(s).caCert(c.org),
+    ],
     env: { ...baseEnv(), CORE_CHAINCODE_LOGGING_LEVEL: 'info', LUOHU_PACKAGE_ID: packageId },
     cwd: moduleDir,
   };
@@ -65,18 +94,28 @@ export function gatewayProcess(s: Settings, g: GatewayNode): ProcessSpec {
       HOST: g.listen.host,
       PORT: String(g.listen.port),
       LUOHU_NETWORK_DIR: s.runDir,
-      ...Object.fromEntries(['LUOHU_ADMIN_PASSWORD', 'KEY_ENCRYPTION_KEY', 'LOG_LEVEL', 'MQTT_URL'].flatMap((k) => (process.env[k] ? [[k, process.env[k]]] : []))),
+      ...Object.fromEntries(
+        ['LUOHU_ADMIN_PASSWORD', 'KEY_ENCRYPTION_KEY', 'LOG_LEVEL', 'MQTT_URL'].flatMap((k) =>
+          process.env[k] ? [[k, process.env[k]]] : [],
+        ),
+      ),
     },
     cwd: dir,
   };
 }
 
 /** How to start CAs, orderers and peers (chaincode servers need the deployed package ID, the database its backend). */
-export function processFor(s: Settings, n: Exclude<NetworkNode, ChaincodeNode | DatabaseNode | GatewayNode>): ProcessSpec {
+export function processFor(
+  s: Settings,
+  n: Exclude<NetworkNode, ChaincodeNode | DatabaseNode | GatewayNode>,
+): ProcessSpec {
   switch (n.kind) {
-    case 'ca': return caProcess(s, n);
-    case 'orderer': return ordererProcess(s, n);
-    case 'peer': return peerProcess(s, n);
+    case 'ca':
+      return caProcess(s, n);
+    case 'orderer':
+      return ordererProcess(s, n);
+    case 'peer':
+      return peerProcess(s, n);
   }
 }
 

@@ -52,7 +52,14 @@ export function start(s: Settings, spec: ProcessSpec): number {
   fs.mkdirSync(path.dirname(logFile(s, spec.id)), { recursive: true });
   const log = fs.openSync(logFile(s, spec.id), 'a');
   fs.writeSync(log, `\n==== ${new Date().toISOString()} starting ${spec.program} ${spec.args.join(' ')}\n`);
-  const child = spawn(spec.program, spec.args, { cwd: spec.cwd, env: spec.env, detached: true, stdio: ['ignore', log, log], uid: spec.uid, gid: spec.gid });
+  const child = spawn(spec.program, spec.args, {
+    cwd: spec.cwd,
+    env: spec.env,
+    detached: true,
+    stdio: ['ignore', log, log],
+    uid: spec.uid,
+    gid: spec.gid,
+  });
   fs.closeSync(log);
   if (child.pid === undefined) throw new Error(`${spec.id}: ${spec.program} could not be started`);
   child.unref();
@@ -83,15 +90,24 @@ export async function assertPortsFree(owner: string, endpoints: Endpoint[]): Pro
       server.once('error', () => resolve(false));
       server.listen(e.port, e.host, () => server.close(() => resolve(true)));
     });
-    if (!free) throw new UsageError(`port ${address(e)} needed by ${owner} is already in use by another program; stop it or choose another LUOHU_BASE_PORT`);
+    if (!free)
+      throw new UsageError(
+        `port ${address(e)} needed by ${owner} is already in use by another program; stop it or choose another LUOHU_BASE_PORT`,
+      );
   }
 }
 
-export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, hint = ''): Promise<void> {
+export async function waitFor(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  hint = '',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${hint ? `: ${hint}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${hint ? `: ${hint}` : ''}`);
     await sleep(100);
   }
 }
@@ -99,7 +115,10 @@ export async function waitFor(what: string, check: () => Promise<boolean>, timeo
 export function portAccepts(e: Endpoint): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect(e.port, e.host);
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
     socket.once('error', () => resolve(false));
   });
 }

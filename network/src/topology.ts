@@ -32,8 +32,12 @@ const topologySchema = z.strictObject({
         mspId: z.string().regex(/^[A-Za-z][A-Za-z0-9]*MSP$/, 'an MSP ID ending in MSP'),
         displayName: z.string().min(1),
         ca: z.strictObject({ host, port: offset, operationsPort: offset }),
-        orderers: z.array(z.strictObject({ name, host, port: offset, adminPort: offset, operationsPort: offset })).optional(),
-        peers: z.array(z.strictObject({ name, host, port: offset, chaincodePort: offset, operationsPort: offset })).optional(),
+        orderers: z
+          .array(z.strictObject({ name, host, port: offset, adminPort: offset, operationsPort: offset }))
+          .optional(),
+        peers: z
+          .array(z.strictObject({ name, host, port: offset, chaincodePort: offset, operationsPort: offset }))
+          .optional(),
         chaincodeServer: z.strictObject({ host, port: offset }).optional(),
       }),
     )
@@ -49,18 +53,76 @@ const topologySchema = z.strictObject({
 
 type RawTopology = z.infer<typeof topologySchema>;
 
-export interface Endpoint { host: string; port: number }
+export interface Endpoint {
+  host: string;
+  port: number;
+}
 export const address = (e: Endpoint) => `${e.host}:${e.port}`;
 
-export interface CaNode { kind: 'ca'; id: string; org: string; mspId: string; caName: string; listen: Endpoint; operations: Endpoint }
-export interface OrdererNode { kind: 'orderer'; id: string; org: string; mspId: string; name: string; listen: Endpoint; admin: Endpoint; operations: Endpoint }
-export interface PeerNode { kind: 'peer'; id: string; org: string; mspId: string; name: string; listen: Endpoint; chaincode: Endpoint; operations: Endpoint; chaincodeServer: Endpoint }
-export interface ChaincodeNode { kind: 'chaincode'; id: string; org: string; mspId: string; listen: Endpoint }
-export interface DatabaseNode { kind: 'database'; id: string; org: string; mspId: string; listen: Endpoint; debug: Endpoint; postgres: Endpoint }
-export interface GatewayNode { kind: 'gateway'; id: string; org: string; mspId: string; listen: Endpoint }
+export interface CaNode {
+  kind: 'ca';
+  id: string;
+  org: string;
+  mspId: string;
+  caName: string;
+  listen: Endpoint;
+  operations: Endpoint;
+}
+export interface OrdererNode {
+  kind: 'orderer';
+  id: string;
+  org: string;
+  mspId: string;
+  name: string;
+  listen: Endpoint;
+  admin: Endpoint;
+  operations: Endpoint;
+}
+export interface PeerNode {
+  kind: 'peer';
+  id: string;
+  org: string;
+  mspId: string;
+  name: string;
+  listen: Endpoint;
+  chaincode: Endpoint;
+  operations: Endpoint;
+  chaincodeServer: Endpoint;
+}
+export interface ChaincodeNode {
+  kind: 'chaincode';
+  id: string;
+  org: string;
+  mspId: string;
+  listen: Endpoint;
+}
+export interface DatabaseNode {
+  kind: 'database';
+  id: string;
+  org: string;
+  mspId: string;
+  listen: Endpoint;
+  debug: Endpoint;
+  postgres: Endpoint;
+}
+export interface GatewayNode {
+  kind: 'gateway';
+  id: string;
+  org: string;
+  mspId: string;
+  listen: Endpoint;
+}
 export type NetworkNode = CaNode | OrdererNode | PeerNode | ChaincodeNode | DatabaseNode | GatewayNode;
 
-export interface Org { name: string; mspId: string; displayName: string; ca: CaNode; orderers: OrdererNode[]; peers: PeerNode[]; chaincode?: ChaincodeNode }
+export interface Org {
+  name: string;
+  mspId: string;
+  displayName: string;
+  ca: CaNode;
+  orderers: OrdererNode[];
+  peers: PeerNode[];
+  chaincode?: ChaincodeNode;
+}
 
 /** The topology with every port made absolute for this instance. */
 export interface Topology {
@@ -93,22 +155,77 @@ export function loadTopology(settings: Settings): Topology {
 function resolve(raw: RawTopology, base: number, file: string): Topology {
   const at = (h: string, offsetPort: number): Endpoint => ({ host: h, port: base + offsetPort });
   const orgs: Org[] = raw.orgs.map((o) => {
-    const ca: CaNode = { kind: 'ca', id: `ca.${o.name}`, org: o.name, mspId: o.mspId, caName: `ca-${o.name}`, listen: at(o.ca.host, o.ca.port), operations: at(o.ca.host, o.ca.operationsPort) };
-    const chaincode: ChaincodeNode | undefined = o.chaincodeServer && { kind: 'chaincode', id: `chaincode.${o.name}`, org: o.name, mspId: o.mspId, listen: at(o.chaincodeServer.host, o.chaincodeServer.port) };
-    const orderers: OrdererNode[] = (o.orderers ?? []).map((n) => ({ kind: 'orderer', id: `${n.name}.${o.name}`, org: o.name, mspId: o.mspId, name: n.name, listen: at(n.host, n.port), admin: at(n.host, n.adminPort), operations: at(n.host, n.operationsPort) }));
+    const ca: CaNode = {
+      kind: 'ca',
+      id: `ca.${o.name}`,
+      org: o.name,
+      mspId: o.mspId,
+      caName: `ca-${o.name}`,
+      listen: at(o.ca.host, o.ca.port),
+      operations: at(o.ca.host, o.ca.operationsPort),
+    };
+    const chaincode: ChaincodeNode | undefined = o.chaincodeServer && {
+      kind: 'chaincode',
+      id: `chaincode.${o.name}`,
+      org: o.name,
+      mspId: o.mspId,
+      listen: at(o.chaincodeServer.host, o.chaincodeServer.port),
+    };
+    const orderers: OrdererNode[] = (o.orderers ?? []).map((n) => ({
+      kind: 'orderer',
+      id: `${n.name}.${o.name}`,
+      org: o.name,
+      mspId: o.mspId,
+      name: n.name,
+      listen: at(n.host, n.port),
+      admin: at(n.host, n.adminPort),
+      operations: at(n.host, n.operationsPort),
+    }));
     const peers: PeerNode[] = (o.peers ?? []).map((n) => {
-      if (!chaincode) throw new UsageError(`topology file ${file} is invalid: org ${o.name} has peers but no chaincodeServer`);
-      return { kind: 'peer', id: `${n.name}.${o.name}`, org: o.name, mspId: o.mspId, name: n.name, listen: at(n.host, n.port), chaincode: at(n.host, n.chaincodePort), operations: at(n.host, n.operationsPort), chaincodeServer: chaincode.listen };
+      if (!chaincode)
+        throw new UsageError(`topology file ${file} is invalid: org ${o.name} has peers but no chaincodeServer`);
+      return {
+        kind: 'peer',
+        id: `${n.name}.${o.name}`,
+        org: o.name,
+        mspId: o.mspId,
+        name: n.name,
+        listen: at(n.host, n.port),
+        chaincode: at(n.host, n.chaincodePort),
+        operations: at(n.host, n.operationsPort),
+        chaincodeServer: chaincode.listen,
+      };
     });
     return { name: o.name, mspId: o.mspId, displayName: o.displayName, ca, orderers, peers, chaincode };
   });
   const ordererOrgs = orgs.filter((o) => o.orderers.length > 0);
-  if (ordererOrgs.length !== 1) throw new UsageError(`topology file ${file} is invalid: exactly one org must run orderers, found ${ordererOrgs.length}`);
+  if (ordererOrgs.length !== 1)
+    throw new UsageError(
+      `topology file ${file} is invalid: exactly one org must run orderers, found ${ordererOrgs.length}`,
+    );
   const peerOrgs = orgs.filter((o) => o.peers.length > 0);
   const db = raw.database;
-  const database: DatabaseNode = { kind: 'database', id: 'database', org: '-', mspId: '-', listen: at(db.host, db.port), debug: at(db.host, db.debugPort), postgres: at(db.host, db.postgresPort) };
-  const gateway: GatewayNode = { kind: 'gateway', id: 'gateway', org: '-', mspId: '-', listen: at(raw.gateway.host, raw.gateway.port) };
-  const nodes: NetworkNode[] = [...orgs.flatMap((o) => [o.ca, ...o.orderers, ...o.peers, ...(o.chaincode ? [o.chaincode] : [])]), database, gateway];
+  const database: DatabaseNode = {
+    kind: 'database',
+    id: 'database',
+    org: '-',
+    mspId: '-',
+    listen: at(db.host, db.port),
+    debug: at(db.host, db.debugPort),
+    postgres: at(db.host, db.postgresPort),
+  };
+  const gateway: GatewayNode = {
+    kind: 'gateway',
+    id: 'gateway',
+    org: '-',
+    mspId: '-',
+    listen: at(raw.gateway.host, raw.gateway.port),
+  };
+  const nodes: NetworkNode[] = [
+    ...orgs.flatMap((o) => [o.ca, ...o.orderers, ...o.peers, ...(o.chaincode ? [o.chaincode] : [])]),
+    database,
+    gateway,
+  ];
   const seen = new Map<string, string>();
   for (const n of nodes) {
     for (const e of endpointsOf(n)) {
@@ -118,17 +235,32 @@ function resolve(raw: RawTopology, base: number, file: string): Topology {
       seen.set(key, n.id);
     }
   }
-  return { channel: raw.channel, chaincode: raw.chaincode, ordering: raw.ordering, orgs, ordererOrg: ordererOrgs[0], peerOrgs, database, gateway, nodes };
+  return {
+    channel: raw.channel,
+    chaincode: raw.chaincode,
+    ordering: raw.ordering,
+    orgs,
+    ordererOrg: ordererOrgs[0],
+    peerOrgs,
+    database,
+    gateway,
+    nodes,
+  };
 }
 
 /** Every listener a node opens, for port checks. */
 export function endpointsOf(n: NetworkNode): Endpoint[] {
   switch (n.kind) {
-    case 'ca': return [n.listen, n.operations];
-    case 'orderer': return [n.listen, n.admin, n.operations];
-    case 'peer': return [n.listen, n.chaincode, n.operations];
+    case 'ca':
+      return [n.listen, n.operations];
+    case 'orderer':
+      return [n.listen, n.admin, n.operations];
+    case 'peer':
+      return [n.listen, n.chaincode, n.operations];
     case 'chaincode':
-    case 'gateway': return [n.listen];
-    case 'database': return [n.listen, n.debug, n.postgres];
+    case 'gateway':
+      return [n.listen];
+    case 'database':
+      return [n.listen, n.debug, n.postgres];
   }
 }

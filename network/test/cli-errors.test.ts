@@ -21,7 +21,10 @@ describe('network CLI refusals', function () {
       const started = Date.now();
       const result = await networkCli(['up'], env);
       expect(result.code).to.equal(2);
-      expect(result.stderr).to.include(`127.0.0.1:${base + 20}`).and.include('peer0.housing').and.include('already in use');
+      expect(result.stderr)
+        .to.include(`127.0.0.1:${base + 20}`)
+        .and.include('peer0.housing')
+        .and.include('already in use');
       expect(Date.now() - started).to.be.below(10_000);
       expect(fs.existsSync(path.join(dir, 'run', 'pids'))).to.equal(false);
     } finally {
@@ -35,7 +38,9 @@ describe('network CLI refusals', function () {
     fs.writeFileSync(topology, good.replace('port: 20,', 'port: twenty,'));
     const result = await networkCli(['up'], { ...env, LUOHU_TOPOLOGY: topology });
     expect(result.code).to.equal(2);
-    expect(result.stderr).to.include(topology).and.match(/orgs\.1\.peers\.0\.port/);
+    expect(result.stderr)
+      .to.include(topology)
+      .and.match(/orgs\.1\.peers\.0\.port/);
   });
 
   it('when the topology file is not YAML at all, then the command says it cannot be read', async () => {
@@ -52,6 +57,9 @@ describe('network CLI refusals', function () {
     fs.writeFileSync(topology, good.replace('port: 30,', 'port: 20,'));
     const result = await networkCli(['status'], { ...env, LUOHU_TOPOLOGY: topology });
     expect(result.code).to.equal(2);
-    expect(result.stderr).to.include('peer0.finance').and.include('peer0.housing').and.include(`127.0.0.1:${base + 20}`);
+    expect(result.stderr)
+      .to.include('peer0.finance')
+      .and.include('peer0.housing')
+      .and.include(`127.0.0.1:${base + 20}`);
   });
 });

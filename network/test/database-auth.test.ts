@@ -9,27 +9,45 @@ import { loadSettings } from '../src/settings';
 import { loadTopology } from '../src/topology';
 import { connection, suiteEnv } from './support/suite-network';
 
-interface Psql { code: number | null; stderr: string }
+interface Psql {
+  code: number | null;
+  stderr: string;
+}
 
 /** psql that never prompts (-w): it either authenticates with what it is given or fails. */
 function psql(args: string[], password?: string): Promise<Psql> {
   return new Promise((resolve) => {
-    const env = { PATH: process.env.PATH, PGCONNECT_TIMEOUT: '5', ...(password !== undefined ? { PGPASSWORD: password } : {}) };
-    execFile(path.join(PG_BIN, 'psql'), ['-w', ...args, '-d', 'luohu', '-tAc', 'SELECT count(*) FROM pg_tables'], { env }, (err, _stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stderr });
-    });
+    const env = {
+      PATH: process.env.PATH,
+      PGCONNECT_TIMEOUT: '5',
+      ...(password !== undefined ? { PGPASSWORD: password } : {}),
+    };
+    execFile(
+      path.join(PG_BIN, 'psql'),
+      ['-w', ...args, '-d', 'luohu', '-tAc', 'SELECT count(*) FROM pg_tables'],
+      { env },
+      (err, _stdout, stderr) => {
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stderr });
+      },
+    );
   });
 }
 
 /** What the old layout allowed: anyone on the machine inserted a session row and became admin.housing. */
 async function tryReadAndInsertSessions(url: string): Promise<{ read: string; insert: string }> {
   const client = new MongoClient(url, { serverSelectionTimeoutMS: 5_000 });
-  const outcome = async (what: () => Promise<unknown>) => what().then(() => 'allowed', (err: Error) => `refused: ${err.message}`);
+  const outcome = async (what: () => Promise<unknown>) =>
+    what().then(
+      () => 'allowed',
+      (err: Error) => `refused: ${err.message}`,
+    );
   try {
     const sessions = client.db('luohu').collection('sessions');
     return {
       read: await outcome(() => sessions.find({}).limit(1).toArray()),
-      insert: await outcome(() => sessions.insertOne({ _id: `forged-${Date.now()}` as never, userId: 'admin.housing' })),
+      insert: await outcome(() =>
+        sessions.insertOne({ _id: `forged-${Date.now()}` as never, userId: 'admin.housing' }),
+      ),
     };
   } finally {
     await client.close().catch(() => undefined);
@@ -40,11 +58,14 @@ describe('the database requires authentication', function () {
   this.timeout(60_000);
   // Read when the tests run: the connection description exists only once the suite's hook has brought the network up.
   let db: ReturnType<typeof connection>['database'];
-  before(() => { db = connection().database; });
+  before(() => {
+    db = connection().database;
+  });
   const topology = loadTopology(loadSettings({ ...process.env, ...suiteEnv }));
   const pg = topology.database.postgres;
   const password = () => fs.readFileSync(db.passwordFile!, 'utf8').trim();
-  const withCredentials = (pw: string) => `${db.url.replace('://', `://${db.user}:${encodeURIComponent(pw)}@`)}?authMechanism=PLAIN`;
+  const withCredentials = (pw: string) =>
+    `${db.url.replace('://', `://${db.user}:${encodeURIComponent(pw)}@`)}?authMechanism=PLAIN`;
 
   it('when the network is up, then the database password is generated and kept in a 0600 file', () => {
     expect(db.passwordFile).to.be.a('string');
@@ -96,7 +117,7 @@ describe('the database requires authentication', function () {
     expect((await psql(socket, 'not-the-password')).stderr).to.match(/password authentication failed/);
   });
 
-  it('when anyone dials FerretDB\'s debug port, then nothing answers', async () => {
+  it("when anyone dials FerretDB's debug port, then nothing answers", async () => {
     expect(await portAccepts(topology.database.debug)).to.equal(false);
   });
 });

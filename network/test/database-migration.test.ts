@@ -30,15 +30,24 @@ describe('a network data dir from the old database layout', function () {
   afterEach(async () => {
     await stop(s, 'database-postgres', 30_000);
     fs.rmSync(s.runDir, { recursive: true, force: true });
-    await run('psql', [`${SHARED}/postgres`, '-tAc', `DROP DATABASE IF EXISTS ${oldDatabase} WITH (FORCE)`]).catch(() => undefined);
+    await run('psql', [`${SHARED}/postgres`, '-tAc', `DROP DATABASE IF EXISTS ${oldDatabase} WITH (FORCE)`]).catch(
+      () => undefined,
+    );
   });
 
-  const writeOldChoice = (choice: object) => fs.writeFileSync(path.join(s.runDir, 'data', 'database', 'backend.json'), JSON.stringify(choice));
+  const writeOldChoice = (choice: object) =>
+    fs.writeFileSync(path.join(s.runDir, 'data', 'database', 'backend.json'), JSON.stringify(choice));
 
-  it('when its read model is on the shared PostgreSQL, then up moves it into the network\'s own cluster and keeps it', async () => {
+  it("when its read model is on the shared PostgreSQL, then up moves it into the network's own cluster and keeps it", async () => {
     await run('psql', [`${SHARED}/postgres`, '-tAc', `DROP DATABASE IF EXISTS ${oldDatabase} WITH (FORCE)`]);
     await run('psql', [`${SHARED}/postgres`, '-tAc', `CREATE DATABASE ${oldDatabase}`]);
-    await run('psql', [`${SHARED}/${oldDatabase}`, '-v', 'ON_ERROR_STOP=1', '-c', 'CREATE SCHEMA luohu; CREATE TABLE luohu.sessions_1 (_jsonb jsonb); INSERT INTO luohu.sessions_1 VALUES (\'{"_id":"kept"}\');']);
+    await run('psql', [
+      `${SHARED}/${oldDatabase}`,
+      '-v',
+      'ON_ERROR_STOP=1',
+      '-c',
+      'CREATE SCHEMA luohu; CREATE TABLE luohu.sessions_1 (_jsonb jsonb); INSERT INTO luohu.sessions_1 VALUES (\'{"_id":"kept"}\');',
+    ]);
     writeOldChoice({ backend: 'postgresql', url: `${SHARED}/${oldDatabase}`, database: oldDatabase });
 
     ensureCluster(s, t.database);
@@ -50,7 +59,7 @@ describe('a network data dir from the old database layout', function () {
     expect(fs.existsSync(path.join(s.runDir, 'data', 'database', 'backend.json.migrated'))).to.equal(true);
   });
 
-  it('when its read model is in FerretDB\'s SQLite backend, then up refuses with a message saying what to do, and deletes nothing', async () => {
+  it("when its read model is in FerretDB's SQLite backend, then up refuses with a message saying what to do, and deletes nothing", async () => {
     const sqliteDir = path.join(s.runDir, 'data', 'database', 'sqlite');
     fs.mkdirSync(sqliteDir);
     fs.writeFileSync(path.join(sqliteDir, 'luohu.sqlite'), 'data');
@@ -59,7 +68,10 @@ describe('a network data dir from the old database layout', function () {
     ensureCluster(s, t.database);
     start(s, postgresProcess(s));
     await waitFor('PostgreSQL', async () => (await psql(s, t.database, 'postgres', 'SELECT 1')).trim() === '1', 60_000);
-    const refusal = await ensureDatabase(s, t.database).then(() => 'accepted', (err: Error) => err.message);
+    const refusal = await ensureDatabase(s, t.database).then(
+      () => 'accepted',
+      (err: Error) => err.message,
+    );
 
     expect(refusal).to.match(/SQLite backend .* cannot be moved automatically; back up .* and run `network clean`/);
     expect(fs.readFileSync(path.join(sqliteDir, 'luohu.sqlite'), 'utf8')).to.equal('data');

@@ -6,7 +6,8 @@ import { connectAs, orgByMsp, peerClient, registerAndEnroll } from '../src/clien
 import { connection, eventually, networkCliOk, networkStatus, StatusNode, StatusReport } from './support/suite-network';
 
 const node = (status: StatusReport, id: string): StatusNode => status.nodes.find((n) => n.id === id)!;
-const heightsOf = (status: StatusReport, kind: string) => status.nodes.filter((n) => n.kind === kind).map((n) => n.height);
+const heightsOf = (status: StatusReport, kind: string) =>
+  status.nodes.filter((n) => n.kind === kind).map((n) => n.height);
 
 describe('the Luohu network under faults', function () {
   this.timeout(180_000);
@@ -16,13 +17,17 @@ describe('the Luohu network under faults', function () {
 
   /** Submits n anchors and returns the block numbers they committed in (each must be VALID). */
   async function submitAnchors(n: number): Promise<bigint[]> {
-    return Promise.all(Array.from({ length: n }, async () => {
-      const batchId = `fault-${crypto.randomUUID()}`;
-      const commit = await anchors.submitAsync('anchorBatch', { arguments: [batchId, crypto.createHash('sha256').update(batchId).digest('hex'), '1', 'sensor-log'] });
-      const status = await commit.getStatus();
-      expect(status.successful, `transaction ${status.transactionId} code ${status.code}`).to.equal(true);
-      return status.blockNumber;
-    }));
+    return Promise.all(
+      Array.from({ length: n }, async () => {
+        const batchId = `fault-${crypto.randomUUID()}`;
+        const commit = await anchors.submitAsync('anchorBatch', {
+          arguments: [batchId, crypto.createHash('sha256').update(batchId).digest('hex'), '1', 'sensor-log'],
+        });
+        const status = await commit.getStatus();
+        expect(status.successful, `transaction ${status.transactionId} code ${status.code}`).to.equal(true);
+        return status.blockNumber;
+      }),
+    );
   }
 
   before(async () => {
@@ -44,15 +49,22 @@ describe('the Luohu network under faults', function () {
     process.kill(node(before, leaderId).pid!, 'SIGKILL');
 
     const started = Date.now();
-    const during = await eventually('a new Raft leader', networkStatus, (s) => s.channel.raftLeader !== null && s.channel.raftLeader !== leaderId);
+    const during = await eventually(
+      'a new Raft leader',
+      networkStatus,
+      (s) => s.channel.raftLeader !== null && s.channel.raftLeader !== leaderId,
+    );
     process.stderr.write(`      new leader ${during.channel.raftLeader} after ${Date.now() - started} ms\n`);
     expect(node(during, leaderId).pid).to.equal(null);
     const blocks = await submitAnchors(5);
     expect(blocks.every((b) => b > 0n)).to.equal(true);
 
     await networkCliOk(['up']);
-    const after = await eventually('every orderer at the same height', networkStatus,
-      (s) => node(s, leaderId).healthy && new Set(heightsOf(s, 'orderer')).size === 1);
+    const after = await eventually(
+      'every orderer at the same height',
+      networkStatus,
+      (s) => node(s, leaderId).healthy && new Set(heightsOf(s, 'orderer')).size === 1,
+    );
     expect(node(after, leaderId).height).to.be.greaterThan(Math.max(...blocks.map(Number)));
   });
 
@@ -63,8 +75,11 @@ describe('the Luohu network under faults', function () {
 
     await submitAnchors(3); // MAJORITY endorsement: Housing and Audit suffice
     await networkCliOk(['up']);
-    const after = await eventually('peer0.finance to catch up', networkStatus,
-      (s) => node(s, 'peer0.finance').healthy && node(s, 'peer0.finance').height === node(s, 'peer0.housing').height);
+    const after = await eventually(
+      'peer0.finance to catch up',
+      networkStatus,
+      (s) => node(s, 'peer0.finance').healthy && node(s, 'peer0.finance').height === node(s, 'peer0.housing').height,
+    );
     expect(node(after, 'peer0.finance').height).to.be.greaterThan(node(before, 'peer0.finance').height!);
   });
 
@@ -81,7 +96,11 @@ describe('the Luohu network under faults', function () {
     }
     expect(await submitAnchors(1)).to.have.length(1);
     // Every orderer follows the channel again (a Fabric 2.5.0 deadlock on WAL replay once left one behind for good).
-    await eventually('every orderer and peer at one height', networkStatus,
-      (s) => new Set([...heightsOf(s, 'orderer'), ...heightsOf(s, 'peer')]).size === 1, 30_000);
+    await eventually(
+      'every orderer and peer at one height',
+      networkStatus,
+      (s) => new Set([...heightsOf(s, 'orderer'), ...heightsOf(s, 'peer')]).size === 1,
+      30_000,
+    );
   });
 });

@@ -30,7 +30,12 @@ describe('the Luohu network', function () {
     expect(status.fabricVersion).to.equal('2.5.0');
     expect(status.nodes.filter((n) => !n.healthy).map((n) => n.id)).to.deep.equal([]);
     expect(status.nodes.filter((n) => n.kind === 'orderer')).to.have.length(3);
-    expect(status.channel.orgs.map((o) => o.mspId)).to.include.members(['HousingMSP', 'FinanceMSP', 'AuditMSP', 'OrdererMSP']);
+    expect(status.channel.orgs.map((o) => o.mspId)).to.include.members([
+      'HousingMSP',
+      'FinanceMSP',
+      'AuditMSP',
+      'OrdererMSP',
+    ]);
     expect(status.channel.raftLeader).to.match(/^orderer\d\.orderer$/);
   });
 

@@ -12,7 +12,10 @@ import { suiteEnv } from './support/suite-network';
 /** An HTTPS request to an operations endpoint: its status, or the error that ended it (a refused handshake). */
 function request(url: string, method: string, options: https.RequestOptions, body?: string): Promise<number | Error> {
   return new Promise((resolve) => {
-    const req = https.request(url, { ...options, method, timeout: 5_000 }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode ?? 0)); });
+    const req = https.request(url, { ...options, method, timeout: 5_000 }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', (err) => resolve(err));
     req.end(body);
@@ -23,9 +26,17 @@ function request(url: string, method: string, options: https.RequestOptions, bod
 function grpcAnswers(endpoint: string, tls: { ca: Buffer; cert?: Buffer; key?: Buffer }): Promise<boolean> {
   return new Promise((resolve) => {
     const session = http2.connect(`https://${endpoint}`, { ...tls, servername: 'localhost' });
-    const done = (answered: boolean) => { session.destroy(); resolve(answered); };
+    const done = (answered: boolean) => {
+      session.destroy();
+      resolve(answered);
+    };
     session.on('error', () => done(false));
-    const stream = session.request({ ':method': 'POST', ':path': '/protos.Chaincode/Connect', 'content-type': 'application/grpc', te: 'trailers' });
+    const stream = session.request({
+      ':method': 'POST',
+      ':path': '/protos.Chaincode/Connect',
+      'content-type': 'application/grpc',
+      te: 'trailers',
+    });
     stream.on('response', () => done(true));
     stream.on('error', () => done(false));
     stream.on('close', () => done(false));
@@ -42,7 +53,10 @@ describe('operator surfaces of the network', function () {
   const peer = t.peerOrgs[0].peers[0] as PeerNode;
   const orderer = t.ordererOrg.orderers[0] as OrdererNode;
 
-  for (const [what, node] of [['peer', peer], ['orderer', orderer]] as const) {
+  for (const [what, node] of [
+    ['peer', peer],
+    ['orderer', orderer],
+  ] as const) {
     it(`when anyone without a client certificate changes the ${what}'s log level or reads its metrics, then it is refused; the org's admin may`, async () => {
       const target = operationsTarget(s, t, node);
       const { cert: _c, key: _k, ...anonymous } = target.tls;
@@ -52,7 +66,10 @@ describe('operator surfaces of the network', function () {
       const metrics = await request(`${base}/metrics`, 'GET', anonymous);
       expect(metrics, 'GET /metrics without a certificate').to.not.equal(200);
       const plain = await new Promise<number | Error>((resolve) => {
-        const req = http.get(`http://${address(node.operations)}/logspec`, (res) => { res.resume(); resolve(res.statusCode ?? 0); });
+        const req = http.get(`http://${address(node.operations)}/logspec`, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
         req.on('error', (err) => resolve(err));
       });
       expect(plain, 'plain HTTP').to.not.equal(200);
@@ -61,7 +78,7 @@ describe('operator surfaces of the network', function () {
     });
   }
 
-  it('when a TLS client without a certificate of the org\'s CA talks to a chaincode server, then it gets no answer; the org\'s peer identity does', async () => {
+  it("when a TLS client without a certificate of the org's CA talks to a chaincode server, then it gets no answer; the org's peer identity does", async () => {
     const l = layout(s);
     const org = t.peerOrgs[0];
     const endpoint = address(org.chaincode!.listen);
@@ -69,8 +86,18 @@ describe('operator surfaces of the network', function () {
     expect(await grpcAnswers(endpoint, { ca }), 'no client certificate').to.equal(false);
     const other = t.peerOrgs[1].peers[0];
     const stranger = nodeIdentity(l, other);
-    expect(await grpcAnswers(endpoint, { ca, cert: fs.readFileSync(stranger.tlsCert), key: fs.readFileSync(stranger.tlsKey) }), 'another bureau\'s certificate').to.equal(false);
+    expect(
+      await grpcAnswers(endpoint, {
+        ca,
+        cert: fs.readFileSync(stranger.tlsCert),
+        key: fs.readFileSync(stranger.tlsKey),
+      }),
+      "another bureau's certificate",
+    ).to.equal(false);
     const own = nodeIdentity(l, peer);
-    expect(await grpcAnswers(endpoint, { ca, cert: fs.readFileSync(own.tlsCert), key: fs.readFileSync(own.tlsKey) }), 'its own peer').to.equal(true);
+    expect(
+      await grpcAnswers(endpoint, { ca, cert: fs.readFileSync(own.tlsCert), key: fs.readFileSync(own.tlsKey) }),
+      'its own peer',
+    ).to.equal(true);
   });
 });

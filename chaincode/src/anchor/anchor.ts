@@ -12,25 +12,28 @@ export const MAX_BATCH_ITEMS = 10_000_000;
  * transaction.
  */
 export interface BatchAnchor {
-    docType: 'batchAnchor';
-    batchId: string;
-    merkleRoot: string;
-    itemCount: number;
-    kind: string;
-    anchoredBy: Actor;
-    txId: string;
-    timestamp: string;
+  docType: 'batchAnchor';
+  batchId: string;
+  merkleRoot: string;
+  itemCount: number;
+  kind: string;
+  anchoredBy: Actor;
+  txId: string;
+  timestamp: string;
 }
 
 /** The anchor transaction's arguments checked (root lower-cased); refuses a root that is not 64 hex characters. */
 export function parseBatch(batchId: string, merkleRoot: string, itemCount: string, kind: string) {
-    if (typeof merkleRoot !== 'string' || !/^[0-9a-fA-F]{64}$/.test(merkleRoot)) {
-        throw refuse('invalid_request', `batch ${batchId}: merkleRoot must be 64 hex characters (a SHA-256 Merkle root), got ${JSON.stringify(merkleRoot)}`);
-    }
-    return {
-        batchId: requireId('batchId', batchId),
-        merkleRoot: merkleRoot.toLowerCase(),
-        itemCount: requireInt('itemCount', itemCount, 1, MAX_BATCH_ITEMS),
-        kind: requireId('kind', kind),
-    };
+  if (typeof merkleRoot !== 'string' || !/^[0-9a-fA-F]{64}$/.test(merkleRoot)) {
+    throw refuse(
+      'invalid_request',
+      `batch ${batchId}: merkleRoot must be 64 hex characters (a SHA-256 Merkle root), got ${JSON.stringify(merkleRoot)}`,
+    );
+  }
+  return {
+    batchId: requireId('batchId', batchId),
+    merkleRoot: merkleRoot.toLowerCase(),
+    itemCount: requireInt('itemCount', itemCount, 1, MAX_BATCH_ITEMS),
+    kind: requireId('kind', kind),
+  };
 }

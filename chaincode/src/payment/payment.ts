@@ -21,24 +21,30 @@ export type { PayoutStatus } from '@luohu/domain';
 
 /** A payout on the ledger: what is paid for which milestone, its status, who endorses its changes, and the transfer. */
 export interface Payout {
-    docType: 'payout';
-    id: string;
-    contractId: string;
-    milestoneId: string;
-    projectId: string;
+  docType: 'payout';
+  id: string;
+  contractId: string;
+  milestoneId: string;
+  projectId: string;
+  amount: number;
+  status: PayoutStatus;
+  endorsement: { role: 'PEER'; orgs: string[] };
+  requestedBy: Actor;
+  requestedAt: string;
+  approvedBy?: Actor;
+  approvedAt?: string;
+  rejectedBy?: Actor;
+  rejectedAt?: string;
+  rejectReason?: string;
+  /** The current transfer instruction: what the bank was told to pay, to the contract's payee, by a Finance officer. */
+  transfer?: TransferInstruction;
+  bankConfirmation?: {
+    reference: string;
     amount: number;
-    status: PayoutStatus;
-    endorsement: { role: 'PEER'; orgs: string[] };
-    requestedBy: Actor;
-    requestedAt: string;
-    approvedBy?: Actor;
-    approvedAt?: string;
-    rejectedBy?: Actor;
-    rejectedAt?: string;
-    rejectReason?: string;
-    /** The current transfer instruction: what the bank was told to pay, to the contract's payee, by a Finance officer. */
-    transfer?: TransferInstruction;
-    bankConfirmation?: { reference: string; amount: number; instructionId?: string; confirmedBy: Actor; confirmedAt: string };
+    instructionId?: string;
+    confirmedBy: Actor;
+    confirmedAt: string;
+  };
 }
 
 /**
@@ -46,11 +52,11 @@ export interface Payout {
  * and the payee.
  */
 export interface TransferInstruction {
-    instructionId: string;
-    amount: number;
-    payee: { name: string; account: string };
-    instructedBy: Actor;
-    instructedAt: string;
+  instructionId: string;
+  amount: number;
+  payee: { name: string; account: string };
+  instructedBy: Actor;
+  instructedAt: string;
 }
 
 /**
@@ -62,56 +68,65 @@ export type CapRule = 'milestone_amount' | 'contract_sum_less_retention' | 'proj
  * An overpayment attempt, committed instead of the payout so that it stays on record: which cap it would have broken.
  */
 export interface PaymentAlert {
-    docType: 'paymentAlert';
-    id: string;
-    kind: 'overpayment';
-    rule: CapRule;
-    payoutId: string;
-    contractId: string;
-    milestoneId: string;
-    projectId: string;
-    requestedAmount: number;
-    alreadyCommitted: number;
-    limit: number;
-    detail: string;
-    raisedBy: Actor;
-    raisedAt: string;
-    txId: string;
+  docType: 'paymentAlert';
+  id: string;
+  kind: 'overpayment';
+  rule: CapRule;
+  payoutId: string;
+  contractId: string;
+  milestoneId: string;
+  projectId: string;
+  requestedAmount: number;
+  alreadyCommitted: number;
+  limit: number;
+  detail: string;
+  raisedBy: Actor;
+  raisedAt: string;
+  txId: string;
 }
 
 /** A payout request's JSON argument: id, contract, milestone and amount (fen). */
 export function parsePayoutRequest(json: string) {
-    const input = Input.parse('payout', json);
-    const value = { id: input.id('id'), contractId: input.id('contractId'), milestoneId: input.id('milestoneId'), amount: input.int('amount', 1) };
-    input.done();
-    return value;
+  const input = Input.parse('payout', json);
+  const value = {
+    id: input.id('id'),
+    contractId: input.id('contractId'),
+    milestoneId: input.id('milestoneId'),
+    amount: input.int('amount', 1),
+  };
+  input.done();
+  return value;
 }
 
 /** Serialised key-level policy: one PEER of each of Housing and Finance must endorse. */
 export function payoutEndorsementPolicy(): Uint8Array {
-    const policy = new KeyEndorsementPolicy();
-    policy.addOrgs('PEER', ...PAYOUT_ENDORSERS);
-    return policy.getPolicy();
+  const policy = new KeyEndorsementPolicy();
+  policy.addOrgs('PEER', ...PAYOUT_ENDORSERS);
+  return policy.getPolicy();
 }
 
 /** The MSPs a key-level endorsement policy names, sorted; none when the key has no policy. */
 export function orgsOfPolicy(bytes: Uint8Array): string[] {
-    return bytes && bytes.length > 0 ? new KeyEndorsementPolicy(bytes).listOrgs().sort() : [];
+  return bytes && bytes.length > 0 ? new KeyEndorsementPolicy(bytes).listOrgs().sort() : [];
 }
 
 /** One cap as it stands: its rule, its limit, and what is already committed against it. */
-export interface Cap { rule: CapRule; limit: number; committed: number }
+export interface Cap {
+  rule: CapRule;
+  limit: number;
+  committed: number;
+}
 
 /** The first cap the request would break, or undefined when every cap holds. */
 export function brokenCap(amount: number, caps: Cap[]): Cap | undefined {
-    return caps.find((cap) => cap.committed + amount > cap.limit);
+  return caps.find((cap) => cap.committed + amount > cap.limit);
 }
 
 /** The payout with this id, or a not_found refusal. */
 export async function loadPayout(ctx: Context, id: string): Promise<Payout> {
-    const payout = await getRecord<Payout>(ctx, PAYOUT, [id]);
-    if (!payout) {
-        throw refuse('not_found', `payout ${id} does not exist`, { kind: 'payout', id: id });
-    }
-    return payout;
+  const payout = await getRecord<Payout>(ctx, PAYOUT, [id]);
+  if (!payout) {
+    throw refuse('not_found', `payout ${id} does not exist`, { kind: 'payout', id: id });
+  }
+  return payout;
 }

@@ -7,16 +7,16 @@ const SHAPE = /^[0-9A-HJ-NPQRTUWXY]{18}$/;
 
 /** The check character for the first 17 characters of a code. */
 export function creditCodeCheckCharacter(first17: string): string {
-    let sum = 0;
-    let weight = 1;
-    for (let i = 0; i < 17; i++) {
-        sum += CREDIT_CODE_ALPHABET.indexOf(first17[i]) * weight;
-        weight = (weight * 3) % 31;
-    }
-    return CREDIT_CODE_ALPHABET[(31 - (sum % 31)) % 31];
+  let sum = 0;
+  let weight = 1;
+  for (let i = 0; i < 17; i++) {
+    sum += CREDIT_CODE_ALPHABET.indexOf(first17[i]) * weight;
+    weight = (weight * 3) % 31;
+  }
+  return CREDIT_CODE_ALPHABET[(31 - (sum % 31)) % 31];
 }
 
 /** Whether a code has the shape of a unified social credit code and its check character is right. */
 export function isValidCreditCode(code: string): boolean {
-    return SHAPE.test(code) && creditCodeCheckCharacter(code.slice(0, 17)) === code[17];
+  return SHAPE.test(code) && creditCodeCheckCharacter(code.slice(0, 17)) === code[17];
 }

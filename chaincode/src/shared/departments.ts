@@ -6,7 +6,14 @@ import { departmentOf, DepartmentCode, Duty } from '@luohu/domain';
 import { Caller } from './access';
 import { refuse } from './refusal';
 
-export { belongsTo, COMPLAINT_DISPATCH_OFFICE, DEPARTMENT_CODES, DEPARTMENTS, departmentOf, departmentsWith } from '@luohu/domain';
+export {
+  belongsTo,
+  COMPLAINT_DISPATCH_OFFICE,
+  DEPARTMENT_CODES,
+  DEPARTMENTS,
+  departmentOf,
+  departmentsWith,
+} from '@luohu/domain';
 export type { Department, DepartmentCode, Duty } from '@luohu/domain';
 
 /**
@@ -15,12 +22,15 @@ export type { Department, DepartmentCode, Duty } from '@luohu/domain';
  * never counts.
  */
 export function requireDepartment(caller: Caller, duty: Duty): DepartmentCode {
-    const dept = departmentOf(caller.dept);
-    if (!dept || dept.msp !== caller.mspId) {
-        throw refuse('forbidden', `access denied: department ${caller.dept ?? '(none)'} is not a department of ${caller.mspId}`);
-    }
-    if (!dept.duties.includes(duty)) {
-        throw refuse('forbidden', `access denied: department ${caller.dept} has no ${duty} duty`);
-    }
-    return caller.dept as DepartmentCode;
+  const dept = departmentOf(caller.dept);
+  if (!dept || dept.msp !== caller.mspId) {
+    throw refuse(
+      'forbidden',
+      `access denied: department ${caller.dept ?? '(none)'} is not a department of ${caller.mspId}`,
+    );
+  }
+  if (!dept.duties.includes(duty)) {
+    throw refuse('forbidden', `access denied: department ${caller.dept} has no ${duty} duty`);
+  }
+  return caller.dept as DepartmentCode;
 }

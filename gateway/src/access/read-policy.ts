@@ -6,20 +6,43 @@ import type { RecordType } from '../projection/read-model';
  * Pure: the record comes with the company it belongs to (`_company`, set by the projection from the ledger record,
  * see projection/record-company.ts), the reader with the role and company of their certificate.
  */
-export interface Reader { _id: string; role: Role; company?: string | null }
+export interface Reader {
+  _id: string;
+  role: Role;
+  company?: string | null;
+}
 
 /** What a read may be of: a read-model record type, or an uploaded file (readable as the records that name it are). */
 export type ReadableKind = RecordType | 'file';
 
 /** Bureau staff: their work crosses domains (Finance reads contracts and milestones to pay, Housing payouts to approve). */
-export const STAFF_ROLES: readonly Role[] = ['admin', 'director', 'clerk', 'reviewer', 'inspector', 'finance', 'auditor', 'analyst'];
+export const STAFF_ROLES: readonly Role[] = [
+  'admin',
+  'director',
+  'clerk',
+  'reviewer',
+  'inspector',
+  'finance',
+  'auditor',
+  'analyst',
+];
 /** Roles that act for a company and read only its records. */
 export const COMPANY_ROLES: readonly Role[] = ['contractor', 'owner'];
 /**
  * What a company reads of its own: its projects and what hangs off them. Not payment alerts (Finance's internal
  * controls), safety alerts, risk scores, complaints, audits or seal certificates.
  */
-export const COMPANY_KINDS: readonly RecordType[] = ['project', 'contract', 'milestone', 'changeOrder', 'progressReport', 'incident', 'payout', 'document', 'contractor'];
+export const COMPANY_KINDS: readonly RecordType[] = [
+  'project',
+  'contract',
+  'milestone',
+  'changeOrder',
+  'progressReport',
+  'incident',
+  'payout',
+  'document',
+  'contractor',
+];
 
 /** all: every record of the kind; company: those of the reader's company; none: nothing (devices, unknown roles). */
 export type ReadScope = 'all' | 'company' | 'none';
@@ -33,14 +56,19 @@ export function readScope(user: Reader | undefined, kind: RecordType): ReadScope
 }
 
 /** A read-model record as the policy sees it. */
-export interface ReadableRecord { kind: RecordType; company: string | null | undefined }
+export interface ReadableRecord {
+  kind: RecordType;
+  company: string | null | undefined;
+}
 
 /**
  * Whether the reader may read this one record: all of its type, or its company's when the record is of that company.
  */
 export function mayRead(user: Reader | undefined, record: ReadableRecord): boolean {
   const scope = readScope(user, record.kind);
-  return scope === 'all' || (scope === 'company' && typeof record.company === 'string' && record.company === user!.company);
+  return (
+    scope === 'all' || (scope === 'company' && typeof record.company === 'string' && record.company === user!.company)
+  );
 }
 
 /**
@@ -58,7 +86,11 @@ export function readFilter(user: Reader | undefined, kind: RecordType): Record<s
  * An uploaded file: its uploader and staff read it; so does whoever may read a record that names its hash
  * (`namedByReadableRecord`, looked up by the caller only when the first two do not already decide).
  */
-export function mayReadFile(user: Reader | undefined, file: { uploadedBy: string }, namedByReadableRecord: boolean): boolean {
+export function mayReadFile(
+  user: Reader | undefined,
+  file: { uploadedBy: string },
+  namedByReadableRecord: boolean,
+): boolean {
   if (!user) return false;
   return STAFF_ROLES.includes(user.role) || file.uploadedBy === user._id || namedByReadableRecord;
 }

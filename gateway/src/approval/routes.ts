@@ -9,7 +9,10 @@ import { listProjects, nearbyProjects } from './queries';
 import * as approval from './use-cases';
 
 const tag = 'approval';
-const files = z.array(z.strictObject({ kind: z.string().regex(/^[a-z_]{2,64}$/), sha256 })).min(1).max(50);
+const files = z
+  .array(z.strictObject({ kind: z.string().regex(/^[a-z_]{2,64}$/), sha256 }))
+  .min(1)
+  .max(50);
 const projectPath = z.strictObject({ id: ledgerId });
 const application = z.strictObject({
   id: ledgerId,
@@ -29,54 +32,154 @@ const application = z.strictObject({
 
 /** 立项审批 over HTTP: application, automatic check, pre-review, department reviews, correction, decision. */
 export function approvalRoutes({ routes, writes, readModel, ledger, identities }: DomainDeps): DomainModule {
-  anchoredRoute(routes, writes, {
-    method: 'post', path: '/projects', tag, response: written(project), body: application,
-    summary: "Apply for a project with its files (hashes of files the applicant's company uploaded); the chaincode runs the automatic check",
-  }, approval.applyForProject, ({ body }) => body);
+  anchoredRoute(
+    routes,
+    writes,
+    {
+      method: 'post',
+      path: '/projects',
+      tag,
+      response: written(project),
+      body: application,
+      summary:
+        "Apply for a project with its files (hashes of files the applicant's company uploaded); the chaincode runs the automatic check",
+    },
+    approval.applyForProject,
+    ({ body }) => body,
+  );
 
-  anchoredRoute(routes, writes, {
-    method: 'post', path: '/projects/:id/pre-review', tag, response: written(project), params: projectPath,
-    summary: 'Pass pre-review: routes the project to its departments with a working-day deadline',
-  }, approval.passPreReview, ({ params }) => params);
+  anchoredRoute(
+    routes,
+    writes,
+    {
+      method: 'post',
+      path: '/projects/:id/pre-review',
+      tag,
+      response: written(project),
+      params: projectPath,
+      summary: 'Pass pre-review: routes the project to its departments with a working-day deadline',
+    },
+    approval.passPreReview,
+    ({ params }) => params,
+  );
 
-  anchoredRoute(routes, writes, {
-    method: 'post', path: '/projects/:id/correction', tag, response: written(project), params: projectPath, body: z.strictObject({ reason }),
-    summary: 'Return for correction (补正): stops the clock until resubmission',
-  }, approval.returnForCorrection, ({ params, body }) => ({ ...params, ...body }));
+  anchoredRoute(
+    routes,
+    writes,
+    {
+      method: 'post',
+      path: '/projects/:id/correction',
+      tag,
+      response: written(project),
+      params: projectPath,
+      body: z.strictObject({ reason }),
+      summary: 'Return for correction (补正): stops the clock until resubmission',
+    },
+    approval.returnForCorrection,
+    ({ params, body }) => ({ ...params, ...body }),
+  );
 
-  anchoredRoute(routes, writes, {
-    method: 'post', path: '/projects/:id/resubmission', tag, response: written(project), params: projectPath, body: z.strictObject({ files }),
-    summary: 'Resubmit corrected files: reruns the automatic check and restarts the clock',
-  }, approval.resubmitProject, ({ params, body }) => ({ ...params, ...body }));
+  anchoredRoute(
+    routes,
+    writes,
+    {
+      method: 'post',
+      path: '/projects/:id/resubmission',
+      tag,
+      response: written(project),
+      params: projectPath,
+      body: z.strictObject({ files }),
+      summary: 'Resubmit corrected files: reruns the automatic check and restarts the clock',
+    },
+    approval.resubmitProject,
+    ({ params, body }) => ({ ...params, ...body }),
+  );
 
-  anchoredRoute(routes, writes, {
-    method: 'post', path: '/projects/:id/reviews', tag, response: written(project), params: projectPath,
-    body: z.strictObject({ opinion: z.enum(['approve', 'reject']), reason }),
-    summary: "A department's review (the reviewer's department comes from their certificate)",
-  }, approval.reviewProject, ({ params, body }) => ({ ...params, ...body }));
+  anchoredRoute(
+    routes,
+    writes,
+    {
+      method: 'post',
+      path: '/projects/:id/reviews',
+      tag,
+      response: written(project),
+      params: projectPath,
+      body: z.strictObject({ opinion: z.enum(['approve', 'reject']), reason }),
+      summary: "A department's review (the reviewer's department comes from their certificate)",
+    },
+    approval.reviewProject,
+    ({ params, body }) => ({ ...params, ...body }),
+  );
 
-  anchoredRoute(routes, writes, {
-    method: 'post', path: '/projects/:id/decision', tag, response: written(project), params: projectPath,
-    body: z.strictObject({ decision: z.enum(['approve', 'reject']), reason }),
-    summary: 'Approve or reject, with reasons',
-  }, approval.decideProject, ({ params, body }) => ({ ...params, ...body }));
+  anchoredRoute(
+    routes,
+    writes,
+    {
+      method: 'post',
+      path: '/projects/:id/decision',
+      tag,
+      response: written(project),
+      params: projectPath,
+      body: z.strictObject({ decision: z.enum(['approve', 'reject']), reason }),
+      summary: 'Approve or reject, with reasons',
+    },
+    approval.decideProject,
+    ({ params, body }) => ({ ...params, ...body }),
+  );
 
-  routes.add({
-    method: 'get', path: '/projects', response: listPage(project), tag, access: 'user',
-    summary: 'Projects from the read model, by status, contractor or words of the name',
-    query: page.extend({ status: z.enum(PROJECT_STATUSES).optional(), contractorId: ledgerId.optional(), q: z.string().trim().min(1).max(50).optional() }),
-  }, async ({ query, user }) => listProjects(readModel, user, query));
+  routes.add(
+    {
+      method: 'get',
+      path: '/projects',
+      response: listPage(project),
+      tag,
+      access: 'user',
+      summary: 'Projects from the read model, by status, contractor or words of the name',
+      query: page.extend({
+        status: z.enum(PROJECT_STATUSES).optional(),
+        contractorId: ledgerId.optional(),
+        q: z.string().trim().min(1).max(50).optional(),
+      }),
+    },
+    async ({ query, user }) => listProjects(readModel, user, query),
+  );
 
-  routes.add({
-    method: 'get', path: '/projects/:id', response: project, tag, access: 'user', params: projectPath, query: sourceQuery,
-    summary: 'A project from the read model; ?source=ledger reads it from the ledger instead (as the caller)',
-  }, async ({ params, query, user }) => recordFrom({ ledger, identities, readModel }, query.source, user!,
-    { namespace: 'approval', fn: 'readProject', args: [params.id] }, { type: 'project', id: params.id, what: 'project' }));
+  routes.add(
+    {
+      method: 'get',
+      path: '/projects/:id',
+      response: project,
+      tag,
+      access: 'user',
+      params: projectPath,
+      query: sourceQuery,
+      summary: 'A project from the read model; ?source=ledger reads it from the ledger instead (as the caller)',
+    },
+    async ({ params, query, user }) =>
+      recordFrom(
+        { ledger, identities, readModel },
+        query.source,
+        user!,
+        { namespace: 'approval', fn: 'readProject', args: [params.id] },
+        { type: 'project', id: params.id, what: 'project' },
+      ),
+  );
 
-  routes.add({
-    method: 'get', path: '/public/projects/nearby', response: nearbyList, tag: 'public', access: 'public',
-    summary: 'Approved projects near a point, for citizens',
-    query: z.strictObject({ lat: z.coerce.number().min(-90).max(90), lng: z.coerce.number().min(-180).max(180), radiusKm: z.coerce.number().positive().max(20).default(2) }),
-  }, async ({ query }) => nearbyProjects(readModel, query));
+  routes.add(
+    {
+      method: 'get',
+      path: '/public/projects/nearby',
+      response: nearbyList,
+      tag: 'public',
+      access: 'public',
+      summary: 'Approved projects near a point, for citizens',
+      query: z.strictObject({
+        lat: z.coerce.number().min(-90).max(90),
+        lng: z.coerce.number().min(-180).max(180),
+        radiusKm: z.coerce.number().positive().max(20).default(2),
+      }),
+    },
+    async ({ query }) => nearbyProjects(readModel, query),
+  );
   return {};
 }

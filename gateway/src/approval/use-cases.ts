@@ -62,7 +62,11 @@ export const applyForProject = ledgerWrite<ProjectApplication>({
 /** Pass pre-review: the project goes to its departments, each with the department-review deadline. */
 export const passPreReview = ledgerWrite<{ id: string }>({
   access: ['clerk'],
-  call: ({ id }) => ({ namespace: 'approval', fn: 'passPreReview', args: [id, deadlineIn(STAGE_DEADLINES.departmentReview)] }),
+  call: ({ id }) => ({
+    namespace: 'approval',
+    fn: 'passPreReview',
+    args: [id, deadlineIn(STAGE_DEADLINES.departmentReview)],
+  }),
 });
 
 /** Return for correction (补正): the clock stops until resubmission. */

@@ -6,52 +6,92 @@ import type { SignatureRequest } from '../operations/models';
  * admin's one-time code, sign-in by signature, and writes whose proposal and transaction are signed here. The same
  * code runs in Node (scripts, tests, integrators) and, with a non-extractable key from IndexedDB, in the browser.
  */
-export interface KeyHolder { username: string; certificate: string; privateKey: CryptoKey }
+export interface KeyHolder {
+  username: string;
+  certificate: string;
+  privateKey: CryptoKey;
+}
 
 /** An answer of the gateway: status, headers and parsed JSON body (null for an empty one). */
 // The body's shape is the route's (see /openapi.json); callers narrow it.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export interface ClientResponse { status: number; headers: Headers; body: any }
+export interface ClientResponse {
+  status: number;
+  headers: Headers;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: any;
+}
 
 /** A refusal of the gateway during enrollment or sign-in, with its stable code. */
 export class ClientRequestError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) { super(`${status} ${code}: ${message}`); }
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(`${status} ${code}: ${message}`);
+  }
 }
 
 const JSON_BODY = { 'content-type': 'application/json' };
 
-async function call(baseUrl: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ClientResponse> {
+async function call(
+  baseUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<ClientResponse> {
   const res = await fetch(`${baseUrl}${path}`, {
-    method, headers: body === undefined ? headers : { ...JSON_BODY, ...headers }, body: body === undefined ? undefined : JSON.stringify(body),
+    method,
+    headers: body === undefined ? headers : { ...JSON_BODY, ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
   return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : null };
 }
 
 function refused(res: ClientResponse, what: string): ClientRequestError {
-  return new ClientRequestError(res.status, res.body?.error?.code ?? 'unknown', res.body?.error?.message ?? `${what} failed`);
+  return new ClientRequestError(
+    res.status,
+    res.body?.error?.code ?? 'unknown',
+    res.body?.error?.message ?? `${what} failed`,
+  );
 }
 
 /**
  * Makes a key pair here and has the bureau's CA certify it with the one-time code; `extractable` only for a script
  * that must save the key to a file.
  */
-export async function enrollKey(baseUrl: string, username: string, code: string, extractable = false): Promise<KeyHolder & { publicKey: CryptoKey }> {
+export async function enrollKey(
+  baseUrl: string,
+  username: string,
+  code: string,
+  extractable = false,
+): Promise<KeyHolder & { publicKey: CryptoKey }> {
   const keys = await newKeyPair(extractable);
-  const res = await call(baseUrl, 'POST', '/v1/enrollments', { username, code, csr: await certificateRequest(keys, username) });
+  const res = await call(baseUrl, 'POST', '/v1/enrollments', {
+    username,
+    code,
+    csr: await certificateRequest(keys, username),
+  });
   if (res.status !== 201) throw refused(res, 'enrollment');
   return { username, certificate: res.body.certificate, privateKey: keys.privateKey, publicKey: keys.publicKey };
 }
 
 /** What a key holder signs to sign in (the gateway checks the same bytes: identity/key-sign-in.ts). */
-export const signInMessage = (username: string, challenge: string) => new TextEncoder().encode(`luohu-sign-in\n${username}\n${challenge}`);
+export const signInMessage = (username: string, challenge: string) =>
+  new TextEncoder().encode(`luohu-sign-in\n${username}\n${challenge}`);
 
 /** Signs in by signing the gateway's one-time challenge; returns the session token. */
 export async function signIn(baseUrl: string, holder: Pick<KeyHolder, 'username' | 'privateKey'>): Promise<string> {
   const challenge = await call(baseUrl, 'POST', '/v1/sessions/challenges', { username: holder.username });
   if (challenge.status !== 201) throw refused(challenge, 'sign-in challenge');
   const signature = await signBytes(holder.privateKey, signInMessage(holder.username, challenge.body.challenge));
-  const session = await call(baseUrl, 'POST', '/v1/sessions', { username: holder.username, challenge: challenge.body.challenge, signature });
+  const session = await call(baseUrl, 'POST', '/v1/sessions', {
+    username: holder.username,
+    challenge: challenge.body.challenge,
+    signature,
+  });
   if (session.status !== 201) throw refused(session, 'sign-in');
   return session.body.token;
 }
@@ -61,14 +101,22 @@ export async function signIn(baseUrl: string, holder: Pick<KeyHolder, 'username'
  * signature request) rather than being the outcome.
  */
 export function asksForSignature(res: Pick<ClientResponse, 'status' | 'body'>): boolean {
-  return (res.status === 202 || res.status === 200) && typeof res.body?.transactionId === 'string' && ['seal', 'proposal', 'transaction'].includes(res.body.stage);
+  return (
+    (res.status === 202 || res.status === 200) &&
+    typeof res.body?.transactionId === 'string' &&
+    ['seal', 'proposal', 'transaction'].includes(res.body.stage)
+  );
 }
 
 /**
  * Signs each step the gateway asks for (proposal, then transaction) and returns the last answer: the receipt (201), the
  * operation to poll (202 with respond-async) or the refusal (e.g. the chaincode's 409/422 at endorsement).
  */
-export async function completeSignatures(baseUrl: string, holder: Pick<KeyHolder, 'privateKey'>, first: ClientResponse): Promise<ClientResponse> {
+export async function completeSignatures(
+  baseUrl: string,
+  holder: Pick<KeyHolder, 'privateKey'>,
+  first: ClientResponse,
+): Promise<ClientResponse> {
   let res = first;
   while (asksForSignature(res)) {
     const step = res.body as SignatureRequest;
@@ -80,7 +128,11 @@ export async function completeSignatures(baseUrl: string, holder: Pick<KeyHolder
 
 /** A signed-in key holder's API client: every write is signed here; reads are plain requests with the session. */
 export class SigningClient {
-  constructor(readonly baseUrl: string, readonly holder: KeyHolder, private token: string) {}
+  constructor(
+    readonly baseUrl: string,
+    readonly holder: KeyHolder,
+    private token: string,
+  ) {}
 
   /** Enrolls a key with the one-time code and signs in with it. */
   static async enroll(baseUrl: string, username: string, code: string, extractable = false): Promise<SigningClient> {
@@ -98,7 +150,12 @@ export class SigningClient {
   }
 
   /** A request with the session; a write's signature steps are completed before it returns. */
-  async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ClientResponse> {
+  async request(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ClientResponse> {
     const first = await call(this.baseUrl, method, path, body, { authorization: `Bearer ${this.token}`, ...headers });
     return completeSignatures(this.baseUrl, this.holder, first);
   }

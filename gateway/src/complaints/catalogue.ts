@@ -17,14 +17,70 @@ export interface ServiceDefinition {
 }
 
 export const SERVICES: readonly ServiceDefinition[] = [
-  { code: 'noise', name: '施工噪音', description: '工地夜间或午间施工噪音扰民', group: '环境', unit: 'urban_management', workingDays: 5 },
-  { code: 'dust', name: '扬尘污染', description: '工地扬尘、裸土未覆盖、未洒水降尘', group: '环境', unit: 'urban_management', workingDays: 5 },
-  { code: 'environment', name: '环境污染', description: '施工污水、异味、垃圾渣土乱倒', group: '环境', unit: 'urban_management', workingDays: 5 },
-  { code: 'safety', name: '安全隐患', description: '脚手架、基坑、塔吊、高空坠物等安全隐患', group: '安全', unit: 'safety_station', workingDays: 2 },
-  { code: 'traffic', name: '交通占道', description: '围挡或车辆占用道路、人行道，造成拥堵', group: '交通', unit: 'transport', workingDays: 5 },
-  { code: 'quality', name: '工程质量', description: '房屋或设施开裂、渗漏、空鼓等质量问题', group: '质量', unit: 'quality_station', workingDays: 10 },
-  { code: 'wage_arrears', name: '拖欠工资', description: '拖欠农民工工资（欠薪）', group: '劳资', unit: 'labour', workingDays: 3 },
-  { code: 'other', name: '其他', description: '其他与在建工程有关的问题', group: '其他', unit: 'housing', workingDays: 5 },
+  {
+    code: 'noise',
+    name: '施工噪音',
+    description: '工地夜间或午间施工噪音扰民',
+    group: '环境',
+    unit: 'urban_management',
+    workingDays: 5,
+  },
+  {
+    code: 'dust',
+    name: '扬尘污染',
+    description: '工地扬尘、裸土未覆盖、未洒水降尘',
+    group: '环境',
+    unit: 'urban_management',
+    workingDays: 5,
+  },
+  {
+    code: 'environment',
+    name: '环境污染',
+    description: '施工污水、异味、垃圾渣土乱倒',
+    group: '环境',
+    unit: 'urban_management',
+    workingDays: 5,
+  },
+  {
+    code: 'safety',
+    name: '安全隐患',
+    description: '脚手架、基坑、塔吊、高空坠物等安全隐患',
+    group: '安全',
+    unit: 'safety_station',
+    workingDays: 2,
+  },
+  {
+    code: 'traffic',
+    name: '交通占道',
+    description: '围挡或车辆占用道路、人行道，造成拥堵',
+    group: '交通',
+    unit: 'transport',
+    workingDays: 5,
+  },
+  {
+    code: 'quality',
+    name: '工程质量',
+    description: '房屋或设施开裂、渗漏、空鼓等质量问题',
+    group: '质量',
+    unit: 'quality_station',
+    workingDays: 10,
+  },
+  {
+    code: 'wage_arrears',
+    name: '拖欠工资',
+    description: '拖欠农民工工资（欠薪）',
+    group: '劳资',
+    unit: 'labour',
+    workingDays: 3,
+  },
+  {
+    code: 'other',
+    name: '其他',
+    description: '其他与在建工程有关的问题',
+    group: '其他',
+    unit: 'housing',
+    workingDays: 5,
+  },
 ];
 
 /** The service of a category (every category has one). */

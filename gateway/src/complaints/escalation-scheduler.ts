@@ -12,12 +12,21 @@ export const ESCALATABLE = ['received', 'dispatched', 'in_progress', 'reopened']
  * How often the scheduler looks for overdue complaints, how many per pass, its clock, and how long a claimed attempt
  * holds.
  */
-export interface EscalationOptions { intervalMs: number; batch: number; now: () => Date; attemptWindowMs: number }
+export interface EscalationOptions {
+  intervalMs: number;
+  batch: number;
+  now: () => Date;
+  attemptWindowMs: number;
+}
 /**
  * One pass of the scheduler: complaints escalated (督办), already escalated by another replica, and refused with their
  * codes.
  */
-export interface TickReport { escalated: string[]; alreadyDone: string[]; refused: Array<{ id: string; code: string }> }
+export interface TickReport {
+  escalated: string[];
+  alreadyDone: string[];
+  refused: Array<{ id: string; code: string }>;
+}
 
 /**
  * Escalates overdue complaints (督办): every interval it reads the read model for complaints past their deadline in an
@@ -38,7 +47,10 @@ export class EscalationScheduler {
   ) {}
 
   start(): void {
-    this.timer ??= setInterval(() => void this.tick().catch((err) => this.deps.logger.warn({ err }, 'complaint escalation tick failed')), this.options.intervalMs);
+    this.timer ??= setInterval(
+      () => void this.tick().catch((err) => this.deps.logger.warn({ err }, 'complaint escalation tick failed')),
+      this.options.intervalMs,
+    );
     this.timer.unref();
   }
 
@@ -50,16 +62,21 @@ export class EscalationScheduler {
 
   /** One pass; a pass still running in this replica is joined rather than doubled. */
   tick(): Promise<TickReport> {
-    this.running ??= this.pass().finally(() => { this.running = undefined; });
+    this.running ??= this.pass().finally(() => {
+      this.running = undefined;
+    });
     return this.running;
   }
 
   private async pass(): Promise<TickReport> {
     const now = this.options.now();
     const today = todayInShenzhen(now);
-    const due = await this.deps.readModel.model('complaint')
+    const due = await this.deps.readModel
+      .model('complaint')
       .find({ status: { $in: [...ESCALATABLE] }, deadline: { $lt: today } })
-      .sort({ deadline: 1, _id: 1 }).limit(this.options.batch).lean<ReadModelDocument[]>();
+      .sort({ deadline: 1, _id: 1 })
+      .limit(this.options.batch)
+      .lean<ReadModelDocument[]>();
     const report: TickReport = { escalated: [], alreadyDone: [], refused: [] };
     if (due.length > 0) await this.deps.system.ensure();
     const window = Math.floor(now.getTime() / this.options.attemptWindowMs);
@@ -68,11 +85,17 @@ export class EscalationScheduler {
       const steps = Array.isArray(complaint.history) ? complaint.history.length : 0;
       try {
         const outcome = await this.deps.writes.write({
-          userId: ESCALATION_USER, idempotencyKey: `complaint-escalation:${id}:${steps}:${window}`, fingerprint: { escalate: id, steps, window },
-          namespace: 'complaint', fn: 'escalateComplaint', args: [id], async: false,
+          userId: ESCALATION_USER,
+          idempotencyKey: `complaint-escalation:${id}:${steps}:${window}`,
+          fingerprint: { escalate: id, steps, window },
+          namespace: 'complaint',
+          fn: 'escalateComplaint',
+          args: [id],
+          async: false,
         });
         (outcome.replayed ? report.alreadyDone : report.escalated).push(id);
-        if (!outcome.replayed) this.deps.logger.info({ complaintId: id, deadline: complaint.deadline }, 'overdue complaint escalated');
+        if (!outcome.replayed)
+          this.deps.logger.info({ complaintId: id, deadline: complaint.deadline }, 'overdue complaint escalated');
       } catch (err) {
         // 409: another replica holds the attempt, or it is already escalated; 422: not overdue by the ledger's clock.
         if (!(err instanceof AppError)) throw err;

@@ -17,14 +17,27 @@ import { COMPLAINT_DISPATCH_OFFICE, HOUSING, belongsTo } from '@luohu/domain';
  * Who may see the citizen's phone and email: clerks and directors of the Housing bureau in the unit the complaint is
  * assigned to, or in the dispatch office (which must call back to dispatch). Never another bureau's staff, never another unit.
  */
-export function mayReadContact(user: Pick<AuthenticatedUser, 'mspId' | 'role' | 'dept'>, complaint: { assignedUnit?: unknown }): boolean {
+export function mayReadContact(
+  user: Pick<AuthenticatedUser, 'mspId' | 'role' | 'dept'>,
+  complaint: { assignedUnit?: unknown },
+): boolean {
   if (user.role !== 'clerk' && user.role !== 'director') return false;
   if (user.mspId !== HOUSING || !belongsTo(user.dept, user.mspId)) return false;
-  return user.dept === COMPLAINT_DISPATCH_OFFICE || (typeof complaint.assignedUnit === 'string' && user.dept === complaint.assignedUnit);
+  return (
+    user.dept === COMPLAINT_DISPATCH_OFFICE ||
+    (typeof complaint.assignedUnit === 'string' && user.dept === complaint.assignedUnit)
+  );
 }
 
 /** Filters of the staff list of complaints (status, unit, category, words of the text) and its page. */
-export interface StaffListQuery { status?: string; unit?: string; category?: string; q?: string; limit: number; after?: string }
+export interface StaffListQuery {
+  status?: string;
+  unit?: string;
+  category?: string;
+  q?: string;
+  limit: number;
+  after?: string;
+}
 
 /**
  * Text search is a second, bounded lookup: the off-chain tokens give at most this many ids to filter the read model by.
@@ -36,14 +49,24 @@ const MAX_TEXT_MATCHES = 500;
  * ledger.
  */
 export class ComplaintHandling {
-  constructor(private readonly deps: { store: ComplaintStore; readModel: ReadModel; ledger: Ledger; identities: IdentityService; now: () => Date }) {}
+  constructor(
+    private readonly deps: {
+      store: ComplaintStore;
+      readModel: ReadModel;
+      ledger: Ledger;
+      identities: IdentityService;
+      now: () => Date;
+    },
+  ) {}
 
   private get complaints() {
     return this.deps.readModel.model('complaint');
   }
 
   async ledgerRecord(user: Pick<AuthenticatedUser, '_id'>, id: string): Promise<LedgerComplaint> {
-    return JSON.parse(await this.deps.ledger.evaluate(await this.deps.identities.reader(user._id), 'complaint', 'readComplaint', [id])) as LedgerComplaint;
+    return JSON.parse(
+      await this.deps.ledger.evaluate(await this.deps.identities.reader(user._id), 'complaint', 'readComplaint', [id]),
+    ) as LedgerComplaint;
   }
 
   async privateRecord(id: string): Promise<PrivateComplaint | null> {
@@ -51,11 +74,20 @@ export class ComplaintHandling {
   }
 
   /** The unit (default: the service's usual unit) and the working-day deadline for a dispatch. */
-  async dispatchPlan(id: string, unit: string | undefined, workingDays: number | undefined): Promise<{ unit: string; deadline: string }> {
+  async dispatchPlan(
+    id: string,
+    unit: string | undefined,
+    workingDays: number | undefined,
+  ): Promise<{ unit: string; deadline: string }> {
     const record = await this.privateRecord(id);
-    const category = (record?.category ?? (await this.complaints.findById(id).lean<ReadModelDocument>())?.category ?? 'other') as ComplaintCategory;
+    const category = (record?.category ??
+      (await this.complaints.findById(id).lean<ReadModelDocument>())?.category ??
+      'other') as ComplaintCategory;
     const service = serviceOf(category);
-    return { unit: unit ?? service.unit, deadline: addWorkingDays(todayInShenzhen(this.deps.now()), workingDays ?? service.workingDays) };
+    return {
+      unit: unit ?? service.unit,
+      deadline: addWorkingDays(todayInShenzhen(this.deps.now()), workingDays ?? service.workingDays),
+    };
   }
 
   /**
@@ -65,12 +97,18 @@ export class ComplaintHandling {
   async draftAnswer(user: AuthenticatedUser, id: string, text: string): Promise<string> {
     const complaint = await this.ledgerRecord(user, id);
     if (!complaint.assignedUnit || complaint.assignedUnit !== user.dept || !belongsTo(user.dept, user.mspId)) {
-      throw new ForbiddenError(`complaint ${id} is assigned to ${complaint.assignedUnit ?? '(no unit)'}; a clerk of department ${user.dept ?? '(none)'} cannot answer it`);
+      throw new ForbiddenError(
+        `complaint ${id} is assigned to ${complaint.assignedUnit ?? '(no unit)'}; a clerk of department ${user.dept ?? '(none)'} cannot answer it`,
+      );
     }
     const salt = newSalt();
     const hash = saltedHash(salt, text);
-    const updated = await this.deps.store.Private.updateOne({ _id: id }, { $push: { answers: { hash, salt, text, by: user._id, at: this.deps.now() } } });
-    if (updated.matchedCount === 0) throw new NotFoundError(`complaint ${id} has no off-chain record to keep the answer with`);
+    const updated = await this.deps.store.Private.updateOne(
+      { _id: id },
+      { $push: { answers: { hash, salt, text, by: user._id, at: this.deps.now() } } },
+    );
+    if (updated.matchedCount === 0)
+      throw new NotFoundError(`complaint ${id} has no off-chain record to keep the answer with`);
     return hash;
   }
 
@@ -83,20 +121,36 @@ export class ComplaintHandling {
     if (query.q) {
       const words = tokens(query.q);
       if (words.length === 0) return { items: [], next: null };
-      const matches = await this.deps.store.Private.find({ tokens: { $all: words }, ...(after ? { _id: { $gt: after } } : {}) }, { _id: 1 }).sort({ _id: 1 }).limit(MAX_TEXT_MATCHES).lean<Array<{ _id: string }>>();
+      const matches = await this.deps.store.Private.find(
+        { tokens: { $all: words }, ...(after ? { _id: { $gt: after } } : {}) },
+        { _id: 1 },
+      )
+        .sort({ _id: 1 })
+        .limit(MAX_TEXT_MATCHES)
+        .lean<Array<{ _id: string }>>();
       filter._id = { $in: matches.map((m) => m._id) };
       after = undefined; // already applied to the id list (pageBy's own _id bound would replace the $in)
     }
     const page = await pageBy(this.complaints, filter, query.limit, after);
-    const texts = await this.deps.store.Private.find({ _id: { $in: page.items.map((i) => String(i.id)) } }, { 'content.description': 1 }).lean<Array<Pick<PrivateComplaint, '_id' | 'content'>>>();
+    const texts = await this.deps.store.Private.find(
+      { _id: { $in: page.items.map((i) => String(i.id)) } },
+      { 'content.description': 1 },
+    ).lean<Array<Pick<PrivateComplaint, '_id' | 'content'>>>();
     const description = new Map(texts.map((t) => [t._id, t.content.description]));
-    return { items: page.items.map((i) => ({ ...i, description: description.get(String(i.id)) ?? null })), next: page.next };
+    return {
+      items: page.items.map((i) => ({ ...i, description: description.get(String(i.id)) ?? null })),
+      next: page.next,
+    };
   }
 
   async detail(id: string, source: 'read-model' | 'ledger', user: AuthenticatedUser) {
-    const record = source === 'ledger' ? await this.ledgerRecord(user, id) : await this.complaints.findById(id).lean<ReadModelDocument>();
+    const record =
+      source === 'ledger'
+        ? await this.ledgerRecord(user, id)
+        : await this.complaints.findById(id).lean<ReadModelDocument>();
     if (!record) throw new NotFoundError(`complaint ${id} does not exist`);
-    const ledgerFields = source === 'ledger' ? (record as unknown as Record<string, unknown>) : view(record as ReadModelDocument);
+    const ledgerFields =
+      source === 'ledger' ? (record as unknown as Record<string, unknown>) : view(record as ReadModelDocument);
     return staffView(ledgerFields, await this.privateRecord(id), mayReadContact(user, ledgerFields));
   }
 
@@ -104,12 +158,20 @@ export class ComplaintHandling {
   async verify(user: AuthenticatedUser, id: string) {
     const [complaint, record] = await Promise.all([this.ledgerRecord(user, id), this.privateRecord(id)]);
     if (!record) throw new NotFoundError(`complaint ${id} has no off-chain record`);
-    const answer = complaint.answerHash ? record.answers.find((a) => a.hash === complaint.answerHash) ?? null : null;
+    const answer = complaint.answerHash ? (record.answers.find((a) => a.hash === complaint.answerHash) ?? null) : null;
     return {
       id,
-      content: { ledgerHash: complaint.contentHash, recomputed: saltedHash(record.salt, record.content), matches: saltedHash(record.salt, record.content) === complaint.contentHash },
+      content: {
+        ledgerHash: complaint.contentHash,
+        recomputed: saltedHash(record.salt, record.content),
+        matches: saltedHash(record.salt, record.content) === complaint.contentHash,
+      },
       answer: complaint.answerHash
-        ? { ledgerHash: complaint.answerHash, recomputed: answer ? saltedHash(answer.salt, answer.text) : null, matches: answer !== null && saltedHash(answer.salt, answer.text) === complaint.answerHash }
+        ? {
+            ledgerHash: complaint.answerHash,
+            recomputed: answer ? saltedHash(answer.salt, answer.text) : null,
+            matches: answer !== null && saltedHash(answer.salt, answer.text) === complaint.answerHash,
+          }
         : null,
     };
   }

@@ -15,4 +15,3 @@ export function coarseLocation(address: string | undefined): string {
   const place = [...new Set(names)].join(' ').slice(0, 50).trim();
   return place.length >= 2 ? place : DEFAULT_PLACE;
 }
-

@@ -6,13 +6,30 @@ import type { ComplaintCategory } from '@luohu/domain';
  * What stays off the ledger, in the gateway's database only: the citizen's text and exact place, optional contact
  * details, the salt of the content hash, the hash of the receipt token, answer texts. Never projected, never public.
  */
-export interface ComplaintContent { description: string; address_string: string | null; lat: number | null; long: number | null; media_url: string | null }
+export interface ComplaintContent {
+  description: string;
+  address_string: string | null;
+  lat: number | null;
+  long: number | null;
+  media_url: string | null;
+}
 /**
  * A complainant's optional contact details: kept off-chain, shown only to the dispatch office and the assigned unit.
  */
-export interface ComplaintContact { first_name: string | null; last_name: string | null; phone: string | null; email: string | null }
+export interface ComplaintContact {
+  first_name: string | null;
+  last_name: string | null;
+  phone: string | null;
+  email: string | null;
+}
 /** An answer's text off-chain, with the salted hash the ledger keeps, who answered and when. */
-export interface ComplaintAnswer { hash: string; salt: string; text: string; by: string; at: Date }
+export interface ComplaintAnswer {
+  hash: string;
+  salt: string;
+  text: string;
+  by: string;
+  at: Date;
+}
 
 /** What the gateway keeps of a complaint off the ledger: the text, contact, photo, classification and answers. */
 export interface PrivateComplaint {
@@ -39,23 +56,31 @@ export interface PrivateComplaint {
 
 /** The off-chain complaints collection (contact details and texts never go to the ledger or the read model). */
 export function complaintStore(connection: mongoose.Connection) {
-  const Private = (connection.models.ComplaintPrivate as mongoose.Model<PrivateComplaint>) ?? connection.model<PrivateComplaint>('ComplaintPrivate', new Schema<PrivateComplaint>({
-    _id: String,
-    content: { type: Schema.Types.Mixed, required: true },
-    contact: { type: Schema.Types.Mixed, default: null },
-    salt: { type: String, required: true },
-    contentHash: { type: String, required: true },
-    tokenHash: { type: String, required: true },
-    requestedCode: { type: String, default: null },
-    classification: { type: Schema.Types.Mixed, required: true },
-    category: { type: String, required: true },
-    tokens: { type: [String], default: [] },
-    ledgerArgument: { type: String, required: true },
-    requestHash: { type: String, required: true },
-    answers: { type: Schema.Types.Mixed, default: () => [] },
-    ratingComment: { type: String, default: null },
-    createdAt: { type: Date, required: true },
-  }, { collection: 'complaint_private', versionKey: false, minimize: false }));
+  const Private =
+    (connection.models.ComplaintPrivate as mongoose.Model<PrivateComplaint>) ??
+    connection.model<PrivateComplaint>(
+      'ComplaintPrivate',
+      new Schema<PrivateComplaint>(
+        {
+          _id: String,
+          content: { type: Schema.Types.Mixed, required: true },
+          contact: { type: Schema.Types.Mixed, default: null },
+          salt: { type: String, required: true },
+          contentHash: { type: String, required: true },
+          tokenHash: { type: String, required: true },
+          requestedCode: { type: String, default: null },
+          classification: { type: Schema.Types.Mixed, required: true },
+          category: { type: String, required: true },
+          tokens: { type: [String], default: [] },
+          ledgerArgument: { type: String, required: true },
+          requestHash: { type: String, required: true },
+          answers: { type: Schema.Types.Mixed, default: () => [] },
+          ratingComment: { type: String, default: null },
+          createdAt: { type: Date, required: true },
+        },
+        { collection: 'complaint_private', versionKey: false, minimize: false },
+      ),
+    );
   return { Private };
 }
 

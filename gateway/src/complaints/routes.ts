@@ -31,22 +31,52 @@ export function complaintParts(deps: DomainDeps, overrides: Partial<ComplaintOpt
   const connection = deps.connection;
   const store = complaintStore(connection);
   const system = new SystemIdentities(deps.identities, deps.config, deps.logger);
-  const rateLimit = new RateLimit(connection, 'complaints', deps.config.keyEncryptionKey, options.rateLimit, 'complaints', options.now);
-  const intake = new ComplaintIntake({ store, writes: deps.writes, system, rateLimit, tokenKey: derivedKey(deps.config.keyEncryptionKey, 'receipt-token'), now: options.now });
-  const handling = new ComplaintHandling({ store, readModel: deps.readModel, ledger: deps.ledger, identities: deps.identities, now: options.now });
-  const scheduler = new EscalationScheduler({ readModel: deps.readModel, writes: deps.writes, system, logger: deps.logger }, { ...options.escalation, now: options.now });
+  const rateLimit = new RateLimit(
+    connection,
+    'complaints',
+    deps.config.keyEncryptionKey,
+    options.rateLimit,
+    'complaints',
+    options.now,
+  );
+  const intake = new ComplaintIntake({
+    store,
+    writes: deps.writes,
+    system,
+    rateLimit,
+    tokenKey: derivedKey(deps.config.keyEncryptionKey, 'receipt-token'),
+    now: options.now,
+  });
+  const handling = new ComplaintHandling({
+    store,
+    readModel: deps.readModel,
+    ledger: deps.ledger,
+    identities: deps.identities,
+    now: options.now,
+  });
+  const scheduler = new EscalationScheduler(
+    { readModel: deps.readModel, writes: deps.writes, system, logger: deps.logger },
+    { ...options.escalation, now: options.now },
+  );
   return { options, store, system, rateLimit, intake, handling, scheduler };
 }
 
 /** 公众投诉: Open311-style services and requests, classification, dispatch, answers, rating, escalation. */
 export function complaintRoutes(deps: DomainDeps, overrides: Partial<ComplaintOptions> = {}): DomainModule {
   const parts = complaintParts(deps, overrides);
-  open311Routes(deps.routes, { intake: parts.intake, readModel: deps.readModel, ledger: deps.ledger, identities: deps.identities });
+  open311Routes(deps.routes, {
+    intake: parts.intake,
+    readModel: deps.readModel,
+    ledger: deps.ledger,
+    identities: deps.identities,
+  });
   staffRoutes(deps.routes, deps.writes, parts.handling);
   return {
     async start() {
       // Registering the system users needs the CA; a failure here is retried on first use instead of stopping the gateway.
-      await parts.system.ensure().catch((err) => deps.logger.warn({ err }, 'complaint system users not registered yet'));
+      await parts.system
+        .ensure()
+        .catch((err) => deps.logger.warn({ err }, 'complaint system users not registered yet'));
       if (parts.options.escalation.enabled) parts.scheduler.start();
     },
     async stop() {

@@ -16,7 +16,12 @@ import type { Logger } from '../platform/logger';
 export const INTAKE_USER = 'system.complaint-intake';
 export const ESCALATION_USER = 'system.complaint-escalation';
 
-interface SystemUser { username: string; role: Role; dept: string; displayName: string }
+interface SystemUser {
+  username: string;
+  role: Role;
+  dept: string;
+  displayName: string;
+}
 const SYSTEM_USERS: readonly SystemUser[] = [
   { username: INTAKE_USER, role: 'clerk', dept: 'complaint_intake', displayName: '公众投诉受理（系统）' },
   { username: ESCALATION_USER, role: 'clerk', dept: 'complaint_supervision', displayName: '超期投诉督办（系统）' },
@@ -29,7 +34,11 @@ const SYSTEM_USERS: readonly SystemUser[] = [
 export class SystemIdentities {
   private ready: Promise<void> | undefined;
 
-  constructor(private readonly identities: IdentityService, private readonly config: Config, private readonly logger: Logger) {}
+  constructor(
+    private readonly identities: IdentityService,
+    private readonly config: Config,
+    private readonly logger: Logger,
+  ) {}
 
   /**
    * Registers the system users once (idempotent across restarts and replicas); retried on the next call after a
@@ -49,7 +58,10 @@ export class SystemIdentities {
     for (const user of SYSTEM_USERS) {
       if (await this.exists(user.username)) continue;
       try {
-        await this.identities.register({ _id: `admin.${housing.name}` }, { ...user, password: crypto.randomBytes(32).toString('base64url') });
+        await this.identities.register(
+          { _id: `admin.${housing.name}` },
+          { ...user, password: crypto.randomBytes(32).toString('base64url') },
+        );
         this.logger.info({ user: user.username }, 'complaint system user registered');
       } catch (err) {
         // Another replica may be registering it at this moment (the CA then refuses a second registration).

@@ -23,7 +23,11 @@ export function complaintUseCases(handling: ComplaintHandling) {
     /** Answer: the text stays off-chain, its salted hash goes on the ledger. */
     answer: ledgerWrite<{ id: string; answer: string }>({
       access: ['clerk'],
-      call: async ({ id, answer }, actor) => ({ namespace: 'complaint', fn: 'answerComplaint', args: [id, await handling.draftAnswer(actor, id, answer)] }),
+      call: async ({ id, answer }, actor) => ({
+        namespace: 'complaint',
+        fn: 'answerComplaint',
+        args: [id, await handling.draftAnswer(actor, id, answer)],
+      }),
     }),
     /** Close an answered complaint. */
     close: ledgerWrite<{ id: string }>({

@@ -5,8 +5,16 @@ import type { PrivateComplaint } from './private-store';
 
 /** The ledger record as projected (only the fields the views use). */
 export interface LedgerComplaint {
-  id: string; contentHash: string; category: string; location: string; assignedUnit: string | null; deadline: string; status: string;
-  answerHash: string | null; rating: { score: number; at: string } | null; history: Array<{ step: string; status: string; at: string; by?: unknown; note?: string }>;
+  id: string;
+  contentHash: string;
+  category: string;
+  location: string;
+  assignedUnit: string | null;
+  deadline: string;
+  status: string;
+  answerHash: string | null;
+  rating: { score: number; at: string } | null;
+  history: Array<{ step: string; status: string; at: string; by?: unknown; note?: string }>;
 }
 
 const serviceName = (code: string) => (isCategory(code) ? serviceOf(code).name : code);
@@ -66,4 +74,5 @@ export function staffView(c: Record<string, unknown>, p: PrivateComplaint | null
 }
 
 /** A read-model complaint document, read as the ledger record it mirrors. */
-export const asLedgerComplaint = (doc: ReadModelDocument | Record<string, unknown>) => doc as unknown as LedgerComplaint;
+export const asLedgerComplaint = (doc: ReadModelDocument | Record<string, unknown>) =>
+  doc as unknown as LedgerComplaint;

@@ -21,7 +21,11 @@ export function newKeyPair(extractable = false): Promise<CryptoKeyPair> {
 
 /** The PKCS#10 request for the bureau's CA: subject CN = the enrollment ID, signed by the key it carries. */
 export async function certificateRequest(keys: CryptoKeyPair, enrollmentId: string): Promise<string> {
-  const request = await x509.Pkcs10CertificateRequestGenerator.create({ name: [{ CN: [enrollmentId] }], keys: keys as unknown as Parameters<typeof x509.Pkcs10CertificateRequestGenerator.create>[0]["keys"], signingAlgorithm: SIGN });
+  const request = await x509.Pkcs10CertificateRequestGenerator.create({
+    name: [{ CN: [enrollmentId] }],
+    keys: keys as unknown as Parameters<typeof x509.Pkcs10CertificateRequestGenerator.create>[0]['keys'],
+    signingAlgorithm: SIGN,
+  });
   return request.toString('pem');
 }
 
@@ -33,7 +37,10 @@ export async function signBytes(privateKey: CryptoKey, bytes: Uint8Array): Promi
 /** A key file (PKCS#8 PEM) for a device whose key lives on disk. */
 export async function exportPrivateKey(privateKey: CryptoKey): Promise<string> {
   const der = Buffer.from(await subtle.exportKey('pkcs8', privateKey));
-  return `-----BEGIN PRIVATE KEY-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n').trim()}\n-----END PRIVATE KEY-----\n`;
+  return `-----BEGIN PRIVATE KEY-----\n${der
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .trim()}\n-----END PRIVATE KEY-----\n`;
 }
 
 /** A device's private key from its PKCS#8 PEM (as the simulator stores it), usable only to sign and not exportable. */

@@ -17,7 +17,9 @@ export interface StoredFile {
 
 /** An upload larger than the store takes: 413, before or while reading it. */
 export class PayloadTooLargeError extends AppError {
-  constructor(maxBytes: number) { super(413, 'payload_too_large', `files may be at most ${maxBytes} bytes`); }
+  constructor(maxBytes: number) {
+    super(413, 'payload_too_large', `files may be at most ${maxBytes} bytes`);
+  }
 }
 
 const BUCKET = 'uploads';
@@ -31,16 +33,27 @@ const BUCKET = 'uploads';
 export class FileStore {
   private readonly digests: mongoose.Model<StoredFile>;
 
-  constructor(private readonly connection: mongoose.Connection, readonly maxBytes: number) {
-    this.digests = (connection.models.UploadDigest as mongoose.Model<StoredFile>) ?? connection.model<StoredFile>('UploadDigest', new Schema<StoredFile>({
-      _id: String,
-      fileId: { type: String, required: true },
-      size: { type: Number, required: true },
-      contentType: { type: String, required: true },
-      filename: { type: String, default: null },
-      uploadedBy: { type: String, required: true },
-      uploadedAt: { type: Date, required: true },
-    }, { collection: 'upload_digests', versionKey: false }));
+  constructor(
+    private readonly connection: mongoose.Connection,
+    readonly maxBytes: number,
+  ) {
+    this.digests =
+      (connection.models.UploadDigest as mongoose.Model<StoredFile>) ??
+      connection.model<StoredFile>(
+        'UploadDigest',
+        new Schema<StoredFile>(
+          {
+            _id: String,
+            fileId: { type: String, required: true },
+            size: { type: Number, required: true },
+            contentType: { type: String, required: true },
+            filename: { type: String, default: null },
+            uploadedBy: { type: String, required: true },
+            uploadedAt: { type: Date, required: true },
+          },
+          { collection: 'upload_digests', versionKey: false },
+        ),
+      );
   }
 
   private bucket(): mongoose.mongo.GridFSBucket {
@@ -51,7 +64,11 @@ export class FileStore {
    * Streams `source` into GridFS, hashing and counting as it goes. `truncated` lets a multipart parser report that
    * it cut the file at its own limit; such a file is discarded as too large.
    */
-  async save(source: Readable, meta: { contentType: string; filename: string | null; uploadedBy: string }, truncated: () => boolean = () => false): Promise<{ file: StoredFile; created: boolean }> {
+  async save(
+    source: Readable,
+    meta: { contentType: string; filename: string | null; uploadedBy: string },
+    truncated: () => boolean = () => false,
+  ): Promise<{ file: StoredFile; created: boolean }> {
     const hash = crypto.createHash('sha256');
     let size = 0;
     const max = this.maxBytes;
@@ -64,7 +81,9 @@ export class FileStore {
       },
     });
     const bucket = this.bucket();
-    const upload = bucket.openUploadStream(`upload-${crypto.randomUUID()}`, { metadata: { contentType: meta.contentType, uploadedBy: meta.uploadedBy } });
+    const upload = bucket.openUploadStream(`upload-${crypto.randomUUID()}`, {
+      metadata: { contentType: meta.contentType, uploadedBy: meta.uploadedBy },
+    });
     const discard = () => bucket.delete(upload.id).catch(() => undefined);
     // The source is piped, not put in the pipeline: on refusal it must stay open so that the caller can drain it
     // and answer (a destroyed request socket would reach the client as a reset, not a 413).
@@ -88,12 +107,23 @@ export class FileStore {
       await discard();
       throw new AppError(400, 'invalid_request', 'the file is empty');
     }
-    const record: StoredFile = { _id: hash.digest('hex'), fileId: upload.id.toHexString(), size, contentType: meta.contentType, filename: meta.filename, uploadedBy: meta.uploadedBy, uploadedAt: new Date() };
+    const record: StoredFile = {
+      _id: hash.digest('hex'),
+      fileId: upload.id.toHexString(),
+      size,
+      contentType: meta.contentType,
+      filename: meta.filename,
+      uploadedBy: meta.uploadedBy,
+      uploadedAt: new Date(),
+    };
     try {
       await this.digests.create(record);
       return { file: record, created: true };
     } catch (err) {
-      if ((err as { code?: number }).code !== 11000) { await discard(); throw err; }
+      if ((err as { code?: number }).code !== 11000) {
+        await discard();
+        throw err;
+      }
       await discard(); // the same bytes are already stored
       const existing = await this.find(record._id);
       if (!existing) throw err;
@@ -116,4 +146,10 @@ export class FileStore {
 }
 
 /** A stored file as the API shows it (ID, SHA-256, size, type, name, uploader, time). */
-export const describeFile = (f: StoredFile) => ({ fileId: f.fileId, sha256: f._id, size: f.size, contentType: f.contentType, filename: f.filename });
+export const describeFile = (f: StoredFile) => ({
+  fileId: f.fileId,
+  sha256: f._id,
+  size: f.size,
+  contentType: f.contentType,
+  filename: f.filename,
+});

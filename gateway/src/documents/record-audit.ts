@@ -8,15 +8,20 @@ import { NotFoundError } from '../platform/errors';
 import type { Enricher, ReadModel, ReadModelDocument, RecordType } from '../projection/read-model';
 import { findWhere } from '../shared/read-queries';
 
-
 /** Ledger keyed (projectId, id), read model keyed by id alone. */
 const KEYED_BY_LAST_PART = new Set<RecordKind>(['riskScore', 'progressDeviation']);
 /** A record's key in the read model: its last key part for records keyed by it, else the parts joined by '/'. */
-export const readModelId = (kind: RecordKind, key: string[]) => (KEYED_BY_LAST_PART.has(kind) ? key[key.length - 1] : key.join('/'));
+export const readModelId = (kind: RecordKind, key: string[]) =>
+  KEYED_BY_LAST_PART.has(kind) ? key[key.length - 1] : key.join('/');
 /** A record as an attestation's subject: `kind/key…`. */
 export const subjectOf = (kind: string, key: string[]) => `${kind}/${key.join('/')}`;
 
-interface LedgerVersion { txId: string; timestamp: string; isDelete: boolean; value: Record<string, unknown> | null }
+interface LedgerVersion {
+  txId: string;
+  timestamp: string;
+  isDelete: boolean;
+  value: Record<string, unknown> | null;
+}
 
 /** One change of a record in the ledger's history, with the receipt of the transaction that made it. */
 export interface Change {
@@ -30,7 +35,11 @@ export interface Change {
 }
 
 /** A field on which the read model and the ledger disagree. */
-export interface FieldDifference { field: string; readModel: unknown; ledger: unknown }
+export interface FieldDifference {
+  field: string;
+  readModel: unknown;
+  ledger: unknown;
+}
 
 /**
  * A value in a comparable form: the domain's canonical JSON (sorted keys), so that equal values compare equal whatever
@@ -52,7 +61,9 @@ export class RecordAudit {
   ) {}
 
   private async versions(signer: SigningUser, kind: RecordKind, key: string[]): Promise<LedgerVersion[]> {
-    const versions = JSON.parse(await this.ledger.evaluate(signer, 'audit', 'recordHistory', [kind, JSON.stringify(key)])) as LedgerVersion[];
+    const versions = JSON.parse(
+      await this.ledger.evaluate(signer, 'audit', 'recordHistory', [kind, JSON.stringify(key)]),
+    ) as LedgerVersion[];
     if (versions.length === 0) throw new NotFoundError(`${subjectOf(kind, key)} has no history on the ledger`);
     return versions;
   }
@@ -61,7 +72,9 @@ export class RecordAudit {
     const signer = await this.identities.reader(userId);
     const versions = await this.versions(signer, kind, key);
     const txIds = versions.map((v) => v.txId);
-    const operations = await this.operations.find({ 'receipt.transactionId': { $in: txIds } }, { _id: 1, userId: 1, action: 1, receipt: 1, createdAt: 1 }).lean();
+    const operations = await this.operations
+      .find({ 'receipt.transactionId': { $in: txIds } }, { _id: 1, userId: 1, action: 1, receipt: 1, createdAt: 1 })
+      .lean();
     const byTx = new Map(operations.map((o) => [o.receipt!.transactionId, o]));
     const changes: Change[] = [];
     for (const v of versions) {
@@ -69,7 +82,7 @@ export class RecordAudit {
       changes.push({
         transactionId: v.txId,
         // Writes that did not come through a gateway have no receipt: ask the ledger which block holds them.
-        blockNumber: op?.receipt?.blockNumber ?? await this.blockOf(signer, v.txId),
+        blockNumber: op?.receipt?.blockNumber ?? (await this.blockOf(signer, v.txId)),
         timestamp: v.timestamp,
         isDelete: v.isDelete,
         value: v.value,
@@ -98,21 +111,28 @@ export class RecordAudit {
    */
   async verify(userId: string, kind: RecordKind, key: string[]) {
     const [current] = await this.versions(await this.identities.reader(userId), kind, key);
-    if (current.isDelete || !current.value) throw new NotFoundError(`${subjectOf(kind, key)} was deleted on the ledger`);
+    if (current.isDelete || !current.value)
+      throw new NotFoundError(`${subjectOf(kind, key)} was deleted on the ledger`);
     const type = kind as RecordType;
     const stored = await this.readModel.model(type).findById(readModelId(kind, key)).lean<ReadModelDocument>();
     const expected: Record<string, unknown> = { ...current.value, ...(this.enrichers()[type]?.(current.value) ?? {}) };
     const differences: FieldDifference[] = [];
     if (stored) {
       const { _id, _position, _transactionId, _lists, _company, ...fields } = stored;
-      void _id; void _position; void _transactionId; void _lists; void _company;
+      void _id;
+      void _position;
+      void _transactionId;
+      void _lists;
+      void _company;
       for (const field of [...new Set([...Object.keys(expected), ...Object.keys(fields)])].sort()) {
-        if (comparable(fields[field]) !== comparable(expected[field])) differences.push({ field, readModel: fields[field] ?? null, ledger: expected[field] ?? null });
+        if (comparable(fields[field]) !== comparable(expected[field]))
+          differences.push({ field, readModel: fields[field] ?? null, ledger: expected[field] ?? null });
       }
     }
     const sameTransaction = stored?._transactionId === current.txId;
     return {
-      kind, key,
+      kind,
+      key,
       match: !!stored && sameTransaction && differences.length === 0,
       readModel: { present: !!stored, transactionId: stored?._transactionId ?? null },
       ledger: { transactionId: current.txId, timestamp: current.timestamp },

@@ -29,10 +29,38 @@ export function documentRoutes(deps: DomainDeps): DomainModule {
   uploadRoutes(deps.routes, files, deps, (user, file) => mayReadUpload(deps.readModel, user, file));
   registryRoutes(deps);
   documentArchiveRoutes(deps, files, audit);
-  const sealing = new Sealing(connection, deps.ledger, deps.identities, files, new DocumentFacts(deps.ledger, audit), deps.config.connection, deps.config.publicUrl, deps.config.cjkFont);
+  const sealing = new Sealing(
+    connection,
+    deps.ledger,
+    deps.identities,
+    files,
+    new DocumentFacts(deps.ledger, audit),
+    deps.config.connection,
+    deps.config.publicUrl,
+    deps.config.cjkFont,
+  );
   sealedDocumentRoutes(deps, sealing);
-  const limit = (scope: 'uploads' | 'lookups') => new RateLimit(connection, `verification-${scope}`, deps.config.keyEncryptionKey, VERIFICATION_RATE_LIMITS[scope], 'verifications');
-  verificationRoutes(deps.routes, new Verification(deps.ledger, deps.identities, audit, files, sealKeyFinder(connection, deps.ledger, deps.identities)), sealing, UPLOAD_MAX_BYTES, { uploads: limit('uploads'), lookups: limit('lookups') });
+  const limit = (scope: 'uploads' | 'lookups') =>
+    new RateLimit(
+      connection,
+      `verification-${scope}`,
+      deps.config.keyEncryptionKey,
+      VERIFICATION_RATE_LIMITS[scope],
+      'verifications',
+    );
+  verificationRoutes(
+    deps.routes,
+    new Verification(
+      deps.ledger,
+      deps.identities,
+      audit,
+      files,
+      sealKeyFinder(connection, deps.ledger, deps.identities),
+    ),
+    sealing,
+    UPLOAD_MAX_BYTES,
+    { uploads: limit('uploads'), lookups: limit('lookups') },
+  );
   auditRoutes(deps, audit);
   return {};
 }

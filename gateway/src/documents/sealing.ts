@@ -49,12 +49,31 @@ export interface SealedDocumentRecord {
 
 /** The generated documents and their prepared revisions (sealed_documents). */
 export function sealedDocumentModel(connection: mongoose.Connection): mongoose.Model<SealedDocumentRecord> {
-  return (connection.models.SealedDocument as mongoose.Model<SealedDocumentRecord>) ?? connection.model<SealedDocumentRecord>('SealedDocument', new Schema<SealedDocumentRecord>({
-    _id: String, type: String, record: String, decisionTxId: String, projectId: String, title: String, documentNo: String, issuerMsp: String,
-    draft: { sha256: String, size: Number },
-    revisions: [{ _id: false, sha256: String, slot: String, signer: String, fingerprint: String, preparedAt: Date }],
-    createdBy: String, createdAt: Date,
-  }, { collection: 'sealed_documents', versionKey: false }));
+  return (
+    (connection.models.SealedDocument as mongoose.Model<SealedDocumentRecord>) ??
+    connection.model<SealedDocumentRecord>(
+      'SealedDocument',
+      new Schema<SealedDocumentRecord>(
+        {
+          _id: String,
+          type: String,
+          record: String,
+          decisionTxId: String,
+          projectId: String,
+          title: String,
+          documentNo: String,
+          issuerMsp: String,
+          draft: { sha256: String, size: Number },
+          revisions: [
+            { _id: false, sha256: String, slot: String, signer: String, fingerprint: String, preparedAt: Date },
+          ],
+          createdBy: String,
+          createdAt: Date,
+        },
+        { collection: 'sealed_documents', versionKey: false },
+      ),
+    )
+  );
 }
 
 /** Who signs at each step: the clerk seals, a reviewer then a director of the issuing bureau counter-sign. */
@@ -65,17 +84,36 @@ const STEPS: { slot: SignatureSlot; role: string; reason: string }[] = [
 ];
 
 interface AnchoredRevision {
-  sha256: string; documentType: string; projectId: string; title: string; supersedes: string | null; sealFingerprint: string;
-  signatureAlgorithm: string; signers: string[]; record?: string; status: 'active' | 'superseded' | 'revoked'; version: number; anchorTxId: string;
+  sha256: string;
+  documentType: string;
+  projectId: string;
+  title: string;
+  supersedes: string | null;
+  sealFingerprint: string;
+  signatureAlgorithm: string;
+  signers: string[];
+  record?: string;
+  status: 'active' | 'superseded' | 'revoked';
+  version: number;
+  anchorTxId: string;
 }
 
 /** The anchoring input a revision was committed with, rebuilt from the ledger's record of it. */
-const anchoringOf = (d: AnchoredRevision) => JSON.stringify({
-  sha256: d.sha256, documentType: d.documentType, projectId: d.projectId, title: d.title, ...(d.supersedes ? { supersedes: d.supersedes } : {}),
-  sealFingerprint: d.sealFingerprint, signatureAlgorithm: d.signatureAlgorithm, signers: d.signers, ...(d.record ? { record: d.record } : {}),
-});
+const anchoringOf = (d: AnchoredRevision) =>
+  JSON.stringify({
+    sha256: d.sha256,
+    documentType: d.documentType,
+    projectId: d.projectId,
+    title: d.title,
+    ...(d.supersedes ? { supersedes: d.supersedes } : {}),
+    sealFingerprint: d.sealFingerprint,
+    signatureAlgorithm: d.signatureAlgorithm,
+    signers: d.signers,
+    ...(d.record ? { record: d.record } : {}),
+  });
 
-const fingerprintOf = (pem: string) => crypto.createHash('sha256').update(new crypto.X509Certificate(pem).raw).digest('hex');
+const fingerprintOf = (pem: string) =>
+  crypto.createHash('sha256').update(new crypto.X509Certificate(pem).raw).digest('hex');
 
 async function readAll(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -109,22 +147,53 @@ export class Sealing {
   }
 
   /** The draft PDF of a decision: the same decision gives the same document (ID, bytes), generated once. */
-  async generate(user: AuthenticatedUser, req: GenerationRequest): Promise<{ document: SealedDocumentRecord; created: boolean }> {
-    if (user.mspId !== ISSUER[req.type]) throw new ForbiddenError(`a ${TITLES[req.type]} is issued by ${ISSUER[req.type]}; you are of ${user.mspId}`);
+  async generate(
+    user: AuthenticatedUser,
+    req: GenerationRequest,
+  ): Promise<{ document: SealedDocumentRecord; created: boolean }> {
+    if (user.mspId !== ISSUER[req.type])
+      throw new ForbiddenError(`a ${TITLES[req.type]} is issued by ${ISSUER[req.type]}; you are of ${user.mspId}`);
     const decision = await this.facts.decision(user._id, req);
     const record = recordRef(decision);
-    const id = crypto.createHash('sha256').update(`${req.type}\n${record}\n${decision.ledger.transactionId}`).digest('hex').slice(0, 20);
+    const id = crypto
+      .createHash('sha256')
+      .update(`${req.type}\n${record}\n${decision.ledger.transactionId}`)
+      .digest('hex')
+      .slice(0, 20);
     const existing = await this.documents.findById(id).lean();
     if (existing) return { document: existing, created: false };
     const org = this.description.orgs.find((o) => o.mspId === user.mspId)!;
     const documentNo = DocumentFacts.documentNo(req.type, id, decision.ledger.timestamp);
-    const { pdf, projectId } = await this.facts.render(await this.identities.reader(user._id), req, decision, {
-      documentNo, issuer: org.displayName, ledger: decision.ledger, verificationUrl: this.verificationUrl(id),
-    }, this.cjkFont);
-    const { file } = await this.files.save(Readable.from(Buffer.from(pdf)), { contentType: 'application/pdf', filename: `${TITLES[req.type]}-${id}.pdf`, uploadedBy: user._id });
+    const { pdf, projectId } = await this.facts.render(
+      await this.identities.reader(user._id),
+      req,
+      decision,
+      {
+        documentNo,
+        issuer: org.displayName,
+        ledger: decision.ledger,
+        verificationUrl: this.verificationUrl(id),
+      },
+      this.cjkFont,
+    );
+    const { file } = await this.files.save(Readable.from(Buffer.from(pdf)), {
+      contentType: 'application/pdf',
+      filename: `${TITLES[req.type]}-${id}.pdf`,
+      uploadedBy: user._id,
+    });
     const document: SealedDocumentRecord = {
-      _id: id, type: req.type, record, decisionTxId: decision.ledger.transactionId, projectId, title: `${TITLES[req.type]} ${documentNo}`, documentNo,
-      issuerMsp: user.mspId, draft: { sha256: file._id, size: file.size }, revisions: [], createdBy: user._id, createdAt: new Date(),
+      _id: id,
+      type: req.type,
+      record,
+      decisionTxId: decision.ledger.transactionId,
+      projectId,
+      title: `${TITLES[req.type]} ${documentNo}`,
+      documentNo,
+      issuerMsp: user.mspId,
+      draft: { sha256: file._id, size: file.size },
+      revisions: [],
+      createdBy: user._id,
+      createdAt: new Date(),
     };
     try {
       await this.documents.create(document);
@@ -146,7 +215,9 @@ export class Sealing {
     const signer = await this.identities.reader(userId);
     for (const revision of [...document.revisions].reverse()) {
       try {
-        return JSON.parse(await this.ledger.evaluate(signer, 'document', 'readDocument', [revision.sha256])) as AnchoredRevision;
+        return JSON.parse(
+          await this.ledger.evaluate(signer, 'document', 'readDocument', [revision.sha256]),
+        ) as AnchoredRevision;
       } catch (err) {
         if (err instanceof LedgerError && err.status === 404) continue; // prepared, never anchored
         throw err;
@@ -171,7 +242,11 @@ export class Sealing {
     const next = await this.prepareSeal(user, id, reason);
     if ('call' in next) return next.call;
     const signer = await byteSignerOf(this.identities, user._id);
-    return this.completeSeal(user._id, next.seal, await signer.sign(Buffer.from(next.seal.prepared.signedAttributes, 'base64')));
+    return this.completeSeal(
+      user._id,
+      next.seal,
+      await signer.sign(Buffer.from(next.seal.prepared.signedAttributes, 'base64')),
+    );
   }
 
   /**
@@ -179,9 +254,14 @@ export class Sealing {
    * attributes to sign (kept as plain data, so that a caller who holds their key can sign on their device) — or,
    * when the caller's signature is already the anchored head (a retry), the anchoring again.
    */
-  async prepareSeal(user: AuthenticatedUser, id: string, reason?: string): Promise<{ call: LedgerCall } | { seal: PreparedSeal }> {
+  async prepareSeal(
+    user: AuthenticatedUser,
+    id: string,
+    reason?: string,
+  ): Promise<{ call: LedgerCall } | { seal: PreparedSeal }> {
     const document = await this.get(id);
-    if (user.mspId !== document.issuerMsp) throw new ForbiddenError(`sealed document ${id} is signed by ${document.issuerMsp}; you are of ${user.mspId}`);
+    if (user.mspId !== document.issuerMsp)
+      throw new ForbiddenError(`sealed document ${id} is signed by ${document.issuerMsp}; you are of ${user.mspId}`);
     const head = await this.head(user._id, document);
     const { certificate } = await this.identities.identityOf(user._id);
     const fingerprint = fingerprintOf(certificate);
@@ -190,28 +270,54 @@ export class Sealing {
     if (head?.status === 'active' && head.signers[head.signers.length - 1] === fingerprint) {
       return { call: { namespace: 'document', fn: 'anchorDocument', args: [anchoringOf(head)] } };
     }
-    if (head && head.status !== 'active') throw new ConflictError(`sealed document ${id} is ${head.status}: its revision ${head.sha256} can no longer be signed`);
+    if (head && head.status !== 'active')
+      throw new ConflictError(
+        `sealed document ${id} is ${head.status}: its revision ${head.sha256} can no longer be signed`,
+      );
     const done = head?.signers.length ?? 0;
     const step = STEPS[done];
     if (!step) throw new ConflictError(`sealed document ${id} is final: sealed, reviewed and signed off`);
-    if (user.role !== step.role) throw new ConflictError(`sealed document ${id} is ${Sealing.status(head)}: the next signature is a ${step.role}'s (${step.reason}), not a ${user.role}'s`);
-    if (head?.signers.includes(fingerprint)) throw new ConflictError(`sealed document ${id} already carries your signature`);
+    if (user.role !== step.role)
+      throw new ConflictError(
+        `sealed document ${id} is ${Sealing.status(head)}: the next signature is a ${step.role}'s (${step.reason}), not a ${user.role}'s`,
+      );
+    if (head?.signers.includes(fingerprint))
+      throw new ConflictError(`sealed document ${id} already carries your signature`);
     await this.requireRegisteredSeal(user, fingerprint);
 
     const current = await this.files.find(head?.sha256 ?? document.draft.sha256);
-    if (!current) throw new ConflictError(`the file of sealed document ${id}'s current revision is missing from the file store`);
+    if (!current)
+      throw new ConflictError(`the file of sealed document ${id}'s current revision is missing from the file store`);
     const bytes = await readAll(this.files.open(current));
     const org = this.description.orgs.find((o) => o.mspId === user.mspId)!;
     const { rect } = SIGNATURE_SLOTS[step.slot];
-    const algorithm = new crypto.X509Certificate(certificate).publicKey.asymmetricKeyType === 'ec' ? 'ECDSA-SHA256' : 'RSA-SHA256';
+    const algorithm =
+      new crypto.X509Certificate(certificate).publicKey.asymmetricKeyType === 'ec' ? 'ECDSA-SHA256' : 'RSA-SHA256';
     const prepared = await preparePdfSignature(bytes, this.pdfSigner({ certificate, algorithm }, org.ca.tlsRootCert), {
-      reason: reason ?? step.reason, location: '深圳市罗湖区', name: user.displayName, signingTime: new Date(),
-      appearance: { rect, organisation: org.displayName, caption: step.reason, signerName: user.displayName, cjkFont: this.cjkFont },
+      reason: reason ?? step.reason,
+      location: '深圳市罗湖区',
+      name: user.displayName,
+      signingTime: new Date(),
+      appearance: {
+        rect,
+        organisation: org.displayName,
+        caption: step.reason,
+        signerName: user.displayName,
+        cjkFont: this.cjkFont,
+      },
     });
     return {
       seal: {
-        documentId: id, slot: step.slot, fingerprint, supersedes: head?.sha256 ?? null, signers: [...(head?.signers ?? []), fingerprint],
-        prepared: { ...prepared, pdf: prepared.pdf.toString('base64'), signedAttributes: prepared.signedAttributes.toString('base64') },
+        documentId: id,
+        slot: step.slot,
+        fingerprint,
+        supersedes: head?.sha256 ?? null,
+        signers: [...(head?.signers ?? []), fingerprint],
+        prepared: {
+          ...prepared,
+          pdf: prepared.pdf.toString('base64'),
+          signedAttributes: prepared.signedAttributes.toString('base64'),
+        },
       },
     };
   }
@@ -222,24 +328,58 @@ export class Sealing {
    */
   async completeSeal(username: string, seal: PreparedSeal, signature: Uint8Array): Promise<LedgerCall> {
     const document = await this.get(seal.documentId);
-    const prepared = { ...seal.prepared, pdf: Buffer.from(seal.prepared.pdf, 'base64'), signedAttributes: Buffer.from(seal.prepared.signedAttributes, 'base64') };
+    const prepared = {
+      ...seal.prepared,
+      pdf: Buffer.from(seal.prepared.pdf, 'base64'),
+      signedAttributes: Buffer.from(seal.prepared.signedAttributes, 'base64'),
+    };
     const signed = completePdfSignature(prepared, Buffer.from(signature));
     this.checkOwnOutput(signed, seal.signers);
-    const { file } = await this.files.save(Readable.from(Buffer.from(signed)), { contentType: 'application/pdf', filename: `${document.title}.pdf`, uploadedBy: username });
-    await this.documents.updateOne({ _id: document._id }, { $push: { revisions: { sha256: file._id, slot: seal.slot, signer: username, fingerprint: seal.fingerprint, preparedAt: new Date() } } });
+    const { file } = await this.files.save(Readable.from(Buffer.from(signed)), {
+      contentType: 'application/pdf',
+      filename: `${document.title}.pdf`,
+      uploadedBy: username,
+    });
+    await this.documents.updateOne(
+      { _id: document._id },
+      {
+        $push: {
+          revisions: {
+            sha256: file._id,
+            slot: seal.slot,
+            signer: username,
+            fingerprint: seal.fingerprint,
+            preparedAt: new Date(),
+          },
+        },
+      },
+    );
     return {
-      namespace: 'document', fn: 'anchorDocument',
-      args: [anchoringOf({
-        sha256: file._id, documentType: document.type, projectId: document.projectId, title: document.title, supersedes: seal.supersedes,
-        sealFingerprint: seal.fingerprint, signatureAlgorithm: 'PAdES', signers: seal.signers, record: document.record,
-      } as AnchoredRevision)],
+      namespace: 'document',
+      fn: 'anchorDocument',
+      args: [
+        anchoringOf({
+          sha256: file._id,
+          documentType: document.type,
+          projectId: document.projectId,
+          title: document.title,
+          supersedes: seal.supersedes,
+          sealFingerprint: seal.fingerprint,
+          signatureAlgorithm: 'PAdES',
+          signers: seal.signers,
+          record: document.record,
+        } as AnchoredRevision),
+      ],
     };
   }
 
   /** The bureau's CA root follows the signer's certificate when it issued it, so that verifiers can build the chain. */
   private pdfSigner(signer: Pick<ByteSigner, 'certificate' | 'algorithm'>, caRoot: string) {
     const issued = new crypto.X509Certificate(signer.certificate).checkIssued(new crypto.X509Certificate(caRoot));
-    return { certificateChain: issued ? [signer.certificate, caRoot] : [signer.certificate], algorithm: signer.algorithm };
+    return {
+      certificateChain: issued ? [signer.certificate, caRoot] : [signer.certificate],
+      algorithm: signer.algorithm,
+    };
   }
 
   private async requireRegisteredSeal(user: AuthenticatedUser, fingerprint: string): Promise<void> {
@@ -251,8 +391,11 @@ export class Sealing {
       if (!(err instanceof LedgerError && err.status === 404)) throw err;
     }
     if (!seal || seal.status !== 'active') {
-      throw new UnprocessableError('seal_not_registered', `your certificate (SHA-256 ${fingerprint}) is not ${seal ? 'an active' : 'a registered'} seal: ` +
-        `an admin of ${user.mspId} registers it with POST /v1/seal-certificates {"holder": "${user._id}", "label": …}`);
+      throw new UnprocessableError(
+        'seal_not_registered',
+        `your certificate (SHA-256 ${fingerprint}) is not ${seal ? 'an active' : 'a registered'} seal: ` +
+          `an admin of ${user.mspId} registers it with POST /v1/seal-certificates {"holder": "${user._id}", "label": …}`,
+      );
     }
   }
 
@@ -261,8 +404,9 @@ export class Sealing {
     const check = verifyPdfSignatures(pdf);
     const found = check.signatures.map((s) => s.certificateFingerprint);
     if (!check.allValid || !check.unmodifiedSinceLastSignature || JSON.stringify(found) !== JSON.stringify(signers)) {
-      throw new Error(`the signed revision does not verify: ${[...check.problems, `signers ${found.join(',')}`].join('; ')}`);
+      throw new Error(
+        `the signed revision does not verify: ${[...check.problems, `signers ${found.join(',')}`].join('; ')}`,
+      );
     }
   }
 }
-

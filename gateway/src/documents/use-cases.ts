@@ -22,10 +22,20 @@ export interface DocumentAnchoring {
 }
 
 /** A seal to bind to a user: the CA-issued certificate they enrolled (neither given), a certificate, or a bare key. */
-export interface SealBinding { holder: string; label: string; validUntil?: string; certificate?: string; publicKey?: string }
+export interface SealBinding {
+  holder: string;
+  label: string;
+  validUntil?: string;
+  certificate?: string;
+  publicKey?: string;
+}
 
 /** What the registry's use cases read: the seals' keys (database), the users, the ledger. */
-export interface RegistryDeps { connection: mongoose.Connection; ledger: Ledger; identities: IdentityService }
+export interface RegistryDeps {
+  connection: mongoose.Connection;
+  ledger: Ledger;
+  identities: IdentityService;
+}
 
 /** 电子档案 actions: anchoring and revoking signed documents, each one ledger transaction by its actor. */
 export function archiveUseCases({ files, connection, ledger, identities }: RegistryDeps & { files: FileStore }) {
@@ -39,12 +49,24 @@ export function archiveUseCases({ files, connection, ledger, identities }: Regis
       access: 'user',
       call: async (document) => {
         const file = await files.find(document.sha256);
-        if (!file) throw new UnprocessableError('file_not_uploaded', `upload the file first: no uploaded file has SHA-256 ${document.sha256}`);
+        if (!file)
+          throw new UnprocessableError(
+            'file_not_uploaded',
+            `upload the file first: no uploaded file has SHA-256 ${document.sha256}`,
+          );
         const seal = await sealKey(document.sealFingerprint);
         if (seal) {
-          const valid = await verifyDetached(publicKeyOf(seal), document.signatureAlgorithm, document.signature, files.open(file));
+          const valid = await verifyDetached(
+            publicKeyOf(seal),
+            document.signatureAlgorithm,
+            document.signature,
+            files.open(file),
+          );
           if (valid === false) {
-            throw new UnprocessableError('signature_invalid', `the ${document.signatureAlgorithm} signature does not verify over file ${document.sha256} with seal ${document.sealFingerprint}`);
+            throw new UnprocessableError(
+              'signature_invalid',
+              `the ${document.signatureAlgorithm} signature does not verify over file ${document.sha256} with seal ${document.sealFingerprint}`,
+            );
           }
         }
         return { namespace: 'document', fn: 'anchorDocument', args: [JSON.stringify(document)] };
@@ -62,7 +84,6 @@ export function archiveUseCases({ files, connection, ledger, identities }: Regis
 /** 名录 actions (bureau admins): contractors and their qualifications, users' seals. */
 export function registryUseCases({ connection, identities }: Omit<RegistryDeps, 'ledger'>) {
   return {
-
     /** Register a contractor (admin @ Housing). */
     registerContractor: ledgerWrite<{ id: string; name: string; creditCode: string }>({
       access: ['admin'],
@@ -70,15 +91,26 @@ export function registryUseCases({ connection, identities }: Omit<RegistryDeps, 
     }),
 
     /** Add a qualification (资质): its grade bounds the budgets the contractor may take, its scope the project types. */
-    addQualification: ledgerWrite<{ contractorId: string; qualification: { licenceNo: string; grade: string; scope: string[]; expiry: string } }>({
+    addQualification: ledgerWrite<{
+      contractorId: string;
+      qualification: { licenceNo: string; grade: string; scope: string[]; expiry: string };
+    }>({
       access: ['admin'],
-      call: ({ contractorId, qualification }) => ({ namespace: 'registry', fn: 'addQualification', args: [contractorId, JSON.stringify(qualification)] }),
+      call: ({ contractorId, qualification }) => ({
+        namespace: 'registry',
+        fn: 'addQualification',
+        args: [contractorId, JSON.stringify(qualification)],
+      }),
     }),
 
     /** Revoke a qualification, with the reason. */
     revokeQualification: ledgerWrite<{ contractorId: string; licenceNo: string; reason: string }>({
       access: ['admin'],
-      call: ({ contractorId, licenceNo, reason }) => ({ namespace: 'registry', fn: 'revokeQualification', args: [contractorId, licenceNo, reason] }),
+      call: ({ contractorId, licenceNo, reason }) => ({
+        namespace: 'registry',
+        fn: 'revokeQualification',
+        args: [contractorId, licenceNo, reason],
+      }),
     }),
 
     /**
@@ -94,17 +126,36 @@ export function registryUseCases({ connection, identities }: Omit<RegistryDeps, 
         const material = sealMaterial(enrolled ? { certificate: holderIdentity.certificate } : binding);
         const validUntil = binding.validUntil ?? material.notAfter;
         if (!validUntil) throw new ValidationError('validUntil is required for a bare public key');
-        if (material.notAfter && validUntil > material.notAfter) throw new ValidationError(`validUntil ${validUntil} is after the certificate expires (${material.notAfter})`);
+        if (material.notAfter && validUntil > material.notAfter)
+          throw new ValidationError(`validUntil ${validUntil} is after the certificate expires (${material.notAfter})`);
         const holder = await identities.get(binding.holder);
-        if (holder.mspId !== admin.mspId) throw new ForbiddenError(`${binding.holder} belongs to ${holder.mspId}: only its own bureau's admin binds their seal`);
+        if (holder.mspId !== admin.mspId)
+          throw new ForbiddenError(
+            `${binding.holder} belongs to ${holder.mspId}: only its own bureau's admin binds their seal`,
+          );
         // The holder's identity as the chaincode derives it from their certificate (no query as them: they may hold their key).
         const me = { mspId: holderIdentity.mspId, id: fabricIdOf(holderIdentity.certificate) };
         await claimSealKey(connection, material.fingerprint, {
-          holder: holder._id, holderMsp: me.mspId, holderId: me.id, format: material.format, pem: material.pem, registeredBy: admin._id, registeredAt: new Date(),
+          holder: holder._id,
+          holderMsp: me.mspId,
+          holderId: me.id,
+          format: material.format,
+          pem: material.pem,
+          registeredBy: admin._id,
+          registeredAt: new Date(),
         });
         return {
-          namespace: 'registry', fn: 'registerSealCertificate',
-          args: [JSON.stringify({ fingerprint: material.fingerprint, holderMsp: me.mspId, holderId: me.id, label: binding.label, validUntil })],
+          namespace: 'registry',
+          fn: 'registerSealCertificate',
+          args: [
+            JSON.stringify({
+              fingerprint: material.fingerprint,
+              holderMsp: me.mspId,
+              holderId: me.id,
+              label: binding.label,
+              validUntil,
+            }),
+          ],
         };
       },
     }),
@@ -112,14 +163,24 @@ export function registryUseCases({ connection, identities }: Omit<RegistryDeps, 
     /** Revoke a seal certificate, with the reason (admin of the holder's bureau). */
     revokeSealCertificate: ledgerWrite<{ fingerprint: string; reason: string }>({
       access: ['admin'],
-      call: ({ fingerprint, reason }) => ({ namespace: 'registry', fn: 'revokeSealCertificate', args: [fingerprint, reason] }),
+      call: ({ fingerprint, reason }) => ({
+        namespace: 'registry',
+        fn: 'revokeSealCertificate',
+        args: [fingerprint, reason],
+      }),
     }),
-
   };
 }
 
 /** An auditor's attestation about a record (the only write an auditor makes). */
-export const attest = ledgerWrite<{ id: string; subjectKind: string; subjectKey: string[]; opinion: string; reportSha256?: string; note: string }>({
+export const attest = ledgerWrite<{
+  id: string;
+  subjectKind: string;
+  subjectKey: string[];
+  opinion: string;
+  reportSha256?: string;
+  note: string;
+}>({
   access: ['auditor'],
   call: (attestation) => ({ namespace: 'audit', fn: 'attest', args: [JSON.stringify(attestation)] }),
 });
@@ -128,22 +189,25 @@ export const attest = ledgerWrite<{ id: string; subjectKind: string; subjectKey:
  * The next signature on a sealed document: the caller's, at the step their role signs. A caller who holds their key
  * signs the seal's CMS signed attributes first (the author stage), then the transaction that anchors the revision.
  */
-export const signSealedDocument = (sealing: Sealing) => ledgerWrite<{ id: string; reason?: string }>({
-  access: ['clerk', 'reviewer', 'director'],
-  call: ({ id, reason }, actor) => sealing.sign(actor, id, reason),
-  authorStage: {
-    name: 'seal',
-    async prepare({ id, reason }, actor) {
-      const next = await sealing.prepareSeal(actor, id, reason);
-      return 'call' in next ? next : { message: Buffer.from(next.seal.prepared.signedAttributes, 'base64'), state: next.seal };
+export const signSealedDocument = (sealing: Sealing) =>
+  ledgerWrite<{ id: string; reason?: string }>({
+    access: ['clerk', 'reviewer', 'director'],
+    call: ({ id, reason }, actor) => sealing.sign(actor, id, reason),
+    authorStage: {
+      name: 'seal',
+      async prepare({ id, reason }, actor) {
+        const next = await sealing.prepareSeal(actor, id, reason);
+        return 'call' in next
+          ? next
+          : { message: Buffer.from(next.seal.prepared.signedAttributes, 'base64'), state: next.seal };
+      },
+      async complete(state, signature, username) {
+        try {
+          return await sealing.completeSeal(username, state as PreparedSeal, signature);
+        } catch (err) {
+          if (err instanceof SealSignatureRejected) throw new SignatureRejected('seal');
+          throw err;
+        }
+      },
     },
-    async complete(state, signature, username) {
-      try {
-        return await sealing.completeSeal(username, state as PreparedSeal, signature);
-      } catch (err) {
-        if (err instanceof SealSignatureRejected) throw new SignatureRejected('seal');
-        throw err;
-      }
-    },
-  },
-});
+  });

@@ -23,70 +23,147 @@ export const VERIFICATION_RATE_LIMITS: Record<'uploads' | 'lookups', RateLimitOp
 };
 
 /** Per-address limits of verify-by-upload: uploads and lookups. */
-export interface VerificationLimits { uploads: RateLimit; lookups: RateLimit }
+export interface VerificationLimits {
+  uploads: RateLimit;
+  lookups: RateLimit;
+}
 
 /** Verify-by-upload and the verification links printed on sealed documents: public, rate-limited, nothing stored. */
-export function verificationRoutes(routes: RouteTable, verification: Verification, sealing: Sealing, maxBytes: number, limits: VerificationLimits): void {
-  const multipart = multer({ storage: multer.memoryStorage(), limits: { fileSize: maxBytes, files: 1, fields: 0, parts: 1 } }).single('file');
+export function verificationRoutes(
+  routes: RouteTable,
+  verification: Verification,
+  sealing: Sealing,
+  maxBytes: number,
+  limits: VerificationLimits,
+): void {
+  const multipart = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: maxBytes, files: 1, fields: 0, parts: 1 },
+  }).single('file');
 
-  routes.add({
-    method: 'post', path: '/verifications', response: verificationReport, tag: 'verification', access: 'public',
-    summary: 'Verify a document: a file (multipart field "file", or the raw bytes as application/pdf) or {"sha256": …}. Answers whether ' +
-      'it is anchored (by whom, when, transaction and block; superseded or revoked) and, for a PDF, whether each embedded signature is ' +
-      `valid and its certificate a registered seal. PDFs signed elsewhere are checked the same way. At most ${maxBytes} bytes; nothing is stored. ` +
-      `Per client address at most ${VERIFICATION_RATE_LIMITS.uploads.max} files and ${VERIFICATION_RATE_LIMITS.lookups.max} hashes a minute, then 429 with Retry-After`,
-  }, async ({ req, res }) => {
-    const contentType = (req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
-    if (contentType === 'application/json') {
+  routes.add(
+    {
+      method: 'post',
+      path: '/verifications',
+      response: verificationReport,
+      tag: 'verification',
+      access: 'public',
+      summary:
+        'Verify a document: a file (multipart field "file", or the raw bytes as application/pdf) or {"sha256": …}. Answers whether ' +
+        'it is anchored (by whom, when, transaction and block; superseded or revoked) and, for a PDF, whether each embedded signature is ' +
+        `valid and its certificate a registered seal. PDFs signed elsewhere are checked the same way. At most ${maxBytes} bytes; nothing is stored. ` +
+        `Per client address at most ${VERIFICATION_RATE_LIMITS.uploads.max} files and ${VERIFICATION_RATE_LIMITS.lookups.max} hashes a minute, then 429 with Retry-After`,
+    },
+    async ({ req, res }) => {
+      const contentType = (req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
+      if (contentType === 'application/json') {
+        await limits.lookups.take(clientAddress(req));
+        const parsed = byHash.safeParse(req.body ?? {});
+        if (!parsed.success)
+          throw new ValidationError(
+            'the request body is not valid',
+            parsed.error.issues.map((i) => ({ path: ['body', ...i.path].join('.'), message: i.message })),
+          );
+        return verification.ofHash(parsed.data.sha256);
+      }
+      const declared = Number(req.header('content-length') ?? NaN);
+      if (declared > maxBytes + 64 * 1024) {
+        res.setHeader('Connection', 'close');
+        throw new PayloadTooLargeError(maxBytes);
+      }
+      const read =
+        contentType === 'multipart/form-data'
+          ? () => fileOf(multipart, req, res, maxBytes)
+          : contentType === 'application/pdf' || contentType === 'application/octet-stream'
+            ? () => rawBody(req, maxBytes)
+            : undefined;
+      if (!read)
+        throw new AppError(
+          415,
+          'unsupported_media_type',
+          'send multipart/form-data with a "file" field, the raw bytes as application/pdf, or JSON {"sha256": …}',
+        );
+      // Counted before the body is read; a refused upload closes the connection rather than reading megabytes to discard.
+      await limits.uploads.take(clientAddress(req)).catch((err) => {
+        res.setHeader('Connection', 'close');
+        throw err;
+      });
+      const bytes = await read();
+      if (bytes.length === 0) throw new ValidationError('the file is empty');
+      return verification.ofBytes(bytes);
+    },
+  );
+
+  routes.add(
+    {
+      method: 'get',
+      path: '/verifications/:sha256',
+      response: verificationReport,
+      tag: 'verification',
+      access: 'public',
+      params: byHash,
+      summary:
+        "A file's verification by its SHA-256: the ledger's record of it, and its signatures when this system holds the file (rate-limited per client address)",
+    },
+    async ({ params, req }) => {
       await limits.lookups.take(clientAddress(req));
-      const parsed = byHash.safeParse(req.body ?? {});
-      if (!parsed.success) throw new ValidationError('the request body is not valid', parsed.error.issues.map((i) => ({ path: ['body', ...i.path].join('.'), message: i.message })));
-      return verification.ofHash(parsed.data.sha256);
-    }
-    const declared = Number(req.header('content-length') ?? NaN);
-    if (declared > maxBytes + 64 * 1024) { res.setHeader('Connection', 'close'); throw new PayloadTooLargeError(maxBytes); }
-    const read = contentType === 'multipart/form-data' ? () => fileOf(multipart, req, res, maxBytes)
-      : contentType === 'application/pdf' || contentType === 'application/octet-stream' ? () => rawBody(req, maxBytes)
-        : undefined;
-    if (!read) throw new AppError(415, 'unsupported_media_type', 'send multipart/form-data with a "file" field, the raw bytes as application/pdf, or JSON {"sha256": …}');
-    // Counted before the body is read; a refused upload closes the connection rather than reading megabytes to discard.
-    await limits.uploads.take(clientAddress(req)).catch((err) => { res.setHeader('Connection', 'close'); throw err; });
-    const bytes = await read();
-    if (bytes.length === 0) throw new ValidationError('the file is empty');
-    return verification.ofBytes(bytes);
-  });
+      return verification.ofHash(params.sha256);
+    },
+  );
 
-  routes.add({
-    method: 'get', path: '/verifications/:sha256', response: verificationReport, tag: 'verification', access: 'public', params: byHash,
-    summary: "A file's verification by its SHA-256: the ledger's record of it, and its signatures when this system holds the file (rate-limited per client address)",
-  }, async ({ params, req }) => {
-    await limits.lookups.take(clientAddress(req));
-    return verification.ofHash(params.sha256);
-  });
-
-  routes.add({
-    method: 'get', path: '/v/:id', response: sealedDocumentVerification, tag: 'verification', access: 'public', params: z.strictObject({ id: z.string().regex(/^[0-9a-f]{20}$/, 'a sealed document ID') }),
-    summary: "The QR code's link on a sealed document: the verification of its current signed revision (of the draft while unsigned; rate-limited per client address)",
-  }, async ({ params, req }) => {
-    await limits.lookups.take(clientAddress(req));
-    const document = await sealing.get(params.id);
-    const head = await sealing.head(EVENTS_READER, document);
-    const report = await verification.ofHash(head?.sha256 ?? document.draft.sha256);
-    return { document: { id: document._id, title: document.title, documentNo: document.documentNo, record: document.record, status: Sealing.status(head) }, ...report };
-  });
+  routes.add(
+    {
+      method: 'get',
+      path: '/v/:id',
+      response: sealedDocumentVerification,
+      tag: 'verification',
+      access: 'public',
+      params: z.strictObject({ id: z.string().regex(/^[0-9a-f]{20}$/, 'a sealed document ID') }),
+      summary:
+        "The QR code's link on a sealed document: the verification of its current signed revision (of the draft while unsigned; rate-limited per client address)",
+    },
+    async ({ params, req }) => {
+      await limits.lookups.take(clientAddress(req));
+      const document = await sealing.get(params.id);
+      const head = await sealing.head(EVENTS_READER, document);
+      const report = await verification.ofHash(head?.sha256 ?? document.draft.sha256);
+      return {
+        document: {
+          id: document._id,
+          title: document.title,
+          documentNo: document.documentNo,
+          record: document.record,
+          status: Sealing.status(head),
+        },
+        ...report,
+      };
+    },
+  );
 }
 
 /** Behind the loopback proxy the gateway trusts, the address X-Forwarded-For names. */
 const clientAddress = (req: Request) => req.ip ?? 'unknown';
 
-function fileOf(handler: ReturnType<multer.Multer['single']>, req: Request, res: Parameters<ReturnType<multer.Multer['single']>>[1], maxBytes: number): Promise<Buffer> {
-  return new Promise<void>((resolve, reject) => handler(req, res, (err?: unknown) => (err ? reject(err) : resolve()))).then(() => {
-    if (!req.file) throw new ValidationError('the multipart body has no file in the field "file"');
-    return req.file.buffer;
-  }, (err: unknown) => {
-    if (err instanceof multer.MulterError && err.code === 'LIMIT_FILE_SIZE') throw new PayloadTooLargeError(maxBytes);
-    throw new ValidationError(`the multipart body is not valid: ${(err as Error).message} (send exactly one part, the field "file")`);
-  });
+function fileOf(
+  handler: ReturnType<multer.Multer['single']>,
+  req: Request,
+  res: Parameters<ReturnType<multer.Multer['single']>>[1],
+  maxBytes: number,
+): Promise<Buffer> {
+  return new Promise<void>((resolve, reject) =>
+    handler(req, res, (err?: unknown) => (err ? reject(err) : resolve())),
+  ).then(
+    () => {
+      if (!req.file) throw new ValidationError('the multipart body has no file in the field "file"');
+      return req.file.buffer;
+    },
+    (err: unknown) => {
+      if (err instanceof multer.MulterError && err.code === 'LIMIT_FILE_SIZE') throw new PayloadTooLargeError(maxBytes);
+      throw new ValidationError(
+        `the multipart body is not valid: ${(err as Error).message} (send exactly one part, the field "file")`,
+      );
+    },
+  );
 }
 
 async function rawBody(req: Request, maxBytes: number): Promise<Buffer> {
@@ -94,7 +171,10 @@ async function rawBody(req: Request, maxBytes: number): Promise<Buffer> {
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > maxBytes) { req.resume(); throw new PayloadTooLargeError(maxBytes); }
+    if (size > maxBytes) {
+      req.resume();
+      throw new PayloadTooLargeError(maxBytes);
+    }
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);

@@ -8,7 +8,15 @@ import { ConflictError, NotFoundError } from '../platform/errors';
 import { MerkleTree } from './merkle';
 import type { BatchItemEvidence } from './format';
 
-interface StoredBatch { _id: string; kind: string; merkleRoot: string; itemCount: number; items: Buffer; createdBy: string; createdAt: Date }
+interface StoredBatch {
+  _id: string;
+  kind: string;
+  merkleRoot: string;
+  itemCount: number;
+  items: Buffer;
+  createdBy: string;
+  createdAt: Date;
+}
 
 /** Trees kept in memory, by bytes (a 10,000-item tree holds ~640 KB). */
 const TREE_BYTES_KEPT = 64 * 1024 * 1024;
@@ -20,19 +28,45 @@ export class BatchItems {
   private keptBytes = 0;
 
   constructor(connection: mongoose.Connection) {
-    this.batches = (connection.models.EvidenceBatch as mongoose.Model<StoredBatch>) ?? connection.model<StoredBatch>('EvidenceBatch', new Schema<StoredBatch>({
-      _id: String, kind: { type: String, required: true }, merkleRoot: { type: String, required: true }, itemCount: { type: Number, required: true },
-      items: { type: Buffer, required: true }, createdBy: { type: String, required: true }, createdAt: { type: Date, required: true },
-    }, { collection: 'evidence_batches', versionKey: false }));
+    this.batches =
+      (connection.models.EvidenceBatch as mongoose.Model<StoredBatch>) ??
+      connection.model<StoredBatch>(
+        'EvidenceBatch',
+        new Schema<StoredBatch>(
+          {
+            _id: String,
+            kind: { type: String, required: true },
+            merkleRoot: { type: String, required: true },
+            itemCount: { type: Number, required: true },
+            items: { type: Buffer, required: true },
+            createdBy: { type: String, required: true },
+            createdAt: { type: Date, required: true },
+          },
+          { collection: 'evidence_batches', versionKey: false },
+        ),
+      );
   }
 
   /** Builds the tree and stores the items before the root is anchored; a batch ID is used once. */
-  async prepare(batchId: string, kind: string, itemHashes: string[], createdBy: string): Promise<{ merkleRoot: string; itemCount: number }> {
+  async prepare(
+    batchId: string,
+    kind: string,
+    itemHashes: string[],
+    createdBy: string,
+  ): Promise<{ merkleRoot: string; itemCount: number }> {
     const items = itemHashes.map((h) => Buffer.from(h, 'hex'));
     const tree = new MerkleTree(items);
     const merkleRoot = tree.root.toString('hex');
     try {
-      await this.batches.create({ _id: batchId, kind, merkleRoot, itemCount: items.length, items: Buffer.concat(items), createdBy, createdAt: new Date() });
+      await this.batches.create({
+        _id: batchId,
+        kind,
+        merkleRoot,
+        itemCount: items.length,
+        items: Buffer.concat(items),
+        createdBy,
+        createdAt: new Date(),
+      });
     } catch (err) {
       if ((err as { code?: number }).code !== 11000) throw err;
       const existing = await this.batches.findById(batchId, { merkleRoot: 1 }).lean();
@@ -45,7 +79,10 @@ export class BatchItems {
 
   private keep(batchId: string, entry: { tree: MerkleTree; items: Buffer }): void {
     const previous = this.trees.get(batchId);
-    if (previous) { this.trees.delete(batchId); this.keptBytes -= previous.tree.bytes + previous.items.length; }
+    if (previous) {
+      this.trees.delete(batchId);
+      this.keptBytes -= previous.tree.bytes + previous.items.length;
+    }
     this.trees.set(batchId, entry);
     this.keptBytes += entry.tree.bytes + entry.items.length;
     while (this.keptBytes > TREE_BYTES_KEPT && this.trees.size > 1) {
@@ -59,9 +96,12 @@ export class BatchItems {
     const kept = this.trees.get(batchId);
     if (kept) return kept;
     const stored = await this.batches.findById(batchId).lean<StoredBatch>();
-    if (!stored) throw new NotFoundError(`batch ${batchId} has no stored items (it was not anchored through the items API)`);
+    if (!stored)
+      throw new NotFoundError(`batch ${batchId} has no stored items (it was not anchored through the items API)`);
     const raw = stored.items as unknown;
-    const items = Buffer.isBuffer(raw) ? raw : Buffer.from((raw as mongoose.mongo.Binary).read(0, (raw as mongoose.mongo.Binary).length()));
+    const items = Buffer.isBuffer(raw)
+      ? raw
+      : Buffer.from((raw as mongoose.mongo.Binary).read(0, (raw as mongoose.mongo.Binary).length()));
     const hashes: Buffer[] = [];
     for (let i = 0; i < items.length; i += 32) hashes.push(items.subarray(i, i + 32));
     const entry = { tree: new MerkleTree(hashes), items };
@@ -76,12 +116,20 @@ export class BatchItems {
     if (which.itemSha256 !== undefined) {
       const needle = Buffer.from(which.itemSha256, 'hex');
       index = -1;
-      for (let i = 0; i < items.length; i += 32) if (items.subarray(i, i + 32).equals(needle)) { index = i / 32; break; }
+      for (let i = 0; i < items.length; i += 32)
+        if (items.subarray(i, i + 32).equals(needle)) {
+          index = i / 32;
+          break;
+        }
       if (index < 0) throw new NotFoundError(`item ${which.itemSha256} is not in batch ${batchId}`);
     }
-    if (index === undefined || index >= tree.size) throw new NotFoundError(`batch ${batchId} has ${tree.size} items; there is no item ${index}`);
+    if (index === undefined || index >= tree.size)
+      throw new NotFoundError(`batch ${batchId} has ${tree.size} items; there is no item ${index}`);
     return {
-      batchId, itemSha256: items.subarray(index * 32, index * 32 + 32).toString('hex'), leafIndex: index, treeSize: tree.size,
+      batchId,
+      itemSha256: items.subarray(index * 32, index * 32 + 32).toString('hex'),
+      leafIndex: index,
+      treeSize: tree.size,
       auditPath: tree.inclusionProof(index).map((h) => h.toString('hex')),
     };
   }
@@ -91,6 +139,9 @@ const perConnection = new WeakMap<mongoose.Connection, BatchItems>();
 /** One store per database connection, so that the items route and the evidence route share recent trees. */
 export function batchItemsOf(connection: mongoose.Connection): BatchItems {
   let items = perConnection.get(connection);
-  if (!items) { items = new BatchItems(connection); perConnection.set(connection, items); }
+  if (!items) {
+    items = new BatchItems(connection);
+    perConnection.set(connection, items);
+  }
   return items;
 }

@@ -6,7 +6,12 @@
 import crypto from 'node:crypto';
 import { ChannelHeader, Envelope, Payload } from '@hyperledger/fabric-protos/lib/common/common_pb';
 import { ConfigEnvelope, ConfigGroup, ConfigPolicy } from '@hyperledger/fabric-protos/lib/common/configtx_pb';
-import { ImplicitMetaPolicy, Policy, SignaturePolicy, SignaturePolicyEnvelope } from '@hyperledger/fabric-protos/lib/common/policies_pb';
+import {
+  ImplicitMetaPolicy,
+  Policy,
+  SignaturePolicy,
+  SignaturePolicyEnvelope,
+} from '@hyperledger/fabric-protos/lib/common/policies_pb';
 import { FabricMSPConfig, MSPConfig } from '@hyperledger/fabric-protos/lib/msp/msp_config_pb';
 import { MSPPrincipal, MSPRole } from '@hyperledger/fabric-protos/lib/msp/msp_principal_pb';
 import { isRevoked, readRevocationList, RevocationList } from '../shared/crl';
@@ -27,27 +32,49 @@ export interface Msp {
 }
 
 /** A policy node: Signature (an envelope) or ImplicitMeta (rule over the same-named policy of each sub-group). */
-type PolicyNode = { kind: 'signature'; envelope: SignaturePolicyEnvelope } | { kind: 'implicit'; rule: 'ANY' | 'ALL' | 'MAJORITY'; subPolicy: string };
+type PolicyNode =
+  | { kind: 'signature'; envelope: SignaturePolicyEnvelope }
+  | { kind: 'implicit'; rule: 'ANY' | 'ALL' | 'MAJORITY'; subPolicy: string };
 
-interface Group { policies: Map<string, PolicyNode>; groups: Map<string, Group> }
+interface Group {
+  policies: Map<string, PolicyNode>;
+  groups: Map<string, Group>;
+}
 
 /** A signature to weigh against a policy: who (SerializedIdentity bytes), over what, with which signature. */
-export interface SignedData { identity: Buffer; data: Buffer; signature: Buffer }
+export interface SignedData {
+  identity: Buffer;
+  data: Buffer;
+  signature: Buffer;
+}
 
 /** An identity that a channel MSP vouches for. */
-export interface ValidIdentity { mspId: string; roles: Set<NodeRole>; publicKey: crypto.KeyObject; bytes: Buffer; cert: crypto.X509Certificate }
+export interface ValidIdentity {
+  mspId: string;
+  roles: Set<NodeRole>;
+  publicKey: crypto.KeyObject;
+  bytes: Buffer;
+  cert: crypto.X509Certificate;
+}
 
 /** Bytes from a config value that is base64 text or already bytes. */
 const u8 = (v: Uint8Array | string): Buffer => (typeof v === 'string' ? Buffer.from(v, 'base64') : Buffer.from(v));
 const IMPLICIT_RULES = ['ANY', 'ALL', 'MAJORITY'] as const;
-const ROLE_OF_PRINCIPAL: Record<number, NodeRole | 'member'> = { 0: 'member', 1: 'admin', 2: 'client', 3: 'peer', 4: 'orderer' };
+const ROLE_OF_PRINCIPAL: Record<number, NodeRole | 'member'> = {
+  0: 'member',
+  1: 'admin',
+  2: 'client',
+  3: 'peer',
+  4: 'orderer',
+};
 
 function readGroup(g: ConfigGroup): Group {
   const policies = new Map<string, PolicyNode>();
   g.getPoliciesMap().forEach((cp: ConfigPolicy, name: string) => {
     const p = cp.getPolicy();
     if (!p) return;
-    if (p.getType() === Policy.PolicyType.SIGNATURE) policies.set(name, { kind: 'signature', envelope: SignaturePolicyEnvelope.deserializeBinary(p.getValue_asU8()) });
+    if (p.getType() === Policy.PolicyType.SIGNATURE)
+      policies.set(name, { kind: 'signature', envelope: SignaturePolicyEnvelope.deserializeBinary(p.getValue_asU8()) });
     else if (p.getType() === Policy.PolicyType.IMPLICIT_META) {
       const m = ImplicitMetaPolicy.deserializeBinary(p.getValue_asU8());
       policies.set(name, { kind: 'implicit', rule: IMPLICIT_RULES[m.getRule()], subPolicy: m.getSubPolicy() });
@@ -71,11 +98,17 @@ function readMsps(g: ConfigGroup, into: Map<string, Msp>): void {
         id: f.getName(),
         roots,
         intermediates,
-        nodeOus: ous?.getEnable() ? {
-          client: ous.getClientOuIdentifier()?.getOrganizationalUnitIdentifier(), peer: ous.getPeerOuIdentifier()?.getOrganizationalUnitIdentifier(),
-          admin: ous.getAdminOuIdentifier()?.getOrganizationalUnitIdentifier(), orderer: ous.getOrdererOuIdentifier()?.getOrganizationalUnitIdentifier(),
-        } : null,
-        revocations: f.getRevocationListList_asU8().map((crl) => readRevocationList(Buffer.from(crl), [...roots, ...intermediates])),
+        nodeOus: ous?.getEnable()
+          ? {
+              client: ous.getClientOuIdentifier()?.getOrganizationalUnitIdentifier(),
+              peer: ous.getPeerOuIdentifier()?.getOrganizationalUnitIdentifier(),
+              admin: ous.getAdminOuIdentifier()?.getOrganizationalUnitIdentifier(),
+              orderer: ous.getOrdererOuIdentifier()?.getOrganizationalUnitIdentifier(),
+            }
+          : null,
+        revocations: f
+          .getRevocationListList_asU8()
+          .map((crl) => readRevocationList(Buffer.from(crl), [...roots, ...intermediates])),
       });
     }
   }
@@ -84,7 +117,10 @@ function readMsps(g: ConfigGroup, into: Map<string, Msp>): void {
 
 /** OU values of a certificate's subject (Node prints one attribute per line, multi-valued RDNs joined by " + "). */
 function organisationalUnits(cert: crypto.X509Certificate): string[] {
-  return cert.subject.split(/\n| \+ /).filter((a) => a.startsWith('OU=')).map((a) => a.slice(3));
+  return cert.subject
+    .split(/\n| \+ /)
+    .filter((a) => a.startsWith('OU='))
+    .map((a) => a.slice(3));
 }
 
 /** Low-S rule (Fabric refuses malleable ECDSA signatures): s ≤ n/2. */
@@ -124,7 +160,12 @@ export class ChannelConfig {
   private readonly root: Group;
   private readonly identities = new Map<string, ValidIdentity | string>();
 
-  constructor(readonly blockNumber: bigint, readonly channel: string, readonly sequence: number, group: ConfigGroup) {
+  constructor(
+    readonly blockNumber: bigint,
+    readonly channel: string,
+    readonly sequence: number,
+    group: ConfigGroup,
+  ) {
     readMsps(group, this.msps);
     this.root = readGroup(group);
   }
@@ -167,20 +208,32 @@ export class ChannelConfig {
 
   private validate(bytes: Buffer): ValidIdentity | string {
     let id;
-    try { id = parseIdentity(bytes); } catch { return 'not a serialized identity'; }
+    try {
+      id = parseIdentity(bytes);
+    } catch {
+      return 'not a serialized identity';
+    }
     const msp = this.msps.get(id.mspId);
     if (!msp) return `MSP ${id.mspId} is not in the channel configuration`;
     let cert: crypto.X509Certificate;
-    try { cert = new crypto.X509Certificate(id.certPem); } catch { return `${id.mspId} identity has no X.509 certificate`; }
+    try {
+      cert = new crypto.X509Certificate(id.certPem);
+    } catch {
+      return `${id.mspId} identity has no X.509 certificate`;
+    }
     if (cert.ca) return `${id.mspId} identity is a CA certificate`;
     const chained = this.chainsTo(cert, msp);
-    if (!chained) return `certificate "${cert.subject.replace(/\n/g, ', ')}" does not chain to a root CA of ${id.mspId}`;
-    if (isRevoked(cert, msp.revocations)) return `certificate "${cert.subject.replace(/\n/g, ', ')}" (serial ${cert.serialNumber}) is revoked by a CRL of ${id.mspId}`;
+    if (!chained)
+      return `certificate "${cert.subject.replace(/\n/g, ', ')}" does not chain to a root CA of ${id.mspId}`;
+    if (isRevoked(cert, msp.revocations))
+      return `certificate "${cert.subject.replace(/\n/g, ', ')}" (serial ${cert.serialNumber}) is revoked by a CRL of ${id.mspId}`;
     const roles = new Set<NodeRole>();
     if (msp.nodeOus) {
       const ous = organisationalUnits(cert);
-      for (const role of ['client', 'peer', 'admin', 'orderer'] as const) if (msp.nodeOus[role] && ous.includes(msp.nodeOus[role]!)) roles.add(role);
-      if (roles.size !== 1) return `${id.mspId} certificate must carry exactly one NodeOU role (client, peer, admin, orderer), has ${roles.size}`;
+      for (const role of ['client', 'peer', 'admin', 'orderer'] as const)
+        if (msp.nodeOus[role] && ous.includes(msp.nodeOus[role]!)) roles.add(role);
+      if (roles.size !== 1)
+        return `${id.mspId} certificate must carry exactly one NodeOU role (client, peer, admin, orderer), has ${roles.size}`;
     }
     return { mspId: id.mspId, roles, publicKey: cert.publicKey, bytes, cert };
   }
@@ -188,7 +241,8 @@ export class ChannelConfig {
   private chainsTo(cert: crypto.X509Certificate, msp: Msp, depth = 0): boolean {
     if (depth > 4) return false;
     for (const root of msp.roots) if (cert.checkIssued(root) && cert.verify(root.publicKey)) return true;
-    for (const mid of msp.intermediates) if (cert.checkIssued(mid) && cert.verify(mid.publicKey) && this.chainsTo(mid, msp, depth + 1)) return true;
+    for (const mid of msp.intermediates)
+      if (cert.checkIssued(mid) && cert.verify(mid.publicKey) && this.chainsTo(mid, msp, depth + 1)) return true;
     return false;
   }
 
@@ -205,15 +259,24 @@ export class ChannelConfig {
       if (seen.has(key)) continue;
       seen.add(key);
       const id = this.identity(s.identity);
-      if (typeof id === 'string') { rejected.push(id); continue; }
-      if (!verifySignature(id.publicKey, s.data, s.signature)) { rejected.push(`${id.mspId} signature does not verify`); continue; }
+      if (typeof id === 'string') {
+        rejected.push(id);
+        continue;
+      }
+      if (!verifySignature(id.publicKey, s.data, s.signature)) {
+        rejected.push(`${id.mspId} signature does not verify`);
+        continue;
+      }
       signers.push(id);
     }
     return { ok: this.policySatisfied(policyPath, signers), signers, rejected };
   }
 
   policySatisfied(policyPath: string, signers: ValidIdentity[]): boolean {
-    const parts = policyPath.replace(/^\/Channel\/?/, '').split('/').filter(Boolean);
+    const parts = policyPath
+      .replace(/^\/Channel\/?/, '')
+      .split('/')
+      .filter(Boolean);
     const name = parts.pop()!;
     return this.evalPolicy(this.group(parts), name, signers);
   }
@@ -236,7 +299,10 @@ function roleOf(p: MSPPrincipal): { mspId: string; wanted: NodeRole | 'member' }
   let role = principalRoles.get(p);
   if (role === undefined) {
     if (p.getPrincipalClassification() !== MSPPrincipal.Classification.ROLE) role = null;
-    else { const r = MSPRole.deserializeBinary(p.getPrincipal_asU8()); role = { mspId: r.getMspIdentifier(), wanted: ROLE_OF_PRINCIPAL[r.getRole()] }; }
+    else {
+      const r = MSPRole.deserializeBinary(p.getPrincipal_asU8());
+      role = { mspId: r.getMspIdentifier(), wanted: ROLE_OF_PRINCIPAL[r.getRole()] };
+    }
     principalRoles.set(p, role);
   }
   return role;
@@ -263,7 +329,10 @@ export function satisfies(envelope: SignaturePolicyEnvelope, signers: ValidIdent
     let verified = 0;
     for (const sub of n.getRulesList()) {
       const trial = [...usedNow];
-      if (walk(sub, trial)) { verified++; trial.forEach((v, k) => (usedNow[k] = v)); }
+      if (walk(sub, trial)) {
+        verified++;
+        trial.forEach((v, k) => (usedNow[k] = v));
+      }
     }
     return verified >= n.getN();
   };

@@ -14,7 +14,8 @@ import { VerificationCache, VerificationError, verifyConsistency } from './chain
 import type { Checkpoint, EvidenceBundle } from './format';
 import { EvidenceVerifier, Report } from './verify';
 
-const USAGE = 'usage: verify-evidence BUNDLE [--checkpoint CHECKPOINT] [--json]\n       verify-evidence --consistency OLD_CHECKPOINT NEW_CHECKPOINT';
+const USAGE =
+  'usage: verify-evidence BUNDLE [--checkpoint CHECKPOINT] [--json]\n       verify-evidence --consistency OLD_CHECKPOINT NEW_CHECKPOINT';
 
 /**
  * Paths are the caller's: `npm run verify-evidence` runs in the repository root, and says where it was called from in
@@ -34,7 +35,8 @@ export function formatReport(report: Report, file: string): string {
   }
   for (const u of report.unverified) lines.push(`[????] ${u}`);
   lines.push(report.ok ? `VERIFIED — anchored to ${report.anchor}` : `REJECTED at step (${report.failedStep})`);
-  if (report.ok && report.unverified.length > 0) lines.push('(the lines marked ???? were not checked: they are the exporter\'s word only)');
+  if (report.ok && report.unverified.length > 0)
+    lines.push("(the lines marked ???? were not checked: they are the exporter's word only)");
   return lines.join('\n');
 }
 
@@ -44,9 +46,16 @@ export function formatReport(report: Report, file: string): string {
 export function main(argv: string[], out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): number {
   try {
     if (argv[0] === '--consistency') {
-      if (argv.length !== 3) { out(USAGE); return 2; }
+      if (argv.length !== 3) {
+        out(USAGE);
+        return 2;
+      }
       try {
-        const details = verifyConsistency(new VerificationCache(), readJson<Checkpoint>(argv[1]), readJson<Checkpoint>(argv[2]));
+        const details = verifyConsistency(
+          new VerificationCache(),
+          readJson<Checkpoint>(argv[1]),
+          readJson<Checkpoint>(argv[2]),
+        );
         out(`Checkpoint consistency ${argv[1]} → ${argv[2]}`);
         for (const d of details) out(`[PASS] ${d}`);
         out('CONSISTENT — no block up to the old checkpoint was rewritten');
@@ -64,10 +73,15 @@ export function main(argv: string[], out: (line: string) => void = (l) => proces
     for (let i = 0; i < argv.length; i++) {
       if (argv[i] === '--checkpoint') checkpointFile = argv[++i];
       else if (argv[i] === '--json') json = true;
-      else if (argv[i].startsWith('-')) { out(USAGE); return 2; }
-      else positional.push(argv[i]);
+      else if (argv[i].startsWith('-')) {
+        out(USAGE);
+        return 2;
+      } else positional.push(argv[i]);
     }
-    if (positional.length !== 1 || (checkpointFile === undefined && argv.includes('--checkpoint'))) { out(USAGE); return 2; }
+    if (positional.length !== 1 || (checkpointFile === undefined && argv.includes('--checkpoint'))) {
+      out(USAGE);
+      return 2;
+    }
     const bundle = readJson<EvidenceBundle>(positional[0]);
     const trusted = checkpointFile ? readJson<Checkpoint>(checkpointFile) : undefined;
     const report = new EvidenceVerifier().verify(bundle, trusted);

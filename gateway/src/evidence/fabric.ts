@@ -4,7 +4,16 @@
  * that opens a connection is loaded).
  */
 import crypto from 'node:crypto';
-import { Block, BlockHeader, ChannelHeader, Envelope, Metadata, OrdererBlockMetadata, Payload, SignatureHeader } from '@hyperledger/fabric-protos/lib/common/common_pb';
+import {
+  Block,
+  BlockHeader,
+  ChannelHeader,
+  Envelope,
+  Metadata,
+  OrdererBlockMetadata,
+  Payload,
+  SignatureHeader,
+} from '@hyperledger/fabric-protos/lib/common/common_pb';
 import { ChaincodeActionPayload, Transaction } from '@hyperledger/fabric-protos/lib/peer/transaction_pb';
 import { ProposalResponsePayload } from '@hyperledger/fabric-protos/lib/peer/proposal_response_pb';
 import { ChaincodeAction } from '@hyperledger/fabric-protos/lib/peer/proposal_pb';
@@ -20,7 +29,8 @@ export const HEADER_TYPE = { CONFIG: 1, ENDORSER_TRANSACTION: 3 } as const;
 /** peer.TxValidationCode 0 */
 export const VALID = 0;
 
-const u8 = (v: Uint8Array | string): Buffer => (typeof v === 'string' ? Buffer.from(v, 'base64') : Buffer.from(v.buffer, v.byteOffset, v.byteLength));
+const u8 = (v: Uint8Array | string): Buffer =>
+  typeof v === 'string' ? Buffer.from(v, 'base64') : Buffer.from(v.buffer, v.byteOffset, v.byteLength);
 /** SHA-256 of the parts, concatenated. */
 export const sha256 = (...parts: Uint8Array[]): Buffer => {
   const h = crypto.createHash('sha256');
@@ -47,7 +57,11 @@ function derInteger(n: bigint): Buffer {
 }
 
 /** A block header's fields. */
-export interface HeaderFields { number: bigint; previousHash: Buffer; dataHash: Buffer }
+export interface HeaderFields {
+  number: bigint;
+  previousHash: Buffer;
+  dataHash: Buffer;
+}
 
 /**
  * SEQUENCE { INTEGER number, OCTET STRING previous_hash, OCTET STRING data_hash }: what the next block's previous_hash
@@ -63,14 +77,25 @@ export function splitHeaders(concatenated: Buffer): { der: Buffer; fields: Heade
   for (let at = 0; at < concatenated.length;) {
     const seq = readDer(concatenated, at);
     // Definite lengths only: a header is hashed as it is written, and Fabric writes DER.
-    if (!is(seq, UNIVERSAL, TAG.sequence) || !seq.constructed || seq.end !== seq.contentEnd) throw new Error('a chain header is not a DER SEQUENCE');
+    if (!is(seq, UNIVERSAL, TAG.sequence) || !seq.constructed || seq.end !== seq.contentEnd)
+      throw new Error('a chain header is not a DER SEQUENCE');
     const [n, prev, data] = seq.children;
-    if (seq.children.length !== 3 || !is(n, UNIVERSAL, TAG.integer) || !is(prev, UNIVERSAL, TAG.octetString) || !is(data, UNIVERSAL, TAG.octetString)
-      || [n, prev, data].some((f) => f.constructed)) throw new Error('a chain header is not (INTEGER, OCTET STRING, OCTET STRING)');
+    if (
+      seq.children.length !== 3 ||
+      !is(n, UNIVERSAL, TAG.integer) ||
+      !is(prev, UNIVERSAL, TAG.octetString) ||
+      !is(data, UNIVERSAL, TAG.octetString) ||
+      [n, prev, data].some((f) => f.constructed)
+    )
+      throw new Error('a chain header is not (INTEGER, OCTET STRING, OCTET STRING)');
     const numberHex = concatenated.subarray(n.contentStart, n.contentEnd).toString('hex');
     out.push({
       der: concatenated.subarray(at, seq.end),
-      fields: { number: BigInt(`0x${numberHex || '0'}`), previousHash: concatenated.subarray(prev.contentStart, prev.contentEnd), dataHash: concatenated.subarray(data.contentStart, data.contentEnd) },
+      fields: {
+        number: BigInt(`0x${numberHex || '0'}`),
+        previousHash: concatenated.subarray(prev.contentStart, prev.contentEnd),
+        dataHash: concatenated.subarray(data.contentStart, data.contentEnd),
+      },
     });
     at = seq.end;
   }
@@ -93,7 +118,11 @@ export function parseBlock(bytes: Uint8Array): ParsedBlock {
   const block = Block.deserializeBinary(bytes);
   const h = block.getHeader();
   if (!h) throw new Error('the block has no header');
-  const header: HeaderFields = { number: BigInt(h.getNumber()), previousHash: u8(h.getPreviousHash()), dataHash: u8(h.getDataHash()) };
+  const header: HeaderFields = {
+    number: BigInt(h.getNumber()),
+    previousHash: u8(h.getPreviousHash()),
+    dataHash: u8(h.getDataHash()),
+  };
   return {
     number: header.number,
     header,
@@ -107,7 +136,12 @@ export function parseBlock(bytes: Uint8Array): ParsedBlock {
 export const blockDataHash = (data: Buffer[]): Buffer => sha256(...data);
 
 /** One orderer signature on a block, with the bytes it signs. */
-export interface BlockSignature { creator: Buffer; signatureHeader: Buffer; signature: Buffer; signedBytes: Buffer }
+export interface BlockSignature {
+  creator: Buffer;
+  signatureHeader: Buffer;
+  signature: Buffer;
+  signedBytes: Buffer;
+}
 
 /** The orderers' signatures (SIGNATURES metadata), each over metadata.value ‖ signature_header ‖ DER header. */
 export function blockSignatures(block: ParsedBlock): { signatures: BlockSignature[]; lastConfig: bigint | null } {
@@ -116,7 +150,11 @@ export function blockSignatures(block: ParsedBlock): { signatures: BlockSignatur
   const md = Metadata.deserializeBinary(raw);
   const value = u8(md.getValue());
   let lastConfig: bigint | null;
-  try { lastConfig = BigInt(OrdererBlockMetadata.deserializeBinary(value).getLastConfig()?.getIndex() ?? 0); } catch { lastConfig = null; }
+  try {
+    lastConfig = BigInt(OrdererBlockMetadata.deserializeBinary(value).getLastConfig()?.getIndex() ?? 0);
+  } catch {
+    lastConfig = null;
+  }
   const signatures = md.getSignaturesList().map((s) => {
     const signatureHeader = u8(s.getSignatureHeader());
     return {
@@ -130,12 +168,17 @@ export function blockSignatures(block: ParsedBlock): { signatures: BlockSignatur
 }
 
 /** Peer's validation code of each transaction (TRANSACTIONS_FILTER metadata). */
-export const transactionsFilter = (block: ParsedBlock): Buffer => block.metadata[METADATA.TRANSACTIONS_FILTER] ?? Buffer.alloc(0);
+export const transactionsFilter = (block: ParsedBlock): Buffer =>
+  block.metadata[METADATA.TRANSACTIONS_FILTER] ?? Buffer.alloc(0);
 
 // --- transactions --------------------------------------------------------------------------------------------
 
 /** A serialized Fabric identity: MSP and certificate. */
-export interface Identity { mspId: string; certPem: string; bytes: Buffer }
+export interface Identity {
+  mspId: string;
+  certPem: string;
+  bytes: Buffer;
+}
 
 /** Parses a serialized Fabric identity. */
 export function parseIdentity(bytes: Uint8Array): Identity {
@@ -144,11 +187,21 @@ export function parseIdentity(bytes: Uint8Array): Identity {
 }
 
 /** One key a transaction wrote or deleted. */
-export interface KeyWrite { key: string; isDelete: boolean; value: Buffer }
+export interface KeyWrite {
+  key: string;
+  isDelete: boolean;
+  value: Buffer;
+}
 /** A key's metadata a transaction wrote (e.g. its key-level endorsement policy). */
-export interface KeyMetadataWrite { key: string; entries: Map<string, Buffer> }
+export interface KeyMetadataWrite {
+  key: string;
+  entries: Map<string, Buffer>;
+}
 /** A peer's endorsement: who endorsed, and their signature. */
-export interface Endorsement { endorser: Buffer; signature: Buffer }
+export interface Endorsement {
+  endorser: Buffer;
+  signature: Buffer;
+}
 
 /** A transaction as the verifier reads it: creator, chaincode, arguments, writes, endorsements, response. */
 export interface ParsedTransaction {
@@ -177,9 +230,14 @@ export function parseEnvelope(bytes: Uint8Array): ParsedTransaction {
   const sh = SignatureHeader.deserializeBinary(payload.getHeader()!.getSignatureHeader_asU8());
   const ts = ch.getTimestamp();
   const tx: ParsedTransaction = {
-    type: ch.getType(), txId: ch.getTxId(), channel: ch.getChannelId(),
+    type: ch.getType(),
+    txId: ch.getTxId(),
+    channel: ch.getChannelId(),
     timestamp: new Date(ts ? ts.getSeconds() * 1000 + Math.floor(ts.getNanos() / 1e6) : 0),
-    creator: u8(sh.getCreator()), nonce: u8(sh.getNonce()), payload: payloadBytes, signature: u8(env.getSignature()),
+    creator: u8(sh.getCreator()),
+    nonce: u8(sh.getNonce()),
+    payload: payloadBytes,
+    signature: u8(env.getSignature()),
   };
   if (tx.type !== HEADER_TYPE.ENDORSER_TRANSACTION) return tx;
   const actions = Transaction.deserializeBinary(payload.getData_asU8()).getActionsList();
@@ -187,17 +245,28 @@ export function parseEnvelope(bytes: Uint8Array): ParsedTransaction {
   const cap = ChaincodeActionPayload.deserializeBinary(actions[0].getPayload_asU8());
   const endorsed = cap.getAction()!;
   tx.proposalResponsePayload = u8(endorsed.getProposalResponsePayload());
-  tx.endorsements = endorsed.getEndorsementsList().map((e) => ({ endorser: u8(e.getEndorser()), signature: u8(e.getSignature()) }));
-  const action = ChaincodeAction.deserializeBinary(ProposalResponsePayload.deserializeBinary(tx.proposalResponsePayload).getExtension_asU8());
+  tx.endorsements = endorsed
+    .getEndorsementsList()
+    .map((e) => ({ endorser: u8(e.getEndorser()), signature: u8(e.getSignature()) }));
+  const action = ChaincodeAction.deserializeBinary(
+    ProposalResponsePayload.deserializeBinary(tx.proposalResponsePayload).getExtension_asU8(),
+  );
   tx.chaincode = action.getChaincodeId()?.getName();
   tx.writes = new Map();
   tx.metadataWrites = new Map();
   for (const ns of TxReadWriteSet.deserializeBinary(action.getResults_asU8()).getNsRwsetList()) {
     const kv = KVRWSet.deserializeBinary(ns.getRwset_asU8());
-    tx.writes.set(ns.getNamespace(), kv.getWritesList().map((w) => ({ key: w.getKey(), isDelete: w.getIsDelete(), value: u8(w.getValue()) })));
-    tx.metadataWrites.set(ns.getNamespace(), kv.getMetadataWritesList().map((m) => ({
-      key: m.getKey(), entries: new Map(m.getEntriesList().map((e) => [e.getName(), u8(e.getValue())])),
-    })));
+    tx.writes.set(
+      ns.getNamespace(),
+      kv.getWritesList().map((w) => ({ key: w.getKey(), isDelete: w.getIsDelete(), value: u8(w.getValue()) })),
+    );
+    tx.metadataWrites.set(
+      ns.getNamespace(),
+      kv.getMetadataWritesList().map((m) => ({
+        key: m.getKey(),
+        entries: new Map(m.getEntriesList().map((e) => [e.getName(), u8(e.getValue())])),
+      })),
+    );
   }
   return tx;
 }
@@ -206,6 +275,7 @@ export function parseEnvelope(bytes: Uint8Array): ParsedTransaction {
 export const expectedTxId = (tx: ParsedTransaction): string => sha256(tx.nonce, tx.creator).toString('hex');
 
 /** A record's ledger key: Fabric composite key `\0kind\0part\0...\0`. */
-export const compositeKey = (kind: string, parts: readonly string[]): string => `\u0000${kind}\u0000${parts.map((p) => `${p}\u0000`).join('')}`;
+export const compositeKey = (kind: string, parts: readonly string[]): string =>
+  `\u0000${kind}\u0000${parts.map((p) => `${p}\u0000`).join('')}`;
 
 export { BlockHeader };

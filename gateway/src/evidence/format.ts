@@ -49,7 +49,11 @@ export interface RecordEvidence {
 }
 
 /** Where a transaction sits: its ID, block and index in the block. */
-export interface BundleTransaction { txId: string; blockNumber: string; txIndex: number }
+export interface BundleTransaction {
+  txId: string;
+  blockNumber: string;
+  txIndex: number;
+}
 
 /** An item of an anchored batch with its inclusion proof up to the anchored Merkle root. */
 export interface BatchItemEvidence {
@@ -63,7 +67,12 @@ export interface BatchItemEvidence {
 }
 
 /** A file the bundle carries (base64) with its SHA-256. */
-export interface FileEvidence { sha256: string; contentType: string; filename: string | null; content: string }
+export interface FileEvidence {
+  sha256: string;
+  contentType: string;
+  filename: string | null;
+  content: string;
+}
 
 /** An evidence bundle: everything an offline verifier needs to check a record against the ledger. */
 export interface EvidenceBundle {

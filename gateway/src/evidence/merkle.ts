@@ -34,7 +34,10 @@ export class MerkleTree {
       const count = below.length / 32;
       const level = Buffer.allocUnsafe(Math.ceil(count / 2) * 32);
       for (let i = 0; i < count; i += 2) {
-        const node = i + 1 < count ? nodeHash(below.subarray(i * 32, i * 32 + 32), below.subarray(i * 32 + 32, i * 32 + 64)) : below.subarray(i * 32, i * 32 + 32);
+        const node =
+          i + 1 < count
+            ? nodeHash(below.subarray(i * 32, i * 32 + 32), below.subarray(i * 32 + 32, i * 32 + 64))
+            : below.subarray(i * 32, i * 32 + 32);
         node.copy(level, (i / 2) * 32);
       }
       this.levels.push(level);
@@ -42,13 +45,18 @@ export class MerkleTree {
     }
   }
 
-  get root(): Buffer { return Buffer.from(this.levels[this.levels.length - 1]); }
+  get root(): Buffer {
+    return Buffer.from(this.levels[this.levels.length - 1]);
+  }
   /** Bytes held (to bound how many trees are kept). */
-  get bytes(): number { return this.levels.reduce((a, l) => a + l.length, 0); }
+  get bytes(): number {
+    return this.levels.reduce((a, l) => a + l.length, 0);
+  }
 
   /** The audit path of leaf `index`, bottom-up (RFC 9162 §2.1.3.1). */
   inclusionProof(index: number): Buffer[] {
-    if (!Number.isInteger(index) || index < 0 || index >= this.size) throw new RangeError(`leaf ${index} is outside a tree of ${this.size}`);
+    if (!Number.isInteger(index) || index < 0 || index >= this.size)
+      throw new RangeError(`leaf ${index} is outside a tree of ${this.size}`);
     const path: Buffer[] = [];
     let i = index;
     for (const level of this.levels.slice(0, -1)) {
@@ -70,7 +78,11 @@ export function rootFromInclusionProof(item: Buffer, index: number, treeSize: nu
     if (sn === 0) return null;
     if (fn % 2 === 1 || fn === sn) {
       r = nodeHash(p, r);
-      if (fn % 2 === 0) while (fn % 2 === 0 && fn !== 0) { fn = Math.floor(fn / 2); sn = Math.floor(sn / 2); }
+      if (fn % 2 === 0)
+        while (fn % 2 === 0 && fn !== 0) {
+          fn = Math.floor(fn / 2);
+          sn = Math.floor(sn / 2);
+        }
     } else {
       r = nodeHash(r, p);
     }

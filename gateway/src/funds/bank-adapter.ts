@@ -31,7 +31,12 @@ export interface TransferInstruction {
 }
 
 /** The bank's acceptance of an instruction (a repeat of the same instruction is a duplicate). */
-export interface TransferAck { instructionId: string; bankReference: string; acceptedAt: string; duplicate: boolean }
+export interface TransferAck {
+  instructionId: string;
+  bankReference: string;
+  acceptedAt: string;
+  duplicate: boolean;
+}
 
 /** What the bank says became of a transfer. */
 export type BankTransferStatus =
@@ -56,7 +61,12 @@ export interface BankNotification {
  */
 export class BankRejected extends Error {
   override name = 'BankRejected';
-  constructor(readonly code: string, message: string) { super(message); }
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /** No answer in time or the bank is down: the instruction may or may not have been received; resend the same id. */
@@ -69,14 +79,19 @@ export const TIMESTAMP_HEADER = 'x-bank-timestamp';
 /** Notifications older (or newer) than this are refused: a captured request cannot be replayed later. */
 export const SIGNATURE_TOLERANCE_MS = 5 * 60_000;
 
-
 /** HMAC-SHA256 over "<timestamp>.<canonical body>" with the shared secret, hex. */
 export function signNotification(secret: string, timestamp: string, body: string): string {
   return crypto.createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
 }
 
 /** Whether a notification's HMAC over `<timestamp>.<body>` is the shared secret's and its timestamp recent (±5 min). */
-export function signatureValid(secret: string, timestamp: string | undefined, body: string, signature: string | undefined, now = Date.now()): boolean {
+export function signatureValid(
+  secret: string,
+  timestamp: string | undefined,
+  body: string,
+  signature: string | undefined,
+  now = Date.now(),
+): boolean {
   if (!timestamp || !signature || !/^\d{10,16}$/.test(timestamp) || !/^[0-9a-f]{64}$/.test(signature)) return false;
   if (Math.abs(now - Number(timestamp)) > SIGNATURE_TOLERANCE_MS) return false;
   const expected = Buffer.from(signNotification(secret, timestamp, body), 'hex');
@@ -86,7 +101,9 @@ export function signatureValid(secret: string, timestamp: string | undefined, bo
 /** Runs the bank call under a deadline: no answer in time is an unknown outcome, like a real network timeout. */
 export async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new BankUnavailable(`the bank did not answer within ${ms} ms`)), ms); });
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new BankUnavailable(`the bank did not answer within ${ms} ms`)), ms);
+  });
   try {
     return await Promise.race([work, deadline]);
   } finally {

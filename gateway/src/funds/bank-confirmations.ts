@@ -20,7 +20,11 @@ export const PAYOUT_ENDORSERS: string[] = [...DOMAIN_PAYOUT_ENDORSERS];
 
 /** The payout fields the bank confirmation checks against the ledger. */
 export interface LedgerPayout {
-  id: string; status: string; amount: number; contractId: string; projectId: string;
+  id: string;
+  status: string;
+  amount: number;
+  contractId: string;
+  projectId: string;
   /**
    * The instruction a Finance officer put on the ledger: the bank is sent exactly this amount, to exactly this payee.
    */
@@ -29,7 +33,10 @@ export interface LedgerPayout {
 }
 
 /** What a bank notification led to: confirmed on the ledger, a duplicate, recorded, or flagged for a person. */
-export interface NotificationOutcome { outcome: 'confirmed' | 'duplicate' | 'recorded' | 'needs_attention' | 'ignored' | 'confirm_retry'; status: TransferStatus }
+export interface NotificationOutcome {
+  outcome: 'confirmed' | 'duplicate' | 'recorded' | 'needs_attention' | 'ignored' | 'confirm_retry';
+  status: TransferStatus;
+}
 
 /** The bank's notifications, applied at most once: a settled payout is confirmed on the ledger exactly once. */
 export class BankConfirmations {
@@ -43,7 +50,9 @@ export class BankConfirmations {
   ) {}
 
   async readPayout(userId: string, payoutId: string): Promise<LedgerPayout> {
-    return JSON.parse(await this.ledger.evaluate(await this.identities.reader(userId), 'payment', 'readPayout', [payoutId])) as LedgerPayout;
+    return JSON.parse(
+      await this.ledger.evaluate(await this.identities.reader(userId), 'payment', 'readPayout', [payoutId]),
+    ) as LedgerPayout;
   }
 
   /**
@@ -52,8 +61,14 @@ export class BankConfirmations {
    */
   async instruct(userId: string, payoutId: string, instructionId: string): Promise<LedgerPayout> {
     const out = await this.writes.write({
-      userId, idempotencyKey: `bank-instruct:${instructionId}`, fingerprint: { payoutId, instructionId },
-      namespace: 'payment', fn: 'instructTransfer', args: [payoutId, instructionId], endorsingOrganizations: PAYOUT_ENDORSERS, async: false,
+      userId,
+      idempotencyKey: `bank-instruct:${instructionId}`,
+      fingerprint: { payoutId, instructionId },
+      namespace: 'payment',
+      fn: 'instructTransfer',
+      args: [payoutId, instructionId],
+      endorsingOrganizations: PAYOUT_ENDORSERS,
+      async: false,
     });
     return out.body.result as LedgerPayout;
   }
@@ -64,36 +79,84 @@ export class BankConfirmations {
 
   async onNotification(n: BankNotification, source: 'callback' | 'reconciliation'): Promise<NotificationOutcome> {
     const t = await this.Transfer.findById(n.payoutId).lean();
-    if (!t || !t.instructionIds.includes(n.instructionId)) throw new NotFoundError(`no bank transfer instruction ${n.instructionId} for payout ${n.payoutId}`);
-    await this.Transfer.updateOne({ _id: t._id }, { $inc: { notifications: 1 }, $push: { history: historyEntry(`bank notified ${n.status}`, `${source}: ${n.instructionId} ${n.bankReference}${n.reason ? ` (${n.reason})` : ''}`) } });
+    if (!t || !t.instructionIds.includes(n.instructionId))
+      throw new NotFoundError(`no bank transfer instruction ${n.instructionId} for payout ${n.payoutId}`);
+    await this.Transfer.updateOne(
+      { _id: t._id },
+      {
+        $inc: { notifications: 1 },
+        $push: {
+          history: historyEntry(
+            `bank notified ${n.status}`,
+            `${source}: ${n.instructionId} ${n.bankReference}${n.reason ? ` (${n.reason})` : ''}`,
+          ),
+        },
+      },
+    );
     if (n.instructionId !== t.instructionId || n.amount !== t.amount) {
       // An earlier round, or an amount we never sent: money may have moved unexpectedly — a person must look.
       if (n.status === 'failed') return { outcome: 'ignored', status: t.status };
-      return this.flag(t, `unexpected notification: ${n.instructionId} settled ${n.amount} (current ${t.instructionId}, amount ${t.amount})`);
+      return this.flag(
+        t,
+        `unexpected notification: ${n.instructionId} settled ${n.amount} (current ${t.instructionId}, amount ${t.amount})`,
+      );
     }
     if (n.status === 'failed') {
       const failed = await this.Transfer.findOneAndUpdate(
-        { _id: t._id, instructionId: n.instructionId, status: { $in: ['sending', 'sent', 'retrying', 'needs_attention'] } },
-        { $set: { status: 'settlement_failed', lastError: `settlement failed: ${n.reason ?? 'no reason given'}`, leaseUntil: null, nextAttemptAt: null, updatedAt: new Date() } },
+        {
+          _id: t._id,
+          instructionId: n.instructionId,
+          status: { $in: ['sending', 'sent', 'retrying', 'needs_attention'] },
+        },
+        {
+          $set: {
+            status: 'settlement_failed',
+            lastError: `settlement failed: ${n.reason ?? 'no reason given'}`,
+            leaseUntil: null,
+            nextAttemptAt: null,
+            updatedAt: new Date(),
+          },
+        },
         { returnDocument: 'after' },
       ).lean();
       if (!failed) return { outcome: 'duplicate', status: (await this.current(t._id)).status };
-      this.logger.warn({ payoutId: t.payoutId, instructionId: n.instructionId, reason: n.reason }, 'bank transfer failed at settlement: the payout stays approved');
+      this.logger.warn(
+        { payoutId: t.payoutId, instructionId: n.instructionId, reason: n.reason },
+        'bank transfer failed at settlement: the payout stays approved',
+      );
       return { outcome: 'recorded', status: 'settlement_failed' };
     }
     const claimed = await this.Transfer.findOneAndUpdate(
       { _id: t._id, instructionId: n.instructionId, status: { $in: CONFIRMABLE } },
-      { $set: { status: 'confirming', bankReference: n.bankReference, leaseUntil: this.lease(), nextAttemptAt: null, updatedAt: new Date() }, $inc: { confirmAttempts: 1 } },
+      {
+        $set: {
+          status: 'confirming',
+          bankReference: n.bankReference,
+          leaseUntil: this.lease(),
+          nextAttemptAt: null,
+          updatedAt: new Date(),
+        },
+        $inc: { confirmAttempts: 1 },
+      },
       { returnDocument: 'after' },
     ).lean();
     if (!claimed) {
       // Another delivery of the same notification is confirming it, or already did: answer OK, change nothing.
       const now = await this.current(t._id);
-      if (now.status === 'confirming' || now.status === 'confirmed' || now.status === 'confirm_retry') return { outcome: 'duplicate', status: now.status };
+      if (now.status === 'confirming' || now.status === 'confirmed' || now.status === 'confirm_retry')
+        return { outcome: 'duplicate', status: now.status };
       return this.flag(now, `settled notification for a transfer that is ${now.status}`);
     }
     const done = await this.confirm(claimed);
-    return { outcome: done.status === 'confirmed' ? 'confirmed' : done.status === 'confirm_retry' ? 'confirm_retry' : 'needs_attention', status: done.status };
+    return {
+      outcome:
+        done.status === 'confirmed'
+          ? 'confirmed'
+          : done.status === 'confirm_retry'
+            ? 'confirm_retry'
+            : 'needs_attention',
+      status: done.status,
+    };
   }
 
   /**
@@ -108,11 +171,23 @@ export class BankConfirmations {
         userId: BANK_CALLBACK_USER,
         // One key per claim: a retried claim after a transient failure must not replay that failure.
         idempotencyKey: `bank-confirm:${t.instructionId}:${t.confirmAttempts}`,
-        fingerprint: { payoutId: t.payoutId, instructionId: t.instructionId, bankReference: t.bankReference, amount: t.amount },
-        namespace: 'payment', fn: 'confirmBankPayment', args: [t.payoutId, t.instructionId, String(t.bankReference), String(t.amount)],
-        endorsingOrganizations: PAYOUT_ENDORSERS, async: false,
+        fingerprint: {
+          payoutId: t.payoutId,
+          instructionId: t.instructionId,
+          bankReference: t.bankReference,
+          amount: t.amount,
+        },
+        namespace: 'payment',
+        fn: 'confirmBankPayment',
+        args: [t.payoutId, t.instructionId, String(t.bankReference), String(t.amount)],
+        endorsingOrganizations: PAYOUT_ENDORSERS,
+        async: false,
       });
-      set = { status: 'confirmed', confirmation: { operationId: out.body.operationId, receipt: out.body.receipt ?? null }, lastError: null };
+      set = {
+        status: 'confirmed',
+        confirmation: { operationId: out.body.operationId, receipt: out.body.receipt ?? null },
+        lastError: null,
+      };
       event = `confirmed on the ledger in transaction ${out.body.receipt?.transactionId}`;
     } catch (err) {
       const e = err instanceof AppError ? err : undefined;
@@ -121,10 +196,23 @@ export class BankConfirmations {
         // The ledger refuses a second confirmation: ours, whose answer was lost, or someone else's.
         const payout = await this.readPayout(BANK_CALLBACK_USER, t.payoutId).catch(() => undefined);
         const ours = payout?.status === 'paid' && payout.bankConfirmation?.reference === t.bankReference;
-        set = ours ? { status: 'confirmed', confirmation: t.confirmation ?? { operationId: 'ledger', receipt: null }, lastError: null } : { status: 'needs_attention', lastError: message };
+        set = ours
+          ? {
+              status: 'confirmed',
+              confirmation: t.confirmation ?? { operationId: 'ledger', receipt: null },
+              lastError: null,
+            }
+          : { status: 'needs_attention', lastError: message };
         event = ours ? 'already confirmed on the ledger' : `the ledger refused the confirmation: ${message}`;
-      } else if ((!e || e.status >= 500 || e.code === 'transaction_invalid') && t.confirmAttempts < this.settings.maxAttempts) {
-        set = { status: 'confirm_retry', nextAttemptAt: new Date(Date.now() + this.settings.retryBaseMs * 2 ** (t.confirmAttempts - 1)), lastError: message };
+      } else if (
+        (!e || e.status >= 500 || e.code === 'transaction_invalid') &&
+        t.confirmAttempts < this.settings.maxAttempts
+      ) {
+        set = {
+          status: 'confirm_retry',
+          nextAttemptAt: new Date(Date.now() + this.settings.retryBaseMs * 2 ** (t.confirmAttempts - 1)),
+          lastError: message,
+        };
         event = `ledger confirmation failed, will retry: ${message}`;
       } else {
         set = { status: 'needs_attention', lastError: message };
@@ -134,7 +222,10 @@ export class BankConfirmations {
     }
     const done = await this.Transfer.findOneAndUpdate(
       { _id: t._id, status: 'confirming' },
-      { $set: { ...set, leaseUntil: null, updatedAt: new Date() }, $push: { history: historyEntry(set.status!, event) } },
+      {
+        $set: { ...set, leaseUntil: null, updatedAt: new Date() },
+        $push: { history: historyEntry(set.status!, event) },
+      },
       { returnDocument: 'after' },
     ).lean();
     return done ?? this.current(t._id);
@@ -144,7 +235,13 @@ export class BankConfirmations {
     this.logger.error({ payoutId: t.payoutId, problem }, 'bank transfer needs attention');
     // A recorded confirmation stays; anything else waits for a person.
     const status: TransferStatus = t.status === 'confirmed' || t.status === 'confirming' ? t.status : 'needs_attention';
-    await this.Transfer.updateOne({ _id: t._id }, { $set: { status, lastError: problem, leaseUntil: null, nextAttemptAt: null, updatedAt: new Date() }, $push: { history: historyEntry('needs attention', problem) } });
+    await this.Transfer.updateOne(
+      { _id: t._id },
+      {
+        $set: { status, lastError: problem, leaseUntil: null, nextAttemptAt: null, updatedAt: new Date() },
+        $push: { history: historyEntry('needs attention', problem) },
+      },
+    );
     return { outcome: 'needs_attention', status };
   }
 

@@ -1,8 +1,17 @@
 import { canonicalJson } from '@luohu/domain';
 import type { Logger } from '../platform/logger';
 import {
-  BankAdapter, BankNotification, BankRejected, BankTransferStatus, BankUnavailable, mask, signNotification,
-  SIGNATURE_HEADER, TIMESTAMP_HEADER, TransferAck, TransferInstruction,
+  BankAdapter,
+  BankNotification,
+  BankRejected,
+  BankTransferStatus,
+  BankUnavailable,
+  mask,
+  signNotification,
+  SIGNATURE_HEADER,
+  TIMESTAMP_HEADER,
+  TransferAck,
+  TransferInstruction,
 } from './bank-adapter';
 
 /**
@@ -26,7 +35,12 @@ export const SANDBOX_ACCOUNTS = {
 } as const;
 // Any other account settles normally, with one notification.
 
-interface Booked { instruction: TransferInstruction; ack: TransferAck; outcome: BankTransferStatus; submissions: number }
+interface Booked {
+  instruction: TransferInstruction;
+  ack: TransferAck;
+  outcome: BankTransferStatus;
+  submissions: number;
+}
 
 /** The simulator's shared secret, its settlement delay and its logger. */
 export interface SimulatorOptions {
@@ -55,16 +69,28 @@ export class BankSimulator implements BankAdapter {
     const suffix = instruction.payee.account.slice(-4);
     await sleep(5); // a network round trip
     if (suffix === SANDBOX_ACCOUNTS.unreachable) return this.hang();
-    if (suffix === SANDBOX_ACCOUNTS.rejected) throw new BankRejected('account_closed', `payee account ${mask(instruction.payee.account)} is closed`);
+    if (suffix === SANDBOX_ACCOUNTS.rejected)
+      throw new BankRejected('account_closed', `payee account ${mask(instruction.payee.account)} is closed`);
     const booked = this.books.get(instruction.instructionId);
     if (booked) {
       booked.submissions++;
       // A resend after a lost answer: the batch that was waiting for the resend runs now.
-      if (suffix === SANDBOX_ACCOUNTS.firstAnswerLost) this.later(this.options.settleAfterMs, () => this.settle(booked));
+      if (suffix === SANDBOX_ACCOUNTS.firstAnswerLost)
+        this.later(this.options.settleAfterMs, () => this.settle(booked));
       return { ...booked.ack, duplicate: true }; // the duplicate check: never a second payment
     }
-    const ack: TransferAck = { instructionId: instruction.instructionId, bankReference: this.reference(), acceptedAt: new Date().toISOString(), duplicate: false };
-    const entry: Booked = { instruction, ack, outcome: { status: 'pending', bankReference: ack.bankReference }, submissions: 1 };
+    const ack: TransferAck = {
+      instructionId: instruction.instructionId,
+      bankReference: this.reference(),
+      acceptedAt: new Date().toISOString(),
+      duplicate: false,
+    };
+    const entry: Booked = {
+      instruction,
+      ack,
+      outcome: { status: 'pending', bankReference: ack.bankReference },
+      submissions: 1,
+    };
     this.books.set(instruction.instructionId, entry);
     if (suffix === SANDBOX_ACCOUNTS.firstAnswerLost) {
       // Received and booked, but the answer is lost; it settles in a later batch (sooner if the caller resends).
@@ -90,14 +116,32 @@ export class BankSimulator implements BankAdapter {
     const { instruction, ack } = entry;
     const suffix = instruction.payee.account.slice(-4);
     const at = new Date().toISOString();
-    const notification: BankNotification = suffix === SANDBOX_ACCOUNTS.settlementFails
-      ? { instructionId: instruction.instructionId, payoutId: instruction.payoutId, bankReference: ack.bankReference, amount: instruction.amount, status: 'failed', reason: 'payee account frozen', at }
-      : { instructionId: instruction.instructionId, payoutId: instruction.payoutId, bankReference: ack.bankReference, amount: instruction.amount, status: 'settled', at };
-    entry.outcome = notification.status === 'settled'
-      ? { status: 'settled', bankReference: ack.bankReference, amount: instruction.amount, settledAt: at }
-      : { status: 'failed', bankReference: ack.bankReference, reason: notification.reason! };
+    const notification: BankNotification =
+      suffix === SANDBOX_ACCOUNTS.settlementFails
+        ? {
+            instructionId: instruction.instructionId,
+            payoutId: instruction.payoutId,
+            bankReference: ack.bankReference,
+            amount: instruction.amount,
+            status: 'failed',
+            reason: 'payee account frozen',
+            at,
+          }
+        : {
+            instructionId: instruction.instructionId,
+            payoutId: instruction.payoutId,
+            bankReference: ack.bankReference,
+            amount: instruction.amount,
+            status: 'settled',
+            at,
+          };
+    entry.outcome =
+      notification.status === 'settled'
+        ? { status: 'settled', bankReference: ack.bankReference, amount: instruction.amount, settledAt: at }
+        : { status: 'failed', bankReference: ack.bankReference, reason: notification.reason! };
     await this.deliver(instruction.notifyUrl, notification);
-    if (suffix === SANDBOX_ACCOUNTS.duplicateNotification) this.later(50, () => this.deliver(instruction.notifyUrl, notification));
+    if (suffix === SANDBOX_ACCOUNTS.duplicateNotification)
+      this.later(50, () => this.deliver(instruction.notifyUrl, notification));
   }
 
   /** At-least-once delivery: retried with back-off until the receiver answers 2xx (five tries). */
@@ -107,13 +151,25 @@ export class BankSimulator implements BankAdapter {
       const timestamp = String(Date.now());
       try {
         const res = await fetch(url, {
-          method: 'POST', body, signal: AbortSignal.timeout(20_000),
-          headers: { 'content-type': 'application/json', [TIMESTAMP_HEADER]: timestamp, [SIGNATURE_HEADER]: signNotification(this.options.secret, timestamp, body) },
+          method: 'POST',
+          body,
+          signal: AbortSignal.timeout(20_000),
+          headers: {
+            'content-type': 'application/json',
+            [TIMESTAMP_HEADER]: timestamp,
+            [SIGNATURE_HEADER]: signNotification(this.options.secret, timestamp, body),
+          },
         });
         if (res.ok) return;
-        this.options.logger.warn({ url, status: res.status, instructionId: notification.instructionId, attempt }, 'bank simulator: notification not accepted, will retry');
+        this.options.logger.warn(
+          { url, status: res.status, instructionId: notification.instructionId, attempt },
+          'bank simulator: notification not accepted, will retry',
+        );
       } catch (err) {
-        this.options.logger.warn({ url, err: (err as Error).message, instructionId: notification.instructionId, attempt }, 'bank simulator: notification delivery failed, will retry');
+        this.options.logger.warn(
+          { url, err: (err as Error).message, instructionId: notification.instructionId, attempt },
+          'bank simulator: notification delivery failed, will retry',
+        );
       }
       await sleep(500 * 2 ** (attempt - 1));
     }

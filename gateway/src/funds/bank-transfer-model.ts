@@ -11,7 +11,17 @@ import { mask } from './bank-adapter';
  *   sending → bank_rejected; sent → settlement_failed   (reported; the payout stays approved; finance may resend)
  *   confirming → confirm_retry → confirming …           (the ledger could not take the confirmation yet)
  */
-export const TRANSFER_STATUSES = ['sending', 'sent', 'retrying', 'bank_rejected', 'settlement_failed', 'needs_attention', 'confirming', 'confirm_retry', 'confirmed'] as const;
+export const TRANSFER_STATUSES = [
+  'sending',
+  'sent',
+  'retrying',
+  'bank_rejected',
+  'settlement_failed',
+  'needs_attention',
+  'confirming',
+  'confirm_retry',
+  'confirmed',
+] as const;
 /** Where a payout's transfer stands, from instruction to confirmation on the ledger. */
 export type TransferStatus = (typeof TRANSFER_STATUSES)[number];
 
@@ -50,19 +60,45 @@ export interface TransferRecord {
 
 /** strictQuery off: the schema declares only _id, and the claims below filter on status, instruction and lease. */
 export function transferModel(connection: mongoose.Connection): mongoose.Model<TransferRecord> {
-  return (connection.models.BankTransfer as mongoose.Model<TransferRecord>)
-    ?? connection.model<TransferRecord>('BankTransfer', new Schema<TransferRecord>({ _id: String }, { collection: 'bank_transfers', strict: false, strictQuery: false, versionKey: false }));
+  return (
+    (connection.models.BankTransfer as mongoose.Model<TransferRecord>) ??
+    connection.model<TransferRecord>(
+      'BankTransfer',
+      new Schema<TransferRecord>(
+        { _id: String },
+        { collection: 'bank_transfers', strict: false, strictQuery: false, versionKey: false },
+      ),
+    )
+  );
 }
 
 /** A line of a transfer's history, stamped now. */
-export const historyEntry = (event: string, detail?: string) => ({ at: new Date(), event, ...(detail ? { detail } : {}) });
+export const historyEntry = (event: string, detail?: string) => ({
+  at: new Date(),
+  event,
+  ...(detail ? { detail } : {}),
+});
 
 /** What the API shows: the account masked, no bookkeeping. */
 export function transferView(t: TransferRecord) {
   return {
-    payoutId: t.payoutId, contractId: t.contractId, projectId: t.projectId, amount: t.amount,
-    payee: { name: t.payee.name, account: mask(t.payee.account) }, status: t.status, round: t.round, instructionId: t.instructionId,
-    attempts: t.attempts, nextAttemptAt: t.nextAttemptAt, bankReference: t.bankReference, notifications: t.notifications,
-    confirmation: t.confirmation, lastError: t.lastError, history: t.history, requestedBy: t.requestedBy, createdAt: t.createdAt, updatedAt: t.updatedAt,
+    payoutId: t.payoutId,
+    contractId: t.contractId,
+    projectId: t.projectId,
+    amount: t.amount,
+    payee: { name: t.payee.name, account: mask(t.payee.account) },
+    status: t.status,
+    round: t.round,
+    instructionId: t.instructionId,
+    attempts: t.attempts,
+    nextAttemptAt: t.nextAttemptAt,
+    bankReference: t.bankReference,
+    notifications: t.notifications,
+    confirmation: t.confirmation,
+    lastError: t.lastError,
+    history: t.history,
+    requestedBy: t.requestedBy,
+    createdAt: t.createdAt,
+    updatedAt: t.updatedAt,
   };
 }

@@ -19,7 +19,11 @@ export function fundsRoutes(deps: DomainDeps): DomainModule {
   const { routes, writes, ledger, identities, config, logger } = deps;
   const settings = config.bank;
   const Transfer = transferModel(deps.connection);
-  const adapter = new BankSimulator({ secret: settings.secret, settleAfterMs: settings.settleAfterMs, logger: logger.child({ component: 'bank-simulator' }) });
+  const adapter = new BankSimulator({
+    secret: settings.secret,
+    settleAfterMs: settings.settleAfterMs,
+    logger: logger.child({ component: 'bank-simulator' }),
+  });
   const confirmations = new BankConfirmations(Transfer, writes, ledger, identities, settings, logger);
   const transfers = new BankTransfers(Transfer, adapter, confirmations, settings, logger);
 
@@ -45,7 +49,12 @@ export function fundsRoutes(deps: DomainDeps): DomainModule {
 async function ensureBankCallbackUser(identities: IdentityService, logger: Logger): Promise<void> {
   try {
     // Department `settlement`: the chaincode lets only it confirm payments, and never lets it instruct one.
-    await identities.ensureSystemUser('admin.finance', { username: BANK_CALLBACK_USER, role: 'finance', dept: 'settlement', displayName: 'Bank settlement desk (system)' });
+    await identities.ensureSystemUser('admin.finance', {
+      username: BANK_CALLBACK_USER,
+      role: 'finance',
+      dept: 'settlement',
+      displayName: 'Bank settlement desk (system)',
+    });
   } catch (err) {
     // Without it bank notifications cannot be confirmed: they stay 'confirm_retry', then 'needs_attention' — reported, never lost.
     logger.error({ err }, `could not register ${BANK_CALLBACK_USER}: bank confirmations will not be recorded`);

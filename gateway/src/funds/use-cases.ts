@@ -2,7 +2,16 @@ import type { z } from 'zod';
 import { ledgerWrite } from '../operations/ledger-write';
 import { UnprocessableError } from '../platform/errors';
 import { PAYOUT_ENDORSERS } from './bank-confirmations';
-import type { acceptance, breach, changeOrder, decision, delay, newContract, payoutRequest, progressReport } from './schemas';
+import type {
+  acceptance,
+  breach,
+  changeOrder,
+  decision,
+  delay,
+  newContract,
+  payoutRequest,
+  progressReport,
+} from './schemas';
 
 /**
  * 合同履约 / 资金拨付 actions: each is one ledger transaction by its actor, who may ask (the chaincode decides again from
@@ -18,48 +27,70 @@ export const createContract = ledgerWrite<z.infer<typeof newContract>>({
 /** Propose a change order (变更): new amounts for planned milestones, or new milestones. */
 export const proposeChangeOrder = ledgerWrite<{ contractId: string; order: z.infer<typeof changeOrder> }>({
   access: ['clerk', 'contractor'],
-  call: ({ contractId, order }) => ({ namespace: 'contract', fn: 'proposeChangeOrder', args: [contractId, JSON.stringify(order)] }),
+  call: ({ contractId, order }) => ({
+    namespace: 'contract',
+    fn: 'proposeChangeOrder',
+    args: [contractId, JSON.stringify(order)],
+  }),
 });
 
 /** The director's decision on a proposed change order; an approval moves the milestones and the contract sum. */
 export const decideChangeOrder = ledgerWrite<{ contractId: string; changeOrderId: string } & z.infer<typeof decision>>({
   access: ['director'],
   call: ({ contractId, changeOrderId, decision: verdict, reason }) => ({
-    namespace: 'contract', fn: verdict === 'approve' ? 'approveChangeOrder' : 'rejectChangeOrder', args: [contractId, changeOrderId, reason],
+    namespace: 'contract',
+    fn: verdict === 'approve' ? 'approveChangeOrder' : 'rejectChangeOrder',
+    args: [contractId, changeOrderId, reason],
   }),
 });
 
 /** Report progress, planned vs actual percent; the ledger keeps the deviation. */
 export const reportProgress = ledgerWrite<{ contractId: string; report: z.infer<typeof progressReport> }>({
   access: ['contractor', 'clerk', 'inspector'],
-  call: ({ contractId, report }) => ({ namespace: 'contract', fn: 'reportProgress', args: [contractId, JSON.stringify(report)] }),
+  call: ({ contractId, report }) => ({
+    namespace: 'contract',
+    fn: 'reportProgress',
+    args: [contractId, JSON.stringify(report)],
+  }),
 });
 
 /** An inspector accepts a milestone (验收), optionally naming the anchored acceptance report: it becomes payable. */
 export const acceptMilestone = ledgerWrite<{ contractId: string; milestoneId: string } & z.infer<typeof acceptance>>({
   access: ['inspector'],
   call: ({ contractId, milestoneId, acceptanceReportSha256 }) => ({
-    namespace: 'contract', fn: 'acceptMilestone', args: [contractId, milestoneId, acceptanceReportSha256 ?? ''],
+    namespace: 'contract',
+    fn: 'acceptMilestone',
+    args: [contractId, milestoneId, acceptanceReportSha256 ?? ''],
   }),
 });
 
 /** Record a delay of a milestone (工期延误). */
 export const recordDelay = ledgerWrite<{ contractId: string; incident: z.infer<typeof delay> }>({
   access: ['clerk', 'inspector'],
-  call: ({ contractId, incident }) => ({ namespace: 'contract', fn: 'recordDelay', args: [contractId, JSON.stringify(incident)] }),
+  call: ({ contractId, incident }) => ({
+    namespace: 'contract',
+    fn: 'recordDelay',
+    args: [contractId, JSON.stringify(incident)],
+  }),
 });
 
 /** Record a breach of contract (违约) by the employer or the contractor, with its penalty in fen. */
 export const recordBreach = ledgerWrite<{ contractId: string; incident: z.infer<typeof breach> }>({
   access: ['clerk', 'director'],
-  call: ({ contractId, incident }) => ({ namespace: 'contract', fn: 'recordBreach', args: [contractId, JSON.stringify(incident)] }),
+  call: ({ contractId, incident }) => ({
+    namespace: 'contract',
+    fn: 'recordBreach',
+    args: [contractId, JSON.stringify(incident)],
+  }),
 });
 
 /** The chaincode's answer to requestPayout when a cap would break: the committed alert instead of a payout. */
 export function overpaymentRefusal(result: unknown) {
   const r = result as { outcome?: string; alert?: { detail?: string; rule?: string } } | null;
   if (r?.outcome !== 'refused') return undefined;
-  return new UnprocessableError('overpayment_refused', r.alert?.detail ?? 'the payout would exceed a cap', { alert: r.alert });
+  return new UnprocessableError('overpayment_refused', r.alert?.detail ?? 'the payout would exceed a cap', {
+    alert: r.alert,
+  });
 }
 
 /**
@@ -77,11 +108,21 @@ export const requestPayout = ledgerWrite<z.infer<typeof payoutRequest>>({
 /** Approve a requested payout (endorsed by Housing and Finance peers, as its key-level policy requires). */
 export const approvePayout = ledgerWrite<{ id: string }>({
   access: ['director'],
-  call: ({ id }) => ({ namespace: 'payment', fn: 'approvePayout', args: [id], endorsingOrganizations: PAYOUT_ENDORSERS }),
+  call: ({ id }) => ({
+    namespace: 'payment',
+    fn: 'approvePayout',
+    args: [id],
+    endorsingOrganizations: PAYOUT_ENDORSERS,
+  }),
 });
 
 /** Reject a requested or approved (not yet paid) payout, with a reason. */
 export const rejectPayout = ledgerWrite<{ id: string; reason: string }>({
   access: ['director', 'finance'],
-  call: ({ id, reason }) => ({ namespace: 'payment', fn: 'rejectPayout', args: [id, reason], endorsingOrganizations: PAYOUT_ENDORSERS }),
+  call: ({ id, reason }) => ({
+    namespace: 'payment',
+    fn: 'rejectPayout',
+    args: [id, reason],
+    endorsingOrganizations: PAYOUT_ENDORSERS,
+  }),
 });

@@ -17,26 +17,39 @@ export function operatorOnly(token: string) {
   return (req: Request, _res: Response, next: NextFunction) => {
     const given = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
     const ok = crypto.timingSafeEqual(crypto.createHash('sha256').update(given).digest(), expected);
-    next(ok ? undefined : new UnauthorizedError('operator endpoints need the operator token (Authorization: Bearer …)'));
+    next(
+      ok ? undefined : new UnauthorizedError('operator endpoints need the operator token (Authorization: Bearer …)'),
+    );
   };
 }
 
 /** Liveness, readiness (every peer's ledger height and the database) and Prometheus metrics. */
-export function healthRoutes(deps: { ledger: Ledger; connection: mongoose.Connection; identities: IdentityService; metrics: client.Registry; mspIds: string[]; operatorToken: string }) {
+export function healthRoutes(deps: {
+  ledger: Ledger;
+  connection: mongoose.Connection;
+  identities: IdentityService;
+  metrics: client.Registry;
+  mspIds: string[];
+  operatorToken: string;
+}) {
   const router = express.Router();
   const operator = operatorOnly(deps.operatorToken);
-  router.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
   router.get('/readyz', operator, async (_req, res) => {
     const database = await pingDatabase(deps.connection);
-    const peers = await Promise.all(deps.mspIds.map(async (mspId) => {
-      try {
-        const reader = await deps.identities.signer(EVENTS_READER);
-        const info = await deps.ledger.channelHeight(reader, mspId);
-        return { mspId, height: info, ok: true };
-      } catch (err) {
-        return { mspId, ok: false, error: (err as Error).message };
-      }
-    }));
+    const peers = await Promise.all(
+      deps.mspIds.map(async (mspId) => {
+        try {
+          const reader = await deps.identities.signer(EVENTS_READER);
+          const info = await deps.ledger.channelHeight(reader, mspId);
+          return { mspId, height: info, ok: true };
+        } catch (err) {
+          return { mspId, ok: false, error: (err as Error).message };
+        }
+      }),
+    );
     const ready = database && peers.every((p) => p.ok);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', database, peers });
   });

@@ -7,11 +7,16 @@ import { AppError, ConflictError } from '../platform/errors';
  * fabric-ca-client gives up on a CA request after 3 s without a byte (its socket idle timeout, `connection-timeout`):
  * a CA hashing secrets on a busy machine takes longer, and the registration failed although the CA would have done it.
  */
-(Utils as unknown as { setConfigSetting(name: string, value: unknown): void }).setConfigSetting('connection-timeout', 30_000); // untyped in fabric-common's d.ts
+(Utils as unknown as { setConfigSetting(name: string, value: unknown): void }).setConfigSetting(
+  'connection-timeout',
+  30_000,
+); // untyped in fabric-common's d.ts
 
 /** The CA did not answer (timeout, connection refused): nothing to blame the caller for; try again shortly. */
 export class CaUnavailable extends AppError {
-  constructor(message: string) { super(503, 'ca_unavailable', `the bureau's CA did not answer: ${message}`, undefined, { 'Retry-After': '5' }); }
+  constructor(message: string) {
+    super(503, 'ca_unavailable', `the bureau's CA did not answer: ${message}`, undefined, { 'Retry-After': '5' });
+  }
 }
 
 /** A transport failure of the CA client becomes CaUnavailable; the CA's own refusals pass through. */
@@ -24,7 +29,12 @@ function unavailable(err: unknown): never {
 type Org = ConnectionDescription['orgs'][number];
 
 /** A bureau admin's own Fabric identity, used as the registrar: CA operations are signed by the person doing them. */
-export interface Registrar { username: string; mspId: string; certificate: string; privateKeyPem: string }
+export interface Registrar {
+  username: string;
+  mspId: string;
+  certificate: string;
+  privateKeyPem: string;
+}
 
 /** Register, enroll and revoke with a bureau's fabric-ca-server. */
 export class CertificateAuthority {
@@ -57,37 +67,65 @@ export class CertificateAuthority {
    * Registers an identity whose certificate carries the given attributes, enrollable once (the CA enforces it), with
    * the given secret or one the CA makes; returns the secret.
    */
-  async register(registrar: Registrar, enrollmentId: string, attributes: Record<string, string>, secret?: string): Promise<string> {
+  async register(
+    registrar: Registrar,
+    enrollmentId: string,
+    attributes: Record<string, string>,
+    secret?: string,
+  ): Promise<string> {
     const attrs = Object.entries(attributes).map(([name, value]) => ({ name, value, ecert: true }));
     try {
-      return await this.ca(registrar.mspId).register({ enrollmentID: enrollmentId, enrollmentSecret: secret, role: 'client', affiliation: '', maxEnrollments: 1, attrs }, this.registrarUser(registrar));
+      return await this.ca(registrar.mspId).register(
+        {
+          enrollmentID: enrollmentId,
+          enrollmentSecret: secret,
+          role: 'client',
+          affiliation: '',
+          maxEnrollments: 1,
+          attrs,
+        },
+        this.registrarUser(registrar),
+      );
     } catch (err) {
-      if (/already registered/i.test((err as Error).message)) throw new ConflictError(`identity ${enrollmentId} is already registered with ${registrar.mspId}'s CA`);
+      if (/already registered/i.test((err as Error).message))
+        throw new ConflictError(`identity ${enrollmentId} is already registered with ${registrar.mspId}'s CA`);
       return unavailable(err);
     }
   }
 
   /** Registers an identity and enrolls it with a key the CA client makes here: returns its certificate and key. */
-  async registerAndEnroll(registrar: Registrar, enrollmentId: string, attributes: Record<string, string>): Promise<{ certificate: string; privateKeyPem: string }> {
+  async registerAndEnroll(
+    registrar: Registrar,
+    enrollmentId: string,
+    attributes: Record<string, string>,
+  ): Promise<{ certificate: string; privateKeyPem: string }> {
     const secret = await this.register(registrar, enrollmentId, attributes);
-    const enrollment = await this.ca(registrar.mspId).enroll({ enrollmentID: enrollmentId, enrollmentSecret: secret }).catch(unavailable);
+    const enrollment = await this.ca(registrar.mspId)
+      .enroll({ enrollmentID: enrollmentId, enrollmentSecret: secret })
+      .catch(unavailable);
     return { certificate: enrollment.certificate, privateKeyPem: enrollment.key.toBytes() };
   }
 
   /** Enrolls with the holder's certificate request: the CA signs the holder's public key; no private key passes here. */
   async enrollRequest(mspId: string, enrollmentId: string, secret: string, csrPem: string): Promise<string> {
-    const enrollment = await this.ca(mspId).enroll({ enrollmentID: enrollmentId, enrollmentSecret: secret, csr: csrPem }).catch(unavailable);
+    const enrollment = await this.ca(mspId)
+      .enroll({ enrollmentID: enrollmentId, enrollmentSecret: secret, csr: csrPem })
+      .catch(unavailable);
     return enrollment.certificate;
   }
 
   /** Revokes every certificate of the identity; a revoked identity cannot enroll again. */
   async revoke(registrar: Registrar, enrollmentId: string, reason: string): Promise<void> {
-    await this.ca(registrar.mspId).revoke({ enrollmentID: enrollmentId, reason }, this.registrarUser(registrar)).catch(unavailable);
+    await this.ca(registrar.mspId)
+      .revoke({ enrollmentID: enrollmentId, reason }, this.registrarUser(registrar))
+      .catch(unavailable);
   }
 
   /** A freshly generated CRL (PEM) listing every certificate the CA has revoked. */
   async crl(registrar: Registrar): Promise<Buffer> {
-    const base64Pem: string = await this.ca(registrar.mspId).generateCRL({}, this.registrarUser(registrar)).catch(unavailable);
+    const base64Pem: string = await this.ca(registrar.mspId)
+      .generateCRL({}, this.registrarUser(registrar))
+      .catch(unavailable);
     return Buffer.from(base64Pem, 'base64');
   }
 }

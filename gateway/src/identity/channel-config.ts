@@ -6,10 +6,16 @@ import type { ConnectionDescription } from '../config';
 
 // google-protobuf comes with @hyperledger/fabric-protos but without type declarations here: type the one call we make.
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- an import would need the declarations it lacks
-const { Timestamp } = require('google-protobuf/google/protobuf/timestamp_pb') as { Timestamp: { fromDate(date: Date): Parameters<common.ChannelHeader['setTimestamp']>[0] } };
+const { Timestamp } = require('google-protobuf/google/protobuf/timestamp_pb') as {
+  Timestamp: { fromDate(date: Date): Parameters<common.ChannelHeader['setTimestamp']>[0] };
+};
 
 /** An org admin's identity (a NodeOU admin certificate): what a channel configuration update must be signed by. */
-export interface ChannelAdmin { mspId: string; certificate: string; privateKeyPem: string }
+export interface ChannelAdmin {
+  mspId: string;
+  certificate: string;
+  privateKeyPem: string;
+}
 
 /** The channel's current configuration, and where it stands on the orderer's ledger. */
 export interface LatestConfig {
@@ -22,7 +28,12 @@ export interface LatestConfig {
 
 /** The orderer refused a configuration update (e.g. stale versions, or a signature that does not satisfy mod_policy). */
 export class ConfigUpdateRefused extends Error {
-  constructor(readonly status: number, readonly info: string) { super(`the orderer refused the configuration update: status ${status}, ${info}`); }
+  constructor(
+    readonly status: number,
+    readonly info: string,
+  ) {
+    super(`the orderer refused the configuration update: status ${status}, ${info}`);
+  }
 }
 
 const MAX_BLOCK = Number.MAX_SAFE_INTEGER;
@@ -39,7 +50,10 @@ export class ChannelConfigClient {
   private readonly creator: Uint8Array;
   private readonly clients = new Map<string, grpc.Client>();
 
-  constructor(private readonly description: ConnectionDescription, admin: ChannelAdmin) {
+  constructor(
+    private readonly description: ConnectionDescription,
+    admin: ChannelAdmin,
+  ) {
     this.sign = signers.newPrivateKeySigner(crypto.createPrivateKey(admin.privateKeyPem)); // low-S ECDSA, as Fabric requires
     const identity = new msp.SerializedIdentity();
     identity.setMspid(admin.mspId);
@@ -53,7 +67,10 @@ export class ChannelConfigClient {
       const newest = (await this.blocks(client.deliver(within(ORDERER_TIMEOUT_MS)), seek(undefined)))[0];
       const height = newest.getHeader()!.getNumber() + 1;
       const configBlock = lastConfigIndex(newest);
-      const block = configBlock === newest.getHeader()!.getNumber() ? newest : (await this.blocks(client.deliver(within(ORDERER_TIMEOUT_MS)), seek(configBlock, configBlock)))[0];
+      const block =
+        configBlock === newest.getHeader()!.getNumber()
+          ? newest
+          : (await this.blocks(client.deliver(within(ORDERER_TIMEOUT_MS)), seek(configBlock, configBlock)))[0];
       return { config: configOf(block)!, configBlock, height };
     });
   }
@@ -69,16 +86,20 @@ export class ChannelConfigClient {
     updateEnvelope.setConfigUpdate(updateBytes);
     updateEnvelope.setSignaturesList([signature]);
     const envelope = await this.envelope(common.HeaderType.CONFIG_UPDATE, updateEnvelope.serializeBinary());
-    await this.fromAnOrderer((client) => new Promise<void>((resolve, reject) => {
-      const call = client.broadcast(within(ORDERER_TIMEOUT_MS));
-      call.on('data', (res: orderer.BroadcastResponse) => {
-        call.end();
-        if (res.getStatus() === common.Status.SUCCESS) resolve();
-        else reject(new ConfigUpdateRefused(res.getStatus(), res.getInfo()));
-      });
-      call.on('error', reject);
-      call.write(envelope);
-    }), (err) => err instanceof ConfigUpdateRefused);
+    await this.fromAnOrderer(
+      (client) =>
+        new Promise<void>((resolve, reject) => {
+          const call = client.broadcast(within(ORDERER_TIMEOUT_MS));
+          call.on('data', (res: orderer.BroadcastResponse) => {
+            call.end();
+            if (res.getStatus() === common.Status.SUCCESS) resolve();
+            else reject(new ConfigUpdateRefused(res.getStatus(), res.getInfo()));
+          });
+          call.on('error', reject);
+          call.write(envelope);
+        }),
+      (err) => err instanceof ConfigUpdateRefused,
+    );
   }
 
   /**
@@ -101,33 +122,55 @@ export class ChannelConfigClient {
 
   /** Resolves once every peer of every org has committed block `number`; a peer that has not within `timeoutMs` fails it, by name. */
   async awaitOnPeers(number: number, timeoutMs: number): Promise<void> {
-    const peers = this.description.orgs.flatMap((org) => org.peers.map((p) => ({ ...p, tlsRootCert: org.tlsRootCert })));
-    await Promise.all(peers.map(async (p) => {
-      const client = this.connect(peer.DeliverClient, p.endpoint, p.tlsRootCert, p.hostnameOverride);
-      // A peer delivers a block only once it has committed it (and so applied the configuration it carries).
-      const blocks = await this.blocks(client.deliver(within(timeoutMs)), seek(number, number)).catch((err: grpc.ServiceError) => {
-        const why = err.code === grpc.status.DEADLINE_EXCEEDED ? `it has not committed block ${number} within ${timeoutMs / 1000} s` : err.message;
-        throw new Error(`peer ${p.id} does not have the new channel configuration: ${why}`);
-      });
-      if (blocks.length !== 1) throw new Error(`peer ${p.id} did not deliver block ${number}`);
-    }));
+    const peers = this.description.orgs.flatMap((org) =>
+      org.peers.map((p) => ({ ...p, tlsRootCert: org.tlsRootCert })),
+    );
+    await Promise.all(
+      peers.map(async (p) => {
+        const client = this.connect(peer.DeliverClient, p.endpoint, p.tlsRootCert, p.hostnameOverride);
+        // A peer delivers a block only once it has committed it (and so applied the configuration it carries).
+        const blocks = await this.blocks(client.deliver(within(timeoutMs)), seek(number, number)).catch(
+          (err: grpc.ServiceError) => {
+            const why =
+              err.code === grpc.status.DEADLINE_EXCEEDED
+                ? `it has not committed block ${number} within ${timeoutMs / 1000} s`
+                : err.message;
+            throw new Error(`peer ${p.id} does not have the new channel configuration: ${why}`);
+          },
+        );
+        if (blocks.length !== 1) throw new Error(`peer ${p.id} did not deliver block ${number}`);
+      }),
+    );
   }
 
   close(): void {
     for (const c of this.clients.values()) c.close();
   }
 
-  private connect<C extends grpc.Client>(Client: new (address: string, credentials: grpc.ChannelCredentials, options?: object) => C, endpoint: string, tlsRoot: string, hostname = 'localhost'): C {
+  private connect<C extends grpc.Client>(
+    Client: new (address: string, credentials: grpc.ChannelCredentials, options?: object) => C,
+    endpoint: string,
+    tlsRoot: string,
+    hostname = 'localhost',
+  ): C {
     const key = `${Client.name} ${endpoint}`;
     if (!this.clients.has(key)) {
       // Certificates name localhost; the override avoids grpc-js's deprecated TLS server name for IP addresses.
-      this.clients.set(key, new Client(endpoint, grpc.credentials.createSsl(Buffer.from(tlsRoot)), { 'grpc.ssl_target_name_override': hostname }));
+      this.clients.set(
+        key,
+        new Client(endpoint, grpc.credentials.createSsl(Buffer.from(tlsRoot)), {
+          'grpc.ssl_target_name_override': hostname,
+        }),
+      );
     }
     return this.clients.get(key) as C;
   }
 
   /** Any orderer can answer (Raft forwards to its leader): try them in turn unless an error is an answer. */
-  private async fromAnOrderer<T>(fn: (client: orderer.AtomicBroadcastClient) => Promise<T>, isAnswer: (err: unknown) => boolean = () => false): Promise<T> {
+  private async fromAnOrderer<T>(
+    fn: (client: orderer.AtomicBroadcastClient) => Promise<T>,
+    isAnswer: (err: unknown) => boolean = () => false,
+  ): Promise<T> {
     const failures: string[] = [];
     for (const o of this.description.orderers) {
       try {
@@ -141,7 +184,11 @@ export class ChannelConfigClient {
   }
 
   /** Sends a signed seek request and collects blocks until the stream ends or `done` says so. */
-  private async blocks(call: DeliverCall, seekInfo: orderer.SeekInfo, done: (block: common.Block) => boolean = () => false): Promise<common.Block[]> {
+  private async blocks(
+    call: DeliverCall,
+    seekInfo: orderer.SeekInfo,
+    done: (block: common.Block) => boolean = () => false,
+  ): Promise<common.Block[]> {
     const request = await this.envelope(common.HeaderType.DELIVER_SEEK_INFO, seekInfo.serializeBinary());
     return new Promise((resolve, reject) => {
       const received: common.Block[] = [];
@@ -149,13 +196,17 @@ export class ChannelConfigClient {
       const finish = (err?: Error) => {
         if (finished) return;
         finished = true;
-        if (err) reject(err); else resolve(received);
+        if (err) reject(err);
+        else resolve(received);
       };
       call.on('data', (res: orderer.DeliverResponse | peer.DeliverResponse) => {
         const block = res.getBlock();
         if (block) {
           received.push(block);
-          if (done(block)) { finish(); call.cancel(); }
+          if (done(block)) {
+            finish();
+            call.cancel();
+          }
           return;
         }
         call.end();
@@ -199,7 +250,11 @@ function seek(start: number | undefined, stop = start): orderer.SeekInfo {
   const position = (n: number | undefined) => {
     const p = new orderer.SeekPosition();
     if (n === undefined) p.setNewest(new orderer.SeekNewest());
-    else { const s = new orderer.SeekSpecified(); s.setNumber(n); p.setSpecified(s); }
+    else {
+      const s = new orderer.SeekSpecified();
+      s.setNumber(n);
+      p.setSpecified(s);
+    }
     return p;
   };
   const info = new orderer.SeekInfo();
@@ -211,7 +266,9 @@ function seek(start: number | undefined, stop = start): orderer.SeekInfo {
 
 /** Fabric 2.x orderers record the last configuration block in the SIGNATURES metadata (OrdererBlockMetadata). */
 function lastConfigIndex(block: common.Block): number {
-  const signatures = common.Metadata.deserializeBinary(block.getMetadata()!.getMetadataList_asU8()[common.BlockMetadataIndex.SIGNATURES]);
+  const signatures = common.Metadata.deserializeBinary(
+    block.getMetadata()!.getMetadataList_asU8()[common.BlockMetadataIndex.SIGNATURES],
+  );
   return common.OrdererBlockMetadata.deserializeBinary(signatures.getValue_asU8()).getLastConfig()!.getIndex();
 }
 

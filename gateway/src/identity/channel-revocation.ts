@@ -12,14 +12,20 @@ const ATTEMPTS = 5;
  * gateway from signing.
  */
 export class ChannelRevocation {
-  constructor(private readonly description: ConnectionDescription, private readonly peerTimeoutMs = 30_000) {}
+  constructor(
+    private readonly description: ConnectionDescription,
+    private readonly peerTimeoutMs = 30_000,
+  ) {}
 
   /**
    * Puts the org's current CRL into the channel configuration with an update signed by the org's admin, and
    * resolves once every peer has committed it. Idempotent: if the channel already lists every serial the CRL
    * lists, nothing is updated (it still waits for the peers). Returns the configuration block's number.
    */
-  async publish(admin: ChannelAdmin, currentCrl: () => Promise<Uint8Array>): Promise<{ block: number; updated: boolean }> {
+  async publish(
+    admin: ChannelAdmin,
+    currentCrl: () => Promise<Uint8Array>,
+  ): Promise<{ block: number; updated: boolean }> {
     const channel = new ChannelConfigClient(this.description, admin);
     try {
       for (let attempt = 1; ; attempt++) {
@@ -66,7 +72,13 @@ export class ChannelRevocation {
   }
 }
 
-interface OrgMsp { path: string[]; group: common.ConfigGroup; value: common.ConfigValue; fabric: msp.FabricMSPConfig; revokedSerials: Set<string> }
+interface OrgMsp {
+  path: string[];
+  group: common.ConfigGroup;
+  value: common.ConfigValue;
+  fabric: msp.FabricMSPConfig;
+  revokedSerials: Set<string>;
+}
 
 /** The org's MSP value in the Application group (found by MSP ID, not by the group's name). */
 function orgMsp(config: common.Config, mspId: string): OrgMsp {
@@ -74,7 +86,9 @@ function orgMsp(config: common.Config, mspId: string): OrgMsp {
   for (const [name, group] of application.getGroupsMap().entries()) {
     const value = group.getValuesMap().get('MSP');
     if (!value) continue;
-    const fabric = msp.FabricMSPConfig.deserializeBinary(msp.MSPConfig.deserializeBinary(value.getValue_asU8()).getConfig_asU8());
+    const fabric = msp.FabricMSPConfig.deserializeBinary(
+      msp.MSPConfig.deserializeBinary(value.getValue_asU8()).getConfig_asU8(),
+    );
     if (fabric.getName() !== mspId) continue;
     const revokedSerials = new Set(fabric.getRevocationListList_asU8().flatMap((c) => [...readCrlContents(c).serials]));
     return { path: ['Application', name], group, value, fabric, revokedSerials };
@@ -86,9 +100,18 @@ function orgMsp(config: common.Config, mspId: string): OrgMsp {
  * The minimal update, as configtxlator would compute it: the read set pins the versions of the groups on the path,
  * the write set carries the org's MSP value at version + 1 with the new CRL in place of the same issuer's old one.
  */
-function revocationUpdate(channelId: string, config: common.Config, org: OrgMsp, crl: Uint8Array, issuer: string): common.ConfigUpdate {
+function revocationUpdate(
+  channelId: string,
+  config: common.Config,
+  org: OrgMsp,
+  crl: Uint8Array,
+  issuer: string,
+): common.ConfigUpdate {
   const fabric = msp.FabricMSPConfig.deserializeBinary(org.fabric.serializeBinary());
-  fabric.setRevocationListList([...fabric.getRevocationListList_asU8().filter((c) => readCrlContents(c).issuer !== issuer), crl]);
+  fabric.setRevocationListList([
+    ...fabric.getRevocationListList_asU8().filter((c) => readCrlContents(c).issuer !== issuer),
+    crl,
+  ]);
   const mspConfig = msp.MSPConfig.deserializeBinary(org.value.getValue_asU8());
   mspConfig.setConfig(fabric.serializeBinary());
   const value = new common.ConfigValue();
@@ -107,7 +130,10 @@ function revocationUpdate(channelId: string, config: common.Config, org: OrgMsp,
   };
   const [, orgName] = org.path;
   const readSet = pinned(channel, ['Application', pinned(application, [orgName, pinned(org.group)])]);
-  const writeSet = pinned(channel, ['Application', pinned(application, [orgName, pinned(org.group, undefined, value)])]);
+  const writeSet = pinned(channel, [
+    'Application',
+    pinned(application, [orgName, pinned(org.group, undefined, value)]),
+  ]);
   const update = new common.ConfigUpdate();
   update.setChannelId(channelId);
   update.setReadSet(readSet);
@@ -116,6 +142,7 @@ function revocationUpdate(channelId: string, config: common.Config, org: OrgMsp,
 }
 
 /** A certificate's serial in the form a CRL's contents list it (shared/crl). */
-export const certificateSerial = (certificatePem: string) => normaliseSerial(new crypto.X509Certificate(certificatePem).serialNumber);
+export const certificateSerial = (certificatePem: string) =>
+  normaliseSerial(new crypto.X509Certificate(certificatePem).serialNumber);
 
 const isSubset = (a: Set<string>, b: Set<string>) => [...a].every((x) => b.has(x));

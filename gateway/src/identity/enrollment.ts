@@ -24,7 +24,10 @@ interface EnrollmentCodeRecord {
 }
 
 /** A one-time enrollment code as its admin is shown it once (only its hash is kept), and until when it may be used. */
-export interface IssuedCode { code: string; expiresAt: Date }
+export interface IssuedCode {
+  code: string;
+  expiresAt: Date;
+}
 
 /** 20 characters of Crockford's base32 (100 bits), in groups of four: read aloud or typed on a device's console. */
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -34,7 +37,9 @@ const hashOf = (code: string) => crypto.createHash('sha256').update(code.toUpper
 
 /** Refused enrollments: the code is unknown (401), used (409) or lapsed (410); the request is malformed (400). */
 export class EnrollmentCodeError extends AppError {
-  constructor(status: 401 | 409 | 410, code: string, message: string) { super(status, code, message); }
+  constructor(status: 401 | 409 | 410, code: string, message: string) {
+    super(status, code, message);
+  }
 }
 
 /**
@@ -48,22 +53,56 @@ export class Enrollments {
 
   private readonly secretKey: Buffer;
 
-  constructor(connection: mongoose.Connection, private readonly ca: CertificateAuthority, kek: Buffer, private readonly ttlMs: number, private readonly logger: Logger) {
+  constructor(
+    connection: mongoose.Connection,
+    private readonly ca: CertificateAuthority,
+    kek: Buffer,
+    private readonly ttlMs: number,
+    private readonly logger: Logger,
+  ) {
     this.secretKey = Buffer.from(crypto.hkdfSync('sha256', kek, Buffer.alloc(0), 'luohu-enrollment-secret', 32));
-    this.Code = (connection.models.EnrollmentCode as mongoose.Model<EnrollmentCodeRecord>) ?? connection.model<EnrollmentCodeRecord>('EnrollmentCode', new Schema<EnrollmentCodeRecord>({
-      _id: String, username: String, enrollmentId: String, mspId: String, expiresAt: Date, usedAt: { type: Date, default: null }, createdBy: String, createdAt: Date,
-    }, { collection: 'enrollment_codes', versionKey: false }));
+    this.Code =
+      (connection.models.EnrollmentCode as mongoose.Model<EnrollmentCodeRecord>) ??
+      connection.model<EnrollmentCodeRecord>(
+        'EnrollmentCode',
+        new Schema<EnrollmentCodeRecord>(
+          {
+            _id: String,
+            username: String,
+            enrollmentId: String,
+            mspId: String,
+            expiresAt: Date,
+            usedAt: { type: Date, default: null },
+            createdBy: String,
+            createdAt: Date,
+          },
+          { collection: 'enrollment_codes', versionKey: false },
+        ),
+      );
     this.users = identityModels(connection).User;
   }
 
   /** Registers the identity at the CA with a fresh code as its (single-use) enrollment secret; returns the code once. */
-  async issue(registrar: Registrar, user: { username: string; enrollmentId: string }, attributes: Record<string, string>): Promise<IssuedCode> {
-    const code = Array.from(crypto.randomBytes(20), (b) => ALPHABET[b & 31]).join('').replace(/(.{4})(?!$)/g, '$1-');
+  async issue(
+    registrar: Registrar,
+    user: { username: string; enrollmentId: string },
+    attributes: Record<string, string>,
+  ): Promise<IssuedCode> {
+    const code = Array.from(crypto.randomBytes(20), (b) => ALPHABET[b & 31])
+      .join('')
+      .replace(/(.{4})(?!$)/g, '$1-');
     await this.ca.register(registrar, user.enrollmentId, attributes, this.caSecret(user.enrollmentId, code));
     const now = new Date();
     const expiresAt = new Date(now.getTime() + this.ttlMs);
     await this.Code.collection.insertOne({
-      _id: hashOf(code), username: user.username, enrollmentId: user.enrollmentId, mspId: registrar.mspId, expiresAt, usedAt: null, createdBy: registrar.username, createdAt: now,
+      _id: hashOf(code),
+      username: user.username,
+      enrollmentId: user.enrollmentId,
+      mspId: registrar.mspId,
+      expiresAt,
+      usedAt: null,
+      createdBy: registrar.username,
+      createdAt: now,
     } as never);
     return { code, expiresAt };
   }
@@ -72,20 +111,42 @@ export class Enrollments {
    * Checks the request (well-formed, self-signed by the key it carries, ECDSA P-256, subject CN = the identity), then
    * spends the code and has the CA sign. A CA failure gives the code back (the CA did not count an enrollment).
    */
-  async enroll(input: { username: string; code: string; csr: string }): Promise<{ username: string; mspId: string; certificate: string }> {
+  async enroll(input: {
+    username: string;
+    code: string;
+    csr: string;
+  }): Promise<{ username: string; mspId: string; certificate: string }> {
     const request = await checkedRequest(input.csr);
     const code = input.code.trim().toUpperCase();
     const record = CODE.test(code) ? await this.Code.findById(hashOf(code)).lean() : null;
-    if (!record || record.username !== input.username) throw new EnrollmentCodeError(401, 'enrollment_code_unknown', 'no such enrollment code for this identity');
-    if (record.usedAt) throw new EnrollmentCodeError(409, 'enrollment_code_used', 'this enrollment code was used already: ask the bureau admin for a new device registration');
-    if (record.expiresAt.getTime() <= Date.now()) throw new EnrollmentCodeError(410, 'enrollment_code_expired', `this enrollment code lapsed at ${record.expiresAt.toISOString()}`);
-    if (request.commonName !== record.enrollmentId) throw new ValidationError(`the request's subject must be CN=${record.enrollmentId}`);
+    if (!record || record.username !== input.username)
+      throw new EnrollmentCodeError(401, 'enrollment_code_unknown', 'no such enrollment code for this identity');
+    if (record.usedAt)
+      throw new EnrollmentCodeError(
+        409,
+        'enrollment_code_used',
+        'this enrollment code was used already: ask the bureau admin for a new device registration',
+      );
+    if (record.expiresAt.getTime() <= Date.now())
+      throw new EnrollmentCodeError(
+        410,
+        'enrollment_code_expired',
+        `this enrollment code lapsed at ${record.expiresAt.toISOString()}`,
+      );
+    if (request.commonName !== record.enrollmentId)
+      throw new ValidationError(`the request's subject must be CN=${record.enrollmentId}`);
 
     const claimed = await this.Code.updateOne({ _id: record._id, usedAt: null }, { $set: { usedAt: new Date() } });
-    if (claimed.modifiedCount !== 1) throw new EnrollmentCodeError(409, 'enrollment_code_used', 'this enrollment code was used already');
+    if (claimed.modifiedCount !== 1)
+      throw new EnrollmentCodeError(409, 'enrollment_code_used', 'this enrollment code was used already');
     let certificate: string;
     try {
-      certificate = await this.ca.enrollRequest(record.mspId, record.enrollmentId, this.caSecret(record.enrollmentId, code), input.csr);
+      certificate = await this.ca.enrollRequest(
+        record.mspId,
+        record.enrollmentId,
+        this.caSecret(record.enrollmentId, code),
+        input.csr,
+      );
     } catch (err) {
       await this.Code.updateOne({ _id: record._id }, { $set: { usedAt: null } });
       this.logger.warn({ err, user: record.username }, 'the CA refused an enrollment request');
@@ -95,7 +156,10 @@ export class Enrollments {
     if (!issued.publicKey.export({ type: 'spki', format: 'der' }).equals(request.spki)) {
       throw new AppError(502, 'ca_mismatch', 'the CA returned a certificate for another key');
     }
-    const updated = await this.users.updateOne({ _id: record.username, certificate: null }, { $set: { certificate, enrolledAt: new Date() } });
+    const updated = await this.users.updateOne(
+      { _id: record.username, certificate: null },
+      { $set: { certificate, enrolledAt: new Date() } },
+    );
     if (updated.modifiedCount !== 1) throw new ConflictError(`${record.username} holds a certificate already`);
     this.logger.info({ user: record.username, serial: issued.serialNumber }, 'identity enrolled with its own key');
     return { username: record.username, mspId: record.mspId, certificate };
@@ -115,16 +179,21 @@ async function checkedRequest(pem: string): Promise<{ commonName: string; spki: 
     throw new ValidationError('csr must be a PEM PKCS#10 certificate request');
   }
   const algorithm = request.publicKey.algorithm as { name: string; namedCurve?: string };
-  if (algorithm.name !== 'ECDSA' || algorithm.namedCurve !== 'P-256') throw new ValidationError('the request\'s key must be ECDSA P-256');
+  if (algorithm.name !== 'ECDSA' || algorithm.namedCurve !== 'P-256')
+    throw new ValidationError("the request's key must be ECDSA P-256");
   let verified: boolean;
   try {
     verified = await request.verify();
   } catch {
     verified = false;
   }
-  if (!verified) throw new AppError(400, 'csr_signature_invalid', 'the request is not signed by the key it carries (altered after signing?)');
+  if (!verified)
+    throw new AppError(
+      400,
+      'csr_signature_invalid',
+      'the request is not signed by the key it carries (altered after signing?)',
+    );
   const commonName = request.subjectName.getField('CN')[0];
-  if (!commonName) throw new ValidationError('the request\'s subject must carry CN=<enrollment ID>');
+  if (!commonName) throw new ValidationError("the request's subject must carry CN=<enrollment ID>");
   return { commonName, spki: Buffer.from(request.publicKey.rawData) };
 }
-

@@ -2,7 +2,14 @@ import { AUDIT } from '@luohu/domain';
 import fs from 'node:fs';
 import type mongoose from 'mongoose';
 import type { ConnectionDescription } from '../config';
-import { AppError, ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../platform/errors';
+import {
+  AppError,
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  UnauthorizedError,
+  ValidationError,
+} from '../platform/errors';
 import type { AuthenticatedUser } from '../platform/authenticated-user';
 import type { Logger } from '../platform/logger';
 import type { ClientIdentity, SigningUser } from '../ledger/ledger';
@@ -24,7 +31,14 @@ import { SignInThrottle } from './sign-in-throttle';
  * returns and sign in and write by their signatures. A password makes a custodial user, whose key the gateway holds
  * (integrations an operator chooses to run so; the certificate says so). A device always holds its own key.
  */
-export interface NewUser { username: string; password?: string; role: Role; dept?: string | null; company?: string | null; displayName: string }
+export interface NewUser {
+  username: string;
+  password?: string;
+  role: Role;
+  dept?: string | null;
+  company?: string | null;
+  displayName: string;
+}
 
 /** Whether a company (its registry id) is registered on the ledger, read as the registering admin. */
 export type CompanyRegistry = (adminUsername: string, company: string) => Promise<boolean>;
@@ -36,7 +50,13 @@ const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
 
 /** The CA revoked the user, but the channel configuration does not carry the CRL yet: peers still accept the certificate. */
 export class RevocationNotPublishedError extends AppError {
-  constructor(message: string) { super(502, 'revocation_not_published', message, { caRevoked: true, channelUpdated: false, retry: 'POST the revocation again: it republishes the CRL' }); }
+  constructor(message: string) {
+    super(502, 'revocation_not_published', message, {
+      caRevoked: true,
+      channelUpdated: false,
+      retry: 'POST the revocation again: it republishes the CRL',
+    });
+  }
 }
 
 /** People and devices: registration with their bureau's CA, login, sessions, revocation, and their signing keys. */
@@ -83,7 +103,11 @@ export class IdentityService {
   }
 
   /** Each bureau's admin becomes a gateway user (admin.<org>) signing with the bureau admin identity the CA issued. */
-  async bootstrap(description: ConnectionDescription, adminPassword: string, retired: readonly string[] = []): Promise<void> {
+  async bootstrap(
+    description: ConnectionDescription,
+    adminPassword: string,
+    retired: readonly string[] = [],
+  ): Promise<void> {
     for (const org of description.orgs) {
       const username = `admin.${org.name}`;
       const existing = await this.models.User.findById(username, { passwordHash: 1 }).lean();
@@ -94,28 +118,57 @@ export class IdentityService {
       const privateKeyPem = fs.readFileSync(org.admin.keyFile, 'utf8');
       try {
         await this.models.User.create({
-          _id: username, org: org.name, mspId: org.mspId, role: 'admin', dept: null, displayName: `${org.displayName} admin`,
-          passwordHash: await hashPassword(adminPassword), certificate: fs.readFileSync(org.admin.certFile, 'utf8'),
-          sealedKey: this.vault.seal(username, privateKeyPem), status: 'active', createdBy: 'bootstrap', createdAt: new Date(),
+          _id: username,
+          org: org.name,
+          mspId: org.mspId,
+          role: 'admin',
+          dept: null,
+          displayName: `${org.displayName} admin`,
+          passwordHash: await hashPassword(adminPassword),
+          certificate: fs.readFileSync(org.admin.certFile, 'utf8'),
+          sealedKey: this.vault.seal(username, privateKeyPem),
+          status: 'active',
+          createdBy: 'bootstrap',
+          createdAt: new Date(),
         });
       } catch (err) {
         if (!isDuplicate(err)) throw err; // another replica bootstrapped it first
       }
     }
     const audit = description.orgs.find((o) => o.mspId === AUDIT) ?? description.orgs[0];
-    await this.ensureSystemUser(`admin.${audit.name}`, { username: EVENTS_READER, role: 'auditor', displayName: 'Gateway events reader' });
+    await this.ensureSystemUser(`admin.${audit.name}`, {
+      username: EVENTS_READER,
+      role: 'auditor',
+      displayName: 'Gateway events reader',
+    });
     // An auditor outside the Audit Bureau may write nothing (the chaincode's rules): a bureau's read-only identity.
     for (const org of description.orgs) {
-      if (org.mspId !== audit.mspId) await this.ensureSystemUser(`admin.${org.name}`, { username: bureauReader(org.name), role: 'auditor', displayName: 'Gateway ledger reader' });
+      if (org.mspId !== audit.mspId)
+        await this.ensureSystemUser(`admin.${org.name}`, {
+          username: bureauReader(org.name),
+          role: 'auditor',
+          displayName: 'Gateway ledger reader',
+        });
     }
   }
 
   /** An admin created by an older version with a password from its source gets this installation's generated one. */
-  private async retireKnownPassword(username: string, hash: string, adminPassword: string, retired: readonly string[]): Promise<void> {
+  private async retireKnownPassword(
+    username: string,
+    hash: string,
+    adminPassword: string,
+    retired: readonly string[],
+  ): Promise<void> {
     for (const known of retired) {
       if (!(await verifyPassword(known, hash))) continue;
-      await this.models.User.updateOne({ _id: username, passwordHash: hash }, { $set: { passwordHash: await hashPassword(adminPassword) } });
-      this.logger.warn({ user: username }, 'the admin password was one published in the source: replaced by the installation\'s');
+      await this.models.User.updateOne(
+        { _id: username, passwordHash: hash },
+        { $set: { passwordHash: await hashPassword(adminPassword) } },
+      );
+      this.logger.warn(
+        { user: username },
+        "the admin password was one published in the source: replaced by the installation's",
+      );
       return;
     }
   }
@@ -124,7 +177,10 @@ export class IdentityService {
    * A gateway-operated identity (events reader, intake desks…): registered once per database with a CA enrollment ID
    * of its own (the CA never forgets an ID, a database can be new), with a password nobody knows.
    */
-  async ensureSystemUser(adminUsername: string, user: { username: string; role: Role; dept?: string | null; displayName: string }): Promise<void> {
+  async ensureSystemUser(
+    adminUsername: string,
+    user: { username: string; role: Role; dept?: string | null; displayName: string },
+  ): Promise<void> {
     if (await this.models.User.exists({ _id: user.username })) return;
     const admin = await this.findActive(adminUsername);
     const enrollmentId = `${user.username}.${newToken().slice(0, 8).toLowerCase()}`;
@@ -141,8 +197,14 @@ export class IdentityService {
   }
 
   private registrar(admin: UserRecord): Registrar {
-    if (!admin.certificate || !admin.sealedKey) throw new ForbiddenError(`${admin._id} holds its own key: the gateway cannot act for it at the CA`);
-    return { username: admin._id, mspId: admin.mspId, certificate: admin.certificate, privateKeyPem: this.vault.open(admin._id, admin.sealedKey).export({ type: 'pkcs8', format: 'pem' }).toString() };
+    if (!admin.certificate || !admin.sealedKey)
+      throw new ForbiddenError(`${admin._id} holds its own key: the gateway cannot act for it at the CA`);
+    return {
+      username: admin._id,
+      mspId: admin.mspId,
+      certificate: admin.certificate,
+      privateKeyPem: this.vault.open(admin._id, admin.sealedKey).export({ type: 'pkcs8', format: 'pem' }).toString(),
+    };
   }
 
   useCompanyRegistry(companies: CompanyRegistry): void {
@@ -153,19 +215,31 @@ export class IdentityService {
    * A bureau admin registers a user of their own bureau: the CA issues a certificate carrying role, dept (one of the
    * bureau's own departments) and, for contractors and owner units, company (a company registered on the ledger).
    */
-  async register(actor: Pick<UserRecord, '_id'>, input: NewUser, enrollmentId = input.username): Promise<AuthenticatedUser & { enrollment?: IssuedCode }> {
+  async register(
+    actor: Pick<UserRecord, '_id'>,
+    input: NewUser,
+    enrollmentId = input.username,
+  ): Promise<AuthenticatedUser & { enrollment?: IssuedCode }> {
     const admin = await this.findActive(actor._id);
     if (admin.role !== 'admin') throw new ForbiddenError('only a bureau admin registers users');
     checkRegistration(admin.mspId, input);
     const ownKey = input.role === 'device' || input.password === undefined;
-    if (input.role === 'device' && input.password !== undefined) throw new ValidationError('a device has no password: it enrolls its own key with the code this registration returns');
-    if (await this.models.User.exists({ _id: input.username })) throw new ConflictError(`user ${input.username} already exists`);
+    if (input.role === 'device' && input.password !== undefined)
+      throw new ValidationError(
+        'a device has no password: it enrolls its own key with the code this registration returns',
+      );
+    if (await this.models.User.exists({ _id: input.username }))
+      throw new ConflictError(`user ${input.username} already exists`);
     if (input.company) {
       if (!this.companies) throw new Error('no company registry: registering a company-bound user needs the ledger');
-      if (!(await this.companies(admin._id, input.company))) throw new ValidationError(`company ${input.company} is not registered on the ledger`);
+      if (!(await this.companies(admin._id, input.company)))
+        throw new ValidationError(`company ${input.company} is not registered on the ledger`);
     }
     const attributes: Record<string, string> = {
-      role: input.role, ...(input.dept ? { dept: input.dept } : {}), ...(input.company ? { company: input.company } : {}), [CUSTODY_ATTRIBUTE]: ownKey ? 'own' : 'gateway',
+      role: input.role,
+      ...(input.dept ? { dept: input.dept } : {}),
+      ...(input.company ? { company: input.company } : {}),
+      [CUSTODY_ATTRIBUTE]: ownKey ? 'own' : 'gateway',
     };
     const registrar = this.registrar(admin);
     let enrollment: IssuedCode | undefined;
@@ -178,10 +252,20 @@ export class IdentityService {
       keys = { certificate, sealedKey: this.vault.seal(input.username, privateKeyPem) };
     }
     const record: UserRecord = {
-      _id: input.username, enrollmentId, org: admin.org, mspId: admin.mspId, role: input.role, dept: input.dept ?? null, company: input.company ?? null, displayName: input.displayName,
+      _id: input.username,
+      enrollmentId,
+      org: admin.org,
+      mspId: admin.mspId,
+      role: input.role,
+      dept: input.dept ?? null,
+      company: input.company ?? null,
+      displayName: input.displayName,
       // A password nobody knows: an identity that holds its own key never signs in with one.
-      passwordHash: await hashPassword(input.password ?? newToken()), ...keys,
-      status: 'active', createdBy: admin._id, createdAt: new Date(),
+      passwordHash: await hashPassword(input.password ?? newToken()),
+      ...keys,
+      status: 'active',
+      createdBy: admin._id,
+      createdAt: new Date(),
     };
     try {
       await this.models.User.create(record);
@@ -197,7 +281,11 @@ export class IdentityService {
    * Throttled before the password check (see SignInThrottle). An unknown user, a wrong password and a revoked user get
    * the same answer after the same work, so the answer tells a guesser nothing beyond "not signed in".
    */
-  async login(username: string, password: string, clientAddress = 'unknown'): Promise<{ token: string; expiresAt: Date; user: AuthenticatedUser }> {
+  async login(
+    username: string,
+    password: string,
+    clientAddress = 'unknown',
+  ): Promise<{ token: string; expiresAt: Date; user: AuthenticatedUser }> {
     return this.openSession(await this.checkPassword(username, password, clientAddress));
   }
 
@@ -226,7 +314,11 @@ export class IdentityService {
    * Sign-in by the user's signature over their challenge, checked with the certificate their key was enrolled for.
    * Only people who hold their own key sign in so (devices need no session; a custodial user signs in by password).
    */
-  async loginWithKey(username: string, challenge: string, signature: string): Promise<{ token: string; expiresAt: Date; user: AuthenticatedUser }> {
+  async loginWithKey(
+    username: string,
+    challenge: string,
+    signature: string,
+  ): Promise<{ token: string; expiresAt: Date; user: AuthenticatedUser }> {
     const record = await this.models.User.findById(username).lean();
     const holdsKey = record !== null && record.status === 'active' && !record.sealedKey && record.role !== 'device';
     await this.keySignIn.verify(username, challenge, signature, holdsKey ? record.certificate : null);
@@ -234,7 +326,12 @@ export class IdentityService {
   }
 
   /** The signed-in user changes their password (the current one is checked, throttled like a sign-in); their other sessions end. */
-  async changePassword(token: string, currentPassword: string, newPassword: string, clientAddress = 'unknown'): Promise<void> {
+  async changePassword(
+    token: string,
+    currentPassword: string,
+    newPassword: string,
+    clientAddress = 'unknown',
+  ): Promise<void> {
     const me = await this.authenticate(token);
     assertStrongPassword(me._id, newPassword);
     // 403, not 401: the session is good (a 401 would tell the client to sign in again).
@@ -281,10 +378,15 @@ export class IdentityService {
     if (cached && cached.until > Date.now()) return cached.user;
     const session = await this.models.Session.findById(id).lean();
     if (!session || session.expiresAt.getTime() < Date.now()) throw new UnauthorizedError('session expired or unknown');
-    if (!this.tokens.verify(token, session.userId, session.expiresAt)) throw new UnauthorizedError('session expired or unknown');
+    if (!this.tokens.verify(token, session.userId, session.expiresAt))
+      throw new UnauthorizedError('session expired or unknown');
     const user = await this.currentUser(session.userId);
     if (this.sessions.size >= 10_000) this.sessions.clear();
-    this.sessions.set(id, { user, userId: session.userId, until: Math.min(Date.now() + SESSION_CACHE_MS, session.expiresAt.getTime()) });
+    this.sessions.set(id, {
+      user,
+      userId: session.userId,
+      until: Math.min(Date.now() + SESSION_CACHE_MS, session.expiresAt.getTime()),
+    });
     return user;
   }
 
@@ -303,12 +405,22 @@ export class IdentityService {
       if (!record.certificate) throw new Error('no certificate yet');
       certified = this.certificates.read(record.certificate, record._id);
     } catch (err) {
-      this.logger.error({ err, user: record._id }, 'a user record carries a certificate that is not theirs or not a bureau CA\'s');
+      this.logger.error(
+        { err, user: record._id },
+        "a user record carries a certificate that is not theirs or not a bureau CA's",
+      );
       throw new UnauthorizedError('session expired or unknown');
     }
     const user: AuthenticatedUser = {
-      _id: record._id, org: certified.org, mspId: certified.mspId, role: certified.role, dept: certified.dept, company: certified.company,
-      displayName: record.displayName, status: record.status, custody: certified.custody ?? custodyOf(record),
+      _id: record._id,
+      org: certified.org,
+      mspId: certified.mspId,
+      role: certified.role,
+      dept: certified.dept,
+      company: certified.company,
+      displayName: record.displayName,
+      status: record.status,
+      custody: certified.custody ?? custodyOf(record),
     };
     if (this.certified.size >= 10_000) this.certified.clear();
     this.certified.set(record._id, { user, until: Date.now() + SESSION_CACHE_MS });
@@ -324,8 +436,10 @@ export class IdentityService {
     const admin = await this.findActive(actor._id);
     const user = await this.models.User.findById(username).lean();
     if (!user) throw new NotFoundError(`user ${username} does not exist`);
-    if (admin.role !== 'admin' || admin.mspId !== user.mspId) throw new ForbiddenError(`only an admin of ${user.mspId} revokes its users`);
-    if (user.status === 'revoked' && user.crlPublishedAt) throw new ConflictError(`user ${username} is already revoked`);
+    if (admin.role !== 'admin' || admin.mspId !== user.mspId)
+      throw new ForbiddenError(`only an admin of ${user.mspId} revokes its users`);
+    if (user.status === 'revoked' && user.crlPublishedAt)
+      throw new ConflictError(`user ${username} is already revoked`);
     const registrar = this.registrar(admin);
     if (user.status !== 'revoked') {
       await this.ca.revoke(registrar, user.enrollmentId ?? username, reason);
@@ -342,11 +456,19 @@ export class IdentityService {
       published = await this.channel.publish(registrar, () => this.ca.crl(registrar));
     } catch (err) {
       this.logger.error({ err, user: username, by: admin._id }, 'publishing the CRL to the channel failed');
-      throw new RevocationNotPublishedError(`${username} is revoked at ${user.mspId}'s CA and can no longer sign in, but the channel configuration `
-        + `does not carry the new CRL yet, so peers still accept the certificate: ${(err as Error).message}`);
+      throw new RevocationNotPublishedError(
+        `${username} is revoked at ${user.mspId}'s CA and can no longer sign in, but the channel configuration ` +
+          `does not carry the new CRL yet, so peers still accept the certificate: ${(err as Error).message}`,
+      );
     }
-    await this.models.User.updateOne({ _id: username }, { $set: { crlPublishedAt: new Date(), crlBlock: published.block } });
-    this.logger.info({ user: username, block: published.block, updated: published.updated }, 'CRL published in the channel configuration');
+    await this.models.User.updateOne(
+      { _id: username },
+      { $set: { crlPublishedAt: new Date(), crlBlock: published.block } },
+    );
+    this.logger.info(
+      { user: username, block: published.block, updated: published.updated },
+      'CRL published in the channel configuration',
+    );
     return publicUser({ ...user, status: 'revoked' });
   }
 
@@ -394,8 +516,14 @@ export class IdentityService {
     const cached = this.signers.get(username);
     if (cached && cached.until > Date.now()) return cached.signer;
     const user = await this.findActive(username);
-    if (!user.sealedKey || !user.certificate) throw new ForbiddenError(`${username} holds its own key: the gateway cannot sign for it`);
-    const signer = { id: user._id, mspId: user.mspId, certificate: user.certificate, privateKey: this.vault.open(user._id, user.sealedKey) };
+    if (!user.sealedKey || !user.certificate)
+      throw new ForbiddenError(`${username} holds its own key: the gateway cannot sign for it`);
+    const signer = {
+      id: user._id,
+      mspId: user.mspId,
+      certificate: user.certificate,
+      privateKey: this.vault.open(user._id, user.sealedKey),
+    };
     if (this.signers.size >= 1000) this.signers.delete(this.signers.keys().next().value as string);
     this.signers.set(username, { signer, until: Date.now() + 60_000 });
     return signer;
@@ -414,7 +542,17 @@ const WRONG_PASSWORD = 'unknown user or wrong password';
 const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=';
 
 function publicUser(u: UserRecord): AuthenticatedUser {
-  return { _id: u._id, org: u.org, mspId: u.mspId, role: u.role, dept: u.dept, company: u.company ?? null, displayName: u.displayName, status: u.status, custody: custodyOf(u) };
+  return {
+    _id: u._id,
+    org: u.org,
+    mspId: u.mspId,
+    role: u.role,
+    dept: u.dept,
+    company: u.company ?? null,
+    displayName: u.displayName,
+    status: u.status,
+    custody: custodyOf(u),
+  };
 }
 
 /** Certificates issued before the custody attribute: the gateway holds the key exactly when it keeps it sealed. */

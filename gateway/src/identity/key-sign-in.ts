@@ -32,9 +32,19 @@ export class KeySignIn {
   private readonly Challenge: mongoose.Model<ChallengeRecord>;
 
   constructor(connection: mongoose.Connection) {
-    this.Challenge = (connection.models.SignInChallenge as mongoose.Model<ChallengeRecord>) ?? connection.model<ChallengeRecord>('SignInChallenge', new Schema<ChallengeRecord>({
-      _id: String, username: String, expiresAt: Date,
-    }, { collection: 'sign_in_challenges', versionKey: false }));
+    this.Challenge =
+      (connection.models.SignInChallenge as mongoose.Model<ChallengeRecord>) ??
+      connection.model<ChallengeRecord>(
+        'SignInChallenge',
+        new Schema<ChallengeRecord>(
+          {
+            _id: String,
+            username: String,
+            expiresAt: Date,
+          },
+          { collection: 'sign_in_challenges', versionKey: false },
+        ),
+      );
   }
 
   /**
@@ -53,8 +63,16 @@ export class KeySignIn {
   async verify(username: string, challenge: string, signature: string, certificate: string | null): Promise<void> {
     const spent = await this.Challenge.findOneAndDelete({ _id: hashOf(challenge) }).lean();
     const der = fabricSignature(Buffer.from(signature, 'base64'));
-    const ok = spent !== null && spent.username === username && spent.expiresAt.getTime() > Date.now() && der !== undefined
-      && certificate !== null && verifiesWith(certificate, signInMessage(username, challenge), der);
-    if (!ok) throw new UnauthorizedError('the challenge is unknown, lapsed or used, or the signature does not verify with your certificate');
+    const ok =
+      spent !== null &&
+      spent.username === username &&
+      spent.expiresAt.getTime() > Date.now() &&
+      der !== undefined &&
+      certificate !== null &&
+      verifiesWith(certificate, signInMessage(username, challenge), der);
+    if (!ok)
+      throw new UnauthorizedError(
+        'the challenge is unknown, lapsed or used, or the signature does not verify with your certificate',
+      );
   }
 }

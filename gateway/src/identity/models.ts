@@ -33,39 +33,64 @@ export interface SessionRecord {
    * Who the user was at sign-in, written by sessions made before issue 10. No longer written nor trusted: a database
    * writer could edit it; authentication reads the user's certificate instead.
    */
-  user?: { _id: string; org: string; mspId: string; role: Role; dept: string | null; company?: string | null; displayName: string; status: 'active' | 'revoked' };
+  user?: {
+    _id: string;
+    org: string;
+    mspId: string;
+    role: Role;
+    dept: string | null;
+    company?: string | null;
+    displayName: string;
+    status: 'active' | 'revoked';
+  };
   expiresAt: Date;
   createdAt: Date;
 }
 
 /** The users and sessions collections on this connection (models registered once per connection). */
 export function identityModels(connection: mongoose.Connection) {
-  const User = connection.models.User ?? connection.model<UserRecord>('User', new Schema<UserRecord>({
-    _id: String,
-    enrollmentId: String,
-    org: { type: String, required: true },
-    mspId: { type: String, required: true },
-    role: { type: String, required: true },
-    dept: { type: String, default: null },
-    company: { type: String, default: null },
-    displayName: { type: String, required: true },
-    passwordHash: { type: String, required: true },
-    certificate: { type: String, default: null },
-    sealedKey: { type: String, default: null },
-    enrolledAt: Date,
-    status: { type: String, required: true },
-    createdBy: { type: String, required: true },
-    createdAt: { type: Date, required: true },
-    revokedAt: Date,
-    crlPublishedAt: Date,
-    crlBlock: Number,
-  }, { collection: 'users', versionKey: false }));
-  const Session = connection.models.Session ?? connection.model<SessionRecord>('Session', new Schema<SessionRecord>({
-    _id: String,
-    userId: { type: String, required: true },
-    user: { type: Schema.Types.Mixed },
-    expiresAt: { type: Date, required: true },
-    createdAt: { type: Date, required: true },
-  }, { collection: 'sessions', versionKey: false }));
+  const User =
+    connection.models.User ??
+    connection.model<UserRecord>(
+      'User',
+      new Schema<UserRecord>(
+        {
+          _id: String,
+          enrollmentId: String,
+          org: { type: String, required: true },
+          mspId: { type: String, required: true },
+          role: { type: String, required: true },
+          dept: { type: String, default: null },
+          company: { type: String, default: null },
+          displayName: { type: String, required: true },
+          passwordHash: { type: String, required: true },
+          certificate: { type: String, default: null },
+          sealedKey: { type: String, default: null },
+          enrolledAt: Date,
+          status: { type: String, required: true },
+          createdBy: { type: String, required: true },
+          createdAt: { type: Date, required: true },
+          revokedAt: Date,
+          crlPublishedAt: Date,
+          crlBlock: Number,
+        },
+        { collection: 'users', versionKey: false },
+      ),
+    );
+  const Session =
+    connection.models.Session ??
+    connection.model<SessionRecord>(
+      'Session',
+      new Schema<SessionRecord>(
+        {
+          _id: String,
+          userId: { type: String, required: true },
+          user: { type: Schema.Types.Mixed },
+          expiresAt: { type: Date, required: true },
+          createdAt: { type: Date, required: true },
+        },
+        { collection: 'sessions', versionKey: false },
+      ),
+    );
   return { User: User as mongoose.Model<UserRecord>, Session: Session as mongoose.Model<SessionRecord> };
 }

@@ -1,7 +1,12 @@
 import crypto from 'node:crypto';
 import { promisify } from 'node:util';
 
-const scrypt = promisify(crypto.scrypt) as (password: string, salt: Buffer, keylen: number, options: crypto.ScryptOptions) => Promise<Buffer>;
+const scrypt = promisify(crypto.scrypt) as (
+  password: string,
+  salt: Buffer,
+  keylen: number,
+  options: crypto.ScryptOptions,
+) => Promise<Buffer>;
 
 // scrypt N=2^15, r=8, p=1: ~60-100 ms and 32 MiB per guess on this machine class, as OWASP recommends for scrypt.
 const COST = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
@@ -20,7 +25,14 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const [scheme, N, r, p, salt, hash] = stored.split('$');
   if (scheme !== 'scrypt') return false;
   const expected = Buffer.from(hash, 'base64');
-  const actual = await scryptSlots.run(() => scrypt(password, Buffer.from(salt, 'base64'), expected.length, { N: Number(N), r: Number(r), p: Number(p), maxmem: COST.maxmem }));
+  const actual = await scryptSlots.run(() =>
+    scrypt(password, Buffer.from(salt, 'base64'), expected.length, {
+      N: Number(N),
+      r: Number(r),
+      p: Number(p),
+      maxmem: COST.maxmem,
+    }),
+  );
   return crypto.timingSafeEqual(actual, expected);
 }
 
@@ -28,7 +40,9 @@ export async function verifyPassword(password: string, stored: string): Promise<
 class Slots {
   #free: number;
   readonly #waiting: Array<() => void> = [];
-  constructor(count: number) { this.#free = count; }
+  constructor(count: number) {
+    this.#free = count;
+  }
   async run<T>(work: () => Promise<T>): Promise<T> {
     if (this.#free > 0) this.#free--;
     else await new Promise<void>((resolve) => this.#waiting.push(resolve));
@@ -36,7 +50,8 @@ class Slots {
       return await work();
     } finally {
       const next = this.#waiting.shift();
-      if (next) next(); else this.#free++;
+      if (next) next();
+      else this.#free++;
     }
   }
 }
@@ -61,7 +76,9 @@ export class SessionTokens {
 
   /** The session row id the token names (undefined for a token of the wrong shape). */
   sessionId(token: string): string | undefined {
-    return token.length === SessionTokens.ID_LENGTH * 2 ? sessionIdOf(token.slice(0, SessionTokens.ID_LENGTH)) : undefined;
+    return token.length === SessionTokens.ID_LENGTH * 2
+      ? sessionIdOf(token.slice(0, SessionTokens.ID_LENGTH))
+      : undefined;
   }
 
   /** Whether the token's MAC covers exactly this user and expiry (constant time). */
@@ -72,7 +89,10 @@ export class SessionTokens {
   }
 
   #mac(id: string, username: string, expiresAt: Date): string {
-    return crypto.createHmac('sha256', this.key).update(`luohu-session-v1\0${id}\0${username}\0${expiresAt.getTime()}`).digest('base64url');
+    return crypto
+      .createHmac('sha256', this.key)
+      .update(`luohu-session-v1\0${id}\0${username}\0${expiresAt.getTime()}`)
+      .digest('base64url');
   }
 }
 
@@ -88,7 +108,9 @@ export class KeyVault {
     const cipher = crypto.createCipheriv('aes-256-gcm', this.kek, iv);
     cipher.setAAD(Buffer.from(userId));
     const ciphertext = Buffer.concat([cipher.update(privateKeyPem, 'utf8'), cipher.final()]);
-    return ['v1', iv.toString('base64'), cipher.getAuthTag().toString('base64'), ciphertext.toString('base64')].join('.');
+    return ['v1', iv.toString('base64'), cipher.getAuthTag().toString('base64'), ciphertext.toString('base64')].join(
+      '.',
+    );
   }
 
   open(userId: string, sealed: string): crypto.KeyObject {

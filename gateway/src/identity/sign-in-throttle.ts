@@ -15,27 +15,57 @@ export interface ThrottleOptions {
   addressWindowMs: number;
 }
 
-export const SIGN_IN_THROTTLE: ThrottleOptions = { freeAttempts: 5, baseDelayMs: 30_000, maxDelayMs: 15 * 60_000, addressFailures: 200, addressWindowMs: 15 * 60_000 };
+export const SIGN_IN_THROTTLE: ThrottleOptions = {
+  freeAttempts: 5,
+  baseDelayMs: 30_000,
+  maxDelayMs: 15 * 60_000,
+  addressFailures: 200,
+  addressWindowMs: 15 * 60_000,
+};
 
 /** How long an account waits before its next password check, after `attempts` checks without a success. */
-export function backoffMs(attempts: number, o: Pick<ThrottleOptions, 'freeAttempts' | 'baseDelayMs' | 'maxDelayMs'> = SIGN_IN_THROTTLE): number {
+export function backoffMs(
+  attempts: number,
+  o: Pick<ThrottleOptions, 'freeAttempts' | 'baseDelayMs' | 'maxDelayMs'> = SIGN_IN_THROTTLE,
+): number {
   if (attempts < o.freeAttempts) return 0;
   return Math.min(o.maxDelayMs, o.baseDelayMs * 2 ** Math.min(30, attempts - o.freeAttempts));
 }
 
-interface ThrottleRecord { _id: string; attempts: number; nextAllowedAt: Date; expiresAt: Date; generation?: string }
+interface ThrottleRecord {
+  _id: string;
+  attempts: number;
+  nextAllowedAt: Date;
+  expiresAt: Date;
+  generation?: string;
+}
 
 const DAY_MS = 24 * 3_600_000;
 
 function throttles(connection: mongoose.Connection): mongoose.Model<ThrottleRecord> {
-  return (connection.models.SignInThrottle as mongoose.Model<ThrottleRecord>) ?? connection.model<ThrottleRecord>('SignInThrottle', new Schema<ThrottleRecord>({
-    _id: String, attempts: { type: Number, required: true }, nextAllowedAt: { type: Date, required: true }, expiresAt: { type: Date, required: true }, generation: String,
-  }, { collection: 'sign_in_throttles', versionKey: false }));
+  return (
+    (connection.models.SignInThrottle as mongoose.Model<ThrottleRecord>) ??
+    connection.model<ThrottleRecord>(
+      'SignInThrottle',
+      new Schema<ThrottleRecord>(
+        {
+          _id: String,
+          attempts: { type: Number, required: true },
+          nextAllowedAt: { type: Date, required: true },
+          expiresAt: { type: Date, required: true },
+          generation: String,
+        },
+        { collection: 'sign_in_throttles', versionKey: false },
+      ),
+    )
+  );
 }
 
 const tooMany = (ms: number) => {
   const retryAfter = Math.max(1, Math.ceil(ms / 1000));
-  return new AppError(429, 'rate_limited', `too many sign-in attempts; try again in ${retryAfter} s`, undefined, { 'Retry-After': String(retryAfter) });
+  return new AppError(429, 'rate_limited', `too many sign-in attempts; try again in ${retryAfter} s`, undefined, {
+    'Retry-After': String(retryAfter),
+  });
 };
 
 /**
@@ -48,8 +78,12 @@ export class SignInThrottle {
   readonly #records: mongoose.Model<ThrottleRecord>;
   readonly #key: Buffer;
 
-  constructor(connection: mongoose.Connection, secret: Buffer, private readonly options: ThrottleOptions = SIGN_IN_THROTTLE,
-    private readonly now: () => Date = () => new Date()) {
+  constructor(
+    connection: mongoose.Connection,
+    secret: Buffer,
+    private readonly options: ThrottleOptions = SIGN_IN_THROTTLE,
+    private readonly now: () => Date = () => new Date(),
+  ) {
     this.#records = throttles(connection);
     this.#key = Buffer.from(crypto.hkdfSync('sha256', secret, Buffer.alloc(0), 'luohu-sign-in-throttle', 32));
   }
@@ -58,16 +92,31 @@ export class SignInThrottle {
   async claim(username: string, address: string): Promise<void> {
     const at = this.now().getTime();
     const byAddress = await this.#records.findById(this.#addressId(address, at)).lean();
-    if (byAddress && byAddress.attempts >= this.options.addressFailures) throw tooMany(byAddress.expiresAt.getTime() - at);
+    if (byAddress && byAddress.attempts >= this.options.addressFailures)
+      throw tooMany(byAddress.expiresAt.getTime() - at);
     const id = this.#accountId(username);
     const record = await this.#account(id, at);
     if (record.nextAllowedAt.getTime() > at) throw tooMany(record.nextAllowedAt.getTime() - at);
     // Each check takes a numbered ticket by inserting it (a unique _id: the one write FerretDB makes atomic). Within the
     // free attempts a taken number just means "try the next"; beyond them, of parallel guesses only one gets through.
     for (let n = record.attempts + 1; ; n++) {
-      const ticket = { _id: `${id}#${record.generation}#${n}`, attempts: n, nextAllowedAt: new Date(at), expiresAt: new Date(at + DAY_MS), generation: '' };
-      if (await this.#records.create(ticket).then(() => true, (err) => ((err as { code?: number }).code === 11000 ? false : Promise.reject(err)))) {
-        await this.#records.updateOne({ _id: id }, { $max: { attempts: n, nextAllowedAt: new Date(at + backoffMs(n, this.options)) } });
+      const ticket = {
+        _id: `${id}#${record.generation}#${n}`,
+        attempts: n,
+        nextAllowedAt: new Date(at),
+        expiresAt: new Date(at + DAY_MS),
+        generation: '',
+      };
+      if (
+        await this.#records.create(ticket).then(
+          () => true,
+          (err) => ((err as { code?: number }).code === 11000 ? false : Promise.reject(err)),
+        )
+      ) {
+        await this.#records.updateOne(
+          { _id: id },
+          { $max: { attempts: n, nextAllowedAt: new Date(at + backoffMs(n, this.options)) } },
+        );
         return;
       }
       if (n >= this.options.freeAttempts) throw tooMany(backoffMs(n, this.options));
@@ -85,8 +134,17 @@ export class SignInThrottle {
     for (;;) {
       const found = await this.#records.findById(id).lean();
       if (found) return found;
-      const fresh = { _id: id, attempts: 0, nextAllowedAt: new Date(at), expiresAt: new Date(at + DAY_MS), generation: crypto.randomUUID() };
-      const created = await this.#records.create(fresh).then(() => true, (err) => ((err as { code?: number }).code === 11000 ? false : Promise.reject(err)));
+      const fresh = {
+        _id: id,
+        attempts: 0,
+        nextAllowedAt: new Date(at),
+        expiresAt: new Date(at + DAY_MS),
+        generation: crypto.randomUUID(),
+      };
+      const created = await this.#records.create(fresh).then(
+        () => true,
+        (err) => ((err as { code?: number }).code === 11000 ? false : Promise.reject(err)),
+      );
       if (created) return fresh;
     }
   }
@@ -96,7 +154,10 @@ export class SignInThrottle {
     const at = this.now().getTime();
     const windowStart = at - (at % this.options.addressWindowMs);
     const id = this.#addressId(address, at);
-    const update = { $inc: { attempts: 1 }, $setOnInsert: { nextAllowedAt: new Date(at), expiresAt: new Date(windowStart + this.options.addressWindowMs) } };
+    const update = {
+      $inc: { attempts: 1 },
+      $setOnInsert: { nextAllowedAt: new Date(at), expiresAt: new Date(windowStart + this.options.addressWindowMs) },
+    };
     const bump = () => this.#records.updateOne({ _id: id }, update, { upsert: true });
     await bump().catch((err) => ((err as { code?: number }).code === 11000 ? bump() : Promise.reject(err)));
     if (Math.random() < 0.01) await this.#records.deleteMany({ expiresAt: { $lt: new Date(at) } }); // FerretDB v1 has no TTL indexes

@@ -9,7 +9,10 @@ import type { ClientIdentity, Ledger, Receipt } from './ledger';
  * `messageOf(stage, bytes)` what the author signs at it. Fabric's offline signing: the proposal is signed, endorsed,
  * the transaction envelope signed, submitted.
  */
-export interface SigningStep { transactionId: string; bytes: Uint8Array }
+export interface SigningStep {
+  transactionId: string;
+  bytes: Uint8Array;
+}
 /** Which step of a transaction the author signs: the proposal, then the transaction envelope. */
 export type SigningStage = 'proposal' | 'transaction';
 
@@ -17,7 +20,9 @@ const utf8 = new TextDecoder();
 
 /** A signature that is not an ECDSA signature by the identity's key over the message: nothing is sent. */
 export class SignatureRejected extends LedgerError {
-  constructor(what: string) { super(401, 'signature_invalid', `the ${what} signature does not verify with the certificate's key`); }
+  constructor(what: string) {
+    super(401, 'signature_invalid', `the ${what} signature does not verify with the certificate's key`);
+  }
 }
 
 /** The gateway's half of offline signing: it prepares and relays, it never signs. */
@@ -39,19 +44,38 @@ export class ClientSignedLedger {
   }
 
   /** The proposal for the author to sign. */
-  propose(identity: ClientIdentity, namespace: string, fn: string, args: string[], endorsingOrganizations?: string[]): SigningStep {
-    const proposal = this.ledger.gateway(identity).getNetwork(this.ledger.channel).getContract(this.ledger.chaincode, namespace)
+  propose(
+    identity: ClientIdentity,
+    namespace: string,
+    fn: string,
+    args: string[],
+    endorsingOrganizations?: string[],
+  ): SigningStep {
+    const proposal = this.ledger
+      .gateway(identity)
+      .getNetwork(this.ledger.channel)
+      .getContract(this.ledger.chaincode, namespace)
       .newProposal(fn, { arguments: args, endorsingOrganizations });
     return { transactionId: proposal.getTransactionId(), bytes: proposal.getBytes() };
   }
 
   /** Endorses the signed proposal; returns the transaction envelope for the author to sign, with the chaincode's result. */
-  async endorse(identity: ClientIdentity, proposalBytes: Uint8Array, signature: Uint8Array): Promise<SigningStep & { result: string }> {
+  async endorse(
+    identity: ClientIdentity,
+    proposalBytes: Uint8Array,
+    signature: Uint8Array,
+  ): Promise<SigningStep & { result: string }> {
     const message = ClientSignedLedger.messageOf('proposal', proposalBytes);
-    const proposal = this.ledger.gateway(identity).newSignedProposal(proposalBytes, checked(identity, message, signature, 'proposal'));
+    const proposal = this.ledger
+      .gateway(identity)
+      .newSignedProposal(proposalBytes, checked(identity, message, signature, 'proposal'));
     try {
       const transaction = await proposal.endorse();
-      return { transactionId: transaction.getTransactionId(), bytes: transaction.getBytes(), result: utf8.decode(transaction.getResult()) };
+      return {
+        transactionId: transaction.getTransactionId(),
+        bytes: transaction.getBytes(),
+        result: utf8.decode(transaction.getResult()),
+      };
     } catch (err) {
       throw err instanceof GatewayError ? fromGatewayError(err) : err;
     }

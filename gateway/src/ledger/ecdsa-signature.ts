@@ -5,7 +5,10 @@ import { AsnConvert } from '@peculiar/asn1-schema';
 /** Orders of the curves Fabric identities use: a signature's S must not exceed half of it (Fabric rejects high S). */
 const CURVES: Record<string, { order: bigint; size: number }> = {
   prime256v1: { order: 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n, size: 32 },
-  secp384r1: { order: 0xffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973n, size: 48 },
+  secp384r1: {
+    order: 0xffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973n,
+    size: 48,
+  },
 };
 
 /** The curve of an EC key, if it is one Fabric identities use; undefined for other keys (RSA, other curves). */
@@ -21,7 +24,10 @@ const toBytes = (n: bigint, size: number) => Buffer.from(n.toString(16).padStart
  * raw r‖s that WebCrypto produces; flipping S (s → n − s) keeps the signature valid and needs no key, so whoever
  * relays a signature may normalise it. Undefined when the bytes are neither form.
  */
-export function fabricSignature(signature: Uint8Array, curve: { order: bigint; size: number } = CURVES.prime256v1): Uint8Array | undefined {
+export function fabricSignature(
+  signature: Uint8Array,
+  curve: { order: bigint; size: number } = CURVES.prime256v1,
+): Uint8Array | undefined {
   let r: bigint;
   let s: bigint;
   if (signature.length === curve.size * 2) {

@@ -5,7 +5,14 @@ import { AppError } from '../platform/errors';
 
 /** A failure of a ledger transaction, carrying its transaction ID for the client and the logs. */
 export class LedgerError extends AppError {
-  constructor(status: number, code: string, message: string, readonly transactionId?: string, headers: Record<string, string> = {}, details?: unknown) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    readonly transactionId?: string,
+    headers: Record<string, string> = {},
+    details?: unknown,
+  ) {
     super(status, code, message, details, headers);
   }
 }
@@ -31,7 +38,14 @@ export const REFUSAL_STATUS: Record<RefusalCode, number> = {
 export class LedgerRefusal extends LedgerError {
   readonly refusal: Refusal;
   constructor(refusal: Refusal, transactionId?: string) {
-    super(REFUSAL_STATUS[refusal.code], refusal.code, refusal.message, transactionId, {}, refusal.subject ? { subject: refusal.subject } : undefined);
+    super(
+      REFUSAL_STATUS[refusal.code],
+      refusal.code,
+      refusal.message,
+      transactionId,
+      {},
+      refusal.subject ? { subject: refusal.subject } : undefined,
+    );
     this.refusal = refusal;
   }
 }
@@ -52,8 +66,16 @@ export class LedgerUnavailable extends LedgerError {
 
 /** Ordered but invalidated by the peers (e.g. endorsement policy failure): nothing was written. */
 export class TransactionInvalid extends LedgerError {
-  constructor(readonly validationCode: string, transactionId: string) {
-    super(409, 'transaction_invalid', `transaction ${transactionId} was not committed: ${validationCode}`, transactionId);
+  constructor(
+    readonly validationCode: string,
+    transactionId: string,
+  ) {
+    super(
+      409,
+      'transaction_invalid',
+      `transaction ${transactionId} was not committed: ${validationCode}`,
+      transactionId,
+    );
   }
 }
 
@@ -63,7 +85,8 @@ const RETRYABLE = new Set([grpcStatus.UNAVAILABLE, grpcStatus.DEADLINE_EXCEEDED,
  * Whether sending the transaction again may succeed: the peer or orderer was unavailable or busy, and the chaincode did
  * not refuse it.
  */
-export const isRetryable = (err: unknown) => err instanceof GatewayError && RETRYABLE.has(err.code) && !isChaincodeRefusal(err);
+export const isRetryable = (err: unknown) =>
+  err instanceof GatewayError && RETRYABLE.has(err.code) && !isChaincodeRefusal(err);
 
 /** The chaincode answered with an error: EndorseError (or an evaluate error) carrying "chaincode response 500, …". */
 export function chaincodeMessage(err: GatewayError): string | undefined {
@@ -89,7 +112,15 @@ export function fromGatewayError(err: GatewayError): LedgerError {
     return refusal ? new LedgerRefusal(refusal, transactionId) : new ChaincodeFailure(message, transactionId);
   }
   if (err instanceof CommitError) return new TransactionInvalid(String(err.code), err.transactionId);
-  if (RETRYABLE.has(err.code) || err.name === 'SubmitError' || err instanceof CommitStatusError) return new LedgerUnavailable(`the ledger did not answer in time (${grpcStatus[err.code] ?? err.code})`, transactionId);
-  if (err.code === grpcStatus.FAILED_PRECONDITION) return new LedgerUnavailable(`the ledger cannot plan this transaction now: ${err.details.map((d) => d.message).join('; ') || err.message}`, transactionId);
+  if (RETRYABLE.has(err.code) || err.name === 'SubmitError' || err instanceof CommitStatusError)
+    return new LedgerUnavailable(
+      `the ledger did not answer in time (${grpcStatus[err.code] ?? err.code})`,
+      transactionId,
+    );
+  if (err.code === grpcStatus.FAILED_PRECONDITION)
+    return new LedgerUnavailable(
+      `the ledger cannot plan this transaction now: ${err.details.map((d) => d.message).join('; ') || err.message}`,
+      transactionId,
+    );
   return new LedgerError(502, 'ledger_error', err.message, transactionId);
 }

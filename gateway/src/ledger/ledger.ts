@@ -1,6 +1,14 @@
 import crypto from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
-import { connect, Gateway, Status, StatusCode, Transaction, GatewayError, CommitError } from '@hyperledger/fabric-gateway';
+import {
+  connect,
+  Gateway,
+  Status,
+  StatusCode,
+  Transaction,
+  GatewayError,
+  CommitError,
+} from '@hyperledger/fabric-gateway';
 import { common, gateway as gatewayProtos, msp } from '@hyperledger/fabric-protos';
 import type { ConnectionDescription } from '../config';
 import type { Logger } from '../platform/logger';
@@ -8,7 +16,12 @@ import { fromGatewayError, isRetryable, TransactionInvalid } from './errors';
 import { signerFor } from './signer';
 
 /** The Fabric identity a transaction is signed with: always the calling user's own. */
-export interface SigningUser { id: string; mspId: string; certificate: string; privateKey: crypto.KeyObject }
+export interface SigningUser {
+  id: string;
+  mspId: string;
+  certificate: string;
+  privateKey: crypto.KeyObject;
+}
 
 /** Who holds users' signing keys (identity/'s IdentityService): what acting on the ledger as a user needs. */
 export interface Signers {
@@ -28,10 +41,17 @@ export function fabricIdOf(certificatePem: string): string {
 }
 
 /** An identity whose private key the gateway does not hold: its holder signs each step (see client-signed.ts). */
-export interface ClientIdentity { mspId: string; certificate: string }
+export interface ClientIdentity {
+  mspId: string;
+  certificate: string;
+}
 
 /** What every response to a change carries. */
-export interface Receipt { transactionId: string; blockNumber: string; validationCode: 'VALID' }
+export interface Receipt {
+  transactionId: string;
+  blockNumber: string;
+  validationCode: 'VALID';
+}
 
 /** How a transaction is submitted: which organisations endorse it, and a hook that keeps each signed attempt. */
 export interface SubmitOptions {
@@ -41,7 +61,9 @@ export interface SubmitOptions {
 }
 
 const MAX_ATTEMPTS = 4;
-const validationCodeName = new Map<number, string>(Object.entries(StatusCode).map(([name, code]) => [code as number, name]));
+const validationCodeName = new Map<number, string>(
+  Object.entries(StatusCode).map(([name, code]) => [code as number, name]),
+);
 const codeName = (code: number) => validationCodeName.get(code) ?? String(code);
 const utf8 = new TextDecoder();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -57,14 +79,21 @@ export class Ledger {
   /** Reads commit statuses of transactions the gateway cannot sign for (any channel reader may ask for any ID). */
   private statusReader?: () => Promise<SigningUser>;
 
-  constructor(private readonly description: ConnectionDescription, private readonly logger: Logger) {}
+  constructor(
+    private readonly description: ConnectionDescription,
+    private readonly logger: Logger,
+  ) {}
 
   useStatusReader(reader: () => Promise<SigningUser>): void {
     this.statusReader = reader;
   }
 
-  get channel(): string { return this.description.channel; }
-  get chaincode(): string { return this.description.chaincode; }
+  get channel(): string {
+    return this.description.channel;
+  }
+  get chaincode(): string {
+    return this.description.chaincode;
+  }
 
   private client(mspId: string): grpc.Client {
     let client = this.clients.get(mspId);
@@ -127,24 +156,41 @@ export class Ledger {
   }
 
   /** Endorse, submit and wait for the commit; returns the chaincode's result with the receipt. */
-  async submit(user: SigningUser, namespace: string, fn: string, args: string[], options: SubmitOptions = {}): Promise<{ result: string; receipt: Receipt }> {
+  async submit(
+    user: SigningUser,
+    namespace: string,
+    fn: string,
+    args: string[],
+    options: SubmitOptions = {},
+  ): Promise<{ result: string; receipt: Receipt }> {
     const contract = this.contract(user, namespace);
     for (let attempt = 1; ; attempt++) {
-      const proposal = contract.newProposal(fn, { arguments: args, endorsingOrganizations: options.endorsingOrganizations });
+      const proposal = contract.newProposal(fn, {
+        arguments: args,
+        endorsingOrganizations: options.endorsingOrganizations,
+      });
       let transaction: Transaction;
       try {
         transaction = await proposal.endorse();
       } catch (err) {
-        if (isRetryable(err) && attempt < MAX_ATTEMPTS) { await sleep(200 * attempt); continue; }
+        if (isRetryable(err) && attempt < MAX_ATTEMPTS) {
+          await sleep(200 * attempt);
+          continue;
+        }
         throw err instanceof GatewayError ? fromGatewayError(err) : err;
       }
       await options.onSigned?.(transaction.getTransactionId(), transaction.getBytes());
       try {
         return { result: utf8.decode(transaction.getResult()), receipt: await this.commit(transaction) };
       } catch (err) {
-        const conflict = err instanceof TransactionInvalid && (err.validationCode === 'MVCC_READ_CONFLICT' || err.validationCode === 'PHANTOM_READ_CONFLICT');
+        const conflict =
+          err instanceof TransactionInvalid &&
+          (err.validationCode === 'MVCC_READ_CONFLICT' || err.validationCode === 'PHANTOM_READ_CONFLICT');
         if (conflict && attempt < MAX_ATTEMPTS) {
-          this.logger.debug({ transactionId: transaction.getTransactionId(), attempt }, 'MVCC conflict: retrying with a new transaction');
+          this.logger.debug(
+            { transactionId: transaction.getTransactionId(), attempt },
+            'MVCC conflict: retrying with a new transaction',
+          );
           continue;
         }
         throw err;
@@ -173,7 +219,10 @@ export class Ledger {
       } catch (err) {
         if (err instanceof CommitError) throw new TransactionInvalid(codeName(err.code), transactionId);
         if (isRetryable(err) && attempt < MAX_ATTEMPTS) {
-          this.logger.warn({ transactionId, attempt, err: (err as Error).message }, 'submit or commit status timed out: resending the same transaction');
+          this.logger.warn(
+            { transactionId, attempt, err: (err as Error).message },
+            'submit or commit status timed out: resending the same transaction',
+          );
           await sleep(500 * attempt);
           continue;
         }

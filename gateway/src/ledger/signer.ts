@@ -12,6 +12,7 @@ export function signerFor(privateKey: crypto.KeyObject): { signer: Signer; hash:
   if (!curve) return { signer: signers.newPrivateKeySigner(privateKey), hash: hash.sha256 };
   return {
     hash: hash.none, // the signer hashes (SHA-256, as Fabric's default BCCSP does for every curve)
-    signer: async (message) => fabricSignature(crypto.sign('sha256', message, { key: privateKey, dsaEncoding: 'ieee-p1363' }), curve)!,
+    signer: async (message) =>
+      fabricSignature(crypto.sign('sha256', message, { key: privateKey, dsaEncoding: 'ieee-p1363' }), curve)!,
   };
 }

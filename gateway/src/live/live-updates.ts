@@ -13,9 +13,20 @@ import type { ReadModel, RecordType } from '../projection/read-model';
 import { companyOf, readModelLookup } from '../projection/record-company';
 
 /** An event with what the read policy needs to know of its record (its kind and company). */
-interface Push { event: LedgerEvent; record: ReadableRecord }
+interface Push {
+  event: LedgerEvent;
+  record: ReadableRecord;
+}
 
-interface LiveSocketData { user?: AuthenticatedUser; token?: string; checkedAt: number; cursor: number; replaying: boolean; buffer: Push[]; projects: Set<string> }
+interface LiveSocketData {
+  user?: AuthenticatedUser;
+  token?: string;
+  checkedAt: number;
+  cursor: number;
+  replaying: boolean;
+  buffer: Push[];
+  projects: Set<string>;
+}
 
 /**
  * A socket's session is checked again at least this often (and before a push when older): sign-out, revocation
@@ -38,12 +49,26 @@ export class LiveUpdates {
   private loop?: Promise<void>;
   private sessionCheck?: NodeJS.Timeout;
 
-  constructor(server: http.Server, private readonly identities: IdentityService, private readonly ledger: Ledger, private readonly reader: () => Promise<SigningUser>, private readonly checkpoint: DatabaseCheckpointer, private readonly logger: Logger, private readonly readModel?: ReadModel) {
+  constructor(
+    server: http.Server,
+    private readonly identities: IdentityService,
+    private readonly ledger: Ledger,
+    private readonly reader: () => Promise<SigningUser>,
+    private readonly checkpoint: DatabaseCheckpointer,
+    private readonly logger: Logger,
+    private readonly readModel?: ReadModel,
+  ) {
     this.io = new Server(server, { path: '/live', serveClient: false, cors: { origin: false } });
     this.io.use(async (socket, next) => {
       try {
         const token = socket.handshake.auth?.token;
-        socket.data = { cursor: -1, checkedAt: Date.now(), replaying: false, buffer: [], projects: new Set<string>() } satisfies LiveSocketData;
+        socket.data = {
+          cursor: -1,
+          checkedAt: Date.now(),
+          replaying: false,
+          buffer: [],
+          projects: new Set<string>(),
+        } satisfies LiveSocketData;
         if (typeof token !== 'string') return next(new Error('unauthorized: a session token is required'));
         (socket.data as LiveSocketData).user = await this.identities.authenticate(token);
         (socket.data as LiveSocketData).token = token;
@@ -70,7 +95,10 @@ export class LiveUpdates {
     if (typeof since === 'number' && Number.isSafeInteger(since) && since < this.position) {
       this.replay(socket, since).then(
         () => socket.emit('ready', { position: data.cursor }),
-        (err) => { this.logger.warn({ err: (err as Error).message }, 'live replay failed'); socket.disconnect(true); },
+        (err) => {
+          this.logger.warn({ err: (err as Error).message }, 'live replay failed');
+          socket.disconnect(true);
+        },
       );
     } else {
       data.cursor = this.position;
@@ -91,23 +119,32 @@ export class LiveUpdates {
     const kind = event.state.docType as RecordType;
     if (!this.readModel) return { kind, company: null };
     const records = [event.state, ...Object.values(event.related ?? {})] as Record<string, unknown>[];
-    return { kind, company: await companyOf(event.state, records, readModelLookup((t) => this.readModel!.model(t) as never)) };
+    return {
+      kind,
+      company: await companyOf(
+        event.state,
+        records,
+        readModelLookup((t) => this.readModel!.model(t) as never),
+      ),
+    };
   }
 
   /** Re-checks the sessions of sockets not checked for maxAgeMs; a socket whose session ended is closed. */
   private async revalidate(maxAgeMs: number): Promise<void> {
     const now = Date.now();
-    await Promise.all([...this.io.sockets.sockets.values()].map(async (socket) => {
-      const data = socket.data as LiveSocketData;
-      if (!data.token || now - data.checkedAt < maxAgeMs) return;
-      data.checkedAt = now;
-      try {
-        data.user = await this.identities.authenticate(data.token);
-      } catch {
-        socket.emit('session-ended', { reason: 'signed out, revoked or expired' });
-        socket.disconnect(true);
-      }
-    }));
+    await Promise.all(
+      [...this.io.sockets.sockets.values()].map(async (socket) => {
+        const data = socket.data as LiveSocketData;
+        if (!data.token || now - data.checkedAt < maxAgeMs) return;
+        data.checkedAt = now;
+        try {
+          data.user = await this.identities.authenticate(data.token);
+        } catch {
+          socket.emit('session-ended', { reason: 'signed out, revoked or expired' });
+          socket.disconnect(true);
+        }
+      }),
+    );
   }
 
   private deliver(socket: Socket, push: Push): void {
@@ -119,7 +156,14 @@ export class LiveUpdates {
       return;
     }
     data.cursor = event.position;
-    socket.emit('ledger-event', { position: event.position, type: event.type, ids: event.ids, transactionId: event.transactionId, blockNumber: event.blockNumber, state: event.state });
+    socket.emit('ledger-event', {
+      position: event.position,
+      type: event.type,
+      ids: event.ids,
+      transactionId: event.transactionId,
+      blockNumber: event.blockNumber,
+      state: event.state,
+    });
   }
 
   /** Sends a socket every event after `since` from the ledger, holding live events back until it has caught up. */
@@ -164,7 +208,9 @@ export class LiveUpdates {
   start(): void {
     this.loop = this.run();
     this.sessionCheck = setInterval(() => {
-      this.revalidate(LIVE_SESSION_CHECK_MS).catch((err) => this.logger.warn({ err: (err as Error).message }, 'live session check failed'));
+      this.revalidate(LIVE_SESSION_CHECK_MS).catch((err) =>
+        this.logger.warn({ err: (err as Error).message }, 'live session check failed'),
+      );
     }, LIVE_SESSION_CHECK_MS / 2);
   }
 
@@ -173,7 +219,8 @@ export class LiveUpdates {
       try {
         await this.follow();
       } catch (err) {
-        if (!this.stopped) this.logger.warn({ err: (err as Error).message }, 'live event stream interrupted; reconnecting');
+        if (!this.stopped)
+          this.logger.warn({ err: (err as Error).message }, 'live event stream interrupted; reconnecting');
         await sleep(1_000);
       }
     }

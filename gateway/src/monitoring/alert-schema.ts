@@ -7,7 +7,12 @@ import { ALERT_TYPES } from '@luohu/domain';
 /** Alert types and statuses are the domain package's (the chaincode accepts exactly these). */
 export { ALERT_STATUSES, ALERT_TYPES } from '@luohu/domain';
 
-const instant = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/, 'an ISO-8601 date-time with zone, e.g. 2025-03-03T09:15:00+08:00');
+const instant = z
+  .string()
+  .regex(
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/,
+    'an ISO-8601 date-time with zone, e.g. 2025-03-03T09:15:00+08:00',
+  );
 const place = z.string().trim().min(1).max(100);
 
 /**
@@ -21,13 +26,19 @@ export const safetyAlert = z.strictObject({
   alertType: z.enum(ALERT_TYPES),
   observedAt: instant,
   location: z.strictObject({ site: place, zone: place }),
-  evidenceSha256: sha256.describe('SHA-256 of the evidence file (photo, clip) kept by the device or uploaded as a document'),
+  evidenceSha256: sha256.describe(
+    'SHA-256 of the evidence file (photo, clip) kept by the device or uploaded as a document',
+  ),
 });
 /** A device's safety alert as it sends it. */
 export type SafetyAlert = z.infer<typeof safetyAlert>;
 
 /** The transaction that records a device's alert on the ledger. */
-export const raiseAlertCall = (alert: SafetyAlert): LedgerCall => ({ namespace: 'monitoring', fn: 'raiseSafetyAlert', args: [JSON.stringify(alert)] });
+export const raiseAlertCall = (alert: SafetyAlert): LedgerCall => ({
+  namespace: 'monitoring',
+  fn: 'raiseSafetyAlert',
+  args: [JSON.stringify(alert)],
+});
 
 // The bytes a device signs: the alert as the domain's canonical JSON (keys sorted at every level, no whitespace,
 // UTF-8), the same on both transports, so a device has one signing routine.

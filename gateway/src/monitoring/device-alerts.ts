@@ -12,7 +12,10 @@ export type AlertStep = { sign: SignatureRequest } | { done: WriteOutcome };
  * transports, so an alert sent twice, or over both, is one transaction.
  */
 export class DeviceAlerts {
-  constructor(private readonly devices: DeviceAuthenticator, private readonly signed: AuthorSignedWrites) {}
+  constructor(
+    private readonly devices: DeviceAuthenticator,
+    private readonly signed: AuthorSignedWrites,
+  ) {}
 
   async raise(claim: DeviceClaim, alert: SafetyAlert): Promise<AlertStep> {
     const device = await this.devices.verify(claim, alert);

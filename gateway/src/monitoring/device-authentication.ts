@@ -35,21 +35,38 @@ export class DeviceAuthenticator {
     const presented = claim.certificate ? parseCertificate(claim.certificate) : undefined;
     const username = claim.deviceId ?? (presented ? commonName(presented) : undefined);
     if (!username) throw new UnauthorizedError('the device must name itself (device id) or present its certificate');
-    if (presented && commonName(presented) !== username) throw new UnauthorizedError('the certificate does not belong to the named device');
+    if (presented && commonName(presented) !== username)
+      throw new UnauthorizedError('the certificate does not belong to the named device');
 
     const user = await this.users.findById(username).lean();
     if (!user) throw new UnauthorizedError('unknown device');
     if (!user.certificate) throw new UnauthorizedError(`${username} has not enrolled a key yet`);
     const onFile = new crypto.X509Certificate(user.certificate);
     // A certificate the CA issued earlier (re-enrolled or revoked since) is not the device's current one.
-    if (presented && presented.fingerprint256 !== onFile.fingerprint256) throw new UnauthorizedError('the certificate is not the device\'s current certificate');
-    if (!verifySignature(onFile, canonicalJson(alert), claim.signature)) throw new UnauthorizedError('the device signature does not verify');
-    if (user.role !== 'device') throw new ForbiddenError(`only device identities raise alerts; ${username} is ${user.role}`);
+    if (presented && presented.fingerprint256 !== onFile.fingerprint256)
+      throw new UnauthorizedError("the certificate is not the device's current certificate");
+    if (!verifySignature(onFile, canonicalJson(alert), claim.signature))
+      throw new UnauthorizedError('the device signature does not verify');
+    if (user.role !== 'device')
+      throw new ForbiddenError(`only device identities raise alerts; ${username} is ${user.role}`);
     if (user.status !== 'active') throw new ForbiddenError(`device ${username} is revoked`);
     const now = Date.now();
-    if (Date.parse(onFile.validTo) < now || Date.parse(onFile.validFrom) > now) throw new UnauthorizedError('the device certificate is not valid now');
-    if (alert.deviceId !== username) throw new ForbiddenError(`device ${username} cannot report for device ${alert.deviceId}`);
-    return { _id: user._id, username: user._id, certificate: user.certificate, org: user.org, mspId: user.mspId, role: user.role, dept: user.dept, displayName: user.displayName, status: user.status, custody: 'own' };
+    if (Date.parse(onFile.validTo) < now || Date.parse(onFile.validFrom) > now)
+      throw new UnauthorizedError('the device certificate is not valid now');
+    if (alert.deviceId !== username)
+      throw new ForbiddenError(`device ${username} cannot report for device ${alert.deviceId}`);
+    return {
+      _id: user._id,
+      username: user._id,
+      certificate: user.certificate,
+      org: user.org,
+      mspId: user.mspId,
+      role: user.role,
+      dept: user.dept,
+      displayName: user.displayName,
+      status: user.status,
+      custody: 'own',
+    };
   }
 }
 

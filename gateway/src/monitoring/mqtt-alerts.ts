@@ -9,7 +9,10 @@ import { ackTopic, alertTopic, safetyAlert, signatureTopic } from './alert-schem
 import type { DeviceAlerts } from './device-alerts';
 
 /** The MQTT broker (none: the listener is off) and the topic prefix. */
-export interface MqttSettings { url: string | null; prefix: string }
+export interface MqttSettings {
+  url: string | null;
+  prefix: string;
+}
 
 /**
  * Where the alert subscriber listens. MQTT_URL (default the machine's Mosquitto, `off` to disable) and
@@ -32,9 +35,21 @@ export { ackTopic, alertTopic, signatureTopic } from './alert-schema';
 
 /** An answer on the ack topic: what to sign next, the receipt, or why nothing was written. */
 export type AlertAck =
-  | { ok: true; alertId: string; stage: 'proposal' | 'transaction'; transactionId: string; message: string; expiresAt: string }
+  | {
+      ok: true;
+      alertId: string;
+      stage: 'proposal' | 'transaction';
+      transactionId: string;
+      message: string;
+      expiresAt: string;
+    }
   | { ok: true; alertId: string; stage: 'committed'; operationId: string; receipt: unknown; replayed: boolean }
-  | { ok: false; alertId: string | null; transactionId?: string; error: { status: number; code: string; message: string } };
+  | {
+      ok: false;
+      alertId: string | null;
+      transactionId?: string;
+      error: { status: number; code: string; message: string };
+    };
 
 /**
  * Edge devices on MQTT, in the same steps as over HTTP. The device publishes `{ "alert": {…}, "signature": "<base64>",
@@ -56,26 +71,51 @@ export class MqttAlertSubscriber {
 
   async start(): Promise<void> {
     if (!this.settings.url) return;
-    const filters = [alertTopic(this.settings.prefix, '+'), signatureTopic(this.settings.prefix, '+')].map((t) => `$share/luohu-gateway/${t}`);
-    const client = connect(this.settings.url, { clientId: `luohu-gateway-${crypto.randomUUID().slice(0, 8)}`, protocolVersion: 5, reconnectPeriod: 2000, connectTimeout: 5000, resubscribe: false });
+    const filters = [alertTopic(this.settings.prefix, '+'), signatureTopic(this.settings.prefix, '+')].map(
+      (t) => `$share/luohu-gateway/${t}`,
+    );
+    const client = connect(this.settings.url, {
+      clientId: `luohu-gateway-${crypto.randomUUID().slice(0, 8)}`,
+      protocolVersion: 5,
+      reconnectPeriod: 2000,
+      connectTimeout: 5000,
+      resubscribe: false,
+    });
     this.client = client;
-    client.on('message', (topic, payload) => { void this.handle(topic, payload); });
+    client.on('message', (topic, payload) => {
+      void this.handle(topic, payload);
+    });
     // While the broker is down the client retries every 2 s: log the first failure of each outage, not every retry.
     let reported = false;
-    client.on('error', (err) => { if (!reported) this.logger.warn({ err: err.message }, 'mqtt error'); reported = true; });
+    client.on('error', (err) => {
+      if (!reported) this.logger.warn({ err: err.message }, 'mqtt error');
+      reported = true;
+    });
     let subscribed: () => void = () => undefined;
     client.on('connect', () => {
       reported = false;
       // Each (re)connection subscribes again: the session is clean, so the broker forgot the subscription.
       client.subscribe(filters, { qos: 1 }, (err) => {
         if (err) this.logger.error({ err: err.message, filters }, 'mqtt subscribe failed');
-        else { this.logger.info({ filters }, 'subscribed to device alerts'); subscribed(); }
+        else {
+          this.logger.info({ filters }, 'subscribed to device alerts');
+          subscribed();
+        }
       });
     });
     // Do not hold the gateway's start hostage to the broker: wait a little, then keep reconnecting in the background.
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => { this.logger.warn({ url: this.settings.url }, 'mqtt broker not reachable yet; device alerts over MQTT wait for it'); resolve(); }, 5000);
-      subscribed = () => { clearTimeout(timer); resolve(); };
+      const timer = setTimeout(() => {
+        this.logger.warn(
+          { url: this.settings.url },
+          'mqtt broker not reachable yet; device alerts over MQTT wait for it',
+        );
+        resolve();
+      }, 5000);
+      subscribed = () => {
+        clearTimeout(timer);
+        resolve();
+      };
     });
   }
 
@@ -96,14 +136,36 @@ export class MqttAlertSubscriber {
       const message = parseMessage(payload);
       if (kind === 'alerts') {
         const alert = safetyAlert.safeParse(message.alert);
-        if (!alert.success) throw new AppError(400, 'invalid_request', `the alert is not valid: ${alert.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+        if (!alert.success)
+          throw new AppError(
+            400,
+            'invalid_request',
+            `the alert is not valid: ${alert.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+          );
         alertId = alert.data.id;
-        if (alert.data.deviceId !== deviceId) throw new AppError(403, 'forbidden', `the topic's device ${deviceId} is not the alert's device ${alert.data.deviceId}`);
-        const step = await this.alerts.raise({ deviceId, signature: text(message.signature, 'signature'), certificate: text(message.certificate, 'certificate') }, alert.data);
+        if (alert.data.deviceId !== deviceId)
+          throw new AppError(
+            403,
+            'forbidden',
+            `the topic's device ${deviceId} is not the alert's device ${alert.data.deviceId}`,
+          );
+        const step = await this.alerts.raise(
+          {
+            deviceId,
+            signature: text(message.signature, 'signature'),
+            certificate: text(message.certificate, 'certificate'),
+          },
+          alert.data,
+        );
         ack = 'done' in step ? committed(alertId, step.done) : { ok: true, alertId, ...pick(step.sign) };
       } else {
         transactionId = text(message.transactionId, 'transactionId');
-        if (!transactionId || !/^[0-9a-f]{64}$/.test(transactionId)) throw new AppError(400, 'invalid_request', 'transactionId must be the 64 hex digits of the answer being signed');
+        if (!transactionId || !/^[0-9a-f]{64}$/.test(transactionId))
+          throw new AppError(
+            400,
+            'invalid_request',
+            'transactionId must be the 64 hex digits of the answer being signed',
+          );
         alertId = (await this.signed.referenceOf(transactionId)) ?? null;
         const signature = text(message.signature, 'signature') ?? '';
         if (message.stage === 'proposal') {
@@ -119,7 +181,12 @@ export class MqttAlertSubscriber {
     } catch (err) {
       const e = err instanceof AppError ? err : new AppError(500, 'internal', 'internal error');
       if (!(err instanceof AppError)) this.logger.error({ err, topic }, 'mqtt alert failed');
-      ack = { ok: false, alertId, ...(transactionId ? { transactionId } : {}), error: { status: e.status, code: e.code, message: e.message } };
+      ack = {
+        ok: false,
+        alertId,
+        ...(transactionId ? { transactionId } : {}),
+        error: { status: e.status, code: e.code, message: e.message },
+      };
     }
     this.logger.info({ topic, alertId, ok: ack.ok, stage: ack.ok ? ack.stage : undefined }, 'mqtt device message');
     this.client?.publish(ackTopic(this.settings.prefix, deviceId), JSON.stringify(ack), { qos: 1 });
@@ -127,19 +194,34 @@ export class MqttAlertSubscriber {
   }
 }
 
-const pick = (s: SignatureRequest) => ({ stage: s.stage, transactionId: s.transactionId, message: s.message, expiresAt: s.expiresAt });
+const pick = (s: SignatureRequest) => ({
+  stage: s.stage,
+  transactionId: s.transactionId,
+  message: s.message,
+  expiresAt: s.expiresAt,
+});
 
 function committed(alertId: string, outcome: WriteOutcome): AlertAck {
-  return { ok: true, alertId, stage: 'committed', operationId: outcome.body.operationId, receipt: outcome.body.receipt, replayed: outcome.replayed };
+  return {
+    ok: true,
+    alertId,
+    stage: 'committed',
+    operationId: outcome.body.operationId,
+    receipt: outcome.body.receipt,
+    replayed: outcome.replayed,
+  };
 }
 
 function text(value: unknown, name: string): string | undefined {
-  if (value !== undefined && typeof value !== 'string') throw new AppError(400, 'invalid_request', `${name} must be a string`);
+  if (value !== undefined && typeof value !== 'string')
+    throw new AppError(400, 'invalid_request', `${name} must be a string`);
   return value;
 }
 
 function routeOf(prefix: string, topic: string): { deviceId: string; kind: 'alerts' | 'signatures' } | null {
-  const m = topic.startsWith(`${prefix}/devices/`) ? /^([A-Za-z0-9._:-]{1,128})\/(alerts|signatures)$/.exec(topic.slice(prefix.length + '/devices/'.length)) : null;
+  const m = topic.startsWith(`${prefix}/devices/`)
+    ? /^([A-Za-z0-9._:-]{1,128})\/(alerts|signatures)$/.exec(topic.slice(prefix.length + '/devices/'.length))
+    : null;
   return m ? { deviceId: m[1], kind: m[2] as 'alerts' | 'signatures' } : null;
 }
 
@@ -152,7 +234,8 @@ function parseMessage(payload: Buffer): Record<string, unknown> {
   } catch {
     throw new AppError(400, 'invalid_request', 'the message is not JSON');
   }
-  if (!message || typeof message !== 'object' || Array.isArray(message)) throw new AppError(400, 'invalid_request', 'the message must be an object');
+  if (!message || typeof message !== 'object' || Array.isArray(message))
+    throw new AppError(400, 'invalid_request', 'the message must be an object');
   const unknown = Object.keys(message).filter((k) => !MESSAGE_FIELDS.has(k));
   if (unknown.length > 0) throw new AppError(400, 'invalid_request', `unknown fields: ${unknown.join(', ')}`);
   return message as Record<string, unknown>;

@@ -25,10 +25,12 @@ export const riskInputs = z.strictObject({
     windLevel: z.number().int().min(0).max(17),
     temperatureC: z.number().min(-40).max(60),
   }),
-  schedule: z.union([
-    z.strictObject({ slipDays: z.number().int().min(0).max(3650) }),
-    z.strictObject({ slipPercent: z.number().min(0).max(1000) }),
-  ]).describe('schedule slip: either { slipDays } or { slipPercent } (of the planned duration)'),
+  schedule: z
+    .union([
+      z.strictObject({ slipDays: z.number().int().min(0).max(3650) }),
+      z.strictObject({ slipPercent: z.number().min(0).max(1000) }),
+    ])
+    .describe('schedule slip: either { slipDays } or { slipPercent } (of the planned duration)'),
   staffing: z.strictObject({
     plannedWorkers: z.number().int().min(1).max(100_000),
     actualWorkers: z.number().int().min(0).max(100_000),
@@ -60,7 +62,10 @@ export function assessRisk(input: RiskInputs): RiskAssessment {
     schedule: 'slipDays' in schedule ? clamp01(schedule.slipDays / 30) : clamp01(schedule.slipPercent / 20),
     staffing: clamp01((1 - staffing.actualWorkers / staffing.plannedWorkers) / 0.5),
   };
-  const weighted = (Object.keys(WEIGHTS) as (keyof typeof WEIGHTS)[]).reduce((sum, k) => sum + WEIGHTS[k] * factors[k], 0);
+  const weighted = (Object.keys(WEIGHTS) as (keyof typeof WEIGHTS)[]).reduce(
+    (sum, k) => sum + WEIGHTS[k] * factors[k],
+    0,
+  );
   const score = round(100 * weighted, 1);
   return {
     score,

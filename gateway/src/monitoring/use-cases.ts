@@ -20,12 +20,23 @@ export const resolveAlert = ledgerWrite<{ id: string; resolution: string }>({
 });
 
 /** Planned vs actual progress of a project as of a day; the ledger computes the deviation and its severity. */
-export interface ProgressObservation { id: string; projectId: string; asOf: string; plannedPercent: number; actualPercent: number; contractId?: string }
+export interface ProgressObservation {
+  id: string;
+  projectId: string;
+  asOf: string;
+  plannedPercent: number;
+  actualPercent: number;
+  contractId?: string;
+}
 
 /** Record planned vs actual progress as of a day. */
 export const recordProgressDeviation = ledgerWrite<ProgressObservation>({
   access: ['clerk', 'inspector'],
-  call: (observation) => ({ namespace: 'monitoring', fn: 'recordProgressDeviation', args: [JSON.stringify(observation)] }),
+  call: (observation) => ({
+    namespace: 'monitoring',
+    fn: 'recordProgressDeviation',
+    args: [JSON.stringify(observation)],
+  }),
 });
 
 /**
@@ -37,8 +48,11 @@ export const recordRiskScore = ledgerWrite<{ id: string; projectId: string; inpu
   call: ({ id, projectId, inputs }) => {
     const risk = assessRisk(inputs);
     return {
-      namespace: 'monitoring', fn: 'recordRiskScore',
-      args: [JSON.stringify({ id, projectId, score: risk.score, modelVersion: risk.modelVersion, inputs: risk.inputs })],
+      namespace: 'monitoring',
+      fn: 'recordRiskScore',
+      args: [
+        JSON.stringify({ id, projectId, score: risk.score, modelVersion: risk.modelVersion, inputs: risk.inputs }),
+      ],
     };
   },
 });

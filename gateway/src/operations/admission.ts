@@ -25,7 +25,13 @@ export class Admission {
    * @param targetMs what an admitted write should take at most: in flight is kept to this much of the recent pace
    * @param floor writes always allowed in flight and waiting, so that a cold or stalled ledger is still probed
    */
-  constructor(private readonly concurrency: number, private readonly queue: number, private readonly maxWaitMs = 2_000, private readonly targetMs = 3_000, floor = 16) {
+  constructor(
+    private readonly concurrency: number,
+    private readonly queue: number,
+    private readonly maxWaitMs = 2_000,
+    private readonly targetMs = 3_000,
+    floor = 16,
+  ) {
     this.floor = Math.min(floor, concurrency);
   }
 
@@ -40,11 +46,16 @@ export class Admission {
     const pace = this.pace();
     return {
       concurrency: Math.max(this.floor, Math.min(this.concurrency, Math.ceil((pace * this.targetMs) / 1000))),
-      queue: Math.max(Math.min(this.floor, this.queue), Math.min(this.queue, Math.ceil((pace * this.maxWaitMs) / 1000))),
+      queue: Math.max(
+        Math.min(this.floor, this.queue),
+        Math.min(this.queue, Math.ceil((pace * this.maxWaitMs) / 1000)),
+      ),
     };
   }
 
-  get load() { return { inFlight: this.inFlight, waiting: this.waiting.length, ...this.bounds }; }
+  get load() {
+    return { inFlight: this.inFlight, waiting: this.waiting.length, ...this.bounds };
+  }
 
   /** Whether a write arriving now would be refused (no slot and no room to wait). */
   get full(): boolean {
@@ -62,7 +73,10 @@ export class Admission {
       if (this.waiting.length >= bounds.queue) throw new OverloadedError('the ledger is at capacity; retry shortly', 1);
       await new Promise<void>((resolve, reject) => {
         const entry = {
-          admit: () => { clearTimeout(entry.timer); resolve(); },
+          admit: () => {
+            clearTimeout(entry.timer);
+            resolve();
+          },
           timer: setTimeout(() => {
             this.waiting.splice(this.waiting.indexOf(entry), 1);
             reject(new OverloadedError('the ledger is at capacity; retry shortly', 1));
@@ -103,8 +117,14 @@ export function overloadShedder(specs: readonly AnchoredSpec[], admission: Admis
   const refusal = new OverloadedError('the ledger is at capacity; retry shortly', 1);
   for (const spec of specs.filter((s) => s.anchored)) {
     shed[spec.method](spec.path, (_req: Request, res: Response, next: NextFunction) => {
-      if (!admission.full) { next(); return; }
-      res.status(refusal.status).set(refusal.headers).json({ error: { code: refusal.code, message: refusal.message } });
+      if (!admission.full) {
+        next();
+        return;
+      }
+      res
+        .status(refusal.status)
+        .set(refusal.headers)
+        .json({ error: { code: refusal.code, message: refusal.message } });
     });
   }
   return shed;
@@ -119,12 +139,17 @@ export function admissionGate(specs: readonly AnchoredSpec[], admission: Admissi
   const gate = express.Router();
   for (const spec of specs.filter((s) => s.anchored)) {
     gate[spec.method](spec.path, async (_req: Request, res: Response, next: NextFunction) => {
-      if (res.locals.admitted) { next(); return; } // two anchored paths matched: one slot
+      if (res.locals.admitted) {
+        next();
+        return;
+      } // two anchored paths matched: one slot
       try {
         const release = await admission.enter();
         res.locals.admitted = release;
         res.locals.admittedAt = performance.now();
-        res.on('close', () => { if (res.locals.admitted === release) release(); });
+        res.on('close', () => {
+          if (res.locals.admitted === release) release();
+        });
         next();
       } catch (err) {
         next(err);

@@ -15,7 +15,10 @@ import { Author, operationModel, OperationRecord, SignatureRequest } from './mod
 import type { AuthorStage, LedgerCall } from './ledger-write';
 
 /** How an author-signed write was asked for: Prefer: respond-async, and the anchored route it came through. */
-export interface SigningOptions { async?: boolean; route?: string }
+export interface SigningOptions {
+  async?: boolean;
+  route?: string;
+}
 
 /**
  * The write path of callers who hold their own key (author-signed-writes.ts): the gateway prepares, the author signs.
@@ -23,8 +26,22 @@ export interface SigningOptions { async?: boolean; route?: string }
  */
 export interface AuthorSigning {
   /** A signature before the transaction (a seal): the session waits for it, then the transaction is proposed. */
-  startStage(author: Author, idempotencyKey: string, fingerprint: unknown, stage: { name: 'seal'; message: Buffer; state: unknown }, reference: string, options: SigningOptions & { route: string }): Promise<SignatureRequest<'seal'>>;
-  start(author: Author, idempotencyKey: string, fingerprint: unknown, call: LedgerCall, reference: string, options?: SigningOptions): Promise<{ sign: SignatureRequest } | { done: WriteOutcome }>;
+  startStage(
+    author: Author,
+    idempotencyKey: string,
+    fingerprint: unknown,
+    stage: { name: 'seal'; message: Buffer; state: unknown },
+    reference: string,
+    options: SigningOptions & { route: string },
+  ): Promise<SignatureRequest<'seal'>>;
+  start(
+    author: Author,
+    idempotencyKey: string,
+    fingerprint: unknown,
+    call: LedgerCall,
+    reference: string,
+    options?: SigningOptions,
+  ): Promise<{ sign: SignatureRequest } | { done: WriteOutcome }>;
 }
 
 /** One change to anchor on the ledger, as a route or use case asks for it. */
@@ -56,8 +73,11 @@ export interface WriteRequest {
  * What the client is answered: the status code and body, and whether it repeats an earlier answer (same
  * Idempotency-Key).
  */
-export interface WriteOutcome { httpStatus: number; body: { operationId: string; status: OperationRecord['status']; receipt?: Receipt | null; result?: unknown }; replayed: boolean }
-
+export interface WriteOutcome {
+  httpStatus: number;
+  body: { operationId: string; status: OperationRecord['status']; receipt?: Receipt | null; result?: unknown };
+  replayed: boolean;
+}
 
 /**
  * Every change goes through here: admission, the operation record (idempotency), the user's own signature,
@@ -74,7 +94,14 @@ export class AnchoredWrites {
   /** Each anchored route's author stage (a seal before the transaction), by route: completed when its signature comes. */
   readonly stages = new Map<string, AuthorStage<unknown>>();
 
-  constructor(connection: mongoose.Connection, private readonly ledger: Ledger, readonly identities: IdentityService, private readonly admission: Admission, private readonly logger: Logger, private readonly phases?: Histogram<'phase'>) {
+  constructor(
+    connection: mongoose.Connection,
+    private readonly ledger: Ledger,
+    readonly identities: IdentityService,
+    private readonly admission: Admission,
+    private readonly logger: Logger,
+    private readonly phases?: Histogram<'phase'>,
+  ) {
     this.Operation = operationModel(connection);
     this.authorSigned = new ClientSignedLedger(ledger);
   }
@@ -108,14 +135,32 @@ export class AnchoredWrites {
       }
       const now = new Date();
       const record: OperationRecord = {
-        _id: operationId, userId: req.userId, idempotencyKey: req.idempotencyKey ?? null, requestHash, action: `${req.namespace}.${req.fn}`, status: 'pending',
-        attempts: [], signedTransaction: null, signedBy: req.authorSigned ? 'author' : 'gateway', httpStatus: null, receipt: null, result: null, error: null, createdAt: now, updatedAt: now,
+        _id: operationId,
+        userId: req.userId,
+        idempotencyKey: req.idempotencyKey ?? null,
+        requestHash,
+        action: `${req.namespace}.${req.fn}`,
+        status: 'pending',
+        attempts: [],
+        signedTransaction: null,
+        signedBy: req.authorSigned ? 'author' : 'gateway',
+        httpStatus: null,
+        receipt: null,
+        result: null,
+        error: null,
+        createdAt: now,
+        updatedAt: now,
       };
       if (req.async) {
         // The 202 promises an operation to poll: it is recorded before the answer, and signed afterwards.
         if (!(await this.insert(record))) return this.replay(await this.read(operationId), requestHash);
         const done = release;
-        const tracked = this.execute(record, true, req, requestHash, timing).catch(() => undefined).finally(() => { done(); this.running.delete(tracked); });
+        const tracked = this.execute(record, true, req, requestHash, timing)
+          .catch(() => undefined)
+          .finally(() => {
+            done();
+            this.running.delete(tracked);
+          });
         this.running.add(tracked);
         handedOff = true;
         return { httpStatus: 202, body: { operationId, status: 'pending' }, replayed: false };
@@ -132,27 +177,40 @@ export class AnchoredWrites {
     return existing ? this.replay(existing, requestHashOf(fingerprint)) : undefined;
   }
 
-  private async execute(record: OperationRecord, recorded: boolean, req: WriteRequest, requestHash: string, timing: ServerTiming): Promise<WriteOutcome> {
+  private async execute(
+    record: OperationRecord,
+    recorded: boolean,
+    req: WriteRequest,
+    requestHash: string,
+    timing: ServerTiming,
+  ): Promise<WriteOutcome> {
     const signed: string[] = [];
     let update: Partial<OperationRecord>;
     try {
       // Persisted before it is sent: an acknowledged write survives a crash (recover() resends it, same ID).
       const onSigned = async (transactionId: string, bytes: Uint8Array) => {
-          timing.mark('endorse');
-          const attempt = { transactionId, at: new Date() };
-          const signedTransaction = Buffer.from(bytes).toString('base64');
-          signed.push(transactionId);
-          if (recorded) {
-            await this.Operation.updateOne({ _id: record._id }, { $push: { attempts: attempt }, $set: { signedTransaction, updatedAt: attempt.at } });
-          } else {
-            if (!(await this.insert({ ...record, attempts: [attempt], signedTransaction, updatedAt: attempt.at }))) throw new LostRace();
-            recorded = true;
-          }
-          timing.mark('record');
+        timing.mark('endorse');
+        const attempt = { transactionId, at: new Date() };
+        const signedTransaction = Buffer.from(bytes).toString('base64');
+        signed.push(transactionId);
+        if (recorded) {
+          await this.Operation.updateOne(
+            { _id: record._id },
+            { $push: { attempts: attempt }, $set: { signedTransaction, updatedAt: attempt.at } },
+          );
+        } else {
+          if (!(await this.insert({ ...record, attempts: [attempt], signedTransaction, updatedAt: attempt.at })))
+            throw new LostRace();
+          recorded = true;
+        }
+        timing.mark('record');
       };
       const { result, receipt } = req.authorSigned
         ? await this.sendAuthorSigned(req.authorSigned, onSigned)
-        : await this.ledger.submit(await this.identities.signer(req.userId), req.namespace, req.fn, req.args, { endorsingOrganizations: req.endorsingOrganizations, onSigned });
+        : await this.ledger.submit(await this.identities.signer(req.userId), req.namespace, req.fn, req.args, {
+            endorsingOrganizations: req.endorsingOrganizations,
+            onSigned,
+          });
       timing.mark('commit');
       update = { status: 'succeeded', httpStatus: 201, receipt, result: parseResult(result) };
     } catch (err) {
@@ -160,7 +218,16 @@ export class AnchoredWrites {
       if (err instanceof LostRace) return this.replay(await this.read(record._id), requestHash);
       const e = toAppError(err);
       if (e.status >= 500) this.logger.error({ err, operationId: record._id }, 'anchored write failed');
-      update = { status: 'failed', httpStatus: e.status, error: { status: e.status, code: e.code, message: e.message, ...(err instanceof LedgerError && err.transactionId ? { transactionId: err.transactionId } : {}) } };
+      update = {
+        status: 'failed',
+        httpStatus: e.status,
+        error: {
+          status: e.status,
+          code: e.code,
+          message: e.message,
+          ...(err instanceof LedgerError && err.transactionId ? { transactionId: err.transactionId } : {}),
+        },
+      };
     }
     const finished = { ...update, signedTransaction: null, updatedAt: new Date() };
     if (recorded) {
@@ -168,14 +235,24 @@ export class AnchoredWrites {
     } else if (!(await this.insert({ ...record, ...finished }))) {
       // Refused before any record: unless our own insert's answer was lost (it holds one of our transaction IDs), the
       // record is a concurrent retry's.
-      const ours = signed.length > 0 && (await this.Operation.updateOne({ _id: record._id, attempts: { $elemMatch: { transactionId: { $in: signed } } } }, { $set: finished })).matchedCount > 0;
+      const ours =
+        signed.length > 0 &&
+        (
+          await this.Operation.updateOne(
+            { _id: record._id, attempts: { $elemMatch: { transactionId: { $in: signed } } } },
+            { $set: finished },
+          )
+        ).matchedCount > 0;
       if (!ours) return this.replay(await this.read(record._id), requestHash);
     }
     timing.mark('receipt');
     return this.outcome({ ...record, ...finished }, false);
   }
 
-  private async sendAuthorSigned(bytes: Uint8Array, onSigned: (transactionId: string, bytes: Uint8Array) => Promise<void>) {
+  private async sendAuthorSigned(
+    bytes: Uint8Array,
+    onSigned: (transactionId: string, bytes: Uint8Array) => Promise<void>,
+  ) {
     await onSigned(ClientSignedLedger.transactionIdOf(bytes), bytes);
     return this.authorSigned.submit(bytes);
   }
@@ -193,13 +270,20 @@ export class AnchoredWrites {
 
   private async read(operationId: string): Promise<OperationRecord> {
     const op = await this.Operation.findById(operationId).lean();
-    if (!op) throw new ConflictError(`operation ${operationId} with this Idempotency-Key is still in progress`, { operationId });
+    if (!op)
+      throw new ConflictError(`operation ${operationId} with this Idempotency-Key is still in progress`, {
+        operationId,
+      });
     return op;
   }
 
   private replay(existing: OperationRecord, requestHash: string): WriteOutcome {
-    if (existing.requestHash !== requestHash) throw new UnprocessableError('idempotency_key_reused', 'this Idempotency-Key was used for a different request');
-    if (existing.status === 'pending') throw new ConflictError(`operation ${existing._id} with this Idempotency-Key is still in progress`, { operationId: existing._id });
+    if (existing.requestHash !== requestHash)
+      throw new UnprocessableError('idempotency_key_reused', 'this Idempotency-Key was used for a different request');
+    if (existing.status === 'pending')
+      throw new ConflictError(`operation ${existing._id} with this Idempotency-Key is still in progress`, {
+        operationId: existing._id,
+      });
     return this.outcome(existing, true);
   }
 
@@ -207,7 +291,11 @@ export class AnchoredWrites {
     if (op.status === 'failed' && op.error) {
       throw new LedgerError(op.error.status, op.error.code, op.error.message, op.error.transactionId);
     }
-    return { httpStatus: op.httpStatus ?? 201, body: { operationId: op._id, status: op.status, receipt: op.receipt, result: op.result }, replayed };
+    return {
+      httpStatus: op.httpStatus ?? 201,
+      body: { operationId: op._id, status: op.status, receipt: op.receipt, result: op.result },
+      replayed,
+    };
   }
 
   async get(operationId: string, userId: string): Promise<OperationRecord> {
@@ -221,22 +309,43 @@ export class AnchoredWrites {
    * commits at most once) and close those that never got signed (nothing reached the ledger).
    */
   async recover(olderThanMs = 60_000): Promise<number> {
-    const stale = await this.Operation.find({ status: 'pending', updatedAt: { $lt: new Date(Date.now() - olderThanMs) } }).lean();
+    const stale = await this.Operation.find({
+      status: 'pending',
+      updatedAt: { $lt: new Date(Date.now() - olderThanMs) },
+    }).lean();
     for (const op of stale) {
       let update: Partial<OperationRecord>;
       if (!op.signedTransaction) {
-        update = { status: 'failed', httpStatus: 503, error: { status: 503, code: 'interrupted', message: 'the gateway stopped before the transaction was sent; nothing was written' } };
+        update = {
+          status: 'failed',
+          httpStatus: 503,
+          error: {
+            status: 503,
+            code: 'interrupted',
+            message: 'the gateway stopped before the transaction was sent; nothing was written',
+          },
+        };
       } else {
         try {
           const bytes = Buffer.from(op.signedTransaction, 'base64');
-          const { result, receipt } = op.signedBy === 'author' ? await this.authorSigned.submit(bytes) : await this.ledger.resume(await this.identities.signer(op.userId), bytes);
+          const { result, receipt } =
+            op.signedBy === 'author'
+              ? await this.authorSigned.submit(bytes)
+              : await this.ledger.resume(await this.identities.signer(op.userId), bytes);
           update = { status: 'succeeded', httpStatus: 201, receipt, result: parseResult(result) };
         } catch (err) {
           const e = err instanceof AppError ? err : new AppError(500, 'internal', (err as Error).message);
-          update = { status: 'failed', httpStatus: e.status, error: { status: e.status, code: e.code, message: e.message } };
+          update = {
+            status: 'failed',
+            httpStatus: e.status,
+            error: { status: e.status, code: e.code, message: e.message },
+          };
         }
       }
-      await this.Operation.updateOne({ _id: op._id, status: 'pending' }, { $set: { ...update, signedTransaction: null, updatedAt: new Date() } });
+      await this.Operation.updateOne(
+        { _id: op._id, status: 'pending' },
+        { $set: { ...update, signedTransaction: null, updatedAt: new Date() } },
+      );
       this.logger.info({ operationId: op._id, status: update.status }, 'recovered a pending operation');
     }
     return stale.length;
@@ -248,8 +357,10 @@ export class AnchoredWrites {
   }
 }
 
-const requestHashOf = (fingerprint: unknown) => crypto.createHash('sha256').update(canonicalJson(fingerprint)).digest('hex');
-const operationIdOf = (userId: string, idempotencyKey: string) => crypto.createHash('sha256').update(`${userId}\0${idempotencyKey}`).digest('hex').slice(0, 32);
+const requestHashOf = (fingerprint: unknown) =>
+  crypto.createHash('sha256').update(canonicalJson(fingerprint)).digest('hex');
+const operationIdOf = (userId: string, idempotencyKey: string) =>
+  crypto.createHash('sha256').update(`${userId}\0${idempotencyKey}`).digest('hex').slice(0, 32);
 
 /** Thrown from onSigned when another request with the same Idempotency-Key recorded its operation first. */
 class LostRace extends Error {}

@@ -47,24 +47,66 @@ export class AuthorSignedWrites implements AuthorSigning {
   private readonly ledger: ClientSignedLedger;
   private nextSweep = 0;
 
-  constructor(connection: mongoose.Connection, ledger: Ledger, private readonly writes: AnchoredWrites) {
-    this.Session = (connection.models.SigningSession as mongoose.Model<SigningSession>) ?? connection.model<SigningSession>('SigningSession', new Schema<SigningSession>({
-      _id: String, userId: String, mspId: String, certificate: String, idempotencyKey: String, fingerprint: Schema.Types.Mixed,
-      call: Schema.Types.Mixed, state: Schema.Types.Mixed, reference: String, async: Boolean, route: String, stage: String, bytes: String, expiresAt: Date,
-    }, { collection: 'signing_sessions', versionKey: false, minimize: false }));
+  constructor(
+    connection: mongoose.Connection,
+    ledger: Ledger,
+    private readonly writes: AnchoredWrites,
+  ) {
+    this.Session =
+      (connection.models.SigningSession as mongoose.Model<SigningSession>) ??
+      connection.model<SigningSession>(
+        'SigningSession',
+        new Schema<SigningSession>(
+          {
+            _id: String,
+            userId: String,
+            mspId: String,
+            certificate: String,
+            idempotencyKey: String,
+            fingerprint: Schema.Types.Mixed,
+            call: Schema.Types.Mixed,
+            state: Schema.Types.Mixed,
+            reference: String,
+            async: Boolean,
+            route: String,
+            stage: String,
+            bytes: String,
+            expiresAt: Date,
+          },
+          { collection: 'signing_sessions', versionKey: false, minimize: false },
+        ),
+      );
     this.ledger = new ClientSignedLedger(ledger);
   }
 
   /**
    * The first step: what the author signs, or — when this Idempotency-Key already committed — the first outcome again.
    */
-  async start(author: Author, idempotencyKey: string, fingerprint: unknown, call: LedgerCall, reference: string, options: SigningOptions = {}): Promise<{ sign: SignatureRequest } | { done: WriteOutcome }> {
+  async start(
+    author: Author,
+    idempotencyKey: string,
+    fingerprint: unknown,
+    call: LedgerCall,
+    reference: string,
+    options: SigningOptions = {},
+  ): Promise<{ sign: SignatureRequest } | { done: WriteOutcome }> {
     const done = await this.writes.previous(author.username, idempotencyKey, fingerprint);
     if (done) return { done };
     const step = this.ledger.propose(author, call.namespace, call.fn, call.args, call.endorsingOrganizations);
     const session: SigningSession = {
-      _id: step.transactionId, userId: author.username, mspId: author.mspId, certificate: author.certificate, idempotencyKey, fingerprint, call, reference,
-      async: options.async ?? false, route: options.route ?? null, stage: 'proposal', bytes: b64(step.bytes), expiresAt: new Date(Date.now() + STEP_TTL_MS),
+      _id: step.transactionId,
+      userId: author.username,
+      mspId: author.mspId,
+      certificate: author.certificate,
+      idempotencyKey,
+      fingerprint,
+      call,
+      reference,
+      async: options.async ?? false,
+      route: options.route ?? null,
+      stage: 'proposal',
+      bytes: b64(step.bytes),
+      expiresAt: new Date(Date.now() + STEP_TTL_MS),
     };
     this.sweepLapsed();
     await this.Session.collection.insertOne(session as never);
@@ -75,10 +117,28 @@ export class AuthorSignedWrites implements AuthorSigning {
    * A signature before the transaction exists (a seal over a document's signed attributes): the session waits for it
    * under an ID of its own; then its route's stage turns it into the call, proposed as in `start`.
    */
-  async startStage(author: Author, idempotencyKey: string, fingerprint: unknown, stage: { name: 'seal'; message: Buffer; state: unknown }, reference: string, options: SigningOptions & { route: string }): Promise<SignatureRequest<'seal'>> {
+  async startStage(
+    author: Author,
+    idempotencyKey: string,
+    fingerprint: unknown,
+    stage: { name: 'seal'; message: Buffer; state: unknown },
+    reference: string,
+    options: SigningOptions & { route: string },
+  ): Promise<SignatureRequest<'seal'>> {
     const session: SigningSession = {
-      _id: crypto.randomBytes(32).toString('hex'), userId: author.username, mspId: author.mspId, certificate: author.certificate, idempotencyKey, fingerprint,
-      call: null, state: stage.state, reference, async: options.async ?? false, route: options.route, stage: stage.name, bytes: b64(stage.message),
+      _id: crypto.randomBytes(32).toString('hex'),
+      userId: author.username,
+      mspId: author.mspId,
+      certificate: author.certificate,
+      idempotencyKey,
+      fingerprint,
+      call: null,
+      state: stage.state,
+      reference,
+      async: options.async ?? false,
+      route: options.route,
+      stage: stage.name,
+      bytes: b64(stage.message),
       expiresAt: new Date(Date.now() + STEP_TTL_MS),
     };
     this.sweepLapsed();
@@ -105,26 +165,47 @@ export class AuthorSignedWrites implements AuthorSigning {
       throw err;
     }
     const author = { username: session.userId, mspId: session.mspId, certificate: session.certificate };
-    return this.start(author, session.idempotencyKey, session.fingerprint, call, `${call.namespace}.${call.fn}`, { async: session.async, route: session.route ?? undefined });
+    return this.start(author, session.idempotencyKey, session.fingerprint, call, `${call.namespace}.${call.fn}`, {
+      async: session.async,
+      route: session.route ?? undefined,
+    });
   }
 
   /** The author's signature over the proposal: endorse, and ask for the signature over the transaction. */
   async signProposal(transactionId: string, signature: string, author?: string): Promise<SignatureRequest> {
     const session = await this.session(transactionId, 'proposal', author);
-    const step: SigningStep = await this.ledger.endorse(session, Buffer.from(session.bytes, 'base64'), decode(signature));
-    const next = { stage: 'transaction' as const, bytes: b64(step.bytes), expiresAt: new Date(Date.now() + STEP_TTL_MS) };
+    const step: SigningStep = await this.ledger.endorse(
+      session,
+      Buffer.from(session.bytes, 'base64'),
+      decode(signature),
+    );
+    const next = {
+      stage: 'transaction' as const,
+      bytes: b64(step.bytes),
+      expiresAt: new Date(Date.now() + STEP_TTL_MS),
+    };
     // Only the first of two concurrent signatures moves the session on: the other is told it is late.
     const moved = await this.Session.updateOne({ _id: transactionId, stage: 'proposal' }, { $set: next });
-    if (moved.modifiedCount !== 1) throw new ConflictError(`transaction ${transactionId}'s proposal was signed already`);
+    if (moved.modifiedCount !== 1)
+      throw new ConflictError(`transaction ${transactionId}'s proposal was signed already`);
     return request({ ...session, ...next });
   }
 
   /** The author's signature over the transaction: submit it and wait for the commit (the answer carries the receipt). */
-  async signTransaction(transactionId: string, signature: string, author?: string): Promise<WriteOutcome & { reference: string; route: string | null }> {
+  async signTransaction(
+    transactionId: string,
+    signature: string,
+    author?: string,
+  ): Promise<WriteOutcome & { reference: string; route: string | null }> {
     const session = await this.session(transactionId, 'transaction', author);
     const signed = this.ledger.signTransaction(session, Buffer.from(session.bytes, 'base64'), decode(signature));
     const outcome = await this.writes.write({
-      userId: session.userId, idempotencyKey: session.idempotencyKey, fingerprint: session.fingerprint, ...session.call!, async: session.async ?? false, authorSigned: signed,
+      userId: session.userId,
+      idempotencyKey: session.idempotencyKey,
+      fingerprint: session.fingerprint,
+      ...session.call!,
+      async: session.async ?? false,
+      authorSigned: signed,
     });
     // Done: the outcome is the operation's, so a session left behind (this delete lost) only lapses; not awaited.
     this.Session.deleteOne({ _id: transactionId }).catch(() => undefined);
@@ -149,9 +230,16 @@ export class AuthorSignedWrites implements AuthorSigning {
   /** The session awaiting this stage's signature; `author`, when the channel names one (an MQTT topic), must be its author. */
   private async session(transactionId: string, stage: AuthorSigningStage, author?: string): Promise<SigningSession> {
     const session = await this.Session.findById(transactionId).lean();
-    if (!session || session.expiresAt.getTime() < Date.now()) throw new NotFoundError(`no transaction ${transactionId} awaits a signature (unknown, done or lapsed: start again)`);
-    if (author !== undefined && author !== session.userId) throw new ForbiddenError(`transaction ${transactionId} is not ${author}'s`);
-    if (session.stage !== stage) throw new ConflictError(`transaction ${transactionId} awaits its ${session.stage} signature, not its ${stage} signature`);
+    if (!session || session.expiresAt.getTime() < Date.now())
+      throw new NotFoundError(
+        `no transaction ${transactionId} awaits a signature (unknown, done or lapsed: start again)`,
+      );
+    if (author !== undefined && author !== session.userId)
+      throw new ForbiddenError(`transaction ${transactionId} is not ${author}'s`);
+    if (session.stage !== stage)
+      throw new ConflictError(
+        `transaction ${transactionId} awaits its ${session.stage} signature, not its ${stage} signature`,
+      );
     return session;
   }
 }
@@ -159,11 +247,18 @@ export class AuthorSignedWrites implements AuthorSigning {
 function request(session: SigningSession): SignatureRequest {
   const bytes = Buffer.from(session.bytes, 'base64');
   const message = b64(session.stage === 'seal' ? bytes : ClientSignedLedger.messageOf(session.stage, bytes));
-  return { transactionId: session._id, stage: session.stage as SigningStage, message, expiresAt: session.expiresAt.toISOString(), reference: session.reference };
+  return {
+    transactionId: session._id,
+    stage: session.stage as SigningStage,
+    message,
+    expiresAt: session.expiresAt.toISOString(),
+    reference: session.reference,
+  };
 }
 
 function decode(signature: string): Uint8Array {
-  if (!/^[A-Za-z0-9+/]{40,200}={0,2}$/.test(signature)) throw new ValidationError('signature must be base64 of an ECDSA signature (DER or r‖s)');
+  if (!/^[A-Za-z0-9+/]{40,200}={0,2}$/.test(signature))
+    throw new ValidationError('signature must be base64 of an ECDSA signature (DER or r‖s)');
   return Buffer.from(signature, 'base64');
 }
 

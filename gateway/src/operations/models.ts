@@ -3,10 +3,18 @@ import type { SigningStage } from '../ledger/client-signed';
 import type { ClientIdentity, Receipt } from '../ledger/ledger';
 
 /** The author of a write who holds their own key: their username and the certificate the CA issued for it. */
-export interface Author extends ClientIdentity { username: string }
+export interface Author extends ClientIdentity {
+  username: string;
+}
 
 /** What the author signs next, as the API shows it; `reference` names what the write is about (e.g. the alert's ID). */
-export interface SignatureRequest<S extends AuthorSigningStage = SigningStage> { transactionId: string; stage: S; message: string; expiresAt: string; reference: string }
+export interface SignatureRequest<S extends AuthorSigningStage = SigningStage> {
+  transactionId: string;
+  stage: S;
+  message: string;
+  expiresAt: string;
+  reference: string;
+}
 
 /**
  * What an author signs at a step: a seal over a document (before the transaction exists; `transactionId` then names
@@ -37,21 +45,30 @@ export interface OperationRecord {
 
 /** The operations collection on this connection (the model registered once per connection). */
 export function operationModel(connection: mongoose.Connection): mongoose.Model<OperationRecord> {
-  return (connection.models.Operation as mongoose.Model<OperationRecord>) ?? connection.model<OperationRecord>('Operation', new Schema<OperationRecord>({
-    _id: String,
-    userId: { type: String, required: true },
-    idempotencyKey: { type: String, default: null },
-    requestHash: { type: String, required: true },
-    action: { type: String, required: true },
-    status: { type: String, required: true },
-    attempts: [{ _id: false, transactionId: String, at: Date }],
-    signedTransaction: { type: String, default: null },
-    signedBy: { type: String, default: 'gateway' },
-    httpStatus: { type: Number, default: null },
-    receipt: { type: Schema.Types.Mixed, default: null },
-    result: { type: Schema.Types.Mixed, default: null },
-    error: { type: Schema.Types.Mixed, default: null },
-    createdAt: { type: Date, required: true },
-    updatedAt: { type: Date, required: true },
-  }, { collection: 'operations', versionKey: false, minimize: false }));
+  return (
+    (connection.models.Operation as mongoose.Model<OperationRecord>) ??
+    connection.model<OperationRecord>(
+      'Operation',
+      new Schema<OperationRecord>(
+        {
+          _id: String,
+          userId: { type: String, required: true },
+          idempotencyKey: { type: String, default: null },
+          requestHash: { type: String, required: true },
+          action: { type: String, required: true },
+          status: { type: String, required: true },
+          attempts: [{ _id: false, transactionId: String, at: Date }],
+          signedTransaction: { type: String, default: null },
+          signedBy: { type: String, default: 'gateway' },
+          httpStatus: { type: Number, default: null },
+          receipt: { type: Schema.Types.Mixed, default: null },
+          result: { type: Schema.Types.Mixed, default: null },
+          error: { type: Schema.Types.Mixed, default: null },
+          createdAt: { type: Date, required: true },
+          updatedAt: { type: Date, required: true },
+        },
+        { collection: 'operations', versionKey: false, minimize: false },
+      ),
+    )
+  );
 }

@@ -9,7 +9,12 @@ export async function connectDatabase(url: string, logger: Logger): Promise<mong
   mongoose.set('strictQuery', true);
   // A request waits at most 2 s for a database connection: past that the database is the bottleneck, and the
   // error handler answers 503 + Retry-After rather than letting work pile up unbounded in the pool's queue.
-  const connection = mongoose.createConnection(url, { serverSelectionTimeoutMS: 10_000, maxPoolSize: 20, waitQueueTimeoutMS: 2_000, autoIndex: false });
+  const connection = mongoose.createConnection(url, {
+    serverSelectionTimeoutMS: 10_000,
+    maxPoolSize: 20,
+    waitQueueTimeoutMS: 2_000,
+    autoIndex: false,
+  });
   await connection.asPromise();
   logger.info({ url: url.replace(/\/\/[^@]*@/, '//***@') }, 'database connected');
   return connection;

@@ -39,7 +39,9 @@ export class InstallationSecrets {
 
   /** A key of `bytes` bytes derived for one purpose from the secret `name` (HKDF-SHA256), so one secret serves several uses apart. */
   key(name: string, purpose: string, provided?: string, bytes = 32): Buffer {
-    return Buffer.from(crypto.hkdfSync('sha256', Buffer.from(this.get(name, provided)), Buffer.alloc(0), Buffer.from(purpose), bytes));
+    return Buffer.from(
+      crypto.hkdfSync('sha256', Buffer.from(this.get(name, provided)), Buffer.alloc(0), Buffer.from(purpose), bytes),
+    );
   }
 }
 
@@ -50,4 +52,8 @@ export const OPERATOR_TOKEN_SECRET = 'operator-token';
 /** Where the demo users' generated password is kept. */
 export const DEMO_PASSWORD_SECRET = 'demo-password';
 /** Passwords earlier versions of this project had in their source: public knowledge, refused outside tests. */
-export const RETIRED_DEFAULT_PASSWORDS: readonly string[] = ['luohu-admin-dev-only', 'luohu-demo-2026', 'luohu-bank-callback-secret-dev-only'];
+export const RETIRED_DEFAULT_PASSWORDS: readonly string[] = [
+  'luohu-admin-dev-only',
+  'luohu-demo-2026',
+  'luohu-bank-callback-secret-dev-only',
+];

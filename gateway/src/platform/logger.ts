@@ -8,6 +8,9 @@ export function createLogger(level: string): Logger {
   return pino({
     level,
     base: { service: 'luohu-gateway' },
-    redact: { paths: ['req.headers.authorization', 'password', '*.password', 'privateKey', '*.privateKey'], censor: '[redacted]' },
+    redact: {
+      paths: ['req.headers.authorization', 'password', '*.password', 'privateKey', '*.privateKey'],
+      censor: '[redacted]',
+    },
   });
 }

@@ -16,10 +16,20 @@ export function createMetrics() {
   const middleware: RequestHandler = (req, res, next) => {
     res.locals.receivedAt = performance.now(); // before body parsing and authentication
     const end = httpDuration.startTimer();
-    res.on('finish', () => end({ method: req.method, route: req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched', status: String(res.statusCode) }));
+    res.on('finish', () =>
+      end({
+        method: req.method,
+        route: req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched',
+        status: String(res.statusCode),
+      }),
+    );
     next();
   };
-  const projectedEvents = new client.Counter({ name: 'luohu_projected_events_total', help: 'Ledger events this process applied to the read model', registers: [registry] });
+  const projectedEvents = new client.Counter({
+    name: 'luohu_projected_events_total',
+    help: 'Ledger events this process applied to the read model',
+    registers: [registry],
+  });
   const writePhases = new client.Histogram({
     name: 'luohu_write_phase_seconds',
     help: 'Time an anchored write spends in each phase: auth (body, session), admission, lookup, endorse, record, commit, receipt',
@@ -38,7 +48,10 @@ export class ServerTiming {
   private readonly phases: [string, number][] = [];
   private last: number;
 
-  constructor(startedAt = performance.now(), private readonly histogram?: client.Histogram<'phase'>) {
+  constructor(
+    startedAt = performance.now(),
+    private readonly histogram?: client.Histogram<'phase'>,
+  ) {
     this.last = startedAt;
   }
 

@@ -14,14 +14,29 @@ const run = promisify(execFile);
  * buckets a read-model record is in (projection/list-index.ts): every list page is read through it. `tokens` serves
  * one word of a text search.
  */
-const FIELDS = ['_id', '_lists', 'status', 'projectId', 'contractId', 'contractorId', 'userId', 'kind', 'tokens',
+const FIELDS = [
+  '_id',
+  '_lists',
+  'status',
+  'projectId',
+  'contractId',
+  'contractorId',
+  'userId',
+  'kind',
+  'tokens',
   '_company', // a contractor's lists are filtered by the company records belong to (access/read-policy.ts)
 ];
 
 /** Makes sure the collections exist and, in FerretDB's PostgreSQL, that each of them has a GIN index per FIELDS entry. */
-export async function ensureJsonIndexes(connection: mongoose.Connection, collections: string[], postgresUrl: string, logger: Logger): Promise<void> {
+export async function ensureJsonIndexes(
+  connection: mongoose.Connection,
+  collections: string[],
+  postgresUrl: string,
+  logger: Logger,
+): Promise<void> {
   const existing = new Set((await connection.db!.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
-  for (const name of collections) if (!existing.has(name)) await connection.createCollection(name).catch(() => undefined);
+  for (const name of collections)
+    if (!existing.has(name)) await connection.createCollection(name).catch(() => undefined);
   const schema = connection.db!.databaseName;
   const fields = FIELDS.map((f) => `'${f}'`).join(',');
   // fastupdate off: a GIN index otherwise queues new entries in a pending list that every search scans until a
@@ -44,10 +59,12 @@ export async function ensureJsonIndexes(connection: mongoose.Connection, collect
     const url = new URL(postgresUrl);
     const password = decodeURIComponent(url.password);
     url.password = '';
-    await run('psql', [url.toString(), '-v', 'ON_ERROR_STOP=1', '-qc', sql], { env: { ...process.env, PGCONNECT_TIMEOUT: '5', ...(password ? { PGPASSWORD: password } : {}) } });
+    await run('psql', [url.toString(), '-v', 'ON_ERROR_STOP=1', '-qc', sql], {
+      env: { ...process.env, PGCONNECT_TIMEOUT: '5', ...(password ? { PGPASSWORD: password } : {}) },
+    });
     logger.info({ collections: collections.length }, 'GIN indexes for FerretDB filters are in place');
   } catch (err) {
     // Reads stay correct without them, only slower: warn, do not stop the gateway.
-    logger.warn({ err: (err as Error).message }, 'could not create GIN indexes in FerretDB\'s PostgreSQL database');
+    logger.warn({ err: (err as Error).message }, "could not create GIN indexes in FerretDB's PostgreSQL database");
   }
 }

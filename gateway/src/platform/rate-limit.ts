@@ -4,14 +4,32 @@ import { Schema } from 'mongoose';
 import { AppError } from './errors';
 
 /** At most `max` requests per client address in each window of `windowMs`. */
-export interface RateLimitOptions { windowMs: number; max: number }
+export interface RateLimitOptions {
+  windowMs: number;
+  max: number;
+}
 
-interface RateWindow { _id: string; count: number; expiresAt: Date }
+interface RateWindow {
+  _id: string;
+  count: number;
+  expiresAt: Date;
+}
 
 function rateWindows(connection: mongoose.Connection): mongoose.Model<RateWindow> {
-  return (connection.models.RateWindow as mongoose.Model<RateWindow>) ?? connection.model<RateWindow>('RateWindow', new Schema<RateWindow>({
-    _id: String, count: { type: Number, required: true }, expiresAt: { type: Date, required: true },
-  }, { collection: 'rate_windows', versionKey: false }));
+  return (
+    (connection.models.RateWindow as mongoose.Model<RateWindow>) ??
+    connection.model<RateWindow>(
+      'RateWindow',
+      new Schema<RateWindow>(
+        {
+          _id: String,
+          count: { type: Number, required: true },
+          expiresAt: { type: Date, required: true },
+        },
+        { collection: 'rate_windows', versionKey: false },
+      ),
+    )
+  );
 }
 
 /**
@@ -29,8 +47,14 @@ export class RateLimit {
    * @param secret the gateway's key-encryption key, from which the address-hashing key is derived
    * @param what the plural the 429 message names
    */
-  constructor(connection: mongoose.Connection, private readonly scope: string, secret: Buffer, private readonly options: RateLimitOptions,
-    private readonly what: string, private readonly now: () => Date = () => new Date()) {
+  constructor(
+    connection: mongoose.Connection,
+    private readonly scope: string,
+    secret: Buffer,
+    private readonly options: RateLimitOptions,
+    private readonly what: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {
     this.#windows = rateWindows(connection);
     this.#key = Buffer.from(crypto.hkdfSync('sha256', secret, Buffer.alloc(0), 'luohu-rate-limit:client-address', 32));
   }
@@ -41,13 +65,28 @@ export class RateLimit {
     const addressHash = crypto.createHmac('sha256', this.#key).update(clientAddress).digest('hex').slice(0, 32);
     const id = `${this.scope}:${addressHash}:${windowStart}`;
     const expiresAt = new Date(windowStart + this.options.windowMs);
-    const bump = () => this.#windows.findOneAndUpdate({ _id: id }, { $inc: { count: 1 }, $setOnInsert: { expiresAt } }, { upsert: true, returnDocument: 'after' }).lean();
+    const bump = () =>
+      this.#windows
+        .findOneAndUpdate(
+          { _id: id },
+          { $inc: { count: 1 }, $setOnInsert: { expiresAt } },
+          { upsert: true, returnDocument: 'after' },
+        )
+        .lean();
     // Two first requests in a window may race on the insert; the loser just increments the winner's document.
-    const window = await bump().catch((err) => ((err as { code?: number }).code === 11000 ? bump() : Promise.reject(err)));
+    const window = await bump().catch((err) =>
+      (err as { code?: number }).code === 11000 ? bump() : Promise.reject(err),
+    );
     this.#sweepNow(at);
     if (window!.count > this.options.max) {
       const retryAfter = Math.max(1, Math.ceil((expiresAt.getTime() - at) / 1000));
-      throw new AppError(429, 'rate_limited', `too many ${this.what} from this address; try again in ${retryAfter} s`, undefined, { 'Retry-After': String(retryAfter) });
+      throw new AppError(
+        429,
+        'rate_limited',
+        `too many ${this.what} from this address; try again in ${retryAfter} s`,
+        undefined,
+        { 'Retry-After': String(retryAfter) },
+      );
     }
   }
 
@@ -60,6 +99,8 @@ export class RateLimit {
   #sweepNow(at: number): void {
     if (at - this.#lastSweep < this.options.windowMs) return;
     this.#lastSweep = at;
-    this.sweep().catch(() => { this.#lastSweep = 0; });
+    this.sweep().catch(() => {
+      this.#lastSweep = 0;
+    });
   }
 }

@@ -27,7 +27,14 @@ export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, P extends z
  * What a route's handler gets: the parsed body, query and path parameters, the caller (if signed in), and Express's
  * request and response.
  */
-export interface Input<B, Q, P> { body: B; query: Q; params: P; user: AuthenticatedUser | undefined; req: Request; res: Response }
+export interface Input<B, Q, P> {
+  body: B;
+  query: Q;
+  params: P;
+  user: AuthenticatedUser | undefined;
+  req: Request;
+  res: Response;
+}
 
 /** Who sent a request (from its bearer token); undefined when it carries none, an error when it carries a bad one. */
 export type Authenticator = (req: Request) => Promise<AuthenticatedUser | undefined>;
@@ -62,7 +69,8 @@ export class RouteTable {
     if (access === 'public') return this.authenticate(req).catch(() => undefined);
     const user = await this.authenticate(req);
     if (!user) throw new UnauthorizedError();
-    if (access !== 'user' && !access.includes(user.role)) throw new ForbiddenError(`this action needs role ${access.join(' or ')}; you are ${user.role}`);
+    if (access !== 'user' && !access.includes(user.role))
+      throw new ForbiddenError(`this action needs role ${access.join(' or ')}; you are ${user.role}`);
     return user;
   }
 }
@@ -71,7 +79,10 @@ function parse(where: string, schema: z.ZodType | undefined, value: unknown): un
   if (!schema) return undefined;
   const result = schema.safeParse(value ?? {});
   if (!result.success) {
-    throw new ValidationError(`the request ${where} is not valid`, result.error.issues.map((i) => ({ path: [where, ...i.path].join('.'), message: i.message })));
+    throw new ValidationError(
+      `the request ${where} is not valid`,
+      result.error.issues.map((i) => ({ path: [where, ...i.path].join('.'), message: i.message })),
+    );
   }
   return result.data;
 }

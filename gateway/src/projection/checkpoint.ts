@@ -3,7 +3,15 @@ import { Schema } from 'mongoose';
 import type { Checkpoint } from '@hyperledger/fabric-gateway';
 
 /** blockComplete: every event of blockNumber is applied (what X-Consistent-After waits for, projection/consistency.ts). */
-interface CheckpointRecord { _id: string; blockNumber: number; transactionId: string | null; index: number; position: number; blockComplete?: boolean; updatedAt: Date }
+interface CheckpointRecord {
+  _id: string;
+  blockNumber: number;
+  transactionId: string | null;
+  index: number;
+  position: number;
+  blockComplete?: boolean;
+  updatedAt: Date;
+}
 
 /**
  * The projection's durable checkpoint (fabric-gateway's Checkpointer idea, stored in the database): the last event
@@ -13,10 +21,27 @@ export class DatabaseCheckpointer implements Checkpoint {
   private state: CheckpointRecord | null = null;
   private readonly Model: mongoose.Model<CheckpointRecord>;
 
-  constructor(connection: mongoose.Connection, private readonly name: string) {
-    this.Model = (connection.models.Checkpoint as mongoose.Model<CheckpointRecord>) ?? connection.model<CheckpointRecord>('Checkpoint', new Schema<CheckpointRecord>({
-      _id: String, blockNumber: Number, transactionId: { type: String, default: null }, index: Number, position: Number, blockComplete: Boolean, updatedAt: Date,
-    }, { collection: 'checkpoints', versionKey: false }));
+  constructor(
+    connection: mongoose.Connection,
+    private readonly name: string,
+  ) {
+    this.Model =
+      (connection.models.Checkpoint as mongoose.Model<CheckpointRecord>) ??
+      connection.model<CheckpointRecord>(
+        'Checkpoint',
+        new Schema<CheckpointRecord>(
+          {
+            _id: String,
+            blockNumber: Number,
+            transactionId: { type: String, default: null },
+            index: Number,
+            position: Number,
+            blockComplete: Boolean,
+            updatedAt: Date,
+          },
+          { collection: 'checkpoints', versionKey: false },
+        ),
+      );
   }
 
   async load(): Promise<void> {
@@ -36,9 +61,17 @@ export class DatabaseCheckpointer implements Checkpoint {
     return this.state && this.state.blockNumber === blockNumber ? this.state.index + 1 : 0;
   }
 
-  get position(): number { return this.state?.position ?? -1; }
+  get position(): number {
+    return this.state?.position ?? -1;
+  }
 
-  async save(blockNumber: number, transactionId: string, index: number, position: number, blockComplete = false): Promise<void> {
+  async save(
+    blockNumber: number,
+    transactionId: string,
+    index: number,
+    position: number,
+    blockComplete = false,
+  ): Promise<void> {
     this.state = { _id: this.name, blockNumber, transactionId, index, position, blockComplete, updatedAt: new Date() };
     await this.Model.updateOne({ _id: this.name }, { $set: this.state }, { upsert: true });
   }

@@ -13,7 +13,11 @@ export const CONSISTENCY_HEADER = 'x-consistent-after';
 export const CONSISTENCY_WAIT_MS = 5_000;
 const POLL_MS = 25;
 
-interface CheckpointState { position: number; blockNumber: number; blockComplete: boolean }
+interface CheckpointState {
+  position: number;
+  blockNumber: number;
+  blockComplete: boolean;
+}
 
 /** The projector's checkpoint as last read, per database: most records are older, so most reads need no query. */
 const known = new Map<string, CheckpointState>();
@@ -21,45 +25,88 @@ const known = new Map<string, CheckpointState>();
 async function readCheckpoint(connection: mongoose.Connection): Promise<CheckpointState> {
   const doc = await connection.collection('checkpoints').findOne({ _id: 'read-model' as never });
   // A checkpoint saved before blockComplete existed: its block counts as complete only once a later block is seen.
-  const state = { position: Number(doc?.position ?? -1), blockNumber: Number(doc?.blockNumber ?? -1), blockComplete: doc?.blockComplete === true };
+  const state = {
+    position: Number(doc?.position ?? -1),
+    blockNumber: Number(doc?.blockNumber ?? -1),
+    blockComplete: doc?.blockComplete === true,
+  };
   known.set(connection.name, state);
   return state;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function waitFor(connection: mongoose.Connection, done: (s: CheckpointState) => boolean, what: string, timeoutMs: number): Promise<void> {
+async function waitFor(
+  connection: mongoose.Connection,
+  done: (s: CheckpointState) => boolean,
+  what: string,
+  timeoutMs: number,
+): Promise<void> {
   const cached = known.get(connection.name);
   if (cached && done(cached)) return;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (done(await readCheckpoint(connection))) return;
-    if (Date.now() >= deadline) throw new AppError(503, 'not_yet_projected', `the read model has not applied ${what} yet; retry shortly`, undefined, { 'Retry-After': '1' });
+    if (Date.now() >= deadline)
+      throw new AppError(
+        503,
+        'not_yet_projected',
+        `the read model has not applied ${what} yet; retry shortly`,
+        undefined,
+        { 'Retry-After': '1' },
+      );
     await sleep(POLL_MS);
   }
 }
 
 /** Waits until the projector's checkpoint has passed `position` (the newest write of a record a read returns). */
-export function untilApplied(connection: mongoose.Connection, position: number, timeoutMs = CONSISTENCY_WAIT_MS): Promise<void> {
+export function untilApplied(
+  connection: mongoose.Connection,
+  position: number,
+  timeoutMs = CONSISTENCY_WAIT_MS,
+): Promise<void> {
   return waitFor(connection, (s) => s.position >= position, 'the transaction of a record it holds', timeoutMs);
 }
 
 /** Waits until the projector has applied every event of `block` (a receipt's blockNumber). */
-export function untilBlockApplied(connection: mongoose.Connection, block: number, timeoutMs = CONSISTENCY_WAIT_MS): Promise<void> {
-  return waitFor(connection, (s) => s.blockNumber > block || (s.blockNumber === block && s.blockComplete), `block ${block}`, timeoutMs);
+export function untilBlockApplied(
+  connection: mongoose.Connection,
+  block: number,
+  timeoutMs = CONSISTENCY_WAIT_MS,
+): Promise<void> {
+  return waitFor(
+    connection,
+    (s) => s.blockNumber > block || (s.blockNumber === block && s.blockComplete),
+    `block ${block}`,
+    timeoutMs,
+  );
 }
 
 /**
  * The block of an anchored write by its operation ID, once it has committed (an accepted 202 write may still be
  * pending: it is waited for within the same bound). Operation IDs are random: knowing one tells only a block number.
  */
-async function blockOfOperation(connection: mongoose.Connection, operationId: string, deadline: number): Promise<number> {
+async function blockOfOperation(
+  connection: mongoose.Connection,
+  operationId: string,
+  deadline: number,
+): Promise<number> {
   for (;;) {
-    const op = await connection.collection('operations').findOne({ _id: operationId as never }, { projection: { status: 1, receipt: 1 } });
+    const op = await connection
+      .collection('operations')
+      .findOne({ _id: operationId as never }, { projection: { status: 1, receipt: 1 } });
     if (!op) throw new ValidationError(`${CONSISTENCY_HEADER}: no operation ${operationId}`);
     if (op.receipt?.blockNumber !== undefined) return Number(op.receipt.blockNumber);
-    if (op.status === 'failed') throw new ValidationError(`${CONSISTENCY_HEADER}: operation ${operationId} failed; it wrote nothing to wait for`);
-    if (Date.now() >= deadline) throw new AppError(503, 'not_yet_projected', `operation ${operationId} has not committed yet; retry shortly`, undefined, { 'Retry-After': '1' });
+    if (op.status === 'failed')
+      throw new ValidationError(`${CONSISTENCY_HEADER}: operation ${operationId} failed; it wrote nothing to wait for`);
+    if (Date.now() >= deadline)
+      throw new AppError(
+        503,
+        'not_yet_projected',
+        `operation ${operationId} has not committed yet; retry shortly`,
+        undefined,
+        { 'Retry-After': '1' },
+      );
     await sleep(POLL_MS * 4);
   }
 }
@@ -76,7 +123,12 @@ export function consistentAfter(connection: mongoose.Connection) {
     let block: Promise<number>;
     if (/^\d{1,15}$/.test(token)) block = Promise.resolve(Number(token));
     else if (/^[A-Za-z0-9-]{8,64}$/.test(token)) block = blockOfOperation(connection, token, deadline);
-    else return next(new ValidationError(`${CONSISTENCY_HEADER} must be a block number (a receipt's blockNumber) or an operation ID`));
+    else
+      return next(
+        new ValidationError(
+          `${CONSISTENCY_HEADER} must be a block number (a receipt's blockNumber) or an operation ID`,
+        ),
+      );
     block.then((b) => untilBlockApplied(connection, b, Math.max(0, deadline - Date.now()))).then(() => next(), next);
   };
 }

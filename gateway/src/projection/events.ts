@@ -22,7 +22,13 @@ export function toLedgerEvent(event: ChaincodeEvent, index: number): LedgerEvent
   const base = { position: positionOf(blockNumber, index), blockNumber, transactionId: event.transactionId };
   try {
     const payload = JSON.parse(utf8.decode(event.payload));
-    if (typeof payload?.type === 'string' && payload.state && typeof payload.state === 'object' && payload.ids && typeof payload.ids === 'object') {
+    if (
+      typeof payload?.type === 'string' &&
+      payload.state &&
+      typeof payload.state === 'object' &&
+      payload.ids &&
+      typeof payload.ids === 'object'
+    ) {
       return { ...base, type: payload.type, ids: payload.ids, state: payload.state, related: payload.related };
     }
   } catch {

@@ -2,15 +2,31 @@ import crypto from 'node:crypto';
 import type mongoose from 'mongoose';
 import { Schema } from 'mongoose';
 
-interface LeaseRecord { _id: string; holder: string; expiresAt: Date }
+interface LeaseRecord {
+  _id: string;
+  holder: string;
+  expiresAt: Date;
+}
 
 /** One holder at a time across replicas (the projector): taken when free or expired, renewed while held. */
 export class Lease {
   readonly holder = `${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
   private readonly Model: mongoose.Model<LeaseRecord>;
 
-  constructor(connection: mongoose.Connection, private readonly name: string, private readonly ttlMs: number) {
-    this.Model = (connection.models.Lease as mongoose.Model<LeaseRecord>) ?? connection.model<LeaseRecord>('Lease', new Schema<LeaseRecord>({ _id: String, holder: String, expiresAt: Date }, { collection: 'leases', versionKey: false }));
+  constructor(
+    connection: mongoose.Connection,
+    private readonly name: string,
+    private readonly ttlMs: number,
+  ) {
+    this.Model =
+      (connection.models.Lease as mongoose.Model<LeaseRecord>) ??
+      connection.model<LeaseRecord>(
+        'Lease',
+        new Schema<LeaseRecord>(
+          { _id: String, holder: String, expiresAt: Date },
+          { collection: 'leases', versionKey: false },
+        ),
+      );
   }
 
   /** True when this process holds the lease after the call. */

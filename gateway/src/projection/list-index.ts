@@ -1,8 +1,27 @@
 import type mongoose from 'mongoose';
 import type { Logger } from '../platform/logger';
 import {
-  Bucket, bucketIndex, builtId, directoryId, LABELS, labelOf, LIST_SHAPES, ListDirectory, listOfLabel, listsOf,
-  LISTS_COLLECTION, MAX_BUCKET, MIN_BUCKET, planLists, shapesSignature, TARGET_BUCKET, versionDoc, versionId, stored, fromStored, StoredDirectory,
+  Bucket,
+  bucketIndex,
+  builtId,
+  directoryId,
+  LABELS,
+  labelOf,
+  LIST_SHAPES,
+  ListDirectory,
+  listOfLabel,
+  listsOf,
+  LISTS_COLLECTION,
+  MAX_BUCKET,
+  MIN_BUCKET,
+  planLists,
+  shapesSignature,
+  TARGET_BUCKET,
+  versionDoc,
+  versionId,
+  stored,
+  fromStored,
+  StoredDirectory,
 } from './list-shapes';
 
 type Model = mongoose.Model<Record<string, unknown> & { _id: string }>;
@@ -23,7 +42,10 @@ export class ListIndex {
   private readonly unsaved = new Map<string, number>();
   private readonly store: mongoose.Collection;
 
-  constructor(connection: mongoose.Connection, private readonly logger?: Logger) {
+  constructor(
+    connection: mongoose.Connection,
+    private readonly logger?: Logger,
+  ) {
     this.store = connection.collection(LISTS_COLLECTION);
   }
 
@@ -45,11 +67,16 @@ export class ListIndex {
     const started = Date.now();
     await this.store.deleteOne({ _id: builtId(collection) as never });
     const fields = Object.fromEntries([...new Set((LIST_SHAPES[collection] ?? []).flat())].map((f) => [f, 1]));
-    const records = await model.find({}, { ...fields, [LABELS]: 1 }).lean<Array<Record<string, unknown> & { _id: string }>>();
+    const records = await model
+      .find({}, { ...fields, [LABELS]: 1 })
+      .lean<Array<Record<string, unknown> & { _id: string }>>();
     const version = 2 * Date.now(); // even, and unlike any version before (readers cache directories by version)
     const { labels, directories } = planLists(collection, records, version);
     // Readers holding directories of before see their versions change (odd: changing) while labels are rewritten.
-    await this.store.updateMany({ collection, changing: { $exists: true } }, { $inc: { version: 1 }, $set: { changing: true } });
+    await this.store.updateMany(
+      { collection, changing: { $exists: true } },
+      { $inc: { version: 1 }, $set: { changing: true } },
+    );
     const ops = records
       .filter((r) => JSON.stringify(r[LABELS] ?? []) !== JSON.stringify(labels.get(r._id)))
       .map((r) => ({ updateOne: { filter: { _id: r._id }, update: { $set: { [LABELS]: labels.get(r._id) } } } }));
@@ -60,23 +87,39 @@ export class ListIndex {
       await this.store.insertMany(directories.map(stored) as never[]);
       await this.store.insertMany(directories.map((d) => versionDoc(d)) as never[]);
     }
-    await this.store.insertOne({ _id: builtId(collection), collection: '@built', shapes: shapesSignature(collection) } as never);
+    await this.store.insertOne({
+      _id: builtId(collection),
+      collection: '@built',
+      shapes: shapesSignature(collection),
+    } as never);
     for (const dir of directories) this.directories.set(dir._id, dir);
-    this.logger?.info({ collection, records: records.length, lists: directories.length, ms: Date.now() - started }, 'read-model lists built');
+    this.logger?.info(
+      { collection, records: records.length, lists: directories.length, ms: Date.now() - started },
+      'read-model lists built',
+    );
   }
 
   /**
    * The labels a record carries once written: it keeps its bucket in every list it stays in, joins a bucket of each
    * list it enters, and leaves the lists it no longer matches. Call `settle` with the result after writing the record.
    */
-  async place(collection: string, id: string, before: Record<string, unknown> | null, after: Record<string, unknown>): Promise<{ labels: string[]; touched: Array<{ dir: ListDirectory; index: number }> }> {
+  async place(
+    collection: string,
+    id: string,
+    before: Record<string, unknown> | null,
+    after: Record<string, unknown>,
+  ): Promise<{ labels: string[]; touched: Array<{ dir: ListDirectory; index: number }> }> {
     const kept = new Map(((before?.[LABELS] ?? []) as string[]).map((label) => [listOfLabel(label), label]));
     const lists = listsOf(collection, after);
     const labels: string[] = [];
     const touched: Array<{ dir: ListDirectory; index: number }> = [];
     for (const list of lists) {
       const label = kept.get(list);
-      if (label) { labels.push(label); kept.delete(list); continue; }
+      if (label) {
+        labels.push(label);
+        kept.delete(list);
+        continue;
+      }
       const dir = (await this.directory(collection, list)) ?? this.create(collection, list);
       const index = bucketIndex(dir.buckets, id);
       dir.buckets[index][2] += 1;
@@ -107,15 +150,20 @@ export class ListIndex {
       if (bucket[2] > MAX_BUCKET) await this.split(model, dir, bucket);
       else if (bucket[2] < MIN_BUCKET && dir.buckets.length > 1) await this.mergeIfSmall(model, dir, bucket);
       const unsaved = (this.unsaved.get(dir._id) ?? 0) + 1;
-      if (dir.version !== version) this.unsaved.delete(dir._id); // saved by the split or merge
+      if (dir.version !== version)
+        this.unsaved.delete(dir._id); // saved by the split or merge
       else if (this.created.has(dir._id) || unsaved >= UNSAVED_COUNTS) save.add(dir);
       else this.unsaved.set(dir._id, unsaved);
     }
-    await Promise.all([...save].map((dir) => this.store.replaceOne({ _id: dir._id as never }, stored(dir), { upsert: true })));
+    await Promise.all(
+      [...save].map((dir) => this.store.replaceOne({ _id: dir._id as never }, stored(dir), { upsert: true })),
+    );
     for (const dir of save) {
       this.unsaved.delete(dir._id);
       if (!this.created.delete(dir._id)) continue;
-      await this.store.replaceOne({ _id: versionId(dir.collection, dir.list) as never }, versionDoc(dir), { upsert: true });
+      await this.store.replaceOne({ _id: versionId(dir.collection, dir.list) as never }, versionDoc(dir), {
+        upsert: true,
+      });
     }
   }
 
@@ -130,7 +178,14 @@ export class ListIndex {
 
   /** A new list's directory: one bucket, and a version no directory of that id had before (readers cache by version). */
   private create(collection: string, list: string): ListDirectory {
-    const dir: ListDirectory = { _id: directoryId(collection, list), collection, list, version: 2 * Date.now(), seq: 0, buckets: [[0, '', 0]] };
+    const dir: ListDirectory = {
+      _id: directoryId(collection, list),
+      collection,
+      list,
+      version: 2 * Date.now(),
+      seq: 0,
+      buckets: [[0, '', 0]],
+    };
     this.directories.set(dir._id, dir);
     this.created.add(dir._id);
     return dir;
@@ -139,8 +194,13 @@ export class ListIndex {
   /** Splits a bucket at its median _id: the upper half gets a new label. */
   private async split(model: Model, dir: ListDirectory, bucket: Bucket): Promise<void> {
     const label = labelOf(dir.list, bucket[0]);
-    const ids = (await model.find({ [LABELS]: label }, { _id: 1 }).lean<Array<{ _id: string }>>()).map((r) => r._id).sort();
-    if (ids.length <= MAX_BUCKET) { bucket[2] = ids.length; return; } // the count had drifted
+    const ids = (await model.find({ [LABELS]: label }, { _id: 1 }).lean<Array<{ _id: string }>>())
+      .map((r) => r._id)
+      .sort();
+    if (ids.length <= MAX_BUCKET) {
+      bucket[2] = ids.length;
+      return;
+    } // the count had drifted
     const from = ids[ids.length >> 1];
     const upper: Bucket = [dir.seq + 1, from, ids.length - (ids.length >> 1)];
     await this.restructure(dir, async () => {

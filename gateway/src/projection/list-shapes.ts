@@ -1,5 +1,6 @@
 /** Every combination of some fields (the filters of a list whose parameters are all optional). */
-const combinations = (...fields: string[]): string[][] => fields.reduce<string[][]>((all, f) => [...all, ...all.map((c) => [...c, f])], [[]]);
+const combinations = (...fields: string[]): string[][] =>
+  fields.reduce<string[][]>((all, f) => [...all, ...all.map((c) => [...c, f])], [[]]);
 
 /**
  * The lists the API serves, by collection: each shape is a set of fields a list filters on by equality. A record
@@ -50,7 +51,9 @@ export function listName(shape: string[], values: Record<string, unknown>): stri
 
 /** The lists a record belongs to. */
 export function listsOf(collection: string, record: Record<string, unknown>): string[] {
-  return (LIST_SHAPES[collection] ?? []).map((shape) => listName(shape, record)).filter((n): n is string => n !== undefined);
+  return (LIST_SHAPES[collection] ?? [])
+    .map((shape) => listName(shape, record))
+    .filter((n): n is string => n !== undefined);
 }
 
 /** The _id of a list's bucket directory. */
@@ -74,19 +77,48 @@ export type Bucket = [seq: number, from: string, count: number];
  * its version document holds the same number once the records are relabelled, an odd one while they are: a reader
  * that saw the same even number before and after reading the buckets read a consistent set.
  */
-export interface ListDirectory { _id: string; collection: string; list: string; version: number; seq: number; buckets: Bucket[] }
+export interface ListDirectory {
+  _id: string;
+  collection: string;
+  list: string;
+  version: number;
+  seq: number;
+  buckets: Bucket[];
+}
 
 /** As stored: FerretDB v1 refuses nested arrays, so the buckets go in three parallel arrays. */
-export interface StoredDirectory { _id: string; collection: string; list: string; version: number; seq: number; seqs: number[]; froms: string[]; counts: number[] }
+export interface StoredDirectory {
+  _id: string;
+  collection: string;
+  list: string;
+  version: number;
+  seq: number;
+  seqs: number[];
+  froms: string[];
+  counts: number[];
+}
 
 /** A directory as stored (its buckets in parallel arrays). */
-export const stored = ({ buckets, ...dir }: ListDirectory): StoredDirectory => ({ ...dir, seqs: buckets.map((b) => b[0]), froms: buckets.map((b) => b[1]), counts: buckets.map((b) => b[2]) });
+export const stored = ({ buckets, ...dir }: ListDirectory): StoredDirectory => ({
+  ...dir,
+  seqs: buckets.map((b) => b[0]),
+  froms: buckets.map((b) => b[1]),
+  counts: buckets.map((b) => b[2]),
+});
 
 /** A directory's version document (`changing` while a split or merge relabels records). */
-export const versionDoc = (dir: ListDirectory, changing = false, version = dir.version) => ({ _id: versionId(dir.collection, dir.list), collection: dir.collection, changing, version });
+export const versionDoc = (dir: ListDirectory, changing = false, version = dir.version) => ({
+  _id: versionId(dir.collection, dir.list),
+  collection: dir.collection,
+  changing,
+  version,
+});
 
 /** A stored directory with its buckets back as tuples. */
-export const fromStored = ({ seqs, froms, counts, ...dir }: StoredDirectory): ListDirectory => ({ ...dir, buckets: seqs.map((s, i) => [s, froms[i], counts[i]]) });
+export const fromStored = ({ seqs, froms, counts, ...dir }: StoredDirectory): ListDirectory => ({
+  ...dir,
+  buckets: seqs.map((s, i) => [s, froms[i], counts[i]]),
+});
 
 /** Buckets split above this many records, into halves; a bucket below MIN_BUCKET merges into its neighbour if both fit in TARGET. */
 export const MAX_BUCKET = 128;
@@ -99,7 +131,8 @@ export function bucketIndex(buckets: Bucket[], id: string): number {
   let hi = buckets.length - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if (buckets[mid][1] <= id) lo = mid; else hi = mid - 1;
+    if (buckets[mid][1] <= id) lo = mid;
+    else hi = mid - 1;
   }
   return lo;
 }
@@ -109,7 +142,11 @@ export function bucketIndex(buckets: Bucket[], id: string): number {
  * record's labels; used to build a collection's lists at once (a migration, or the benchmark's load). A build
  * gives its directories a version no earlier directory had (readers cache directories by version).
  */
-export function planLists(collection: string, records: Array<Record<string, unknown> & { _id: string }>, version = 0): { labels: Map<string, string[]>; directories: ListDirectory[] } {
+export function planLists(
+  collection: string,
+  records: Array<Record<string, unknown> & { _id: string }>,
+  version = 0,
+): { labels: Map<string, string[]>; directories: ListDirectory[] } {
   const sorted = [...records].sort((a, b) => (a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
   const labels = new Map<string, string[]>(sorted.map((r) => [r._id, []]));
   const directories = new Map<string, ListDirectory>();

@@ -20,9 +20,18 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * message, which the client library yields one by one: if the next event is not at hand before the event loop turns
  * (it would come from a later message), or it is of a later block, the block is complete. X-Consistent-After needs this.
  */
-async function lastOfBlock(next: Promise<IteratorResult<{ blockNumber: bigint }>>, blockNumber: number): Promise<boolean> {
+async function lastOfBlock(
+  next: Promise<IteratorResult<{ blockNumber: bigint }>>,
+  blockNumber: number,
+): Promise<boolean> {
   const pending = Symbol('pending');
-  const first = await Promise.race([next.then((r) => r, () => undefined), new Promise<typeof pending>((r) => setImmediate(() => r(pending)))]);
+  const first = await Promise.race([
+    next.then(
+      (r) => r,
+      () => undefined,
+    ),
+    new Promise<typeof pending>((r) => setImmediate(() => r(pending))),
+  ]);
   if (first === pending || first === undefined || first.done) return true;
   return Number(first.value.blockNumber) !== blockNumber;
 }
@@ -60,10 +69,17 @@ export class Projector {
   private async run(): Promise<void> {
     while (!this.stopped) {
       try {
-        if (!(await this.lease.acquire())) { await sleep(2_000); continue; }
+        if (!(await this.lease.acquire())) {
+          await sleep(2_000);
+          continue;
+        }
         await this.stream();
       } catch (err) {
-        if (!this.stopped) this.logger.warn({ err: (err as Error).message }, 'projection stream interrupted; resuming from the checkpoint');
+        if (!this.stopped)
+          this.logger.warn(
+            { err: (err as Error).message },
+            'projection stream interrupted; resuming from the checkpoint',
+          );
         await sleep(1_000);
       }
     }
@@ -73,10 +89,18 @@ export class Projector {
     await this.checkpoint.load();
     for (const p of this.projections) await p.resume?.();
     const network = this.ledger.gateway(await this.reader()).getNetwork(this.ledger.channel);
-    const events = await network.getChaincodeEvents(this.ledger.chaincode, { checkpoint: this.checkpoint, startBlock: 0n });
+    const events = await network.getChaincodeEvents(this.ledger.chaincode, {
+      checkpoint: this.checkpoint,
+      startBlock: 0n,
+    });
     this.closeStream = () => events.close();
     const renew = setInterval(() => {
-      this.lease.acquire().then((held) => { if (!held) events.close(); }).catch(() => events.close());
+      this.lease
+        .acquire()
+        .then((held) => {
+          if (!held) events.close();
+        })
+        .catch(() => events.close());
     }, 5_000);
     const iterator = events[Symbol.asyncIterator]();
     try {
@@ -88,13 +112,23 @@ export class Projector {
         const blockNumber = Number(raw.blockNumber);
         const index = this.checkpoint.nextIndex(blockNumber);
         const event = toLedgerEvent(raw, index);
-        if (event.type === 'unknown') this.logger.warn({ transactionId: raw.transactionId, eventName: raw.eventName }, 'skipping an event that is not in the works-ledger envelope');
+        if (event.type === 'unknown')
+          this.logger.warn(
+            { transactionId: raw.transactionId, eventName: raw.eventName },
+            'skipping an event that is not in the works-ledger envelope',
+          );
         else {
           await this.beforeApply?.(event);
           for (const p of this.projections) if (p.handles(event.type)) await p.apply(event);
         }
         next = iterator.next();
-        await this.checkpoint.save(blockNumber, raw.transactionId, index, event.position, await lastOfBlock(next, blockNumber));
+        await this.checkpoint.save(
+          blockNumber,
+          raw.transactionId,
+          index,
+          event.position,
+          await lastOfBlock(next, blockNumber),
+        );
         this.onProjected();
       }
     } finally {

@@ -46,7 +46,12 @@ export const readModelCollections = () => [...Object.values(COLLECTIONS).map((c)
 export type Enricher = (record: Record<string, unknown>) => Record<string, unknown>;
 
 /** A read-model record: the ledger record's fields, with the event position and the transaction that wrote it. */
-export interface ReadModelDocument { _id: string; _position: number; _transactionId: string; [field: string]: unknown }
+export interface ReadModelDocument {
+  _id: string;
+  _position: number;
+  _transactionId: string;
+  [field: string]: unknown;
+}
 
 /**
  * The queryable copy of the ledger's records, one collection per record type, written only by the projector from ledger
@@ -59,7 +64,11 @@ export class ReadModel implements Projection {
   afterRecord?: (type: RecordType, event: LedgerEvent) => Promise<void>;
 
   /** `enrichers`: the query fields each record type keeps beyond its ledger record (every family's: see domains.ts). */
-  constructor(private readonly connection: mongoose.Connection, readonly enrichers: Partial<Record<RecordType, Enricher>> = {}, logger?: Logger) {
+  constructor(
+    private readonly connection: mongoose.Connection,
+    readonly enrichers: Partial<Record<RecordType, Enricher>> = {},
+    logger?: Logger,
+  ) {
     this.lists = new ListIndex(connection, logger);
   }
 
@@ -68,7 +77,12 @@ export class ReadModel implements Projection {
     let model = this.models.get(collection);
     if (!model) {
       const name = `rm_${collection}`;
-      model = (this.connection.models[name] as mongoose.Model<ReadModelDocument>) ?? this.connection.model<ReadModelDocument>(name, new Schema({ _id: String }, { collection, strict: false, strictQuery: false, versionKey: false }));
+      model =
+        (this.connection.models[name] as mongoose.Model<ReadModelDocument>) ??
+        this.connection.model<ReadModelDocument>(
+          name,
+          new Schema({ _id: String }, { collection, strict: false, strictQuery: false, versionKey: false }),
+        );
       this.models.set(collection, model);
     }
     return model;
@@ -81,7 +95,12 @@ export class ReadModel implements Projection {
   /** Before projecting (again): the lists of every collection are built and no cached directory survives. */
   async resume(): Promise<void> {
     await backfillCompanies(this.connection, (t) => this.model(t) as never);
-    await this.lists.resume((Object.keys(COLLECTIONS) as RecordType[]).map((type) => ({ collection: COLLECTIONS[type].collection, model: this.model(type) as never })));
+    await this.lists.resume(
+      (Object.keys(COLLECTIONS) as RecordType[]).map((type) => ({
+        collection: COLLECTIONS[type].collection,
+        model: this.model(type) as never,
+      })),
+    );
   }
 
   async apply(event: LedgerEvent): Promise<void> {
@@ -92,7 +111,11 @@ export class ReadModel implements Projection {
       if (!type || !COLLECTIONS[type]) continue;
       // The company the record belongs to, so that the read policy filters lists in the query (access/read-policy.ts).
       const company = await companyOf(record, records, lookup);
-      await this.upsertAt(type, COLLECTIONS[type].key(record), event, { ...record, ...(this.enrichers[type]?.(record) ?? {}), [COMPANY]: company });
+      await this.upsertAt(type, COLLECTIONS[type].key(record), event, {
+        ...record,
+        ...(this.enrichers[type]?.(record) ?? {}),
+        [COMPANY]: company,
+      });
       await this.afterRecord?.(type, event);
     }
   }
@@ -101,7 +124,12 @@ export class ReadModel implements Projection {
    * Writes a record unless the read model already holds it at this or a later position (a replayed event), with the
    * labels of the list buckets it belongs to; then the lists' directories follow.
    */
-  private async upsertAt(type: RecordType, id: string, event: LedgerEvent, fields: Record<string, unknown>): Promise<void> {
+  private async upsertAt(
+    type: RecordType,
+    id: string,
+    event: LedgerEvent,
+    fields: Record<string, unknown>,
+  ): Promise<void> {
     const model = this.model(type);
     const before = await model.findById(id, { _position: 1, [LABELS]: 1 }).lean<ReadModelDocument>();
     if (before && typeof before._position === 'number' && before._position >= event.position) return;
@@ -110,7 +138,9 @@ export class ReadModel implements Projection {
     try {
       await model.updateOne(
         { _id: id, $or: [{ _position: { $lt: event.position } }, { _position: { $exists: false } }] },
-        { $set: { ...fields, [LABELS]: placed.labels, _position: event.position, _transactionId: event.transactionId } },
+        {
+          $set: { ...fields, [LABELS]: placed.labels, _position: event.position, _transactionId: event.transactionId },
+        },
         { upsert: true },
       );
     } catch (err) {

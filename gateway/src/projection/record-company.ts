@@ -11,7 +11,11 @@ type Lookup = (type: 'contract' | 'project', id: string) => Promise<string | nul
  * are looked at first (a contract and its milestones are written together); else the read model, which already
  * holds the parent (it was written by an earlier transaction, and events are applied in ledger order).
  */
-export async function companyOf(record: Record<string, unknown>, sameTransaction: Record<string, unknown>[], lookup: Lookup): Promise<string | null> {
+export async function companyOf(
+  record: Record<string, unknown>,
+  sameTransaction: Record<string, unknown>[],
+  lookup: Lookup,
+): Promise<string | null> {
   const type = record.docType;
   if (type === 'contractor') return str(record.id);
   if (type === 'project' || type === 'contract') return str(record.contractorId);
@@ -29,19 +33,40 @@ export async function companyOf(record: Record<string, unknown>, sameTransaction
 const str = (v: unknown) => (typeof v === 'string' ? v : null);
 
 /** Reads a parent's company from the read model. */
-export const readModelLookup = (model: (type: 'contract' | 'project') => mongoose.Model<{ _id: string }>): Lookup => async (type, id) => {
-  const doc = await model(type).findById(id, { [COMPANY]: 1 }).lean<Record<string, unknown>>();
-  return str(doc?.[COMPANY]);
-};
+export const readModelLookup =
+  (model: (type: 'contract' | 'project') => mongoose.Model<{ _id: string }>): Lookup =>
+  async (type, id) => {
+    const doc = await model(type)
+      .findById(id, { [COMPANY]: 1 })
+      .lean<Record<string, unknown>>();
+    return str(doc?.[COMPANY]);
+  };
 
 /** Parents before children: a child's company is read from its parent's. */
-const BACKFILL_ORDER = ['contractor', 'project', 'contract', 'milestone', 'changeOrder', 'progressReport', 'incident', 'payout', 'paymentAlert', 'document', 'safetyAlert', 'progressDeviation', 'riskScore'] as const;
+const BACKFILL_ORDER = [
+  'contractor',
+  'project',
+  'contract',
+  'milestone',
+  'changeOrder',
+  'progressReport',
+  'incident',
+  'payout',
+  'paymentAlert',
+  'document',
+  'safetyAlert',
+  'progressDeviation',
+  'riskScore',
+] as const;
 
 /**
  * A read model projected before records carried their company: stamps the records that lack it (once; a record
  * without a company is readable by staff only, so nothing leaks meanwhile — a company just sees less).
  */
-export async function backfillCompanies(connection: mongoose.Connection, model: (type: (typeof BACKFILL_ORDER)[number]) => mongoose.Model<{ _id: string }>): Promise<number> {
+export async function backfillCompanies(
+  connection: mongoose.Connection,
+  model: (type: (typeof BACKFILL_ORDER)[number]) => mongoose.Model<{ _id: string }>,
+): Promise<number> {
   // Done once per database: the scan reads every record (FerretDB does not push $exists down).
   const marks = connection.collection('checkpoints');
   if (await marks.findOne({ _id: 'read-model-companies' as never })) return 0;
@@ -49,12 +74,23 @@ export async function backfillCompanies(connection: mongoose.Connection, model: 
   let stamped = 0;
   for (const type of BACKFILL_ORDER) {
     for (;;) {
-      const docs = await model(type).find({ [COMPANY]: { $exists: false } }).limit(500).lean<Record<string, unknown>[]>();
+      const docs = await model(type)
+        .find({ [COMPANY]: { $exists: false } })
+        .limit(500)
+        .lean<Record<string, unknown>[]>();
       if (docs.length === 0) break;
-      for (const doc of docs) await model(type).updateOne({ _id: doc._id as string }, { $set: { [COMPANY]: await companyOf(doc, [], lookup) } });
+      for (const doc of docs)
+        await model(type).updateOne(
+          { _id: doc._id as string },
+          { $set: { [COMPANY]: await companyOf(doc, [], lookup) } },
+        );
       stamped += docs.length;
     }
   }
-  await marks.updateOne({ _id: 'read-model-companies' as never }, { $set: { done: true, stamped, at: new Date() } }, { upsert: true });
+  await marks.updateOne(
+    { _id: 'read-model-companies' as never },
+    { $set: { done: true, stamped, at: new Date() } },
+    { upsert: true },
+  );
   return stamped;
 }

@@ -1,7 +1,11 @@
 import { comparable } from '../documents/record-audit';
 
 /** One field that differs, by its dotted path (`milestones.2.status`), with both values (null when absent). */
-export interface FieldChange { path: string; readModel: unknown; ledger: unknown }
+export interface FieldChange {
+  path: string;
+  readModel: unknown;
+  ledger: unknown;
+}
 
 /** More than this many changed fields in one record are summed up by the count, not listed. */
 export const MAX_CHANGES_LISTED = 50;
@@ -29,6 +33,7 @@ export function changedFields(stored: unknown, expected: unknown, path = '', out
     stored.forEach((item, i) => changedFields(item, expected[i], path ? `${path}.${i}` : String(i), out));
     return out;
   }
-  if (comparable(stored) !== comparable(expected)) out.push({ path: path || '(record)', readModel: stored ?? null, ledger: expected ?? null });
+  if (comparable(stored) !== comparable(expected))
+    out.push({ path: path || '(record)', readModel: stored ?? null, ledger: expected ?? null });
   return out;
 }

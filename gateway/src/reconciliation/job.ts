@@ -32,7 +32,10 @@ export class ReconciliationJob {
 
   start(): void {
     if (this.intervalMs <= 0) return;
-    this.timer = setInterval(() => void this.tick().catch((err) => this.logger.warn({ err }, 'scheduled reconciliation failed to start')), this.intervalMs);
+    this.timer = setInterval(
+      () => void this.tick().catch((err) => this.logger.warn({ err }, 'scheduled reconciliation failed to start')),
+      this.intervalMs,
+    );
     this.timer.unref();
   }
 
@@ -46,7 +49,9 @@ export class ReconciliationJob {
     if (this.current) return;
     const latest = await this.store.latestRun();
     if (latest && Date.now() - latest.startedAt.getTime() < this.intervalMs * 0.9) return; // another replica's turn was recent
-    await this.begin('schedule', null).catch((err) => { if (!(err instanceof ConflictError)) throw err; });
+    await this.begin('schedule', null).catch((err) => {
+      if (!(err instanceof ConflictError)) throw err;
+    });
   }
 
   /** Starts a run and returns it at once (it goes on in the background); 409 while any replica is running one. */
@@ -60,13 +65,20 @@ export class ReconciliationJob {
       let run: Run;
       try {
         // We hold the lease, so a run still marked running was left by a gateway that stopped mid-run.
-        await this.store.runs.updateMany({ status: 'running' }, { $set: { status: 'failed', finishedAt: new Date(), error: 'abandoned: its gateway stopped during the run' } });
+        await this.store.runs.updateMany(
+          { status: 'running' },
+          {
+            $set: { status: 'failed', finishedAt: new Date(), error: 'abandoned: its gateway stopped during the run' },
+          },
+        );
         run = await this.store.startRun(trigger, requestedBy, this.lease.holder);
       } catch (err) {
         await this.lease.release().catch(() => undefined);
         throw err;
       }
-      this.current = this.execute(run).finally(() => { this.current = undefined; });
+      this.current = this.execute(run).finally(() => {
+        this.current = undefined;
+      });
       return run;
     } finally {
       this.starting = false;
@@ -81,7 +93,16 @@ export class ReconciliationJob {
   private async execute(run: Run): Promise<void> {
     const started = Date.now();
     let lost = false;
-    const renew = setInterval(() => void this.lease.acquire().then((held) => { lost ||= !held; }, () => undefined), LEASE_TTL_MS / 3);
+    const renew = setInterval(
+      () =>
+        void this.lease.acquire().then(
+          (held) => {
+            lost ||= !held;
+          },
+          () => undefined,
+        ),
+      LEASE_TTL_MS / 3,
+    );
     const progress = run.progress;
     let error: string | null = null;
     try {
@@ -92,7 +113,9 @@ export class ReconciliationJob {
     } finally {
       clearInterval(renew);
     }
-    await this.store.finishRun(run._id, progress, error).catch((err) => this.logger.warn({ err }, 'could not record the end of a reconciliation run'));
+    await this.store
+      .finishRun(run._id, progress, error)
+      .catch((err) => this.logger.warn({ err }, 'could not record the end of a reconciliation run'));
     await this.lease.release().catch(() => undefined);
     const ended = await this.store.getRun(run._id).catch(() => null);
     if (ended) this.onEnded(ended);

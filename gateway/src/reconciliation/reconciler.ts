@@ -25,27 +25,43 @@ export interface ReconcilerOptions {
   maxPushesPerRun: number;
 }
 
-export const DEFAULT_OPTIONS: ReconcilerOptions = { pageSize: 200, ledgerBatchSize: 50, ledgerConcurrency: 4, fileConcurrency: 4, maxPushesPerRun: 100 };
+export const DEFAULT_OPTIONS: ReconcilerOptions = {
+  pageSize: 200,
+  ledgerBatchSize: 50,
+  ledgerConcurrency: 4,
+  fileConcurrency: 4,
+  maxPushesPerRun: 100,
+};
 
-interface Difference { kind: FindingKind; subject: Subject; details: Record<string, unknown> }
+interface Difference {
+  kind: FindingKind;
+  subject: Subject;
+  details: Record<string, unknown>;
+}
 
 /** Runs `work` over `items` with at most `limit` in flight. */
 async function inBatches<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await work(items[next++]);
+    }),
+  );
 }
 
 /** `items` cut into runs of at most `size`. */
-const chunks = <T>(items: T[], size: number): T[][] => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+const chunks = <T>(items: T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
 /** Pages of a streaming cursor. */
 async function* pages<T>(cursor: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
   let page: T[] = [];
   for await (const item of cursor) {
     page.push(item);
-    if (page.length === size) { yield page; page = []; }
+    if (page.length === size) {
+      yield page;
+      page = [];
+    }
   }
   if (page.length) yield page;
 }
@@ -61,7 +77,10 @@ function ledgerFields(doc: ReadModelDocument): Record<string, unknown> {
 async function sha256Of(stream: Readable): Promise<{ sha256: string; size: number }> {
   const hash = crypto.createHash('sha256');
   let size = 0;
-  for await (const chunk of stream) { hash.update(chunk as Buffer); size += (chunk as Buffer).length; }
+  for await (const chunk of stream) {
+    hash.update(chunk as Buffer);
+    size += (chunk as Buffer).length;
+  }
   return { sha256: hash.digest('hex'), size };
 }
 
@@ -76,8 +95,13 @@ async function sha256Of(stream: Readable): Promise<{ sha256: string; size: numbe
 export class Reconciler {
   constructor(
     private readonly deps: {
-      readModel: ReadModel; files: FileStore; ledger: RecordHistories; store: ReconciliationStore;
-      enrichers: () => Partial<Record<RecordType, Enricher>>; onFinding: (finding: Finding) => void; logger: Logger;
+      readModel: ReadModel;
+      files: FileStore;
+      ledger: RecordHistories;
+      store: ReconciliationStore;
+      enrichers: () => Partial<Record<RecordType, Enricher>>;
+      onFinding: (finding: Finding) => void;
+      logger: Logger;
     },
     private readonly options: ReconcilerOptions = DEFAULT_OPTIONS,
   ) {}
@@ -95,7 +119,11 @@ export class Reconciler {
     };
     for (const kind of RECORD_KINDS) {
       progress.checking = kind;
-      const cursor = this.deps.readModel.model(kind as RecordType).find({}).lean<ReadModelDocument[]>().cursor({ batchSize: this.options.pageSize });
+      const cursor = this.deps.readModel
+        .model(kind as RecordType)
+        .find({})
+        .lean<ReadModelDocument[]>()
+        .cursor({ batchSize: this.options.pageSize });
       const batchSize = Math.min(this.options.ledgerBatchSize, MAX_VERSIONS_PER_READ);
       for await (const page of pages(cursor, this.options.pageSize)) {
         await inBatches(chunks(page, batchSize), this.options.ledgerConcurrency, async (batch) => {
@@ -130,7 +158,10 @@ export class Reconciler {
    * own and the refusal lands on the record it concerns. Any other failure (unreachable ledger, access denied, a
    * chaincode without the batched read) fails the run rather than guess or silently read record by record.
    */
-  private async currentVersions(kind: RecordKind, batch: ReadModelDocument[]): Promise<Array<LedgerVersion | null> | undefined> {
+  private async currentVersions(
+    kind: RecordKind,
+    batch: ReadModelDocument[],
+  ): Promise<Array<LedgerVersion | null> | undefined> {
     try {
       return await this.deps.ledger.currentVersions(batch.map((doc) => ({ kind, key: ledgerKeyOf(doc._id) })));
     } catch (err) {
@@ -145,7 +176,11 @@ export class Reconciler {
    * `known` is the current version from the batched read: when it is the one the record claims (the common case),
    * the record's history is not read; otherwise (lagging, or a claim the ledger never wrote) it is.
    */
-  private async checkRecord(kind: RecordKind, doc: ReadModelDocument, known?: LedgerVersion | null): Promise<Difference[] | 'lagging'> {
+  private async checkRecord(
+    kind: RecordKind,
+    doc: ReadModelDocument,
+    known?: LedgerVersion | null,
+  ): Promise<Difference[] | 'lagging'> {
     const { _id, _transactionId } = doc;
     const fields = ledgerFields(doc);
     const key = ledgerKeyOf(_id);
@@ -158,12 +193,27 @@ export class Reconciler {
         versions = await this.deps.ledger.history(kind, key);
       } catch (err) {
         if (!(err instanceof LedgerRefusal)) throw err; // the ledger is unreachable: the run fails rather than guess
-        return [{ kind: 'missing-anchor', subject, details: { reason: 'the ledger refuses this key', ledgerError: err.message } }];
+        return [
+          {
+            kind: 'missing-anchor',
+            subject,
+            details: { reason: 'the ledger refuses this key', ledgerError: err.message },
+          },
+        ];
       }
     }
     const current = versions[0];
     if (!current || current.isDelete || !current.value) {
-      return [{ kind: 'missing-anchor', subject, details: { reason: current ? 'deleted on the ledger' : 'no record under this key on the ledger', readModelTransactionId: _transactionId ?? null } }];
+      return [
+        {
+          kind: 'missing-anchor',
+          subject,
+          details: {
+            reason: current ? 'deleted on the ledger' : 'no record under this key on the ledger',
+            readModelTransactionId: _transactionId ?? null,
+          },
+        },
+      ];
     }
     const claimed = versions.find((v) => v.txId === _transactionId && !v.isDelete && v.value);
     const target = claimed ?? current;
@@ -171,12 +221,34 @@ export class Reconciler {
     const differences: Difference[] = [];
     if (!sameRecord(fields, expected)) {
       const changes = changedFields(fields, expected);
-      differences.push({ kind: 'changed-field', subject, details: { fields: changes, listed: changes.length, truncated: changes.length >= MAX_CHANGES_LISTED, ledgerTransactionId: target.txId } });
+      differences.push({
+        kind: 'changed-field',
+        subject,
+        details: {
+          fields: changes,
+          listed: changes.length,
+          truncated: changes.length >= MAX_CHANGES_LISTED,
+          ledgerTransactionId: target.txId,
+        },
+      });
     } else if (!claimed) {
-      differences.push({ kind: 'changed-field', subject, details: { fields: [{ path: '_transactionId', readModel: _transactionId ?? null, ledger: current.txId }], listed: 1, truncated: false, ledgerTransactionId: current.txId } });
+      differences.push({
+        kind: 'changed-field',
+        subject,
+        details: {
+          fields: [{ path: '_transactionId', readModel: _transactionId ?? null, ledger: current.txId }],
+          listed: 1,
+          truncated: false,
+          ledgerTransactionId: current.txId,
+        },
+      });
     }
     if (kind === 'document' && !(await this.deps.files.find(key[0]))) {
-      differences.push({ kind: 'missing-record', subject: { type: 'file', key: [key[0]] }, details: { reason: 'an anchored document has no stored file' } });
+      differences.push({
+        kind: 'missing-record',
+        subject: { type: 'file', key: [key[0]] },
+        details: { reason: 'an anchored document has no stored file' },
+      });
     }
     if (differences.length === 0 && target !== current) return 'lagging';
     return differences;
@@ -191,14 +263,27 @@ export class Reconciler {
       actual = await sha256Of(this.deps.files.open(file));
     } catch (err) {
       if ((err as { code?: string }).code === 'ENOENT' || /FileNotFound/.test((err as Error).message)) {
-        return { kind: 'missing-record', subject, details: { reason: 'the stored file has no bytes in GridFS', storedSha256: file._id, fileId: file.fileId } };
+        return {
+          kind: 'missing-record',
+          subject,
+          details: { reason: 'the stored file has no bytes in GridFS', storedSha256: file._id, fileId: file.fileId },
+        };
       }
       error = (err as Error).message; // missing or resized chunks: GridFS cannot read the file back
     }
     if (actual && actual.sha256 === file._id && actual.size === file.size) return null;
     return {
-      kind: 'changed-file', subject,
-      details: { storedSha256: file._id, actualSha256: actual?.sha256 ?? null, storedSize: file.size, actualSize: actual?.size ?? null, readError: error, fileId: file.fileId, anchored: await this.anchored(file._id) },
+      kind: 'changed-file',
+      subject,
+      details: {
+        storedSha256: file._id,
+        actualSha256: actual?.sha256 ?? null,
+        storedSize: file.size,
+        actualSize: actual?.size ?? null,
+        readError: error,
+        fileId: file.fileId,
+        anchored: await this.anchored(file._id),
+      },
     };
   }
 

@@ -8,27 +8,50 @@ import crypto from 'node:crypto';
 import { is, octets, readDer, TAG, UNIVERSAL, type Tlv } from './der';
 
 /** A CRL whose signature was checked: the CA that signed it and the serials it revokes. */
-export interface RevocationList { issuer: crypto.X509Certificate; serials: Set<string> }
+export interface RevocationList {
+  issuer: crypto.X509Certificate;
+  serials: Set<string>;
+}
 
 /** What a CRL says before anyone checked who signed it: its issuer's name (hex of the DER) and the revoked serials. */
-export interface CrlContents { issuer: string; serials: Set<string> }
+export interface CrlContents {
+  issuer: string;
+  serials: Set<string>;
+}
 
 /** A serial number as lower-case hex without leading zeros (X509Certificate.serialNumber's form, normalised). */
 export const normaliseSerial = (hex: string) => hex.toLowerCase().replace(/^0+(?=.)/, '');
 
 const HASH_OF_OID: Record<string, string> = {
-  '2a8648ce3d040302': 'sha256', '2a8648ce3d040303': 'sha384', '2a864886f70d01010b': 'sha256', '2a864886f70d01010c': 'sha384',
+  '2a8648ce3d040302': 'sha256',
+  '2a8648ce3d040303': 'sha384',
+  '2a864886f70d01010b': 'sha256',
+  '2a864886f70d01010c': 'sha384',
 };
 
-interface ParsedCrl { der: Buffer; tbs: Tlv; algorithm: Tlv; signature: Tlv; contents: CrlContents }
+interface ParsedCrl {
+  der: Buffer;
+  tbs: Tlv;
+  algorithm: Tlv;
+  signature: Tlv;
+  contents: CrlContents;
+}
 
 function parseCrl(bytes: Uint8Array): ParsedCrl {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const text = buffer.toString('latin1');
-  const der = text.includes('-----BEGIN') ? Buffer.from(text.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64') : buffer;
+  const der = text.includes('-----BEGIN')
+    ? Buffer.from(text.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64')
+    : buffer;
   const outer = readDer(der);
   const [tbs, algorithm, signature] = outer.children;
-  if (!is(outer, UNIVERSAL, TAG.sequence) || !is(tbs, UNIVERSAL, TAG.sequence) || !is(algorithm, UNIVERSAL, TAG.sequence) || !is(signature, UNIVERSAL, TAG.bitString)) throw new Error('CRL: not a CertificateList');
+  if (
+    !is(outer, UNIVERSAL, TAG.sequence) ||
+    !is(tbs, UNIVERSAL, TAG.sequence) ||
+    !is(algorithm, UNIVERSAL, TAG.sequence) ||
+    !is(signature, UNIVERSAL, TAG.bitString)
+  )
+    throw new Error('CRL: not a CertificateList');
   const fields = tbs.children;
   const version = is(fields[0], UNIVERSAL, TAG.integer) ? 1 : 0; // optional
   const issuer = fields[version + 1];
@@ -36,9 +59,16 @@ function parseCrl(bytes: Uint8Array): ParsedCrl {
   if (is(fields[i], UNIVERSAL, TAG.utcTime) || is(fields[i], UNIVERSAL, TAG.generalizedTime)) i++; // nextUpdate
   const serials = new Set<string>();
   if (is(fields[i], UNIVERSAL, TAG.sequence)) {
-    for (const entry of fields[i].children) serials.add(normaliseSerial(octets(der, entry.children[0]).toString('hex')));
+    for (const entry of fields[i].children)
+      serials.add(normaliseSerial(octets(der, entry.children[0]).toString('hex')));
   }
-  return { der, tbs, algorithm, signature, contents: { issuer: der.subarray(issuer.start, issuer.end).toString('hex'), serials } };
+  return {
+    der,
+    tbs,
+    algorithm,
+    signature,
+    contents: { issuer: der.subarray(issuer.start, issuer.end).toString('hex'), serials },
+  };
 }
 
 /**
@@ -56,7 +86,13 @@ export function readRevocationList(bytes: Buffer, candidates: crypto.X509Certifi
   if (!hash) throw new Error('CRL: unsupported signature algorithm');
   const tbsBytes = der.subarray(tbs.start, tbs.end); // the whole tbsCertList TLV, as signed
   const sig = der.subarray(signature.contentStart + 1, signature.contentEnd); // skip the unused-bits byte
-  const issuer = candidates.find((ca) => { try { return crypto.verify(hash, tbsBytes, ca.publicKey, sig); } catch { return false; } });
+  const issuer = candidates.find((ca) => {
+    try {
+      return crypto.verify(hash, tbsBytes, ca.publicKey, sig);
+    } catch {
+      return false;
+    }
+  });
   if (!issuer) throw new Error('CRL: not signed by any CA of the MSP');
   return { issuer, serials: contents.serials };
 }

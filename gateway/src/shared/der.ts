@@ -21,7 +21,16 @@ export interface Tlv {
 
 export const UNIVERSAL = 0;
 export const CONTEXT = 2;
-export const TAG = { integer: 2, bitString: 3, octetString: 4, oid: 6, sequence: 16, set: 17, utcTime: 23, generalizedTime: 24 } as const;
+export const TAG = {
+  integer: 2,
+  bitString: 3,
+  octetString: 4,
+  oid: 6,
+  sequence: 16,
+  set: 17,
+  utcTime: 23,
+  generalizedTime: 24,
+} as const;
 
 /** Reads the element at `start` and everything nested in it; throws on truncated or too deeply nested input. */
 export function readDer(data: Buffer, start = 0, limit = data.length, depth = 0): Tlv {
@@ -33,15 +42,20 @@ export function readDer(data: Buffer, start = 0, limit = data.length, depth = 0)
   };
   const first = byte();
   let tag = first & 0x1f;
-  if (tag === 0x1f) { // high tag number, base 128
+  if (tag === 0x1f) {
+    // high tag number, base 128
     tag = 0;
     let b: number;
-    do { b = byte(); tag = tag * 128 + (b & 0x7f); } while (b & 0x80);
+    do {
+      b = byte();
+      tag = tag * 128 + (b & 0x7f);
+    } while (b & 0x80);
   }
   const constructed = (first & 0x20) !== 0;
   const lengthByte = byte();
   const children: Tlv[] = [];
-  if (lengthByte === 0x80) { // indefinite: children until an end-of-contents (00 00)
+  if (lengthByte === 0x80) {
+    // indefinite: children until an end-of-contents (00 00)
     if (!constructed) throw new Error('a primitive ASN.1 element cannot have an indefinite length');
     const contentStart = at;
     while (!(data[at] === 0 && data[at + 1] === 0)) {
@@ -76,7 +90,9 @@ export const raw = (data: Buffer, tlv: Tlv): Buffer => data.subarray(tlv.start, 
 
 /** The value of a (possibly BER-constructed) OCTET STRING. */
 export function octets(data: Buffer, tlv: Tlv): Buffer {
-  return tlv.constructed ? Buffer.concat(tlv.children.map((c) => octets(data, c))) : data.subarray(tlv.contentStart, tlv.contentEnd);
+  return tlv.constructed
+    ? Buffer.concat(tlv.children.map((c) => octets(data, c)))
+    : data.subarray(tlv.contentStart, tlv.contentEnd);
 }
 
 /** An OBJECT IDENTIFIER's dotted form, e.g. "1.2.840.10045.4.3.2". */
@@ -86,7 +102,10 @@ export function oid(data: Buffer, tlv: Tlv): string {
   let value = 0;
   for (const b of bytes) {
     value = value * 128 + (b & 0x7f);
-    if (!(b & 0x80)) { parts.push(value); value = 0; }
+    if (!(b & 0x80)) {
+      parts.push(value);
+      value = 0;
+    }
   }
   const [head, ...rest] = parts;
   const firstArc = head < 80 ? Math.floor(head / 40) : 2;
@@ -94,4 +113,5 @@ export function oid(data: Buffer, tlv: Tlv): string {
 }
 
 /** Whether the element is there and has this class and tag. */
-export const is = (tlv: Tlv | undefined, cls: number, tag: number): boolean => !!tlv && tlv.cls === cls && tlv.tag === tag;
+export const is = (tlv: Tlv | undefined, cls: number, tag: number): boolean =>
+  !!tlv && tlv.cls === cls && tlv.tag === tag;

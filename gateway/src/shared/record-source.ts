@@ -9,7 +9,11 @@ import { assertMayRead } from '../access/read-access';
 export const sourceQuery = z.strictObject({ source: z.enum(['read-model', 'ledger']).default('read-model') });
 
 /** The chaincode query that reads a record from the ledger. */
-export interface LedgerRead { namespace: string; fn: string; args: string[] }
+export interface LedgerRead {
+  namespace: string;
+  fn: string;
+  args: string[];
+}
 
 /** A record as the read model holds it, or as the ledger holds it now — the way to check one against the other. */
 export async function recordFrom(
@@ -21,7 +25,14 @@ export async function recordFrom(
 ): Promise<Record<string, unknown>> {
   if (source === 'ledger') {
     await assertMayRead(deps.readModel, user, readModel.type, readModel.id, readModel.what);
-    return JSON.parse(await deps.ledger.evaluate(await deps.identities.reader(user._id), ledgerRead.namespace, ledgerRead.fn, ledgerRead.args));
+    return JSON.parse(
+      await deps.ledger.evaluate(
+        await deps.identities.reader(user._id),
+        ledgerRead.namespace,
+        ledgerRead.fn,
+        ledgerRead.args,
+      ),
+    );
   }
   return byId(deps.readModel.model(readModel.type), readModel.id, readModel.what, user);
 }

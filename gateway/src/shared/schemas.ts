@@ -12,5 +12,14 @@ export const page = z.strictObject({
   after: ledgerId.optional(),
 });
 
-export const receipt = z.object({ transactionId: z.string(), blockNumber: z.string(), validationCode: z.literal('VALID') });
-export const writeResponse = z.object({ operationId: z.string(), status: z.enum(['pending', 'succeeded', 'failed']), receipt: receipt.nullable().optional(), result: z.unknown().optional() });
+export const receipt = z.object({
+  transactionId: z.string(),
+  blockNumber: z.string(),
+  validationCode: z.literal('VALID'),
+});
+export const writeResponse = z.object({
+  operationId: z.string(),
+  status: z.enum(['pending', 'succeeded', 'failed']),
+  receipt: receipt.nullable().optional(),
+  result: z.unknown().optional(),
+});

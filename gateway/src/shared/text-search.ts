@@ -10,5 +10,12 @@ const meaningful = (t: string) => /[\p{L}\p{N}]/u.test(t);
 
 /** The distinct search tokens of a text (lower-cased, jieba's search segmentation, punctuation left out). */
 export function tokens(text: string): string[] {
-  return [...new Set(jieba.cutForSearch(text.toLowerCase(), true).map((t) => t.trim()).filter(meaningful))];
+  return [
+    ...new Set(
+      jieba
+        .cutForSearch(text.toLowerCase(), true)
+        .map((t) => t.trim())
+        .filter(meaningful),
+    ),
+  ];
 }

@@ -19,7 +19,7 @@ export function todayInShenzhen(now = new Date()): string {
 export function addWorkingDays(from: string, n: number): string {
   if (!calendar) throw new Error('working-day calendar not loaded');
   const day = new Date(`${from}T00:00:00Z`);
-  for (let counted = 0; counted < n; ) {
+  for (let counted = 0; counted < n;) {
     day.setUTCDate(day.getUTCDate() + 1);
     if (calendar.isWorkday(day.toISOString().slice(0, 10))) counted++;
   }

@@ -25,7 +25,13 @@ export async function ledgerSetup(): Promise<LedgerSetup> {
   const logger = createLogger('silent');
   const connection: mongoose.Connection = await connectDatabase(config.mongoUrl, logger);
   const ledger = new Ledger(config.connection, logger);
-  const identities = new IdentityService(connection, new CertificateAuthority(config.connection), config.keyEncryptionKey, config.sessionTtlMs, logger);
+  const identities = new IdentityService(
+    connection,
+    new CertificateAuthority(config.connection),
+    config.keyEncryptionKey,
+    config.sessionTtlMs,
+    logger,
+  );
   const submitAs = async (username: string, namespace: string, fn: string, args: string[]) => {
     const { result } = await ledger.submit(await identities.signer(username), namespace, fn, args);
     return result ? JSON.parse(result) : null;
@@ -38,8 +44,13 @@ export async function ledgerSetup(): Promise<LedgerSetup> {
     },
     async qualifiedContractor(scope, grade = 'grade1') {
       const id = `C-${crypto.randomUUID().slice(0, 13)}`;
-      await submitAs('admin.housing', 'registry', 'registerContractor', [JSON.stringify({ id, name: `测试建设工程有限公司 ${id}`, creditCode: creditCode() })]);
-      await submitAs('admin.housing', 'registry', 'addQualification', [id, JSON.stringify({ licenceNo: `L-${id}`, grade, scope, expiry: '2099-12-31' })]);
+      await submitAs('admin.housing', 'registry', 'registerContractor', [
+        JSON.stringify({ id, name: `测试建设工程有限公司 ${id}`, creditCode: creditCode() }),
+      ]);
+      await submitAs('admin.housing', 'registry', 'addQualification', [
+        id,
+        JSON.stringify({ licenceNo: `L-${id}`, grade, scope, expiry: '2099-12-31' }),
+      ]);
       return id;
     },
     async close() {
@@ -48,5 +59,3 @@ export async function ledgerSetup(): Promise<LedgerSetup> {
     },
   };
 }
-
-

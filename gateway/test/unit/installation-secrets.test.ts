@@ -8,7 +8,10 @@ import { InstallationSecrets } from '../../src/platform/installation-secrets';
 /** A network dir with just enough of a connection description for the configuration to load. */
 function networkDir(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'luohu-secrets-'));
-  fs.writeFileSync(path.join(dir, 'connection.json'), JSON.stringify({ orgs: [], database: { url: 'mongodb://127.0.0.1:1/x' } }));
+  fs.writeFileSync(
+    path.join(dir, 'connection.json'),
+    JSON.stringify({ orgs: [], database: { url: 'mongodb://127.0.0.1:1/x' } }),
+  );
   return dir;
 }
 
@@ -22,15 +25,28 @@ describe('installation secrets: no password or key has a default in the source',
     expect(fs.statSync(file).mode & 0o777).to.equal(0o600);
     expect(fs.statSync(path.dirname(file)).mode & 0o777).to.equal(0o700);
     expect(loadConfig({ NODE_ENV: 'development', LUOHU_NETWORK_DIR: dir }).adminPassword).to.equal(first);
-    expect(loadConfig({ NODE_ENV: 'development', LUOHU_NETWORK_DIR: networkDir() }).adminPassword, 'another installation').to.not.equal(first);
+    expect(
+      loadConfig({ NODE_ENV: 'development', LUOHU_NETWORK_DIR: networkDir() }).adminPassword,
+      'another installation',
+    ).to.not.equal(first);
   });
 
   it('when the password this project once shipped in its source is configured outside tests, then start-up refuses it', () => {
     for (const env of ['development', 'production']) {
-      expect(() => loadConfig({ NODE_ENV: env, LUOHU_NETWORK_DIR: networkDir(), LUOHU_ADMIN_PASSWORD: 'luohu-admin-dev-only', PUBLIC_URL: 'https://x.example', KEY_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') }))
-        .to.throw(ConfigError, /once published/);
+      expect(() =>
+        loadConfig({
+          NODE_ENV: env,
+          LUOHU_NETWORK_DIR: networkDir(),
+          LUOHU_ADMIN_PASSWORD: 'luohu-admin-dev-only',
+          PUBLIC_URL: 'https://x.example',
+          KEY_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+        }),
+      ).to.throw(ConfigError, /once published/);
     }
-    expect(loadConfig({ NODE_ENV: 'test', LUOHU_NETWORK_DIR: networkDir(), LUOHU_ADMIN_PASSWORD: 'luohu-admin-dev-only' }).adminPassword).to.equal('luohu-admin-dev-only');
+    expect(
+      loadConfig({ NODE_ENV: 'test', LUOHU_NETWORK_DIR: networkDir(), LUOHU_ADMIN_PASSWORD: 'luohu-admin-dev-only' })
+        .adminPassword,
+    ).to.equal('luohu-admin-dev-only');
   });
 
   it('when a kept secret is readable by others, then it is refused rather than used', () => {
@@ -50,8 +66,10 @@ describe('installation secrets: no password or key has a default in the source',
     expect(fs.statSync(path.join(dir, 'secrets')).mode & 0o777).to.equal(0o700);
   });
 
-  it('when the demo data is read, then it carries no password (npm start generates the demo users\' password)', () => {
-    const demo = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'fixtures', 'demo-users.json'), 'utf8'));
+  it("when the demo data is read, then it carries no password (npm start generates the demo users' password)", () => {
+    const demo = JSON.parse(
+      fs.readFileSync(path.join(__dirname, '..', '..', '..', 'fixtures', 'demo-users.json'), 'utf8'),
+    );
     expect(demo).to.not.have.property('password');
     expect(JSON.stringify(demo)).to.not.match(/luohu-demo-2026/);
   });

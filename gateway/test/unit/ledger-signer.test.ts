@@ -13,14 +13,17 @@ function sOf(der: Uint8Array): bigint {
   return BigInt(`0x${b.subarray(6 + rLength, 6 + rLength + sLength).toString('hex')}`);
 }
 
-describe('the gateway signs users\' transactions with node:crypto', () => {
+describe("the gateway signs users' transactions with node:crypto", () => {
   it('when a message is signed, then the DER signature verifies with the public key and S is in the lower half (Fabric rejects high S)', async () => {
     const { privateKey, publicKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const { signer, hash } = signerFor(privateKey);
     for (let i = 0; i < 200; i++) {
       const message = crypto.randomBytes(1 + (i % 300));
       const signature = await signer(hash(message));
-      expect(crypto.verify('sha256', message, { key: publicKey, dsaEncoding: 'der' }, signature), `signature ${i}`).to.equal(true);
+      expect(
+        crypto.verify('sha256', message, { key: publicKey, dsaEncoding: 'der' }, signature),
+        `signature ${i}`,
+      ).to.equal(true);
       expect(sOf(signature) <= P256_HALF_ORDER, `S of signature ${i}`).to.equal(true);
     }
   });
@@ -30,13 +33,15 @@ describe('the gateway signs users\' transactions with node:crypto', () => {
     const { signer, hash } = signerFor(privateKey);
     for (let i = 0; i < 50; i++) {
       const message = crypto.randomBytes(64);
-      expect(crypto.verify('sha256', message, { key: publicKey, dsaEncoding: 'der' }, await signer(hash(message)))).to.equal(true);
+      expect(
+        crypto.verify('sha256', message, { key: publicKey, dsaEncoding: 'der' }, await signer(hash(message))),
+      ).to.equal(true);
     }
   });
 });
 
 describe('signatures made elsewhere, in the form Fabric accepts', () => {
-  it('when a signature arrives as WebCrypto\'s r‖s or as DER with a high S, then it becomes low-S DER that still verifies; garbage is refused', () => {
+  it("when a signature arrives as WebCrypto's r‖s or as DER with a high S, then it becomes low-S DER that still verifies; garbage is refused", () => {
     const { privateKey, publicKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const order = P256_HALF_ORDER * 2n + 1n;
     for (let i = 0; i < 50; i++) {
@@ -44,7 +49,10 @@ describe('signatures made elsewhere, in the form Fabric accepts', () => {
       const rs = crypto.sign('sha256', message, { key: privateKey, dsaEncoding: 'ieee-p1363' });
       // The same signature with S flipped to the other half: both are valid ECDSA, Fabric takes only the low one.
       const s = BigInt(`0x${rs.subarray(32).toString('hex')}`);
-      const high = Buffer.concat([rs.subarray(0, 32), Buffer.from((s > P256_HALF_ORDER ? s : order - s).toString(16).padStart(64, '0'), 'hex')]);
+      const high = Buffer.concat([
+        rs.subarray(0, 32),
+        Buffer.from((s > P256_HALF_ORDER ? s : order - s).toString(16).padStart(64, '0'), 'hex'),
+      ]);
       for (const given of [rs, high, crypto.sign('sha256', message, { key: privateKey, dsaEncoding: 'der' })]) {
         const der = fabricSignature(given)!;
         expect(crypto.verify('sha256', message, { key: publicKey, dsaEncoding: 'der' }, der)).to.equal(true);

@@ -14,10 +14,28 @@ export class TestPki {
 
   constructor() {
     this.#openssl('ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', 'ca.key');
-    this.#openssl('req', '-x509', '-new', '-key', 'ca.key', '-subj', '/C=CN/O=Luohu Test/CN=Luohu Test Root CA', '-days', '3650', '-out', 'ca.pem',
-      '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
-    fs.writeFileSync(this.#file('leaf.cnf'), '[leaf]\nbasicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,nonRepudiation\n'
-      + 'subjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n');
+    this.#openssl(
+      'req',
+      '-x509',
+      '-new',
+      '-key',
+      'ca.key',
+      '-subj',
+      '/C=CN/O=Luohu Test/CN=Luohu Test Root CA',
+      '-days',
+      '3650',
+      '-out',
+      'ca.pem',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    );
+    fs.writeFileSync(
+      this.#file('leaf.cnf'),
+      '[leaf]\nbasicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,nonRepudiation\n' +
+        'subjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n',
+    );
     this.caPem = fs.readFileSync(this.#file('ca.pem'), 'utf8');
   }
 
@@ -30,17 +48,40 @@ export class TestPki {
   }
 
   /** A signer certificate issued by the test CA, and a key-vault-like signer that keeps its key. */
-  issue(name: string, subject: string, keyType: 'ec' | 'rsa' = 'ec'): { signer: PdfSigner; certificate: string; keyFile: string; certificateFile: string } {
+  issue(
+    name: string,
+    subject: string,
+    keyType: 'ec' | 'rsa' = 'ec',
+  ): { signer: PdfSigner; certificate: string; keyFile: string; certificateFile: string } {
     const keyFile = this.#file(`${name}.key`);
     if (keyType === 'ec') this.#openssl('ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', keyFile);
     else this.#openssl('genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', keyFile);
     this.#openssl('req', '-new', '-key', keyFile, '-utf8', '-subj', subject, '-out', `${name}.csr`);
-    this.#openssl('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '365',
-      '-extfile', 'leaf.cnf', '-extensions', 'leaf', '-out', `${name}.pem`);
+    this.#openssl(
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-days',
+      '365',
+      '-extfile',
+      'leaf.cnf',
+      '-extensions',
+      'leaf',
+      '-out',
+      `${name}.pem`,
+    );
     const certificate = fs.readFileSync(this.#file(`${name}.pem`), 'utf8');
     const key = crypto.createPrivateKey(fs.readFileSync(keyFile));
     return {
-      certificate, keyFile, certificateFile: this.#file(`${name}.pem`),
+      certificate,
+      keyFile,
+      certificateFile: this.#file(`${name}.pem`),
       signer: {
         certificateChain: [certificate, this.caPem],
         algorithm: keyType === 'ec' ? 'ECDSA-SHA256' : 'RSA-SHA256',
@@ -52,8 +93,26 @@ export class TestPki {
   /** `openssl cms -sign`: a detached CAdES-BES signature over `content` (an independent CMS implementation). */
   opensslCms(content: Buffer, signer: { keyFile: string; certificateFile: string }): Buffer {
     fs.writeFileSync(this.#file('content.bin'), content);
-    this.#openssl('cms', '-sign', '-binary', '-cades', '-md', 'sha256', '-outform', 'DER', '-in', 'content.bin', '-out', 'content.p7s',
-      '-signer', signer.certificateFile, '-inkey', signer.keyFile, '-certfile', 'ca.pem');
+    this.#openssl(
+      'cms',
+      '-sign',
+      '-binary',
+      '-cades',
+      '-md',
+      'sha256',
+      '-outform',
+      'DER',
+      '-in',
+      'content.bin',
+      '-out',
+      'content.p7s',
+      '-signer',
+      signer.certificateFile,
+      '-inkey',
+      signer.keyFile,
+      '-certfile',
+      'ca.pem',
+    );
     return fs.readFileSync(this.#file('content.p7s'));
   }
 
@@ -61,8 +120,30 @@ export class TestPki {
   opensslVerifies(cms: Buffer, content: Buffer): boolean {
     fs.writeFileSync(this.#file('verify.p7s'), cms);
     fs.writeFileSync(this.#file('verify.bin'), content);
-    return spawnSync('openssl', ['cms', '-verify', '-cades', '-binary', '-inform', 'DER', '-in', 'verify.p7s', '-content', 'verify.bin',
-      '-CAfile', 'ca.pem', '-purpose', 'any', '-out', '/dev/null'], { cwd: this.dir }).status === 0;
+    return (
+      spawnSync(
+        'openssl',
+        [
+          'cms',
+          '-verify',
+          '-cades',
+          '-binary',
+          '-inform',
+          'DER',
+          '-in',
+          'verify.p7s',
+          '-content',
+          'verify.bin',
+          '-CAfile',
+          'ca.pem',
+          '-purpose',
+          'any',
+          '-out',
+          '/dev/null',
+        ],
+        { cwd: this.dir },
+      ).status === 0
+    );
   }
 
   /** The same document rewritten by poppler's cairo backend: a PDF made by another writer. */
@@ -77,7 +158,12 @@ export class TestPki {
   }
 }
 
-export interface PdfsigSignature { field: string; valid: boolean; totalDocument: boolean; validation: string }
+export interface PdfsigSignature {
+  field: string;
+  valid: boolean;
+  totalDocument: boolean;
+  validation: string;
+}
 
 /** Debian's pdfsig (poppler + NSS), an independent verifier. */
 export function pdfsig(pdf: Uint8Array, dir: string): PdfsigSignature[] {
@@ -85,12 +171,15 @@ export function pdfsig(pdf: Uint8Array, dir: string): PdfsigSignature[] {
   fs.writeFileSync(file, pdf);
   const { stdout } = spawnSync('pdfsig', [file], { encoding: 'utf8' });
   fs.rmSync(file);
-  return stdout.split(/^Signature #\d+:$/m).slice(1).map((block) => ({
-    field: /Signature Field Name: (.*)/.exec(block)?.[1] ?? '',
-    valid: /Signature Validation: Signature is Valid\./.test(block),
-    totalDocument: /- Total document signed/.test(block),
-    validation: /Signature Validation: (.*)/.exec(block)?.[1] ?? '',
-  }));
+  return stdout
+    .split(/^Signature #\d+:$/m)
+    .slice(1)
+    .map((block) => ({
+      field: /Signature Field Name: (.*)/.exec(block)?.[1] ?? '',
+      valid: /Signature Validation: Signature is Valid\./.test(block),
+      totalDocument: /- Total document signed/.test(block),
+      validation: /Signature Validation: (.*)/.exec(block)?.[1] ?? '',
+    }));
 }
 
 /** A two-page works document as the gateway's templates make it: pdf-lib, object streams, embedded Chinese font. */
@@ -99,7 +188,8 @@ export async function chineseDocument(): Promise<Uint8Array> {
   doc.registerFontkit(fontkit);
   const lines = ['罗湖区建设工程审批单（第一页）', '审批意见：同意施工（第二页）'];
   const font = await doc.embedFont(cjkSubsetFont(lines.join('')), { subset: false });
-  for (const line of lines) doc.addPage([595, 842]).drawText(line, { x: 60, y: 760, size: 18, font, color: rgb(0, 0, 0) });
+  for (const line of lines)
+    doc.addPage([595, 842]).drawText(line, { x: 60, y: 760, size: 18, font, color: rgb(0, 0, 0) });
   return doc.save({ useObjectStreams: true });
 }
 
@@ -107,9 +197,15 @@ export async function chineseDocument(): Promise<Uint8Array> {
  * A one-page PDF written by hand (classic xref table, catalog with a direct AcroForm), signed by openssl as
  * adbe.pkcs7.detached with an RSA key: a signature made by a signer other than ours.
  */
-export function pdfSignedElsewhere(pki: TestPki, signer: { keyFile: string; certificateFile: string }, options: { certifiedNoChanges?: boolean } = {}): Buffer {
+export function pdfSignedElsewhere(
+  pki: TestPki,
+  signer: { keyFile: string; certificateFile: string },
+  options: { certifiedNoChanges?: boolean } = {},
+): Buffer {
   const perms = options.certifiedNoChanges ? ' /Perms <</DocMDP 6 0 R>>' : '';
-  const reference = options.certifiedNoChanges ? ' /Reference [<</Type /SigRef /TransformMethod /DocMDP /TransformParams <</Type /TransformParams /P 1 /V /1.2>>>>]' : '';
+  const reference = options.certifiedNoChanges
+    ? ' /Reference [<</Type /SigRef /TransformMethod /DocMDP /TransformParams <</Type /TransformParams /P 1 /V /1.2>>>>]'
+    : '';
   const placeholder = '0'.repeat(16384);
   const page = 'BT /F1 18 Tf 72 760 Td (Luohu works contract 2026-117: acknowledged) Tj ET';
   const objects = [
@@ -121,7 +217,11 @@ export function pdfSignedElsewhere(pki: TestPki, signer: { keyFile: string; cert
     `<</Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached /ByteRange [0 0000000000 0000000000 0000000000] /Contents <${placeholder}> /M (D:20261124100000+08'00') /Reason (Contractor acknowledges)${reference}>>`,
   ];
   let text = '%PDF-1.7\n%\xe2\xe3\xcf\xd3\n';
-  const offsets = objects.map((body, i) => { const at = text.length; text += `${i + 1} 0 obj\n${body}\nendobj\n`; return at; });
+  const offsets = objects.map((body, i) => {
+    const at = text.length;
+    text += `${i + 1} 0 obj\n${body}\nendobj\n`;
+    return at;
+  });
   const xref = text.length;
   text += `xref\n0 ${objects.length + 1}\n0000000000 65535 f\r\n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n\r\n`).join('')}`;
   text += `trailer\n<</Size ${objects.length + 1} /Root 1 0 R>>\nstartxref\n${xref}\n%%EOF\n`;

@@ -10,23 +10,33 @@ import { readStructure } from '../../src/documents/pades/pdf-structure';
 import { TestPki, chineseDocument, pdfSignedElsewhere, pdfsig } from './pades-fixtures';
 
 const seal = (caption: string, x: number): SignOptions['appearance'] => ({
-  rect: [x, 60, 150, 170], organisation: '深圳市罗湖区住房和建设局', caption, signerName: '经办人 张三 2026-11-24',
+  rect: [x, 60, 150, 170],
+  organisation: '深圳市罗湖区住房和建设局',
+  caption,
+  signerName: '经办人 张三 2026-11-24',
 });
 
 /** The CMS and the bytes it signs, cut out of a signed PDF by its ByteRange. */
 function signedParts(pdf: Uint8Array, byteRange: number[]): { cms: Buffer; content: Buffer } {
   const bytes = Buffer.from(pdf);
   const [, b, c, d] = byteRange;
-  return { cms: Buffer.from(bytes.toString('latin1', b + 1, c - 1), 'hex'), content: Buffer.concat([bytes.subarray(0, b), bytes.subarray(c, c + d)]) };
+  return {
+    cms: Buffer.from(bytes.toString('latin1', b + 1, c - 1), 'hex'),
+    content: Buffer.concat([bytes.subarray(0, b), bytes.subarray(c, c + d)]),
+  };
 }
 
 describe('PAdES signing and verification of sealed documents', function () {
   this.timeout(60_000);
   let pki: TestPki;
-  let clerk: PdfSigner; let reviewer: PdfSigner; let director: PdfSigner;
+  let clerk: PdfSigner;
+  let reviewer: PdfSigner;
+  let director: PdfSigner;
   let clerkCertificate: string;
   let document: Uint8Array;
-  let signedByClerk: Uint8Array; let signedByReviewer: Uint8Array; let signedByAll: Uint8Array;
+  let signedByClerk: Uint8Array;
+  let signedByReviewer: Uint8Array;
+  let signedByAll: Uint8Array;
 
   before(async () => {
     pki = new TestPki();
@@ -34,7 +44,12 @@ describe('PAdES signing and verification of sealed documents', function () {
     ({ signer: reviewer } = pki.issue('reviewer', '/C=CN/O=深圳市罗湖区住房和建设局/CN=李四'));
     ({ signer: director } = pki.issue('director', '/C=CN/O=深圳市罗湖区住房和建设局/CN=王五'));
     document = await chineseDocument();
-    signedByClerk = await signPdf(document, clerk, { reason: '经办', location: '深圳市罗湖区', signingTime: new Date('2026-11-24T02:30:00Z'), appearance: seal('审批专用章', 400) });
+    signedByClerk = await signPdf(document, clerk, {
+      reason: '经办',
+      location: '深圳市罗湖区',
+      signingTime: new Date('2026-11-24T02:30:00Z'),
+      appearance: seal('审批专用章', 400),
+    });
     signedByReviewer = await signPdf(signedByClerk, reviewer, { reason: '复核', appearance: seal('复核专用章', 230) });
     signedByAll = await signPdf(signedByReviewer, director, { reason: '批准' });
   });
@@ -49,9 +64,18 @@ describe('PAdES signing and verification of sealed documents', function () {
     expect(verification.problems).to.deep.equal([]);
     const [signature] = verification.signatures;
     expect(signature).to.include({
-      field: 'Signature1', subFilter: 'ETSI.CAdES.detached', signingTime: '2026-11-24T02:30:00.000Z', reason: '经办',
-      digestValid: true, signatureValid: true, signingCertificateV2Valid: true, coversDocumentUpTo: signedByClerk.length,
-      certificateFingerprint: crypto.createHash('sha256').update(new crypto.X509Certificate(clerkCertificate).raw).digest('hex'),
+      field: 'Signature1',
+      subFilter: 'ETSI.CAdES.detached',
+      signingTime: '2026-11-24T02:30:00.000Z',
+      reason: '经办',
+      digestValid: true,
+      signatureValid: true,
+      signingCertificateV2Valid: true,
+      coversDocumentUpTo: signedByClerk.length,
+      certificateFingerprint: crypto
+        .createHash('sha256')
+        .update(new crypto.X509Certificate(clerkCertificate).raw)
+        .digest('hex'),
     });
     expect(signature.signerSubject).to.contain('CN=张三');
     expect(signature.chain).to.have.length(2);
@@ -66,8 +90,12 @@ describe('PAdES signing and verification of sealed documents', function () {
   });
 
   it('when the clerk, the reviewer and the director sign in turn, then each signature is an incremental update and all three are valid in pdfsig and our verifier', () => {
-    expect(Buffer.from(signedByAll.subarray(0, signedByReviewer.length)).equals(Buffer.from(signedByReviewer))).to.equal(true);
-    expect(Buffer.from(signedByReviewer.subarray(0, signedByClerk.length)).equals(Buffer.from(signedByClerk))).to.equal(true);
+    expect(
+      Buffer.from(signedByAll.subarray(0, signedByReviewer.length)).equals(Buffer.from(signedByReviewer)),
+    ).to.equal(true);
+    expect(Buffer.from(signedByReviewer.subarray(0, signedByClerk.length)).equals(Buffer.from(signedByClerk))).to.equal(
+      true,
+    );
 
     const byPdfsig = pdfsig(signedByAll, pki.dir);
     expect(byPdfsig.map((s) => s.valid)).to.deep.equal([true, true, true]);
@@ -76,8 +104,16 @@ describe('PAdES signing and verification of sealed documents', function () {
     const verification = verifyPdfSignatures(signedByAll);
     expect(verification).to.include({ allValid: true, unmodifiedSinceLastSignature: true });
     expect(verification.signatures.map((s) => s.field)).to.deep.equal(['Signature1', 'Signature2', 'Signature3']);
-    expect(verification.signatures.map((s) => s.coversDocumentUpTo)).to.deep.equal([signedByClerk.length, signedByReviewer.length, signedByAll.length]);
-    expect(verification.signatures.map((s) => /CN=(\S+)/.exec(s.signerSubject)?.[1])).to.deep.equal(['张三', '李四', '王五']);
+    expect(verification.signatures.map((s) => s.coversDocumentUpTo)).to.deep.equal([
+      signedByClerk.length,
+      signedByReviewer.length,
+      signedByAll.length,
+    ]);
+    expect(verification.signatures.map((s) => /CN=(\S+)/.exec(s.signerSubject)?.[1])).to.deep.equal([
+      '张三',
+      '李四',
+      '王五',
+    ]);
   });
 
   it('when one byte inside the first revision is flipped, then pdfsig and our verifier report every signature altered', () => {
@@ -92,7 +128,7 @@ describe('PAdES signing and verification of sealed documents', function () {
     expect(verification.problems.join('\n')).to.contain('altered');
   });
 
-  it('when one byte of the director\'s revision is changed, then only the director\'s signature is invalid', () => {
+  it("when one byte of the director's revision is changed, then only the director's signature is invalid", () => {
     const tampered = Buffer.from(signedByAll);
     const reason = tampered.indexOf('/Reason <', signedByReviewer.length) + '/Reason <FEFF'.length; // 批准 → another character
     tampered[reason] = tampered[reason] === 0x37 ? 0x38 : 0x37;
@@ -120,8 +156,10 @@ describe('PAdES signing and verification of sealed documents', function () {
     expect(verifyPdfSignatures(resigned)).to.include({ allValid: true, unmodifiedSinceLastSignature: true });
   });
 
-  it('when a later revision overwrites the clerk\'s signature dictionary, then the clerk\'s signature is still listed and checked', async () => {
-    const clerkSignature = Number(/(\d+) 0 obj\n<<\/Type \/Sig /.exec(Buffer.from(signedByClerk).toString('latin1'))![1]);
+  it("when a later revision overwrites the clerk's signature dictionary, then the clerk's signature is still listed and checked", async () => {
+    const clerkSignature = Number(
+      /(\d+) 0 obj\n<<\/Type \/Sig /.exec(Buffer.from(signedByClerk).toString('latin1'))![1],
+    );
     const update = new IncrementalUpdate(await readStructure(signedByAll));
     update.put(PDFRef.of(clerkSignature), '<</Type /Sig>>');
     const overwritten = update.finish().bytes;
@@ -140,15 +178,23 @@ describe('PAdES signing and verification of sealed documents', function () {
     const verification = verifyPdfSignatures(elsewhere);
     expect(verification).to.include({ allValid: true, unmodifiedSinceLastSignature: true });
     expect(verification.signatures[0]).to.include({
-      field: 'Contractor', subFilter: 'adbe.pkcs7.detached', reason: 'Contractor acknowledges', signingTime: '2026-11-24T02:00:00.000Z',
-      digestValid: true, signatureValid: true, signingCertificateV2Valid: true,
+      field: 'Contractor',
+      subFilter: 'adbe.pkcs7.detached',
+      reason: 'Contractor acknowledges',
+      signingTime: '2026-11-24T02:00:00.000Z',
+      digestValid: true,
+      signatureValid: true,
+      signingCertificateV2Valid: true,
     });
   });
 
   it('when our RSA signer counter-signs that PDF (classic xref table, direct AcroForm), then both signatures stay valid', async () => {
     const rsa = pki.issue('bureau-rsa', '/C=CN/O=深圳市罗湖区住房和建设局/CN=RSA 经办', 'rsa');
     const elsewhere = pdfSignedElsewhere(pki, rsa);
-    const counterSigned = await signPdf(elsewhere, rsa.signer, { reason: '收件', appearance: { rect: [400, 600, 140, 140], organisation: '深圳市罗湖区住房和建设局', caption: '收件专用章' } });
+    const counterSigned = await signPdf(elsewhere, rsa.signer, {
+      reason: '收件',
+      appearance: { rect: [400, 600, 140, 140], organisation: '深圳市罗湖区住房和建设局', caption: '收件专用章' },
+    });
 
     expect(Buffer.from(counterSigned).toString('latin1', elsewhere.length)).to.match(/\nxref\n/); // same kind of xref section
     expect(pdfsig(counterSigned, pki.dir).map((s) => s.valid)).to.deep.equal([true, true]);
@@ -159,7 +205,9 @@ describe('PAdES signing and verification of sealed documents', function () {
 
   it('when a PDF written by cairo (pdftocairo: classic xref, no /ID) is sealed twice, then both signatures are valid in pdfsig and our verifier', async () => {
     const cairo = pki.rewriteWithCairo(document);
-    const sealed = await signPdf(await signPdf(cairo, clerk, { appearance: seal('审批专用章', 400) }), reviewer, { reason: '复核' });
+    const sealed = await signPdf(await signPdf(cairo, clerk, { appearance: seal('审批专用章', 400) }), reviewer, {
+      reason: '复核',
+    });
 
     expect(pdfsig(sealed, pki.dir).map((s) => s.valid)).to.deep.equal([true, true]);
     expect(verifyPdfSignatures(sealed)).to.include({ allValid: true, unmodifiedSinceLastSignature: true });
@@ -169,22 +217,41 @@ describe('PAdES signing and verification of sealed documents', function () {
     const rsa = pki.issue('certifier', '/C=CN/O=Shenzhen Contractor Ltd/CN=Certifier', 'rsa');
     const certified = pdfSignedElsewhere(pki, rsa, { certifiedNoChanges: true });
     expect(verifyPdfSignatures(certified).allValid).to.equal(true);
-    await signPdf(certified, clerk).then(() => expect.fail('signed'), (err: Error) => expect(err.message).to.contain('no changes permitted'));
+    await signPdf(certified, clerk).then(
+      () => expect.fail('signed'),
+      (err: Error) => expect(err.message).to.contain('no changes permitted'),
+    );
   });
 
   it('when the seal is drawn, then the widget shows it with a small embedded CJK subset, and without an appearance the signature is invisible', async () => {
     const doc = await PDFDocument.load(signedByAll);
-    const fields = doc.catalog.lookup(PDFName.of('AcroForm'), PDFDict).lookup(PDFName.of('Fields'), PDFArray).asArray().map((ref) => doc.context.lookup(ref, PDFDict));
+    const fields = doc.catalog
+      .lookup(PDFName.of('AcroForm'), PDFDict)
+      .lookup(PDFName.of('Fields'), PDFArray)
+      .asArray()
+      .map((ref) => doc.context.lookup(ref, PDFDict));
     const [clerkWidget, , directorWidget] = fields;
-    expect(clerkWidget.lookup(PDFName.of('Rect'), PDFArray).asArray().map(String)).to.deep.equal(['400', '60', '550', '230']);
+    expect(clerkWidget.lookup(PDFName.of('Rect'), PDFArray).asArray().map(String)).to.deep.equal([
+      '400',
+      '60',
+      '550',
+      '230',
+    ]);
     expect(clerkWidget.has(PDFName.of('AP'))).to.equal(true);
     expect(doc.getPages()[1].node.Annots()?.size()).to.equal(2); // a seal's default page: the last
     expect(doc.getPages()[0].node.Annots()?.size()).to.equal(1); // an invisible signature's: the first
-    expect(directorWidget.lookup(PDFName.of('Rect'), PDFArray).asArray().map(String)).to.deep.equal(['0', '0', '0', '0']);
+    expect(directorWidget.lookup(PDFName.of('Rect'), PDFArray).asArray().map(String)).to.deep.equal([
+      '0',
+      '0',
+      '0',
+      '0',
+    ]);
     expect(directorWidget.has(PDFName.of('AP'))).to.equal(false);
     expect(doc.catalog.lookup(PDFName.of('AcroForm'), PDFDict).get(PDFName.of('SigFlags'))?.toString()).to.equal('3');
 
-    const fontPrograms = doc.context.enumerateIndirectObjects().map(([, o]) => o)
+    const fontPrograms = doc.context
+      .enumerateIndirectObjects()
+      .map(([, o]) => o)
       .filter((o): o is PDFRawStream => o instanceof PDFRawStream && o.dict.has(PDFName.of('Length1')));
     expect(fontPrograms).to.have.length(2);
     for (const font of fontPrograms) expect(font.contents.length).to.be.below(16_000);
@@ -208,15 +275,28 @@ describe('PAdES signing and verification of sealed documents', function () {
     expect(subset.numGlyphs).to.be.within(new Set(text).size + 1, 60); // .notdef, the characters, their composites' parts
   });
 
-  it('when the key vault signs with a key that is not the certificate\'s, then signing fails', async () => {
+  it("when the key vault signs with a key that is not the certificate's, then signing fails", async () => {
     const wrongKey = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
     const impostor: PdfSigner = { ...clerk, sign: async (data) => crypto.sign('sha256', data, wrongKey) };
-    await signPdf(document, impostor).then(() => expect.fail('signed'), (err: Error) => expect(err.message).to.contain('does not verify'));
-    await signPdf(document, { ...clerk, algorithm: 'RSA-SHA256' }).then(() => expect.fail('signed'), (err: Error) => expect(err.message).to.contain('ec key'));
+    await signPdf(document, impostor).then(
+      () => expect.fail('signed'),
+      (err: Error) => expect(err.message).to.contain('does not verify'),
+    );
+    await signPdf(document, { ...clerk, algorithm: 'RSA-SHA256' }).then(
+      () => expect.fail('signed'),
+      (err: Error) => expect(err.message).to.contain('ec key'),
+    );
   });
 
   it('when the file is unsigned or not a PDF, then the verifier says so and nothing is valid', () => {
-    expect(verifyPdfSignatures(document)).to.deep.include({ allValid: false, signatures: [], problems: ['the PDF has no signatures'] });
-    expect(verifyPdfSignatures(Buffer.from('hello'))).to.deep.include({ allValid: false, problems: ['the file is not a PDF'] });
+    expect(verifyPdfSignatures(document)).to.deep.include({
+      allValid: false,
+      signatures: [],
+      problems: ['the PDF has no signatures'],
+    });
+    expect(verifyPdfSignatures(Buffer.from('hello'))).to.deep.include({
+      allValid: false,
+      problems: ['the file is not a PDF'],
+    });
   });
 });

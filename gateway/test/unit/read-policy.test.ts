@@ -4,11 +4,36 @@ import { ROLES, type Role } from '../../src/identity/models';
 import type { RecordType } from '../../src/projection/read-model';
 
 const KINDS: RecordType[] = [
-  'project', 'contractor', 'sealCertificate', 'document', 'contract', 'milestone', 'changeOrder', 'progressReport', 'incident',
-  'payout', 'paymentAlert', 'safetyAlert', 'progressDeviation', 'riskScore', 'complaint', 'batchAnchor', 'attestation',
+  'project',
+  'contractor',
+  'sealCertificate',
+  'document',
+  'contract',
+  'milestone',
+  'changeOrder',
+  'progressReport',
+  'incident',
+  'payout',
+  'paymentAlert',
+  'safetyAlert',
+  'progressDeviation',
+  'riskScore',
+  'complaint',
+  'batchAnchor',
+  'attestation',
 ];
 /** What a company reads of its own records; nothing of another company's. */
-const OWN = new Set<RecordType>(['project', 'contract', 'milestone', 'changeOrder', 'progressReport', 'incident', 'payout', 'document', 'contractor']);
+const OWN = new Set<RecordType>([
+  'project',
+  'contract',
+  'milestone',
+  'changeOrder',
+  'progressReport',
+  'incident',
+  'payout',
+  'document',
+  'contractor',
+]);
 
 /** The whole table, written out: role → what it reads of its own company's records / of another company's. */
 const EXPECTED: Record<Role, (kind: RecordType) => { own: boolean; other: boolean }> = {
@@ -33,9 +58,15 @@ describe('read policy: who may read what (no network)', () => {
     for (const role of ROLES) {
       for (const kind of KINDS) {
         const expected = EXPECTED[role](kind);
-        expect(mayRead(reader(role), { kind, company: 'C-A' }), `${role} reads its own company's ${kind}`).to.equal(expected.own);
-        expect(mayRead(reader(role), { kind, company: 'C-B' }), `${role} reads another company's ${kind}`).to.equal(expected.other);
-        expect(mayRead(reader(role), { kind, company: null }), `${role} reads a ${kind} of no company`).to.equal(expected.other);
+        expect(mayRead(reader(role), { kind, company: 'C-A' }), `${role} reads its own company's ${kind}`).to.equal(
+          expected.own,
+        );
+        expect(mayRead(reader(role), { kind, company: 'C-B' }), `${role} reads another company's ${kind}`).to.equal(
+          expected.other,
+        );
+        expect(mayRead(reader(role), { kind, company: null }), `${role} reads a ${kind} of no company`).to.equal(
+          expected.other,
+        );
       }
     }
   });

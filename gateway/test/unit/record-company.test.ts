@@ -14,7 +14,9 @@ describe('record company (no network)', () => {
 
   it("when a record hangs off a contract or a project, then it takes its parent's company, from the same transaction first", async () => {
     for (const docType of ['milestone', 'changeOrder', 'progressReport', 'incident', 'payout', 'paymentAlert']) {
-      expect(await companyOf({ docType, id: 'x', contractId: 'HT-1', projectId: 'P-1' }, [], lookup), docType).to.equal('C-A');
+      expect(await companyOf({ docType, id: 'x', contractId: 'HT-1', projectId: 'P-1' }, [], lookup), docType).to.equal(
+        'C-A',
+      );
     }
     const sameTx = [{ docType: 'contract', id: 'HT-2', contractorId: 'C-NEW' }];
     expect(await companyOf({ docType: 'milestone', id: 'M1', contractId: 'HT-2' }, sameTx, lookup)).to.equal('C-NEW');

@@ -7,7 +7,9 @@ import { networkCliOk } from './suite-network';
 export const mochaHooks = {
   async beforeAll(this: Mocha.Context) {
     this.timeout(20 * 60_000); // the first run on a fresh machine builds Fabric
-    process.stderr.write('starting the test network (npm run network -- up, with the suite\'s own ports and data dir)…\n');
+    process.stderr.write(
+      "starting the test network (npm run network -- up, with the suite's own ports and data dir)…\n",
+    );
     await networkCliOk(['up'], true);
   },
   async afterAll(this: Mocha.Context) {

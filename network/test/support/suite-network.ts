@@ -15,19 +15,30 @@ export const suiteEnv = {
   LUOHU_GATEWAY: 'off',
 };
 
-export interface CliResult { code: number | null; stdout: string; stderr: string }
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 /** Runs `npm run network -- ARGS` (the CLI itself, without npm) with the given environment overrides. */
 export function networkCli(args: string[], env: Record<string, string> = suiteEnv, echo = false): Promise<CliResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [require.resolve('tsx/cli'), path.join(repoRoot, 'network', 'src', 'cli.ts'), ...args], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [require.resolve('tsx/cli'), path.join(repoRoot, 'network', 'src', 'cli.ts'), ...args],
+      {
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => { stderr += c; if (echo) process.stderr.write(c); });
+    child.stderr.on('data', (c) => {
+      stderr += c;
+      if (echo) process.stderr.write(c);
+    });
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
@@ -39,8 +50,19 @@ export async function networkCliOk(args: string[], echo = false): Promise<string
   return result.stdout;
 }
 
-export interface StatusNode { id: string; kind: string; org: string; pid: number | null; healthy: boolean; height: number | null }
-export interface StatusReport { fabricVersion: string; channel: { name: string; raftLeader: string | null; orgs: { mspId: string }[] }; nodes: StatusNode[] }
+export interface StatusNode {
+  id: string;
+  kind: string;
+  org: string;
+  pid: number | null;
+  healthy: boolean;
+  height: number | null;
+}
+export interface StatusReport {
+  fabricVersion: string;
+  channel: { name: string; raftLeader: string | null; orgs: { mspId: string }[] };
+  nodes: StatusNode[];
+}
 
 export async function networkStatus(): Promise<StatusReport> {
   return JSON.parse(await networkCliOk(['status', '--json']));
@@ -49,7 +71,12 @@ export async function networkStatus(): Promise<StatusReport> {
 export const connection = (): ConnectionDescription => readConnectionDescription(suiteEnv.LUOHU_NETWORK_DIR);
 
 /** Polls until the condition holds; fails with the last observed value. */
-export async function eventually<T>(what: string, read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  read: () => Promise<T>,
+  ok: (value: T) => boolean,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
   for (;;) {

@@ -13,7 +13,11 @@ export const DEFAULT_CJK_FONT_PATH = '/usr/share/fonts/truetype/droid/DroidSansF
 export const LATIN_FONT_PATH = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
 
 /** A font file parsed twice: fontkit reads its cmap and metrics, our subsetter copies its glyphs. */
-export interface LoadedFont { path: string; cmap: Font; glyphs: TrueTypeFont }
+export interface LoadedFont {
+  path: string;
+  cmap: Font;
+  glyphs: TrueTypeFont;
+}
 
 const loaded = new Map<string, LoadedFont>();
 
@@ -51,6 +55,8 @@ export const cjkSubsetFont = (text: string, path = DEFAULT_CJK_FONT_PATH): Uint8
  * (ISO 32000 9.6.4), so that readers know it is a subset and the same subset always gets the same name.
  */
 export function subsetFontName(fontFile: Uint8Array, font: Font): string {
-  const tag = [...crypto.createHash('sha256').update(fontFile).digest().subarray(0, 6)].map((b) => String.fromCharCode(65 + (b % 26))).join('');
+  const tag = [...crypto.createHash('sha256').update(fontFile).digest().subarray(0, 6)]
+    .map((b) => String.fromCharCode(65 + (b % 26)))
+    .join('');
   return `${tag}+${(font.postscriptName ?? 'Font').replace(/[^A-Za-z0-9-]/g, '')}`;
 }

@@ -26,10 +26,14 @@ export class TrueTypeFont {
     for (let i = 0; i < numTables; i++) {
       const entry = 12 + i * 16;
       const offset = data.readUInt32BE(entry + 8);
-      this.#tables.set(data.toString('latin1', entry, entry + 4), data.subarray(offset, offset + data.readUInt32BE(entry + 12)));
+      this.#tables.set(
+        data.toString('latin1', entry, entry + 4),
+        data.subarray(offset, offset + data.readUInt32BE(entry + 12)),
+      );
     }
     for (const tag of ['head', 'hhea', 'maxp', 'hmtx', 'loca', 'glyf']) {
-      if (!this.#tables.has(tag)) throw new Error(`the font has no '${tag}' table: only TrueType outlines can be embedded`);
+      if (!this.#tables.has(tag))
+        throw new Error(`the font has no '${tag}' table: only TrueType outlines can be embedded`);
     }
     this.#longLoca = this.#table('head').readInt16BE(50) === 1;
     this.numGlyphs = this.#table('maxp').readUInt16BE(4);
@@ -52,7 +56,10 @@ export class TrueTypeFont {
     const hmtx = this.#table('hmtx');
     const last = this.#numberOfHMetrics - 1;
     if (id <= last) return [hmtx.readUInt16BE(id * 4), hmtx.readInt16BE(id * 4 + 2)];
-    return [hmtx.readUInt16BE(last * 4), hmtx.readInt16BE(this.#numberOfHMetrics * 4 + (id - this.#numberOfHMetrics) * 2)];
+    return [
+      hmtx.readUInt16BE(last * 4),
+      hmtx.readInt16BE(this.#numberOfHMetrics * 4 + (id - this.#numberOfHMetrics) * 2),
+    ];
   }
 
   /** Offsets of the component glyph ids inside a composite glyph (none for a simple glyph). */
@@ -75,9 +82,15 @@ export class TrueTypeFont {
   subset(glyphIds: number[], characters?: Map<number, number>): { font: Buffer; newIds: Map<number, number> } {
     const order = [0];
     const newIds = new Map([[0, 0]]);
-    const include = (id: number) => { if (!newIds.has(id)) { newIds.set(id, order.length); order.push(id); } };
+    const include = (id: number) => {
+      if (!newIds.has(id)) {
+        newIds.set(id, order.length);
+        order.push(id);
+      }
+    };
     glyphIds.forEach(include);
-    for (let i = 0; i < order.length; i++) { // components are appended, so this also walks nested composites
+    for (let i = 0; i < order.length; i++) {
+      // components are appended, so this also walks nested composites
       const glyph = this.#glyph(order[i]);
       for (const at of this.#componentOffsets(glyph)) include(glyph.readUInt16BE(at));
     }
@@ -88,10 +101,20 @@ export class TrueTypeFont {
       return Buffer.concat([glyph, Buffer.alloc((4 - (glyph.length % 4)) % 4)]);
     });
     const loca = Buffer.alloc((order.length + 1) * 4);
-    glyphs.reduce((offset, glyph, i) => { loca.writeUInt32BE(offset, i * 4); return offset + glyph.length; }, 0);
-    loca.writeUInt32BE(glyphs.reduce((sum, g) => sum + g.length, 0), order.length * 4);
+    glyphs.reduce((offset, glyph, i) => {
+      loca.writeUInt32BE(offset, i * 4);
+      return offset + glyph.length;
+    }, 0);
+    loca.writeUInt32BE(
+      glyphs.reduce((sum, g) => sum + g.length, 0),
+      order.length * 4,
+    );
     const hmtx = Buffer.alloc(order.length * 4);
-    order.forEach((id, i) => { const [advance, lsb] = this.#metrics(id); hmtx.writeUInt16BE(advance, i * 4); hmtx.writeInt16BE(lsb, i * 4 + 2); });
+    order.forEach((id, i) => {
+      const [advance, lsb] = this.#metrics(id);
+      hmtx.writeUInt16BE(advance, i * 4);
+      hmtx.writeInt16BE(lsb, i * 4 + 2);
+    });
     const head = Buffer.from(this.#table('head'));
     head.writeUInt32BE(0, 8); // checkSumAdjustment, set below
     head.writeInt16BE(1, 50); // long loca
@@ -103,9 +126,18 @@ export class TrueTypeFont {
     this.#tables.get('post')?.copy(post, 0, 0, 32);
     post.writeUInt32BE(0x00030000, 0); // version 3: no glyph names
 
-    const tables = new Map<string, Buffer>([['head', head], ['hhea', hhea], ['maxp', maxp], ['hmtx', hmtx], ['loca', loca], ['glyf', Buffer.concat(glyphs)], ['post', post]]);
+    const tables = new Map<string, Buffer>([
+      ['head', head],
+      ['hhea', hhea],
+      ['maxp', maxp],
+      ['hmtx', hmtx],
+      ['loca', loca],
+      ['glyf', Buffer.concat(glyphs)],
+      ['post', post],
+    ]);
     for (const tag of COPIED_TABLES) if (this.#tables.has(tag)) tables.set(tag, this.#table(tag));
-    if (characters) tables.set('cmap', cmapFormat4([...characters].map(([codePoint, id]) => [codePoint, newIds.get(id)!])));
+    if (characters)
+      tables.set('cmap', cmapFormat4([...characters].map(([codePoint, id]) => [codePoint, newIds.get(id)!])));
     const { font, offsets } = sfnt(tables);
     font.writeUInt32BE((0xb1b0afba - checksum(font)) >>> 0, offsets.get('head')! + 8);
     return { font, newIds };

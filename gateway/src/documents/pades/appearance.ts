@@ -32,11 +32,22 @@ function star(cx: number, cy: number, outer: number): string {
     const r = i % 2 === 0 ? outer : inner;
     return `${n(cx + r * Math.cos(angle))} ${n(cy + r * Math.sin(angle))}`;
   });
-  return `${points[0]} m\n${points.slice(1).map((p) => `${p} l`).join('\n')}\nh f`;
+  return `${points[0]} m\n${points
+    .slice(1)
+    .map((p) => `${p} l`)
+    .join('\n')}\nh f`;
 }
 
 /** Characters along the upper arc, each upright towards the rim, read clockwise from the lower left. */
-function arcText(font: SealFonts, text: string, cx: number, cy: number, radius: number, size: number, step: number): string {
+function arcText(
+  font: SealFonts,
+  text: string,
+  cx: number,
+  cy: number,
+  radius: number,
+  size: number,
+  step: number,
+): string {
   const chars = [...text];
   const span = step * chars.length;
   const ops: string[] = [];
@@ -46,7 +57,9 @@ function arcText(font: SealFonts, text: string, cx: number, cy: number, radius: 
     const half = (font.width(char) * size) / 2;
     const x = cx + radius * Math.cos(theta) - half * Math.sin(theta);
     const y = cy + radius * Math.sin(theta) + half * Math.cos(theta);
-    ops.push(`${n(Math.cos(phi) * size)} ${n(Math.sin(phi) * size)} ${n(-Math.sin(phi) * size)} ${n(Math.cos(phi) * size)} ${n(x)} ${n(y)} Tm ${font.show(char, 1)}`);
+    ops.push(
+      `${n(Math.cos(phi) * size)} ${n(Math.sin(phi) * size)} ${n(-Math.sin(phi) * size)} ${n(Math.cos(phi) * size)} ${n(x)} ${n(y)} Tm ${font.show(char, 1)}`,
+    );
   });
   return `BT\n${ops.join('\n')}\nET`;
 }
@@ -57,9 +70,12 @@ function centredText(font: SealFonts, text: string, cx: number, baseline: number
 }
 
 /** Draws the seal into a form XObject sized to the widget's rectangle; returns its reference. */
-export function writeSealAppearance(update: IncrementalUpdate, seal: SealAppearance): { ref: PDFRef; fontFileBytes: number } {
+export function writeSealAppearance(
+  update: IncrementalUpdate,
+  seal: SealAppearance,
+): { ref: PDFRef; fontFileBytes: number } {
   const [, , width, height] = seal.rect;
-  if (!(width > 0 && height > 0)) throw new Error('the seal\'s rectangle must have a positive width and height');
+  if (!(width > 0 && height > 0)) throw new Error("the seal's rectangle must have a positive width and height");
   const font = new SealFonts(seal.cjkFont);
   const band = seal.signerName ? Math.min(height * 0.16, 16) : 0;
   const radius = Math.min(width, height - band) / 2;
@@ -73,7 +89,8 @@ export function writeSealAppearance(update: IncrementalUpdate, seal: SealAppeara
   let size = radius * 0.21;
   let step = (size * 1.05) / (innerRing - size * 0.6);
   const maxSpan = (250 * Math.PI) / 180;
-  if (step * chars > maxSpan) { // long names: smaller characters, closer together
+  if (step * chars > maxSpan) {
+    // long names: smaller characters, closer together
     step = maxSpan / chars;
     size = Math.min(size, (step * (innerRing - radius * 0.12)) / 1.05);
   }
@@ -83,8 +100,12 @@ export function writeSealAppearance(update: IncrementalUpdate, seal: SealAppeara
   const parts = [
     'q',
     `${SEAL_RED} RG ${SEAL_RED} rg`,
-    `${n(outerLine)} w`, circle(cx, cy, radius - outerLine / 2), 'S',
-    `${n(radius * 0.015)} w`, circle(cx, cy, innerRing), 'S',
+    `${n(outerLine)} w`,
+    circle(cx, cy, radius - outerLine / 2),
+    'S',
+    `${n(radius * 0.015)} w`,
+    circle(cx, cy, innerRing),
+    'S',
     star(cx, cy + radius * 0.02, radius * 0.3),
     `2 Tr ${n(radius * 0.005)} w`, // fill and stroke: the heavier strokes of a stamped character
     arcText(font, organisation, cx, cy, textRadius, size, step),
@@ -97,7 +118,10 @@ export function writeSealAppearance(update: IncrementalUpdate, seal: SealAppeara
   }
   const { content, resources, fontFileBytes } = font.write(update, parts.join('\n'));
   const ref = update.allocate();
-  update.putStream(ref, ` /Type /XObject /Subtype /Form /BBox [0 0 ${n(width)} ${n(height)}] /Resources <</Font <<${resources}>> /ProcSet [/PDF /Text]>>`,
-    Buffer.from(content, 'latin1'));
+  update.putStream(
+    ref,
+    ` /Type /XObject /Subtype /Form /BBox [0 0 ${n(width)} ${n(height)}] /Resources <</Font <<${resources}>> /ProcSet [/PDF /Text]>>`,
+    Buffer.from(content, 'latin1'),
+  );
   return { ref, fontFileBytes };
 }

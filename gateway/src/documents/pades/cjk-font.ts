@@ -8,7 +8,9 @@ import type { IncrementalUpdate } from './incremental-writer';
  * CJK font lacks (Droid Sans Fallback has no Latin letters or digits) from the standard Helvetica.
  */
 
-const helvetica = StandardFontEmbedder.for(StandardFonts.Helvetica as unknown as Parameters<typeof StandardFontEmbedder.for>[0]);
+const helvetica = StandardFontEmbedder.for(
+  StandardFonts.Helvetica as unknown as Parameters<typeof StandardFontEmbedder.for>[0],
+);
 
 type Run = { cjk: boolean; text: string };
 
@@ -39,25 +41,33 @@ export class SealFonts {
 
   /** Width of a string at size 1. */
   width(text: string): number {
-    return this.#runs(text).reduce((sum, run) => sum + (run.cjk
-      ? [...run.text].reduce((w, c) => w + this.#font.cmap.glyphForCodePoint(c.codePointAt(0)!).advanceWidth, 0) / this.#font.cmap.unitsPerEm
-      : helvetica.widthOfTextAtSize(run.text, 1)), 0);
+    return this.#runs(text).reduce(
+      (sum, run) =>
+        sum +
+        (run.cjk
+          ? [...run.text].reduce((w, c) => w + this.#font.cmap.glyphForCodePoint(c.codePointAt(0)!).advanceWidth, 0) /
+            this.#font.cmap.unitsPerEm
+          : helvetica.widthOfTextAtSize(run.text, 1)),
+      0,
+    );
   }
 
   /** Text-showing operators for `text` at `size` (inside BT … ET), switching fonts as needed. */
   show(text: string, size: number): string {
-    return this.#runs(text).map((run) => {
-      if (!run.cjk) {
-        this.#usesHelvetica = true;
-        return `/F2 ${size} Tf (${run.text.replace(/[\\()]/g, '\\$&')}) Tj`;
-      }
-      const codes = [...run.text].map((char) => {
-        const id = this.#glyphId(char);
-        this.#glyphs.set(id, char);
-        return `\u0000G${id}\u0000`; // resolved to the subset's id once every glyph is known
-      });
-      return `/F1 ${size} Tf <${codes.join('')}> Tj`;
-    }).join(' ');
+    return this.#runs(text)
+      .map((run) => {
+        if (!run.cjk) {
+          this.#usesHelvetica = true;
+          return `/F2 ${size} Tf (${run.text.replace(/[\\()]/g, '\\$&')}) Tj`;
+        }
+        const codes = [...run.text].map((char) => {
+          const id = this.#glyphId(char);
+          this.#glyphs.set(id, char);
+          return `\u0000G${id}\u0000`; // resolved to the subset's id once every glyph is known
+        });
+        return `/F1 ${size} Tf <${codes.join('')}> Tj`;
+      })
+      .join(' ');
   }
 
   /**
@@ -68,21 +78,38 @@ export class SealFonts {
     const ids = [...this.#glyphs.keys()].sort((a, b) => a - b);
     const { font: fontFile, newIds } = this.#font.glyphs.subset(ids);
     // eslint-disable-next-line no-control-regex -- NUL brackets the glyph placeholders: it never occurs in content text
-    const resolved = content.replace(/\u0000G(\d+)\u0000/g, (_, id: string) => newIds.get(Number(id))!.toString(16).padStart(4, '0'));
+    const resolved = content.replace(/\u0000G(\d+)\u0000/g, (_, id: string) =>
+      newIds.get(Number(id))!.toString(16).padStart(4, '0'),
+    );
     const units = this.#font.cmap.unitsPerEm;
     const scale = 1000 / units;
     const name = `/${subsetFontName(fontFile, this.#font.cmap)}`;
-    const widths = ids.map((id) => `${newIds.get(id)} [${Math.round(this.#font.cmap.getGlyph(id).advanceWidth * scale)}]`).join(' ');
+    const widths = ids
+      .map((id) => `${newIds.get(id)} [${Math.round(this.#font.cmap.getGlyph(id).advanceWidth * scale)}]`)
+      .join(' ');
     const { bbox, ascent, descent, capHeight } = this.#font.cmap;
     const [type0, cidFont, descriptor, file, toUnicode] = [0, 0, 0, 0, 0].map(() => update.allocate());
     update.putStream(file, ` /Length1 ${fontFile.length}`, fontFile);
-    update.put(descriptor, `<</Type /FontDescriptor /FontName ${name} /Flags 4 /FontBBox [${[bbox.minX, bbox.minY, bbox.maxX, bbox.maxY].map((v) => Math.round(v * scale)).join(' ')}]`
-      + ` /ItalicAngle 0 /Ascent ${Math.round(ascent * scale)} /Descent ${Math.round(descent * scale)}`
-      + ` /CapHeight ${Math.round((capHeight || ascent) * scale)} /StemV 80 /FontFile2 ${file}>>`);
-    update.put(cidFont, `<</Type /Font /Subtype /CIDFontType2 /BaseFont ${name} /CIDSystemInfo <</Registry (Adobe) /Ordering (Identity) /Supplement 0>>`
-      + ` /FontDescriptor ${descriptor} /CIDToGIDMap /Identity /DW 1000 /W [${widths}]>>`);
-    update.putStream(toUnicode, '', Buffer.from(toUnicodeCMap(ids.map((id) => [newIds.get(id)!, this.#glyphs.get(id)!])), 'latin1'));
-    update.put(type0, `<</Type /Font /Subtype /Type0 /BaseFont ${name} /Encoding /Identity-H /DescendantFonts [${cidFont}] /ToUnicode ${toUnicode}>>`);
+    update.put(
+      descriptor,
+      `<</Type /FontDescriptor /FontName ${name} /Flags 4 /FontBBox [${[bbox.minX, bbox.minY, bbox.maxX, bbox.maxY].map((v) => Math.round(v * scale)).join(' ')}]` +
+        ` /ItalicAngle 0 /Ascent ${Math.round(ascent * scale)} /Descent ${Math.round(descent * scale)}` +
+        ` /CapHeight ${Math.round((capHeight || ascent) * scale)} /StemV 80 /FontFile2 ${file}>>`,
+    );
+    update.put(
+      cidFont,
+      `<</Type /Font /Subtype /CIDFontType2 /BaseFont ${name} /CIDSystemInfo <</Registry (Adobe) /Ordering (Identity) /Supplement 0>>` +
+        ` /FontDescriptor ${descriptor} /CIDToGIDMap /Identity /DW 1000 /W [${widths}]>>`,
+    );
+    update.putStream(
+      toUnicode,
+      '',
+      Buffer.from(toUnicodeCMap(ids.map((id) => [newIds.get(id)!, this.#glyphs.get(id)!])), 'latin1'),
+    );
+    update.put(
+      type0,
+      `<</Type /Font /Subtype /Type0 /BaseFont ${name} /Encoding /Identity-H /DescendantFonts [${cidFont}] /ToUnicode ${toUnicode}>>`,
+    );
     let resources = `/F1 ${type0}`;
     if (this.#usesHelvetica) {
       const latin = update.allocate();
@@ -96,11 +123,26 @@ export class SealFonts {
 /** So that text copied from the seal (and search) gives the characters back. */
 function toUnicodeCMap(entries: Array<[code: number, text: string]>): string {
   const hex = (n: number) => n.toString(16).padStart(4, '0');
-  const lines = entries.filter(([code]) => code !== 0).map(([code, text]) => `<${hex(code)}> <${Buffer.from(text, 'utf16le').swap16().toString('hex')}>`);
+  const lines = entries
+    .filter(([code]) => code !== 0)
+    .map(([code, text]) => `<${hex(code)}> <${Buffer.from(text, 'utf16le').swap16().toString('hex')}>`);
   const blocks: string[] = [];
-  for (let i = 0; i < lines.length; i += 100) blocks.push(`${lines.slice(i, i + 100).length} beginbfchar\n${lines.slice(i, i + 100).join('\n')}\nendbfchar`);
-  return ['/CIDInit /ProcSet findresource begin', '12 dict begin', 'begincmap',
-    '/CIDSystemInfo <</Registry (Adobe) /Ordering (UCS) /Supplement 0>> def', '/CMapName /Adobe-Identity-UCS def', '/CMapType 2 def',
-    '1 begincodespacerange', '<0000> <FFFF>', 'endcodespacerange', ...blocks,
-    'endcmap', 'CMapName currentdict /CMap defineresource pop', 'end', 'end'].join('\n');
+  for (let i = 0; i < lines.length; i += 100)
+    blocks.push(`${lines.slice(i, i + 100).length} beginbfchar\n${lines.slice(i, i + 100).join('\n')}\nendbfchar`);
+  return [
+    '/CIDInit /ProcSet findresource begin',
+    '12 dict begin',
+    'begincmap',
+    '/CIDSystemInfo <</Registry (Adobe) /Ordering (UCS) /Supplement 0>> def',
+    '/CMapName /Adobe-Identity-UCS def',
+    '/CMapType 2 def',
+    '1 begincodespacerange',
+    '<0000> <FFFF>',
+    'endcodespacerange',
+    ...blocks,
+    'endcmap',
+    'CMapName currentdict /CMap defineresource pop',
+    'end',
+    'end',
+  ].join('\n');
 }

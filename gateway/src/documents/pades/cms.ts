@@ -40,7 +40,12 @@ const explicit = (tag: number, ...items: Node[]): Node => asn1.create(Class.CONT
 const attribute = (type: string, value: Node): Node => seq(oid(type), set(value));
 
 /** A certificate parsed just enough to name it in CMS: its ASN.1 re-encodes to exactly its DER. */
-export interface CertificateParts { der: Buffer; node: Node; issuer: Node; serial: Node }
+export interface CertificateParts {
+  der: Buffer;
+  node: Node;
+  issuer: Node;
+  serial: Node;
+}
 
 /** A PEM certificate's DER and the issuer and serial a CMS signer identifier names. */
 export function certificateParts(pem: string): CertificateParts {
@@ -54,7 +59,8 @@ export function certificateParts(pem: string): CertificateParts {
 
 /** The signed attributes as the DER SET OF that the signature covers (attributes sorted by their encoding). */
 export function signedAttributes(messageDigest: Buffer, signerCertificate: CertificateParts): Buffer {
-  const essCertIdV2 = seq( // hashAlgorithm omitted: the default is SHA-256
+  const essCertIdV2 = seq(
+    // hashAlgorithm omitted: the default is SHA-256
     octets(crypto.createHash('sha256').update(signerCertificate.der).digest()),
     seq(seq(explicit(4, signerCertificate.issuer)), signerCertificate.serial),
   );
@@ -62,7 +68,9 @@ export function signedAttributes(messageDigest: Buffer, signerCertificate: Certi
     attribute(OID.contentType, oid(OID.data)),
     attribute(OID.messageDigest, octets(messageDigest)),
     attribute(OID.signingCertificateV2, seq(seq(essCertIdV2))),
-  ].map(der).sort(Buffer.compare);
+  ]
+    .map(der)
+    .sort(Buffer.compare);
   const content = Buffer.concat(attributes);
   return Buffer.concat([Buffer.from([0x31]), derLength(content.length), content]);
 }
@@ -76,16 +84,21 @@ function derLength(length: number): Buffer {
 
 /** Assembles ContentInfo(SignedData) around the signed attributes and the raw signature the key vault returned. */
 export function signedData(input: {
-  signedAttributesDer: Buffer; signature: Buffer; algorithm: SignatureAlgorithm; chain: CertificateParts[];
+  signedAttributesDer: Buffer;
+  signature: Buffer;
+  algorithm: SignatureAlgorithm;
+  chain: CertificateParts[];
 }): Buffer {
   const [signer] = input.chain;
   const sha256 = seq(oid(OID.sha256), nul());
-  const signatureAlgorithm = input.algorithm === 'ECDSA-SHA256' ? seq(oid(OID.ecdsaWithSha256)) : seq(oid(OID.rsaEncryption), nul());
+  const signatureAlgorithm =
+    input.algorithm === 'ECDSA-SHA256' ? seq(oid(OID.ecdsaWithSha256)) : seq(oid(OID.rsaEncryption), nul());
   // The signed attributes go in as [0] IMPLICIT: the same bytes as the signed SET, with the tag changed.
   const signedAttrs = asn1.fromDer(bin(input.signedAttributesDer));
   signedAttrs.tagClass = Class.CONTEXT_SPECIFIC;
   signedAttrs.type = 0;
-  if (!der(signedAttrs).subarray(1).equals(input.signedAttributesDer.subarray(1))) throw new Error('the signed attributes did not re-encode to the signed bytes');
+  if (!der(signedAttrs).subarray(1).equals(input.signedAttributesDer.subarray(1)))
+    throw new Error('the signed attributes did not re-encode to the signed bytes');
   const signerInfo = seq(
     integer(1),
     seq(signer.issuer, signer.serial),
@@ -98,7 +111,12 @@ export function signedData(input: {
     integer(1),
     set(sha256),
     seq(oid(OID.data)), // detached: no eContent
-    asn1.create(Class.CONTEXT_SPECIFIC, 0, true, input.chain.map((cert) => cert.node)),
+    asn1.create(
+      Class.CONTEXT_SPECIFIC,
+      0,
+      true,
+      input.chain.map((cert) => cert.node),
+    ),
     set(signerInfo),
   );
   return der(seq(oid(OID.signedData), explicit(0, content)));

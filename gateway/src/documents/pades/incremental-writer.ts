@@ -22,7 +22,8 @@ export class IncrementalUpdate {
 
   /** Writes (or rewrites, for an existing object) the object `ref` with a body given as PDF syntax. */
   put(ref: PDFRef, body: PDFObject | string | Buffer): void {
-    const bytes = typeof body === 'string' ? Buffer.from(body, 'latin1') : Buffer.isBuffer(body) ? body : serialise(body);
+    const bytes =
+      typeof body === 'string' ? Buffer.from(body, 'latin1') : Buffer.isBuffer(body) ? body : serialise(body);
     this.#objects.set(ref.objectNumber, bytes);
   }
 
@@ -38,7 +39,10 @@ export class IncrementalUpdate {
     const { bytes: original, previousXref, xrefIsStream, root, info, id } = this.structure;
     const parts: Buffer[] = [Buffer.from(original.buffer, original.byteOffset, original.length)];
     let length = original.length;
-    const push = (part: Buffer) => { parts.push(part); length += part.length; };
+    const push = (part: Buffer) => {
+      parts.push(part);
+      length += part.length;
+    };
     const last = original[original.length - 1];
     if (last !== 0x0a && last !== 0x0d) push(Buffer.from('\n'));
 
@@ -54,15 +58,23 @@ export class IncrementalUpdate {
       info ? `/Info ${serialise(info).toString('latin1')}` : '',
       `/ID [${firstId} <${crypto.randomBytes(16).toString('hex')}>]`,
       `/Prev ${previousXref}`,
-    ].filter(Boolean).join(' ');
+    ]
+      .filter(Boolean)
+      .join(' ');
     const xrefOffset = length;
     if (xrefIsStream) {
       const xrefRef = this.allocate();
       offsets.set(xrefRef.objectNumber, xrefOffset);
       const numbers = [...offsets.keys()].sort((a, b) => a - b);
       const rows = Buffer.alloc(numbers.length * 7);
-      numbers.forEach((n, i) => { rows.writeUInt8(1, i * 7); rows.writeUInt32BE(offsets.get(n)!, i * 7 + 1); rows.writeUInt16BE(0, i * 7 + 5); });
-      const dict = `/Type /XRef /Size ${this.#next} /W [1 4 2] /Index [${runs(numbers).map(([s, c]) => `${s} ${c}`).join(' ')}] ${trailer}`;
+      numbers.forEach((n, i) => {
+        rows.writeUInt8(1, i * 7);
+        rows.writeUInt32BE(offsets.get(n)!, i * 7 + 1);
+        rows.writeUInt16BE(0, i * 7 + 5);
+      });
+      const dict = `/Type /XRef /Size ${this.#next} /W [1 4 2] /Index [${runs(numbers)
+        .map(([s, c]) => `${s} ${c}`)
+        .join(' ')}] ${trailer}`;
       push(Buffer.from(`${xrefRef.objectNumber} 0 obj\n<<${dict} /Length ${rows.length}>>\nstream\n`, 'latin1'));
       push(rows);
       push(Buffer.from('\nendstream\nendobj\n'));

@@ -3,7 +3,14 @@
  * visible red seal, and a verifier for every signature in every revision. The signing key never enters this
  * library: `PdfSigner.sign` is the key vault's.
  */
-export type { PdfSigner, SealAppearance, SignOptions, PdfSignatureCheck, PdfVerification, SignatureAlgorithm } from './types';
+export type {
+  PdfSigner,
+  SealAppearance,
+  SignOptions,
+  PdfSignatureCheck,
+  PdfVerification,
+  SignatureAlgorithm,
+} from './types';
 export { completePdfSignature, preparePdfSignature, SealSignatureRejected, signPdf } from './sign';
 export type { PreparedPdfSignature } from './sign';
 export { verifyPdfSignatures } from './verify';

@@ -6,7 +6,9 @@ export const MAX_INFLATED_BYTES = 64 * 1024 * 1024;
 
 /** A PDF whose streams would inflate past the budget (a decompression bomb): the whole check is refused, not skipped. */
 export class InflationLimitError extends Error {
-  constructor(limit: number) { super(`the PDF's compressed streams inflate to more than ${limit} bytes`); }
+  constructor(limit: number) {
+    super(`the PDF's compressed streams inflate to more than ${limit} bytes`);
+  }
 }
 
 /**
@@ -16,11 +18,18 @@ export class InflationLimitError extends Error {
  */
 export class InflateBudget {
   #remaining: number;
-  constructor(readonly limit = MAX_INFLATED_BYTES) { this.#remaining = limit; }
+  constructor(readonly limit = MAX_INFLATED_BYTES) {
+    this.#remaining = limit;
+  }
 
   decode(stream: PDFRawStream): Uint8Array {
     const filter = stream.dict.lookup(PDFName.of('Filter'));
-    const filters = filter instanceof PDFName ? [filter] : filter instanceof PDFArray ? filter.asArray().filter((f): f is PDFName => f instanceof PDFName) : [];
+    const filters =
+      filter instanceof PDFName
+        ? [filter]
+        : filter instanceof PDFArray
+          ? filter.asArray().filter((f): f is PDFName => f instanceof PDFName)
+          : [];
     let data: Uint8Array = stream.contents;
     for (const name of filters) {
       data = name === PDFName.of('FlateDecode') ? this.inflate(data) : this.other(stream, name, data);
@@ -32,7 +41,10 @@ export class InflateBudget {
   private inflate(data: Uint8Array): Uint8Array {
     try {
       // SYNC_FLUSH: a truncated stream gives what it holds, as pdf-lib's own decoder does.
-      return zlib.inflateSync(data, { maxOutputLength: Math.max(1, this.#remaining), finishFlush: zlib.constants.Z_SYNC_FLUSH });
+      return zlib.inflateSync(data, {
+        maxOutputLength: Math.max(1, this.#remaining),
+        finishFlush: zlib.constants.Z_SYNC_FLUSH,
+      });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new InflationLimitError(this.limit);
       throw err;

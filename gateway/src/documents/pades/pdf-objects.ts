@@ -8,12 +8,18 @@ import { InflateBudget, InflationLimitError } from './inflate-budget';
  * also kept from every revision, even one a later revision redefined, so that none escapes verification.
  */
 
-interface ParserInternals { parseObject(): PDFObject; bytes: { offset(): number } }
+interface ParserInternals {
+  parseObject(): PDFObject;
+  bytes: { offset(): number };
+}
 
 const OBJECT_HEADER = /(?<!\d)(\d{1,10})\s+(\d{1,5})\s+obj\b/g;
 
 /** A PDF's objects as pdf-lib parsed them, and its signature dictionaries. */
-export interface PdfObjects { context: PDFContext; signatureDictionaries: Array<{ ref: PDFRef; dict: PDFDict }> }
+export interface PdfObjects {
+  context: PDFContext;
+  signatureDictionaries: Array<{ ref: PDFRef; dict: PDFDict }>;
+}
 
 const isSignatureDictionary = (object: PDFObject): object is PDFDict =>
   object instanceof PDFDict && object.has(PDFName.of('ByteRange')) && object.has(PDFName.of('Contents'));
@@ -33,7 +39,8 @@ export function readObjects(bytes: Uint8Array, budget = new InflateBudget()): Pd
       context.assign(ref, object);
       if (isSignatureDictionary(object)) signatureDictionaries.push({ ref, dict: object });
       OBJECT_HEADER.lastIndex = start + parser.bytes.offset(); // never look for objects inside stream data
-      if (object instanceof PDFRawStream && object.dict.get(PDFName.of('Type')) === PDFName.of('ObjStm')) unpackObjectStream(context, object, budget);
+      if (object instanceof PDFRawStream && object.dict.get(PDFName.of('Type')) === PDFName.of('ObjStm'))
+        unpackObjectStream(context, object, budget);
     } catch (err) {
       if (err instanceof InflationLimitError) throw err; // a bomb refuses the whole file
       // a damaged object: the ones that matter to a signature are checked byte by byte anyway
@@ -46,10 +53,17 @@ function unpackObjectStream(context: PDFContext, stream: PDFRawStream, budget: I
   const first = stream.dict.get(PDFName.of('First'));
   if (!(first instanceof PDFNumber)) return;
   const data = budget.decode(stream);
-  const header = Buffer.from(data.buffer, data.byteOffset, first.asNumber()).toString('latin1').trim().split(/\s+/).map(Number);
+  const header = Buffer.from(data.buffer, data.byteOffset, first.asNumber())
+    .toString('latin1')
+    .trim()
+    .split(/\s+/)
+    .map(Number);
   for (let i = 0; i + 1 < header.length; i += 2) {
     try {
-      const parser = PDFObjectParser.forBytes(data.subarray(first.asNumber() + header[i + 1]), context) as unknown as ParserInternals;
+      const parser = PDFObjectParser.forBytes(
+        data.subarray(first.asNumber() + header[i + 1]),
+        context,
+      ) as unknown as ParserInternals;
       context.assign(PDFRef.of(header[i], 0), parser.parseObject());
     } catch {
       // skip a damaged member

@@ -16,7 +16,8 @@ export interface PdfStructure {
   id: PDFArray | undefined;
 }
 
-const latin1 = (bytes: Uint8Array, start: number, end: number): string => Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
+const latin1 = (bytes: Uint8Array, start: number, end: number): string =>
+  Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
 
 /** Reads a PDF's trailer, root and pages with pdf-lib, for an incremental update on top of it. */
 export async function readStructure(bytes: Uint8Array): Promise<PdfStructure> {
@@ -27,9 +28,14 @@ export async function readStructure(bytes: Uint8Array): Promise<PdfStructure> {
   const previousXref = lastStartXref(bytes);
   const head = latin1(bytes, previousXref, Math.min(bytes.length, previousXref + 4096));
   const xrefIsStream = !/^\s*xref/.test(head);
-  const declaredSize = Number(/\/Size\s+(\d+)/.exec(xrefIsStream ? head : latin1(bytes, previousXref, bytes.length))?.[1] ?? 0);
+  const declaredSize = Number(
+    /\/Size\s+(\d+)/.exec(xrefIsStream ? head : latin1(bytes, previousXref, bytes.length))?.[1] ?? 0,
+  );
   return {
-    bytes, doc, previousXref, xrefIsStream,
+    bytes,
+    doc,
+    previousXref,
+    xrefIsStream,
     nextObjectNumber: Math.max(declaredSize, doc.context.largestObjectNumber + 1),
     root: trailerInfo.Root,
     info: trailerInfo.Info,
@@ -43,7 +49,7 @@ export function lastStartXref(bytes: Uint8Array): number {
   const last = [...tail.matchAll(/startxref\s+(\d+)/g)].pop(); // a small last revision leaves earlier ones in the tail
   if (!last) throw new Error('the PDF has no startxref: not a complete PDF file');
   const offset = Number(last[1]);
-  if (offset <= 0 || offset >= bytes.length) throw new Error('the PDF\'s startxref points outside the file');
+  if (offset <= 0 || offset >= bytes.length) throw new Error("the PDF's startxref points outside the file");
   return offset;
 }
 

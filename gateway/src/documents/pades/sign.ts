@@ -45,8 +45,14 @@ export function completePdfSignature(prepared: PreparedPdfSignature, signature: 
   if (!crypto.verify('sha256', prepared.signedAttributes, signerKey, signature)) {
     throw new SealSignatureRejected();
   }
-  const cms = signedData({ signedAttributesDer: prepared.signedAttributes, signature, algorithm: prepared.algorithm, chain });
-  if (cms.length * 2 > prepared.hexLength) throw new Error(`the signature (${cms.length} bytes) does not fit the reserved space`);
+  const cms = signedData({
+    signedAttributesDer: prepared.signedAttributes,
+    signature,
+    algorithm: prepared.algorithm,
+    chain,
+  });
+  if (cms.length * 2 > prepared.hexLength)
+    throw new Error(`the signature (${cms.length} bytes) does not fit the reserved space`);
   const bytes = Buffer.from(prepared.pdf);
   bytes.write(cms.toString('hex'), prepared.contentsAt + 1, 'latin1');
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
@@ -55,17 +61,25 @@ export function completePdfSignature(prepared: PreparedPdfSignature, signature: 
 /** A seal signature that does not verify with the sealer's certificate over the prepared signed attributes. */
 export class SealSignatureRejected extends Error {
   constructor() {
-    super("the seal signature does not verify with the signer's certificate over the document's signed attributes (wrong key or other bytes)");
+    super(
+      "the seal signature does not verify with the signer's certificate over the document's signed attributes (wrong key or other bytes)",
+    );
   }
 }
 
 /** Writes the incremental update for one more signature and the signed attributes to sign (see PreparedPdfSignature). */
-export async function preparePdfSignature(pdf: Uint8Array, signer: Pick<PdfSigner, 'certificateChain' | 'algorithm'>, options: SignOptions = {}): Promise<PreparedPdfSignature> {
+export async function preparePdfSignature(
+  pdf: Uint8Array,
+  signer: Pick<PdfSigner, 'certificateChain' | 'algorithm'>,
+  options: SignOptions = {},
+): Promise<PreparedPdfSignature> {
   if (!signer.certificateChain.length) throw new Error('the signer has no certificate');
   const chain = signer.certificateChain.map(certificateParts);
   const signerKey = new crypto.X509Certificate(chain[0].der).publicKey;
   if (signerKey.asymmetricKeyType !== KEY_TYPES[signer.algorithm]) {
-    throw new Error(`the signer's certificate holds a ${signerKey.asymmetricKeyType} key, not one for ${signer.algorithm}`);
+    throw new Error(
+      `the signer's certificate holds a ${signerKey.asymmetricKeyType} key, not one for ${signer.algorithm}`,
+    );
   }
 
   const structure = await readStructure(pdf);
@@ -77,15 +91,27 @@ export async function preparePdfSignature(pdf: Uint8Array, signer: Pick<PdfSigne
   if (!page) throw new Error(`the PDF has no page ${pageIndex} (it has ${pages.length})`);
 
   const catalog = context.lookup(structure.root, PDFDict);
-  if (certifiedWithoutChanges(context, catalog)) throw new Error('the document is certified with no changes permitted (DocMDP P=1): it cannot be signed again');
+  if (certifiedWithoutChanges(context, catalog))
+    throw new Error('the document is certified with no changes permitted (DocMDP P=1): it cannot be signed again');
 
   const update = new IncrementalUpdate(structure);
   const signatureRef = update.allocate();
   const fieldRef = update.allocate();
   const acroFormEntry = catalog.get(PDFName.of('AcroForm'));
-  const acroForm = acroFormEntry instanceof PDFRef ? context.lookupMaybe(acroFormEntry, PDFDict) : acroFormEntry instanceof PDFDict ? acroFormEntry : undefined;
+  const acroForm =
+    acroFormEntry instanceof PDFRef
+      ? context.lookupMaybe(acroFormEntry, PDFDict)
+      : acroFormEntry instanceof PDFDict
+        ? acroFormEntry
+        : undefined;
   const fields = acroForm?.lookupMaybe(PDFName.of('Fields'), PDFArray);
-  const taken = new Set(fields?.asArray().map((f) => context.lookupMaybe(f, PDFDict)).filter((f): f is PDFDict => !!f).map(fieldName));
+  const taken = new Set(
+    fields
+      ?.asArray()
+      .map((f) => context.lookupMaybe(f, PDFDict))
+      .filter((f): f is PDFDict => !!f)
+      .map(fieldName),
+  );
   let suffix = 1;
   while (taken.has(`Signature${suffix}`)) suffix++;
 
@@ -95,8 +121,14 @@ export async function preparePdfSignature(pdf: Uint8Array, signer: Pick<PdfSigne
     const { ref } = writeSealAppearance(update, options.appearance);
     widget = `/Rect [${[x, y, x + w, y + h].map((v) => +v.toFixed(3)).join(' ')}] /F 4 /AP <</N ${ref}>>`;
   }
-  update.put(fieldRef, `<</Type /Annot /Subtype /Widget /FT /Sig /T ${pdfText(`Signature${suffix}`)} /V ${signatureRef} /P ${page.ref} ${widget}>>`);
-  update.put(page.ref, withEntries(context, page.node, { Annots: appended(context, page.node.get(PDFName.of('Annots')), fieldRef) }));
+  update.put(
+    fieldRef,
+    `<</Type /Annot /Subtype /Widget /FT /Sig /T ${pdfText(`Signature${suffix}`)} /V ${signatureRef} /P ${page.ref} ${widget}>>`,
+  );
+  update.put(
+    page.ref,
+    withEntries(context, page.node, { Annots: appended(context, page.node.get(PDFName.of('Annots')), fieldRef) }),
+  );
   const newAcroForm = withEntries(context, acroForm ?? PDFDict.withContext(context), {
     Fields: appended(context, acroForm?.get(PDFName.of('Fields')), fieldRef),
     SigFlags: PDFNumber.of(3), // signatures exist; append only
@@ -119,20 +151,30 @@ export async function preparePdfSignature(pdf: Uint8Array, signer: Pick<PdfSigne
   const byteRange = [0, contentsAt, contentsEnd, bytes.length - contentsEnd];
   const byteRangeAt = bytes.indexOf(`[${BYTE_RANGE_PLACEHOLDER}]`, dictionaryAt, 'latin1') + 1;
   bytes.write(byteRange.join(' ').padEnd(BYTE_RANGE_PLACEHOLDER.length, ' '), byteRangeAt, 'latin1');
-  const digest = crypto.createHash('sha256').update(bytes.subarray(0, contentsAt)).update(bytes.subarray(contentsEnd)).digest();
+  const digest = crypto
+    .createHash('sha256')
+    .update(bytes.subarray(0, contentsAt))
+    .update(bytes.subarray(contentsEnd))
+    .digest();
 
   return {
-    pdf: bytes, contentsAt, hexLength, signedAttributes: signedAttributes(digest, chain[0]),
-    certificateChain: signer.certificateChain, algorithm: signer.algorithm,
+    pdf: bytes,
+    contentsAt,
+    hexLength,
+    signedAttributes: signedAttributes(digest, chain[0]),
+    certificateChain: signer.certificateChain,
+    algorithm: signer.algorithm,
   };
 }
 
 function signatureDictionary(options: SignOptions, hexLength: number): string {
   const text = (key: string, value: string | undefined) => (value ? ` /${key} ${pdfText(value)}` : '');
-  return `<</Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /ByteRange [${BYTE_RANGE_PLACEHOLDER}]`
-    + ` /Contents <${'0'.repeat(hexLength)}> /M (${pdfDate(options.signingTime ?? new Date())})`
-    + `${text('Name', options.name)}${text('Reason', options.reason)}${text('Location', options.location)}${text('ContactInfo', options.contactInfo)}`
-    + ` /Prop_Build <</App <</Name /LuohuWorksLedger>>>>>>`;
+  return (
+    `<</Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /ByteRange [${BYTE_RANGE_PLACEHOLDER}]` +
+    ` /Contents <${'0'.repeat(hexLength)}> /M (${pdfDate(options.signingTime ?? new Date())})` +
+    `${text('Name', options.name)}${text('Reason', options.reason)}${text('Location', options.location)}${text('ContactInfo', options.contactInfo)}` +
+    ` /Prop_Build <</App <</Name /LuohuWorksLedger>>>>>>`
+  );
 }
 
 /** D:YYYYMMDDHHmmSS+00'00' (ISO 32000-1 §7.9.4), in UTC. */

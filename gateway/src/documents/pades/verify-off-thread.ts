@@ -17,9 +17,10 @@ export class PdfLimitError extends Error {}
 
 const WORKER_FILE = path.join(__dirname, `verify-worker${path.extname(__filename)}`);
 // Under tsx (how the gateway runs) the worker must load TypeScript too: register tsx's require hook first.
-const BOOTSTRAP = path.extname(__filename) === '.ts'
-  ? `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(WORKER_FILE)});`
-  : `require(${JSON.stringify(WORKER_FILE)});`;
+const BOOTSTRAP =
+  path.extname(__filename) === '.ts'
+    ? `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(WORKER_FILE)});`
+    : `require(${JSON.stringify(WORKER_FILE)});`;
 
 let running = 0;
 const waiting: Array<() => void> = [];
@@ -27,7 +28,10 @@ const waiting: Array<() => void> = [];
 async function slot(): Promise<() => void> {
   if (running >= MAX_CONCURRENT) await new Promise<void>((resolve) => waiting.push(resolve));
   running++;
-  return () => { running--; waiting.shift()?.(); };
+  return () => {
+    running--;
+    waiting.shift()?.();
+  };
 }
 
 /** Verifies a PDF's signatures in a worker thread with a time budget and a heap cap (a PDF bomb gets 422). */
@@ -35,24 +39,38 @@ export async function verifyPdfOffThread(pdf: Uint8Array, timeBudgetMs = PDF_TIM
   const release = await slot();
   try {
     return await new Promise<PdfVerification>((resolve, reject) => {
-      const worker = new Worker(BOOTSTRAP, { eval: true, workerData: { pdf }, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
+      const worker = new Worker(BOOTSTRAP, {
+        eval: true,
+        workerData: { pdf },
+        resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+      });
       const timer = setTimeout(() => {
         void worker.terminate();
         reject(new PdfLimitError(`the PDF could not be checked within ${timeBudgetMs} ms`));
       }, timeBudgetMs);
       const done = () => clearTimeout(timer);
-      worker.once('message', (m: { ok: true; verification: PdfVerification } | { ok: false; limit: boolean; message: string }) => {
-        done();
-        void worker.terminate();
-        if (m.ok) resolve(m.verification);
-        else reject(m.limit ? new PdfLimitError(m.message) : new Error(m.message));
-      });
+      worker.once(
+        'message',
+        (m: { ok: true; verification: PdfVerification } | { ok: false; limit: boolean; message: string }) => {
+          done();
+          void worker.terminate();
+          if (m.ok) resolve(m.verification);
+          else reject(m.limit ? new PdfLimitError(m.message) : new Error(m.message));
+        },
+      );
       worker.once('error', (err) => {
         done();
         // ERR_WORKER_OUT_OF_MEMORY: the heap cap, a limit like the others
-        reject((err as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY' ? new PdfLimitError('the PDF needs more memory to check than allowed') : err);
+        reject(
+          (err as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY'
+            ? new PdfLimitError('the PDF needs more memory to check than allowed')
+            : err,
+        );
       });
-      worker.once('exit', (code) => { done(); reject(new Error(`the PDF check stopped (exit ${code})`)); });
+      worker.once('exit', (code) => {
+        done();
+        reject(new Error(`the PDF check stopped (exit ${code})`));
+      });
     });
   } finally {
     release();

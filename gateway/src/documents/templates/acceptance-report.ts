@@ -9,7 +9,11 @@ export interface AcceptanceReportFacts {
 }
 
 /** The 验收报告 (acceptance report) of an accepted milestone, as a Chinese PDF. */
-export async function acceptanceReport(facts: AcceptanceReportFacts, header: DocumentHeader, cjkFont?: string): Promise<Uint8Array> {
+export async function acceptanceReport(
+  facts: AcceptanceReportFacts,
+  header: DocumentHeader,
+  cjkFont?: string,
+): Promise<Uint8Array> {
   const doc = await DocumentPage.start('验收报告', header, cjkFont);
   doc.table([
     ['项目名称', `${facts.project.name}（${facts.project.id}）`],
@@ -22,6 +26,8 @@ export async function acceptanceReport(facts: AcceptanceReportFacts, header: Doc
     ['验收资料 SHA-256', facts.milestone.acceptanceReport ?? '—'],
     ['验收人', facts.acceptedBy],
   ]);
-  doc.paragraph(`经现场查验及资料核查，“${facts.milestone.name}”达到合同约定的质量标准，于${chineseDate(header.ledger.timestamp)}验收合格。`);
+  doc.paragraph(
+    `经现场查验及资料核查，“${facts.milestone.name}”达到合同约定的质量标准，于${chineseDate(header.ledger.timestamp)}验收合格。`,
+  );
   return doc.save();
 }

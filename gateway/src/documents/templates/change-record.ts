@@ -4,7 +4,14 @@ import { DocumentHeader, DocumentPage, yuan } from './layout';
 export interface ChangeRecordFacts {
   project: { id: string; name: string };
   contract: { id: string; title: string; contractor: string; sum: number };
-  changeOrder: { id: string; reason: string; delta: number; status: 'approved' | 'rejected'; decisionReason: string; changes: { milestoneId: string; amount: number; name?: string; plannedDate?: string }[] };
+  changeOrder: {
+    id: string;
+    reason: string;
+    delta: number;
+    status: 'approved' | 'rejected';
+    decisionReason: string;
+    changes: { milestoneId: string; amount: number; name?: string; plannedDate?: string }[];
+  };
   proposedBy: string;
   decidedBy: string;
 }
@@ -12,7 +19,11 @@ export interface ChangeRecordFacts {
 const signed = (fen: number) => (fen >= 0 ? `+${yuan(fen)}` : `-${yuan(-fen)}`);
 
 /** The 变更记录 (change record) of a decided change order, as a Chinese PDF. */
-export async function changeRecord(facts: ChangeRecordFacts, header: DocumentHeader, cjkFont?: string): Promise<Uint8Array> {
+export async function changeRecord(
+  facts: ChangeRecordFacts,
+  header: DocumentHeader,
+  cjkFont?: string,
+): Promise<Uint8Array> {
   const doc = await DocumentPage.start('变更记录', header, cjkFont);
   const c = facts.changeOrder;
   doc.table([
@@ -21,7 +32,15 @@ export async function changeRecord(facts: ChangeRecordFacts, header: DocumentHea
     ['承包人', facts.contract.contractor],
     ['变更单号', c.id],
     ['变更原因', c.reason],
-    ['变更内容', c.changes.map((m) => `${m.milestoneId}${m.name ? ` ${m.name}` : ''}：${yuan(m.amount)}${m.plannedDate ? `，计划 ${m.plannedDate}` : ''}`).join('\n')],
+    [
+      '变更内容',
+      c.changes
+        .map(
+          (m) =>
+            `${m.milestoneId}${m.name ? ` ${m.name}` : ''}：${yuan(m.amount)}${m.plannedDate ? `，计划 ${m.plannedDate}` : ''}`,
+        )
+        .join('\n'),
+    ],
     ['合同金额增减', signed(c.delta)],
     ['变更后合同金额', yuan(facts.contract.sum)],
     ['审批结论', c.status === 'approved' ? '同意变更' : '不同意变更'],

@@ -3,4 +3,10 @@ export { approvalDecision, type ApprovalDecisionFacts } from './approval-decisio
 export { acceptanceReport, type AcceptanceReportFacts } from './acceptance-report';
 export { changeRecord, type ChangeRecordFacts } from './change-record';
 export { payoutVoucher, type PayoutVoucherFacts } from './payout-voucher';
-export { amountInWords, SIGNATURE_SLOTS, type DocumentHeader, type LedgerReference, type SignatureSlot } from './layout';
+export {
+  amountInWords,
+  SIGNATURE_SLOTS,
+  type DocumentHeader,
+  type LedgerReference,
+  type SignatureSlot,
+} from './layout';

@@ -1,10 +1,23 @@
 import fontkit from '@pdf-lib/fontkit';
 import { type Color, PDFDocument, PDFFont, PDFPage, rgb } from 'pdf-lib';
 import QRCode from 'qrcode';
-import { DEFAULT_CJK_FONT_PATH, LATIN_FONT_PATH, loadFont, subsetFont, subsetFontName, type LoadedFont } from '../fonts';
+import {
+  DEFAULT_CJK_FONT_PATH,
+  LATIN_FONT_PATH,
+  loadFont,
+  subsetFont,
+  subsetFontName,
+  type LoadedFont,
+} from '../fonts';
 
 /** Text placed on the page; drawn once the whole page is laid out and every character it shows is known. */
-interface PlacedText { text: string; x: number; y: number; size: number; color: Color }
+interface PlacedText {
+  text: string;
+  x: number;
+  y: number;
+  size: number;
+  color: Color;
+}
 
 /**
  * Text in two fonts: each character from the CJK font when it has the glyph, else from the Latin one (the CJK font
@@ -63,7 +76,11 @@ class Typeface {
 }
 
 /** Where the ledger recorded the decision a document records. */
-export interface LedgerReference { transactionId: string; blockNumber: string | null; timestamp: string }
+export interface LedgerReference {
+  transactionId: string;
+  blockNumber: string | null;
+  timestamp: string;
+}
 
 /** What every generated document carries besides its own body. */
 export interface DocumentHeader {
@@ -78,7 +95,10 @@ export interface DocumentHeader {
  * Where the signatures' visible appearances go: the clerk's seal, the reviewer's and the director's counter-signatures.
  */
 export type SignatureSlot = 'seal' | 'review' | 'approval';
-export const SIGNATURE_SLOTS: Record<SignatureSlot, { rect: [x: number, y: number, width: number, height: number]; caption: string }> = {
+export const SIGNATURE_SLOTS: Record<
+  SignatureSlot,
+  { rect: [x: number, y: number, width: number, height: number]; caption: string }
+> = {
   review: { rect: [190, 90, 100, 100], caption: '审核' },
   approval: { rect: [300, 90, 100, 100], caption: '签发' },
   seal: { rect: [410, 80, 130, 130], caption: '经办盖章' },
@@ -94,7 +114,8 @@ const RED = rgb(0.75, 0.05, 0.05);
 const GREY = rgb(0.45, 0.45, 0.45);
 
 /** 1234567 fen → "12,345.67 元". */
-export const yuan = (fen: number) => `${(fen / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} 元`;
+export const yuan = (fen: number) =>
+  `${(fen / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} 元`;
 
 const DIGITS = '零壹贰叁肆伍陆柒捌玖';
 const PLACES = ['', '拾', '佰', '仟'];
@@ -113,7 +134,10 @@ export function amountInWords(fen: number): string {
   groups.forEach((group, gi) => {
     for (let place = 3; place >= 0; place--) {
       const d = Math.floor(group / 10 ** place) % 10;
-      if (d === 0) { zero ||= words !== ''; continue; }
+      if (d === 0) {
+        zero ||= words !== '';
+        continue;
+      }
       if (zero) words += '零';
       words += DIGITS[d] + PLACES[place];
       zero = false;
@@ -139,7 +163,10 @@ function wrap(text: string, f: Typeface, size: number, width: number): string[] 
   for (const paragraph of text.split('\n')) {
     let line = '';
     for (const ch of paragraph) {
-      if (line && f.width(line + ch, size) > width) { lines.push(line); line = ''; }
+      if (line && f.width(line + ch, size) > width) {
+        lines.push(line);
+        line = '';
+      }
       line += ch;
     }
     lines.push(line);
@@ -156,7 +183,11 @@ export class DocumentPage {
   private readonly f: Typeface;
   private readonly texts: PlacedText[] = [];
 
-  private constructor(private readonly pdf: PDFDocument, private readonly page: PDFPage, cjkFont: string) {
+  private constructor(
+    private readonly pdf: PDFDocument,
+    private readonly page: PDFPage,
+    cjkFont: string,
+  ) {
     this.f = new Typeface(cjkFont);
   }
 
@@ -183,7 +214,12 @@ export class DocumentPage {
     doc.y -= 4;
     doc.centered(header.documentNo, 11, GREY);
     doc.y -= 6;
-    doc.page.drawLine({ start: { x: MARGIN, y: doc.y }, end: { x: PAGE[0] - MARGIN, y: doc.y }, thickness: 1.2, color: RED });
+    doc.page.drawLine({
+      start: { x: MARGIN, y: doc.y },
+      end: { x: PAGE[0] - MARGIN, y: doc.y },
+      thickness: 1.2,
+      color: RED,
+    });
     doc.y -= 22;
     await doc.footer(header);
     return doc;
@@ -205,10 +241,24 @@ export class DocumentPage {
     for (const [label, value] of rows) {
       const lines = wrap(value, this.f, size, valueWidth - 8);
       const height = lines.length * (size + 5) + 6;
-      this.page.drawRectangle({ x: MARGIN, y: this.y - height, width: PAGE[0] - 2 * MARGIN, height, borderColor: GREY, borderWidth: 0.5 });
-      this.page.drawLine({ start: { x: MARGIN + labelWidth, y: this.y }, end: { x: MARGIN + labelWidth, y: this.y - height }, thickness: 0.5, color: GREY });
+      this.page.drawRectangle({
+        x: MARGIN,
+        y: this.y - height,
+        width: PAGE[0] - 2 * MARGIN,
+        height,
+        borderColor: GREY,
+        borderWidth: 0.5,
+      });
+      this.page.drawLine({
+        start: { x: MARGIN + labelWidth, y: this.y },
+        end: { x: MARGIN + labelWidth, y: this.y - height },
+        thickness: 0.5,
+        color: GREY,
+      });
       this.place(label, { x: MARGIN + 6, y: this.y - size - 4, size, color: GREY });
-      lines.forEach((line, i) => this.place(line, { x: MARGIN + labelWidth + 6, y: this.y - size - 4 - i * (size + 5), size, color: INK }));
+      lines.forEach((line, i) =>
+        this.place(line, { x: MARGIN + labelWidth + 6, y: this.y - size - 4 - i * (size + 5), size, color: INK }),
+      );
       this.y -= height;
     }
     this.y -= 14;
@@ -225,7 +275,12 @@ export class DocumentPage {
   /** The QR code (the verification link), the ledger reference, and the boxes the signatures' appearances fill. */
   private async footer(header: DocumentHeader): Promise<void> {
     // Whole pixels per module, so that scaling keeps it sharp.
-    const png = await QRCode.toBuffer(header.verificationUrl, { type: 'png', errorCorrectionLevel: 'M', margin: 1, scale: 4 });
+    const png = await QRCode.toBuffer(header.verificationUrl, {
+      type: 'png',
+      errorCorrectionLevel: 'M',
+      margin: 1,
+      scale: 4,
+    });
     const qr = await this.pdf.embedPng(png);
     this.page.drawImage(qr, { x: MARGIN, y: 85, width: 110, height: 110 });
     const small = (text: string, y: number) => this.place(text, { x: MARGIN, y, size: 7, color: GREY });
@@ -244,7 +299,10 @@ export class DocumentPage {
    * (no object streams): what incremental signature updates and pdfsig read most simply.
    */
   async save(): Promise<Uint8Array> {
-    const fonts = await this.f.embed(this.pdf, this.texts.map((t) => t.text));
+    const fonts = await this.f.embed(
+      this.pdf,
+      this.texts.map((t) => t.text),
+    );
     for (const { text, ...at } of this.texts) {
       let x = at.x;
       for (const [font, run] of this.f.runs(text)) {

@@ -4,13 +4,24 @@ import { amountInWords, DocumentHeader, DocumentPage, yuan } from './layout';
 export interface PayoutVoucherFacts {
   project: { id: string; name: string };
   contract: { id: string; title: string; contractor: string };
-  payout: { id: string; milestoneId: string; amount: number; status: 'approved' | 'paid'; endorsedBy: string[]; bankReference: string | null };
+  payout: {
+    id: string;
+    milestoneId: string;
+    amount: number;
+    status: 'approved' | 'paid';
+    endorsedBy: string[];
+    bankReference: string | null;
+  };
   requestedBy: string;
   approvedBy: string;
 }
 
 /** The 拨付凭证 (payout voucher) of a payout, amounts also in capitals, as a Chinese PDF. */
-export async function payoutVoucher(facts: PayoutVoucherFacts, header: DocumentHeader, cjkFont?: string): Promise<Uint8Array> {
+export async function payoutVoucher(
+  facts: PayoutVoucherFacts,
+  header: DocumentHeader,
+  cjkFont?: string,
+): Promise<Uint8Array> {
   const doc = await DocumentPage.start('拨付凭证', header, cjkFont);
   const p = facts.payout;
   doc.table([

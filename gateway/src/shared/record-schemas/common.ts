@@ -15,11 +15,15 @@ export const actor = z.strictObject({ mspId: z.string(), id: z.string(), role: z
 
 /** What the read model adds to every ledger record: the transaction that wrote the version served. */
 export const projected = {
-  transactionId: z.string().optional().describe('the transaction that wrote this version (read model; absent with ?source=ledger)'),
+  transactionId: z
+    .string()
+    .optional()
+    .describe('the transaction that wrote this version (read model; absent with ?source=ledger)'),
 };
 
 /** A page of a list: the items and the cursor for the next page (pass it as ?after=), null on the last page. */
-export const listPage = <T extends z.ZodType>(item: T) => z.strictObject({ items: z.array(item), next: z.string().nullable() });
+export const listPage = <T extends z.ZodType>(item: T) =>
+  z.strictObject({ items: z.array(item), next: z.string().nullable() });
 
 /** A list that is not paged (all items, bounded). */
 export const itemsOf = <T extends z.ZodType>(item: T) => z.strictObject({ items: z.array(item) });
@@ -28,9 +32,10 @@ export const itemsOf = <T extends z.ZodType>(item: T) => z.strictObject({ items:
  * The answer to an anchored write: the operation, its status, the receipt once committed, and `result`, the record
  * the chaincode transaction returned (null or absent while pending, and when it failed).
  */
-export const written = <T extends z.ZodType>(result: T) => z.strictObject({
-  operationId: z.string(),
-  status: z.enum(['pending', 'succeeded', 'failed']),
-  receipt: receipt.nullable().optional(),
-  result: result.nullable().optional(),
-});
+export const written = <T extends z.ZodType>(result: T) =>
+  z.strictObject({
+    operationId: z.string(),
+    status: z.enum(['pending', 'succeeded', 'failed']),
+    receipt: receipt.nullable().optional(),
+    result: result.nullable().optional(),
+  });
