@@ -7,11 +7,13 @@ import {
   bearer,
   eventually,
   gatewayUnderTest,
+  newKeyHolder,
   newUser,
   suiteNetworkDir,
   TestGateway,
   uniqueId,
 } from './support/gateway';
+import { completeSignatures } from '../src/client/signing-client';
 import { ledgerSetup, LedgerSetup } from './support/ledger-setup';
 import { approvedProject, committed, contractBody, FundsCast, fundsCast } from './funds-fixtures';
 
@@ -44,7 +46,7 @@ describe('gateway funds: bank transfers through the bank adapter (simulator)', f
   let setup: LedgerSetup;
   let cast: FundsCast;
   let contractId: string;
-  const milestones = ['M1', 'M2', 'M3', 'M4', 'M5', 'M6', 'M7', 'M8', 'M9', 'M10'];
+  const milestones = ['M1', 'M2', 'M3', 'M4', 'M5', 'M6', 'M7', 'M8', 'M9', 'M10', 'M11'];
 
   const post = (path: string, who: FundsCast[keyof FundsCast], body?: object) =>
     api(g)
@@ -248,6 +250,30 @@ describe('gateway funds: bank transfers through the bank adapter (simulator)', f
     expect((await ledgerPayout(id)).status).to.equal('approved');
     const report = await api(g).get('/v1/bank-transfers?status=needs_attention').set(bearer(cast.auditor)).expect(200);
     expect(report.body.items.map((x: { payoutId: string }) => x.payoutId)).to.include(id);
+  });
+
+  it('when a finance officer who holds their own key sends an approved payout, then they sign the instruction and the transfer goes on to the bank and is paid', async () => {
+    await payTo(ACCOUNT.normal);
+    const id = await approvedPayout('M11');
+    const officer = await newKeyHolder(g, 'finance');
+    const first = await api(g)
+      .post(`/v1/payouts/${id}/bank-transfer`)
+      .set('authorization', `Bearer ${officer.client.sessionToken}`)
+      .send({})
+      .expect(202);
+    expect(first.body).to.include({ stage: 'proposal', reference: 'payment.instructTransfer' });
+    expect((await api(g).get(`/v1/payouts/${id}/bank-transfer`).set(bearer(cast.finance))).status).to.equal(404);
+    const done = await completeSignatures(g.url, officer.client.holder, {
+      status: 202,
+      headers: new Headers(),
+      body: first.body,
+    });
+    expect(done.status, JSON.stringify(done.body)).to.equal(202);
+    expect(done.body.payee.account).to.equal('************1234');
+    await transferReaches(id, 'confirmed');
+    const payout = await ledgerPayout(id);
+    expect(payout.status).to.equal('paid');
+    expect(payout.transfer.instructedBy.id).to.contain(`CN=${officer.username}`);
   });
 
   it('when a payout is not approved, or the caller is not finance, or the request names an account, then it is not sent', async () => {

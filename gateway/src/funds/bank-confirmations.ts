@@ -3,6 +3,8 @@ import type mongoose from 'mongoose';
 import type { IdentityService } from '../identity/identity-service';
 import type { Ledger } from '../ledger/ledger';
 import type { AnchoredWrites } from '../operations/anchored-writes';
+import type { SignatureRequest } from '../operations/models';
+import type { AuthenticatedUser } from '../platform/authenticated-user';
 import { AppError, NotFoundError } from '../platform/errors';
 import type { Logger } from '../platform/logger';
 import type { BankNotification } from './bank-adapter';
@@ -59,15 +61,33 @@ export class BankConfirmations {
    * The transfer instruction as a ledger transaction by the finance officer sending it: the chaincode refuses anyone
    * but a Finance Bureau finance officer and takes the payee from the contract on the ledger.
    */
+  /**
+   * The instruction as its finance officer's own transaction, when they hold their key: the first request answers with
+   * the proposal to sign; once committed (or on a later request, replayed by its key) the payout as the ledger has it.
+   */
+  async instructAsAuthor(
+    user: AuthenticatedUser,
+    payoutId: string,
+    instructionId: string,
+    continueWith: { route: string; state: unknown },
+  ): Promise<{ sign: SignatureRequest } | { payout: LedgerPayout }> {
+    const step = await this.writes.forAuthors!.start(
+      await this.identities.author(user._id),
+      `bank-instruct:${instructionId}`,
+      { payoutId, instructionId },
+      instructTransferCall(payoutId, instructionId),
+      'payment.instructTransfer',
+      continueWith,
+    );
+    return 'sign' in step ? step : { payout: step.done.body.result as LedgerPayout };
+  }
+
   async instruct(userId: string, payoutId: string, instructionId: string): Promise<LedgerPayout> {
     const out = await this.writes.write({
       userId,
       idempotencyKey: `bank-instruct:${instructionId}`,
       fingerprint: { payoutId, instructionId },
-      namespace: 'payment',
-      fn: 'instructTransfer',
-      args: [payoutId, instructionId],
-      endorsingOrganizations: PAYOUT_ENDORSERS,
+      ...instructTransferCall(payoutId, instructionId),
       async: false,
     });
     return out.body.result as LedgerPayout;
@@ -249,3 +269,11 @@ export class BankConfirmations {
     return (await this.Transfer.findById(id).lean())!;
   }
 }
+
+/** The ledger transaction that instructs the bank transfer of an approved payout (endorsed by both bureaus). */
+const instructTransferCall = (payoutId: string, instructionId: string) => ({
+  namespace: 'payment',
+  fn: 'instructTransfer',
+  args: [payoutId, instructionId],
+  endorsingOrganizations: PAYOUT_ENDORSERS,
+});

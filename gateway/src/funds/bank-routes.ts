@@ -37,9 +37,17 @@ export function bankRoutes(
       params: z.strictObject({ id: ledgerId }),
       body: z.strictObject({}).optional(),
     },
-    async ({ params, user, req }) => {
+    async ({ params, user, req, res }) => {
       const notifyUrl = settings.notifyUrl ?? `${req.protocol}://${req.get('host')}${req.baseUrl}${NOTIFY_PATH}`;
-      return transfers.send(user!, params.id, notifyUrl);
+      const sent = await transfers.send(user!, params.id, notifyUrl);
+      if ('sign' in sent) {
+        // A finance officer who holds their key signs the instruction first (as any write of theirs).
+        res
+          .status(202)
+          .setHeader('Location', `${req.baseUrl}/transactions/${sent.sign.transactionId}/proposal-signature`);
+        return sent.sign;
+      }
+      return sent;
     },
   );
 

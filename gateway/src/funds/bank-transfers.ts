@@ -3,9 +3,12 @@ import type { AuthenticatedUser } from '../platform/authenticated-user';
 import { ConflictError, NotFoundError } from '../platform/errors';
 import type { Logger } from '../platform/logger';
 import { BankAdapter, BankRejected, TransferInstruction, withDeadline } from './bank-adapter';
-import type { BankConfirmations } from './bank-confirmations';
+import type { BankConfirmations, LedgerPayout } from './bank-confirmations';
 import type { BankSettings } from '../config';
 import { historyEntry, RESENDABLE, TransferRecord, TransferStatus, transferView } from './bank-transfer-model';
+
+/** The route a key holder's signed instruction continues on (see AnchoredWrites.continuations). */
+export const BANK_TRANSFER_ROUTE = 'POST /payouts/:id/bank-transfer';
 
 /** Who the bank pays: the name and account the contract holds on the ledger. */
 export interface Payee {
@@ -53,7 +56,18 @@ export class BankTransfers {
     if (payout.status !== 'approved')
       throw new ConflictError(`payout ${payoutId} is ${payout.status}; only an approved payout is sent to the bank`);
     const round = existing ? existing.round + 1 : 1;
-    const instructed = await this.confirmations.instruct(user._id, payoutId, instructionId(payoutId, round));
+    let instructed: LedgerPayout;
+    if (user.custody === 'own') {
+      // The finance officer signs the instruction: answered with the proposal; the rest runs once it committed.
+      const step = await this.confirmations.instructAsAuthor(user, payoutId, instructionId(payoutId, round), {
+        route: BANK_TRANSFER_ROUTE,
+        state: { payoutId, notifyUrl },
+      });
+      if ('sign' in step) return step;
+      instructed = step.payout;
+    } else {
+      instructed = await this.confirmations.instruct(user._id, payoutId, instructionId(payoutId, round));
+    }
     const transfer = instructed.transfer;
     if (!transfer || transfer.instructionId !== instructionId(payoutId, round) || transfer.amount !== payout.amount) {
       throw new ConflictError(

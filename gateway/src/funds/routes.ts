@@ -6,7 +6,7 @@ import { BANK_CALLBACK_USER, BankConfirmations } from './bank-confirmations';
 import { bankRoutes } from './bank-routes';
 import { BankSimulator } from './bank-simulator';
 import { transferModel } from './bank-transfer-model';
-import { BankTransfers } from './bank-transfers';
+import { BANK_TRANSFER_ROUTE, BankTransfers } from './bank-transfers';
 import { contractRoutes } from './contract-routes';
 import { contractEnricher } from './queries';
 import { payoutRoutes } from './payout-routes';
@@ -30,6 +30,12 @@ export function fundsRoutes(deps: DomainDeps): DomainModule {
   contractRoutes(deps);
   payoutRoutes(deps);
   bankRoutes(routes, transfers, confirmations, settings);
+  // A key holder's signed instruction committed: the transfer goes on as for a custodial officer, and so does the answer.
+  writes.continuations.set(BANK_TRANSFER_ROUTE, async (userId, _outcome, state) => {
+    const { payoutId, notifyUrl } = state as { payoutId: string; notifyUrl: string };
+    const sent = await transfers.send(await identities.get(userId), payoutId, notifyUrl);
+    return { status: 202, body: sent };
+  });
 
   return {
     async start() {

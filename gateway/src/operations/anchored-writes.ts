@@ -14,11 +14,22 @@ import type { Admission } from './admission';
 import { Author, operationModel, OperationRecord, SignatureRequest } from './models';
 import type { AuthorStage, LedgerCall } from './ledger-write';
 
-/** How an author-signed write was asked for: Prefer: respond-async, and the anchored route it came through. */
+/**
+ * How an author-signed write was asked for: Prefer: respond-async, the route it came through, and what that route's
+ * continuation needs once the transaction commits (`state`).
+ */
 export interface SigningOptions {
   async?: boolean;
   route?: string;
+  state?: unknown;
 }
+
+/** What a route does once a key holder's transaction committed, instead of answering the receipt (e.g. send to the bank). */
+export type Continuation = (
+  userId: string,
+  outcome: WriteOutcome,
+  state: unknown,
+) => Promise<{ status: number; body: unknown }>;
 
 /**
  * The write path of callers who hold their own key (author-signed-writes.ts): the gateway prepares, the author signs.
@@ -91,6 +102,8 @@ export class AnchoredWrites {
   forAuthors?: AuthorSigning;
   /** Each anchored route's committed-refusal rule, by route (`POST /payouts`): applied at an author's last signature. */
   readonly refusals = new Map<string, (result: unknown) => AppError | undefined>();
+  /** Routes whose work goes on after a key holder's transaction committed (the bank transfer), by route. */
+  readonly continuations = new Map<string, Continuation>();
   /** Each anchored route's author stage (a seal before the transaction), by route: completed when its signature comes. */
   readonly stages = new Map<string, AuthorStage<unknown>>();
 

@@ -104,6 +104,7 @@ export class AuthorSignedWrites implements AuthorSigning {
       reference,
       async: options.async ?? false,
       route: options.route ?? null,
+      state: options.state,
       stage: 'proposal',
       bytes: b64(step.bytes),
       expiresAt: new Date(Date.now() + STEP_TTL_MS),
@@ -196,7 +197,7 @@ export class AuthorSignedWrites implements AuthorSigning {
     transactionId: string,
     signature: string,
     author?: string,
-  ): Promise<WriteOutcome & { reference: string; route: string | null }> {
+  ): Promise<WriteOutcome & { reference: string; route: string | null; userId: string; state: unknown }> {
     const session = await this.session(transactionId, 'transaction', author);
     const signed = this.ledger.signTransaction(session, Buffer.from(session.bytes, 'base64'), decode(signature));
     const outcome = await this.writes.write({
@@ -209,7 +210,13 @@ export class AuthorSignedWrites implements AuthorSigning {
     });
     // Done: the outcome is the operation's, so a session left behind (this delete lost) only lapses; not awaited.
     this.Session.deleteOne({ _id: transactionId }).catch(() => undefined);
-    return { ...outcome, reference: session.reference, route: session.route ?? null };
+    return {
+      ...outcome,
+      reference: session.reference,
+      route: session.route ?? null,
+      userId: session.userId,
+      state: session.state,
+    };
   }
 
   /**

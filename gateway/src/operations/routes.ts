@@ -114,8 +114,17 @@ export function operationRoutes(routes: RouteTable, writes: AnchoredWrites, sign
       const {
         reference: _reference,
         route,
+        userId,
+        state,
         ...outcome
       } = await signed.signTransaction(params.transactionId, body.signature);
+      // A route whose work goes on after the commit (a bank transfer) answers as it would have without the signatures.
+      const continuation = route ? writes.continuations.get(route) : undefined;
+      if (continuation && outcome.body.status === 'succeeded') {
+        const answer = await continuation(userId, outcome, state);
+        res.status(answer.status).json(answer.body);
+        return undefined;
+      }
       sendOutcome(req, res, outcome, route ? writes.refusals.get(route) : undefined);
       return undefined;
     },
