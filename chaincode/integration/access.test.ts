@@ -46,6 +46,7 @@ describe('chaincode access on the network: roles from the CAs and refusals', fun
       contractor: { mspId: HOUSING, role: 'contractor', dept: null },
       device: { mspId: HOUSING, role: 'device', dept: null },
       intake: { mspId: HOUSING, role: 'clerk', dept: 'complaint_intake' },
+      custodialDirector: { mspId: HOUSING, role: 'director', dept: 'housing' },
     };
     for (const role of Object.keys(CAST) as Role[]) {
       it(`when the ${role} enrolled from the ${CAST[role].msp} CA asks registry:whoAmI, then the chaincode sees MSP ${CAST[role].msp}, role ${expected[role].role} and dept ${expected[role].dept ?? '(none)'}`, async () => {
@@ -177,6 +178,21 @@ describe('chaincode access on the network: roles from the CAs and refusals', fun
         people.transportReviewer.submitRaw('approval', 'reviewProject', [projectId, 'approve', '同意']),
         new RegExp(`project ${projectId} does not need a review from department transport \\(needs housing\\)`),
       );
+    });
+  });
+
+  describe('custody: personal acts on the real network', () => {
+    it('when a director whose certificate says custody=gateway decides, then the peers refuse it; the same act by a director holding their own key commits', async () => {
+      const id = uid('P');
+      await people.contractor.submit('approval', 'applyForProject', [application(id, contractorId), FUTURE]);
+      await people.clerk.submit('approval', 'passPreReview', [id, FUTURE]);
+      await people.housingReviewer.submit('approval', 'reviewProject', [id, 'approve', '符合规划']);
+      await expectRefused(
+        people.custodialDirector.submit('approval', 'approveProject', [id, '同意立项']),
+        /approval.approveProject is a personal act and must be signed with its author's own key/,
+      );
+      await people.director.submit('approval', 'approveProject', [id, '同意立项']);
+      expect(await people.auditor.evaluate('approval', 'readProject', id)).to.include({ status: 'approved' });
     });
   });
 });

@@ -18,21 +18,26 @@ export const FINANCE = 'FinanceMSP';
 export const AUDIT = 'AuditMSP';
 const BUREAUS = [HOUSING, FINANCE, AUDIT];
 
-/** Who is who: MSP and the CA attributes put into the enrollment certificate. */
+/**
+ * Who is who: MSP and the CA attributes put into the enrollment certificate. People hold their own keys (the tests make
+ * them; `custody=own`); the settlement desk, the camera and complaint intake are system identities a gateway runs.
+ */
 export const CAST = {
-  admin: { msp: HOUSING, attrs: { role: 'admin', dept: 'housing' } },
-  clerk: { msp: HOUSING, attrs: { role: 'clerk', dept: 'housing' } },
-  housingReviewer: { msp: HOUSING, attrs: { role: 'reviewer', dept: 'housing' } },
-  transportReviewer: { msp: HOUSING, attrs: { role: 'reviewer', dept: 'transport' } },
-  financeReviewer: { msp: FINANCE, attrs: { role: 'reviewer', dept: 'finance' } },
-  director: { msp: HOUSING, attrs: { role: 'director', dept: 'housing' } },
-  inspector: { msp: HOUSING, attrs: { role: 'inspector', dept: 'quality' } },
-  finance: { msp: FINANCE, attrs: { role: 'finance', dept: 'finance' } },
-  settlement: { msp: FINANCE, attrs: { role: 'finance', dept: 'settlement' } },
-  auditor: { msp: AUDIT, attrs: { role: 'auditor', dept: 'audit' } },
-  contractor: { msp: HOUSING, attrs: { role: 'contractor' } },
-  device: { msp: HOUSING, attrs: { role: 'device' } },
-  intake: { msp: HOUSING, attrs: { role: 'clerk', dept: 'complaint_intake' } },
+  admin: { msp: HOUSING, attrs: { role: 'admin', dept: 'housing', custody: 'own' } },
+  clerk: { msp: HOUSING, attrs: { role: 'clerk', dept: 'housing', custody: 'own' } },
+  housingReviewer: { msp: HOUSING, attrs: { role: 'reviewer', dept: 'housing', custody: 'own' } },
+  transportReviewer: { msp: HOUSING, attrs: { role: 'reviewer', dept: 'transport', custody: 'own' } },
+  financeReviewer: { msp: FINANCE, attrs: { role: 'reviewer', dept: 'finance', custody: 'own' } },
+  director: { msp: HOUSING, attrs: { role: 'director', dept: 'housing', custody: 'own' } },
+  inspector: { msp: HOUSING, attrs: { role: 'inspector', dept: 'quality', custody: 'own' } },
+  finance: { msp: FINANCE, attrs: { role: 'finance', dept: 'finance', custody: 'own' } },
+  settlement: { msp: FINANCE, attrs: { role: 'finance', dept: 'settlement', custody: 'gateway' } },
+  auditor: { msp: AUDIT, attrs: { role: 'auditor', dept: 'audit', custody: 'own' } },
+  contractor: { msp: HOUSING, attrs: { role: 'contractor', custody: 'own' } },
+  device: { msp: HOUSING, attrs: { role: 'device', custody: 'gateway' } },
+  intake: { msp: HOUSING, attrs: { role: 'clerk', dept: 'complaint_intake', custody: 'gateway' } },
+  // A director whose key a gateway holds (a custodial integration): personal acts are refused to it.
+  custodialDirector: { msp: HOUSING, attrs: { role: 'director', dept: 'housing', custody: 'gateway' } },
 } as const;
 export type Role = keyof typeof CAST;
 

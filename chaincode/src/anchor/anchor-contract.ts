@@ -27,7 +27,7 @@ export class AnchorContract extends Contract {
     itemCount: string,
     kind: string,
   ): Promise<string> {
-    const caller = authorize(ctx, 'anchor.anchorBatch');
+    const caller = await authorize(ctx, 'anchor.anchorBatch');
     const input = parseBatch(batchId, merkleRoot, itemCount, kind);
     if (await recordExists(ctx, BATCH, [input.batchId])) {
       throw refuse('already_exists', `batch ${input.batchId} is already anchored`);
@@ -48,14 +48,14 @@ export class AnchorContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async readBatch(ctx: Context, batchId: string): Promise<string> {
-    authorize(ctx, 'anchor.read');
+    await authorize(ctx, 'anchor.read');
     return canonicalJson(await this.#readBatch(ctx, batchId));
   }
 
   @Transaction(false)
   @Returns('string')
   async listBatchesByKind(ctx: Context, kind: string, pageSize: string, bookmark: string): Promise<string> {
-    authorize(ctx, 'anchor.read');
+    await authorize(ctx, 'anchor.read');
     return canonicalJson(
       await pageByIndex<BatchAnchor>(ctx, BATCH_BY_KIND, [requireId('kind', kind)], pageSize, bookmark),
     );

@@ -58,7 +58,7 @@ export class ApprovalContract extends Contract {
   @Transaction()
   @Returns('string')
   async applyForProject(ctx: Context, projectJson: string, deadline: string): Promise<string> {
-    const caller = authorize(ctx, 'approval.applyForProject');
+    const caller = await authorize(ctx, 'approval.applyForProject');
     const company = companyOf(ctx, caller);
     const { contractorId: named, ...input } = parseApplication(projectJson);
     const contractorId = requireOwnCompany(company, named);
@@ -98,7 +98,7 @@ export class ApprovalContract extends Contract {
   @Transaction()
   @Returns('string')
   async anchorApplicationFile(ctx: Context, fileJson: string): Promise<string> {
-    const caller = authorize(ctx, 'approval.anchorApplicationFile');
+    const caller = await authorize(ctx, 'approval.anchorApplicationFile');
     const company = companyOf(ctx, caller);
     const input = parseApplicationFile(fileJson);
     if (await recordExists(ctx, APPLICATION_FILE, [company, input.sha256])) {
@@ -119,7 +119,7 @@ export class ApprovalContract extends Contract {
   @Transaction()
   @Returns('string')
   async passPreReview(ctx: Context, projectId: string, deadline: string): Promise<string> {
-    const caller = authorize(ctx, 'approval.passPreReview');
+    const caller = await authorize(ctx, 'approval.passPreReview');
     requireDepartment(caller, 'review');
     const project = await this.#readProject(ctx, projectId);
     requireDeadline('deadline', deadline, txDay(ctx));
@@ -140,7 +140,7 @@ export class ApprovalContract extends Contract {
   @Transaction()
   @Returns('string')
   async returnForCorrection(ctx: Context, projectId: string, reason: string): Promise<string> {
-    const caller = authorize(ctx, 'approval.returnForCorrection');
+    const caller = await authorize(ctx, 'approval.returnForCorrection');
     requireText('reason', reason, 2000);
     const dept = requireDepartment(caller, 'review');
     const project = await this.#readProject(ctx, projectId);
@@ -161,7 +161,7 @@ export class ApprovalContract extends Contract {
   @Transaction()
   @Returns('string')
   async resubmitProject(ctx: Context, projectId: string, filesJson: string, deadline: string): Promise<string> {
-    const caller = authorize(ctx, 'approval.resubmitProject');
+    const caller = await authorize(ctx, 'approval.resubmitProject');
     const project = await this.#readProject(ctx, projectId);
     if (caller.mspId !== project.applicant.mspId || caller.id !== project.applicant.id) {
       throw refuse('forbidden', `project ${projectId} may only be resubmitted by its applicant`);
@@ -195,7 +195,7 @@ export class ApprovalContract extends Contract {
   @Transaction()
   @Returns('string')
   async reviewProject(ctx: Context, projectId: string, opinion: string, reason: string): Promise<string> {
-    const caller = authorize(ctx, 'approval.reviewProject');
+    const caller = await authorize(ctx, 'approval.reviewProject');
     const verdict = requireOneOf('opinion', opinion, ['approve', 'reject'] as const);
     requireText('reason', reason, 2000);
     // Only a department of the reviewer's own bureau counts: an Audit "transport" reviewer is refused here.
@@ -232,7 +232,7 @@ export class ApprovalContract extends Contract {
   @Transaction()
   @Returns('string')
   async approveProject(ctx: Context, projectId: string, reason: string): Promise<string> {
-    const caller = authorize(ctx, 'approval.approveProject');
+    const caller = await authorize(ctx, 'approval.approveProject');
     requireDepartment(caller, 'review');
     requireText('reason', reason, 2000);
     const project = await this.#readProject(ctx, projectId);
@@ -255,7 +255,7 @@ export class ApprovalContract extends Contract {
   @Transaction()
   @Returns('string')
   async rejectProject(ctx: Context, projectId: string, reason: string): Promise<string> {
-    const caller = authorize(ctx, 'approval.rejectProject');
+    const caller = await authorize(ctx, 'approval.rejectProject');
     requireDepartment(caller, 'review');
     requireText('reason', reason, 2000);
     const project = await this.#readProject(ctx, projectId);
@@ -270,14 +270,14 @@ export class ApprovalContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async readProject(ctx: Context, projectId: string): Promise<string> {
-    authorize(ctx, 'approval.read');
+    await authorize(ctx, 'approval.read');
     return canonicalJson(await this.#readProject(ctx, projectId));
   }
 
   @Transaction(false)
   @Returns('string')
   async listProjectsByStatus(ctx: Context, status: string, pageSize: string, bookmark: string): Promise<string> {
-    authorize(ctx, 'approval.read');
+    await authorize(ctx, 'approval.read');
     requireOneOf('status', status, PROJECT_STATUSES);
     return canonicalJson(await pageByIndex<Project>(ctx, PROJECT_BY_STATUS, [status], pageSize, bookmark));
   }
@@ -290,7 +290,7 @@ export class ApprovalContract extends Contract {
     pageSize: string,
     bookmark: string,
   ): Promise<string> {
-    authorize(ctx, 'approval.read');
+    await authorize(ctx, 'approval.read');
     return canonicalJson(
       await pageByIndex<Project>(
         ctx,
@@ -305,7 +305,7 @@ export class ApprovalContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async projectHistory(ctx: Context, projectId: string): Promise<string> {
-    authorize(ctx, 'approval.read');
+    await authorize(ctx, 'approval.read');
     await this.#readProject(ctx, projectId);
     return canonicalJson(await keyHistory(ctx, recordKey(ctx, PROJECT, [projectId])));
   }

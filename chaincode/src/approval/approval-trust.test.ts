@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { World } from '../testing/fake-ledger';
-import { HEX, people } from '../testing/people';
+import { HEX, people, person } from '../testing/people';
 import {
   DEADLINE,
   application,
@@ -10,7 +10,6 @@ import {
   uploadedFiles,
 } from '../testing/scenario';
 import { expectRejected } from '../testing/assert';
-import { identity } from '../testing/fake-ledger';
 
 /** Issue 10, findings 4, 13 and 14: departments of the caller's own bureau, the applicant's company, uploaded files. */
 describe('approval contract: who may act, for which company, with which files', () => {
@@ -62,7 +61,7 @@ describe('approval contract: who may act, for which company, with which files', 
     });
     it('when a Housing clerk of a complaint unit passes pre-review, then it is refused: the unit has no review duty', async () => {
       await apply();
-      const intakeClerk = identity('HousingMSP', 'clerk-intake', { role: 'clerk', dept: 'complaint_intake' });
+      const intakeClerk = person('HousingMSP', 'clerk-intake', { role: 'clerk', dept: 'complaint_intake' });
       await expectRejected(
         world.submit(intakeClerk, (ctx) => approval.passPreReview(ctx, 'P001', DEADLINE)),
         /^access denied: department complaint_intake has no review duty/,
@@ -71,7 +70,7 @@ describe('approval contract: who may act, for which company, with which files', 
     });
     it('when a Housing director without a department decides, then it is refused', async () => {
       await roadInReview();
-      const director = identity('HousingMSP', 'director-nodept', { role: 'director' });
+      const director = person('HousingMSP', 'director-nodept', { role: 'director' });
       await expectRejected(
         world.submit(director, (ctx) => approval.rejectProject(ctx, 'P001', 'no')),
         /^access denied: department \(none\) is not a department of HousingMSP/,

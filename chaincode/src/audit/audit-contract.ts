@@ -71,7 +71,7 @@ export class AuditContract extends Contract {
   @Transaction()
   @Returns('string')
   async attest(ctx: Context, attestationJson: string): Promise<string> {
-    const caller = authorize(ctx, 'audit.attest');
+    const caller = await authorize(ctx, 'audit.attest');
     const input = parseAttestation(attestationJson);
     if (!(await recordExists(ctx, input.subjectKind, input.subjectKey))) {
       throw refuse(
@@ -101,7 +101,7 @@ export class AuditContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async readAttestation(ctx: Context, attestationId: string): Promise<string> {
-    authorize(ctx, 'audit.read');
+    await authorize(ctx, 'audit.read');
     const attestation = await getRecord<object>(ctx, ATTESTATION, [requireId('attestationId', attestationId)]);
     if (!attestation) {
       throw refuse('not_found', `attestation ${attestationId} does not exist`, {
@@ -121,7 +121,7 @@ export class AuditContract extends Contract {
     pageSize: string,
     bookmark: string,
   ): Promise<string> {
-    authorize(ctx, 'audit.read');
+    await authorize(ctx, 'audit.read');
     const key = new Input('query', { subjectKind, subjectKey: parseJsonArg('subjectKeyJson', subjectKeyJson) });
     const kind = key.oneOf('subjectKind', SUBJECT_KINDS);
     const parts = key.list('subjectKey', 1, 3).map((p, i) => requireId(`subjectKey[${i}]`, p));
@@ -134,7 +134,7 @@ export class AuditContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async recordHistory(ctx: Context, kind: string, keyJson: string): Promise<string> {
-    authorize(ctx, 'audit.read');
+    await authorize(ctx, 'audit.read');
     const key = new Input('query', { kind, key: parseJsonArg('keyJson', keyJson) });
     const k = key.oneOf('kind', RECORD_KINDS);
     const parts = key.list('key', 1, 3).map((p, i) => requireId(`key[${i}]`, p));
@@ -150,7 +150,7 @@ export class AuditContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async readCurrentVersions(ctx: Context, recordsJson: string): Promise<string> {
-    authorize(ctx, 'audit.readCurrentVersions');
+    await authorize(ctx, 'audit.readCurrentVersions');
     const refs = new Input('query', { records: parseJsonArg('recordsJson', recordsJson) }).objects(
       'records',
       parseRecordRef,

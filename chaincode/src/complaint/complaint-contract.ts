@@ -43,7 +43,7 @@ export class ComplaintContract extends Contract {
   @Transaction()
   @Returns('string')
   async receiveComplaint(ctx: Context, complaintJson: string): Promise<string> {
-    const caller = authorize(ctx, 'complaint.receiveComplaint');
+    const caller = await authorize(ctx, 'complaint.receiveComplaint');
     requireDepartment(caller, 'intake'); // only the intake desk (the gateway's system user), never a handling clerk
     const input = parseComplaint(complaintJson);
     if (input.projectId) {
@@ -74,7 +74,7 @@ export class ComplaintContract extends Contract {
   @Transaction()
   @Returns('string')
   async dispatchComplaint(ctx: Context, complaintId: string, unit: string, deadline: string): Promise<string> {
-    const caller = authorize(ctx, 'complaint.dispatchComplaint');
+    const caller = await authorize(ctx, 'complaint.dispatchComplaint');
     this.#requireOffice(caller, 'dispatch');
     const complaint = await this.#readComplaint(ctx, complaintId);
     requireId('unit', unit);
@@ -101,7 +101,7 @@ export class ComplaintContract extends Contract {
   @Transaction()
   @Returns('string')
   async startComplaint(ctx: Context, complaintId: string): Promise<string> {
-    const caller = authorize(ctx, 'complaint.startComplaint');
+    const caller = await authorize(ctx, 'complaint.startComplaint');
     const complaint = await this.#readComplaint(ctx, complaintId);
     this.#requireAssignedUnit(complaint, caller);
     return this.#transition(ctx, complaint, 'start', caller, undefined, 'complaint.in_progress');
@@ -110,7 +110,7 @@ export class ComplaintContract extends Contract {
   @Transaction()
   @Returns('string')
   async answerComplaint(ctx: Context, complaintId: string, answerHash: string): Promise<string> {
-    const caller = authorize(ctx, 'complaint.answerComplaint');
+    const caller = await authorize(ctx, 'complaint.answerComplaint');
     const complaint = await this.#readComplaint(ctx, complaintId);
     this.#requireAssignedUnit(complaint, caller);
     complaint.answerHash = requireHex64('answerHash', answerHash);
@@ -120,7 +120,7 @@ export class ComplaintContract extends Contract {
   @Transaction()
   @Returns('string')
   async closeComplaint(ctx: Context, complaintId: string): Promise<string> {
-    const caller = authorize(ctx, 'complaint.closeComplaint');
+    const caller = await authorize(ctx, 'complaint.closeComplaint');
     const complaint = await this.#readComplaint(ctx, complaintId);
     this.#requireAssignedUnit(complaint, caller); // like answering: only the unit that answered closes
     return this.#transition(ctx, complaint, 'close', caller, undefined, 'complaint.closed');
@@ -129,7 +129,7 @@ export class ComplaintContract extends Contract {
   @Transaction()
   @Returns('string')
   async reopenComplaint(ctx: Context, complaintId: string, reason: string): Promise<string> {
-    const caller = authorize(ctx, 'complaint.reopenComplaint');
+    const caller = await authorize(ctx, 'complaint.reopenComplaint');
     requireText('reason', reason, 1000);
     const complaint = await this.#readComplaint(ctx, complaintId);
     this.#requireAssignedUnit(complaint, caller);
@@ -140,7 +140,7 @@ export class ComplaintContract extends Contract {
   @Transaction()
   @Returns('string')
   async escalateComplaint(ctx: Context, complaintId: string): Promise<string> {
-    const caller = authorize(ctx, 'complaint.escalateComplaint');
+    const caller = await authorize(ctx, 'complaint.escalateComplaint');
     this.#requireOffice(caller, 'escalate');
     const complaint = await this.#readComplaint(ctx, complaintId);
     const today = txDay(ctx);
@@ -167,7 +167,7 @@ export class ComplaintContract extends Contract {
   @Transaction()
   @Returns('string')
   async rateComplaint(ctx: Context, complaintId: string, score: string, ratingProof: string): Promise<string> {
-    const caller = authorize(ctx, 'complaint.rateComplaint');
+    const caller = await authorize(ctx, 'complaint.rateComplaint');
     requireDepartment(caller, 'intake');
     const complaint = await this.#readComplaint(ctx, complaintId);
     const value = requireInt('score', score, 1, 5);
@@ -193,14 +193,14 @@ export class ComplaintContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async readComplaint(ctx: Context, complaintId: string): Promise<string> {
-    authorize(ctx, 'complaint.read');
+    await authorize(ctx, 'complaint.read');
     return canonicalJson(await this.#readComplaint(ctx, complaintId));
   }
 
   @Transaction(false)
   @Returns('string')
   async listComplaintsByStatus(ctx: Context, status: string, pageSize: string, bookmark: string): Promise<string> {
-    authorize(ctx, 'complaint.read');
+    await authorize(ctx, 'complaint.read');
     return canonicalJson(
       await pageByIndex<Complaint>(
         ctx,
@@ -215,7 +215,7 @@ export class ComplaintContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async listComplaintsByUnit(ctx: Context, unit: string, pageSize: string, bookmark: string): Promise<string> {
-    authorize(ctx, 'complaint.read');
+    await authorize(ctx, 'complaint.read');
     return canonicalJson(
       await pageByIndex<Complaint>(ctx, COMPLAINT_BY_UNIT, [requireId('unit', unit)], pageSize, bookmark),
     );

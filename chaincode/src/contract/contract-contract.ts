@@ -58,7 +58,7 @@ export class WorksContractContract extends Contract {
   @Transaction()
   @Returns('string')
   async createContract(ctx: Context, contractJson: string): Promise<string> {
-    const caller = authorize(ctx, 'contract.createContract');
+    const caller = await authorize(ctx, 'contract.createContract');
     const input = parseContract(contractJson);
     const project = await loadProject(ctx, input.projectId);
     if (project.status !== 'approved') {
@@ -117,7 +117,7 @@ export class WorksContractContract extends Contract {
   @Transaction()
   @Returns('string')
   async proposeChangeOrder(ctx: Context, contractId: string, changeOrderJson: string): Promise<string> {
-    const caller = authorize(ctx, 'contract.proposeChangeOrder');
+    const caller = await authorize(ctx, 'contract.proposeChangeOrder');
     const contract = await this.#readContract(ctx, contractId);
     const input = parseChangeOrder(changeOrderJson);
     if (await recordExists(ctx, CHANGE_ORDER, [contractId, input.id])) {
@@ -169,7 +169,7 @@ export class WorksContractContract extends Contract {
   @Transaction()
   @Returns('string')
   async approveChangeOrder(ctx: Context, contractId: string, changeOrderId: string, reason: string): Promise<string> {
-    const caller = authorize(ctx, 'contract.approveChangeOrder');
+    const caller = await authorize(ctx, 'contract.approveChangeOrder');
     requireText('reason', reason, 2000);
     const contract = await this.#readContract(ctx, contractId);
     const order = await this.#readChangeOrder(ctx, contractId, changeOrderId);
@@ -241,7 +241,7 @@ export class WorksContractContract extends Contract {
   @Transaction()
   @Returns('string')
   async rejectChangeOrder(ctx: Context, contractId: string, changeOrderId: string, reason: string): Promise<string> {
-    const caller = authorize(ctx, 'contract.rejectChangeOrder');
+    const caller = await authorize(ctx, 'contract.rejectChangeOrder');
     requireText('reason', reason, 2000);
     const contract = await this.#readContract(ctx, contractId);
     const order = await this.#readChangeOrder(ctx, contractId, changeOrderId);
@@ -269,7 +269,7 @@ export class WorksContractContract extends Contract {
   @Transaction()
   @Returns('string')
   async reportProgress(ctx: Context, contractId: string, reportJson: string): Promise<string> {
-    const caller = authorize(ctx, 'contract.reportProgress');
+    const caller = await authorize(ctx, 'contract.reportProgress');
     const contract = await this.#readContract(ctx, contractId);
     const input = parseProgress(reportJson);
     if (await recordExists(ctx, PROGRESS, [contractId, input.id])) {
@@ -315,7 +315,7 @@ export class WorksContractContract extends Contract {
     milestoneId: string,
     acceptanceReportSha256: string,
   ): Promise<string> {
-    const caller = authorize(ctx, 'contract.acceptMilestone');
+    const caller = await authorize(ctx, 'contract.acceptMilestone');
     const contract = await this.#readContract(ctx, contractId);
     const milestone = await loadMilestone(ctx, contractId, requireId('milestoneId', milestoneId));
     if (milestone.status !== 'planned') {
@@ -353,7 +353,7 @@ export class WorksContractContract extends Contract {
   @Transaction()
   @Returns('string')
   async recordDelay(ctx: Context, contractId: string, delayJson: string): Promise<string> {
-    const caller = authorize(ctx, 'contract.recordDelay');
+    const caller = await authorize(ctx, 'contract.recordDelay');
     const contract = await this.#readContract(ctx, contractId);
     const input = parseDelay(delayJson);
     await loadMilestone(ctx, contractId, input.milestoneId);
@@ -363,7 +363,7 @@ export class WorksContractContract extends Contract {
   @Transaction()
   @Returns('string')
   async recordBreach(ctx: Context, contractId: string, breachJson: string): Promise<string> {
-    const caller = authorize(ctx, 'contract.recordBreach');
+    const caller = await authorize(ctx, 'contract.recordBreach');
     const contract = await this.#readContract(ctx, contractId);
     return this.#incident(
       ctx,
@@ -376,14 +376,14 @@ export class WorksContractContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async readContract(ctx: Context, contractId: string): Promise<string> {
-    authorize(ctx, 'contract.read');
+    await authorize(ctx, 'contract.read');
     return canonicalJson(await this.#readContract(ctx, contractId));
   }
 
   @Transaction(false)
   @Returns('string')
   async readMilestone(ctx: Context, contractId: string, milestoneId: string): Promise<string> {
-    authorize(ctx, 'contract.read');
+    await authorize(ctx, 'contract.read');
     return canonicalJson(
       await loadMilestone(ctx, requireId('contractId', contractId), requireId('milestoneId', milestoneId)),
     );
@@ -392,7 +392,7 @@ export class WorksContractContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async listContractsByProject(ctx: Context, projectId: string, pageSize: string, bookmark: string): Promise<string> {
-    authorize(ctx, 'contract.read');
+    await authorize(ctx, 'contract.read');
     return canonicalJson(
       await pageByIndex<WorksContract>(
         ctx,
@@ -414,7 +414,7 @@ export class WorksContractContract extends Contract {
     pageSize: string,
     bookmark: string,
   ): Promise<string> {
-    authorize(ctx, 'contract.read');
+    await authorize(ctx, 'contract.read');
     const kind = LISTS[list as keyof typeof LISTS];
     if (!kind) {
       throw refuse(

@@ -37,7 +37,7 @@ export class DocumentContract extends Contract {
   @Transaction()
   @Returns('string')
   async anchorDocument(ctx: Context, documentJson: string): Promise<string> {
-    const caller = authorize(ctx, 'document.anchorDocument');
+    const caller = await authorize(ctx, 'document.anchorDocument');
     const input = parseDocument(documentJson);
     const seal = await loadSealCertificate(ctx, input.sealFingerprint);
     if (seal.holderMsp !== caller.mspId || seal.holderId !== caller.id) {
@@ -121,7 +121,7 @@ export class DocumentContract extends Contract {
   @Transaction()
   @Returns('string')
   async revokeDocument(ctx: Context, sha256: string, reason: string): Promise<string> {
-    const caller = authorize(ctx, 'document.revokeDocument');
+    const caller = await authorize(ctx, 'document.revokeDocument');
     requireText('reason', reason, 2000);
     const doc = await this.#readDocument(ctx, sha256);
     const isSigner = doc.signer.mspId === caller.mspId && doc.signer.id === caller.id;
@@ -149,14 +149,14 @@ export class DocumentContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async readDocument(ctx: Context, sha256: string): Promise<string> {
-    authorize(ctx, 'document.read');
+    await authorize(ctx, 'document.read');
     return canonicalJson(await this.#readDocument(ctx, sha256));
   }
 
   @Transaction(false)
   @Returns('string')
   async listDocumentsByProject(ctx: Context, projectId: string, pageSize: string, bookmark: string): Promise<string> {
-    authorize(ctx, 'document.read');
+    await authorize(ctx, 'document.read');
     return canonicalJson(
       await pageByIndex<ArchivedDocument>(
         ctx,
@@ -172,7 +172,7 @@ export class DocumentContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async documentHistory(ctx: Context, sha256: string): Promise<string> {
-    authorize(ctx, 'document.read');
+    await authorize(ctx, 'document.read');
     await this.#readDocument(ctx, sha256);
     return canonicalJson(await keyHistory(ctx, recordKey(ctx, DOCUMENT, [sha256])));
   }
@@ -181,7 +181,7 @@ export class DocumentContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async documentVersions(ctx: Context, sha256: string): Promise<string> {
-    authorize(ctx, 'document.read');
+    await authorize(ctx, 'document.read');
     let first = await this.#readDocument(ctx, sha256);
     while (first.supersedes) {
       first = await this.#readDocument(ctx, first.supersedes);

@@ -48,7 +48,7 @@ export class MonitoringContract extends Contract {
   @Transaction()
   @Returns('string')
   async raiseSafetyAlert(ctx: Context, alertJson: string): Promise<string> {
-    const caller = authorize(ctx, 'monitoring.raiseSafetyAlert');
+    const caller = await authorize(ctx, 'monitoring.raiseSafetyAlert');
     const input = parseSafetyAlert(alertJson);
     const self = enrollmentIdOf(caller);
     if (input.deviceId !== self) {
@@ -83,7 +83,7 @@ export class MonitoringContract extends Contract {
   @Transaction()
   @Returns('string')
   async acknowledgeSafetyAlert(ctx: Context, alertId: string): Promise<string> {
-    const caller = authorize(ctx, 'monitoring.acknowledgeSafetyAlert');
+    const caller = await authorize(ctx, 'monitoring.acknowledgeSafetyAlert');
     const alert = await this.#readSafetyAlert(ctx, alertId);
     return this.#move(ctx, alert, 'open', 'acknowledged', caller, {}, 'monitoring.safety_alert_acknowledged');
   }
@@ -91,7 +91,7 @@ export class MonitoringContract extends Contract {
   @Transaction()
   @Returns('string')
   async resolveSafetyAlert(ctx: Context, alertId: string, resolution: string): Promise<string> {
-    const caller = authorize(ctx, 'monitoring.resolveSafetyAlert');
+    const caller = await authorize(ctx, 'monitoring.resolveSafetyAlert');
     requireText('resolution', resolution, 2000);
     const alert = await this.#readSafetyAlert(ctx, alertId);
     return this.#move(
@@ -108,7 +108,7 @@ export class MonitoringContract extends Contract {
   @Transaction()
   @Returns('string')
   async recordProgressDeviation(ctx: Context, deviationJson: string): Promise<string> {
-    const caller = authorize(ctx, 'monitoring.recordProgressDeviation');
+    const caller = await authorize(ctx, 'monitoring.recordProgressDeviation');
     const input = parseDeviation(deviationJson);
     await loadProject(ctx, input.projectId);
     if (await recordExists(ctx, DEVIATION, [input.projectId, input.id])) {
@@ -139,7 +139,7 @@ export class MonitoringContract extends Contract {
   @Transaction()
   @Returns('string')
   async recordRiskScore(ctx: Context, riskJson: string): Promise<string> {
-    const caller = authorize(ctx, 'monitoring.recordRiskScore');
+    const caller = await authorize(ctx, 'monitoring.recordRiskScore');
     const input = parseRiskScore(riskJson);
     await loadProject(ctx, input.projectId);
     if (await recordExists(ctx, RISK, [input.projectId, input.id])) {
@@ -161,7 +161,7 @@ export class MonitoringContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async readSafetyAlert(ctx: Context, alertId: string): Promise<string> {
-    authorize(ctx, 'monitoring.read');
+    await authorize(ctx, 'monitoring.read');
     return canonicalJson(await this.#readSafetyAlert(ctx, alertId));
   }
 
@@ -173,7 +173,7 @@ export class MonitoringContract extends Contract {
     pageSize: string,
     bookmark: string,
   ): Promise<string> {
-    authorize(ctx, 'monitoring.read');
+    await authorize(ctx, 'monitoring.read');
     return canonicalJson(
       await pageByIndex<SafetyAlert>(ctx, SAFETY_BY_PROJECT, [requireId('projectId', projectId)], pageSize, bookmark),
     );
@@ -182,7 +182,7 @@ export class MonitoringContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async listSafetyAlertsByStatus(ctx: Context, status: string, pageSize: string, bookmark: string): Promise<string> {
-    authorize(ctx, 'monitoring.read');
+    await authorize(ctx, 'monitoring.read');
     return canonicalJson(
       await pageByIndex<SafetyAlert>(
         ctx,
@@ -204,7 +204,7 @@ export class MonitoringContract extends Contract {
     pageSize: string,
     bookmark: string,
   ): Promise<string> {
-    authorize(ctx, 'monitoring.read');
+    await authorize(ctx, 'monitoring.read');
     const kind = requireOneOf('list', list, ['deviations', 'riskScores'] as const) === 'deviations' ? DEVIATION : RISK;
     return canonicalJson(
       await pageRecords<unknown>(ctx, kind, [requireId('projectId', projectId)], pageSize, bookmark),

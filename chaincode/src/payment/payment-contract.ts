@@ -60,7 +60,7 @@ export class PaymentContract extends Contract {
   @Transaction()
   @Returns('string')
   async requestPayout(ctx: Context, payoutJson: string): Promise<string> {
-    const caller = authorize(ctx, 'payment.requestPayout');
+    const caller = await authorize(ctx, 'payment.requestPayout');
     const input = parsePayoutRequest(payoutJson);
     if (await recordExists(ctx, PAYOUT, [input.id])) {
       throw refuse('already_exists', `payout ${input.id} already exists`, { kind: 'payout', id: input.id });
@@ -111,7 +111,7 @@ export class PaymentContract extends Contract {
   @Transaction()
   @Returns('string')
   async approvePayout(ctx: Context, payoutId: string): Promise<string> {
-    const caller = authorize(ctx, 'payment.approvePayout');
+    const caller = await authorize(ctx, 'payment.approvePayout');
     const payout = await this.#readPayout(ctx, payoutId);
     this.#expect(payout, ['requested'], 'be approved');
     return this.#save(
@@ -125,7 +125,7 @@ export class PaymentContract extends Contract {
   @Transaction()
   @Returns('string')
   async rejectPayout(ctx: Context, payoutId: string, reason: string): Promise<string> {
-    const caller = authorize(ctx, 'payment.rejectPayout');
+    const caller = await authorize(ctx, 'payment.rejectPayout');
     requireText('reason', reason, 2000);
     const payout = await this.#readPayout(ctx, payoutId);
     this.#expect(payout, ['requested', 'approved'], 'be rejected');
@@ -146,7 +146,7 @@ export class PaymentContract extends Contract {
   @Transaction()
   @Returns('string')
   async instructTransfer(ctx: Context, payoutId: string, instructionId: string): Promise<string> {
-    const caller = authorize(ctx, 'payment.instructTransfer');
+    const caller = await authorize(ctx, 'payment.instructTransfer');
     if (caller.dept === 'settlement') {
       throw refuse(
         'forbidden',
@@ -183,7 +183,7 @@ export class PaymentContract extends Contract {
     bankReference: string,
     amount: string,
   ): Promise<string> {
-    const caller = authorize(ctx, 'payment.confirmBankPayment');
+    const caller = await authorize(ctx, 'payment.confirmBankPayment');
     requireDepartment(caller, 'settlement');
     const instruction = requireId('instructionId', instructionId);
     const reference = requireId('bankReference', bankReference);
@@ -235,7 +235,7 @@ export class PaymentContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async readPayout(ctx: Context, payoutId: string): Promise<string> {
-    authorize(ctx, 'payment.read');
+    await authorize(ctx, 'payment.read');
     return canonicalJson(await this.#readPayout(ctx, payoutId));
   }
 
@@ -243,7 +243,7 @@ export class PaymentContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async readPayoutEndorsement(ctx: Context, payoutId: string): Promise<string> {
-    authorize(ctx, 'payment.read');
+    await authorize(ctx, 'payment.read');
     await this.#readPayout(ctx, payoutId);
     const bytes = await ctx.stub.getStateValidationParameter(recordKey(ctx, PAYOUT, [payoutId]));
     return canonicalJson({ payoutId, role: 'PEER', orgs: orgsOfPolicy(bytes) });
@@ -252,7 +252,7 @@ export class PaymentContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async listPayoutsByContract(ctx: Context, contractId: string, pageSize: string, bookmark: string): Promise<string> {
-    authorize(ctx, 'payment.read');
+    await authorize(ctx, 'payment.read');
     return canonicalJson(
       await pageByIndex<Payout>(ctx, PAYOUT_BY_CONTRACT, [requireId('contractId', contractId)], pageSize, bookmark),
     );
@@ -261,7 +261,7 @@ export class PaymentContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async listPayoutsByStatus(ctx: Context, status: string, pageSize: string, bookmark: string): Promise<string> {
-    authorize(ctx, 'payment.read');
+    await authorize(ctx, 'payment.read');
     return canonicalJson(
       await pageByIndex<Payout>(
         ctx,
@@ -276,7 +276,7 @@ export class PaymentContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async listPaymentAlerts(ctx: Context, contractId: string, pageSize: string, bookmark: string): Promise<string> {
-    authorize(ctx, 'payment.read');
+    await authorize(ctx, 'payment.read');
     return canonicalJson(
       await pageByIndex<PaymentAlert>(
         ctx,

@@ -2,6 +2,7 @@
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { actorOf, authorize, callerOf } from '../shared/access';
 import { emit, pageByIndex, pageRecords, putIndex, putRecord, recordExists, recordKey, txTime } from '../shared/ledger';
+import { CUSTODY_VOTE, CustodyVote, readCustodySetting, votePolicy } from '../shared/custody';
 import { canonicalJson } from '../shared/serialise';
 import { requireHex64, requireId, requireText } from '../shared/validate';
 import {
@@ -33,7 +34,7 @@ export class RegistryContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async whoAmI(ctx: Context): Promise<string> {
-    authorize(ctx, 'registry.whoAmI');
+    await authorize(ctx, 'registry.whoAmI');
     const { mspId, id, role, dept } = callerOf(ctx);
     return canonicalJson({ mspId, id, role, dept });
   }
@@ -41,7 +42,7 @@ export class RegistryContract extends Contract {
   @Transaction()
   @Returns('string')
   async registerContractor(ctx: Context, contractorJson: string): Promise<string> {
-    const caller = authorize(ctx, 'registry.registerContractor');
+    const caller = await authorize(ctx, 'registry.registerContractor');
     const input = parseContractor(contractorJson);
     if (await recordExists(ctx, CONTRACTOR, [input.id])) {
       throw refuse('already_exists', `contractor ${input.id} already exists`, { kind: 'contractor', id: input.id });
@@ -76,7 +77,7 @@ export class RegistryContract extends Contract {
   @Transaction()
   @Returns('string')
   async addQualification(ctx: Context, contractorId: string, qualificationJson: string): Promise<string> {
-    authorize(ctx, 'registry.addQualification');
+    await authorize(ctx, 'registry.addQualification');
     const contractor = await this.#readContractor(ctx, contractorId);
     const q = parseQualification(qualificationJson);
     if (contractor.qualifications.some((existing) => existing.licenceNo === q.licenceNo)) {
@@ -93,7 +94,7 @@ export class RegistryContract extends Contract {
   @Transaction()
   @Returns('string')
   async revokeQualification(ctx: Context, contractorId: string, licenceNo: string, reason: string): Promise<string> {
-    authorize(ctx, 'registry.revokeQualification');
+    await authorize(ctx, 'registry.revokeQualification');
     requireText('reason', reason);
     const contractor = await this.#readContractor(ctx, contractorId);
     const q = contractor.qualifications.find((existing) => existing.licenceNo === licenceNo);
@@ -115,7 +116,7 @@ export class RegistryContract extends Contract {
   @Transaction()
   @Returns('string')
   async registerSealCertificate(ctx: Context, certificateJson: string): Promise<string> {
-    const caller = authorize(ctx, 'registry.registerSealCertificate');
+    const caller = await authorize(ctx, 'registry.registerSealCertificate');
     const input = parseSealCertificate(certificateJson);
     if (input.holderMsp !== caller.mspId) {
       throw refuse(
@@ -151,7 +152,7 @@ export class RegistryContract extends Contract {
   @Transaction()
   @Returns('string')
   async revokeSealCertificate(ctx: Context, fingerprint: string, reason: string): Promise<string> {
-    const caller = authorize(ctx, 'registry.revokeSealCertificate');
+    const caller = await authorize(ctx, 'registry.revokeSealCertificate');
     requireText('reason', reason);
     const seal = await this.#readSealCertificate(ctx, fingerprint);
     if (seal.holderMsp !== caller.mspId) {
@@ -169,24 +170,56 @@ export class RegistryContract extends Contract {
     return state.json;
   }
 
+  /**
+   * A bureau admin, holding their own key, records their bureau's vote on allowing custodial identities personal acts
+   * (off until every bureau votes to allow; shared/custody.ts). Only a peer of that bureau can endorse the change.
+   */
+  @Transaction()
+  @Returns('string')
+  async voteCustodialPersonalActs(ctx: Context, allowed: string): Promise<string> {
+    const caller = await authorize(ctx, 'registry.voteCustodialPersonalActs');
+    if (allowed !== 'true' && allowed !== 'false') {
+      throw refuse('invalid_request', `allowed must be "true" or "false", not ${JSON.stringify(allowed)}`);
+    }
+    const vote: CustodyVote = {
+      docType: 'custodialPersonalActsVote',
+      mspId: caller.mspId,
+      allowed: allowed === 'true',
+      votedBy: actorOf(caller),
+      votedAt: txTime(ctx),
+    };
+    const state = await putRecord(ctx, CUSTODY_VOTE, [caller.mspId], vote);
+    await ctx.stub.setStateValidationParameter(recordKey(ctx, CUSTODY_VOTE, [caller.mspId]), votePolicy(caller.mspId));
+    emit(ctx, { type: 'registry.custody_vote_recorded', ids: { mspId: caller.mspId }, state });
+    return state.json;
+  }
+
+  /** Every bureau's vote and whether custodial identities may perform personal acts now. */
+  @Transaction(false)
+  @Returns('string')
+  async readCustodySetting(ctx: Context): Promise<string> {
+    await authorize(ctx, 'registry.read');
+    return canonicalJson(await readCustodySetting(ctx));
+  }
+
   @Transaction(false)
   @Returns('string')
   async readContractor(ctx: Context, contractorId: string): Promise<string> {
-    authorize(ctx, 'registry.read');
+    await authorize(ctx, 'registry.read');
     return canonicalJson(await this.#readContractor(ctx, contractorId));
   }
 
   @Transaction(false)
   @Returns('string')
   async listContractors(ctx: Context, pageSize: string, bookmark: string): Promise<string> {
-    authorize(ctx, 'registry.read');
+    await authorize(ctx, 'registry.read');
     return canonicalJson(await pageRecords<Contractor>(ctx, CONTRACTOR, [], pageSize, bookmark));
   }
 
   @Transaction(false)
   @Returns('string')
   async readSealCertificate(ctx: Context, fingerprint: string): Promise<string> {
-    authorize(ctx, 'registry.read');
+    await authorize(ctx, 'registry.read');
     return canonicalJson(await this.#readSealCertificate(ctx, fingerprint));
   }
 
@@ -199,7 +232,7 @@ export class RegistryContract extends Contract {
     pageSize: string,
     bookmark: string,
   ): Promise<string> {
-    authorize(ctx, 'registry.read');
+    await authorize(ctx, 'registry.read');
     return canonicalJson(
       await pageByIndex<SealCertificate>(ctx, SEAL_BY_HOLDER, [holderMsp, holderId], pageSize, bookmark),
     );

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { RULES, Rule, isAllowed } from './access';
 
 const writes = Object.entries(RULES as Record<string, Rule>).filter(([, rule]) => rule.write);
-const who = (mspId: string, role: string | null) => ({ mspId, id: 'x', role, dept: null });
+const who = (mspId: string, role: string | null) => ({ mspId, id: 'x', role, dept: null, custody: 'own' });
 const allows = (action: string, mspId: string, role: string | null) =>
   isAllowed((RULES as Record<string, Rule>)[action], who(mspId, role));
 

@@ -7,7 +7,8 @@
  */
 import { Context } from 'fabric-contract-api';
 
-import { AUDIT, BUREAUS, FINANCE, HOUSING, Msp, Role } from '@luohu/domain';
+import { AUDIT, BUREAUS, CUSTODY_ATTRIBUTE, FINANCE, HOUSING, Msp, Role } from '@luohu/domain';
+import { custodialPersonalActsAllowed } from './custody';
 import { refuse } from './refusal';
 
 export { AUDIT, BUREAUS, FINANCE, HOUSING, ROLES } from '@luohu/domain';
@@ -19,23 +20,34 @@ export interface Grant {
   roles: readonly Role[] | '*';
   except?: readonly Role[];
 }
-/** Who may perform one action: any of its grants; `write` marks the actions that change the ledger. */
+/**
+ * Who may perform one action: any of its grants; `write` marks the actions that change the ledger; `personal` the acts
+ * that must be their author's own (decisions, reviews, acceptance, payouts, seals, attestations): refused to an identity
+ * whose key the gateway holds, unless every bureau has allowed custodial identities these acts (shared/custody.ts).
+ */
 export interface Rule {
   write: boolean;
   grants: readonly Grant[];
+  personal?: boolean;
 }
 
-/** The calling identity as access rules see it: MSP, certificate ID, and the CA attributes role and dept. */
+/**
+ * The calling identity as access rules see it: MSP, certificate ID, and the CA attributes role, dept and custody (who
+ * holds its private key: `own` for a key made on its holder's device; anything else counts as the gateway's).
+ */
 export interface Caller {
   mspId: string;
   id: string;
   role: string | null;
   dept: string | null;
+  custody: string | null;
 }
 
 const ANYONE: Grant = { msps: BUREAUS, roles: '*' };
 const read: Rule = { write: false, grants: [ANYONE] };
 const only = (msps: readonly Msp[], ...roles: Role[]): Rule => ({ write: true, grants: [{ msps, roles }] });
+/** The rule made a personal act: its author's own key must sign it. */
+const personal = (rule: Rule): Rule => ({ ...rule, personal: true });
 
 export const RULES = {
   'registry.whoAmI': read,
@@ -44,48 +56,50 @@ export const RULES = {
   'registry.revokeQualification': only([HOUSING], 'admin'),
   'registry.registerSealCertificate': only(BUREAUS, 'admin'),
   'registry.revokeSealCertificate': only(BUREAUS, 'admin'),
+  // A bureau's vote on letting custodial identities perform personal acts (shared/custody.ts): itself personal.
+  'registry.voteCustodialPersonalActs': personal(only(BUREAUS, 'admin')),
   'registry.read': read,
 
   'approval.applyForProject': only(BUREAUS, 'contractor', 'owner'),
   'approval.resubmitProject': only(BUREAUS, 'contractor', 'owner'),
   'approval.anchorApplicationFile': only(BUREAUS, 'contractor', 'owner'),
-  'approval.passPreReview': only([HOUSING], 'clerk'),
-  'approval.returnForCorrection': {
+  'approval.passPreReview': personal(only([HOUSING], 'clerk')),
+  'approval.returnForCorrection': personal({
     write: true,
     grants: [
       { msps: [HOUSING], roles: ['clerk', 'director'] },
       { msps: BUREAUS, roles: ['reviewer'] },
     ],
-  },
-  'approval.reviewProject': only(BUREAUS, 'reviewer'),
-  'approval.approveProject': only([HOUSING], 'director'),
-  'approval.rejectProject': only([HOUSING], 'director'),
+  }),
+  'approval.reviewProject': personal(only(BUREAUS, 'reviewer')),
+  'approval.approveProject': personal(only([HOUSING], 'director')),
+  'approval.rejectProject': personal(only([HOUSING], 'director')),
   'approval.read': read,
 
-  'document.anchorDocument': only(BUREAUS, 'clerk', 'reviewer', 'inspector', 'director'),
+  'document.anchorDocument': personal(only(BUREAUS, 'clerk', 'reviewer', 'inspector', 'director')),
   'document.revokeDocument': only(BUREAUS, 'clerk', 'reviewer', 'inspector', 'director', 'admin'),
   'document.read': read,
 
-  'contract.createContract': only([HOUSING], 'clerk', 'director'),
+  'contract.createContract': personal(only([HOUSING], 'clerk', 'director')),
   'contract.proposeChangeOrder': only(BUREAUS, 'clerk', 'contractor'),
-  'contract.approveChangeOrder': only([HOUSING], 'director'),
-  'contract.rejectChangeOrder': only([HOUSING], 'director'),
+  'contract.approveChangeOrder': personal(only([HOUSING], 'director')),
+  'contract.rejectChangeOrder': personal(only([HOUSING], 'director')),
   'contract.reportProgress': only(BUREAUS, 'contractor', 'clerk', 'inspector'),
-  'contract.acceptMilestone': only([HOUSING], 'inspector'),
+  'contract.acceptMilestone': personal(only([HOUSING], 'inspector')),
   'contract.recordDelay': only([HOUSING], 'clerk', 'inspector'),
   'contract.recordBreach': only([HOUSING], 'clerk', 'director'),
   'contract.read': read,
 
-  'payment.requestPayout': only([FINANCE], 'finance'),
-  'payment.approvePayout': only([HOUSING], 'director'),
-  'payment.rejectPayout': {
+  'payment.requestPayout': personal(only([FINANCE], 'finance')),
+  'payment.approvePayout': personal(only([HOUSING], 'director')),
+  'payment.rejectPayout': personal({
     write: true,
     grants: [
       { msps: [HOUSING], roles: ['director'] },
       { msps: [FINANCE], roles: ['finance'] },
     ],
-  },
-  'payment.instructTransfer': only([FINANCE], 'finance'),
+  }),
+  'payment.instructTransfer': personal(only([FINANCE], 'finance')),
   // Only the Finance Bureau's settlement desk (department `settlement`): checked in the transaction.
   'payment.confirmBankPayment': only([FINANCE], 'finance'),
   'payment.read': read,
@@ -118,7 +132,7 @@ export const RULES = {
   'anchor.anchorBatch': only([HOUSING], 'clerk', 'reviewer', 'inspector', 'director', 'device', 'analyst'),
   'anchor.read': read,
 
-  'audit.attest': only([AUDIT], 'auditor'),
+  'audit.attest': personal(only([AUDIT], 'auditor')),
   'audit.read': read,
   // The bulk read behind reconciliation (200 records' current versions per call) is the auditors'.
   'audit.readCurrentVersions': { write: false, grants: [{ msps: [AUDIT], roles: ['auditor'] }] },
@@ -135,6 +149,7 @@ export function callerOf(ctx: Context): Caller {
     id: identity.getID(),
     role: identity.getAttributeValue('role') ?? null,
     dept: identity.getAttributeValue('dept') ?? null,
+    custody: identity.getAttributeValue(CUSTODY_ATTRIBUTE) ?? null,
   };
 }
 
@@ -161,8 +176,11 @@ export function enrollmentIdOf(caller: Pick<Caller, 'id'>): string | null {
   return match ? match[1].replace(/\\\//g, '/') : null;
 }
 
-/** Throws unless the calling identity may perform `action`; returns the caller for the audit trail. */
-export function authorize(ctx: Context, action: Action): Caller {
+/**
+ * Throws unless the calling identity may perform `action`, and for a personal act unless it holds its own key (or every
+ * bureau allows custodial identities); returns the caller for the audit trail.
+ */
+export async function authorize(ctx: Context, action: Action): Promise<Caller> {
   const caller = callerOf(ctx);
   const rule: Rule = RULES[action];
   if (!isAllowed(rule, caller)) {
@@ -170,6 +188,14 @@ export function authorize(ctx: Context, action: Action): Caller {
       'forbidden',
       `access denied: ${action} is not allowed for role ${caller.role ?? '(none)'} in ${caller.mspId}; ` +
         `allowed: ${describeRule(rule)}`,
+    );
+  }
+  if (rule.personal && caller.custody !== 'own' && !(await custodialPersonalActsAllowed(ctx))) {
+    throw refuse(
+      'forbidden',
+      `access denied: ${action} is a personal act and must be signed with its author's own key; this certificate's ` +
+        `key is held by the gateway (${CUSTODY_ATTRIBUTE}=${caller.custody ?? '(none)'}), and the bureaus have not ` +
+        `allowed custodial identities personal acts`,
     );
   }
   return caller;
@@ -187,6 +213,6 @@ export function describeRule(rule: Rule): string {
 }
 
 /** Short, non-personal actor record stored with every step. */
-export function actorOf(caller: Caller): { mspId: string; id: string; role: string | null } {
+export function actorOf(caller: Pick<Caller, 'mspId' | 'id' | 'role'>): { mspId: string; id: string; role: string | null } {
   return { mspId: caller.mspId, id: caller.id, role: caller.role };
 }

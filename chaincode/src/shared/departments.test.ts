@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { DEPARTMENTS, belongsTo, departmentsWith, requireDepartment } from './departments';
 
-const caller = (mspId: string, dept: string | null) => ({ mspId, id: 'x', role: 'reviewer', dept });
+const caller = (mspId: string, dept: string | null) => ({ mspId, id: 'x', role: 'reviewer', dept, custody: 'own' });
 
 describe('departments belong to bureaus', () => {
   it('when an Audit-bureau identity claims the transport department, then it is refused', () => {

@@ -6,7 +6,7 @@ import { WorksContractContract } from '../contract/contract-contract';
 import { ProjectType } from '../registry/registry';
 import { createHash } from 'node:crypto';
 import { CREDIT_CODE_ALPHABET, creditCodeCheckCharacter } from '../registry/credit-code';
-import { Identity, World, identity, idOf } from './fake-ledger';
+import { Identity, World, idOf } from './fake-ledger';
 import { HEX, people } from './people';
 
 export const registry = new RegistryContract();
@@ -95,7 +95,11 @@ export async function sealFor(
   validUntil = '2027-06-30',
 ): Promise<void> {
   const admin =
-    who.mspId === 'FinanceMSP' ? people.financeAdmin : who.mspId === 'AuditMSP' ? auditAdmin : people.housingAdmin;
+    who.mspId === 'FinanceMSP'
+      ? people.financeAdmin
+      : who.mspId === 'AuditMSP'
+        ? people.auditAdmin
+        : people.housingAdmin;
   await world.submit(admin, (ctx) =>
     registry.registerSealCertificate(
       ctx,
@@ -103,7 +107,6 @@ export async function sealFor(
     ),
   );
 }
-const auditAdmin = identity('AuditMSP', 'audit-admin', { role: 'admin' });
 
 export function documentJson(sha256: string, sealFingerprint: string, extra: object = {}): string {
   return JSON.stringify({
