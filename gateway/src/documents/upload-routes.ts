@@ -30,6 +30,8 @@ const uploadResponse = z.object({
 
 /** Roles whose uploads are application files: anchored on the ledger for the uploader's company, with the uploader's key. */
 const APPLICANT_ROLES = new Set(['contractor', 'owner']);
+/** The route a key-holding applicant's signed anchoring continues on: its last answer is the uploaded file. */
+const UPLOAD_ROUTE = 'POST /uploads';
 
 /** The transaction that anchors an applicant's uploaded file for their company (the company is their certificate's). */
 const anchorApplicationFileCall = (file: StoredFile) => ({
@@ -59,6 +61,12 @@ export function uploadRoutes(
     }
     return user.company ?? undefined;
   };
+
+  // A key holder's anchoring committed: the answer is the file, as a custodial applicant's upload answers.
+  writes.continuations.set(UPLOAD_ROUTE, async (_userId, outcome, state) => {
+    const file = state as { created: boolean };
+    return { status: file.created ? 201 : 200, body: { ...file, receipt: outcome.body.receipt ?? null } };
+  });
 
   const multipart = multer({
     storage: gridFsEngine(store),
@@ -113,15 +121,17 @@ export function uploadRoutes(
       if (APPLICANT_ROLES.has(user!.role) && user!.custody === 'own') {
         // An applicant who holds their key anchors the file themselves: the answer is the proposal to sign (202), and the
         // last signature's answer carries the anchored file. The same file again replays the first anchoring.
+        const anchored = { ...described, anchoredFor: user!.company ?? undefined };
         const step = await writes.forAuthors!.start(
           await identities.author(user!._id),
           `application-file:${saved.file._id}`,
           { sha256: saved.file._id },
           anchorApplicationFileCall(saved.file),
           'approval.anchorApplicationFile',
+          { route: UPLOAD_ROUTE, state: anchored },
         );
         if ('done' in step) {
-          res.status(saved.created ? 201 : 200).json({ ...described, anchoredFor: user!.company ?? undefined });
+          res.status(saved.created ? 201 : 200).json(anchored);
           return undefined;
         }
         res
