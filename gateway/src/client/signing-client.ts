@@ -68,11 +68,14 @@ export async function enrollKey(
   code: string,
   extractable = false,
 ): Promise<KeyHolder & { publicKey: CryptoKey }> {
+  // The subject the bureau's CA expects for this code (the username, or a fresh enrollment ID after a new code).
+  const subject = await call(baseUrl, 'POST', '/v1/enrollments/subject', { username, code });
+  if (subject.status !== 200) throw refused(subject, 'enrollment');
   const keys = await newKeyPair(extractable);
   const res = await call(baseUrl, 'POST', '/v1/enrollments', {
     username,
     code,
-    csr: await certificateRequest(keys, username),
+    csr: await certificateRequest(keys, subject.body.commonName),
   });
   if (res.status !== 201) throw refused(res, 'enrollment');
   return { username, certificate: res.body.certificate, privateKey: keys.privateKey, publicKey: keys.publicKey };

@@ -1,11 +1,8 @@
 import crypto from 'node:crypto';
 import { CUSTODIES, CUSTODY_ATTRIBUTE, type Custody } from '@luohu/domain';
 import type { ConnectionDescription } from '../config';
-import { CONTEXT, is, octets, oid, readDer, TAG, UNIVERSAL } from '../shared/der';
+import { certificateAttributes } from '../shared/certificate-attributes';
 import { ROLES, Role } from './models';
-
-/** Fabric CA's attribute extension: `{"attrs":{"role":…,"dept":…,"company":…}}`, what the chaincode's `getAttributeValue` reads. */
-const FABRIC_ATTRS_OID = '1.2.3.4.5.6.7.8.1';
 
 /**
  * Who a certificate says its holder is: bureau from the CA that signed it, role / dept / company from its attributes;
@@ -80,21 +77,4 @@ export class CertificateIdentities {
       custody,
     };
   }
-}
-
-/** The Fabric CA attributes of a DER certificate ({} when it has none). */
-export function certificateAttributes(der: Buffer): Record<string, string> {
-  const tbs = readDer(der).children[0];
-  const extensions = tbs.children.find((c) => is(c, CONTEXT, 3))?.children[0];
-  for (const ext of extensions?.children ?? []) {
-    if (!is(ext.children[0], UNIVERSAL, TAG.oid) || oid(der, ext.children[0]) !== FABRIC_ATTRS_OID) continue;
-    const value = ext.children[ext.children.length - 1];
-    if (!is(value, UNIVERSAL, TAG.octetString)) break;
-    const parsed = JSON.parse(octets(der, value).toString('utf8')) as { attrs?: Record<string, unknown> };
-    return Object.fromEntries(Object.entries(parsed.attrs ?? {}).filter(([, v]) => typeof v === 'string')) as Record<
-      string,
-      string
-    >;
-  }
-  return {};
 }

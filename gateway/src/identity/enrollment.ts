@@ -107,6 +107,40 @@ export class Enrollments {
     return { code, expiresAt };
   }
 
+  /** The unused, unexpired code of this identity, or the refusal (401 unknown, 409 used, 410 lapsed). */
+  private async usableCode(input: { username: string; code: string }): Promise<EnrollmentCodeRecord> {
+    const code = input.code.trim().toUpperCase();
+    const record = CODE.test(code) ? await this.Code.findById(hashOf(code)).lean() : null;
+    if (!record || record.username !== input.username)
+      throw new EnrollmentCodeError(401, 'enrollment_code_unknown', 'no such enrollment code for this identity');
+    if (record.usedAt)
+      throw new EnrollmentCodeError(
+        409,
+        'enrollment_code_used',
+        'this enrollment code was used already: ask the bureau admin for a new enrollment code',
+      );
+    if (record.expiresAt.getTime() <= Date.now())
+      throw new EnrollmentCodeError(
+        410,
+        'enrollment_code_expired',
+        `this enrollment code lapsed at ${record.expiresAt.toISOString()}`,
+      );
+    return record;
+  }
+
+  /**
+   * The subject the certificate request must name for this code (CN = the enrollment ID at the CA, which is the
+   * username, or a fresh one after the admin issued a new code): the code is checked, not spent.
+   */
+  async subjectOf(input: { username: string; code: string }): Promise<{ commonName: string }> {
+    return { commonName: (await this.usableCode(input)).enrollmentId };
+  }
+
+  /** Withdraws the identity's codes not used yet (a new code replaces them). */
+  async withdraw(username: string): Promise<void> {
+    await this.Code.deleteMany({ username, usedAt: null });
+  }
+
   /**
    * Checks the request (well-formed, self-signed by the key it carries, ECDSA P-256, subject CN = the identity), then
    * spends the code and has the CA sign. A CA failure gives the code back (the CA did not count an enrollment).
@@ -118,21 +152,7 @@ export class Enrollments {
   }): Promise<{ username: string; mspId: string; certificate: string }> {
     const request = await checkedRequest(input.csr);
     const code = input.code.trim().toUpperCase();
-    const record = CODE.test(code) ? await this.Code.findById(hashOf(code)).lean() : null;
-    if (!record || record.username !== input.username)
-      throw new EnrollmentCodeError(401, 'enrollment_code_unknown', 'no such enrollment code for this identity');
-    if (record.usedAt)
-      throw new EnrollmentCodeError(
-        409,
-        'enrollment_code_used',
-        'this enrollment code was used already: ask the bureau admin for a new device registration',
-      );
-    if (record.expiresAt.getTime() <= Date.now())
-      throw new EnrollmentCodeError(
-        410,
-        'enrollment_code_expired',
-        `this enrollment code lapsed at ${record.expiresAt.toISOString()}`,
-      );
+    const record = await this.usableCode(input);
     if (request.commonName !== record.enrollmentId)
       throw new ValidationError(`the request's subject must be CN=${record.enrollmentId}`);
 

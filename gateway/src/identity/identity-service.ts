@@ -433,31 +433,103 @@ export class IdentityService {
    * fails the revocation stands and the error says so; revoking again republishes (only then does it answer 409).
    */
   async revoke(actor: Pick<UserRecord, '_id'>, username: string, reason: string): Promise<AuthenticatedUser> {
-    const admin = await this.findActive(actor._id);
-    const user = await this.models.User.findById(username).lean();
-    if (!user) throw new NotFoundError(`user ${username} does not exist`);
-    if (admin.role !== 'admin' || admin.mspId !== user.mspId)
-      throw new ForbiddenError(`only an admin of ${user.mspId} revokes its users`);
+    const { admin, user } = await this.adminOf(actor, username, 'revokes');
     if (user.status === 'revoked' && user.crlPublishedAt)
       throw new ConflictError(`user ${username} is already revoked`);
     const registrar = this.registrar(admin);
     if (user.status !== 'revoked') {
       await this.ca.revoke(registrar, user.enrollmentId ?? username, reason);
       await this.models.User.updateOne({ _id: username }, { $set: { status: 'revoked', revokedAt: new Date() } });
-      await this.models.Session.deleteMany({ userId: username });
-      this.signers.delete(username);
-      for (const [id, entry] of this.sessions) if (entry.userId === username) this.sessions.delete(id);
-      this.certified.delete(username);
-      this.authors.delete(username);
+      await this.forget(username);
       this.logger.info({ user: username, by: admin._id, reason }, 'user revoked at the CA');
     }
+    await this.publishCrl(registrar, user, admin);
+    return publicUser({ ...user, status: 'revoked' });
+  }
+
+  /**
+   * A lost or replaced device, or a custodial user who is to hold their own key: the admin revokes the user's
+   * certificate at the CA (published to the channel as for a revocation) and issues a new one-time code, under a fresh
+   * enrollment ID (the CA never enrolls a revoked identity again). The gateway's copy of a custodial key is deleted and
+   * sessions end; the user stays, and enrolls a key made on their new device with the code. A seal bound to the old
+   * certificate stops working with it: the admin binds the new one.
+   */
+  async reissueEnrollment(
+    actor: Pick<UserRecord, '_id'>,
+    username: string,
+    reason: string,
+  ): Promise<AuthenticatedUser & { enrollment: IssuedCode }> {
+    const { admin, user } = await this.adminOf(actor, username, 'issues enrollment codes for');
+    if (user.status === 'revoked') throw new ConflictError(`user ${username} is revoked: register them anew`);
+    if (user.role === 'device' || user.role === 'admin' || username.startsWith('system.'))
+      throw new ValidationError(
+        `${username} is a ${user.role === 'device' ? 'device: register it anew' : 'bureau or system identity'}; a new enrollment code is for people`,
+      );
+    const registrar = this.registrar(admin);
+    const attributes: Record<string, string> = {
+      role: user.role,
+      ...(user.dept ? { dept: user.dept } : {}),
+      ...(user.company ? { company: user.company } : {}),
+      [CUSTODY_ATTRIBUTE]: 'own',
+    };
+    const enrollmentId = `${username}.${newToken().slice(0, 8).toLowerCase()}`;
+    await this.enrollments.withdraw(username);
+    const enrollment = await this.enrollments.issue(registrar, { username, enrollmentId }, attributes);
+    await this.ca.revoke(registrar, user.enrollmentId ?? username, reason).catch((err) => {
+      // An identity that never enrolled has no certificate to revoke; anything else is a failure.
+      if (user.certificate) throw err;
+      this.logger.warn({ err, user: username }, 'the earlier identity had no certificate to revoke');
+    });
+    await this.models.User.updateOne(
+      { _id: username },
+      // A password nobody knows: a key holder signs in by signature only.
+      {
+        $set: { enrollmentId, certificate: null, sealedKey: null, passwordHash: await hashPassword(newToken()) },
+        $unset: { enrolledAt: 1 },
+      },
+    );
+    await this.forget(username);
+    this.logger.info({ user: username, by: admin._id, reason, enrollmentId }, 'new enrollment code issued');
+    if (user.certificate) await this.publishCrl(registrar, user, admin);
+    return { ...publicUser({ ...user, certificate: null }), enrollment };
+  }
+
+  /** The acting admin and the user they act on, an admin of the user's own bureau, or the refusal. */
+  private async adminOf(
+    actor: Pick<UserRecord, '_id'>,
+    username: string,
+    verb: string,
+  ): Promise<{ admin: UserRecord; user: UserRecord }> {
+    const admin = await this.findActive(actor._id);
+    const user = await this.models.User.findById(username).lean();
+    if (!user) throw new NotFoundError(`user ${username} does not exist`);
+    if (admin.role !== 'admin' || admin.mspId !== user.mspId)
+      throw new ForbiddenError(`only an admin of ${user.mspId} ${verb} its users`);
+    return { admin, user };
+  }
+
+  /** Ends the user's sessions and drops what this replica cached of their identity. */
+  private async forget(username: string): Promise<void> {
+    await this.models.Session.deleteMany({ userId: username });
+    this.signers.delete(username);
+    for (const [id, entry] of this.sessions) if (entry.userId === username) this.sessions.delete(id);
+    this.certified.delete(username);
+    this.authors.delete(username);
+  }
+
+  /**
+   * Publishes the CA's CRL in the channel configuration, so that every peer refuses the user's revoked certificate
+   * even when presented without our gateway. If that fails the revocation stands and the error says so.
+   */
+  private async publishCrl(registrar: Registrar, user: UserRecord, admin: UserRecord): Promise<void> {
+    const username = user._id;
     let published: { block: number; updated: boolean };
     try {
       published = await this.channel.publish(registrar, () => this.ca.crl(registrar));
     } catch (err) {
       this.logger.error({ err, user: username, by: admin._id }, 'publishing the CRL to the channel failed');
       throw new RevocationNotPublishedError(
-        `${username} is revoked at ${user.mspId}'s CA and can no longer sign in, but the channel configuration ` +
+        `${username}'s certificate is revoked at ${user.mspId}'s CA and can no longer sign in, but the channel configuration ` +
           `does not carry the new CRL yet, so peers still accept the certificate: ${(err as Error).message}`,
       );
     }
@@ -469,7 +541,6 @@ export class IdentityService {
       { user: username, block: published.block, updated: published.updated },
       'CRL published in the channel configuration',
     );
-    return publicUser({ ...user, status: 'revoked' });
   }
 
   async get(username: string): Promise<AuthenticatedUser> {

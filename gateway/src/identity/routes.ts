@@ -172,12 +172,34 @@ export function identityRoutes(
   routes.add(
     {
       method: 'post',
+      path: '/enrollments/subject',
+      tag: 'identity',
+      access: 'public',
+      status: 200,
+      summary:
+        "The subject a certificate request must carry for this one-time code (CN = the identity's enrollment ID at the CA: the username, " +
+        'or a fresh one after the admin issued a new code). The code is checked, not spent: 401 unknown, 409 used, 410 lapsed.',
+      body: z.strictObject({
+        username,
+        code: z.string().min(1).max(64).describe('the one-time code, e.g. 7K3Q-…'),
+      }),
+      response: z.object({ commonName: z.string() }),
+    },
+    async ({ body, req }) => {
+      await enrollmentLimit.take(req.ip ?? 'unknown');
+      return identities.enrollments.subjectOf(body);
+    },
+  );
+
+  routes.add(
+    {
+      method: 'post',
       path: '/enrollments',
       tag: 'identity',
       access: 'public',
       status: 201,
       summary:
-        'A user or device enrolls its own key: its PKCS#10 request (ECDSA P-256, subject CN = its username, signed by that key) with the one-time code ' +
+        'A user or device enrolls its own key: its PKCS#10 request (ECDSA P-256, subject CN from POST /enrollments/subject, signed by that key) with the one-time code ' +
         "its bureau admin was given; the bureau's CA signs it. The private key never reaches the gateway. 400 for a malformed or tampered request, " +
         '401 for an unknown code, 409 for a used one, 410 for a lapsed one.',
       body: z.strictObject({
@@ -204,6 +226,24 @@ export function identityRoutes(
       response: userView,
     },
     async ({ params }) => identities.get(params.username),
+  );
+
+  routes.add(
+    {
+      method: 'post',
+      path: '/users/:username/enrollment-codes',
+      tag: 'identity',
+      status: 201,
+      access: ['admin'],
+      summary:
+        "A new one-time enrollment code for a person of the admin's bureau (a lost or replaced device, or a custodial user who is to hold " +
+        "their own key): the current certificate is revoked and its CRL published to the channel, the gateway's copy of a custodial key " +
+        'is deleted, sessions end; the person enrolls a key made on their device with the code (409 for a revoked user, 400 for a device)',
+      params: z.strictObject({ username }),
+      body: z.strictObject({ reason: z.string().min(3).max(500) }),
+      response: userView.extend({ enrollment: z.object({ code: z.string(), expiresAt: z.string() }) }),
+    },
+    async ({ params, body, user }) => identities.reissueEnrollment(user!, params.username, body.reason),
   );
 
   routes.add(
