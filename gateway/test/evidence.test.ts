@@ -110,6 +110,9 @@ describe('evidence bundles: the auditor trusts no server', function () {
       /key-level policy 2-of\((FinanceMSP\.peer, HousingMSP\.peer|HousingMSP\.peer, FinanceMSP\.peer)\)/,
     );
     expect(step('e')).to.match(/signed by OrdererMSP/);
+    // Who held each creator's key, from its certificate: the inspector, finance officer and director hold their own.
+    expect(step('d')).to.match(/created by HousingMSP "inspector-[^"]+" \(key held by its holder: custody=own\)/);
+    expect(step('d')).not.to.match(/custody=gateway|key holder not stated/);
     expect(report.anchor).to.match(new RegExp(`your checkpoint, block ${firstCheckpoint.blockNumber}`));
   });
 

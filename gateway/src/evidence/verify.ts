@@ -4,6 +4,8 @@
  * against the roots in the channel's config block, which is itself hash-linked to an orderer-signed checkpoint.
  */
 import crypto from 'node:crypto';
+import { CUSTODY_ATTRIBUTE } from '@luohu/domain';
+import { certificateAttributes } from '../shared/certificate-attributes';
 import {
   ChannelConfig,
   describeSignaturePolicy,
@@ -69,6 +71,13 @@ const fail = (message: string): never => {
   throw new VerificationError(message);
 };
 const shortId = (txId: string) => `${txId.slice(0, 12)}…`;
+/** Who held the creator's signing key, as its certificate's `custody` attribute says (the CA, not the exporter, wrote it). */
+const keyHolder = (id: ValidIdentity): string => {
+  const custody = certificateAttributes(id.cert.raw)[CUSTODY_ATTRIBUTE];
+  if (custody === 'own') return 'key held by its holder: custody=own';
+  if (custody === 'gateway') return 'key held by the gateway: custody=gateway';
+  return 'key holder not stated in the certificate';
+};
 const cn = (id: ValidIdentity) =>
   id.cert.subject
     .split('\n')
@@ -407,7 +416,7 @@ export class EvidenceVerifier {
           `transaction ${shortId(txId)} is marked ${code === undefined ? 'with no validation code' : `invalid (code ${code})`} in block ${block.number}`,
         );
       out.push(
-        `transaction ${shortId(txId)}: index ${index} of block ${block.number} (data hash matches), created by ${(creator as ValidIdentity).mspId} "${cn(creator as ValidIdentity)}", VALID`,
+        `transaction ${shortId(txId)}: index ${index} of block ${block.number} (data hash matches), created by ${(creator as ValidIdentity).mspId} "${cn(creator as ValidIdentity)}" (${keyHolder(creator as ValidIdentity)}), VALID`,
       );
     }
     return out;
