@@ -112,7 +112,8 @@ describe('approval and registry: trust at the edges', function () {
       const insider = await new CertificateAuthority(config.connection).registerAndEnroll(
         registrar,
         `insider-${crypto.randomUUID().slice(0, 8)}`,
-        { role: 'reviewer', dept: 'transport' },
+        // The registrar decides the attributes, custody included: the department rule must hold on its own.
+        { role: 'reviewer', dept: 'transport', custody: 'own' },
       );
       const ledger = new Ledger(config.connection, createLogger('silent'));
       try {

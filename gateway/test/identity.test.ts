@@ -49,7 +49,7 @@ describe('gateway identities', function () {
   }
 
   it('when a bureau admin registers a clerk, then the clerk signs in and the chaincode sees the role from the CA certificate', async () => {
-    const clerk = await newUser(g, 'clerk', { dept: 'housing' }); // signs in with the password it was registered with
+    const clerk = await newUser(g, 'clerk', { dept: 'housing', custody: 'gateway' }); // signs in with the password it was registered with
     const me = await api(g).get('/v1/me').set(bearer(clerk)).expect(200);
     expect(me.body).to.include({ _id: clerk.username, role: 'clerk', mspId: 'HousingMSP', dept: 'housing' });
     // The chaincode's own view of the caller (registry.whoAmI: the MSP, and the role and dept attributes of the certificate).
@@ -101,7 +101,7 @@ describe('gateway identities', function () {
   });
 
   it('when a user is revoked, then their sessions end, they cannot sign in, and the CA refuses them', async () => {
-    const inspector = await newUser(g, 'inspector');
+    const inspector = await newUser(g, 'inspector', { custody: 'gateway' });
     const keys = await ownKeys(inspector);
     const housing = testConfig().connection.orgs.find((o) => o.mspId === 'HousingMSP')!;
     const ca = new FabricCAServices(

@@ -33,7 +33,11 @@ describe('monitoring: device alerts over HTTP, acknowledgement and resolution', 
   before(async () => {
     g = await gatewayUnderTest();
     const contractor = await newUser(g, 'contractor');
-    [device, clerk, projectId] = await Promise.all([newDevice(g), newUser(g, 'clerk'), newProject(g, contractor)]);
+    [device, clerk, projectId] = await Promise.all([
+      newDevice(g),
+      newUser(g, 'clerk', { custody: 'gateway' }),
+      newProject(g, contractor),
+    ]);
   });
   after(closeFixtures);
 

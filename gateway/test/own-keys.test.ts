@@ -35,7 +35,7 @@ describe("keys in their holders' hands: enrollment, sign-in by signature, writes
     g = await gatewayUnderTest();
     [contractor, reader, clerk] = await Promise.all([
       newUser(g, 'contractor'),
-      newUser(g, 'clerk'),
+      newUser(g, 'clerk', { custody: 'gateway' }),
       newKeyHolder(g, 'clerk'),
     ]);
   });
@@ -185,6 +185,16 @@ describe("keys in their holders' hands: enrollment, sign-in by signature, writes
           refused = err;
         });
       expect(refused, 'a transaction signed with the planted key').to.be.instanceOf(Error);
+      // Nor as a colleague whose key it does hold: the chaincode refuses personal acts to custodial identities.
+      let custodial: unknown;
+      await setup
+        .submitAs(reader.username, 'approval', 'passPreReview', [id, deadlineIn(STAGE_DEADLINES.departmentReview)])
+        .catch((err) => {
+          custodial = err;
+        });
+      expect(String((custodial as Error | undefined)?.message)).to.match(
+        /approval.passPreReview is a personal act and must be signed with its author's own key/,
+      );
     } finally {
       await db.collection('users').updateOne({ _id: clerk.username as never }, { $set: { sealedKey: null } });
       await setup.close();
@@ -262,8 +272,10 @@ describe("keys in their holders' hands: enrollment, sign-in by signature, writes
         headers: new Headers(),
         body: first.body,
       });
+      // The last signature answers as a custodial applicant's upload does: the file, anchored for the company.
       expect(done.status, JSON.stringify(done.body)).to.equal(201);
-      expect(done.body.result).to.include({ sha256: first.body.sha256, company: applicant.company });
+      expect(done.body).to.include({ sha256: first.body.sha256, anchoredFor: applicant.company });
+      expect(done.body.receipt.transactionId).to.match(/^[0-9a-f]{64}$/);
       files.push({ kind, sha256: first.body.sha256 as string });
     }
     const again = await api(g)

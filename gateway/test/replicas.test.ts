@@ -81,7 +81,8 @@ describe('two gateway replicas on one database and one network', function () {
   });
 
   it('when a write goes through one replica, then the other reads it, and each event is projected exactly once', async () => {
-    const contractor = await newUser(await gatewayUnderTest(), 'contractor'); // reads its own company's projects
+    // Custodial: this test speaks plain HTTP to the two replicas, with no signing client in between.
+    const contractor = await newUser(await gatewayUnderTest(), 'contractor', { custody: 'gateway' });
     await stopSharedGateway(); // only the two replicas below may project
     await Promise.all(ports.map(gatewayProcess));
     const [a, b] = ports.map((p) => request(`http://127.0.0.1:${p}`));

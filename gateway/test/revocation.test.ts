@@ -84,8 +84,8 @@ describe('revocation reaches the peers', function () {
   }
 
   it('when a user is revoked through the API, then peers refuse a transaction signed with their own key, a colleague still submits, and the channel lists the CRL', async () => {
-    const leaver = await newUser(g, 'inspector');
-    const colleague = await newUser(g, 'inspector');
+    const leaver = await newUser(g, 'inspector', { custody: 'gateway' });
+    const colleague = await newUser(g, 'inspector', { custody: 'gateway' });
     const leaverKeys = await ownKeys(leaver);
     const colleagueKeys = await ownKeys(colleague);
     await anchorDirectly(leaverKeys); // the key works before the revocation
@@ -108,7 +108,10 @@ describe('revocation reaches the peers', function () {
   });
 
   it('when two users of a bureau are revoked at the same moment, then both answers are 200 and the channel lists both certificates', async () => {
-    const leavers = [await newUser(g, 'clerk'), await newUser(g, 'reviewer')];
+    const leavers = [
+      await newUser(g, 'clerk', { custody: 'gateway' }),
+      await newUser(g, 'reviewer', { custody: 'gateway' }),
+    ];
     const certificates = await Promise.all(leavers.map(async (u) => (await ownKeys(u)).certificate));
     const admin = await login(g, 'admin.housing', ADMIN_PASSWORD);
     const answers = await Promise.all(leavers.map((u) => revoke(admin, u.username)));
@@ -121,7 +124,7 @@ describe('revocation reaches the peers', function () {
   });
 
   it('when publishing the CRL fails, then the revocation stands, the answer says so, and revoking again publishes it', async () => {
-    const leaver = await newUser(g, 'clerk');
+    const leaver = await newUser(g, 'clerk', { custody: 'gateway' });
     const leaverKeys = await ownKeys(leaver);
     const unreachable = {
       ...description,

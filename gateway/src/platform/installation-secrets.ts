@@ -49,8 +49,6 @@ export class InstallationSecrets {
 export const ADMIN_PASSWORD_SECRET = 'admin-password';
 /** Where the operators' bearer token for /readyz and /metrics is kept. */
 export const OPERATOR_TOKEN_SECRET = 'operator-token';
-/** Where the demo users' generated password is kept. */
-export const DEMO_PASSWORD_SECRET = 'demo-password';
 /** Passwords earlier versions of this project had in their source: public knowledge, refused outside tests. */
 export const RETIRED_DEFAULT_PASSWORDS: readonly string[] = [
   'luohu-admin-dev-only',

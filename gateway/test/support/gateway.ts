@@ -8,6 +8,7 @@ import { createServer } from '../../src/server';
 import { loadCalendar } from '../../src/shared/working-days';
 import type { Role } from '../../src/identity/models';
 import { SigningClient } from '../../src/client/signing-client';
+import { rememberHolder, signingAgent } from './signing-agent';
 import { CREDIT_CODE_ALPHABET, creditCodeCheckCharacter } from '../../../chaincode/src/registry/credit-code';
 
 /** The suite's network (see network/test/support/suite-network.ts): the gateway under test reads its connection description. */
@@ -64,7 +65,10 @@ export async function stopSharedGateway(): Promise<void> {
   shared = undefined;
 }
 
-export const api = (g: TestGateway) => request(g.server);
+/** The gateway's API as people's devices use it: a key holder's writes are signed (support/signing-agent.ts). */
+export const api = (g: TestGateway) => signingAgent(g.server);
+/** The API without the signing: a key holder's write answers with its first signature request. */
+export const rawApi = (g: TestGateway) => request(g.server);
 
 export async function login(g: TestGateway, username: string, password: string): Promise<string> {
   const res = await api(g).post('/v1/sessions').send({ username, password });
@@ -89,16 +93,23 @@ export function adminToken(g: TestGateway, org: string): Promise<string> {
   return token;
 }
 
-/** A contractor's or owner's company (its registry id) and the application files it has uploaded, by kind. */
+/**
+ * A user under test: a person holding their own key (`client`, the default) or a custodial user with a `password`; a
+ * contractor's or owner's company (its registry id) and the application files it has uploaded, by kind.
+ */
 export interface TestUser {
   username: string;
   token: string;
   role: Role;
   org: string;
-  password: string;
+  password?: string;
+  client?: SigningClient;
   company?: string;
   files?: Record<string, string>;
 }
+
+/** A custodial user: the gateway holds the key, and the user signs in with the password. */
+export type CustodialTestUser = TestUser & { password: string };
 
 const BUREAU_OF: Partial<Record<Role, string>> = { finance: 'finance', auditor: 'audit' };
 /** Roles registered with a department, and the one they get by default: their bureau's own. */
@@ -116,14 +127,27 @@ export const APPLICATION_FILE_KINDS = [
 ];
 
 /**
- * A fresh user of a role, registered by their bureau's admin through the API (so with a CA-issued certificate).
+ * A fresh user of a role, registered by their bureau's admin through the API (so with a CA-issued certificate). People
+ * hold their own key by default, as in production: registered without a password, the one-time code enrolls a key made
+ * here, and `api(g)` signs their writes; `custody: 'gateway'` makes a custodial user with a password instead (a test of
+ * passwords, or of what the ledger refuses custodial identities).
  * A contractor or owner gets a company of its own (registered and qualified for every project type by the Housing
  * admin) unless one is given, and uploads one file of each application kind.
  */
 export async function newUser(
   g: TestGateway,
   role: Role,
-  options: { dept?: string; org?: string; company?: string } = {},
+  options: { dept?: string; org?: string; company?: string; custody: 'gateway' },
+): Promise<CustodialTestUser>;
+export async function newUser(
+  g: TestGateway,
+  role: Role,
+  options?: { dept?: string; org?: string; company?: string; custody?: 'own' },
+): Promise<TestUser>;
+export async function newUser(
+  g: TestGateway,
+  role: Role,
+  options: { dept?: string; org?: string; company?: string; custody?: 'own' | 'gateway' } = {},
 ): Promise<TestUser> {
   const org = options.org ?? BUREAU_OF[role] ?? 'housing';
   // An admin under test gets a session of its own (a test may sign it out); registrations share one per bureau.
@@ -141,7 +165,7 @@ export async function newUser(
     );
   const admin = await adminToken(g, org);
   const username = `${role}-${crypto.randomUUID().slice(0, 12)}`;
-  const password = `pw-${crypto.randomUUID()}`;
+  const password = options.custody === 'gateway' ? `pw-${crypto.randomUUID()}` : undefined;
   const dept = options.dept ?? (NEEDS_DEPT.includes(role) ? BUREAU_DEPT[org] : undefined);
   const applicant = role === 'contractor' || role === 'owner';
   const company = applicant ? (options.company ?? (await newCompany(g))) : undefined;
@@ -150,19 +174,21 @@ export async function newUser(
     .set('authorization', `Bearer ${admin}`)
     .send({
       username,
-      password,
+      ...(password ? { password } : {}),
       role,
       displayName: `${role} under test`,
       ...(dept ? { dept } : {}),
       ...(company ? { company } : {}),
     });
   if (res.status !== 201) throw new Error(`register ${role}: ${res.status} ${JSON.stringify(res.body)}`);
+  const client = password ? undefined : await SigningClient.enroll(g.url, username, res.body.enrollment.code);
+  if (client) rememberHolder(client.sessionToken, client.holder.privateKey);
   const user: TestUser = {
     username,
-    token: await login(g, username, password),
+    token: client ? client.sessionToken : await login(g, username, password!),
     role,
     org,
-    password,
+    ...(password ? { password } : { client }),
     ...(company ? { company } : {}),
   };
   if (applicant)

@@ -39,7 +39,7 @@ export async function ledgerSetup(): Promise<LedgerSetup> {
   return {
     submitAs,
     async evaluateAs(username, namespace, fn, args) {
-      const result = await ledger.evaluate(await identities.signer(username), namespace, fn, args);
+      const result = await ledger.evaluate(await identities.reader(username), namespace, fn, args);
       return result ? JSON.parse(result) : null;
     },
     async qualifiedContractor(scope, grade = 'grade1') {

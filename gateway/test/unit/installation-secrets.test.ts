@@ -66,7 +66,7 @@ describe('installation secrets: no password or key has a default in the source',
     expect(fs.statSync(path.join(dir, 'secrets')).mode & 0o777).to.equal(0o700);
   });
 
-  it("when the demo data is read, then it carries no password (npm start generates the demo users' password)", () => {
+  it('when the demo data is read, then it carries no password (the demo people enroll keys of their own)', () => {
     const demo = JSON.parse(
       fs.readFileSync(path.join(__dirname, '..', '..', '..', 'fixtures', 'demo-users.json'), 'utf8'),
     );
