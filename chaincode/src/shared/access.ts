@@ -213,6 +213,10 @@ export function describeRule(rule: Rule): string {
 }
 
 /** Short, non-personal actor record stored with every step. */
-export function actorOf(caller: Pick<Caller, 'mspId' | 'id' | 'role'>): { mspId: string; id: string; role: string | null } {
+export function actorOf(caller: Pick<Caller, 'mspId' | 'id' | 'role'>): {
+  mspId: string;
+  id: string;
+  role: string | null;
+} {
   return { mspId: caller.mspId, id: caller.id, role: caller.role };
 }
