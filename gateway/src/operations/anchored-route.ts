@@ -133,7 +133,7 @@ async function startSigning(
     fingerprint,
     call,
     `${call.namespace}.${call.fn}`,
-    { async, route },
+    { async, route, unkeyed: key === undefined },
   );
   if ('done' in step) {
     sendOutcome(req, res, step.done, refusal);

@@ -22,6 +22,8 @@ export interface SigningOptions {
   async?: boolean;
   route?: string;
   state?: unknown;
+  /** The gateway made the Idempotency-Key (the client sent none): no earlier write can hold it, so none is looked up. */
+  unkeyed?: boolean;
 }
 
 /** What a route does once a key holder's transaction committed, instead of answering the receipt (e.g. send to the bank). */

@@ -34,6 +34,8 @@ interface SigningSession {
 
 /** How long an author has to sign each step; an unsigned proposal costs nothing on the ledger and simply lapses. */
 const STEP_TTL_MS = 5 * 60_000;
+/** How many sessions a replica keeps at hand (a few minutes of signing at a few hundred writes a second). */
+const MAX_LOCAL_SESSIONS = 10_000;
 
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 
@@ -45,6 +47,11 @@ const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 export class AuthorSignedWrites implements AuthorSigning {
   private readonly Session: mongoose.Model<SigningSession>;
   private readonly ledger: ClientSignedLedger;
+  /**
+   * The sessions this replica started or moved on, so that the next signature (which usually comes back here) costs
+   * no database read. The database stays the record: a miss or an entry behind it (another replica took a step) reads it.
+   */
+  private readonly local = new Map<string, SigningSession>();
   private nextSweep = 0;
 
   constructor(
@@ -90,7 +97,7 @@ export class AuthorSignedWrites implements AuthorSigning {
     reference: string,
     options: SigningOptions = {},
   ): Promise<{ sign: SignatureRequest } | { done: WriteOutcome }> {
-    const done = await this.writes.previous(author.username, idempotencyKey, fingerprint);
+    const done = options.unkeyed ? undefined : await this.writes.previous(author.username, idempotencyKey, fingerprint);
     if (done) return { done };
     const step = this.ledger.propose(author, call.namespace, call.fn, call.args, call.endorsingOrganizations);
     const session: SigningSession = {
@@ -110,7 +117,8 @@ export class AuthorSignedWrites implements AuthorSigning {
       expiresAt: new Date(Date.now() + STEP_TTL_MS),
     };
     this.sweepLapsed();
-    await this.Session.collection.insertOne(session as never);
+    await this.Session.collection.insertOne({ ...session } as never);
+    this.remember(session);
     return { sign: request(session) };
   }
 
@@ -143,7 +151,8 @@ export class AuthorSignedWrites implements AuthorSigning {
       expiresAt: new Date(Date.now() + STEP_TTL_MS),
     };
     this.sweepLapsed();
-    await this.Session.collection.insertOne(session as never);
+    await this.Session.collection.insertOne({ ...session } as never);
+    this.remember(session);
     return request(session) as unknown as SignatureRequest<'seal'>;
   }
 
@@ -156,6 +165,7 @@ export class AuthorSignedWrites implements AuthorSigning {
     if (!der) throw new SignatureRejected('seal');
     // Only the first of two concurrent signatures completes the stage: the other is told it is late.
     const claimed = await this.Session.deleteOne({ _id: sessionId, stage: 'seal' });
+    this.local.delete(sessionId);
     if (claimed.deletedCount !== 1) throw new ConflictError(`${sessionId}'s seal was signed already`);
     let call: LedgerCall;
     try {
@@ -187,8 +197,11 @@ export class AuthorSignedWrites implements AuthorSigning {
     };
     // Only the first of two concurrent signatures moves the session on: the other is told it is late.
     const moved = await this.Session.updateOne({ _id: transactionId, stage: 'proposal' }, { $set: next });
-    if (moved.modifiedCount !== 1)
+    if (moved.modifiedCount !== 1) {
+      this.local.delete(transactionId);
       throw new ConflictError(`transaction ${transactionId}'s proposal was signed already`);
+    }
+    this.remember({ ...session, ...next });
     return request({ ...session, ...next });
   }
 
@@ -199,6 +212,7 @@ export class AuthorSignedWrites implements AuthorSigning {
     author?: string,
   ): Promise<WriteOutcome & { reference: string; route: string | null; userId: string; state: unknown }> {
     const session = await this.session(transactionId, 'transaction', author);
+    this.local.delete(transactionId);
     const signed = this.ledger.signTransaction(session, Buffer.from(session.bytes, 'base64'), decode(signature));
     const outcome = await this.writes.write({
       userId: session.userId,
@@ -227,6 +241,14 @@ export class AuthorSignedWrites implements AuthorSigning {
     if (Date.now() < this.nextSweep) return;
     this.nextSweep = Date.now() + 60_000;
     this.Session.deleteMany({ expiresAt: { $lt: new Date() } }).catch(() => undefined);
+    for (const [id, session] of this.local) if (session.expiresAt.getTime() < Date.now()) this.local.delete(id);
+  }
+
+  /** Keeps a session this replica wrote; bounded, oldest first out (a dropped one is read from the database). */
+  private remember(session: SigningSession): void {
+    this.local.delete(session._id);
+    this.local.set(session._id, session);
+    if (this.local.size > MAX_LOCAL_SESSIONS) this.local.delete(this.local.keys().next().value!);
   }
 
   /** Where a signature arrives: the reference of the write in progress, when one awaits its author's signature. */
@@ -236,7 +258,8 @@ export class AuthorSignedWrites implements AuthorSigning {
 
   /** The session awaiting this stage's signature; `author`, when the channel names one (an MQTT topic), must be its author. */
   private async session(transactionId: string, stage: AuthorSigningStage, author?: string): Promise<SigningSession> {
-    const session = await this.Session.findById(transactionId).lean();
+    const cached = this.local.get(transactionId);
+    const session = cached?.stage === stage ? cached : await this.Session.findById(transactionId).lean();
     if (!session || session.expiresAt.getTime() < Date.now())
       throw new NotFoundError(
         `no transaction ${transactionId} awaits a signature (unknown, done or lapsed: start again)`,
