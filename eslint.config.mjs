@@ -12,7 +12,7 @@ export default defineConfig(
     ignores: ['**/node_modules/', '**/dist/', 'network/.bin/', 'network/.run/', 'network/build/', '.data/'],
   },
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     extends: [js.configs.recommended, tseslint.configs.recommended],
     rules: {
       '@typescript-eslint/no-unused-vars': [

@@ -11,11 +11,17 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 fi
 # The shared vocabulary (domain/) is a package the chaincode, the gateway and the app import: built, incrementally.
 npm run --silent build -w @luohu/domain
+# The web app, served by the gateway on its own origin.
+echo "• Building the web app (app/dist)…" >&2
+npm run --silent build -w @luohu/app >/dev/null
 missing=()
 [ -f /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf ] || missing+=(fonts-droid-fallback)
 command -v pdfsig >/dev/null || missing+=(poppler-utils)
 # The network runs its own PostgreSQL cluster (password-protected) for the gateway's database.
 [ -x /usr/lib/postgresql/15/bin/postgres ] || missing+=(postgresql-15)
+# The web app's browser tests drive Debian's Chromium (never a downloaded build), with a CJK font to render Chinese.
+command -v chromium >/dev/null || missing+=(chromium)
+[ -d /usr/share/fonts/opentype/noto ] || missing+=(fonts-noto-cjk)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "• Installing Debian packages: ${missing[*]}…" >&2
   if [ "$(id -u)" = 0 ]; then SUDO=(); else SUDO=(sudo); fi

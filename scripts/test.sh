@@ -11,10 +11,13 @@ npm run --silent format:check
 echo "• Type-checking" >&2
 npx tsc -p network/tsconfig.json
 npx tsc -p gateway/tsconfig.json
+npx tsc -p app/tsconfig.json
 echo "• Chaincode unit tests" >&2
 npm test --silent -w chaincode
 echo "• Gateway unit tests (no network)" >&2
 npm test --silent -w gateway
+echo "• Web app component tests (Vitest, no network)" >&2
+npm test --silent -w @luohu/app
 echo "• Network tests (real Fabric network)" >&2
 # network/.mocharc.json leaves out gateway/test/unit (run above).
-npx mocha --config network/.mocharc.json 'network/test/**/*.test.ts' 'chaincode/integration/**/*.test.ts' 'gateway/test/**/*.test.ts'
+npx mocha --config network/.mocharc.json 'network/test/**/*.test.ts' 'chaincode/integration/**/*.test.ts' 'gateway/test/**/*.test.ts' 'app/e2e/**/*.e2e.test.ts'

@@ -54,6 +54,8 @@ const envSchema = z.object({
   LUOHU_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).optional(),
   /** TrueType font with the Chinese glyphs of generated documents and seals; by default Debian's fonts-droid-fallback. */
   LUOHU_CJK_FONT: z.string().min(1).optional(),
+  /** The built web app (app/dist) the gateway serves on its own origin; absent: the API alone. */
+  LUOHU_APP_DIR: z.string().min(1).optional(),
   /** Bearer token for /readyz and /metrics; generated per installation when unset. */
   OPERATOR_TOKEN: z.string().min(24).optional(),
   /** Comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed; empty: clients connect directly. */
@@ -127,6 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     publicUrl: publicUrl(e.PUBLIC_URL, e.NODE_ENV, e.HOST, e.PORT),
     /** The CJK font file; undefined: documents/fonts' default (DEFAULT_CJK_FONT_PATH). */
     cjkFont: e.LUOHU_CJK_FONT,
+    appDir: e.LUOHU_APP_DIR ?? path.resolve(__dirname, '..', '..', 'app', 'dist'),
     // Hourly by default; off in tests unless a test asks for it.
     reconcileIntervalMs: e.LUOHU_RECONCILE_INTERVAL_MS ?? (e.NODE_ENV === 'test' ? 0 : 3_600_000),
     trustedProxies: e.TRUSTED_PROXIES.split(',')

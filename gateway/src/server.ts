@@ -26,6 +26,7 @@ import type { Logger } from './platform/logger';
 import { createMetrics } from './platform/metrics';
 import { trustedProxies } from './platform/client-address';
 import { openApiDocument } from './platform/openapi';
+import { webApp } from './platform/web-app';
 import { RouteTable } from './platform/routes';
 import { Projector } from './projection/projector';
 import { consistentAfter } from './projection/consistency';
@@ -154,6 +155,8 @@ export async function createServer(config: Config, logger: Logger) {
   );
   app.use(API_PREFIX, consistentAfter(connection)); // X-Consistent-After: a GET waits for the read model (projection/consistency.ts)
   app.use(API_PREFIX, routes.router);
+  const site = webApp(config.appDir);
+  if (site) app.use(site);
   app.use((req, _res, next) => next(new NotFoundError(`no route ${req.method} ${req.path}`)));
   app.use(errorHandler(logger));
 

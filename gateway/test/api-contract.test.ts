@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { expect } from 'chai';
 import fc from 'fast-check';
 import type { Response } from 'supertest';
@@ -321,6 +323,12 @@ describe('API contract (every route, from the OpenAPI document)', function () {
       for (const op of ops.slice(0, 10)) expect(init.text).to.include(`"${op.path}"`);
       const redirect = await api(g).get('/docs');
       expect([200, 301, 302]).to.include(redirect.status);
+    });
+    it("when the web app's copy of the API document is compared with what the gateway serves, then they are the same (else: npm run api:snapshot)", () => {
+      const copy = JSON.parse(
+        fs.readFileSync(path.join(__dirname, '..', '..', 'app', 'src', 'api', 'openapi.json'), 'utf8'),
+      );
+      expect(copy, 'app/src/api/openapi.json is stale: refresh it with npm run api:snapshot').to.deep.equal(doc);
     });
   });
 

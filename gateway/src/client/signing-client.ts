@@ -1,4 +1,4 @@
-import { certificateRequest, newKeyPair, signBytes, type CryptoKey } from '../device-client/keys';
+import { certificateRequest, fromBase64, newKeyPair, signBytes, type CryptoKey } from '../device-client/keys';
 import type { SignatureRequest } from '../operations/models';
 
 /**
@@ -123,7 +123,7 @@ export async function completeSignatures(
   let res = first;
   while (asksForSignature(res)) {
     const step = res.body as SignatureRequest;
-    const signature = await signBytes(holder.privateKey, Buffer.from(step.message, 'base64'));
+    const signature = await signBytes(holder.privateKey, fromBase64(step.message));
     res = await call(baseUrl, 'POST', `/v1/transactions/${step.transactionId}/${step.stage}-signature`, { signature });
   }
   return res;

@@ -2,7 +2,7 @@
  * A device's key, made and kept on the device: ECDSA P-256 in WebCrypto (the same code runs in a browser, where the
  * key can be non-extractable). Nothing here talks to the gateway.
  */
-import { webcrypto } from 'node:crypto';
+import type { webcrypto } from 'node:crypto';
 import { x509 } from '../platform/x509';
 
 /** A WebCrypto key (node's webcrypto), by the name browser code knows it. */
@@ -10,7 +10,8 @@ export type CryptoKey = webcrypto.CryptoKey;
 /** A device's WebCrypto key pair (see newKeyPair). */
 export type CryptoKeyPair = webcrypto.CryptoKeyPair;
 
-const subtle = webcrypto.subtle;
+// The platform's WebCrypto (Node's global, or the browser's): the web app signs with this same module.
+const subtle = globalThis.crypto.subtle;
 const EC = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 const SIGN = { name: 'ECDSA', hash: 'SHA-256' } as const;
 
@@ -31,7 +32,7 @@ export async function certificateRequest(keys: CryptoKeyPair, enrollmentId: stri
 
 /** ECDSA P-256 with SHA-256 over the bytes, base64 of r‖s (the gateway accepts it and normalises it to Fabric's form). */
 export async function signBytes(privateKey: CryptoKey, bytes: Uint8Array): Promise<string> {
-  return Buffer.from(await subtle.sign(SIGN, privateKey, bytes)).toString('base64');
+  return toBase64(new Uint8Array(await subtle.sign(SIGN, privateKey, bytes as Uint8Array<ArrayBuffer>)));
 }
 
 /** A key file (PKCS#8 PEM) for a device whose key lives on disk. */
@@ -47,4 +48,16 @@ export async function exportPrivateKey(privateKey: CryptoKey): Promise<string> {
 export async function importPrivateKey(pem: string): Promise<CryptoKey> {
   const der = Buffer.from(pem.replace(/-----[A-Z ]+-----|\s/g, ''), 'base64');
   return subtle.importKey('pkcs8', der, EC, false, ['sign']);
+}
+
+/** Base64 of bytes, with the platform's btoa (Node and browsers alike). */
+export function toBase64(bytes: Uint8Array): string {
+  let text = '';
+  for (const b of bytes) text += String.fromCharCode(b);
+  return btoa(text);
+}
+
+/** The bytes of base64 text, with the platform's atob (Node and browsers alike). */
+export function fromBase64(text: string): Uint8Array {
+  return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 }

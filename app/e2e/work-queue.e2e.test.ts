@@ -1,0 +1,92 @@
+/// <reference lib="dom" />
+import crypto from 'node:crypto';
+import { expect } from 'chai';
+import type { Browser } from 'playwright-core';
+import { roadApplication } from '../../gateway/test/support/fixtures';
+import {
+  adminToken,
+  api,
+  bearer,
+  gatewayUnderTest,
+  newUser,
+  rawApi,
+  TestGateway,
+  uniqueId,
+} from '../../gateway/test/support/gateway';
+import { expectAccessible, launchChromium, screenshot } from './browser';
+
+/**
+ * Issue 13, first journey: a clerk's first use of the app on a new device — the key is made in the browser and enrolled
+ * with the admin's one-time code; the clerk passes a pre-review from the work queue, signed in the browser.
+ */
+describe('web app: a clerk enrolls in the browser and passes a pre-review from the work queue (Chromium)', function () {
+  this.timeout(180_000);
+  let g: TestGateway;
+  let browser: Browser;
+  before(async () => {
+    g = await gatewayUnderTest();
+    browser = await launchChromium();
+  });
+  after(async () => browser?.close());
+
+  it('when the app is opened, then the gateway serves it on its own origin, and an unknown path gets the app, not the API’s 404', async () => {
+    const home = await rawApi(g).get('/').set('accept', 'text/html').expect(200);
+    expect(home.text).to.contain('<div id="root">');
+    const deep = await rawApi(g).get('/work').set('accept', 'text/html').expect(200);
+    expect(deep.headers['cache-control']).to.equal('no-cache');
+    await rawApi(g).get('/v1/nothing-here').expect(404);
+  });
+
+  it('when a clerk enrolls with the code and passes a pre-review, then the key never left the browser and the ledger names the clerk', async () => {
+    const contractor = await newUser(g, 'contractor');
+    const id = uniqueId('P');
+    await api(g).post('/v1/projects').set(bearer(contractor)).send(roadApplication(id, contractor)).expect(201);
+    const username = `clerk-${crypto.randomUUID().slice(0, 8)}`;
+    const registered = await rawApi(g)
+      .post('/v1/users')
+      .set('authorization', `Bearer ${await adminToken(g, 'housing')}`)
+      .send({ username, role: 'clerk', dept: 'housing', displayName: '王敏' })
+      .expect(201);
+
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+    const page = await context.newPage();
+    try {
+      await page.goto(`${g.url}/`);
+      await page.getByLabel('用户名').fill(username);
+      await page.getByRole('button', { name: '用本设备的密钥登录' }).click();
+      await page.getByText(`本设备上没有 ${username} 的密钥`).waitFor();
+      await screenshot(page, 'sign-in-enroll');
+      await expectAccessible(page);
+      await page.getByLabel('一次性注册码').fill(registered.body.enrollment.code);
+      await page.getByRole('button', { name: '生成密钥并登录' }).click();
+
+      await page.getByText('我的待办').waitFor();
+      const row = page.getByRole('row', { name: new RegExp(id) });
+      await row.waitFor();
+      await screenshot(page, 'work-queue');
+      await expectAccessible(page);
+      await row.getByRole('button', { name: '通过预审' }).click();
+      await page.getByText('由您本人签名').waitFor();
+      await screenshot(page, 'work-queue-signed');
+      // The key the browser made is a non-extractable CryptoKey in IndexedDB: the page itself cannot export it.
+      const exportable = await page.evaluate(
+        async (user) =>
+          new Promise<boolean>((resolve, reject) => {
+            const open = indexedDB.open('luohu-keys', 1);
+            open.onerror = () => reject(open.error);
+            open.onsuccess = () => {
+              const get = open.result.transaction('holders').objectStore('holders').get(user);
+              get.onsuccess = () => resolve((get.result.privateKey as CryptoKey).extractable);
+            };
+          }),
+        username,
+      );
+      expect(exportable).to.equal(false);
+    } finally {
+      await context.close();
+    }
+    const project = await api(g).get(`/v1/projects/${id}?source=ledger`).set(bearer(contractor)).expect(200);
+    expect(project.body.status).to.equal('department_review');
+    expect(project.body.steps.at(-1).by.id).to.include(`CN=${username}::`);
+  });
+});

@@ -1,0 +1,40 @@
+import createClient from 'openapi-fetch';
+import { asksForSignature, completeSignatures, type ClientResponse, type KeyHolder } from '@luohu/client';
+import type { paths } from './schema';
+
+/** The session's token, set at sign-in; every API call carries it. */
+let token: string | undefined;
+export function useSessionToken(next: string | undefined): void {
+  token = next;
+}
+
+/**
+ * The typed API client, generated from the gateway's OpenAPI document (src/api/schema.d.ts, `npm run api:snapshot`):
+ * same origin, the session token on every call.
+ */
+export const api = createClient<paths>({ baseUrl: '' });
+api.use({
+  onRequest({ request }) {
+    if (token) request.headers.set('authorization', `Bearer ${token}`);
+    return request;
+  },
+});
+
+/** An API answer as the pages use it: status and body (the refusal's body for a 4xx/5xx). */
+export interface Answer {
+  status: number;
+  body: unknown;
+}
+
+/**
+ * A write by a person who holds their key: the gateway's 202 asks for the proposal's signature, then the transaction's;
+ * both are signed here with the key on this device, and the answer is the receipt (or the refusal).
+ */
+export async function signedWrite(
+  holder: KeyHolder,
+  call: Promise<{ data?: unknown; error?: unknown; response: Response }>,
+): Promise<ClientResponse> {
+  const { data, error, response } = await call;
+  const first: ClientResponse = { status: response.status, headers: response.headers, body: data ?? error };
+  return asksForSignature(first) ? completeSignatures('', holder, first) : first;
+}

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { formatYuan } from './amount';
+import { deadlineState } from './deadline';
+
+describe('amounts in 元', () => {
+  it('when 123456789 fen is shown in Chinese, then it reads 1,234,567.89 元', () => {
+    expect(formatYuan(123_456_789, 'zh-CN')).toBe('1,234,567.89 元');
+  });
+  it('when it is shown in English, then it reads ¥1,234,567.89', () => {
+    expect(formatYuan(123_456_789, 'en')).toBe('¥1,234,567.89');
+  });
+});
+
+describe('deadline colouring', () => {
+  it('when the deadline passed yesterday, then it is overdue', () => {
+    expect(deadlineState('2026-12-04', '2026-12-05')).toBe('overdue');
+  });
+  it('when the deadline is today or tomorrow, then it is due', () => {
+    expect(deadlineState('2026-12-05', '2026-12-05')).toBe('due');
+    expect(deadlineState('2026-12-06', '2026-12-05')).toBe('due');
+  });
+  it('when the deadline is later, then it is in time (across a month end too)', () => {
+    expect(deadlineState('2027-01-02', '2026-12-30')).toBe('ok');
+    expect(deadlineState('2026-12-31', '2026-12-30')).toBe('due');
+  });
+});

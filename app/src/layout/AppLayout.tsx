@@ -1,0 +1,36 @@
+import { Button, Layout, Space, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { setLanguage } from '../i18n';
+import { useSession } from '../session/session';
+import type { ReactNode } from 'react';
+
+/** The frame of every page: the system's name, the signed-in person, the language switch and sign-out. */
+export function AppLayout({ children }: { children: ReactNode }) {
+  const { t, i18n } = useTranslation();
+  const { session, signOut } = useSession();
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Layout.Header style={{ display: 'flex', alignItems: 'center', justifyContent: 'space-between' }}>
+        <Typography.Title level={4} style={{ color: '#fff', margin: 0 }}>
+          {t('app.title')}
+        </Typography.Title>
+        <Space>
+          {session && (
+            <Typography.Text style={{ color: '#fff' }}>
+              {session.me.displayName}（{session.me._id}）
+            </Typography.Text>
+          )}
+          <Button size="small" onClick={() => setLanguage(i18n.language === 'en' ? 'zh-CN' : 'en')}>
+            {t('nav.language')}
+          </Button>
+          {session && (
+            <Button size="small" onClick={signOut}>
+              {t('nav.signOut')}
+            </Button>
+          )}
+        </Space>
+      </Layout.Header>
+      <Layout.Content style={{ padding: 24 }}>{children}</Layout.Content>
+    </Layout>
+  );
+}
