@@ -271,6 +271,9 @@ describe('API contract (every route, from the OpenAPI document)', function () {
           'reads the newest block from the ledger and keeps it as a checkpoint in the database',
         'POST /v1/enrollments':
           "a person's or device's certificate request, signed by its bureau's CA: nothing reaches the ledger",
+        'POST /v1/enrollments/subject': 'checks a one-time code and names the subject to request: nothing is written',
+        'POST /v1/users/{username}/enrollment-codes':
+          "a new code at the CA and the old certificate's revocation, its CRL into the channel configuration",
         'POST /v1/alerts':
           'the device signs its own transaction: this prepares the proposal for it to sign (the alert ID is the idempotency key)',
         'POST /v1/transactions/{transactionId}/seal-signature':
