@@ -68,6 +68,14 @@ describe('web app: a clerk enrolls in the browser and passes a pre-review from t
       await row.getByRole('button', { name: '通过预审' }).click();
       await page.getByText('由您本人签名').waitFor();
       await screenshot(page, 'work-queue-signed');
+      // The project's story: the step just taken, by this clerk, and each version's receipt from the ledger.
+      await page.goto(`${g.url}/projects/${id}`);
+      await page.getByRole('cell', { name: '通过预审' }).waitFor();
+      await page.getByText(`${username}（HousingMSP）`).waitFor();
+      await page.getByText('上链记录（每个版本的交易回执）').waitFor();
+      await page.locator('td code').nth(1).waitFor(); // applied, then pre-reviewed: two versions, two receipts
+      await screenshot(page, 'project-page');
+      await expectAccessible(page);
       // The key the browser made is a non-extractable CryptoKey in IndexedDB: the page itself cannot export it.
       const exportable = await page.evaluate(
         async (user) =>
@@ -88,5 +96,57 @@ describe('web app: a clerk enrolls in the browser and passes a pre-review from t
     const project = await api(g).get(`/v1/projects/${id}?source=ledger`).set(bearer(contractor)).expect(200);
     expect(project.body.status).to.equal('department_review');
     expect(project.body.steps.at(-1).by.id).to.include(`CN=${username}::`);
+  });
+
+  it('when the director decides from the work queue with a reason, then the decision is signed in the browser; a reason too short is refused in the dialog, what was typed stays', async () => {
+    const [contractor, clerk, reviewer] = await Promise.all([
+      newUser(g, 'contractor'),
+      newUser(g, 'clerk'),
+      newUser(g, 'reviewer'),
+    ]);
+    const id = uniqueId('P');
+    await api(g).post('/v1/projects').set(bearer(contractor)).send(roadApplication(id, contractor)).expect(201);
+    await api(g).post(`/v1/projects/${id}/pre-review`).set(bearer(clerk)).expect(201);
+    const project = (await api(g).get(`/v1/projects/${id}?source=ledger`).set(bearer(clerk)).expect(200)).body;
+    for (const dept of project.requiredDepartments as string[]) {
+      const deptReviewer = dept === 'housing' ? reviewer : await newUser(g, 'reviewer', { dept });
+      await api(g)
+        .post(`/v1/projects/${id}/reviews`)
+        .set(bearer(deptReviewer))
+        .send({ opinion: 'approve', reason: '符合要求' })
+        .expect(201);
+    }
+    const username = `director-${crypto.randomUUID().slice(0, 8)}`;
+    const registered = await rawApi(g)
+      .post('/v1/users')
+      .set('authorization', `Bearer ${await adminToken(g, 'housing')}`)
+      .send({ username, role: 'director', dept: 'housing', displayName: '陈局长' })
+      .expect(201);
+
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+    const page = await context.newPage();
+    try {
+      await page.goto(`${g.url}/`);
+      await page.getByLabel('用户名').fill(username);
+      await page.getByRole('button', { name: '用本设备的密钥登录' }).click();
+      await page.getByLabel('一次性注册码').fill(registered.body.enrollment.code);
+      await page.getByRole('button', { name: '生成密钥并登录' }).click();
+      const row = page.getByRole('row', { name: new RegExp(id) });
+      await row.waitFor();
+      await row.getByRole('button', { name: '审批决定' }).click();
+      await page.getByLabel('理由').fill('同');
+      await page.getByRole('button', { name: '签名并提交' }).click();
+      await page.getByText('请填写理由（2 至 500 字）').waitFor(); // checked before anything is signed
+      await page.getByLabel('理由').fill('同意立项，按期开工');
+      await screenshot(page, 'decision-dialog');
+      await expectAccessible(page);
+      await page.getByRole('button', { name: '签名并提交' }).click();
+      await page.getByText('由您本人签名').waitFor();
+    } finally {
+      await context.close();
+    }
+    const decided = (await api(g).get(`/v1/projects/${id}?source=ledger`).set(bearer(contractor)).expect(200)).body;
+    expect(decided).to.include({ status: 'approved', decisionReason: '同意立项，按期开工' });
+    expect(decided.steps.at(-1).by.id).to.include(`CN=${username}::`);
   });
 });

@@ -8,6 +8,7 @@ import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import './i18n';
 import { AppLayout } from './layout/AppLayout';
+import { ProjectPage } from './pages/ProjectPage';
 import { SignIn } from './pages/SignIn';
 import { WorkQueue } from './pages/WorkQueue';
 import { SessionProvider, useSession } from './session/session';
@@ -15,12 +16,14 @@ import { SessionProvider, useSession } from './session/session';
 const queryClient = new QueryClient({ defaultOptions: { queries: { retry: 1, staleTime: 5_000 } } });
 
 function Pages() {
-  const { session } = useSession();
+  const { session, restoring } = useSession();
+  if (restoring) return <AppLayout>{null}</AppLayout>;
   return (
     <AppLayout>
       <Routes>
         <Route path="/sign-in" element={session ? <Navigate to="/work" replace /> : <SignIn />} />
         <Route path="/work" element={session ? <WorkQueue /> : <Navigate to="/sign-in" replace />} />
+        <Route path="/projects/:id" element={session ? <ProjectPage /> : <Navigate to="/sign-in" replace />} />
         <Route path="*" element={<Navigate to={session ? '/work' : '/sign-in'} replace />} />
       </Routes>
     </AppLayout>
@@ -31,7 +34,10 @@ function Root() {
   const { i18n } = useTranslation();
   return (
     // A primary blue dark enough for white text (WCAG AA 4.5:1): antd's default #1677ff gives 4.1:1.
-    <ConfigProvider locale={i18n.language === 'en' ? enUS : zhCN} theme={{ token: { colorPrimary: '#0958d9' } }}>
+    <ConfigProvider
+      locale={i18n.language === 'en' ? enUS : zhCN}
+      theme={{ token: { colorPrimary: '#0958d9', colorLink: '#0958d9' } }}
+    >
       <AntApp>
         <QueryClientProvider client={queryClient}>
           <SessionProvider>

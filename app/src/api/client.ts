@@ -4,8 +4,18 @@ import type { paths } from './schema';
 
 /** The session's token, set at sign-in; every API call carries it. */
 let token: string | undefined;
+/**
+ * The newest block this person's own writes committed in: every later read asks the read model to have applied it
+ * (X-Consistent-After), so a page never shows the state from before the user's own write.
+ */
+let ownBlock: bigint | undefined;
+function sawReceipt(body: unknown): void {
+  const block = (body as { receipt?: { blockNumber?: string } } | null)?.receipt?.blockNumber;
+  if (block && /^\d+$/.test(block) && (ownBlock === undefined || BigInt(block) > ownBlock)) ownBlock = BigInt(block);
+}
 export function useSessionToken(next: string | undefined): void {
   token = next;
+  ownBlock = undefined;
 }
 
 /**
@@ -16,6 +26,7 @@ export const api = createClient<paths>({ baseUrl: '' });
 api.use({
   onRequest({ request }) {
     if (token) request.headers.set('authorization', `Bearer ${token}`);
+    if (request.method === 'GET' && ownBlock !== undefined) request.headers.set('x-consistent-after', String(ownBlock));
     return request;
   },
 });
@@ -36,5 +47,7 @@ export async function signedWrite(
 ): Promise<ClientResponse> {
   const { data, error, response } = await call;
   const first: ClientResponse = { status: response.status, headers: response.headers, body: data ?? error };
-  return asksForSignature(first) ? completeSignatures('', holder, first) : first;
+  const answer = asksForSignature(first) ? await completeSignatures('', holder, first) : first;
+  sawReceipt(answer.body);
+  return answer;
 }

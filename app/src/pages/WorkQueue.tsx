@@ -1,71 +1,83 @@
 import { useState } from 'react';
-import { Alert, Button, Card, Table, Tag } from 'antd';
+import { Alert, Button, Card, Space, Table, Tag } from 'antd';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import dayjs from 'dayjs';
-import { api, signedWrite } from '../api/client';
-import type { paths } from '../api/schema';
+import { api } from '../api/client';
 import { formatYuan } from '../format/amount';
 import { DEADLINE_COLOURS, deadlineState } from '../format/deadline';
 import { useSession } from '../session/session';
-
-type Project = paths['/v1/projects']['get']['responses']['200']['content']['application/json']['items'][number];
+import { act, type Verdict } from '../work/act';
+import { ActionDialog } from '../work/ActionDialog';
+import { awaiting, queueOf, type Project, type WorkAction } from '../work/work-items';
 
 /**
- * "待办": what awaits this user's action, with its working-day deadline (red when overdue), soonest first. For a
- * Housing clerk today: applications awaiting pre-review, passed here with the clerk's own signature.
+ * "待办": what awaits this person's action — pre-review for a Housing clerk, their department's reviews for a reviewer,
+ * decisions for the director — with the working-day deadline (red when overdue), soonest first. Each action is signed
+ * on this device with the person's own key; the answer shows the ledger's receipt.
  */
 export function WorkQueue() {
   const { t, i18n } = useTranslation();
   const { session } = useSession();
   const queryClient = useQueryClient();
   const [done, setDone] = useState<string>();
-  const [refused, setRefused] = useState<string>();
-  const queue = useQuery({
-    queryKey: ['work-queue', session?.me._id],
+  const [dialog, setDialog] = useState<{ action: WorkAction; project: Project; error?: string }>();
+  const [busy, setBusy] = useState(false);
+  const queue = session ? queueOf(session.me) : undefined;
+  const items = useQuery({
+    queryKey: ['work-queue', session?.me._id, queue?.status],
+    enabled: queue !== undefined,
     queryFn: async () => {
       const { data, error } = await api.GET('/v1/projects', {
-        params: { query: { status: 'pre_review', limit: 100 } },
+        params: { query: { status: queue!.status, limit: 100 } },
       });
       if (!data) throw new Error(JSON.stringify(error));
-      return [...data.items].sort((a, b) => (a.deadline ?? '9999').localeCompare(b.deadline ?? '9999'));
+      return awaiting(session!.me, data.items);
     },
   });
   const today = dayjs().format('YYYY-MM-DD');
 
-  const preReview = async (project: Project) => {
+  const sign = async (action: WorkAction, project: Project, verdict: Verdict = {}) => {
+    setBusy(true);
     setDone(undefined);
-    setRefused(undefined);
-    const answer = await signedWrite(
-      session!.holder,
-      api.POST('/v1/projects/{id}/pre-review', { params: { path: { id: project.id } } }),
-    );
-    if (answer.status === 201) {
-      setDone(
-        t('work.done', { tx: answer.body.receipt.transactionId.slice(0, 12), block: answer.body.receipt.blockNumber }),
-      );
-      await queryClient.invalidateQueries({ queryKey: ['work-queue'] });
-    } else setRefused(answer.body?.error?.message ?? String(answer.status));
+    try {
+      const answer = await act(session!.holder, action, project.id, verdict);
+      if (answer.status === 201) {
+        const receipt = answer.body.receipt;
+        setDone(t('work.done', { tx: receipt.transactionId.slice(0, 12), block: receipt.blockNumber }));
+        setDialog(undefined);
+        await queryClient.invalidateQueries({ queryKey: ['work-queue'] });
+      } else {
+        setDialog({ action, project, error: answer.body?.error?.message ?? String(answer.status) });
+      }
+    } finally {
+      setBusy(false);
+    }
   };
 
+  if (!queue) return <Card title={t('work.title')}>{t('work.noQueue')}</Card>;
   return (
     <Card title={t('work.title')}>
       {done && <Alert type="success" showIcon title={done} style={{ marginBottom: 16 }} />}
-      {refused && <Alert type="error" showIcon title={refused} style={{ marginBottom: 16 }} />}
       <Table<Project>
         rowKey="id"
-        loading={queue.isLoading}
-        dataSource={queue.data ?? []}
+        loading={items.isLoading}
+        dataSource={items.data ?? []}
         locale={{ emptyText: t('work.empty') }}
         pagination={false}
         columns={[
-          { title: t('work.project'), dataIndex: 'name', render: (name: string, p) => `${name}（${p.id}）` },
+          {
+            title: t('work.project'),
+            dataIndex: 'name',
+            render: (name: string, p) => <Link to={`/projects/${p.id}`}>{`${name}（${p.id}）`}</Link>,
+          },
           { title: t('work.status'), dataIndex: 'status', render: (s: string) => <Tag>{t(`status.${s}`)}</Tag> },
           {
             title: t('work.deadline'),
             dataIndex: 'deadline',
             render: (d: string | null) => {
-              if (!d) return '—';
+              if (!d) return t('work.clockStopped');
               const state = deadlineState(d, today);
               return (
                 <Tag color={DEADLINE_COLOURS[state]}>
@@ -85,13 +97,32 @@ export function WorkQueue() {
             title: t('work.action'),
             key: 'action',
             render: (_: unknown, p) => (
-              <Button type="primary" onClick={() => void preReview(p)}>
-                {t('work.preReview')}
-              </Button>
+              <Space>
+                {queue.actions.map((action) => (
+                  <Button
+                    key={action}
+                    type={action === 'correction' ? 'default' : 'primary'}
+                    loading={busy && action === 'preReview'}
+                    onClick={() => (action === 'preReview' ? void sign(action, p) : setDialog({ action, project: p }))}
+                  >
+                    {t(`work.actions.${action}`)}
+                  </Button>
+                ))}
+              </Space>
             ),
           },
         ]}
       />
+      {dialog && (
+        <ActionDialog
+          action={dialog.action}
+          projectName={dialog.project.name}
+          error={dialog.error}
+          busy={busy}
+          onSign={(verdict) => void sign(dialog.action, dialog.project, verdict)}
+          onCancel={() => setDialog(undefined)}
+        />
+      )}
     </Card>
   );
 }

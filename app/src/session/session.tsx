@@ -1,4 +1,4 @@
-import { createContext, useContext, useState, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
 import { enrollKey, signIn, type KeyHolder } from '@luohu/client';
 import { api, useSessionToken } from '../api/client';
 import type { paths } from '../api/schema';
@@ -15,6 +15,8 @@ export interface Session {
 
 interface SessionState {
   session: Session | undefined;
+  /** True while a session kept for this tab is being checked (after a reload). */
+  restoring: boolean;
   /** Signs in with the key this device holds for `username`. */
   signInWithKey(username: string): Promise<void>;
   /** Makes a key on this device, enrolls it with the admin's one-time code, keeps it, and signs in with it. */
@@ -24,20 +26,44 @@ interface SessionState {
 
 const SessionContext = createContext<SessionState | undefined>(undefined);
 
-/** The session for the app: held in memory only (a reload signs in again with the key, which stays on the device). */
+/** Where this tab keeps its session token and user, so that a reload stays signed in (the tab's storage only). */
+const KEPT = 'luohu.session';
+
+/**
+ * The session for the app. The token is kept for this tab (sessionStorage: gone with the tab); the key stays in
+ * IndexedDB, non-extractable. After a reload the kept session is checked with GET /v1/me before it is used.
+ */
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState<Session>();
+  const [restoring, setRestoring] = useState(() => sessionStorage.getItem(KEPT) !== null);
 
-  const open = async (holder: KeyHolder) => {
-    const token = await signIn('', holder);
+  const begin = async (token: string, holder: KeyHolder) => {
     useSessionToken(token);
     const { data, error } = await api.GET('/v1/me');
     if (!data) throw new Error(JSON.stringify(error));
+    sessionStorage.setItem(KEPT, JSON.stringify({ token, username: holder.username }));
     setSession({ me: data, holder });
   };
+  const open = async (holder: KeyHolder) => begin(await signIn('', holder), holder);
+
+  useEffect(() => {
+    const kept = sessionStorage.getItem(KEPT);
+    if (!kept) return;
+    const { token, username } = JSON.parse(kept) as { token: string; username: string };
+    void (async () => {
+      const holder = await heldKey(username);
+      if (holder) await begin(token, holder);
+    })()
+      .catch(() => {
+        sessionStorage.removeItem(KEPT);
+        useSessionToken(undefined);
+      })
+      .finally(() => setRestoring(false));
+  }, []);
 
   const state: SessionState = {
     session,
+    restoring,
     async signInWithKey(username) {
       const holder = await heldKey(username);
       if (!holder) throw new Error(`no key of ${username} on this device`);
@@ -50,6 +76,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     },
     signOut() {
       void api.DELETE('/v1/sessions/current');
+      sessionStorage.removeItem(KEPT);
       useSessionToken(undefined);
       setSession(undefined);
     },
