@@ -8,6 +8,7 @@ import {
   api,
   bearer,
   gatewayUnderTest,
+  newCompany,
   newUser,
   rawApi,
   TestGateway,
@@ -148,5 +149,52 @@ describe('web app: a clerk enrolls in the browser and passes a pre-review from t
     const decided = (await api(g).get(`/v1/projects/${id}?source=ledger`).set(bearer(contractor)).expect(200)).body;
     expect(decided).to.include({ status: 'approved', decisionReason: '同意立项，按期开工' });
     expect(decided.steps.at(-1).by.id).to.include(`CN=${username}::`);
+  });
+
+  it('when a contractor applies in the browser with the files its project type requires, then each upload shows its SHA-256, the automatic check passes, and the ledger names the contractor', async () => {
+    const company = await newCompany(g);
+    const username = `contractor-${crypto.randomUUID().slice(0, 8)}`;
+    const registered = await rawApi(g)
+      .post('/v1/users')
+      .set('authorization', `Bearer ${await adminToken(g, 'housing')}`)
+      .send({ username, role: 'contractor', company, displayName: '罗湖建设' })
+      .expect(201);
+    const id = uniqueId('P');
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+    const page = await context.newPage();
+    const hashes: string[] = [];
+    try {
+      await page.goto(`${g.url}/`);
+      await page.getByLabel('用户名').fill(username);
+      await page.getByRole('button', { name: '用本设备的密钥登录' }).click();
+      await page.getByLabel('一次性注册码').fill(registered.body.enrollment.code);
+      await page.getByRole('button', { name: '生成密钥并登录' }).click();
+      await page.getByText('申报材料（按项目类型）').waitFor();
+      await page.getByLabel('项目编号').fill(id);
+      await page.getByLabel('项目名称').fill('翠竹路人行道改造');
+      await page.getByLabel('预算（元）').fill('900000');
+      await page.getByLabel('地点').fill('罗湖区翠竹路');
+      const inputs = page.locator('input[type=file]');
+      const count = await inputs.count();
+      expect(count, 'a road needs five documents').to.equal(5);
+      for (let i = 0; i < count; i++) {
+        const bytes = Buffer.from(`${id} document ${i} ${crypto.randomUUID()}`);
+        hashes.push(crypto.createHash('sha256').update(bytes).digest('hex'));
+        await inputs.nth(i).setInputFiles({ name: `doc-${i}.pdf`, mimeType: 'application/pdf', buffer: bytes });
+        await page.getByText(`SHA-256 ${hashes[i]}`).waitFor();
+      }
+      await screenshot(page, 'apply');
+      await expectAccessible(page);
+      await page.getByRole('button', { name: '签名并提交申请' }).click();
+      await page.getByText('自动核验通过，已进入预审').waitFor();
+      await screenshot(page, 'apply-passed');
+    } finally {
+      await context.close();
+    }
+    const contractor = await newUser(g, 'clerk');
+    const project = (await api(g).get(`/v1/projects/${id}?source=ledger`).set(bearer(contractor)).expect(200)).body;
+    expect(project).to.include({ status: 'pre_review', contractorId: company, budget: 90_000_000 });
+    expect(project.applicant.id).to.include(`CN=${username}::`);
+    expect((project.files as { sha256: string }[]).map((f) => f.sha256).sort()).to.deep.equal([...hashes].sort());
   });
 });

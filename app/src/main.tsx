@@ -8,6 +8,7 @@ import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import './i18n';
 import { AppLayout } from './layout/AppLayout';
+import { ApplyPage } from './pages/ApplyPage';
 import { ProjectPage } from './pages/ProjectPage';
 import { SignIn } from './pages/SignIn';
 import { WorkQueue } from './pages/WorkQueue';
@@ -15,16 +16,21 @@ import { SessionProvider, useSession } from './session/session';
 
 const queryClient = new QueryClient({ defaultOptions: { queries: { retry: 1, staleTime: 5_000 } } });
 
+/** Where each role starts: applicants apply, the others see their work queue. */
+const homeOf = (role: string) => (role === 'contractor' || role === 'owner' ? '/apply' : '/work');
+
 function Pages() {
   const { session, restoring } = useSession();
   if (restoring) return <AppLayout>{null}</AppLayout>;
+  const home = session ? homeOf(session.me.role) : '/sign-in';
   return (
     <AppLayout>
       <Routes>
-        <Route path="/sign-in" element={session ? <Navigate to="/work" replace /> : <SignIn />} />
+        <Route path="/sign-in" element={session ? <Navigate to={home} replace /> : <SignIn />} />
+        <Route path="/apply" element={session ? <ApplyPage /> : <Navigate to="/sign-in" replace />} />
         <Route path="/work" element={session ? <WorkQueue /> : <Navigate to="/sign-in" replace />} />
         <Route path="/projects/:id" element={session ? <ProjectPage /> : <Navigate to="/sign-in" replace />} />
-        <Route path="*" element={<Navigate to={session ? '/work' : '/sign-in'} replace />} />
+        <Route path="*" element={<Navigate to={home} replace />} />
       </Routes>
     </AppLayout>
   );

@@ -13,6 +13,12 @@ function sawReceipt(body: unknown): void {
   const block = (body as { receipt?: { blockNumber?: string } } | null)?.receipt?.blockNumber;
   if (block && /^\d+$/.test(block) && (ownBlock === undefined || BigInt(block) > ownBlock)) ownBlock = BigInt(block);
 }
+/** The session's token, for the requests the typed client does not make (uploads with progress). */
+export function sessionToken(): string | undefined {
+  return token;
+}
+
+/** Sets the session's token (sign-in, sign-out). */
 export function useSessionToken(next: string | undefined): void {
   token = next;
   ownBlock = undefined;
