@@ -19,8 +19,9 @@ export function webApp(appDir: string): Router | undefined {
     express.static(path.join(appDir, 'assets'), { immutable: true, maxAge: '365d', fallthrough: false }),
   );
   router.use(express.static(appDir, { index: false, maxAge: 0 }));
-  router.get(/.*/, (req, res, next) => {
-    if (NOT_THE_APP.test(req.path) || !req.accepts('html')) return next();
+  // A middleware, not a route: the API's routes are the only ones the API document lists.
+  router.use((req, res, next) => {
+    if (req.method !== 'GET' || NOT_THE_APP.test(req.path) || !req.accepts('html')) return next();
     res.setHeader('Cache-Control', 'no-cache');
     res.sendFile(index);
   });
