@@ -9,7 +9,8 @@ let token: string | undefined;
  * (X-Consistent-After), so a page never shows the state from before the user's own write.
  */
 let ownBlock: bigint | undefined;
-function sawReceipt(body: unknown): void {
+/** Notes the block of a write's receipt (writes that need no signature call this themselves). */
+export function sawReceipt(body: unknown): void {
   const block = (body as { receipt?: { blockNumber?: string } } | null)?.receipt?.blockNumber;
   if (block && /^\d+$/.test(block) && (ownBlock === undefined || BigInt(block) > ownBlock)) ownBlock = BigInt(block);
 }

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { setLanguage } from '../i18n';
 import { useSession } from '../session/session';
 import type { ReactNode } from 'react';
+import { Link } from 'react-router';
 
 /** The frame of every page: the system's name, the signed-in person, the language switch and sign-out. */
 export function AppLayout({ children }: { children: ReactNode }) {
@@ -10,11 +11,32 @@ export function AppLayout({ children }: { children: ReactNode }) {
   const { session, signOut } = useSession();
   return (
     <Layout style={{ minHeight: '100vh' }}>
-      <Layout.Header style={{ display: 'flex', alignItems: 'center', justifyContent: 'space-between' }}>
-        <Typography.Title level={4} style={{ color: '#fff', margin: 0 }}>
+      <Layout.Header
+        style={{
+          display: 'flex',
+          flexWrap: 'wrap',
+          alignItems: 'center',
+          justifyContent: 'space-between',
+          height: 'auto',
+          lineHeight: '32px',
+          padding: '8px 16px',
+          gap: 8,
+        }}
+      >
+        <Typography.Title level={4} style={{ color: '#fff', margin: 0, fontSize: 18, whiteSpace: 'nowrap' }}>
           {t('app.title')}
         </Typography.Title>
-        <Space>
+        <Space wrap>
+          {!session && (
+            <Link to="/public" style={{ color: '#fff' }}>
+              {t('public.title')}
+            </Link>
+          )}
+          {!session && (
+            <Link to="/sign-in" style={{ color: '#fff' }}>
+              {t('public.staff')}
+            </Link>
+          )}
           {session && (
             <Typography.Text style={{ color: '#fff' }}>
               {session.me.displayName}（{session.me._id}）
@@ -30,7 +52,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
           )}
         </Space>
       </Layout.Header>
-      <Layout.Content style={{ padding: 24 }}>{children}</Layout.Content>
+      <Layout.Content style={{ padding: 16 }}>{children}</Layout.Content>
     </Layout>
   );
 }

@@ -1,0 +1,72 @@
+/// <reference lib="dom" />
+import { expect } from 'chai';
+import type { Browser } from 'playwright-core';
+import { api, bearer, gatewayUnderTest, newUser, TestGateway } from '../../gateway/test/support/gateway';
+import { expectAccessible, launchChromium, screenshot } from './browser';
+
+/** Issue 13, the citizen's journey on a phone (390×844, no sign-in): complain, get a number, see the answer, rate it. */
+describe('web app: a citizen complains from a phone, and rates the answer (Chromium, 390×844)', function () {
+  this.timeout(180_000);
+  let g: TestGateway;
+  let browser: Browser;
+  before(async () => {
+    g = await gatewayUnderTest();
+    browser = await launchChromium();
+  });
+  after(async () => browser?.close());
+
+  it('when a citizen files a complaint, then they get a tracking number and token; once answered they see the answer and rate it, and the rating is on the ledger', async () => {
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      locale: 'zh-CN',
+      isMobile: true,
+      hasTouch: true,
+      // Each test's citizen comes from an address of their own (the gateway limits complaints per address).
+      extraHTTPHeaders: {
+        'x-forwarded-for': `10.77.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`,
+      },
+    });
+    const page = await context.newPage();
+    try {
+      await page.goto(`${g.url}/public`);
+      await page.getByText('附近的项目').waitFor();
+      await page.getByLabel('问题描述').fill('工地夜间施工噪音很大，影响居民休息');
+      await page.getByLabel('地点').fill('罗湖区东门街道');
+      await screenshot(page, 'public-complain');
+      await expectAccessible(page);
+      await page.getByRole('button', { name: '提交投诉' }).click();
+      const received = page.getByText(/已受理，编号 /);
+      await received.waitFor();
+      const id = /编号 (\S+)/.exec((await received.textContent()) ?? '')![1];
+      await screenshot(page, 'public-filed');
+
+      const [director, unitClerk] = await Promise.all([
+        newUser(g, 'director'),
+        newUser(g, 'clerk', { dept: 'labour' }),
+      ]);
+      await api(g)
+        .post(`/v1/complaints/${id}/dispatch`)
+        .set(bearer(director))
+        .send({ unit: 'labour', workingDays: 2 })
+        .expect(201);
+      await api(g).post(`/v1/complaints/${id}/start`).set(bearer(unitClerk)).expect(201);
+      await api(g)
+        .post(`/v1/complaints/${id}/answer`)
+        .set(bearer(unitClerk))
+        .send({ answer: '已责令施工单位停止夜间施工，并将加强巡查。' })
+        .expect(201);
+
+      await page.getByRole('link', { name: '跟踪处理进度' }).click();
+      await page.getByText('已责令施工单位停止夜间施工，并将加强巡查。').waitFor({ timeout: 15_000 });
+      await page.getByRole('radio').nth(3).click(); // four stars
+      await screenshot(page, 'public-tracking');
+      await expectAccessible(page);
+      await page.getByRole('button', { name: '提交评价' }).click();
+      await page.getByText('评价', { exact: true }).waitFor();
+      const rated = (await api(g).get(`/v1/complaints/${id}?source=ledger`).set(bearer(director)).expect(200)).body;
+      expect(rated.rating.score).to.equal(4);
+    } finally {
+      await context.close();
+    }
+  });
+});
