@@ -1,8 +1,11 @@
+/// <reference lib="dom" />
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import AxeBuilder from '@axe-core/playwright';
+import crypto from 'node:crypto';
 import { expect } from 'chai';
+import { adminToken, rawApi, type TestGateway } from '../../gateway/test/support/gateway';
 
 /** Debian's Chromium, installed by the project's setup (scripts/install.sh); never a downloaded browser build. */
 export const CHROMIUM = process.env.LUOHU_CHROMIUM ?? '/usr/bin/chromium';
@@ -23,10 +26,54 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 
 /** axe-core over the page: no serious or critical violation. */
 export async function expectAccessible(page: Page): Promise<void> {
+  // What a person sees at rest: no pointer over a control, no transition half-way (axe blends colours mid-animation).
+  await page.mouse.move(0, 0);
+  await page
+    .waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'), undefined, {
+      timeout: 5_000,
+    })
+    .catch(() => undefined);
   const { violations } = await new AxeBuilder({ page }).analyze();
   const grave = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(
     grave.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
     'serious or critical accessibility violations',
   ).to.deep.equal([]);
+}
+
+/**
+ * A person their bureau's admin registers without a password (so they will hold their own key): their username and
+ * the one-time code the admin hands over.
+ */
+export async function registeredPerson(
+  g: TestGateway,
+  role: string,
+  details: Record<string, string>,
+): Promise<{ username: string; code: string }> {
+  const username = `${role}-${crypto.randomUUID().slice(0, 8)}`;
+  const res = await rawApi(g)
+    .post('/v1/users')
+    .set('authorization', `Bearer ${await adminToken(g, 'housing')}`)
+    .send({ username, role, ...details })
+    .expect(201);
+  return { username, code: res.body.enrollment.code };
+}
+
+/**
+ * A person's first sign-in on this browser: their username, then — asked for it since the device holds no key of
+ * theirs — the one-time code; the browser makes the key. `whenAsked` runs while the page asks for the code.
+ */
+export async function enrollInBrowser(
+  page: Page,
+  url: string,
+  person: { username: string; code: string },
+  whenAsked?: () => Promise<void>,
+): Promise<void> {
+  await page.goto(`${url}/`);
+  await page.getByLabel('用户名').fill(person.username);
+  await page.getByRole('button', { name: '用本设备的密钥登录' }).click();
+  await page.getByText(`本设备上没有 ${person.username} 的密钥`).waitFor();
+  await whenAsked?.();
+  await page.getByLabel('一次性注册码').fill(person.code);
+  await page.getByRole('button', { name: '生成密钥并登录' }).click();
 }

@@ -4,7 +4,6 @@ import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
 import { roadApplication } from '../../gateway/test/support/fixtures';
 import {
-  adminToken,
   api,
   bearer,
   gatewayUnderTest,
@@ -14,7 +13,7 @@ import {
   TestGateway,
   uniqueId,
 } from '../../gateway/test/support/gateway';
-import { expectAccessible, launchChromium, screenshot } from './browser';
+import { enrollInBrowser, expectAccessible, launchChromium, registeredPerson, screenshot } from './browser';
 
 /**
  * Issue 13, first journey: a clerk's first use of the app on a new device — the key is made in the browser and enrolled
@@ -42,24 +41,16 @@ describe('web app: a clerk enrolls in the browser and passes a pre-review from t
     const contractor = await newUser(g, 'contractor');
     const id = uniqueId('P');
     await api(g).post('/v1/projects').set(bearer(contractor)).send(roadApplication(id, contractor)).expect(201);
-    const username = `clerk-${crypto.randomUUID().slice(0, 8)}`;
-    const registered = await rawApi(g)
-      .post('/v1/users')
-      .set('authorization', `Bearer ${await adminToken(g, 'housing')}`)
-      .send({ username, role: 'clerk', dept: 'housing', displayName: '王敏' })
-      .expect(201);
+    const clerk = await registeredPerson(g, 'clerk', { dept: 'housing', displayName: '王敏' });
+    const { username } = clerk;
 
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
     const page = await context.newPage();
     try {
-      await page.goto(`${g.url}/`);
-      await page.getByLabel('用户名').fill(username);
-      await page.getByRole('button', { name: '用本设备的密钥登录' }).click();
-      await page.getByText(`本设备上没有 ${username} 的密钥`).waitFor();
-      await screenshot(page, 'sign-in-enroll');
-      await expectAccessible(page);
-      await page.getByLabel('一次性注册码').fill(registered.body.enrollment.code);
-      await page.getByRole('button', { name: '生成密钥并登录' }).click();
+      await enrollInBrowser(page, g.url, clerk, async () => {
+        await screenshot(page, 'sign-in-enroll');
+        await expectAccessible(page);
+      });
 
       await page.getByText('我的待办').waitFor();
       const row = page.getByRole('row', { name: new RegExp(id) });
@@ -117,21 +108,13 @@ describe('web app: a clerk enrolls in the browser and passes a pre-review from t
         .send({ opinion: 'approve', reason: '符合要求' })
         .expect(201);
     }
-    const username = `director-${crypto.randomUUID().slice(0, 8)}`;
-    const registered = await rawApi(g)
-      .post('/v1/users')
-      .set('authorization', `Bearer ${await adminToken(g, 'housing')}`)
-      .send({ username, role: 'director', dept: 'housing', displayName: '陈局长' })
-      .expect(201);
+    const director = await registeredPerson(g, 'director', { dept: 'housing', displayName: '陈局长' });
+    const { username } = director;
 
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
     const page = await context.newPage();
     try {
-      await page.goto(`${g.url}/`);
-      await page.getByLabel('用户名').fill(username);
-      await page.getByRole('button', { name: '用本设备的密钥登录' }).click();
-      await page.getByLabel('一次性注册码').fill(registered.body.enrollment.code);
-      await page.getByRole('button', { name: '生成密钥并登录' }).click();
+      await enrollInBrowser(page, g.url, director);
       const row = page.getByRole('row', { name: new RegExp(id) });
       await row.waitFor();
       await row.getByRole('button', { name: '审批决定' }).click();
@@ -153,22 +136,14 @@ describe('web app: a clerk enrolls in the browser and passes a pre-review from t
 
   it('when a contractor applies in the browser with the files its project type requires, then each upload shows its SHA-256, the automatic check passes, and the ledger names the contractor', async () => {
     const company = await newCompany(g);
-    const username = `contractor-${crypto.randomUUID().slice(0, 8)}`;
-    const registered = await rawApi(g)
-      .post('/v1/users')
-      .set('authorization', `Bearer ${await adminToken(g, 'housing')}`)
-      .send({ username, role: 'contractor', company, displayName: '罗湖建设' })
-      .expect(201);
+    const applicant = await registeredPerson(g, 'contractor', { company, displayName: '罗湖建设' });
+    const { username } = applicant;
     const id = uniqueId('P');
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
     const page = await context.newPage();
     const hashes: string[] = [];
     try {
-      await page.goto(`${g.url}/`);
-      await page.getByLabel('用户名').fill(username);
-      await page.getByRole('button', { name: '用本设备的密钥登录' }).click();
-      await page.getByLabel('一次性注册码').fill(registered.body.enrollment.code);
-      await page.getByRole('button', { name: '生成密钥并登录' }).click();
+      await enrollInBrowser(page, g.url, applicant);
       await page.getByText('申报材料（按项目类型）').waitFor();
       await page.getByLabel('项目编号').fill(id);
       await page.getByLabel('项目名称').fill('翠竹路人行道改造');

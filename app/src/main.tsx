@@ -23,6 +23,8 @@ import { SessionProvider, useSession } from './session/session';
 const THEME = {
   token: {
     colorPrimary: '#0958d9',
+    colorPrimaryHover: '#003eb3', // darker on hover, not lighter: white text keeps its contrast
+    colorPrimaryActive: '#002c8c',
     colorLink: '#0958d9',
     colorTextSecondary: 'rgba(0, 0, 0, 0.65)',
     colorTextDescription: 'rgba(0, 0, 0, 0.65)',
