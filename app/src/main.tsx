@@ -1,4 +1,4 @@
-import { StrictMode } from 'react';
+import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App as AntApp, ConfigProvider } from 'antd';
 import enUS from 'antd/locale/en_US';
@@ -8,12 +8,9 @@ import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import './i18n';
 import { AppLayout } from './layout/AppLayout';
-import { ApplyPage } from './pages/ApplyPage';
 import { ComplaintTracking } from './pages/ComplaintTracking';
 import { PublicHome } from './pages/PublicHome';
-import { ProjectPage } from './pages/ProjectPage';
 import { SignIn } from './pages/SignIn';
-import { WorkQueue } from './pages/WorkQueue';
 import { SessionProvider, useSession } from './session/session';
 
 /**
@@ -32,6 +29,11 @@ const THEME = {
   },
 };
 
+// The staff workspaces load when first opened: the public pages (a citizen's phone) do not carry them.
+const ApplyPage = lazy(() => import('./pages/ApplyPage').then((m) => ({ default: m.ApplyPage })));
+const ProjectPage = lazy(() => import('./pages/ProjectPage').then((m) => ({ default: m.ProjectPage })));
+const WorkQueue = lazy(() => import('./pages/WorkQueue').then((m) => ({ default: m.WorkQueue })));
+
 const queryClient = new QueryClient({ defaultOptions: { queries: { retry: 1, staleTime: 5_000 } } });
 
 /** Where each role starts: applicants apply, the others see their work queue. */
@@ -43,15 +45,17 @@ function Pages() {
   const home = session ? homeOf(session.me.role) : '/sign-in';
   return (
     <AppLayout>
-      <Routes>
-        <Route path="/sign-in" element={session ? <Navigate to={home} replace /> : <SignIn />} />
-        <Route path="/public" element={<PublicHome />} />
-        <Route path="/public/complaints/:id" element={<ComplaintTracking />} />
-        <Route path="/apply" element={session ? <ApplyPage /> : <Navigate to="/sign-in" replace />} />
-        <Route path="/work" element={session ? <WorkQueue /> : <Navigate to="/sign-in" replace />} />
-        <Route path="/projects/:id" element={session ? <ProjectPage /> : <Navigate to="/sign-in" replace />} />
-        <Route path="*" element={<Navigate to={home} replace />} />
-      </Routes>
+      <Suspense fallback={null}>
+        <Routes>
+          <Route path="/sign-in" element={session ? <Navigate to={home} replace /> : <SignIn />} />
+          <Route path="/public" element={<PublicHome />} />
+          <Route path="/public/complaints/:id" element={<ComplaintTracking />} />
+          <Route path="/apply" element={session ? <ApplyPage /> : <Navigate to="/sign-in" replace />} />
+          <Route path="/work" element={session ? <WorkQueue /> : <Navigate to="/sign-in" replace />} />
+          <Route path="/projects/:id" element={session ? <ProjectPage /> : <Navigate to="/sign-in" replace />} />
+          <Route path="*" element={<Navigate to={home} replace />} />
+        </Routes>
+      </Suspense>
     </AppLayout>
   );
 }
