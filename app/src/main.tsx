@@ -12,6 +12,7 @@ import { ComplaintTracking } from './pages/ComplaintTracking';
 import { PublicHome } from './pages/PublicHome';
 import { SignIn } from './pages/SignIn';
 import { SessionProvider, useSession } from './session/session';
+import { homeOf, ProjectPage, WORKSPACES } from './workspaces';
 
 /**
  * antd's tokens where its defaults fall below WCAG AA contrast (4.5:1), as axe-core measured them: the primary and
@@ -29,15 +30,13 @@ const THEME = {
   },
 };
 
-// The staff workspaces load when first opened: the public pages (a citizen's phone) do not carry them.
-const ApplyPage = lazy(() => import('./pages/ApplyPage').then((m) => ({ default: m.ApplyPage })));
-const ProjectPage = lazy(() => import('./pages/ProjectPage').then((m) => ({ default: m.ProjectPage })));
-const WorkQueue = lazy(() => import('./pages/WorkQueue').then((m) => ({ default: m.WorkQueue })));
+// Public pages beyond the first load when opened too.
+const ProjectPublicPage = lazy(() =>
+  import('./public/ProjectPublicPage').then((m) => ({ default: m.ProjectPublicPage })),
+);
+const VerifyPage = lazy(() => import('./public/VerifyPage').then((m) => ({ default: m.VerifyPage })));
 
 const queryClient = new QueryClient({ defaultOptions: { queries: { retry: 1, staleTime: 5_000 } } });
-
-/** Where each role starts: applicants apply, the others see their work queue. */
-const homeOf = (role: string) => (role === 'contractor' || role === 'owner' ? '/apply' : '/work');
 
 function Pages() {
   const { session, restoring } = useSession();
@@ -50,8 +49,15 @@ function Pages() {
           <Route path="/sign-in" element={session ? <Navigate to={home} replace /> : <SignIn />} />
           <Route path="/public" element={<PublicHome />} />
           <Route path="/public/complaints/:id" element={<ComplaintTracking />} />
-          <Route path="/apply" element={session ? <ApplyPage /> : <Navigate to="/sign-in" replace />} />
-          <Route path="/work" element={session ? <WorkQueue /> : <Navigate to="/sign-in" replace />} />
+          <Route path="/public/projects/:id" element={<ProjectPublicPage />} />
+          <Route path="/public/verify/:id" element={<VerifyPage />} />
+          {WORKSPACES.map((w) => (
+            <Route
+              key={w.path}
+              path={`${w.path}/*`}
+              element={session ? <w.page /> : <Navigate to="/sign-in" replace />}
+            />
+          ))}
           <Route path="/projects/:id" element={session ? <ProjectPage /> : <Navigate to="/sign-in" replace />} />
           <Route path="*" element={<Navigate to={home} replace />} />
         </Routes>

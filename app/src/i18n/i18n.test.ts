@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import en from './en.json';
-import zhCN from './zh-CN.json';
+import { RESOURCES } from './resources';
+
+const en = RESOURCES.en;
+const zhCN = RESOURCES['zh-CN'];
 
 /** Every string of a resource tree with its key path (a key may hold dots itself: "check.documents.required"). */
 function strings(tree: object, prefix = ''): [string, string][] {

@@ -2,8 +2,7 @@ import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
-import en from './en.json';
-import zhCN from './zh-CN.json';
+import { RESOURCES } from './resources';
 
 /** The languages of the app: zh-CN first (the default), English second; every string lives in both files. */
 export const LANGUAGES = ['zh-CN', 'en'] as const;
@@ -13,7 +12,7 @@ const saved = typeof localStorage === 'undefined' ? null : localStorage.getItem(
 const initial: Language = saved === 'en' ? 'en' : 'zh-CN';
 
 void i18n.use(initReactI18next).init({
-  resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } },
+  resources: { 'zh-CN': { translation: RESOURCES['zh-CN'] }, en: { translation: RESOURCES.en } },
   lng: initial,
   fallbackLng: 'zh-CN',
   interpolation: { escapeValue: false }, // React escapes

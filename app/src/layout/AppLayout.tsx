@@ -3,7 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { setLanguage } from '../i18n';
 import { useSession } from '../session/session';
 import type { ReactNode } from 'react';
-import { Link } from 'react-router';
+import { NavLink } from 'react-router';
+import { workspacesOf } from '../workspaces';
 
 /** The frame of every page: the system's name, the signed-in person, the language switch and sign-out. */
 export function AppLayout({ children }: { children: ReactNode }) {
@@ -26,16 +27,31 @@ export function AppLayout({ children }: { children: ReactNode }) {
         <Typography.Title level={4} style={{ color: '#fff', margin: 0, fontSize: 18, whiteSpace: 'nowrap' }}>
           {t('app.title')}
         </Typography.Title>
+        {session && (
+          <nav aria-label={t('nav.menu')}>
+            <Space wrap size="middle">
+              {workspacesOf(session.me.role).map((w) => (
+                <NavLink
+                  key={w.path}
+                  to={w.path}
+                  style={({ isActive }) => ({ color: '#fff', fontWeight: isActive ? 700 : 400 })}
+                >
+                  {t(w.label)}
+                </NavLink>
+              ))}
+            </Space>
+          </nav>
+        )}
         <Space wrap>
           {!session && (
-            <Link to="/public" style={{ color: '#fff' }}>
+            <NavLink to="/public" style={{ color: '#fff' }}>
               {t('public.title')}
-            </Link>
+            </NavLink>
           )}
           {!session && (
-            <Link to="/sign-in" style={{ color: '#fff' }}>
+            <NavLink to="/sign-in" style={{ color: '#fff' }}>
               {t('public.staff')}
-            </Link>
+            </NavLink>
           )}
           {session && (
             <Typography.Text style={{ color: '#fff' }}>
