@@ -12,3 +12,4 @@ export * from './funds';
 export * from './monitoring';
 export * from './records';
 export * from './refusals';
+export * from './district';
