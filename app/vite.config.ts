@@ -13,7 +13,7 @@ export default defineConfig({
   server: {
     proxy: {
       '/v1': `http://127.0.0.1:${Number(process.env.LUOHU_BASE_PORT || 7000) + 80}`,
-      '/socket.io': { target: `http://127.0.0.1:${Number(process.env.LUOHU_BASE_PORT || 7000) + 80}`, ws: true },
+      '/live': { target: `http://127.0.0.1:${Number(process.env.LUOHU_BASE_PORT || 7000) + 80}`, ws: true },
     },
   },
 });

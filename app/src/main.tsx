@@ -8,6 +8,7 @@ import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import './i18n';
 import { AppLayout } from './layout/AppLayout';
+import { LiveProvider } from './live/LiveProvider';
 import { ComplaintTracking } from './pages/ComplaintTracking';
 import { PublicHome } from './pages/PublicHome';
 import { SignIn } from './pages/SignIn';
@@ -43,33 +44,39 @@ function Pages() {
   if (restoring) return <AppLayout>{null}</AppLayout>;
   const home = session ? homeOf(session.me.role) : '/sign-in';
   return (
-    <AppLayout>
-      <Suspense fallback={null}>
-        <Routes>
-          <Route path="/sign-in" element={session ? <Navigate to={home} replace /> : <SignIn />} />
-          <Route path="/public" element={<PublicHome />} />
-          <Route path="/public/complaints/:id" element={<ComplaintTracking />} />
-          <Route path="/public/projects/:id" element={<ProjectPublicPage />} />
-          <Route path="/public/verify/:id" element={<VerifyPage />} />
-          {WORKSPACES.map((w) => (
-            <Route
-              key={w.path}
-              path={`${w.path}/*`}
-              element={session ? <w.page /> : <Navigate to="/sign-in" replace />}
-            />
-          ))}
-          <Route path="/projects/:id" element={session ? <ProjectPage /> : <Navigate to="/sign-in" replace />} />
-          <Route path="*" element={<Navigate to={home} replace />} />
-        </Routes>
-      </Suspense>
-    </AppLayout>
+    <LiveProvider>
+      <AppLayout>
+        <Suspense fallback={null}>
+          <Routes>
+            <Route path="/sign-in" element={session ? <Navigate to={home} replace /> : <SignIn />} />
+            <Route path="/public" element={<PublicHome />} />
+            <Route path="/public/complaints/:id" element={<ComplaintTracking />} />
+            <Route path="/public/projects/:id" element={<ProjectPublicPage />} />
+            <Route path="/public/verify/:id" element={<VerifyPage />} />
+            {WORKSPACES.map((w) => (
+              <Route
+                key={w.path}
+                path={`${w.path}/*`}
+                element={session ? <w.page /> : <Navigate to="/sign-in" replace />}
+              />
+            ))}
+            <Route path="/projects/:id" element={session ? <ProjectPage /> : <Navigate to="/sign-in" replace />} />
+            <Route path="*" element={<Navigate to={home} replace />} />
+          </Routes>
+        </Suspense>
+      </AppLayout>
+    </LiveProvider>
   );
 }
 
 function Root() {
   const { i18n } = useTranslation();
   return (
-    <ConfigProvider locale={i18n.language === 'en' ? enUS : zhCN} theme={THEME}>
+    <ConfigProvider
+      locale={i18n.language === 'en' ? enUS : zhCN}
+      theme={THEME}
+      button={{ autoInsertSpace: false }} // "派单", not "派 单": a screen reader reads the label as written
+    >
       <AntApp>
         <QueryClientProvider client={queryClient}>
           <SessionProvider>

@@ -29,14 +29,43 @@ export function useSessionToken(next: string | undefined): void {
  * The typed API client, generated from the gateway's OpenAPI document (src/api/schema.d.ts, `npm run api:snapshot`):
  * same origin, the session token on every call.
  */
-export const api = createClient<paths>({ baseUrl: '' });
+export const api = createClient<paths>({ baseUrl: '', fetch: (request) => patientFetch(request) });
 api.use({
   onRequest({ request }) {
     if (token) request.headers.set('authorization', `Bearer ${token}`);
+    // Every write carries an Idempotency-Key, so that a retry (busy, a lost answer) can never act twice.
+    if (request.method === 'POST' && !request.headers.has('idempotency-key'))
+      request.headers.set('idempotency-key', crypto.randomUUID());
     if (request.method === 'GET' && ownBlock !== undefined) request.headers.set('x-consistent-after', String(ownBlock));
     return request;
   },
 });
+
+/** Who hears that the gateway is busy (a 503 with Retry-After) and when the request will be tried again. */
+const busyListeners = new Set<(seconds: number) => void>();
+/** Listens to "busy, trying again in N s" notices; returns the unsubscribe. */
+export function onBusy(listener: (seconds: number) => void): () => void {
+  busyListeners.add(listener);
+  return () => busyListeners.delete(listener);
+}
+
+/** How many times a request the gateway was too busy for is tried again before its 503 reaches the page. */
+const BUSY_RETRIES = 4;
+
+/**
+ * fetch, but a 503 with Retry-After ("busy, try again") is retried after the time it asks, the same request with the
+ * same Idempotency-Key, telling the page meanwhile; nothing the user typed is lost since the page never sees it fail.
+ */
+export async function patientFetch(request: Request, retries = BUSY_RETRIES): Promise<Response> {
+  for (let attempt = 0; ; attempt++) {
+    const response = await fetch(request.clone());
+    const after = Number(response.headers.get('retry-after'));
+    if (response.status !== 503 || !Number.isFinite(after) || after <= 0 || attempt >= retries) return response;
+    const seconds = Math.min(after, 30);
+    for (const listener of busyListeners) listener(seconds);
+    await new Promise((resolve) => setTimeout(resolve, seconds * 1_000));
+  }
+}
 
 /** An API answer as the pages use it: status and body (the refusal's body for a 4xx/5xx). */
 export interface Answer {

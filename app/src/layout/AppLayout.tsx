@@ -1,15 +1,26 @@
-import { Button, Layout, Space, Typography } from 'antd';
+import { useEffect } from 'react';
+import { App, Badge, Button, Layout, Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { setLanguage } from '../i18n';
 import { useSession } from '../session/session';
 import type { ReactNode } from 'react';
 import { NavLink } from 'react-router';
 import { workspacesOf } from '../workspaces';
+import { onBusy } from '../api/client';
+import { useLive } from '../live/LiveProvider';
 
 /** The frame of every page: the system's name, the signed-in person, the language switch and sign-out. */
 export function AppLayout({ children }: { children: ReactNode }) {
   const { t, i18n } = useTranslation();
   const { session, signOut } = useSession();
+  const { online } = useLive();
+  const { message } = App.useApp();
+  // "Busy, trying again in N s": the request is retried by the API client; the person is told, nothing is lost.
+  useEffect(
+    () =>
+      onBusy((seconds) => void message.loading({ key: 'busy', content: t('busy', { seconds }), duration: seconds })),
+    [message, t],
+  );
   return (
     <Layout style={{ minHeight: '100vh' }}>
       <Layout.Header
@@ -52,6 +63,12 @@ export function AppLayout({ children }: { children: ReactNode }) {
             <NavLink to="/sign-in" style={{ color: '#fff' }}>
               {t('public.staff')}
             </NavLink>
+          )}
+          {session && (
+            <Badge
+              status={online ? 'success' : 'default'}
+              text={<span style={{ color: '#fff' }}>{t(online ? 'live.online' : 'live.offline')}</span>}
+            />
           )}
           {session && (
             <Typography.Text style={{ color: '#fff' }}>
