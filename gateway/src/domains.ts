@@ -3,6 +3,7 @@ import type { Enricher, RecordType } from './projection/read-model';
 import { approvalRoutes } from './approval/routes';
 import { projectEnricher } from './approval/use-cases';
 import { complaintRoutes, complaintsEnrichers } from './complaints/routes';
+import { dashboardRoutes } from './dashboard/routes';
 import { documentRoutes, documentsEnrichers } from './documents/routes';
 import { evidenceRoutes } from './evidence/routes';
 import { fundsEnrichers, fundsRoutes } from './funds/routes';
@@ -19,6 +20,7 @@ export function domainRoutes(deps: DomainDeps): DomainModule[] {
     documentRoutes(deps),
     reconciliationRoutes(deps),
     evidenceRoutes(deps),
+    dashboardRoutes(deps),
   ];
 }
 

@@ -14066,6 +14066,168 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/dashboard': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The leaders’ dashboard (领导驾驶舱): approval time, reviews on time, contract performance, payout integrity, safety, complaints and schedule by subdistrict — computed from the read model, at most 10 s old
+     * @description Roles: director, auditor
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description OK */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description ISO-8601: when these figures were computed from the read model */
+              computedAt: string;
+              approval: {
+                /** @description working days from application to decision, less the working days stopped for correction (补正) */
+                approvalWorkingDays: {
+                  count: number;
+                  median: number | null;
+                  p90: number | null;
+                };
+                /** @description department reviews given no later than the deadline in force */
+                reviewsOnTime: {
+                  of: number;
+                  count: number;
+                  percent: number | null;
+                };
+                byStatus: {
+                  pre_review: number;
+                  correction: number;
+                  department_review: number;
+                  awaiting_decision: number;
+                  approved: number;
+                  rejected: number;
+                };
+              };
+              /** @description milestones due by today accepted no later than their planned date */
+              contractPerformance: {
+                of: number;
+                count: number;
+                percent: number | null;
+              };
+              payouts: {
+                /** @description payout requests the chaincode refused by a cap rule (overpayment alerts) */
+                refusedByRule: number;
+                /** @description approved or paid payouts without an accepted milestone: must be 0 */
+                withoutAcceptedMilestone: number;
+                paid: number;
+                /** @description days from milestone acceptance to the bank’s confirmation */
+                daysToBank: {
+                  count: number;
+                  median: number | null;
+                  p90: number | null;
+                };
+              };
+              safety: {
+                byType: {
+                  no_helmet: number;
+                  no_safety_vest: number;
+                  intrusion: number;
+                  fire_smoke: number;
+                  fall_risk: number;
+                  crane_overload: number;
+                  dust: number;
+                  noise: number;
+                  other: number;
+                };
+                /** @description alerts not yet resolved */
+                open: number;
+                /** @description alerts per project that has any */
+                perProject: number | null;
+                /** @description count, median and 90th percentile (nearest rank); null when count is 0 */
+                hoursToResolve: {
+                  count: number;
+                  median: number | null;
+                  p90: number | null;
+                };
+              };
+              complaints: {
+                /** @description hours from receipt to dispatch */
+                responseHours: {
+                  count: number;
+                  median: number | null;
+                  p90: number | null;
+                };
+                /** @description answers given no later than the unit’s deadline */
+                answeredOnTime: {
+                  of: number;
+                  count: number;
+                  percent: number | null;
+                };
+                /** @description ratings of 4 or 5 (of 5), of the complaints rated */
+                satisfaction: {
+                  of: number;
+                  count: number;
+                  percent: number | null;
+                };
+              };
+              subdistricts: {
+                code: string;
+                projects: number;
+                /** @description mean of the latest actual − planned progress, in points */
+                deviation: number | null;
+              }[];
+            };
+          };
+        };
+        /** @description invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+                transactionId?: string;
+              };
+            };
+          };
+        };
+        /** @description not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {

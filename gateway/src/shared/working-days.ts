@@ -28,3 +28,9 @@ export function addWorkingDays(from: string, n: number): string {
 
 /** The date `workingDays` working days from today in Shenzhen. */
 export const deadlineIn = (workingDays: number) => addWorkingDays(todayInShenzhen(), workingDays);
+
+/** Whether a day (YYYY-MM-DD) is a working day (the calendar must be loaded). */
+export function isWorkday(day: string): boolean {
+  if (!calendar) throw new Error('working-day calendar not loaded');
+  return calendar.isWorkday(day);
+}
