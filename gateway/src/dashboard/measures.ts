@@ -35,6 +35,7 @@ export interface Rate {
   percent: number | null;
 }
 
+/** `count` of `of`, as a Rate. */
 export const rate = (count: number, of: number): Rate => ({
   of,
   count,
