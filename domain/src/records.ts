@@ -29,3 +29,15 @@ export const RECORD_KINDS = [
 ] as const;
 /** A kind of ledger record: each has a key form, a history and a read-model collection. */
 export type RecordKind = (typeof RECORD_KINDS)[number];
+
+/**
+ * Who signs a sealed document, in order: the clerk seals it (经办盖章), a reviewer signs it (审核), the director issues
+ * it (签发). Its status follows the count of signatures; the gateway refuses a signer out of turn.
+ */
+export const SEALING_ORDER = [
+  { slot: 'seal', role: 'clerk', reason: '经办盖章' },
+  { slot: 'review', role: 'reviewer', reason: '审核' },
+  { slot: 'approval', role: 'director', reason: '签发' },
+] as const;
+/** A sealed document's status by its number of signatures. */
+export const SEALED_DOCUMENT_STATUSES = ['draft', 'sealed', 'reviewed', 'final'] as const;

@@ -243,6 +243,16 @@ describe('sealed documents (电子签章) and verify-by-upload', function () {
     revisions.push(draft);
   });
 
+  it("when the reviewer and the director look for the project's documents, then they find the clerk's draft; a contractor finds none", async function () {
+    for (const user of [cast.reviewer, cast.director]) {
+      const listed = await api(g).get(`/v1/sealed-documents?projectId=${projectId}`).set(bearer(user)).expect(200);
+      expect(listed.body.items.map((d: { id: string }) => d.id)).to.deep.equal([id]);
+    }
+    const theirs = await api(g).get(`/v1/sealed-documents?projectId=${projectId}`).set(bearer(cast.contractor));
+    expect(theirs.status).to.equal(200);
+    expect(theirs.body.items).to.deep.equal([]);
+  });
+
   it('when the clerk seals, then a reviewer and a director counter-sign, then each revision is anchored superseding the last and pdfsig finds every signature valid', async function () {
     for (const [user, status] of [
       [cast.clerk, 'sealed'],

@@ -7,6 +7,9 @@ import { api } from '../api/client';
 import type { paths } from '../api/schema';
 import { formatYuan } from '../format/amount';
 import type { Project } from '../work/work-items';
+import { SealedDocumentPanel } from '../documents/SealedDocumentPanel';
+import { useSession } from '../session/session';
+import { SEALING_ORDER } from '@luohu/domain';
 
 type Step = Project['steps'][number];
 type Change =
@@ -19,6 +22,7 @@ const cnOf = (x509Id: string) => /CN=([^/:]+)/.exec(x509Id)?.[1] ?? x509Id;
 export function ProjectPage() {
   const { id } = useParams();
   const { t, i18n } = useTranslation();
+  const { session } = useSession();
   const when = (iso: string) => dayjs(iso).format(i18n.language === 'en' ? 'YYYY-MM-DD HH:mm' : 'YYYY年M月D日 HH:mm');
   const project = useQuery({
     queryKey: ['project', id],
@@ -45,13 +49,19 @@ export function ProjectPage() {
           <Descriptions.Item label={t('work.status')}>
             <Tag>{t(`status.${p.status}`)}</Tag>
           </Descriptions.Item>
-          <Descriptions.Item label={t('work.deadline')}>{p.deadline ?? t('work.clockStopped')}</Descriptions.Item>
+          <Descriptions.Item label={t('work.deadline')}>
+            {p.deadline ?? (p.status === 'correction' ? t('work.clockStopped') : '—')}
+          </Descriptions.Item>
           <Descriptions.Item label={t('project.type')}>{t(`projectType.${p.type}`)}</Descriptions.Item>
           <Descriptions.Item label={t('work.budget')}>{formatYuan(p.budget, i18n.language)}</Descriptions.Item>
           <Descriptions.Item label={t('project.location')}>{p.location}</Descriptions.Item>
           <Descriptions.Item label={t('project.contractor')}>{p.contractorId}</Descriptions.Item>
         </Descriptions>
       )}
+      {p &&
+        (p.status === 'approved' || p.status === 'rejected') &&
+        session?.me.mspId === 'HousingMSP' &&
+        SEALING_ORDER.some((s) => s.role === session.me.role) && <SealedDocumentPanel projectId={p.id} />}
       <Typography.Title level={5}>{t('project.steps')}</Typography.Title>
       <Table<Step>
         rowKey={(s) => `${s.step}-${s.at}`}

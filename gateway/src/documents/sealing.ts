@@ -12,6 +12,7 @@ import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from
 import { DocumentFacts, GenerationRequest, ISSUER, recordRef, SealedDocumentType, TITLES } from './document-facts';
 import type { FileStore } from './file-store';
 import { completePdfSignature, preparePdfSignature, verifyPdfSignatures, type PreparedPdfSignature } from './pades';
+import { SEALED_DOCUMENT_STATUSES, SEALING_ORDER } from '@luohu/domain';
 import { SIGNATURE_SLOTS, type SignatureSlot } from './templates';
 
 /**
@@ -77,11 +78,7 @@ export function sealedDocumentModel(connection: mongoose.Connection): mongoose.M
 }
 
 /** Who signs at each step: the clerk seals, a reviewer then a director of the issuing bureau counter-sign. */
-const STEPS: { slot: SignatureSlot; role: string; reason: string }[] = [
-  { slot: 'seal', role: 'clerk', reason: '经办盖章' },
-  { slot: 'review', role: 'reviewer', reason: '审核' },
-  { slot: 'approval', role: 'director', reason: '签发' },
-];
+const STEPS: readonly { slot: SignatureSlot; role: string; reason: string }[] = SEALING_ORDER;
 
 interface AnchoredRevision {
   sha256: string;
@@ -204,6 +201,11 @@ export class Sealing {
     }
   }
 
+  /** The sealed documents generated for a project, oldest first (a handful: one per decision). */
+  forProject(projectId: string): Promise<SealedDocumentRecord[]> {
+    return this.documents.find({ projectId }).sort({ createdAt: 1 }).limit(100).lean();
+  }
+
   async get(id: string): Promise<SealedDocumentRecord> {
     const document = await this.documents.findById(id).lean();
     if (!document) throw new NotFoundError(`sealed document ${id} does not exist`);
@@ -230,7 +232,7 @@ export class Sealing {
   static status(head: AnchoredRevision | null): string {
     if (!head) return 'draft';
     if (head.status !== 'active') return head.status;
-    return ['draft', 'sealed', 'reviewed', 'final'][Math.min(head.signers.length, 3)];
+    return SEALED_DOCUMENT_STATUSES[Math.min(head.signers.length, 3)];
   }
 
   /**
