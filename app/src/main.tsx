@@ -1,19 +1,14 @@
 import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App as AntApp, ConfigProvider } from 'antd';
+import { ConfigProvider } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { BrowserRouter, Route, Routes } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import './i18n';
-import { AppLayout } from './layout/AppLayout';
-import { LiveProvider } from './live/LiveProvider';
-import { ComplaintTracking } from './pages/ComplaintTracking';
+import { PublicLayout } from './layout/PublicLayout';
 import { PublicHome } from './pages/PublicHome';
-import { SignIn } from './pages/SignIn';
-import { SessionProvider, useSession } from './session/session';
-import { homeOf, ProjectPage, WORKSPACES } from './workspaces';
 
 /**
  * antd's tokens where its defaults fall below WCAG AA contrast (4.5:1), as axe-core measured them: the primary and
@@ -35,37 +30,55 @@ const THEME = {
 const ProjectPublicPage = lazy(() =>
   import('./public/ProjectPublicPage').then((m) => ({ default: m.ProjectPublicPage })),
 );
+const ComplaintTracking = lazy(() =>
+  import('./pages/ComplaintTracking').then((m) => ({ default: m.ComplaintTracking })),
+);
 const VerifyPage = lazy(() => import('./public/VerifyPage').then((m) => ({ default: m.VerifyPage })));
 
 const queryClient = new QueryClient({ defaultOptions: { queries: { retry: 1, staleTime: 5_000 } } });
 
+/** Staff pages (sign-in and the workspaces) load on first use: the public pages do not carry them. */
+const StaffApp = lazy(() => import('./staff/StaffApp'));
+
 function Pages() {
-  const { session, restoring } = useSession();
-  if (restoring) return <AppLayout>{null}</AppLayout>;
-  const home = session ? homeOf(session.me.role) : '/sign-in';
   return (
-    <LiveProvider>
-      <AppLayout>
-        <Suspense fallback={null}>
-          <Routes>
-            <Route path="/sign-in" element={session ? <Navigate to={home} replace /> : <SignIn />} />
-            <Route path="/public" element={<PublicHome />} />
-            <Route path="/public/complaints/:id" element={<ComplaintTracking />} />
-            <Route path="/public/projects/:id" element={<ProjectPublicPage />} />
-            <Route path="/public/verify/:id" element={<VerifyPage />} />
-            {WORKSPACES.map((w) => (
-              <Route
-                key={w.path}
-                path={`${w.path}/*`}
-                element={session ? <w.page /> : <Navigate to="/sign-in" replace />}
-              />
-            ))}
-            <Route path="/projects/:id" element={session ? <ProjectPage /> : <Navigate to="/sign-in" replace />} />
-            <Route path="*" element={<Navigate to={home} replace />} />
-          </Routes>
-        </Suspense>
-      </AppLayout>
-    </LiveProvider>
+    <Suspense fallback={null}>
+      <Routes>
+        <Route
+          path="/public"
+          element={
+            <PublicLayout>
+              <PublicHome />
+            </PublicLayout>
+          }
+        />
+        <Route
+          path="/public/complaints/:id"
+          element={
+            <PublicLayout>
+              <ComplaintTracking />
+            </PublicLayout>
+          }
+        />
+        <Route
+          path="/public/projects/:id"
+          element={
+            <PublicLayout>
+              <ProjectPublicPage />
+            </PublicLayout>
+          }
+        />
+        <Route
+          path="/public/verify/:id"
+          element={
+            <PublicLayout>
+              <VerifyPage />
+            </PublicLayout>
+          }
+        />
+        <Route path="*" element={<StaffApp />} />
+      </Routes>
+    </Suspense>
   );
 }
 
@@ -77,15 +90,11 @@ function Root() {
       theme={THEME}
       button={{ autoInsertSpace: false }} // "派单", not "派 单": a screen reader reads the label as written
     >
-      <AntApp>
-        <QueryClientProvider client={queryClient}>
-          <SessionProvider>
-            <BrowserRouter>
-              <Pages />
-            </BrowserRouter>
-          </SessionProvider>
-        </QueryClientProvider>
-      </AntApp>
+      <QueryClientProvider client={queryClient}>
+        <BrowserRouter>
+          <Pages />
+        </BrowserRouter>
+      </QueryClientProvider>
     </ConfigProvider>
   );
 }

@@ -1,5 +1,5 @@
 import createClient from 'openapi-fetch';
-import { asksForSignature, completeSignatures, type ClientResponse, type KeyHolder } from '@luohu/client';
+import type { ClientResponse, KeyHolder } from '@luohu/client';
 import type { paths } from './schema';
 
 /** The session's token, set at sign-in; every API call carries it. */
@@ -81,7 +81,11 @@ export async function signedWrite(
   holder: KeyHolder,
   call: Promise<{ data?: unknown; error?: unknown; response: Response }>,
 ): Promise<ClientResponse> {
-  const { data, error, response } = await call;
+  // The signing protocol (and its X.509 code) loads with the first signed write, not with the public pages.
+  const [{ data, error, response }, { asksForSignature, completeSignatures }] = await Promise.all([
+    call,
+    import('@luohu/client'),
+  ]);
   const first: ClientResponse = { status: response.status, headers: response.headers, body: data ?? error };
   const answer = asksForSignature(first) ? await completeSignatures('', holder, first) : first;
   sawReceipt(answer.body);
