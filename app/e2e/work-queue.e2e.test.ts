@@ -134,7 +134,7 @@ describe('web app: a clerk enrolls in the browser and passes a pre-review from t
     expect(decided.steps.at(-1).by.id).to.include(`CN=${username}::`);
   });
 
-  it('when a contractor applies in the browser with the files its project type requires, then each upload shows its SHA-256, the automatic check passes, and the ledger names the contractor', async () => {
+  it('when a contractor applies in the browser with the files its project type requires, then each upload shows its SHA-256, the automatic check passes, and the ledger names the contractor; returned for correction, they upload a document again and resubmit', async () => {
     const company = await newCompany(g);
     const applicant = await registeredPerson(g, 'contractor', { company, displayName: '罗湖建设' });
     const { username } = applicant;
@@ -163,12 +163,36 @@ describe('web app: a clerk enrolls in the browser and passes a pre-review from t
       await page.getByRole('button', { name: '签名并提交申请' }).click();
       await page.getByText('自动核验通过，已进入预审').waitFor();
       await screenshot(page, 'apply-passed');
+
+      // 补正: the clerk returns it; the applicant sees it in their list (live), uploads one document again, resubmits.
+      const clerk = await newUser(g, 'clerk', { dept: 'housing' });
+      await api(g)
+        .post(`/v1/projects/${id}/correction`)
+        .set(bearer(clerk))
+        .send({ reason: '可行性研究报告缺少交通组织方案' })
+        .expect(201);
+      const mine = page.getByRole('row', { name: new RegExp(id) });
+      await mine.getByRole('button', { name: '补正' }).click({ timeout: 15_000 });
+      const dialog = page.getByRole('dialog');
+      await dialog.getByText('可行性研究报告缺少交通组织方案').waitFor();
+      const corrected = Buffer.from(`${id} corrected ${crypto.randomUUID()}`);
+      hashes[2] = crypto.createHash('sha256').update(corrected).digest('hex');
+      await dialog
+        .locator('input[type=file]')
+        .nth(2)
+        .setInputFiles({ name: 'feasibility-v2.pdf', mimeType: 'application/pdf', buffer: corrected });
+      await dialog.getByText(`SHA-256 ${hashes[2]}`).waitFor();
+      await screenshot(page, 'apply-correction');
+      await expectAccessible(page);
+      await dialog.getByRole('button', { name: '签名并重新提交' }).click();
+      await dialog.waitFor({ state: 'detached', timeout: 30_000 });
+      await mine.getByText('预审').waitFor({ timeout: 15_000 });
     } finally {
       await context.close();
     }
     const contractor = await newUser(g, 'clerk');
     const project = (await api(g).get(`/v1/projects/${id}?source=ledger`).set(bearer(contractor)).expect(200)).body;
-    expect(project).to.include({ status: 'pre_review', contractorId: company, budget: 90_000_000 });
+    expect(project).to.include({ status: 'pre_review', contractorId: company, budget: 90_000_000, round: 2 });
     expect(project.applicant.id).to.include(`CN=${username}::`);
     expect((project.files as { sha256: string }[]).map((f) => f.sha256).sort()).to.deep.equal([...hashes].sort());
   });
