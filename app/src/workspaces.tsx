@@ -55,7 +55,7 @@ export const WORKSPACES: readonly Workspace[] = [
   },
   {
     path: '/finance',
-    roles: ['finance', 'reviewer'],
+    roles: ['finance', 'director'],
     label: 'finance.title',
     page: page(
       () => import('./finance/FinanceWorkspace'),

@@ -1,20 +1,8 @@
-import crypto from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import mongoose from 'mongoose';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/platform/logger';
-import { ensureJsonIndexes } from '../src/platform/postgres-indexes';
-import {
-  builtId,
-  LABELS,
-  LISTS_COLLECTION,
-  planLists,
-  shapesSignature,
-  stored,
-  versionDoc,
-} from '../src/projection/list-shapes';
-import { readModelCollections } from '../src/projection/read-model';
 import { createServer } from '../src/server';
+import { BENCH_CONTRACTORS, BENCH_STATUSES, benchProjectId, loadBenchProjects } from './bench-projects';
 import { loadCalendar } from '../src/shared/working-days';
 import { percentile } from '../../network/bench/stats';
 import { loadSettings } from '../../network/src/settings';
@@ -31,63 +19,15 @@ const records = Number(process.env.BENCH_RECORDS ?? 100_000);
 const requests = Number(process.env.BENCH_REQUESTS ?? 400);
 const clients = Number(process.env.BENCH_CLIENTS ?? 4);
 const withLists = process.env.BENCH_LISTS !== 'off';
-const STATUSES = ['pre_review', 'correction', 'department_review', 'awaiting_decision', 'approved', 'rejected'];
-const CONTRACTORS = 997;
-
-const projectId = (n: number) => `BENCH-${String(n).padStart(7, '0')}`;
-const project = (n: number) => ({
-  _id: projectId(n),
-  id: projectId(n),
-  docType: 'project',
-  name: `罗湖区第${n}号工程`,
-  status: STATUSES[n % STATUSES.length],
-  contractorId: `C-${n % CONTRACTORS}`,
-  budget: 1_000_000 + n,
-  _position: n,
-  _transactionId: crypto.createHash('sha256').update(String(n)).digest('hex'),
-});
-
-/** Loads the projects (once per database) and marks their lists built, or not (BENCH_LISTS=off). */
-async function load(mongoUrl: string, postgresUrl: string | undefined): Promise<void> {
-  const seed = await mongoose.createConnection(mongoUrl).asPromise();
-  const projects = seed.collection('projects');
-  const lists = seed.collection(LISTS_COLLECTION);
-  const mark = await lists.findOne({ _id: builtId('projects') as never });
-  const have = await projects.estimatedDocumentCount();
-  const labelled =
-    (await projects.findOne({}))?.[LABELS] !== undefined &&
-    (await lists.findOne({ collection: 'projects', changing: false })) !== null;
-  if (have !== records || !labelled || (mark && mark.shapes !== shapesSignature('projects'))) {
-    process.stderr.write(`loading ${records} projects and their lists into luohu_bench…\n`);
-    await projects.drop().catch(() => undefined);
-    await lists.deleteMany({ collection: 'projects' });
-    await lists.deleteOne({ _id: builtId('projects') as never });
-    // Indexes first, so that FerretDB's connections plan with them from the start.
-    if (postgresUrl) await ensureJsonIndexes(seed, readModelCollections(), postgresUrl, createLogger('silent'));
-    const all = Array.from({ length: records }, (_, n) => project(n));
-    const { labels, directories } = planLists('projects', all, 2 * Date.now());
-    for (let i = 0; i < records; i += 5000) {
-      await projects.insertMany(all.slice(i, i + 5000).map((p) => ({ ...p, [LABELS]: labels.get(p._id) })) as never[], {
-        ordered: false,
-      });
-    }
-    await lists.insertMany([...directories.map(stored), ...directories.map((d) => versionDoc(d))] as never[]);
-  }
-  if (withLists)
-    await lists.updateOne(
-      { _id: builtId('projects') as never },
-      { $set: { collection: '@built', shapes: shapesSignature('projects') } },
-      { upsert: true },
-    );
-  else await lists.deleteOne({ _id: builtId('projects') as never });
-  await seed.close();
-}
+const STATUSES = BENCH_STATUSES;
+const CONTRACTORS = BENCH_CONTRACTORS;
+const projectId = benchProjectId;
 
 async function main(): Promise<void> {
   const settings = loadSettings();
   const base = loadConfig({ ...process.env, LUOHU_NETWORK_DIR: settings.runDir });
   const mongoUrl = base.connection.database.url.replace(/\/luohu(\?|$)/, '/luohu_bench$1');
-  await load(mongoUrl, base.connection.database.postgresql);
+  await loadBenchProjects(mongoUrl, base.connection.database.postgresql, records, withLists);
 
   await loadCalendar();
   const config = loadConfig({

@@ -27,9 +27,14 @@ export function useSignedStep() {
     };
     try {
       const answer = await write();
-      if (answer.status !== 201 && answer.status !== 200) return fail(refusalOf(answer));
-      const receipt = (answer.body as { receipt: { transactionId: string; blockNumber: string } }).receipt;
-      setDone(t('work.done', { tx: receipt.transactionId.slice(0, 12), block: receipt.blockNumber }));
+      // 202 after the signatures: accepted and going on (a bank transfer: the bank confirms later).
+      if (![200, 201, 202].includes(answer.status)) return fail(refusalOf(answer));
+      const receipt = (answer.body as { receipt?: { transactionId: string; blockNumber: string } }).receipt;
+      setDone(
+        receipt
+          ? t('work.done', { tx: receipt.transactionId.slice(0, 12), block: receipt.blockNumber })
+          : t('work.accepted'),
+      );
       await queryClient.invalidateQueries({ queryKey: ['work-queue'] });
       return undefined;
     } catch (err) {

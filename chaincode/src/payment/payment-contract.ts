@@ -31,16 +31,15 @@ import {
   Payout,
   PaymentAlert,
   PayoutStatus,
-  brokenCap,
   loadPayout,
   orgsOfPolicy,
   parsePayoutRequest,
   payoutEndorsementPolicy,
 } from './payment';
 import { refuse } from '../shared/refusal';
+import { brokenCap, committedAmount } from '@luohu/domain';
 
-const committed = (payouts: Payout[]): number =>
-  payouts.filter((p) => p.status !== 'rejected').reduce((acc, p) => acc + p.amount, 0);
+const committed = (payouts: Payout[]): number => committedAmount(payouts);
 
 /**
  * The `payment` namespace's transactions: request, approve or reject payouts, instruct the bank transfer and record the

@@ -1,7 +1,7 @@
 /** Payments (资金拨付) model: payouts for accepted milestones, their caps, and overpayment alerts. */
 import { Context } from 'fabric-contract-api';
 import { KeyEndorsementPolicy } from 'fabric-shim';
-import { PAYOUT_ENDORSERS, PayoutStatus } from '@luohu/domain';
+import { CapRule, PAYOUT_ENDORSERS, PayoutStatus } from '@luohu/domain';
 import { getRecord } from '../shared/ledger';
 import { Input } from '../shared/validate';
 import { Actor } from '../registry/registry';
@@ -62,7 +62,6 @@ export interface TransferInstruction {
 /**
  * The limit a payout may not exceed: its milestone's amount, the contract sum less retention, or the project budget.
  */
-export type CapRule = 'milestone_amount' | 'contract_sum_less_retention' | 'project_budget';
 
 /**
  * An overpayment attempt, committed instead of the payout so that it stays on record: which cap it would have broken.
@@ -108,18 +107,6 @@ export function payoutEndorsementPolicy(): Uint8Array {
 /** The MSPs a key-level endorsement policy names, sorted; none when the key has no policy. */
 export function orgsOfPolicy(bytes: Uint8Array): string[] {
   return bytes && bytes.length > 0 ? new KeyEndorsementPolicy(bytes).listOrgs().sort() : [];
-}
-
-/** One cap as it stands: its rule, its limit, and what is already committed against it. */
-export interface Cap {
-  rule: CapRule;
-  limit: number;
-  committed: number;
-}
-
-/** The first cap the request would break, or undefined when every cap holds. */
-export function brokenCap(amount: number, caps: Cap[]): Cap | undefined {
-  return caps.find((cap) => cap.committed + amount > cap.limit);
 }
 
 /** The payout with this id, or a not_found refusal. */

@@ -1,0 +1,111 @@
+/// <reference lib="dom" />
+import crypto from 'node:crypto';
+import { expect } from 'chai';
+import type { Browser, Page } from 'playwright-core';
+import { approvedProject, committed, contractBody, fundsCast } from '../../gateway/test/funds-fixtures';
+import {
+  adminToken,
+  api,
+  bearer,
+  gatewayUnderTest,
+  rawApi,
+  type TestGateway,
+} from '../../gateway/test/support/gateway';
+import { enrollInBrowser, expectAccessible, launchChromium, screenshot } from './browser';
+
+/**
+ * Issue 13, the funds journey in the browser: the inspector accepts a milestone → the finance office requests a payout
+ * (an over-cap request first: refused in the dialog, what was typed kept) → Housing's director approves → the finance
+ * office sends it to the bank → the bank's confirmation shows on the finance page. Each act signed on its own device.
+ */
+describe('web app: inspector accepts, finance requests, Housing approves, the bank confirms (Chromium)', function () {
+  this.timeout(300_000);
+  let g: TestGateway;
+  let browser: Browser;
+  before(async () => {
+    g = await gatewayUnderTest();
+    browser = await launchChromium();
+  });
+  after(async () => browser?.close());
+
+  /** A person of a bureau, registered by that bureau's admin, enrolled and signed in on a browser of their own. */
+  const person = async (org: 'housing' | 'finance', role: string, dept: string, name: string): Promise<Page> => {
+    const username = `${role}-${crypto.randomUUID().slice(0, 8)}`;
+    const res = await rawApi(g)
+      .post('/v1/users')
+      .set('authorization', `Bearer ${await adminToken(g, org)}`)
+      .send({ username, role, dept, displayName: name })
+      .expect(201);
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+    const page = await context.newPage();
+    await enrollInBrowser(page, g.url, { username, code: res.body.enrollment.code });
+    await page.getByRole('button', { name: '退出登录' }).waitFor();
+    return page;
+  };
+  const receipt = (page: Page) =>
+    page.getByText(/已办理：交易 [0-9a-f]{12}，区块 \d+，由您本人签名/).waitFor({ timeout: 60_000 });
+
+  it('when each bureau acts in its own browser, then the payout is paid and the page shows why it was allowed and the bank’s confirmation', async () => {
+    const cast = await fundsCast(g);
+    const { projectId, contractorId } = await approvedProject(g, cast, undefined as never);
+    const body = contractBody(projectId, contractorId, [
+      { id: 'M1', amount: 30_000_000 },
+      { id: 'M2', amount: 70_000_000 },
+    ]);
+    await committed(g, api(g).post('/v1/contracts').set(bearer(cast.clerk)).send(body));
+    const contractLink = (page: Page) => page.getByRole('link', { name: new RegExp(body.id) }).first();
+
+    const inspector = await person('housing', 'inspector', 'quality_station', '刘洋');
+    await inspector.getByRole('link', { name: '质量安全监督' }).click();
+    await contractLink(inspector).click();
+    await inspector.getByRole('row', { name: /M1/ }).getByRole('button', { name: '验收通过' }).click();
+    await receipt(inspector);
+    await inspector
+      .getByRole('row', { name: /M1/ })
+      .getByText(/已验收/)
+      .waitFor();
+    await screenshot(inspector, 'inspection-contract');
+    await expectAccessible(inspector);
+
+    const finance = await person('finance', 'finance', 'finance', '周芳');
+    await contractLink(finance).click();
+    await finance.getByRole('row', { name: /M1/ }).getByRole('button', { name: '申请拨付' }).click();
+    const dialog = finance.getByRole('dialog');
+    await dialog.getByLabel('金额（元）').fill('400000');
+    await dialog.getByRole('button', { name: '签名并提交' }).click();
+    await dialog.getByRole('alert').waitFor({ timeout: 60_000 }); // the gateway's refusal, next to the field
+    await screenshot(finance, 'finance-request-refused');
+    expect(await dialog.getByLabel('金额（元）').inputValue()).to.equal('400000.00'); // what was typed stays
+    await dialog.getByLabel('金额（元）').fill('300000');
+    await dialog.getByRole('button', { name: '签名并提交' }).click();
+    await receipt(finance);
+    const payoutRow = finance.getByRole('row', { name: /待住建局批准/ });
+    await payoutRow.waitFor({ timeout: 15_000 });
+    for (const rule of ['里程碑已验收', '不超过里程碑金额', '不超过合同金额减质保金', '不超过项目预算'])
+      await payoutRow.getByText(`✓ ${rule}`, { exact: false }).waitFor();
+    await finance.getByText(/申请 400,000.00 元 被拒/).waitFor({ timeout: 15_000 }); // the refusal is on the ledger too
+    await screenshot(finance, 'finance-contract-requested');
+    await expectAccessible(finance);
+
+    const director = await person('housing', 'director', 'housing', '陈静');
+    await director.getByRole('link', { name: '资金拨付' }).click();
+    await director.getByRole('link', { name: body.id }).first().click();
+    await director.getByRole('button', { name: '批准拨付' }).click();
+    await receipt(director);
+
+    // The finance page follows live: the approval arrives without a reload, then the transfer is sent.
+    await finance.getByRole('button', { name: '发送银行' }).click({ timeout: 15_000 });
+    await finance.getByText('已由您本人签名并提交，后续结果将自动显示').waitFor({ timeout: 60_000 });
+    await finance.getByText(/已到账（/).waitFor({ timeout: 60_000 });
+    await finance
+      .getByText(/期限内/)
+      .first()
+      .waitFor();
+    await screenshot(finance, 'finance-contract-paid');
+    await expectAccessible(finance);
+
+    const payouts = await api(g).get(`/v1/payouts?contractId=${body.id}`).set(bearer(cast.auditor)).expect(200);
+    expect(payouts.body.items.map((p: { status: string }) => p.status)).to.deep.equal(['paid']);
+    for (const page of [inspector, finance, director]) await page.context().close();
+  });
+});
