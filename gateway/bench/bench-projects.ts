@@ -77,6 +77,14 @@ export async function loadBenchProjects(
     }
     await lists.insertMany([...directories.map(stored), ...directories.map((d) => versionDoc(d))] as never[]);
   }
+  // The read model has applied every event up to the newest record (as if projected): no read waits for the projector.
+  await seed
+    .collection('checkpoints')
+    .updateOne(
+      { _id: 'read-model' as never },
+      { $max: { position: records + 1 }, $setOnInsert: { blockNumber: 0, index: 0, blockComplete: true } },
+      { upsert: true },
+    );
   if (withLists)
     await lists.updateOne(
       { _id: builtId('projects') as never },
