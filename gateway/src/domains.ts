@@ -6,6 +6,7 @@ import { complaintRoutes, complaintsEnrichers } from './complaints/routes';
 import { dashboardRoutes } from './dashboard/routes';
 import { documentRoutes, documentsEnrichers } from './documents/routes';
 import { evidenceRoutes } from './evidence/routes';
+import { explorerRoutes } from './explorer/routes';
 import { fundsEnrichers, fundsRoutes } from './funds/routes';
 import { monitoringEnrichers, monitoringRoutes } from './monitoring/routes';
 import { reconciliationRoutes } from './reconciliation/routes';
@@ -21,6 +22,7 @@ export function domainRoutes(deps: DomainDeps): DomainModule[] {
     reconciliationRoutes(deps),
     evidenceRoutes(deps),
     dashboardRoutes(deps),
+    explorerRoutes(deps),
   ];
 }
 
