@@ -14307,6 +14307,196 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/ledger/blocks/{number}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A block as a peer holds it: its hashes and each transaction with its creator and validation code
+     * @description Roles: auditor
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          number: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description OK */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              number: string;
+              dataHash: string;
+              previousHash: string;
+              transactions: {
+                transactionId: string;
+                type: string;
+                timestamp: string;
+                creator: {
+                  mspId: string;
+                  /** @description the certificate's CN: the enrollment ID */
+                  subject: string;
+                  role: string | null;
+                  /** @description who held the signing key: own (its holder) or gateway */
+                  custody: string | null;
+                };
+                validationCode: string;
+              }[];
+            };
+          };
+        };
+        /** @description invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+                transactionId?: string;
+              };
+            };
+          };
+        };
+        /** @description not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/ledger/transactions/{txId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A transaction as Hyperledger Explorer shows it: block, creator, endorsers, validation code and every key it wrote
+     * @description Roles: auditor
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          txId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description OK */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              transactionId: string;
+              blockNumber: string;
+              blockDataHash: string;
+              type: string;
+              timestamp: string;
+              chaincode: string | null;
+              creator: {
+                mspId: string;
+                /** @description the certificate's CN: the enrollment ID */
+                subject: string;
+                role: string | null;
+                /** @description who held the signing key: own (its holder) or gateway */
+                custody: string | null;
+              };
+              endorsers: {
+                mspId: string;
+                /** @description the certificate's CN: the enrollment ID */
+                subject: string;
+                role: string | null;
+                /** @description who held the signing key: own (its holder) or gateway */
+                custody: string | null;
+              }[];
+              validationCode: string;
+              writes: {
+                namespace: string;
+                key: string;
+                deleted: boolean;
+                value: unknown;
+              }[];
+            };
+          };
+        };
+        /** @description invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+                transactionId?: string;
+              };
+            };
+          };
+        };
+        /** @description not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
