@@ -20,6 +20,7 @@ const THEME = {
     colorPrimaryHover: '#003eb3', // darker on hover, not lighter: white text keeps its contrast
     colorPrimaryActive: '#002c8c',
     colorLink: '#0958d9',
+    colorError: '#cf1322', // danger buttons and error text: 5.9:1 on white (#ff4d4f is 3.3:1)
     colorTextSecondary: 'rgba(0, 0, 0, 0.65)',
     colorTextDescription: 'rgba(0, 0, 0, 0.65)',
     colorTextPlaceholder: 'rgba(0, 0, 0, 0.6)',

@@ -20,7 +20,7 @@ export function useUploads() {
   const upload = async (kind: string, file: File) => {
     const local = await sha256Of(file);
     setFiles((f) => ({ ...f, [kind]: { name: file.name, percent: 0 } }));
-    const res = await uploadFile(session!.holder, file, (percent) =>
+    const res = await uploadFile(session!.holder!, file, (percent) =>
       setFiles((f) => ({ ...f, [kind]: { ...f[kind], percent } })),
     ).catch((err: Error) => ({ status: 0, body: { sha256: '', error: { message: err.message } } }));
     const ok = res.status === 200 || res.status === 201;

@@ -83,7 +83,7 @@ export function MyApplications() {
           onResubmit={async (files) => {
             const refusal = await step.run(`resubmit:${correcting.id}`, () =>
               signedWrite(
-                session!.holder,
+                session!.holder!,
                 api.POST('/v1/projects/{id}/resubmission', {
                   params: { path: { id: correcting.id } },
                   body: { files },

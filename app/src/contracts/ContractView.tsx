@@ -31,7 +31,7 @@ export function ContractView() {
   const [rejecting, setRejecting] = useState<{ payout: Payout; error?: string }>();
   const c = data.contract.data;
   const yuan = (fen: number) => formatYuan(fen, i18n.language);
-  const holder = session!.holder;
+  const holder = session!.holder!;
   const refresh = () =>
     Promise.all([
       queryClient.invalidateQueries({ queryKey: ['contract', id] }),

@@ -64,7 +64,7 @@ export function SealedDocumentPanel({ projectId }: { projectId: string }) {
     setOutcome(undefined);
     try {
       const answer = await signedWrite(
-        session!.holder,
+        session!.holder!,
         api.POST('/v1/sealed-documents/{id}/signatures', { params: { path: { id: d!.id } }, body: {} }),
       );
       if (answer.status !== 201) return setOutcome({ error: refusalOf(answer) });

@@ -39,7 +39,7 @@ export function ApplyPage() {
     setAnswer(undefined);
     try {
       const res = await signedWrite(
-        session!.holder,
+        session!.holder!,
         api.POST('/v1/projects', {
           body: {
             id: values.id,

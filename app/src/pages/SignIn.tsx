@@ -3,6 +3,7 @@ import { Alert, Button, Card, Form, Input, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { heldKey } from '../keys/key-store';
 import { useSession } from '../session/session';
+import { AdminSignIn } from './AdminSignIn';
 
 /**
  * Sign-in with the key this device holds; on a device without the user's key, enrollment with the one-time code
@@ -71,6 +72,7 @@ export function SignIn() {
         </Button>
         <Typography.Paragraph style={{ marginTop: 16, color: '#595959' }}>{t('signIn.lostKey')}</Typography.Paragraph>
       </Form>
+      <AdminSignIn />
     </Card>
   );
 }

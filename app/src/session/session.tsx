@@ -7,10 +7,13 @@ import { heldKey, keepKey } from '../keys/key-store';
 /** Who is signed in, as GET /v1/me says. */
 export type Me = paths['/v1/me']['get']['responses']['200']['content']['application/json'];
 
-/** A signed-in person: their account, and the key on this device that signs their writes. */
+/**
+ * A signed-in person: their account, and the key on this device that signs their writes — none for a bureau admin,
+ * who signs in by password (a custodial identity: admin acts are not personal acts, the gateway signs them).
+ */
 export interface Session {
   me: Me;
-  holder: KeyHolder;
+  holder?: KeyHolder;
 }
 
 interface SessionState {
@@ -21,6 +24,8 @@ interface SessionState {
   signInWithKey(username: string): Promise<void>;
   /** Makes a key on this device, enrolls it with the admin's one-time code, keeps it, and signs in with it. */
   enrollAndSignIn(username: string, code: string): Promise<void>;
+  /** A bureau admin's sign-in by password (custodial: no key on this device). */
+  signInWithPassword(username: string, password: string): Promise<void>;
   signOut(): void;
 }
 
@@ -37,11 +42,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState<Session>();
   const [restoring, setRestoring] = useState(() => sessionStorage.getItem(KEPT) !== null);
 
-  const begin = async (token: string, holder: KeyHolder) => {
+  const begin = async (token: string, holder: KeyHolder | undefined) => {
     useSessionToken(token);
     const { data, error } = await api.GET('/v1/me');
     if (!data) throw new Error(JSON.stringify(error));
-    sessionStorage.setItem(KEPT, JSON.stringify({ token, username: holder.username }));
+    sessionStorage.setItem(KEPT, JSON.stringify({ token, username: data._id, custodial: !holder }));
     setSession({ me: data, holder });
   };
   const open = async (holder: KeyHolder) => begin(await signIn('', holder), holder);
@@ -49,10 +54,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     const kept = sessionStorage.getItem(KEPT);
     if (!kept) return;
-    const { token, username } = JSON.parse(kept) as { token: string; username: string };
+    const { token, username, custodial } = JSON.parse(kept) as { token: string; username: string; custodial?: boolean };
     void (async () => {
-      const holder = await heldKey(username);
-      if (holder) await begin(token, holder);
+      const holder = custodial ? undefined : await heldKey(username);
+      if (holder || custodial) await begin(token, holder);
     })()
       .catch(() => {
         sessionStorage.removeItem(KEPT);
@@ -73,6 +78,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       const holder = await enrollKey('', username, code); // non-extractable: the key never leaves this browser
       await keepKey(holder);
       await open(holder);
+    },
+    async signInWithPassword(username, password) {
+      const { data, error } = await api.POST('/v1/sessions', { body: { username, password } });
+      const token = (data as { token?: string } | undefined)?.token;
+      if (!token) throw new Error((error as { error?: { message?: string } })?.error?.message ?? 'refused');
+      await begin(token, undefined);
     },
     signOut() {
       void api.DELETE('/v1/sessions/current');

@@ -39,9 +39,9 @@ export function AlertQueue() {
     const path = { params: { path: { id: alert.id } } };
     const refusal = await step.run(`${work}:${alert.id}`, () =>
       work === 'acknowledge'
-        ? signedWrite(session!.holder, api.POST('/v1/alerts/{id}/acknowledgement', path))
+        ? signedWrite(session!.holder!, api.POST('/v1/alerts/{id}/acknowledgement', path))
         : signedWrite(
-            session!.holder,
+            session!.holder!,
             api.POST('/v1/alerts/{id}/resolution', { ...path, body: { resolution: resolution! } }),
           ),
     );

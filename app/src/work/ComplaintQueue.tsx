@@ -44,7 +44,7 @@ export function ComplaintQueue() {
 
   const act = async (work: ComplaintWork, c: StaffComplaint, body?: Record<string, unknown>) => {
     const path = { params: { path: { id: c.id } } };
-    const holder = session!.holder;
+    const holder = session!.holder!;
     const refusal = await step.run(`${work}:${c.id}`, () => {
       switch (work) {
         case 'dispatch':

@@ -42,7 +42,7 @@ export function ProjectQueue() {
     setBusy(true);
     setDone(undefined);
     try {
-      const answer = await act(session!.holder, action, project.id, verdict);
+      const answer = await act(session!.holder!, action, project.id, verdict);
       if (answer.status === 201) {
         const receipt = answer.body.receipt;
         setDone(t('work.done', { tx: receipt.transactionId.slice(0, 12), block: receipt.blockNumber }));
