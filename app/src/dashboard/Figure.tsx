@@ -17,7 +17,13 @@ export function Figure(props: {
   const colour = props.tone === 'bad' ? '#a8071a' : props.tone === 'good' ? '#237804' : undefined;
   return (
     <Tooltip title={props.definition} trigger={['hover', 'focus']}>
-      <Card size="small" tabIndex={0} aria-describedby={`${props.id}-definition`} style={{ height: '100%' }}>
+      <Card
+        size="small"
+        tabIndex={0}
+        data-figure={props.id}
+        aria-describedby={`${props.id}-definition`}
+        style={{ height: '100%' }}
+      >
         <Statistic
           title={props.title}
           value={props.value as string}
