@@ -37,7 +37,7 @@ describe('web app: the director’s dashboard (Chromium)', function () {
       await page.mouse.move(0, 0);
       await card.blur(); // nothing focused or hovered: no tooltip over the page
       await page.waitForFunction(() =>
-        [...document.querySelectorAll('[role=tooltip]')].every((e) => !(e as HTMLElement).checkVisibility()),
+        Array.from(document.querySelectorAll('[role=tooltip]')).every((e) => !(e as HTMLElement).checkVisibility()),
       );
       await screenshot(page, 'dashboard');
       await expectAccessible(page);

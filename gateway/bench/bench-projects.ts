@@ -1,6 +1,11 @@
 import crypto from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import mongoose from 'mongoose';
+import { loadConfig } from '../src/config';
 import { createLogger } from '../src/platform/logger';
+import { createServer } from '../src/server';
+import { loadCalendar } from '../src/shared/working-days';
+import { loadSettings } from '../../network/src/settings';
 import { ensureJsonIndexes } from '../src/platform/postgres-indexes';
 import {
   builtId,
@@ -93,4 +98,29 @@ export async function loadBenchProjects(
     );
   else await lists.deleteOne({ _id: builtId('projects') as never });
   await seed.close();
+}
+
+/**
+ * A gateway in-process on the bench database with `records` synthetic projects loaded (no projector, no MQTT): its
+ * base URL (no /v1), its config (the admin password) and how to stop it. `env` adds settings (the app's directory).
+ */
+export async function benchGateway(records: number, withLists: boolean, env: Record<string, string> = {}) {
+  const settings = loadSettings();
+  const base = loadConfig({ ...process.env, LUOHU_NETWORK_DIR: settings.runDir });
+  const mongoUrl = base.connection.database.url.replace(/\/luohu(\?|$)/, '/luohu_bench$1');
+  await loadBenchProjects(mongoUrl, base.connection.database.postgresql, records, withLists);
+  await loadCalendar();
+  const config = loadConfig({
+    ...process.env,
+    LUOHU_NETWORK_DIR: settings.runDir,
+    MONGO_URL: mongoUrl,
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    PROJECTOR: 'off',
+    MQTT_URL: 'off',
+    ...env,
+  });
+  const gateway = await createServer(config, createLogger('silent'));
+  const { port } = (await gateway.start()) as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, config, stop: () => gateway.stop() };
 }

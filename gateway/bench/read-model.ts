@@ -1,11 +1,5 @@
-import type { AddressInfo } from 'node:net';
-import { loadConfig } from '../src/config';
-import { createLogger } from '../src/platform/logger';
-import { createServer } from '../src/server';
-import { BENCH_CONTRACTORS, BENCH_STATUSES, benchProjectId, loadBenchProjects } from './bench-projects';
-import { loadCalendar } from '../src/shared/working-days';
+import { BENCH_CONTRACTORS, BENCH_STATUSES, benchGateway, benchProjectId } from './bench-projects';
 import { percentile } from '../../network/bench/stats';
-import { loadSettings } from '../../network/src/settings';
 
 /**
  * `npm run bench:read`: list and detail latency of the read API with BENCH_RECORDS (default 100,000) projects in the
@@ -24,24 +18,9 @@ const CONTRACTORS = BENCH_CONTRACTORS;
 const projectId = benchProjectId;
 
 async function main(): Promise<void> {
-  const settings = loadSettings();
-  const base = loadConfig({ ...process.env, LUOHU_NETWORK_DIR: settings.runDir });
-  const mongoUrl = base.connection.database.url.replace(/\/luohu(\?|$)/, '/luohu_bench$1');
-  await loadBenchProjects(mongoUrl, base.connection.database.postgresql, records, withLists);
-
-  await loadCalendar();
-  const config = loadConfig({
-    ...process.env,
-    LUOHU_NETWORK_DIR: settings.runDir,
-    MONGO_URL: mongoUrl,
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    PROJECTOR: 'off',
-    MQTT_URL: 'off',
-  });
-  const gateway = await createServer(config, createLogger('silent'));
-  const { port } = (await gateway.start()) as AddressInfo;
-  const url = `http://127.0.0.1:${port}/v1`;
+  const gateway = await benchGateway(records, withLists);
+  const { config } = gateway;
+  const url = `${gateway.url}/v1`;
   const login = await fetch(`${url}/sessions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -3,15 +3,11 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { enroll, HttpDevice } from '../src/device-client/device-client';
 import { newKeyPair } from '../src/device-client/keys';
 import { loadConfig } from '../src/config';
-import { createLogger } from '../src/platform/logger';
-import { createServer } from '../src/server';
-import { loadCalendar } from '../src/shared/working-days';
-import { loadBenchProjects } from './bench-projects';
+import { benchGateway } from './bench-projects';
 import { percentile } from '../../network/bench/stats';
 import { loadSettings } from '../../network/src/settings';
 import { chromium } from 'playwright-core';
@@ -82,24 +78,8 @@ async function adminSession(url: string, password: string): Promise<string> {
 
 /** Times to usable pages with the bench read model behind an in-process gateway. */
 async function pageTimes(browser: Browser): Promise<void> {
-  const settings = loadSettings();
-  const base = loadConfig({ ...process.env, LUOHU_NETWORK_DIR: settings.runDir });
-  const mongoUrl = base.connection.database.url.replace(/\/luohu(\?|$)/, '/luohu_bench$1');
-  await loadBenchProjects(mongoUrl, base.connection.database.postgresql, records, true);
-  await loadCalendar();
-  const config = loadConfig({
-    ...process.env,
-    LUOHU_NETWORK_DIR: settings.runDir,
-    MONGO_URL: mongoUrl,
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    PROJECTOR: 'off',
-    MQTT_URL: 'off',
-    LUOHU_APP_DIR: DIST,
-  });
-  const gateway = await createServer(config, createLogger('silent'));
-  const { port } = (await gateway.start()) as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
+  const gateway = await benchGateway(records, true, { LUOHU_APP_DIR: DIST });
+  const { url, config } = gateway;
   try {
     const publicMs: number[] = [];
     for (let i = 0; i < loads; i++) {

@@ -1,3 +1,5 @@
+import { RECORD_KINDS } from '@luohu/domain';
+
 /** Where an auditor's search leads: a transaction, a block, or a project's page (its story and receipts). */
 export function searchTarget(query: string): string | undefined {
   const q = query.trim();
@@ -7,26 +9,8 @@ export function searchTarget(query: string): string | undefined {
   return undefined;
 }
 
-/** Record kinds the evidence bundles cover (GET /v1/evidence/{recordType}/{id}). */
-const EVIDENCE_KINDS = new Set([
-  'project',
-  'document',
-  'contract',
-  'milestone',
-  'payout',
-  'paymentAlert',
-  'safetyAlert',
-  'complaint',
-  'batchAnchor',
-  'contractor',
-  'attestation',
-  'sealCertificate',
-  'changeOrder',
-  'progressReport',
-  'incident',
-  'riskScore',
-  'progressDeviation',
-]);
+/** Record kinds the evidence bundles cover (GET /v1/evidence/{recordType}/{id}): every ledger record kind. */
+const EVIDENCE_KINDS: ReadonlySet<string> = new Set(RECORD_KINDS);
 
 /**
  * The record a written key holds, when an evidence bundle can prove it: keys read `kind/part/…` (composite keys), and
