@@ -643,6 +643,24 @@ describe('API responses conform to the documented schemas', function () {
     await conforms('GET /users/:username', api(g).get(`/v1/users/${cast.clerk.username}`).set(bearer(admin)));
   });
 
+  it("when the dashboard, the ledger explorer and a project's sealed documents are read, then their answers conform", async () => {
+    await conforms('GET /dashboard', api(g).get('/v1/dashboard').set(bearer(cast.director)));
+    await conforms(
+      'GET /sealed-documents',
+      api(g).get(`/v1/sealed-documents?projectId=${projectId}`).set(bearer(cast.clerk)),
+    );
+    const history = await api(g).get(`/v1/records/project/${projectId}/history`).set(bearer(cast.auditor)).expect(200);
+    const { transactionId, blockNumber } = history.body.changes[0];
+    await conforms(
+      'GET /ledger/transactions/:txId',
+      api(g).get(`/v1/ledger/transactions/${transactionId}`).set(bearer(cast.auditor)),
+    );
+    await conforms(
+      'GET /ledger/blocks/:number',
+      api(g).get(`/v1/ledger/blocks/${blockNumber}`).set(bearer(cast.auditor)),
+    );
+  });
+
   it('when the calls above ran, then every GET route of every family was checked except the ones needing an unusual setup', () => {
     const unchecked = g.specs.filter((s) => s.method === 'get' && !checked.has(`GET ${s.path}`)).map((s) => s.path);
     // A file download (no JSON), a checkpoint by number (as latest), a reconciliation run (needs a run started).

@@ -48,6 +48,10 @@ export function LiveProvider({ children }: { children: ReactNode }) {
         for (const root of staleQueryRoots(e.type)) stale.add(root);
         timer ??= setTimeout(flush, BATCH_MS);
         if (isNewAlert(e.type)) {
+          // The event carries the alert as the read model holds it: shown at once, before the re-read confirms it.
+          queryClient.setQueriesData<Record<string, unknown>[]>({ queryKey: ['work-queue', 'alerts'] }, (alerts) =>
+            alerts && !alerts.some((a) => a.id === e.state.id) ? [e.state, ...alerts] : alerts,
+          );
           notification.warning({
             key: e.ids.alertId,
             title: t('live.alertTitle'),
