@@ -30,6 +30,18 @@ describe('web app: a citizen complains from a phone, and rates the answer (Chrom
     try {
       await page.goto(`${g.url}/public`);
       await page.getByText('附近的项目').waitFor();
+      // FixMyStreet's way: the citizen taps the map where the problem is; the complaint carries that place.
+      const place = page.getByTestId('complaint-place');
+      const centre = await place.textContent();
+      const map = page.getByRole('application', { name: /罗湖区地图/ });
+      const box = (await map.boundingBox())!;
+      await map.click({ position: { x: box.width * 0.62, y: box.height * 0.4 } });
+      await page.waitForFunction(
+        (text) => document.querySelector('[data-testid=complaint-place]')?.textContent !== text,
+        centre,
+      );
+      const [lat, lng] = (/（([\d.]+), ([\d.]+)）/.exec((await place.textContent())!) ?? []).slice(1).map(Number);
+      expect([lat, lng].every(Number.isFinite), 'the pinned place is shown').to.equal(true);
       await page.getByLabel('问题描述').fill('工地夜间施工噪音很大，影响居民休息');
       await page.getByLabel('地点').fill('罗湖区东门街道');
       await screenshot(page, 'public-complain');
@@ -44,6 +56,9 @@ describe('web app: a citizen complains from a phone, and rates the answer (Chrom
         newUser(g, 'director'),
         newUser(g, 'clerk', { dept: 'labour' }),
       ]);
+      const stored = (await api(g).get(`/v1/complaints/${id}`).set(bearer(director)).expect(200)).body;
+      expect(stored.content.lat).to.be.closeTo(lat, 0.00006);
+      expect(stored.content.long).to.be.closeTo(lng, 0.00006);
       await api(g)
         .post(`/v1/complaints/${id}/dispatch`)
         .set(bearer(director))

@@ -23,6 +23,7 @@ const THEME = {
     colorError: '#cf1322', // danger buttons and error text: 5.9:1 on white (#ff4d4f is 3.3:1)
     colorTextSecondary: 'rgba(0, 0, 0, 0.65)',
     colorTextDescription: 'rgba(0, 0, 0, 0.65)',
+    colorTextTertiary: 'rgba(0, 0, 0, 0.65)', // descriptions' labels
     colorTextPlaceholder: 'rgba(0, 0, 0, 0.6)',
     colorTextDisabled: 'rgba(0, 0, 0, 0.58)', // an empty table's "nothing here" uses it: read, not a disabled control
   },

@@ -9,12 +9,14 @@ import { evidenceRoutes } from './evidence/routes';
 import { explorerRoutes } from './explorer/routes';
 import { fundsEnrichers, fundsRoutes } from './funds/routes';
 import { monitoringEnrichers, monitoringRoutes } from './monitoring/routes';
+import { publicProjectRoutes } from './public-projects/routes';
 import { reconciliationRoutes } from './reconciliation/routes';
 
 /** The API families, one folder each. */
 export function domainRoutes(deps: DomainDeps): DomainModule[] {
   return [
     approvalRoutes(deps),
+    publicProjectRoutes(deps),
     fundsRoutes(deps),
     monitoringRoutes(deps),
     complaintRoutes(deps),

@@ -166,6 +166,7 @@ describe('API responses conform to the documented schemas', function () {
       api(g).get('/v1/public/projects/nearby?lat=22.5601&lng=114.1302&radiusKm=1'),
     );
     expect(near.body.items.map((p: { id: string }) => p.id)).to.include(projectId);
+    await conforms('GET /public/projects/:id', api(g).get(`/v1/public/projects/${projectId}`));
     await conforms(
       'GET /operations/:id',
       api(g).get(`/v1/operations/${lastOperation.id}`).set(bearer(lastOperation.user)),

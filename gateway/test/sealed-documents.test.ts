@@ -376,6 +376,9 @@ describe('sealed documents (电子签章) and verify-by-upload', function () {
     expect(link.status).to.equal(200);
     expect(link.body).to.deep.include({ sha256: sha(revisions[3]), verdict: 'valid' });
     expect(link.body.document).to.include({ id, status: 'final' });
+    // A phone scanning the QR code asks for a page: it is sent to the web app's verify page, which reads the JSON.
+    const scanned = await api(g).get(`/v1/v/${id}`).set('accept', 'text/html,application/xhtml+xml,*/*;q=0.8');
+    expect([scanned.status, scanned.headers.location]).to.deep.equal([303, `/public/verify/${id}`]);
   });
 
   it('when an earlier revision is uploaded, then it is reported as anchored but superseded by the next', async function () {

@@ -7,6 +7,7 @@ import { api, signedWrite } from '../api/client';
 import { FileUploads, useUploads } from '../apply/FileUploads';
 import { MyApplications } from '../apply/MyApplications';
 import { useSession } from '../session/session';
+import { DistrictMap } from '../map/DistrictMap';
 
 interface Finding {
   check: string;
@@ -26,6 +27,9 @@ export function ApplyPage() {
   const uploads = useUploads();
   const [answer, setAnswer] = useState<{ id?: string; passed?: boolean; findings?: Finding[]; error?: string }>();
   const [busy, setBusy] = useState(false);
+  const [form] = Form.useForm();
+  const lat = Form.useWatch('lat', form) as number | undefined;
+  const lng = Form.useWatch('lng', form) as number | undefined;
 
   const apply = async (values: {
     id: string;
@@ -68,6 +72,7 @@ export function ApplyPage() {
       <MyApplications />
       <Card title={t('apply.title')}>
         <Form
+          form={form}
           layout="vertical"
           style={{ maxWidth: 720 }}
           onFinish={apply}
@@ -92,6 +97,15 @@ export function ApplyPage() {
           </Form.Item>
           <Form.Item label={t('project.location')} name="address" rules={[{ required: true, min: 2, max: 60 }]}>
             <Input />
+          </Form.Item>
+          <Form.Item label={t('apply.place')} extra={t('apply.placeHint')}>
+            <DistrictMap
+              label={t('apply.mapLabel')}
+              height={280}
+              points={[]}
+              pin={lat !== undefined && lng !== undefined ? { lat, lng } : undefined}
+              onPick={(p) => form.setFieldsValue({ lat: Number(p.lat.toFixed(4)), lng: Number(p.lng.toFixed(4)) })}
+            />
           </Form.Item>
           <Form.Item label={t('apply.lat')} name="lat" rules={[{ required: true }]}>
             <InputNumber min={22.5} max={22.6} step={0.001} style={{ width: '100%' }} />

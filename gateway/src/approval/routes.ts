@@ -4,8 +4,8 @@ import type { DomainDeps, DomainModule } from '../domain-deps';
 import { anchoredRoute } from '../operations/anchored-route';
 import { ledgerId, page, reason, sha256 } from '../shared/schemas';
 import { recordFrom, sourceQuery } from '../shared/record-source';
-import { listPage, nearbyProjects as nearbyList, project, written } from '../shared/record-schemas';
-import { listProjects, nearbyProjects } from './queries';
+import { listPage, project, written } from '../shared/record-schemas';
+import { listProjects } from './queries';
 import * as approval from './use-cases';
 
 const tag = 'approval';
@@ -165,21 +165,5 @@ export function approvalRoutes({ routes, writes, readModel, ledger, identities }
       ),
   );
 
-  routes.add(
-    {
-      method: 'get',
-      path: '/public/projects/nearby',
-      response: nearbyList,
-      tag: 'public',
-      access: 'public',
-      summary: 'Approved projects near a point, for citizens',
-      query: z.strictObject({
-        lat: z.coerce.number().min(-90).max(90),
-        lng: z.coerce.number().min(-180).max(180),
-        radiusKm: z.coerce.number().positive().max(20).default(2),
-      }),
-    },
-    async ({ query }) => nearbyProjects(readModel, query),
-  );
   return {};
 }

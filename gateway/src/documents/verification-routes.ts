@@ -120,9 +120,13 @@ export function verificationRoutes(
       access: 'public',
       params: z.strictObject({ id: z.string().regex(/^[0-9a-f]{20}$/, 'a sealed document ID') }),
       summary:
-        "The QR code's link on a sealed document: the verification of its current signed revision (of the draft while unsigned; rate-limited per client address)",
+        "The QR code's link on a sealed document: the verification of its current signed revision (of the draft while unsigned; rate-limited per client address). " +
+        "A browser (Accept preferring text/html) is redirected (303) to the web app's verify page, which reads this same route as JSON",
     },
-    async ({ params, req }) => {
+    async ({ params, req, res }) => {
+      // A phone that scanned the QR code wants a page to read; the page asks for JSON.
+      if (req.accepts(['application/json', 'text/html']) === 'text/html')
+        return res.redirect(303, `/public/verify/${params.id}`);
       await limits.lookups.take(clientAddress(req));
       const document = await sealing.get(params.id);
       const head = await sealing.head(EVENTS_READER, document);

@@ -1,7 +1,7 @@
 import { COMPLAINT_CATEGORIES, COMPLAINT_STATUSES, PROJECT_STATUSES, PROJECT_TYPES, RECORD_KINDS } from '@luohu/domain';
 import { z } from 'zod';
 import { receipt } from '../schemas';
-import { hex64, instant, itemsOf, listPage, money } from './common';
+import { dayText, hex64, instant, itemsOf, listPage, money } from './common';
 import { attestation, complaint, documentRecord, sealCertificate } from './ledger-records';
 
 /** What the gateway composes around the ledger records: history, verification, operations, complaint views. */
@@ -66,10 +66,45 @@ export const nearbyProjects = itemsOf(
     name: z.string(),
     type: z.enum(PROJECT_TYPES),
     status: z.enum(PROJECT_STATUSES),
-    location: z.string(),
+    location: z.string().describe('the ledger\'s "<address> (<lat>,<lng>)"'),
+    address: z.string(),
+    lat: z.number().describe('WGS-84'),
+    lng: z.number().describe('WGS-84'),
     distanceKm: z.number(),
   }),
 );
+
+/** GET /public/projects/{id}: what a site board shows of an approved project. */
+export const publicProject = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  type: z.enum(PROJECT_TYPES),
+  status: z.enum(PROJECT_STATUSES),
+  address: z.string(),
+  lat: z.number().describe('WGS-84'),
+  lng: z.number().describe('WGS-84'),
+  subdistrict: z.strictObject({ code: z.string(), zh: z.string(), en: z.string() }).describe('the nearest 街道 centre'),
+  budget: money,
+  approvedAt: instant.nullable(),
+  builder: z.strictObject({ id: z.string(), name: z.string() }).nullable().describe('the contractor'),
+  milestones: z.array(
+    z.strictObject({
+      contractId: z.string(),
+      id: z.string(),
+      name: z.string(),
+      plannedDate: dayText,
+      status: z.enum(['planned', 'accepted']),
+      acceptedAt: instant.nullable(),
+      plannedPercent: z.number().nullable().describe("the latest progress report's plan"),
+      actualPercent: z.number().nullable(),
+    }),
+  ),
+  progress: z
+    .strictObject({ plannedPercent: z.number(), actualPercent: z.number(), asOf: dayText })
+    .nullable()
+    .describe("the project's latest progress against its plan, as monitoring measured it"),
+  contact: z.strictObject({ bureau: z.string().describe('the responsible bureau (MSP)'), hotline: z.string() }),
+});
 
 /** GET /payouts/{id}/endorsement. */
 export const payoutEndorsement = z.strictObject({

@@ -1,0 +1,108 @@
+import { useState } from 'react';
+import { Alert, Button, Card, Form, Input, Select, Typography } from 'antd';
+import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { nearestSubdistrict } from '@luohu/domain';
+import { api } from '../api/client';
+import type { paths } from '../api/schema';
+import type { LatLng } from '../map/DistrictMap';
+import { rememberComplaint } from './my-complaints';
+
+type ComplaintBody = paths['/v1/open311/requests']['post']['requestBody']['content']['application/json'];
+type Fields = Pick<ComplaintBody, 'service_code' | 'description' | 'address_string' | 'phone'>;
+
+/**
+ * A complaint in the FixMyStreet way: the place pinned on the map above, a category (or none: the system classifies
+ * the text), what is wrong, an optional phone; answered with a tracking number and the receipt token.
+ */
+export function ComplaintForm({ here }: { here: LatLng }) {
+  const { t, i18n } = useTranslation();
+  const [filed, setFiled] = useState<{ id: string; token: string }>();
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const services = useQuery({
+    queryKey: ['services'],
+    queryFn: async () => (await api.GET('/v1/open311/services')).data ?? [],
+  });
+  const place = nearestSubdistrict(here.lat, here.lng);
+
+  const file = async (values: Fields) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const { data, error: refused } = await api.POST('/v1/open311/requests', {
+        body: { ...values, lat: here.lat, long: here.lng, phone: values.phone || undefined },
+      });
+      const request = data?.[0];
+      if (!request) return setError((refused as { error?: { message: string } })?.error?.message ?? t('public.failed'));
+      rememberComplaint({
+        id: request.service_request_id,
+        token: request.receipt_token,
+        filedAt: new Date().toISOString(),
+      });
+      setFiled({ id: request.service_request_id, token: request.receipt_token });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Card title={t('public.complain')}>
+      {filed ? (
+        <Alert
+          type="success"
+          showIcon
+          title={t('public.filed', { id: filed.id })}
+          description={
+            <>
+              <Typography.Paragraph>{t('public.keepToken')}</Typography.Paragraph>
+              <Typography.Text code copyable>
+                {filed.token}
+              </Typography.Text>
+              <div style={{ marginTop: 8 }}>
+                <Link to={`/public/complaints/${filed.id}`}>{t('public.track')}</Link>
+              </div>
+            </>
+          }
+        />
+      ) : (
+        <Form layout="vertical" onFinish={file}>
+          <Form.Item label={t('public.pinned')}>
+            <Typography.Text data-testid="complaint-place">
+              {t('public.pinnedAt', {
+                place: i18n.language === 'en' ? place.en : place.zh,
+                lat: here.lat.toFixed(4),
+                lng: here.lng.toFixed(4),
+              })}
+            </Typography.Text>
+          </Form.Item>
+          <Form.Item label={t('public.category')} name="service_code">
+            <Select
+              allowClear
+              placeholder={t('public.autoCategory')}
+              options={(services.data ?? []).map((s) => ({ value: s.service_code, label: s.service_name }))}
+            />
+          </Form.Item>
+          <Form.Item
+            label={t('public.description')}
+            name="description"
+            rules={[{ required: true, min: 5, max: 2000, message: t('public.descriptionRequired') }]}
+          >
+            <Input.TextArea rows={4} />
+          </Form.Item>
+          <Form.Item label={t('public.address')} name="address_string" rules={[{ required: true, max: 200 }]}>
+            <Input />
+          </Form.Item>
+          <Form.Item label={t('public.phone')} name="phone" rules={[{ pattern: /^\+?[0-9 -]{5,20}$/ }]}>
+            <Input inputMode="tel" />
+          </Form.Item>
+          {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} />}
+          <Button type="primary" htmlType="submit" loading={busy} block>
+            {t('public.submit')}
+          </Button>
+        </Form>
+      )}
+    </Card>
+  );
+}
