@@ -1,7 +1,6 @@
-import { lazy, StrictMode, Suspense } from 'react';
+import { lazy, StrictMode, Suspense, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ConfigProvider } from 'antd';
-import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { BrowserRouter, Route, Routes } from 'react-router';
@@ -85,11 +84,22 @@ function Pages() {
   );
 }
 
+/** antd's texts in the page's language: Chinese bundled, English loaded with the English strings. */
+function useAntdLocale(language: string) {
+  const [locale, setLocale] = useState(zhCN);
+  useEffect(() => {
+    if (language !== 'en') return setLocale(zhCN);
+    void import('antd/locale/en_US').then((m) => setLocale(m.default));
+  }, [language]);
+  return locale;
+}
+
 function Root() {
   const { i18n } = useTranslation();
+  const locale = useAntdLocale(i18n.language);
   return (
     <ConfigProvider
-      locale={i18n.language === 'en' ? enUS : zhCN}
+      locale={locale}
       theme={THEME}
       button={{ autoInsertSpace: false }} // "派单", not "派 单": a screen reader reads the label as written
     >

@@ -1,8 +1,11 @@
-import { describe, expect, it } from 'vitest';
-import { RESOURCES } from './resources';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { englishStrings, ZH_CN, type Strings } from './resources';
 
-const en = RESOURCES.en;
-const zhCN = RESOURCES['zh-CN'];
+let en: Strings;
+const zhCN = ZH_CN;
+beforeAll(async () => {
+  en = await englishStrings();
+});
 
 /** Every string of a resource tree with its key path (a key may hold dots itself: "check.documents.required"). */
 function strings(tree: object, prefix = ''): [string, string][] {

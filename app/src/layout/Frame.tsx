@@ -25,7 +25,7 @@ export function Frame({ header, children }: { header?: ReactNode; children: Reac
         </Typography.Title>
         <Space wrap>
           {header}
-          <Button size="small" onClick={() => setLanguage(i18n.language === 'en' ? 'zh-CN' : 'en')}>
+          <Button size="small" onClick={() => void setLanguage(i18n.language === 'en' ? 'zh-CN' : 'en')}>
             {t('nav.language')}
           </Button>
         </Space>

@@ -7,7 +7,7 @@ import { api, signedWrite } from '../api/client';
 import { FileUploads, useUploads } from '../apply/FileUploads';
 import { MyApplications } from '../apply/MyApplications';
 import { useSession } from '../session/session';
-import { DistrictMap } from '../map/DistrictMap';
+import { LazyDistrictMap } from '../map/LazyDistrictMap';
 
 interface Finding {
   check: string;
@@ -99,7 +99,7 @@ export function ApplyPage() {
             <Input />
           </Form.Item>
           <Form.Item label={t('apply.place')} extra={t('apply.placeHint')}>
-            <DistrictMap
+            <LazyDistrictMap
               label={t('apply.mapLabel')}
               height={280}
               points={[]}

@@ -1,10 +1,11 @@
 import { useState } from 'react';
-import { Card, List, Space } from 'antd';
+import { Space } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { ComplaintForm } from '../public/ComplaintForm';
 import { NearbyProjects } from '../public/NearbyProjects';
 import { myComplaints } from '../public/my-complaints';
+import { Lines, Panel } from '../public/Panel';
 import type { LatLng } from '../map/DistrictMap';
 
 /** The centre of Luohu (WGS-84), where "nearby" starts until the citizen locates themselves or taps the map. */
@@ -34,16 +35,12 @@ export function PublicHome() {
       <NearbyProjects here={here} onHere={setHere} />
       <ComplaintForm here={here} />
       {mine.length > 0 && (
-        <Card title={t('public.mine')}>
-          <List
-            dataSource={mine}
-            renderItem={(c) => (
-              <List.Item>
-                <Link to={`/public/complaints/${c.id}`}>{c.id}</Link>
-              </List.Item>
-            )}
+        <Panel title={t('public.mine')}>
+          <Lines
+            empty={null}
+            items={mine.map((c) => ({ key: c.id, title: <Link to={`/public/complaints/${c.id}`}>{c.id}</Link> }))}
           />
-        </Card>
+        </Panel>
       )}
     </Space>
   );

@@ -1,10 +1,12 @@
-import { Button, Card, List, Typography } from 'antd';
+import { Button, Typography } from 'antd';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { PROJECT_TYPES, nearestSubdistrict } from '@luohu/domain';
 import { api } from '../api/client';
-import { DistrictMap, type LatLng } from '../map/DistrictMap';
+import type { LatLng } from '../map/DistrictMap';
+import { LazyDistrictMap } from '../map/LazyDistrictMap';
+import { Lines, Panel } from './Panel';
 import { TYPE_COLOURS } from '../map/colours';
 
 /** How far "nearby" reaches: Luohu is ~15 km across, so from anywhere in it this shows most of the district. */
@@ -29,8 +31,8 @@ export function NearbyProjects({ here, onHere }: { here: LatLng; onHere: (p: Lat
   const place = nearestSubdistrict(here.lat, here.lng);
 
   return (
-    <Card title={t('public.nearby')} extra={<Button onClick={locate}>{t('public.locate')}</Button>}>
-      <DistrictMap
+    <Panel title={t('public.nearby')} extra={<Button onClick={locate}>{t('public.locate')}</Button>}>
+      <LazyDistrictMap
         label={t('map.label')}
         pin={here}
         onPick={onHere}
@@ -54,19 +56,14 @@ export function NearbyProjects({ here, onHere }: { here: LatLng; onHere: (p: Lat
           </li>
         ))}
       </ul>
-      <List
-        loading={nearby.isLoading}
-        locale={{ emptyText: t('public.noneNearby') }}
-        dataSource={items.slice(0, 8)}
-        renderItem={(p) => (
-          <List.Item>
-            <List.Item.Meta
-              title={<Link to={`/public/projects/${encodeURIComponent(p.id)}`}>{p.name}</Link>}
-              description={`${t(`projectType.${p.type}`)} · ${p.address} · ${t('public.distance', { km: p.distanceKm.toFixed(1) })}`}
-            />
-          </List.Item>
-        )}
+      <Lines
+        empty={nearby.isLoading ? '…' : t('public.noneNearby')}
+        items={items.slice(0, 8).map((p) => ({
+          key: p.id,
+          title: <Link to={`/public/projects/${encodeURIComponent(p.id)}`}>{p.name}</Link>,
+          description: `${t(`projectType.${p.type}`)} · ${p.address} · ${t('public.distance', { km: p.distanceKm.toFixed(1) })}`,
+        }))}
       />
-    </Card>
+    </Panel>
   );
 }

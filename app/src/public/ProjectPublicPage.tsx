@@ -6,7 +6,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { api } from '../api/client';
 import { DEADLINE_COLOURS } from '../format/deadline';
 import { formatYuan } from '../format/amount';
-import { DistrictMap } from '../map/DistrictMap';
+import { LazyDistrictMap } from '../map/LazyDistrictMap';
 import { TYPE_COLOURS } from '../map/colours';
 
 /** A date as people read it: 2026年12月5日, or 5 Dec 2026. */
@@ -108,7 +108,7 @@ export function ProjectPublicPage() {
         />
       </Card>
       <Card title={t('publicProject.where')}>
-        <DistrictMap
+        <LazyDistrictMap
           label={t('publicProject.mapLabel', { name: p.name })}
           height={240}
           points={[{ id: p.id, lat: p.lat, lng: p.lng, label: p.name, colour: TYPE_COLOURS[p.type] }]}
