@@ -7,6 +7,7 @@ import { api } from '../api/client';
 import type { paths } from '../api/schema';
 import { DEADLINE_COLOURS } from '../format/deadline';
 import { Figure } from './Figure';
+import { LazyDistrictMap } from '../map/LazyDistrictMap';
 import { deviationTone, orDash, percentOf } from './figures';
 
 /** The district's figures as the gateway computes them (GET /v1/dashboard). */
@@ -149,23 +150,49 @@ export function Dashboard() {
         {t('dashboard.subdistricts.title')}
       </Typography.Title>
       <Typography.Paragraph type="secondary">{t('dashboard.subdistricts.definition')}</Typography.Paragraph>
-      <Table
-        rowKey="code"
-        size="small"
-        pagination={false}
-        dataSource={d.subdistricts}
-        columns={[
-          { title: t('dashboard.subdistricts.name'), dataIndex: 'code', render: name },
-          { title: t('dashboard.subdistricts.projects'), dataIndex: 'projects', align: 'right' },
-          {
-            title: t('dashboard.subdistricts.deviation'),
-            dataIndex: 'deviation',
-            align: 'right',
-            render: (v: number | null) =>
-              v === null ? '—' : <Tag color={DEADLINE_COLOURS[deviationTone(v)]}>{`${v > 0 ? '+' : ''}${v}`}</Tag>,
-          },
-        ]}
-      />
+      <Row gutter={[16, 16]}>
+        <Col xs={24} lg={12}>
+          <LazyDistrictMap
+            label={t('dashboard.subdistricts.mapLabel')}
+            cluster={false}
+            height={360}
+            points={d.subdistricts.map((row) => {
+              const s = SUBDISTRICTS.find((x) => x.code === row.code)!;
+              const deviation = row.deviation === null ? '—' : `${row.deviation > 0 ? '+' : ''}${row.deviation}`;
+              return {
+                id: row.code,
+                lat: s.lat,
+                lng: s.lng,
+                label: t('dashboard.subdistricts.pointLabel', {
+                  name: name(row.code),
+                  projects: row.projects,
+                  deviation,
+                }),
+                colour: row.deviation === null ? '#8c8c8c' : DEADLINE_COLOURS[deviationTone(row.deviation)],
+              };
+            })}
+          />
+        </Col>
+        <Col xs={24} lg={12}>
+          <Table
+            rowKey="code"
+            size="small"
+            pagination={false}
+            dataSource={d.subdistricts}
+            columns={[
+              { title: t('dashboard.subdistricts.name'), dataIndex: 'code', render: name },
+              { title: t('dashboard.subdistricts.projects'), dataIndex: 'projects', align: 'right' },
+              {
+                title: t('dashboard.subdistricts.deviation'),
+                dataIndex: 'deviation',
+                align: 'right',
+                render: (v: number | null) =>
+                  v === null ? '—' : <Tag color={DEADLINE_COLOURS[deviationTone(v)]}>{`${v > 0 ? '+' : ''}${v}`}</Tag>,
+              },
+            ]}
+          />
+        </Col>
+      </Row>
     </>
   );
 }

@@ -21,6 +21,8 @@ interface Props {
   onPick?: (p: LatLng) => void;
   /** Where the map opens (street level); without it the whole district is in view. */
   focus?: LatLng;
+  /** Merge crowded points into counted clusters (default); off where each point is a different place's figure. */
+  cluster?: boolean;
   /** What the map shows, for screen readers. */
   label: string;
   height?: number | string;
@@ -32,7 +34,7 @@ const LUOHU_BOUNDS = L.latLngBounds(boundary.rings[0].map(([lng, lat]) => [lat, 
  * Luohu on a map with no tile server: the district's real boundary (bundled), its ten subdistricts by name, and
  * points clustered where they crowd. Works by touch, mouse and keyboard (arrows pan, +/- zoom, Enter picks the centre).
  */
-export function DistrictMap({ points, pin, focus, onPick, label, height = 320 }: Props) {
+export function DistrictMap({ points, pin, focus, onPick, label, height = 320, cluster = true }: Props) {
   const { t, i18n } = useTranslation();
   const element = useRef<HTMLDivElement>(null);
   const map = useRef<L.Map>(null);
@@ -91,7 +93,7 @@ export function DistrictMap({ points, pin, focus, onPick, label, height = 320 }:
             className: 'district-map-name',
             html: i18n.language === 'en' ? s.en : short ? s.zh.replace(/街道$/, '') : s.zh,
             iconSize: [80, 16],
-            iconAnchor: [40, 8],
+            iconAnchor: [40, 24], // above the centre, where a subdistrict's own marker goes
           }),
         }).addTo(names);
     };
@@ -108,7 +110,10 @@ export function DistrictMap({ points, pin, focus, onPick, label, height = 320 }:
     const draw = () => {
       const group = layers.current!.points.clearLayers();
       const b = m.getBounds();
-      for (const placed of placeAt(points, [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()], m.getZoom())) {
+      const placedPoints = cluster
+        ? placeAt(points, [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()], m.getZoom())
+        : points.map((point) => ({ kind: 'point' as const, point }));
+      for (const placed of placedPoints) {
         if (placed.kind === 'cluster') {
           L.marker([placed.lat, placed.lng], {
             title: String(placed.count),
@@ -143,7 +148,7 @@ export function DistrictMap({ points, pin, focus, onPick, label, height = 320 }:
     return () => {
       m.off('moveend zoomend', draw);
     };
-  }, [points]);
+  }, [points, cluster]);
 
   useEffect(() => {
     const group = layers.current!.pin.clearLayers();

@@ -1,4 +1,4 @@
-import { PROJECT_STATUSES, SUBDISTRICTS, type ProjectStatus } from '@luohu/domain';
+import { nearestSubdistrict, PROJECT_STATUSES, SUBDISTRICTS, type ProjectStatus } from '@luohu/domain';
 import { rate, shenzhenDay, spread, workingDaysBetween, type IsWorkday, type Rate, type Spread } from './measures';
 
 /** What the approval figures read of a project (the read model's copy of the ledger record). */
@@ -74,18 +74,6 @@ export function approvalFigures(
   };
 }
 
-/** The subdistrict whose centre is nearest a point (projects carry WGS-84 coordinates, as the centres do). */
-export function subdistrictOf(lat: number, lng: number): string {
-  let best = SUBDISTRICTS[0];
-  let bestDistance = Infinity;
-  for (const s of SUBDISTRICTS) {
-    // Equirectangular distance: within a district, the curvature of the earth changes nothing.
-    const d = (s.lat - lat) ** 2 + ((s.lng - lng) * Math.cos((lat * Math.PI) / 180)) ** 2;
-    if (d < bestDistance) [best, bestDistance] = [s, d];
-  }
-  return best.code;
-}
-
 /** A subdistrict on the dashboard's map: its projects and their mean schedule deviation (actual − planned, points). */
 export interface SubdistrictFigure {
   code: string;
@@ -106,7 +94,7 @@ export function bySubdistrict(
   const figures = new Map(SUBDISTRICTS.map((s) => [s.code, { projects: 0, deviations: [] as number[] }]));
   for (const p of projects) {
     if (typeof p.lat !== 'number' || typeof p.lng !== 'number') continue;
-    const f = figures.get(subdistrictOf(p.lat, p.lng))!;
+    const f = figures.get(nearestSubdistrict(p.lat, p.lng).code)!;
     f.projects++;
     const d = latest.get(p.id);
     if (d) f.deviations.push(d.actualPercent - d.plannedPercent);
