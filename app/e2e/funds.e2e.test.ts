@@ -58,6 +58,20 @@ describe('web app: inspector accepts, finance requests, Housing approves, the ba
     const inspector = await person('housing', 'inspector', 'quality_station', '刘洋');
     await inspector.getByRole('link', { name: '质量安全监督' }).click();
     await contractLink(inspector).click();
+    // Site photos first: hashed in the browser with progress, anchored as one Merkle batch, named by the milestone.
+    await inspector.getByRole('row', { name: /M1/ }).getByRole('button', { name: '现场照片' }).click();
+    const photos = ['东立面', '基坑', '钢筋'].map((name, i) => ({
+      name: `${name}.jpg`,
+      mimeType: 'image/jpeg',
+      buffer: Buffer.from(`${body.id} site photo ${i}`),
+    }));
+    await inspector.getByLabel('选择照片（可多选）').setInputFiles(photos);
+    await inspector.getByText('3/3 张').waitFor();
+    await screenshot(inspector, 'inspection-photos');
+    await expectAccessible(inspector);
+    await inspector.getByRole('button', { name: '签名上链（3 张）' }).click();
+    await receipt(inspector);
+    await inspector.getByRole('row', { name: /M1/ }).getByText('1 批').waitFor();
     await inspector.getByRole('row', { name: /M1/ }).getByRole('button', { name: '验收通过' }).click();
     await receipt(inspector);
     await inspector

@@ -3891,6 +3891,154 @@ export interface paths {
                                 /** @description ISO-8601 date-time */
                                 acceptedAt?: string;
                                 acceptanceReport?: string | null;
+                                /** @description batches of site photos (Merkle roots anchored as kind photos) an inspector attached */
+                                photoBatches?: string[];
+                                /** @description the transaction that wrote this version (read model; absent with ?source=ledger) */
+                                transactionId?: string;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description accepted: poll the operation; or, for a caller who holds their own key, the proposal to sign (see Writes above) */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                                transactionId?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description refused by the ledger rules, or a conflicting retry */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description the ledger cannot take more work now (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/contracts/{id}/milestones/{milestoneId}/photos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * An inspector attaches a batch of site photos to a milestone: the batch's Merkle root, anchored as photos, becomes the milestone's evidence (each photo provable by its inclusion proof)
+         * @description Roles: inspector
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A retried request with the same key returns the first result and never makes a second transaction. */
+                    "Idempotency-Key"?: string;
+                    /** @description Answer 202 with an operation to poll instead of waiting for the commit. */
+                    Prefer?: "respond-async";
+                };
+                path: {
+                    id: string;
+                    milestoneId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description a batch anchored with kind "photos" (POST /batch-anchors/items) */
+                        batchId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            operationId: string;
+                            /** @enum {string} */
+                            status: "pending" | "succeeded" | "failed";
+                            receipt?: {
+                                transactionId: string;
+                                blockNumber: string;
+                                /** @constant */
+                                validationCode: "VALID";
+                            } | null;
+                            result?: {
+                                /** @constant */
+                                docType: "milestone";
+                                contractId: string;
+                                id: string;
+                                name: string;
+                                /** @description a date YYYY-MM-DD */
+                                plannedDate: string;
+                                /** @description fen (1/100 yuan) */
+                                amount: number;
+                                /** @enum {string} */
+                                status: "planned" | "accepted";
+                                latestProgress: {
+                                    plannedPercent: number;
+                                    actualPercent: number;
+                                    /** @description a date YYYY-MM-DD */
+                                    reportDate: string;
+                                } | null;
+                                acceptedBy?: {
+                                    mspId: string;
+                                    id: string;
+                                    role: string | null;
+                                };
+                                /** @description ISO-8601 date-time */
+                                acceptedAt?: string;
+                                acceptanceReport?: string | null;
+                                /** @description batches of site photos (Merkle roots anchored as kind photos) an inspector attached */
+                                photoBatches?: string[];
                                 /** @description the transaction that wrote this version (read model; absent with ?source=ledger) */
                                 transactionId?: string;
                             } | null;
@@ -4433,6 +4581,8 @@ export interface paths {
                                 /** @description ISO-8601 date-time */
                                 acceptedAt?: string;
                                 acceptanceReport?: string | null;
+                                /** @description batches of site photos (Merkle roots anchored as kind photos) an inspector attached */
+                                photoBatches?: string[];
                                 /** @description the transaction that wrote this version (read model; absent with ?source=ledger) */
                                 transactionId?: string;
                             }[];
@@ -4534,6 +4684,8 @@ export interface paths {
                             /** @description ISO-8601 date-time */
                             acceptedAt?: string;
                             acceptanceReport?: string | null;
+                            /** @description batches of site photos (Merkle roots anchored as kind photos) an inspector attached */
+                            photoBatches?: string[];
                             /** @description the transaction that wrote this version (read model; absent with ?source=ledger) */
                             transactionId?: string;
                         };
@@ -11674,7 +11826,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The QR code's link on a sealed document: the verification of its current signed revision (of the draft while unsigned; rate-limited per client address) */
+        /** The QR code's link on a sealed document: the verification of its current signed revision (of the draft while unsigned; rate-limited per client address). A browser (Accept preferring text/html) is redirected (303) to the web app's verify page, which reads this same route as JSON */
         get: {
             parameters: {
                 query?: never;

@@ -13,6 +13,7 @@ import { useContract, type Milestone, type Payout } from './contract-data';
 import { MilestoneTable } from './MilestoneTable';
 import { PayoutTable } from './PayoutTable';
 import { RequestPayoutDialog } from './RequestPayoutDialog';
+import { PhotoBatchDialog } from './PhotoBatchDialog';
 
 /**
  * A contract's page, the same for the inspector, the finance office, the Housing director and the contractor: its
@@ -29,6 +30,7 @@ export function ContractView() {
   const step = useSignedStep();
   const [requesting, setRequesting] = useState<{ milestone: Milestone; error?: string }>();
   const [rejecting, setRejecting] = useState<{ payout: Payout; error?: string }>();
+  const [photographing, setPhotographing] = useState<{ milestone: Milestone; error?: string }>();
   const c = data.contract.data;
   const yuan = (fen: number) => formatYuan(fen, i18n.language);
   const holder = session!.holder!;
@@ -102,7 +104,7 @@ export function ContractView() {
         </Descriptions>
       )}
       {step.done && <Alert type="success" showIcon title={step.done} style={{ marginBottom: 16 }} />}
-      {step.failed && !requesting && !rejecting && (
+      {step.failed && !requesting && !rejecting && !photographing && (
         <Alert type="error" showIcon title={step.failed} style={{ marginBottom: 16 }} />
       )}
       <Typography.Title level={5}>{t('contracts.milestones')}</Typography.Title>
@@ -111,6 +113,7 @@ export function ContractView() {
         payouts={contractPayouts}
         busy={step.busy}
         onAccept={(m) => void accept(m)}
+        onPhotos={(milestone) => setPhotographing({ milestone })}
         onRequest={(m) => setRequesting({ milestone: m })}
       />
       <Typography.Title level={5} style={{ marginTop: 24 }}>
@@ -168,6 +171,20 @@ export function ContractView() {
           busy={step.busy !== undefined}
           onSign={(reason) => void reject(rejecting.payout, reason)}
           onCancel={() => setRejecting(undefined)}
+        />
+      )}
+      {photographing && (
+        <PhotoBatchDialog
+          contractId={id!}
+          milestone={photographing.milestone}
+          error={photographing.error}
+          busy={step.busy !== undefined}
+          onSign={(write) =>
+            void run(`photos:${photographing.milestone.id}`, write).then((error) =>
+              setPhotographing(error ? { ...photographing, error } : undefined),
+            )
+          }
+          onCancel={() => setPhotographing(undefined)}
         />
       )}
     </Card>

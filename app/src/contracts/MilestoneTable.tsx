@@ -14,6 +14,7 @@ export function MilestoneTable(props: {
   busy?: string;
   onAccept(m: Milestone): void;
   onRequest(m: Milestone): void;
+  onPhotos(m: Milestone): void;
 }) {
   const { t, i18n } = useTranslation();
   const me = useSession().session!.me;
@@ -42,6 +43,12 @@ export function MilestoneTable(props: {
           ),
         },
         {
+          title: t('contracts.photos.column'),
+          key: 'photos',
+          render: (_: unknown, m) =>
+            m.photoBatches?.length ? t('contracts.photos.batches', { count: m.photoBatches.length }) : '—',
+        },
+        {
           title: t('contracts.progress'),
           key: 'progress',
           render: (_: unknown, m) =>
@@ -61,6 +68,11 @@ export function MilestoneTable(props: {
               {m.status === 'planned' && may.accept(me) && (
                 <Button type="primary" loading={props.busy === `accept:${m.id}`} onClick={() => props.onAccept(m)}>
                   {t('contracts.accept')}
+                </Button>
+              )}
+              {may.accept(me) && (
+                <Button loading={props.busy === `photos:${m.id}`} onClick={() => props.onPhotos(m)}>
+                  {t('contracts.photos.add')}
                 </Button>
               )}
               {m.status === 'accepted' && may.request(me) && committed(m) < m.amount && (

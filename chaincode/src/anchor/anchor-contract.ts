@@ -1,10 +1,10 @@
 /** Contract `anchor`: the minimal anchoring transaction (also used by the network tests and the benchmark). */
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { actorOf, authorize } from '../shared/access';
-import { emit, getRecord, pageByIndex, putIndex, putRecord, recordExists, recordKey, txTime } from '../shared/ledger';
+import { emit, pageByIndex, putIndex, putRecord, recordExists, recordKey, txTime } from '../shared/ledger';
 import { canonicalJson } from '../shared/serialise';
 import { requireId } from '../shared/validate';
-import { BATCH, BATCH_BY_KIND, BatchAnchor, parseBatch } from './anchor';
+import { BATCH, BATCH_BY_KIND, BatchAnchor, loadBatch, parseBatch } from './anchor';
 import { refuse } from '../shared/refusal';
 
 /** The `anchor` namespace's transactions: record a batch's Merkle root, read batches back. */
@@ -49,7 +49,7 @@ export class AnchorContract extends Contract {
   @Returns('string')
   async readBatch(ctx: Context, batchId: string): Promise<string> {
     await authorize(ctx, 'anchor.read');
-    return canonicalJson(await this.#readBatch(ctx, batchId));
+    return canonicalJson(await loadBatch(ctx, batchId));
   }
 
   @Transaction(false)
@@ -59,13 +59,5 @@ export class AnchorContract extends Contract {
     return canonicalJson(
       await pageByIndex<BatchAnchor>(ctx, BATCH_BY_KIND, [requireId('kind', kind)], pageSize, bookmark),
     );
-  }
-
-  async #readBatch(ctx: Context, batchId: string): Promise<BatchAnchor> {
-    const batch = await getRecord<BatchAnchor>(ctx, BATCH, [requireId('batchId', batchId)]);
-    if (!batch) {
-      throw refuse('not_found', `batch ${batchId} does not exist`, { kind: 'batchAnchor', id: batchId });
-    }
-    return batch;
   }
 }

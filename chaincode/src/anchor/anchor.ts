@@ -1,5 +1,7 @@
 /** Batch anchors: one Merkle root standing for many evidence items (photos, sensor logs) in one transaction. */
+import type { Context } from 'fabric-contract-api';
 import { Actor } from '../registry/registry';
+import { getRecord } from '../shared/ledger';
 import { requireId, requireInt } from '../shared/validate';
 import { refuse } from '../shared/refusal';
 
@@ -20,6 +22,16 @@ export interface BatchAnchor {
   anchoredBy: Actor;
   txId: string;
   timestamp: string;
+}
+
+/** The kind of batch that holds site photos (the gateway's `photos`). */
+export const PHOTO_BATCH_KIND = 'photos';
+
+/** A batch anchor, or the refusal `not_found`. */
+export async function loadBatch(ctx: Context, batchId: string): Promise<BatchAnchor> {
+  const batch = await getRecord<BatchAnchor>(ctx, BATCH, [requireId('batchId', batchId)]);
+  if (!batch) throw refuse('not_found', `batch ${batchId} does not exist`, { kind: 'batchAnchor', id: batchId });
+  return batch;
 }
 
 /** The anchor transaction's arguments checked (root lower-cased); refuses a root that is not 64 hex characters. */

@@ -17,6 +17,7 @@ import { requireId, requireText } from '../shared/validate';
 import { loadContractor } from '../registry/registry';
 import { loadProject } from '../approval/approval';
 import { loadDocument } from '../document/document';
+import { loadBatch, PHOTO_BATCH_KIND } from '../anchor/anchor';
 import {
   CHANGE_ORDER,
   CONTRACT,
@@ -37,6 +38,9 @@ import {
   retentionOf,
 } from './contract';
 import { refuse } from '../shared/refusal';
+
+/** Photo batches one milestone may name: enough for months of weekly site visits, bounded for the record's size. */
+const MAX_PHOTO_BATCHES = 50;
 
 const LISTS = {
   milestones: MILESTONE,
@@ -345,6 +349,35 @@ export class WorksContractContract extends Contract {
     emit(ctx, {
       type: 'contract.milestone_accepted',
       ids: { contractId, milestoneId, projectId: contract.projectId },
+      state,
+    });
+    return state.json;
+  }
+
+  /**
+   * An inspector attaches a batch of site photos to a milestone: the batch (its Merkle root) must be anchored as
+   * photos; the milestone then names it, so any photo can be proven to be evidence of this milestone by its inclusion
+   * proof. Before or after acceptance; each batch once, at most MAX_PHOTO_BATCHES per milestone.
+   */
+  @Transaction()
+  @Returns('string')
+  async attachMilestonePhotos(ctx: Context, contractId: string, milestoneId: string, batchId: string): Promise<string> {
+    await authorize(ctx, 'contract.attachMilestonePhotos');
+    const contract = await this.#readContract(ctx, contractId);
+    const milestone = await loadMilestone(ctx, contractId, requireId('milestoneId', milestoneId));
+    const batch = await loadBatch(ctx, batchId);
+    if (batch.kind !== PHOTO_BATCH_KIND)
+      throw refuse('rule_broken', `batch ${batch.batchId} holds ${batch.kind}, not ${PHOTO_BATCH_KIND}`);
+    const attached = milestone.photoBatches ?? [];
+    if (attached.includes(batch.batchId))
+      throw refuse('already_exists', `batch ${batch.batchId} is already attached to milestone ${milestoneId}`);
+    if (attached.length >= MAX_PHOTO_BATCHES)
+      throw refuse('rule_broken', `milestone ${milestoneId} already has ${MAX_PHOTO_BATCHES} photo batches`);
+    milestone.photoBatches = [...attached, batch.batchId];
+    const state = await putRecord(ctx, MILESTONE, [contractId, milestoneId], milestone);
+    emit(ctx, {
+      type: 'contract.milestone_photos_attached',
+      ids: { contractId, milestoneId, projectId: contract.projectId, batchId: batch.batchId },
       state,
     });
     return state.json;

@@ -15,6 +15,7 @@ import {
 } from '../testing/scenario';
 import { expectRejected } from '../testing/assert';
 import { DocumentContract } from '../document/document-contract';
+import { AnchorContract } from '../anchor/anchor-contract';
 import { retentionOf } from './contract';
 
 const milestonesOf = (world: World) => world.keysOf('milestone').length;
@@ -230,6 +231,33 @@ describe('contract contract (合同履约)', () => {
       );
       await world.submit(people.inspector, (ctx) => works.acceptMilestone(ctx, 'HT001', 'M1', HEX('a')));
       expect(world.read('milestone', 'HT001', 'M1').acceptanceReport).to.equal(HEX('a'));
+    });
+    it('when an inspector attaches an anchored batch of photos, then the milestone names it, once; other kinds, roles and custodial keys are refused', async () => {
+      const anchors = new AnchorContract();
+      const root = HEX('c');
+      await world.submit(people.inspector, (ctx) => anchors.anchorBatch(ctx, 'PH-1', root, '12', 'photos'));
+      await world.submit(people.inspector, (ctx) => anchors.anchorBatch(ctx, 'LOG-1', root, '3', 'sensor-log'));
+      await world.submit(people.inspector, (ctx) => works.attachMilestonePhotos(ctx, 'HT001', 'M1', 'PH-1'));
+      expect(world.read('milestone', 'HT001', 'M1').photoBatches).to.deep.equal(['PH-1']);
+      expect(world.lastEvent.name).to.equal('contract.milestone_photos_attached');
+      await expectRejected(
+        world.submit(people.inspector, (ctx) => works.attachMilestonePhotos(ctx, 'HT001', 'M1', 'PH-1')),
+        /already attached/,
+      );
+      await expectRejected(
+        world.submit(people.inspector, (ctx) => works.attachMilestonePhotos(ctx, 'HT001', 'M1', 'LOG-1')),
+        /holds sensor-log, not photos/,
+      );
+      await expectRejected(
+        world.submit(people.inspector, (ctx) => works.attachMilestonePhotos(ctx, 'HT001', 'M1', 'PH-404')),
+        /batch PH-404 does not exist/,
+      );
+      for (const who of [people.contractor, people.housingClerk, people.custodialInspector])
+        await expectRejected(
+          world.submit(who, (ctx) => works.attachMilestonePhotos(ctx, 'HT001', 'M2', 'PH-1')),
+          /contract.attachMilestonePhotos|custod/,
+        );
+      expect(world.read('milestone', 'HT001', 'M2').photoBatches).to.equal(undefined);
     });
     it('when a milestone does not exist, then acceptance says so', async () => {
       await expectRejected(

@@ -56,6 +56,8 @@ export interface Milestone {
   acceptedBy?: Actor;
   acceptedAt?: string;
   acceptanceReport?: string | null;
+  /** Batches of site photos (Merkle roots anchored as kind `photos`) an inspector attached, oldest first. */
+  photoBatches?: string[];
 }
 
 /** What a change order does to one milestone: its new amount, and a new name or date if they change. */

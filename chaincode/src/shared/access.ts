@@ -86,6 +86,7 @@ export const RULES = {
   'contract.rejectChangeOrder': personal(only([HOUSING], 'director')),
   'contract.reportProgress': only(BUREAUS, 'contractor', 'clerk', 'inspector'),
   'contract.acceptMilestone': personal(only([HOUSING], 'inspector')),
+  'contract.attachMilestonePhotos': personal(only([HOUSING], 'inspector')),
   'contract.recordDelay': only([HOUSING], 'clerk', 'inspector'),
   'contract.recordBreach': only([HOUSING], 'clerk', 'director'),
   'contract.read': read,

@@ -103,6 +103,25 @@ export function contractRoutes({ routes, writes, readModel, ledger, identities }
     writes,
     {
       method: 'post',
+      path: '/contracts/:id/milestones/:milestoneId/photos',
+      tag,
+      response: records.written(records.milestone),
+      params: milestonePath,
+      body: z.strictObject({
+        batchId: ledgerId.describe('a batch anchored with kind "photos" (POST /batch-anchors/items)'),
+      }),
+      summary:
+        "An inspector attaches a batch of site photos to a milestone: the batch's Merkle root, anchored as photos, becomes the milestone's evidence (each photo provable by its inclusion proof)",
+    },
+    funds.attachMilestonePhotos,
+    ({ params, body }) => ({ contractId: params.id, milestoneId: params.milestoneId, batchId: body.batchId }),
+  );
+
+  anchoredRoute(
+    routes,
+    writes,
+    {
+      method: 'post',
       path: '/contracts/:id/delays',
       tag,
       response: records.written(records.incident),

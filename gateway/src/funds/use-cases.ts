@@ -64,6 +64,16 @@ export const acceptMilestone = ledgerWrite<{ contractId: string; milestoneId: st
   }),
 });
 
+/** An inspector attaches an anchored batch of site photos to a milestone (its evidence, before or after acceptance). */
+export const attachMilestonePhotos = ledgerWrite<{ contractId: string; milestoneId: string; batchId: string }>({
+  access: ['inspector'],
+  call: ({ contractId, milestoneId, batchId }) => ({
+    namespace: 'contract',
+    fn: 'attachMilestonePhotos',
+    args: [contractId, milestoneId, batchId],
+  }),
+});
+
 /** Record a delay of a milestone (工期延误). */
 export const recordDelay = ledgerWrite<{ contractId: string; incident: z.infer<typeof delay> }>({
   access: ['clerk', 'inspector'],

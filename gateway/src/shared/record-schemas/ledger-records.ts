@@ -151,6 +151,10 @@ export const milestone = z.strictObject({
   acceptedBy: actor.optional(),
   acceptedAt: instant.optional(),
   acceptanceReport: hex64.nullable().optional(),
+  photoBatches: z
+    .array(z.string())
+    .optional()
+    .describe('batches of site photos (Merkle roots anchored as kind photos) an inspector attached'),
   ...projected,
 });
 
