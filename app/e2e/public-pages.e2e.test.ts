@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { approvedProject, committed, contractBody, fundsCast, type FundsCast } from '../../gateway/test/funds-fixtures';
-import { api, bearer, gatewayUnderTest, newUser, type TestGateway } from '../../gateway/test/support/gateway';
+import { api, bearer, gatewayUnderTest, newUser, rawApi, type TestGateway } from '../../gateway/test/support/gateway';
 import { expectAccessible, launchChromium, screenshot } from './browser';
 
 /** Issue 13, the public pages on a phone (390×844, no sign-in): a project's site board, and a sealed document's QR code. */
@@ -91,6 +91,24 @@ describe("web app: a project's public page and a document's QR code, on a phone 
 
     await page.goto(`${g.url}/v1/v/${'0'.repeat(20)}`);
     await page.getByText('没有这个文件').waitFor();
+    await page.close();
+  });
+  it('when a citizen tracks a complaint by its number on another device, then its page opens there, and the token given is kept for rating', async () => {
+    const filed = await rawApi(g)
+      .post('/v1/open311/requests')
+      .set('x-forwarded-for', `10.78.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`)
+      .send({ description: '人行道地砖松动，容易绊倒', address_string: '罗湖区桂园街道', lat: 22.5475, long: 114.1085 })
+      .expect(201);
+    const { service_request_id: id, receipt_token: token } = filed.body[0];
+    const page = await phone.newPage();
+    await page.goto(`${g.url}/public`);
+    await page.getByLabel('投诉编号').fill(id);
+    await page.getByLabel(/回执码/).fill(token);
+    await page.getByRole('button', { name: '查询', exact: true }).click();
+    await page.waitForURL(new RegExp(`/public/complaints/${id}$`));
+    await page.getByText(`投诉 ${id}`).waitFor();
+    const kept = await page.evaluate(() => localStorage.getItem('luohu.complaints'));
+    expect(kept).to.include(token);
     await page.close();
   });
 });

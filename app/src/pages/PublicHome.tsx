@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { ComplaintForm } from '../public/ComplaintForm';
 import { NearbyProjects } from '../public/NearbyProjects';
+import { TrackComplaint } from '../public/TrackComplaint';
 import { myComplaints } from '../public/my-complaints';
 import { Lines, Panel } from '../public/Panel';
 import type { LatLng } from '../map/DistrictMap';
@@ -34,6 +35,7 @@ export function PublicHome() {
     <Space direction="vertical" style={{ width: '100%', maxWidth: 560, margin: '0 auto', display: 'flex' }}>
       <NearbyProjects here={here} onHere={setHere} />
       <ComplaintForm here={here} />
+      <TrackComplaint />
       {mine.length > 0 && (
         <Panel title={t('public.mine')}>
           <Lines
