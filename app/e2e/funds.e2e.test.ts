@@ -58,6 +58,13 @@ describe('web app: inspector accepts, finance requests, Housing approves, the ba
     const inspector = await person('housing', 'inspector', 'quality_station', '刘洋');
     await inspector.getByRole('link', { name: '质量安全监督' }).click();
     await contractLink(inspector).click();
+    // Progress planned against actual, reported by the inspector on site (the contractor and the clerk may too).
+    await inspector.getByRole('button', { name: '报告进度' }).click();
+    const reportDialog = inspector.getByRole('dialog');
+    await reportDialog.getByLabel('计划进度').fill('60');
+    await reportDialog.getByLabel('实际进度').fill('45');
+    await reportDialog.getByRole('button', { name: '签名并提交' }).click();
+    await inspector.getByRole('row', { name: /60%.*45%.*-15/ }).waitFor({ timeout: 60_000 });
     // Site photos first: hashed in the browser with progress, anchored as one Merkle batch, named by the milestone.
     await inspector.getByRole('row', { name: /M1/ }).getByRole('button', { name: '现场照片' }).click();
     const photos = ['东立面', '基坑', '钢筋'].map((name, i) => ({

@@ -14,6 +14,7 @@ import { MilestoneTable } from './MilestoneTable';
 import { PayoutTable } from './PayoutTable';
 import { RequestPayoutDialog } from './RequestPayoutDialog';
 import { PhotoBatchDialog } from './PhotoBatchDialog';
+import { ProgressReports } from './ProgressReports';
 
 /**
  * A contract's page, the same for the inspector, the finance office, the Housing director and the contractor: its
@@ -116,6 +117,7 @@ export function ContractView() {
         onPhotos={(milestone) => setPhotographing({ milestone })}
         onRequest={(m) => setRequesting({ milestone: m })}
       />
+      <ProgressReports contractId={id!} milestones={data.milestones.data ?? []} />
       <Typography.Title level={5} style={{ marginTop: 24 }}>
         {t('contracts.payouts')}
       </Typography.Title>

@@ -8,4 +8,5 @@ export const may = {
   reject: (v: Viewer) =>
     (v.mspId === 'HousingMSP' && v.role === 'director') || (v.mspId === 'FinanceMSP' && v.role === 'finance'),
   transfer: (v: Viewer) => v.mspId === 'FinanceMSP' && v.role === 'finance',
+  reportProgress: (v: Viewer) => ['contractor', 'clerk', 'inspector'].includes(v.role),
 };
