@@ -53,12 +53,20 @@ describe('web app: inspector accepts, finance requests, Housing approves, the ba
       { id: 'M2', amount: 70_000_000 },
     ]);
     await committed(g, api(g).post('/v1/contracts').set(bearer(cast.clerk)).send(body));
+    await committed(
+      g,
+      api(g)
+        .post(`/v1/contracts/${body.id}/change-orders`)
+        .set(bearer(cast.clerk))
+        .send({ id: 'CO1', reason: '设计变更：减少绿化面积', changes: [{ milestoneId: 'M2', amount: 69_000_000 }] }),
+    );
     const contractLink = (page: Page) => page.getByRole('link', { name: new RegExp(body.id) }).first();
 
     const inspector = await person('housing', 'inspector', 'quality_station', '刘洋');
     await inspector.getByRole('link', { name: '质量安全监督' }).click();
     await contractLink(inspector).click();
     // Progress planned against actual, reported by the inspector on site (the contractor and the clerk may too).
+    await inspector.getByRole('row', { name: /CO1.*设计变更.*M2.*-10,000\.00 元.*待局长决定/ }).waitFor();
     await inspector.getByRole('button', { name: '报告进度' }).click();
     const reportDialog = inspector.getByRole('dialog');
     await reportDialog.getByLabel('计划进度').fill('60');

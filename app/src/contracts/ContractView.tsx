@@ -15,6 +15,7 @@ import { PayoutTable } from './PayoutTable';
 import { RequestPayoutDialog } from './RequestPayoutDialog';
 import { PhotoBatchDialog } from './PhotoBatchDialog';
 import { ProgressReports } from './ProgressReports';
+import { ChangeOrders } from './ChangeOrders';
 
 /**
  * A contract's page, the same for the inspector, the finance office, the Housing director and the contractor: its
@@ -118,6 +119,7 @@ export function ContractView() {
         onRequest={(m) => setRequesting({ milestone: m })}
       />
       <ProgressReports contractId={id!} milestones={data.milestones.data ?? []} />
+      <ChangeOrders contractId={id!} />
       <Typography.Title level={5} style={{ marginTop: 24 }}>
         {t('contracts.payouts')}
       </Typography.Title>
