@@ -121,6 +121,11 @@ describe('web app: inspector accepts, finance requests, Housing approves, the ba
     await director.getByRole('link', { name: body.id }).first().click();
     await director.getByRole('button', { name: '批准拨付' }).click();
     await receipt(director);
+    // The clerk's change order awaits the director too: approved with a reason, signed on their device.
+    await director.getByRole('button', { name: '批准变更' }).click();
+    await director.getByRole('dialog').getByLabel('理由').fill('绿化面积调整经设计单位确认');
+    await director.getByRole('dialog').getByRole('button', { name: '签名并提交' }).click();
+    await director.getByRole('row', { name: /CO1.*已批准/ }).waitFor({ timeout: 60_000 });
 
     // The finance page follows live: the approval arrives without a reload, then the transfer is sent.
     await finance.getByRole('button', { name: '发送银行' }).click({ timeout: 15_000 });

@@ -1,15 +1,41 @@
-import { Table, Tag, Typography } from 'antd';
-import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Alert, Button, Space, Table, Tag, Typography } from 'antd';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import dayjs from 'dayjs';
-import { api } from '../api/client';
+import { api, signedWrite } from '../api/client';
 import { formatYuan } from '../format/amount';
+import { useSession } from '../session/session';
+import { StepDialog } from '../work/StepDialog';
+import { useSignedStep } from '../work/use-signed-step';
+import { may } from './roles';
 
 const STATUS_COLOURS: Record<string, string | undefined> = { approved: '#237804', rejected: '#a8071a' };
 
-/** A contract's change orders (变更): what each changes, by how much the sum moves, and where its decision stands. */
+/**
+ * A contract's change orders (变更): what each changes, by how much the sum moves, and where its decision stands; the
+ * Housing director approves or rejects a proposed one with a reason, signed on their device.
+ */
 export function ChangeOrders({ contractId }: { contractId: string }) {
   const { t, i18n } = useTranslation();
+  const session = useSession().session!;
+  const queryClient = useQueryClient();
+  const step = useSignedStep();
+  const [deciding, setDeciding] = useState<{ id: string; decision: 'approve' | 'reject'; error?: string }>();
+  const decide = async (reason: string) => {
+    const { id, decision } = deciding!;
+    const error = await step.run(`decide:${id}`, () =>
+      signedWrite(
+        session.holder!,
+        api.POST('/v1/contracts/{id}/change-orders/{changeOrderId}/decision', {
+          params: { path: { id: contractId, changeOrderId: id } },
+          body: { decision, reason },
+        }),
+      ),
+    );
+    setDeciding(error ? { ...deciding!, error } : undefined);
+    await queryClient.invalidateQueries({ queryKey: ['contract', contractId] });
+  };
   const orders = useQuery({
     queryKey: ['contract', contractId, 'change-orders'],
     queryFn: async () =>
@@ -54,8 +80,37 @@ export function ChangeOrders({ contractId }: { contractId: string }) {
             dataIndex: 'status',
             render: (s: string) => <Tag color={STATUS_COLOURS[s]}>{t(`contracts.changeOrders.status.${s}`)}</Tag>,
           },
+          {
+            title: t('work.action'),
+            key: 'action',
+            render: (_: unknown, o) =>
+              o.status === 'proposed' &&
+              may.approve(session.me) && (
+                <Space>
+                  <Button type="primary" onClick={() => setDeciding({ id: o.id, decision: 'approve' })}>
+                    {t('contracts.changeOrders.approve')}
+                  </Button>
+                  <Button danger onClick={() => setDeciding({ id: o.id, decision: 'reject' })}>
+                    {t('contracts.changeOrders.reject')}
+                  </Button>
+                </Space>
+              ),
+          },
         ]}
       />
+      {step.done && <Alert type="success" showIcon title={step.done} style={{ marginTop: 8 }} />}
+      {deciding && (
+        <StepDialog
+          title={`${t(`contracts.changeOrders.${deciding.decision}`)}：${deciding.id}`}
+          label={t('work.reason')}
+          min={2}
+          max={500}
+          error={deciding.error}
+          busy={step.busy !== undefined}
+          onSign={(reason) => void decide(reason)}
+          onCancel={() => setDeciding(undefined)}
+        />
+      )}
     </>
   );
 }
