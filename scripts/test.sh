@@ -20,4 +20,4 @@ echo "• Web app component tests (Vitest, no network)" >&2
 npm test --silent -w @luohu/app
 echo "• Network tests (real Fabric network)" >&2
 # network/.mocharc.json leaves out gateway/test/unit (run above).
-npx mocha --config network/.mocharc.json 'network/test/**/*.test.ts' 'chaincode/integration/**/*.test.ts' 'gateway/test/**/*.test.ts' 'app/e2e/**/*.e2e.test.ts'
+npx mocha --config network/.mocharc.json 'network/test/**/*.test.ts' 'chaincode/integration/**/*.test.ts' 'gateway/test/**/*.test.ts' 'app/e2e/**/*.e2e.test.ts' 'fixtures/test/**/*.test.ts'
