@@ -63,7 +63,7 @@ describe('web app: an auditor finds a payout by its transaction ID and verifies 
     const page = await context.newPage();
     try {
       await enrollInBrowser(page, g.url, { username, code: registered.body.enrollment.code });
-      await page.getByLabel('交易 ID、区块号或项目编号').fill(transactionId);
+      await page.getByLabel('交易 ID、区块号、记录键或项目编号').fill(transactionId);
       await page.getByRole('button', { name: '查询' }).click();
       await page.getByText('VALID').first().waitFor({ timeout: 30_000 });
       await page.getByText(`payout/${payoutId}`).waitFor();

@@ -20,7 +20,11 @@ const finding = (over: Partial<Finding>): Finding => ({
 describe('a reconciliation finding as the auditor reads it', () => {
   it('when a field changed, then each field is listed with the read model’s and the ledger’s value', () => {
     const f = finding({
-      details: { fields: [{ path: 'name', readModel: '篡改后的公司名', ledger: '原公司名' }], listed: 1, truncated: false },
+      details: {
+        fields: [{ path: 'name', readModel: '篡改后的公司名', ledger: '原公司名' }],
+        listed: 1,
+        truncated: false,
+      },
     });
     expect(findingDetails(f)).toEqual([
       { key: 'field', values: { path: 'name', readModel: '篡改后的公司名', ledger: '原公司名' } },
@@ -62,7 +66,9 @@ describe('a reconciliation finding as the auditor reads it', () => {
       ref: 'milestone/HT-1/M1',
       details: { reason: 'no record under this key on the ledger', readModelTransactionId: 'none' },
     });
-    expect(findingDetails(f)).toEqual([{ key: 'reason', values: { reason: 'no record under this key on the ledger' } }]);
+    expect(findingDetails(f)).toEqual([
+      { key: 'reason', values: { reason: 'no record under this key on the ledger' } },
+    ]);
     expect(findingSubject(f)).toEqual({ label: 'milestone/HT-1/M1', to: '/audit/records/milestone/HT-1%2FM1' });
   });
 

@@ -24,8 +24,10 @@ export function findingDetails(finding: Finding): DetailLine[] {
   const d = finding.details as Record<string, unknown>;
   switch (finding.kind) {
     case 'changed-field': {
-      const fields = Array.isArray(d.fields) ? (d.fields as { path: string; readModel: unknown; ledger: unknown }[]) : [];
-      const lines = fields.map((f) => ({
+      const fields = Array.isArray(d.fields)
+        ? (d.fields as { path: string; readModel: unknown; ledger: unknown }[])
+        : [];
+      const lines: DetailLine[] = fields.map((f) => ({
         key: 'field',
         values: { path: f.path, readModel: text(f.readModel), ledger: text(f.ledger) },
       }));

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ledgerStatusLines, pdfProblemLines, signatureLines, verdictLine, type VerificationReport } from './verification';
+import {
+  ledgerStatusLines,
+  pdfProblemLines,
+  signatureLines,
+  verdictLine,
+  type VerificationReport,
+} from './verification';
 
 const hash = (c: string) => c.repeat(64);
 const ledger = (over: Partial<NonNullable<VerificationReport['ledger']>> = {}): VerificationReport['ledger'] => ({
@@ -85,7 +91,10 @@ describe('a verification report as the auditor reads it', () => {
     const r = report({
       pdf: {
         signatures: [
-          signature({ valid: false, checks: { byteRange: true, digest: false, signature: false, signingCertificate: true } }),
+          signature({
+            valid: false,
+            checks: { byteRange: true, digest: false, signature: false, signingCertificate: true },
+          }),
           signature({ field: 'Signature2', seal: { registered: false } }),
           signature({
             field: 'Signature3',

@@ -1,8 +1,7 @@
 import type { paths } from '../api/schema';
 
 /** What POST /v1/verifications answers of a file. */
-export type VerificationReport =
-  paths['/v1/verifications']['post']['responses']['200']['content']['application/json'];
+export type VerificationReport = paths['/v1/verifications']['post']['responses']['200']['content']['application/json'];
 type Signature = NonNullable<VerificationReport['pdf']>['signatures'][number];
 
 /** How a line reads at a glance. */
