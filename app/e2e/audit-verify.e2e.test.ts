@@ -103,6 +103,16 @@ describe('web app: an auditor verifies PDFs by upload, takes a checkpoint and fo
       await screenshot(page, 'audit-verify-sealed');
       await expectAccessible(page);
 
+      // The file's record: every version with its receipt, and the read model matching the ledger.
+      await result.getByRole('link', { name: '文件记录历史' }).click();
+      await page.getByText(`记录 document/${sha(sealedPdf)} 的历史`).waitFor();
+      await page.getByRole('link', { name: `交易 ${transactionId}` }).waitFor();
+      await page.getByText(/^一致（比对 \d+ 个字段）$/).waitFor();
+      await screenshot(page, 'audit-record-history');
+      await expectAccessible(page);
+      await page.goBack();
+      await page.getByRole('tab', { name: '核验文件' }).waitFor();
+
       // A PDF the ledger never saw: not anchored.
       await page
         .locator('input[type=file]')

@@ -114,34 +114,35 @@ export function VerifyUpload() {
           {r.pdf && (
             <>
               <Typography.Title level={5}>{t('audit.verify.signatures')}</Typography.Title>
-              <List
-                size="small"
-                bordered
-                dataSource={signatureLines(r)}
-                locale={{ emptyText: t('audit.verify.noSignatures') }}
-                renderItem={(s) => (
-                  <List.Item>
-                    <Space orientation="vertical" size={4}>
-                      <Typography.Text strong>
-                        {s.field} · {s.signer}
-                      </Typography.Text>
-                      <Typography.Text>
-                        {t('audit.verify.signedAt')}：{at(s.signingTime)}
-                      </Typography.Text>
-                      <Space wrap>
-                        <ToneTag tone={s.valid ? 'success' : 'error'}>
-                          {s.valid
-                            ? t('audit.verify.signatureValid')
-                            : t('audit.verify.signatureInvalid', {
-                                checks: s.failed.map((c) => t(`audit.verify.check.${c}`)).join('、'),
-                              })}
-                        </ToneTag>
-                        {line(s.seal)}
+              {r.pdf.signatures.length > 0 && (
+                <List
+                  size="small"
+                  bordered
+                  dataSource={signatureLines(r)}
+                  renderItem={(s) => (
+                    <List.Item>
+                      <Space orientation="vertical" size={4}>
+                        <Typography.Text strong>
+                          {s.field} · {s.signer}
+                        </Typography.Text>
+                        <Typography.Text>
+                          {t('audit.verify.signedAt')}：{at(s.signingTime)}
+                        </Typography.Text>
+                        <Space wrap>
+                          <ToneTag tone={s.valid ? 'success' : 'error'}>
+                            {s.valid
+                              ? t('audit.verify.signatureValid')
+                              : t('audit.verify.signatureInvalid', {
+                                  checks: s.failed.map((c) => t(`audit.verify.check.${c}`)).join('、'),
+                                })}
+                          </ToneTag>
+                          {line(s.seal)}
+                        </Space>
                       </Space>
-                    </Space>
-                  </List.Item>
-                )}
-              />
+                    </List.Item>
+                  )}
+                />
+              )}
               <Space wrap style={{ marginTop: 12 }}>
                 {pdfProblemLines(r).map((l, i) => (
                   <span key={i}>{line(l)}</span>
