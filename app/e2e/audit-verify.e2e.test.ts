@@ -113,10 +113,11 @@ describe('web app: an auditor verifies PDFs by upload, takes a checkpoint and fo
       await page.goBack();
       await page.getByRole('tab', { name: '核验文件' }).waitFor();
 
-      // A PDF the ledger never saw: not anchored.
-      await page
-        .locator('input[type=file]')
-        .setInputFiles({ name: '来历不明.pdf', mimeType: 'application/pdf', buffer: unknownPdf });
+      // A PDF the ledger never saw, chosen with the keyboard alone: not anchored.
+      const chooser = page.waitForEvent('filechooser');
+      await page.getByRole('button', { name: '选择要核验的 PDF 文件' }).last().focus();
+      await page.keyboard.press('Enter');
+      await (await chooser).setFiles({ name: '来历不明.pdf', mimeType: 'application/pdf', buffer: unknownPdf });
       await page.getByText('未上链存证：账本中没有该文件的记录').waitFor({ timeout: 30_000 });
       await result.getByText(`SHA-256 ${sha(unknownPdf)}`).waitFor();
       expect(await result.getByText('有效：文件已上链存证，签名有效').count()).to.equal(0);
@@ -125,7 +126,8 @@ describe('web app: an auditor verifies PDFs by upload, takes a checkpoint and fo
 
       // A checkpoint, taken now: at the newest block (at least the seal's), and the latest the gateway lists.
       await page.getByRole('tab', { name: '检查点' }).click();
-      await page.getByRole('button', { name: '生成检查点' }).click();
+      await page.getByRole('button', { name: '生成检查点' }).focus();
+      await page.keyboard.press('Enter');
       const taken = page.getByText(/已在区块 \d+ 生成检查点/);
       await taken.waitFor({ timeout: 60_000 });
       const takenAt = /已在区块 (\d+) 生成检查点/.exec((await taken.textContent())!)![1];
@@ -173,9 +175,17 @@ describe('web app: an auditor verifies PDFs by upload, takes a checkpoint and fo
       const row = page.getByRole('row', { name: new RegExp(`document/${unanchored}`) });
       await row.waitFor({ timeout: 240_000 });
       await row.getByText('缺少上链记录').waitFor();
+      await row.getByRole('link', { name: `document/${unanchored}` }).waitFor(); // to the record's history
       await row.getByText('原因：no record under this key on the ledger').waitFor();
       await page.getByText('人工发起').first().waitFor();
       await screenshot(page, 'audit-reconciliation');
+      await expectAccessible(page);
+
+      // The same page in English.
+      await page.getByRole('button', { name: 'English' }).click();
+      await page.getByText('Reconciliation', { exact: true }).first().waitFor();
+      await row.getByText('anchor missing').waitFor();
+      await screenshot(page, 'audit-reconciliation-en');
       await expectAccessible(page);
     } finally {
       await documents.deleteOne({ _id: unanchored as never });

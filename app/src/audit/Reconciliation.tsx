@@ -155,8 +155,15 @@ export function Reconciliation() {
             key: 'subject',
             render: (_: unknown, f) => {
               const s = findingSubject(f);
-              const label = <Typography.Text code>{s.label}</Typography.Text>;
-              return s.to ? <Link to={s.to}>{label}</Link> : label;
+              return s.to ? (
+                <Link to={s.to} style={{ fontFamily: 'monospace', overflowWrap: 'anywhere' }}>
+                  {s.label}
+                </Link>
+              ) : (
+                <Typography.Text code style={{ overflowWrap: 'anywhere' }}>
+                  {s.label}
+                </Typography.Text>
+              );
             },
           },
           {
@@ -164,7 +171,7 @@ export function Reconciliation() {
             key: 'details',
             render: (_: unknown, f) =>
               findingDetails(f).map((d, i) => (
-                <div key={i} style={{ wordBreak: 'break-all' }}>
+                <div key={i} style={{ overflowWrap: 'anywhere' }}>
                   {t(`audit.reconciliation.detail.${d.key}`, d.values)}
                 </div>
               )),

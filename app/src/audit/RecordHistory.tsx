@@ -77,7 +77,7 @@ export function RecordHistory() {
                       : t('audit.history.differs', { count: v.differences.length })}
                   </Tag>
                   {v.differences.map((d) => (
-                    <div key={d.field} style={{ wordBreak: 'break-all' }}>
+                    <div key={d.field} style={{ overflowWrap: 'anywhere' }}>
                       {t('audit.reconciliation.detail.field', {
                         path: d.field,
                         readModel: JSON.stringify(d.readModel),
@@ -101,7 +101,7 @@ export function RecordHistory() {
             style={{ marginBottom: 24 }}
             expandable={{
               expandedRowRender: (c) => (
-                <Typography.Paragraph style={{ margin: 0, fontFamily: 'monospace', wordBreak: 'break-all' }}>
+                <Typography.Paragraph style={{ margin: 0, fontFamily: 'monospace', overflowWrap: 'anywhere' }}>
                   {JSON.stringify(c.value)}
                 </Typography.Paragraph>
               ),

@@ -66,7 +66,7 @@ export function VerifyUpload() {
             showIcon
             title={t(`audit.verify.${verdictLine(r).key}`)}
             description={
-              <Typography.Text code style={{ wordBreak: 'break-all' }}>
+              <Typography.Text code style={{ overflowWrap: 'anywhere' }}>
                 {verify.variables?.name} · SHA-256 {r.sha256}
               </Typography.Text>
             }
