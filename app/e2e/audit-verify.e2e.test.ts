@@ -187,6 +187,15 @@ describe('web app: an auditor verifies PDFs by upload, takes a checkpoint and fo
       await row.getByText('anchor missing').waitFor();
       await screenshot(page, 'audit-reconciliation-en');
       await expectAccessible(page);
+
+      // Searching a file's SHA-256 (64 hex characters, as a transaction ID): no such transaction, so its document.
+      await page.getByLabel('Transaction ID, block number, record key or project ID').fill(sha(sealedPdf));
+      await page.getByRole('button', { name: 'Search' }).click();
+      await page.getByRole('link', { name: "Look this up as a file's SHA-256" }).click();
+      await page.getByText(`History of document/${sha(sealedPdf)}`).waitFor();
+      await page.getByRole('link', { name: `Transaction ${transactionId}` }).waitFor();
+      await screenshot(page, 'audit-document-by-hash-en');
+      await expectAccessible(page);
     } finally {
       await documents.deleteOne({ _id: unanchored as never });
       await context.close();
