@@ -83,6 +83,14 @@ describe('web app: an auditor finds a payout by its transaction ID and verifies 
       const report = new EvidenceVerifier().verify(bundle);
       expect(report.ok, JSON.stringify(report.steps.filter((s) => s.status !== 'passed'))).to.equal(true);
 
+      // The payout's full history: this transaction's receipt among its versions.
+      await row.getByRole('link', { name: '查看记录历史' }).click();
+      await page.getByText(`记录 payout/${payoutId} 的历史`).waitFor();
+      await page.getByRole('link', { name: `交易 ${transactionId}` }).waitFor();
+      await screenshot(page, 'audit-payout-history');
+      await expectAccessible(page);
+      await page.goBack();
+
       await page.getByRole('link', { name: blockNumber, exact: true }).click();
       await page.getByRole('link', { name: new RegExp(transactionId.slice(0, 16)) }).waitFor();
       await screenshot(page, 'audit-block');
