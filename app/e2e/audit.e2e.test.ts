@@ -63,7 +63,7 @@ describe('web app: an auditor finds a payout by its transaction ID and verifies 
     const page = await context.newPage();
     try {
       await enrollInBrowser(page, g.url, { username, code: registered.body.enrollment.code });
-      await page.getByLabel('交易 ID、区块号或项目编号').fill(transactionId);
+      await page.getByLabel('交易 ID、区块号、记录键或项目编号').fill(transactionId);
       await page.getByRole('button', { name: '查询' }).click();
       await page.getByText('VALID').first().waitFor({ timeout: 30_000 });
       await page.getByText(`payout/${payoutId}`).waitFor();
@@ -82,6 +82,14 @@ describe('web app: an auditor finds a payout by its transaction ID and verifies 
       const bundle = JSON.parse(fs.readFileSync((await download.path())!, 'utf8'));
       const report = new EvidenceVerifier().verify(bundle);
       expect(report.ok, JSON.stringify(report.steps.filter((s) => s.status !== 'passed'))).to.equal(true);
+
+      // The payout's full history: this transaction's receipt among its versions.
+      await row.getByRole('link', { name: '查看记录历史' }).click();
+      await page.getByText(`记录 payout/${payoutId} 的历史`).waitFor();
+      await page.getByRole('link', { name: `交易 ${transactionId}` }).waitFor();
+      await screenshot(page, 'audit-payout-history');
+      await expectAccessible(page);
+      await page.goBack();
 
       await page.getByRole('link', { name: blockNumber, exact: true }).click();
       await page.getByRole('link', { name: new RegExp(transactionId.slice(0, 16)) }).waitFor();

@@ -1,12 +1,16 @@
 import { useState } from 'react';
-import { Alert, Card, Input, Typography } from 'antd';
+import { Alert, Card, Input, Tabs, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Route, Routes, useNavigate } from 'react-router';
 import { BlockView } from './BlockView';
+import { Checkpoints } from './Checkpoints';
+import { Reconciliation } from './Reconciliation';
+import { RecordHistory } from './RecordHistory';
 import { searchTarget } from './search';
 import { TransactionView } from './TransactionView';
+import { VerifyUpload } from './VerifyUpload';
 
-/** 审计: search by transaction ID, block number or project, then the explorer's views and evidence bundles. */
+/** 审计: search by transaction ID (or document hash), block number, record key or project, then the explorer's views and evidence bundles. */
 function AuditSearch() {
   const { t } = useTranslation();
   const navigate = useNavigate();
@@ -30,15 +34,30 @@ function AuditSearch() {
   );
 }
 
+/** What the auditor does besides searching: verify a file, keep checkpoints, follow reconciliation. */
+function AuditTools() {
+  const { t } = useTranslation();
+  return (
+    <Tabs
+      items={[
+        { key: 'verify', label: t('audit.tabs.verify'), children: <VerifyUpload /> },
+        { key: 'checkpoints', label: t('audit.tabs.checkpoints'), children: <Checkpoints /> },
+        { key: 'reconciliation', label: t('audit.tabs.reconciliation'), children: <Reconciliation /> },
+      ]}
+    />
+  );
+}
+
 /** The auditor's workspace. */
 export function AuditWorkspace() {
   return (
     <>
       <AuditSearch />
       <Routes>
-        <Route index element={null} />
+        <Route index element={<AuditTools />} />
         <Route path="tx/:txId" element={<TransactionView />} />
         <Route path="blocks/:number" element={<BlockView />} />
+        <Route path="records/:kind/:id" element={<RecordHistory />} />
       </Routes>
     </>
   );

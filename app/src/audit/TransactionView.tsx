@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Button, Card, Descriptions, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Descriptions, Space, Table, Tag, Typography } from 'antd';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
@@ -7,7 +7,7 @@ import dayjs from 'dayjs';
 import { api } from '../api/client';
 import type { paths } from '../api/schema';
 import { downloadFile } from './download';
-import { recordOfKey } from './search';
+import { recordOfKey, recordPath } from './search';
 
 type Transaction = paths['/v1/ledger/transactions/{txId}']['get']['responses']['200']['content']['application/json'];
 type Signer = Transaction['creator'];
@@ -53,7 +53,17 @@ export function TransactionView() {
   const d = tx.data;
   return (
     <Card title={t('audit.transaction', { id: txId })} loading={tx.isLoading}>
-      {tx.error && <Alert type="error" showIcon title={tx.error.message} />}
+      {tx.error && (
+        <Alert
+          type="error"
+          showIcon
+          title={tx.error.message}
+          description={
+            // A document's SHA-256 is 64 hex characters too: offer its record when no transaction has this ID.
+            <Link to={recordPath('document', txId!)}>{t('audit.asDocument')}</Link>
+          }
+        />
+      )}
       {failed && <Alert type="error" showIcon title={failed} style={{ marginBottom: 16 }} />}
       {d && (
         <>
@@ -112,7 +122,10 @@ export function TransactionView() {
                 render: (_: unknown, w) => {
                   const record = recordOfKey(w.key);
                   return record ? (
-                    <Button onClick={() => void bundle(record.kind, record.id)}>{t('audit.download')}</Button>
+                    <Space wrap>
+                      <Button onClick={() => void bundle(record.kind, record.id)}>{t('audit.download')}</Button>
+                      <Link to={recordPath(record.kind, record.id)}>{t('audit.recordHistory')}</Link>
+                    </Space>
                   ) : null;
                 },
               },

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { sessionToken } from '../api/client';
 import { useSession } from '../session/session';
 import { LiveConnection, type LiveEvent } from './live-connection';
-import { isNewAlert, staleQueryRoots } from './stale-queries';
+import { isNewAlert, noticeStaleRoots, staleQueryRoots } from './stale-queries';
 
 interface LiveState {
   /** Connected and caught up with the ledger. */
@@ -65,7 +65,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
         }
       },
       notice(name) {
-        if (name.startsWith('reconciliation')) stale.add('reconciliation');
+        for (const root of noticeStaleRoots(name)) stale.add(root);
         timer ??= setTimeout(flush, BATCH_MS);
       },
       status: setOnline,

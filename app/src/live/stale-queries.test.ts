@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isNewAlert, staleQueryRoots } from './stale-queries';
+import { NOTICES } from './live-connection';
+import { isNewAlert, noticeStaleRoots, staleQueryRoots } from './stale-queries';
 
 describe('which queries a ledger event makes stale', () => {
   it('when a safety alert is raised, then the work queue and alert lists are re-read and it pops up', () => {
@@ -13,5 +14,14 @@ describe('which queries a ledger event makes stale', () => {
   });
   it('when an event of an unknown family arrives, then nothing is re-read', () => {
     expect(staleQueryRoots('unknown')).toEqual([]);
+  });
+});
+
+describe('which queries a gateway notice makes stale', () => {
+  it('when a reconciliation finding or the end of a run is pushed, then the reconciliation runs and findings are re-read', () => {
+    for (const name of NOTICES) expect(noticeStaleRoots(name)).toEqual(['reconciliation']);
+  });
+  it('when an unknown notice arrives, then nothing is re-read', () => {
+    expect(noticeStaleRoots('something-else')).toEqual([]);
   });
 });

@@ -19,5 +19,19 @@ export function staleQueryRoots(eventType: string): readonly string[] {
   return STALE_BY_FAMILY[eventType.split('.')[0]] ?? [];
 }
 
+/**
+ * Which queries a gateway notice (not a ledger event) makes stale: a reconciliation finding or a run that ended
+ * (sent to auditors and admins only) re-reads the auditor's reconciliation runs and findings.
+ */
+const STALE_BY_NOTICE: Record<string, readonly string[]> = {
+  'reconciliation-finding': ['reconciliation'],
+  'reconciliation-run-ended': ['reconciliation'],
+};
+
+/** The query-key roots a gateway notice makes stale. */
+export function noticeStaleRoots(name: string): readonly string[] {
+  return STALE_BY_NOTICE[name] ?? [];
+}
+
 /** A safety alert just raised: the one event that also pops up as a notification (clerks must see it at once). */
 export const isNewAlert = (eventType: string) => eventType === 'monitoring.safety_alert_raised';
