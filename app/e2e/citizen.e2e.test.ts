@@ -34,11 +34,19 @@ describe('web app: a citizen complains from a phone, and rates the answer (Chrom
       const place = page.getByTestId('complaint-place');
       const centre = await place.textContent();
       const map = page.getByRole('application', { name: /罗湖区地图/ });
+      // By keyboard: the map takes focus, and Enter picks its centre.
+      await map.focus();
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(
+        (text) => document.querySelector('[data-testid=complaint-place]')?.textContent !== text,
+        centre,
+      );
+      const byKeyboard = await place.textContent();
       const box = (await map.boundingBox())!;
       await map.click({ position: { x: box.width * 0.62, y: box.height * 0.4 } });
       await page.waitForFunction(
         (text) => document.querySelector('[data-testid=complaint-place]')?.textContent !== text,
-        centre,
+        byKeyboard,
       );
       const [lat, lng] = (/（([\d.]+), ([\d.]+)）/.exec((await place.textContent())!) ?? []).slice(1).map(Number);
       expect([lat, lng].every(Number.isFinite), 'the pinned place is shown').to.equal(true);
