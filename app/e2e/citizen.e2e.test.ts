@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
-import { api, bearer, gatewayUnderTest, newUser, TestGateway } from '../../gateway/test/support/gateway';
+import { api, bearer, gatewayUnderTest, newUser, rawApi, TestGateway } from '../../gateway/test/support/gateway';
 import { expectAccessible, launchChromium, screenshot } from './browser';
 
 /** Issue 13, the citizen's journey on a phone (390×844, no sign-in): complain, get a number, see the answer, rate it. */
@@ -52,6 +52,12 @@ describe('web app: a citizen complains from a phone, and rates the answer (Chrom
       expect([lat, lng].every(Number.isFinite), 'the pinned place is shown').to.equal(true);
       await page.getByLabel('问题描述').fill('工地夜间施工噪音很大，影响居民休息');
       await page.getByLabel('地点').fill('罗湖区东门街道');
+      const photo = Buffer.concat([
+        Buffer.from([0xff, 0xd8, 0xff, 0xe0]),
+        Buffer.from(`工地夜间 ${Date.now()}`),
+        Buffer.from([0xff, 0xd9]),
+      ]);
+      await page.getByLabel(/^照片/).setInputFiles({ name: '夜间施工.jpg', mimeType: 'image/jpeg', buffer: photo });
       await screenshot(page, 'public-complain');
       await expectAccessible(page);
       await page.getByRole('button', { name: '提交投诉' }).click();
@@ -65,6 +71,13 @@ describe('web app: a citizen complains from a phone, and rates the answer (Chrom
         newUser(g, 'clerk', { dept: 'labour' }),
       ]);
       const stored = (await api(g).get(`/v1/complaints/${id}`).set(bearer(director)).expect(200)).body;
+      // The photo is the complaint's, kept as sent and served as an image.
+      const shown = await rawApi(g).get(new URL(stored.content.media_url).pathname);
+      expect([shown.status, shown.headers['content-type'], shown.body.length]).to.deep.equal([
+        200,
+        'image/jpeg',
+        photo.length,
+      ]);
       expect(stored.content.lat).to.be.closeTo(lat, 0.00006);
       expect(stored.content.long).to.be.closeTo(lng, 0.00006);
       await api(g)

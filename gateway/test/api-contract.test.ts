@@ -263,6 +263,8 @@ describe('API contract (every route, from the OpenAPI document)', function () {
         'POST /v1/open311/requests':
           'anonymous: submitted by the intake identity, Idempotency-Key honoured by the intake',
         'POST /v1/open311/requests/{id}/rating': 'anonymous: submitted by the intake identity with the receipt token',
+        'POST /v1/open311/photos':
+          "a citizen's photo into GridFS, named by its SHA-256 (the same bytes again are the same photo); the complaint names it",
         'POST /v1/payouts/{id}/bank-transfer':
           "an instruction to the bank, idempotent per payout; the ledger learns the outcome from the bank's notification",
         'POST /v1/reconciliation/runs':

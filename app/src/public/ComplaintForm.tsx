@@ -22,6 +22,7 @@ export function ComplaintForm({ here }: { here: LatLng }) {
   const [filed, setFiled] = useState<{ id: string; token: string }>();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const [photo, setPhoto] = useState<File>();
   const services = useQuery({
     queryKey: ['services'],
     queryFn: async () => (await api.GET('/v1/open311/services')).data ?? [],
@@ -32,8 +33,20 @@ export function ComplaintForm({ here }: { here: LatLng }) {
     setBusy(true);
     setError(undefined);
     try {
+      let media_url: string | undefined;
+      if (photo) {
+        // The photo first (its bytes as they are; the gateway keeps JPEG, PNG or WebP): the complaint names it.
+        const sent = await api.POST('/v1/open311/photos', {
+          body: photo as never,
+          bodySerializer: (b: unknown) => b as File,
+          headers: { 'content-type': photo.type || 'application/octet-stream' },
+        });
+        if (!sent.data)
+          return setError((sent.error as { error?: { message: string } })?.error?.message ?? t('public.failed'));
+        media_url = sent.data.media_url;
+      }
       const { data, error: refused } = await api.POST('/v1/open311/requests', {
-        body: { ...values, lat: here.lat, long: here.lng, phone: values.phone || undefined },
+        body: { ...values, lat: here.lat, long: here.lng, phone: values.phone || undefined, media_url },
       });
       const request = data?.[0];
       if (!request) return setError((refused as { error?: { message: string } })?.error?.message ?? t('public.failed'));
@@ -102,6 +115,17 @@ export function ComplaintForm({ here }: { here: LatLng }) {
           </Form.Item>
           <Form.Item label={t('public.address')} name="address_string" rules={[{ required: true, max: 200 }]}>
             <Input />
+          </Form.Item>
+          <Form.Item
+            label={t('public.photo')}
+            extra={photo ? `${photo.name} · ${(photo.size / 1024).toFixed(0)} KB` : undefined}
+          >
+            <input
+              type="file"
+              accept="image/jpeg,image/png,image/webp"
+              aria-label={t('public.photo')}
+              onChange={(e) => setPhoto(e.target.files?.[0])}
+            />
           </Form.Item>
           <Form.Item label={t('public.phone')} name="phone" rules={[{ pattern: /^\+?[0-9 -]{5,20}$/ }]}>
             <Input inputMode="tel" />

@@ -83,6 +83,18 @@ export function ComplaintQueue() {
             render: (c: string) => t(`complaintCategory.${c}`),
           },
           { title: t('work.complaints.description'), dataIndex: 'description', ellipsis: true },
+          {
+            title: t('work.complaints.photo'),
+            dataIndex: 'media_url',
+            render: (url: string | null) =>
+              url ? (
+                <a href={new URL(url).pathname} target="_blank" rel="noreferrer">
+                  {t('work.complaints.viewPhoto')}
+                </a>
+              ) : (
+                '—'
+              ),
+          },
           { title: t('work.complaints.place'), dataIndex: 'location' },
           {
             title: t('work.status'),

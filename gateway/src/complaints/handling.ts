@@ -134,11 +134,15 @@ export class ComplaintHandling {
     const page = await pageBy(this.complaints, filter, query.limit, after);
     const texts = await this.deps.store.Private.find(
       { _id: { $in: page.items.map((i) => String(i.id)) } },
-      { 'content.description': 1 },
+      { 'content.description': 1, 'content.media_url': 1 },
     ).lean<Array<Pick<PrivateComplaint, '_id' | 'content'>>>();
-    const description = new Map(texts.map((t) => [t._id, t.content.description]));
+    const content = new Map(texts.map((t) => [t._id, t.content]));
     return {
-      items: page.items.map((i) => ({ ...i, description: description.get(String(i.id)) ?? null })),
+      items: page.items.map((i) => ({
+        ...i,
+        description: content.get(String(i.id))?.description ?? null,
+        media_url: content.get(String(i.id))?.media_url ?? null,
+      })),
       next: page.next,
     };
   }

@@ -5,6 +5,8 @@ import { ComplaintHandling } from './handling';
 import { ComplaintIntake } from './intake';
 import { EscalationOptions, EscalationScheduler } from './escalation-scheduler';
 import { open311Routes } from './open311-routes';
+import { complaintPhotoRoutes } from './photo-routes';
+import { ComplaintPhotos } from './photos';
 import { complaintStore } from './private-store';
 import { derivedKey } from './secrets';
 import { staffRoutes } from './staff-routes';
@@ -16,6 +18,8 @@ export interface ComplaintOptions {
   now: () => Date;
   escalation: Omit<EscalationOptions, 'now'> & { enabled: boolean };
   rateLimit: RateLimitOptions;
+  /** Photos per client address (each up to 5 MB). */
+  photoRateLimit: RateLimitOptions;
 }
 
 export const DEFAULT_COMPLAINT_OPTIONS: ComplaintOptions = {
@@ -23,6 +27,8 @@ export const DEFAULT_COMPLAINT_OPTIONS: ComplaintOptions = {
   escalation: { enabled: true, intervalMs: 60_000, batch: 50, attemptWindowMs: 10 * 60_000 },
   // A citizen files a few complaints, not dozens: 10 an hour per IP (a shared NAT still gets through).
   rateLimit: { windowMs: 60 * 60_000, max: 10 },
+  // A photo per complaint, and a second try: 20 an hour per IP (at most 100 MB an hour from one address).
+  photoRateLimit: { windowMs: 60 * 60_000, max: 20 },
 };
 
 /** The family's parts, for the routes and for tests that drive them with their own clock. */
@@ -69,6 +75,18 @@ export function complaintRoutes(deps: DomainDeps, overrides: Partial<ComplaintOp
     readModel: deps.readModel,
     ledger: deps.ledger,
     identities: deps.identities,
+  });
+  complaintPhotoRoutes(deps.routes, {
+    photos: new ComplaintPhotos(deps.connection),
+    rateLimit: new RateLimit(
+      deps.connection,
+      'complaint-photos',
+      deps.config.keyEncryptionKey,
+      parts.options.photoRateLimit,
+      'photos',
+      parts.options.now,
+    ),
+    publicUrl: deps.config.publicUrl,
   });
   staffRoutes(deps.routes, deps.writes, parts.handling);
   return {

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import mongoose, { Schema } from 'mongoose';
-import { AppError } from '../platform/errors';
+import { AppError, PayloadTooLargeError } from '../platform/errors';
 
 /** An uploaded file: content-addressed by its SHA-256, the bytes in GridFS (bucket `uploads`). */
 export interface StoredFile {
@@ -15,12 +15,7 @@ export interface StoredFile {
   uploadedAt: Date;
 }
 
-/** An upload larger than the store takes: 413, before or while reading it. */
-export class PayloadTooLargeError extends AppError {
-  constructor(maxBytes: number) {
-    super(413, 'payload_too_large', `files may be at most ${maxBytes} bytes`);
-  }
-}
+export { PayloadTooLargeError };
 
 const BUCKET = 'uploads';
 

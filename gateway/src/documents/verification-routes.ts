@@ -5,7 +5,8 @@ import { AppError, ValidationError } from '../platform/errors';
 import type { RateLimit, RateLimitOptions } from '../platform/rate-limit';
 import type { RouteTable } from '../platform/routes';
 import { sha256 } from '../shared/schemas';
-import { PayloadTooLargeError } from './file-store';
+import { PayloadTooLargeError } from '../platform/errors';
+import { readBody } from '../platform/read-body';
 import { EVENTS_READER } from '../identity/identity-service';
 import { Sealing } from './sealing';
 import type { Verification } from './verification';
@@ -75,7 +76,7 @@ export function verificationRoutes(
         contentType === 'multipart/form-data'
           ? () => fileOf(multipart, req, res, maxBytes)
           : contentType === 'application/pdf' || contentType === 'application/octet-stream'
-            ? () => rawBody(req, maxBytes)
+            ? () => readBody(req, maxBytes)
             : undefined;
       if (!read)
         throw new AppError(
@@ -168,18 +169,4 @@ function fileOf(
       );
     },
   );
-}
-
-async function rawBody(req: Request, maxBytes: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > maxBytes) {
-      req.resume();
-      throw new PayloadTooLargeError(maxBytes);
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
 }

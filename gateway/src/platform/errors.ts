@@ -62,3 +62,10 @@ export class OverloadedError extends AppError {
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
+
+/** An upload larger than the route takes: 413, before or while reading it. */
+export class PayloadTooLargeError extends AppError {
+  constructor(maxBytes: number) {
+    super(413, 'payload_too_large', `files may be at most ${maxBytes} bytes`);
+  }
+}

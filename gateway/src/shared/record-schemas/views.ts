@@ -120,7 +120,10 @@ export const sealCertificateDetail = sealCertificate.extend({
 });
 
 /** Complaints for staff: the ledger record with the off-chain content (contact only for the dispatch office and the unit). */
-export const staffComplaintListItem = complaint.extend({ description: z.string().nullable() });
+export const staffComplaintListItem = complaint.extend({
+  description: z.string().nullable(),
+  media_url: z.string().nullable().describe("the citizen's photo, if any"),
+});
 export const staffComplaintList = listPage(staffComplaintListItem);
 export const staffComplaint = complaint.extend({
   content: z
