@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import dayjs from 'dayjs';
 import { api, signedWrite } from '../api/client';
+import { readAll } from '../api/read-all';
 import { DEADLINE_COLOURS } from '../format/deadline';
 import { useSession } from '../session/session';
 import { alertWork, type AlertWork, type SafetyAlert } from './site-steps';
@@ -25,11 +26,13 @@ export function AlertQueue() {
     queryKey: ['work-queue', 'alerts', me._id],
     queryFn: async () => {
       const lists = await Promise.all(
-        (['open', 'acknowledged'] as const).map(async (status) => {
-          const { data, error } = await api.GET('/v1/alerts', { params: { query: { status, limit: 100 } } });
-          if (!data) throw new Error(JSON.stringify(error));
-          return data.items;
-        }),
+        (['open', 'acknowledged'] as const).map((status) =>
+          readAll(async (after) => {
+            const { data, error } = await api.GET('/v1/alerts', { params: { query: { status, limit: 100, after } } });
+            if (!data) throw new Error(JSON.stringify(error));
+            return data;
+          }),
+        ),
       );
       return lists.flat().sort((a, b) => String(b.raisedAt).localeCompare(String(a.raisedAt)));
     },

@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import dayjs from 'dayjs';
 import { api, signedWrite } from '../api/client';
+import { readAll } from '../api/read-all';
 import { DEADLINE_COLOURS, deadlineState } from '../format/deadline';
 import { useSession } from '../session/session';
 import { DispatchDialog } from './DispatchDialog';
@@ -27,11 +28,15 @@ export function ComplaintQueue() {
     enabled: queries.length > 0,
     queryFn: async () => {
       const lists = await Promise.all(
-        queries.map(async (query) => {
-          const { data, error } = await api.GET('/v1/complaints', { params: { query: { ...query, limit: 100 } } });
-          if (!data) throw new Error(JSON.stringify(error));
-          return data.items;
-        }),
+        queries.map((query) =>
+          readAll(async (after) => {
+            const { data, error } = await api.GET('/v1/complaints', {
+              params: { query: { ...query, limit: 100, after } },
+            });
+            if (!data) throw new Error(JSON.stringify(error));
+            return data;
+          }),
+        ),
       );
       const unique = new Map(lists.flat().map((c) => [c.id, c]));
       return [...unique.values()]

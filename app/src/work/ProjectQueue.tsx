@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import dayjs from 'dayjs';
 import { api } from '../api/client';
+import { readAll } from '../api/read-all';
 import { formatYuan } from '../format/amount';
 import { DEADLINE_COLOURS, deadlineState } from '../format/deadline';
 import { useSession } from '../session/session';
@@ -29,11 +30,14 @@ export function ProjectQueue() {
     queryKey: ['work-queue', session?.me._id, queue?.status],
     enabled: queue !== undefined,
     queryFn: async () => {
-      const { data, error } = await api.GET('/v1/projects', {
-        params: { query: { status: queue!.status, limit: 100 } },
+      const projects = await readAll(async (after) => {
+        const { data, error } = await api.GET('/v1/projects', {
+          params: { query: { status: queue!.status, limit: 100, after } },
+        });
+        if (!data) throw new Error(JSON.stringify(error));
+        return data;
       });
-      if (!data) throw new Error(JSON.stringify(error));
-      return awaiting(session!.me, data.items);
+      return awaiting(session!.me, projects);
     },
   });
   const today = dayjs().format('YYYY-MM-DD');
