@@ -60,11 +60,15 @@ describe('web app: inspector accepts, finance requests, Housing approves, the ba
         .set(bearer(cast.clerk))
         .send({ id: 'CO1', reason: '设计变更：减少绿化面积', changes: [{ milestoneId: 'M2', amount: 69_000_000 }] }),
     );
-    const contractLink = (page: Page) => page.getByRole('link', { name: new RegExp(body.id) }).first();
+    // Each finds the contract by its number (the list holds every contract, however many the network has).
+    const contractLink = async (page: Page) => {
+      await page.getByLabel('按合同编号、名称、项目或施工单位查找').fill(body.id);
+      return page.getByRole('link', { name: new RegExp(body.id) }).first();
+    };
 
     const inspector = await person('housing', 'inspector', 'quality_station', '刘洋');
     await inspector.getByRole('link', { name: '质量安全监督' }).click();
-    await contractLink(inspector).click();
+    await (await contractLink(inspector)).click();
     // Progress planned against actual, reported by the inspector on site (the contractor and the clerk may too).
     await inspector.getByRole('row', { name: /CO1.*设计变更.*M2.*-10,000\.00 元.*待局长决定/ }).waitFor();
     await inspector.getByRole('button', { name: '报告进度' }).click();
@@ -97,7 +101,7 @@ describe('web app: inspector accepts, finance requests, Housing approves, the ba
     await expectAccessible(inspector);
 
     const finance = await person('finance', 'finance', 'finance', '周芳');
-    await contractLink(finance).click();
+    await (await contractLink(finance)).click();
     await finance.getByRole('row', { name: /M1/ }).getByRole('button', { name: '申请拨付' }).click();
     const dialog = finance.getByRole('dialog');
     await dialog.getByLabel('金额（元）').fill('400000');
@@ -118,7 +122,7 @@ describe('web app: inspector accepts, finance requests, Housing approves, the ba
 
     const director = await person('housing', 'director', 'housing', '陈静');
     await director.getByRole('link', { name: '资金拨付' }).click();
-    await director.getByRole('link', { name: body.id }).first().click();
+    await (await contractLink(director)).click();
     await director.getByRole('button', { name: '批准拨付' }).click();
     await receipt(director);
     // The clerk's change order awaits the director too: approved with a reason, signed on their device.

@@ -83,6 +83,8 @@ describe('web app: the clerk’s work queue is live — alerts and complaints (C
     const office = await signedInClerk('housing', '李娜');
     const unit = await signedInClerk('safety_station', '周勇');
     try {
+      // The office finds it by its tracking number, as when the citizen calls.
+      await office.page.getByLabel('按编号或内容查找').fill(id);
       const row = office.page.getByRole('row', { name: new RegExp(id) });
       await row.waitFor({ timeout: 15_000 });
       await screenshot(office.page, 'work-queue-complaints');
@@ -92,6 +94,7 @@ describe('web app: the clerk’s work queue is live — alerts and complaints (C
       await office.page.getByRole('button', { name: '签名并提交' }).click();
       await row.waitFor({ state: 'detached', timeout: 15_000 }); // no longer the office's to act on
 
+      await unit.page.getByLabel('按编号或内容查找').fill(id);
       const unitRow = unit.page.getByRole('row', { name: new RegExp(id) });
       await unitRow.getByRole('button', { name: '开始办理' }).click({ timeout: 15_000 });
       await unitRow.getByRole('button', { name: '答复' }).click({ timeout: 15_000 });

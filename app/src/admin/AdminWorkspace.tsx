@@ -2,6 +2,7 @@ import { Card, Table, Tabs } from 'antd';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
+import { readAll } from '../api/read-all';
 import { RegisterUser } from './RegisterUser';
 import { UserActions } from './UserActions';
 
@@ -17,9 +18,11 @@ function Listing({
   const rows = useQuery({
     queryKey: ['admin', path],
     queryFn: async () => {
-      const { data, error } = await api.GET(path, { params: { query: { limit: 100 } } } as never);
-      if (!data) throw new Error(JSON.stringify(error));
-      return (data as { items: Record<string, unknown>[] }).items;
+      return readAll(async (after) => {
+        const { data, error } = await api.GET(path, { params: { query: { limit: 100, after } } } as never);
+        if (!data) throw new Error(JSON.stringify(error));
+        return data as { items: Record<string, unknown>[]; next: string | null };
+      });
     },
   });
   return (

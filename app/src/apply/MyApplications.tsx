@@ -6,6 +6,7 @@ import { Link } from 'react-router';
 import dayjs from 'dayjs';
 import { requiredFiles, type ProjectType } from '@luohu/domain';
 import { api, signedWrite } from '../api/client';
+import { readAll } from '../api/read-all';
 import { DEADLINE_COLOURS, deadlineState } from '../format/deadline';
 import { useSession } from '../session/session';
 import { useSignedStep } from '../work/use-signed-step';
@@ -28,9 +29,11 @@ export function MyApplications() {
   const projects = useQuery({
     queryKey: ['applications'],
     queryFn: async () => {
-      const { data, error } = await api.GET('/v1/projects', { params: { query: { limit: 100 } } });
-      if (!data) throw new Error(JSON.stringify(error));
-      return data.items;
+      return readAll(async (after) => {
+        const { data, error } = await api.GET('/v1/projects', { params: { query: { limit: 100, after } } });
+        if (!data) throw new Error(JSON.stringify(error));
+        return data;
+      });
     },
   });
   const today = dayjs().format('YYYY-MM-DD');

@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import dayjs from 'dayjs';
 import { api } from '../api/client';
+import { readAll } from '../api/read-all';
 import { formatYuan } from '../format/amount';
 import type { PaymentAlert } from './contract-data';
 
@@ -13,9 +14,11 @@ export function PaymentAlertList() {
   const alerts = useQuery({
     queryKey: ['payment-alerts', 'all'],
     queryFn: async () => {
-      const { data, error } = await api.GET('/v1/payment-alerts', { params: { query: { limit: 100 } } });
-      if (!data) throw new Error(JSON.stringify(error));
-      return data.items;
+      return readAll(async (after) => {
+        const { data, error } = await api.GET('/v1/payment-alerts', { params: { query: { limit: 100, after } } });
+        if (!data) throw new Error(JSON.stringify(error));
+        return data;
+      });
     },
   });
   return (

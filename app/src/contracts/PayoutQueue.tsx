@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { PayoutStatus } from '@luohu/domain';
 import { api } from '../api/client';
+import { readAll } from '../api/read-all';
 import { formatYuan } from '../format/amount';
 import type { Payout } from './contract-data';
 
@@ -14,11 +15,13 @@ export function PayoutQueue({ base, statuses }: { base: string; statuses: readon
     queryKey: ['payouts', 'by-status', ...statuses],
     queryFn: async () => {
       const lists = await Promise.all(
-        statuses.map(async (status) => {
-          const { data, error } = await api.GET('/v1/payouts', { params: { query: { status, limit: 100 } } });
-          if (!data) throw new Error(JSON.stringify(error));
-          return data.items;
-        }),
+        statuses.map((status) =>
+          readAll(async (after) => {
+            const { data, error } = await api.GET('/v1/payouts', { params: { query: { status, limit: 100, after } } });
+            if (!data) throw new Error(JSON.stringify(error));
+            return data;
+          }),
+        ),
       );
       return lists.flat().sort((a, b) => String(a.requestedAt).localeCompare(String(b.requestedAt)));
     },

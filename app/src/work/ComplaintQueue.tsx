@@ -1,11 +1,12 @@
 import { useState } from 'react';
-import { Alert, Button, Card, Space, Table, Tag } from 'antd';
+import { Alert, Button, Card, Input, Space, Table, Tag } from 'antd';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import dayjs from 'dayjs';
 import { api, signedWrite } from '../api/client';
 import { readAll } from '../api/read-all';
 import { DEADLINE_COLOURS, deadlineState } from '../format/deadline';
+import { matches } from '../format/matches';
 import { useSession } from '../session/session';
 import { DispatchDialog } from './DispatchDialog';
 import { complaintQueries, complaintWork, type ComplaintWork, type StaffComplaint } from './site-steps';
@@ -22,6 +23,7 @@ export function ComplaintQueue() {
   const me = session!.me;
   const step = useSignedStep();
   const [dialog, setDialog] = useState<{ work: 'dispatch' | 'answer'; complaint: StaffComplaint; error?: string }>();
+  const [query, setQuery] = useState('');
   const queries = complaintQueries(me);
   const complaints = useQuery({
     queryKey: ['work-queue', 'complaints', me._id],
@@ -73,11 +75,19 @@ export function ComplaintQueue() {
     <Card title={t('work.complaints.title')} style={{ marginBottom: 16 }}>
       {step.done && <Alert type="success" showIcon title={step.done} style={{ marginBottom: 16 }} />}
       {step.failed && !dialog && <Alert type="error" showIcon title={step.failed} style={{ marginBottom: 16 }} />}
+      {/* A citizen who calls gives their tracking number: find it among however many are waiting. */}
+      <Input.Search
+        allowClear
+        aria-label={t('work.complaints.search')}
+        placeholder={t('work.complaints.search')}
+        onChange={(e) => setQuery(e.target.value)}
+        style={{ maxWidth: 360, marginBottom: 12 }}
+      />
       <Table<StaffComplaint>
         rowKey="id"
         size="small"
         loading={complaints.isLoading}
-        dataSource={complaints.data ?? []}
+        dataSource={(complaints.data ?? []).filter((c) => matches(query, c.id, c.description, c.location))}
         locale={{ emptyText: t('work.complaints.empty') }}
         pagination={{ pageSize: 10, hideOnSinglePage: true }}
         columns={[
