@@ -2,7 +2,8 @@ import { useState } from 'react';
 import { Alert, Button, List, Progress, Typography, Upload } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../session/session';
-import { sha256Of, uploadFile } from './upload';
+import { sha256Of } from '../files/sha256';
+import { uploadFile } from './upload';
 
 /** One required document's upload: its file name, progress, and its SHA-256 once the gateway agreed on it. */
 export interface FileState {

@@ -7,12 +7,6 @@ export interface UploadedFile {
   anchoredFor?: string;
 }
 
-/** The SHA-256 of a file, computed here (the page shows it, and checks that the gateway computed the same). */
-export async function sha256Of(file: Blob): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', await file.arrayBuffer());
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
-
 /**
  * Uploads a file with progress (XMLHttpRequest: fetch reports no upload progress). For an applicant who holds their key
  * the gateway answers 202 with the anchoring of the file on the ledger to sign: signed here, the answer is the file.

@@ -1,11 +1,11 @@
+import { sha256Of } from '../files/sha256';
+
 /** A photo as the inspector's device hashed it: its name, size and SHA-256 (hex). */
 export interface HashedPhoto {
   name: string;
   size: number;
   sha256: string;
 }
-
-const hex = (buffer: ArrayBuffer) => [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, '0')).join('');
 
 /**
  * Hashes photos one after another on this device (the photos never leave it: only their hashes are anchored), telling
@@ -17,7 +17,7 @@ export async function hashPhotos(files: File[], onProgress: (done: number) => vo
     hashed.push({
       name: file.name,
       size: file.size,
-      sha256: hex(await crypto.subtle.digest('SHA-256', await file.arrayBuffer())),
+      sha256: await sha256Of(file),
     });
     onProgress(hashed.length);
   }
@@ -29,8 +29,6 @@ export async function hashPhotos(files: File[], onProgress: (done: number) => vo
  * (after an error, on another visit) names the same batch instead of anchoring a second copy.
  */
 export async function photoBatchId(contractId: string, milestoneId: string, photos: HashedPhoto[]): Promise<string> {
-  const digest = hex(
-    await crypto.subtle.digest('SHA-256', new TextEncoder().encode(photos.map((p) => p.sha256).join(''))),
-  );
+  const digest = await sha256Of(new Blob([photos.map((p) => p.sha256).join('')]));
   return `PH-${contractId}-${milestoneId}-${digest.slice(0, 16)}`.slice(0, 128);
 }

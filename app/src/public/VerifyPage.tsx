@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import { api } from '../api/client';
 import { DEADLINE_COLOURS } from '../format/deadline';
-import { verdictTone } from './verdict';
+import { verdictLine } from '../audit/verification';
 
 /**
  * Where a sealed document's QR code leads (the gateway redirects a browser from /v1/v/{id} here): whether the paper in
@@ -31,7 +31,7 @@ export function VerifyPage() {
   return (
     <Space direction="vertical" style={{ width: '100%', maxWidth: 720, margin: '0 auto', display: 'flex' }}>
       <Alert
-        type={verdictTone(r.verdict)}
+        type={verdictLine(r).tone}
         showIcon
         title={t(`verify.verdict.${r.verdict}`)}
         description={t(`verify.explain.${r.verdict}`)}

@@ -1,5 +1,6 @@
 import express from 'express';
 import { z } from 'zod';
+import { clientAddress } from '../platform/rate-limit';
 import type { RouteTable } from '../platform/routes';
 import { NotFoundError } from '../platform/errors';
 import type { ReadModel, ReadModelDocument } from '../projection/read-model';
@@ -150,7 +151,7 @@ export function open311Routes(
     },
     async ({ body, req, res }) => {
       const r = await d.intake.submit(body, {
-        ip: req.ip ?? 'unknown',
+        ip: clientAddress(req),
         idempotencyKey: req.header('Idempotency-Key') ?? undefined,
       });
       if (r.receipt?.blockNumber) res.setHeader('X-Consistency-Token', r.receipt.blockNumber); // send as X-Consistent-After to read it back

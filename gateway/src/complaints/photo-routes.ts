@@ -1,7 +1,6 @@
-import type { Request } from 'express';
 import { z } from 'zod';
 import { AppError, NotFoundError, PayloadTooLargeError, ValidationError } from '../platform/errors';
-import type { RateLimit } from '../platform/rate-limit';
+import { clientAddress, type RateLimit } from '../platform/rate-limit';
 import { readBody } from '../platform/read-body';
 import type { RouteTable } from '../platform/routes';
 import { sha256 } from '../shared/schemas';
@@ -13,9 +12,6 @@ const photoAnswer = z.strictObject({
   size: z.number().int(),
   media_url: z.string().describe("the photo's address, for the complaint's media_url"),
 });
-
-/** Behind the loopback proxy the gateway trusts, the address X-Forwarded-For names. */
-const clientAddress = (req: Request) => req.ip ?? 'unknown';
 
 /**
  * A complaint's optional photo, before the complaint: the citizen sends the image's bytes, gets its address back and

@@ -1,11 +1,10 @@
 import type { Request } from 'express';
 import multer from 'multer';
 import { z } from 'zod';
-import { AppError, ValidationError } from '../platform/errors';
-import type { RateLimit, RateLimitOptions } from '../platform/rate-limit';
+import { AppError, PayloadTooLargeError, ValidationError } from '../platform/errors';
+import { clientAddress, type RateLimit, type RateLimitOptions } from '../platform/rate-limit';
 import type { RouteTable } from '../platform/routes';
 import { sha256 } from '../shared/schemas';
-import { PayloadTooLargeError } from '../platform/errors';
 import { readBody } from '../platform/read-body';
 import { EVENTS_READER } from '../identity/identity-service';
 import { Sealing } from './sealing';
@@ -145,9 +144,6 @@ export function verificationRoutes(
     },
   );
 }
-
-/** Behind the loopback proxy the gateway trusts, the address X-Forwarded-For names. */
-const clientAddress = (req: Request) => req.ip ?? 'unknown';
 
 function fileOf(
   handler: ReturnType<multer.Multer['single']>,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RateLimit } from '../platform/rate-limit';
+import { clientAddress, type RateLimit } from '../platform/rate-limit';
 import type { RouteTable } from '../platform/routes';
 import type { IdentityService } from './identity-service';
 import { ROLES } from './models';
@@ -65,7 +65,7 @@ export function identityRoutes(
     },
     async ({ body, req }) =>
       'password' in body
-        ? identities.login(body.username, body.password, req.ip ?? 'unknown')
+        ? identities.login(body.username, body.password, clientAddress(req))
         : identities.loginWithKey(body.username, body.challenge, body.signature),
   );
 
@@ -85,7 +85,7 @@ export function identityRoutes(
         bearer(req.headers.authorization)!,
         body.currentPassword,
         body.newPassword,
-        req.ip ?? 'unknown',
+        clientAddress(req),
       );
       res.status(204).end();
     },
@@ -186,7 +186,7 @@ export function identityRoutes(
       response: z.object({ commonName: z.string() }),
     },
     async ({ body, req }) => {
-      await enrollmentLimit.take(req.ip ?? 'unknown');
+      await enrollmentLimit.take(clientAddress(req));
       return identities.enrollments.subjectOf(body);
     },
   );
@@ -210,7 +210,7 @@ export function identityRoutes(
       response: z.object({ username: z.string(), mspId: z.string(), certificate: z.string() }),
     },
     async ({ body, req }) => {
-      await enrollmentLimit.take(req.ip ?? 'unknown'); // codes are not guessable (100 bits); this bounds the CA's work
+      await enrollmentLimit.take(clientAddress(req)); // codes are not guessable (100 bits); this bounds the CA's work
       return identities.enrollments.enroll(body);
     },
   );

@@ -1,7 +1,11 @@
 import crypto from 'node:crypto';
+import type { Request } from 'express';
 import type mongoose from 'mongoose';
 import { Schema } from 'mongoose';
 import { AppError } from './errors';
+
+/** The client address limits count by: behind the loopback proxy the gateway trusts, the one X-Forwarded-For names. */
+export const clientAddress = (req: Request): string => req.ip ?? 'unknown';
 
 /** At most `max` requests per client address in each window of `windowMs`. */
 export interface RateLimitOptions {
