@@ -36,6 +36,14 @@ const envSchema = z.object({
   /** Transactions in flight to the ledger at once, and waiting beyond that, before new writes get 503 + Retry-After. */
   SUBMIT_CONCURRENCY: z.coerce.number().int().positive().default(200),
   SUBMIT_QUEUE: z.coerce.number().int().min(0).default(400),
+  /**
+   * How long one step of a write waits for the ledger: endorsement, handing the transaction to the orderer, its commit
+   * status. Past them the step is retried (a new peer plan, the same transaction resent) and, when a sent transaction's
+   * outcome stays unknown, it is looked up by its ID (operations/outcomes.ts).
+   */
+  LEDGER_ENDORSE_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+  LEDGER_SUBMIT_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+  LEDGER_COMMIT_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   /** Whether this replica projects ledger events into the read model (one replica at a time holds the lease). */
   PROJECTOR: z.enum(['on', 'off']).default('on'),
   MQTT_URL: z.string().optional(),
@@ -121,6 +129,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     enrollmentCodeTtlMs: e.ENROLLMENT_CODE_TTL_HOURS * 3_600_000,
     submitConcurrency: e.SUBMIT_CONCURRENCY,
     submitQueue: e.SUBMIT_QUEUE,
+    ledgerTimeouts: {
+      endorseMs: e.LEDGER_ENDORSE_TIMEOUT_MS,
+      submitMs: e.LEDGER_SUBMIT_TIMEOUT_MS,
+      commitStatusMs: e.LEDGER_COMMIT_TIMEOUT_MS,
+    },
     projector: e.PROJECTOR === 'on',
     mqttUrl: e.MQTT_URL,
     mqttTopicPrefix: e.LUOHU_MQTT_TOPIC_PREFIX,

@@ -23,12 +23,19 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   };
 }
 
+const DATABASE_UNAVAILABLE = /^Mongo(Network|NetworkTimeout|ServerSelection|PoolCleared|NotConnected|Topology)/;
+
 /** Any thrown value as the typed error it stands for (500 "internal" when unknown). */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   if (err instanceof GatewayError) return fromGatewayError(err);
   if ((err as Error)?.name === 'MongoWaitQueueTimeoutError')
     return new OverloadedError('the database is at capacity; retry shortly', 1);
+  // The database restarting or unreachable: nothing of the request took effect that a retry would repeat.
+  if (DATABASE_UNAVAILABLE.test((err as Error)?.name ?? ''))
+    return new AppError(503, 'database_unavailable', 'the database is not answering; retry shortly', undefined, {
+      'Retry-After': '2',
+    });
   if (err instanceof z.ZodError)
     return new AppError(
       400,

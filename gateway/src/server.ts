@@ -68,7 +68,7 @@ export async function createServer(config: Config, logger: Logger) {
       logger,
     );
   }
-  const ledger = new Ledger(config.connection, logger);
+  const ledger = new Ledger(config.connection, logger, config.ledgerTimeouts);
   const ca = new CertificateAuthority(config.connection);
   const identities = new IdentityService(
     connection,
@@ -171,7 +171,7 @@ export async function createServer(config: Config, logger: Logger) {
       if (config.projector) projector.start();
       live.start();
       for (const m of modules) await m.start?.();
-      await writes.recover().catch((err) => logger.warn({ err }, 'recovering pending operations failed'));
+      writes.recovery.start(); // settles operations left pending by a crash or an unknown outcome, every second
       await new Promise<void>((resolve) =>
         server.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG }, resolve),
       );
@@ -184,6 +184,7 @@ export async function createServer(config: Config, logger: Logger) {
       for (const m of modules) await m.stop?.();
       await live.stop(); // ends the websocket connections server.close() would otherwise wait for
       await writes.drain();
+      await writes.recovery.stop();
       await projector.stop();
       // In-flight requests get a few seconds to finish, then their connections are cut.
       await Promise.race([

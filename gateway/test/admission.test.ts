@@ -2,41 +2,16 @@ import crypto from 'node:crypto';
 import { expect } from 'chai';
 import type mongoose from 'mongoose';
 import type { IdentityService } from '../src/identity/identity-service';
-import type { Ledger, Receipt, SigningUser, SubmitOptions } from '../src/ledger/ledger';
+import type { Ledger } from '../src/ledger/ledger';
 import { Admission } from '../src/operations/admission';
 import { AnchoredWrites, WriteRequest } from '../src/operations/anchored-writes';
 import { operationModel } from '../src/operations/models';
 import { connectDatabase } from '../src/platform/database';
+import { LedgerUnavailable } from '../src/ledger/errors';
 import { OverloadedError } from '../src/platform/errors';
 import { createLogger } from '../src/platform/logger';
 import { testConfig } from './support/gateway';
-
-/**
- * A ledger the test steers: each submit signs (calls onSigned, as the real one does before sending) and then waits
- * until the test commits or fails it. resume() answers the receipt of a transaction sent again after a restart.
- */
-class SteeredLedger {
-  readonly pending: { transactionId: string; commit: () => void; fail: (err: Error) => void }[] = [];
-  readonly resumed: string[] = [];
-
-  async submit(
-    _user: SigningUser,
-    _ns: string,
-    _fn: string,
-    args: string[],
-    options: SubmitOptions = {},
-  ): Promise<{ result: string; receipt: Receipt }> {
-    const transactionId = crypto.randomBytes(32).toString('hex');
-    await options.onSigned?.(transactionId, Buffer.from(`signed:${args.join(',')}`));
-    await new Promise<void>((commit, fail) => this.pending.push({ transactionId, commit, fail }));
-    return { result: '{}', receipt: { transactionId, blockNumber: '7', validationCode: 'VALID' } };
-  }
-
-  async resume(_user: SigningUser, bytes: Uint8Array): Promise<{ result: string; receipt: Receipt }> {
-    this.resumed.push(Buffer.from(bytes).toString());
-    return { result: '{}', receipt: { transactionId: 'resumed', blockNumber: '8', validationCode: 'VALID' } };
-  }
-}
+import { SteeredLedger } from './support/steered-ledger';
 
 const signerOf = {
   signer: async (id: string) => ({
@@ -135,12 +110,13 @@ describe('admission and crash recovery of anchored writes', function () {
     const recorded = await Operation.findById(operationId).lean();
     expect(recorded?.status).to.equal('pending');
     expect(recorded?.attempts.map((a) => a.transactionId)).to.deep.equal([crashed.pending[0].transactionId]);
-    expect(Buffer.from(recorded!.signedTransaction!, 'base64').toString()).to.equal('signed:survives');
+    const signedText = Buffer.from(recorded!.signedTransaction!, 'base64').toString();
+    expect(signedText).to.equal(`signed:${crashed.pending[0].transactionId}:survives`);
 
     const restarted = new SteeredLedger();
     const after = new AnchoredWrites(connection, restarted as unknown as Ledger, signerOf, new Admission(4, 4), logger);
     expect(await after.recover(0)).to.equal(1);
-    expect(restarted.resumed).to.deep.equal(['signed:survives']); // the same signed transaction, not a new one
+    expect(restarted.resent).to.deep.equal([signedText]); // the same signed transaction, not a new one
     const recovered = await Operation.findById(operationId).lean();
     expect(recovered?.status).to.equal('succeeded');
     expect(recovered?.receipt?.blockNumber).to.equal('8');
@@ -151,27 +127,32 @@ describe('admission and crash recovery of anchored writes', function () {
     expect(restarted.pending).to.have.length(0);
   });
 
-  it('when the ledger refuses before anything is signed, then the failure is recorded and a retry with the key replays it', async () => {
+  it('when the ledger is unavailable before anything is signed, then nothing is recorded, the answer says when to retry, and the same key writes on the next try', async () => {
+    let unavailable = true;
+    const steered = new SteeredLedger();
     const ledger = {
-      submit: async () => {
-        throw new OverloadedError('peers unavailable', 2);
+      submit: async (...args: Parameters<SteeredLedger['submit']>) => {
+        if (unavailable) throw new LedgerUnavailable('the ledger did not answer in time (UNAVAILABLE)');
+        return steered.submit(...args);
       },
     } as unknown as Ledger;
     const writes = new AnchoredWrites(connection, ledger, signerOf, new Admission(4, 4), logger);
     const key = crypto.randomUUID();
-    const first = await writes.write(request('refused', key)).then(
+    const first = await writes.write(request('transient', key)).then(
       () => undefined,
       (err: unknown) => err,
     );
-    expect((first as OverloadedError).status).to.equal(503);
-    const again = await writes.write(request('refused', key)).then(
-      () => undefined,
-      (err: unknown) => err,
-    );
-    expect((again as { status: number }).status).to.equal(503);
+    expect((first as LedgerUnavailable).status).to.equal(503);
+    expect((first as LedgerUnavailable).headers['Retry-After']).to.equal('2');
     const operationId = crypto.createHash('sha256').update(`inspector-1\0${key}`).digest('hex').slice(0, 32);
-    const op = await operationModel(connection).findById(operationId).lean();
-    expect(op?.status).to.equal('failed');
-    expect(op?.attempts).to.deep.equal([]);
+    expect(await operationModel(connection).findById(operationId).lean()).to.equal(null);
+
+    unavailable = false;
+    const again = writes.write(request('transient', key));
+    await until(() => steered.pending.length === 1);
+    steered.pending[0].commit();
+    const answer = await again;
+    expect(answer.httpStatus).to.equal(201);
+    expect(answer.replayed).to.equal(false);
   });
 });

@@ -1,5 +1,6 @@
 import { GatewayError } from '@hyperledger/fabric-gateway';
-import { common, gateway as gatewayProtos, msp } from '@hyperledger/fabric-protos';
+import { gateway as gatewayProtos } from '@hyperledger/fabric-protos';
+import { creatorOf } from './creator';
 import { fabricSignature, verifiesWith } from './ecdsa-signature';
 import { fromGatewayError, LedgerError } from './errors';
 import type { ClientIdentity, Ledger, Receipt } from './ledger';
@@ -91,9 +92,7 @@ export class ClientSignedLedger {
 
   /** Submits a signed envelope (again) and follows it to its commit. */
   async submit(signedPreparedBytes: Uint8Array): Promise<{ result: string; receipt: Receipt }> {
-    const prepared = gatewayProtos.PreparedTransaction.deserializeBinary(signedPreparedBytes);
-    const creator = creatorOf(prepared);
-    const transaction = this.ledger.gateway(creator).newTransaction(signedPreparedBytes);
+    const transaction = this.ledger.gateway(creatorOf(signedPreparedBytes)).newTransaction(signedPreparedBytes);
     return { result: utf8.decode(transaction.getResult()), receipt: await this.ledger.commit(transaction, true) };
   }
 }
@@ -103,12 +102,4 @@ function checked(identity: ClientIdentity, message: Uint8Array, signature: Uint8
   const der = fabricSignature(signature);
   if (!der || !verifiesWith(identity.certificate, message, der)) throw new SignatureRejected(what);
   return der;
-}
-
-/** The identity that created a prepared transaction (its envelope's signature header). */
-function creatorOf(prepared: gatewayProtos.PreparedTransaction): ClientIdentity {
-  const payload = common.Payload.deserializeBinary(prepared.getEnvelope()!.getPayload_asU8());
-  const signatureHeader = common.SignatureHeader.deserializeBinary(payload.getHeader()!.getSignatureHeader_asU8());
-  const creator = msp.SerializedIdentity.deserializeBinary(signatureHeader.getCreator_asU8());
-  return { mspId: creator.getMspid(), certificate: utf8.decode(creator.getIdBytes_asU8()) };
 }

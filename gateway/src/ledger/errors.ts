@@ -50,10 +50,13 @@ export class LedgerRefusal extends LedgerError {
   }
 }
 
-/** The chaincode failed without refusing (a shim error, an uncaught exception): nothing was written, and it is not the caller's fault. */
+/**
+ * The chaincode failed without refusing (a shim error, an uncaught exception, its server gone): nothing was written,
+ * it is not the caller's fault, and the same request may succeed later.
+ */
 export class ChaincodeFailure extends LedgerError {
   constructor(message: string, transactionId?: string) {
-    super(502, 'chaincode_error', `the chaincode failed: ${message}`, transactionId);
+    super(502, 'chaincode_error', `the chaincode failed: ${message}`, transactionId, { 'Retry-After': '2' });
   }
 }
 
@@ -61,6 +64,27 @@ export class ChaincodeFailure extends LedgerError {
 export class LedgerUnavailable extends LedgerError {
   constructor(message: string, transactionId?: string) {
     super(503, 'ledger_unavailable', message, transactionId, { 'Retry-After': '2' });
+  }
+}
+
+/**
+ * The transaction was sent, but whether it committed is not known yet (the orderer or the peer stopped answering): it
+ * may still commit, at most once. Only its transaction ID can tell; the operation stays pending until it does.
+ */
+export class OutcomeUnknown extends LedgerError {
+  constructor(
+    transactionId: string,
+    readonly reason?: unknown,
+    operationId?: string,
+  ) {
+    super(
+      503,
+      'outcome_unknown',
+      `transaction ${transactionId} was sent and its outcome is not known yet; retry with the same Idempotency-Key to learn it`,
+      transactionId,
+      { 'Retry-After': '2' },
+      operationId ? { operationId } : undefined,
+    );
   }
 }
 
@@ -122,5 +146,5 @@ export function fromGatewayError(err: GatewayError): LedgerError {
       `the ledger cannot plan this transaction now: ${err.details.map((d) => d.message).join('; ') || err.message}`,
       transactionId,
     );
-  return new LedgerError(502, 'ledger_error', err.message, transactionId);
+  return new LedgerError(502, 'ledger_error', err.message, transactionId, { 'Retry-After': '2' });
 }

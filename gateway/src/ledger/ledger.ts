@@ -12,7 +12,8 @@ import {
 import { common, gateway as gatewayProtos, msp } from '@hyperledger/fabric-protos';
 import type { ConnectionDescription } from '../config';
 import type { Logger } from '../platform/logger';
-import { fromGatewayError, isRetryable, TransactionInvalid } from './errors';
+import { fromGatewayError, isRetryable, OutcomeUnknown, TransactionInvalid } from './errors';
+import { creatorOf } from './creator';
 import { signerFor } from './signer';
 
 /** The Fabric identity a transaction is signed with: always the calling user's own. */
@@ -60,11 +61,20 @@ export interface SubmitOptions {
   onSigned?: (transactionId: string, bytes: Uint8Array) => Promise<void>;
 }
 
+/** How long each step of a transaction waits for the network (config: LEDGER_*_TIMEOUT_MS). */
+export interface LedgerTimeouts {
+  endorseMs: number;
+  submitMs: number;
+  commitStatusMs: number;
+}
+const DEFAULT_TIMEOUTS: LedgerTimeouts = { endorseMs: 15_000, submitMs: 15_000, commitStatusMs: 30_000 };
+
 const MAX_ATTEMPTS = 4;
 const validationCodeName = new Map<number, string>(
   Object.entries(StatusCode).map(([name, code]) => [code as number, name]),
 );
-const codeName = (code: number) => validationCodeName.get(code) ?? String(code);
+/** A validation code's name (MVCC_READ_CONFLICT, …) from its number. */
+export const codeName = (code: number) => validationCodeName.get(code) ?? String(code);
 const utf8 = new TextDecoder();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -82,6 +92,7 @@ export class Ledger {
   constructor(
     private readonly description: ConnectionDescription,
     private readonly logger: Logger,
+    private readonly timeouts: LedgerTimeouts = DEFAULT_TIMEOUTS,
   ) {}
 
   useStatusReader(reader: () => Promise<SigningUser>): void {
@@ -120,9 +131,9 @@ export class Ledger {
         identity: { mspId: user.mspId, credentials: Buffer.from(user.certificate) },
         ...('privateKey' in user ? signerFor(user.privateKey) : {}),
         evaluateOptions: () => ({ deadline: Date.now() + 5_000 }),
-        endorseOptions: () => ({ deadline: Date.now() + 15_000 }),
-        submitOptions: () => ({ deadline: Date.now() + 15_000 }),
-        commitStatusOptions: () => ({ deadline: Date.now() + 30_000 }),
+        endorseOptions: () => ({ deadline: Date.now() + this.timeouts.endorseMs }),
+        submitOptions: () => ({ deadline: Date.now() + this.timeouts.submitMs }),
+        commitStatusOptions: () => ({ deadline: Date.now() + this.timeouts.commitStatusMs }),
       });
       if (this.gateways.size > 1000) this.dropOldestGateway();
       this.gateways.set(key, gateway);
@@ -183,6 +194,7 @@ export class Ledger {
       try {
         return { result: utf8.decode(transaction.getResult()), receipt: await this.commit(transaction) };
       } catch (err) {
+        if (err instanceof OutcomeUnknown) throw err;
         const conflict =
           err instanceof TransactionInvalid &&
           (err.validationCode === 'MVCC_READ_CONFLICT' || err.validationCode === 'PHANTOM_READ_CONFLICT');
@@ -198,15 +210,10 @@ export class Ledger {
     }
   }
 
-  /** Sends a signed transaction (again, after a timeout or a restart) and waits for its commit status. */
-  async resume(user: SigningUser, bytes: Uint8Array): Promise<{ result: string; receipt: Receipt }> {
-    const transaction = this.gateway(user).newTransaction(bytes);
-    return { result: utf8.decode(transaction.getResult()), receipt: await this.commit(transaction) };
-  }
-
   /**
-   * Timeouts resend the same transaction (same ID: it can commit at most once), a few times, then give up as
-   * unavailable. A transaction its author signed is followed by the gateway's status reader (the author's key is not here).
+   * Timeouts resend the same transaction (same ID: it can commit at most once), a few times; then its outcome is
+   * unknown (OutcomeUnknown), never "failed": it may still commit. Only an invalidation is a definite failure. A
+   * transaction its author signed is followed by the gateway's status reader (the author's key is not here).
    */
   async commit(transaction: Transaction, byReader = false): Promise<Receipt> {
     const transactionId = transaction.getTransactionId();
@@ -218,6 +225,7 @@ export class Ledger {
         return { transactionId, blockNumber: status.blockNumber.toString(), validationCode: 'VALID' };
       } catch (err) {
         if (err instanceof CommitError) throw new TransactionInvalid(codeName(err.code), transactionId);
+        if (err instanceof TransactionInvalid) throw err;
         if (isRetryable(err) && attempt < MAX_ATTEMPTS) {
           this.logger.warn(
             { transactionId, attempt, err: (err as Error).message },
@@ -226,13 +234,45 @@ export class Ledger {
           await sleep(500 * attempt);
           continue;
         }
-        throw err instanceof GatewayError ? fromGatewayError(err) : err;
+        throw new OutcomeUnknown(transactionId, err);
       }
     }
   }
 
+  /**
+   * The commit status of a transaction by its ID, waiting at most `deadlineMs` for it to appear on the channel:
+   * undefined when it has not (it may not have reached the orderer, or not yet been cut into a block).
+   */
+  async statusOf(transactionId: string, deadlineMs: number): Promise<Status | undefined> {
+    try {
+      return await this.readStatus(transactionId, deadlineMs);
+    } catch (err) {
+      if (err instanceof GatewayError) return undefined;
+      throw err;
+    }
+  }
+
+  /**
+   * Sends a signed transaction once more (its ID unchanged: it commits at most once) and waits at most `deadlineMs`
+   * for its status; undefined when it is still not known.
+   */
+  async resend(signedTransaction: Uint8Array, deadlineMs: number): Promise<Status | undefined> {
+    const transaction = this.gateway(creatorOf(signedTransaction)).newTransaction(signedTransaction);
+    try {
+      await transaction.submit({ deadline: Date.now() + deadlineMs });
+    } catch (err) {
+      if (!(err instanceof GatewayError)) throw err;
+    }
+    return this.statusOf(transaction.getTransactionId(), deadlineMs);
+  }
+
+  /** What the chaincode answered in a signed transaction (its endorsed result), whoever signed it. */
+  resultOf(signedTransaction: Uint8Array): string {
+    return utf8.decode(this.gateway(creatorOf(signedTransaction)).newTransaction(signedTransaction).getResult());
+  }
+
   /** The commit status of any transaction on the channel, asked as the status reader. */
-  private async readStatus(transactionId: string): Promise<Status> {
+  private async readStatus(transactionId: string, deadlineMs?: number): Promise<Status> {
     if (!this.statusReader) throw new Error('no status reader: the gateway cannot follow transactions it did not sign');
     const reader = await this.statusReader();
     const request = new gatewayProtos.CommitStatusRequest();
@@ -244,7 +284,8 @@ export class Ledger {
     request.setIdentity(creator.serializeBinary());
     const signed = new gatewayProtos.SignedCommitStatusRequest();
     signed.setRequest(request.serializeBinary());
-    return this.gateway(reader).newCommit(signed.serializeBinary()).getStatus();
+    const commit = this.gateway(reader).newCommit(signed.serializeBinary());
+    return commit.getStatus(deadlineMs === undefined ? undefined : { deadline: Date.now() + deadlineMs });
   }
 
   close(): void {

@@ -3,16 +3,18 @@ import { canonicalJson } from '@luohu/domain';
 import type mongoose from 'mongoose';
 import type { IdentityService } from '../identity/identity-service';
 import { ClientSignedLedger } from '../ledger/client-signed';
-import { LedgerError } from '../ledger/errors';
+import { LedgerError, OutcomeUnknown } from '../ledger/errors';
 import type { Ledger, Receipt } from '../ledger/ledger';
 import { toAppError } from '../error-handler';
-import { AppError, ConflictError, NotFoundError, UnprocessableError } from '../platform/errors';
+import { AppError, NotFoundError, UnprocessableError } from '../platform/errors';
 import type { Logger } from '../platform/logger';
 import type { Histogram } from 'prom-client';
 import { ServerTiming } from '../platform/metrics';
 import type { Admission } from './admission';
 import { Author, operationModel, OperationRecord, SignatureRequest } from './models';
 import type { AuthorStage, LedgerCall } from './ledger-write';
+import { failed, settlementOf, Settlement, succeeded } from './outcomes';
+import { PendingRecovery } from './pending-recovery';
 
 /**
  * How an author-signed write was asked for: Prefer: respond-async, the route it came through, and what that route's
@@ -100,6 +102,8 @@ export class AnchoredWrites {
   private readonly Operation;
   private readonly running = new Set<Promise<unknown>>();
   private readonly authorSigned: ClientSignedLedger;
+  /** Settles operations whose request ended before their outcome was known, continuously, in every replica. */
+  readonly recovery: PendingRecovery;
   /** The path for callers who hold their own key; wired by server.ts (it is built on this class). */
   forAuthors?: AuthorSigning;
   /** Each anchored route's committed-refusal rule, by route (`POST /payouts`): applied at an author's last signature. */
@@ -119,6 +123,7 @@ export class AnchoredWrites {
   ) {
     this.Operation = operationModel(connection);
     this.authorSigned = new ClientSignedLedger(ledger);
+    this.recovery = new PendingRecovery(this.Operation, ledger, logger);
   }
 
   /** A timing for one write's phases, starting when the gateway received the request. */
@@ -143,10 +148,12 @@ export class AnchoredWrites {
     }
     let handedOff = false;
     try {
+      let recorded = false;
       if (req.idempotencyKey && !req.keyLookedUp) {
         const existing = await this.Operation.findById(operationId).lean();
         timing.mark('lookup');
-        if (existing) return this.replay(existing, requestHash);
+        if (existing && !(recorded = await this.retakes(existing, requestHash)))
+          return this.replay(existing, requestHash);
       }
       const now = new Date();
       const record: OperationRecord = {
@@ -163,12 +170,13 @@ export class AnchoredWrites {
         receipt: null,
         result: null,
         error: null,
+        retryable: false,
         createdAt: now,
         updatedAt: now,
       };
       if (req.async) {
         // The 202 promises an operation to poll: it is recorded before the answer, and signed afterwards.
-        if (!(await this.insert(record))) return this.replay(await this.read(operationId), requestHash);
+        if (!recorded && !(await this.insert(record))) return this.replay(await this.read(operationId), requestHash);
         const done = release;
         const tracked = this.execute(record, true, req, requestHash, timing)
           .catch(() => undefined)
@@ -180,16 +188,19 @@ export class AnchoredWrites {
         handedOff = true;
         return { httpStatus: 202, body: { operationId, status: 'pending' }, replayed: false };
       }
-      return await this.execute(record, false, req, requestHash, timing);
+      return await this.execute(record, recorded, req, requestHash, timing);
     } finally {
       if (!handedOff) release();
     }
   }
 
-  /** The outcome already recorded for this user's Idempotency-Key (replayed), if any. */
+  /** The outcome already recorded for this user's Idempotency-Key (replayed), if any; none when the key may try again. */
   async previous(userId: string, idempotencyKey: string, fingerprint: unknown): Promise<WriteOutcome | undefined> {
     const existing = await this.Operation.findById(operationIdOf(userId, idempotencyKey)).lean();
-    return existing ? this.replay(existing, requestHashOf(fingerprint)) : undefined;
+    if (!existing) return undefined;
+    const requestHash = requestHashOf(fingerprint);
+    if (existing.status === 'failed' && existing.retryable && existing.requestHash === requestHash) return undefined;
+    return this.replay(existing, requestHash);
   }
 
   private async execute(
@@ -199,25 +210,27 @@ export class AnchoredWrites {
     requestHash: string,
     timing: ServerTiming,
   ): Promise<WriteOutcome> {
-    const signed: string[] = [];
-    let update: Partial<OperationRecord>;
+    const signed: { transactionId: string; bytes: Uint8Array }[] = [];
+    let settlement: Settlement;
     try {
-      // Persisted before it is sent: an acknowledged write survives a crash (recover() resends it, same ID).
+      // Persisted before it is sent: an acknowledged write survives a crash (recovery resends it, same ID).
       const onSigned = async (transactionId: string, bytes: Uint8Array) => {
         timing.mark('endorse');
         const attempt = { transactionId, at: new Date() };
         const signedTransaction = Buffer.from(bytes).toString('base64');
-        signed.push(transactionId);
         if (recorded) {
-          await this.Operation.updateOne(
-            { _id: record._id },
+          // Only while still pending: recovery may have closed an operation it took for abandoned; then nothing is sent.
+          const { matchedCount } = await this.Operation.updateOne(
+            { _id: record._id, status: 'pending' },
             { $push: { attempts: attempt }, $set: { signedTransaction, updatedAt: attempt.at } },
           );
+          if (matchedCount === 0) throw new LostRace();
         } else {
           if (!(await this.insert({ ...record, attempts: [attempt], signedTransaction, updatedAt: attempt.at })))
             throw new LostRace();
           recorded = true;
         }
+        signed.push({ transactionId, bytes });
         timing.mark('record');
       };
       const { result, receipt } = req.authorSigned
@@ -227,38 +240,39 @@ export class AnchoredWrites {
             onSigned,
           });
       timing.mark('commit');
-      update = { status: 'succeeded', httpStatus: 201, receipt, result: parseResult(result) };
+      settlement = succeeded(receipt, result);
     } catch (err) {
       // A concurrent request with the same Idempotency-Key recorded first: its transaction is the one, ours is not sent.
       if (err instanceof LostRace) return this.replay(await this.read(record._id), requestHash);
-      const e = toAppError(err);
-      if (e.status >= 500) this.logger.error({ err, operationId: record._id }, 'anchored write failed');
-      update = {
-        status: 'failed',
-        httpStatus: e.status,
-        error: {
-          status: e.status,
-          code: e.code,
-          message: e.message,
-          ...(err instanceof LedgerError && err.transactionId ? { transactionId: err.transactionId } : {}),
-        },
-      };
+      const sent = signed.at(-1);
+      if (err instanceof OutcomeUnknown && sent) {
+        // Sent, and the ledger stopped answering: its transaction ID tells whether it committed. Until it does, the
+        // operation stays pending (recovery follows it) and the client is told exactly that — never "failed".
+        const status = await this.ledger.statusOf(sent.transactionId, RESOLVE_WAIT_MS);
+        if (!status) {
+          await this.Operation.updateOne({ _id: record._id, status: 'pending' }, { $set: { updatedAt: new Date() } });
+          this.logger.warn({ operationId: record._id, transactionId: sent.transactionId }, 'write outcome unknown');
+          throw new OutcomeUnknown(sent.transactionId, err, record._id);
+        }
+        settlement = settlementOf(this.ledger, status, sent.bytes);
+      } else {
+        const e = toAppError(err);
+        if (e.status >= 500) this.logger.error({ err, operationId: record._id }, 'anchored write failed');
+        settlement = failed(e);
+        // Nothing recorded and nothing to replay: the answer is the error, and the key stays free to try again.
+        if (!recorded && settlement.retryable) throw e;
+      }
     }
-    const finished = { ...update, signedTransaction: null, updatedAt: new Date() };
+    const finished = { ...settlement, signedTransaction: null, updatedAt: new Date() };
     if (recorded) {
-      await this.Operation.updateOne({ _id: record._id }, { $set: finished });
+      // Recovery may have settled it meanwhile (from the same transaction ID): then its record is the answer.
+      const { matchedCount } = await this.Operation.updateOne(
+        { _id: record._id, status: 'pending' },
+        { $set: finished },
+      );
+      if (matchedCount === 0) return this.replay(await this.read(record._id), requestHash);
     } else if (!(await this.insert({ ...record, ...finished }))) {
-      // Refused before any record: unless our own insert's answer was lost (it holds one of our transaction IDs), the
-      // record is a concurrent retry's.
-      const ours =
-        signed.length > 0 &&
-        (
-          await this.Operation.updateOne(
-            { _id: record._id, attempts: { $elemMatch: { transactionId: { $in: signed } } } },
-            { $set: finished },
-          )
-        ).matchedCount > 0;
-      if (!ours) return this.replay(await this.read(record._id), requestHash);
+      return this.replay(await this.read(record._id), requestHash); // a concurrent retry's record
     }
     timing.mark('receipt');
     return this.outcome({ ...record, ...finished }, false);
@@ -272,39 +286,70 @@ export class AnchoredWrites {
     return this.authorSigned.submit(bytes);
   }
 
-  /** Inserts a new operation record; false when one with its ID exists (the same Idempotency-Key, concurrently). */
+  /**
+   * Inserts a new operation record; false when one with its ID exists (the same Idempotency-Key, concurrently) — unless
+   * that one failed on the way, for the same request: then this attempt takes its place.
+   */
   private async insert(record: OperationRecord): Promise<boolean> {
     try {
       await this.Operation.collection.insertOne(record as never);
       return true;
     } catch (err) {
-      if ((err as { code?: number }).code === 11000) return false;
-      throw err;
+      if ((err as { code?: number }).code !== 11000) throw err;
+      const { _id, createdAt: _, ...fresh } = record;
+      const { matchedCount } = await this.Operation.updateOne(
+        { _id, status: 'failed', retryable: true, requestHash: record.requestHash },
+        { $set: fresh },
+      );
+      return matchedCount > 0;
     }
+  }
+
+  /** An earlier attempt with this key failed on the way (nothing reached the ledger): this one takes it over, once. */
+  private async retakes(existing: OperationRecord, requestHash: string): Promise<boolean> {
+    if (existing.status !== 'failed' || !existing.retryable || existing.requestHash !== requestHash) return false;
+    const { matchedCount } = await this.Operation.updateOne(
+      { _id: existing._id, status: 'failed', retryable: true },
+      {
+        $set: {
+          status: 'pending',
+          retryable: false,
+          error: null,
+          httpStatus: null,
+          signedTransaction: null,
+          updatedAt: new Date(),
+        },
+      },
+    );
+    return matchedCount > 0;
   }
 
   private async read(operationId: string): Promise<OperationRecord> {
     const op = await this.Operation.findById(operationId).lean();
-    if (!op)
-      throw new ConflictError(`operation ${operationId} with this Idempotency-Key is still in progress`, {
-        operationId,
-      });
+    if (!op) throw inProgress(operationId);
     return op;
   }
 
-  private replay(existing: OperationRecord, requestHash: string): WriteOutcome {
+  /**
+   * The answer for a key already used: its outcome, once there is one. A pending operation is waited for a few seconds
+   * (another request or recovery is settling it), then answered 409 with Retry-After.
+   */
+  private async replay(existing: OperationRecord, requestHash: string): Promise<WriteOutcome> {
     if (existing.requestHash !== requestHash)
       throw new UnprocessableError('idempotency_key_reused', 'this Idempotency-Key was used for a different request');
-    if (existing.status === 'pending')
-      throw new ConflictError(`operation ${existing._id} with this Idempotency-Key is still in progress`, {
-        operationId: existing._id,
-      });
-    return this.outcome(existing, true);
+    let op = existing;
+    for (const deadline = Date.now() + PENDING_WAIT_MS; op.status === 'pending' && Date.now() < deadline;) {
+      await sleep(200);
+      op = await this.read(op._id);
+    }
+    if (op.status === 'pending') throw inProgress(op._id);
+    return this.outcome(op, true);
   }
 
   private outcome(op: OperationRecord, replayed: boolean): WriteOutcome {
     if (op.status === 'failed' && op.error) {
-      throw new LedgerError(op.error.status, op.error.code, op.error.message, op.error.transactionId);
+      const headers: Record<string, string> = op.retryable ? { 'Retry-After': '2' } : {};
+      throw new LedgerError(op.error.status, op.error.code, op.error.message, op.error.transactionId, headers);
     }
     return {
       httpStatus: op.httpStatus ?? 201,
@@ -319,51 +364,9 @@ export class AnchoredWrites {
     return op;
   }
 
-  /**
-   * After a crash: resend every operation left pending with a signed transaction (same transaction ID, so it
-   * commits at most once) and close those that never got signed (nothing reached the ledger).
-   */
-  async recover(olderThanMs = 60_000): Promise<number> {
-    const stale = await this.Operation.find({
-      status: 'pending',
-      updatedAt: { $lt: new Date(Date.now() - olderThanMs) },
-    }).lean();
-    for (const op of stale) {
-      let update: Partial<OperationRecord>;
-      if (!op.signedTransaction) {
-        update = {
-          status: 'failed',
-          httpStatus: 503,
-          error: {
-            status: 503,
-            code: 'interrupted',
-            message: 'the gateway stopped before the transaction was sent; nothing was written',
-          },
-        };
-      } else {
-        try {
-          const bytes = Buffer.from(op.signedTransaction, 'base64');
-          const { result, receipt } =
-            op.signedBy === 'author'
-              ? await this.authorSigned.submit(bytes)
-              : await this.ledger.resume(await this.identities.signer(op.userId), bytes);
-          update = { status: 'succeeded', httpStatus: 201, receipt, result: parseResult(result) };
-        } catch (err) {
-          const e = err instanceof AppError ? err : new AppError(500, 'internal', (err as Error).message);
-          update = {
-            status: 'failed',
-            httpStatus: e.status,
-            error: { status: e.status, code: e.code, message: e.message },
-          };
-        }
-      }
-      await this.Operation.updateOne(
-        { _id: op._id, status: 'pending' },
-        { $set: { ...update, signedTransaction: null, updatedAt: new Date() } },
-      );
-      this.logger.info({ operationId: op._id, status: update.status }, 'recovered a pending operation');
-    }
-    return stale.length;
+  /** Settles pending operations left behind now (tests, start-up); the recovery loop does it continuously. */
+  recover(olderThanMs?: number): Promise<number> {
+    return this.recovery.runOnce(olderThanMs);
   }
 
   /** Graceful shutdown: let accepted (202) work finish. */
@@ -372,6 +375,20 @@ export class AnchoredWrites {
   }
 }
 
+/** How long a resolution by transaction ID waits for the status, and a retry waits for a pending operation. */
+const RESOLVE_WAIT_MS = 3_000;
+const PENDING_WAIT_MS = 3_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const inProgress = (operationId: string) =>
+  new AppError(
+    409,
+    'conflict',
+    `operation ${operationId} with this Idempotency-Key is still in progress`,
+    { operationId },
+    { 'Retry-After': '1' },
+  );
+
 const requestHashOf = (fingerprint: unknown) =>
   crypto.createHash('sha256').update(canonicalJson(fingerprint)).digest('hex');
 const operationIdOf = (userId: string, idempotencyKey: string) =>
@@ -379,12 +396,3 @@ const operationIdOf = (userId: string, idempotencyKey: string) =>
 
 /** Thrown from onSigned when another request with the same Idempotency-Key recorded its operation first. */
 class LostRace extends Error {}
-
-function parseResult(result: string): unknown {
-  if (result === '') return null;
-  try {
-    return JSON.parse(result);
-  } catch {
-    return result;
-  }
-}

@@ -39,6 +39,8 @@ export interface OperationRecord {
   receipt: Receipt | null;
   result: unknown;
   error: { status: number; code: string; message: string; transactionId?: string } | null;
+  /** A failure that reached no ledger state (see outcomes.ts): the same Idempotency-Key may try again. */
+  retryable?: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -64,6 +66,7 @@ export function operationModel(connection: mongoose.Connection): mongoose.Model<
           receipt: { type: Schema.Types.Mixed, default: null },
           result: { type: Schema.Types.Mixed, default: null },
           error: { type: Schema.Types.Mixed, default: null },
+          retryable: { type: Boolean, default: false },
           createdAt: { type: Date, required: true },
           updatedAt: { type: Date, required: true },
         },

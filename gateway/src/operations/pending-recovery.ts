@@ -1,0 +1,116 @@
+import type mongoose from 'mongoose';
+import type { Ledger } from '../ledger/ledger';
+import { AppError } from '../platform/errors';
+import type { Logger } from '../platform/logger';
+import type { OperationRecord } from './models';
+import { failed, Settlement, settlementOf } from './outcomes';
+
+/** How recovery treats operations whose request is over (a crash, an unknown outcome); all in milliseconds. */
+export interface RecoveryOptions {
+  /** A signed operation untouched this long is followed up: its transaction ID asked, then the transaction resent. */
+  signedAfterMs: number;
+  /** An operation never signed this long is closed (nothing was sent): its key may try again. */
+  unsignedAfterMs: number;
+  /** How often every replica looks. */
+  everyMs: number;
+  /** How long one look waits for a transaction's status, and for a resent transaction's. */
+  statusWaitMs: number;
+}
+
+export const RECOVERY: RecoveryOptions = {
+  signedAfterMs: 5_000,
+  unsignedAfterMs: 30_000,
+  everyMs: 1_000,
+  statusWaitMs: 2_000,
+};
+
+/** Operations followed up at once by one replica (each asks a peer, perhaps the orderer). */
+const CONCURRENCY = 16;
+
+async function inBatches<T>(items: T[], size: number, each: (item: T) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(each));
+}
+
+/**
+ * Settles pending operations whose request ended without an outcome — the gateway died, or the ledger stopped answering
+ * after the transaction was sent. Every replica runs it; each operation is taken by one at a time (a conditional update
+ * of its `updatedAt`). A signed transaction is looked up by its ID and, when not found, sent again (same ID: it commits
+ * at most once); only a commit status settles it. An operation that was never signed is closed as interrupted.
+ */
+export class PendingRecovery {
+  private timer: NodeJS.Timeout | undefined;
+  private pass: Promise<unknown> | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly Operation: mongoose.Model<OperationRecord>,
+    private readonly ledger: Ledger,
+    private readonly logger: Logger,
+    private readonly options: RecoveryOptions = RECOVERY,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    const tick = () => {
+      this.pass = this.runOnce()
+        .catch((err) => this.logger.warn({ err: (err as Error).message }, 'recovering pending operations failed'))
+        .finally(() => {
+          if (!this.stopped) this.timer = setTimeout(tick, this.options.everyMs);
+        });
+    };
+    tick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.pass;
+  }
+
+  /** One look: settles what can be settled now; returns how many operations it took up. */
+  async runOnce(signedAfterMs = this.options.signedAfterMs): Promise<number> {
+    const now = Date.now();
+    // `status` is index-served (postgres-indexes.ts); pending operations are few, so the age is checked here.
+    const pending = await this.Operation.find({ status: 'pending' }).lean();
+    const due = pending.filter(
+      (op) => now - op.updatedAt.getTime() >= (op.signedTransaction ? signedAfterMs : this.options.unsignedAfterMs),
+    );
+    let taken = 0;
+    await inBatches(due, CONCURRENCY, async (op) => {
+      if (!(await this.take(op))) return;
+      taken++;
+      const settlement = await this.settle(op);
+      if (!settlement) return; // still unknown: the next look tries again
+      const { matchedCount } = await this.Operation.updateOne(
+        { _id: op._id, status: 'pending' },
+        { $set: { ...settlement, signedTransaction: null, updatedAt: new Date() } },
+      );
+      if (matchedCount > 0)
+        this.logger.info({ operationId: op._id, status: settlement.status }, 'settled a pending operation');
+    });
+    return taken;
+  }
+
+  /** This replica takes the operation up, unless another did since it was read. */
+  private async take(op: OperationRecord): Promise<boolean> {
+    const { matchedCount } = await this.Operation.updateOne(
+      { _id: op._id, status: 'pending', updatedAt: op.updatedAt },
+      { $set: { updatedAt: new Date() } },
+    );
+    return matchedCount > 0;
+  }
+
+  private async settle(op: OperationRecord): Promise<Settlement | undefined> {
+    if (!op.signedTransaction)
+      return failed(
+        new AppError(503, 'interrupted', 'the gateway stopped before the transaction was sent; nothing was written'),
+      );
+    const bytes = Buffer.from(op.signedTransaction, 'base64');
+    const transactionId = op.attempts.at(-1)?.transactionId;
+    const wait = this.options.statusWaitMs;
+    const status =
+      (transactionId ? await this.ledger.statusOf(transactionId, wait) : undefined) ??
+      (await this.ledger.resend(bytes, wait));
+    return status ? settlementOf(this.ledger, status, bytes) : undefined;
+  }
+}

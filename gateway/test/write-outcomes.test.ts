@@ -1,0 +1,198 @@
+import crypto from 'node:crypto';
+import { expect } from 'chai';
+import type mongoose from 'mongoose';
+import type { IdentityService } from '../src/identity/identity-service';
+import { LedgerUnavailable, OutcomeUnknown } from '../src/ledger/errors';
+import type { Ledger } from '../src/ledger/ledger';
+import { Admission } from '../src/operations/admission';
+import { AnchoredWrites, WriteRequest } from '../src/operations/anchored-writes';
+import { operationModel } from '../src/operations/models';
+import { PendingRecovery } from '../src/operations/pending-recovery';
+import { connectDatabase } from '../src/platform/database';
+import type { AppError } from '../src/platform/errors';
+import { createLogger } from '../src/platform/logger';
+import { testConfig } from './support/gateway';
+import { SteeredLedger } from './support/steered-ledger';
+
+const signerOf = {
+  signer: async (id: string) => ({
+    id,
+    mspId: 'HousingMSP',
+    certificate: 'cert',
+    privateKey: crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey,
+  }),
+} as unknown as IdentityService;
+const until = async (ok: () => boolean | Promise<boolean>, ms = 10_000) => {
+  const deadline = Date.now() + ms;
+  while (!(await ok())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+};
+const refusalOf = (p: Promise<unknown>) =>
+  p.then(
+    () => {
+      throw new Error('expected a refusal');
+    },
+    (err: unknown) => err as AppError & { details?: { operationId?: string } },
+  );
+const operationIdOf = (key: string) =>
+  crypto.createHash('sha256').update(`inspector-1\0${key}`).digest('hex').slice(0, 32);
+
+/**
+ * Issue 14's findings on what clients are told when the ledger stops answering (the fault run): committed writes
+ * reported as failed, writes stuck "in progress", transient failures replayed for their key forever. The ledger is
+ * steered (the network cannot time out on cue); the operation records are in the suite's real database.
+ */
+describe('what a write answers when the ledger stops answering', function () {
+  this.timeout(30_000);
+  const logger = createLogger('silent');
+  let connection: mongoose.Connection;
+  const request = (batchId: string, idempotencyKey: string, async = false): WriteRequest => ({
+    userId: 'inspector-1',
+    idempotencyKey,
+    fingerprint: { batchId },
+    namespace: 'anchor',
+    fn: 'anchorBatch',
+    args: [batchId],
+    async,
+  });
+  const writesOn = (ledger: SteeredLedger) =>
+    new AnchoredWrites(connection, ledger as unknown as Ledger, signerOf, new Admission(8, 8), logger);
+
+  before(async () => {
+    const url = new URL(testConfig().mongoUrl);
+    url.pathname = `/outcomes_test_${crypto.randomUUID().slice(0, 8)}`;
+    connection = await connectDatabase(url.toString(), logger);
+  });
+  after(async () => {
+    await connection.dropDatabase();
+    await connection.close();
+  });
+
+  it('when the commit status times out but the transaction committed, then the answer is 201 with its receipt, found by its ID', async () => {
+    const ledger = new SteeredLedger();
+    const writes = writesOn(ledger);
+    const key = crypto.randomUUID();
+    const answer = writes.write(request('committed-late', key));
+    await until(() => ledger.pending.length === 1);
+    const { transactionId } = ledger.pending[0];
+    ledger.commitOnChannel(transactionId, 98n);
+    ledger.pending[0].fail(new OutcomeUnknown(transactionId, new Error('DEADLINE_EXCEEDED')));
+    const outcome = await answer;
+    expect(outcome.httpStatus).to.equal(201);
+    expect(outcome.body.receipt).to.deep.equal({ transactionId, blockNumber: '98', validationCode: 'VALID' });
+    const stored = await operationModel(connection).findById(operationIdOf(key)).lean();
+    expect(stored?.status).to.equal('succeeded');
+    const replay = await writes.write(request('committed-late', key));
+    expect(replay.replayed).to.equal(true);
+    expect(replay.body.receipt?.blockNumber).to.equal('98');
+  });
+
+  it('when the outcome stays unknown, then the answer is 503 outcome_unknown with Retry-After, and once recovery finds the commit a retry with the key gets the receipt', async () => {
+    const ledger = new SteeredLedger();
+    ledger.resendCommits = false;
+    const writes = writesOn(ledger);
+    const key = crypto.randomUUID();
+    const answer = refusalOf(writes.write(request('unknown', key)));
+    await until(() => ledger.pending.length === 1);
+    const { transactionId } = ledger.pending[0];
+    ledger.pending[0].fail(new OutcomeUnknown(transactionId));
+    const refused = await answer;
+    expect(refused.status).to.equal(503);
+    expect(refused.code).to.equal('outcome_unknown');
+    expect(refused.headers['Retry-After']).to.equal('2');
+    expect(refused.details?.operationId).to.equal(operationIdOf(key));
+    const Operation = operationModel(connection);
+    expect((await Operation.findById(operationIdOf(key)).lean())?.status).to.equal('pending'); // never "failed"
+
+    // The transaction reaches a block later (the orderer came back); recovery, running as in every replica, settles it.
+    const recovery = new PendingRecovery(Operation, ledger as unknown as Ledger, logger, {
+      signedAfterMs: 0,
+      unsignedAfterMs: 60_000,
+      everyMs: 50,
+      statusWaitMs: 10,
+    });
+    recovery.start();
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      expect((await Operation.findById(operationIdOf(key)).lean())?.status).to.equal('pending'); // still unknown
+      ledger.commitOnChannel(transactionId, 99n);
+      await until(async () => (await Operation.findById(operationIdOf(key)).lean())?.status === 'succeeded', 3_000);
+    } finally {
+      await recovery.stop();
+    }
+    const retry = await writes.write(request('unknown', key));
+    expect(retry.httpStatus).to.equal(201);
+    expect(retry.body.receipt).to.deep.equal({ transactionId, blockNumber: '99', validationCode: 'VALID' });
+    expect(ledger.pending).to.have.length(1); // no second transaction
+  });
+
+  it('when a retry comes while the first request is still committing, then it waits and answers the same receipt', async () => {
+    const ledger = new SteeredLedger();
+    const writes = writesOn(ledger);
+    const key = crypto.randomUUID();
+    const first = writes.write(request('in-flight', key));
+    await until(() => ledger.pending.length === 1);
+    const retry = writes.write(request('in-flight', key));
+    await new Promise((r) => setTimeout(r, 300));
+    ledger.pending[0].commit();
+    const [a, b] = await Promise.all([first, retry]);
+    expect(b.replayed).to.equal(true);
+    expect(b.body.receipt).to.deep.equal(a.body.receipt);
+  });
+
+  it('when an asynchronous write fails before it is sent, then the operation shows a retryable failure and the same key runs it again', async () => {
+    let unavailable = true;
+    const steered = new SteeredLedger();
+    const ledger = {
+      submit: async (...args: Parameters<SteeredLedger['submit']>) => {
+        if (unavailable) throw new LedgerUnavailable('no combination of peers can be derived');
+        return steered.submit(...args);
+      },
+    } as unknown as Ledger;
+    const writes = new AnchoredWrites(connection, ledger, signerOf, new Admission(8, 8), logger);
+    const key = crypto.randomUUID();
+    const Operation = operationModel(connection);
+    expect((await writes.write(request('async', key, true))).httpStatus).to.equal(202);
+    await until(async () => (await Operation.findById(operationIdOf(key)).lean())?.status === 'failed');
+    const failedOp = await Operation.findById(operationIdOf(key)).lean();
+    expect(failedOp?.retryable).to.equal(true);
+    expect(failedOp?.error?.code).to.equal('ledger_unavailable');
+
+    unavailable = false;
+    expect((await writes.write(request('async', key, true))).httpStatus).to.equal(202); // taken up again, not replayed
+    await until(() => steered.pending.length === 1);
+    steered.pending[0].commit();
+    await until(async () => (await Operation.findById(operationIdOf(key)).lean())?.status === 'succeeded');
+  });
+
+  it('when recovery closes a write it took for abandoned before it was signed, then the late signer sends nothing and the key may try again', async () => {
+    const ledger = new SteeredLedger();
+    let release!: () => void;
+    const slowSigner = {
+      signer: async (id: string) => {
+        await new Promise<void>((r) => (release = r));
+        return signerOf.signer(id);
+      },
+    } as unknown as IdentityService;
+    const writes = new AnchoredWrites(connection, ledger as unknown as Ledger, slowSigner, new Admission(8, 8), logger);
+    const key = crypto.randomUUID();
+    const Operation = operationModel(connection);
+    expect((await writes.write(request('abandoned', key, true))).httpStatus).to.equal(202);
+    const recovery = new PendingRecovery(Operation, ledger as unknown as Ledger, logger, {
+      signedAfterMs: 0,
+      unsignedAfterMs: 0,
+      everyMs: 1_000,
+      statusWaitMs: 10,
+    });
+    expect(await recovery.runOnce()).to.equal(1);
+    const closed = await Operation.findById(operationIdOf(key)).lean();
+    expect(closed?.status).to.equal('failed');
+    expect(closed?.error?.code).to.equal('interrupted');
+    release();
+    await writes.drain();
+    expect(ledger.pending).to.have.length(0); // its onSigned found the operation closed: not sent
+    expect((await Operation.findById(operationIdOf(key)).lean())?.status).to.equal('failed');
+  });
+});
