@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
 import { enrollKey } from '../../gateway/src/client/signing-client';
 import { ADMIN_PASSWORD, gatewayUnderTest, type TestGateway } from '../../gateway/test/support/gateway';
-import { expectAccessible, launchChromium, screenshot } from './browser';
+import { expectAccessible, launchChromium, recordTraffic, screenshot } from './browser';
 
 /**
  * Issue 13, the bureau admin: signs in by password (a custodial identity, kept apart from people's keys), registers a
@@ -23,6 +23,7 @@ describe('web app: a bureau admin registers a person and revokes a certificate (
   it('when the admin registers a clerk, then the one-time code is shown and enrolls a key; revoked, the account is revoked', async () => {
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
     const page = await context.newPage();
+    const traffic = recordTraffic(page);
     const username = `clerk-${crypto.randomUUID().slice(0, 8)}`;
     try {
       await page.goto(`${g.url}/sign-in`);
@@ -35,7 +36,7 @@ describe('web app: a bureau admin registers a person and revokes a certificate (
         .waitFor({ timeout: 30_000 })
         .catch(async (err: Error) => {
           await screenshot(page, 'admin-sign-in-failed');
-          throw err;
+          throw new Error(`${err.message}\nwhat the page asked and heard:\n${traffic()}`);
         });
 
       await page.getByLabel('账号').fill(username);

@@ -24,6 +24,38 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
+/**
+ * The page's API traffic and console, kept while the test runs: when a step times out, what the page asked and was
+ * answered (or is still waiting for) says why — a screenshot alone shows only that it did not move on.
+ */
+export function recordTraffic(page: Page): () => string {
+  const started = Date.now();
+  const lines: string[] = [];
+  const at = () => `+${((Date.now() - started) / 1000).toFixed(1)}s`;
+  const pending = new Map<object, string>();
+  page.on('request', (r) => {
+    if (!r.url().includes('/v1/')) return;
+    const line = `${r.method()} ${new URL(r.url()).pathname}`;
+    pending.set(r, line);
+    lines.push(`${at()} → ${line}`);
+  });
+  page.on('requestfinished', (r) => {
+    const line = pending.get(r);
+    if (!line) return;
+    pending.delete(r);
+    void r.response().then((res) => lines.push(`${at()} ← ${res?.status() ?? '?'} ${line}`));
+  });
+  page.on('requestfailed', (r) => {
+    const line = pending.get(r);
+    if (!line) return;
+    pending.delete(r);
+    lines.push(`${at()} ✗ ${line}: ${r.failure()?.errorText ?? ''}`);
+  });
+  page.on('console', (m) => lines.push(`${at()} console.${m.type()}: ${m.text()}`));
+  page.on('pageerror', (e) => lines.push(`${at()} page error: ${e.message}`));
+  return () => [...lines, ...[...pending.values()].map((l) => `still waiting: ${l}`)].join('\n');
+}
+
 /** axe-core over the page: no serious or critical violation. */
 export async function expectAccessible(page: Page): Promise<void> {
   // What a person sees at rest: no pointer over a control, no transition half-way (axe blends colours mid-animation).
