@@ -56,7 +56,7 @@ export class ClientSignedLedger {
       .gateway(identity)
       .getNetwork(this.ledger.channel)
       .getContract(this.ledger.chaincode, namespace)
-      .newProposal(fn, { arguments: args, endorsingOrganizations });
+      .newProposal(fn, { arguments: args, endorsingOrganizations: this.ledger.endorsersFor(endorsingOrganizations) });
     return { transactionId: proposal.getTransactionId(), bytes: proposal.getBytes() };
   }
 
@@ -67,9 +67,8 @@ export class ClientSignedLedger {
     signature: Uint8Array,
   ): Promise<SigningStep & { result: string }> {
     const message = ClientSignedLedger.messageOf('proposal', proposalBytes);
-    const proposal = this.ledger
-      .gateway(identity)
-      .newSignedProposal(proposalBytes, checked(identity, message, signature, 'proposal'));
+    const gateway = this.ledger.gateway(identity);
+    const proposal = gateway.newSignedProposal(proposalBytes, checked(identity, message, signature, 'proposal'));
     try {
       const transaction = await proposal.endorse();
       return {
@@ -78,6 +77,8 @@ export class ClientSignedLedger {
         result: utf8.decode(transaction.getResult()),
       };
     } catch (err) {
+      // The author's next attempt (a new proposal) is planned around what failed here.
+      this.ledger.noteFailure(gateway, err);
       throw err instanceof GatewayError ? fromGatewayError(err) : err;
     }
   }
@@ -92,8 +93,12 @@ export class ClientSignedLedger {
 
   /** Submits a signed envelope (again) and follows it to its commit. */
   async submit(signedPreparedBytes: Uint8Array): Promise<{ result: string; receipt: Receipt }> {
-    const transaction = this.ledger.gateway(creatorOf(signedPreparedBytes)).newTransaction(signedPreparedBytes);
-    return { result: utf8.decode(transaction.getResult()), receipt: await this.ledger.commit(transaction, true) };
+    const gateway = this.ledger.gateway(creatorOf(signedPreparedBytes));
+    const transaction = gateway.newTransaction(signedPreparedBytes);
+    return {
+      result: utf8.decode(transaction.getResult()),
+      receipt: await this.ledger.commit(transaction, true, gateway),
+    };
   }
 }
 

@@ -8,11 +8,14 @@ import {
   Transaction,
   GatewayError,
   CommitError,
+  EndorseError,
 } from '@hyperledger/fabric-gateway';
 import { common, gateway as gatewayProtos, msp } from '@hyperledger/fabric-protos';
 import type { ConnectionDescription } from '../config';
+import { status as grpcStatus } from '@grpc/grpc-js';
 import type { Logger } from '../platform/logger';
-import { fromGatewayError, isRetryable, OutcomeUnknown, TransactionInvalid } from './errors';
+import { chaincodeMessage, fromGatewayError, isRetryable, OutcomeUnknown, TransactionInvalid } from './errors';
+import { PeerDirectory, PeerEndpoint } from './peers';
 import { creatorOf } from './creator';
 import { signerFor } from './signer';
 
@@ -86,6 +89,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export class Ledger {
   private readonly clients = new Map<string, grpc.Client>();
   private readonly gateways = new Map<string, Gateway>();
+  private readonly peerOf = new WeakMap<Gateway, PeerEndpoint>();
+  private readonly peers: PeerDirectory;
   /** Reads commit statuses of transactions the gateway cannot sign for (any channel reader may ask for any ID). */
   private statusReader?: () => Promise<SigningUser>;
 
@@ -93,7 +98,9 @@ export class Ledger {
     private readonly description: ConnectionDescription,
     private readonly logger: Logger,
     private readonly timeouts: LedgerTimeouts = DEFAULT_TIMEOUTS,
-  ) {}
+  ) {
+    this.peers = new PeerDirectory(description);
+  }
 
   useStatusReader(reader: () => Promise<SigningUser>): void {
     this.statusReader = reader;
@@ -106,28 +113,26 @@ export class Ledger {
     return this.description.chaincode;
   }
 
-  private client(mspId: string): grpc.Client {
-    let client = this.clients.get(mspId);
+  private client(peer: PeerEndpoint): grpc.Client {
+    let client = this.clients.get(peer.id);
     if (!client) {
-      const org = this.description.orgs.find((o) => o.mspId === mspId);
-      if (!org) throw new Error(`no peer for ${mspId} in the connection description`);
-      const peer = org.peers[0];
-      client = new grpc.Client(peer.endpoint, grpc.credentials.createSsl(Buffer.from(org.tlsRootCert)), {
+      client = new grpc.Client(peer.endpoint, grpc.credentials.createSsl(Buffer.from(peer.tlsRootCert)), {
         'grpc.ssl_target_name_override': peer.hostnameOverride,
         'grpc.keepalive_time_ms': 60_000,
       });
-      this.clients.set(mspId, client);
+      this.clients.set(peer.id, client);
     }
     return client;
   }
 
   /** A connection as the user; without a private key, one whose every signature the identity's holder supplies. */
   gateway(user: SigningUser | ClientIdentity): Gateway {
-    const key = `${'id' in user ? user.id : ''}\0${user.certificate}`;
+    const peer = this.peers.peerFor(user.mspId);
+    const key = `${peer.id}\0${'id' in user ? user.id : ''}\0${user.certificate}`;
     let gateway = this.gateways.get(key);
     if (!gateway) {
       gateway = connect({
-        client: this.client(user.mspId),
+        client: this.client(peer),
         identity: { mspId: user.mspId, credentials: Buffer.from(user.certificate) },
         ...('privateKey' in user ? signerFor(user.privateKey) : {}),
         evaluateOptions: () => ({ deadline: Date.now() + 5_000 }),
@@ -137,8 +142,31 @@ export class Ledger {
       });
       if (this.gateways.size > 1000) this.dropOldestGateway();
       this.gateways.set(key, gateway);
+      this.peerOf.set(gateway, peer);
     }
     return gateway;
+  }
+
+  /**
+   * What a failed call through `gateway` says about the network: a peer that refused the connection is passed over for
+   * a few seconds (its bureau's users are served by another's); a bureau whose endorsement failed without a chaincode
+   * refusal is left out of endorsement plans as long as the others make a majority. True when a retry may go elsewhere.
+   */
+  noteFailure(gateway: Gateway, err: unknown): boolean {
+    if (!(err instanceof GatewayError) || chaincodeMessage(err) !== undefined) return false;
+    const peer = this.peerOf.get(gateway);
+    if (err.code === grpcStatus.UNAVAILABLE && peer && err.details.length === 0) {
+      this.peers.peerFailed(peer);
+      return true;
+    }
+    const endorsers = err instanceof EndorseError ? [...new Set(err.details.map((d) => d.mspId))] : [];
+    for (const mspId of endorsers) this.peers.endorsementFailed(mspId);
+    return endorsers.length > 0;
+  }
+
+  /** The bureaus a new transaction is endorsed by: as asked, or the healthy majority while one bureau fails. */
+  endorsersFor(asked?: string[]): string[] | undefined {
+    return asked ?? this.peers.endorsers();
   }
 
   private dropOldestGateway(): void {
@@ -147,15 +175,16 @@ export class Ledger {
     this.gateways.delete(key);
   }
 
-  private contract(user: SigningUser, namespace: string) {
-    return this.gateway(user).getNetwork(this.channel).getContract(this.chaincode, namespace);
-  }
-
   async evaluate(user: SigningUser, namespace: string, fn: string, args: string[]): Promise<string> {
-    try {
-      return utf8.decode(await this.contract(user, namespace).evaluateTransaction(fn, ...args));
-    } catch (err) {
-      throw err instanceof GatewayError ? fromGatewayError(err) : err;
+    for (let attempt = 1; ; attempt++) {
+      const gateway = this.gateway(user);
+      try {
+        const contract = gateway.getNetwork(this.channel).getContract(this.chaincode, namespace);
+        return utf8.decode(await contract.evaluateTransaction(fn, ...args));
+      } catch (err) {
+        if (this.noteFailure(gateway, err) && attempt < 2) continue;
+        throw err instanceof GatewayError ? fromGatewayError(err) : err;
+      }
     }
   }
 
@@ -174,25 +203,32 @@ export class Ledger {
     args: string[],
     options: SubmitOptions = {},
   ): Promise<{ result: string; receipt: Receipt }> {
-    const contract = this.contract(user, namespace);
     for (let attempt = 1; ; attempt++) {
-      const proposal = contract.newProposal(fn, {
-        arguments: args,
-        endorsingOrganizations: options.endorsingOrganizations,
-      });
+      const gateway = this.gateway(user);
+      const proposal = gateway
+        .getNetwork(this.channel)
+        .getContract(this.chaincode, namespace)
+        .newProposal(fn, {
+          arguments: args,
+          endorsingOrganizations: this.endorsersFor(options.endorsingOrganizations),
+        });
       let transaction: Transaction;
       try {
         transaction = await proposal.endorse();
       } catch (err) {
-        if (isRetryable(err) && attempt < MAX_ATTEMPTS) {
-          await sleep(200 * attempt);
+        const elsewhere = this.noteFailure(gateway, err);
+        if ((elsewhere || isRetryable(err)) && attempt < MAX_ATTEMPTS) {
+          if (!elsewhere) await sleep(200 * attempt);
           continue;
         }
         throw err instanceof GatewayError ? fromGatewayError(err) : err;
       }
       await options.onSigned?.(transaction.getTransactionId(), transaction.getBytes());
       try {
-        return { result: utf8.decode(transaction.getResult()), receipt: await this.commit(transaction) };
+        return {
+          result: utf8.decode(transaction.getResult()),
+          receipt: await this.commit(transaction, false, gateway),
+        };
       } catch (err) {
         if (err instanceof OutcomeUnknown) throw err;
         const conflict =
@@ -215,10 +251,18 @@ export class Ledger {
    * unknown (OutcomeUnknown), never "failed": it may still commit. Only an invalidation is a definite failure. A
    * transaction its author signed is followed by the gateway's status reader (the author's key is not here).
    */
-  async commit(transaction: Transaction, byReader = false): Promise<Receipt> {
-    const transactionId = transaction.getTransactionId();
+  async commit(sent: Transaction, byReader = false, via?: Gateway): Promise<Receipt> {
+    const transactionId = sent.getTransactionId();
+    const bytes = sent.getBytes();
+    let transaction = sent;
+    let gateway = via;
     for (let attempt = 1; ; attempt++) {
       try {
+        if (attempt > 1) {
+          // The same signed bytes, through whichever peer serves now (the first may be the one that failed).
+          gateway = this.gateway(creatorOf(bytes));
+          transaction = gateway.newTransaction(bytes);
+        }
         const submitted = await transaction.submit();
         const status = byReader ? await this.readStatus(transactionId) : await submitted.getStatus();
         if (!status.successful) throw new TransactionInvalid(codeName(status.code), transactionId);
@@ -226,6 +270,7 @@ export class Ledger {
       } catch (err) {
         if (err instanceof CommitError) throw new TransactionInvalid(codeName(err.code), transactionId);
         if (err instanceof TransactionInvalid) throw err;
+        if (gateway) this.noteFailure(gateway, err);
         if (isRetryable(err) && attempt < MAX_ATTEMPTS) {
           this.logger.warn(
             { transactionId, attempt, err: (err as Error).message },

@@ -1,0 +1,64 @@
+import type { ConnectionDescription } from '@luohu/domain';
+
+/** A peer whose Gateway service the gateway can call, with what its TLS needs. */
+export interface PeerEndpoint {
+  id: string;
+  mspId: string;
+  endpoint: string;
+  hostnameOverride: string;
+  tlsRootCert: string;
+}
+
+/** How long a peer that refused a connection, or a bureau whose endorsement failed, is passed over. */
+const PASS_OVER_MS = 5_000;
+
+/**
+ * Which peers serve a bureau's users, and which bureaus endorse, while nodes fail. Any channel member's gateway peer
+ * can serve any bureau's users (it plans endorsements for the chaincode's policy, not for its own bureau), so when a
+ * bureau's peer is down its users are served by another bureau's for a few seconds, then their own is tried again.
+ * Likewise a bureau whose endorsement failed without a chaincode refusal (its chaincode server down) is left out of
+ * endorsement plans for a few seconds, as long as the others still make a majority (the channel's policy).
+ */
+export class PeerDirectory {
+  private readonly peers: PeerEndpoint[];
+  private readonly passedOver = new Map<string, number>();
+  readonly bureaus: string[];
+
+  constructor(
+    description: ConnectionDescription,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.peers = description.orgs.flatMap((o) =>
+      o.peers.map((p) => ({ ...p, mspId: o.mspId, tlsRootCert: o.tlsRootCert })),
+    );
+    this.bureaus = [...new Set(this.peers.map((p) => p.mspId))];
+  }
+
+  /** The peer to serve a user of `mspId` now: their bureau's first, then the others', passing over those that failed. */
+  peerFor(mspId: string): PeerEndpoint {
+    const ranked = [...this.peers].sort((a, b) => Number(b.mspId === mspId) - Number(a.mspId === mspId));
+    if (!ranked.some((p) => p.mspId === mspId)) throw new Error(`no peer for ${mspId} in the connection description`);
+    const until = (id: string) => this.passedOver.get(id) ?? 0;
+    const up = ranked.find((p) => until(`peer:${p.id}`) <= this.now());
+    // Every peer failed lately: the one passed over longest ago is tried again.
+    return up ?? ranked.reduce((a, b) => (until(`peer:${b.id}`) < until(`peer:${a.id}`) ? b : a));
+  }
+
+  peerFailed(peer: PeerEndpoint): void {
+    this.passedOver.set(`peer:${peer.id}`, this.now() + PASS_OVER_MS);
+  }
+
+  endorsementFailed(mspId: string): void {
+    this.passedOver.set(`endorser:${mspId}`, this.now() + PASS_OVER_MS);
+  }
+
+  /**
+   * The bureaus to endorse with now: undefined (the peer plans, as usual) while every bureau endorses; otherwise those
+   * that do, if they are still a majority of all.
+   */
+  endorsers(): string[] | undefined {
+    const healthy = this.bureaus.filter((b) => (this.passedOver.get(`endorser:${b}`) ?? 0) <= this.now());
+    if (healthy.length === this.bureaus.length) return undefined;
+    return healthy.length > this.bureaus.length / 2 ? healthy : undefined;
+  }
+}
