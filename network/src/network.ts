@@ -96,7 +96,13 @@ export async function up(s: Settings, t: Topology): Promise<void> {
   // Fail fast, before touching anything, if another program holds a port one of our stopped nodes needs.
   for (const n of t.nodes) {
     if (n.kind === 'gateway' && !gatewayWanted()) continue;
-    if (runningPid(s, n.id) === undefined) await assertPortsFree(n.id, endpointsOf(n));
+    if (runningPid(s, n.id) !== undefined) continue;
+    // The database node is two processes: FerretDB may be down while its PostgreSQL cluster still runs (and holds its port).
+    const postgresUp = n.kind === 'database' && runningPid(s, 'database-postgres') !== undefined;
+    await assertPortsFree(
+      n.id,
+      endpointsOf(n).filter((e) => !(postgresUp && n.kind === 'database' && e === n.postgres)),
+    );
   }
   await ensureBinaries(s);
   fs.mkdirSync(s.runDir, { recursive: true });

@@ -1,0 +1,50 @@
+import { status, up } from '../src/network';
+import type { Settings } from '../src/settings';
+import type { Topology } from '../src/topology';
+
+/** What the soak kills (SIGKILL) and brings back with `network up`. */
+export type FaultKind = 'raft-leader' | 'peer' | 'chaincode' | 'gateway' | 'database';
+export const FAULT_KINDS: FaultKind[] = ['raft-leader', 'peer', 'chaincode', 'gateway', 'database'];
+
+/** One fault as it happened. */
+export interface FaultEvent {
+  kind: FaultKind;
+  node: string;
+  killedAt: number;
+  /** When `network up` had every node running again. */
+  restoredAt: number;
+  /** The fault could not be injected or undone (the soak fails). */
+  error?: string;
+}
+
+/** The node a fault kills: the Raft leader now, the writers' bureau's peer or chaincode server, the gateway, FerretDB. */
+async function target(s: Settings, t: Topology, kind: FaultKind, writersOrg: string) {
+  const report = await status(s, t);
+  const id =
+    kind === 'raft-leader'
+      ? report.channel.raftLeader
+      : kind === 'peer'
+        ? t.nodes.find((n) => n.kind === 'peer' && n.org === writersOrg)?.id
+        : kind === 'chaincode'
+          ? t.nodes.find((n) => n.kind === 'chaincode' && n.org === writersOrg)?.id
+          : kind;
+  const node = report.nodes.find((n) => n.id === id);
+  if (!node?.pid) throw new Error(`soak: no running node for the fault "${kind}" (${id ?? 'none'})`);
+  return { id: node.id, pid: node.pid };
+}
+
+/** Kills the fault's node with SIGKILL, waits `downMs`, and runs `network up` to bring it back. */
+export async function inject(
+  s: Settings,
+  t: Topology,
+  kind: FaultKind,
+  downMs: number,
+  writersOrg: string,
+): Promise<FaultEvent> {
+  const node = await target(s, t, kind, writersOrg);
+  const killedAt = Date.now();
+  process.kill(node.pid, 'SIGKILL');
+  await new Promise((r) => setTimeout(r, downMs));
+  await up(s, t);
+  return { kind, node: node.id, killedAt, restoredAt: Date.now() };
+}

@@ -1,0 +1,98 @@
+import type { FaultEvent } from './faults';
+import type { SoakResult } from './run';
+import type { WriteRecord } from './writers';
+
+/** One fault's cost: the longest stretch without an acknowledged write around it, and the answers clients had to retry. */
+export interface FaultFigures {
+  kind: string;
+  node: string;
+  secondsWithoutWrites: number;
+  retriedAnswers: number;
+}
+
+export interface SoakFigures {
+  writes: number;
+  acknowledged: number;
+  refused: number;
+  unresolved: number;
+  lost: number;
+  duplicated: number;
+  misreported: number;
+  /** The longest stretch without an acknowledged write while no fault was in progress (the baseline). */
+  quietGapSeconds: number;
+  faults: FaultFigures[];
+  lagP50Ms: number | null;
+  lagP99Ms: number | null;
+  lagMaxMs: number | null;
+}
+
+const quantile = (sorted: number[], q: number) =>
+  sorted.length === 0 ? null : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+
+/** The longest interval inside [from, to] with no acknowledgement, in seconds. */
+function longestGap(ackTimes: number[], from: number, to: number): number {
+  let previous = from;
+  let longest = 0;
+  for (const t of ackTimes) {
+    if (t < from) continue;
+    if (t > to) break;
+    longest = Math.max(longest, t - previous);
+    previous = t;
+  }
+  return Math.max(longest, to - previous) / 1000;
+}
+
+/** How long after a fault's node is back its effects are still counted. */
+const AFTER_MS = 15_000;
+
+export function figures(result: SoakResult): SoakFigures {
+  const acks = result.records
+    .flatMap((r: WriteRecord) => r.answers.filter((a) => a.status === 201).map((a) => a.at))
+    .sort((a, b) => a - b);
+  const windowOf = (f: FaultEvent): [number, number] => [f.killedAt, f.restoredAt + AFTER_MS];
+  const firstFault = result.faults[0];
+  const lags = [...result.lags].sort((a, b) => a - b);
+  const v = result.verdict;
+  return {
+    writes: v.writes,
+    acknowledged: v.acknowledged,
+    refused: v.refused,
+    unresolved: v.unresolved,
+    lost: v.lost.length,
+    duplicated: v.duplicated.length,
+    misreported: v.misreported.length,
+    quietGapSeconds: longestGap(acks, result.startedAt + 5_000, firstFault ? firstFault.killedAt : result.stoppedAt),
+    faults: result.faults.map((f) => {
+      const [from, to] = windowOf(f);
+      return {
+        kind: f.kind,
+        node: f.node,
+        secondsWithoutWrites: longestGap(acks, from, Math.min(to, result.stoppedAt)),
+        retriedAnswers: result.records
+          .flatMap((r) => r.answers)
+          .filter((a) => a.status !== 201 && a.at >= from && a.at <= to).length,
+      };
+    }),
+    lagP50Ms: quantile(lags, 0.5),
+    lagP99Ms: quantile(lags, 0.99),
+    lagMaxMs: lags.length ? lags[lags.length - 1] : null,
+  };
+}
+
+/** The figures as the README's table and a few lines. */
+export function printable(f: SoakFigures, result: SoakResult): string {
+  const lines = [
+    `writes ${f.writes}: acknowledged ${f.acknowledged}, refused ${f.refused}, unresolved ${f.unresolved}`,
+    `lost ${f.lost}, duplicated ${f.duplicated}, misreported ${f.misreported}`,
+    `read-model lag (201 → visible): p50 ${f.lagP50Ms ?? '-'} ms, p99 ${f.lagP99Ms ?? '-'} ms, max ${f.lagMaxMs ?? '-'} ms`,
+    `longest stretch without writes before any fault: ${f.quietGapSeconds.toFixed(1)} s`,
+    '',
+    '| fault (SIGKILL, back after `network up`) | node | seconds without writes | answers retried |',
+    '|---|---|---|---|',
+    ...f.faults.map((x) => `| ${x.kind} | ${x.node} | ${x.secondsWithoutWrites.toFixed(1)} | ${x.retriedAnswers} |`),
+  ];
+  for (const fault of result.faults) if (fault.error) lines.push(`fault ${fault.kind} failed: ${fault.error}`);
+  const problems = [...result.verdict.lost, ...result.verdict.duplicated, ...result.verdict.misreported];
+  if (problems.length) lines.push('', 'problems:', ...problems.slice(0, 20).map((p) => `  ${p}`));
+  return lines.join('\n');
+}

@@ -1,0 +1,51 @@
+import path from 'node:path';
+import { expect } from 'chai';
+import { clean } from '../src/network';
+import { loadSettings } from '../src/settings';
+import { loadTopology } from '../src/topology';
+import { FAULT_KINDS } from '../soak/faults';
+import { figures, printable } from '../soak/report';
+import { runSoak } from '../soak/run';
+import { suiteEnv } from './support/suite-network';
+
+/**
+ * Issue 14's soak, short form: a network of its own (the suite's base port + 300), 10 writes/s through the gateway
+ * process while the Raft leader, the writers' peer, their chaincode server, the gateway and FerretDB are each killed
+ * with SIGKILL and brought back; then every answer is checked against every peer. The long form (`npm run soak`)
+ * puts its figures in the README.
+ */
+describe('the soak, short form: writes through one node killed at a time', function () {
+  this.timeout(20 * 60_000);
+  const basePort = Number(suiteEnv.LUOHU_BASE_PORT) + 300;
+  const networkDir = `${suiteEnv.LUOHU_NETWORK_DIR}-soak`;
+  after(async () => {
+    if (process.env.LUOHU_TEST_KEEP_NETWORK) return;
+    const env = { ...process.env, LUOHU_BASE_PORT: String(basePort), LUOHU_NETWORK_DIR: path.resolve(networkDir) };
+    const settings = loadSettings(env);
+    await clean(settings, loadTopology(settings));
+  });
+
+  it('when each node is killed in turn, then nothing acknowledged is lost, nothing is committed twice, and no answer contradicts the ledger', async () => {
+    const result = await runSoak({
+      basePort,
+      networkDir,
+      rate: 10,
+      writers: 5,
+      faults: FAULT_KINDS,
+      warmupMs: 15_000,
+      betweenMs: 15_000,
+      downMs: 3_000,
+      giveUpMs: 90_000,
+      log: (line) => process.stderr.write(`      ${line}\n`),
+    });
+    const f = figures(result);
+    process.stderr.write(`${printable(f, result).replace(/^/gm, '      ')}\n`);
+    expect(result.faults.filter((x) => x.error)).to.deep.equal([]);
+    expect(f.acknowledged).to.be.greaterThan(0);
+    expect({
+      lost: result.verdict.lost,
+      duplicated: result.verdict.duplicated,
+      misreported: result.verdict.misreported,
+    }).to.deep.equal({ lost: [], duplicated: [], misreported: [] });
+  });
+});
