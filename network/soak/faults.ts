@@ -45,6 +45,18 @@ export async function inject(
   const killedAt = Date.now();
   process.kill(node.pid, 'SIGKILL');
   await new Promise((r) => setTimeout(r, downMs));
-  await up(s, t);
+  await up(s, t).catch(async (err: Error) => {
+    // `up` waits a bounded time for a node it started (a loaded machine can take longer to start the gateway): the node
+    // is given more time to become healthy before the fault counts as not undone.
+    if (!(await healthyWithin(s, t, node.id, 180_000))) throw err;
+  });
   return { kind, node: node.id, killedAt, restoredAt: Date.now() };
+}
+
+async function healthyWithin(s: Settings, t: Topology, id: string, ms: number): Promise<boolean> {
+  for (const deadline = Date.now() + ms; Date.now() < deadline;) {
+    if ((await status(s, t)).nodes.find((n) => n.id === id)?.healthy) return true;
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+  return false;
 }

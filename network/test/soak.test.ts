@@ -32,10 +32,10 @@ describe('the soak, short form: writes through one node killed at a time', funct
       rate: 10,
       writers: 5,
       faults: FAULT_KINDS,
-      warmupMs: 15_000,
-      betweenMs: 15_000,
+      warmupMs: 10_000,
+      betweenMs: 10_000,
       downMs: 3_000,
-      giveUpMs: 90_000,
+      giveUpMs: 60_000,
       log: (line) => process.stderr.write(`      ${line}\n`),
     });
     const f = figures(result);
