@@ -6,7 +6,8 @@
 # keeps its own; an older one (or none but npm) gets the pinned build from the npm registry — the package
 # node-<os>-<arch>, which holds the official binary and headers — checked against the integrity pinned below
 # and kept in .tools/ (ignored). npm itself stays the machine's: it runs on whichever node is first on PATH.
-LUOHU_NODE_VERSION="$(tr -d ' v\r\n' < .nvmrc)"
+luohu_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+LUOHU_NODE_VERSION="$(tr -d ' v\r\n' < "$luohu_root/.nvmrc")"
 luohu_node_major="${LUOHU_NODE_VERSION%%.*}"
 # sha512 of the npm packages node-<os>-<arch>@<version>, written down when the version was pinned.
 luohu_node_integrity() {
@@ -22,7 +23,7 @@ luohu_node_current_major="${luohu_node_current_major%%.*}"
 if [ -z "$luohu_node_current" ] || [ "$luohu_node_current_major" -lt "$luohu_node_major" ]; then
   case "$(uname -s)" in Linux) luohu_os=linux ;; Darwin) luohu_os=darwin ;; *) luohu_os=unknown ;; esac
   case "$(uname -m)" in x86_64 | amd64) luohu_arch=x64 ;; aarch64 | arm64) luohu_arch=arm64 ;; *) luohu_arch="$(uname -m)" ;; esac
-  luohu_node_dir="$PWD/.tools/node-v$LUOHU_NODE_VERSION-$luohu_os-$luohu_arch"
+  luohu_node_dir="$luohu_root/.tools/node-v$LUOHU_NODE_VERSION-$luohu_os-$luohu_arch"
   if [ ! -x "$luohu_node_dir/bin/node" ]; then
     if ! command -v npm >/dev/null || [ -z "$luohu_node_current" ]; then
       echo "Node.js >= $luohu_node_major is required (https://nodejs.org; .nvmrc pins $LUOHU_NODE_VERSION)" >&2
@@ -44,8 +45,8 @@ if [ -z "$luohu_node_current" ] || [ "$luohu_node_current_major" -lt "$luohu_nod
       fi
     fi # other platforms: npm pack has checked the tarball against the registry's integrity
     tar -xzf "$luohu_tgz" -C "$luohu_tmp"
-    mkdir -p .tools
-    rm -rf .tools/node-v*-"$luohu_os-$luohu_arch" # an earlier pin
+    mkdir -p "$luohu_root/.tools"
+    rm -rf "$luohu_root/.tools/node-v"*-"$luohu_os-$luohu_arch" # an earlier pin
     mv "$luohu_tmp/package" "$luohu_node_dir"
     rm -rf "$luohu_tmp"
   fi
