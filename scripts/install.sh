@@ -3,11 +3,16 @@
 # signatures independently) and npm packages (from the lockfile). Fabric itself is built by `network up`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-command -v node >/dev/null || { echo "Node.js >= 20.19 is required (https://nodejs.org)" >&2; exit 1; }
+# The pinned Node.js LTS (.nvmrc) first on PATH, fetched from the npm registry when the machine's node is older.
+source scripts/node.sh
 command -v go >/dev/null || { echo "Go >= 1.20 is required to build Fabric (https://go.dev/doc/install)" >&2; exit 1; }
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# Reinstalled when the lockfile changed or node_modules was installed by another Node major (native addons).
+node_abi="$(node -p process.versions.modules)"
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] \
+  || [ "$(cat node_modules/.node-abi 2>/dev/null)" != "$node_abi" ]; then
   echo "• Installing npm packages (npm ci)…" >&2
   npm ci --no-audit --no-fund --loglevel=error
+  echo "$node_abi" > node_modules/.node-abi
 fi
 # The shared vocabulary (domain/) is a package the chaincode, the gateway and the app import: built, incrementally.
 npm run --silent build -w @luohu/domain

@@ -4,6 +4,8 @@
 # its own network (LUOHU_TEST_BASE_PORT, default 17000; data in network/.run/test) and stops it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Everything below runs on the pinned Node.js LTS (scripts/node.sh puts it first on PATH).
+source scripts/node.sh
 bash scripts/install.sh
 echo "• Lint, format and import cycles" >&2
 npm run --silent lint

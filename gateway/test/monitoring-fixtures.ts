@@ -63,7 +63,9 @@ export async function registerDevice(
 /** A device as it would be provisioned: registered by its admin, its key made on the device, enrolled with the code. */
 export async function newDevice(g: TestGateway): Promise<Device> {
   const { username, code } = await registerDevice(g);
-  const keys = await newKeyPair();
+  // Extractable: the tests also sign with it as a KeyObject, and Node 24 deprecates KeyObject.from of a
+  // non-extractable key (DEP0204).
+  const keys = await newKeyPair(true);
   const certificate = await enroll(g.url, username, code, keys);
   return {
     username,

@@ -10,8 +10,10 @@ export type CryptoKey = webcrypto.CryptoKey;
 /** A device's WebCrypto key pair (see newKeyPair). */
 export type CryptoKeyPair = webcrypto.CryptoKeyPair;
 
-// The platform's WebCrypto (Node's global, or the browser's): the web app signs with this same module.
-const subtle = globalThis.crypto.subtle;
+// The platform's WebCrypto (Node's global, or the browser's): the web app signs with this same module. Typed as
+// Node's, like CryptoKey above: where the DOM library is in the program, the global is typed by it, and its KeyUsage
+// lacks the usages Node 24 added (ML-KEM's "encapsulateBits"…), so its methods would not take Node's keys.
+const subtle: webcrypto.SubtleCrypto = globalThis.crypto.subtle as webcrypto.SubtleCrypto;
 const EC = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 const SIGN = { name: 'ECDSA', hash: 'SHA-256' } as const;
 
