@@ -46,6 +46,8 @@ export class Projector {
   beforeApply?: (event: LedgerEvent) => Promise<void>;
   /** Test hook: awaited after a batch is applied and before its checkpoint is saved (tests crash the projector there). */
   beforeCheckpoint?: (events: LedgerEvent[]) => Promise<void>;
+  /** At most this many events per batch, from the next (re)start of the stream (tests lower it: one by one). */
+  maxBatchEvents = MAX_BATCH;
 
   /** `onProjected` is told how many events each checkpointed batch held. */
   constructor(
@@ -102,7 +104,7 @@ export class Projector {
         startBlock: 0n,
       });
       close = this.closeStream = () => events.close();
-      const batches = new EventBatches(events[Symbol.asyncIterator](), this.checkpoint.start, MAX_BATCH);
+      const batches = new EventBatches(events[Symbol.asyncIterator](), this.checkpoint.start, this.maxBatchEvents);
       try {
         for (let batch = await batches.next(); batch && !this.stopped; batch = await batches.next())
           await this.apply(batch);
