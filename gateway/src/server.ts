@@ -89,7 +89,9 @@ export async function createServer(config: Config, logger: Logger) {
   const readModel = new ReadModel(connection, readModelEnrichers, logger);
   const reader = () => identities.signer(EVENTS_READER);
   ledger.useStatusReader(reader); // follows transactions signed by their authors (people and devices) to their commit
-  const projector = new Projector(connection, ledger, reader, [readModel], logger, () => metrics.projectedEvents.inc());
+  const projector = new Projector(connection, ledger, reader, [readModel], logger, (events) =>
+    metrics.projectedEvents.inc(events),
+  );
 
   const routes = new RouteTable(async (req) => {
     const token = bearer(req.headers.authorization);

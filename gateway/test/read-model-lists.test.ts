@@ -139,7 +139,7 @@ describe('read-model lists (buckets the projection keeps, read by label)', funct
     );
     for (const [n, id] of ids.entries()) {
       const p = { status: STATUSES[n % 3], contractorId: CONTRACTORS[n % 2] };
-      await readModel.apply(event(project(id, p.status, p.contractorId)));
+      await readModel.apply([event(project(id, p.status, p.contractorId))]);
       current.set(id, p);
     }
     const all = await directory('*');
@@ -156,7 +156,7 @@ describe('read-model lists (buckets the projection keeps, read by label)', funct
     const moveAll = async (status: string) => {
       for (const id of [...current.keys()].filter((i) => current.get(i)!.status !== status)) {
         const p = { ...current.get(id)!, status };
-        await readModel.apply(event(project(id, p.status, p.contractorId)));
+        await readModel.apply([event(project(id, p.status, p.contractorId))]);
         current.set(id, p);
       }
     };
@@ -176,10 +176,38 @@ describe('read-model lists (buckets the projection keeps, read by label)', funct
     await expectEveryListRight(11);
   });
 
+  it('when one batch brings many records and moves others (a projector catching up), then every list is still right and no bucket is left too big', async () => {
+    const fresh = Array.from({ length: 3 * MAX_BUCKET }, (_, n) => `Q-${String(n).padStart(4, '0')}`).sort(
+      () => Math.random() - 0.5,
+    );
+    const moved = [...current.keys()].slice(0, 40);
+    const batch: LedgerEvent[] = [];
+    for (const [n, id] of fresh.entries()) {
+      const p = { status: STATUSES[n % 3], contractorId: CONTRACTORS[n % 2] };
+      batch.push(event(project(id, 'pre_review', p.contractorId))); // created, then changed later in the same batch
+      current.set(id, p);
+    }
+    for (const id of [...fresh.slice(0, 100), ...moved]) {
+      const p = { ...current.get(id)!, status: 'approved' };
+      batch.push(event(project(id, p.status, p.contractorId)));
+      current.set(id, p);
+    }
+    for (const id of fresh.slice(100)) {
+      const p = current.get(id)!;
+      batch.push(event(project(id, p.status, p.contractorId)));
+    }
+    await readModel.apply(batch);
+    for (const list of ['*', 'status=approved', 'contractorId=C-1']) {
+      const sizes = await bucketSizes(list);
+      expect(Math.max(...sizes), `the buckets of ${list}`).to.be.at.most(MAX_BUCKET);
+    }
+    await expectEveryListRight(17);
+  });
+
   it('when an event is replayed (an older position), then the record, its labels and the lists stay as they are', async () => {
     const id = [...current.keys()][0];
     const stored = await projects.findById(id).lean<ReadModelDocument>();
-    await readModel.apply(event(project(id, 'rejected', 'C-1'), (stored!._position as number) - 1));
+    await readModel.apply([event(project(id, 'rejected', 'C-1'), (stored!._position as number) - 1)]);
     const again = await projects.findById(id).lean<ReadModelDocument>();
     expect(again!.status).to.equal(stored!.status);
     expect(again![LABELS]).to.deep.equal(stored![LABELS]);

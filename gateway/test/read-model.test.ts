@@ -14,6 +14,7 @@ import {
 import { roadApplication } from './support/fixtures';
 import { ledgerSetup } from './support/ledger-setup';
 import { approvedProject, committed, contractBody, fundsCast } from './funds-fixtures';
+import { hold } from './support/hold';
 import type { LedgerEvent } from '../src/projection/events';
 import type { ReadModel, RecordType } from '../src/projection/read-model';
 
@@ -146,26 +147,6 @@ describe('the event-fed read model', function () {
     }
   });
 });
-
-/** Holds the projector at a chosen point until released; `reached` resolves once it is held there. */
-function hold() {
-  let release!: () => void;
-  let reached!: () => void;
-  const released = new Promise<void>((r) => {
-    release = r;
-  });
-  const held = new Promise<void>((r) => {
-    reached = r;
-  });
-  return {
-    release,
-    held,
-    wait: async () => {
-      reached();
-      await released;
-    },
-  };
-}
 
 /** Whether a promise is still pending after ms. */
 const pendingAfter = (p: Promise<unknown>, ms: number) =>

@@ -1,6 +1,7 @@
 import { spawn, ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { expect } from 'chai';
+import mongoose from 'mongoose';
 import request from 'supertest';
 import {
   ADMIN_PASSWORD,
@@ -10,6 +11,7 @@ import {
   newUser,
   stopSharedGateway,
   suiteNetworkDir,
+  testConfig,
   uniqueId,
 } from './support/gateway';
 import { roadApplication } from './support/fixtures';
@@ -80,11 +82,18 @@ describe('two gateway replicas on one database and one network', function () {
     );
   });
 
+  /** Custodial: these tests speak plain HTTP to the replicas, with no signing client in between. */
+  let contractor: Awaited<ReturnType<typeof newUser>>;
+  let replicas: Promise<unknown> | undefined;
+  /** The two replicas, started once (only they may project: the suite's shared gateway is stopped first). */
+  const bothReplicas = async () => {
+    contractor ??= await newUser(await gatewayUnderTest(), 'contractor', { custody: 'gateway' });
+    replicas ??= stopSharedGateway().then(() => Promise.all(ports.map(gatewayProcess)));
+    await replicas;
+  };
+
   it('when a write goes through one replica, then the other reads it, and each event is projected exactly once', async () => {
-    // Custodial: this test speaks plain HTTP to the two replicas, with no signing client in between.
-    const contractor = await newUser(await gatewayUnderTest(), 'contractor', { custody: 'gateway' });
-    await stopSharedGateway(); // only the two replicas below may project
-    await Promise.all(ports.map(gatewayProcess));
+    await bothReplicas();
     const [a, b] = ports.map((p) => request(`http://127.0.0.1:${p}`));
     const ids = [uniqueId('P'), uniqueId('P'), uniqueId('P'), uniqueId('P')];
     // Let the replicas finish catching up on older events before counting.
@@ -111,5 +120,51 @@ describe('two gateway replicas on one database and one network', function () {
     }
     const after = (await projected(ports[0])) + (await projected(ports[1]));
     expect(after - before).to.equal(ids.length);
+  });
+
+  it('when the replica that projects is killed (SIGKILL: its lease is never released), then the other takes the lease within ~3 s and projects what was written meanwhile', async () => {
+    await bothReplicas();
+    const db = await mongoose.createConnection(testConfig().mongoUrl).asPromise();
+    try {
+      const holder = async () =>
+        String((await db.collection('leases').findOne({ _id: 'projector' as never }))?.holder ?? '');
+      const victim = await holder();
+      expect(victim, 'one replica holds the projector lease').to.match(/^\d+-/);
+      // The lease names the gateway's own process (tsx runs it as a child of the process spawned here).
+      process.kill(Number(victim.split('-')[0]), 'SIGKILL');
+      const killed = Date.now();
+      const taken = await eventually(
+        'another replica to take the projector lease',
+        holder,
+        (h) => h !== '' && h !== victim,
+        30_000,
+      );
+      const takeoverMs = Date.now() - killed;
+      process.stderr.write(`      (projector lease taken over ${takeoverMs} ms after the holder was killed)\n`);
+      expect(takeoverMs, 'the lease passed within ~3 s').to.be.at.most(3_500);
+      const alive = async (port: number) =>
+        (
+          await request(`http://127.0.0.1:${port}`)
+            .get('/healthz')
+            .catch(() => ({ status: 0 }))
+        ).status === 200;
+      const survivor = request(`http://127.0.0.1:${(await alive(ports[0])) ? ports[0] : ports[1]}`);
+      expect(taken.split('-')[0], 'the survivor holds it').to.not.equal(victim.split('-')[0]);
+      const id = uniqueId('P');
+      await survivor
+        .post('/v1/projects')
+        .set('authorization', `Bearer ${contractor.token}`)
+        .send(roadApplication(id, contractor))
+        .expect(201);
+      await eventually(
+        `${id} projected by the survivor`,
+        async () =>
+          (await survivor.get(`/v1/projects/${id}`).set('authorization', `Bearer ${contractor.token}`)).status,
+        (s) => s === 200,
+        15_000,
+      );
+    } finally {
+      await db.close();
+    }
   });
 });

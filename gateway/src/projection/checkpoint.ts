@@ -1,6 +1,8 @@
 import type mongoose from 'mongoose';
 import { Schema } from 'mongoose';
 import type { Checkpoint } from '@hyperledger/fabric-gateway';
+import type { StreamStart } from './event-batches';
+import { type LedgerEvent, positionOf } from './events';
 
 /** blockComplete: every event of blockNumber is applied (what X-Consistent-After waits for, projection/consistency.ts). */
 interface CheckpointRecord {
@@ -11,6 +13,13 @@ interface CheckpointRecord {
   position: number;
   blockComplete?: boolean;
   updatedAt: Date;
+}
+
+/** Another projector has checkpointed further than this one: this one no longer holds the lease. */
+export class CheckpointAheadError extends Error {
+  constructor(position: number) {
+    super(`the read-model checkpoint is already past position ${position}: another replica projects`);
+  }
 }
 
 /**
@@ -56,24 +65,34 @@ export class DatabaseCheckpointer implements Checkpoint {
     return this.state?.transactionId ?? undefined;
   }
 
-  /** Index the next event of `blockNumber` gets. */
-  nextIndex(blockNumber: number): number {
-    return this.state && this.state.blockNumber === blockNumber ? this.state.index + 1 : 0;
+  /** The last event applied (its block and index within it), where the stream's numbering continues. */
+  get start(): StreamStart | undefined {
+    return this.state ? { blockNumber: this.state.blockNumber, index: this.state.index } : undefined;
   }
 
   get position(): number {
     return this.state?.position ?? -1;
   }
 
-  async save(
-    blockNumber: number,
-    transactionId: string,
-    index: number,
-    position: number,
-    blockComplete = false,
-  ): Promise<void> {
-    this.state = { _id: this.name, blockNumber, transactionId, index, position, blockComplete, updatedAt: new Date() };
-    await this.Model.updateOne({ _id: this.name }, { $set: this.state }, { upsert: true });
+  /**
+   * Records `last` as applied. The checkpoint only moves forward: a save behind the stored one (a replica that lost
+   * the lease while another went on) fails with CheckpointAheadError and leaves it as it is.
+   */
+  async save(last: LedgerEvent, blockComplete = false): Promise<void> {
+    const { blockNumber, transactionId, position } = last;
+    const index = position - positionOf(blockNumber, 0);
+    const state = { _id: this.name, blockNumber, transactionId, index, position, blockComplete, updatedAt: new Date() };
+    try {
+      await this.Model.updateOne(
+        { _id: this.name, $or: [{ position: { $lt: position } }, { position: { $exists: false } }] },
+        { $set: state },
+        { upsert: true },
+      );
+    } catch (err) {
+      if ((err as { code?: number }).code === 11000) throw new CheckpointAheadError(position);
+      throw err;
+    }
+    this.state = state;
   }
 
   /** The position the read model has reached, as any replica sees it. */

@@ -141,13 +141,17 @@ export class ListIndex {
    * Splits buckets that grew too big and merges ones that shrank too small (saving their directories at once), and
    * saves other touched directories once every UNSAVED_COUNTS changes: their counts only steer splits and merges,
    * which recount first, so a directory saved a little behind (a restart loses at most those changes) stays right.
+   * `touched` may come from several records placed one after another (a batch): a split or merge moves the indices
+   * of later buckets, so each change is first resolved to its bucket, and a bucket merged away meanwhile is passed over.
    */
   async settle(model: Model, touched: Array<{ dir: ListDirectory; index: number }>): Promise<void> {
+    const changes = touched.map(({ dir, index }) => ({ dir, bucket: dir.buckets[index] }));
     const save = new Set<ListDirectory>();
-    for (const { dir, index } of touched) {
-      const bucket = dir.buckets[index];
+    for (const { dir, bucket } of changes) {
       const version = dir.version;
-      if (bucket[2] > MAX_BUCKET) await this.split(model, dir, bucket);
+      if (!dir.buckets.includes(bucket)) {
+        // merged into a neighbour by an earlier change of this batch, which settled the neighbour's count
+      } else if (bucket[2] > MAX_BUCKET) await this.split(model, dir, bucket);
       else if (bucket[2] < MIN_BUCKET && dir.buckets.length > 1) await this.mergeIfSmall(model, dir, bucket);
       const unsaved = (this.unsaved.get(dir._id) ?? 0) + 1;
       if (dir.version !== version)
@@ -191,7 +195,10 @@ export class ListIndex {
     return dir;
   }
 
-  /** Splits a bucket at its median _id: the upper half gets a new label. */
+  /**
+   * Splits a bucket at its median _id: the upper half gets a new label. A batch may have filled it far past
+   * MAX_BUCKET: a half still too big is split again.
+   */
   private async split(model: Model, dir: ListDirectory, bucket: Bucket): Promise<void> {
     const label = labelOf(dir.list, bucket[0]);
     const ids = (await model.find({ [LABELS]: label }, { _id: 1 }).lean<Array<{ _id: string }>>())
@@ -209,6 +216,7 @@ export class ListIndex {
       bucket[2] = ids.length - upper[2];
       dir.buckets.splice(dir.buckets.indexOf(bucket) + 1, 0, upper);
     });
+    for (const half of [bucket, upper]) if (half[2] > MAX_BUCKET) await this.split(model, dir, half);
   }
 
   /** Merges a small bucket into its smaller neighbour when both fit in TARGET_BUCKET (an empty one just goes); counts are checked first. */

@@ -2,44 +2,39 @@ import type mongoose from 'mongoose';
 import type { Ledger, SigningUser } from '../ledger/ledger';
 import type { Logger } from '../platform/logger';
 import { DatabaseCheckpointer } from './checkpoint';
-import { LedgerEvent, toLedgerEvent } from './events';
+import { type EventBatch, EventBatches } from './event-batches';
+import type { LedgerEvent } from './events';
 import { Lease } from './lease';
 
 /** A domain's projection: applies the events it knows to its read-model collections, idempotently by position. */
 export interface Projection {
   handles(type: string): boolean;
-  apply(event: LedgerEvent): Promise<void>;
+  /** Applies a batch of events, in ledger order; applying any of them again (a replay after a crash) changes nothing. */
+  apply(events: LedgerEvent[]): Promise<void>;
   /** Before events flow (at every (re)start of the stream): drop caches, finish interrupted work. */
   resume?(): Promise<void>;
 }
 
+/**
+ * The projector's lease: a holder that dies (SIGKILL: no release) leaves a lease that expires within LEASE_TTL_MS of
+ * its last renewal, and a standby retries every LEASE_RETRY_MS, so another replica takes over within ~2.5 s. The
+ * holder renews four times per TTL, so a renewal or two may be slow or fail without losing it.
+ */
+export const LEASE_TTL_MS = 2_000;
+const LEASE_RENEW_MS = 500;
+const LEASE_RETRY_MS = 250;
+/** A batch starts only while the lease is surely held this much longer, so that its writes end within the lease. */
+const LEASE_MARGIN_MS = 500;
+/** At most this many events per batch: a backlog is applied in batches of this size (each one checkpoint). */
+const MAX_BATCH = 256;
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Whether the event just applied was its block's last. The peer sends all of a block's chaincode events in one
- * message, which the client library yields one by one: if the next event is not at hand before the event loop turns
- * (it would come from a later message), or it is of a later block, the block is complete. X-Consistent-After needs this.
- */
-async function lastOfBlock(
-  next: Promise<IteratorResult<{ blockNumber: bigint }>>,
-  blockNumber: number,
-): Promise<boolean> {
-  const pending = Symbol('pending');
-  const first = await Promise.race([
-    next.then(
-      (r) => r,
-      () => undefined,
-    ),
-    new Promise<typeof pending>((r) => setImmediate(() => r(pending))),
-  ]);
-  if (first === pending || first === undefined || first.done) return true;
-  return Number(first.value.blockNumber) !== blockNumber;
-}
-
-/**
  * Projects chaincode events into the read model: one replica at a time (lease), resuming exactly after the durable
- * checkpoint. An event is applied, then checkpointed; a crash in between re-applies that one event, which the
- * projections' position guards make a no-op — so each event takes effect exactly once.
+ * checkpoint. Events come in batches (event-batches.ts: a block, or several when the projector is behind); a batch is
+ * applied, then checkpointed once; a crash in between re-applies that batch, which the projections' position guards
+ * make a no-op — so each event takes effect exactly once.
  */
 export class Projector {
   readonly checkpoint: DatabaseCheckpointer;
@@ -49,17 +44,22 @@ export class Projector {
   private loop: Promise<void> | undefined;
   /** Test hook: awaited before an event is applied (tests hold the projector at a chosen event). */
   beforeApply?: (event: LedgerEvent) => Promise<void>;
+  /** Test hook: awaited after a batch is applied and before its checkpoint is saved (tests crash the projector there). */
+  beforeCheckpoint?: (events: LedgerEvent[]) => Promise<void>;
+  /** At most this many events per batch, from the next (re)start of the stream (tests lower it: one by one). */
+  maxBatchEvents = MAX_BATCH;
 
+  /** `onProjected` is told how many events each checkpointed batch held. */
   constructor(
     connection: mongoose.Connection,
     private readonly ledger: Ledger,
     private readonly reader: () => Promise<SigningUser>,
     readonly projections: Projection[],
     private readonly logger: Logger,
-    private readonly onProjected: () => void = () => undefined,
+    private readonly onProjected: (events: number) => void = () => undefined,
   ) {
     this.checkpoint = new DatabaseCheckpointer(connection, 'read-model');
-    this.lease = new Lease(connection, 'projector', 15_000);
+    this.lease = new Lease(connection, 'projector', LEASE_TTL_MS);
   }
 
   start(): void {
@@ -70,7 +70,7 @@ export class Projector {
     while (!this.stopped) {
       try {
         if (!(await this.lease.acquire())) {
-          await sleep(2_000);
+          await sleep(LEASE_RETRY_MS);
           continue;
         }
         await this.stream();
@@ -86,54 +86,59 @@ export class Projector {
   }
 
   private async stream(): Promise<void> {
-    await this.checkpoint.load();
-    for (const p of this.projections) await p.resume?.();
-    const network = this.ledger.gateway(await this.reader()).getNetwork(this.ledger.channel);
-    const events = await network.getChaincodeEvents(this.ledger.chaincode, {
-      checkpoint: this.checkpoint,
-      startBlock: 0n,
-    });
-    this.closeStream = () => events.close();
+    // Renewed from the start: a resume may take long (it builds the lists of a new read model).
+    let close = () => undefined as void;
     const renew = setInterval(() => {
-      this.lease
-        .acquire()
-        .then((held) => {
-          if (!held) events.close();
-        })
-        .catch(() => events.close());
-    }, 5_000);
-    const iterator = events[Symbol.asyncIterator]();
+      this.lease.acquire().then(
+        (held) => held || close(), // refused: another replica holds it, stop reading at once
+        () => undefined, // failed: the lease runs out unless a later renewal succeeds, and held() stops the batches
+      );
+    }, LEASE_RENEW_MS);
     try {
-      let next = iterator.next();
-      for (;;) {
-        const item = await next;
-        if (item.done) break;
-        const raw = item.value;
-        const blockNumber = Number(raw.blockNumber);
-        const index = this.checkpoint.nextIndex(blockNumber);
-        const event = toLedgerEvent(raw, index);
-        if (event.type === 'unknown')
-          this.logger.warn(
-            { transactionId: raw.transactionId, eventName: raw.eventName },
-            'skipping an event that is not in the works-ledger envelope',
-          );
-        else {
-          await this.beforeApply?.(event);
-          for (const p of this.projections) if (p.handles(event.type)) await p.apply(event);
-        }
-        next = iterator.next();
-        await this.checkpoint.save(
-          blockNumber,
-          raw.transactionId,
-          index,
-          event.position,
-          await lastOfBlock(next, blockNumber),
-        );
-        this.onProjected();
+      await this.checkpoint.load();
+      for (const p of this.projections) await p.resume?.();
+      this.assertLease(LEASE_MARGIN_MS);
+      const network = this.ledger.gateway(await this.reader()).getNetwork(this.ledger.channel);
+      const events = await network.getChaincodeEvents(this.ledger.chaincode, {
+        checkpoint: this.checkpoint,
+        startBlock: 0n,
+      });
+      close = this.closeStream = () => events.close();
+      const batches = new EventBatches(events[Symbol.asyncIterator](), this.checkpoint.start, this.maxBatchEvents);
+      try {
+        for (let batch = await batches.next(); batch && !this.stopped; batch = await batches.next())
+          await this.apply(batch);
+      } finally {
+        events.close();
       }
     } finally {
       clearInterval(renew);
     }
+  }
+
+  private async apply({ events, blockComplete }: EventBatch): Promise<void> {
+    this.assertLease(LEASE_MARGIN_MS);
+    const known = events.filter((event) => {
+      if (event.type !== 'unknown') return true;
+      this.logger.warn(
+        { transactionId: event.transactionId, position: event.position },
+        'skipping an event that is not in the works-ledger envelope',
+      );
+      return false;
+    });
+    for (const event of known) await this.beforeApply?.(event);
+    for (const p of this.projections) {
+      const handled = known.filter((event) => p.handles(event.type));
+      if (handled.length) await p.apply(handled);
+    }
+    await this.beforeCheckpoint?.(events);
+    this.assertLease(0); // a replica that lost the lease checkpoints nothing (the checkpoint also refuses to go back)
+    await this.checkpoint.save(events[events.length - 1], blockComplete);
+    this.onProjected(events.length);
+  }
+
+  private assertLease(marginMs: number): void {
+    if (!this.lease.held(marginMs)) throw new Error('the projector lease is no longer surely held');
   }
 
   async stop(): Promise<void> {

@@ -6,7 +6,10 @@ import { ListIndex } from './list-index';
 import { LABELS, LISTS_COLLECTION } from './list-shapes';
 import type { Projection } from './projector';
 import type { Logger } from '../platform/logger';
-import { backfillCompanies, COMPANY, companyOf, readModelLookup } from './record-company';
+import { inParallel } from '../platform/in-parallel';
+import { backfillCompanies, batchLookup, COMPANY, companyOf, readModelLookup } from './record-company';
+import { type PlacedRecord, writeRecords } from './record-store';
+import { newestWrites } from './record-writes';
 
 /**
  * Where each ledger record lives in the read model: one collection per record type, keyed like the ledger key.
@@ -31,6 +34,9 @@ const COLLECTIONS: Record<RecordKind, { collection: string; key: (r: Record<stri
   batchAnchor: { collection: 'batch_anchors', key: (r) => String(r.batchId) },
   attestation: { collection: 'attestations', key: (r) => String(r.id) },
 };
+
+/** Reads of a batch in flight at once: the gateway's database pool (20) stays open to the API meanwhile. */
+const READ_CONCURRENCY = 6;
 
 /** A ledger record kind (the domain's list): each has its read-model collection. */
 export type RecordType = RecordKind;
@@ -60,7 +66,7 @@ export interface ReadModelDocument {
 export class ReadModel implements Projection {
   private readonly models = new Map<string, mongoose.Model<ReadModelDocument>>();
   private readonly lists: ListIndex;
-  /** Test hook: awaited after each record of an event is written (tests hold the projector mid-transaction). */
+  /** Test hook: awaited for each record of an event once its collection is written (tests hold the projector mid-batch). */
   afterRecord?: (type: RecordType, event: LedgerEvent) => Promise<void>;
 
   /** `enrichers`: the query fields each record type keeps beyond its ledger record (every family's: see domains.ts). */
@@ -103,51 +109,51 @@ export class ReadModel implements Projection {
     );
   }
 
-  async apply(event: LedgerEvent): Promise<void> {
-    const records = [event.state, ...Object.values(event.related ?? {})] as Record<string, unknown>[];
-    const lookup = readModelLookup((t) => this.model(t) as never);
-    for (const record of records) {
-      const type = record.docType as RecordType | undefined;
-      if (!type || !COLLECTIONS[type]) continue;
-      // The company the record belongs to, so that the read policy filters lists in the query (access/read-policy.ts).
-      const company = await companyOf(record, records, lookup);
-      await this.upsertAt(type, COLLECTIONS[type].key(record), event, {
-        ...record,
-        ...(this.enrichers[type]?.(record) ?? {}),
-        [COMPANY]: company,
-      });
-      await this.afterRecord?.(type, event);
-    }
-  }
-
   /**
-   * Writes a record unless the read model already holds it at this or a later position (a replayed event), with the
-   * labels of the list buckets it belongs to; then the lists' directories follow.
+   * Applies a batch of events: reads what the read model holds of each record the batch writes (its position and
+   * list labels), skips what it already holds at the event's position or a later one (a replayed event), places the
+   * rest in their lists, writes each collection at once (record-store.ts), then lets the lists' directories follow.
+   * Collections are written one after another in the order the batch first names them; `afterRecord` runs for each
+   * record of each event once its collection is written.
    */
-  private async upsertAt(
-    type: RecordType,
-    id: string,
-    event: LedgerEvent,
-    fields: Record<string, unknown>,
-  ): Promise<void> {
-    const model = this.model(type);
-    const before = await model.findById(id, { _position: 1, [LABELS]: 1 }).lean<ReadModelDocument>();
-    if (before && typeof before._position === 'number' && before._position >= event.position) return;
-    const { collection } = COLLECTIONS[type];
-    const placed = await this.lists.place(collection, id, before, fields);
-    try {
-      await model.updateOne(
-        { _id: id, $or: [{ _position: { $lt: event.position } }, { _position: { $exists: false } }] },
-        {
-          $set: { ...fields, [LABELS]: placed.labels, _position: event.position, _transactionId: event.transactionId },
-        },
-        { upsert: true },
-      );
-    } catch (err) {
-      // The filter did not match because a newer (or this same) event was applied: the upsert's insert collides.
-      if ((err as { code?: number }).code !== 11000) throw err;
-      return;
+  async apply(events: LedgerEvent[]): Promise<void> {
+    const { writes, carried } = newestWrites(events, (record) => {
+      const type = record.docType as RecordType | undefined;
+      return type && COLLECTIONS[type] ? { type, id: COLLECTIONS[type].key(record) } : undefined;
+    });
+    const inBatch = new Map(writes.map((w) => [`${w.type}/${w.id}`, w.record]));
+    const lookup = batchLookup(
+      (type, id) => inBatch.get(`${type}/${id}`),
+      readModelLookup((t) => this.model(t) as never),
+    );
+    const known = await inParallel(writes, READ_CONCURRENCY, (w) =>
+      Promise.all([
+        this.model(w.type).collection.findOne({ _id: w.id as never }, { projection: { _position: 1, [LABELS]: 1 } }),
+        // The company the record belongs to, so that the read policy filters lists in the query (access/read-policy.ts).
+        companyOf(w.record, w.sameTransaction, lookup),
+      ]),
+    );
+    const placed = new Map<RecordType, PlacedRecord[]>();
+    for (const [i, w] of writes.entries()) {
+      const [before, company] = known[i];
+      if (before && typeof before._position === 'number' && before._position >= w.event.position) continue;
+      const fields = { ...w.record, ...(this.enrichers[w.type]?.(w.record) ?? {}), [COMPANY]: company };
+      const { labels, touched } = await this.lists.place(COLLECTIONS[w.type].collection, w.id, before, fields);
+      const doc = { ...fields, [LABELS]: labels, _position: w.event.position, _transactionId: w.event.transactionId };
+      if (!placed.has(w.type)) placed.set(w.type, []);
+      placed.get(w.type)!.push({ id: w.id, exists: before !== null, doc, touched });
     }
-    await this.lists.settle(model as never, placed.touched);
+    for (const type of new Set(carried.map((c) => c.type))) {
+      const model = this.model(type);
+      const records = placed.get(type) ?? [];
+      await writeRecords(model.collection, records);
+      // A guarded update that found a newer record wrote nothing; settling its buckets anyway only lets their counts
+      // drift, which lists tolerate (list-index.ts): splits and merges recount first.
+      await this.lists.settle(
+        model as never,
+        records.flatMap((r) => r.touched),
+      );
+      for (const c of carried) if (c.type === type) await this.afterRecord?.(type, c.event);
+    }
   }
 }

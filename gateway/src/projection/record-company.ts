@@ -3,7 +3,8 @@ import type mongoose from 'mongoose';
 /** The read-model field holding the company (contractor registry id) a record belongs to, for the read policy. */
 export const COMPANY = '_company';
 
-type Lookup = (type: 'contract' | 'project', id: string) => Promise<string | null>;
+/** Reads the company of a parent record (a contract or project) by its id. */
+export type Lookup = (type: 'contract' | 'project', id: string) => Promise<string | null>;
 
 /**
  * The company a ledger record belongs to: a project's or contract's contractor, a contractor's own id; a contract's
@@ -41,6 +42,25 @@ export const readModelLookup =
       .lean<Record<string, unknown>>();
     return str(doc?.[COMPANY]);
   };
+
+/**
+ * The lookup for a batch of events: a parent the batch itself writes gives its company from there (the read model
+ * may not hold it yet), any other is read from the read model once per batch.
+ */
+export function batchLookup(
+  inBatch: (type: 'contract' | 'project', id: string) => Record<string, unknown> | undefined,
+  readModel: Lookup,
+): Lookup {
+  const read = new Map<string, Promise<string | null>>();
+  return (type, id) => {
+    const parent = inBatch(type, id);
+    if (parent) return Promise.resolve(str(parent.contractorId)); // a project's or contract's company (companyOf)
+    const key = `${type}/${id}`;
+    let company = read.get(key);
+    if (!company) read.set(key, (company = readModel(type, id)));
+    return company;
+  };
+}
 
 /** Parents before children: a child's company is read from its parent's. */
 const BACKFILL_ORDER = [

@@ -1,0 +1,225 @@
+import crypto from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type mongoose from 'mongoose';
+import { loadConfig } from '../src/config';
+import { createLogger } from '../src/platform/logger';
+import { createServer } from '../src/server';
+import { loadCalendar } from '../src/shared/working-days';
+import { loadSettings } from '../../network/src/settings';
+import { percentile } from '../../network/bench/stats';
+
+/**
+ * `npm run bench:projector`: does the projector keep up with the ledger? On a running network where no other gateway
+ * projects (a test network, or the dev network with LUOHU_GATEWAY=off: `npm run network -- up`), it starts gateways
+ * in-process on the network's database and runs two windows:
+ * - sustained: BENCH_RATE (default 20) anchored writes per second, open loop, for BENCH_SECONDS (default 60), with
+ *   the projector running: events/s applied and read-model lag p50/p99/max, from a write's commit (its 201 answer)
+ *   to the moment the read model holds its whole block (the checkpoint X-Consistent-After waits for);
+ * - burst: with no projector, BENCH_BACKLOG (default 2,000) writes committed by BENCH_CLIENTS (default 50) clients;
+ *   then a projector starts and catches up: events/s from its first event to its last (the projector's ceiling).
+ * BENCH_MODE=sustained|burst runs one of them.
+ */
+const rate = Number(process.env.BENCH_RATE ?? 20);
+const seconds = Number(process.env.BENCH_SECONDS ?? 60);
+const backlog = Number(process.env.BENCH_BACKLOG ?? 2000);
+const clients = Number(process.env.BENCH_CLIENTS ?? 50);
+const mode = process.env.BENCH_MODE ?? 'both';
+
+type Gateway = Awaited<ReturnType<typeof createServer>> & { url: string };
+
+async function gateway(prepare?: (g: Gateway) => void): Promise<Gateway> {
+  const settings = loadSettings();
+  const config = loadConfig({
+    ...process.env,
+    LUOHU_NETWORK_DIR: settings.runDir,
+    PORT: '0',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    MQTT_URL: 'off',
+    PROJECTOR: 'off', // started by hand below, so that the benchmark decides when the projector runs
+  });
+  const g = await createServer(config, createLogger(config.logLevel));
+  const started = Object.assign(g, { url: '' });
+  prepare?.(started);
+  const { port } = (await g.start()) as AddressInfo;
+  started.url = `http://127.0.0.1:${port}/v1`;
+  return started;
+}
+
+/** A custodial inspector's session (registered by the Housing admin): the benchmark's writer. */
+async function writer(g: Gateway): Promise<string> {
+  const config = loadConfig({ ...process.env, LUOHU_NETWORK_DIR: loadSettings().runDir });
+  const post = async (route: string, body: unknown, token?: string) => {
+    const res = await fetch(`${g.url}${route}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`${route}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as { token: string };
+  };
+  const admin = (await post('/sessions', { username: 'admin.housing', password: config.adminPassword })).token;
+  const username = `bench-projector-${crypto.randomUUID().slice(0, 8)}`;
+  const password = crypto.randomUUID();
+  await post(
+    '/users',
+    { username, password, role: 'inspector', dept: 'housing', displayName: 'projector bench' },
+    admin,
+  );
+  return (await post('/sessions', { username, password })).token;
+}
+
+/** One anchored write (the minimal transaction of bench:gateway), answered after its commit: its block. */
+async function anchor(g: Gateway, token: string): Promise<number> {
+  const batchId = `bench-projector-${crypto.randomUUID()}`;
+  const res = await fetch(`${g.url}/batch-anchors`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({
+      batchId,
+      merkleRoot: crypto.createHash('sha256').update(batchId).digest('hex'),
+      itemCount: 1,
+      kind: 'bench',
+    }),
+  });
+  const body = (await res.json()) as { receipt?: { blockNumber: number | string } };
+  if (res.status !== 201 || !body.receipt) throw new Error(`HTTP ${res.status}: ${JSON.stringify(body).slice(0, 200)}`);
+  return Number(body.receipt.blockNumber);
+}
+
+interface Checkpoint {
+  blockNumber: number;
+  blockComplete: boolean;
+}
+
+const readCheckpoint = async (connection: mongoose.Connection): Promise<Checkpoint> => {
+  const doc = await connection.collection('checkpoints').findOne({ _id: 'read-model' as never });
+  return { blockNumber: Number(doc?.blockNumber ?? -1), blockComplete: doc?.blockComplete === true };
+};
+
+const covers = (c: Checkpoint, block: number) => c.blockNumber > block || (c.blockNumber === block && c.blockComplete);
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function untilCovered(connection: mongoose.Connection, block: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!covers(await readCheckpoint(connection), block)) {
+    if (Date.now() > deadline) throw new Error(`the projector did not reach block ${block} in ${timeoutMs} ms`);
+    await sleep(25);
+  }
+}
+
+const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : '-');
+
+/** Open loop at `rate` writes/s with the projector running: lag from each write's commit to its block in the read model. */
+async function sustained(): Promise<void> {
+  let applied = 0;
+  const g = await gateway((g) => {
+    g.projector.beforeApply = async () => {
+      applied++;
+    };
+  });
+  try {
+    const token = await writer(g);
+    g.projector.start();
+    await untilCovered(g.connection, await anchor(g, token), 600_000); // caught up with the ledger before measuring
+    const pending: Array<{ block: number; at: number }> = [];
+    const lags: number[] = [];
+    let failed = 0;
+    let writing = true;
+    const appliedBefore = applied;
+    const started = performance.now();
+    let lastVisible = started;
+    const poller = (async () => {
+      while (writing || pending.length) {
+        const c = await readCheckpoint(g.connection);
+        const now = performance.now();
+        for (let i = pending.length - 1; i >= 0; i--)
+          if (covers(c, pending[i].block)) {
+            lags.push(Math.max(0, now - pending.splice(i, 1)[0].at));
+            lastVisible = now;
+          }
+        await sleep(20);
+      }
+    })();
+    const writes: Promise<void>[] = [];
+    for (let n = 0; n < rate * seconds; n++) {
+      await sleep(Math.max(0, started + (n * 1000) / rate - performance.now()));
+      writes.push(
+        anchor(g, token).then(
+          (block) => void pending.push({ block, at: performance.now() }),
+          () => void failed++,
+        ),
+      );
+    }
+    await Promise.all(writes);
+    const committedBy = performance.now();
+    writing = false;
+    await Promise.race([poller, sleep(60_000)]);
+    lags.sort((a, b) => a - b);
+    const window = (lastVisible - started) / 1000;
+    console.log(
+      `sustained: ${rate} writes/s offered for ${seconds} s: ${lags.length} committed in ` +
+        `${((committedBy - started) / 1000).toFixed(1)} s (${failed} failed); the projector applied ` +
+        `${((applied - appliedBefore) / window).toFixed(1)} events/s until the last was visible; read-model lag ` +
+        `p50 ${fmt(percentile(lags, 50))} ms, p99 ${fmt(percentile(lags, 99))} ms, max ${fmt(lags[lags.length - 1])} ms` +
+        (pending.length ? `; ${pending.length} not visible 60 s after the last commit` : ''),
+    );
+  } finally {
+    await g.stop();
+  }
+}
+
+/** A backlog committed with no projector running, then caught up by a fresh one: the projector's events/s. */
+async function burst(): Promise<void> {
+  const w = await gateway();
+  let last = -1;
+  try {
+    const token = await writer(w);
+    let next = 0;
+    let failed = 0;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: clients }, async () => {
+        while (next++ < backlog) last = Math.max(last, await anchor(w, token).catch(() => (failed++, -1)));
+      }),
+    );
+    console.log(
+      `burst: ${backlog - failed} writes committed in ${((performance.now() - started) / 1000).toFixed(1)} s by ` +
+        `${clients} clients with no projector running (${failed} failed)`,
+    );
+  } finally {
+    await w.stop();
+  }
+  let applied = 0;
+  let first = 0;
+  const g = await gateway((g) => {
+    g.projector.beforeApply = async () => {
+      first ||= performance.now();
+      applied++;
+    };
+  });
+  try {
+    g.projector.start();
+    await untilCovered(g.connection, last, 1_800_000);
+    const elapsed = (performance.now() - first) / 1000;
+    console.log(
+      `burst: the projector caught up with ${applied} events in ${elapsed.toFixed(1)} s: ${(applied / elapsed).toFixed(1)} events/s`,
+    );
+  } finally {
+    await g.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  await loadCalendar();
+  if (mode !== 'burst') await sustained();
+  if (mode !== 'sustained') await burst();
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
