@@ -1,6 +1,7 @@
 import type mongoose from 'mongoose';
 import type { Ledger } from '../ledger/ledger';
 import { AppError } from '../platform/errors';
+import { inParallel } from '../platform/in-parallel';
 import type { Logger } from '../platform/logger';
 import type { OperationRecord } from './models';
 import { failed, Settlement, settlementOf } from './outcomes';
@@ -26,10 +27,6 @@ export const RECOVERY: RecoveryOptions = {
 
 /** Operations followed up at once by one replica (each asks a peer, perhaps the orderer). */
 const CONCURRENCY = 16;
-
-async function inBatches<T>(items: T[], size: number, each: (item: T) => Promise<void>): Promise<void> {
-  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(each));
-}
 
 /**
  * Settles pending operations whose request ended without an outcome — the gateway died, or the ledger stopped answering
@@ -76,7 +73,7 @@ export class PendingRecovery {
       (op) => now - op.updatedAt.getTime() >= (op.signedTransaction ? signedAfterMs : this.options.unsignedAfterMs),
     );
     let taken = 0;
-    await inBatches(due, CONCURRENCY, async (op) => {
+    await inParallel(due, CONCURRENCY, async (op) => {
       if (!(await this.take(op))) return;
       taken++;
       const settlement = await this.settle(op);
