@@ -31,7 +31,7 @@ export function toAppError(err: unknown): AppError {
   if (err instanceof GatewayError) return fromGatewayError(err);
   if ((err as Error)?.name === 'MongoWaitQueueTimeoutError')
     return new OverloadedError('the database is at capacity; retry shortly', 1);
-  // The database restarting or unreachable: nothing of the request took effect that a retry would repeat.
+  // The database restarting or unreachable: a condition to wait out; writes are safe to retry with their Idempotency-Key.
   if (DATABASE_UNAVAILABLE.test((err as Error)?.name ?? ''))
     return new AppError(503, 'database_unavailable', 'the database is not answering; retry shortly', undefined, {
       'Retry-After': '2',
