@@ -1,7 +1,6 @@
 import crypto from 'node:crypto';
 import { expect } from 'chai';
 import type mongoose from 'mongoose';
-import type { IdentityService } from '../src/identity/identity-service';
 import type { Ledger } from '../src/ledger/ledger';
 import { Admission } from '../src/operations/admission';
 import { AnchoredWrites, WriteRequest } from '../src/operations/anchored-writes';
@@ -12,18 +11,7 @@ import { OverloadedError } from '../src/platform/errors';
 import { createLogger } from '../src/platform/logger';
 import { testConfig } from './support/gateway';
 import { SteeredLedger } from './support/steered-ledger';
-
-const signerOf = {
-  signer: async (id: string) => ({
-    id,
-    mspId: 'HousingMSP',
-    certificate: 'cert',
-    privateKey: crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey,
-  }),
-} as unknown as IdentityService;
-const until = async (ok: () => boolean) => {
-  while (!ok()) await new Promise((r) => setTimeout(r, 5));
-};
+import { operationIdOf, testSigners, until } from './support/writes-harness';
 
 /** Anchored writes on a database of their own (recover() looks at every pending operation), with a steered ledger. */
 describe('admission and crash recovery of anchored writes', function () {
@@ -53,7 +41,7 @@ describe('admission and crash recovery of anchored writes', function () {
   it('when every slot is taken and none may wait, then a further write is refused at once with 503 and Retry-After, and records nothing', async () => {
     const ledger = new SteeredLedger();
     const admission = new Admission(1, 0);
-    const writes = new AnchoredWrites(connection, ledger as unknown as Ledger, signerOf, admission, logger);
+    const writes = new AnchoredWrites(connection, ledger as unknown as Ledger, testSigners, admission, logger);
     expect(admission.full).to.equal(false);
     const first = writes.write(request('first', crypto.randomUUID()));
     await until(() => ledger.pending.length === 1);
@@ -66,7 +54,7 @@ describe('admission and crash recovery of anchored writes', function () {
     expect(refused).to.be.instanceOf(OverloadedError);
     expect((refused as OverloadedError).status).to.equal(503);
     expect((refused as OverloadedError).headers['Retry-After']).to.equal('1');
-    const operationId = crypto.createHash('sha256').update(`inspector-1\0${key}`).digest('hex').slice(0, 32);
+    const operationId = operationIdOf('inspector-1', key);
     expect(await operationModel(connection).findById(operationId).lean()).to.equal(null);
     expect(ledger.pending).to.have.length(1); // the refused write never reached the ledger
     ledger.pending[0].commit();
@@ -83,7 +71,7 @@ describe('admission and crash recovery of anchored writes', function () {
     const writes = new AnchoredWrites(
       connection,
       ledger as unknown as Ledger,
-      signerOf,
+      testSigners,
       new Admission(1, 1, 50),
       logger,
     );
@@ -101,12 +89,18 @@ describe('admission and crash recovery of anchored writes', function () {
 
   it('when the gateway stops after a transaction was signed, then the operation is on record with it, and recovery sends it and stores the receipt', async () => {
     const crashed = new SteeredLedger();
-    const before = new AnchoredWrites(connection, crashed as unknown as Ledger, signerOf, new Admission(4, 4), logger);
+    const before = new AnchoredWrites(
+      connection,
+      crashed as unknown as Ledger,
+      testSigners,
+      new Admission(4, 4),
+      logger,
+    );
     const key = crypto.randomUUID();
     void before.write(request('survives', key)).catch(() => undefined); // never answered: the process "dies" here
     await until(() => crashed.pending.length === 1);
     const Operation = operationModel(connection);
-    const operationId = crypto.createHash('sha256').update(`inspector-1\0${key}`).digest('hex').slice(0, 32);
+    const operationId = operationIdOf('inspector-1', key);
     const recorded = await Operation.findById(operationId).lean();
     expect(recorded?.status).to.equal('pending');
     expect(recorded?.attempts.map((a) => a.transactionId)).to.deep.equal([crashed.pending[0].transactionId]);
@@ -114,7 +108,13 @@ describe('admission and crash recovery of anchored writes', function () {
     expect(signedText).to.equal(`signed:${crashed.pending[0].transactionId}:survives`);
 
     const restarted = new SteeredLedger();
-    const after = new AnchoredWrites(connection, restarted as unknown as Ledger, signerOf, new Admission(4, 4), logger);
+    const after = new AnchoredWrites(
+      connection,
+      restarted as unknown as Ledger,
+      testSigners,
+      new Admission(4, 4),
+      logger,
+    );
     expect(await after.recover(0)).to.equal(1);
     expect(restarted.resent).to.deep.equal([signedText]); // the same signed transaction, not a new one
     const recovered = await Operation.findById(operationId).lean();
@@ -136,7 +136,7 @@ describe('admission and crash recovery of anchored writes', function () {
         return steered.submit(...args);
       },
     } as unknown as Ledger;
-    const writes = new AnchoredWrites(connection, ledger, signerOf, new Admission(4, 4), logger);
+    const writes = new AnchoredWrites(connection, ledger, testSigners, new Admission(4, 4), logger);
     const key = crypto.randomUUID();
     const first = await writes.write(request('transient', key)).then(
       () => undefined,
@@ -144,7 +144,7 @@ describe('admission and crash recovery of anchored writes', function () {
     );
     expect((first as LedgerUnavailable).status).to.equal(503);
     expect((first as LedgerUnavailable).headers['Retry-After']).to.equal('2');
-    const operationId = crypto.createHash('sha256').update(`inspector-1\0${key}`).digest('hex').slice(0, 32);
+    const operationId = operationIdOf('inspector-1', key);
     expect(await operationModel(connection).findById(operationId).lean()).to.equal(null);
 
     unavailable = false;

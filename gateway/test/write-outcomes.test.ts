@@ -13,22 +13,8 @@ import type { AppError } from '../src/platform/errors';
 import { createLogger } from '../src/platform/logger';
 import { testConfig } from './support/gateway';
 import { SteeredLedger } from './support/steered-ledger';
+import { operationIdOf, testSigners, until } from './support/writes-harness';
 
-const signerOf = {
-  signer: async (id: string) => ({
-    id,
-    mspId: 'HousingMSP',
-    certificate: 'cert',
-    privateKey: crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey,
-  }),
-} as unknown as IdentityService;
-const until = async (ok: () => boolean | Promise<boolean>, ms = 10_000) => {
-  const deadline = Date.now() + ms;
-  while (!(await ok())) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
 const refusalOf = (p: Promise<unknown>) =>
   p.then(
     () => {
@@ -36,8 +22,6 @@ const refusalOf = (p: Promise<unknown>) =>
     },
     (err: unknown) => err as AppError & { details?: { operationId?: string } },
   );
-const operationIdOf = (key: string) =>
-  crypto.createHash('sha256').update(`inspector-1\0${key}`).digest('hex').slice(0, 32);
 
 /**
  * Issue 14's findings on what clients are told when the ledger stops answering (the fault run): committed writes
@@ -58,7 +42,7 @@ describe('what a write answers when the ledger stops answering', function () {
     async,
   });
   const writesOn = (ledger: SteeredLedger) =>
-    new AnchoredWrites(connection, ledger as unknown as Ledger, signerOf, new Admission(8, 8), logger);
+    new AnchoredWrites(connection, ledger as unknown as Ledger, testSigners, new Admission(8, 8), logger);
 
   before(async () => {
     const url = new URL(testConfig().mongoUrl);
@@ -82,7 +66,7 @@ describe('what a write answers when the ledger stops answering', function () {
     const outcome = await answer;
     expect(outcome.httpStatus).to.equal(201);
     expect(outcome.body.receipt).to.deep.equal({ transactionId, blockNumber: '98', validationCode: 'VALID' });
-    const stored = await operationModel(connection).findById(operationIdOf(key)).lean();
+    const stored = await operationModel(connection).findById(operationIdOf('inspector-1', key)).lean();
     expect(stored?.status).to.equal('succeeded');
     const replay = await writes.write(request('committed-late', key));
     expect(replay.replayed).to.equal(true);
@@ -102,9 +86,9 @@ describe('what a write answers when the ledger stops answering', function () {
     expect(refused.status).to.equal(503);
     expect(refused.code).to.equal('outcome_unknown');
     expect(refused.headers['Retry-After']).to.equal('2');
-    expect(refused.details?.operationId).to.equal(operationIdOf(key));
+    expect(refused.details?.operationId).to.equal(operationIdOf('inspector-1', key));
     const Operation = operationModel(connection);
-    expect((await Operation.findById(operationIdOf(key)).lean())?.status).to.equal('pending'); // never "failed"
+    expect((await Operation.findById(operationIdOf('inspector-1', key)).lean())?.status).to.equal('pending'); // never "failed"
 
     // The transaction reaches a block later (the orderer came back); recovery, running as in every replica, settles it.
     const recovery = new PendingRecovery(Operation, ledger as unknown as Ledger, logger, {
@@ -116,9 +100,12 @@ describe('what a write answers when the ledger stops answering', function () {
     recovery.start();
     try {
       await new Promise((r) => setTimeout(r, 200));
-      expect((await Operation.findById(operationIdOf(key)).lean())?.status).to.equal('pending'); // still unknown
+      expect((await Operation.findById(operationIdOf('inspector-1', key)).lean())?.status).to.equal('pending'); // still unknown
       ledger.commitOnChannel(transactionId, 99n);
-      await until(async () => (await Operation.findById(operationIdOf(key)).lean())?.status === 'succeeded', 3_000);
+      await until(
+        async () => (await Operation.findById(operationIdOf('inspector-1', key)).lean())?.status === 'succeeded',
+        3_000,
+      );
     } finally {
       await recovery.stop();
     }
@@ -151,12 +138,12 @@ describe('what a write answers when the ledger stops answering', function () {
         return steered.submit(...args);
       },
     } as unknown as Ledger;
-    const writes = new AnchoredWrites(connection, ledger, signerOf, new Admission(8, 8), logger);
+    const writes = new AnchoredWrites(connection, ledger, testSigners, new Admission(8, 8), logger);
     const key = crypto.randomUUID();
     const Operation = operationModel(connection);
     expect((await writes.write(request('async', key, true))).httpStatus).to.equal(202);
-    await until(async () => (await Operation.findById(operationIdOf(key)).lean())?.status === 'failed');
-    const failedOp = await Operation.findById(operationIdOf(key)).lean();
+    await until(async () => (await Operation.findById(operationIdOf('inspector-1', key)).lean())?.status === 'failed');
+    const failedOp = await Operation.findById(operationIdOf('inspector-1', key)).lean();
     expect(failedOp?.retryable).to.equal(true);
     expect(failedOp?.error?.code).to.equal('ledger_unavailable');
 
@@ -164,7 +151,9 @@ describe('what a write answers when the ledger stops answering', function () {
     expect((await writes.write(request('async', key, true))).httpStatus).to.equal(202); // taken up again, not replayed
     await until(() => steered.pending.length === 1);
     steered.pending[0].commit();
-    await until(async () => (await Operation.findById(operationIdOf(key)).lean())?.status === 'succeeded');
+    await until(
+      async () => (await Operation.findById(operationIdOf('inspector-1', key)).lean())?.status === 'succeeded',
+    );
   });
 
   it('when recovery closes a write it took for abandoned before it was signed, then the late signer sends nothing and the key may try again', async () => {
@@ -173,7 +162,7 @@ describe('what a write answers when the ledger stops answering', function () {
     const slowSigner = {
       signer: async (id: string) => {
         await new Promise<void>((r) => (release = r));
-        return signerOf.signer(id);
+        return testSigners.signer(id);
       },
     } as unknown as IdentityService;
     const writes = new AnchoredWrites(connection, ledger as unknown as Ledger, slowSigner, new Admission(8, 8), logger);
@@ -187,12 +176,12 @@ describe('what a write answers when the ledger stops answering', function () {
       statusWaitMs: 10,
     });
     expect(await recovery.runOnce()).to.equal(1);
-    const closed = await Operation.findById(operationIdOf(key)).lean();
+    const closed = await Operation.findById(operationIdOf('inspector-1', key)).lean();
     expect(closed?.status).to.equal('failed');
     expect(closed?.error?.code).to.equal('interrupted');
     release();
     await writes.drain();
     expect(ledger.pending).to.have.length(0); // its onSigned found the operation closed: not sent
-    expect((await Operation.findById(operationIdOf(key)).lean())?.status).to.equal('failed');
+    expect((await Operation.findById(operationIdOf('inspector-1', key)).lean())?.status).to.equal('failed');
   });
 });

@@ -152,8 +152,10 @@ export class AnchoredWrites {
       if (req.idempotencyKey && !req.keyLookedUp) {
         const existing = await this.Operation.findById(operationId).lean();
         timing.mark('lookup');
-        if (existing && !(recorded = await this.retakes(existing, requestHash)))
-          return this.replay(existing, requestHash);
+        if (existing) {
+          recorded = await this.retakes(existing, requestHash);
+          if (!recorded) return this.replay(existing, requestHash);
+        }
       }
       const now = new Date();
       const record: OperationRecord = {
@@ -199,7 +201,7 @@ export class AnchoredWrites {
     const existing = await this.Operation.findById(operationIdOf(userId, idempotencyKey)).lean();
     if (!existing) return undefined;
     const requestHash = requestHashOf(fingerprint);
-    if (existing.status === 'failed' && existing.retryable && existing.requestHash === requestHash) return undefined;
+    if (mayRunAgain(existing, requestHash)) return undefined;
     return this.replay(existing, requestHash);
   }
 
@@ -307,7 +309,7 @@ export class AnchoredWrites {
 
   /** An earlier attempt with this key failed on the way (nothing reached the ledger): this one takes it over, once. */
   private async retakes(existing: OperationRecord, requestHash: string): Promise<boolean> {
-    if (existing.status !== 'failed' || !existing.retryable || existing.requestHash !== requestHash) return false;
+    if (!mayRunAgain(existing, requestHash)) return false;
     const { matchedCount } = await this.Operation.updateOne(
       { _id: existing._id, status: 'failed', retryable: true },
       {
@@ -379,6 +381,10 @@ export class AnchoredWrites {
 const RESOLVE_WAIT_MS = 3_000;
 const PENDING_WAIT_MS = 3_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** An earlier attempt of this same request failed on the way (nothing reached the ledger): the key may run it again. */
+const mayRunAgain = (op: OperationRecord, requestHash: string) =>
+  op.status === 'failed' && op.retryable === true && op.requestHash === requestHash;
 
 const inProgress = (operationId: string) =>
   new AppError(
