@@ -22,6 +22,14 @@ const envSchema = z.object({
   LUOHU_NETWORK_DIR: z.string().default(path.join(repoRoot, 'network', '.run', 'dev')),
   /** MongoDB-wire URL; defaults to the network's FerretDB from the connection description. */
   MONGO_URL: z.string().optional(),
+  /**
+   * host:port of this replica's own FerretDB, in place of the one the connection description names (each replica has its
+   * own, so that one FerretDB down stops one replica, not every one).
+   */
+  DATABASE_ADDRESS: z
+    .string()
+    .regex(/^[^\s/:@]+:\d{1,5}$/, 'host:port')
+    .optional(),
   /** 32 bytes, base64: encrypts users' private keys at rest. Required in production; in development kept in the network dir. */
   KEY_ENCRYPTION_KEY: z.string().optional(),
   /** Initial password of each bureau's admin user (admin.housing, admin.finance, admin.audit); generated per installation when unset. */
@@ -97,6 +105,11 @@ function withDatabaseCredentials(connection: ConnectionDescription): ConnectionD
   return { ...connection, database: { ...db, url, ...(postgresql ? { postgresql } : {}) } };
 }
 
+/** The database URL with its host:port replaced by `address` (credentials and options kept). */
+function atAddress(url: string, address: string | undefined): string {
+  return address ? url.replace(/^(mongodb:\/\/(?:[^@/]*@)?)[^/]+/, `$1${address}`) : url;
+}
+
 /** Parsed once at start; any problem stops the process with a message naming the variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   const parsed = envSchema.safeParse(env);
@@ -121,7 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     connection,
     /** The network instance's data dir: installation secrets are kept there (platform/installation-secrets). */
     networkDir,
-    mongoUrl: e.MONGO_URL ?? connection.database.url,
+    mongoUrl: e.MONGO_URL ?? atAddress(connection.database.url, e.DATABASE_ADDRESS),
     keyEncryptionKey: keyEncryptionKey(e.KEY_ENCRYPTION_KEY, e.NODE_ENV, networkDir),
     operatorToken: new InstallationSecrets(networkDir).get(OPERATOR_TOKEN_SECRET, e.OPERATOR_TOKEN),
     adminPassword: adminPassword(e.LUOHU_ADMIN_PASSWORD, e.NODE_ENV, networkDir),

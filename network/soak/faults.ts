@@ -1,10 +1,11 @@
 import { status, up } from '../src/network';
+import { runningPid } from '../src/processes';
 import type { Settings } from '../src/settings';
 import type { Topology } from '../src/topology';
 
 /** What the soak kills (SIGKILL) and brings back with `network up`. */
-export type FaultKind = 'raft-leader' | 'peer' | 'chaincode' | 'gateway' | 'database';
-export const FAULT_KINDS: FaultKind[] = ['raft-leader', 'peer', 'chaincode', 'gateway', 'database'];
+export type FaultKind = 'raft-leader' | 'peer' | 'chaincode' | 'gateway' | 'database' | 'ca' | 'postgres';
+export const FAULT_KINDS: FaultKind[] = ['raft-leader', 'peer', 'chaincode', 'gateway', 'database', 'ca', 'postgres'];
 
 /** One fault as it happened. */
 export interface FaultEvent {
@@ -17,17 +18,24 @@ export interface FaultEvent {
   error?: string;
 }
 
-/** The node a fault kills: the Raft leader now, the writers' bureau's peer or chaincode server, the gateway, FerretDB. */
+/**
+ * The node a fault kills: the Raft leader now, the writers' bureau's peer, chaincode server or CA, the first gateway
+ * replica or its FerretDB, the one PostgreSQL under every FerretDB.
+ */
 async function target(s: Settings, t: Topology, kind: FaultKind, writersOrg: string) {
+  if (kind === 'postgres') {
+    const pid = runningPid(s, 'database-postgres');
+    if (!pid) throw new Error('soak: PostgreSQL is not running');
+    return { id: 'database-postgres', pid };
+  }
   const report = await status(s, t);
+  const ofWriters = (k: string) => t.nodes.find((n) => n.kind === k && n.org === writersOrg)?.id;
   const id =
     kind === 'raft-leader'
       ? report.channel.raftLeader
-      : kind === 'peer'
-        ? t.nodes.find((n) => n.kind === 'peer' && n.org === writersOrg)?.id
-        : kind === 'chaincode'
-          ? t.nodes.find((n) => n.kind === 'chaincode' && n.org === writersOrg)?.id
-          : kind;
+      : kind === 'peer' || kind === 'chaincode' || kind === 'ca'
+        ? ofWriters(kind)
+        : kind;
   const node = report.nodes.find((n) => n.id === id);
   if (!node?.pid) throw new Error(`soak: no running node for the fault "${kind}" (${id ?? 'none'})`);
   return { id: node.id, pid: node.pid };
@@ -55,6 +63,7 @@ export async function inject(
 
 async function healthyWithin(s: Settings, t: Topology, id: string, ms: number): Promise<boolean> {
   for (const deadline = Date.now() + ms; Date.now() < deadline;) {
+    if (id === 'database-postgres' && runningPid(s, id) !== undefined) return true;
     if ((await status(s, t)).nodes.find((n) => n.id === id)?.healthy) return true;
     await new Promise((r) => setTimeout(r, 1_000));
   }

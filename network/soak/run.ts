@@ -71,15 +71,15 @@ async function soak(o: SoakOptions, env: NodeJS.ProcessEnv): Promise<SoakResult>
   const topology = loadTopology(settings);
   o.log(`• Soak network on base port ${o.basePort} (${o.networkDir})`);
   await up(settings, topology);
-  const baseUrl = `http://${address(topology.gateway.listen)}`;
+  const baseUrls = topology.gateways.map((g) => `http://${address(g.listen)}`);
   const adminPassword = new InstallationSecrets(settings.runDir).get(ADMIN_PASSWORD_SECRET, undefined, 18);
   const runId = crypto.randomUUID().slice(0, 8);
-  const writers = await enrollWriters(baseUrl, adminPassword, o.writers, runId);
-  o.log(`• ${o.writers} writers enrolled; writing ${o.rate}/s`);
+  const writers = await enrollWriters(baseUrls, adminPassword, o.writers, runId);
+  o.log(`• ${o.writers} writers enrolled over ${baseUrls.length} gateway replicas; writing ${o.rate}/s`);
 
   const startedAt = Date.now();
   const writes: Promise<WriteRecord>[] = [];
-  const visible = watchReadModel(baseUrl, writers[0].sessionToken);
+  const visible = watchReadModel(baseUrls, writers[0].sessionToken);
   let stopAt = Infinity;
   let inFlight = 0;
   const giveUpAt = () => stopAt + o.giveUpMs;
@@ -137,22 +137,26 @@ async function soak(o: SoakOptions, env: NodeJS.ProcessEnv): Promise<SoakResult>
 }
 
 /**
- * When each transaction's event reached the read model, as the gateway's live feed pushes it once projected (one socket,
- * resumed with `since` after a gateway restart): no polling, so measuring costs the system nothing.
+ * When each transaction's event reached the read model, as the gateways' live feed pushes it once projected (one socket
+ * per replica, each resumed with `since` after a restart; the first push counts): no polling, so measuring costs the
+ * system nothing.
  */
-function watchReadModel(baseUrl: string, token: string) {
+function watchReadModel(baseUrls: string[], token: string) {
   const at = new Map<string, number>();
-  const auth: { token: string; since?: number } = { token };
-  const socket = io(baseUrl, {
-    path: '/live',
-    transports: ['websocket'],
-    auth,
-    reconnectionDelay: 200,
-    reconnectionDelayMax: 1_000,
+  const sockets = baseUrls.map((baseUrl) => {
+    const auth: { token: string; since?: number } = { token };
+    const socket = io(baseUrl, {
+      path: '/live',
+      transports: ['websocket'],
+      auth,
+      reconnectionDelay: 200,
+      reconnectionDelayMax: 1_000,
+    });
+    socket.on('ledger-event', (e: { position: number; transactionId: string }) => {
+      if (!at.has(e.transactionId)) at.set(e.transactionId, Date.now());
+      auth.since = e.position;
+    });
+    return socket;
   });
-  socket.on('ledger-event', (e: { position: number; transactionId: string }) => {
-    if (!at.has(e.transactionId)) at.set(e.transactionId, Date.now());
-    auth.since = e.position;
-  });
-  return { at, close: () => socket.close() };
+  return { at, close: () => sockets.forEach((s) => s.close()) };
 }

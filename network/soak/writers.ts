@@ -32,8 +32,66 @@ export function retryable(a: Answer): boolean {
   return a.status === 409 && (a.code === 'conflict' || a.code === 'transaction_invalid');
 }
 
+/**
+ * A writer that knows every gateway replica, as a client behind a load balancer does: an attempt that got no answer, or
+ * a 503 saying the replica's database is down, is retried (same key) at the next replica. Sessions and signing steps are
+ * kept in the shared database, so any replica takes any step.
+ */
+export class ReplicaClient {
+  private current: number;
+  /** Replicas tried in a row that could not serve. */
+  private downInARow = 0;
+  private client: SigningClient;
+
+  /** `enrolled` is signed in at the first replica; the writer starts at replica `start`. */
+  constructor(
+    private readonly baseUrls: string[],
+    enrolled: SigningClient,
+    start = 0,
+  ) {
+    this.current = start % baseUrls.length;
+    this.client = new SigningClient(baseUrls[this.current], enrolled.holder, enrolled.sessionToken);
+  }
+
+  get username(): string {
+    return this.client.holder.username;
+  }
+
+  get sessionToken(): string {
+    return this.client.sessionToken;
+  }
+
+  request(method: string, path: string, body: unknown, headers: Record<string, string>) {
+    return this.client.request(method, path, body, headers);
+  }
+
+  renewSession(): Promise<void> {
+    return this.client.renewSession();
+  }
+
+  /**
+   * The next attempt goes to the next replica, with the same key and session; false once every replica was tried in a
+   * row (the caller then waits before the round starts again).
+   */
+  moveOn(): boolean {
+    this.current = (this.current + 1) % this.baseUrls.length;
+    this.client = new SigningClient(this.baseUrls[this.current], this.client.holder, this.client.sessionToken);
+    this.downInARow = (this.downInARow + 1) % this.baseUrls.length;
+    return this.downInARow !== 0;
+  }
+
+  /** The replica served (whatever it answered). */
+  served(): void {
+    this.downInARow = 0;
+  }
+}
+
+/** Whether an answer says "this replica cannot serve now" rather than anything about the write. */
+export const replicaDown = (a: Answer) => a.status === 0 || (a.status === 503 && a.code === 'database_unavailable');
+
 /** Registers `count` inspectors of the Housing bureau (they anchor batches) and enrolls a key for each, here. */
-export async function enrollWriters(baseUrl: string, adminPassword: string, count: number, runId: string) {
+export async function enrollWriters(baseUrls: string[], adminPassword: string, count: number, runId: string) {
+  const baseUrl = baseUrls[0];
   const call = async (method: string, path: string, token: string | undefined, body?: unknown) => {
     const res = await fetch(`${baseUrl}${path}`, {
       method,
@@ -44,7 +102,7 @@ export async function enrollWriters(baseUrl: string, adminPassword: string, coun
   };
   const session = await call('POST', '/v1/sessions', undefined, { username: 'admin.housing', password: adminPassword });
   if (!session.body.token) throw new Error(`soak: cannot sign in as admin.housing (${session.status})`);
-  const writers: SigningClient[] = [];
+  const writers: ReplicaClient[] = [];
   for (let i = 0; i < count; i++) {
     const username = `soak-${runId}-${i}`;
     const registered = await call('POST', '/v1/users', session.body.token, {
@@ -54,7 +112,8 @@ export async function enrollWriters(baseUrl: string, adminPassword: string, coun
       displayName: `Soak writer ${i}`,
     });
     if (!registered.body.enrollment) throw new Error(`soak: cannot register ${username} (${registered.status})`);
-    writers.push(await SigningClient.enroll(baseUrl, username, registered.body.enrollment.code));
+    const client = await SigningClient.enroll(baseUrl, username, registered.body.enrollment.code);
+    writers.push(new ReplicaClient(baseUrls, client, i)); // spread over the replicas
   }
   return writers;
 }
@@ -64,14 +123,14 @@ export async function enrollWriters(baseUrl: string, adminPassword: string, coun
  * `giveUpAt`.
  */
 export async function writeUntilDefinite(
-  client: SigningClient,
+  client: ReplicaClient,
   batchId: string,
   giveUpAt: () => number,
 ): Promise<WriteRecord> {
   const record: WriteRecord = {
     key: crypto.randomUUID(),
     batchId,
-    writer: client.holder.username,
+    writer: client.username,
     startedAt: Date.now(),
     answers: [],
   };
@@ -98,6 +157,7 @@ export async function writeUntilDefinite(
       answer = { at: Date.now(), status: 0 };
     }
     record.answers.push(answer);
+    if (!replicaDown(answer)) client.served();
     if (answer.status === 401 && Date.now() < giveUpAt()) {
       // Sessions are kept in the database; should one be lost, a new one is taken with the same key.
       await client.renewSession().catch(() => sleep(1_000));
@@ -108,6 +168,8 @@ export async function writeUntilDefinite(
       return record;
     }
     if (Date.now() >= giveUpAt()) return record;
+    // A replica that cannot serve: straight on to the next; once every replica was tried, wait as told.
+    if (replicaDown(answer) && client.moveOn()) continue;
     await sleep(Math.min(retryAfter, 5) * 1_000);
   }
 }

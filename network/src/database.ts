@@ -143,7 +143,8 @@ export function ensureCluster(s: Settings, db: DatabaseNode): void {
     'autovacuum = on',
     // FerretDB prepares its statements: a generic plan cannot use the GIN expression indexes (see the facts file).
     'plan_cache_mode = force_custom_plan',
-    'max_connections = 60',
+    // Each gateway replica's FerretDB holds up to FERRETDB_POSTGRES_CONNECTIONS; the rest is for tools and psql.
+    'max_connections = 80',
     "log_destination = 'stderr'",
     'logging_collector = off',
     '',
@@ -227,7 +228,8 @@ function oldLayoutDatabase(s: Settings): { url: string } | undefined {
 
 /**
  * PostgreSQL connections FerretDB may hold. Its default (50, kept idle for half an hour) would crowd the cluster
- * (max_connections 60); the gateway's own pool is 20 connections, so FerretDB never needs more than a few above that.
+ * (max_connections 80, for two replicas' FerretDB); the gateway's own pool is 20 connections, so FerretDB never needs
+ * more than a few above that.
  */
 const FERRETDB_POSTGRES_CONNECTIONS = 24;
 

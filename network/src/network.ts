@@ -27,7 +27,7 @@ import { gatewayProcess, processFor } from './nodes';
 import { assertPortsFree, portAccepts, runningPid, start, stop, waitFor } from './processes';
 import { note, timed } from './progress';
 import { Settings } from './settings';
-import { address, endpointsOf, NetworkNode, Org, Topology } from './topology';
+import { address, endpointsOf, GatewayNode, NetworkNode, Org, Topology } from './topology';
 
 /** The test suite runs gateways of its own: LUOHU_GATEWAY=off leaves the topology's gateway out. */
 const gatewayWanted = () => process.env.LUOHU_GATEWAY !== 'off';
@@ -159,20 +159,29 @@ export async function up(s: Settings, t: Topology): Promise<void> {
   );
   writeConnectionDescription(s, t);
   await waitFor('a Raft leader', async () => (await raftLeader(s, t)) !== undefined, 60_000);
-  if (gatewayWanted() && runningPid(s, t.gateway.id) === undefined) {
-    await timed(`Starting the gateway on http://${address(t.gateway.listen)}`, async () => {
-      start(s, gatewayProcess(s, t.gateway));
-      await waitFor(
-        'the gateway to answer /healthz',
-        () => nodeHealthy(s, t, t.gateway),
-        90_000,
-        'see its log: npm run network -- logs gateway',
-      );
-    });
+  if (gatewayWanted()) {
+    // The first replica first: it creates the database's collections through its FerretDB, and each FerretDB reads the
+    // collection list once, at its first request (FerretDB v1 caches it). Another replica's FerretDB that read the list
+    // before the collections existed would fail every write to them until restarted.
+    const [first, ...others] = t.gateways;
+    for (const replicas of [[first], others])
+      await Promise.all(replicas.filter((g) => runningPid(s, g.id) === undefined).map((g) => startGateway(s, t, g)));
   }
   note(
     `network up: channel ${t.channel}, chaincode ${deployment.label} (sequence ${deployment.sequence}); connection description at ${layout(s).connectionFile}`,
   );
+}
+
+async function startGateway(s: Settings, t: Topology, g: GatewayNode): Promise<void> {
+  await timed(`Starting the gateway on http://${address(g.listen)}`, async () => {
+    start(s, gatewayProcess(s, g));
+    await waitFor(
+      `the gateway (${g.id}) to answer /healthz`,
+      () => nodeHealthy(s, t, g),
+      90_000,
+      `see its log: npm run network -- logs ${g.id}`,
+    );
+  });
 }
 
 async function startDatabase(s: Settings, t: Topology): Promise<void> {
@@ -190,16 +199,22 @@ async function startDatabase(s: Settings, t: Topology): Promise<void> {
     });
   }
   await ensureDatabase(s, db);
-  if (runningPid(s, db.id) !== undefined) return;
-  await timed(`Starting FerretDB on ${address(db.listen)}`, async () => {
-    start(s, databaseProcess(s, db));
-    await waitFor(
-      'FerretDB to accept connections',
-      () => portAccepts(db.listen),
-      30_000,
-      'see its log: npm run network -- logs database',
-    );
-  });
+  // One FerretDB per gateway replica, all over the one cluster (FerretDB keeps no state of its own).
+  await Promise.all(
+    t.databases
+      .filter((f) => runningPid(s, f.id) === undefined)
+      .map((f) =>
+        timed(`Starting FerretDB on ${address(f.listen)}`, async () => {
+          start(s, databaseProcess(s, f));
+          await waitFor(
+            `FerretDB (${f.id}) to accept connections`,
+            () => portAccepts(f.listen),
+            30_000,
+            `see its log: npm run network -- logs ${f.id}`,
+          );
+        }),
+      ),
+  );
 }
 
 /** Stops every process, chaincode servers first and CAs last; data stays. */

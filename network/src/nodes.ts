@@ -94,6 +94,8 @@ export function gatewayProcess(s: Settings, g: GatewayNode): ProcessSpec {
       HOST: g.listen.host,
       PORT: String(g.listen.port),
       LUOHU_NETWORK_DIR: s.runDir,
+      // The replica's own FerretDB: the connection description names the first.
+      DATABASE_ADDRESS: address(g.database.listen),
       ...Object.fromEntries(
         ['LUOHU_ADMIN_PASSWORD', 'KEY_ENCRYPTION_KEY', 'LOG_LEVEL', 'MQTT_URL'].flatMap((k) =>
           process.env[k] ? [[k, process.env[k]]] : [],

@@ -44,11 +44,10 @@ const topologySchema = z.strictObject({
     .min(2),
   database: z.strictObject({
     host,
-    port: offset,
-    debugPort: offset,
     postgresPort: offset,
+    ferretdb: z.array(z.strictObject({ port: offset, debugPort: offset })).min(1),
   }),
-  gateway: z.strictObject({ host, port: offset }),
+  gateway: z.strictObject({ replicas: z.array(z.strictObject({ host, port: offset })).min(1) }),
 });
 
 type RawTopology = z.infer<typeof topologySchema>;
@@ -111,6 +110,8 @@ export interface GatewayNode {
   org: string;
   mspId: string;
   listen: Endpoint;
+  /** The replica's own FerretDB (each replica keeps working while another's is down). */
+  database: DatabaseNode;
 }
 export type NetworkNode = CaNode | OrdererNode | PeerNode | ChaincodeNode | DatabaseNode | GatewayNode;
 
@@ -132,8 +133,12 @@ export interface Topology {
   orgs: Org[];
   ordererOrg: Org;
   peerOrgs: Org[];
+  /** The first FerretDB: the one tools and in-process gateways use. */
   database: DatabaseNode;
+  databases: DatabaseNode[];
+  /** The first replica: the address printed for users. */
   gateway: GatewayNode;
+  gateways: GatewayNode[];
   nodes: NetworkNode[];
 }
 
@@ -205,31 +210,39 @@ function resolve(raw: RawTopology, base: number, file: string): Topology {
     );
   const peerOrgs = orgs.filter((o) => o.peers.length > 0);
   const db = raw.database;
-  const database: DatabaseNode = {
+  if (raw.gateway.replicas.length !== db.ferretdb.length)
+    throw new UsageError(
+      `topology file ${file} is invalid: each gateway replica needs its own FerretDB (${raw.gateway.replicas.length} replicas, ${db.ferretdb.length} FerretDB)`,
+    );
+  // The first of each keeps its historic ID ("database", "gateway"); the others are numbered from 2.
+  const numbered = (base: string, i: number) => (i === 0 ? base : `${base}-${i + 1}`);
+  const databases: DatabaseNode[] = db.ferretdb.map((f, i) => ({
     kind: 'database',
-    id: 'database',
+    id: numbered('database', i),
     org: '-',
     mspId: '-',
-    listen: at(db.host, db.port),
-    debug: at(db.host, db.debugPort),
+    listen: at(db.host, f.port),
+    debug: at(db.host, f.debugPort),
     postgres: at(db.host, db.postgresPort),
-  };
-  const gateway: GatewayNode = {
+  }));
+  const gateways: GatewayNode[] = raw.gateway.replicas.map((g, i) => ({
     kind: 'gateway',
-    id: 'gateway',
+    id: numbered('gateway', i),
     org: '-',
     mspId: '-',
-    listen: at(raw.gateway.host, raw.gateway.port),
-  };
+    listen: at(g.host, g.port),
+    database: databases[i],
+  }));
   const nodes: NetworkNode[] = [
     ...orgs.flatMap((o) => [o.ca, ...o.orderers, ...o.peers, ...(o.chaincode ? [o.chaincode] : [])]),
-    database,
-    gateway,
+    ...databases,
+    ...gateways,
   ];
   const seen = new Map<string, string>();
   for (const n of nodes) {
     for (const e of endpointsOf(n)) {
       const key = address(e);
+      if (n.kind === 'database' && e === n.postgres && n !== databases[0]) continue; // the one PostgreSQL, shared
       const other = seen.get(key);
       if (other) throw new UsageError(`topology file ${file} is invalid: ${n.id} and ${other} both use ${key}`);
       seen.set(key, n.id);
@@ -242,8 +255,10 @@ function resolve(raw: RawTopology, base: number, file: string): Topology {
     orgs,
     ordererOrg: ordererOrgs[0],
     peerOrgs,
-    database,
-    gateway,
+    database: databases[0],
+    databases,
+    gateway: gateways[0],
+    gateways,
     nodes,
   };
 }
