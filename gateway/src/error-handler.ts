@@ -24,6 +24,17 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
 }
 
 const DATABASE_UNAVAILABLE = /^Mongo(Network|NetworkTimeout|ServerSelection|PoolCleared|NotConnected|Topology)/;
+/**
+ * FerretDB answering while its PostgreSQL is down or restarting: an InternalError whose message carries PostgreSQL's
+ * connection failure (pgx's "failed to connect to", SQLSTATE class 08 connection exceptions, 57P01-57P03 shutdown).
+ */
+const BACKEND_UNAVAILABLE = /failed to connect to `|\(SQLSTATE (08\d{3}|57P0[123])\)|conn closed|unexpected EOF/;
+
+function databaseUnavailable(err: unknown): boolean {
+  const e = err as { name?: string; codeName?: string; message?: string } | undefined;
+  if (DATABASE_UNAVAILABLE.test(e?.name ?? '')) return true;
+  return e?.name === 'MongoServerError' && e.codeName === 'InternalError' && BACKEND_UNAVAILABLE.test(e.message ?? '');
+}
 
 /** Any thrown value as the typed error it stands for (500 "internal" when unknown). */
 export function toAppError(err: unknown): AppError {
@@ -32,7 +43,7 @@ export function toAppError(err: unknown): AppError {
   if ((err as Error)?.name === 'MongoWaitQueueTimeoutError')
     return new OverloadedError('the database is at capacity; retry shortly', 1);
   // The database restarting or unreachable: a condition to wait out; writes are safe to retry with their Idempotency-Key.
-  if (DATABASE_UNAVAILABLE.test((err as Error)?.name ?? ''))
+  if (databaseUnavailable(err))
     return new AppError(503, 'database_unavailable', 'the database is not answering; retry shortly', undefined, {
       'Retry-After': '2',
     });

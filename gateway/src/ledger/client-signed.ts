@@ -60,26 +60,35 @@ export class ClientSignedLedger {
     return { transactionId: proposal.getTransactionId(), bytes: proposal.getBytes() };
   }
 
-  /** Endorses the signed proposal; returns the transaction envelope for the author to sign, with the chaincode's result. */
+  /**
+   * Endorses the signed proposal; returns the transaction envelope for the author to sign, with the chaincode's result.
+   * When a bureau's endorsement fails without a chaincode refusal (its chaincode server or peer down), the same signed
+   * proposal is endorsed once more here, planned around it (the plan is outside what the author signed), so the
+   * author never hears of it. `asked`: the bureaus the write itself requires (then the plan is not changed).
+   */
   async endorse(
     identity: ClientIdentity,
     proposalBytes: Uint8Array,
     signature: Uint8Array,
+    asked?: string[],
   ): Promise<SigningStep & { result: string }> {
     const message = ClientSignedLedger.messageOf('proposal', proposalBytes);
-    const gateway = this.ledger.gateway(identity);
-    const proposal = gateway.newSignedProposal(proposalBytes, checked(identity, message, signature, 'proposal'));
-    try {
-      const transaction = await proposal.endorse();
-      return {
-        transactionId: transaction.getTransactionId(),
-        bytes: transaction.getBytes(),
-        result: utf8.decode(transaction.getResult()),
-      };
-    } catch (err) {
-      // The author's next attempt (a new proposal) is planned around what failed here.
-      this.ledger.noteFailure(gateway, err);
-      throw err instanceof GatewayError ? fromGatewayError(err) : err;
+    const der = checked(identity, message, signature, 'proposal');
+    for (let attempt = 1; ; attempt++) {
+      const gateway = this.ledger.gateway(identity);
+      const bytes = attempt === 1 || asked ? proposalBytes : replanned(proposalBytes, this.ledger.endorsersFor());
+      try {
+        const transaction = await gateway.newSignedProposal(bytes, der).endorse();
+        return {
+          transactionId: transaction.getTransactionId(),
+          bytes: transaction.getBytes(),
+          result: utf8.decode(transaction.getResult()),
+        };
+      } catch (err) {
+        // Noted either way: the author's next proposals are planned around what failed here.
+        if (this.ledger.noteFailure(gateway, err) && attempt < 2) continue;
+        throw err instanceof GatewayError ? fromGatewayError(err) : err;
+      }
     }
   }
 
@@ -100,6 +109,13 @@ export class ClientSignedLedger {
       receipt: await this.ledger.commit(transaction, true, gateway),
     };
   }
+}
+
+/** The same signed proposal with another endorsement plan (none: the peer plans for the chaincode's policy). */
+function replanned(proposalBytes: Uint8Array, endorsers: string[] | undefined): Uint8Array {
+  const proposed = gatewayProtos.ProposedTransaction.deserializeBinary(proposalBytes);
+  proposed.setEndorsingOrganizationsList(endorsers ?? []);
+  return proposed.serializeBinary();
 }
 
 /** The signature in Fabric's form, after checking it here: a bad one gets a clear 401 instead of a peer's refusal. */

@@ -189,6 +189,7 @@ export class AuthorSignedWrites implements AuthorSigning {
       session,
       Buffer.from(session.bytes, 'base64'),
       decode(signature),
+      session.call?.endorsingOrganizations,
     );
     const next = {
       stage: 'transaction' as const,

@@ -14,6 +14,23 @@ describe('the error table: Retry-After on what a client should retry', () => {
     }
   });
 
+  it('when FerretDB answers that its PostgreSQL is down or restarting, then the answer is 503 database_unavailable too', () => {
+    // As FerretDB 1.24 words them (seen in the soak while PostgreSQL was killed and restarted).
+    const messages = [
+      '[msg_insert.go:168 handler.(*Handler).MsgInsert] failed to connect to `user=luohu database=luohu`:\n\t127.0.0.1:19052 (127.0.0.1): dial error: dial tcp 127.0.0.1:19052: connect: connection refused',
+      '[query_iterator.go:120 postgresql.(*queryIterator).Next] FATAL: terminating connection due to unexpected postmaster exit (SQLSTATE 57P02)',
+      '[collection.go:109 postgresql.(*collection).Query] FATAL: the database system is starting up (SQLSTATE 57P03)',
+    ];
+    for (const message of messages) {
+      const err = Object.assign(new Error(message), { name: 'MongoServerError', code: 1, codeName: 'InternalError' });
+      const e = toAppError(err);
+      expect(e.code, message).to.equal('database_unavailable');
+      expect(e.headers['Retry-After']).to.equal('2');
+    }
+    const duplicate = Object.assign(new Error('E11000 duplicate key'), { name: 'MongoServerError', code: 11000 });
+    expect(toAppError(duplicate).status, 'any other server error stays a 500').to.equal(500);
+  });
+
   it('when the ledger is unavailable, the chaincode failed, or a sent outcome is unknown, then each carries Retry-After', () => {
     const errors: LedgerError[] = [
       new LedgerUnavailable('no peers'),
