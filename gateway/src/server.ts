@@ -53,6 +53,7 @@ const GATEWAY_COLLECTIONS = [
   'operations',
   'checkpoints',
   'leases',
+  'replicas',
   'signing_sessions',
   'enrollment_codes',
 ];

@@ -156,6 +156,35 @@ describe('what a write answers when the ledger stops answering', function () {
     );
   });
 
+  it('when the replica that sent a write dies, then a retry at another replica gets the receipt at once, not 409 until the write has aged', async () => {
+    const ledger = new SteeredLedger();
+    ledger.resendCommits = false;
+    const [first, second] = [writesOn(ledger), writesOn(ledger)];
+    first.recovery.liveness.start();
+    second.recovery.liveness.start();
+    try {
+      await new Promise((r) => setTimeout(r, 1_000)); // each has seen the other beat
+      const key = crypto.randomUUID();
+      const orphaned = first.write(request('orphaned', key)).catch(() => undefined);
+      await until(() => ledger.pending.length === 1);
+      const { transactionId } = ledger.pending[0];
+      ledger.commitOnChannel(transactionId, 97n); // it committed, but the replica that sent it never hears (SIGKILL)
+      await first.recovery.liveness.stop();
+      await new Promise((r) => setTimeout(r, 2_500)); // its beat has stood still for longer than LIVENESS.deadAfterMs
+
+      const startedAt = Date.now();
+      const retry = await second.write(request('orphaned', key)); // no recovery loop runs: the retry itself settles it
+      expect(retry.httpStatus).to.equal(201);
+      expect(retry.body.receipt).to.deep.equal({ transactionId, blockNumber: '97', validationCode: 'VALID' });
+      expect(Date.now() - startedAt, 'answered before the 409 a pending write gets').to.be.below(3_000);
+      expect(ledger.pending).to.have.length(1); // nothing sent twice
+      ledger.pending[0].fail(new OutcomeUnknown(transactionId));
+      await orphaned;
+    } finally {
+      await second.recovery.liveness.stop();
+    }
+  });
+
   it('when recovery closes a write it took for abandoned before it was signed, then the late signer sends nothing and the key may try again', async () => {
     const ledger = new SteeredLedger();
     let release!: () => void;

@@ -173,6 +173,7 @@ export class AnchoredWrites {
         result: null,
         error: null,
         retryable: false,
+        owner: this.recovery.liveness.id,
         createdAt: now,
         updatedAt: now,
       };
@@ -319,6 +320,7 @@ export class AnchoredWrites {
           error: null,
           httpStatus: null,
           signedTransaction: null,
+          owner: this.recovery.liveness.id,
           updatedAt: new Date(),
         },
       },
@@ -334,13 +336,15 @@ export class AnchoredWrites {
 
   /**
    * The answer for a key already used: its outcome, once there is one. A pending operation is waited for a few seconds
-   * (another request or recovery is settling it), then answered 409 with Retry-After.
+   * (another request or recovery is settling it; this replica settles it when its owner is gone), then answered 409
+   * with Retry-After.
    */
   private async replay(existing: OperationRecord, requestHash: string): Promise<WriteOutcome> {
     if (existing.requestHash !== requestHash)
       throw new UnprocessableError('idempotency_key_reused', 'this Idempotency-Key was used for a different request');
     let op = existing;
     for (const deadline = Date.now() + PENDING_WAIT_MS; op.status === 'pending' && Date.now() < deadline;) {
+      await this.recovery.settleAbandoned(op); // its replica is gone: settled here and now, not when it has aged
       await sleep(200);
       op = await this.read(op._id);
     }

@@ -41,6 +41,8 @@ export interface OperationRecord {
   error: { status: number; code: string; message: string; transactionId?: string } | null;
   /** A failure that reached no ledger state (see outcomes.ts): the same Idempotency-Key may try again. */
   retryable?: boolean;
+  /** The replica that recorded it or took it up (replica-liveness.ts): when that one is gone, another settles it at once. */
+  owner?: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -67,6 +69,7 @@ export function operationModel(connection: mongoose.Connection): mongoose.Model<
           result: { type: Schema.Types.Mixed, default: null },
           error: { type: Schema.Types.Mixed, default: null },
           retryable: { type: Boolean, default: false },
+          owner: { type: String, default: null },
           createdAt: { type: Date, required: true },
           updatedAt: { type: Date, required: true },
         },

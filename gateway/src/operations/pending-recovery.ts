@@ -5,6 +5,7 @@ import { inParallel } from '../platform/in-parallel';
 import type { Logger } from '../platform/logger';
 import type { OperationRecord } from './models';
 import { failed, Settlement, settlementOf } from './outcomes';
+import { ReplicaLiveness } from './replica-liveness';
 
 /** How recovery treats operations whose request is over (a crash, an unknown outcome); all in milliseconds. */
 export interface RecoveryOptions {
@@ -39,15 +40,21 @@ export class PendingRecovery {
   private pass: Promise<unknown> | undefined;
   private stopped = false;
 
+  /** This replica's beat; the owner of the operations it records or takes up. */
+  readonly liveness: ReplicaLiveness;
+
   constructor(
     private readonly Operation: mongoose.Model<OperationRecord>,
     private readonly ledger: Ledger,
     private readonly logger: Logger,
     private readonly options: RecoveryOptions = RECOVERY,
-  ) {}
+  ) {
+    this.liveness = new ReplicaLiveness(Operation.db);
+  }
 
   start(): void {
     this.stopped = false;
+    this.liveness.start();
     const tick = () => {
       this.pass = this.runOnce()
         .catch((err) => this.logger.warn({ err: (err as Error).message }, 'recovering pending operations failed'))
@@ -62,6 +69,17 @@ export class PendingRecovery {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.pass;
+    await this.liveness.stop();
+  }
+
+  /** Whether the operation's owner (the replica that recorded or took it up) is gone. */
+  abandoned(op: OperationRecord): boolean {
+    return op.status === 'pending' && this.liveness.isDead(op.owner);
+  }
+
+  /** Settles an operation whose owner is gone, now (a client's retry found it), unless another replica took it up. */
+  async settleAbandoned(op: OperationRecord): Promise<void> {
+    if (this.abandoned(op)) await this.takeAndSettle(op);
   }
 
   /** One look: settles what can be settled now; returns how many operations it took up. */
@@ -70,29 +88,36 @@ export class PendingRecovery {
     // `status` is index-served (postgres-indexes.ts); pending operations are few, so the age is checked here.
     const pending = await this.Operation.find({ status: 'pending' }).lean();
     const due = pending.filter(
-      (op) => now - op.updatedAt.getTime() >= (op.signedTransaction ? signedAfterMs : this.options.unsignedAfterMs),
+      (op) =>
+        this.liveness.isDead(op.owner) ||
+        now - op.updatedAt.getTime() >= (op.signedTransaction ? signedAfterMs : this.options.unsignedAfterMs),
     );
     let taken = 0;
     await inParallel(due, CONCURRENCY, async (op) => {
-      if (!(await this.take(op))) return;
-      taken++;
-      const settlement = await this.settle(op);
-      if (!settlement) return; // still unknown: the next look tries again
-      const { matchedCount } = await this.Operation.updateOne(
-        { _id: op._id, status: 'pending' },
-        { $set: { ...settlement, signedTransaction: null, updatedAt: new Date() } },
-      );
-      if (matchedCount > 0)
-        this.logger.info({ operationId: op._id, status: settlement.status }, 'settled a pending operation');
+      if (await this.takeAndSettle(op)) taken++;
     });
     return taken;
+  }
+
+  /** Takes the operation up (unless another replica did) and settles it if its outcome can be known now. */
+  private async takeAndSettle(op: OperationRecord): Promise<boolean> {
+    if (!(await this.take(op))) return false;
+    const settlement = await this.settle(op);
+    if (!settlement) return true; // still unknown: the next look tries again
+    const { matchedCount } = await this.Operation.updateOne(
+      { _id: op._id, status: 'pending' },
+      { $set: { ...settlement, signedTransaction: null, updatedAt: new Date() } },
+    );
+    if (matchedCount > 0)
+      this.logger.info({ operationId: op._id, status: settlement.status }, 'settled a pending operation');
+    return true;
   }
 
   /** This replica takes the operation up, unless another did since it was read. */
   private async take(op: OperationRecord): Promise<boolean> {
     const { matchedCount } = await this.Operation.updateOne(
       { _id: op._id, status: 'pending', updatedAt: op.updatedAt },
-      { $set: { updatedAt: new Date() } },
+      { $set: { updatedAt: new Date(), owner: this.liveness.id } },
     );
     return matchedCount > 0;
   }
