@@ -47,29 +47,35 @@ export async function check(s: Settings, t: Topology, records: WriteRecord[]): P
     duplicated: [],
     misreported: [],
   };
+  // Checked a few at a time (each write asks every peer twice): the verdict is the same, in a fraction of the time.
+  const checkOne = async (r: WriteRecord) => {
+    const acks = new Set(r.answers.filter((a) => a.status === 201).map((a) => a.transactionId));
+    if (acks.size > 1) verdict.duplicated.push(`${r.batchId}: acknowledged as ${[...acks].join(' and ')}`);
+    if (r.answers.some((a) => a.code === 'already_exists'))
+      verdict.misreported.push(`${r.batchId}: its own retry was told "already exists"`);
+    const onLedger = await batchOnLedger(peers[0].gateway, description.channel, description.chaincode, r.batchId);
+    if (r.final?.status === 201) {
+      verdict.acknowledged++;
+      for (const p of peers) {
+        const code = await validationCode(p.gateway, description.channel, r.final.transactionId!);
+        if (code !== VALID)
+          verdict.lost.push(`${r.batchId}: ${r.final.transactionId} is ${code ?? 'absent'} on ${p.mspId}`);
+      }
+      if (!onLedger) verdict.lost.push(`${r.batchId}: acknowledged, not in the world state`);
+      else if (onLedger.txId !== r.final.transactionId)
+        verdict.misreported.push(`${r.batchId}: receipt ${r.final.transactionId}, written by ${onLedger.txId}`);
+    } else if (r.final) {
+      verdict.refused++;
+      if (onLedger) verdict.misreported.push(`${r.batchId}: answered ${r.final.status} ${r.final.code}, yet committed`);
+    } else verdict.unresolved++;
+  };
   try {
-    for (const r of records) {
-      const acks = new Set(r.answers.filter((a) => a.status === 201).map((a) => a.transactionId));
-      if (acks.size > 1) verdict.duplicated.push(`${r.batchId}: acknowledged as ${[...acks].join(' and ')}`);
-      if (r.answers.some((a) => a.code === 'already_exists'))
-        verdict.misreported.push(`${r.batchId}: its own retry was told "already exists"`);
-      const onLedger = await batchOnLedger(peers[0].gateway, description.channel, description.chaincode, r.batchId);
-      if (r.final?.status === 201) {
-        verdict.acknowledged++;
-        for (const p of peers) {
-          const code = await validationCode(p.gateway, description.channel, r.final.transactionId!);
-          if (code !== VALID)
-            verdict.lost.push(`${r.batchId}: ${r.final.transactionId} is ${code ?? 'absent'} on ${p.mspId}`);
-        }
-        if (!onLedger) verdict.lost.push(`${r.batchId}: acknowledged, not in the world state`);
-        else if (onLedger.txId !== r.final.transactionId)
-          verdict.misreported.push(`${r.batchId}: receipt ${r.final.transactionId}, written by ${onLedger.txId}`);
-      } else if (r.final) {
-        verdict.refused++;
-        if (onLedger)
-          verdict.misreported.push(`${r.batchId}: answered ${r.final.status} ${r.final.code}, yet committed`);
-      } else verdict.unresolved++;
-    }
+    const queue = [...records];
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        for (let r = queue.shift(); r; r = queue.shift()) await checkOne(r);
+      }),
+    );
   } finally {
     for (const p of peers) {
       p.gateway.close();
