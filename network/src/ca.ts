@@ -6,7 +6,7 @@ import { run } from './exec';
 import { identityFiles, layout } from './layout';
 import { ProcessSpec } from './processes';
 import { Settings } from './settings';
-import { address, CaNode, Org } from './topology';
+import { address, CaNode, Org, tlsHosts } from './topology';
 
 /** The fabric-ca-server of an org. Every flag is passed on every start: `init` does not save flags into its config. */
 export function caProcess(s: Settings, ca: CaNode): ProcessSpec {
@@ -30,7 +30,7 @@ export function caProcess(s: Settings, ca: CaNode): ProcessSpec {
       '--csr.cn',
       ca.caName,
       '--csr.hosts',
-      `${ca.listen.host},localhost,127.0.0.1`,
+      tlsHosts(ca).join(','),
       '--tls.enabled',
       '--operations.listenaddress',
       address(ca.operations),

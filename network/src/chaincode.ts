@@ -9,7 +9,7 @@ import { chaincodeProcess, peerAdminEnv } from './nodes';
 import { runningPid, start, stop } from './processes';
 import { timed } from './progress';
 import { Settings } from './settings';
-import { address, PeerNode, Topology } from './topology';
+import { address, PeerNode, tlsName, Topology } from './topology';
 
 export interface Deployment {
   label: string;
@@ -149,7 +149,7 @@ export async function deployChaincode(s: Settings, t: Topology, force = false): 
         '--cafile',
         orderer.tlsCa,
         '--ordererTLSHostnameOverride',
-        'localhost',
+        orderer.tlsName,
       ];
       await timed(`Approving sequence ${sequence} by ${peers.map((p) => p.mspId).join(', ')}`, () =>
         Promise.all(
@@ -187,9 +187,9 @@ async function install(s: Settings, peer: PeerNode, file: string, packageId: str
   await run(binary(s, 'peer'), ['lifecycle', 'chaincode', 'install', file], { env });
 }
 
-async function ordererEndpoint(s: Settings, t: Topology): Promise<{ address: string; tlsCa: string }> {
+async function ordererEndpoint(s: Settings, t: Topology): Promise<{ address: string; tlsCa: string; tlsName: string }> {
   const o = (await raftLeader(s, t)) ?? t.ordererOrg.orderers[0];
-  return { address: address(o.listen), tlsCa: layout(s).caCert(t.ordererOrg.name) };
+  return { address: address(o.listen), tlsCa: layout(s).caCert(t.ordererOrg.name), tlsName: tlsName(o) };
 }
 
 /** (Re)starts each org's chaincode server when it is down or runs another package. */

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { currentDatabase, mongoUrl, postgresUrl } from './database';
 import { layout, orgAdmin } from './layout';
 import { Settings } from './settings';
-import { address, Topology } from './topology';
+import { address, tlsName, Topology } from './topology';
 import type { ConnectionDescription } from '@luohu/domain';
 
 export type { ConnectionDescription } from '@luohu/domain';
@@ -30,7 +30,7 @@ export function writeConnectionDescription(s: Settings, t: Topology): Connection
       mspId: o.mspId,
       displayName: o.displayName,
       tlsRootCert: pem(o.name),
-      peers: o.peers.map((p) => ({ id: p.id, endpoint: address(p.listen), hostnameOverride: 'localhost' })),
+      peers: o.peers.map((p) => ({ id: p.id, endpoint: address(p.listen), hostnameOverride: tlsName(p) })),
       ca: { url: `https://${address(o.ca.listen)}`, caName: o.ca.caName, tlsRootCert: pem(o.name) },
       admin: { enrollmentId: 'admin', certFile: orgAdmin(l, o).cert, keyFile: orgAdmin(l, o).key },
     })),

@@ -3,7 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { layout, orgAdmin } from './layout';
 import { Settings } from './settings';
-import { address, Endpoint, OrdererNode, PeerNode, Topology } from './topology';
+import { address, Endpoint, OrdererNode, PeerNode, tlsName, Topology } from './topology';
 
 function get(url: string, options: https.RequestOptions = {}): Promise<{ status: number; body: string }> {
   const client = url.startsWith('https:') ? https : http;
@@ -38,7 +38,7 @@ export function operationsTarget(s: Settings, t: Topology, node: PeerNode | Orde
       ca: fs.readFileSync(admin.tlsCa),
       cert: fs.readFileSync(admin.tlsCert),
       key: fs.readFileSync(admin.tlsKey),
-      servername: 'localhost',
+      servername: tlsName(node),
     },
   };
 }
@@ -79,7 +79,7 @@ export async function ordererChannel(
     ca: fs.readFileSync(admin.tlsCa),
     cert: fs.readFileSync(admin.tlsCert),
     key: fs.readFileSync(admin.tlsKey),
-    servername: 'localhost',
+    servername: tlsName(orderer),
   });
   if (res.status === 404) return undefined;
   if (res.status !== 200)

@@ -22,12 +22,13 @@ import {
   peerHeight,
   raftLeader,
 } from './health';
+import { ensureHosts, placementOf, removeHosts } from './hosts';
 import { layout } from './layout';
 import { gatewayProcess, processFor } from './nodes';
 import { assertPortsFree, portAccepts, runningPid, start, stop, waitFor } from './processes';
 import { note, timed } from './progress';
 import { Settings } from './settings';
-import { address, endpointsOf, GatewayNode, NetworkNode, Org, Topology } from './topology';
+import { address, endpointsOf, GatewayNode, NetworkNode, Org, tlsHosts, Topology } from './topology';
 
 /** The test suite runs gateways of its own: LUOHU_GATEWAY=off leaves the topology's gateway out. */
 const gatewayWanted = () => process.env.LUOHU_GATEWAY !== 'off';
@@ -35,15 +36,14 @@ const gatewayWanted = () => process.env.LUOHU_GATEWAY !== 'off';
 /** Bureau admins may register any user type with any attribute, revoke, and issue CRLs. */
 const ADMIN_ATTRS =
   '"hf.Registrar.Roles=client,user,peer,admin",hf.Registrar.Attributes=*,hf.Revoker=true,hf.GenCRL=true,role=admin:ecert';
-const localHosts = (host: string) => [...new Set([host, 'localhost', '127.0.0.1'])];
 
 function registrations(org: Org): Registration[] {
   return [
     { name: 'admin', type: 'admin', attrs: ADMIN_ATTRS, tlsHosts: ['localhost'] },
-    ...org.orderers.map((o): Registration => ({ name: o.name, type: 'orderer', tlsHosts: localHosts(o.listen.host) })),
-    ...org.peers.map((p): Registration => ({ name: p.name, type: 'peer', tlsHosts: localHosts(p.listen.host) })),
+    ...org.orderers.map((o): Registration => ({ name: o.name, type: 'orderer', tlsHosts: tlsHosts(o) })),
+    ...org.peers.map((p): Registration => ({ name: p.name, type: 'peer', tlsHosts: tlsHosts(p) })),
     ...(org.chaincode
-      ? [{ name: 'chaincode', type: 'client', tlsHosts: localHosts(org.chaincode.listen.host) } as Registration]
+      ? [{ name: 'chaincode', type: 'client', tlsHosts: tlsHosts(org.chaincode) } as Registration]
       : []),
   ];
 }
@@ -93,10 +93,13 @@ async function startNodes(
 
 /** Brings the network up, resuming existing data; returns once every node is healthy and the channel has a Raft leader. */
 export async function up(s: Settings, t: Topology): Promise<void> {
+  if (s.hosts === 'netns') await timed('Setting up the hosts (network namespaces)', () => ensureHosts(s, t));
   // Fail fast, before touching anything, if another program holds a port one of our stopped nodes needs.
   for (const n of t.nodes) {
     if (n.kind === 'gateway' && !gatewayWanted()) continue;
     if (runningPid(s, n.id) !== undefined) continue;
+    // A node on a host of its own (LUOHU_HOSTS=netns) is alone there with its ports.
+    if (placementOf(n)) continue;
     // The database node is two processes: FerretDB may be down while its PostgreSQL cluster still runs (and holds its port).
     const postgresUp = n.kind === 'database' && runningPid(s, 'database-postgres') !== undefined;
     await assertPortsFree(
@@ -228,6 +231,7 @@ export async function clean(s: Settings, t: Topology): Promise<void> {
   await down(s, t);
   await dropDatabase(s);
   fs.rmSync(s.runDir, { recursive: true, force: true });
+  if (s.hosts === 'netns') await removeHosts(s);
 }
 
 export interface NodeStatus {

@@ -77,6 +77,7 @@ export function chaincodeProcess(s: Settings, t: Topology, c: ChaincodeNode, pac
     ],
     env: { ...baseEnv(), CORE_CHAINCODE_LOGGING_LEVEL: 'info', LUOHU_PACKAGE_ID: packageId },
     cwd: moduleDir,
+    netns: c.placement?.netns,
   };
 }
 
@@ -111,14 +112,8 @@ export function processFor(
   s: Settings,
   n: Exclude<NetworkNode, ChaincodeNode | DatabaseNode | GatewayNode>,
 ): ProcessSpec {
-  switch (n.kind) {
-    case 'ca':
-      return caProcess(s, n);
-    case 'orderer':
-      return ordererProcess(s, n);
-    case 'peer':
-      return peerProcess(s, n);
-  }
+  const spec = n.kind === 'ca' ? caProcess(s, n) : n.kind === 'orderer' ? ordererProcess(s, n) : peerProcess(s, n);
+  return { ...spec, netns: n.placement?.netns };
 }
 
 /** Environment for running the `peer` CLI as an org's admin against one of its peers. */

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
+import { onHost } from './hosts';
 import { Settings, UsageError } from './settings';
 import { address, Endpoint } from './topology';
 
@@ -15,6 +16,8 @@ export interface ProcessSpec {
   /** Run as another user (PostgreSQL refuses root). */
   uid?: number;
   gid?: number;
+  /** Run inside this network namespace: the node's own host (LUOHU_HOSTS=netns, hosts.ts). */
+  netns?: string;
 }
 
 const pidFile = (s: Settings, id: string) => path.join(s.runDir, 'pids', `${id}.pid`);
@@ -52,7 +55,8 @@ export function start(s: Settings, spec: ProcessSpec): number {
   fs.mkdirSync(path.dirname(logFile(s, spec.id)), { recursive: true });
   const log = fs.openSync(logFile(s, spec.id), 'a');
   fs.writeSync(log, `\n==== ${new Date().toISOString()} starting ${spec.program} ${spec.args.join(' ')}\n`);
-  const child = spawn(spec.program, spec.args, {
+  const launch = onHost(spec);
+  const child = spawn(launch.program, launch.args, {
     cwd: spec.cwd,
     env: spec.env,
     detached: true,

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { placeOnHosts } from './hosts';
 import { Settings, UsageError } from './settings';
 
 const offset = z.number().int().min(0).max(499);
@@ -58,7 +59,27 @@ export interface Endpoint {
 }
 export const address = (e: Endpoint) => `${e.host}:${e.port}`;
 
+/**
+ * Where a node runs when every host is a network namespace of its own (LUOHU_HOSTS=netns, hosts.ts); a node without
+ * one runs on this machine's 127.0.0.1. The host's name (also the namespace's) is the TLS name its certificates carry.
+ */
+export interface Placement {
+  /** The host's key in the topology: a bureau's name, an orderer's name, or `<org>-ca`. */
+  host: string;
+  netns: string;
+  tlsName: string;
+  /** The host's end of the link on this machine's bridge (`ip link set <link> down` cuts the host off). */
+  link: string;
+}
+
+/** The name a client checks a node's TLS certificate against. */
+export const tlsName = (n: { placement?: Placement }) => n.placement?.tlsName ?? 'localhost';
+/** The names and addresses a node's TLS certificate is issued for. */
+export const tlsHosts = (n: { listen: Endpoint; placement?: Placement }) =>
+  n.placement ? [n.listen.host, n.placement.tlsName] : [...new Set([n.listen.host, 'localhost', '127.0.0.1'])];
+
 export interface CaNode {
+  placement?: Placement;
   kind: 'ca';
   id: string;
   org: string;
@@ -68,6 +89,7 @@ export interface CaNode {
   operations: Endpoint;
 }
 export interface OrdererNode {
+  placement?: Placement;
   kind: 'orderer';
   id: string;
   org: string;
@@ -78,6 +100,7 @@ export interface OrdererNode {
   operations: Endpoint;
 }
 export interface PeerNode {
+  placement?: Placement;
   kind: 'peer';
   id: string;
   org: string;
@@ -89,6 +112,7 @@ export interface PeerNode {
   chaincodeServer: Endpoint;
 }
 export interface ChaincodeNode {
+  placement?: Placement;
   kind: 'chaincode';
   id: string;
   org: string;
@@ -154,7 +178,8 @@ export function loadTopology(settings: Settings): Topology {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
     throw new UsageError(`topology file ${settings.topologyFile} is invalid: ${problems}`);
   }
-  return resolve(parsed.data, settings.basePort, settings.topologyFile);
+  const topology = resolve(parsed.data, settings.basePort, settings.topologyFile);
+  return settings.hosts === 'netns' ? placeOnHosts(topology, settings.basePort) : topology;
 }
 
 function resolve(raw: RawTopology, base: number, file: string): Topology {
