@@ -116,9 +116,14 @@ export async function waitFor(
   }
 }
 
+/** Whether a TCP connection opens within 2 s (a host cut off the network drops the SYN: without a limit, ~2 minutes). */
 export function portAccepts(e: Endpoint): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect(e.port, e.host);
+    socket.setTimeout(2000, () => {
+      socket.destroy();
+      resolve(false);
+    });
     socket.once('connect', () => {
       socket.destroy();
       resolve(true);
