@@ -1,8 +1,6 @@
 import fs from 'node:fs';
 import { run } from './exec';
-import type { ProcessSpec } from './processes';
 import { Settings, UsageError } from './settings';
-import type { Endpoint, NetworkNode, Placement, Topology } from './topology';
 
 /**
  * Host placement LUOHU_HOSTS=netns: the same topology, but each bureau's CA, peer and chaincode server, the ordering
@@ -24,17 +22,32 @@ export const hostPrefix = (basePort: number) => `lh${basePort}`;
 const bridgeName = (basePort: number) => `${hostPrefix(basePort)}br`;
 const subnet = (basePort: number) => `10.${Math.floor(basePort / 256)}.${basePort % 256}`;
 
-interface Host {
-  key: string;
+/**
+ * Where a node runs when every host is a network namespace of its own; a node without one runs on this machine's
+ * 127.0.0.1. The host's name (also the namespace's) is the TLS name its certificates carry.
+ */
+export interface Placement {
+  /** The host's key in the topology: a bureau's name, an orderer's name, or `<org>-ca`. */
+  host: string;
+  netns: string;
+  tlsName: string;
+  /** The host's end of the link on this machine's bridge (`ip link set <link> down` cuts the host off). */
+  link: string;
+}
+
+export interface Host {
   address: string;
   placement: Placement;
 }
 
-/** The hosts of a topology in a fixed order: per org, a bureau's one host (CA, peers, chaincode server) or, for the ordering org, its CA's host and one per orderer. */
-function hostsOf(t: Topology, basePort: number): Map<string, Host> {
+/**
+ * The hosts of a topology in a fixed order: per org, a bureau's one host (CA, peers, chaincode server) or, for an
+ * org that runs orderers, its CA's host and one per orderer.
+ */
+export function hostPlan(orgs: { name: string; orderers?: { name: string }[] }[], basePort: number): Map<string, Host> {
   const keys: string[] = [];
-  for (const org of t.orgs) {
-    if (org.orderers.length === 0) keys.push(org.name);
+  for (const org of orgs) {
+    if (!org.orderers?.length) keys.push(org.name);
     else keys.push(`${org.name}-ca`, ...org.orderers.map((o) => o.name));
   }
   if (new Set(keys).size !== keys.length)
@@ -47,7 +60,6 @@ function hostsOf(t: Topology, basePort: number): Map<string, Host> {
       return [
         key,
         {
-          key,
           address: `${subnet(basePort)}.${10 + i}`,
           placement: { host: key, netns, tlsName: netns, link: `${prefix}h${i}` },
         },
@@ -56,87 +68,18 @@ function hostsOf(t: Topology, basePort: number): Map<string, Host> {
   );
 }
 
-/** The topology with each node moved to its host: its listeners on the host's address, the same ports. */
-export function placeOnHosts(t: Topology, basePort: number): Topology {
-  const hosts = hostsOf(t, basePort);
-  const on = (key: string) => {
-    const host = hosts.get(key)!;
-    const at = (e: Endpoint): Endpoint => ({ host: host.address, port: e.port });
-    return { host, at };
-  };
-  const orgs = t.orgs.map((org) => {
-    if (org.orderers.length > 0) {
-      const ca = on(`${org.name}-ca`);
-      return {
-        ...org,
-        ca: {
-          ...org.ca,
-          listen: ca.at(org.ca.listen),
-          operations: ca.at(org.ca.operations),
-          placement: ca.host.placement,
-        },
-        orderers: org.orderers.map((o) => {
-          const h = on(o.name);
-          return {
-            ...o,
-            listen: h.at(o.listen),
-            admin: h.at(o.admin),
-            operations: h.at(o.operations),
-            placement: h.host.placement,
-          };
-        }),
-      };
-    }
-    const h = on(org.name);
-    const chaincode = org.chaincode && {
-      ...org.chaincode,
-      listen: h.at(org.chaincode.listen),
-      placement: h.host.placement,
-    };
-    return {
-      ...org,
-      ca: { ...org.ca, listen: h.at(org.ca.listen), operations: h.at(org.ca.operations), placement: h.host.placement },
-      peers: org.peers.map((p) => ({
-        ...p,
-        listen: h.at(p.listen),
-        chaincode: h.at(p.chaincode),
-        operations: h.at(p.operations),
-        chaincodeServer: chaincode!.listen,
-        placement: h.host.placement,
-      })),
-      chaincode,
-    };
-  });
-  const ordererOrg = orgs.find((o) => o.name === t.ordererOrg.name)!;
-  const peerOrgs = orgs.filter((o) => o.peers.length > 0);
-  return {
-    ...t,
-    orgs,
-    ordererOrg,
-    peerOrgs,
-    nodes: [
-      ...orgs.flatMap((o) => [o.ca, ...o.orderers, ...o.peers, ...(o.chaincode ? [o.chaincode] : [])]),
-      t.database,
-      t.gateway,
-    ],
-  };
-}
-
-/** The host a node runs on (LUOHU_HOSTS=netns), or undefined when it runs on this machine. */
-export const placementOf = (n: NetworkNode): Placement | undefined => ('placement' in n ? n.placement : undefined);
-
 /** The hosts of a placed topology, each once, with its address. */
-export function hostsIn(t: Topology): { placement: Placement; address: string }[] {
-  const seen = new Map<string, { placement: Placement; address: string }>();
+export function hostsIn(t: { nodes: { listen: { host: string }; placement?: Placement }[] }): Host[] {
+  const seen = new Map<string, Host>();
   for (const n of t.nodes) {
-    const p = placementOf(n);
+    const p = n.placement;
     if (p && !seen.has(p.host)) seen.set(p.host, { placement: p, address: n.listen.host });
   }
   return [...seen.values()];
 }
 
 /** A process spec that runs inside the node's host (`ip netns exec` execs the program: the PID stays the program's). */
-export function onHost(spec: ProcessSpec): ProcessSpec {
+export function onHost<T extends { program: string; args: string[]; netns?: string }>(spec: T): T {
   if (!spec.netns) return spec;
   return { ...spec, program: IP, args: ['netns', 'exec', spec.netns, spec.program, ...spec.args] };
 }
@@ -161,7 +104,7 @@ function requireRoot(): void {
  * Creates what is missing of the bridge, the namespaces and their links, and brings every link up; idempotent, so
  * `up` can resume a network whose hosts exist.
  */
-export async function ensureHosts(s: Settings, t: Topology): Promise<void> {
+export async function ensureHosts(s: Settings, hosts: Host[]): Promise<void> {
   requireRoot();
   const bridge = bridgeName(s.basePort);
   const net = subnet(s.basePort);
@@ -177,7 +120,7 @@ export async function ensureHosts(s: Settings, t: Topology): Promise<void> {
   }
   await ip('link', 'set', bridge, 'up');
   const present = await namespaces();
-  for (const h of hostsIn(t)) {
+  for (const h of hosts) {
     const { netns, link } = h.placement;
     if (!present.includes(netns)) {
       // A link left from a namespace deleted by hand would keep the name: start this host afresh.

@@ -22,7 +22,7 @@ import {
   peerHeight,
   raftLeader,
 } from './health';
-import { ensureHosts, placementOf, removeHosts } from './hosts';
+import { ensureHosts, hostsIn, removeHosts } from './hosts';
 import { layout } from './layout';
 import { gatewayProcess, processFor } from './nodes';
 import { assertPortsFree, portAccepts, runningPid, start, stop, waitFor } from './processes';
@@ -93,13 +93,13 @@ async function startNodes(
 
 /** Brings the network up, resuming existing data; returns once every node is healthy and the channel has a Raft leader. */
 export async function up(s: Settings, t: Topology): Promise<void> {
-  if (s.hosts === 'netns') await timed('Setting up the hosts (network namespaces)', () => ensureHosts(s, t));
+  if (s.hosts === 'netns') await timed('Setting up the hosts (network namespaces)', () => ensureHosts(s, hostsIn(t)));
   // Fail fast, before touching anything, if another program holds a port one of our stopped nodes needs.
   for (const n of t.nodes) {
     if (n.kind === 'gateway' && !gatewayWanted()) continue;
     if (runningPid(s, n.id) !== undefined) continue;
     // A node on a host of its own (LUOHU_HOSTS=netns) is alone there with its ports.
-    if (placementOf(n)) continue;
+    if ('placement' in n && n.placement) continue;
     // The database node is two processes: FerretDB may be down while its PostgreSQL cluster still runs (and holds its port).
     const postgresUp = n.kind === 'database' && runningPid(s, 'database-postgres') !== undefined;
     await assertPortsFree(

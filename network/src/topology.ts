@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { placeOnHosts } from './hosts';
+import { hostPlan, Placement } from './hosts';
 import { Settings, UsageError } from './settings';
 
 const offset = z.number().int().min(0).max(499);
@@ -58,19 +58,7 @@ export interface Endpoint {
   port: number;
 }
 export const address = (e: Endpoint) => `${e.host}:${e.port}`;
-
-/**
- * Where a node runs when every host is a network namespace of its own (LUOHU_HOSTS=netns, hosts.ts); a node without
- * one runs on this machine's 127.0.0.1. The host's name (also the namespace's) is the TLS name its certificates carry.
- */
-export interface Placement {
-  /** The host's key in the topology: a bureau's name, an orderer's name, or `<org>-ca`. */
-  host: string;
-  netns: string;
-  tlsName: string;
-  /** The host's end of the link on this machine's bridge (`ip link set <link> down` cuts the host off). */
-  link: string;
-}
+export type { Placement } from './hosts';
 
 /** The name a client checks a node's TLS certificate against. */
 export const tlsName = (n: { placement?: Placement }) => n.placement?.tlsName ?? 'localhost';
@@ -303,4 +291,61 @@ export function endpointsOf(n: NetworkNode): Endpoint[] {
     case 'database':
       return [n.listen, n.debug, n.postgres];
   }
+}
+
+/**
+ * The topology with each node moved to its own host (LUOHU_HOSTS=netns, hosts.ts): each bureau's CA, peers and
+ * chaincode server on the bureau's host, the ordering org's CA on one and each orderer on one of its own; every
+ * listener on its host's address, with the same port.
+ */
+export function placeOnHosts(t: Topology, basePort: number): Topology {
+  const hosts = hostPlan(t.orgs, basePort);
+  const on = (key: string) => {
+    const { address: host, placement } = hosts.get(key)!;
+    return { placement, at: (e: Endpoint): Endpoint => ({ host, port: e.port }) };
+  };
+  const orgs = t.orgs.map((org): Org => {
+    if (org.orderers.length > 0) {
+      const ca = on(`${org.name}-ca`);
+      return {
+        ...org,
+        ca: { ...org.ca, listen: ca.at(org.ca.listen), operations: ca.at(org.ca.operations), placement: ca.placement },
+        orderers: org.orderers.map((o) => {
+          const h = on(o.name);
+          const [listen, admin, operations] = [o.listen, o.admin, o.operations].map(h.at);
+          return { ...o, listen, admin, operations, placement: h.placement };
+        }),
+      };
+    }
+    const h = on(org.name);
+    const chaincode = org.chaincode && { ...org.chaincode, listen: h.at(org.chaincode.listen), placement: h.placement };
+    return {
+      ...org,
+      ca: { ...org.ca, listen: h.at(org.ca.listen), operations: h.at(org.ca.operations), placement: h.placement },
+      peers: org.peers.map((p) => {
+        const [listen, chaincodePort, operations] = [p.listen, p.chaincode, p.operations].map(h.at);
+        return {
+          ...p,
+          listen,
+          chaincode: chaincodePort,
+          operations,
+          chaincodeServer: chaincode!.listen,
+          placement: h.placement,
+        };
+      }),
+      chaincode,
+    };
+  });
+  const nodes: NetworkNode[] = [
+    ...orgs.flatMap((o) => [o.ca, ...o.orderers, ...o.peers, ...(o.chaincode ? [o.chaincode] : [])]),
+    t.database,
+    t.gateway,
+  ];
+  return {
+    ...t,
+    orgs,
+    ordererOrg: orgs.find((o) => o.name === t.ordererOrg.name)!,
+    peerOrgs: orgs.filter((o) => o.peers.length > 0),
+    nodes,
+  };
 }
