@@ -13,7 +13,9 @@ const usage = `usage: npm run network -- <command>
   logs [node]     the last lines of a node's log (without a node: where every log is)
   deploy          build and deploy the chaincode again if it changed (new package, new sequence)
   clean           stop every node and delete this instance's data
-environment: LUOHU_BASE_PORT (default 7000), LUOHU_NETWORK_DIR (default network/.run/dev), LUOHU_TOPOLOGY`;
+environment: LUOHU_BASE_PORT (default 7000), LUOHU_NETWORK_DIR (default network/.run/dev), LUOHU_TOPOLOGY,
+  LUOHU_HOSTS (local, the default: every node on 127.0.0.1; netns: each bureau and each orderer on a host of its own, a
+  network namespace — needs root; clean removes the namespaces)`;
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
