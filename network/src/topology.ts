@@ -336,16 +336,15 @@ export function placeOnHosts(t: Topology, basePort: number): Topology {
       chaincode,
     };
   });
-  const nodes: NetworkNode[] = [
-    ...orgs.flatMap((o) => [o.ca, ...o.orderers, ...o.peers, ...(o.chaincode ? [o.chaincode] : [])]),
-    t.database,
-    t.gateway,
-  ];
+  // Every other node (the database, the gateway) stays where it is, in the same order.
+  const placed = new Map<string, NetworkNode>(
+    orgs.flatMap((o) => [o.ca, ...o.orderers, ...o.peers, ...(o.chaincode ? [o.chaincode] : [])]).map((n) => [n.id, n]),
+  );
   return {
     ...t,
     orgs,
     ordererOrg: orgs.find((o) => o.name === t.ordererOrg.name)!,
     peerOrgs: orgs.filter((o) => o.peers.length > 0),
-    nodes,
+    nodes: t.nodes.map((n) => placed.get(n.id) ?? n),
   };
 }
