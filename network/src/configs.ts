@@ -55,7 +55,7 @@ export function coreYaml(s: Settings, t: Topology, peer: PeerNode): string {
     'peer.gateway.enabled': true,
     // How long a gateway peer waits for another bureau's endorsement. A bureau cut off the network drops packets
     // instead of refusing them: with the 30 s default the client's deadline (15 s) came first and the write failed
-    // without naming the bureau. At 5 s the peer answers first, naming it, and the gateway plans around it
+    // without naming the bureau. At 5 s the peer gives up on it first and tries a layout of the other two bureaus
     // (hosts.test.ts: 0 failed writes after the cut, was 1 per run).
     'peer.gateway.endorsementTimeout': '5s',
     // No Docker here: an empty endpoint (set in the file; an empty env value is ignored) plus an external builder.
