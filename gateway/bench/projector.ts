@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import type mongoose from 'mongoose';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/platform/logger';
@@ -17,13 +18,35 @@ import { percentile } from '../../network/bench/stats';
  *   to the moment the read model holds its whole block (the checkpoint X-Consistent-After waits for);
  * - burst: with no projector, BENCH_BACKLOG (default 2,000) writes committed by BENCH_CLIENTS (default 50) clients;
  *   then a projector starts and catches up: events/s from its first event to its last (the projector's ceiling).
- * BENCH_MODE=sustained|burst runs one of them.
+ * BENCH_MODE=sustained|burst runs one of them. Each window also prints where the projector's time went (ms per
+ * batch by stage: waiting for events, decoding, reading records, placing them in lists, writing them, splits/merges,
+ * directory saves, checkpoint), and the run ends with a summary line to compare runs by, with the load average.
+ * The network is the one LUOHU_BASE_PORT / LUOHU_NETWORK_DIR name (as for `npm run network`).
  */
 const rate = Number(process.env.BENCH_RATE ?? 20);
 const seconds = Number(process.env.BENCH_SECONDS ?? 60);
 const backlog = Number(process.env.BENCH_BACKLOG ?? 2000);
 const clients = Number(process.env.BENCH_CLIENTS ?? 50);
 const mode = process.env.BENCH_MODE ?? 'both';
+
+/** What a window measured, for the summary line. */
+const results: { rate?: number; lagP50?: number; lagP99?: number; sustainedEps?: number; catchUpEps?: number } = {};
+
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+
+/** The projector's time per batch by stage since `stages` was last reset. */
+function stageLine(stages: Gateway['projector']['stages']): string {
+  const batches = Math.max(1, stages.batches);
+  const parts = Object.entries(stages.snapshot()).map(([stage, ms]) => `${stage} ${(ms / batches).toFixed(1)}`);
+  return (
+    `  projector stages, ms per batch (${stages.batches} batches, ${(stages.events / batches).toFixed(1)} events ` +
+    `each): ${parts.join(', ')}`
+  );
+}
 
 type Gateway = Awaited<ReturnType<typeof createServer>> & { url: string };
 
@@ -127,6 +150,7 @@ async function sustained(): Promise<void> {
     let failed = 0;
     let writing = true;
     const appliedBefore = applied;
+    g.projector.stages.reset();
     const started = performance.now();
     let lastVisible = started;
     const poller = (async () => {
@@ -157,6 +181,12 @@ async function sustained(): Promise<void> {
     await Promise.race([poller, sleep(60_000)]);
     lags.sort((a, b) => a - b);
     const window = (lastVisible - started) / 1000;
+    Object.assign(results, {
+      rate,
+      lagP50: percentile(lags, 50),
+      lagP99: percentile(lags, 99),
+      sustainedEps: (applied - appliedBefore) / window,
+    });
     console.log(
       `sustained: ${rate} writes/s offered for ${seconds} s: ${lags.length} committed in ` +
         `${((committedBy - started) / 1000).toFixed(1)} s (${failed} failed); the projector applied ` +
@@ -164,6 +194,7 @@ async function sustained(): Promise<void> {
         `p50 ${fmt(percentile(lags, 50))} ms, p99 ${fmt(percentile(lags, 99))} ms, max ${fmt(lags[lags.length - 1])} ms` +
         (pending.length ? `; ${pending.length} not visible 60 s after the last commit` : ''),
     );
+    console.log(stageLine(g.projector.stages));
   } finally {
     await g.stop();
   }
@@ -202,9 +233,11 @@ async function burst(): Promise<void> {
     g.projector.start();
     await untilCovered(g.connection, last, 1_800_000);
     const elapsed = (performance.now() - first) / 1000;
+    results.catchUpEps = applied / elapsed;
     console.log(
       `burst: the projector caught up with ${applied} events in ${elapsed.toFixed(1)} s: ${(applied / elapsed).toFixed(1)} events/s`,
     );
+    console.log(stageLine(g.projector.stages));
   } finally {
     await g.stop();
   }
@@ -212,8 +245,15 @@ async function burst(): Promise<void> {
 
 async function main(): Promise<void> {
   await loadCalendar();
+  const loadBefore = load();
   if (mode !== 'burst') await sustained();
   if (mode !== 'sustained') await burst();
+  const summary = [
+    results.catchUpEps !== undefined && `catch-up ${results.catchUpEps.toFixed(1)} events/s (goal >= 100)`,
+    results.rate !== undefined &&
+      `lag at ${results.rate} writes/s p50 ${fmt(results.lagP50!)} ms, p99 ${fmt(results.lagP99!)} ms (goal p99 <= 1000)`,
+  ].filter(Boolean);
+  console.log(`SUMMARY: ${summary.join(' | ')} | load average ${loadBefore} at start, ${load()} at end`);
 }
 
 main().then(

@@ -1,5 +1,6 @@
 import type mongoose from 'mongoose';
 import type { Logger } from '../platform/logger';
+import type { StageTimes } from './stage-times';
 import {
   Bucket,
   bucketIndex,
@@ -144,21 +145,31 @@ export class ListIndex {
    * `touched` may come from several records placed one after another (a batch): a split or merge moves the indices
    * of later buckets, so each change is first resolved to its bucket, and a bucket merged away meanwhile is passed over.
    */
-  async settle(model: Model, touched: Array<{ dir: ListDirectory; index: number }>): Promise<void> {
+  async settle(
+    model: Model,
+    touched: Array<{ dir: ListDirectory; index: number }>,
+    stages?: StageTimes,
+  ): Promise<void> {
+    const time = <T>(stage: string, work: () => Promise<T>) => (stages ? stages.time(stage, work) : work());
     const changes = touched.map(({ dir, index }) => ({ dir, bucket: dir.buckets[index] }));
     const save = new Set<ListDirectory>();
     for (const { dir, bucket } of changes) {
       const version = dir.version;
       if (!dir.buckets.includes(bucket)) {
         // merged into a neighbour by an earlier change of this batch, which settled the neighbour's count
-      } else if (bucket[2] > MAX_BUCKET) await this.split(model, dir, bucket);
-      else if (bucket[2] < MIN_BUCKET && dir.buckets.length > 1) await this.mergeIfSmall(model, dir, bucket);
+      } else if (bucket[2] > MAX_BUCKET) await time('split', () => this.split(model, dir, bucket));
+      else if (bucket[2] < MIN_BUCKET && dir.buckets.length > 1)
+        await time('merge', () => this.mergeIfSmall(model, dir, bucket));
       const unsaved = (this.unsaved.get(dir._id) ?? 0) + 1;
       if (dir.version !== version)
         this.unsaved.delete(dir._id); // saved by the split or merge
       else if (this.created.has(dir._id) || unsaved >= UNSAVED_COUNTS) save.add(dir);
       else this.unsaved.set(dir._id, unsaved);
     }
+    if (save.size) await time('directories', () => this.save(save));
+  }
+
+  private async save(save: Set<ListDirectory>): Promise<void> {
     await Promise.all(
       [...save].map((dir) => this.store.replaceOne({ _id: dir._id as never }, stored(dir), { upsert: true })),
     );

@@ -5,12 +5,16 @@ import { DatabaseCheckpointer } from './checkpoint';
 import { type EventBatch, EventBatches } from './event-batches';
 import type { LedgerEvent } from './events';
 import { Lease } from './lease';
+import { StageTimes } from './stage-times';
 
 /** A domain's projection: applies the events it knows to its read-model collections, idempotently by position. */
 export interface Projection {
   handles(type: string): boolean;
-  /** Applies a batch of events, in ledger order; applying any of them again (a replay after a crash) changes nothing. */
-  apply(events: LedgerEvent[]): Promise<void>;
+  /**
+   * Applies a batch of events, in ledger order; applying any of them again (a replay after a crash) changes nothing.
+   * `stages` sums the time of its stages (bench:projector).
+   */
+  apply(events: LedgerEvent[], stages?: StageTimes): Promise<void>;
   /** Before events flow (at every (re)start of the stream): drop caches, finish interrupted work. */
   resume?(): Promise<void>;
 }
@@ -48,6 +52,8 @@ export class Projector {
   beforeCheckpoint?: (events: LedgerEvent[]) => Promise<void>;
   /** At most this many events per batch, from the next (re)start of the stream (tests lower it: one by one). */
   maxBatchEvents = MAX_BATCH;
+  /** Time per stage over the batches applied (waiting for events, decoding, each projection's stages, checkpoint). */
+  readonly stages = new StageTimes();
 
   /** `onProjected` is told how many events each checkpointed batch held. */
   constructor(
@@ -104,10 +110,15 @@ export class Projector {
         startBlock: 0n,
       });
       close = this.closeStream = () => events.close();
-      const batches = new EventBatches(events[Symbol.asyncIterator](), this.checkpoint.start, this.maxBatchEvents);
+      const batches = new EventBatches(
+        events[Symbol.asyncIterator](),
+        this.checkpoint.start,
+        this.maxBatchEvents,
+        this.stages,
+      );
+      const next = () => this.stages.time('wait', () => batches.next());
       try {
-        for (let batch = await batches.next(); batch && !this.stopped; batch = await batches.next())
-          await this.apply(batch);
+        for (let batch = await next(); batch && !this.stopped; batch = await next()) await this.apply(batch);
       } finally {
         events.close();
       }
@@ -129,11 +140,13 @@ export class Projector {
     for (const event of known) await this.beforeApply?.(event);
     for (const p of this.projections) {
       const handled = known.filter((event) => p.handles(event.type));
-      if (handled.length) await p.apply(handled);
+      if (handled.length) await p.apply(handled, this.stages);
     }
     await this.beforeCheckpoint?.(events);
     this.assertLease(0); // a replica that lost the lease checkpoints nothing (the checkpoint also refuses to go back)
-    await this.checkpoint.save(events[events.length - 1], blockComplete);
+    await this.stages.time('checkpoint', () => this.checkpoint.save(events[events.length - 1], blockComplete));
+    this.stages.batches += 1;
+    this.stages.events += events.length;
     this.onProjected(events.length);
   }
 

@@ -10,6 +10,7 @@ import { inParallel } from '../platform/in-parallel';
 import { backfillCompanies, batchLookup, COMPANY, companyOf, readModelLookup } from './record-company';
 import { type PlacedRecord, writeRecords } from './record-store';
 import { newestWrites } from './record-writes';
+import type { StageTimes } from './stage-times';
 
 /**
  * Where each ledger record lives in the read model: one collection per record type, keyed like the ledger key.
@@ -116,7 +117,8 @@ export class ReadModel implements Projection {
    * Collections are written one after another in the order the batch first names them; `afterRecord` runs for each
    * record of each event once its collection is written.
    */
-  async apply(events: LedgerEvent[]): Promise<void> {
+  async apply(events: LedgerEvent[], stages?: StageTimes): Promise<void> {
+    const time = <T>(stage: string, work: () => Promise<T>) => (stages ? stages.time(stage, work) : work());
     const { writes, carried } = newestWrites(events, (record) => {
       const type = record.docType as RecordType | undefined;
       return type && COLLECTIONS[type] ? { type, id: COLLECTIONS[type].key(record) } : undefined;
@@ -126,13 +128,16 @@ export class ReadModel implements Projection {
       (type, id) => inBatch.get(`${type}/${id}`),
       readModelLookup((t) => this.model(t) as never),
     );
-    const known = await inParallel(writes, READ_CONCURRENCY, (w) =>
-      Promise.all([
-        this.model(w.type).collection.findOne({ _id: w.id as never }, { projection: { _position: 1, [LABELS]: 1 } }),
-        // The company the record belongs to, so that the read policy filters lists in the query (access/read-policy.ts).
-        companyOf(w.record, w.sameTransaction, lookup),
-      ]),
+    const known = await time('read', () =>
+      inParallel(writes, READ_CONCURRENCY, (w) =>
+        Promise.all([
+          this.model(w.type).collection.findOne({ _id: w.id as never }, { projection: { _position: 1, [LABELS]: 1 } }),
+          // The company the record belongs to, so that the read policy filters lists in the query (access/read-policy.ts).
+          companyOf(w.record, w.sameTransaction, lookup),
+        ]),
+      ),
     );
+    const placing = performance.now();
     const placed = new Map<RecordType, PlacedRecord[]>();
     for (const [i, w] of writes.entries()) {
       const [before, company] = known[i];
@@ -143,15 +148,17 @@ export class ReadModel implements Projection {
       if (!placed.has(w.type)) placed.set(w.type, []);
       placed.get(w.type)!.push({ id: w.id, exists: before !== null, doc, touched });
     }
+    stages?.add('place', performance.now() - placing);
     for (const type of new Set(carried.map((c) => c.type))) {
       const model = this.model(type);
       const records = placed.get(type) ?? [];
-      await writeRecords(model.collection, records);
+      await time('write', () => writeRecords(model.collection, records));
       // A guarded update that found a newer record wrote nothing; settling its buckets anyway only lets their counts
       // drift, which lists tolerate (list-index.ts): splits and merges recount first.
       await this.lists.settle(
         model as never,
         records.flatMap((r) => r.touched),
+        stages,
       );
       for (const c of carried) if (c.type === type) await this.afterRecord?.(type, c.event);
     }
