@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/platform/logger';
 import { createServer } from '../src/server';
@@ -42,11 +43,19 @@ const load = () =>
 function stageLine(stages: Gateway['projector']['stages']): string {
   const batches = Math.max(1, stages.batches);
   const parts = Object.entries(stages.snapshot()).map(([stage, ms]) => `${stage} ${(ms / batches).toFixed(1)}`);
+  const applied = [...stages.batchMs].sort((a, b) => a - b);
+  const loop = eventLoop.percentile(99) / 1e6;
+  eventLoop.reset();
   return (
     `  projector stages, ms per batch (${stages.batches} batches, ${(stages.events / batches).toFixed(1)} events ` +
-    `each): ${parts.join(', ')}`
+    `each): ${parts.join(', ')}\n  a batch from its hand-over to its checkpoint: p50 ${fmt(percentile(applied, 50))} ` +
+    `ms, p99 ${fmt(percentile(applied, 99))} ms, max ${fmt(applied[applied.length - 1])} ms; this process's event ` +
+    `loop delay p99 ${fmt(loop)} ms`
   );
 }
+
+const eventLoop = monitorEventLoopDelay({ resolution: 10 });
+eventLoop.enable();
 
 type Gateway = Awaited<ReturnType<typeof createServer>> & { url: string };
 
@@ -153,6 +162,7 @@ async function sustained(): Promise<void> {
     let writing = true;
     const appliedBefore = applied;
     g.projector.stages.reset();
+    eventLoop.reset();
     const started = performance.now();
     let lastVisible = started;
     const poller = (async () => {
@@ -232,6 +242,7 @@ async function burst(): Promise<void> {
     };
   });
   try {
+    eventLoop.reset();
     g.projector.start();
     await untilCovered(g, last, 1_800_000);
     const elapsed = (performance.now() - first) / 1000;

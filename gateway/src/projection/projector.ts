@@ -15,6 +15,11 @@ export interface Projection {
    * `stages` sums the time of its stages (bench:projector).
    */
   apply(events: LedgerEvent[], stages?: StageTimes): Promise<void>;
+  /**
+   * Like apply, but leaves out work the batch's readers do not need and returns it, to run once the batch is
+   * checkpointed (and before the next batch): the projector makes the batch visible sooner.
+   */
+  applyThenTidy?(events: LedgerEvent[], stages?: StageTimes): Promise<() => Promise<void>>;
   /** Before events flow (at every (re)start of the stream): drop caches, finish interrupted work. */
   resume?(): Promise<void>;
 }
@@ -128,6 +133,7 @@ export class Projector {
   }
 
   private async apply({ events, blockComplete }: EventBatch): Promise<void> {
+    const started = performance.now();
     this.assertLease(LEASE_MARGIN_MS);
     const known = events.filter((event) => {
       if (event.type !== 'unknown') return true;
@@ -138,16 +144,23 @@ export class Projector {
       return false;
     });
     for (const event of known) await this.beforeApply?.(event);
+    const tidy: Array<() => Promise<void>> = [];
     for (const p of this.projections) {
       const handled = known.filter((event) => p.handles(event.type));
-      if (handled.length) await p.apply(handled, this.stages);
+      if (!handled.length) continue;
+      if (p.applyThenTidy) tidy.push(await p.applyThenTidy(handled, this.stages));
+      else await p.apply(handled, this.stages);
     }
     await this.beforeCheckpoint?.(events);
     this.assertLease(0); // a replica that lost the lease checkpoints nothing (the checkpoint also refuses to go back)
     await this.stages.time('checkpoint', () => this.checkpoint.save(events[events.length - 1], blockComplete));
-    this.stages.batches += 1;
-    this.stages.events += events.length;
+    this.stages.batch(events.length, performance.now() - started);
     this.onProjected(events.length);
+    // Before the next batch; a replica that lost the lease meanwhile leaves it (a restart rebuilds what it left half done).
+    for (const work of tidy) {
+      this.assertLease(0);
+      await work();
+    }
   }
 
   private assertLease(marginMs: number): void {

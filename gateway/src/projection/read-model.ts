@@ -123,6 +123,17 @@ export class ReadModel implements Projection {
    * `afterRecord` runs for each record of each event once its collection is written.
    */
   async apply(events: LedgerEvent[], stages?: StageTimes): Promise<void> {
+    await (
+      await this.applyThenTidy(events, stages)
+    )();
+  }
+
+  /**
+   * As apply, but the lists' directories follow later (the returned work, which the projector runs once the batch
+   * is checkpointed): the records already carry their bucket labels, so readers find them; a bucket that has grown
+   * past its size is only split then (a page reads it whole meanwhile), and counts are saved then.
+   */
+  async applyThenTidy(events: LedgerEvent[], stages?: StageTimes): Promise<() => Promise<void>> {
     const time = <T>(stage: string, work: () => Promise<T>) => (stages ? stages.time(stage, work) : work());
     const { writes, carried } = newestWrites(events, (record) => {
       const type = record.docType as RecordType | undefined;
@@ -154,18 +165,17 @@ export class ReadModel implements Projection {
       placed.get(w.type)!.push({ id: w.id, exists: before !== null, doc, touched });
     }
     stages?.add('place', performance.now() - placing);
+    const settle: Array<{ type: RecordType; touched: PlacedRecord['touched'] }> = [];
     for (const type of new Set(carried.map((c) => c.type))) {
-      const model = this.model(type);
       const written = await time('write', () => this.write(type, placed.get(type) ?? []));
       // A guarded update that found a newer record wrote nothing; settling its buckets anyway only lets their counts
       // drift, which lists tolerate (list-index.ts): splits and merges recount first.
-      await this.lists.settle(
-        model as never,
-        written.flatMap((r) => r.touched),
-        stages,
-      );
+      settle.push({ type, touched: written.flatMap((r) => r.touched) });
       for (const c of carried) if (c.type === type) await this.afterRecord?.(type, c.event);
     }
+    return async () => {
+      for (const { type, touched } of settle) await this.lists.settle(this.model(type) as never, touched, stages);
+    };
   }
 
   /**

@@ -7,6 +7,16 @@ export class StageTimes {
   private readonly totals = new Map<string, number>();
   batches = 0;
   events = 0;
+  /** Each batch's time from being handed to the projector to its checkpoint saved, in order (the last 10,000). */
+  readonly batchMs: number[] = [];
+
+  /** A batch was applied and checkpointed in `ms`. */
+  batch(events: number, ms: number): void {
+    this.batches += 1;
+    this.events += events;
+    this.batchMs.push(ms);
+    if (this.batchMs.length > 10_000) this.batchMs.shift();
+  }
 
   async time<T>(stage: string, work: () => Promise<T>): Promise<T> {
     const started = performance.now();
@@ -30,5 +40,6 @@ export class StageTimes {
     this.totals.clear();
     this.batches = 0;
     this.events = 0;
+    this.batchMs.length = 0;
   }
 }
