@@ -123,9 +123,8 @@ export class ReadModel implements Projection {
    * `afterRecord` runs for each record of each event once its collection is written.
    */
   async apply(events: LedgerEvent[], stages?: StageTimes): Promise<void> {
-    await (
-      await this.applyThenTidy(events, stages)
-    )();
+    const tidy = await this.applyThenTidy(events, stages);
+    await tidy();
   }
 
   /**
@@ -187,12 +186,8 @@ export class ReadModel implements Projection {
   private async write(type: RecordType, records: PlacedRecord[]): Promise<PlacedRecord[]> {
     const { collection } = COLLECTIONS[type];
     const model = this.model(type);
-    const refused = new Set(
-      await insertRecords(
-        model.collection,
-        records.filter((r) => !r.exists),
-      ),
-    );
+    const fresh = records.filter((r) => !r.exists);
+    const refused = new Set(await insertRecords(model.collection, fresh));
     const held = await inParallel([...refused], READ_CONCURRENCY, (r) =>
       model.collection.findOne({ _id: r.id as never }, { projection: { _position: 1, [LABELS]: 1, [COMPANY]: 1 } }),
     );
@@ -211,10 +206,8 @@ export class ReadModel implements Projection {
       Object.assign(r, { exists: true, touched, doc: { ...r.doc, [LABELS]: labels } });
     }
     const written = records.filter((r) => !skipped.has(r));
-    await updateRecords(
-      model.collection,
-      written.filter((r) => r.exists),
-    );
+    const updates = written.filter((r) => r.exists);
+    await updateRecords(model.collection, updates);
     for (const r of written) this.remember(collection, r.id, r.doc._position, r.doc[LABELS], r.doc[COMPANY]);
     return written;
   }
