@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import type mongoose from 'mongoose';
+import os from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/platform/logger';
 import { createServer } from '../src/server';
@@ -14,16 +15,47 @@ import { percentile } from '../../network/bench/stats';
  * in-process on the network's database and runs two windows:
  * - sustained: BENCH_RATE (default 20) anchored writes per second, open loop, for BENCH_SECONDS (default 60), with
  *   the projector running: events/s applied and read-model lag p50/p99/max, from a write's commit (its 201 answer)
- *   to the moment the read model holds its whole block (the checkpoint X-Consistent-After waits for);
+ *   to the moment the read model holds its whole block (the checkpoint X-Consistent-After waits for, as the
+ *   projector in this process saved it: read from memory, so that measuring puts no load on the database);
  * - burst: with no projector, BENCH_BACKLOG (default 2,000) writes committed by BENCH_CLIENTS (default 50) clients;
  *   then a projector starts and catches up: events/s from its first event to its last (the projector's ceiling).
- * BENCH_MODE=sustained|burst runs one of them.
+ * BENCH_MODE=sustained|burst runs one of them. Each window also prints where the projector's time went (ms per
+ * batch by stage: waiting for events, decoding, reading records, placing them in lists, writing them, splits/merges,
+ * directory saves, checkpoint), and the run ends with a summary line to compare runs by, with the load average.
+ * The network is the one LUOHU_BASE_PORT / LUOHU_NETWORK_DIR name (as for `npm run network`).
  */
 const rate = Number(process.env.BENCH_RATE ?? 20);
 const seconds = Number(process.env.BENCH_SECONDS ?? 60);
 const backlog = Number(process.env.BENCH_BACKLOG ?? 2000);
 const clients = Number(process.env.BENCH_CLIENTS ?? 50);
 const mode = process.env.BENCH_MODE ?? 'both';
+
+/** What a window measured, for the summary line. */
+const results: { rate?: number; lagP50?: number; lagP99?: number; sustainedEps?: number; catchUpEps?: number } = {};
+
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+
+/** The projector's time per batch by stage since `stages` was last reset. */
+function stageLine(stages: Gateway['projector']['stages']): string {
+  const batches = Math.max(1, stages.batches);
+  const parts = Object.entries(stages.snapshot()).map(([stage, ms]) => `${stage} ${(ms / batches).toFixed(1)}`);
+  const applied = [...stages.batchMs].sort((a, b) => a - b);
+  const loop = eventLoop.percentile(99) / 1e6;
+  eventLoop.reset();
+  return (
+    `  projector stages, ms per batch (${stages.batches} batches, ${(stages.events / batches).toFixed(1)} events ` +
+    `each): ${parts.join(', ')}\n  a batch from its hand-over to its checkpoint: p50 ${fmt(percentile(applied, 50))} ` +
+    `ms, p99 ${fmt(percentile(applied, 99))} ms, max ${fmt(applied[applied.length - 1])} ms; this process's event ` +
+    `loop delay p99 ${fmt(loop)} ms`
+  );
+}
+
+const eventLoop = monitorEventLoopDelay({ resolution: 10 });
+eventLoop.enable();
 
 type Gateway = Awaited<ReturnType<typeof createServer>> & { url: string };
 
@@ -91,18 +123,20 @@ interface Checkpoint {
   blockComplete: boolean;
 }
 
-const readCheckpoint = async (connection: mongoose.Connection): Promise<Checkpoint> => {
-  const doc = await connection.collection('checkpoints').findOne({ _id: 'read-model' as never });
-  return { blockNumber: Number(doc?.blockNumber ?? -1), blockComplete: doc?.blockComplete === true };
-};
+/**
+ * The checkpoint as the projector in this process last saved it: the moment its save returns, the read model holds
+ * the block (read from memory, so that measuring costs the database nothing).
+ */
+const readCheckpoint = (g: Gateway): Checkpoint =>
+  g.projector.checkpoint.block ?? { blockNumber: -1, blockComplete: false };
 
 const covers = (c: Checkpoint, block: number) => c.blockNumber > block || (c.blockNumber === block && c.blockComplete);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function untilCovered(connection: mongoose.Connection, block: number, timeoutMs: number): Promise<void> {
+async function untilCovered(g: Gateway, block: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!covers(await readCheckpoint(connection), block)) {
+  while (!covers(readCheckpoint(g), block)) {
     if (Date.now() > deadline) throw new Error(`the projector did not reach block ${block} in ${timeoutMs} ms`);
     await sleep(25);
   }
@@ -121,24 +155,26 @@ async function sustained(): Promise<void> {
   try {
     const token = await writer(g);
     g.projector.start();
-    await untilCovered(g.connection, await anchor(g, token), 600_000); // caught up with the ledger before measuring
+    await untilCovered(g, await anchor(g, token), 600_000); // caught up with the ledger before measuring
     const pending: Array<{ block: number; at: number }> = [];
     const lags: number[] = [];
     let failed = 0;
     let writing = true;
     const appliedBefore = applied;
+    g.projector.stages.reset();
+    eventLoop.reset();
     const started = performance.now();
     let lastVisible = started;
     const poller = (async () => {
       while (writing || pending.length) {
-        const c = await readCheckpoint(g.connection);
+        const c = readCheckpoint(g);
         const now = performance.now();
         for (let i = pending.length - 1; i >= 0; i--)
           if (covers(c, pending[i].block)) {
             lags.push(Math.max(0, now - pending.splice(i, 1)[0].at));
             lastVisible = now;
           }
-        await sleep(20);
+        await sleep(5);
       }
     })();
     const writes: Promise<void>[] = [];
@@ -157,6 +193,12 @@ async function sustained(): Promise<void> {
     await Promise.race([poller, sleep(60_000)]);
     lags.sort((a, b) => a - b);
     const window = (lastVisible - started) / 1000;
+    Object.assign(results, {
+      rate,
+      lagP50: percentile(lags, 50),
+      lagP99: percentile(lags, 99),
+      sustainedEps: (applied - appliedBefore) / window,
+    });
     console.log(
       `sustained: ${rate} writes/s offered for ${seconds} s: ${lags.length} committed in ` +
         `${((committedBy - started) / 1000).toFixed(1)} s (${failed} failed); the projector applied ` +
@@ -164,6 +206,7 @@ async function sustained(): Promise<void> {
         `p50 ${fmt(percentile(lags, 50))} ms, p99 ${fmt(percentile(lags, 99))} ms, max ${fmt(lags[lags.length - 1])} ms` +
         (pending.length ? `; ${pending.length} not visible 60 s after the last commit` : ''),
     );
+    console.log(stageLine(g.projector.stages));
   } finally {
     await g.stop();
   }
@@ -199,12 +242,15 @@ async function burst(): Promise<void> {
     };
   });
   try {
+    eventLoop.reset();
     g.projector.start();
-    await untilCovered(g.connection, last, 1_800_000);
+    await untilCovered(g, last, 1_800_000);
     const elapsed = (performance.now() - first) / 1000;
+    results.catchUpEps = applied / elapsed;
     console.log(
       `burst: the projector caught up with ${applied} events in ${elapsed.toFixed(1)} s: ${(applied / elapsed).toFixed(1)} events/s`,
     );
+    console.log(stageLine(g.projector.stages));
   } finally {
     await g.stop();
   }
@@ -212,8 +258,15 @@ async function burst(): Promise<void> {
 
 async function main(): Promise<void> {
   await loadCalendar();
+  const loadBefore = load();
   if (mode !== 'burst') await sustained();
   if (mode !== 'sustained') await burst();
+  const summary = [
+    results.catchUpEps !== undefined && `catch-up ${results.catchUpEps.toFixed(1)} events/s (goal >= 100)`,
+    results.rate !== undefined &&
+      `lag at ${results.rate} writes/s p50 ${fmt(results.lagP50!)} ms, p99 ${fmt(results.lagP99!)} ms (goal p99 <= 1000)`,
+  ].filter(Boolean);
+  console.log(`SUMMARY: ${summary.join(' | ')} | load average ${loadBefore} at start, ${load()} at end`);
 }
 
 main().then(

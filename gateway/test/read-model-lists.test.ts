@@ -214,6 +214,50 @@ describe('read-model lists (buckets the projection keeps, read by label)', funct
     await expectEveryListRight(50);
   });
 
+  it('when a batch comes after a restart (the projector no longer knows what it wrote), then records it takes for new but the read model holds are placed again from what it holds: moved, created twice in one batch, or replayed, every list ends right', async () => {
+    const restarted = new ReadModel(connection); // knows nothing it wrote: every record is taken for new
+    await restarted.resume();
+    const existing = [...current.keys()];
+    const batch: LedgerEvent[] = [];
+    // Two events for one record the read model holds: it ends as the last left it, in that list only.
+    const twice = existing[1];
+    batch.push(event(project(twice, 'pre_review', current.get(twice)!.contractorId)));
+    batch.push(event(project(twice, 'approved', 'C-2')));
+    current.set(twice, { status: 'approved', contractorId: 'C-2' });
+    // Records the read model holds, moved to another list.
+    for (const id of existing.slice(2, 30)) {
+      const p = { ...current.get(id)!, status: current.get(id)!.status === 'rejected' ? 'pre_review' : 'rejected' };
+      batch.push(event(project(id, p.status, p.contractorId)));
+      current.set(id, p);
+    }
+    // A new record, created and then changed in the same batch.
+    batch.push(event(project('R-0001', 'pre_review', 'C-1')));
+    batch.push(event(project('R-0001', 'approved', 'C-1')));
+    current.set('R-0001', { status: 'approved', contractorId: 'C-1' });
+    // A replayed event (older than what the read model holds): left as it is.
+    const replayed = existing[0];
+    const stored = await projects.findById(replayed).lean<ReadModelDocument>();
+    batch.push(event(project(replayed, 'pre_review', 'C-1'), (stored!._position as number) - 1));
+    await restarted.apply(batch);
+
+    const again = await projects.findById(replayed).lean<ReadModelDocument>();
+    expect(again![LABELS], 'the replayed record keeps its labels').to.deep.equal(stored![LABELS]);
+    expect(again!._position).to.equal(stored!._position);
+    const doc = await projects.findById(twice).lean<ReadModelDocument>();
+    expect(doc).to.include({ status: 'approved', contractorId: 'C-2' });
+    expect((doc![LABELS] as string[]).map((l) => l.slice(0, l.lastIndexOf('#'))).sort()).to.deep.equal(
+      ['*', 'contractorId=C-2', 'status=approved', 'status=approved&contractorId=C-2'].sort(),
+    );
+    await expectEveryListRight(19);
+    // The next batch, with what it now knows (no read), moves one of them back.
+    const p = { ...current.get(twice)!, status: 'rejected' };
+    await restarted.apply([event(project(twice, p.status, p.contractorId))]);
+    current.set(twice, p);
+    await expectEveryListRight(23);
+    for (const list of ['*', 'status=rejected', 'status=approved'])
+      expect(Math.max(...(await bucketSizes(list))), `the buckets of ${list}`).to.be.at.most(MAX_BUCKET);
+  });
+
   it('when a split or merge is under way (version changing), then a page is read by the plain query and is still right', async () => {
     const versions = connection.collection(LISTS_COLLECTION);
     const dir = await directory('status=approved');

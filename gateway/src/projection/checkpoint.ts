@@ -74,6 +74,13 @@ export class DatabaseCheckpointer implements Checkpoint {
     return this.state?.position ?? -1;
   }
 
+  /** The block of the last event this process applied, and whether it applied that block whole. */
+  get block(): { blockNumber: number; blockComplete: boolean } | undefined {
+    return this.state
+      ? { blockNumber: this.state.blockNumber, blockComplete: this.state.blockComplete === true }
+      : undefined;
+  }
+
   /**
    * Records `last` as applied. The checkpoint only moves forward: a save behind the stored one (a replica that lost
    * the lease while another went on) fails with CheckpointAheadError and leaves it as it is.

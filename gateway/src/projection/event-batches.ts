@@ -1,5 +1,6 @@
 import type { ChaincodeEvent } from '@hyperledger/fabric-gateway';
 import { LedgerEvent, toLedgerEvent } from './events';
+import type { StageTimes } from './stage-times';
 
 /** Events the projector applies together, in ledger order. */
 export interface EventBatch {
@@ -35,6 +36,7 @@ export class EventBatches {
     private readonly iterator: AsyncIterator<ChaincodeEvent>,
     start: StreamStart | undefined,
     private readonly maxEvents: number,
+    private readonly stages?: StageTimes,
   ) {
     this.block = start?.blockNumber ?? -1;
     this.index = start?.index ?? -1;
@@ -54,7 +56,9 @@ export class EventBatches {
         const blockNumber = Number(item.value.blockNumber);
         this.index = blockNumber === this.block ? this.index + 1 : 0;
         this.block = blockNumber;
+        const decoding = performance.now();
         this.queue.push(toLedgerEvent(item.value, this.index));
+        this.stages?.add('decode', performance.now() - decoding);
         this.arrived?.();
       }
     } catch (err) {

@@ -1,5 +1,7 @@
 import type mongoose from 'mongoose';
 import type { Logger } from '../platform/logger';
+import type { RecordCache } from './record-cache';
+import type { StageTimes } from './stage-times';
 import {
   Bucket,
   bucketIndex,
@@ -42,9 +44,11 @@ export class ListIndex {
   private readonly unsaved = new Map<string, number>();
   private readonly store: mongoose.Collection;
 
+  /** `known`: the projector's record cache, told of every relabelling (record-cache.ts). */
   constructor(
     connection: mongoose.Connection,
     private readonly logger?: Logger,
+    private readonly known?: RecordCache,
   ) {
     this.store = connection.collection(LISTS_COLLECTION);
   }
@@ -138,27 +142,45 @@ export class ListIndex {
   }
 
   /**
+   * Gives back the buckets a record joined when it was placed as new (`place` with no `before`) but turned out to be
+   * in the read model already: it is placed again from what it holds. Before `settle`, which may move buckets.
+   */
+  withdraw(touched: Array<{ dir: ListDirectory; index: number }>): void {
+    for (const { dir, index } of touched) dir.buckets[index][2] = Math.max(0, dir.buckets[index][2] - 1);
+  }
+
+  /**
    * Splits buckets that grew too big and merges ones that shrank too small (saving their directories at once), and
    * saves other touched directories once every UNSAVED_COUNTS changes: their counts only steer splits and merges,
    * which recount first, so a directory saved a little behind (a restart loses at most those changes) stays right.
    * `touched` may come from several records placed one after another (a batch): a split or merge moves the indices
    * of later buckets, so each change is first resolved to its bucket, and a bucket merged away meanwhile is passed over.
    */
-  async settle(model: Model, touched: Array<{ dir: ListDirectory; index: number }>): Promise<void> {
+  async settle(
+    model: Model,
+    touched: Array<{ dir: ListDirectory; index: number }>,
+    stages?: StageTimes,
+  ): Promise<void> {
+    const time = <T>(stage: string, work: () => Promise<T>) => (stages ? stages.time(stage, work) : work());
     const changes = touched.map(({ dir, index }) => ({ dir, bucket: dir.buckets[index] }));
     const save = new Set<ListDirectory>();
     for (const { dir, bucket } of changes) {
       const version = dir.version;
       if (!dir.buckets.includes(bucket)) {
         // merged into a neighbour by an earlier change of this batch, which settled the neighbour's count
-      } else if (bucket[2] > MAX_BUCKET) await this.split(model, dir, bucket);
-      else if (bucket[2] < MIN_BUCKET && dir.buckets.length > 1) await this.mergeIfSmall(model, dir, bucket);
+      } else if (bucket[2] > MAX_BUCKET) await time('split', () => this.split(model, dir, bucket));
+      else if (bucket[2] < MIN_BUCKET && dir.buckets.length > 1)
+        await time('merge', () => this.mergeIfSmall(model, dir, bucket));
       const unsaved = (this.unsaved.get(dir._id) ?? 0) + 1;
       if (dir.version !== version)
         this.unsaved.delete(dir._id); // saved by the split or merge
       else if (this.created.has(dir._id) || unsaved >= UNSAVED_COUNTS) save.add(dir);
       else this.unsaved.set(dir._id, unsaved);
     }
+    if (save.size) await time('directories', () => this.save(save));
+  }
+
+  private async save(save: Set<ListDirectory>): Promise<void> {
     await Promise.all(
       [...save].map((dir) => this.store.replaceOne({ _id: dir._id as never }, stored(dir), { upsert: true })),
     );
@@ -201,19 +223,28 @@ export class ListIndex {
    */
   private async split(model: Model, dir: ListDirectory, bucket: Bucket): Promise<void> {
     const label = labelOf(dir.list, bucket[0]);
-    const ids = (await model.find({ [LABELS]: label }, { _id: 1 }).lean<Array<{ _id: string }>>())
-      .map((r) => r._id)
-      .sort();
-    if (ids.length <= MAX_BUCKET) {
-      bucket[2] = ids.length;
+    const records = (
+      await model.find({ [LABELS]: label }, { _id: 1, [LABELS]: 1 }).lean<Array<{ _id: string; _lists: string[] }>>()
+    ).sort((a, b) => (a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
+    if (records.length <= MAX_BUCKET) {
+      bucket[2] = records.length;
       return;
     } // the count had drifted
-    const from = ids[ids.length >> 1];
-    const upper: Bucket = [dir.seq + 1, from, ids.length - (ids.length >> 1)];
+    const from = records[records.length >> 1]._id;
+    const upper: Bucket = [dir.seq + 1, from, records.length - (records.length >> 1)];
     await this.restructure(dir, async () => {
-      await this.relabel(model, label, labelOf(dir.list, upper[0]), { $gte: from });
+      await this.relabel(
+        model,
+        dir.collection,
+        label,
+        labelOf(dir.list, upper[0]),
+        records.slice(records.length >> 1),
+        {
+          $gte: from,
+        },
+      );
       dir.seq = upper[0];
-      bucket[2] = ids.length - upper[2];
+      bucket[2] = records.length - upper[2];
       dir.buckets.splice(dir.buckets.indexOf(bucket) + 1, 0, upper);
     });
     for (const half of [bucket, upper]) if (half[2] > MAX_BUCKET) await this.split(model, dir, half);
@@ -223,13 +254,24 @@ export class ListIndex {
   private async mergeIfSmall(model: Model, dir: ListDirectory, bucket: Bucket): Promise<void> {
     const i = dir.buckets.indexOf(bucket);
     const neighbours = [dir.buckets[i - 1], dir.buckets[i + 1]].filter((b): b is Bucket => b !== undefined);
-    for (const b of [bucket, ...neighbours]) b[2] = await model.countDocuments({ [LABELS]: labelOf(dir.list, b[0]) });
+    const held = new Map<Bucket, Array<{ _id: string; _lists: string[] }>>();
+    for (const b of [bucket, ...neighbours]) {
+      const records = model.find({ [LABELS]: labelOf(dir.list, b[0]) }, { _id: 1, [LABELS]: 1 });
+      held.set(b, await records.lean<Array<{ _id: string; _lists: string[] }>>());
+      b[2] = held.get(b)!.length;
+    }
     const into = neighbours.sort((a, b) => a[2] - b[2])[0];
     if (bucket[2] >= MIN_BUCKET || bucket[2] + into[2] > TARGET_BUCKET) return;
     const [lower, upper] = dir.buckets.indexOf(into) < i ? [into, bucket] : [bucket, into];
     await this.restructure(dir, async () => {
       // The upper bucket's records join the lower one, which then covers both ranges.
-      await this.relabel(model, labelOf(dir.list, upper[0]), labelOf(dir.list, lower[0]));
+      await this.relabel(
+        model,
+        dir.collection,
+        labelOf(dir.list, upper[0]),
+        labelOf(dir.list, lower[0]),
+        held.get(upper)!,
+      );
       lower[2] += upper[2];
       dir.buckets.splice(dir.buckets.indexOf(upper), 1);
     });
@@ -241,13 +283,40 @@ export class ListIndex {
     await this.store.replaceOne({ _id: id }, versionDoc(dir, true, dir.version + 1), { upsert: true });
     await change();
     dir.version += 2;
-    await this.store.replaceOne({ _id: dir._id as never }, stored(dir), { upsert: true });
-    await this.store.replaceOne({ _id: id }, versionDoc(dir), { upsert: true });
+    // At once: a reader that saw the new version with the old directory finds their versions differ, and reads again.
+    await Promise.all([
+      this.store.replaceOne({ _id: dir._id as never }, stored(dir), { upsert: true }),
+      this.store.replaceOne({ _id: id }, versionDoc(dir), { upsert: true }),
+    ]);
   }
 
-  /** Moves records from one bucket label to another: both labels first, then the old one dropped. */
-  private async relabel(model: Model, from: string, to: string, idRange?: Record<string, string>): Promise<void> {
-    await model.updateMany({ [LABELS]: from, ...(idRange ? { _id: idRange } : {}) }, { $addToSet: { [LABELS]: to } });
-    await model.updateMany({ [LABELS]: to }, { $pull: { [LABELS]: from } });
+  /**
+   * Moves records (read with their labels) from one bucket label to another: each record's label is replaced in place
+   * (`_lists.<i>`, one update per record instead of adding the new label and then pulling the old one), by one
+   * update per position the label holds in the records' arrays (usually one: a record's lists come in shape order).
+   * Readers do not use the labels meanwhile: the directory's version says it is changing (restructure).
+   */
+  private async relabel(
+    model: Model,
+    collection: string,
+    from: string,
+    to: string,
+    records: Array<{ _id: string; _lists: string[] }>,
+    idRange?: Record<string, string>,
+  ): Promise<void> {
+    const at = new Set(records.map((r) => r._lists.indexOf(from)));
+    for (const i of at) {
+      if (i < 0) continue;
+      await model.updateMany(
+        { [LABELS]: from, [`${LABELS}.${i}`]: from, ...(idRange ? { _id: idRange } : {}) },
+        { $set: { [`${LABELS}.${i}`]: to } },
+      );
+    }
+    this.known?.relabel(
+      collection,
+      from,
+      to,
+      records.map((r) => r._id),
+    );
   }
 }

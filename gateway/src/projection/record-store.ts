@@ -4,7 +4,7 @@ import type { ListDirectory } from './list-shapes';
 /** A record of a batch, placed in its lists and ready to write. */
 export interface PlacedRecord {
   id: string;
-  /** The read model held the record before this batch (read by the batch). */
+  /** The read model holds the record already (as far as the projector knows: record-cache.ts). */
   exists: boolean;
   /** Its fields as the read model keeps them, with _position, _transactionId and its list labels. */
   doc: Record<string, unknown> & { _position: number };
@@ -19,25 +19,31 @@ export interface PlacedRecord {
 const UPDATE_BULK = 8;
 
 /**
- * Writes one collection's records of a batch in few statements: records new to the read model with one insertMany
- * (FerretDB inserts them with one INSERT), the others with updates guarded by position, so that a record is never
- * overwritten by an older state. No upserts: FerretDB stops a bulk at its first duplicate key (later updates are
- * silently not run), whereas an insertMany reports each duplicate and inserts the rest. A record that appeared since
- * it was read (only a replica that lost the lease could write it) is updated, under the same guard.
+ * Inserts one collection's records that the projector takes for new (it has not written them since it started) with
+ * one insertMany: FerretDB inserts them with one INSERT, far cheaper than reading each first (measured: 64 records
+ * inserted in 6 ms, read one by one in 159 ms). Returns the records refused as duplicates — they were in the read
+ * model after all (written before a restart, or by a replica that lost the lease) — for the caller to read and
+ * update. No upserts: FerretDB stops a bulk at its first duplicate key (later updates are silently not run),
+ * whereas an unordered insertMany reports each duplicate and inserts the rest.
  */
-export async function writeRecords(collection: mongoose.Collection, records: PlacedRecord[]): Promise<void> {
-  const fresh = records.filter((r) => !r.exists);
-  let updates = records.filter((r) => r.exists);
-  if (fresh.length) {
-    try {
-      await collection.insertMany(fresh.map((r) => ({ _id: r.id, ...r.doc })) as never[], { ordered: false });
-    } catch (err) {
-      updates = [...updates, ...duplicates(err).map((i) => fresh[i])];
-    }
+export async function insertRecords(collection: mongoose.Collection, fresh: PlacedRecord[]): Promise<PlacedRecord[]> {
+  if (fresh.length === 0) return [];
+  try {
+    await collection.insertMany(fresh.map((r) => ({ _id: r.id, ...r.doc })) as never[], { ordered: false });
+    return [];
+  } catch (err) {
+    return duplicates(err).map((i) => fresh[i]);
   }
-  for (let i = 0; i < updates.length; i += UPDATE_BULK)
+}
+
+/**
+ * Updates records the read model holds, in few statements, each guarded by position so that a record is never
+ * overwritten by an older state.
+ */
+export async function updateRecords(collection: mongoose.Collection, records: PlacedRecord[]): Promise<void> {
+  for (let i = 0; i < records.length; i += UPDATE_BULK)
     await collection.bulkWrite(
-      updates.slice(i, i + UPDATE_BULK).map((r) => ({
+      records.slice(i, i + UPDATE_BULK).map((r) => ({
         updateOne: {
           filter: { _id: r.id, $or: [{ _position: { $lt: r.doc._position } }, { _position: { $exists: false } }] },
           update: { $set: r.doc },
