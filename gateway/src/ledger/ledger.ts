@@ -8,14 +8,12 @@ import {
   Transaction,
   GatewayError,
   CommitError,
-  EndorseError,
 } from '@hyperledger/fabric-gateway';
 import { common, gateway as gatewayProtos, msp } from '@hyperledger/fabric-protos';
 import type { ConnectionDescription } from '../config';
-import { status as grpcStatus } from '@grpc/grpc-js';
 import type { Logger } from '../platform/logger';
 import { chaincodeMessage, fromGatewayError, isRetryable, OutcomeUnknown, TransactionInvalid } from './errors';
-import { PeerDirectory, PeerEndpoint } from './peers';
+import { blame, PeerDirectory, PeerEndpoint } from './peers';
 import { creatorOf } from './creator';
 import { signerFor } from './signer';
 
@@ -148,18 +146,18 @@ export class Ledger {
   }
 
   /**
-   * What a failed call through `gateway` says about the network: a peer that refused the connection is passed over for
-   * a few seconds (its bureau's users are served by another's); a bureau whose endorsement failed without a chaincode
+   * What a failed call through `gateway` says about the network (`blame`): a peer that cannot serve now is passed over
+   * for a few seconds (its bureau's users are served by another's); a bureau whose endorsement failed without a chaincode
    * refusal is left out of endorsement plans as long as the others make a majority. True when a retry may go elsewhere.
    */
   noteFailure(gateway: Gateway, err: unknown): boolean {
     if (!(err instanceof GatewayError) || chaincodeMessage(err) !== undefined) return false;
     const peer = this.peerOf.get(gateway);
-    if (err.code === grpcStatus.UNAVAILABLE && peer && err.details.length === 0) {
+    const { peer: peerFailed, endorsers } = blame(err);
+    if (peerFailed && peer) {
       this.peers.peerFailed(peer);
       return true;
     }
-    const endorsers = err instanceof EndorseError ? [...new Set(err.details.map((d) => d.mspId))] : [];
     for (const mspId of endorsers) this.peers.endorsementFailed(mspId);
     return endorsers.length > 0;
   }

@@ -1,3 +1,5 @@
+import { status as grpcStatus } from '@grpc/grpc-js';
+import { EndorseError, GatewayError } from '@hyperledger/fabric-gateway';
 import type { ConnectionDescription } from '@luohu/domain';
 
 /** A peer whose Gateway service the gateway can call, with what its TLS needs. */
@@ -7,6 +9,18 @@ export interface PeerEndpoint {
   endpoint: string;
   hostnameOverride: string;
   tlsRootCert: string;
+}
+
+/**
+ * What a failed call (that the chaincode did not refuse) says about the network: `peer` when the gateway peer it went
+ * through cannot serve now — it refused the connection, or it cannot plan an endorsement yet ("no combination of
+ * peers": just restarted, gossip has not met the others); `endorsers`, the bureaus whose endorsement failed.
+ */
+export function blame(err: GatewayError): { peer: boolean; endorsers: string[] } {
+  const refused = err.code === grpcStatus.UNAVAILABLE && err.details.length === 0;
+  const cannotPlan = err.code === grpcStatus.FAILED_PRECONDITION && /no combination of peers/.test(err.message);
+  const endorsers = err instanceof EndorseError ? [...new Set(err.details.map((d) => d.mspId))] : [];
+  return { peer: refused || cannotPlan, endorsers };
 }
 
 /** How long a peer that refused a connection, or a bureau whose endorsement failed, is passed over. */

@@ -1,6 +1,9 @@
 import { expect } from 'chai';
 import type { ConnectionDescription } from '@luohu/domain';
-import { PeerDirectory } from '../../src/ledger/peers';
+import type { ServiceError } from '@grpc/grpc-js';
+import { status } from '@grpc/grpc-js';
+import { EndorseError, GatewayError } from '@hyperledger/fabric-gateway';
+import { blame, PeerDirectory } from '../../src/ledger/peers';
 
 const bureau = (name: string, mspId: string) => ({
   name,
@@ -55,5 +58,42 @@ describe('which peer serves a bureau, and which bureaus endorse, while nodes fai
     expect(d.endorsers()).to.equal(undefined);
     now += 5_001;
     expect(d.endorsers()).to.equal(undefined);
+  });
+
+  describe('what a failure blames', () => {
+    const cause = {} as ServiceError;
+    it('when the gateway peer refuses the connection, or cannot plan yet after a restart ("no combination of peers"), then the peer is blamed', () => {
+      expect(
+        blame(new GatewayError({ code: status.UNAVAILABLE, details: [], cause, message: '14 UNAVAILABLE' })).peer,
+      ).to.equal(true);
+      const cannotPlan = new GatewayError({
+        code: status.FAILED_PRECONDITION,
+        details: [],
+        cause,
+        message: '9 FAILED_PRECONDITION: no combination of peers can be derived which satisfy the endorsement policy',
+      });
+      expect(blame(cannotPlan)).to.deep.equal({ peer: true, endorsers: [] });
+    });
+
+    it('when endorsements failed at named bureaus, then those bureaus are blamed, not the gateway peer', () => {
+      const failed = new EndorseError({
+        code: status.ABORTED,
+        details: [{ mspId: 'HousingMSP', address: 'peer0.housing', message: 'chaincode server unreachable' }],
+        cause,
+        transactionId: 'tx',
+        message: '10 ABORTED: failed to endorse transaction',
+      });
+      expect(blame(failed)).to.deep.equal({ peer: false, endorsers: ['HousingMSP'] });
+    });
+
+    it('when any other precondition fails, then nothing is blamed', () => {
+      const other = new GatewayError({
+        code: status.FAILED_PRECONDITION,
+        details: [],
+        cause,
+        message: '9 FAILED_PRECONDITION: x',
+      });
+      expect(blame(other)).to.deep.equal({ peer: false, endorsers: [] });
+    });
   });
 });
