@@ -1,19 +1,16 @@
 import crypto from 'node:crypto';
 import { expect } from 'chai';
-import type mongoose from 'mongoose';
 import type { IdentityService } from '../src/identity/identity-service';
 import { LedgerUnavailable, OutcomeUnknown } from '../src/ledger/errors';
 import type { Ledger } from '../src/ledger/ledger';
 import { Admission } from '../src/operations/admission';
-import { AnchoredWrites, WriteRequest } from '../src/operations/anchored-writes';
+import { AnchoredWrites } from '../src/operations/anchored-writes';
 import { operationModel } from '../src/operations/models';
 import { PendingRecovery } from '../src/operations/pending-recovery';
-import { connectDatabase } from '../src/platform/database';
 import type { AppError } from '../src/platform/errors';
 import { createLogger } from '../src/platform/logger';
-import { testConfig } from './support/gateway';
 import { SteeredLedger } from './support/steered-ledger';
-import { operationIdOf, testSigners, until } from './support/writes-harness';
+import { anchorWrite, operationIdOf, ownDatabase, testSigners, until } from './support/writes-harness';
 
 const refusalOf = (p: Promise<unknown>) =>
   p.then(
@@ -31,34 +28,15 @@ const refusalOf = (p: Promise<unknown>) =>
 describe('what a write answers when the ledger stops answering', function () {
   this.timeout(30_000);
   const logger = createLogger('silent');
-  let connection: mongoose.Connection;
-  const request = (batchId: string, idempotencyKey: string, async = false): WriteRequest => ({
-    userId: 'inspector-1',
-    idempotencyKey,
-    fingerprint: { batchId },
-    namespace: 'anchor',
-    fn: 'anchorBatch',
-    args: [batchId],
-    async,
-  });
+  const db = ownDatabase('outcomes_test', logger);
   const writesOn = (ledger: SteeredLedger) =>
-    new AnchoredWrites(connection, ledger as unknown as Ledger, testSigners, new Admission(8, 8), logger);
-
-  before(async () => {
-    const url = new URL(testConfig().mongoUrl);
-    url.pathname = `/outcomes_test_${crypto.randomUUID().slice(0, 8)}`;
-    connection = await connectDatabase(url.toString(), logger);
-  });
-  after(async () => {
-    await connection.dropDatabase();
-    await connection.close();
-  });
+    new AnchoredWrites(db.connection, ledger as unknown as Ledger, testSigners, new Admission(8, 8), logger);
 
   it('when the commit status times out but the transaction committed, then the answer is 201 with its receipt, found by its ID', async () => {
     const ledger = new SteeredLedger();
     const writes = writesOn(ledger);
     const key = crypto.randomUUID();
-    const answer = writes.write(request('committed-late', key));
+    const answer = writes.write(anchorWrite('committed-late', key));
     await until(() => ledger.pending.length === 1);
     const { transactionId } = ledger.pending[0];
     ledger.commitOnChannel(transactionId, 98n);
@@ -66,9 +44,9 @@ describe('what a write answers when the ledger stops answering', function () {
     const outcome = await answer;
     expect(outcome.httpStatus).to.equal(201);
     expect(outcome.body.receipt).to.deep.equal({ transactionId, blockNumber: '98', validationCode: 'VALID' });
-    const stored = await operationModel(connection).findById(operationIdOf('inspector-1', key)).lean();
+    const stored = await operationModel(db.connection).findById(operationIdOf('inspector-1', key)).lean();
     expect(stored?.status).to.equal('succeeded');
-    const replay = await writes.write(request('committed-late', key));
+    const replay = await writes.write(anchorWrite('committed-late', key));
     expect(replay.replayed).to.equal(true);
     expect(replay.body.receipt?.blockNumber).to.equal('98');
   });
@@ -78,7 +56,7 @@ describe('what a write answers when the ledger stops answering', function () {
     ledger.resendCommits = false;
     const writes = writesOn(ledger);
     const key = crypto.randomUUID();
-    const answer = refusalOf(writes.write(request('unknown', key)));
+    const answer = refusalOf(writes.write(anchorWrite('unknown', key)));
     await until(() => ledger.pending.length === 1);
     const { transactionId } = ledger.pending[0];
     ledger.pending[0].fail(new OutcomeUnknown(transactionId));
@@ -87,7 +65,7 @@ describe('what a write answers when the ledger stops answering', function () {
     expect(refused.code).to.equal('outcome_unknown');
     expect(refused.headers['Retry-After']).to.equal('2');
     expect(refused.details?.operationId).to.equal(operationIdOf('inspector-1', key));
-    const Operation = operationModel(connection);
+    const Operation = operationModel(db.connection);
     expect((await Operation.findById(operationIdOf('inspector-1', key)).lean())?.status).to.equal('pending'); // never "failed"
 
     // The transaction reaches a block later (the orderer came back); recovery, running as in every replica, settles it.
@@ -109,7 +87,7 @@ describe('what a write answers when the ledger stops answering', function () {
     } finally {
       await recovery.stop();
     }
-    const retry = await writes.write(request('unknown', key));
+    const retry = await writes.write(anchorWrite('unknown', key));
     expect(retry.httpStatus).to.equal(201);
     expect(retry.body.receipt).to.deep.equal({ transactionId, blockNumber: '99', validationCode: 'VALID' });
     expect(ledger.pending).to.have.length(1); // no second transaction
@@ -119,9 +97,9 @@ describe('what a write answers when the ledger stops answering', function () {
     const ledger = new SteeredLedger();
     const writes = writesOn(ledger);
     const key = crypto.randomUUID();
-    const first = writes.write(request('in-flight', key));
+    const first = writes.write(anchorWrite('in-flight', key));
     await until(() => ledger.pending.length === 1);
-    const retry = writes.write(request('in-flight', key));
+    const retry = writes.write(anchorWrite('in-flight', key));
     await new Promise((r) => setTimeout(r, 300));
     ledger.pending[0].commit();
     const [a, b] = await Promise.all([first, retry]);
@@ -138,17 +116,17 @@ describe('what a write answers when the ledger stops answering', function () {
         return steered.submit(...args);
       },
     } as unknown as Ledger;
-    const writes = new AnchoredWrites(connection, ledger, testSigners, new Admission(8, 8), logger);
+    const writes = new AnchoredWrites(db.connection, ledger, testSigners, new Admission(8, 8), logger);
     const key = crypto.randomUUID();
-    const Operation = operationModel(connection);
-    expect((await writes.write(request('async', key, true))).httpStatus).to.equal(202);
+    const Operation = operationModel(db.connection);
+    expect((await writes.write(anchorWrite('async', key, true))).httpStatus).to.equal(202);
     await until(async () => (await Operation.findById(operationIdOf('inspector-1', key)).lean())?.status === 'failed');
     const failedOp = await Operation.findById(operationIdOf('inspector-1', key)).lean();
     expect(failedOp?.retryable).to.equal(true);
     expect(failedOp?.error?.code).to.equal('ledger_unavailable');
 
     unavailable = false;
-    expect((await writes.write(request('async', key, true))).httpStatus).to.equal(202); // taken up again, not replayed
+    expect((await writes.write(anchorWrite('async', key, true))).httpStatus).to.equal(202); // taken up again, not replayed
     await until(() => steered.pending.length === 1);
     steered.pending[0].commit();
     await until(
@@ -165,7 +143,7 @@ describe('what a write answers when the ledger stops answering', function () {
     try {
       await new Promise((r) => setTimeout(r, 1_000)); // each has seen the other beat
       const key = crypto.randomUUID();
-      const orphaned = first.write(request('orphaned', key)).catch(() => undefined);
+      const orphaned = first.write(anchorWrite('orphaned', key)).catch(() => undefined);
       await until(() => ledger.pending.length === 1);
       const { transactionId } = ledger.pending[0];
       ledger.commitOnChannel(transactionId, 97n); // it committed, but the replica that sent it never hears (SIGKILL)
@@ -173,7 +151,7 @@ describe('what a write answers when the ledger stops answering', function () {
       await new Promise((r) => setTimeout(r, 2_500)); // its beat has stood still for longer than LIVENESS.deadAfterMs
 
       const startedAt = Date.now();
-      const retry = await second.write(request('orphaned', key)); // no recovery loop runs: the retry itself settles it
+      const retry = await second.write(anchorWrite('orphaned', key)); // no recovery loop runs: the retry itself settles it
       expect(retry.httpStatus).to.equal(201);
       expect(retry.body.receipt).to.deep.equal({ transactionId, blockNumber: '97', validationCode: 'VALID' });
       expect(Date.now() - startedAt, 'answered before the 409 a pending write gets').to.be.below(3_000);
@@ -194,10 +172,16 @@ describe('what a write answers when the ledger stops answering', function () {
         return testSigners.signer(id);
       },
     } as unknown as IdentityService;
-    const writes = new AnchoredWrites(connection, ledger as unknown as Ledger, slowSigner, new Admission(8, 8), logger);
+    const writes = new AnchoredWrites(
+      db.connection,
+      ledger as unknown as Ledger,
+      slowSigner,
+      new Admission(8, 8),
+      logger,
+    );
     const key = crypto.randomUUID();
-    const Operation = operationModel(connection);
-    expect((await writes.write(request('abandoned', key, true))).httpStatus).to.equal(202);
+    const Operation = operationModel(db.connection);
+    expect((await writes.write(anchorWrite('abandoned', key, true))).httpStatus).to.equal(202);
     const recovery = new PendingRecovery(Operation, ledger as unknown as Ledger, logger, {
       signedAfterMs: 0,
       unsignedAfterMs: 0,
