@@ -223,8 +223,9 @@ export class AuthorSignedWrites implements AuthorSigning {
       async: session.async ?? false,
       authorSigned: signed,
     });
-    // Done: the outcome is the operation's, so a session left behind (this delete lost) only lapses; not awaited.
-    this.Session.deleteOne({ _id: transactionId }).catch(() => undefined);
+    // Done: awaited, so a signature sent again finds nothing awaiting it (404) rather than, some of the time, the
+    // session still there; a delete lost to a database fault only leaves a session that replays this outcome, then lapses.
+    await this.Session.deleteOne({ _id: transactionId }).catch(() => undefined);
     return {
       ...outcome,
       reference: session.reference,
