@@ -53,6 +53,8 @@ describe('web app: a clerk enrolls in the browser and passes a pre-review from t
       });
 
       await page.getByText('我的待办').waitFor();
+      // The suite's queue holds many projects, 20 to a page: found by its number, as a clerk would.
+      await page.getByLabel('按项目名称或编号查找').fill(id);
       const row = page.getByRole('row', { name: new RegExp(id) });
       await row.waitFor();
       await screenshot(page, 'work-queue');
@@ -115,6 +117,7 @@ describe('web app: a clerk enrolls in the browser and passes a pre-review from t
     const page = await context.newPage();
     try {
       await enrollInBrowser(page, g.url, director);
+      await page.getByLabel('按项目名称或编号查找').fill(id);
       const row = page.getByRole('row', { name: new RegExp(id) });
       await row.waitFor();
       await row.getByRole('button', { name: '审批决定' }).click();

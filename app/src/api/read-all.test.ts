@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readAll } from './read-all';
+import { readAll, readPages } from './read-all';
 
 /** A list of `n` items served 100 at a time, as the API pages. */
 const pagesOf = (n: number) => {
@@ -31,5 +31,15 @@ describe('reading every page of a queue', () => {
     const { asked, page } = pagesOf(1000);
     expect(await readAll(page, 300)).toHaveLength(300);
     expect(asked).toHaveLength(3);
+  });
+
+  it('when pages are read one by one, then each is handed over before the next is asked for, up to the cap', async () => {
+    const { asked, page } = pagesOf(250);
+    const seen: number[] = [];
+    for await (const items of readPages(page, 150)) {
+      seen.push(items.length);
+      expect(asked).toHaveLength(seen.length); // nothing read ahead of what was shown
+    }
+    expect(seen).toEqual([100, 50]);
   });
 });

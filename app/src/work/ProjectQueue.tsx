@@ -1,12 +1,13 @@
 import { useState } from 'react';
-import { Alert, Button, Card, Space, Table, Tag } from 'antd';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, Button, Card, Input, Space, Table, Tag } from 'antd';
+import { experimental_streamedQuery as streamedQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import dayjs from 'dayjs';
 import { api } from '../api/client';
-import { readAll } from '../api/read-all';
+import { readPages } from '../api/read-all';
 import { formatYuan } from '../format/amount';
+import { matches } from '../format/matches';
 import { DEADLINE_COLOURS, deadlineState } from '../format/deadline';
 import { useSession } from '../session/session';
 import { act, type Verdict } from './act';
@@ -25,20 +26,27 @@ export function ProjectQueue() {
   const [done, setDone] = useState<string>();
   const [dialog, setDialog] = useState<{ action: WorkAction; project: Project; error?: string }>();
   const [busy, setBusy] = useState(false);
+  const [search, setSearch] = useState('');
   const queue = session ? queueOf(session.me) : undefined;
+  // Each page is shown as it arrives (soonest deadline first among those read), so a long queue is usable at its first
+  // page; a refetch after an action keeps the list on screen until it is read again whole.
   const items = useQuery({
     queryKey: ['work-queue', session?.me._id, queue?.status],
     enabled: queue !== undefined,
-    queryFn: async () => {
-      const projects = await readAll(async (after) => {
-        const { data, error } = await api.GET('/v1/projects', {
-          params: { query: { status: queue!.status, limit: 100, after } },
-        });
-        if (!data) throw new Error(JSON.stringify(error));
-        return data;
-      });
-      return awaiting(session!.me, projects);
-    },
+    queryFn: streamedQuery<Project[], Project[]>({
+      streamFn: () =>
+        readPages(async (after) => {
+          const { data, error } = await api.GET('/v1/projects', {
+            params: { query: { status: queue!.status, limit: 100, after } },
+          });
+          if (!data) throw new Error(JSON.stringify(error));
+          return data;
+        }),
+      reducer: (read: Project[], page: Project[]) => [...read, ...page],
+      initialValue: [],
+      refetchMode: 'replace',
+    }),
+    select: (projects) => awaiting(session!.me, projects),
   });
   const today = dayjs().format('YYYY-MM-DD');
 
@@ -62,14 +70,26 @@ export function ProjectQueue() {
 
   if (!queue) return null;
   return (
-    <Card title={t('work.projects')} style={{ marginBottom: 16 }}>
+    <Card
+      title={t('work.projects')}
+      extra={items.isSuccess && items.fetchStatus === 'fetching' && t('work.readingMore', { count: items.data.length })}
+      style={{ marginBottom: 16 }}
+    >
       {done && <Alert type="success" showIcon title={done} style={{ marginBottom: 16 }} />}
+      {/* A queue may hold hundreds: a contractor on the phone gives the project's name or number. */}
+      <Input.Search
+        allowClear
+        aria-label={t('work.search')}
+        placeholder={t('work.search')}
+        onChange={(e) => setSearch(e.target.value)}
+        style={{ maxWidth: 360, marginBottom: 12 }}
+      />
       <Table<Project>
         rowKey="id"
         loading={items.isLoading}
-        dataSource={items.data ?? []}
+        dataSource={(items.data ?? []).filter((p) => matches(search, p.id, p.name))}
         locale={{ emptyText: t('work.empty') }}
-        pagination={false}
+        pagination={{ pageSize: 20, hideOnSinglePage: true }}
         columns={[
           {
             title: t('work.project'),
