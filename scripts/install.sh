@@ -24,6 +24,8 @@ missing=()
 command -v pdfsig >/dev/null || missing+=(poppler-utils)
 # The network runs its own PostgreSQL cluster (password-protected) for the gateway's database.
 [ -x /usr/lib/postgresql/15/bin/postgres ] || missing+=(postgresql-15)
+# Each network runs its own MQTT broker for the devices' alerts: Debian's Mosquitto.
+[ -x /usr/sbin/mosquitto ] || missing+=(mosquitto)
 # The web app's browser tests drive Debian's Chromium (never a downloaded build), with a CJK font to render Chinese.
 command -v chromium >/dev/null || missing+=(chromium)
 [ -d /usr/share/fonts/opentype/noto ] || missing+=(fonts-noto-cjk)

@@ -22,4 +22,6 @@ export interface ConnectionDescription {
    * Both URLs carry no password: clients read it from passwordFile (0600) and authenticate as user.
    */
   database: { url: string; backend: string; postgresql?: string; user?: string; passwordFile?: string };
+  /** The network's MQTT broker (devices' alerts); absent in descriptions written before the network had one. */
+  broker?: { url: string };
 }

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { connectAsync, MqttClient } from 'mqtt';
+import { networkCliOk, networkStatus } from '../../network/test/support/suite-network';
 import { MqttDevice } from '../src/device-client/device-client';
 import { signBytes } from '../src/device-client/keys';
 import { ackTopic, AlertAck, alertTopic, mqttSettings, signatureTopic } from '../src/monitoring/mqtt-alerts';
@@ -23,7 +24,7 @@ describe('monitoring: device alerts over MQTT', function () {
   let projectId: string;
   let broker: MqttClient;
   const acks: Array<{ topic: string; ack: AlertAck }> = [];
-  /** The machine's Mosquitto, with this network instance's topic prefix (the gateway under test subscribes to it). */
+  /** The network's own Mosquitto and its topic prefix (the gateway under test subscribes to it). */
   let settings: ReturnType<typeof mqttSettings>;
 
   before(async () => {
@@ -174,5 +175,22 @@ describe('monitoring: device alerts over MQTT', function () {
     expect(nack.ok).to.equal(false);
     if (!nack.ok) expect(nack.error.status).to.equal(403);
     await onLedger(alert.id).expect(404);
+  });
+
+  it("when the broker is killed with SIGKILL and brought back by `up`, then the gateway subscribes again and a camera's alert is acked with its receipt", async () => {
+    const node = (await networkStatus()).nodes.find((n) => n.id === 'broker')!;
+    expect(node.endpoint).to.equal(settings.url!.replace('mqtt://', '')); // the network's broker, not the machine's
+    process.kill(node.pid!, 'SIGKILL');
+    await networkCliOk(['up']);
+    const alert = alertOf(device.username, projectId, { alertType: 'no_helmet' });
+    const camera = await MqttDevice.connect(settings.url!, settings.prefix, device);
+    // The gateway reconnects on its own (within a second or so); until it has subscribed again the camera hears nothing.
+    const { receipt } = await eventually(
+      'an alert acked after the broker came back',
+      () => camera.raise({ ...alert }, 5_000).catch(() => undefined),
+      (r) => r !== undefined,
+    ).finally(() => camera.close());
+    expect(receipt!.validationCode).to.equal('VALID');
+    await onLedger(alert.id).expect(200);
   });
 });

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { brokerUrl } from './broker';
 import { currentDatabase, mongoUrl, postgresUrl } from './database';
 import { layout, orgAdmin } from './layout';
 import { Settings } from './settings';
@@ -40,6 +41,7 @@ export function writeConnectionDescription(s: Settings, t: Topology): Connection
       tlsRootCert: pem(t.ordererOrg.name),
     })),
     database: databaseEntry(s, t),
+    broker: { url: brokerUrl(t.broker) },
   };
   fs.writeFileSync(l.connectionFile, JSON.stringify(description, null, 2));
   return description;

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { builtVersions, ensureBinaries } from './binaries';
+import { brokerProcess } from './broker';
 import { issueIdentity, Registration, writeOrgMsp } from './ca';
 import { currentDeployment, deployChaincode } from './chaincode';
 import { ensureGenesisBlock, joinOrderers, joinPeers } from './channel';
@@ -63,6 +64,7 @@ async function nodeHealthy(s: Settings, t: Topology, n: NetworkNode): Promise<bo
       return (await operationsHealthy(operationsTarget(s, t, n))) && (await portAccepts(n.listen));
     case 'chaincode':
     case 'database':
+    case 'broker':
       return portAccepts(n.listen);
     case 'gateway':
       return operationsHealthy(n.listen);
@@ -72,7 +74,7 @@ async function nodeHealthy(s: Settings, t: Topology, n: NetworkNode): Promise<bo
 async function startNodes(
   s: Settings,
   t: Topology,
-  nodes: Exclude<NetworkNode, { kind: 'chaincode' | 'database' | 'gateway' }>[],
+  nodes: Exclude<NetworkNode, { kind: 'chaincode' | 'database' | 'broker' | 'gateway' }>[],
 ): Promise<void> {
   const toStart = nodes.filter((n) => runningPid(s, n.id) === undefined);
   if (toStart.length === 0) return;
@@ -161,6 +163,7 @@ export async function up(s: Settings, t: Topology): Promise<void> {
     ),
   );
   writeConnectionDescription(s, t);
+  await startBroker(s, t);
   await waitFor('a Raft leader', async () => (await raftLeader(s, t)) !== undefined, 60_000);
   if (gatewayWanted()) {
     // The first replica first: it creates the database's collections through its FerretDB, and each FerretDB reads the
@@ -177,12 +180,25 @@ export async function up(s: Settings, t: Topology): Promise<void> {
 
 async function startGateway(s: Settings, t: Topology, g: GatewayNode): Promise<void> {
   await timed(`Starting the gateway on http://${address(g.listen)}`, async () => {
-    start(s, gatewayProcess(s, g));
+    start(s, gatewayProcess(s, t, g));
     await waitFor(
       `the gateway (${g.id}) to answer /healthz`,
       () => nodeHealthy(s, t, g),
       90_000,
       `see its log: npm run network -- logs ${g.id}`,
+    );
+  });
+}
+
+async function startBroker(s: Settings, t: Topology): Promise<void> {
+  if (runningPid(s, t.broker.id) !== undefined) return;
+  await timed(`Starting the MQTT broker on ${address(t.broker.listen)}`, async () => {
+    start(s, brokerProcess(s, t.broker));
+    await waitFor(
+      'the MQTT broker to accept connections',
+      () => portAccepts(t.broker.listen),
+      30_000,
+      'see its log: npm run network -- logs broker',
     );
   });
 }
@@ -222,7 +238,7 @@ async function startDatabase(s: Settings, t: Topology): Promise<void> {
 
 /** Stops every process, chaincode servers first and CAs last; data stays. */
 export async function down(s: Settings, t: Topology): Promise<void> {
-  const order: NetworkNode['kind'][] = ['gateway', 'chaincode', 'peer', 'orderer', 'ca', 'database'];
+  const order: NetworkNode['kind'][] = ['gateway', 'broker', 'chaincode', 'peer', 'orderer', 'ca', 'database'];
   for (const kind of order) await Promise.all(t.nodes.filter((n) => n.kind === kind).map((n) => stop(s, n.id)));
   await stop(s, 'database-postgres', 30_000);
 }

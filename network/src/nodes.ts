@@ -1,11 +1,13 @@
 import path from 'node:path';
 import { binary } from './binaries';
+import { brokerUrl } from './broker';
 import { caProcess } from './ca';
 import { layout, nodeIdentity } from './layout';
 import { ProcessSpec } from './processes';
 import { Settings } from './settings';
 import {
   address,
+  BrokerNode,
   ChaincodeNode,
   DatabaseNode,
   GatewayNode,
@@ -82,7 +84,7 @@ export function chaincodeProcess(s: Settings, t: Topology, c: ChaincodeNode, pac
 }
 
 /** The gateway as a process of this instance: its API on the topology's port, reading this instance's connection description. */
-export function gatewayProcess(s: Settings, g: GatewayNode): ProcessSpec {
+export function gatewayProcess(s: Settings, t: Topology, g: GatewayNode): ProcessSpec {
   const dir = path.join(s.repoRoot, 'gateway');
   return {
     id: g.id,
@@ -97,8 +99,9 @@ export function gatewayProcess(s: Settings, g: GatewayNode): ProcessSpec {
       LUOHU_NETWORK_DIR: s.runDir,
       // The replica's own FerretDB: the connection description names the first.
       DATABASE_ADDRESS: address(g.database.listen),
+      MQTT_URL: brokerUrl(t.broker),
       ...Object.fromEntries(
-        ['LUOHU_ADMIN_PASSWORD', 'KEY_ENCRYPTION_KEY', 'LOG_LEVEL', 'MQTT_URL'].flatMap((k) =>
+        ['LUOHU_ADMIN_PASSWORD', 'KEY_ENCRYPTION_KEY', 'LOG_LEVEL'].flatMap((k) =>
           process.env[k] ? [[k, process.env[k]]] : [],
         ),
       ),
@@ -110,7 +113,7 @@ export function gatewayProcess(s: Settings, g: GatewayNode): ProcessSpec {
 /** How to start CAs, orderers and peers (chaincode servers need the deployed package ID, the database its backend). */
 export function processFor(
   s: Settings,
-  n: Exclude<NetworkNode, ChaincodeNode | DatabaseNode | GatewayNode>,
+  n: Exclude<NetworkNode, ChaincodeNode | DatabaseNode | BrokerNode | GatewayNode>,
 ): ProcessSpec {
   const spec = n.kind === 'ca' ? caProcess(s, n) : n.kind === 'orderer' ? ordererProcess(s, n) : peerProcess(s, n);
   return { ...spec, netns: n.placement?.netns };

@@ -48,6 +48,7 @@ const topologySchema = z.strictObject({
     postgresPort: offset,
     ferretdb: z.array(z.strictObject({ port: offset, debugPort: offset })).min(1),
   }),
+  broker: z.strictObject({ host, port: offset }),
   gateway: z.strictObject({ replicas: z.array(z.strictObject({ host, port: offset })).min(1) }),
 });
 
@@ -125,7 +126,15 @@ export interface GatewayNode {
   /** The replica's own FerretDB (each replica keeps working while another's is down). */
   database: DatabaseNode;
 }
-export type NetworkNode = CaNode | OrdererNode | PeerNode | ChaincodeNode | DatabaseNode | GatewayNode;
+/** The MQTT broker the bureaus' devices publish their alerts to and the gateway replicas subscribe at. */
+export interface BrokerNode {
+  kind: 'broker';
+  id: 'broker';
+  org: string;
+  mspId: string;
+  listen: Endpoint;
+}
+export type NetworkNode = CaNode | OrdererNode | PeerNode | ChaincodeNode | DatabaseNode | BrokerNode | GatewayNode;
 
 export interface Org {
   name: string;
@@ -148,6 +157,7 @@ export interface Topology {
   /** The first FerretDB: the one tools and in-process gateways use. */
   database: DatabaseNode;
   databases: DatabaseNode[];
+  broker: BrokerNode;
   /** The first replica: the address printed for users. */
   gateway: GatewayNode;
   gateways: GatewayNode[];
@@ -246,9 +256,17 @@ function resolve(raw: RawTopology, base: number, file: string): Topology {
     listen: at(g.host, g.port),
     database: databases[i],
   }));
+  const broker: BrokerNode = {
+    kind: 'broker',
+    id: 'broker',
+    org: '-',
+    mspId: '-',
+    listen: at(raw.broker.host, raw.broker.port),
+  };
   const nodes: NetworkNode[] = [
     ...orgs.flatMap((o) => [o.ca, ...o.orderers, ...o.peers, ...(o.chaincode ? [o.chaincode] : [])]),
     ...databases,
+    broker,
     ...gateways,
   ];
   const seen = new Map<string, string>();
@@ -270,6 +288,7 @@ function resolve(raw: RawTopology, base: number, file: string): Topology {
     peerOrgs,
     database: databases[0],
     databases,
+    broker,
     gateway: gateways[0],
     gateways,
     nodes,
@@ -286,6 +305,7 @@ export function endpointsOf(n: NetworkNode): Endpoint[] {
     case 'peer':
       return [n.listen, n.chaincode, n.operations];
     case 'chaincode':
+    case 'broker':
     case 'gateway':
       return [n.listen];
     case 'database':

@@ -15,12 +15,12 @@ export interface MqttSettings {
 }
 
 /**
- * Where the alert subscriber listens. MQTT_URL (default the machine's Mosquitto, `off` to disable) and
- * LUOHU_MQTT_TOPIC_PREFIX (default `luohu/<network instance>`, from the first peer's endpoint, so that parallel
- * networks on one broker never see each other's devices).
+ * Where the alert subscriber listens. MQTT_URL (default the network's own broker, from the connection description;
+ * `off` to disable) and LUOHU_MQTT_TOPIC_PREFIX (default `luohu/<network instance>`, from the first peer's endpoint, so
+ * that networks sharing a broker never see each other's devices).
  */
 export function mqttSettings(config: Pick<Config, 'mqttUrl' | 'mqttTopicPrefix' | 'connection'>): MqttSettings {
-  const url = config.mqttUrl ?? 'mqtt://127.0.0.1:1883';
+  const url = config.mqttUrl ?? config.connection.broker?.url ?? 'off';
   return { url: url === 'off' ? null : url, prefix: config.mqttTopicPrefix ?? defaultTopicPrefix(config.connection) };
 }
 
@@ -77,7 +77,7 @@ export class MqttAlertSubscriber {
     const client = connect(this.settings.url, {
       clientId: `luohu-gateway-${crypto.randomUUID().slice(0, 8)}`,
       protocolVersion: 5,
-      reconnectPeriod: 2000,
+      reconnectPeriod: 1000,
       connectTimeout: 5000,
       resubscribe: false,
     });
@@ -85,7 +85,7 @@ export class MqttAlertSubscriber {
     client.on('message', (topic, payload) => {
       void this.handle(topic, payload);
     });
-    // While the broker is down the client retries every 2 s: log the first failure of each outage, not every retry.
+    // While the broker is down the client retries every second: log the first failure of each outage, not every retry.
     let reported = false;
     client.on('error', (err) => {
       if (!reported) this.logger.warn({ err: err.message }, 'mqtt error');
