@@ -38,6 +38,8 @@ describe('web app: a bureau admin registers a person and revokes a certificate (
           await screenshot(page, 'admin-sign-in-failed');
           throw new Error(`${err.message}\nwhat the page asked and heard:\n${traffic()}`);
         });
+      // The bureau's admin account is named in the page's language, not by its English bootstrap name.
+      await page.getByText('住建局管理员（admin.housing）').waitFor();
 
       await page.getByLabel('账号').fill(username);
       await page.getByLabel('姓名/名称').fill('王敏');

@@ -41,7 +41,11 @@ export function AppLayout({ children }: { children: ReactNode }) {
         text={<span style={{ color: '#fff' }}>{t(online ? 'live.online' : 'live.offline')}</span>}
       />
       <Typography.Text style={{ color: '#fff' }}>
-        {session.me.displayName}（{session.me._id}）
+        {/* A bureau's admin account is the system's, named in English when it was made: named here in the page's language. */}
+        {session.me.role === 'admin'
+          ? t('nav.bureauAdmin', { bureau: t(`dept.${session.me.org}`) })
+          : session.me.displayName}
+        （{session.me._id}）
       </Typography.Text>
       <Button size="small" onClick={signOut}>
         {t('nav.signOut')}
