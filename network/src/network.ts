@@ -26,7 +26,7 @@ import {
 import { ensureHosts, hostsIn, removeHosts } from './hosts';
 import { layout } from './layout';
 import { gatewayProcess, processFor } from './nodes';
-import { assertPortsFree, portAccepts, runningPid, start, stop, waitFor } from './processes';
+import { assertPortsFree, portAccepts, runningPid, startAndWait, stop, waitFor } from './processes';
 import { note, timed } from './progress';
 import { Settings } from './settings';
 import { address, endpointsOf, GatewayNode, NetworkNode, Org, tlsHosts, Topology } from './topology';
@@ -79,15 +79,9 @@ async function startNodes(
   const toStart = nodes.filter((n) => runningPid(s, n.id) === undefined);
   if (toStart.length === 0) return;
   await timed(`Starting ${toStart.map((n) => n.id).join(', ')}`, async () => {
-    for (const n of toStart) start(s, processFor(s, n));
     await Promise.all(
       toStart.map((n) =>
-        waitFor(
-          `${n.id} to be healthy`,
-          () => nodeHealthy(s, t, n),
-          60_000,
-          `see its log: npm run network -- logs ${n.id}`,
-        ),
+        startAndWait(s, processFor(s, n), `${n.id} to be healthy`, () => nodeHealthy(s, t, n), 60_000),
       ),
     );
   });
@@ -179,43 +173,44 @@ export async function up(s: Settings, t: Topology): Promise<void> {
 }
 
 async function startGateway(s: Settings, t: Topology, g: GatewayNode): Promise<void> {
-  await timed(`Starting the gateway on http://${address(g.listen)}`, async () => {
-    start(s, gatewayProcess(s, t, g));
-    await waitFor(
+  await timed(`Starting the gateway on http://${address(g.listen)}`, () =>
+    startAndWait(
+      s,
+      gatewayProcess(s, t, g),
       `the gateway (${g.id}) to answer /healthz`,
       () => nodeHealthy(s, t, g),
       90_000,
-      `see its log: npm run network -- logs ${g.id}`,
-    );
-  });
+    ),
+  );
 }
 
 async function startBroker(s: Settings, t: Topology): Promise<void> {
   if (runningPid(s, t.broker.id) !== undefined) return;
-  await timed(`Starting the MQTT broker on ${address(t.broker.listen)}`, async () => {
-    start(s, brokerProcess(s, t.broker));
-    await waitFor(
+  await timed(`Starting the MQTT broker on ${address(t.broker.listen)}`, () =>
+    startAndWait(
+      s,
+      brokerProcess(s, t.broker),
       'the MQTT broker to accept connections',
       () => portAccepts(t.broker.listen),
       30_000,
-      'see its log: npm run network -- logs broker',
-    );
-  });
+    ),
+  );
 }
 
 async function startDatabase(s: Settings, t: Topology): Promise<void> {
   const db = t.database;
   if (runningPid(s, 'database-postgres') === undefined) {
     ensureCluster(s, db);
-    await timed(`Starting PostgreSQL on ${address(db.postgres)} (the network's own cluster)`, async () => {
-      start(s, postgresProcess(s));
-      await waitFor(
+    await timed(`Starting PostgreSQL on ${address(db.postgres)} (the network's own cluster)`, () =>
+      startAndWait(
+        s,
+        postgresProcess(s),
         'PostgreSQL to accept connections',
         async () => (await psql(s, db, 'postgres', 'SELECT 1')).trim() === '1',
         60_000,
-        'see its log: npm run network -- logs database',
-      );
-    });
+        'database',
+      ),
+    );
   }
   await ensureDatabase(s, db);
   // One FerretDB per gateway replica, all over the one cluster (FerretDB keeps no state of its own).
@@ -223,15 +218,15 @@ async function startDatabase(s: Settings, t: Topology): Promise<void> {
     t.databases
       .filter((f) => runningPid(s, f.id) === undefined)
       .map((f) =>
-        timed(`Starting FerretDB on ${address(f.listen)}`, async () => {
-          start(s, databaseProcess(s, f));
-          await waitFor(
+        timed(`Starting FerretDB on ${address(f.listen)}`, () =>
+          startAndWait(
+            s,
+            databaseProcess(s, f),
             `FerretDB (${f.id}) to accept connections`,
             () => portAccepts(f.listen),
             30_000,
-            `see its log: npm run network -- logs ${f.id}`,
-          );
-        }),
+          ),
+        ),
       ),
   );
 }
