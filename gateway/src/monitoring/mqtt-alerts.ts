@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { connect, MqttClient } from 'mqtt';
 import type { Config } from '../config';
+import { toAppError } from '../error-handler';
 import type { WriteOutcome } from '../operations/anchored-writes';
 import type { AuthorSignedWrites, SignatureRequest } from '../operations/author-signed-writes';
 import { AppError } from '../platform/errors';
@@ -48,7 +49,8 @@ export type AlertAck =
       ok: false;
       alertId: string | null;
       transactionId?: string;
-      error: { status: number; code: string; message: string };
+      /** As the HTTP answer would be; retryAfter (seconds) where HTTP sends Retry-After: publish the same alert again then. */
+      error: { status: number; code: string; message: string; retryAfter?: number };
     };
 
 /**
@@ -179,13 +181,15 @@ export class MqttAlertSubscriber {
         }
       }
     } catch (err) {
-      const e = err instanceof AppError ? err : new AppError(500, 'internal', 'internal error');
-      if (!(err instanceof AppError)) this.logger.error({ err, topic }, 'mqtt alert failed');
+      // The HTTP routes' error table: a database outage is 503 database_unavailable (retry), not 500, here too.
+      const e = toAppError(err);
+      if (e.status >= 500) this.logger.error({ err, topic }, 'mqtt alert failed');
+      const retryAfter = Number(e.headers['Retry-After']) || undefined;
       ack = {
         ok: false,
         alertId,
         ...(transactionId ? { transactionId } : {}),
-        error: { status: e.status, code: e.code, message: e.message },
+        error: { status: e.status, code: e.code, message: e.message, ...(retryAfter ? { retryAfter } : {}) },
       };
     }
     this.logger.info({ topic, alertId, ok: ack.ok, stage: ack.ok ? ack.stage : undefined }, 'mqtt device message');

@@ -54,6 +54,7 @@ export interface StatusNode {
   id: string;
   kind: string;
   org: string;
+  endpoint: string;
   pid: number | null;
   healthy: boolean;
   height: number | null;
