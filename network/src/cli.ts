@@ -51,12 +51,6 @@ async function main(argv: string[]): Promise<void> {
         throw new UsageError(`no node "${node}"; nodes are: ${topology.nodes.map((n) => n.id).join(', ')}`);
       const file = logFile(settings, node);
       if (!fs.existsSync(file)) throw new UsageError(`${node} has no log yet (${file})`);
-      // The database node is two processes: its PostgreSQL cluster's log comes first.
-      const cluster = logFile(settings, 'database-postgres');
-      if (node === 'database' && fs.existsSync(cluster))
-        process.stdout.write(
-          `==> ${cluster}\n${fs.readFileSync(cluster, 'utf8').split('\n').slice(-100).join('\n')}\n==> ${file}\n`,
-        );
       return void process.stdout.write(fs.readFileSync(file, 'utf8').split('\n').slice(-200).join('\n'));
     }
     default:

@@ -66,6 +66,8 @@ async function nodeHealthy(s: Settings, t: Topology, n: NetworkNode): Promise<bo
     case 'database':
     case 'broker':
       return portAccepts(n.listen);
+    case 'postgres':
+      return (await psql(s, t.database, 'postgres', 'SELECT 1')).trim() === '1';
     case 'gateway':
       return operationsHealthy(n.listen);
   }
@@ -74,7 +76,7 @@ async function nodeHealthy(s: Settings, t: Topology, n: NetworkNode): Promise<bo
 async function startNodes(
   s: Settings,
   t: Topology,
-  nodes: Exclude<NetworkNode, { kind: 'chaincode' | 'database' | 'broker' | 'gateway' }>[],
+  nodes: Exclude<NetworkNode, { kind: 'chaincode' | 'postgres' | 'database' | 'broker' | 'gateway' }>[],
 ): Promise<void> {
   const toStart = nodes.filter((n) => runningPid(s, n.id) === undefined);
   if (toStart.length === 0) return;
@@ -96,12 +98,7 @@ export async function up(s: Settings, t: Topology): Promise<void> {
     if (runningPid(s, n.id) !== undefined) continue;
     // A node on a host of its own (LUOHU_HOSTS=netns) is alone there with its ports.
     if ('placement' in n && n.placement) continue;
-    // The database node is two processes: FerretDB may be down while its PostgreSQL cluster still runs (and holds its port).
-    const postgresUp = n.kind === 'database' && runningPid(s, 'database-postgres') !== undefined;
-    await assertPortsFree(
-      n.id,
-      endpointsOf(n).filter((e) => !(postgresUp && n.kind === 'database' && e === n.postgres)),
-    );
+    await assertPortsFree(n.id, endpointsOf(n));
   }
   await ensureBinaries(s);
   fs.mkdirSync(s.runDir, { recursive: true });
@@ -199,16 +196,15 @@ async function startBroker(s: Settings, t: Topology): Promise<void> {
 
 async function startDatabase(s: Settings, t: Topology): Promise<void> {
   const db = t.database;
-  if (runningPid(s, 'database-postgres') === undefined) {
+  if (runningPid(s, t.postgres.id) === undefined) {
     ensureCluster(s, db);
-    await timed(`Starting PostgreSQL on ${address(db.postgres)} (the network's own cluster)`, () =>
+    await timed(`Starting PostgreSQL on ${address(t.postgres.listen)} (the network's own cluster)`, () =>
       startAndWait(
         s,
         postgresProcess(s),
         'PostgreSQL to accept connections',
-        async () => (await psql(s, db, 'postgres', 'SELECT 1')).trim() === '1',
+        () => nodeHealthy(s, t, t.postgres),
         60_000,
-        'database',
       ),
     );
   }
@@ -233,9 +229,21 @@ async function startDatabase(s: Settings, t: Topology): Promise<void> {
 
 /** Stops every process, chaincode servers first and CAs last; data stays. */
 export async function down(s: Settings, t: Topology): Promise<void> {
-  const order: NetworkNode['kind'][] = ['gateway', 'broker', 'chaincode', 'peer', 'orderer', 'ca', 'database'];
-  for (const kind of order) await Promise.all(t.nodes.filter((n) => n.kind === kind).map((n) => stop(s, n.id)));
-  await stop(s, 'database-postgres', 30_000);
+  const order: NetworkNode['kind'][] = [
+    'gateway',
+    'broker',
+    'chaincode',
+    'peer',
+    'orderer',
+    'ca',
+    'database',
+    'postgres',
+  ];
+  // PostgreSQL is given time to write its checkpoint: a shorter stop would leave it crash recovery at the next start.
+  for (const kind of order)
+    await Promise.all(
+      t.nodes.filter((n) => n.kind === kind).map((n) => stop(s, n.id, n.kind === 'postgres' ? 30_000 : 5_000)),
+    );
 }
 
 export async function clean(s: Settings, t: Topology): Promise<void> {

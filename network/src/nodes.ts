@@ -14,6 +14,7 @@ import {
   NetworkNode,
   OrdererNode,
   PeerNode,
+  PostgresNode,
   Topology,
 } from './topology';
 
@@ -113,7 +114,7 @@ export function gatewayProcess(s: Settings, t: Topology, g: GatewayNode): Proces
 /** How to start CAs, orderers and peers (chaincode servers need the deployed package ID, the database its backend). */
 export function processFor(
   s: Settings,
-  n: Exclude<NetworkNode, ChaincodeNode | DatabaseNode | BrokerNode | GatewayNode>,
+  n: Exclude<NetworkNode, ChaincodeNode | PostgresNode | DatabaseNode | BrokerNode | GatewayNode>,
 ): ProcessSpec {
   const spec = n.kind === 'ca' ? caProcess(s, n) : n.kind === 'orderer' ? ordererProcess(s, n) : peerProcess(s, n);
   return { ...spec, netns: n.placement?.netns };

@@ -126,6 +126,14 @@ export interface GatewayNode {
   /** The replica's own FerretDB (each replica keeps working while another's is down). */
   database: DatabaseNode;
 }
+/** The one PostgreSQL cluster under every FerretDB (its process ID is historic: "database-postgres"). */
+export interface PostgresNode {
+  kind: 'postgres';
+  id: 'database-postgres';
+  org: string;
+  mspId: string;
+  listen: Endpoint;
+}
 /** The MQTT broker the bureaus' devices publish their alerts to and the gateway replicas subscribe at. */
 export interface BrokerNode {
   kind: 'broker';
@@ -134,7 +142,8 @@ export interface BrokerNode {
   mspId: string;
   listen: Endpoint;
 }
-export type NetworkNode = CaNode | OrdererNode | PeerNode | ChaincodeNode | DatabaseNode | BrokerNode | GatewayNode;
+export type NetworkNode =
+  CaNode | OrdererNode | PeerNode | ChaincodeNode | PostgresNode | DatabaseNode | BrokerNode | GatewayNode;
 
 export interface Org {
   name: string;
@@ -157,6 +166,7 @@ export interface Topology {
   /** The first FerretDB: the one tools and in-process gateways use. */
   database: DatabaseNode;
   databases: DatabaseNode[];
+  postgres: PostgresNode;
   broker: BrokerNode;
   /** The first replica: the address printed for users. */
   gateway: GatewayNode;
@@ -256,6 +266,13 @@ function resolve(raw: RawTopology, base: number, file: string): Topology {
     listen: at(g.host, g.port),
     database: databases[i],
   }));
+  const postgres: PostgresNode = {
+    kind: 'postgres',
+    id: 'database-postgres',
+    org: '-',
+    mspId: '-',
+    listen: at(db.host, db.postgresPort),
+  };
   const broker: BrokerNode = {
     kind: 'broker',
     id: 'broker',
@@ -265,6 +282,7 @@ function resolve(raw: RawTopology, base: number, file: string): Topology {
   };
   const nodes: NetworkNode[] = [
     ...orgs.flatMap((o) => [o.ca, ...o.orderers, ...o.peers, ...(o.chaincode ? [o.chaincode] : [])]),
+    postgres,
     ...databases,
     broker,
     ...gateways,
@@ -273,7 +291,6 @@ function resolve(raw: RawTopology, base: number, file: string): Topology {
   for (const n of nodes) {
     for (const e of endpointsOf(n)) {
       const key = address(e);
-      if (n.kind === 'database' && e === n.postgres && n !== databases[0]) continue; // the one PostgreSQL, shared
       const other = seen.get(key);
       if (other) throw new UsageError(`topology file ${file} is invalid: ${n.id} and ${other} both use ${key}`);
       seen.set(key, n.id);
@@ -288,6 +305,7 @@ function resolve(raw: RawTopology, base: number, file: string): Topology {
     peerOrgs,
     database: databases[0],
     databases,
+    postgres,
     broker,
     gateway: gateways[0],
     gateways,
@@ -305,11 +323,12 @@ export function endpointsOf(n: NetworkNode): Endpoint[] {
     case 'peer':
       return [n.listen, n.chaincode, n.operations];
     case 'chaincode':
+    case 'postgres':
     case 'broker':
     case 'gateway':
       return [n.listen];
     case 'database':
-      return [n.listen, n.debug, n.postgres];
+      return [n.listen, n.debug];
   }
 }
 
