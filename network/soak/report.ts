@@ -1,3 +1,4 @@
+import type { Tally } from './check';
 import type { FaultEvent } from './faults';
 import type { SoakResult } from './run';
 import type { WriteRecord } from './writers';
@@ -10,14 +11,9 @@ export interface FaultFigures {
   retriedAnswers: number;
 }
 
-export interface SoakFigures {
-  writes: number;
-  acknowledged: number;
-  refused: number;
-  unresolved: number;
-  lost: number;
-  duplicated: number;
-  misreported: number;
+export interface SoakFigures extends Tally {
+  /** Writes, answers and problems per workload kind (batch-anchor, complaint, alert-http, …). */
+  kinds: Record<string, Tally>;
   /** The longest stretch without an acknowledged write while no fault was in progress (the baseline). */
   quietGapSeconds: number;
   faults: FaultFigures[];
@@ -61,6 +57,7 @@ export function figures(result: SoakResult): SoakFigures {
     lost: v.lost.length,
     duplicated: v.duplicated.length,
     misreported: v.misreported.length,
+    kinds: v.byKind,
     quietGapSeconds: longestGap(acks, result.startedAt + 5_000, firstFault ? firstFault.killedAt : result.stoppedAt),
     faults: result.faults.map((f) => {
       const [from, to] = windowOf(f);
@@ -84,6 +81,16 @@ export function printable(f: SoakFigures, result: SoakResult): string {
   const lines = [
     `writes ${f.writes}: acknowledged ${f.acknowledged}, refused ${f.refused}, unresolved ${f.unresolved}`,
     `lost ${f.lost}, duplicated ${f.duplicated}, misreported ${f.misreported}`,
+    '',
+    '| kind | writes | acknowledged | refused | unresolved | lost | duplicated | misreported |',
+    '|---|---|---|---|---|---|---|---|',
+    ...Object.entries(f.kinds)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(
+        ([kind, k]) =>
+          `| ${kind} | ${k.writes} | ${k.acknowledged} | ${k.refused} | ${k.unresolved} | ${k.lost} | ${k.duplicated} | ${k.misreported} |`,
+      ),
+    '',
     `read-model lag (201 → visible): p50 ${f.lagP50Ms ?? '-'} ms, p99 ${f.lagP99Ms ?? '-'} ms, max ${f.lagMaxMs ?? '-'} ms`,
     `longest stretch without writes before any fault: ${f.quietGapSeconds.toFixed(1)} s`,
     '',
