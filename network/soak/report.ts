@@ -16,6 +16,8 @@ export interface SoakFigures extends Tally {
   kinds: Record<string, Tally>;
   /** The longest stretch without an acknowledged write while no fault was in progress (the baseline). */
   quietGapSeconds: number;
+  /** The final refusals by kind, status and code (e.g. `alert-mqtt 503 overloaded`): what the clients were told no. */
+  refusals: Record<string, number>;
   faults: FaultFigures[];
   lagP50Ms: number | null;
   lagP99Ms: number | null;
@@ -38,6 +40,16 @@ function longestGap(ackTimes: number[], from: number, to: number): number {
   return Math.max(longest, to - previous) / 1000;
 }
 
+function countRefusals(records: WriteRecord[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of records)
+    if (r.final && r.final.status !== 201) {
+      const what = `${r.kind} ${r.final.status} ${r.final.code ?? ''}`.trim();
+      counts[what] = (counts[what] ?? 0) + 1;
+    }
+  return counts;
+}
+
 /** How long after a fault's node is back its effects are still counted. */
 const AFTER_MS = 15_000;
 
@@ -58,6 +70,7 @@ export function figures(result: SoakResult): SoakFigures {
     duplicated: v.duplicated.length,
     misreported: v.misreported.length,
     kinds: v.byKind,
+    refusals: countRefusals(result.records),
     quietGapSeconds: longestGap(acks, result.startedAt + 5_000, firstFault ? firstFault.killedAt : result.stoppedAt),
     faults: result.faults.map((f) => {
       const [from, to] = windowOf(f);
@@ -92,6 +105,11 @@ export function printable(f: SoakFigures, result: SoakResult): string {
       ),
     '',
     `read-model lag (201 → visible): p50 ${f.lagP50Ms ?? '-'} ms, p99 ${f.lagP99Ms ?? '-'} ms, max ${f.lagMaxMs ?? '-'} ms`,
+    `refused: ${
+      Object.entries(f.refusals)
+        .map(([what, n]) => `${what} ×${n}`)
+        .join(', ') || 'none'
+    }`,
     `longest stretch without writes before any fault: ${f.quietGapSeconds.toFixed(1)} s`,
     '',
     '| fault (SIGKILL, back after `network up`) | node | seconds without writes | answers retried |',

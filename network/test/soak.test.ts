@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { clean } from '../src/network';
@@ -40,6 +41,8 @@ describe('the soak, short form: writes through one node killed at a time', funct
       log: (line) => process.stderr.write(`      ${line}\n`),
     });
     const f = figures(result);
+    // Kept beside the network's dir (which is cleaned after): every answer, to look into a failure or a refusal.
+    fs.writeFileSync(`${path.resolve(networkDir)}-result.json`, JSON.stringify({ figures: f, ...result }, null, 1));
     process.stderr.write(`${printable(f, result).replace(/^/gm, '      ')}\n`);
     expect(result.faults.filter((x) => x.error)).to.deep.equal([]);
     expect(f.acknowledged).to.be.greaterThan(0);
