@@ -107,14 +107,16 @@ export interface HistoryEntry {
 }
 
 /**
- * The transaction that made the target's version: the record's first version, or, for a step, the first version whose
- * project steps include it.
+ * The transaction that made the target's version: the record's first version, or, for a step or a status, the first
+ * version that has it.
  */
 export function writtenBy(target: LedgerTarget, history: HistoryEntry[]): string | undefined {
   const oldestFirst = [...history].reverse();
-  const has = (e: HistoryEntry) =>
-    !target.step ||
-    ((e.value as { steps?: { step: string }[] } | null)?.steps ?? []).some((s) => s.step === target.step);
+  const has = (e: HistoryEntry) => {
+    const value = e.value as { steps?: { step: string }[]; status?: string } | null;
+    if (target.step) return (value?.steps ?? []).some((s) => s.step === target.step);
+    return !target.status || value?.status === target.status;
+  };
   return oldestFirst.find(has)?.txId;
 }
 

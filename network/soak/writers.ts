@@ -16,10 +16,11 @@ export interface LedgerTarget {
   recordKind: string;
   key: string[];
   /**
-   * The project step the write adds (e.g. `passPreReview`): the write is the version that first has it. Without it the
-   * write creates the record: the record's first version.
+   * The project step the write adds (e.g. `passPreReview`), or the status it moves the record to (e.g. a payout's
+   * `approved`): the write is the first version that has it. With neither the write creates the record: its first version.
    */
   step?: string;
+  status?: string;
 }
 
 /** One write as the client lived it: every answer to the same Idempotency-Key until a definite one. */

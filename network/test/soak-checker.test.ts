@@ -67,7 +67,7 @@ describe('the soak checker (pure)', () => {
     expect([v.lost, v.misreported]).to.deep.equal([[], []]);
   });
 
-  it('when the record has several versions, then a creation is its oldest and a step the first version that has it', () => {
+  it('when the record has several versions, then a creation is its oldest and a step or a status the first version that has it', () => {
     const history = [
       { txId: 'tx3', value: { steps: [{ step: 'apply' }, { step: 'passPreReview' }, { step: 'review' }] } },
       { txId: 'tx2', value: { steps: [{ step: 'apply' }, { step: 'passPreReview' }] } },
@@ -77,5 +77,12 @@ describe('the soak checker (pure)', () => {
     expect(writtenBy({ recordKind: 'project', key: ['P1'], step: 'passPreReview' }, history)).to.equal('tx2');
     expect(writtenBy({ recordKind: 'project', key: ['P1'], step: 'decide' }, history)).to.equal(undefined);
     expect(writtenBy({ recordKind: 'complaint', key: ['C1'] }, [])).to.equal(undefined);
+    const payout = [
+      { txId: 'p3', value: { status: 'paid' } },
+      { txId: 'p2', value: { status: 'approved' } },
+      { txId: 'p1', value: { status: 'requested' } },
+    ];
+    expect(writtenBy({ recordKind: 'payout', key: ['PAY1'], status: 'approved' }, payout)).to.equal('p2');
+    expect(writtenBy({ recordKind: 'payout', key: ['PAY1'], status: 'rejected' }, payout)).to.equal(undefined);
   });
 });
