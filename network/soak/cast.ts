@@ -30,10 +30,10 @@ export interface Cast {
   company: string;
 }
 
-type Call = (method: string, route: string, body?: unknown) => Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type Call = (method: string, route: string, body?: unknown) => Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-/** Signs in as Housing's admin at the first replica; its calls answer status and JSON body. */
-async function housingAdmin(baseUrl: string, password: string): Promise<Call> {
+/** Signs in as a bureau's admin (`admin.<org>`) at a replica; its calls answer status and JSON body. */
+export async function bureauAdmin(baseUrl: string, org: string, password: string): Promise<Call> {
   const as =
     (token?: string): Call =>
     async (method, route, body) => {
@@ -44,21 +44,32 @@ async function housingAdmin(baseUrl: string, password: string): Promise<Call> {
       });
       return { status: res.status, body: await res.json() };
     };
-  const session = await as()('POST', '/sessions', { username: 'admin.housing', password });
-  if (!session.body.token) throw new Error(`soak: cannot sign in as admin.housing (${session.status})`);
+  const session = await as()('POST', '/sessions', { username: `admin.${org}`, password });
+  if (!session.body.token) throw new Error(`soak: cannot sign in as admin.${org} (${session.status})`);
   return as(session.body.token);
 }
 
-async function must(what: string, res: Promise<{ status: number; body: unknown }>, ok = [201]) {
+export async function must(what: string, res: Promise<{ status: number; body: unknown }>, ok = [201]) {
   const r = await res;
   if (!ok.includes(r.status)) throw new Error(`soak: ${what}: ${r.status} ${JSON.stringify(r.body)}`);
   return r;
 }
 
-/** Registers a user of Housing and returns the one-time enrollment code. */
+/** Registers a user of the admin's bureau and returns the one-time enrollment code. */
 async function register(admin: Call, user: Record<string, string>): Promise<string> {
   const res = await must(`register ${user.username}`, admin('POST', '/users', user));
   return (res.body as { enrollment: { code: string } }).enrollment.code;
+}
+
+/** Registers a person with the admin's bureau and enrolls a key made here; the client starts at replica `start`. */
+export async function enrollPerson(
+  admin: Call,
+  baseUrls: string[],
+  user: { username: string; role: string } & Record<string, string>,
+  start: number,
+): Promise<ReplicaClient> {
+  const code = await register(admin, { displayName: `Soak ${user.role} ${user.username}`, ...user });
+  return new ReplicaClient(baseUrls, await SigningClient.enroll(baseUrls[0], user.username, code), start);
 }
 
 /** Uploads one application file as raw bytes; the contractor signs its anchoring for the company. */
@@ -102,7 +113,7 @@ export async function enrollCast(
   networkDir: string,
 ): Promise<Cast> {
   const baseUrl = baseUrls[0];
-  const admin = await housingAdmin(baseUrl, adminPassword);
+  const admin = await bureauAdmin(baseUrl, 'housing', adminPassword);
   // 409: the network has the company from an earlier soak.
   const { qualification, ...company } = COMPANY;
   await must('register the company', admin('POST', '/contractors', company), [201, 409]);
@@ -112,10 +123,8 @@ export async function enrollCast(
       admin('POST', `/contractors/${COMPANY.id}/qualifications`, qualification),
       [201, 409],
     );
-  const person = async (username: string, role: string, extra: Record<string, string>, start: number) => {
-    const code = await register(admin, { username, role, displayName: `Soak ${role} ${username}`, ...extra });
-    return new ReplicaClient(baseUrls, await SigningClient.enroll(baseUrl, username, code), start);
-  };
+  const person = (username: string, role: string, extra: Record<string, string>, start: number) =>
+    enrollPerson(admin, baseUrls, { username, role, ...extra }, start);
   const writers: ReplicaClient[] = [];
   for (let i = 0; i < inspectors; i++)
     writers.push(await person(`soak-${runId}-${i}`, 'inspector', { dept: 'housing' }, i)); // spread over the replicas

@@ -82,7 +82,8 @@ async function soak(o: SoakOptions, env: NodeJS.ProcessEnv): Promise<SoakResult>
   const adminPassword = new InstallationSecrets(settings.runDir).get(ADMIN_PASSWORD_SECRET, undefined, 18);
   const runId = crypto.randomUUID().slice(0, 8);
   const cast = await enrollCast(baseUrls, adminPassword, o.writers, runId, settings.runDir);
-  const workload = await mixedWorkload(cast, runId, baseUrls, settings.runDir, o.mix);
+  const network = { baseUrls, runDir: settings.runDir, adminPassword };
+  const workload = await mixedWorkload(cast, runId, network, o.mix);
   o.log(`• Cast enrolled over ${baseUrls.length} gateway replicas; writing ${o.rate}/s (${workload.describe()})`);
 
   const startedAt = Date.now();

@@ -1,16 +1,18 @@
 import { defaultTopicPrefix } from '../../../gateway/src/monitoring/mqtt-alerts';
 import { readConnectionDescription } from '../../src/client';
 import type { Cast } from '../cast';
+import { enrollPayouts } from '../funds-cast';
 import type { WriteRecord } from '../writers';
 import { applications } from './application';
 import { batchAnchors } from './batch-anchor';
 import { complaints } from './complaint';
 import { deviceAlerts } from './device-alert';
 import { DEFAULT_MIX, Mix, workloadOfSlot } from './mix';
+import { payouts } from './payout';
 import type { Workload } from './workload';
 
 /** Every workload the mix can choose, by name. */
-export const WORKLOADS = ['batch-anchor', 'complaint', 'alert-http', 'alert-mqtt', 'application'];
+export const WORKLOADS = ['batch-anchor', 'complaint', 'alert-http', 'alert-mqtt', 'application', 'payout'];
 
 /**
  * The soak's mixed workload: each write slot's kind chosen by `mix`. MQTT devices publish on the machine's broker
@@ -20,8 +22,7 @@ export const WORKLOADS = ['batch-anchor', 'complaint', 'alert-http', 'alert-mqtt
 export async function mixedWorkload(
   cast: Cast,
   runId: string,
-  baseUrls: string[],
-  runDir: string,
+  { baseUrls, runDir, adminPassword }: { baseUrls: string[]; runDir: string; adminPassword: string },
   mix: Mix = DEFAULT_MIX,
 ) {
   const to = {
@@ -34,6 +35,7 @@ export async function mixedWorkload(
     if (name === 'batch-anchor') return batchAnchors(cast.inspectors, runId);
     if (name === 'complaint') return complaints(baseUrls, runId);
     if (name === 'application') return applications(cast, runId);
+    if (name === 'payout') return enrollPayouts(cast, baseUrls, adminPassword, runId).then((p) => payouts(p, runId));
     const transport = name === 'alert-http' ? 'http' : 'mqtt';
     return deviceAlerts(transport, cast.devices[transport], cast.siteProject, runId, to);
   };

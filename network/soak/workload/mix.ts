@@ -1,8 +1,18 @@
 /** How often each workload is chosen: a weight per workload name (0: never). */
 export type Mix = Record<string, number>;
 
-/** The issue's mixed workload, anchors kept: an application slot is two writes (the application, its pre-review). */
-export const DEFAULT_MIX: Mix = { 'batch-anchor': 3, complaint: 2, 'alert-http': 2, 'alert-mqtt': 2, application: 1 };
+/**
+ * The issue's mixed workload, anchors kept: an application slot is two writes (the application, its pre-review), a
+ * payout slot four (milestone acceptance, request, approval, the bank's payment) and a contract per 100 payouts.
+ */
+export const DEFAULT_MIX: Mix = {
+  'batch-anchor': 3,
+  complaint: 2,
+  'alert-http': 2,
+  'alert-mqtt': 2,
+  application: 1,
+  payout: 1,
+};
 
 /** `batch-anchor=3,complaint=2,…` (SOAK_MIX) → a mix; names must be among `known`. */
 export function parseMix(text: string, known: string[]): Mix {
