@@ -9,7 +9,7 @@ import { DEFAULT_MIX, parseMix } from './workload/mix';
 
 /**
  * `npm run soak`: the long form by default (20 writes/s, every fault, a minute apart); SOAK_* variables shorten it, and
- * SOAK_MIX weighs the workloads (e.g. `batch-anchor=3,complaint=2,alert-http=2,alert-mqtt=2,application=1`).
+ * SOAK_MIX weighs the workloads (e.g. `batch-anchor=6,complaint=4,alert-http=4,alert-mqtt=4,application=2,payout=1`).
  * Prints the figures and writes every record to network/.run/soak/result.json. Exit code 1 when anything acknowledged
  * was lost, duplicated or misreported.
  */

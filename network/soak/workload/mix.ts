@@ -3,14 +3,15 @@ export type Mix = Record<string, number>;
 
 /**
  * The issue's mixed workload, anchors kept: an application slot is two writes (the application, its pre-review), a
- * payout slot four (milestone acceptance, request, approval, the bank's payment) and a contract per 100 payouts.
+ * payout slot four (milestone acceptance, request, approval, the bank's payment) and a contract per 100 payouts, or
+ * none while another payout's request is in flight (workload/payout.ts).
  */
 export const DEFAULT_MIX: Mix = {
-  'batch-anchor': 3,
-  complaint: 2,
-  'alert-http': 2,
-  'alert-mqtt': 2,
-  application: 1,
+  'batch-anchor': 6,
+  complaint: 4,
+  'alert-http': 4,
+  'alert-mqtt': 4,
+  application: 2,
   payout: 1,
 };
 

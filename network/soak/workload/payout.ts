@@ -64,28 +64,42 @@ async function paidByBank(finance: ReplicaClient, payoutId: string): Promise<Ans
 export function payouts(p: PayoutCast, runId: string): Workload {
   let taken = 0;
   const contracts = new Map<number, Promise<WriteRecord>>();
+  let requestInFlight = false;
   return {
     name: 'payout',
     write: async (slot, giveUpAt) => {
-      const n = taken++;
-      const contractId = `CT-SOAK-${runId}-${Math.floor(n / MILESTONES)}`;
-      const records: WriteRecord[] = [];
-      let signed = contracts.get(Math.floor(n / MILESTONES));
-      if (!signed) {
-        const target = { recordKind: 'contract', key: [contractId] };
-        const write = { id: contractId, target, path: '/v1/contracts', body: contractBody(contractId, p) };
-        signed = keyedWrite('contract', p.clerk, write, giveUpAt);
-        contracts.set(Math.floor(n / MILESTONES), signed);
-        records.push(await signed);
+      // One payout request at a time, as one finance officer works: the ledger takes them one per block anyway (each
+      // reads every payout of its contract and project, so requests in one block invalidate each other), and at the
+      // soak's rate concurrent ones only queued up behind 409s. A payout slot that comes while a chain has not had its
+      // request answered writes nothing; approvals and bank payments of earlier chains go on meanwhile.
+      if (requestInFlight) return [];
+      requestInFlight = true;
+      const requested = () => (requestInFlight = false);
+      try {
+        return await chain(slot, giveUpAt, requested);
+      } finally {
+        requested();
       }
-      if ((await signed).final?.status !== 201) return records;
-      const m = milestoneId(n % MILESTONES);
-      const payoutId = `PAY-SOAK-${runId}-${slot}`;
-      const steps: [
-        string,
-        ReplicaClient,
-        { id: string; target: WriteRecord['target']; path: string; body: unknown },
-      ][] = [
+    },
+  };
+
+  async function chain(slot: number, giveUpAt: () => number, requested: () => void): Promise<WriteRecord[]> {
+    const n = taken++;
+    const contractId = `CT-SOAK-${runId}-${Math.floor(n / MILESTONES)}`;
+    const records: WriteRecord[] = [];
+    let signed = contracts.get(Math.floor(n / MILESTONES));
+    if (!signed) {
+      const target = { recordKind: 'contract', key: [contractId] };
+      const write = { id: contractId, target, path: '/v1/contracts', body: contractBody(contractId, p) };
+      signed = keyedWrite('contract', p.clerk, write, giveUpAt);
+      contracts.set(Math.floor(n / MILESTONES), signed);
+      records.push(await signed);
+    }
+    if ((await signed).final?.status !== 201) return records;
+    const m = milestoneId(n % MILESTONES);
+    const payoutId = `PAY-SOAK-${runId}-${slot}`;
+    const steps: [string, ReplicaClient, { id: string; target: WriteRecord['target']; path: string; body: unknown }][] =
+      [
         [
           'milestone-acceptance',
           p.inspector,
@@ -117,17 +131,17 @@ export function payouts(p: PayoutCast, runId: string): Workload {
           },
         ],
       ];
-      for (const [kind, who, write] of steps) {
-        await sleep(NEXT_STEP_AFTER_MS);
-        const record = await keyedWrite(kind, who, write, giveUpAt);
-        records.push(record);
-        if (record.final?.status !== 201) return records;
-      }
+    for (const [kind, who, write] of steps) {
       await sleep(NEXT_STEP_AFTER_MS);
-      const target = { recordKind: 'payout', key: [payoutId], status: 'paid' };
-      const paid = newRecord('bank-payment', payoutId, crypto.randomUUID(), target, p.finance.username);
-      records.push(await untilDefinite(paid, p.finance, () => paidByBank(p.finance, payoutId), giveUpAt));
-      return records;
-    },
-  };
+      const record = await keyedWrite(kind, who, write, giveUpAt);
+      if (kind === 'payout-request') requested();
+      records.push(record);
+      if (record.final?.status !== 201) return records;
+    }
+    await sleep(NEXT_STEP_AFTER_MS);
+    const target = { recordKind: 'payout', key: [payoutId], status: 'paid' };
+    const paid = newRecord('bank-payment', payoutId, crypto.randomUUID(), target, p.finance.username);
+    records.push(await untilDefinite(paid, p.finance, () => paidByBank(p.finance, payoutId), giveUpAt));
+    return records;
+  }
 }
