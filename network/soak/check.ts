@@ -6,24 +6,119 @@ import { connectAs, peerClient, readConnectionDescription, registerAndEnroll } f
 import { status } from '../src/network';
 import type { Settings } from '../src/settings';
 import type { Topology } from '../src/topology';
-import type { WriteRecord } from './writers';
+import type { LedgerTarget, WriteRecord } from './writers';
 
-/** What the checker found, write by write, against every peer's copy of the ledger. */
-export interface Verdict {
+/** How many writes were made and how each was answered in the end. */
+interface Counts {
   writes: number;
   acknowledged: number;
   refused: number;
   /** No definite answer before the give-up time (the write may or may not be on the ledger; it is not counted as told). */
   unresolved: number;
+}
+
+/** What the checker found for one workload kind: the counts, and how many writes had each problem. */
+export interface Tally extends Counts {
+  lost: number;
+  duplicated: number;
+  misreported: number;
+}
+
+/** What the checker found, write by write, against every peer's copy of the ledger. */
+export interface Verdict extends Counts {
   /** Acknowledged (201 with a receipt) but not VALID on every peer, or its record absent. */
   lost: string[];
   /** One Idempotency-Key acknowledged with two different transactions. */
   duplicated: string[];
   /** An answer that contradicts the ledger: refused but committed, a receipt naming another transaction, "already exists" for one's own write. */
   misreported: string[];
+  /** The same, per workload kind (counts). */
+  byKind: Record<string, Tally>;
+}
+
+/** What the ledger says of one write: its receipt's validation code on each peer, and the transaction that wrote it. */
+export interface LedgerView {
+  /** Per peer (MSP ID): the acknowledged transaction's validation code, undefined when the peer does not know it. */
+  validation: { peer: string; code: number | undefined }[];
+  /** The transaction that made the write's version of its record; undefined when the ledger has no such version. */
+  writtenBy: string | undefined;
 }
 
 const VALID = 0;
+
+export function emptyVerdict(): Verdict {
+  return {
+    writes: 0,
+    acknowledged: 0,
+    refused: 0,
+    unresolved: 0,
+    lost: [],
+    duplicated: [],
+    misreported: [],
+    byKind: {},
+  };
+}
+
+/** Classifies one write from its answers and what the ledger says, into `verdict` (kind-agnostic). */
+export function classify(r: WriteRecord, seen: LedgerView, verdict: Verdict): void {
+  const tally = (verdict.byKind[r.kind] ??= {
+    writes: 0,
+    acknowledged: 0,
+    refused: 0,
+    unresolved: 0,
+    lost: 0,
+    duplicated: 0,
+    misreported: 0,
+  });
+  const name = `${r.kind} ${r.id}`;
+  const problem = (list: 'lost' | 'duplicated' | 'misreported', text: string) => {
+    if (!verdict[list].some((p) => p.startsWith(`${name}:`))) tally[list]++;
+    verdict[list].push(`${name}: ${text}`);
+  };
+  verdict.writes++;
+  tally.writes++;
+  const acks = new Set(r.answers.filter((a) => a.status === 201).map((a) => a.transactionId));
+  if (acks.size > 1) problem('duplicated', `acknowledged as ${[...acks].join(' and ')}`);
+  if (r.answers.some((a) => a.code === 'already_exists'))
+    problem('misreported', 'its own retry was told "already exists"');
+  if (r.final?.status === 201) {
+    verdict.acknowledged++;
+    tally.acknowledged++;
+    for (const v of seen.validation)
+      if (v.code !== VALID) problem('lost', `${r.final.transactionId} is ${v.code ?? 'absent'} on ${v.peer}`);
+    if (!seen.writtenBy) problem('lost', 'acknowledged, not in the world state');
+    else if (seen.writtenBy !== r.final.transactionId)
+      problem('misreported', `receipt ${r.final.transactionId}, written by ${seen.writtenBy}`);
+  } else if (r.final) {
+    verdict.refused++;
+    tally.refused++;
+    if (seen.writtenBy)
+      problem('misreported', `answered ${r.final.status} ${r.final.code}, yet committed by ${seen.writtenBy}`);
+  } else {
+    verdict.unresolved++;
+    tally.unresolved++;
+  }
+}
+
+/** One committed version of a record (audit:recordHistory), newest first as Fabric gives them. */
+export interface HistoryEntry {
+  txId: string;
+  value: unknown;
+}
+
+/**
+ * The transaction that made the target's version: the record's first version, or, for a step or a status, the first
+ * version that has it.
+ */
+export function writtenBy(target: LedgerTarget, history: HistoryEntry[]): string | undefined {
+  const oldestFirst = [...history].reverse();
+  const has = (e: HistoryEntry) => {
+    const value = e.value as { steps?: { step: string }[]; status?: string } | null;
+    if (target.step) return (value?.steps ?? []).some((s) => s.step === target.step);
+    return !target.status || value?.status === target.status;
+  };
+  return oldestFirst.find(has)?.txId;
+}
 
 /** Waits until every peer has the same height (a peer that was down catches up), then checks each write on each peer. */
 export async function check(s: Settings, t: Topology, records: WriteRecord[]): Promise<Verdict> {
@@ -38,38 +133,22 @@ export async function check(s: Settings, t: Topology, records: WriteRecord[]): P
     const client = peerClient(o);
     return { mspId: o.mspId, client, gateway: connectAs(checker, client) };
   });
-  const verdict: Verdict = {
-    writes: records.length,
-    acknowledged: 0,
-    refused: 0,
-    unresolved: 0,
-    lost: [],
-    duplicated: [],
-    misreported: [],
-  };
-  // Checked a few at a time (each write asks every peer twice): the verdict is the same, in a fraction of the time.
+  const verdict = emptyVerdict();
   const checkOne = async (r: WriteRecord) => {
-    const acks = new Set(r.answers.filter((a) => a.status === 201).map((a) => a.transactionId));
-    if (acks.size > 1) verdict.duplicated.push(`${r.batchId}: acknowledged as ${[...acks].join(' and ')}`);
-    if (r.answers.some((a) => a.code === 'already_exists'))
-      verdict.misreported.push(`${r.batchId}: its own retry was told "already exists"`);
-    const onLedger = await batchOnLedger(peers[0].gateway, description.channel, description.chaincode, r.batchId);
-    if (r.final?.status === 201) {
-      verdict.acknowledged++;
-      for (const p of peers) {
-        const code = await validationCode(p.gateway, description.channel, r.final.transactionId!);
-        if (code !== VALID)
-          verdict.lost.push(`${r.batchId}: ${r.final.transactionId} is ${code ?? 'absent'} on ${p.mspId}`);
-      }
-      if (!onLedger) verdict.lost.push(`${r.batchId}: acknowledged, not in the world state`);
-      else if (onLedger.txId !== r.final.transactionId)
-        verdict.misreported.push(`${r.batchId}: receipt ${r.final.transactionId}, written by ${onLedger.txId}`);
-    } else if (r.final) {
-      verdict.refused++;
-      if (onLedger) verdict.misreported.push(`${r.batchId}: answered ${r.final.status} ${r.final.code}, yet committed`);
-    } else verdict.unresolved++;
+    const history = await recordHistory(peers[0].gateway, description.channel, description.chaincode, r.target);
+    const receipt = r.final?.status === 201 ? r.final.transactionId! : undefined;
+    const validation = receipt
+      ? await Promise.all(
+          peers.map(async (p) => ({
+            peer: p.mspId,
+            code: await validationCode(p.gateway, description.channel, receipt),
+          })),
+        )
+      : [];
+    classify(r, { validation, writtenBy: writtenBy(r.target, history) }, verdict);
   };
   try {
+    // Checked a few at a time (each write asks every peer): the verdict is the same, in a fraction of the time.
     const queue = [...records];
     await Promise.all(
       Array.from({ length: 8 }, async () => {
@@ -110,22 +189,16 @@ async function validationCode(gateway: Gateway, channel: string, transactionId: 
   }
 }
 
-async function batchOnLedger(
+/** Every committed version of the target's record (the chaincode's audit:recordHistory): [] for a record never written. */
+async function recordHistory(
   gateway: Gateway,
   channel: string,
   chaincode: string,
-  batchId: string,
-): Promise<{ txId: string } | undefined> {
-  try {
-    const bytes = await gateway
-      .getNetwork(channel)
-      .getContract(chaincode, 'anchor')
-      .evaluateTransaction('readBatch', batchId);
-    return JSON.parse(new TextDecoder().decode(bytes)) as { txId: string };
-  } catch (err) {
-    const e = err as Error & { details?: { message: string }[] };
-    const text = [e.message, ...(e.details ?? []).map((d) => d.message)].join(' ');
-    if (/not_found|does not exist/.test(text)) return undefined;
-    throw err;
-  }
+  target: LedgerTarget,
+): Promise<HistoryEntry[]> {
+  const bytes = await gateway
+    .getNetwork(channel)
+    .getContract(chaincode, 'audit')
+    .evaluateTransaction('recordHistory', target.recordKind, JSON.stringify(target.key));
+  return JSON.parse(new TextDecoder().decode(bytes)) as HistoryEntry[];
 }

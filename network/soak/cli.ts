@@ -4,9 +4,12 @@ import { repoRoot } from '../src/settings';
 import { FAULT_KINDS, FaultKind } from './faults';
 import { figures, printable } from './report';
 import { runSoak } from './run';
+import { WORKLOADS } from './workload';
+import { DEFAULT_MIX, parseMix } from './workload/mix';
 
 /**
- * `npm run soak`: the long form by default (20 writes/s, every fault, a minute apart); SOAK_* variables shorten it.
+ * `npm run soak`: the long form by default (20 writes/s, every fault, a minute apart); SOAK_* variables shorten it, and
+ * SOAK_MIX weighs the workloads (e.g. `batch-anchor=6,complaint=4,alert-http=4,alert-mqtt=4,application=2,payout=1`).
  * Prints the figures and writes every record to network/.run/soak/result.json. Exit code 1 when anything acknowledged
  * was lost, duplicated or misreported.
  */
@@ -21,6 +24,7 @@ async function main(): Promise<void> {
     networkDir,
     rate: Number(env.SOAK_RATE ?? 20),
     writers: Number(env.SOAK_WRITERS ?? 20),
+    mix: env.SOAK_MIX ? parseMix(env.SOAK_MIX, WORKLOADS) : DEFAULT_MIX,
     faults,
     warmupMs: Number(env.SOAK_WARMUP_S ?? 30) * 1000,
     betweenMs: Number(env.SOAK_BETWEEN_S ?? 60) * 1000,

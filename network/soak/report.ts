@@ -1,3 +1,4 @@
+import type { Tally } from './check';
 import type { FaultEvent } from './faults';
 import type { SoakResult } from './run';
 import type { WriteRecord } from './writers';
@@ -10,16 +11,13 @@ export interface FaultFigures {
   retriedAnswers: number;
 }
 
-export interface SoakFigures {
-  writes: number;
-  acknowledged: number;
-  refused: number;
-  unresolved: number;
-  lost: number;
-  duplicated: number;
-  misreported: number;
+export interface SoakFigures extends Tally {
+  /** Writes, answers and problems per workload kind (batch-anchor, complaint, alert-http, …). */
+  kinds: Record<string, Tally>;
   /** The longest stretch without an acknowledged write while no fault was in progress (the baseline). */
   quietGapSeconds: number;
+  /** The final refusals by kind, status and code (e.g. `alert-mqtt 503 overloaded`): what the clients were told no. */
+  refusals: Record<string, number>;
   faults: FaultFigures[];
   lagP50Ms: number | null;
   lagP99Ms: number | null;
@@ -42,6 +40,16 @@ function longestGap(ackTimes: number[], from: number, to: number): number {
   return Math.max(longest, to - previous) / 1000;
 }
 
+function countRefusals(records: WriteRecord[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of records)
+    if (r.final && r.final.status !== 201) {
+      const what = `${r.kind} ${r.final.status} ${r.final.code ?? ''}`.trim();
+      counts[what] = (counts[what] ?? 0) + 1;
+    }
+  return counts;
+}
+
 /** How long after a fault's node is back its effects are still counted. */
 const AFTER_MS = 15_000;
 
@@ -61,6 +69,8 @@ export function figures(result: SoakResult): SoakFigures {
     lost: v.lost.length,
     duplicated: v.duplicated.length,
     misreported: v.misreported.length,
+    kinds: v.byKind,
+    refusals: countRefusals(result.records),
     quietGapSeconds: longestGap(acks, result.startedAt + 5_000, firstFault ? firstFault.killedAt : result.stoppedAt),
     faults: result.faults.map((f) => {
       const [from, to] = windowOf(f);
@@ -84,7 +94,22 @@ export function printable(f: SoakFigures, result: SoakResult): string {
   const lines = [
     `writes ${f.writes}: acknowledged ${f.acknowledged}, refused ${f.refused}, unresolved ${f.unresolved}`,
     `lost ${f.lost}, duplicated ${f.duplicated}, misreported ${f.misreported}`,
+    '',
+    '| kind | writes | acknowledged | refused | unresolved | lost | duplicated | misreported |',
+    '|---|---|---|---|---|---|---|---|',
+    ...Object.entries(f.kinds)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(
+        ([kind, k]) =>
+          `| ${kind} | ${k.writes} | ${k.acknowledged} | ${k.refused} | ${k.unresolved} | ${k.lost} | ${k.duplicated} | ${k.misreported} |`,
+      ),
+    '',
     `read-model lag (201 → visible): p50 ${f.lagP50Ms ?? '-'} ms, p99 ${f.lagP99Ms ?? '-'} ms, max ${f.lagMaxMs ?? '-'} ms`,
+    `refused: ${
+      Object.entries(f.refusals)
+        .map(([what, n]) => `${what} ×${n}`)
+        .join(', ') || 'none'
+    }`,
     `longest stretch without writes before any fault: ${f.quietGapSeconds.toFixed(1)} s`,
     '',
     '| fault (SIGKILL, back after `network up`) | node | seconds without writes | answers retried |',

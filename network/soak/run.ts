@@ -5,8 +5,11 @@ import { up } from '../src/network';
 import { loadSettings } from '../src/settings';
 import { address, loadTopology } from '../src/topology';
 import { check, Verdict } from './check';
+import { enrollCast } from './cast';
 import { FaultEvent, FaultKind, inject } from './faults';
-import { enrollWriters, WriteRecord, writeUntilDefinite } from './writers';
+import { mixedWorkload } from './workload';
+import type { Mix } from './workload/mix';
+import type { WriteRecord } from './writers';
 
 export interface SoakOptions {
   /** The soak's own network: base port and data dir (never a developer's or the test suite's). */
@@ -14,7 +17,10 @@ export interface SoakOptions {
   networkDir: string;
   /** Writes started per second (open loop: a slow answer does not slow the rate). */
   rate: number;
+  /** Inspectors anchoring batches (each other kind has its own writer: the contractor, the clerk, two devices, citizens). */
   writers: number;
+  /** How often each workload is chosen per write slot (workload/mix.ts DEFAULT_MIX when left out). */
+  mix?: Mix;
   faults: FaultKind[];
   /** Writing before the first fault; between faults (after the node is back); after the last. */
   warmupMs: number;
@@ -45,8 +51,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const MAX_IN_FLIGHT = 400;
 
 /**
- * The soak: a network of its own, writers anchoring batches through the gateway at a steady rate, a fault schedule that
- * kills one node at a time with SIGKILL and brings it back, then every answer checked against every peer.
+ * The soak: a network of its own, a mixed workload through the gateway at a steady rate (batch anchors, complaints,
+ * device alerts over HTTP and MQTT, applications and their pre-review), a fault schedule that kills one node at a time
+ * with SIGKILL and brings it back, then every answer checked against every peer.
  */
 export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   const env: NodeJS.ProcessEnv = {
@@ -74,24 +81,25 @@ async function soak(o: SoakOptions, env: NodeJS.ProcessEnv): Promise<SoakResult>
   const baseUrls = topology.gateways.map((g) => `http://${address(g.listen)}`);
   const adminPassword = new InstallationSecrets(settings.runDir).get(ADMIN_PASSWORD_SECRET, undefined, 18);
   const runId = crypto.randomUUID().slice(0, 8);
-  const writers = await enrollWriters(baseUrls, adminPassword, o.writers, runId);
-  o.log(`• ${o.writers} writers enrolled over ${baseUrls.length} gateway replicas; writing ${o.rate}/s`);
+  const cast = await enrollCast(baseUrls, adminPassword, o.writers, runId, settings.runDir);
+  const network = { baseUrls, runDir: settings.runDir, adminPassword };
+  const workload = await mixedWorkload(cast, runId, network, o.mix);
+  o.log(`• Cast enrolled over ${baseUrls.length} gateway replicas; writing ${o.rate}/s (${workload.describe()})`);
 
   const startedAt = Date.now();
-  const writes: Promise<WriteRecord>[] = [];
-  const visible = watchReadModel(baseUrls, writers[0].sessionToken);
+  const writes: Promise<WriteRecord[]>[] = [];
+  // An inspector's feed and the clerk's: between them they are shown every kind the workload writes.
+  const visible = watchReadModel(baseUrls, [cast.inspectors[0].sessionToken, cast.clerk.sessionToken]);
   let stopAt = Infinity;
   let inFlight = 0;
   const giveUpAt = () => stopAt + o.giveUpMs;
-  const workload = (async () => {
+  const writing = (async () => {
     for (let i = 0; Date.now() < stopAt; i++) {
       const due = startedAt + (i * 1_000) / o.rate;
       await sleep(Math.max(0, due - Date.now()));
       if (inFlight >= MAX_IN_FLIGHT) continue;
-      const writer = writers[i % writers.length];
       inFlight++;
-      const write = writeUntilDefinite(writer, `soak-${runId}-${i}`, giveUpAt).finally(() => inFlight--);
-      writes.push(write);
+      writes.push(workload.write(i, giveUpAt).finally(() => inFlight--));
     }
   })();
 
@@ -113,9 +121,10 @@ async function soak(o: SoakOptions, env: NodeJS.ProcessEnv): Promise<SoakResult>
   }
   stopAt = Date.now();
   const stoppedAt = stopAt;
-  await workload;
+  await writing;
   o.log(`• Workload stopped; waiting for every write's definite answer (at most ${o.giveUpMs / 1000} s)`);
-  const records = await Promise.all(writes);
+  const records = (await Promise.all(writes)).flat();
+  await workload.close();
   await sleep(5_000); // the last events reach the read model
   visible.close();
   // Lag: from the client's 201 to the read model's push of that transaction (0 when the push came first).
@@ -138,25 +147,27 @@ async function soak(o: SoakOptions, env: NodeJS.ProcessEnv): Promise<SoakResult>
 
 /**
  * When each transaction's event reached the read model, as the gateways' live feed pushes it once projected (one socket
- * per replica, each resumed with `since` after a restart; the first push counts): no polling, so measuring costs the
- * system nothing.
+ * per replica and session, each resumed with `since` after a restart; the first push counts): no polling, so measuring
+ * costs the system nothing.
  */
-function watchReadModel(baseUrls: string[], token: string) {
+function watchReadModel(baseUrls: string[], tokens: string[]) {
   const at = new Map<string, number>();
-  const sockets = baseUrls.map((baseUrl) => {
-    const auth: { token: string; since?: number } = { token };
-    const socket = io(baseUrl, {
-      path: '/live',
-      transports: ['websocket'],
-      auth,
-      reconnectionDelay: 200,
-      reconnectionDelayMax: 1_000,
-    });
-    socket.on('ledger-event', (e: { position: number; transactionId: string }) => {
-      if (!at.has(e.transactionId)) at.set(e.transactionId, Date.now());
-      auth.since = e.position;
-    });
-    return socket;
-  });
+  const sockets = tokens.flatMap((token) =>
+    baseUrls.map((baseUrl) => {
+      const auth: { token: string; since?: number } = { token };
+      const socket = io(baseUrl, {
+        path: '/live',
+        transports: ['websocket'],
+        auth,
+        reconnectionDelay: 200,
+        reconnectionDelayMax: 1_000,
+      });
+      socket.on('ledger-event', (e: { position: number; transactionId: string }) => {
+        if (!at.has(e.transactionId)) at.set(e.transactionId, Date.now());
+        auth.since = e.position;
+      });
+      return socket;
+    }),
+  );
   return { at, close: () => sockets.forEach((s) => s.close()) };
 }

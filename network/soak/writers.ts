@@ -1,19 +1,37 @@
-import crypto from 'node:crypto';
 import { SigningClient } from '../../gateway/src/client';
 
 /** One answer a client got for a write, as it got it. */
 export interface Answer {
   at: number;
-  status: number; // 0: no HTTP answer (connection refused or reset)
+  status: number; // 0: no answer (connection refused or reset, or no MQTT ack in time)
   code?: string;
   transactionId?: string;
   blockNumber?: string;
+  /** Seconds the answer asked the client to wait before retrying (Retry-After). */
+  retryAfter?: number;
+}
+
+/** Where a write's record is on the ledger: a record kind and key (as `audit:recordHistory` takes them). */
+export interface LedgerTarget {
+  recordKind: string;
+  key: string[];
+  /**
+   * The project step the write adds (e.g. `passPreReview`), or the status it moves the record to (e.g. a payout's
+   * `approved`): the write is the first version that has it. With neither the write creates the record: its first version.
+   */
+  step?: string;
+  status?: string;
 }
 
 /** One write as the client lived it: every answer to the same Idempotency-Key until a definite one. */
 export interface WriteRecord {
+  /** The workload kind (batch-anchor, complaint, alert-http, …). */
+  kind: string;
+  /** The id of what it writes (batch, complaint, alert, project). */
+  id: string;
+  /** The Idempotency-Key (an alert's is its id). */
   key: string;
-  batchId: string;
+  target: LedgerTarget;
   writer: string;
   startedAt: number;
   answers: Answer[];
@@ -32,29 +50,70 @@ export function retryable(a: Answer): boolean {
   return a.status === 409 && (a.code === 'conflict' || a.code === 'transaction_invalid');
 }
 
+/** Whether an answer says "this replica cannot serve now" rather than anything about the write. */
+export const replicaDown = (a: Answer) => a.status === 0 || (a.status === 503 && a.code === 'database_unavailable');
+
 /**
- * A writer that knows every gateway replica, as a client behind a load balancer does: an attempt that got no answer, or
- * a 503 saying the replica's database is down, is retried (same key) at the next replica. Sessions and signing steps are
- * kept in the shared database, so any replica takes any step.
+ * Every gateway replica, as a client behind a load balancer knows them: an attempt that got no answer, or a 503 saying
+ * the replica's database is down, is retried (same key) at the next replica. Sessions and signing steps are kept in the
+ * shared database, so any replica takes any step.
  */
-export class ReplicaClient {
+export class Replicas {
   private current: number;
   /** Replicas tried in a row that could not serve. */
   private downInARow = 0;
-  private client: SigningClient;
 
-  /** `enrolled` is signed in at the first replica; the writer starts at replica `start`. */
   constructor(
-    private readonly baseUrls: string[],
-    enrolled: SigningClient,
+    readonly baseUrls: string[],
     start = 0,
   ) {
     this.current = start % baseUrls.length;
-    this.client = new SigningClient(baseUrls[this.current], enrolled.holder, enrolled.sessionToken);
+  }
+
+  get baseUrl(): string {
+    return this.baseUrls[this.current];
+  }
+
+  /**
+   * The next attempt goes to the next replica, with the same key; false once every replica was tried in a row (the
+   * caller then waits before the round starts again).
+   */
+  moveOn(): boolean {
+    this.current = (this.current + 1) % this.baseUrls.length;
+    this.switched();
+    this.downInARow = (this.downInARow + 1) % this.baseUrls.length;
+    return this.downInARow !== 0;
+  }
+
+  /** The replica served (whatever it answered). */
+  served(): void {
+    this.downInARow = 0;
+  }
+
+  /** A session lost (401): signs in again; only a signed-in client has one. */
+  renewSession(): Promise<void> {
+    return Promise.reject(new Error('no session'));
+  }
+
+  protected switched(): void {}
+}
+
+/** A signed-in key holder over every replica: the same key and session at whichever replica it is at. */
+export class ReplicaClient extends Replicas {
+  private client: SigningClient;
+
+  /** `enrolled` is signed in at any replica; the client starts at replica `start`. */
+  constructor(baseUrls: string[], enrolled: SigningClient, start = 0) {
+    super(baseUrls, start);
+    this.client = new SigningClient(this.baseUrl, enrolled.holder, enrolled.sessionToken);
   }
 
   get username(): string {
     return this.client.holder.username;
+  }
+
+  get holder() {
+    return this.client.holder;
   }
 
   get sessionToken(): string {
@@ -65,102 +124,46 @@ export class ReplicaClient {
     return this.client.request(method, path, body, headers);
   }
 
-  renewSession(): Promise<void> {
+  override renewSession(): Promise<void> {
     return this.client.renewSession();
   }
 
-  /**
-   * The next attempt goes to the next replica, with the same key and session; false once every replica was tried in a
-   * row (the caller then waits before the round starts again).
-   */
-  moveOn(): boolean {
-    this.current = (this.current + 1) % this.baseUrls.length;
-    this.client = new SigningClient(this.baseUrls[this.current], this.client.holder, this.client.sessionToken);
-    this.downInARow = (this.downInARow + 1) % this.baseUrls.length;
-    return this.downInARow !== 0;
-  }
-
-  /** The replica served (whatever it answered). */
-  served(): void {
-    this.downInARow = 0;
+  protected override switched(): void {
+    this.client = new SigningClient(this.baseUrl, this.client.holder, this.client.sessionToken);
   }
 }
 
-/** Whether an answer says "this replica cannot serve now" rather than anything about the write. */
-export const replicaDown = (a: Answer) => a.status === 0 || (a.status === 503 && a.code === 'database_unavailable');
-
-/** Registers `count` inspectors of the Housing bureau (they anchor batches) and enrolls a key for each, here. */
-export async function enrollWriters(baseUrls: string[], adminPassword: string, count: number, runId: string) {
-  const baseUrl = baseUrls[0];
-  const call = async (method: string, path: string, token: string | undefined, body?: unknown) => {
-    const res = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as { token?: string; enrollment?: { code: string } } };
+/** The answer as the soak keeps it, from a gateway response whose body names the receipt or the refusal. */
+export function answerOf(res: { status: number; headers: Headers; body: unknown }): Answer {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const body = res.body as any;
+  return {
+    at: Date.now(),
+    status: res.status,
+    code: body?.error?.code,
+    transactionId: body?.receipt?.transactionId ?? body?.error?.transactionId,
+    blockNumber: body?.receipt?.blockNumber,
+    retryAfter: Number(res.headers.get('retry-after') ?? 1) || 1,
   };
-  const session = await call('POST', '/v1/sessions', undefined, { username: 'admin.housing', password: adminPassword });
-  if (!session.body.token) throw new Error(`soak: cannot sign in as admin.housing (${session.status})`);
-  const writers: ReplicaClient[] = [];
-  for (let i = 0; i < count; i++) {
-    const username = `soak-${runId}-${i}`;
-    const registered = await call('POST', '/v1/users', session.body.token, {
-      username,
-      role: 'inspector',
-      dept: 'housing',
-      displayName: `Soak writer ${i}`,
-    });
-    if (!registered.body.enrollment) throw new Error(`soak: cannot register ${username} (${registered.status})`);
-    const client = await SigningClient.enroll(baseUrl, username, registered.body.enrollment.code);
-    writers.push(new ReplicaClient(baseUrls, client, i)); // spread over the replicas
-  }
-  return writers;
 }
 
 /**
- * Writes one batch anchor and retries it with the same Idempotency-Key as the README says, until a definite answer or
- * `giveUpAt`.
+ * Makes one write and retries it with the same Idempotency-Key as the README says, until a definite answer or
+ * `giveUpAt`: `attempt` sends it once to `replicas.baseUrl` (throwing when nothing answered).
  */
-export async function writeUntilDefinite(
-  client: ReplicaClient,
-  batchId: string,
+export async function untilDefinite(
+  record: WriteRecord,
+  replicas: Replicas,
+  attempt: () => Promise<Answer>,
   giveUpAt: () => number,
 ): Promise<WriteRecord> {
-  const record: WriteRecord = {
-    key: crypto.randomUUID(),
-    batchId,
-    writer: client.username,
-    startedAt: Date.now(),
-    answers: [],
-  };
-  const body = {
-    batchId,
-    merkleRoot: crypto.createHash('sha256').update(batchId).digest('hex'),
-    itemCount: 1,
-    kind: 'photos',
-  };
   for (;;) {
-    let answer: Answer;
-    let retryAfter = 1;
-    try {
-      const res = await client.request('POST', '/v1/batch-anchors', body, { 'Idempotency-Key': record.key });
-      answer = {
-        at: Date.now(),
-        status: res.status,
-        code: res.body?.error?.code,
-        transactionId: res.body?.receipt?.transactionId ?? res.body?.error?.transactionId,
-        blockNumber: res.body?.receipt?.blockNumber,
-      };
-      retryAfter = Number(res.headers.get('retry-after') ?? 1) || 1;
-    } catch {
-      answer = { at: Date.now(), status: 0 };
-    }
+    const answer = await attempt().catch((): Answer => ({ at: Date.now(), status: 0 }));
     record.answers.push(answer);
-    if (!replicaDown(answer)) client.served();
+    if (!replicaDown(answer)) replicas.served();
     if (answer.status === 401 && Date.now() < giveUpAt()) {
       // Sessions are kept in the database; should one be lost, a new one is taken with the same key.
-      await client.renewSession().catch(() => sleep(1_000));
+      await replicas.renewSession().catch(() => sleep(1_000));
       continue;
     }
     if (!retryable(answer)) {
@@ -169,7 +172,12 @@ export async function writeUntilDefinite(
     }
     if (Date.now() >= giveUpAt()) return record;
     // A replica that cannot serve: straight on to the next; once every replica was tried, wait as told.
-    if (replicaDown(answer) && client.moveOn()) continue;
-    await sleep(Math.min(retryAfter, 5) * 1_000);
+    if (replicaDown(answer) && replicas.moveOn()) continue;
+    await sleep(Math.min(answer.retryAfter ?? 1, 5) * 1_000);
   }
+}
+
+/** A new record of a write not yet sent. */
+export function newRecord(kind: string, id: string, key: string, target: LedgerTarget, writer: string): WriteRecord {
+  return { kind, id, key, target, writer, startedAt: Date.now(), answers: [] };
 }

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { clean } from '../src/network';
@@ -9,8 +10,9 @@ import { runSoak } from '../soak/run';
 import { suiteEnv } from './support/suite-network';
 
 /**
- * Issue 14's soak, short form: a network of its own (the suite's base port + 300), 10 writes/s through the gateway
- * process while the Raft leader, the writers' peer, their chaincode server, the gateway and FerretDB are each killed
+ * Issue 14's soak, short form: a network of its own (the suite's base port + 300), 10 writes/s of the mixed workload
+ * (batch anchors, complaints, device alerts over HTTP and MQTT, applications and their pre-review) through both gateway
+ * replicas while the Raft leader, the writers' peer, their chaincode server, the gateway and FerretDB are each killed
  * with SIGKILL and brought back; then every answer is checked against every peer. The long form (`npm run soak`)
  * puts its figures in the README.
  */
@@ -39,6 +41,8 @@ describe('the soak, short form: writes through one node killed at a time', funct
       log: (line) => process.stderr.write(`      ${line}\n`),
     });
     const f = figures(result);
+    // Kept beside the network's dir (which is cleaned after): every answer, to look into a failure or a refusal.
+    fs.writeFileSync(`${path.resolve(networkDir)}-result.json`, JSON.stringify({ figures: f, ...result }, null, 1));
     process.stderr.write(`${printable(f, result).replace(/^/gm, '      ')}\n`);
     expect(result.faults.filter((x) => x.error)).to.deep.equal([]);
     expect(f.acknowledged).to.be.greaterThan(0);
