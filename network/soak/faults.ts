@@ -1,11 +1,19 @@
 import { status, up } from '../src/network';
-import { runningPid } from '../src/processes';
 import type { Settings } from '../src/settings';
 import type { Topology } from '../src/topology';
 
 /** What the soak kills (SIGKILL) and brings back with `network up`. */
-export type FaultKind = 'raft-leader' | 'peer' | 'chaincode' | 'gateway' | 'database' | 'ca' | 'postgres';
-export const FAULT_KINDS: FaultKind[] = ['raft-leader', 'peer', 'chaincode', 'gateway', 'database', 'ca', 'postgres'];
+export type FaultKind = 'raft-leader' | 'peer' | 'chaincode' | 'gateway' | 'database' | 'ca' | 'postgres' | 'broker';
+export const FAULT_KINDS: FaultKind[] = [
+  'raft-leader',
+  'peer',
+  'chaincode',
+  'gateway',
+  'database',
+  'ca',
+  'postgres',
+  'broker',
+];
 
 /** One fault as it happened. */
 export interface FaultEvent {
@@ -20,14 +28,9 @@ export interface FaultEvent {
 
 /**
  * The node a fault kills: the Raft leader now, the writers' bureau's peer, chaincode server or CA, the first gateway
- * replica or its FerretDB, the one PostgreSQL under every FerretDB.
+ * replica or its FerretDB, the one PostgreSQL under every FerretDB, the MQTT broker.
  */
 async function target(s: Settings, t: Topology, kind: FaultKind, writersOrg: string) {
-  if (kind === 'postgres') {
-    const pid = runningPid(s, 'database-postgres');
-    if (!pid) throw new Error('soak: PostgreSQL is not running');
-    return { id: 'database-postgres', pid };
-  }
   const report = await status(s, t);
   const ofWriters = (k: string) => t.nodes.find((n) => n.kind === k && n.org === writersOrg)?.id;
   const id =
@@ -35,7 +38,9 @@ async function target(s: Settings, t: Topology, kind: FaultKind, writersOrg: str
       ? report.channel.raftLeader
       : kind === 'peer' || kind === 'chaincode' || kind === 'ca'
         ? ofWriters(kind)
-        : kind;
+        : kind === 'postgres'
+          ? t.postgres.id
+          : kind;
   const node = report.nodes.find((n) => n.id === id);
   if (!node?.pid) throw new Error(`soak: no running node for the fault "${kind}" (${id ?? 'none'})`);
   return { id: node.id, pid: node.pid };
@@ -63,7 +68,6 @@ export async function inject(
 
 async function healthyWithin(s: Settings, t: Topology, id: string, ms: number): Promise<boolean> {
   for (const deadline = Date.now() + ms; Date.now() < deadline;) {
-    if (id === 'database-postgres' && runningPid(s, id) !== undefined) return true;
     if ((await status(s, t)).nodes.find((n) => n.id === id)?.healthy) return true;
     await new Promise((r) => setTimeout(r, 1_000));
   }

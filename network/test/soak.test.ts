@@ -12,8 +12,8 @@ import { suiteEnv } from './support/suite-network';
 /**
  * Issue 14's soak, short form: a network of its own (the suite's base port + 300), 10 writes/s of the mixed workload
  * (batch anchors, complaints, device alerts over HTTP and MQTT, applications and their pre-review) through both gateway
- * replicas while the Raft leader, the writers' peer, their chaincode server, the gateway and FerretDB are each killed
- * with SIGKILL and brought back; then every answer is checked against every peer. The long form (`npm run soak`)
+ * replicas while the Raft leader, the writers' peer, their chaincode server, the gateway, FerretDB, the writers' CA,
+ * PostgreSQL and the MQTT broker are each killed with SIGKILL and brought back; then every answer is checked against every peer. The long form (`npm run soak`)
  * puts its figures in the README.
  */
 describe('the soak, short form: writes through one node killed at a time', function () {

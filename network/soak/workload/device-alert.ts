@@ -38,7 +38,7 @@ function alertOf(device: DeviceIdentity, projectId: string, id: string, slot: nu
 
 /**
  * Device safety alerts, signed by the enrolled device itself at every step: over HTTP at whichever replica answers,
- * or over MQTT through the machine's broker (a shared subscription hands each message to one replica). The alert's id
+ * or over MQTT through the network's broker (a shared subscription hands each message to one replica). The alert's id
  * is its idempotency key on both transports: a retry sends the same alert again.
  */
 export async function deviceAlerts(
@@ -56,7 +56,8 @@ export async function deviceAlerts(
       const id = `SA-soak-${runId}-${slot}`;
       const alert = alertOf(device, projectId, id, slot);
       const record = newRecord(name, id, id, { recordKind: 'safetyAlert', key: [id] }, device.username);
-      // MQTT has one broker (not a fault here): a "replica" of one, so that a lost ack waits before the next try.
+      // MQTT has one broker (killed by the schedule too; the device's client reconnects on its own): a "replica" of one,
+      // so that a lost ack waits before the next try.
       const replicas = new Replicas(mqtt ? ['mqtt'] : to.baseUrls, slot);
       const attempt = () =>
         deviceAnswer(() =>

@@ -15,9 +15,9 @@ import type { Workload } from './workload';
 export const WORKLOADS = ['batch-anchor', 'complaint', 'alert-http', 'alert-mqtt', 'application', 'payout'];
 
 /**
- * The soak's mixed workload: each write slot's kind chosen by `mix`. MQTT devices publish on the machine's broker
- * (MQTT_URL, as the soak's gateways read it) under the topic prefix the gateways derive from this network's first peer
- * (LUOHU_MQTT_TOPIC_PREFIX when set), so that other networks on the broker never see them.
+ * The soak's mixed workload: each write slot's kind chosen by `mix`. MQTT devices publish on the network's own broker
+ * (its connection description names it; the schedule kills it too) under the topic prefix the gateways derive from this
+ * network's first peer (LUOHU_MQTT_TOPIC_PREFIX when set).
  */
 export async function mixedWorkload(
   cast: Cast,
@@ -25,10 +25,13 @@ export async function mixedWorkload(
   { baseUrls, runDir, adminPassword }: { baseUrls: string[]; runDir: string; adminPassword: string },
   mix: Mix = DEFAULT_MIX,
 ) {
+  const description = readConnectionDescription(runDir);
+  if (!description.broker)
+    throw new Error('soak: the network names no MQTT broker (run `network up` with this version)');
   const to = {
     baseUrls,
-    mqttUrl: process.env.MQTT_URL ?? 'mqtt://127.0.0.1:1883',
-    topicPrefix: process.env.LUOHU_MQTT_TOPIC_PREFIX ?? defaultTopicPrefix(readConnectionDescription(runDir)),
+    mqttUrl: description.broker.url,
+    topicPrefix: process.env.LUOHU_MQTT_TOPIC_PREFIX ?? defaultTopicPrefix(description),
   };
   const chosen = WORKLOADS.filter((name) => (mix[name] ?? 0) > 0);
   const make = (name: string): Promise<Workload> | Workload => {
