@@ -50,14 +50,22 @@ function countRefusals(records: WriteRecord[]): Record<string, number> {
   return counts;
 }
 
-/** How long after a fault's node is back its effects are still counted. */
+/** How long after a fault's node is back its effects are still counted (unless the next fault starts sooner). */
 const AFTER_MS = 15_000;
+
+/**
+ * Each fault's window: from its kill until AFTER_MS after its node is back, cut at the next fault's kill, so that one
+ * fault's outage is never counted against the fault before it.
+ */
+export function faultWindows(faults: FaultEvent[]): Array<[number, number]> {
+  return faults.map((f, i) => [f.killedAt, Math.min(f.restoredAt + AFTER_MS, faults[i + 1]?.killedAt ?? Infinity)]);
+}
 
 export function figures(result: SoakResult): SoakFigures {
   const acks = result.records
     .flatMap((r: WriteRecord) => r.answers.filter((a) => a.status === 201).map((a) => a.at))
     .sort((a, b) => a - b);
-  const windowOf = (f: FaultEvent): [number, number] => [f.killedAt, f.restoredAt + AFTER_MS];
+  const windows = faultWindows(result.faults);
   const firstFault = result.faults[0];
   const lags = [...result.lags].sort((a, b) => a - b);
   const v = result.verdict;
@@ -72,8 +80,8 @@ export function figures(result: SoakResult): SoakFigures {
     kinds: v.byKind,
     refusals: countRefusals(result.records),
     quietGapSeconds: longestGap(acks, result.startedAt + 5_000, firstFault ? firstFault.killedAt : result.stoppedAt),
-    faults: result.faults.map((f) => {
-      const [from, to] = windowOf(f);
+    faults: result.faults.map((f, i) => {
+      const [from, to] = windows[i];
       return {
         kind: f.kind,
         node: f.node,
