@@ -359,6 +359,30 @@ describe('complaints: Open311 requests, dispatch, answers, rating', function () 
     }
   });
 
+  it('when a citizen retries a submission with its Idempotency-Key, then the retries are not counted against the address; a new one over the limit is', async () => {
+    // Found by the soak: a citizen retrying as the README says (same key, after a 503) was locked out with 429.
+    const h = await complaintsReplica({ rateLimit: { windowMs: 60 * 60_000, max: 2 } });
+    try {
+      const ip = fromNewIp();
+      const post = (key: string) =>
+        request(h.app)
+          .post('/v1/open311/requests')
+          .set('X-Forwarded-For', ip)
+          .set('Idempotency-Key', key)
+          .send({ description: '夜间施工噪音扰民', address_string: '罗湖区东门街道' });
+      const [first, second] = [crypto.randomUUID(), crypto.randomUUID()];
+      const filed = await post(first).expect(201);
+      for (let i = 0; i < 3; i++)
+        expect((await post(first).expect(201)).body[0].service_request_id).to.equal(filed.body[0].service_request_id);
+      await post(second).expect(201);
+      await post(second).expect(201);
+      const refused = await post(crypto.randomUUID()).expect(429);
+      expect(refused.body.error.code).to.equal('rate_limited');
+    } finally {
+      await h.close();
+    }
+  });
+
   it('when a submission is retried with the same Idempotency-Key, then the same request and token come back and the ledger has it once', async () => {
     const key = crypto.randomUUID();
     const body = { description: '施工污水直接排进河道，异味很重', address_string: '罗湖区莲塘街道' };

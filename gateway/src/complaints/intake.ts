@@ -53,7 +53,7 @@ export class ComplaintIntake {
 
   async submit(submission: Submission, meta: { ip: string; idempotencyKey?: string }): Promise<Submitted> {
     const { store, writes, system, rateLimit, tokenKey } = this.deps;
-    await rateLimit.take(meta.ip);
+    await rateLimit.take(meta.ip, meta.idempotencyKey);
     await system.ensure();
     const requestHash = sha256Hex(canonicalJson(submission));
     // With an Idempotency-Key the id follows from it, so that a retry finds the first attempt.

@@ -63,12 +63,19 @@ export class RateLimit {
     this.#key = Buffer.from(crypto.hkdfSync('sha256', secret, Buffer.alloc(0), 'luohu-rate-limit:client-address', 32));
   }
 
-  async take(clientAddress: string): Promise<void> {
+  /**
+   * Counts one request from the address, or throws 429. `requestKey` (the request's Idempotency-Key): a request the
+   * window has already counted is not counted again — a client retrying as the README says must not lock itself out.
+   */
+  async take(clientAddress: string, requestKey?: string): Promise<void> {
     const at = this.now().getTime();
     const windowStart = at - (at % this.options.windowMs);
-    const addressHash = crypto.createHmac('sha256', this.#key).update(clientAddress).digest('hex').slice(0, 32);
-    const id = `${this.scope}:${addressHash}:${windowStart}`;
+    const hash = (text: string) => crypto.createHmac('sha256', this.#key).update(text).digest('hex').slice(0, 32);
+    const id = `${this.scope}:${hash(clientAddress)}:${windowStart}`;
     const expiresAt = new Date(windowStart + this.options.windowMs);
+    // A counted request leaves a marker (count 0, swept with its window); another request with its key is a retry.
+    const marker = requestKey === undefined ? undefined : `${id}:${hash(`request\0${requestKey}`)}`;
+    if (marker && (await this.#windows.exists({ _id: marker }))) return;
     const bump = () =>
       this.#windows
         .findOneAndUpdate(
@@ -92,6 +99,10 @@ export class RateLimit {
         { 'Retry-After': String(retryAfter) },
       );
     }
+    if (marker)
+      await this.#windows.create({ _id: marker, count: 0, expiresAt }).catch((err) => {
+        if ((err as { code?: number }).code !== 11000) throw err; // two retries at once: the other one marked it
+      });
   }
 
   /** Expired windows (of every scope) are worthless. FerretDB v1 has no TTL indexes, so the limiter deletes them itself. */
