@@ -116,20 +116,16 @@ export async function waitFor(
   }
 }
 
-/**
- * Starts a process and waits until `healthy` holds, pointing at its log when it does not within `timeoutMs` (`logNode`:
- * the node whose log shows it, when the process is part of another node, as PostgreSQL is of the database).
- */
+/** Starts a process and waits until `healthy` holds, pointing at its log when it does not within `timeoutMs`. */
 export async function startAndWait(
   s: Settings,
   spec: ProcessSpec,
   what: string,
   healthy: () => Promise<boolean>,
   timeoutMs: number,
-  logNode = spec.id,
 ): Promise<void> {
   start(s, spec);
-  await waitFor(what, healthy, timeoutMs, `see its log: npm run network -- logs ${logNode}`);
+  await waitFor(what, healthy, timeoutMs, `see its log: npm run network -- logs ${spec.id}`);
 }
 
 /** Whether a TCP connection opens within 2 s (a host cut off the network drops the SYN: without a limit, ~2 minutes). */
