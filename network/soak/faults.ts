@@ -1,4 +1,5 @@
 import { status, up } from '../src/network';
+import { readRoles } from '../src/postgres/roles';
 import type { Settings } from '../src/settings';
 import type { Topology } from '../src/topology';
 
@@ -28,7 +29,7 @@ export interface FaultEvent {
 
 /**
  * The node a fault kills: the Raft leader now, the writers' bureau's peer, chaincode server or CA, the first gateway
- * replica or its FerretDB, the one PostgreSQL under every FerretDB, the MQTT broker.
+ * replica or its FerretDB, PostgreSQL's primary (the keeper promotes the standby), the MQTT broker.
  */
 async function target(s: Settings, t: Topology, kind: FaultKind, writersOrg: string) {
   const report = await status(s, t);
@@ -39,7 +40,7 @@ async function target(s: Settings, t: Topology, kind: FaultKind, writersOrg: str
       : kind === 'peer' || kind === 'chaincode' || kind === 'ca'
         ? ofWriters(kind)
         : kind === 'postgres'
-          ? t.postgres.id
+          ? readRoles(s, t).primary
           : kind;
   const node = report.nodes.find((n) => n.id === id);
   if (!node?.pid) throw new Error(`soak: no running node for the fault "${kind}" (${id ?? 'none'})`);

@@ -39,7 +39,7 @@ async function main(argv: string[]): Promise<void> {
       );
       for (const n of report.nodes) {
         console.log(
-          `${n.healthy ? '●' : n.pid ? '◐' : '○'} ${n.id.padEnd(20)} ${n.kind.padEnd(9)} ${n.endpoint.padEnd(16)} pid ${String(n.pid ?? '-').padEnd(8)} ${n.healthy ? 'healthy' : n.pid ? 'unhealthy' : 'stopped'}${n.height !== null ? `  height ${n.height}` : ''}`,
+          `${n.healthy ? '●' : n.pid ? '◐' : '○'} ${n.id.padEnd(20)} ${n.kind.padEnd(9)} ${n.endpoint.padEnd(16)} pid ${String(n.pid ?? '-').padEnd(8)} ${n.healthy ? 'healthy' : n.pid ? 'unhealthy' : 'stopped'}${n.height !== null ? `  height ${n.height}` : ''}${n.role ? `  ${n.role}` : ''}`,
         );
       }
       return;

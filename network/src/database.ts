@@ -8,7 +8,7 @@ import { layout } from './layout';
 import { ProcessSpec } from './processes';
 import { note } from './progress';
 import { Settings, UsageError } from './settings';
-import { address, DatabaseNode } from './topology';
+import { address, DatabaseNode, Endpoint, PostgresNode } from './topology';
 
 /**
  * The gateway's database: FerretDB on a PostgreSQL cluster of the network's own (data in the run dir), which
@@ -29,20 +29,28 @@ export interface DatabaseChoice {
   passwordFile: string;
 }
 
-const clusterDir = (s: Settings) => path.join(s.runDir, 'data', 'database-postgres');
+export const clusterDir = (s: Settings, node: PostgresNode) => layout(s).dataDir(node);
+/** The first cluster's directory: where a network's database was made (status, connection description). */
+const firstClusterDir = (s: Settings) => path.join(s.runDir, 'data', 'database-postgres');
 const passwordFile = (s: Settings) =>
   path.join(layout(s).dataDir({ id: 'database' } as DatabaseNode), 'postgres-password');
 /** The old layout's record of a database on the machine's shared PostgreSQL (or FerretDB's SQLite). */
 const oldChoiceFile = (s: Settings) => path.join(layout(s).dataDir({ id: 'database' } as DatabaseNode), 'backend.json');
 
 export const mongoUrl = (db: DatabaseNode) => `mongodb://${address(db.listen)}/${DB_NAME}`;
-export const postgresUrl = (db: DatabaseNode) => `postgres://${DB_USER}@${address(db.postgres)}/${DB_NAME}`;
+/**
+ * Every cluster, with only a read-write one accepted (libpq and pgx try them in turn): after a failover the clients
+ * reconnect to the new primary without being told, and never write to a standby.
+ */
+const allClusters = (db: DatabaseNode, database: string) =>
+  `${db.postgres.map(address).join(',')}/${database}?target_session_attrs=read-write`;
+export const postgresUrl = (db: DatabaseNode) => `postgres://${DB_USER}@${allClusters(db, DB_NAME)}`;
 
 export function currentDatabase(s: Settings): DatabaseChoice | undefined {
-  if (!fs.existsSync(path.join(clusterDir(s), 'PG_VERSION'))) return undefined;
+  if (!fs.existsSync(path.join(firstClusterDir(s), 'PG_VERSION'))) return undefined;
   return {
     backend: 'postgresql',
-    cluster: clusterDir(s),
+    cluster: firstClusterDir(s),
     database: DB_NAME,
     user: DB_USER,
     passwordFile: passwordFile(s),
@@ -50,13 +58,13 @@ export function currentDatabase(s: Settings): DatabaseChoice | undefined {
 }
 
 /** PostgreSQL refuses to run as root: as root the cluster belongs to the system's `postgres` user. */
-function clusterOwner(): { uid: number; gid: number } | undefined {
+export function clusterOwner(): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
   const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
   return { uid: id('-u'), gid: id('-g') };
 }
 
-function asOwner(program: string, args: string[], env: NodeJS.ProcessEnv = {}): string {
+export function asOwner(program: string, args: string[], env: NodeJS.ProcessEnv = {}): string {
   const owner = clusterOwner();
   return execFileSync(program, args, {
     encoding: 'utf8',
@@ -66,19 +74,19 @@ function asOwner(program: string, args: string[], env: NodeJS.ProcessEnv = {}): 
   });
 }
 
-function readPassword(s: Settings): string {
+export function readPassword(s: Settings): string {
   return fs.readFileSync(passwordFile(s), 'utf8').trim();
 }
 
 /** Runs SQL as the cluster's owner over TCP, the password in the environment (never on a command line). */
-export function psql(s: Settings, db: DatabaseNode, database: string, sql: string): Promise<string> {
+export function psql(s: Settings, cluster: Endpoint, database: string, sql: string): Promise<string> {
   return run(
     path.join(PG_BIN, 'psql'),
     [
       '-h',
-      db.postgres.host,
+      cluster.host,
       '-p',
-      String(db.postgres.port),
+      String(cluster.port),
       '-U',
       DB_USER,
       '-d',
@@ -92,51 +100,67 @@ export function psql(s: Settings, db: DatabaseNode, database: string, sql: strin
   );
 }
 
-/** Creates the cluster once (initdb with a generated password), then rewrites its settings on every `up`. */
-export function ensureCluster(s: Settings, db: DatabaseNode): void {
+/** Creates the primary's cluster once (initdb with a generated password); its settings are written by `writeSettings`. */
+export function ensureCluster(s: Settings, node: PostgresNode): void {
   if (!fs.existsSync(path.join(PG_BIN, 'postgres'))) {
     throw new UsageError(
       `PostgreSQL 15 is not installed (${PG_BIN}): run scripts/install.sh (Debian package postgresql-15)`,
     );
   }
-  const dir = clusterDir(s);
+  const dir = clusterDir(s, node);
   const owner = clusterOwner();
-  if (!fs.existsSync(path.join(dir, 'PG_VERSION'))) {
-    fs.mkdirSync(path.dirname(passwordFile(s)), { recursive: true });
-    if (!fs.existsSync(passwordFile(s)))
-      fs.writeFileSync(passwordFile(s), `${crypto.randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
-    fs.rmSync(dir, { recursive: true, force: true });
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    // initdb reads the password from a file its (non-root) user can read: a copy that lives only for this call.
-    const pwfile = path.join(dir, '..', `.initdb-pw-${process.pid}`);
-    fs.writeFileSync(pwfile, readPassword(s), { mode: 0o600 });
-    try {
-      if (owner) {
-        fs.chownSync(dir, owner.uid, owner.gid);
-        fs.chownSync(pwfile, owner.uid, owner.gid);
-      }
-      asOwner(path.join(PG_BIN, 'initdb'), [
-        '-D',
-        dir,
-        '-U',
-        DB_USER,
-        `--pwfile=${pwfile}`,
-        '--auth=scram-sha-256',
-        '-E',
-        'UTF8',
-        '--locale=C',
-      ]);
-    } finally {
-      fs.rmSync(pwfile, { force: true });
+  if (fs.existsSync(path.join(dir, 'PG_VERSION'))) return;
+  fs.mkdirSync(path.dirname(passwordFile(s)), { recursive: true });
+  if (!fs.existsSync(passwordFile(s)))
+    fs.writeFileSync(passwordFile(s), `${crypto.randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // initdb reads the password from a file its (non-root) user can read: a copy that lives only for this call.
+  const pwfile = path.join(dir, '..', `.initdb-pw-${process.pid}`);
+  fs.writeFileSync(pwfile, readPassword(s), { mode: 0o600 });
+  try {
+    if (owner) {
+      fs.chownSync(dir, owner.uid, owner.gid);
+      fs.chownSync(pwfile, owner.uid, owner.gid);
     }
-    fs.appendFileSync(path.join(dir, 'postgresql.conf'), "\ninclude 'luohu.conf'\n");
+    asOwner(path.join(PG_BIN, 'initdb'), [
+      '-D',
+      dir,
+      '-U',
+      DB_USER,
+      `--pwfile=${pwfile}`,
+      '--auth=scram-sha-256',
+      '-E',
+      'UTF8',
+      '--locale=C',
+    ]);
+  } finally {
+    fs.rmSync(pwfile, { force: true });
   }
-  // Every connection, the unix socket included, proves the password; nothing else is accepted.
-  const hba =
-    'local all all scram-sha-256\nhost all all 127.0.0.1/32 scram-sha-256\nhost all all ::1/128 scram-sha-256\n';
+  fs.appendFileSync(path.join(dir, 'postgresql.conf'), "\ninclude 'luohu.conf'\n");
+}
+
+/**
+ * Rewrites a cluster's settings on every `up`: the same for the primary and the standby but for the address, and for a
+ * standby (`follow`) the primary it streams from, with the password in a file of its own (never on a command line).
+ */
+export function writeSettings(s: Settings, node: PostgresNode, follow?: PostgresNode): void {
+  const dir = clusterDir(s, node);
+  const owner = clusterOwner();
+  // Every connection, the unix socket included, proves the password; nothing else is accepted. The standby streams
+  // over TCP as the cluster's own user.
+  const hba = [
+    'local all all scram-sha-256',
+    'host all all 127.0.0.1/32 scram-sha-256',
+    'host all all ::1/128 scram-sha-256',
+    `host replication ${DB_USER} 127.0.0.1/32 scram-sha-256`,
+    `host replication ${DB_USER} ::1/128 scram-sha-256`,
+    '',
+  ].join('\n');
+  const passfile = path.join(dir, 'replication.pgpass');
   const conf = [
-    `listen_addresses = '${db.postgres.host}'`,
-    `port = ${db.postgres.port}`,
+    `listen_addresses = '${node.listen.host}'`,
+    `port = ${node.listen.port}`,
     `unix_socket_directories = '${dir}'`,
     'unix_socket_permissions = 0700',
     "password_encryption = 'scram-sha-256'",
@@ -149,35 +173,51 @@ export function ensureCluster(s: Settings, db: DatabaseNode): void {
     'plan_cache_mode = force_custom_plan',
     // Each gateway replica's FerretDB holds up to FERRETDB_POSTGRES_CONNECTIONS; the rest is for tools and psql.
     'max_connections = 80',
+    // Streaming replication to the standby; whether commits wait for it (synchronous_standby_names) is the keeper's
+    // to set, with ALTER SYSTEM on the primary only (postgres/keeper.ts). WAL kept for a standby that was away a while.
+    'wal_level = replica',
+    'max_wal_senders = 4',
+    "wal_keep_size = '512MB'",
+    'hot_standby = on',
+    ...(follow
+      ? [
+          `primary_conninfo = 'host=${follow.listen.host} port=${follow.listen.port} user=${DB_USER} passfile=${passfile} application_name=${node.id}'`,
+          "recovery_target_timeline = 'latest'",
+        ]
+      : []),
     "log_destination = 'stderr'",
     'logging_collector = off',
     '',
   ].join('\n');
-  for (const [name, text] of [
+  const files: Array<[string, string]> = [
     ['pg_hba.conf', hba],
     ['luohu.conf', conf],
-  ]) {
-    fs.writeFileSync(path.join(dir, name), text, { mode: 0o600 });
-    if (owner) fs.chownSync(path.join(dir, name), owner.uid, owner.gid);
+  ];
+  if (follow) files.push([passfile, `*:*:*:${DB_USER}:${readPassword(s)}\n`], ['standby.signal', '']);
+  for (const [name, text] of files) {
+    const file = path.resolve(dir, name);
+    fs.writeFileSync(file, text, { mode: 0o600 });
+    if (owner) fs.chownSync(file, owner.uid, owner.gid);
   }
 }
 
-export function postgresProcess(s: Settings): ProcessSpec {
+export function postgresProcess(s: Settings, node: PostgresNode): ProcessSpec {
   return {
-    id: 'database-postgres',
+    id: node.id,
     program: path.join(PG_BIN, 'postgres'),
-    args: ['-D', clusterDir(s)],
+    args: ['-D', clusterDir(s, node)],
     env: { PATH: process.env.PATH, LANG: 'C' },
-    cwd: clusterDir(s),
+    cwd: clusterDir(s, node),
     ...(clusterOwner() ?? {}),
   };
 }
 
 /** Creates FerretDB's database once; moves an old-layout database from the machine's shared PostgreSQL into it. */
-export async function ensureDatabase(s: Settings, db: DatabaseNode): Promise<void> {
+export async function ensureDatabase(s: Settings, primary: PostgresNode): Promise<void> {
   const exists =
-    (await psql(s, db, 'postgres', `SELECT 1 FROM pg_database WHERE datname = '${DB_NAME}'`)).trim() === '1';
-  if (!exists) await psql(s, db, 'postgres', `CREATE DATABASE ${DB_NAME}`);
+    (await psql(s, primary.listen, 'postgres', `SELECT 1 FROM pg_database WHERE datname = '${DB_NAME}'`)).trim() ===
+    '1';
+  if (!exists) await psql(s, primary.listen, 'postgres', `CREATE DATABASE ${DB_NAME}`);
   const old = oldLayoutDatabase(s);
   if (!old) return;
   note(`moving the read model from ${old.url.replace(/\/\/[^@]*@/, '//')} into the network's own PostgreSQL`);
@@ -192,9 +232,9 @@ export async function ensureDatabase(s: Settings, db: DatabaseNode): Promise<voi
       path.join(PG_BIN, 'psql'),
       [
         '-h',
-        db.postgres.host,
+        primary.listen.host,
         '-p',
-        String(db.postgres.port),
+        String(primary.listen.port),
         '-U',
         DB_USER,
         '-d',
@@ -246,7 +286,7 @@ export function databaseProcess(s: Settings, db: DatabaseNode): ProcessSpec {
     args: [
       '--handler=postgresql',
       // No user in the URL: FerretDB then uses each client's own credentials, and an anonymous client has none.
-      `--postgresql-url=postgres://${address(db.postgres)}/${DB_NAME}?pool_max_conns=${FERRETDB_POSTGRES_CONNECTIONS}`,
+      `--postgresql-url=postgres://${allClusters(db, DB_NAME)}&pool_max_conns=${FERRETDB_POSTGRES_CONNECTIONS}`,
       `--listen-addr=${address(db.listen)}`,
       // Its debug listener (metrics, pprof) would answer anyone on the machine: off.
       '--debug-addr=-',

@@ -14,6 +14,9 @@ export class CommandError extends Error {
 export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  /** Run as another user (PostgreSQL's tools refuse root). */
+  uid?: number;
+  gid?: number;
   /** Called with each chunk of output, for progress of long builds. */
   onOutput?: (chunk: string) => void;
 }
@@ -24,6 +27,8 @@ export function run(program: string, args: string[], options: RunOptions = {}): 
     const child = spawn(program, args, {
       cwd: options.cwd,
       env: options.env ?? process.env,
+      uid: options.uid,
+      gid: options.gid,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

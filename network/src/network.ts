@@ -6,15 +6,7 @@ import { currentDeployment, deployChaincode } from './chaincode';
 import { ensureGenesisBlock, joinOrderers, joinPeers } from './channel';
 import { writeConfigs } from './configs';
 import { writeConnectionDescription } from './connection';
-import {
-  currentDatabase,
-  databaseProcess,
-  dropDatabase,
-  ensureCluster,
-  ensureDatabase,
-  postgresProcess,
-  psql,
-} from './database';
+import { currentDatabase, databaseProcess, dropDatabase, ensureDatabase, psql } from './database';
 import {
   gossipPeersKnown,
   operationsHealthy,
@@ -28,6 +20,8 @@ import { layout } from './layout';
 import { gatewayProcess, processFor } from './nodes';
 import { assertPortsFree, portAccepts, runningPid, startAndWait, stop, waitFor } from './processes';
 import { note, timed } from './progress';
+import { readRoles } from './postgres/roles';
+import { startClusters } from './postgres/start';
 import { Settings } from './settings';
 import { address, endpointsOf, GatewayNode, NetworkNode, Org, tlsHosts, Topology } from './topology';
 
@@ -67,7 +61,9 @@ async function nodeHealthy(s: Settings, t: Topology, n: NetworkNode): Promise<bo
     case 'broker':
       return portAccepts(n.listen);
     case 'postgres':
-      return (await psql(s, t.database, 'postgres', 'SELECT 1')).trim() === '1';
+      return (await psql(s, n.listen, 'postgres', 'SELECT 1')).trim() === '1';
+    case 'keeper':
+      return fetch(`http://${address(n.listen)}/healthz`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.ok);
     case 'gateway':
       return operationsHealthy(n.listen);
   }
@@ -76,7 +72,7 @@ async function nodeHealthy(s: Settings, t: Topology, n: NetworkNode): Promise<bo
 async function startNodes(
   s: Settings,
   t: Topology,
-  nodes: Exclude<NetworkNode, { kind: 'chaincode' | 'postgres' | 'database' | 'broker' | 'gateway' }>[],
+  nodes: Exclude<NetworkNode, { kind: 'chaincode' | 'postgres' | 'keeper' | 'database' | 'broker' | 'gateway' }>[],
 ): Promise<void> {
   const toStart = nodes.filter((n) => runningPid(s, n.id) === undefined);
   if (toStart.length === 0) return;
@@ -195,21 +191,8 @@ async function startBroker(s: Settings, t: Topology): Promise<void> {
 }
 
 async function startDatabase(s: Settings, t: Topology): Promise<void> {
-  const db = t.database;
-  if (runningPid(s, t.postgres.id) === undefined) {
-    ensureCluster(s, db);
-    await timed(`Starting PostgreSQL on ${address(t.postgres.listen)} (the network's own cluster)`, () =>
-      startAndWait(
-        s,
-        postgresProcess(s),
-        'PostgreSQL to accept connections',
-        () => nodeHealthy(s, t, t.postgres),
-        60_000,
-      ),
-    );
-  }
-  await ensureDatabase(s, db);
-  // One FerretDB per gateway replica, all over the one cluster (FerretDB keeps no state of its own).
+  await ensureDatabase(s, await startClusters(s, t));
+  // One FerretDB per gateway replica, each over whichever cluster is the primary (FerretDB keeps no state of its own).
   await Promise.all(
     t.databases
       .filter((f) => runningPid(s, f.id) === undefined)
@@ -229,7 +212,9 @@ async function startDatabase(s: Settings, t: Topology): Promise<void> {
 
 /** Stops every process, chaincode servers first and CAs last; data stays. */
 export async function down(s: Settings, t: Topology): Promise<void> {
+  // The keeper first: a primary stopped under its eyes would be failed over.
   const order: NetworkNode['kind'][] = [
+    'keeper',
     'gateway',
     'broker',
     'chaincode',
@@ -262,9 +247,14 @@ export interface NodeStatus {
   pid: number | null;
   healthy: boolean;
   height: number | null;
+  /** A PostgreSQL cluster's role as the keeper recorded it (postgres/roles.ts). */
+  role?: 'primary' | 'standby' | 'synchronous standby';
 }
 
 export async function status(s: Settings, t: Topology) {
+  const roles = readRoles(s, t);
+  const roleOf = (id: string) =>
+    id === roles.primary ? 'primary' : roles.synchronous ? 'synchronous standby' : 'standby';
   const nodes: NodeStatus[] = await Promise.all(
     t.nodes
       .filter((n) => n.kind !== 'gateway' || gatewayWanted())
@@ -284,6 +274,7 @@ export async function status(s: Settings, t: Topology) {
           pid,
           healthy,
           height,
+          ...(n.kind === 'postgres' ? { role: roleOf(n.id) } : {}),
         };
       }),
   );

@@ -11,6 +11,7 @@ import {
   ChaincodeNode,
   DatabaseNode,
   GatewayNode,
+  KeeperNode,
   NetworkNode,
   OrdererNode,
   PeerNode,
@@ -111,10 +112,27 @@ export function gatewayProcess(s: Settings, t: Topology, g: GatewayNode): Proces
   };
 }
 
+/** The PostgreSQL keeper (postgres/keeper.ts), a node process like the gateway, reading the same settings as `network`. */
+export function keeperProcess(s: Settings, t: Topology): ProcessSpec {
+  return {
+    id: t.keeper.id,
+    program: process.execPath,
+    args: ['--require', require.resolve('tsx/cjs'), path.join(__dirname, 'postgres', 'keeper.ts')],
+    env: {
+      ...baseEnv(),
+      LUOHU_NETWORK_DIR: s.runDir,
+      LUOHU_BASE_PORT: String(s.basePort),
+      LUOHU_TOPOLOGY: s.topologyFile,
+      LUOHU_BIN_DIR: s.binDir,
+    },
+    cwd: s.repoRoot,
+  };
+}
+
 /** How to start CAs, orderers and peers (chaincode servers need the deployed package ID, the database its backend). */
 export function processFor(
   s: Settings,
-  n: Exclude<NetworkNode, ChaincodeNode | PostgresNode | DatabaseNode | BrokerNode | GatewayNode>,
+  n: Exclude<NetworkNode, ChaincodeNode | PostgresNode | KeeperNode | DatabaseNode | BrokerNode | GatewayNode>,
 ): ProcessSpec {
   const spec = n.kind === 'ca' ? caProcess(s, n) : n.kind === 'orderer' ? ordererProcess(s, n) : peerProcess(s, n);
   return { ...spec, netns: n.placement?.netns };

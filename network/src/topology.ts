@@ -45,7 +45,9 @@ const topologySchema = z.strictObject({
     .min(2),
   database: z.strictObject({
     host,
-    postgresPort: offset,
+    // The first is the primary when the network is made, the second its synchronous standby (postgres/).
+    postgres: z.array(z.strictObject({ port: offset })).length(2),
+    keeper: z.strictObject({ port: offset }),
     ferretdb: z.array(z.strictObject({ port: offset, debugPort: offset })).min(1),
   }),
   broker: z.strictObject({ host, port: offset }),
@@ -115,7 +117,8 @@ export interface DatabaseNode {
   mspId: string;
   listen: Endpoint;
   debug: Endpoint;
-  postgres: Endpoint;
+  /** Every PostgreSQL cluster, in the topology's order: FerretDB writes to whichever is the primary. */
+  postgres: Endpoint[];
 }
 export interface GatewayNode {
   kind: 'gateway';
@@ -126,10 +129,21 @@ export interface GatewayNode {
   /** The replica's own FerretDB (each replica keeps working while another's is down). */
   database: DatabaseNode;
 }
-/** The one PostgreSQL cluster under every FerretDB (its process ID is historic: "database-postgres"). */
+/**
+ * A PostgreSQL cluster under every FerretDB: one primary and its synchronous standby, which role each has is the
+ * keeper's to say (postgres/roles.ts). The first's process ID is historic: "database-postgres".
+ */
 export interface PostgresNode {
   kind: 'postgres';
-  id: 'database-postgres';
+  id: string;
+  org: string;
+  mspId: string;
+  listen: Endpoint;
+}
+/** Watches the PostgreSQL clusters and promotes the standby when the primary dies (postgres/keeper.ts). */
+export interface KeeperNode {
+  kind: 'keeper';
+  id: 'postgres-keeper';
   org: string;
   mspId: string;
   listen: Endpoint;
@@ -143,7 +157,7 @@ export interface BrokerNode {
   listen: Endpoint;
 }
 export type NetworkNode =
-  CaNode | OrdererNode | PeerNode | ChaincodeNode | PostgresNode | DatabaseNode | BrokerNode | GatewayNode;
+  CaNode | OrdererNode | PeerNode | ChaincodeNode | PostgresNode | KeeperNode | DatabaseNode | BrokerNode | GatewayNode;
 
 export interface Org {
   name: string;
@@ -166,7 +180,9 @@ export interface Topology {
   /** The first FerretDB: the one tools and in-process gateways use. */
   database: DatabaseNode;
   databases: DatabaseNode[];
-  postgres: PostgresNode;
+  /** The PostgreSQL clusters (the first is the primary of a new network) and their keeper. */
+  postgres: PostgresNode[];
+  keeper: KeeperNode;
   broker: BrokerNode;
   /** The first replica: the address printed for users. */
   gateway: GatewayNode;
@@ -256,7 +272,7 @@ function resolve(raw: RawTopology, base: number, file: string): Topology {
     mspId: '-',
     listen: at(db.host, f.port),
     debug: at(db.host, f.debugPort),
-    postgres: at(db.host, db.postgresPort),
+    postgres: db.postgres.map((p) => at(db.host, p.port)),
   }));
   const gateways: GatewayNode[] = raw.gateway.replicas.map((g, i) => ({
     kind: 'gateway',
@@ -266,12 +282,19 @@ function resolve(raw: RawTopology, base: number, file: string): Topology {
     listen: at(g.host, g.port),
     database: databases[i],
   }));
-  const postgres: PostgresNode = {
+  const postgres: PostgresNode[] = db.postgres.map((p, i) => ({
     kind: 'postgres',
-    id: 'database-postgres',
+    id: numbered('database-postgres', i),
     org: '-',
     mspId: '-',
-    listen: at(db.host, db.postgresPort),
+    listen: at(db.host, p.port),
+  }));
+  const keeper: KeeperNode = {
+    kind: 'keeper',
+    id: 'postgres-keeper',
+    org: '-',
+    mspId: '-',
+    listen: at(db.host, db.keeper.port),
   };
   const broker: BrokerNode = {
     kind: 'broker',
@@ -282,7 +305,8 @@ function resolve(raw: RawTopology, base: number, file: string): Topology {
   };
   const nodes: NetworkNode[] = [
     ...orgs.flatMap((o) => [o.ca, ...o.orderers, ...o.peers, ...(o.chaincode ? [o.chaincode] : [])]),
-    postgres,
+    ...postgres,
+    keeper,
     ...databases,
     broker,
     ...gateways,
@@ -306,6 +330,7 @@ function resolve(raw: RawTopology, base: number, file: string): Topology {
     database: databases[0],
     databases,
     postgres,
+    keeper,
     broker,
     gateway: gateways[0],
     gateways,
@@ -324,6 +349,7 @@ export function endpointsOf(n: NetworkNode): Endpoint[] {
       return [n.listen, n.chaincode, n.operations];
     case 'chaincode':
     case 'postgres':
+    case 'keeper':
     case 'broker':
     case 'gateway':
       return [n.listen];

@@ -62,7 +62,7 @@ describe('the database requires authentication', function () {
     db = connection().database;
   });
   const topology = loadTopology(loadSettings({ ...process.env, ...suiteEnv }));
-  const pg = topology.database.postgres;
+  const pg = topology.postgres[0].listen;
   const password = () => fs.readFileSync(db.passwordFile!, 'utf8').trim();
   const withCredentials = (pw: string) =>
     `${db.url.replace('://', `://${db.user}:${encodeURIComponent(pw)}@`)}?authMechanism=PLAIN`;

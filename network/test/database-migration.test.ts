@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { run } from '../src/exec';
-import { ensureCluster, ensureDatabase, postgresProcess, psql } from '../src/database';
+import { ensureCluster, ensureDatabase, postgresProcess, psql, writeSettings } from '../src/database';
 import { start, stop, waitFor } from '../src/processes';
 import { loadSettings, Settings } from '../src/settings';
 import { loadTopology, Topology } from '../src/topology';
@@ -35,6 +35,13 @@ describe('a network data dir from the old database layout', function () {
     );
   });
 
+  const startFirstCluster = async () => {
+    const pg = t.postgres[0];
+    ensureCluster(s, pg);
+    writeSettings(s, pg);
+    start(s, postgresProcess(s, pg));
+    await waitFor('PostgreSQL', async () => (await psql(s, pg.listen, 'postgres', 'SELECT 1')).trim() === '1', 60_000);
+  };
   const writeOldChoice = (choice: object) =>
     fs.writeFileSync(path.join(s.runDir, 'data', 'database', 'backend.json'), JSON.stringify(choice));
 
@@ -50,12 +57,12 @@ describe('a network data dir from the old database layout', function () {
     ]);
     writeOldChoice({ backend: 'postgresql', url: `${SHARED}/${oldDatabase}`, database: oldDatabase });
 
-    ensureCluster(s, t.database);
-    start(s, postgresProcess(s));
-    await waitFor('PostgreSQL', async () => (await psql(s, t.database, 'postgres', 'SELECT 1')).trim() === '1', 60_000);
-    await ensureDatabase(s, t.database);
+    await startFirstCluster();
+    await ensureDatabase(s, t.postgres[0]);
 
-    expect((await psql(s, t.database, 'luohu', "SELECT _jsonb->>'_id' FROM luohu.sessions_1")).trim()).to.equal('kept');
+    expect(
+      (await psql(s, t.postgres[0].listen, 'luohu', "SELECT _jsonb->>'_id' FROM luohu.sessions_1")).trim(),
+    ).to.equal('kept');
     expect(fs.existsSync(path.join(s.runDir, 'data', 'database', 'backend.json.migrated'))).to.equal(true);
   });
 
@@ -65,10 +72,8 @@ describe('a network data dir from the old database layout', function () {
     fs.writeFileSync(path.join(sqliteDir, 'luohu.sqlite'), 'data');
     writeOldChoice({ backend: 'sqlite', url: `file:${sqliteDir}/`, database: 'luohu' });
 
-    ensureCluster(s, t.database);
-    start(s, postgresProcess(s));
-    await waitFor('PostgreSQL', async () => (await psql(s, t.database, 'postgres', 'SELECT 1')).trim() === '1', 60_000);
-    const refusal = await ensureDatabase(s, t.database).then(
+    await startFirstCluster();
+    const refusal = await ensureDatabase(s, t.postgres[0]).then(
       () => 'accepted',
       (err: Error) => err.message,
     );

@@ -55,11 +55,8 @@ export async function ensureJsonIndexes(
       END LOOP;
     END LOOP; END $$;`;
   try {
-    // The password travels in the environment, not on the command line (which every user on the machine can read).
-    const url = new URL(postgresUrl);
-    const password = decodeURIComponent(url.password);
-    url.password = '';
-    await run('psql', [url.toString(), '-v', 'ON_ERROR_STOP=1', '-qc', sql], {
+    const { url, password } = withoutPassword(postgresUrl);
+    await run('psql', [url, '-v', 'ON_ERROR_STOP=1', '-qc', sql], {
       env: { ...process.env, PGCONNECT_TIMEOUT: '5', ...(password ? { PGPASSWORD: password } : {}) },
     });
     logger.info({ collections: collections.length }, 'GIN indexes for FerretDB filters are in place');
@@ -67,4 +64,14 @@ export async function ensureJsonIndexes(
     // Reads stay correct without them, only slower: warn, do not stop the gateway.
     logger.warn({ err: (err as Error).message }, "could not create GIN indexes in FerretDB's PostgreSQL database");
   }
+}
+
+/**
+ * The password travels in the environment, not on the command line (which every user on the machine can read). Not
+ * WHATWG URL: a URL naming every PostgreSQL cluster (`host1:port1,host2:port2`, for failover) is not one to it.
+ */
+export function withoutPassword(postgresUrl: string): { url: string; password: string } {
+  const m = /^([a-z]+:\/\/[^:@/]*)(?::([^@/]*))?@(.*)$/.exec(postgresUrl);
+  if (!m) return { url: postgresUrl, password: '' };
+  return { url: `${m[1]}@${m[3]}`, password: m[2] ? decodeURIComponent(m[2]) : '' };
 }

@@ -58,6 +58,7 @@ export interface StatusNode {
   pid: number | null;
   healthy: boolean;
   height: number | null;
+  role?: string;
 }
 export interface StatusReport {
   fabricVersion: string;
