@@ -129,12 +129,40 @@ export async function completeSignatures(
   return res;
 }
 
-/** A signed-in key holder's API client: every write is signed here; reads are plain requests with the session. */
+/**
+ * Whether the README's retry table says to send the same request again with the same key: a 503, a retryable 502 or
+ * a 409 "still committing", each with Retry-After (a 409 without it is a refusal).
+ */
+export function retryLater(res: Pick<ClientResponse, 'status' | 'headers'>): number | undefined {
+  const header = res.headers.get('retry-after');
+  const after = header === null ? NaN : Number(header);
+  return [409, 502, 503].includes(res.status) && Number.isFinite(after) && after >= 0 ? after * 1000 : undefined;
+}
+
+/**
+ * Sends until the answer is definite or `patienceMs` has passed, waiting what each Retry-After asks (at most 5 s):
+ * for scripts that must not stop at a busy moment (the demo district), never for a person's page, which says so.
+ */
+export async function withPatience(send: () => Promise<ClientResponse>, patienceMs: number): Promise<ClientResponse> {
+  const deadline = Date.now() + patienceMs;
+  for (;;) {
+    const res = await send();
+    const wait = retryLater(res);
+    if (wait === undefined || Date.now() + wait > deadline) return res;
+    await new Promise((r) => setTimeout(r, Math.min(Math.max(wait, 200), 5_000)));
+  }
+}
+
+/**
+ * A signed-in key holder's API client: every write is signed here; reads are plain requests with the session. With
+ * `patienceMs`, a request with an Idempotency-Key (or a read) is sent again while the answer says to retry later.
+ */
 export class SigningClient {
   constructor(
     readonly baseUrl: string,
     readonly holder: KeyHolder,
     private token: string,
+    readonly patienceMs = 0,
   ) {}
 
   /** Enrolls a key with the one-time code and signs in with it. */
@@ -159,7 +187,11 @@ export class SigningClient {
     body?: unknown,
     headers: Record<string, string> = {},
   ): Promise<ClientResponse> {
-    const first = await call(this.baseUrl, method, path, body, { authorization: `Bearer ${this.token}`, ...headers });
-    return completeSignatures(this.baseUrl, this.holder, first);
+    const send = async () => {
+      const first = await call(this.baseUrl, method, path, body, { authorization: `Bearer ${this.token}`, ...headers });
+      return completeSignatures(this.baseUrl, this.holder, first);
+    };
+    const keyed = method === 'GET' || Object.keys(headers).some((h) => h.toLowerCase() === 'idempotency-key');
+    return keyed && this.patienceMs > 0 ? withPatience(send, this.patienceMs) : send();
   }
 }
