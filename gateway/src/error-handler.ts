@@ -43,9 +43,10 @@ export function toAppError(err: unknown): AppError {
   if ((err as Error)?.name === 'MongoWaitQueueTimeoutError')
     return new OverloadedError('the database is at capacity; retry shortly', 1);
   // The database restarting or unreachable: a condition to wait out; writes are safe to retry with their Idempotency-Key.
+  // A second: the PostgreSQL keeper promotes the standby in about that (network/src/postgres/).
   if (databaseUnavailable(err))
     return new AppError(503, 'database_unavailable', 'the database is not answering; retry shortly', undefined, {
-      'Retry-After': '2',
+      'Retry-After': '1',
     });
   if (err instanceof z.ZodError)
     return new AppError(

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../src/settings';
-import { FAULT_KINDS, FaultKind } from './faults';
+import { FAULT_KINDS, FaultKind, needsHosts } from './faults';
 import { figures, printable } from './report';
 import { runSoak } from './run';
 import { WORKLOADS } from './workload';
@@ -15,7 +15,9 @@ import { DEFAULT_MIX, parseMix } from './workload/mix';
  */
 async function main(): Promise<void> {
   const env = process.env;
-  const faults = (env.SOAK_FAULTS ?? FAULT_KINDS.join(',')).split(',').filter(Boolean) as FaultKind[];
+  // The link cut needs network namespaces, so root: without it, every other fault.
+  const everyFault = process.getuid?.() === 0 ? FAULT_KINDS : FAULT_KINDS.filter((f) => !needsHosts([f]));
+  const faults = (env.SOAK_FAULTS ?? everyFault.join(',')).split(',').filter(Boolean) as FaultKind[];
   for (const f of faults)
     if (!FAULT_KINDS.includes(f)) throw new Error(`SOAK_FAULTS: unknown fault "${f}" (${FAULT_KINDS.join(', ')})`);
   const networkDir = path.resolve(env.SOAK_NETWORK_DIR ?? path.join(repoRoot, 'network', '.run', 'soak'));
@@ -26,6 +28,7 @@ async function main(): Promise<void> {
     writers: Number(env.SOAK_WRITERS ?? 20),
     mix: env.SOAK_MIX ? parseMix(env.SOAK_MIX, WORKLOADS) : DEFAULT_MIX,
     faults,
+    hosts: needsHosts(faults) ? 'netns' : 'local',
     warmupMs: Number(env.SOAK_WARMUP_S ?? 30) * 1000,
     betweenMs: Number(env.SOAK_BETWEEN_S ?? 60) * 1000,
     downMs: Number(env.SOAK_DOWN_S ?? 5) * 1000,

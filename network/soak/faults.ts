@@ -1,10 +1,15 @@
 import { status, up } from '../src/network';
+import { setHostLink } from '../src/hosts';
 import { readRoles } from '../src/postgres/roles';
 import type { Settings } from '../src/settings';
 import type { Topology } from '../src/topology';
 
-/** What the soak kills (SIGKILL) and brings back with `network up`. */
-export type FaultKind = 'raft-leader' | 'peer' | 'chaincode' | 'gateway' | 'database' | 'ca' | 'postgres' | 'broker';
+/**
+ * What the soak kills (SIGKILL) and brings back with `network up`, and `link`: the writers' bureau's network link cut
+ * (its processes keep running) and restored, which needs the bureaus on hosts of their own (LUOHU_HOSTS=netns, root).
+ */
+export type FaultKind =
+  'raft-leader' | 'peer' | 'chaincode' | 'gateway' | 'database' | 'ca' | 'postgres' | 'broker' | 'link';
 export const FAULT_KINDS: FaultKind[] = [
   'raft-leader',
   'peer',
@@ -14,7 +19,10 @@ export const FAULT_KINDS: FaultKind[] = [
   'ca',
   'postgres',
   'broker',
+  'link',
 ];
+/** The faults that need the network on hosts of their own. */
+export const needsHosts = (faults: FaultKind[]) => faults.includes('link');
 
 /** One fault as it happened. */
 export interface FaultEvent {
@@ -47,7 +55,7 @@ async function target(s: Settings, t: Topology, kind: FaultKind, writersOrg: str
   return { id: node.id, pid: node.pid };
 }
 
-/** Kills the fault's node with SIGKILL, waits `downMs`, and runs `network up` to bring it back. */
+/** Kills the fault's node with SIGKILL (or cuts the link), waits `downMs`, and runs `network up` to bring it back. */
 export async function inject(
   s: Settings,
   t: Topology,
@@ -55,6 +63,7 @@ export async function inject(
   downMs: number,
   writersOrg: string,
 ): Promise<FaultEvent> {
+  if (kind === 'link') return cutLink(t, downMs, writersOrg);
   const node = await target(s, t, kind, writersOrg);
   const killedAt = Date.now();
   process.kill(node.pid, 'SIGKILL');
@@ -65,6 +74,20 @@ export async function inject(
     if (!(await healthyWithin(s, t, node.id, 180_000))) throw err;
   });
   return { kind, node: node.id, killedAt, restoredAt: Date.now() };
+}
+
+/** Cuts the writers' bureau off the network for `downMs` (its CA, peer and chaincode server keep running). */
+async function cutLink(t: Topology, downMs: number, writersOrg: string): Promise<FaultEvent> {
+  const placement = t.orgs.find((o) => o.name === writersOrg)?.peers[0]?.placement;
+  if (!placement) throw new Error('soak: the link fault needs the bureaus on hosts of their own (LUOHU_HOSTS=netns)');
+  const killedAt = Date.now();
+  await setHostLink(placement, 'down');
+  try {
+    await new Promise((r) => setTimeout(r, downMs));
+  } finally {
+    await setHostLink(placement, 'up');
+  }
+  return { kind: 'link', node: placement.host, killedAt, restoredAt: Date.now() };
 }
 
 async function healthyWithin(s: Settings, t: Topology, id: string, ms: number): Promise<boolean> {

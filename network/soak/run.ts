@@ -6,7 +6,7 @@ import { loadSettings } from '../src/settings';
 import { address, loadTopology } from '../src/topology';
 import { check, Verdict } from './check';
 import { enrollCast } from './cast';
-import { FaultEvent, FaultKind, inject } from './faults';
+import { FaultEvent, FaultKind, inject, needsHosts } from './faults';
 import { mixedWorkload } from './workload';
 import type { Mix } from './workload/mix';
 import type { WriteRecord } from './writers';
@@ -22,6 +22,11 @@ export interface SoakOptions {
   /** How often each workload is chosen per write slot (workload/mix.ts DEFAULT_MIX when left out). */
   mix?: Mix;
   faults: FaultKind[];
+  /**
+   * Each bureau and orderer on a host of its own (network namespaces, hosts.ts), as the link fault needs; `local` runs
+   * every node on this machine's loopback.
+   */
+  hosts: 'local' | 'netns';
   /** Writing before the first fault; between faults (after the node is back); after the last. */
   warmupMs: number;
   betweenMs: number;
@@ -60,7 +65,10 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     ...process.env,
     LUOHU_BASE_PORT: String(o.basePort),
     LUOHU_NETWORK_DIR: o.networkDir,
+    LUOHU_HOSTS: o.hosts,
   };
+  if (needsHosts(o.faults) && o.hosts !== 'netns')
+    throw new Error(`soak: the faults ${o.faults.join(', ')} need the bureaus on hosts of their own (hosts: netns)`);
   // The soak's network runs its gateway as a process of its own (`network up` reads this from the environment): the
   // schedule kills it too.
   const gatewaySetting = process.env.LUOHU_GATEWAY;
@@ -106,11 +114,13 @@ async function soak(o: SoakOptions, env: NodeJS.ProcessEnv): Promise<SoakResult>
   const faults: FaultEvent[] = [];
   await sleep(o.warmupMs);
   for (const kind of o.faults) {
-    o.log(`• Fault: SIGKILL ${kind}`);
+    o.log(kind === 'link' ? '• Fault: the writers’ bureau’s link cut' : `• Fault: SIGKILL ${kind}`);
     try {
       const event = await inject(settings, topology, kind, o.downMs, 'housing');
       faults.push(event);
-      o.log(`  ${event.node} killed, back after ${((event.restoredAt - event.killedAt) / 1000).toFixed(1)} s`);
+      o.log(
+        `  ${event.node} ${kind === 'link' ? 'cut off' : 'killed'}, back after ${((event.restoredAt - event.killedAt) / 1000).toFixed(1)} s`,
+      );
     } catch (err) {
       // The schedule goes on (the writes are still checked); the failure is part of the result.
       faults.push({ kind, node: '?', killedAt: Date.now(), restoredAt: Date.now(), error: (err as Error).message });

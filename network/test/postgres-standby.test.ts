@@ -67,4 +67,39 @@ describe("PostgreSQL's primary and its synchronous standby", function () {
     expect(roleOf(rejoined, standby.id)).to.equal('primary');
     expect(await probes.countDocuments({ _id: { $in: [before, after] } })).to.equal(2);
   });
+
+  it('when the standby is killed with SIGKILL, then commits stop waiting for it (writes go on), and after `up` they wait for it again', async () => {
+    const probes = client.db('luohu').collection<{ _id: string }>('failover_probes');
+    const ready = await eventually('a synchronous standby', networkStatus, (s) =>
+      clusters(s).some((n) => n.role === 'synchronous standby' && n.healthy),
+    );
+    const standby = clusters(ready).find((n) => n.role === 'synchronous standby')!;
+
+    process.kill(standby.pid!, 'SIGKILL');
+    const killedAt = Date.now();
+    // A commit that waited for the dead standby for ever would never answer: each write gets 20 s.
+    const during = `standby-down-${crypto.randomUUID()}`;
+    await Promise.race([
+      probes.insertOne({ _id: during }),
+      new Promise((_, reject) =>
+        setTimeout(() => reject(new Error('the write hung waiting for the dead standby')), 20_000),
+      ),
+    ]);
+    process.stderr.write(`      write acknowledged ${Date.now() - killedAt} ms after the standby died\n`);
+    const alone = await eventually(
+      'the standby recorded as no longer synchronous',
+      networkStatus,
+      (s) => roleOf(s, standby.id) === 'standby',
+    );
+    expect(alone.nodes.find((n) => n.id === standby.id)!.pid).to.equal(null);
+
+    await networkCliOk(['up']);
+    await eventually(
+      'the standby synchronous again',
+      networkStatus,
+      (s) => roleOf(s, standby.id) === 'synchronous standby' && clusters(s).every((n) => n.healthy),
+      60_000,
+    );
+    expect(await probes.findOne({ _id: during })).to.deep.equal({ _id: during });
+  });
 });

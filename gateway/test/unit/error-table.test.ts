@@ -10,7 +10,7 @@ describe('the error table: Retry-After on what a client should retry', () => {
       const e = toAppError(err);
       expect(e.status, name).to.equal(503);
       expect(e.code).to.equal('database_unavailable');
-      expect(e.headers['Retry-After']).to.equal('2');
+      expect(e.headers['Retry-After']).to.equal('1');
     }
   });
 
@@ -25,7 +25,7 @@ describe('the error table: Retry-After on what a client should retry', () => {
       const err = Object.assign(new Error(message), { name: 'MongoServerError', code: 1, codeName: 'InternalError' });
       const e = toAppError(err);
       expect(e.code, message).to.equal('database_unavailable');
-      expect(e.headers['Retry-After']).to.equal('2');
+      expect(e.headers['Retry-After']).to.equal('1');
     }
     const duplicate = Object.assign(new Error('E11000 duplicate key'), { name: 'MongoServerError', code: 11000 });
     expect(toAppError(duplicate).status, 'any other server error stays a 500').to.equal(500);

@@ -41,7 +41,7 @@ describe('MQTT answers: the same error table as HTTP', () => {
         status: 503,
         code: 'database_unavailable',
         message: 'the database is not answering; retry shortly',
-        retryAfter: 2,
+        retryAfter: 1,
       },
     });
   });
