@@ -193,15 +193,13 @@ export class MqttDevice {
     timeoutMs: number,
   ): Promise<Ack> {
     let take!: (ack: Ack) => boolean;
+    let timer!: NodeJS.Timeout;
     const answered = new Promise<Ack>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiting.delete(take);
+      timer = setTimeout(() => {
         reject(new Error(`no answer on ${ackTopic(this.prefix, this.device.username)} within ${timeoutMs} ms`));
       }, timeoutMs);
       take = (ack) => {
         if (!answers(ack)) return false;
-        clearTimeout(timer);
-        this.waiting.delete(take);
         resolve(ack);
         return true;
       };
@@ -211,8 +209,18 @@ export class MqttDevice {
       kind === 'alerts'
         ? alertTopic(this.prefix, this.device.username)
         : signatureTopic(this.prefix, this.device.username);
-    await this.client.publishAsync(topic, JSON.stringify(message), { qos: 1 });
-    return answered;
+    // Awaited together: while the broker is away the publish waits for its reconnect, and the answer's time can run
+    // out first; awaited one after the other, that rejection had no handler and ended the process.
+    try {
+      const [, ack] = await Promise.all([
+        this.client.publishAsync(topic, JSON.stringify(message), { qos: 1 }),
+        answered,
+      ]);
+      return ack;
+    } finally {
+      clearTimeout(timer);
+      this.waiting.delete(take);
+    }
   }
 
   async close(): Promise<void> {

@@ -62,10 +62,10 @@ class Keeper {
     client.end().catch(() => undefined);
   }
 
-  private async query<T>(node: PostgresNode, sql: string): Promise<T> {
+  private async query<T>(node: PostgresNode, sql: string, params: string[] = []): Promise<T> {
     const client = await this.client(node);
     try {
-      return (await client.query(sql)).rows[0] as T;
+      return (await client.query(sql, params)).rows[0] as T;
     } catch (err) {
       this.forget(node.id, client);
       throw err;
@@ -91,9 +91,10 @@ class Keeper {
       const row = await this.query<{ sync: string; state: string | null; sync_state: string | null; caught: boolean }>(
         primary,
         `SELECT current_setting('synchronous_standby_names') AS sync, r.state, r.sync_state,
-                coalesce(r.flush_lsn >= $$${this.syncFrom ?? '0/0'}$$::pg_lsn, false) AS caught
+                coalesce(r.flush_lsn >= $1::pg_lsn, false) AS caught
            FROM (SELECT 1) AS one
-           LEFT JOIN pg_stat_replication r ON r.application_name = $$${standby.id}$$`,
+           LEFT JOIN pg_stat_replication r ON r.application_name = $2`,
+        [this.syncFrom ?? '0/0', standby.id],
       );
       this.refusedSince = null;
       o.primaryAnswered = true;
