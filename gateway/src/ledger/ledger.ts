@@ -221,6 +221,10 @@ export class Ledger {
         }
         throw err instanceof GatewayError ? fromGatewayError(err) : err;
       }
+      // Signed here rather than inside submit (fabric-gateway signs lazily): the bytes kept for recovery must carry the
+      // signature, since recovery resends them without the user's key (the soak found "No signing implementation", 500).
+      const { signer } = signerFor(user.privateKey);
+      transaction = gateway.newSignedTransaction(transaction.getBytes(), await signer(transaction.getDigest()));
       await options.onSigned?.(transaction.getTransactionId(), transaction.getBytes());
       try {
         return {
