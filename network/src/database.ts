@@ -64,7 +64,7 @@ export function clusterOwner(): { uid: number; gid: number } | undefined {
   return { uid: id('-u'), gid: id('-g') };
 }
 
-export function asOwner(program: string, args: string[], env: NodeJS.ProcessEnv = {}): string {
+function asOwner(program: string, args: string[], env: NodeJS.ProcessEnv = {}): string {
   const owner = clusterOwner();
   return execFileSync(program, args, {
     encoding: 'utf8',

@@ -191,7 +191,7 @@ async function startBroker(s: Settings, t: Topology): Promise<void> {
 }
 
 async function startDatabase(s: Settings, t: Topology): Promise<void> {
-  await ensureDatabase(s, await startClusters(s, t));
+  await ensureDatabase(s, await startClusters(s, t, (n) => nodeHealthy(s, t, n)));
   // One FerretDB per gateway replica, each over whichever cluster is the primary (FerretDB keeps no state of its own).
   await Promise.all(
     t.databases

@@ -16,17 +16,18 @@ import { keeperProcess } from '../nodes';
 import { runningPid, sleep, startAndWait } from '../processes';
 import { note, timed } from '../progress';
 import type { Settings } from '../settings';
-import { address, type PostgresNode, type Topology } from '../topology';
+import { address, type KeeperNode, type PostgresNode, type Topology } from '../topology';
 import { primaryOf, readRoles, standbyOf, writeRoles } from './roles';
-
-const accepts = (s: Settings, node: PostgresNode) =>
-  psql(s, node.listen, 'postgres', 'SELECT 1').then((out) => out.trim() === '1');
 
 /**
  * Starts what is not running of the primary, its standby and the keeper, each in the role the roles file gives it
- * (a new network's primary is the topology's first), and answers the primary.
+ * (a new network's primary is the topology's first), and answers the primary. `healthy` is the network's node check.
  */
-export async function startClusters(s: Settings, t: Topology): Promise<PostgresNode> {
+export async function startClusters(
+  s: Settings,
+  t: Topology,
+  healthy: (n: PostgresNode | KeeperNode) => Promise<boolean>,
+): Promise<PostgresNode> {
   let roles = readRoles(s, t);
   if (runningPid(s, primaryOf(t, roles).id) === undefined && roles.synchronous && runningPid(s, t.keeper.id)) {
     // The keeper is promoting the standby (or about to): starting the dead primary again would make two.
@@ -39,13 +40,7 @@ export async function startClusters(s: Settings, t: Topology): Promise<PostgresN
     writeSettings(s, primary);
     writeRoles(s, roles);
     await timed(`Starting PostgreSQL (primary ${primary.id}) on ${address(primary.listen)}`, () =>
-      startAndWait(
-        s,
-        postgresProcess(s, primary),
-        'PostgreSQL to accept connections',
-        () => accepts(s, primary),
-        60_000,
-      ),
+      startAndWait(s, postgresProcess(s, primary), 'PostgreSQL to accept connections', () => healthy(primary), 60_000),
     );
   }
   // Still in recovery: the keeper recorded this promotion and did not live to make it.
@@ -64,7 +59,7 @@ export async function startClusters(s: Settings, t: Topology): Promise<PostgresN
         s,
         postgresProcess(s, standby),
         'the standby to accept connections',
-        () => accepts(s, standby),
+        () => healthy(standby),
         120_000,
       ),
     );
@@ -74,7 +69,7 @@ export async function startClusters(s: Settings, t: Topology): Promise<PostgresN
       s,
       keeperProcess(s, t),
       'the PostgreSQL keeper to answer /healthz',
-      () => fetch(`http://${address(t.keeper.listen)}/healthz`).then((r) => r.ok),
+      () => healthy(t.keeper),
       30_000,
     );
   }
