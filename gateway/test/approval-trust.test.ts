@@ -1,5 +1,4 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import { expect } from 'chai';
 import { CertificateAuthority } from '../src/identity/certificate-authority';
 import { Ledger } from '../src/ledger/ledger';
@@ -7,6 +6,7 @@ import { createLogger } from '../src/platform/logger';
 import { filesOf } from './support/fixtures';
 import {
   ADMIN_PASSWORD,
+  bureauRegistrar,
   api,
   bearer,
   creditCode,
@@ -102,15 +102,8 @@ describe('approval and registry: trust at the edges', function () {
 
       // An insider with the Audit admin's registrar key gets a "transport" reviewer certificate from the Audit CA.
       const config = testConfig();
-      const audit = config.connection.orgs.find((o) => o.mspId === 'AuditMSP')!;
-      const registrar = {
-        username: audit.admin.enrollmentId,
-        mspId: audit.mspId,
-        certificate: fs.readFileSync(audit.admin.certFile, 'utf8'),
-        privateKeyPem: fs.readFileSync(audit.admin.keyFile, 'utf8'),
-      };
       const insider = await new CertificateAuthority(config.connection).registerAndEnroll(
-        registrar,
+        bureauRegistrar(config, 'AuditMSP'),
         `insider-${crypto.randomUUID().slice(0, 8)}`,
         // The registrar decides the attributes, custody included: the department rule must hold on its own.
         { role: 'reviewer', dept: 'transport', custody: 'own' },

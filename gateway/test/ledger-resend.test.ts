@@ -1,10 +1,9 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import { expect } from 'chai';
 import { CertificateAuthority } from '../src/identity/certificate-authority';
 import { Ledger, type SigningUser } from '../src/ledger/ledger';
 import { createLogger } from '../src/platform/logger';
-import { testConfig } from './support/gateway';
+import { bureauRegistrar, testConfig } from './support/gateway';
 
 /**
  * Found by the long soak (a complaint answered 500 "No signing implementation"): the transaction the gateway signs for a
@@ -16,21 +15,14 @@ describe('a transaction kept for recovery', function () {
 
   it('when the gateway stops after keeping a transaction it signed for a user, then recovery sends the kept bytes as they are and they commit', async () => {
     const config = testConfig();
-    const housing = config.connection.orgs.find((o) => o.mspId === 'HousingMSP')!;
-    const registrar = {
-      username: housing.admin.enrollmentId,
-      mspId: housing.mspId,
-      certificate: fs.readFileSync(housing.admin.certFile, 'utf8'),
-      privateKeyPem: fs.readFileSync(housing.admin.keyFile, 'utf8'),
-    };
     const enrolled = await new CertificateAuthority(config.connection).registerAndEnroll(
-      registrar,
+      bureauRegistrar(config, 'HousingMSP'),
       `inspector-${crypto.randomUUID().slice(0, 8)}`,
       { role: 'inspector' },
     );
     const inspector: SigningUser = {
       id: 'inspector',
-      mspId: housing.mspId,
+      mspId: 'HousingMSP',
       certificate: enrolled.certificate,
       privateKey: crypto.createPrivateKey(enrolled.privateKeyPem),
     };

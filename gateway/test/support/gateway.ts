@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import crypto from 'node:crypto';
@@ -6,6 +7,7 @@ import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/platform/logger';
 import { createServer } from '../../src/server';
 import { loadCalendar } from '../../src/shared/working-days';
+import type { Registrar } from '../../src/identity/certificate-authority';
 import type { Role } from '../../src/identity/models';
 import { SigningClient } from '../../src/client/signing-client';
 import { rememberHolder, signingAgent } from './signing-agent';
@@ -21,6 +23,17 @@ export const ADMIN_PASSWORD = 'luohu-admin-test-only';
  * clients with X-Forwarded-For. The default (no trusted proxy) is tested on its own in sign-in.test.ts.
  */
 export const TEST_PROXIES = '127.0.0.1, ::1, ::ffff:127.0.0.1';
+
+/** A bureau admin's Fabric identity from the network's files, as the registrar of its bureau's CA. */
+export function bureauRegistrar(config: ReturnType<typeof testConfig>, mspId: string): Registrar {
+  const org = config.connection.orgs.find((o) => o.mspId === mspId)!;
+  return {
+    username: org.admin.enrollmentId,
+    mspId: org.mspId,
+    certificate: fs.readFileSync(org.admin.certFile, 'utf8'),
+    privateKeyPem: fs.readFileSync(org.admin.keyFile, 'utf8'),
+  };
+}
 
 export function testConfig(overrides: Record<string, string> = {}) {
   return loadConfig({
