@@ -23,7 +23,7 @@ import { RateLimit } from './platform/rate-limit';
 import { keepRawBody } from './platform/raw-body';
 import { NotFoundError } from './platform/errors';
 import type { Logger } from './platform/logger';
-import { createMetrics } from './platform/metrics';
+import { createMetrics, projectorStageMetrics } from './platform/metrics';
 import { trustedProxies } from './platform/client-address';
 import { openApiDocument } from './platform/openapi';
 import { webApp } from './platform/web-app';
@@ -93,6 +93,7 @@ export async function createServer(config: Config, logger: Logger) {
   const projector = new Projector(connection, ledger, reader, [readModel], logger, (events) =>
     metrics.projectedEvents.inc(events),
   );
+  projectorStageMetrics(metrics.registry, () => projector.stages.snapshot());
 
   const routes = new RouteTable(async (req) => {
     const token = bearer(req.headers.authorization);

@@ -34,6 +34,9 @@ interface LiveSocketData {
  */
 export const LIVE_SESSION_CHECK_MS = 2_000;
 
+/** A push that took longer than this from the event's arrival (waiting for the read model, then the read policy) is logged. */
+const SLOW_PUSH_MS = 1_000;
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -243,6 +246,7 @@ export class LiveUpdates {
       block = blockNumber;
       const event = toLedgerEvent(raw, index);
       if (event.position <= this.position) continue;
+      const received = performance.now();
       // The read model first, then the socket: wait (briefly) for the projector to pass this event.
       for (let waited = 0; readModelAt < event.position && waited < 5_000 && !this.stopped; waited += 50) {
         await sleep(50);
@@ -250,8 +254,15 @@ export class LiveUpdates {
       }
       this.position = event.position;
       if (this.io.sockets.sockets.size === 0) continue; // nobody to push to: no policy lookups
+      const projectedMs = performance.now() - received;
       const push = { event, record: await this.readable(event) };
       await this.revalidate(LIVE_SESSION_CHECK_MS); // no push to a session that has ended
+      const ms = performance.now() - received;
+      if (ms > SLOW_PUSH_MS)
+        this.logger.warn(
+          { position: event.position, projectedMs: Math.round(projectedMs), ms: Math.round(ms) },
+          'slow live push',
+        );
       for (const socket of this.io.sockets.sockets.values()) {
         const data = socket.data as LiveSocketData;
         if (data.replaying) data.buffer.push(push);

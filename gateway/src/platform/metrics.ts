@@ -41,6 +41,23 @@ export function createMetrics() {
 }
 
 /**
+ * The projector's time by stage (projection/stage-times.ts), read when scraped: where a read model that falls behind
+ * spends its time, seen on a running system and not only in bench:projector.
+ */
+export function projectorStageMetrics(registry: client.Registry, stages: () => Record<string, number>): void {
+  new client.Counter({
+    name: 'luohu_projector_stage_seconds_total',
+    help: 'Time the projector spent in each stage (wait, decode, read, place, write, split, merge, directories, checkpoint)',
+    labelNames: ['stage'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [stage, ms] of Object.entries(stages())) this.inc({ stage }, ms / 1000);
+    },
+  });
+}
+
+/**
  * The phases of one request, each ended by mark(): answered as a Server-Timing header (so a client or a benchmark
  * sees where its time went) and observed in a histogram.
  */

@@ -37,6 +37,13 @@ const LEASE_MARGIN_MS = 500;
 /** At most this many events per batch: a backlog is applied in batches of this size (each one checkpoint). */
 const MAX_BATCH = 256;
 
+/** A batch that takes longer than this is logged with its stages (where the read model fell behind). */
+const SLOW_BATCH_MS = 1_000;
+
+/** Milliseconds per stage between two snapshots. */
+const since = (before: Record<string, number>, after: Record<string, number>) =>
+  Object.fromEntries(Object.entries(after).map(([stage, ms]) => [stage, Math.round(ms - (before[stage] ?? 0))]));
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -134,6 +141,7 @@ export class Projector {
 
   private async apply({ events, blockComplete }: EventBatch): Promise<void> {
     const started = performance.now();
+    const before = this.stages.snapshot();
     this.assertLease(LEASE_MARGIN_MS);
     const known = events.filter((event) => {
       if (event.type !== 'unknown') return true;
@@ -154,12 +162,21 @@ export class Projector {
     await this.beforeCheckpoint?.(events);
     this.assertLease(0); // a replica that lost the lease checkpoints nothing (the checkpoint also refuses to go back)
     await this.stages.time('checkpoint', () => this.checkpoint.save(events[events.length - 1], blockComplete));
-    this.stages.batch(events.length, performance.now() - started);
+    const visibleMs = performance.now() - started;
+    this.stages.batch(events.length, visibleMs);
     this.onProjected(events.length);
     // Before the next batch; a replica that lost the lease meanwhile leaves it (a restart rebuilds what it left half done).
     for (const work of tidy) {
       this.assertLease(0);
       await work();
+    }
+    const ms = performance.now() - started;
+    if (ms > SLOW_BATCH_MS) {
+      const stages = since(before, this.stages.snapshot());
+      this.logger.warn(
+        { events: events.length, visibleMs: Math.round(visibleMs), ms: Math.round(ms), stages },
+        'slow projector batch',
+      );
     }
   }
 
