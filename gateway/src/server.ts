@@ -23,6 +23,8 @@ import { RateLimit } from './platform/rate-limit';
 import { keepRawBody } from './platform/raw-body';
 import { NotFoundError } from './platform/errors';
 import type { Logger } from './platform/logger';
+import { PostgresPrimary } from './platform/postgres-primary';
+import { PostgresMembers } from './projection/list-members';
 import { createMetrics, projectorStageMetrics } from './platform/metrics';
 import { trustedProxies } from './platform/client-address';
 import { openApiDocument } from './platform/openapi';
@@ -87,7 +89,16 @@ export async function createServer(config: Config, logger: Logger) {
   const writes = new AnchoredWrites(connection, ledger, identities, admission, logger, metrics.writePhases);
   const signed = new AuthorSignedWrites(connection, ledger, writes);
   writes.forAuthors = signed; // anchored routes of users who hold their own key prepare, the user signs
-  const readModel = new ReadModel(connection, readModelEnrichers, logger);
+  // FerretDB on PostgreSQL: list buckets are split and merged by one statement in its tables (list-members.ts).
+  const postgres = config.connection.database.postgresql
+    ? new PostgresPrimary(config.connection.database.postgresql)
+    : undefined;
+  const readModel = new ReadModel(
+    connection,
+    readModelEnrichers,
+    logger,
+    postgres ? new PostgresMembers(postgres) : undefined,
+  );
   const reader = () => identities.signer(EVENTS_READER);
   ledger.useStatusReader(reader); // follows transactions signed by their authors (people and devices) to their commit
   const projector = new Projector(connection, ledger, reader, [readModel], logger, (events) =>
@@ -202,6 +213,7 @@ export async function createServer(config: Config, logger: Logger) {
       ]);
       ledger.close();
       await connection.close();
+      await postgres?.close();
     },
   };
 }

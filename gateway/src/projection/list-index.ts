@@ -1,5 +1,6 @@
 import type mongoose from 'mongoose';
 import type { Logger } from '../platform/logger';
+import { ferretMembers, type ListMembers, type Member } from './list-members';
 import type { RecordCache } from './record-cache';
 import type { StageTimes } from './stage-times';
 import {
@@ -44,11 +45,15 @@ export class ListIndex {
   private readonly unsaved = new Map<string, number>();
   private readonly store: mongoose.Collection;
 
-  /** `known`: the projector's record cache, told of every relabelling (record-cache.ts). */
+  /**
+   * `known`: the projector's record cache, told of every relabelling (record-cache.ts); `members`: how splits and
+   * merges read and move a bucket's records (list-members.ts).
+   */
   constructor(
     connection: mongoose.Connection,
     private readonly logger?: Logger,
     private readonly known?: RecordCache,
+    private readonly members: ListMembers = ferretMembers,
   ) {
     this.store = connection.collection(LISTS_COLLECTION);
   }
@@ -223,9 +228,9 @@ export class ListIndex {
    */
   private async split(model: Model, dir: ListDirectory, bucket: Bucket): Promise<void> {
     const label = labelOf(dir.list, bucket[0]);
-    const records = (
-      await model.find({ [LABELS]: label }, { _id: 1, [LABELS]: 1 }).lean<Array<{ _id: string; _lists: string[] }>>()
-    ).sort((a, b) => (a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
+    const records = (await this.members.read(model, label)).sort((a, b) =>
+      a._id < b._id ? -1 : a._id > b._id ? 1 : 0,
+    );
     if (records.length <= MAX_BUCKET) {
       bucket[2] = records.length;
       return;
@@ -233,16 +238,7 @@ export class ListIndex {
     const from = records[records.length >> 1]._id;
     const upper: Bucket = [dir.seq + 1, from, records.length - (records.length >> 1)];
     await this.restructure(dir, async () => {
-      await this.relabel(
-        model,
-        dir.collection,
-        label,
-        labelOf(dir.list, upper[0]),
-        records.slice(records.length >> 1),
-        {
-          $gte: from,
-        },
-      );
+      await this.relabel(model, dir.collection, label, labelOf(dir.list, upper[0]), records.slice(records.length >> 1));
       dir.seq = upper[0];
       bucket[2] = records.length - upper[2];
       dir.buckets.splice(dir.buckets.indexOf(bucket) + 1, 0, upper);
@@ -254,10 +250,9 @@ export class ListIndex {
   private async mergeIfSmall(model: Model, dir: ListDirectory, bucket: Bucket): Promise<void> {
     const i = dir.buckets.indexOf(bucket);
     const neighbours = [dir.buckets[i - 1], dir.buckets[i + 1]].filter((b): b is Bucket => b !== undefined);
-    const held = new Map<Bucket, Array<{ _id: string; _lists: string[] }>>();
+    const held = new Map<Bucket, Member[]>();
     for (const b of [bucket, ...neighbours]) {
-      const records = model.find({ [LABELS]: labelOf(dir.list, b[0]) }, { _id: 1, [LABELS]: 1 });
-      held.set(b, await records.lean<Array<{ _id: string; _lists: string[] }>>());
+      held.set(b, await this.members.read(model, labelOf(dir.list, b[0])));
       b[2] = held.get(b)!.length;
     }
     const into = neighbours.sort((a, b) => a[2] - b[2])[0];
@@ -291,27 +286,11 @@ export class ListIndex {
   }
 
   /**
-   * Moves records (read with their labels) from one bucket label to another: each record's label is replaced in place
-   * (`_lists.<i>`, one update per record instead of adding the new label and then pulling the old one), by one
-   * update per position the label holds in the records' arrays (usually one: a record's lists come in shape order).
-   * Readers do not use the labels meanwhile: the directory's version says it is changing (restructure).
+   * Moves records (read with their labels) from one bucket label to another. Readers do not use the labels meanwhile:
+   * the directory's version says it is changing (restructure).
    */
-  private async relabel(
-    model: Model,
-    collection: string,
-    from: string,
-    to: string,
-    records: Array<{ _id: string; _lists: string[] }>,
-    idRange?: Record<string, string>,
-  ): Promise<void> {
-    const at = new Set(records.map((r) => r._lists.indexOf(from)));
-    for (const i of at) {
-      if (i < 0) continue;
-      await model.updateMany(
-        { [LABELS]: from, [`${LABELS}.${i}`]: from, ...(idRange ? { _id: idRange } : {}) },
-        { $set: { [`${LABELS}.${i}`]: to } },
-      );
-    }
+  private async relabel(model: Model, collection: string, from: string, to: string, records: Member[]): Promise<void> {
+    await this.members.move(model, from, to, records);
     this.known?.relabel(
       collection,
       from,

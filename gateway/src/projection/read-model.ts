@@ -3,6 +3,7 @@ import type mongoose from 'mongoose';
 import { Schema } from 'mongoose';
 import type { LedgerEvent } from './events';
 import { ListIndex } from './list-index';
+import type { ListMembers } from './list-members';
 import { LABELS, LISTS_COLLECTION } from './list-shapes';
 import type { Projection } from './projector';
 import type { Logger } from '../platform/logger';
@@ -73,13 +74,17 @@ export class ReadModel implements Projection {
   /** Test hook: awaited for each record of an event once its collection is written (tests hold the projector mid-batch). */
   afterRecord?: (type: RecordType, event: LedgerEvent) => Promise<void>;
 
-  /** `enrichers`: the query fields each record type keeps beyond its ledger record (every family's: see domains.ts). */
+  /**
+   * `enrichers`: the query fields each record type keeps beyond its ledger record (every family's: see domains.ts);
+   * `members`: how list buckets are split and merged (list-members.ts; through FerretDB when left out).
+   */
   constructor(
     private readonly connection: mongoose.Connection,
     readonly enrichers: Partial<Record<RecordType, Enricher>> = {},
     logger?: Logger,
+    members?: ListMembers,
   ) {
-    this.lists = new ListIndex(connection, logger, this.known);
+    this.lists = new ListIndex(connection, logger, this.known, members);
   }
 
   model(type: RecordType): mongoose.Model<ReadModelDocument> {
