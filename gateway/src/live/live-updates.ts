@@ -10,7 +10,9 @@ import { LedgerEvent, toLedgerEvent } from '../projection/events';
 import { interestedRoles, roleRoom } from './rooms';
 import { mayRead, type ReadableRecord } from '../access/read-policy';
 import type { ReadModel, RecordType } from '../projection/read-model';
-import { companyOf, readModelLookup } from '../projection/record-company';
+import { EventBatches } from '../projection/event-batches';
+import { inParallel } from '../platform/in-parallel';
+import { batchLookup, companyOf, type Lookup, readModelLookup } from '../projection/record-company';
 
 /** An event with what the read policy needs to know of its record (its kind and company). */
 interface Push {
@@ -34,8 +36,11 @@ interface LiveSocketData {
  */
 export const LIVE_SESSION_CHECK_MS = 2_000;
 
-/** A push that took longer than this from the event's arrival (waiting for the read model, then the read policy) is logged. */
+/** A batch pushed later than this after it arrived (waiting for the read model, then the read policy) is logged. */
 const SLOW_PUSH_MS = 1_000;
+/** At most this many events per batch of pushes; the read policy's lookups of a batch, at most this many at once. */
+const LIVE_BATCH = 256;
+const LOOKUPS_IN_FLIGHT = 4;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -118,7 +123,7 @@ export class LiveUpdates {
   }
 
   /** The event's record as the read policy sees it: its kind and the company it belongs to. */
-  private async readable(event: LedgerEvent): Promise<ReadableRecord> {
+  private async readable(event: LedgerEvent, lookup?: Lookup): Promise<ReadableRecord> {
     const kind = event.state.docType as RecordType;
     if (!this.readModel) return { kind, company: null };
     const records = [event.state, ...Object.values(event.related ?? {})] as Record<string, unknown>[];
@@ -127,7 +132,7 @@ export class LiveUpdates {
       company: await companyOf(
         event.state,
         records,
-        readModelLookup((t) => this.readModel!.model(t) as never),
+        lookup ?? readModelLookup((t) => this.readModel!.model(t) as never),
       ),
     };
   }
@@ -229,6 +234,11 @@ export class LiveUpdates {
     }
   }
 
+  /**
+   * Follows the ledger in batches (every event at hand, as the projector takes them): one wait for the read model to
+   * pass the batch's last event, the read policy's lookups for the batch at once (one read per parent record), then
+   * the pushes in ledger order. One event at a time, a saturated database made the pushes fall tens of seconds behind.
+   */
   private async follow(): Promise<void> {
     await this.checkpoint.load();
     const projected = this.checkpoint.position;
@@ -237,37 +247,42 @@ export class LiveUpdates {
     const network = this.ledger.gateway(await this.reader()).getNetwork(this.ledger.channel);
     const events = await network.getChaincodeEvents(this.ledger.chaincode, { startBlock });
     this.closeStream = () => events.close();
-    let block = -1;
-    let index = 0;
+    const batches = new EventBatches(events[Symbol.asyncIterator](), undefined, LIVE_BATCH);
     let readModelAt = projected;
-    for await (const raw of events) {
-      const blockNumber = Number(raw.blockNumber);
-      index = blockNumber === block ? index + 1 : 0;
-      block = blockNumber;
-      const event = toLedgerEvent(raw, index);
-      if (event.position <= this.position) continue;
+    for (let batch = await batches.next(); batch && !this.stopped; batch = await batches.next()) {
+      const fresh = batch.events.filter((event) => event.position > this.position);
+      if (fresh.length === 0) continue;
       const received = performance.now();
-      // The read model first, then the socket: wait (briefly) for the projector to pass this event.
-      for (let waited = 0; readModelAt < event.position && waited < 5_000 && !this.stopped; waited += 50) {
+      const last = fresh[fresh.length - 1].position;
+      // The read model first, then the socket: wait (briefly) for the projector to pass these events.
+      for (let waited = 0; readModelAt < last && waited < 5_000 && !this.stopped; waited += 50) {
         await sleep(50);
         readModelAt = await this.checkpoint.readPosition();
       }
-      this.position = event.position;
+      this.position = last;
       if (this.io.sockets.sockets.size === 0) continue; // nobody to push to: no policy lookups
       const projectedMs = performance.now() - received;
-      const push = { event, record: await this.readable(event) };
+      // Each parent read once per batch (a batch of alerts mostly names a few projects).
+      const lookup = batchLookup(
+        () => undefined,
+        readModelLookup((t) => this.readModel!.model(t) as never),
+      );
+      const records = await inParallel(fresh, LOOKUPS_IN_FLIGHT, (event) => this.readable(event, lookup));
       await this.revalidate(LIVE_SESSION_CHECK_MS); // no push to a session that has ended
+      for (const [i, event] of fresh.entries()) {
+        const push = { event, record: records[i] };
+        for (const socket of this.io.sockets.sockets.values()) {
+          const data = socket.data as LiveSocketData;
+          if (data.replaying) data.buffer.push(push);
+          else this.deliver(socket, push);
+        }
+      }
       const ms = performance.now() - received;
       if (ms > SLOW_PUSH_MS)
         this.logger.warn(
-          { position: event.position, projectedMs: Math.round(projectedMs), ms: Math.round(ms) },
+          { events: fresh.length, position: last, projectedMs: Math.round(projectedMs), ms: Math.round(ms) },
           'slow live push',
         );
-      for (const socket of this.io.sockets.sockets.values()) {
-        const data = socket.data as LiveSocketData;
-        if (data.replaying) data.buffer.push(push);
-        else this.deliver(socket, push);
-      }
     }
   }
 
