@@ -60,6 +60,9 @@ const GATEWAY_COLLECTIONS = [
   'enrollment_codes',
 ];
 
+/** Connections of the projector's own pool: a batch's reads run 6 at once, plus its lease, checkpoint and lists. */
+const PROJECTOR_POOL = 10;
+
 /** Wires the gateway: database, ledger, identities, writes, read model, routes, live updates. */
 export async function createServer(config: Config, logger: Logger) {
   const connection = await connectDatabase(config.mongoUrl, logger);
@@ -93,15 +96,22 @@ export async function createServer(config: Config, logger: Logger) {
   const postgres = config.connection.database.postgresql
     ? new PostgresPrimary(config.connection.database.postgresql)
     : undefined;
-  const readModel = new ReadModel(
-    connection,
+  // The projector on a pool of its own: requests that fill theirs cannot starve its lease renewals and writes (in the
+  // mixed soak, "timed out while checking out a connection" cut its stream, it lost its lease and started over).
+  const projectorConnection = await connectDatabase(config.mongoUrl, logger, {
+    maxPoolSize: PROJECTOR_POOL,
+    purpose: 'projector',
+  });
+  const projection = new ReadModel(
+    projectorConnection,
     readModelEnrichers,
     logger,
     postgres ? new PostgresMembers(postgres) : undefined,
   );
+  const readModel = new ReadModel(connection, readModelEnrichers, logger); // the same collections, for requests
   const reader = () => identities.signer(EVENTS_READER);
   ledger.useStatusReader(reader); // follows transactions signed by their authors (people and devices) to their commit
-  const projector = new Projector(connection, ledger, reader, [readModel], logger, (events) =>
+  const projector = new Projector(projectorConnection, ledger, reader, [projection], logger, (events) =>
     metrics.projectedEvents.inc(events),
   );
   projectorStageMetrics(metrics.registry, () => projector.stages.snapshot());
@@ -213,6 +223,7 @@ export async function createServer(config: Config, logger: Logger) {
       ]);
       ledger.close();
       await connection.close();
+      await projectorConnection.close();
       await postgres?.close();
     },
   };
