@@ -2,8 +2,9 @@ import mongoose from 'mongoose';
 import type { Logger } from './logger';
 
 /**
- * A mongoose connection (the process has one for requests, one for the projector). FerretDB v1 has no transactions, change streams or most aggregation:
- * every collection here is read by _id or by small equality filters, and counters are kept by their writers.
+ * A mongoose connection (the process has one for requests, one for the projector). FerretDB v1 has no transactions,
+ * change streams or most aggregation: every collection here is read by _id or by small equality filters, and
+ * counters are kept by their writers.
  */
 export async function connectDatabase(
   url: string,
