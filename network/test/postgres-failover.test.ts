@@ -9,6 +9,7 @@ describe("the PostgreSQL keeper's decision (pure)", () => {
   const healthy: Observation = {
     primaryRefusedSince: null,
     primaryAnswered: true,
+    primaryInRecovery: false,
     standbyUp: true,
     standbyStreaming: true,
     syncRequired: true,
@@ -41,6 +42,12 @@ describe("the PostgreSQL keeper's decision (pure)", () => {
   it('when the primary only failed to answer in time (slow, not refusing), then nothing is promoted', () => {
     const slow = { ...healthy, primaryAnswered: false, standbyStreaming: false };
     expect(decide(roles(true), slow).kind).to.equal('wait');
+  });
+
+  it('when the cluster recorded as the primary answers still in recovery, then its promotion is finished', () => {
+    expect(decide(roles(false), { ...healthy, primaryInRecovery: true, standbyStreaming: false }).kind).to.equal(
+      'finish-promotion',
+    );
   });
 
   it('when commits wait for a standby that no longer streams, then synchronous replication is given up', () => {

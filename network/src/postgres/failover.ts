@@ -9,6 +9,11 @@ export interface Observation {
   primaryRefusedSince: number | null;
   /** The primary answered the keeper's query this tick (the fields below are only known then). */
   primaryAnswered: boolean;
+  /**
+   * The cluster recorded as the primary is still in recovery: the keeper recorded a promotion and did not see it
+   * through (its `pg_promote` failed or it died after recording).
+   */
+  primaryInRecovery: boolean;
   /** The standby answers and is in recovery (a standby, not promoted). */
   standbyUp: boolean;
   /** The primary's walsender to the standby is streaming (caught up to the point of following live). */
@@ -27,6 +32,8 @@ export type Action =
   | { kind: 'wait' }
   /** Promote the standby: fence the old primary, record the new roles, then promote. */
   | { kind: 'promote' }
+  /** The recorded primary is still a standby: promote it (the roles file is the one place that says which leads). */
+  | { kind: 'finish-promotion' }
   /** The standby streams: make the primary wait for it at commit. */
   | { kind: 'require-sync' }
   /** Record that the standby holds everything (the condition for promoting it). */
@@ -48,6 +55,7 @@ export function decide(roles: Roles, o: Observation): Action {
     return dead && o.standbyUp && roles.synchronous ? { kind: 'promote' } : { kind: 'wait' };
   }
   if (!o.primaryAnswered) return { kind: 'wait' };
+  if (o.primaryInRecovery) return { kind: 'finish-promotion' };
   if (o.syncRequired && !o.standbyStreaming) return { kind: 'give-up-sync' };
   if (!o.syncRequired && o.standbyStreaming) return { kind: 'require-sync' };
   if (o.syncRequired && o.standbyHasEverything && !roles.synchronous) return { kind: 'record-synchronous' };

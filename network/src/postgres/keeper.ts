@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { Client } from 'pg';
+import { Client, type QueryConfig } from 'pg';
 import { readPassword, DB_USER } from '../database';
 import { runningPid } from '../processes';
 import { loadSettings, type Settings } from '../settings';
@@ -17,6 +17,8 @@ import { primaryOf, readRoles, standbyOf, writeRoles, type Roles } from './roles
 const TICK_MS = 200;
 /** A query or a connection that takes longer is counted as not answered (never as dead: see failover.ts). */
 const QUERY_TIMEOUT_MS = 1_000;
+/** pg_promote waits for the standby to leave recovery: seconds on a busy machine. */
+const PROMOTE_TIMEOUT_MS = 35_000;
 
 interface Seen {
   observation: Observation;
@@ -62,10 +64,17 @@ class Keeper {
     client.end().catch(() => undefined);
   }
 
-  private async query<T>(node: PostgresNode, sql: string, params: string[] = []): Promise<T> {
+  private async query<T>(
+    node: PostgresNode,
+    sql: string,
+    params: string[] = [],
+    timeoutMs = QUERY_TIMEOUT_MS,
+  ): Promise<T> {
     const client = await this.client(node);
     try {
-      return (await client.query(sql, params)).rows[0] as T;
+      // node-postgres honours a query's own query_timeout; its types do not declare it.
+      const config: QueryConfig & { query_timeout: number } = { text: sql, values: params, query_timeout: timeoutMs };
+      return (await client.query(config)).rows[0] as T;
     } catch (err) {
       this.forget(node.id, client);
       throw err;
@@ -80,6 +89,7 @@ class Keeper {
     const o: Observation = {
       primaryRefusedSince: null,
       primaryAnswered: false,
+      primaryInRecovery: false,
       standbyUp: false,
       standbyStreaming: false,
       syncRequired: false,
@@ -88,9 +98,15 @@ class Keeper {
     };
     let error: string | undefined;
     try {
-      const row = await this.query<{ sync: string; state: string | null; sync_state: string | null; caught: boolean }>(
+      const row = await this.query<{
+        recovery: boolean;
+        sync: string;
+        state: string | null;
+        sync_state: string | null;
+        caught: boolean;
+      }>(
         primary,
-        `SELECT current_setting('synchronous_standby_names') AS sync, r.state, r.sync_state,
+        `SELECT pg_is_in_recovery() AS recovery, current_setting('synchronous_standby_names') AS sync, r.state, r.sync_state,
                 coalesce(r.flush_lsn >= $1::pg_lsn, false) AS caught
            FROM (SELECT 1) AS one
            LEFT JOIN pg_stat_replication r ON r.application_name = $2`,
@@ -98,6 +114,7 @@ class Keeper {
       );
       this.refusedSince = null;
       o.primaryAnswered = true;
+      o.primaryInRecovery = row.recovery;
       o.syncRequired = row.sync !== '';
       o.standbyStreaming = row.state === 'streaming';
       o.standbyHasEverything = row.sync_state === 'sync' && this.syncFrom !== null && row.caught;
@@ -151,14 +168,27 @@ class Keeper {
         record({ primary: standby.id, synchronous: false });
         this.syncFrom = null;
         this.refusedSince = null;
-        await this.query(standby, 'SELECT pg_promote(true, 10)');
-        // A clone copies the primary's ALTER SYSTEM settings: the new primary must not wait for a standby it lacks.
-        await this.query(standby, 'ALTER SYSTEM RESET synchronous_standby_names');
-        await this.query(standby, 'SELECT pg_reload_conf()');
-        log(`${primary.id} refused connections: ${standby.id} promoted to primary`);
+        log(`${primary.id} refused connections: promoting ${standby.id}`);
+        await this.promote(standby);
         return;
       }
+      case 'finish-promotion':
+        log(`${primary.id} is recorded as the primary and still in recovery: promoting it`);
+        await this.promote(primary);
+        return;
     }
+  }
+  /**
+   * Waits for the promotion (longer than a tick's query may take on a loaded machine). Should it fail anyway, the next
+   * ticks see the recorded primary still in recovery and promote it again; a clone copies the primary's
+   * synchronous_standby_names, and a new primary left waiting for a standby it lacks is seen with none streaming and
+   * synchronous replication given up.
+   */
+  private async promote(node: PostgresNode): Promise<void> {
+    await this.query(node, 'SELECT pg_promote(true, 30)', [], PROMOTE_TIMEOUT_MS);
+    await this.query(node, 'ALTER SYSTEM RESET synchronous_standby_names');
+    await this.query(node, 'SELECT pg_reload_conf()');
+    log(`${node.id} promoted to primary`);
   }
 }
 
