@@ -32,15 +32,32 @@ function alive(pid: number): boolean {
   }
 }
 
-/** The PID of a running process we started, or undefined (a stale PID file reused by another program counts as not running). */
-export function runningPid(s: Settings, id: string): number | undefined {
-  let recorded: { pid: number; program: string };
+function recordedPid(s: Settings, id: string): { pid: number; program: string } | undefined {
   try {
-    recorded = JSON.parse(fs.readFileSync(pidFile(s, id), 'utf8'));
+    return JSON.parse(fs.readFileSync(pidFile(s, id), 'utf8'));
   } catch {
     return undefined;
   }
-  if (!alive(recorded.pid)) return undefined;
+}
+
+/**
+ * Killed but not yet gone: a zombie, or a process the kernel is still tearing down (its command line already empty).
+ * It is not running, yet PostgreSQL's lock file check (kill 0) still sees it.
+ */
+function exiting(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state === 'Z' || state === 'X' || fs.readFileSync(`/proc/${pid}/cmdline`).length === 0;
+  } catch {
+    return false;
+  }
+}
+
+/** The PID of a running process we started, or undefined (a stale PID file reused by another program counts as not running). */
+export function runningPid(s: Settings, id: string): number | undefined {
+  const recorded = recordedPid(s, id);
+  if (!recorded || !alive(recorded.pid)) return undefined;
   try {
     const cmdline = fs.readFileSync(`/proc/${recorded.pid}/cmdline`, 'utf8');
     if (!cmdline.includes(recorded.program)) return undefined;
@@ -116,7 +133,17 @@ export async function waitFor(
   }
 }
 
-/** Starts a process and waits until `healthy` holds, pointing at its log when it does not within `timeoutMs`. */
+/** How long a start waits for the node's killed predecessor to leave the process table. */
+const PREDECESSOR_EXIT_MS = 10_000;
+/** A node that exits as it starts is started again this many times, a second apart. */
+const EARLY_EXIT_RETRIES = 2;
+
+/**
+ * Starts a process and waits until `healthy` holds, pointing at its log when it does not within `timeoutMs`. A node
+ * killed a moment ago may still be exiting (or a zombie not yet reaped): the start waits for it first, since
+ * PostgreSQL refuses to start while the PID in its lock file exists ("lock file already exists"). A process that exits
+ * before it is healthy is started again, then reported at once rather than waited for until the timeout.
+ */
 export async function startAndWait(
   s: Settings,
   spec: ProcessSpec,
@@ -124,8 +151,25 @@ export async function startAndWait(
   healthy: () => Promise<boolean>,
   timeoutMs: number,
 ): Promise<void> {
-  start(s, spec);
-  await waitFor(what, healthy, timeoutMs, `see its log: npm run network -- logs ${spec.id}`);
+  const hint = `see its log: npm run network -- logs ${spec.id}`;
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 0; ; attempt++) {
+    const before = recordedPid(s, spec.id);
+    for (const until = Date.now() + PREDECESSOR_EXIT_MS; before && exiting(before.pid) && Date.now() < until;)
+      await sleep(50);
+    const pid = start(s, spec);
+    let exited = false;
+    await waitFor(
+      what,
+      async () => (exited = !alive(pid) || exiting(pid)) || (await healthy()),
+      Math.max(0, deadline - Date.now()),
+      hint,
+    );
+    if (!exited) return;
+    if (attempt === EARLY_EXIT_RETRIES)
+      throw new Error(`${spec.id} exited as it started (${attempt + 1} times): ${hint}`);
+    await sleep(1_000);
+  }
 }
 
 /** Whether a TCP connection opens within 2 s (a host cut off the network drops the SYN: without a limit, ~2 minutes). */

@@ -1,0 +1,78 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { runningPid, startAndWait, type ProcessSpec } from '../src/processes';
+import { loadSettings, type Settings } from '../src/settings';
+
+/**
+ * The CI run of 2026-12-06 failed when `up` restarted a PostgreSQL standby killed a moment before: the killed postmaster
+ * was a zombie (this machine's init reaps orphans up to ~2 s late), PostgreSQL's lock file check (kill 0) saw it
+ * alive and the new postmaster exited at once ("lock file already exists"), and `up` waited 120 s for it.
+ */
+describe('starting a node whose predecessor was just killed', function () {
+  this.timeout(30_000);
+  let s: Settings;
+  let dir: string;
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'luohu-processes-'));
+    s = loadSettings({ ...process.env, LUOHU_NETWORK_DIR: dir });
+  });
+  afterEach(() => {
+    const pid = runningPid(s, 'locked');
+    if (pid !== undefined) process.kill(pid, 'SIGKILL');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A process that, like a postmaster, refuses to start while the PID in its lock file exists; counts its starts. */
+  const lockedSpec = (lockPid: number): ProcessSpec => ({
+    id: 'locked',
+    program: '/bin/sh',
+    args: [
+      '-c',
+      `echo start >> starts; kill -0 ${lockPid} 2>/dev/null && exit 1; touch ready; while :; do sleep 1; done`,
+    ],
+    env: {},
+    cwd: dir,
+  });
+  const starts = () => fs.readFileSync(path.join(dir, 'starts'), 'utf8').trim().split('\n').length;
+  const ready = async () => fs.existsSync(path.join(dir, 'ready'));
+
+  it('when the killed predecessor is still a zombie, then the start waits for it to go and succeeds the first time', async () => {
+    const z = await zombie();
+    fs.mkdirSync(path.join(dir, 'pids'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'pids', 'locked.pid'), JSON.stringify({ pid: z, program: '/bin/sh' }));
+    expect(runningPid(s, 'locked'), 'a zombie is not running').to.equal(undefined);
+
+    await startAndWait(s, lockedSpec(z), 'the locked process', ready, 20_000);
+
+    expect(starts()).to.equal(1);
+    expect(runningPid(s, 'locked')).to.be.a('number');
+  });
+
+  it('when a process exits as it starts, then it is tried twice more and reported at once, not waited for', async () => {
+    const began = Date.now();
+    const err = await startAndWait(s, lockedSpec(process.pid), 'the locked process', ready, 20_000).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(err?.message).to.match(/locked exited as it started \(3 times\): see its log/);
+    expect(starts()).to.equal(3);
+    expect(Date.now() - began).to.be.below(10_000);
+  });
+
+  /** A killed process not yet reaped: its parent (sleep 1) never waits for it; init reaps it after the parent exits. */
+  async function zombie(): Promise<number> {
+    const parent = spawn('/bin/sh', ['-c', 'sleep 0.05 & echo $!; exec sleep 1'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const pid = await new Promise<number>((resolve) => parent.stdout.once('data', (d) => resolve(Number(String(d)))));
+    for (;;) {
+      const state = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
+      if (state === 'Z') return pid;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+});
