@@ -178,6 +178,7 @@ class Keeper {
         return;
     }
   }
+
   /**
    * Waits for the promotion (longer than a tick's query may take on a loaded machine). Should it fail anyway, the next
    * ticks see the recorded primary still in recovery and promote it again; a clone copies the primary's
