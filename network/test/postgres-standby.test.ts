@@ -3,6 +3,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { MongoClient } from 'mongodb';
+import { psql } from '../src/database';
+import { keeperProcess } from '../src/nodes';
+import { writeRoles } from '../src/postgres/roles';
+import { startAndWait } from '../src/processes';
+import { loadSettings } from '../src/settings';
+import { loadTopology } from '../src/topology';
 import { connection, eventually, networkCliOk, networkStatus, StatusReport, suiteEnv } from './support/suite-network';
 
 const roleOf = (status: StatusReport, id: string) => status.nodes.find((n) => n.id === id)?.role;
@@ -119,5 +125,50 @@ describe("PostgreSQL's primary and its synchronous standby", function () {
       60_000,
     );
     expect(await probes.findOne({ _id: during })).to.deep.equal({ _id: during });
+  });
+  it('when the keeper recorded a promotion and died before making it, then the keeper started again finishes it', async () => {
+    const s = loadSettings({ ...process.env, ...suiteEnv });
+    const t = loadTopology(s);
+    const ready = await eventually('a synchronous standby', networkStatus, (st) =>
+      clusters(st).some((n) => n.role === 'synchronous standby' && n.healthy),
+    );
+    const primary = clusters(ready).find((n) => n.role === 'primary')!;
+    const standby = clusters(ready).find((n) => n.role === 'synchronous standby')!;
+    const keeper = ready.nodes.find((n) => n.kind === 'keeper')!;
+    const standbyNode = t.postgres.find((p) => p.id === standby.id)!;
+
+    // What the keeper does before pg_promote, then dies: fence the primary, record the standby as the primary.
+    process.kill(keeper.pid!, 'SIGKILL');
+    process.kill(primary.pid!, 'SIGKILL');
+    writeRoles(s, { primary: standby.id, synchronous: false, changedAt: Date.now() });
+    expect((await psql(s, standbyNode.listen, 'postgres', 'SELECT pg_is_in_recovery()')).trim()).to.equal('t');
+
+    // Only the keeper comes back (`up` would promote it itself).
+    const healthz = `http://${t.keeper.listen.host}:${t.keeper.listen.port}/healthz`;
+    await startAndWait(s, keeperProcess(s, t), 'the keeper', () => fetch(healthz).then((r) => r.ok), 30_000);
+    await eventually(
+      'the recorded primary out of recovery',
+      () => psql(s, standbyNode.listen, 'postgres', 'SELECT pg_is_in_recovery()').then((r) => r.trim()),
+      (inRecovery) => inRecovery === 'f',
+    );
+    const probes = client.db('luohu').collection<{ _id: string }>('failover_probes');
+    const after = `finished-${crypto.randomUUID()}`;
+    await eventually(
+      'a write through FerretDB on the promoted cluster',
+      () =>
+        probes.replaceOne({ _id: after }, { _id: after }, { upsert: true }).then(
+          () => true,
+          () => false,
+        ),
+      (ok) => ok,
+    );
+
+    await networkCliOk(['up']);
+    await eventually(
+      'the killed primary back as the synchronous standby',
+      networkStatus,
+      (st) => roleOf(st, primary.id) === 'synchronous standby' && clusters(st).every((n) => n.healthy),
+      60_000,
+    );
   });
 });
