@@ -126,6 +126,7 @@ describe("PostgreSQL's primary and its synchronous standby", function () {
     );
     expect(await probes.findOne({ _id: during })).to.deep.equal({ _id: during });
   });
+
   it('when the keeper recorded a promotion and died before making it, then the keeper started again finishes it', async () => {
     const s = loadSettings({ ...process.env, ...suiteEnv });
     const t = loadTopology(s);
