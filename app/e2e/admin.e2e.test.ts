@@ -28,6 +28,13 @@ describe('web app: a bureau admin registers a person and revokes a certificate (
     try {
       await page.goto(`${g.url}/sign-in`);
       await page.getByRole('button', { name: '单位管理员登录（密码）' }).click();
+      // The panel opens with a height transition: fill and press once it is open, as a person would. (CI 2026-12-06,
+      // quiet machine: the form filled, "登录" clicked, and no request sent in 30 s; not reproduced since.)
+      await page
+        .waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'), undefined, {
+          timeout: 5_000,
+        })
+        .catch(() => undefined);
       await page.getByLabel('管理员账号').fill('admin.housing');
       await page.getByLabel('密码').fill(ADMIN_PASSWORD);
       await page.getByRole('button', { name: '登录', exact: true }).click();
