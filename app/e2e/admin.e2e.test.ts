@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
 import { enrollKey } from '../../gateway/src/client/signing-client';
 import { ADMIN_PASSWORD, gatewayUnderTest, type TestGateway } from '../../gateway/test/support/gateway';
-import { expectAccessible, launchChromium, recordTraffic, screenshot } from './browser';
+import { animationsEnded, expectAccessible, launchChromium, recordTraffic, screenshot } from './browser';
 
 /**
  * Issue 13, the bureau admin: signs in by password (a custodial identity, kept apart from people's keys), registers a
@@ -30,11 +30,7 @@ describe('web app: a bureau admin registers a person and revokes a certificate (
       await page.getByRole('button', { name: '单位管理员登录（密码）' }).click();
       // The panel opens with a height transition: fill and press once it is open, as a person would. (CI 2026-12-06,
       // quiet machine: the form filled, "登录" clicked, and no request sent in 30 s; not reproduced since.)
-      await page
-        .waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'), undefined, {
-          timeout: 5_000,
-        })
-        .catch(() => undefined);
+      await animationsEnded(page);
       await page.getByLabel('管理员账号').fill('admin.housing');
       await page.getByLabel('密码').fill(ADMIN_PASSWORD);
       await page.getByRole('button', { name: '登录', exact: true }).click();

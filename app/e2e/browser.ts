@@ -56,19 +56,21 @@ export function recordTraffic(page: Page): () => string {
   return () => [...lines, ...[...pending.values()].map((l) => `still waiting: ${l}`)].join('\n');
 }
 
+/** Until no animation or transition on the page is running (at most 5 s): the page as a person sees it at rest. */
+export async function animationsEnded(page: Page): Promise<void> {
+  await page
+    .waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'), undefined, {
+      timeout: 5_000,
+    })
+    .catch(() => undefined);
+}
+
 /** axe-core over the page: no serious or critical violation. */
 export async function expectAccessible(page: Page): Promise<void> {
   // What a person sees at rest: no pointer over a control, no transition half-way (axe blends colours mid-animation).
-  const atRest = async () => {
-    await page.mouse.move(0, 0);
-    await page
-      .waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'), undefined, {
-        timeout: 5_000,
-      })
-      .catch(() => undefined);
-  };
   const grave = async () => {
-    await atRest();
+    await page.mouse.move(0, 0);
+    await animationsEnded(page);
     const { violations } = await new AxeBuilder({ page }).analyze();
     return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   };
