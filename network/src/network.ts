@@ -43,7 +43,8 @@ function registrations(org: Org): Registration[] {
   ];
 }
 
-async function nodeHealthy(s: Settings, t: Topology, n: NetworkNode): Promise<boolean> {
+/** Whether a node answers as it should when up (what `up` waits for and `status` shows). */
+export async function nodeHealthy(s: Settings, t: Topology, n: NetworkNode): Promise<boolean> {
   switch (n.kind) {
     case 'ca':
       return operationsHealthy(n.operations);

@@ -138,6 +138,13 @@ const PREDECESSOR_EXIT_MS = 10_000;
 /** A node that exits as it starts is started again this many times, a second apart. */
 const EARLY_EXIT_RETRIES = 2;
 
+/** Until the process last started as `id` has left the process table, if it is exiting (at most PREDECESSOR_EXIT_MS). */
+async function predecessorGone(s: Settings, id: string): Promise<void> {
+  const before = recordedPid(s, id);
+  const until = Date.now() + PREDECESSOR_EXIT_MS;
+  while (before && exiting(before.pid) && Date.now() < until) await sleep(50);
+}
+
 /**
  * Starts a process and waits until `healthy` holds, pointing at its log when it does not within `timeoutMs`. A node
  * killed a moment ago may still be exiting (or a zombie not yet reaped): the start waits for it first, since
@@ -154,9 +161,7 @@ export async function startAndWait(
   const hint = `see its log: npm run network -- logs ${spec.id}`;
   const deadline = Date.now() + timeoutMs;
   for (let attempt = 0; ; attempt++) {
-    const before = recordedPid(s, spec.id);
-    for (const until = Date.now() + PREDECESSOR_EXIT_MS; before && exiting(before.pid) && Date.now() < until;)
-      await sleep(50);
+    await predecessorGone(s, spec.id);
     const pid = start(s, spec);
     let exited = false;
     await waitFor(

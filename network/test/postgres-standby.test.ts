@@ -1,12 +1,12 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
 import { expect } from 'chai';
 import { MongoClient } from 'mongodb';
 import { psql } from '../src/database';
+import { nodeHealthy } from '../src/network';
 import { keeperProcess } from '../src/nodes';
 import { writeRoles } from '../src/postgres/roles';
-import { startAndWait } from '../src/processes';
+import { logFile, startAndWait } from '../src/processes';
 import { loadSettings } from '../src/settings';
 import { loadTopology } from '../src/topology';
 import { connection, eventually, networkCliOk, networkStatus, StatusReport, suiteEnv } from './support/suite-network';
@@ -34,46 +34,56 @@ describe("PostgreSQL's primary and its synchronous standby", function () {
     await client?.close();
   });
 
+  const probes = () => client.db('luohu').collection<{ _id: string }>('failover_probes');
+  /**
+   * A write retried until one is answered: an upsert, since an attempt whose answer was lost in a failover may have
+   * committed (a dying primary's backends still commit while its walsender lives).
+   */
+  const writeUntilAnswered = (id: string, what: string, timeoutMs?: number) =>
+    eventually(
+      what,
+      () =>
+        probes()
+          .replaceOne({ _id: id }, { _id: id }, { upsert: true })
+          .then(
+            () => true,
+            () => false,
+          ),
+      (ok) => ok,
+      timeoutMs,
+    );
+
   afterEach(function () {
     if (this.currentTest?.state !== 'failed') return;
     // What the keeper saw and did is the first thing to read when a failover did not happen.
-    const log = path.join(suiteEnv.LUOHU_NETWORK_DIR, 'logs', 'postgres-keeper.log');
+    const log = logFile(loadSettings({ ...process.env, ...suiteEnv }), 'postgres-keeper');
     const tail = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').slice(-40).join('\n') : '(no log)';
     process.stderr.write(`      the keeper's log, last lines:\n${tail}\n`);
   });
 
   it('when the primary is killed with SIGKILL, then the standby is promoted, a write acknowledged before is there, writes go on, and `up` brings the killed one back as the synchronous standby', async () => {
-    const probes = client.db('luohu').collection<{ _id: string }>('failover_probes');
     const ready = await eventually('a synchronous standby', networkStatus, (s) =>
       clusters(s).some((n) => n.role === 'synchronous standby' && n.healthy),
     );
     const primary = clusters(ready).find((n) => n.role === 'primary')!;
     const standby = clusters(ready).find((n) => n.role === 'synchronous standby')!;
     const before = `before-${crypto.randomUUID()}`;
-    await probes.insertOne({ _id: before });
+    await probes().insertOne({ _id: before });
 
     process.kill(primary.pid!, 'SIGKILL');
     const killedAt = Date.now();
     await eventually('the standby promoted', networkStatus, (s) => roleOf(s, standby.id) === 'primary', 30_000);
-    // Retried until one is answered: an upsert, since an attempt whose answer was lost in the failover may have
-    // committed (a dying primary's backends still commit while its walsender lives).
     const after = `after-${crypto.randomUUID()}`;
-    await eventually(
-      'a write through FerretDB after the primary died',
-      () =>
-        probes.replaceOne({ _id: after }, { _id: after }, { upsert: true }).then(
-          () => true,
-          () => false,
-        ),
-      (ok) => ok,
-      60_000,
-    );
+    await writeUntilAnswered(after, 'a write through FerretDB after the primary died', 60_000);
     process.stderr.write(`      first write acknowledged ${Date.now() - killedAt} ms after the kill\n`);
 
     // A read may meet a pooled connection to the dead primary once; the write must be there when one answers.
     const kept = await eventually(
       'the write acknowledged before the kill, read back',
-      () => probes.findOne({ _id: before }).catch(() => 'unanswered'),
+      () =>
+        probes()
+          .findOne({ _id: before })
+          .catch(() => 'unanswered'),
       (doc) => doc !== 'unanswered',
     );
     expect(kept).to.deep.equal({ _id: before });
@@ -89,11 +99,10 @@ describe("PostgreSQL's primary and its synchronous standby", function () {
       60_000,
     );
     expect(roleOf(rejoined, standby.id)).to.equal('primary');
-    expect(await probes.countDocuments({ _id: { $in: [before, after] } })).to.equal(2);
+    expect(await probes().countDocuments({ _id: { $in: [before, after] } })).to.equal(2);
   });
 
   it('when the standby is killed with SIGKILL, then commits stop waiting for it (writes go on), and after `up` they wait for it again', async () => {
-    const probes = client.db('luohu').collection<{ _id: string }>('failover_probes');
     const ready = await eventually('a synchronous standby', networkStatus, (s) =>
       clusters(s).some((n) => n.role === 'synchronous standby' && n.healthy),
     );
@@ -104,7 +113,7 @@ describe("PostgreSQL's primary and its synchronous standby", function () {
     // A commit that waited for the dead standby for ever would never answer: each write gets 20 s.
     const during = `standby-down-${crypto.randomUUID()}`;
     await Promise.race([
-      probes.insertOne({ _id: during }),
+      probes().insertOne({ _id: during }),
       new Promise((_, reject) =>
         setTimeout(() => reject(new Error('the write hung waiting for the dead standby')), 20_000),
       ),
@@ -124,7 +133,7 @@ describe("PostgreSQL's primary and its synchronous standby", function () {
       (s) => roleOf(s, standby.id) === 'synchronous standby' && clusters(s).every((n) => n.healthy),
       60_000,
     );
-    expect(await probes.findOne({ _id: during })).to.deep.equal({ _id: during });
+    expect(await probes().findOne({ _id: during })).to.deep.equal({ _id: during });
   });
 
   it('when the keeper recorded a promotion and died before making it, then the keeper started again finishes it', async () => {
@@ -145,24 +154,13 @@ describe("PostgreSQL's primary and its synchronous standby", function () {
     expect((await psql(s, standbyNode.listen, 'postgres', 'SELECT pg_is_in_recovery()')).trim()).to.equal('t');
 
     // Only the keeper comes back (`up` would promote it itself).
-    const healthz = `http://${t.keeper.listen.host}:${t.keeper.listen.port}/healthz`;
-    await startAndWait(s, keeperProcess(s, t), 'the keeper', () => fetch(healthz).then((r) => r.ok), 30_000);
+    await startAndWait(s, keeperProcess(s, t), 'the keeper', () => nodeHealthy(s, t, t.keeper), 30_000);
     await eventually(
       'the recorded primary out of recovery',
       () => psql(s, standbyNode.listen, 'postgres', 'SELECT pg_is_in_recovery()').then((r) => r.trim()),
       (inRecovery) => inRecovery === 'f',
     );
-    const probes = client.db('luohu').collection<{ _id: string }>('failover_probes');
-    const after = `finished-${crypto.randomUUID()}`;
-    await eventually(
-      'a write through FerretDB on the promoted cluster',
-      () =>
-        probes.replaceOne({ _id: after }, { _id: after }, { upsert: true }).then(
-          () => true,
-          () => false,
-        ),
-      (ok) => ok,
-    );
+    await writeUntilAnswered(`finished-${crypto.randomUUID()}`, 'a write through FerretDB on the promoted cluster');
 
     await networkCliOk(['up']);
     await eventually(
