@@ -74,9 +74,10 @@ export class ClientSignedLedger {
   ): Promise<SigningStep & { result: string }> {
     const message = ClientSignedLedger.messageOf('proposal', proposalBytes);
     const der = checked(identity, message, signature, 'proposal');
+    let bytes = proposalBytes;
+    let rechecked = false;
     for (let attempt = 1; ; attempt++) {
       const gateway = this.ledger.gateway(identity);
-      const bytes = attempt === 1 || asked ? proposalBytes : replanned(proposalBytes, this.ledger.endorsersFor());
       try {
         const transaction = await gateway.newSignedProposal(bytes, der).endorse();
         return {
@@ -86,7 +87,16 @@ export class ClientSignedLedger {
         };
       } catch (err) {
         // Noted either way: the author's next proposals are planned around what failed here.
-        if (this.ledger.noteFailure(gateway, err) && attempt < 2) continue;
+        if (this.ledger.noteFailure(gateway, err) && attempt < 2) {
+          if (!asked) bytes = replanned(proposalBytes, this.ledger.endorsersFor());
+          continue;
+        }
+        // A refusal is endorsed once more, as planned, once the refusing peers have caught up: it may have been decided
+        // on a peer behind the channel (lagging-endorsers.ts).
+        if (!rechecked && (await this.ledger.refusalToRecheck(err))) {
+          rechecked = true;
+          continue;
+        }
         throw err instanceof GatewayError ? fromGatewayError(err) : err;
       }
     }

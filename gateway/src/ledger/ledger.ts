@@ -14,6 +14,7 @@ import type { ConnectionDescription } from '../config';
 import type { Logger } from '../platform/logger';
 import { chaincodeMessage, fromGatewayError, isRetryable, OutcomeUnknown, TransactionInvalid } from './errors';
 import { blame, PeerDirectory, PeerEndpoint } from './peers';
+import { refusalToRecheck } from './lagging-endorsers';
 import { creatorOf } from './creator';
 import { signerFor } from './signer';
 
@@ -187,10 +188,22 @@ export class Ledger {
   }
 
   /** The channel's ledger height as one bureau's peer reports it (qscc GetChainInfo, evaluated on that org's peers). */
-  async channelHeight(user: SigningUser, mspId: string): Promise<number> {
+  async channelHeight(user: SigningUser, mspId: string, deadlineMs = 5_000): Promise<number> {
     const qscc = this.gateway(user).getNetwork(this.channel).getContract('qscc');
-    const bytes = await qscc.evaluate('GetChainInfo', { arguments: [this.channel], endorsingOrganizations: [mspId] });
+    const proposal = qscc.newProposal('GetChainInfo', { arguments: [this.channel], endorsingOrganizations: [mspId] });
+    const bytes = await proposal.evaluate({ deadline: Date.now() + deadlineMs });
     return Number(common.BlockchainInfo.deserializeBinary(bytes).getHeight());
+  }
+
+  /**
+   * Whether a chaincode refusal is endorsed once more before it is answered, once the refusing peers have caught up with
+   * the channel (lagging-endorsers.ts). Heights are read as the status reader (else as `user`).
+   */
+  async refusalToRecheck(err: unknown, user?: SigningUser): Promise<boolean> {
+    if (!(err instanceof GatewayError) || chaincodeMessage(err) === undefined) return false;
+    const reader = (await this.statusReader?.()) ?? user;
+    if (!reader) return false;
+    return refusalToRecheck(err, this.peers.bureaus, (mspId) => this.channelHeight(reader, mspId, 1_000));
   }
 
   /** Endorse, submit and wait for the commit; returns the chaincode's result with the receipt. */
@@ -201,6 +214,7 @@ export class Ledger {
     args: string[],
     options: SubmitOptions = {},
   ): Promise<{ result: string; receipt: Receipt }> {
+    let rechecked = false;
     for (let attempt = 1; ; attempt++) {
       const gateway = this.gateway(user);
       const proposal = gateway
@@ -217,6 +231,10 @@ export class Ledger {
         const elsewhere = this.noteFailure(gateway, err);
         if ((elsewhere || isRetryable(err)) && attempt < MAX_ATTEMPTS) {
           if (!elsewhere) await sleep(200 * attempt);
+          continue;
+        }
+        if (!rechecked && attempt < MAX_ATTEMPTS && (await this.refusalToRecheck(err, user))) {
+          rechecked = true;
           continue;
         }
         throw err instanceof GatewayError ? fromGatewayError(err) : err;

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type mongoose from 'mongoose';
 import { CertificateAuthority } from '../../src/identity/certificate-authority';
 import { IdentityService } from '../../src/identity/identity-service';
-import { Ledger } from '../../src/ledger/ledger';
+import { Ledger, type SigningUser, type SubmitOptions } from '../../src/ledger/ledger';
 import { connectDatabase } from '../../src/platform/database';
 import { createLogger } from '../../src/platform/logger';
 import { creditCode, testConfig } from './gateway';
@@ -12,7 +12,10 @@ import { creditCode, testConfig } from './gateway';
  * IdentityService on the suite's network and database, signing as an existing gateway user (e.g. admin.housing).
  */
 export interface LedgerSetup {
-  submitAs(username: string, namespace: string, fn: string, args: string[]): Promise<unknown>;
+  ledger: Ledger;
+  /** An existing gateway user's signing identity (key included). */
+  signer(username: string): Promise<SigningUser>;
+  submitAs(username: string, namespace: string, fn: string, args: string[], options?: SubmitOptions): Promise<unknown>;
   /** A query straight to the ledger, signed as `username`: what the chaincode answers, not the read model. */
   evaluateAs(username: string, namespace: string, fn: string, args: string[]): Promise<unknown>;
   /** A contractor holding a valid qualification for the given project types (registry, as admin.housing). */
@@ -32,11 +35,13 @@ export async function ledgerSetup(): Promise<LedgerSetup> {
     config.sessionTtlMs,
     logger,
   );
-  const submitAs = async (username: string, namespace: string, fn: string, args: string[]) => {
-    const { result } = await ledger.submit(await identities.signer(username), namespace, fn, args);
+  const submitAs = async (username: string, namespace: string, fn: string, args: string[], options?: SubmitOptions) => {
+    const { result } = await ledger.submit(await identities.signer(username), namespace, fn, args, options);
     return result ? JSON.parse(result) : null;
   };
   return {
+    ledger,
+    signer: (username) => identities.signer(username),
     submitAs,
     async evaluateAs(username, namespace, fn, args) {
       const result = await ledger.evaluate(await identities.reader(username), namespace, fn, args);
