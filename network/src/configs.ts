@@ -197,16 +197,26 @@ export function configtxYaml(s: Settings, t: Topology): string {
   return `# Generated from network/topology.yaml; do not edit.\n${stringify({ Profiles: { LuohuChannel: profile } })}`;
 }
 
-/** Writes every node's config; cheap, so done on every `up` to follow topology edits. */
-export function writeConfigs(s: Settings, t: Topology): void {
+/**
+ * Writes every node's config; cheap, so done on every `up` to follow topology edits (and this code's). Returns the
+ * orderers and peers whose config changed: a running one still has the old one and must be restarted to follow.
+ */
+export function writeConfigs(s: Settings, t: Topology): string[] {
   const l = layout(s);
-  for (const o of t.ordererOrg.orderers) writeFile(path.join(l.configDir(o), 'orderer.yaml'), ordererYaml(s, o));
+  const changed: string[] = [];
+  for (const o of t.ordererOrg.orderers)
+    if (writeFile(path.join(l.configDir(o), 'orderer.yaml'), ordererYaml(s, o))) changed.push(o.id);
   for (const org of t.peerOrgs)
-    for (const p of org.peers) writeFile(path.join(l.configDir(p), 'core.yaml'), coreYaml(s, t, p));
+    for (const p of org.peers)
+      if (writeFile(path.join(l.configDir(p), 'core.yaml'), coreYaml(s, t, p))) changed.push(p.id);
   writeFile(path.join(l.channelDir, 'configtx.yaml'), configtxYaml(s, t));
+  return changed;
 }
 
-function writeFile(file: string, content: string): void {
+/** Writes the file unless it already holds `content`; true when it did not. */
+function writeFile(file: string, content: string): boolean {
+  if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') === content) return false;
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, content);
+  return true;
 }

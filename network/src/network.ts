@@ -114,7 +114,12 @@ export async function up(s: Settings, t: Topology): Promise<void> {
       }),
     ),
   );
-  writeConfigs(s, t);
+  for (const id of writeConfigs(s, t)) {
+    if (runningPid(s, id) === undefined) continue;
+    // It runs with the config it was started with: stopped here, started again below with the new one.
+    note(`restarting ${id}: its config changed`);
+    await stop(s, id);
+  }
   await ensureGenesisBlock(s, t);
 
   await startNodes(s, t, t.ordererOrg.orderers);

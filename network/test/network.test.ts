@@ -1,9 +1,11 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { expect } from 'chai';
 import { Gateway } from '@hyperledger/fabric-gateway';
 import * as grpc from '@grpc/grpc-js';
 import { connectAs, EnrolledUser, orgByMsp, peerClient, registerAndEnroll } from '../src/client';
-import { connection, networkStatus } from './support/suite-network';
+import { connection, networkCli, networkStatus, suiteEnv, type StatusReport } from './support/suite-network';
 
 const utf8 = new TextDecoder();
 
@@ -50,6 +52,26 @@ describe('the Luohu network', function () {
     expect(Number(status.blockNumber)).to.be.greaterThan(0);
     const stored = JSON.parse(utf8.decode(await contract.evaluateTransaction('readBatch', batchId)));
     expect(stored).to.include({ batchId, merkleRoot: root });
+  });
+
+  it("when a running peer's config is not what up writes (an earlier version's), then up restarts that peer alone, with the new one", async () => {
+    const pid = (s: StatusReport, id: string) => s.nodes.find((n) => n.id === id)!.pid;
+    const file = path.join(suiteEnv.LUOHU_NETWORK_DIR, 'config', 'peer0.audit', 'core.yaml');
+    const current = fs.readFileSync(file, 'utf8');
+    fs.writeFileSync(file, current.replace(/minInterval: \S+/, 'minInterval: 3600s'));
+    expect(fs.readFileSync(file, 'utf8')).to.not.equal(current);
+    const before = await networkStatus();
+
+    const up = await networkCli(['up']);
+
+    expect(up.code, up.stderr).to.equal(0);
+    expect(up.stderr).to.contain('restarting peer0.audit: its config changed');
+    const after = await networkStatus();
+    expect(pid(after, 'peer0.audit')).to.not.equal(pid(before, 'peer0.audit'));
+    for (const n of before.nodes.filter((n) => n.id !== 'peer0.audit' && n.pid !== null))
+      expect(pid(after, n.id), `${n.id} restarted`).to.equal(n.pid);
+    expect(fs.readFileSync(file, 'utf8')).to.equal(current);
+    expect(after.nodes.filter((n) => !n.healthy).map((n) => n.id)).to.deep.equal([]);
   });
 
   it('when the chaincode is asked who the caller is, then it sees the role attribute issued by the CA', async () => {
