@@ -67,11 +67,14 @@ export class PeerDirectory {
   }
 
   /**
-   * The bureaus to endorse with now: undefined (the peer plans, as usual) while every bureau endorses; otherwise those
-   * that do, if they are still a majority of all.
+   * The bureaus to endorse with now: undefined (the peer plans, as usual) while every bureau endorses and has a peer
+   * that answers; otherwise those that do, if they are still a majority of all.
    */
   endorsers(): string[] | undefined {
-    const healthy = this.bureaus.filter((b) => (this.passedOver.get(`endorser:${b}`) ?? 0) <= this.now());
+    const passedOver = (key: string) => (this.passedOver.get(key) ?? 0) > this.now();
+    // A bureau none of whose peers answers cannot endorse either (a peer planning with it would wait for its timeout).
+    const reachable = (b: string) => this.peers.some((p) => p.mspId === b && !passedOver(`peer:${p.id}`));
+    const healthy = this.bureaus.filter((b) => !passedOver(`endorser:${b}`) && reachable(b));
     if (healthy.length === this.bureaus.length) return undefined;
     return healthy.length > this.bureaus.length / 2 ? healthy : undefined;
   }

@@ -60,6 +60,15 @@ describe('which peer serves a bureau, and which bureaus endorse, while nodes fai
     expect(d.endorsers()).to.equal(undefined);
   });
 
+  it("when a bureau's only peer does not answer (cut off or dead), then plans name the other two until it is tried again", () => {
+    now = 1_000;
+    const d = directory();
+    d.peerFailed(d.peerFor('HousingMSP'));
+    expect(d.endorsers()).to.deep.equal(['FinanceMSP', 'AuditMSP']);
+    now += 5_001;
+    expect(d.endorsers()).to.equal(undefined);
+  });
+
   describe('what a failure blames', () => {
     const cause = {} as ServiceError;
     it('when the gateway peer refuses the connection, or cannot plan yet after a restart ("no combination of peers"), then the peer is blamed', () => {
