@@ -38,6 +38,12 @@ async function main(): Promise<void> {
   const f = figures(result);
   fs.writeFileSync(path.join(networkDir, 'soak-result.json'), JSON.stringify({ figures: f, ...result }, null, 1));
   console.log(printable(f, result));
+  // Left running to be looked into (its logs, its peers' ledgers); it holds ports and two cores' worth of processes.
+  const hosts = needsHosts(faults) ? ' LUOHU_HOSTS=netns' : '';
+  process.stderr.write(
+    `• The soak's network is still up; stop it with: LUOHU_BASE_PORT=${env.SOAK_BASE_PORT ?? 19000} ` +
+      `LUOHU_NETWORK_DIR=${networkDir}${hosts} npm run network -- down\n`,
+  );
   if (f.lost + f.duplicated + f.misreported > 0 || result.faults.some((x) => x.error)) process.exitCode = 1;
 }
 
