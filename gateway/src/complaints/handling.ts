@@ -63,9 +63,11 @@ export class ComplaintHandling {
     return this.deps.readModel.model('complaint');
   }
 
+  /** The complaint as the ledger has it, from a peer that holds every write acknowledged so far (drafts rest on it). */
   async ledgerRecord(user: Pick<AuthenticatedUser, '_id'>, id: string): Promise<LedgerComplaint> {
+    const reader = await this.deps.identities.reader(user._id);
     return JSON.parse(
-      await this.deps.ledger.evaluate(await this.deps.identities.reader(user._id), 'complaint', 'readComplaint', [id]),
+      await this.deps.ledger.evaluate(reader, 'complaint', 'readComplaint', [id], { latest: true }),
     ) as LedgerComplaint;
   }
 

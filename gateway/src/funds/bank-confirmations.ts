@@ -51,9 +51,11 @@ export class BankConfirmations {
     private readonly logger: Logger,
   ) {}
 
+  /** The payout as the ledger has it, from a peer that holds every write acknowledged so far (decisions rest on it). */
   async readPayout(userId: string, payoutId: string): Promise<LedgerPayout> {
+    const reader = await this.identities.reader(userId);
     return JSON.parse(
-      await this.ledger.evaluate(await this.identities.reader(userId), 'payment', 'readPayout', [payoutId]),
+      await this.ledger.evaluate(reader, 'payment', 'readPayout', [payoutId], { latest: true }),
     ) as LedgerPayout;
   }
 

@@ -62,6 +62,22 @@ export async function refusalToRecheck(
   return true;
 }
 
+/**
+ * The bureau whose peer reports the highest height — `preferred` when it is among them — for a read that must see
+ * every write acknowledged before it; undefined when no peer answers.
+ */
+export async function furthestAlong(
+  bureaus: string[],
+  heightOf: HeightOf,
+  preferred: string,
+): Promise<string | undefined> {
+  const heights = await readHeights(bureaus, heightOf);
+  const known = [...heights].filter((e): e is [string, number] => e[1] !== undefined);
+  if (known.length === 0) return undefined;
+  const top = Math.max(...known.map(([, h]) => h));
+  return heights.get(preferred) === top ? preferred : known.find(([, h]) => h === top)![0];
+}
+
 async function readHeights(bureaus: string[], heightOf: HeightOf): Promise<Map<string, number | undefined>> {
   const heights = await Promise.all(bureaus.map((b) => heightOf(b).catch(() => undefined)));
   return new Map(bureaus.map((b, i) => [b, heights[i]]));

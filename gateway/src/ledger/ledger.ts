@@ -14,7 +14,7 @@ import type { ConnectionDescription } from '../config';
 import type { Logger } from '../platform/logger';
 import { chaincodeMessage, fromGatewayError, isRetryable, OutcomeUnknown, TransactionInvalid } from './errors';
 import { blame, PeerDirectory, PeerEndpoint } from './peers';
-import { refusalToRecheck } from './lagging-endorsers';
+import { furthestAlong, refusalToRecheck } from './lagging-endorsers';
 import { creatorOf } from './creator';
 import { signerFor } from './signer';
 
@@ -174,17 +174,43 @@ export class Ledger {
     this.gateways.delete(key);
   }
 
-  async evaluate(user: SigningUser, namespace: string, fn: string, args: string[]): Promise<string> {
+  /**
+   * A query, on the serving peer — or, `latest`, on a bureau's peer at the highest height any peer reports, for a read a
+   * write's decision rests on: the serving peer may not yet have committed a write acknowledged a moment before, and
+   * an answer from its older state ("requested" for a payout just approved) would be a wrong definite answer. A refusal
+   * ("not found") is asked once more once the refusing peer has caught up (lagging-endorsers.ts).
+   */
+  async evaluate(
+    user: SigningUser,
+    namespace: string,
+    fn: string,
+    args: string[],
+    options: { latest?: boolean } = {},
+  ): Promise<string> {
+    const endorsingOrganizations = options.latest ? await this.mostAdvanced(user) : undefined;
+    let rechecked = false;
     for (let attempt = 1; ; attempt++) {
       const gateway = this.gateway(user);
       try {
         const contract = gateway.getNetwork(this.channel).getContract(this.chaincode, namespace);
-        return utf8.decode(await contract.evaluateTransaction(fn, ...args));
+        return utf8.decode(await contract.evaluate(fn, { arguments: args, endorsingOrganizations }));
       } catch (err) {
         if (this.noteFailure(gateway, err) && attempt < 2) continue;
+        if (!rechecked && (await this.refusalToRecheck(err, user))) {
+          rechecked = true;
+          continue;
+        }
         throw err instanceof GatewayError ? fromGatewayError(err) : err;
       }
     }
+  }
+
+  /** The bureau whose peer is furthest along, to evaluate on (lagging-endorsers.ts). */
+  private async mostAdvanced(user: SigningUser): Promise<string[] | undefined> {
+    const reader = (await this.statusReader?.()) ?? user;
+    const heightOf = (mspId: string) => this.channelHeight(reader, mspId, 1_000);
+    const bureau = await furthestAlong(this.peers.bureaus, heightOf, user.mspId);
+    return bureau ? [bureau] : undefined;
   }
 
   /** The channel's ledger height as one bureau's peer reports it (qscc GetChainInfo, evaluated on that org's peers). */

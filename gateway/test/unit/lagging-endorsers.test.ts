@@ -3,7 +3,7 @@ import { status } from '@grpc/grpc-js';
 import { EndorseError } from '@hyperledger/fabric-gateway';
 import { expect } from 'chai';
 import { LedgerUnavailable } from '../../src/ledger/errors';
-import { CATCH_UP_MS, refusalToRecheck, type Clock } from '../../src/ledger/lagging-endorsers';
+import { CATCH_UP_MS, furthestAlong, refusalToRecheck, type Clock } from '../../src/ledger/lagging-endorsers';
 
 const BUREAUS = ['HousingMSP', 'FinanceMSP', 'AuditMSP'];
 
@@ -121,5 +121,21 @@ describe("a chaincode refusal from a peer behind the channel (the payout approva
     const down = refusedBy('HousingMSP', 'failed to connect: UNAVAILABLE');
     expect(await refusalToRecheck(down, BUREAUS, h.heightOf, fakeClock())).to.equal(false);
     expect(h.reads.size).to.equal(0);
+  });
+});
+
+describe('the peer a read that a decision rests on is asked of', () => {
+  it("when the user's bureau is at the highest height, then its peer; when it is behind, then one that is", async () => {
+    const level = heights({ HousingMSP: 534, FinanceMSP: 534, AuditMSP: 534 });
+    expect(await furthestAlong(BUREAUS, level.heightOf, 'FinanceMSP')).to.equal('FinanceMSP');
+    const behind = heights({ HousingMSP: 534, FinanceMSP: 530, AuditMSP: 535 });
+    expect(await furthestAlong(BUREAUS, behind.heightOf, 'FinanceMSP')).to.equal('AuditMSP');
+  });
+
+  it("when the user's peer does not answer, then the highest of the others; when none answers, then none", async () => {
+    const silent = heights({ HousingMSP: 534, FinanceMSP: undefined, AuditMSP: 533 });
+    expect(await furthestAlong(BUREAUS, silent.heightOf, 'FinanceMSP')).to.equal('HousingMSP');
+    const none = heights({ HousingMSP: undefined, FinanceMSP: undefined, AuditMSP: undefined });
+    expect(await furthestAlong(BUREAUS, none.heightOf, 'FinanceMSP')).to.equal(undefined);
   });
 });
