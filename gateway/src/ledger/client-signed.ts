@@ -92,7 +92,7 @@ export class ClientSignedLedger {
           continue;
         }
         // A refusal is endorsed once more, as planned, once the refusing peers have caught up: it may have been decided
-        // on a peer behind the channel (lagging-endorsers.ts).
+        // on a peer behind the channel (lagging-peers.ts).
         if (!rechecked && (await this.ledger.refusalToRecheck(err))) {
           rechecked = true;
           continue;

@@ -14,7 +14,7 @@ import type { ConnectionDescription } from '../config';
 import type { Logger } from '../platform/logger';
 import { chaincodeMessage, fromGatewayError, isRetryable, OutcomeUnknown, TransactionInvalid } from './errors';
 import { blame, PeerDirectory, PeerEndpoint } from './peers';
-import { furthestAlong, refusalToRecheck } from './lagging-endorsers';
+import { furthestAlong, refusalToRecheck, type HeightOf } from './lagging-peers';
 import { creatorOf } from './creator';
 import { signerFor } from './signer';
 
@@ -178,7 +178,7 @@ export class Ledger {
    * A query, on the serving peer — or, `latest`, on a bureau's peer at the highest height any peer reports, for a read a
    * write's decision rests on: the serving peer may not yet have committed a write acknowledged a moment before, and
    * an answer from its older state ("requested" for a payout just approved) would be a wrong definite answer. A refusal
-   * ("not found") is asked once more once the refusing peer has caught up (lagging-endorsers.ts).
+   * ("not found") is asked once more once the refusing peer has caught up (lagging-peers.ts).
    */
   async evaluate(
     user: SigningUser,
@@ -205,12 +205,16 @@ export class Ledger {
     }
   }
 
-  /** The bureau whose peer is furthest along, to evaluate on (lagging-endorsers.ts). */
+  /** The bureau whose peer is furthest along, to evaluate on (lagging-peers.ts). */
   private async mostAdvanced(user: SigningUser): Promise<string[] | undefined> {
-    const reader = (await this.statusReader?.()) ?? user;
-    const heightOf = (mspId: string) => this.channelHeight(reader, mspId, 1_000);
-    const bureau = await furthestAlong(this.peers.bureaus, heightOf, user.mspId);
+    const bureau = await furthestAlong(this.peers.bureaus, await this.heightReader(user), user.mspId);
     return bureau ? [bureau] : undefined;
+  }
+
+  /** Each bureau peer's height, read as the status reader (any channel member may ask), else as `user`. */
+  private async heightReader(user: SigningUser): Promise<HeightOf> {
+    const reader = (await this.statusReader?.()) ?? user;
+    return (mspId) => this.channelHeight(reader, mspId, 1_000);
   }
 
   /** The channel's ledger height as one bureau's peer reports it (qscc GetChainInfo, evaluated on that org's peers). */
@@ -223,13 +227,13 @@ export class Ledger {
 
   /**
    * Whether a chaincode refusal is endorsed once more before it is answered, once the refusing peers have caught up with
-   * the channel (lagging-endorsers.ts). Heights are read as the status reader (else as `user`).
+   * the channel (lagging-peers.ts). Heights are read as the status reader (else as `user`).
    */
   async refusalToRecheck(err: unknown, user?: SigningUser): Promise<boolean> {
     if (!(err instanceof GatewayError) || chaincodeMessage(err) === undefined) return false;
-    const reader = (await this.statusReader?.()) ?? user;
+    const reader = user ?? (await this.statusReader?.());
     if (!reader) return false;
-    return refusalToRecheck(err, this.peers.bureaus, (mspId) => this.channelHeight(reader, mspId, 1_000));
+    return refusalToRecheck(err, this.peers.bureaus, await this.heightReader(reader));
   }
 
   /** Endorse, submit and wait for the commit; returns the chaincode's result with the receipt. */

@@ -3,7 +3,7 @@ import { status } from '@grpc/grpc-js';
 import { EndorseError } from '@hyperledger/fabric-gateway';
 import { expect } from 'chai';
 import { LedgerUnavailable } from '../../src/ledger/errors';
-import { CATCH_UP_MS, furthestAlong, refusalToRecheck, type Clock } from '../../src/ledger/lagging-endorsers';
+import { CATCH_UP_MS, furthestAlong, refusalToRecheck, type Clock } from '../../src/ledger/lagging-peers';
 
 const BUREAUS = ['HousingMSP', 'FinanceMSP', 'AuditMSP'];
 
