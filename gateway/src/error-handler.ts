@@ -31,8 +31,11 @@ const DATABASE_UNAVAILABLE = /^Mongo(Network|NetworkTimeout|ServerSelection|Pool
 const BACKEND_UNAVAILABLE = /failed to connect to `|\(SQLSTATE (08\d{3}|57P0[123])\)|conn closed|unexpected EOF/;
 
 function databaseUnavailable(err: unknown): boolean {
-  const e = err as { name?: string; codeName?: string; message?: string } | undefined;
+  const e = err as { name?: string; codeName?: string; message?: string; code?: string; stack?: string } | undefined;
   if (DATABASE_UNAVAILABLE.test(e?.name ?? '')) return true;
+  // The driver writing to a connection FerretDB has just closed (killed): Node's own EPIPE "This socket has been ended
+  // by the other party", not wrapped in a MongoNetworkError (seen in the soak as a 500 for a device's alert).
+  if ((e?.code === 'EPIPE' || e?.code === 'ECONNRESET') && /[\\/]mongodb[\\/]/.test(e.stack ?? '')) return true;
   return e?.name === 'MongoServerError' && e.codeName === 'InternalError' && BACKEND_UNAVAILABLE.test(e.message ?? '');
 }
 

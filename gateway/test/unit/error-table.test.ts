@@ -14,6 +14,24 @@ describe('the error table: Retry-After on what a client should retry', () => {
     }
   });
 
+  it('when the driver writes to a connection the database has just closed (EPIPE from the mongodb driver), then 503 database_unavailable; an EPIPE elsewhere stays a 500', () => {
+    const fromDriver = Object.assign(new Error('This socket has been ended by the other party'), {
+      code: 'EPIPE',
+      stack:
+        'Error: This socket has been ended by the other party\n    at Socket.writeAfterFIN [as write] (node:net:857:14)\n' +
+        '    at Connection.writeCommand (/work/main/node_modules/mongodb/src/cmap/connection.ts:722:23)',
+    });
+    const e = toAppError(fromDriver);
+    expect(e.status).to.equal(503);
+    expect(e.code).to.equal('database_unavailable');
+    expect(e.headers['Retry-After']).to.equal('1');
+    const elsewhere = Object.assign(new Error('This socket has been ended by the other party'), {
+      code: 'EPIPE',
+      stack: 'Error: This socket has been ended by the other party\n    at Socket.writeAfterFIN (node:net:857:14)',
+    });
+    expect(toAppError(elsewhere).status).to.equal(500);
+  });
+
   it('when FerretDB answers that its PostgreSQL is down or restarting, then the answer is 503 database_unavailable too', () => {
     // As FerretDB 1.24 words them (seen in the soak while PostgreSQL was killed and restarted).
     const messages = [
