@@ -207,13 +207,18 @@ export class Ledger {
 
   /** The bureau whose peer is furthest along, to evaluate on (lagging-peers.ts). */
   private async mostAdvanced(user: SigningUser): Promise<string[] | undefined> {
-    const bureau = await furthestAlong(this.peers.bureaus, await this.heightReader(user), user.mspId);
+    const heightOf = await this.heightReader(user);
+    const bureau = heightOf && (await furthestAlong(this.peers.bureaus, heightOf, user.mspId));
     return bureau ? [bureau] : undefined;
   }
 
-  /** Each bureau peer's height, read as the status reader (any channel member may ask), else as `user`. */
-  private async heightReader(user: SigningUser): Promise<HeightOf> {
+  /**
+   * Each bureau peer's height, read as the status reader (any channel member may ask), else as `user`; undefined with
+   * neither.
+   */
+  private async heightReader(user?: SigningUser): Promise<HeightOf | undefined> {
     const reader = (await this.statusReader?.()) ?? user;
+    if (!reader) return undefined;
     return (mspId) => this.channelHeight(reader, mspId, 1_000);
   }
 
@@ -230,10 +235,10 @@ export class Ledger {
    * the channel (lagging-peers.ts). Heights are read as the status reader (else as `user`).
    */
   async refusalToRecheck(err: unknown, user?: SigningUser): Promise<boolean> {
+    // Checked here too so that other failures do not look up the status reader.
     if (!(err instanceof GatewayError) || chaincodeMessage(err) === undefined) return false;
-    const reader = user ?? (await this.statusReader?.());
-    if (!reader) return false;
-    return refusalToRecheck(err, this.peers.bureaus, await this.heightReader(reader));
+    const heightOf = await this.heightReader(user);
+    return heightOf !== undefined && refusalToRecheck(err, this.peers.bureaus, heightOf);
   }
 
   /** Endorse, submit and wait for the commit; returns the chaincode's result with the receipt. */

@@ -52,10 +52,18 @@ export class PeerDirectory {
   peerFor(mspId: string): PeerEndpoint {
     const ranked = [...this.peers].sort((a, b) => Number(b.mspId === mspId) - Number(a.mspId === mspId));
     if (!ranked.some((p) => p.mspId === mspId)) throw new Error(`no peer for ${mspId} in the connection description`);
-    const until = (id: string) => this.passedOver.get(id) ?? 0;
-    const up = ranked.find((p) => until(`peer:${p.id}`) <= this.now());
+    const up = ranked.find((p) => !this.isPassedOver(`peer:${p.id}`));
     // Every peer failed lately: the one passed over longest ago is tried again.
-    return up ?? ranked.reduce((a, b) => (until(`peer:${b.id}`) < until(`peer:${a.id}`) ? b : a));
+    return up ?? ranked.reduce((a, b) => (this.until(`peer:${b.id}`) < this.until(`peer:${a.id}`) ? b : a));
+  }
+
+  /** Until when a peer (`peer:<id>`) or a bureau's endorsement (`endorser:<mspId>`) is passed over; 0 if never. */
+  private until(key: string): number {
+    return this.passedOver.get(key) ?? 0;
+  }
+
+  private isPassedOver(key: string): boolean {
+    return this.until(key) > this.now();
   }
 
   peerFailed(peer: PeerEndpoint): void {
@@ -71,10 +79,9 @@ export class PeerDirectory {
    * that answers; otherwise those that do, if they are still a majority of all.
    */
   endorsers(): string[] | undefined {
-    const passedOver = (key: string) => (this.passedOver.get(key) ?? 0) > this.now();
     // A bureau none of whose peers answers cannot endorse either (a peer planning with it would wait for its timeout).
-    const reachable = (b: string) => this.peers.some((p) => p.mspId === b && !passedOver(`peer:${p.id}`));
-    const healthy = this.bureaus.filter((b) => !passedOver(`endorser:${b}`) && reachable(b));
+    const reachable = (b: string) => this.peers.some((p) => p.mspId === b && !this.isPassedOver(`peer:${p.id}`));
+    const healthy = this.bureaus.filter((b) => !this.isPassedOver(`endorser:${b}`) && reachable(b));
     if (healthy.length === this.bureaus.length) return undefined;
     return healthy.length > this.bureaus.length / 2 ? healthy : undefined;
   }
