@@ -1,4 +1,4 @@
-import { GatewayError } from '@hyperledger/fabric-gateway';
+import { type Gateway, GatewayError } from '@hyperledger/fabric-gateway';
 import { gateway as gatewayProtos } from '@hyperledger/fabric-protos';
 import { creatorOf } from './creator';
 import { fabricSignature, verifiesWith } from './ecdsa-signature';
@@ -64,7 +64,8 @@ export class ClientSignedLedger {
    * Endorses the signed proposal; returns the transaction envelope for the author to sign, with the chaincode's result.
    * When a bureau's endorsement fails without a chaincode refusal (its chaincode server or peer down), the same signed
    * proposal is endorsed once more here, planned around it (the plan is outside what the author signed), so the
-   * author never hears of it. `asked`: the bureaus the write itself requires (then the plan is not changed).
+   * author never hears of it; likewise through another peer when the author's bureau's peer is silent (hedging.ts).
+   * `asked`: the bureaus the write itself requires (then the plan is not changed).
    */
   async endorse(
     identity: ClientIdentity,
@@ -74,31 +75,34 @@ export class ClientSignedLedger {
   ): Promise<SigningStep & { result: string }> {
     const message = ClientSignedLedger.messageOf('proposal', proposalBytes);
     const der = checked(identity, message, signature, 'proposal');
-    let bytes = proposalBytes;
+    // Planned when it is sent (outside what the author signed): around bureaus failing now, unless the write asks.
+    const endorse = (gateway: Gateway) =>
+      gateway
+        .newSignedProposal(asked ? proposalBytes : replanned(proposalBytes, this.ledger.endorsersFor()), der)
+        .endorse();
     let rechecked = false;
     for (let attempt = 1; ; attempt++) {
-      const gateway = this.ledger.gateway(identity);
-      try {
-        const transaction = await gateway.newSignedProposal(bytes, der).endorse();
+      const endorsed = await this.ledger.hedge('endorse', this.ledger.gateway(identity), endorse, () =>
+        this.ledger.gateway(identity),
+      );
+      if (endorsed.ok) {
+        const transaction = endorsed.value;
         return {
           transactionId: transaction.getTransactionId(),
           bytes: transaction.getBytes(),
           result: utf8.decode(transaction.getResult()),
         };
-      } catch (err) {
-        // Noted either way: the author's next proposals are planned around what failed here.
-        if (this.ledger.noteFailure(gateway, err) && attempt < 2) {
-          if (!asked) bytes = replanned(proposalBytes, this.ledger.endorsersFor());
-          continue;
-        }
-        // A refusal is endorsed once more, as planned, once the refusing peers have caught up: it may have been decided
-        // on a peer behind the channel (lagging-peers.ts).
-        if (!rechecked && (await this.ledger.refusalToRecheck(err))) {
-          rechecked = true;
-          continue;
-        }
-        throw err instanceof GatewayError ? fromGatewayError(err) : err;
       }
+      const err = endorsed.error;
+      // Noted either way: the author's next proposals are planned around what failed here.
+      if (this.ledger.noteFailure(endorsed.gateway, err) && attempt < 2) continue;
+      // A refusal is endorsed once more, as planned, once the refusing peers have caught up: it may have been decided
+      // on a peer behind the channel (lagging-peers.ts).
+      if (!rechecked && (await this.ledger.refusalToRecheck(err))) {
+        rechecked = true;
+        continue;
+      }
+      throw err instanceof GatewayError ? fromGatewayError(err) : err;
     }
   }
 

@@ -16,6 +16,7 @@ import { chaincodeMessage, fromGatewayError, isRetryable, OutcomeUnknown, Transa
 import { blame, PeerDirectory, PeerEndpoint } from './peers';
 import { furthestAlong, refusalToRecheck, type HeightOf } from './lagging-peers';
 import { creatorOf } from './creator';
+import { type CallKind, hedged, HedgeDelays, type Outcome } from './hedging';
 import { signerFor } from './signer';
 
 /** The Fabric identity a transaction is signed with: always the calling user's own. */
@@ -78,6 +79,13 @@ const validationCodeName = new Map<number, string>(
 /** A validation code's name (MVCC_READ_CONFLICT, …) from its number. */
 export const codeName = (code: number) => validationCodeName.get(code) ?? String(code);
 const utf8 = new TextDecoder();
+/** How a call went, and through which peer's gateway. */
+type Attempt<T> = Outcome<T> & { gateway: Gateway };
+/** A failure that holds wherever it is asked: the chaincode's refusal, or the transaction's invalidation. */
+const holdsEverywhere = (err: unknown) =>
+  err instanceof TransactionInvalid ||
+  err instanceof CommitError ||
+  (err instanceof GatewayError && chaincodeMessage(err) !== undefined);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -90,6 +98,7 @@ export class Ledger {
   private readonly gateways = new Map<string, Gateway>();
   private readonly peerOf = new WeakMap<Gateway, PeerEndpoint>();
   private readonly peers: PeerDirectory;
+  private readonly hedgeDelays = new HedgeDelays();
   /** Reads commit statuses of transactions the gateway cannot sign for (any channel reader may ask for any ID). */
   private statusReader?: () => Promise<SigningUser>;
 
@@ -189,20 +198,58 @@ export class Ledger {
   ): Promise<string> {
     const endorsingOrganizations = options.latest ? await this.mostAdvanced(user) : undefined;
     let rechecked = false;
+    const query = (gateway: Gateway) =>
+      gateway
+        .getNetwork(this.channel)
+        .getContract(this.chaincode, namespace)
+        .evaluate(fn, { arguments: args, endorsingOrganizations });
     for (let attempt = 1; ; attempt++) {
-      const gateway = this.gateway(user);
-      try {
-        const contract = gateway.getNetwork(this.channel).getContract(this.chaincode, namespace);
-        return utf8.decode(await contract.evaluate(fn, { arguments: args, endorsingOrganizations }));
-      } catch (err) {
-        if (this.noteFailure(gateway, err) && attempt < 2) continue;
-        if (!rechecked && (await this.refusalToRecheck(err, user))) {
-          rechecked = true;
-          continue;
-        }
-        throw err instanceof GatewayError ? fromGatewayError(err) : err;
+      const answer = await this.hedge('evaluate', this.gateway(user), query, () => this.gateway(user));
+      if (answer.ok) return utf8.decode(answer.value);
+      const err = answer.error;
+      if (this.noteFailure(answer.gateway, err) && attempt < 2) continue;
+      if (!rechecked && (await this.refusalToRecheck(err, user))) {
+        rechecked = true;
+        continue;
       }
+      throw err instanceof GatewayError ? fromGatewayError(err) : err;
     }
+  }
+
+  /**
+   * `call` through `gateway`, made once more through another peer — `elsewhere()`, asked after the silent peer is
+   * passed over — when it is silent past its kind's usual time (hedging.ts). The silent peer stays passed over for a
+   * few seconds, so the calls after it go elsewhere at once, and its bureau is left out of endorsement plans.
+   */
+  async hedge<T>(
+    kind: CallKind,
+    gateway: Gateway,
+    call: (gateway: Gateway) => Promise<T>,
+    elsewhere: () => Gateway,
+  ): Promise<Attempt<T>> {
+    const attempt = (via: Gateway): Promise<Attempt<T>> =>
+      call(via).then(
+        (value) => ({ ok: true, value, gateway: via }),
+        (error: unknown) => ({ ok: false, error, gateway: via }),
+      );
+    const started = performance.now();
+    const delayMs = this.hedgeDelays.delayMs(kind);
+    const first = () =>
+      attempt(gateway).then((outcome) => {
+        if (outcome.ok) this.hedgeDelays.record(kind, performance.now() - started);
+        return outcome;
+      });
+    const second = () => {
+      const silent = this.peerOf.get(gateway);
+      if (!silent) return undefined;
+      this.peers.peerFailed(silent);
+      const other = elsewhere();
+      if (this.peerOf.get(other) === silent) return undefined;
+      this.logger.warn({ peer: silent.id, kind, afterMs: delayMs }, 'a peer is silent: asking another peer');
+      return attempt(other);
+    };
+    const { outcome } = await hedged(first, second, delayMs, (o) => o.ok || holdsEverywhere(o.error));
+    return outcome;
   }
 
   /** The bureau whose peer is furthest along, to evaluate on (lagging-peers.ts). */
@@ -250,20 +297,18 @@ export class Ledger {
     options: SubmitOptions = {},
   ): Promise<{ result: string; receipt: Receipt }> {
     let rechecked = false;
-    for (let attempt = 1; ; attempt++) {
-      const gateway = this.gateway(user);
-      const proposal = gateway
+    // Planned when it is sent: a hedge through another peer leaves out the silent peer's bureau.
+    const endorse = (gateway: Gateway) =>
+      gateway
         .getNetwork(this.channel)
         .getContract(this.chaincode, namespace)
-        .newProposal(fn, {
-          arguments: args,
-          endorsingOrganizations: this.endorsersFor(options.endorsingOrganizations),
-        });
-      let transaction: Transaction;
-      try {
-        transaction = await proposal.endorse();
-      } catch (err) {
-        const elsewhere = this.noteFailure(gateway, err);
+        .newProposal(fn, { arguments: args, endorsingOrganizations: this.endorsersFor(options.endorsingOrganizations) })
+        .endorse();
+    for (let attempt = 1; ; attempt++) {
+      const endorsed = await this.hedge('endorse', this.gateway(user), endorse, () => this.gateway(user));
+      if (!endorsed.ok) {
+        const err = endorsed.error;
+        const elsewhere = this.noteFailure(endorsed.gateway, err);
         if ((elsewhere || isRetryable(err)) && attempt < MAX_ATTEMPTS) {
           if (!elsewhere) await sleep(200 * attempt);
           continue;
@@ -274,6 +319,8 @@ export class Ledger {
         }
         throw err instanceof GatewayError ? fromGatewayError(err) : err;
       }
+      const gateway = endorsed.gateway;
+      let transaction: Transaction = endorsed.value;
       // Signed here rather than inside submit (fabric-gateway signs lazily): the bytes kept for recovery must carry the
       // signature, since recovery resends them without the user's key (the soak found "No signing implementation", 500).
       const { signer } = signerFor(user.privateKey);
@@ -309,33 +356,34 @@ export class Ledger {
   async commit(sent: Transaction, byReader = false, via?: Gateway): Promise<Receipt> {
     const transactionId = sent.getTransactionId();
     const bytes = sent.getBytes();
-    let transaction = sent;
-    let gateway = via;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        if (attempt > 1) {
-          // The same signed bytes, through whichever peer serves now (the first may be the one that failed).
-          gateway = this.gateway(creatorOf(bytes));
-          transaction = gateway.newTransaction(bytes);
-        }
-        const submitted = await transaction.submit();
-        const status = byReader ? await this.readStatus(transactionId) : await submitted.getStatus();
+    // The same signed bytes, through whichever peer serves now (after a failure or a silence, not that one).
+    const serving = () => this.gateway(creatorOf(bytes));
+    let attempt = 1;
+    const follow = async (gateway: Gateway): Promise<Status> => {
+      const asSent = attempt === 1 && gateway === via;
+      const submitted = await (asSent ? sent : gateway.newTransaction(bytes)).submit();
+      // Only the user's own connection (with their key) asks for the status as the user; any other asks as the reader.
+      return byReader || !asSent ? this.readStatus(transactionId) : submitted.getStatus();
+    };
+    for (; ; attempt++) {
+      const followed = await this.hedge('commit', attempt === 1 && via ? via : serving(), follow, serving);
+      if (followed.ok) {
+        const status = followed.value;
         if (!status.successful) throw new TransactionInvalid(codeName(status.code), transactionId);
         return { transactionId, blockNumber: status.blockNumber.toString(), validationCode: 'VALID' };
-      } catch (err) {
-        if (err instanceof CommitError) throw new TransactionInvalid(codeName(err.code), transactionId);
-        if (err instanceof TransactionInvalid) throw err;
-        if (gateway) this.noteFailure(gateway, err);
-        if (isRetryable(err) && attempt < MAX_ATTEMPTS) {
-          this.logger.warn(
-            { transactionId, attempt, err: (err as Error).message },
-            'submit or commit status timed out: resending the same transaction',
-          );
-          await sleep(500 * attempt);
-          continue;
-        }
-        throw new OutcomeUnknown(transactionId, err);
       }
+      const err = followed.error;
+      if (err instanceof CommitError) throw new TransactionInvalid(codeName(err.code), transactionId);
+      this.noteFailure(followed.gateway, err);
+      if (isRetryable(err) && attempt < MAX_ATTEMPTS) {
+        this.logger.warn(
+          { transactionId, attempt, err: (err as Error).message },
+          'submit or commit status timed out: resending the same transaction',
+        );
+        await sleep(500 * attempt);
+        continue;
+      }
+      throw new OutcomeUnknown(transactionId, err);
     }
   }
 
