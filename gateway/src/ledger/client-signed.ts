@@ -56,7 +56,10 @@ export class ClientSignedLedger {
       .gateway(identity)
       .getNetwork(this.ledger.channel)
       .getContract(this.ledger.chaincode, namespace)
-      .newProposal(fn, { arguments: args, endorsingOrganizations: this.ledger.endorsersFor(endorsingOrganizations) });
+      .newProposal(fn, {
+        arguments: args,
+        endorsingOrganizations: this.ledger.connections.endorsersFor(endorsingOrganizations),
+      });
     return { transactionId: proposal.getTransactionId(), bytes: proposal.getBytes() };
   }
 
@@ -78,11 +81,14 @@ export class ClientSignedLedger {
     // Planned when it is sent (outside what the author signed): around bureaus failing now, unless the write asks.
     const endorse = (gateway: Gateway) =>
       gateway
-        .newSignedProposal(asked ? proposalBytes : replanned(proposalBytes, this.ledger.endorsersFor()), der)
+        .newSignedProposal(
+          asked ? proposalBytes : replanned(proposalBytes, this.ledger.connections.endorsersFor()),
+          der,
+        )
         .endorse();
     let rechecked = false;
     for (let attempt = 1; ; attempt++) {
-      const endorsed = await this.ledger.hedge('endorse', this.ledger.gateway(identity), endorse, () =>
+      const endorsed = await this.ledger.connections.hedge('endorse', this.ledger.gateway(identity), endorse, () =>
         this.ledger.gateway(identity),
       );
       if (endorsed.ok) {
@@ -95,7 +101,7 @@ export class ClientSignedLedger {
       }
       const err = endorsed.error;
       // Noted either way: the author's next proposals are planned around what failed here.
-      if (this.ledger.noteFailure(endorsed.gateway, err) && attempt < 2) continue;
+      if (this.ledger.connections.noteFailure(endorsed.gateway, err) && attempt < 2) continue;
       // A refusal is endorsed once more, as planned, once the refusing peers have caught up: it may have been decided
       // on a peer behind the channel (lagging-peers.ts).
       if (!rechecked && (await this.ledger.refusalToRecheck(err))) {

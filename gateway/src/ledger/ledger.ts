@@ -1,31 +1,15 @@
 import crypto from 'node:crypto';
-import * as grpc from '@grpc/grpc-js';
-import {
-  connect,
-  Gateway,
-  Status,
-  StatusCode,
-  Transaction,
-  GatewayError,
-  CommitError,
-} from '@hyperledger/fabric-gateway';
+import { Gateway, Status, StatusCode, Transaction, GatewayError, CommitError } from '@hyperledger/fabric-gateway';
 import { common, gateway as gatewayProtos, msp } from '@hyperledger/fabric-protos';
 import type { ConnectionDescription } from '../config';
 import type { Logger } from '../platform/logger';
 import { chaincodeMessage, fromGatewayError, isRetryable, OutcomeUnknown, TransactionInvalid } from './errors';
-import { blame, PeerDirectory, PeerEndpoint } from './peers';
+import { type ClientIdentity, type LedgerTimeouts, PeerConnections, type SigningUser } from './connections';
+
+export type { ClientIdentity, LedgerTimeouts, SigningUser } from './connections';
 import { furthestAlong, refusalToRecheck, type HeightOf } from './lagging-peers';
 import { creatorOf } from './creator';
-import { type CallKind, hedged, HedgeDelays, type Outcome } from './hedging';
 import { signerFor } from './signer';
-
-/** The Fabric identity a transaction is signed with: always the calling user's own. */
-export interface SigningUser {
-  id: string;
-  mspId: string;
-  certificate: string;
-  privateKey: crypto.KeyObject;
-}
 
 /** Who holds users' signing keys (identity/'s IdentityService): what acting on the ledger as a user needs. */
 export interface Signers {
@@ -44,12 +28,6 @@ export function fabricIdOf(certificatePem: string): string {
   return `x509::${dn(cert.subject)}::${dn(cert.issuer)}`;
 }
 
-/** An identity whose private key the gateway does not hold: its holder signs each step (see client-signed.ts). */
-export interface ClientIdentity {
-  mspId: string;
-  certificate: string;
-}
-
 /** What every response to a change carries. */
 export interface Receipt {
   transactionId: string;
@@ -64,12 +42,6 @@ export interface SubmitOptions {
   onSigned?: (transactionId: string, bytes: Uint8Array) => Promise<void>;
 }
 
-/** How long each step of a transaction waits for the network (config: LEDGER_*_TIMEOUT_MS). */
-export interface LedgerTimeouts {
-  endorseMs: number;
-  submitMs: number;
-  commitStatusMs: number;
-}
 const DEFAULT_TIMEOUTS: LedgerTimeouts = { endorseMs: 15_000, submitMs: 15_000, commitStatusMs: 30_000 };
 
 const MAX_ATTEMPTS = 4;
@@ -79,13 +51,6 @@ const validationCodeName = new Map<number, string>(
 /** A validation code's name (MVCC_READ_CONFLICT, …) from its number. */
 export const codeName = (code: number) => validationCodeName.get(code) ?? String(code);
 const utf8 = new TextDecoder();
-/** How a call went, and through which peer's gateway. */
-type Attempt<T> = Outcome<T> & { gateway: Gateway };
-/** A failure that holds wherever it is asked: the chaincode's refusal, or the transaction's invalidation. */
-const holdsEverywhere = (err: unknown) =>
-  err instanceof TransactionInvalid ||
-  err instanceof CommitError ||
-  (err instanceof GatewayError && chaincodeMessage(err) !== undefined);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -94,20 +59,17 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * chaincode refusals are never retried.
  */
 export class Ledger {
-  private readonly clients = new Map<string, grpc.Client>();
-  private readonly gateways = new Map<string, Gateway>();
-  private readonly peerOf = new WeakMap<Gateway, PeerEndpoint>();
-  private readonly peers: PeerDirectory;
-  private readonly hedgeDelays = new HedgeDelays();
+  /** Which peer serves whom, and the hedging and failover of calls (connections.ts). */
+  readonly connections: PeerConnections;
   /** Reads commit statuses of transactions the gateway cannot sign for (any channel reader may ask for any ID). */
   private statusReader?: () => Promise<SigningUser>;
 
   constructor(
     private readonly description: ConnectionDescription,
     private readonly logger: Logger,
-    private readonly timeouts: LedgerTimeouts = DEFAULT_TIMEOUTS,
+    timeouts: LedgerTimeouts = DEFAULT_TIMEOUTS,
   ) {
-    this.peers = new PeerDirectory(description);
+    this.connections = new PeerConnections(description, logger, timeouts);
   }
 
   useStatusReader(reader: () => Promise<SigningUser>): void {
@@ -121,66 +83,9 @@ export class Ledger {
     return this.description.chaincode;
   }
 
-  private client(peer: PeerEndpoint): grpc.Client {
-    let client = this.clients.get(peer.id);
-    if (!client) {
-      client = new grpc.Client(peer.endpoint, grpc.credentials.createSsl(Buffer.from(peer.tlsRootCert)), {
-        'grpc.ssl_target_name_override': peer.hostnameOverride,
-        'grpc.keepalive_time_ms': 60_000,
-      });
-      this.clients.set(peer.id, client);
-    }
-    return client;
-  }
-
-  /** A connection as the user; without a private key, one whose every signature the identity's holder supplies. */
+  /** A connection as the user, through the peer that serves their bureau now (connections.ts). */
   gateway(user: SigningUser | ClientIdentity): Gateway {
-    const peer = this.peers.peerFor(user.mspId);
-    const key = `${peer.id}\0${'id' in user ? user.id : ''}\0${user.certificate}`;
-    let gateway = this.gateways.get(key);
-    if (!gateway) {
-      gateway = connect({
-        client: this.client(peer),
-        identity: { mspId: user.mspId, credentials: Buffer.from(user.certificate) },
-        ...('privateKey' in user ? signerFor(user.privateKey) : {}),
-        evaluateOptions: () => ({ deadline: Date.now() + 5_000 }),
-        endorseOptions: () => ({ deadline: Date.now() + this.timeouts.endorseMs }),
-        submitOptions: () => ({ deadline: Date.now() + this.timeouts.submitMs }),
-        commitStatusOptions: () => ({ deadline: Date.now() + this.timeouts.commitStatusMs }),
-      });
-      if (this.gateways.size > 1000) this.dropOldestGateway();
-      this.gateways.set(key, gateway);
-      this.peerOf.set(gateway, peer);
-    }
-    return gateway;
-  }
-
-  /**
-   * What a failed call through `gateway` says about the network (`blame`): a peer that cannot serve now is passed over
-   * for a few seconds (its bureau's users are served by another's); a bureau whose endorsement failed without a chaincode
-   * refusal is left out of endorsement plans as long as the others make a majority. True when a retry may go elsewhere.
-   */
-  noteFailure(gateway: Gateway, err: unknown): boolean {
-    if (!(err instanceof GatewayError) || chaincodeMessage(err) !== undefined) return false;
-    const peer = this.peerOf.get(gateway);
-    const { peer: peerFailed, endorsers } = blame(err);
-    if (peerFailed && peer) {
-      this.peers.peerFailed(peer);
-      return true;
-    }
-    for (const mspId of endorsers) this.peers.endorsementFailed(mspId);
-    return endorsers.length > 0;
-  }
-
-  /** The bureaus a new transaction is endorsed by: as asked, or the healthy majority while one bureau fails. */
-  endorsersFor(asked?: string[]): string[] | undefined {
-    return asked ?? this.peers.endorsers();
-  }
-
-  private dropOldestGateway(): void {
-    const [key, gateway] = this.gateways.entries().next().value as [string, Gateway];
-    gateway.close();
-    this.gateways.delete(key);
+    return this.connections.gateway(user);
   }
 
   /**
@@ -204,10 +109,10 @@ export class Ledger {
         .getContract(this.chaincode, namespace)
         .evaluate(fn, { arguments: args, endorsingOrganizations });
     for (let attempt = 1; ; attempt++) {
-      const answer = await this.hedge('evaluate', this.gateway(user), query, () => this.gateway(user));
+      const answer = await this.connections.hedge('evaluate', this.gateway(user), query, () => this.gateway(user));
       if (answer.ok) return utf8.decode(answer.value);
       const err = answer.error;
-      if (this.noteFailure(answer.gateway, err) && attempt < 2) continue;
+      if (this.connections.noteFailure(answer.gateway, err) && attempt < 2) continue;
       if (!rechecked && (await this.refusalToRecheck(err, user))) {
         rechecked = true;
         continue;
@@ -216,46 +121,10 @@ export class Ledger {
     }
   }
 
-  /**
-   * `call` through `gateway`, made once more through another peer — `elsewhere()`, asked after the silent peer is
-   * passed over — when it is silent past its kind's usual time (hedging.ts). The silent peer stays passed over for a
-   * few seconds, so the calls after it go elsewhere at once, and its bureau is left out of endorsement plans.
-   */
-  async hedge<T>(
-    kind: CallKind,
-    gateway: Gateway,
-    call: (gateway: Gateway) => Promise<T>,
-    elsewhere: () => Gateway,
-  ): Promise<Attempt<T>> {
-    const attempt = (via: Gateway): Promise<Attempt<T>> =>
-      call(via).then(
-        (value) => ({ ok: true, value, gateway: via }),
-        (error: unknown) => ({ ok: false, error, gateway: via }),
-      );
-    const started = performance.now();
-    const delayMs = this.hedgeDelays.delayMs(kind);
-    const first = () =>
-      attempt(gateway).then((outcome) => {
-        if (outcome.ok) this.hedgeDelays.record(kind, performance.now() - started);
-        return outcome;
-      });
-    const second = () => {
-      const silent = this.peerOf.get(gateway);
-      if (!silent) return undefined;
-      this.peers.peerFailed(silent);
-      const other = elsewhere();
-      if (this.peerOf.get(other) === silent) return undefined;
-      this.logger.warn({ peer: silent.id, kind, afterMs: delayMs }, 'a peer is silent: asking another peer');
-      return attempt(other);
-    };
-    const { outcome } = await hedged(first, second, delayMs, (o) => o.ok || holdsEverywhere(o.error));
-    return outcome;
-  }
-
   /** The bureau whose peer is furthest along, to evaluate on (lagging-peers.ts). */
   private async mostAdvanced(user: SigningUser): Promise<string[] | undefined> {
     const heightOf = await this.heightReader(user);
-    const bureau = heightOf && (await furthestAlong(this.peers.bureaus, heightOf, user.mspId));
+    const bureau = heightOf && (await furthestAlong(this.connections.bureaus, heightOf, user.mspId));
     return bureau ? [bureau] : undefined;
   }
 
@@ -285,7 +154,7 @@ export class Ledger {
     // Checked here too so that other failures do not look up the status reader.
     if (!(err instanceof GatewayError) || chaincodeMessage(err) === undefined) return false;
     const heightOf = await this.heightReader(user);
-    return heightOf !== undefined && refusalToRecheck(err, this.peers.bureaus, heightOf);
+    return heightOf !== undefined && refusalToRecheck(err, this.connections.bureaus, heightOf);
   }
 
   /** Endorse, submit and wait for the commit; returns the chaincode's result with the receipt. */
@@ -302,13 +171,16 @@ export class Ledger {
       gateway
         .getNetwork(this.channel)
         .getContract(this.chaincode, namespace)
-        .newProposal(fn, { arguments: args, endorsingOrganizations: this.endorsersFor(options.endorsingOrganizations) })
+        .newProposal(fn, {
+          arguments: args,
+          endorsingOrganizations: this.connections.endorsersFor(options.endorsingOrganizations),
+        })
         .endorse();
     for (let attempt = 1; ; attempt++) {
-      const endorsed = await this.hedge('endorse', this.gateway(user), endorse, () => this.gateway(user));
+      const endorsed = await this.connections.hedge('endorse', this.gateway(user), endorse, () => this.gateway(user));
       if (!endorsed.ok) {
         const err = endorsed.error;
-        const elsewhere = this.noteFailure(endorsed.gateway, err);
+        const elsewhere = this.connections.noteFailure(endorsed.gateway, err);
         if ((elsewhere || isRetryable(err)) && attempt < MAX_ATTEMPTS) {
           if (!elsewhere) await sleep(200 * attempt);
           continue;
@@ -366,7 +238,7 @@ export class Ledger {
       return byReader || !asSent ? this.readStatus(transactionId) : submitted.getStatus();
     };
     for (; ; attempt++) {
-      const followed = await this.hedge('commit', attempt === 1 && via ? via : serving(), follow, serving);
+      const followed = await this.connections.hedge('commit', attempt === 1 && via ? via : serving(), follow, serving);
       if (followed.ok) {
         const status = followed.value;
         if (!status.successful) throw new TransactionInvalid(codeName(status.code), transactionId);
@@ -374,7 +246,7 @@ export class Ledger {
       }
       const err = followed.error;
       if (err instanceof CommitError) throw new TransactionInvalid(codeName(err.code), transactionId);
-      this.noteFailure(followed.gateway, err);
+      this.connections.noteFailure(followed.gateway, err);
       if (isRetryable(err) && attempt < MAX_ATTEMPTS) {
         this.logger.warn(
           { transactionId, attempt, err: (err as Error).message },
@@ -437,9 +309,6 @@ export class Ledger {
   }
 
   close(): void {
-    for (const g of this.gateways.values()) g.close();
-    for (const c of this.clients.values()) c.close();
-    this.gateways.clear();
-    this.clients.clear();
+    this.connections.close();
   }
 }
