@@ -8,6 +8,9 @@ import { ledgerSetup, type LedgerSetup } from './support/ledger-setup';
 /** How long the peer stays paused at most: beyond every deadline a hung call would otherwise wait out (15 s). */
 const PAUSED_AT_MOST_MS = 20_000;
 
+/** How long a peer waits for another's endorsement before it plans without it (network/src/configs.ts). */
+const ENDORSEMENT_TIMEOUT_MS = 5_000;
+
 const contractorJson = (id: string) =>
   JSON.stringify({ id, name: `测试建设工程有限公司 ${id}`, creditCode: creditCode() });
 
@@ -22,9 +25,12 @@ describe("a bureau's peer that stops answering, on the network", function () {
   this.timeout(180_000);
   let setup: LedgerSetup;
   let housingPeer: number;
+  let otherPeers: Array<{ org: string; pid: number }>;
   before(async () => {
     await gatewayUnderTest(); // its start registers the bureaus' users (admin.housing, admin.audit)
-    housingPeer = (await networkStatus()).nodes.find((n) => n.kind === 'peer' && n.org === 'housing')!.pid!;
+    const peers = (await networkStatus()).nodes.filter((n) => n.kind === 'peer');
+    housingPeer = peers.find((n) => n.org === 'housing')!.pid!;
+    otherPeers = peers.filter((n) => n.org !== 'housing').map((n) => ({ org: n.org!, pid: n.pid! }));
   });
   // A Ledger of each test's own: one that found the peer silent passes it over for a few seconds.
   beforeEach(async () => {
@@ -33,7 +39,7 @@ describe("a bureau's peer that stops answering, on the network", function () {
     await setup.evaluateAs('admin.housing', 'registry', 'whoAmI', []); // connected to Housing's peer before the pause
   });
   afterEach(async () => {
-    process.kill(housingPeer, 'SIGCONT');
+    for (const pid of [housingPeer, ...otherPeers.map((p) => p.pid)]) process.kill(pid, 'SIGCONT');
     await setup?.close();
   });
 
@@ -119,5 +125,31 @@ describe("a bureau's peer that stops answering, on the network", function () {
     });
     expect(written.answeredWhilePaused).to.equal(true);
     expect(written.value.receipt.validationCode).to.equal('VALID');
+  });
+
+  /**
+   * The peer serving the user answers, but the plan it makes may name the silent bureau's peer, and then it waits for
+   * it until its endorsement timeout (5 s, `peer.gateway.endorsementTimeout`). Before, the gateway blamed the serving
+   * peer for the silence and sent the call again through the next peer — at times the silent one: 5.3 s for a write
+   * with Audit's peer paused. Now the peers are probed, and the write goes again, planned without the one that does
+   * not answer. Each of the other bureaus' peers is paused in turn, so that one of them is in the serving peer's plan.
+   */
+  it('when a peer the serving peer plans to endorse with is silent, then the write is endorsed without it well within the peer’s endorsement timeout', async () => {
+    for (const paused of otherPeers) {
+      process.kill(paused.pid, 'SIGSTOP');
+      try {
+        for (let i = 0; i < 2; i++) {
+          const contractor = uniqueId('C');
+          const started = Date.now();
+          const written = await setup.submitAs('admin.housing', 'registry', 'registerContractor', [
+            contractorJson(contractor),
+          ]);
+          expect(written, `${paused.org} paused, write ${i + 1}`).to.have.property('id', contractor);
+          expect(Date.now() - started, `${paused.org} paused, write ${i + 1}: ms`).to.be.below(ENDORSEMENT_TIMEOUT_MS);
+        }
+      } finally {
+        process.kill(paused.pid, 'SIGCONT');
+      }
+    }
   });
 });

@@ -32,6 +32,9 @@ export interface LedgerTimeouts {
 /** How a call went, and through which peer's gateway. */
 export type Attempt<T> = Outcome<T> & { gateway: Gateway };
 
+/** How long a peer has to tell its height before it counts as silent. */
+const PROBE_MS = 500;
+
 /** A failure that holds wherever it is asked: the chaincode's refusal, or the transaction's invalidation. */
 const holdsEverywhere = (err: unknown) =>
   err instanceof TransactionInvalid ||
@@ -49,13 +52,19 @@ export class PeerConnections {
   private readonly peerOf = new WeakMap<Gateway, PeerEndpoint>();
   private readonly peers: PeerDirectory;
   private readonly hedgeDelays = new HedgeDelays();
+  /** Signs the peers' probes (each one's height); without it, a silent call blames the peer it went through. */
+  private prober?: () => Promise<SigningUser>;
 
   constructor(
-    description: ConnectionDescription,
+    private readonly description: ConnectionDescription,
     private readonly logger: Logger,
     private readonly timeouts: LedgerTimeouts,
   ) {
     this.peers = new PeerDirectory(description);
+  }
+
+  useProber(prober: () => Promise<SigningUser>): void {
+    this.prober = prober;
   }
 
   /** Every bureau with a peer on the channel. */
@@ -75,9 +84,15 @@ export class PeerConnections {
     return client;
   }
 
-  /** A connection as the user; without a private key, one whose every signature the identity's holder supplies. */
+  /**
+   * A connection as the user, through the peer that serves their bureau now; without a private key, one whose every
+   * signature the identity's holder supplies.
+   */
   gateway(user: SigningUser | ClientIdentity): Gateway {
-    const peer = this.peers.peerFor(user.mspId);
+    return this.through(this.peers.peerFor(user.mspId), user);
+  }
+
+  private through(peer: PeerEndpoint, user: SigningUser | ClientIdentity): Gateway {
     const key = `${peer.id}\0${'id' in user ? user.id : ''}\0${user.certificate}`;
     let gateway = this.gateways.get(key);
     if (!gateway) {
@@ -126,9 +141,11 @@ export class PeerConnections {
   }
 
   /**
-   * `call` through `gateway`, made once more through another peer — `elsewhere()`, asked after the silent peer is
-   * passed over — when it is silent past its kind's usual time (hedging.ts). The silent peer stays passed over for a
-   * few seconds, so the calls after it go elsewhere at once, and its bureau is left out of endorsement plans.
+   * `call` through `gateway`; when it is unanswered past its kind's usual time (hedging.ts), the peers are probed, the
+   * silent ones — the peer it went through, or an endorser it waits for — are passed over for a few seconds (their
+   * bureaus' users are served by another peer, their bureaus left out of endorsement plans), and the call is made once
+   * more through `elsewhere()`, asked after that. When every peer answers, the call is only slow: it is waited for,
+   * without adding load.
    */
   async hedge<T>(
     kind: CallKind,
@@ -148,17 +165,44 @@ export class PeerConnections {
         if (outcome.ok) this.hedgeDelays.record(kind, performance.now() - started);
         return outcome;
       });
-    const second = () => {
-      const silent = this.peerOf.get(gateway);
-      if (!silent) return undefined;
-      this.peers.peerFailed(silent);
-      const other = elsewhere();
-      if (this.peerOf.get(other) === silent) return undefined;
-      this.logger.warn({ peer: silent.id, kind, afterMs: delayMs }, 'a peer is silent: asking another peer');
-      return attempt(other);
+    const second = async () => {
+      const peer = this.peerOf.get(gateway);
+      const silent = (await this.silentPeers()) ?? (peer ? [peer] : []);
+      if (silent.length === 0) return undefined;
+      for (const p of silent) this.peers.peerFailed(p);
+      this.logger.warn(
+        { silent: silent.map((p) => p.id), kind, afterMs: delayMs },
+        'silent peers passed over: the call is made again without them',
+      );
+      return attempt(elsewhere());
     };
-    const { outcome } = await hedged(first, second, delayMs, (o) => o.ok || holdsEverywhere(o.error));
-    return outcome;
+    return hedged(first, second, delayMs, (o) => o.ok || holdsEverywhere(o.error));
+  }
+
+  /**
+   * The peers that do not tell their height within PROBE_MS, each asked directly (qscc GetChainInfo, evaluated on
+   * itself): a busy peer answers that in milliseconds, a silent one not at all. Undefined without a prober. A peer
+   * that answers is no longer passed over: one back from a pause or a cut a moment ago is planned with again, so that
+   * the plan around the silent one is still a majority.
+   */
+  private async silentPeers(): Promise<PeerEndpoint[] | undefined> {
+    const prober = await this.prober?.().catch(() => undefined);
+    if (!prober) return undefined;
+    const { channel } = this.description;
+    const answers = await Promise.all(
+      this.peers.all.map((peer) =>
+        this.through(peer, prober)
+          .getNetwork(channel)
+          .getContract('qscc')
+          .newProposal('GetChainInfo', { arguments: [channel], endorsingOrganizations: [peer.mspId] })
+          .evaluate({ deadline: Date.now() + PROBE_MS })
+          .then(
+            () => void this.peers.peerAnswered(peer),
+            () => peer,
+          ),
+      ),
+    );
+    return answers.filter((p): p is PeerEndpoint => p !== undefined);
   }
 
   close(): void {

@@ -49,42 +49,44 @@ export class HedgeDelays {
 }
 
 /**
- * Runs `first`; if it has not ended after `delayMs`, asks `second` for another call (undefined: there is no other peer
- * to ask) and runs both. Before the hedge, the first call's outcome is the answer, whatever it is (a quick failure is
- * the caller's to retry). After it, the answer is the first outcome that `settles` (a success, or a failure that holds
- * wherever it is asked, such as a chaincode refusal), else the outcome of whichever call ends last. A call left
- * running is not cancelled (fabric-gateway cannot): its outcome is ignored. `first` and `second` report failures as
- * outcomes; they never reject.
+ * Runs `first`; if it has not ended after `delayMs`, runs `second` too — which may find nothing to call (undefined:
+ * no peer is silent, or there is no other to ask), and then the first is waited for. Before the hedge, the first
+ * call's outcome is the answer, whatever it is (a quick failure is the caller's to retry). After it, the answer is
+ * the first outcome that `settles` (a success, or a failure that holds wherever it is asked, such as a chaincode
+ * refusal), else the outcome of whichever call ends last. A call left running is not cancelled (fabric-gateway
+ * cannot): its outcome is ignored. `first` and `second` report failures as outcomes; they never reject.
  */
 export function hedged<O>(
   first: () => Promise<O>,
-  second: () => Promise<O> | undefined,
+  second: () => Promise<O | undefined>,
   delayMs: number,
   settles: (outcome: O) => boolean,
-): Promise<{ outcome: O; hedged: boolean }> {
+): Promise<O> {
   return new Promise((resolve) => {
     let running = 0;
-    let hedgedCall = false;
+    let hedgedAlready = false;
     let done = false;
+    let last: O | undefined;
     const finish = (outcome: O) => {
       if (done) return;
       done = true;
       clearTimeout(timer);
-      resolve({ outcome, hedged: hedgedCall });
+      resolve(outcome);
     };
-    const run = (call: Promise<O>) => {
-      running++;
-      void call.then((outcome) => {
-        running--;
-        if (!hedgedCall || settles(outcome) || running === 0) finish(outcome);
-      });
+    const ended = (outcome: O | undefined) => {
+      running--;
+      if (outcome !== undefined) {
+        last = outcome;
+        if (!hedgedAlready || settles(outcome)) return finish(outcome);
+      }
+      if (running === 0 && last !== undefined) finish(last);
     };
     const timer = setTimeout(() => {
-      const call = second();
-      if (!call) return;
-      hedgedCall = true;
-      run(call);
+      hedgedAlready = true;
+      running++;
+      void second().then(ended, () => ended(undefined));
     }, delayMs);
-    run(first());
+    running++;
+    void first().then(ended);
   });
 }

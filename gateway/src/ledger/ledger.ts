@@ -72,8 +72,10 @@ export class Ledger {
     this.connections = new PeerConnections(description, logger, timeouts);
   }
 
+  /** The identity commit statuses, heights and the peers' probes are read as (any channel member may ask). */
   useStatusReader(reader: () => Promise<SigningUser>): void {
     this.statusReader = reader;
+    this.connections.useProber(reader);
   }
 
   get channel(): string {

@@ -34,7 +34,8 @@ const PASS_OVER_MS = 5_000;
  * endorsement plans for a few seconds, as long as the others still make a majority (the channel's policy).
  */
 export class PeerDirectory {
-  private readonly peers: PeerEndpoint[];
+  /** Every peer of the channel, in the connection description's order. */
+  readonly all: PeerEndpoint[];
   private readonly passedOver = new Map<string, number>();
   readonly bureaus: string[];
 
@@ -42,15 +43,15 @@ export class PeerDirectory {
     description: ConnectionDescription,
     private readonly now: () => number = Date.now,
   ) {
-    this.peers = description.orgs.flatMap((o) =>
+    this.all = description.orgs.flatMap((o) =>
       o.peers.map((p) => ({ ...p, mspId: o.mspId, tlsRootCert: o.tlsRootCert })),
     );
-    this.bureaus = [...new Set(this.peers.map((p) => p.mspId))];
+    this.bureaus = [...new Set(this.all.map((p) => p.mspId))];
   }
 
   /** The peer to serve a user of `mspId` now: their bureau's first, then the others', passing over those that failed. */
   peerFor(mspId: string): PeerEndpoint {
-    const ranked = [...this.peers].sort((a, b) => Number(b.mspId === mspId) - Number(a.mspId === mspId));
+    const ranked = [...this.all].sort((a, b) => Number(b.mspId === mspId) - Number(a.mspId === mspId));
     if (!ranked.some((p) => p.mspId === mspId)) throw new Error(`no peer for ${mspId} in the connection description`);
     const up = ranked.find((p) => !this.isPassedOver(`peer:${p.id}`));
     // Every peer failed lately: the one passed over longest ago is tried again.
@@ -70,6 +71,11 @@ export class PeerDirectory {
     this.passedOver.set(`peer:${peer.id}`, this.now() + PASS_OVER_MS);
   }
 
+  /** A peer that answered a probe is served and planned with again at once, even if it was passed over. */
+  peerAnswered(peer: PeerEndpoint): void {
+    this.passedOver.delete(`peer:${peer.id}`);
+  }
+
   endorsementFailed(mspId: string): void {
     this.passedOver.set(`endorser:${mspId}`, this.now() + PASS_OVER_MS);
   }
@@ -80,7 +86,7 @@ export class PeerDirectory {
    */
   endorsers(): string[] | undefined {
     // A bureau none of whose peers answers cannot endorse either (a peer planning with it would wait for its timeout).
-    const reachable = (b: string) => this.peers.some((p) => p.mspId === b && !this.isPassedOver(`peer:${p.id}`));
+    const reachable = (b: string) => this.all.some((p) => p.mspId === b && !this.isPassedOver(`peer:${p.id}`));
     const healthy = this.bureaus.filter((b) => !this.isPassedOver(`endorser:${b}`) && reachable(b));
     if (healthy.length === this.bureaus.length) return undefined;
     return healthy.length > this.bureaus.length / 2 ? healthy : undefined;

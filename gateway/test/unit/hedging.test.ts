@@ -11,11 +11,11 @@ describe('hedging a call to a peer that may be silent', () => {
     let asked = 0;
     const quickFailure = await hedged(
       () => after(5, { ok: false, from: 'first' }),
-      () => (asked++, after(1, { ok: true, from: 'second' })),
+      async () => (asked++, after(1, { ok: true, from: 'second' })),
       50,
       settles,
     );
-    expect(quickFailure).to.deep.equal({ outcome: { ok: false, from: 'first' }, hedged: false });
+    expect(quickFailure).to.deep.equal({ ok: false, from: 'first' });
     await sleep(80);
     expect(asked).to.equal(0);
   });
@@ -27,7 +27,7 @@ describe('hedging a call to a peer that may be silent', () => {
       20,
       settles,
     );
-    expect(answer).to.deep.equal({ outcome: { ok: true, from: 'second' }, hedged: true });
+    expect(answer).to.deep.equal({ ok: true, from: 'second' });
   });
 
   it('when the second call fails in a way another peer may not, then the first call’s later success is the answer', async () => {
@@ -37,7 +37,7 @@ describe('hedging a call to a peer that may be silent', () => {
       20,
       settles,
     );
-    expect(answer.outcome).to.deep.equal({ ok: true, from: 'first' });
+    expect(answer).to.deep.equal({ ok: true, from: 'first' });
   });
 
   it('when the second call is refused (a failure that holds everywhere), then the refusal is answered without waiting for the first', async () => {
@@ -48,7 +48,7 @@ describe('hedging a call to a peer that may be silent', () => {
       20,
       settles,
     );
-    expect(answer.outcome.from).to.equal('second: refusal');
+    expect(answer.from).to.equal('second: refusal');
     expect(Date.now() - started).to.be.below(1_000);
   });
 
@@ -59,17 +59,27 @@ describe('hedging a call to a peer that may be silent', () => {
       20,
       settles,
     );
-    expect(answer.outcome.from).to.equal('first: deadline');
+    expect(answer.from).to.equal('first: deadline');
   });
 
-  it('when there is no other peer to ask, then the first call’s outcome is awaited', async () => {
+  it('when the hedge finds nothing to call (no peer is silent), then the first call’s outcome is awaited, even a failure', async () => {
     const answer = await hedged(
-      () => after(60, { ok: true, from: 'first' }),
-      () => undefined,
+      () => after(60, { ok: false, from: 'first: deadline' }),
+      async () => undefined,
       10,
       settles,
     );
-    expect(answer).to.deep.equal({ outcome: { ok: true, from: 'first' }, hedged: false });
+    expect(answer).to.deep.equal({ ok: false, from: 'first: deadline' });
+  });
+
+  it('when the hedge finds nothing to call only after the first call has failed, then that failure is the answer', async () => {
+    const answer = await hedged(
+      () => after(30, { ok: false, from: 'first: unavailable' }),
+      () => sleep(60).then(() => undefined),
+      10,
+      settles,
+    );
+    expect(answer).to.deep.equal({ ok: false, from: 'first: unavailable' });
   });
 });
 

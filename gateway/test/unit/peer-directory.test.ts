@@ -69,6 +69,18 @@ describe('which peer serves a bureau, and which bureaus endorse, while nodes fai
     expect(d.endorsers()).to.equal(undefined);
   });
 
+  it('when a peer passed over answers a probe, then it serves and is planned with again at once, and the plan around another silent peer stays a majority', () => {
+    now = 1_000;
+    const d = directory();
+    const finance = d.peerFor('FinanceMSP');
+    d.peerFailed(finance); // silent a moment ago, answering again now
+    d.peerFailed(d.peerFor('AuditMSP')); // silent now
+    expect(d.endorsers()).to.equal(undefined); // only Housing is left: no majority to name
+    d.peerAnswered(finance);
+    expect(d.peerFor('FinanceMSP').id).to.equal('peer0.finance');
+    expect(d.endorsers()).to.deep.equal(['HousingMSP', 'FinanceMSP']);
+  });
+
   describe('what a failure blames', () => {
     const cause = {} as ServiceError;
     it('when the gateway peer refuses the connection, or cannot plan yet after a restart ("no combination of peers"), then the peer is blamed', () => {
