@@ -2,7 +2,8 @@ import crypto from 'node:crypto';
 import { expect } from 'chai';
 import { networkStatus } from '../../network/test/support/suite-network';
 import { ClientSignedLedger } from '../src/ledger/client-signed';
-import { creditCode, gatewayUnderTest, uniqueId } from './support/gateway';
+import { positionOf } from '../src/projection/events';
+import { creditCode, eventually, gatewayUnderTest, uniqueId } from './support/gateway';
 import { ledgerSetup, type LedgerSetup } from './support/ledger-setup';
 
 /** How long the peer stays paused at most: beyond every deadline a hung call would otherwise wait out (15 s). */
@@ -47,19 +48,22 @@ describe("a bureau's peer that stops answering, on the network", function () {
    * Pauses Housing's peer, then starts `call` (or lets `call` pause it, `pausedBy: 'call'`); the peer resumes once the
    * call is answered or after PAUSED_AT_MOST_MS. Whether the answer came while the peer was still paused.
    */
-  async function whilePaused<T>(call: () => Promise<T>, pausedBy: 'test' | 'call' = 'test') {
-    if (pausedBy === 'test') process.kill(housingPeer, 'SIGSTOP');
+  const whilePaused = <T>(call: () => Promise<T>, pausedBy: 'test' | 'call' = 'test') =>
+    whilePausedPeer(housingPeer, call, pausedBy);
+
+  async function whilePausedPeer<T>(pid: number, call: () => Promise<T>, pausedBy: 'test' | 'call' = 'test') {
+    if (pausedBy === 'test') process.kill(pid, 'SIGSTOP');
     let resumed = false;
     const timer = setTimeout(() => {
       resumed = true;
-      process.kill(housingPeer, 'SIGCONT');
+      process.kill(pid, 'SIGCONT');
     }, PAUSED_AT_MOST_MS);
     try {
       const value = await call();
       return { value, answeredWhilePaused: !resumed };
     } finally {
       clearTimeout(timer);
-      process.kill(housingPeer, 'SIGCONT');
+      process.kill(pid, 'SIGCONT');
     }
   }
 
@@ -151,5 +155,30 @@ describe("a bureau's peer that stops answering, on the network", function () {
         process.kill(paused.pid, 'SIGCONT');
       }
     }
+  });
+
+  /**
+   * The read model's events come from Audit's peer (the gateway's events reader is Audit's). A silent peer keeps a
+   * stream open and empty: before, the read model stood still while writes went on through the other peers, until
+   * the peer answered again.
+   */
+  it('when the peer the read model’s events come from is silent, then the events come through another peer and the read model keeps up', async () => {
+    const g = await gatewayUnderTest();
+    const auditPeer = otherPeers.find((p) => p.org === 'audit')!.pid;
+    const housing = await setup.signer('admin.housing');
+    const contractor = uniqueId('C');
+    const written = await whilePausedPeer(auditPeer, async () => {
+      const { receipt } = await setup.ledger.submit(housing, 'registry', 'registerContractor', [
+        contractorJson(contractor),
+      ]);
+      const position = positionOf(Number(receipt.blockNumber), 0);
+      return eventually(
+        'the read model to pass the write',
+        () => g.projector.checkpoint.readPosition(),
+        (at) => at >= position,
+        PAUSED_AT_MOST_MS,
+      );
+    });
+    expect(written.answeredWhilePaused).to.equal(true);
   });
 });

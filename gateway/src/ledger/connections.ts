@@ -34,6 +34,8 @@ export type Attempt<T> = Outcome<T> & { gateway: Gateway };
 
 /** How long a peer has to tell its height before it counts as silent. */
 const PROBE_MS = 500;
+/** How often, and how patiently, the peer of an event stream is asked its height (twice unanswered: silent). */
+const STREAM_PROBE_MS = 1_000;
 
 /** A failure that holds wherever it is asked: the chaincode's refusal, or the transaction's invalidation. */
 const holdsEverywhere = (err: unknown) =>
@@ -188,21 +190,51 @@ export class PeerConnections {
   private async silentPeers(): Promise<PeerEndpoint[] | undefined> {
     const prober = await this.prober?.().catch(() => undefined);
     if (!prober) return undefined;
+    const answers = await Promise.all(this.peers.all.map((peer) => this.answers(peer, prober, PROBE_MS)));
+    return this.peers.all.filter((_, i) => !answers[i]);
+  }
+
+  /** Whether the peer tells its height within `deadlineMs`; one that does is no longer passed over. */
+  private async answers(peer: PeerEndpoint, prober: SigningUser, deadlineMs: number): Promise<boolean> {
     const { channel } = this.description;
-    const answers = await Promise.all(
-      this.peers.all.map((peer) =>
-        this.through(peer, prober)
-          .getNetwork(channel)
-          .getContract('qscc')
-          .newProposal('GetChainInfo', { arguments: [channel], endorsingOrganizations: [peer.mspId] })
-          .evaluate({ deadline: Date.now() + PROBE_MS })
-          .then(
-            () => void this.peers.peerAnswered(peer),
-            () => peer,
-          ),
-      ),
-    );
-    return answers.filter((p): p is PeerEndpoint => p !== undefined);
+    try {
+      await this.through(peer, prober)
+        .getNetwork(channel)
+        .getContract('qscc')
+        .newProposal('GetChainInfo', { arguments: [channel], endorsingOrganizations: [peer.mspId] })
+        .evaluate({ deadline: Date.now() + deadlineMs });
+      this.peers.peerAnswered(peer);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Watches a long-lived call through `gateway` (a chaincode event stream), which a silent peer would hold open and
+   * empty: the peer is probed every STREAM_PROBE_MS, and once it has not answered twice in a row it is passed over and
+   * `onSilent` is called, once — the stream is then opened again through another peer. Returns what stops the watch.
+   */
+  watchStream(gateway: Gateway, onSilent: () => void): () => void {
+    const peer = this.peerOf.get(gateway);
+    if (!peer) return () => undefined;
+    let unanswered = 0;
+    let probing = false;
+    const timer = setInterval(() => {
+      if (probing) return;
+      probing = true;
+      void (async () => {
+        const prober = await this.prober?.().catch(() => undefined);
+        if (!prober) return;
+        unanswered = (await this.answers(peer, prober, STREAM_PROBE_MS)) ? 0 : unanswered + 1;
+        if (unanswered < 2) return;
+        clearInterval(timer);
+        this.peers.peerFailed(peer);
+        this.logger.warn({ peer: peer.id }, 'the peer of an event stream is silent: opening it through another peer');
+        onSilent();
+      })().finally(() => (probing = false));
+    }, STREAM_PROBE_MS);
+    return () => clearInterval(timer);
   }
 
   close(): void {

@@ -1,5 +1,6 @@
 import type http from 'node:http';
 import type { Role } from '@luohu/domain';
+import type { ChaincodeEvent, CloseableAsyncIterable } from '@hyperledger/fabric-gateway';
 import { Server, Socket } from 'socket.io';
 import type { IdentityService } from '../identity/identity-service';
 import type { AuthenticatedUser } from '../platform/authenticated-user';
@@ -244,9 +245,22 @@ export class LiveUpdates {
     const projected = this.checkpoint.position;
     if (this.position < 0) this.position = projected;
     const startBlock = BigInt(Math.max(0, Math.floor(Math.max(this.position, 0) / 100_000)));
-    const network = this.ledger.gateway(await this.reader()).getNetwork(this.ledger.channel);
-    const events = await network.getChaincodeEvents(this.ledger.chaincode, { startBlock });
+    const gateway = this.ledger.gateway(await this.reader());
+    const events = await gateway
+      .getNetwork(this.ledger.channel)
+      .getChaincodeEvents(this.ledger.chaincode, { startBlock });
     this.closeStream = () => events.close();
+    // A silent peer would keep the stream open and empty (projector.ts does the same).
+    const unwatch = this.ledger.connections.watchStream(gateway, () => events.close());
+    try {
+      await this.push(events, projected);
+    } finally {
+      unwatch();
+    }
+  }
+
+  /** Pushes the stream's events as the read model passes them. */
+  private async push(events: CloseableAsyncIterable<ChaincodeEvent>, projected: number): Promise<void> {
     const batches = new EventBatches(events[Symbol.asyncIterator](), undefined, LIVE_BATCH);
     let readModelAt = projected;
     for (let batch = await batches.next(); batch && !this.stopped; batch = await batches.next()) {

@@ -106,6 +106,7 @@ export class Projector {
   private async stream(): Promise<void> {
     // Renewed from the start: a resume may take long (it builds the lists of a new read model).
     let close = () => undefined as void;
+    let unwatch = () => undefined as void;
     const renew = setInterval(() => {
       this.lease.acquire().then(
         (held) => held || close(), // refused: another replica holds it, stop reading at once
@@ -116,12 +117,14 @@ export class Projector {
       await this.checkpoint.load();
       for (const p of this.projections) await p.resume?.();
       this.assertLease(LEASE_MARGIN_MS);
-      const network = this.ledger.gateway(await this.reader()).getNetwork(this.ledger.channel);
-      const events = await network.getChaincodeEvents(this.ledger.chaincode, {
+      const gateway = this.ledger.gateway(await this.reader());
+      const events = await gateway.getNetwork(this.ledger.channel).getChaincodeEvents(this.ledger.chaincode, {
         checkpoint: this.checkpoint,
         startBlock: 0n,
       });
       close = this.closeStream = () => events.close();
+      // A silent peer (link cut, hung) would keep the stream open and empty: it is opened again through another.
+      unwatch = this.ledger.connections.watchStream(gateway, () => events.close());
       const batches = new EventBatches(
         events[Symbol.asyncIterator](),
         this.checkpoint.start,
@@ -136,6 +139,7 @@ export class Projector {
       }
     } finally {
       clearInterval(renew);
+      unwatch();
     }
   }
 
