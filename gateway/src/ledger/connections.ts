@@ -171,7 +171,7 @@ export class PeerConnections {
       const peer = this.peerOf.get(gateway);
       const silent = (await this.silentPeers()) ?? (peer ? [peer] : []);
       if (silent.length === 0) return undefined;
-      for (const p of silent) this.peers.peerFailed(p);
+      for (const p of silent) this.peers.peerSilent(p);
       this.logger.warn(
         { silent: silent.map((p) => p.id), kind, afterMs: delayMs },
         'silent peers passed over: the call is made again without them',
@@ -229,7 +229,7 @@ export class PeerConnections {
         unanswered = (await this.answers(peer, prober, STREAM_PROBE_MS)) ? 0 : unanswered + 1;
         if (unanswered < 2) return;
         clearInterval(timer);
-        this.peers.peerFailed(peer);
+        this.peers.peerSilent(peer);
         this.logger.warn({ peer: peer.id }, 'the peer of an event stream is silent: opening it through another peer');
         onSilent();
       })().finally(() => (probing = false));

@@ -53,27 +53,40 @@ export class PeerDirectory {
   peerFor(mspId: string): PeerEndpoint {
     const ranked = [...this.all].sort((a, b) => Number(b.mspId === mspId) - Number(a.mspId === mspId));
     if (!ranked.some((p) => p.mspId === mspId)) throw new Error(`no peer for ${mspId} in the connection description`);
-    const up = ranked.find((p) => !this.isPassedOver(`peer:${p.id}`));
+    const up = ranked.find((p) => !this.isPassedOver(p));
     // Every peer failed lately: the one passed over longest ago is tried again.
-    return up ?? ranked.reduce((a, b) => (this.until(`peer:${b.id}`) < this.until(`peer:${a.id}`) ? b : a));
+    return up ?? ranked.reduce((a, b) => (this.until(b) < this.until(a) ? b : a));
   }
 
-  /** Until when a peer (`peer:<id>`) or a bureau's endorsement (`endorser:<mspId>`) is passed over; 0 if never. */
-  private until(key: string): number {
-    return this.passedOver.get(key) ?? 0;
+  /**
+   * Until when a peer, or a bureau's endorsement, is passed over; 0 if never. A peer is passed over for a failure
+   * (`peer:<id>`) or for silence (`silent:<id>`), a bureau's endorsement for a failure (`endorser:<mspId>`).
+   */
+  private until(what: PeerEndpoint | string): number {
+    if (typeof what === 'string') return this.passedOver.get(what) ?? 0;
+    return Math.max(this.until(`peer:${what.id}`), this.until(`silent:${what.id}`));
   }
 
-  private isPassedOver(key: string): boolean {
-    return this.until(key) > this.now();
+  private isPassedOver(what: PeerEndpoint | string): boolean {
+    return this.until(what) > this.now();
   }
 
+  /** The peer refused a connection, or cannot plan an endorsement yet. */
   peerFailed(peer: PeerEndpoint): void {
     this.passedOver.set(`peer:${peer.id}`, this.now() + PASS_OVER_MS);
   }
 
-  /** A peer that answered a probe is served and planned with again at once, even if it was passed over. */
+  /** The peer did not answer a probe: its link is cut, or it hangs. */
+  peerSilent(peer: PeerEndpoint): void {
+    this.passedOver.set(`silent:${peer.id}`, this.now() + PASS_OVER_MS);
+  }
+
+  /**
+   * A peer that answered a probe is no longer passed over for silence (one back from a pause or a cut a moment ago is
+   * planned with again at once); a failure it gave still stands, since a peer may answer a probe before it can plan.
+   */
   peerAnswered(peer: PeerEndpoint): void {
-    this.passedOver.delete(`peer:${peer.id}`);
+    this.passedOver.delete(`silent:${peer.id}`);
   }
 
   endorsementFailed(mspId: string): void {
@@ -86,7 +99,7 @@ export class PeerDirectory {
    */
   endorsers(): string[] | undefined {
     // A bureau none of whose peers answers cannot endorse either (a peer planning with it would wait for its timeout).
-    const reachable = (b: string) => this.all.some((p) => p.mspId === b && !this.isPassedOver(`peer:${p.id}`));
+    const reachable = (b: string) => this.all.some((p) => p.mspId === b && !this.isPassedOver(p));
     const healthy = this.bureaus.filter((b) => !this.isPassedOver(`endorser:${b}`) && reachable(b));
     if (healthy.length === this.bureaus.length) return undefined;
     return healthy.length > this.bureaus.length / 2 ? healthy : undefined;

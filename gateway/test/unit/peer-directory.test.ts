@@ -73,12 +73,23 @@ describe('which peer serves a bureau, and which bureaus endorse, while nodes fai
     now = 1_000;
     const d = directory();
     const finance = d.peerFor('FinanceMSP');
-    d.peerFailed(finance); // silent a moment ago, answering again now
-    d.peerFailed(d.peerFor('AuditMSP')); // silent now
+    d.peerSilent(finance); // silent a moment ago, answering again now
+    d.peerSilent(d.peerFor('AuditMSP')); // silent now
     expect(d.endorsers()).to.equal(undefined); // only Housing is left: no majority to name
     d.peerAnswered(finance);
     expect(d.peerFor('FinanceMSP').id).to.equal('peer0.finance');
     expect(d.endorsers()).to.deep.equal(['HousingMSP', 'FinanceMSP']);
+  });
+
+  it('when a peer that failed (cannot plan yet after a restart) answers a probe, then it stays passed over', () => {
+    now = 1_000;
+    const d = directory();
+    const housing = d.peerFor('HousingMSP');
+    d.peerFailed(housing);
+    d.peerAnswered(housing);
+    expect(d.peerFor('HousingMSP').mspId).to.not.equal('HousingMSP');
+    now += 5_001;
+    expect(d.peerFor('HousingMSP').id).to.equal('peer0.housing');
   });
 
   describe('what a failure blames', () => {
