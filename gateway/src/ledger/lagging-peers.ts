@@ -1,5 +1,4 @@
 import { GatewayError } from '@hyperledger/fabric-gateway';
-import { decodeRefusal } from '@luohu/domain';
 import { chaincodeMessage, LedgerUnavailable } from './errors';
 
 /** How long a refusal waits for the refusing peer to catch up before the write is answered 503. */
@@ -29,8 +28,10 @@ const REFUSAL = /chaincode response \d+,/;
  * the highest height any peer reports now, which holds every block acknowledged before the write: once every refusing
  * peer has reached it (a peer reports a height only after committing that block's state), an endorsement there sees
  * what the client saw. So: true — endorse once more, and that answer is the truth — once the refusers are there; false
- * for a refusal decided from the request alone (invalid_request) or when no peer answers its height. Still behind after
- * CATCH_UP_MS: LedgerUnavailable (503, Retry-After), which the client may retry with the same key.
+ * when no peer answers its height. Every code is checked, invalid_request too: some depend on the ledger (a project's
+ * files must have been uploaded by its company, applicant.ts), and a soak saw a peer restarted 12 s behind refuse a
+ * file uploaded a moment before. Still behind after CATCH_UP_MS: LedgerUnavailable (503, Retry-After), which the
+ * client may retry with the same key.
  */
 export async function refusalToRecheck(
   err: unknown,
@@ -40,7 +41,7 @@ export async function refusalToRecheck(
 ): Promise<boolean> {
   if (!(err instanceof GatewayError)) return false;
   const message = chaincodeMessage(err);
-  if (message === undefined || decodeRefusal(message)?.code === 'invalid_request') return false;
+  if (message === undefined) return false;
   const named = err.details.filter((d) => REFUSAL.test(d.message)).map((d) => d.mspId);
   const refusers = named.length > 0 ? [...new Set(named)] : bureaus;
   const heights = await readHeights(bureaus, heightOf);

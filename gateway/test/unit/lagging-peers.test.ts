@@ -59,11 +59,16 @@ describe("a chaincode refusal from a peer behind the channel (the payout approva
     expect(clock.slept).to.equal(0);
   });
 
-  it('when the refusal was decided from the request alone (invalid_request), then it stands and no height is read', async () => {
+  it('when the refusal is invalid_request from a peer behind (a file it has not yet seen uploaded), then it is endorsed again once that peer has caught up', async () => {
+    const clock = fakeClock();
     const h = heights({ HousingMSP: 530, FinanceMSP: 534, AuditMSP: 534 });
-    const invalid = refusedBy('HousingMSP', 'chaincode response 500, {"code":"invalid_request","message":"x"}');
-    expect(await refusalToRecheck(invalid, BUREAUS, h.heightOf, fakeClock())).to.equal(false);
-    expect(h.reads.size).to.equal(0);
+    h.catchUp('HousingMSP', 2, 534);
+    const invalid = refusedBy(
+      'HousingMSP',
+      'chaincode response 500, {"code":"invalid_request","message":"files.application_form.sha256 must be a file uploaded by company C1"}',
+    );
+    expect(await refusalToRecheck(invalid, BUREAUS, h.heightOf, clock)).to.equal(true);
+    expect(h.reads.get('HousingMSP')).to.equal(3);
   });
 
   it('when the refusing peer is behind and catches up, then it is endorsed again once it has reached the height seen at the refusal', async () => {
