@@ -49,6 +49,9 @@ export async function bureauAdmin(baseUrl: string, org: string, password: string
   return as(session.body.token);
 }
 
+/** How long set-up writes are retried while the gateway answers "retry later". */
+const SET_UP_PATIENCE_MS = 60_000;
+
 export async function must(what: string, res: Promise<{ status: number; body: unknown }>, ok = [201]) {
   const r = await res;
   if (!ok.includes(r.status)) throw new Error(`soak: ${what}: ${r.status} ${JSON.stringify(r.body)}`);
@@ -136,12 +139,16 @@ export async function enrollCast(
     return deviceIdentity(baseUrl, networkDir, username, code);
   };
   const devices = { http: await device('http'), mqtt: await device('mqtt') };
-  const signed = new SigningClient(baseUrl, contractor.holder, contractor.sessionToken);
+  // Set-up retries as the README tells clients to (same Idempotency-Key while the answer says to retry later): a peer
+  // just restarted by `up` may still be catching up, and a write refused there is answered 503 until it has.
+  const signed = new SigningClient(baseUrl, contractor.holder, contractor.sessionToken, SET_UP_PATIENCE_MS);
   const files = await Promise.all(requiredFiles(PROJECT_TYPE).map((kind) => uploadFile(signed, kind, runId)));
   const siteProject = `P-SOAK-${runId}`;
   await must(
     'apply for the site project',
-    signed.request('POST', '/v1/projects', applicationBody(siteProject, files, COMPANY.id)),
+    signed.request('POST', '/v1/projects', applicationBody(siteProject, files, COMPANY.id), {
+      'idempotency-key': `soak-${runId}-site-project`,
+    }),
   );
   return { inspectors: writers, contractor, clerk, devices, files, siteProject, company: COMPANY.id };
 }
