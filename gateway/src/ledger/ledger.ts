@@ -5,11 +5,11 @@ import type { ConnectionDescription } from '../config';
 import type { Logger } from '../platform/logger';
 import { chaincodeMessage, fromGatewayError, isRetryable, OutcomeUnknown, TransactionInvalid } from './errors';
 import { type ClientIdentity, type LedgerTimeouts, PeerConnections, type SigningUser } from './connections';
-
-export type { ClientIdentity, LedgerTimeouts, SigningUser } from './connections';
 import { furthestAlong, refusalToRecheck, type HeightOf } from './lagging-peers';
 import { creatorOf } from './creator';
 import { signerFor } from './signer';
+
+export type { ClientIdentity, LedgerTimeouts, SigningUser } from './connections';
 
 /** Who holds users' signing keys (identity/'s IdentityService): what acting on the ledger as a user needs. */
 export interface Signers {
@@ -54,9 +54,9 @@ const utf8 = new TextDecoder();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * The gateway's only door to the ledger: one shared gRPC client per bureau peer, a fabric-gateway connection per
- * user over it, and the retry rules — MVCC conflicts get a new transaction, timeouts resend the same one,
- * chaincode refusals are never retried.
+ * The gateway's only door to the ledger: connections through whichever peer serves now (connections.ts), and the
+ * retry rules — MVCC conflicts get a new transaction, timeouts resend the same one, chaincode refusals are never
+ * retried (a refusal from a peer behind is endorsed once more, lagging-peers.ts).
  */
 export class Ledger {
   /** Which peer serves whom, and the hedging and failover of calls (connections.ts). */
