@@ -40,19 +40,38 @@ function recordedPid(s: Settings, id: string): { pid: number; program: string } 
   }
 }
 
+/** The process's state letter in /proc (R, S, D, T, Z, X…); undefined once it has left the process table. */
+function procState(pid: number): string | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  } catch {
+    return undefined;
+  }
+}
+
+const dead = (state: string | undefined) => state === 'Z' || state === 'X';
+
 /**
  * Killed but not yet gone: a zombie, or a process the kernel is still tearing down (its command line already empty).
- * It is not running, yet PostgreSQL's lock file check (kill 0) still sees it.
+ * It is not running, yet PostgreSQL's lock file check (kill 0) still sees it. Only for a process that was killed: one
+ * that is starting reads an empty command line too while it execs.
  */
 function exiting(pid: number): boolean {
   try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state === 'Z' || state === 'X' || fs.readFileSync(`/proc/${pid}/cmdline`).length === 0;
+    return dead(procState(pid)) || fs.readFileSync(`/proc/${pid}/cmdline`).length === 0;
   } catch {
     return false;
   }
 }
+
+/**
+ * Whether a process started a moment ago has ended: gone, or a zombie. Not judged by its command line, which reads
+ * empty while it execs — twice for a node on a host of its own (`ip netns exec`, then the node's program). Judged so,
+ * a healthy orderer was once taken for one that "exited as it started" and started again: the second copy failed to
+ * bind its port, its PID replaced the first's, and the first ran on untracked, outliving `network down`.
+ */
+const endedAfterStart = (pid: number) => !alive(pid) || dead(procState(pid));
 
 /** The PID of a running process we started, or undefined (a stale PID file reused by another program counts as not running). */
 export function runningPid(s: Settings, id: string): number | undefined {
@@ -166,7 +185,7 @@ export async function startAndWait(
     let exited = false;
     await waitFor(
       what,
-      async () => (exited = !alive(pid) || exiting(pid)) || (await healthy()),
+      async () => (exited = endedAfterStart(pid)) || (await healthy()),
       Math.max(0, deadline - Date.now()),
       hint,
     );

@@ -23,6 +23,14 @@ describe('starting a node whose predecessor was just killed', function () {
   afterEach(() => {
     const pid = runningPid(s, 'locked');
     if (pid !== undefined) process.kill(pid, 'SIGKILL');
+    // And any copy whose PID was not kept (what the exec test looks for): every process working in the test's dir.
+    for (const entry of fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
+      try {
+        if (fs.readlinkSync(`/proc/${entry}/cwd`) === dir) process.kill(Number(entry), 'SIGKILL');
+      } catch {
+        // gone meanwhile, or not ours to read
+      }
+    }
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -62,6 +70,33 @@ describe('starting a node whose predecessor was just killed', function () {
     expect(starts()).to.equal(3);
     // Three tries a second apart, not the 60 s the start may take.
     expect(Date.now() - began).to.be.below(30_000);
+  });
+
+  /**
+   * A soak's `up` once took a healthy orderer for one that "exited as it started": its command line read empty, as it
+   * does for a moment while a process execs (twice for a node on a host of its own: `ip netns exec`, then the node). The copy started again
+   * could not bind the port, its PID replaced the first's, and the first ran on untracked, outliving `network down`.
+   */
+  it('when a node execs as it starts (its command line reads empty for a moment), then it is started once and its own PID is kept', async () => {
+    const execing: ProcessSpec = {
+      id: 'locked',
+      program: '/bin/sh',
+      // It execs itself 300 times before it is ready: a node execs once or twice as it starts; this widens the moment.
+      args: ['-c', 'echo start >> starts; exec /bin/sh -c "$REEXEC" 0'],
+      env: {
+        REEXEC:
+          'if [ "$0" -lt 300 ]; then exec /bin/sh -c "$REEXEC" $(($0 + 1)); fi; touch ready; while :; do sleep 1; done',
+      },
+      cwd: dir,
+    };
+    for (let i = 0; i < 30; i++) {
+      for (const f of ['starts', 'ready']) fs.rmSync(path.join(dir, f), { force: true });
+      await startAndWait(s, execing, 'the exec-ing process', ready, 20_000);
+      expect(starts(), `start ${i + 1}`).to.equal(1);
+      const pid = runningPid(s, 'locked');
+      expect(pid, `start ${i + 1}: the recorded PID runs`).to.be.a('number');
+      process.kill(pid!, 'SIGKILL');
+    }
   });
 
   /** A killed process not yet reaped: its parent (sleep 1) never waits for it; init reaps it after the parent exits. */
