@@ -88,9 +88,7 @@ export class ClientSignedLedger {
         .endorse();
     let rechecked = false;
     for (let attempt = 1; ; attempt++) {
-      const endorsed = await this.ledger.connections.hedge('endorse', this.ledger.gateway(identity), endorse, () =>
-        this.ledger.gateway(identity),
-      );
+      const endorsed = await this.ledger.connections.hedgeAs('endorse', identity, endorse);
       if (endorsed.ok) {
         const transaction = endorsed.value;
         return {

@@ -1,6 +1,7 @@
 import type crypto from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { connect, Gateway, GatewayError, CommitError } from '@hyperledger/fabric-gateway';
+import { common } from '@hyperledger/fabric-protos';
 import type { ConnectionDescription } from '../config';
 import type { Logger } from '../platform/logger';
 import { chaincodeMessage, TransactionInvalid } from './errors';
@@ -142,6 +143,15 @@ export class PeerConnections {
     this.gateways.delete(key);
   }
 
+  /** `call` as `user`, hedged (below) again through whichever peer serves the user's bureau after the silence. */
+  hedgeAs<T>(
+    kind: CallKind,
+    user: SigningUser | ClientIdentity,
+    call: (gateway: Gateway) => Promise<T>,
+  ): Promise<Attempt<T>> {
+    return this.hedge(kind, this.gateway(user), call, () => this.gateway(user));
+  }
+
   /**
    * `call` through `gateway`; when it is unanswered past its kind's usual time (hedging.ts), the peers are probed, the
    * silent ones — the peer it went through, or an endorser it waits for — are passed over for a few seconds (their
@@ -194,15 +204,24 @@ export class PeerConnections {
     return this.peers.all.filter((_, i) => !answers[i]);
   }
 
+  /**
+   * The channel's ledger height as `mspId`'s peer reports it (qscc GetChainInfo, evaluated there), asked through
+   * `gateway`.
+   */
+  async height(gateway: Gateway, mspId: string, deadlineMs: number): Promise<number> {
+    const { channel } = this.description;
+    const bytes = await gateway
+      .getNetwork(channel)
+      .getContract('qscc')
+      .newProposal('GetChainInfo', { arguments: [channel], endorsingOrganizations: [mspId] })
+      .evaluate({ deadline: Date.now() + deadlineMs });
+    return Number(common.BlockchainInfo.deserializeBinary(bytes).getHeight());
+  }
+
   /** Whether the peer tells its height within `deadlineMs`; one that does is no longer passed over. */
   private async answers(peer: PeerEndpoint, prober: SigningUser, deadlineMs: number): Promise<boolean> {
-    const { channel } = this.description;
     try {
-      await this.through(peer, prober)
-        .getNetwork(channel)
-        .getContract('qscc')
-        .newProposal('GetChainInfo', { arguments: [channel], endorsingOrganizations: [peer.mspId] })
-        .evaluate({ deadline: Date.now() + deadlineMs });
+      await this.height(this.through(peer, prober), peer.mspId, deadlineMs);
       this.peers.peerAnswered(peer);
       return true;
     } catch {

@@ -39,9 +39,7 @@ export async function refusalToRecheck(
   heightOf: HeightOf,
   clock: Clock = realClock,
 ): Promise<boolean> {
-  if (!(err instanceof GatewayError)) return false;
-  const message = chaincodeMessage(err);
-  if (message === undefined) return false;
+  if (!(err instanceof GatewayError) || chaincodeMessage(err) === undefined) return false;
   const named = err.details.filter((d) => REFUSAL.test(d.message)).map((d) => d.mspId);
   const refusers = named.length > 0 ? [...new Set(named)] : bureaus;
   const heights = await readHeights(bureaus, heightOf);

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { Gateway, Status, StatusCode, Transaction, GatewayError, CommitError } from '@hyperledger/fabric-gateway';
-import { common, gateway as gatewayProtos, msp } from '@hyperledger/fabric-protos';
+import { gateway as gatewayProtos, msp } from '@hyperledger/fabric-protos';
 import type { ConnectionDescription } from '../config';
 import type { Logger } from '../platform/logger';
 import { chaincodeMessage, fromGatewayError, isRetryable, OutcomeUnknown, TransactionInvalid } from './errors';
@@ -111,7 +111,7 @@ export class Ledger {
         .getContract(this.chaincode, namespace)
         .evaluate(fn, { arguments: args, endorsingOrganizations });
     for (let attempt = 1; ; attempt++) {
-      const answer = await this.connections.hedge('evaluate', this.gateway(user), query, () => this.gateway(user));
+      const answer = await this.connections.hedgeAs('evaluate', user, query);
       if (answer.ok) return utf8.decode(answer.value);
       const err = answer.error;
       if (this.connections.noteFailure(answer.gateway, err) && attempt < 2) continue;
@@ -142,10 +142,7 @@ export class Ledger {
 
   /** The channel's ledger height as one bureau's peer reports it (qscc GetChainInfo, evaluated on that org's peers). */
   async channelHeight(user: SigningUser, mspId: string, deadlineMs = 5_000): Promise<number> {
-    const qscc = this.gateway(user).getNetwork(this.channel).getContract('qscc');
-    const proposal = qscc.newProposal('GetChainInfo', { arguments: [this.channel], endorsingOrganizations: [mspId] });
-    const bytes = await proposal.evaluate({ deadline: Date.now() + deadlineMs });
-    return Number(common.BlockchainInfo.deserializeBinary(bytes).getHeight());
+    return this.connections.height(this.gateway(user), mspId, deadlineMs);
   }
 
   /**
@@ -179,7 +176,7 @@ export class Ledger {
         })
         .endorse();
     for (let attempt = 1; ; attempt++) {
-      const endorsed = await this.connections.hedge('endorse', this.gateway(user), endorse, () => this.gateway(user));
+      const endorsed = await this.connections.hedgeAs('endorse', user, endorse);
       if (!endorsed.ok) {
         const err = endorsed.error;
         const elsewhere = this.connections.noteFailure(endorsed.gateway, err);
